@@ -1,0 +1,154 @@
+/**
+ * The bridge between the renderer and the main-process core, defined once.
+ *
+ * `calls`: every request the renderer may make, with its input and output schema. Main parses every
+ * input with zod before the core sees it (a bad one gets `{ok: false, error}` and changes nothing).
+ * `events`: every event of the core's stream, with its payload schema.
+ *
+ * The same contract is carried over Electron IPC (src-preload) and over a WebSocket (browser host):
+ * both implement `RelayApi` below, built from these two tables.
+ */
+import { z } from 'zod';
+import { Id, MessageContent, optionalField } from '../protocol/schemas';
+import {
+  ChannelView,
+  ConnectionState,
+  MessageView,
+  NotificationView,
+  OutboxItem,
+  SessionView,
+  Settings,
+  TypistsView,
+} from './views';
+
+const Void = z.undefined().optional();
+const ChannelRef = z.object({ channelId: Id });
+const OutboxRef = z.object({ clientMessageId: Id });
+
+function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const calls = {
+  // Session
+  getSession: call(Void, SessionView),
+  signIn: call(
+    z.object({
+      serverUrl: z.string().url(),
+      username: z.string().min(1).max(64),
+      password: z.string().min(1).max(256),
+    }),
+    SessionView,
+  ),
+  signOut: call(Void, SessionView),
+
+  // Channels
+  listChannels: call(Void, z.array(ChannelView)),
+  setActiveChannel: call(z.object({ channelId: Id.nullable() }), Void),
+  setWindowFocused: call(z.object({ focused: z.boolean() }), Void),
+  markRead: call(ChannelRef, Void),
+  setMuted: call(z.object({ channelId: Id, muted: z.boolean() }), ChannelView),
+
+  // Messages
+  /** A page of messages in `seq` order: the newest page, or the page before a seq, or around a message. */
+  listMessages: call(
+    z.object({
+      channelId: Id,
+      before: optionalField(z.number().int().positive()),
+      around: optionalField(Id),
+      limit: optionalField(z.number().int().min(1).max(500)),
+    }),
+    z.object({ messages: z.array(MessageView), hasMore: z.boolean() }),
+  ),
+  listThread: call(z.object({ channelId: Id, parentId: Id }), z.array(MessageView)),
+  sendMessage: call(
+    z.object({ channelId: Id, content: MessageContent, parentId: optionalField(Id) }),
+    MessageView,
+  ),
+  retryMessage: call(OutboxRef, Void),
+  discardMessage: call(OutboxRef, Void),
+  retryAll: call(Void, z.number().int().nonnegative()),
+  discardAllFailed: call(Void, z.number().int().nonnegative()),
+  listOutbox: call(Void, z.array(OutboxItem)),
+
+  // Composer
+  setTyping: call(z.object({ channelId: Id, isTyping: z.boolean() }), Void),
+  getDraft: call(ChannelRef, z.string()),
+  setDraft: call(z.object({ channelId: Id, text: z.string().max(20_000) }), Void),
+
+  // Settings and the outside world
+  getSettings: call(Void, Settings),
+  updateSettings: call(Settings.partial(), Settings),
+  openLink: call(z.object({ url: z.string().max(4096) }), Void),
+} as const;
+
+export const events = {
+  session: SessionView,
+  connection: z.object({ state: ConnectionState, detail: optionalField(z.string()) }),
+  channels: z.array(ChannelView),
+  messageUpserted: MessageView,
+  messageRemoved: z.object({ channelId: Id, key: z.string() }),
+  typing: TypistsView,
+  unread: z.object({ channelId: Id, unreadCount: z.number().int().nonnegative(), total: z.number().int() }),
+  outbox: z.object({ sending: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
+  navigate: z.object({ channelId: Id, messageId: optionalField(Id) }),
+  notification: NotificationView,
+  error: z.object({ code: z.string(), message: z.string() }),
+} as const;
+
+export type Calls = typeof calls;
+export type CallName = keyof Calls;
+export type CallInput<K extends CallName> = z.input<Calls[K]['input']>;
+export type CallArgs<K extends CallName> = z.output<Calls[K]['input']>;
+export type CallOutput<K extends CallName> = z.output<Calls[K]['output']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<K extends EventName> = z.output<Events[K]>;
+
+/** Error codes of a failed call. */
+export const BridgeErrorCode = z.enum([
+  'BAD_REQUEST',
+  'UNKNOWN_CALL',
+  'NOT_SIGNED_IN',
+  'UNAUTHORIZED',
+  'SERVER_UNREACHABLE',
+  'VALIDATION',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'INTERNAL',
+]);
+export type BridgeErrorCode = z.infer<typeof BridgeErrorCode>;
+
+export const BridgeError = z.object({ code: BridgeErrorCode, message: z.string() });
+export type BridgeError = z.infer<typeof BridgeError>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: BridgeError };
+
+/** An error a handler throws to give the renderer a specific code. */
+export class BridgeFailure extends Error {
+  constructor(
+    readonly code: BridgeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BridgeFailure';
+  }
+}
+
+/** What the core implements: one async handler per call, taking the parsed input. */
+export type CallHandlers = {
+  [K in CallName]: (args: CallArgs<K>) => Promise<CallOutput<K>> | CallOutput<K>;
+};
+
+/** What the renderer sees on `window.relay`: one method per call, and subscriptions. */
+export type RelayApi = {
+  [K in CallName]: (input: CallInput<K>) => Promise<Result<CallOutput<K>>>;
+} & {
+  /** Subscribe to one event of the core's stream; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+export const callNames = Object.keys(calls) as CallName[];
+export const eventNames = Object.keys(events) as EventName[];

@@ -1,0 +1,4 @@
+export * from './events';
+export * from './limits';
+export * from './schemas';
+export type * from './socket-events';

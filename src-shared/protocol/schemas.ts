@@ -1,0 +1,206 @@
+/**
+ * Every payload that crosses the socket or the HTTP API, defined once as a zod schema.
+ * Server, main-process core and renderer import these; the types are inferred from them.
+ *
+ * Rules from interface.md encoded here: unknown fields are stripped (zod's default for objects),
+ * `null` in an optional field counts as absent, content is 1–2000 characters and not only
+ * whitespace, ids are UUIDs.
+ */
+import { z } from 'zod';
+import { ErrorCode, MessageDeliveryStatus } from './events';
+import { MAX_CONTENT_LENGTH, MAX_PAGE_LIMIT } from './limits';
+
+/** An optional field in which `null` counts as absent. */
+export function optionalField<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === null ? undefined : value), schema.optional());
+}
+
+export const Id = z.uuid();
+export const Seq = z.number().int().positive();
+export const IsoDate = z.iso.datetime({ offset: true });
+export const DeliveryStatus = z.enum(MessageDeliveryStatus);
+export const ErrorCodeSchema = z.enum(ErrorCode);
+
+export const MessageContent = z
+  .string()
+  .min(1, 'Message is empty')
+  .max(MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
+  .refine((s) => s.trim().length > 0, 'Message is only whitespace');
+
+export const UserSummary = z.object({ id: Id, name: z.string() });
+export type UserSummary = z.infer<typeof UserSummary>;
+
+// ---------------------------------------------------------------------------------------------
+// Client → server
+// ---------------------------------------------------------------------------------------------
+
+/** `message:send` */
+export const SendMessagePayload = z.object({
+  content: MessageContent,
+  channelId: Id,
+  parentId: optionalField(Id),
+  deliveryStatus: optionalField(DeliveryStatus),
+  /** Made by the sender; the same id sent again returns the first message (exactly-once). */
+  clientMessageId: optionalField(Id),
+});
+export type SendMessagePayload = z.infer<typeof SendMessagePayload>;
+
+/** `message:typing:start` / `message:typing:stop` */
+export const TypingPayload = z.object({
+  channelId: Id,
+  isTyping: optionalField(z.boolean()),
+});
+export type TypingPayload = z.infer<typeof TypingPayload>;
+
+/** `message:delivered` / `message:read`; the event name decides the status. */
+export const ReceiptPayload = z.object({
+  messageId: Id,
+  channelId: Id,
+  status: optionalField(DeliveryStatus),
+});
+export type ReceiptPayload = z.infer<typeof ReceiptPayload>;
+
+/** `room:join` / `room:leave` */
+export const RoomPayload = z.object({ channelId: Id });
+export type RoomPayload = z.infer<typeof RoomPayload>;
+
+/** Socket.IO handshake `auth`. */
+export const HandshakeAuth = z.object({
+  token: optionalField(z.string()),
+  userId: optionalField(z.string()),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+// ---------------------------------------------------------------------------------------------
+// Server → client
+// ---------------------------------------------------------------------------------------------
+
+export const Receipt = z.object({
+  userId: Id,
+  status: DeliveryStatus,
+  at: IsoDate,
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+/** `message:new`, and every message of a history page. */
+export const Message = z.object({
+  id: Id,
+  content: z.string(),
+  channelId: Id,
+  userId: Id,
+  parentId: optionalField(Id),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+  deliveryStatus: DeliveryStatus,
+  user: UserSummary,
+  seq: Seq,
+  clientMessageId: optionalField(Id),
+  /** Only on the caller's own messages in history pages. */
+  receipts: optionalField(z.array(Receipt)),
+});
+export type Message = z.infer<typeof Message>;
+
+/** The ack of `message:send`, and the `message:sent` event (same fields). */
+export const MessageSent = z.object({
+  ok: z.literal(true),
+  messageId: Id,
+  channelId: Id,
+  clientMessageId: optionalField(Id),
+  status: z.literal(MessageDeliveryStatus.SENT),
+  seq: Seq,
+  createdAt: IsoDate,
+});
+export type MessageSent = z.infer<typeof MessageSent>;
+
+export const AckError = z.object({
+  ok: z.literal(false),
+  error: z.string(),
+  code: ErrorCodeSchema,
+});
+export type AckError = z.infer<typeof AckError>;
+
+export const SendAck = z.discriminatedUnion('ok', [MessageSent, AckError]);
+export type SendAck = z.infer<typeof SendAck>;
+
+/** A generic ack for events other than `message:send` (receipts, typing, rooms). */
+export const SimpleAck = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), AckError]);
+export type SimpleAck = z.infer<typeof SimpleAck>;
+
+/** `message:delivered` / `message:read` forwarded to `user:{authorId}`. */
+export const ReceiptEvent = z.object({
+  messageId: Id,
+  channelId: Id,
+  status: DeliveryStatus,
+  userId: Id,
+  at: IsoDate,
+});
+export type ReceiptEvent = z.infer<typeof ReceiptEvent>;
+
+/** `message:typing:start` / `message:typing:stop` forwarded to the channel room. */
+export const TypingEvent = z.object({
+  userId: Id,
+  channelId: Id,
+  isTyping: z.boolean(),
+});
+export type TypingEvent = z.infer<typeof TypingEvent>;
+
+/** `message:error` */
+export const MessageErrorEvent = z.object({
+  error: z.string(),
+  code: ErrorCodeSchema,
+  event: z.string(),
+  clientMessageId: optionalField(z.string()),
+});
+export type MessageErrorEvent = z.infer<typeof MessageErrorEvent>;
+
+/** `connect_error` data when the message is `Unauthorized`. */
+export const AuthRefusalData = z.object({
+  reason: z.enum(['token_missing', 'token_invalid', 'token_expired', 'user_mismatch']),
+});
+export type AuthRefusalData = z.infer<typeof AuthRefusalData>;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------------
+
+export const LoginRequest = z.object({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const LoginResponse = z.object({ token: z.string(), user: UserSummary });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const Channel = z.object({
+  id: Id,
+  name: z.string(),
+  memberIds: z.array(Id),
+  members: z.array(UserSummary),
+  lastSeq: z.number().int().nonnegative(),
+  lastReadSeq: z.number().int().nonnegative(),
+  unreadCount: z.number().int().nonnegative(),
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const ChannelList = z.array(Channel);
+
+const QuerySeq = z.coerce.number().int().nonnegative();
+
+/** `GET /api/channels/:id/messages` query: `after` or `before` (not both), `limit` ≤ 500. */
+export const HistoryQuery = z
+  .object({
+    after: optionalField(QuerySeq),
+    before: optionalField(QuerySeq),
+    limit: optionalField(z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT)),
+  })
+  .refine((q) => q.after === undefined || q.before === undefined, {
+    message: 'Give either after or before, not both',
+  });
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const MessagesPage = z.object({ messages: z.array(Message), hasMore: z.boolean() });
+export type MessagesPage = z.infer<typeof MessagesPage>;
+
+export const ApiError = z.object({ error: z.string(), code: z.string() });
+export type ApiError = z.infer<typeof ApiError>;
