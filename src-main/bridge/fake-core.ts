@@ -1,0 +1,119 @@
+/**
+ * A small stand-in for the core, for the bridge's and the shells' tests: every call answers something
+ * valid under the contract, records what it received, and events can be emitted by hand.
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  CallHandlers,
+  EventName,
+  EventPayload,
+  MessageView,
+  SessionView,
+  Settings,
+} from '../../src-shared/bridge';
+
+export type FakeCore = {
+  handlers: CallHandlers;
+  received: { name: string; args: unknown }[];
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  listenerCount(): number;
+};
+
+export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore {
+  const received: FakeCore['received'] = [];
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const me = { id: randomUUID(), name: 'alice' };
+  let settings: Settings = {
+    serverUrl: 'http://127.0.0.1:3000',
+    notificationsEnabled: true,
+    doNotDisturb: false,
+    theme: 'system',
+  };
+  let session: SessionView = { signedIn: false, serverUrl: settings.serverUrl, connection: 'offline' };
+
+  const message = (channelId: string, content: string): MessageView => ({
+    key: randomUUID(),
+    clientMessageId: randomUUID(),
+    channelId,
+    author: me,
+    content,
+    createdAt: new Date().toISOString(),
+    own: true,
+    status: 'Sending',
+    seenBy: [],
+    replyCount: 0,
+  });
+
+  const base: CallHandlers = {
+    getSession: () => session,
+    signIn: ({ serverUrl }) => {
+      session = { signedIn: true, user: me, serverUrl, connection: 'connecting' };
+      return session;
+    },
+    signOut: () => {
+      session = { signedIn: false, serverUrl: session.serverUrl, connection: 'offline' };
+      return session;
+    },
+    listChannels: () => [],
+    setActiveChannel: () => undefined,
+    setWindowFocused: () => undefined,
+    markRead: () => undefined,
+    setMuted: ({ channelId, muted }) => ({
+      id: channelId,
+      name: 'general',
+      members: [me],
+      unreadCount: 0,
+      muted,
+      lastSeq: 0,
+    }),
+    listMessages: () => ({ messages: [], hasMore: false }),
+    listThread: () => [],
+    sendMessage: ({ channelId, content }) => message(channelId, content),
+    retryMessage: () => undefined,
+    discardMessage: () => undefined,
+    retryAll: () => 0,
+    discardAllFailed: () => 0,
+    listOutbox: () => [],
+    setTyping: () => undefined,
+    getDraft: () => '',
+    setDraft: () => undefined,
+    getSettings: () => settings,
+    updateSettings: (patch) => {
+      settings = { ...settings, ...patch };
+      return settings;
+    },
+    openLink: () => undefined,
+  };
+
+  const handlers = {} as Record<string, (args: unknown) => unknown>;
+  for (const [name, handler] of Object.entries({ ...base, ...overrides })) {
+    handlers[name] = (args: unknown) => {
+      received.push({ name, args });
+      return (handler as (args: unknown) => unknown)(args);
+    };
+  }
+
+  return {
+    handlers: handlers as unknown as CallHandlers,
+    received,
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      const entry = listener as (payload: unknown) => void;
+      set.add(entry);
+      return () => set.delete(entry);
+    },
+    emit(event, payload) {
+      for (const listener of listeners.get(event) ?? []) listener(payload);
+    },
+    listenerCount() {
+      let count = 0;
+      for (const set of listeners.values()) count += set.size;
+      return count;
+    },
+  };
+}
