@@ -1,0 +1,130 @@
+/**
+ * startServer: the reference server in one call (used by the CLI, the tests, the e2e suite and the
+ * benchmarks). Node http + Socket.IO 4 + the SQLite store in DATA_DIR.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { DEFAULT_MESSAGE_RATE_LIMIT, SERVER_TYPING_TIMEOUT_MS } from '../src-shared/protocol';
+import { resolveJwtSecret } from './auth/secret';
+import { createTokenService } from './auth/tokens';
+import type { ServerContext } from './context';
+import { ConfigError } from './errors';
+import { createRequestHandler } from './http';
+import { createLogger } from './logger';
+import { attachRedisAdapter } from './redis';
+import { createSocketServer } from './socket';
+import type { RelayServer } from './socket/types';
+import { seedDemo } from './store/demo';
+import { SqliteStore } from './store/sqlite';
+import type { Store } from './store/types';
+
+export interface ServerOptions {
+  /** 0 = an ephemeral port. Default 3000. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Where the SQLite file (and, with demo, the generated JWT secret) lives. */
+  dataDir: string;
+  /** Required unless demo is set. */
+  jwtSecret?: string;
+  /** Seed the demo workspace (idempotent) and make/keep a JWT secret in dataDir when none is given. */
+  demo?: boolean;
+  /** Messages a second per user (burst of that many); 0 turns the limit off. Default 10. */
+  messageRateLimit?: number;
+  /** Origins allowed to call the HTTP API and Socket.IO from a browser. Default: none. */
+  corsOrigins?: string[];
+  /** Several instances share rooms through the Socket.IO Redis adapter. */
+  redisUrl?: string;
+  /** PostgreSQL instead of SQLite: not available in this build (refused with a clear error). */
+  databaseUrl?: string;
+  /** The server ends a typing indicator after this long without a refresh. Default 6000. */
+  typingTimeoutMs?: number;
+  /** Access token lifetime. Default 7 days. */
+  tokenTtlSeconds?: number;
+  /** pino level when no logger is given. Default info. */
+  logLevel?: string;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: Store;
+  io: RelayServer;
+  logger: Logger;
+  /** Graceful shutdown: stop accepting, close every socket, close the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+/** In-flight HTTP requests get this long to finish on shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 3_000;
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(options.logLevel);
+  if (options.databaseUrl) {
+    throw new ConfigError(
+      'DATABASE_URL (PostgreSQL) is not supported by this build yet: unset it to use SQLite',
+    );
+  }
+  const secret = resolveJwtSecret(options);
+  if (secret.length < 32 && !options.demo) logger.warn('JWT_SECRET is shorter than 32 characters');
+  const store = new SqliteStore(options.dataDir);
+  try {
+    if (options.demo) await seedDemo(store);
+    const ctx: ServerContext = {
+      store,
+      logger,
+      tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+    };
+    const corsOrigins = options.corsOrigins ?? [];
+    const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
+    const { io, typing } = createSocketServer(httpServer, ctx, {
+      corsOrigins,
+      messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
+      typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
+    });
+    const redis = options.redisUrl ? await attachRedisAdapter(io, options.redisUrl, logger) : undefined;
+
+    const host = options.host ?? DEFAULT_HOST;
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(options.port ?? DEFAULT_PORT, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    const url = `http://${urlHost(host)}:${port}`;
+    logger.info({ url }, 'listening');
+
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        typing.close();
+        const grace = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        // Closes every socket, then the http server (which stops accepting at once).
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        clearTimeout(grace);
+        await redis?.close();
+        await store.close();
+        logger.info('stopped');
+      })();
+      return closing;
+    };
+    return { url, port, store, io, logger, close };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** A URL others can connect to: wildcard addresses mean this machine. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

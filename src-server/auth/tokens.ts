@@ -1,0 +1,46 @@
+/**
+ * Access tokens: HS256 JWTs (jose) whose subject is the user id, with an expiry. Verification accepts
+ * HS256 only, so `alg: none` and tokens made with another algorithm or secret are refused.
+ */
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { AuthRefusalReason } from '../../src-shared/protocol';
+
+const ALGORITHM = 'HS256';
+const ISSUER = 'relay';
+
+export interface TokenService {
+  sign(userId: string): Promise<string>;
+  verify(token: string): Promise<VerifyResult>;
+}
+
+export type VerifyResult =
+  | { ok: true; userId: string }
+  | { ok: false; reason: AuthRefusalReason.TOKEN_INVALID | AuthRefusalReason.TOKEN_EXPIRED };
+
+export function createTokenService(secret: string, ttlSeconds: number): TokenService {
+  const key = new TextEncoder().encode(secret);
+  return {
+    sign: (userId) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setSubject(userId)
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(key),
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALGORITHM],
+          issuer: ISSUER,
+          requiredClaims: ['sub', 'exp'],
+        });
+        if (typeof payload.sub !== 'string') return { ok: false, reason: AuthRefusalReason.TOKEN_INVALID };
+        return { ok: true, userId: payload.sub };
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) return { ok: false, reason: AuthRefusalReason.TOKEN_EXPIRED };
+        return { ok: false, reason: AuthRefusalReason.TOKEN_INVALID };
+      }
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/** The HTTP request handler: a handful of routes, CORS for the configured origins, JSON errors. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode } from '../../src-shared/protocol';
+import type { ServerContext } from '../context';
+import { HttpError, sendError, sendJson } from './respond';
+import { listChannels, listMessages, login } from './routes';
+
+const MESSAGES_PATH = /^\/api\/channels\/([^/]+)\/messages$/;
+
+export function createRequestHandler(ctx: ServerContext, corsOrigins: string[]) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    applyCors(req, res, corsOrigins);
+    route(ctx, req, res).catch((err: unknown) => {
+      if (sendError(res, err)) {
+        ctx.logger.error({ err, method: req.method, path: pathOf(req) }, 'http request failed');
+      }
+    });
+  };
+}
+
+async function route(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  if (method === 'OPTIONS') {
+    res.writeHead(204).end();
+    return;
+  }
+  if (url.pathname === '/healthz') {
+    expect(method, 'GET');
+    return sendJson(res, 200, { ok: true });
+  }
+  if (url.pathname === '/api/login') {
+    expect(method, 'POST');
+    return login(ctx, req, res);
+  }
+  if (url.pathname === '/api/channels') {
+    expect(method, 'GET');
+    return listChannels(ctx, req, res);
+  }
+  const messages = MESSAGES_PATH.exec(url.pathname);
+  if (messages) {
+    expect(method, 'GET');
+    return listMessages(ctx, req, res, messages[1]!, url.searchParams);
+  }
+  throw new HttpError(404, ErrorCode.NOT_FOUND, 'Not found');
+}
+
+function expect(method: string, allowed: string): void {
+  if (method !== allowed) throw new HttpError(405, ErrorCode.VALIDATION, `Method ${method} not allowed`);
+}
+
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0]!;
+}
+
+/** Browsers only: the desktop app talks from Node. No CORS_ORIGINS means no cross-origin access at all. */
+function applyCors(req: IncomingMessage, res: ServerResponse, origins: string[]): void {
+  const origin = req.headers.origin;
+  if (!origin || !(origins.includes(origin) || origins.includes('*'))) return;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+  res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+  res.setHeader('access-control-allow-headers', 'authorization, content-type');
+  res.setHeader('access-control-max-age', '600');
+}

@@ -1,0 +1,57 @@
+/** The HTTP API of interface.md: login, channels, history, healthz. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HistoryQuery, Id, LoginRequest, type LoginResponse } from '../../src-shared/protocol';
+import { decoyPasswordHash, verifyPassword } from '../auth/passwords';
+import type { ServerContext } from '../context';
+import { invalid } from '../errors';
+import { requireMember } from '../membership';
+import { describeZodError } from '../validation';
+import { readJsonBody, sendJson, unauthorized } from './respond';
+
+export async function login(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const parsed = LoginRequest.safeParse(await readJsonBody(req));
+  if (!parsed.success) throw invalid(describeZodError(parsed.error));
+  const { username, password } = parsed.data;
+  const user = await ctx.store.findUserByUsername(username);
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+  if (!user || !ok) {
+    ctx.logger.info({ event: 'login_refused' }, 'login refused');
+    throw unauthorized('Wrong username or password');
+  }
+  const body: LoginResponse = {
+    token: await ctx.tokens.sign(user.id),
+    user: { id: user.id, name: user.name },
+  };
+  ctx.logger.info({ event: 'login', userId: user.id }, 'login');
+  sendJson(res, 200, body);
+}
+
+/** The user behind `Authorization: Bearer TOKEN`, or a 401. */
+export async function authenticate(ctx: ServerContext, req: IncomingMessage): Promise<string> {
+  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  if (!match) throw unauthorized('Missing bearer token');
+  const result = await ctx.tokens.verify(match[1]!);
+  if (!result.ok) throw unauthorized(result.reason === 'token_expired' ? 'Token expired' : 'Invalid token');
+  if (!(await ctx.store.getUser(result.userId))) throw unauthorized('Invalid token');
+  return result.userId;
+}
+
+export async function listChannels(ctx: ServerContext, req: IncomingMessage, res: ServerResponse) {
+  const userId = await authenticate(ctx, req);
+  sendJson(res, 200, await ctx.store.listChannels(userId));
+}
+
+export async function listMessages(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  channelId: string,
+  search: URLSearchParams,
+) {
+  const userId = await authenticate(ctx, req);
+  // A channel id that is not a UUID names no channel.
+  await requireMember(ctx.store, Id.safeParse(channelId).success ? channelId : '', userId);
+  const parsed = HistoryQuery.safeParse(Object.fromEntries(search));
+  if (!parsed.success) throw invalid(describeZodError(parsed.error));
+  sendJson(res, 200, await ctx.store.listMessages(channelId, userId, parsed.data));
+}

@@ -1,0 +1,9 @@
+import { forbidden, notFound } from './errors';
+import type { Store } from './store/types';
+
+/** Unknown channel → NOT_FOUND, not a member → FORBIDDEN (the same rule for HTTP and the socket). */
+export async function requireMember(store: Store, channelId: string, userId: string): Promise<void> {
+  const membership = await store.membership(channelId, userId);
+  if (membership === 'no_channel') throw notFound('Channel');
+  if (membership === 'not_member') throw forbidden('Not a member of this channel');
+}

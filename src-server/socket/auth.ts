@@ -1,0 +1,46 @@
+/**
+ * Handshake authentication. Every refusal is a `connect_error` with message `Unauthorized` and
+ * `data.reason` one of token_missing, token_invalid (also: the user no longer exists), token_expired,
+ * user_mismatch. The token itself is never logged.
+ */
+import type { ExtendedError } from 'socket.io';
+import { AuthRefusalReason, HandshakeAuth, UNAUTHORIZED_MESSAGE } from '../../src-shared/protocol';
+import type { ServerContext } from '../context';
+import type { RelaySocket } from './types';
+
+function refusal(reason: AuthRefusalReason): ExtendedError {
+  const err: ExtendedError = new Error(UNAUTHORIZED_MESSAGE);
+  err.data = { reason };
+  return err;
+}
+
+async function authenticate(ctx: ServerContext, socket: RelaySocket): Promise<AuthRefusalReason | undefined> {
+  const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
+  if (!auth.success) return AuthRefusalReason.TOKEN_INVALID;
+  const { token, userId } = auth.data;
+  if (!token) return AuthRefusalReason.TOKEN_MISSING;
+  const verified = await ctx.tokens.verify(token);
+  if (!verified.ok) return verified.reason;
+  const user = await ctx.store.getUser(verified.userId);
+  if (!user) return AuthRefusalReason.TOKEN_INVALID;
+  if (userId !== undefined && userId !== user.id) return AuthRefusalReason.USER_MISMATCH;
+  socket.data.userId = user.id;
+  socket.data.userName = user.name;
+  return undefined;
+}
+
+export function authMiddleware(ctx: ServerContext) {
+  return (socket: RelaySocket, next: (err?: ExtendedError) => void): void => {
+    authenticate(ctx, socket).then(
+      (reason) => {
+        if (reason)
+          ctx.logger.info({ event: 'auth_refused', reason, socketId: socket.id }, 'connection refused');
+        next(reason ? refusal(reason) : undefined);
+      },
+      (err: unknown) => {
+        ctx.logger.error({ err, socketId: socket.id }, 'authentication failed');
+        next(new Error('Internal error'));
+      },
+    );
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Every inbound event goes through `handle`: the payload is parsed with its shared schema, the handler
+ * runs, and the answer goes to the acknowledgement callback when there is one. Any refusal becomes a
+ * `message:error` (and a negative ack); an unexpected failure is logged and answered as INTERNAL. Nothing
+ * a client sends can throw out of here.
+ */
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { type AckError, ErrorCode, type MessageErrorEvent, MessageEvent } from '../../src-shared/protocol';
+import { AppError, invalid } from '../errors';
+import { describeZodError } from '../validation';
+import type { RelaySocket } from './types';
+
+type Ack = (response: unknown) => void;
+
+const MAX_ECHOED_ID_LENGTH = 64;
+
+/** Socket.IO passes the acknowledgement callback as the last argument, when the client gave one. */
+function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as Ack) : undefined;
+  return { payload: args[0] === ack ? undefined : args[0], ack };
+}
+
+/** The input's clientMessageId, echoed in `message:error` when it had one (even if it was malformed). */
+function clientMessageIdOf(payload: unknown): string | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const value = (payload as Record<string, unknown>).clientMessageId;
+  return typeof value === 'string' && value.length <= MAX_ECHOED_ID_LENGTH ? value : undefined;
+}
+
+export function handle<S extends z.ZodType, R extends object>(
+  socket: RelaySocket,
+  logger: Logger,
+  event: string,
+  schema: S,
+  handler: (payload: z.infer<S>) => Promise<R>,
+): void {
+  socket.on(
+    event as never,
+    (async (...args: unknown[]) => {
+      const { payload, ack } = splitArgs(args);
+      try {
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) throw invalid(describeZodError(parsed.error));
+        const result = await handler(parsed.data);
+        ack?.(result);
+      } catch (err) {
+        refuse(socket, logger, event, err, clientMessageIdOf(payload), ack);
+      }
+    }) as never,
+  );
+}
+
+export function refuse(
+  socket: RelaySocket,
+  logger: Logger,
+  event: string,
+  err: unknown,
+  clientMessageId: string | undefined,
+  ack: Ack | undefined,
+): void {
+  const known = err instanceof AppError;
+  const code = known ? err.code : ErrorCode.INTERNAL;
+  const error = known ? err.message : 'Internal error';
+  const log = { event, code, userId: socket.data.userId, socketId: socket.id };
+  if (known) logger.info(log, 'event refused');
+  else logger.error({ ...log, err }, 'event failed');
+  const body: MessageErrorEvent = { error, code, event };
+  if (clientMessageId !== undefined) body.clientMessageId = clientMessageId;
+  socket.emit(MessageEvent.ERROR, body);
+  const negative: AckError = { ok: false, error, code };
+  ack?.(negative);
+}

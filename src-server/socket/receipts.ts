@@ -1,0 +1,46 @@
+/**
+ * `message:delivered` / `message:read`: stored per recipient, monotonic and idempotent, and forwarded to
+ * `user:{authorId}` only when the status went up. The event name decides the status.
+ */
+import {
+  MessageDeliveryStatus,
+  MessageEvent,
+  type ReceiptEvent,
+  ReceiptPayload,
+  type SimpleAck,
+  userRoom,
+} from '../../src-shared/protocol';
+import type { ServerContext } from '../context';
+import { notFound } from '../errors';
+import { requireMember } from '../membership';
+import type { ReceiptStatus } from '../store/types';
+import { handle } from './handle';
+import type { RelayServer, RelaySocket } from './types';
+
+const RECEIPTS: [MessageEvent.DELIVERED | MessageEvent.READ, ReceiptStatus][] = [
+  [MessageEvent.DELIVERED, MessageDeliveryStatus.DELIVERED],
+  [MessageEvent.READ, MessageDeliveryStatus.READ],
+];
+
+const eventFor = (status: ReceiptStatus) =>
+  status === MessageDeliveryStatus.READ ? MessageEvent.READ : MessageEvent.DELIVERED;
+
+export function registerReceiptHandlers(ctx: ServerContext, io: RelayServer, socket: RelaySocket): void {
+  const { store, logger } = ctx;
+  const { userId } = socket.data;
+  for (const [event, status] of RECEIPTS) {
+    handle(socket, logger, event, ReceiptPayload, async ({ messageId, channelId }): Promise<SimpleAck> => {
+      await requireMember(store, channelId, userId);
+      const message = await store.getMessage(messageId);
+      if (!message || message.channelId !== channelId) throw notFound('Message');
+      // The author's own devices report their own messages too: nothing to record.
+      if (message.userId === userId) return { ok: true };
+      const result = await store.recordReceipt(messageId, userId, status, new Date().toISOString());
+      if (result.changed) {
+        const receipt: ReceiptEvent = { messageId, channelId, status: result.status, userId, at: result.at };
+        io.to(userRoom(message.userId)).emit(eventFor(result.status), receipt);
+      }
+      return { ok: true };
+    });
+  }
+}

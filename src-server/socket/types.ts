@@ -1,0 +1,13 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src-shared/protocol';
+
+export interface SocketData {
+  userId: string;
+  userName: string;
+}
+
+// biome-ignore lint/complexity/noBannedTypes: Socket.IO's slot for inter-server events, unused here.
+type InterServerEvents = {};
+
+export type RelayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RelaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

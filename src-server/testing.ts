@@ -1,0 +1,257 @@
+/**
+ * Test helpers for every suite that needs a real server (server, core, e2e, bench):
+ * - startTestServer: in-process, demo workspace, fresh temp DATA_DIR, port 0, silent logs;
+ * - login: POST /api/login;
+ * - spawnServer: the CLI in a child process, for kill -9 and restart tests.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { io, type Socket } from 'socket.io-client';
+import {
+  type ClientToServerEvents,
+  LoginResponse,
+  type ServerToClientEvents,
+  type UserSummary,
+} from '../src-shared/protocol';
+import { type RunningServer, type ServerOptions, startServer } from './app';
+import { createLogger } from './logger';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+}
+
+export async function makeTempDir(prefix = 'relay-server-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** A server with the demo workspace; its temp DATA_DIR (unless given) is removed by close(). */
+export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await makeTempDir());
+  const server = await startServer({
+    demo: true,
+    port: 0,
+    host: '127.0.0.1',
+    logger: createLogger(opts.logLevel ?? 'silent'),
+    ...opts,
+    dataDir,
+  });
+  return {
+    ...server,
+    dataDir,
+    async close() {
+      await server.close();
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function login(url: string, username: string, password = 'password'): Promise<LoginResponse> {
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!res.ok) throw new Error(`login ${username} failed: ${res.status} ${await res.text()}`);
+  return LoginResponse.parse(await res.json());
+}
+
+export interface SpawnOptions {
+  dataDir: string;
+  port?: number;
+  /** Added to (and overriding) the parent's environment. */
+  env?: Record<string, string>;
+  /** Extra CLI flags. */
+  args?: string[];
+  /** Pass --demo (default true). */
+  demo?: boolean;
+  /** How long to wait for the "listening" line (default 20 s). */
+  timeoutMs?: number;
+}
+
+export interface SpawnedServer {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Sends the signal (SIGKILL by default) and resolves once the process is gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM, then resolves with the exit code once the process is gone. */
+  stop(): Promise<number | null>;
+}
+
+export function spawnServer(options: SpawnOptions): Promise<SpawnedServer> {
+  const args = [
+    '--import',
+    'tsx',
+    'src-server/cli.ts',
+    '--data-dir',
+    options.dataDir,
+    '--port',
+    String(options.port ?? 0),
+    ...(options.demo === false ? [] : ['--demo']),
+    ...(options.args ?? []),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${why}\n--- server stderr ---\n${stderr}`));
+    };
+    const timer = setTimeout(
+      () => fail('server did not log "listening" in time'),
+      options.timeoutMs ?? 20_000,
+    );
+    const onEarlyExit = (code: number | null) => fail(`server exited with code ${code} before listening`);
+    child.once('exit', onEarlyExit);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf('\n');
+        const record = parseJsonLine(line);
+        if (record?.msg !== 'listening' || typeof record.url !== 'string') continue;
+        clearTimeout(timer);
+        child.off('exit', onEarlyExit);
+        // Keep draining stdout so a chatty server never blocks on a full pipe.
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        const url = record.url;
+        resolve({
+          url,
+          port: Number(new URL(url).port),
+          child,
+          async kill(signal = 'SIGKILL') {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+          async stop() {
+            if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+            return exited;
+          },
+        });
+        return;
+      }
+    });
+  });
+}
+
+function parseJsonLine(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Socket helpers: a real socket.io-client, websocket transport, no automatic reconnection.
+// ---------------------------------------------------------------------------------------------
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export function openSocket(url: string, auth: Record<string, unknown>): ClientSocket {
+  return io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+}
+
+/** A connected socket for these credentials (rejects with the connect_error otherwise). */
+export async function connectSocket(url: string, auth: Record<string, unknown>): Promise<ClientSocket> {
+  const socket = openSocket(url, auth);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+  return socket;
+}
+
+/** Logs in and connects: the usual first step of a socket test. */
+export async function connectAs(
+  url: string,
+  username: string,
+): Promise<{ socket: ClientSocket; user: UserSummary; token: string }> {
+  const { token, user } = await login(url, username);
+  const socket = await connectSocket(url, { token, userId: user.id });
+  return { socket, user, token };
+}
+
+/** The connect_error of a refused handshake: `{message, data}`. */
+export function connectRefusal(
+  url: string,
+  auth: Record<string, unknown>,
+): Promise<{ message: string; data: unknown }> {
+  const socket = openSocket(url, auth);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => {
+      socket.close();
+      reject(new Error('connected, but a refusal was expected'));
+    });
+    socket.once('connect_error', (err) => {
+      socket.close();
+      resolve({ message: err.message, data: (err as Error & { data?: unknown }).data });
+    });
+  });
+}
+
+/** The next `event` on the socket, or a rejection after timeoutMs. */
+export function nextEvent<T = unknown>(socket: ClientSocket, event: string, timeoutMs = 5_000): Promise<T> {
+  const untyped = socket as unknown as {
+    once(e: string, fn: (v: T) => void): void;
+    off(e: string, fn: (v: T) => void): void;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      untyped.off(event, listener);
+      reject(new Error(`no ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (value: T) => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    untyped.once(event, listener);
+  });
+}
+
+/** Emits with an acknowledgement callback and resolves with the server's answer. */
+export function emitWithAck<T = unknown>(
+  socket: ClientSocket,
+  event: string,
+  ...args: unknown[]
+): Promise<T> {
+  return (
+    socket.timeout(5_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<T> }
+  ).emitWithAck(event, ...args);
+}
+
+/** Everything a socket receives, in order, for asserting what did (and did not) arrive. */
+export function recordEvents(socket: ClientSocket): { event: string; payload: unknown }[] {
+  const events: { event: string; payload: unknown }[] = [];
+  socket.onAny((event: string, payload: unknown) => events.push({ event, payload }));
+  return events;
+}
+
+/** A round trip through the server: everything it sent this socket before now has arrived. */
+export async function flush(socket: ClientSocket): Promise<void> {
+  await emitWithAck(socket, 'room:leave', { channelId: '00000000-0000-4000-8000-000000000000' });
+}
