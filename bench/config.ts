@@ -1,0 +1,88 @@
+/**
+ * Scale of each figure. `full` is the issue's scale; `quick` is a smoke run that must finish in under
+ * two minutes, so its numbers are not comparable with the targets (row names carry the scale).
+ * Every value can be overridden from the command line: `--set load.clients=2000`.
+ */
+export interface Scale {
+  idle: { warmup: number; count: number; gapMs: number };
+  load: { clients: number; channelSize: number; rate: number; warmupSeconds: number; seconds: number };
+  fanout: { members: number; warmup: number; paced: number; burst: number; window: number };
+  connections: { count: number; concurrency: number; reconnectTimeoutMs: number };
+  cores: { warmup: number; count: number; gapMs: number };
+  outbox: { enqueueSamples: number; replay: number };
+  renderer: { messages: number; scrollFrames: number };
+}
+
+export const FULL: Scale = {
+  idle: { warmup: 300, count: 5_000, gapMs: 1 },
+  load: { clients: 5_000, channelSize: 5, rate: 2_000, warmupSeconds: 3, seconds: 20 },
+  fanout: { members: 1_000, warmup: 20, paced: 200, burst: 400, window: 8 },
+  connections: { count: 19_000, concurrency: 64, reconnectTimeoutMs: 60_000 },
+  cores: { warmup: 50, count: 1_000, gapMs: 2 },
+  outbox: { enqueueSamples: 5_000, replay: 10_000 },
+  renderer: { messages: 50_000, scrollFrames: 300 },
+};
+
+export const QUICK: Scale = {
+  idle: { warmup: 100, count: 500, gapMs: 1 },
+  load: { clients: 500, channelSize: 5, rate: 500, warmupSeconds: 1, seconds: 4 },
+  fanout: { members: 200, warmup: 5, paced: 30, burst: 60, window: 8 },
+  connections: { count: 2_000, concurrency: 64, reconnectTimeoutMs: 30_000 },
+  cores: { warmup: 20, count: 200, gapMs: 2 },
+  outbox: { enqueueSamples: 1_000, replay: 1_000 },
+  renderer: { messages: 50_000, scrollFrames: 120 },
+};
+
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7'] as const;
+export type FigureId = (typeof FIGURES)[number];
+
+export interface Options {
+  quick: boolean;
+  figures: FigureId[];
+  scale: Scale;
+  /** Profile the real server with --cpu-prof into this folder. */
+  cpuProf: string | null;
+  output: string;
+  markdown: boolean;
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--only 1,3,5] [--set load.clients=2000] [--cpu-prof DIR] [--markdown]`;
+
+export function parseArgs(argv: string[]): Options {
+  const options: Options = {
+    quick: false,
+    figures: [...FIGURES],
+    scale: structuredClone(FULL),
+    cpuProf: null,
+    output: 'bench/results/latest.json',
+    markdown: false,
+  };
+  const sets: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--only') options.figures = value().split(',') as FigureId[];
+    else if (arg === '--set') sets.push(value());
+    else if (arg === '--cpu-prof') options.cpuProf = value();
+    else if (arg === '--output') options.output = value();
+    else if (arg === '--markdown') options.markdown = true;
+    else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+  }
+  for (const f of options.figures) if (!FIGURES.includes(f)) throw new Error(`no figure ${f}\n${USAGE}`);
+  if (options.quick) options.scale = structuredClone(QUICK);
+  for (const s of sets) applySet(options.scale, s);
+  return options;
+}
+
+/** `group.key=number` into the scale; refuses unknown keys so a typo cannot pass silently. */
+export function applySet(scale: Scale, assignment: string): void {
+  const match = /^(\w+)\.(\w+)=([\d.]+)$/.exec(assignment);
+  const group = match ? (scale as unknown as Record<string, Record<string, number>>)[match[1]!] : undefined;
+  if (!match || !group || !(match[2]! in group)) throw new Error(`bad --set ${assignment}\n${USAGE}`);
+  group[match[2]!] = Number(match[3]);
+}

@@ -1,0 +1,115 @@
+/** What every figure uses: temp folders, child processes, subjects, and CPU accounting. */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Options } from '../config';
+import { type Child, repoRoot, spawnNode } from '../lib/proc';
+import type { CpuShare } from '../lib/result';
+import { cpuPercent } from '../lib/stats';
+import type { Identities, Topology } from '../servers/topology';
+
+export type SubjectKind = 'ws-echo' | 'sio-relay' | 'real';
+
+export const SUBJECT_NAMES: Record<SubjectKind, string> = {
+  'ws-echo': 'raw ws echo',
+  'sio-relay': 'bare Socket.IO relay',
+  real: 'real server',
+};
+
+const SCRIPTS: Record<SubjectKind, string> = {
+  'ws-echo': 'bench/servers/ws-echo.ts',
+  'sio-relay': 'bench/servers/sio-relay.ts',
+  real: 'bench/servers/real-server.ts',
+};
+
+/** A figure's subject is not in the repository yet (another engineer's part): the row says so. */
+export class Unavailable extends Error {}
+
+export interface Subject {
+  kind: SubjectKind;
+  child: Child;
+  url: string;
+  port: number;
+}
+
+export class Bench {
+  private started: Child[] = [];
+  private counter = 0;
+
+  constructor(
+    readonly options: Options,
+    readonly workDir: string,
+  ) {}
+
+  log(message: string): void {
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+  }
+
+  private logFile(name: string): string {
+    const dir = path.join(this.workDir, 'logs');
+    mkdirSync(dir, { recursive: true });
+    return path.join(dir, `${++this.counter}-${name}.log`);
+  }
+
+  /** A fresh folder for a subject's data (SQLite, user data) under this run's temp folder. */
+  dataDir(name: string): string {
+    const dir = path.join(this.workDir, `${name}-${++this.counter}`);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  spawn(name: string, script: string, args: string[] = [], nodeArgs: string[] = []): Child {
+    const child = spawnNode(name, script, args, { logFile: this.logFile(name), nodeArgs });
+    this.started.push(child);
+    return child;
+  }
+
+  async loadgen(): Promise<Child> {
+    const child = this.spawn('loadgen', 'bench/loadgen/main.ts');
+    await child.waitFor('ready');
+    return child;
+  }
+
+  /** Starts a subject server; `port` 0 picks a free one, `dataDir` is kept across restarts. */
+  async subject(kind: SubjectKind, options: { port?: number; dataDir?: string } = {}): Promise<Subject> {
+    if (kind === 'real' && !existsSync(path.join(repoRoot, 'src-server', 'app.ts'))) {
+      throw new Unavailable('src-server/app.ts is not in the repository yet');
+    }
+    const args = [String(options.port ?? 0)];
+    if (kind === 'real') args.push(options.dataDir ?? this.dataDir('server'));
+    const nodeArgs =
+      kind === 'real' && this.options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${this.options.cpuProf}`] : [];
+    const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs);
+    const ready = await child.waitFor('ready', 60_000);
+    const url = String(ready.url);
+    return { kind, child, url, port: Number(new URL(url).port) };
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.started.map((c) => c.stop()));
+    this.started = [];
+  }
+}
+
+export function provision(subject: Subject, topology: Topology): Promise<Identities> {
+  return subject.child.call<Identities>('provision', topology, 300_000);
+}
+
+/** Runs `fn` and reports the CPU each process used meanwhile, in percent of one core. */
+export async function withCpu<T>(
+  processes: { server?: Child | undefined; loadgen?: Child | undefined },
+  fn: () => Promise<T>,
+): Promise<{ result: T; cpu: CpuShare }> {
+  const read = (c: Child | undefined) => (c ? c.cpuSeconds() : null);
+  const before = { server: read(processes.server), loadgen: read(processes.loadgen), at: performance.now() };
+  const result = await fn();
+  const wall = (performance.now() - before.at) / 1000;
+  const share = (c: Child | undefined, b: number | null) =>
+    c && b !== null ? cpuPercent(b, c.cpuSeconds(), wall) : null;
+  return {
+    result,
+    cpu: {
+      server: share(processes.server, before.server),
+      loadgen: share(processes.loadgen, before.loadgen),
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * send → receive latency, all timed in this one process (one clock for sender and receiver).
+ *
+ * - idle: one message in flight; the next is sent `gapMs` after the previous arrived. Nothing queues,
+ *   so there is no coordinated omission to correct; latency runs from the actual send.
+ * - load: an open-loop schedule of `rate` messages a second from random senders, whatever the
+ *   server's answers; each delivery's latency runs from the message's *intended* send time, so a
+ *   stall is charged to every message it delayed (coordinated-omission correction, as in wrk2).
+ */
+import type WebSocket from 'ws';
+import { MessageEvent } from '../../src-shared/protocol';
+import { createHistogram, type LatencySummary, recordMs, summarize } from '../lib/stats';
+import { isNewMessage, onFrames, pool, reserveSeqs, sendPayload, seqOf } from './pool';
+import { rawSocket } from './sio-lite';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface IdleArgs {
+  /** 'sio': pool[0] sends to `channelId`, pool[1] receives. 'ws': a raw echo round trip to `url`. */
+  mode: 'sio' | 'ws';
+  url?: string;
+  channelId?: string;
+  warmup: number;
+  count: number;
+  gapMs: number;
+  timeoutMs: number;
+}
+
+export async function idleLatency(args: IdleArgs): Promise<LatencySummary & { lost: number }> {
+  const histogram = createHistogram();
+  const total = args.warmup + args.count;
+  const first = reserveSeqs(total);
+  let sentAt = 0;
+  let arrived: (() => void) | null = null;
+  const onArrival = (frame: Buffer) => {
+    if (seqOf(frame) !== current) return;
+    const elapsed = performance.now() - sentAt;
+    if (current - first >= args.warmup) recordMs(histogram, elapsed);
+    arrived?.();
+  };
+  let current = 0;
+  let send: (seq: number) => void;
+  let echo: WebSocket | null = null;
+  if (args.mode === 'ws') {
+    echo = await rawSocket(args.url!, onArrival);
+    const socket = echo;
+    send = (seq) => socket.send(`42${JSON.stringify([MessageEvent.SEND, sendPayload('echo', seq)])}`);
+  } else {
+    const [sender, receiver] = [pool[0]!, pool[1]!];
+    if (!receiver) throw new Error('idle latency needs two connected sockets');
+    onFrames((frame, index) => {
+      if (index === 1 && isNewMessage(frame)) onArrival(frame);
+    });
+    send = (seq) => sender.emit(MessageEvent.SEND, sendPayload(args.channelId!, seq), () => {});
+  }
+  let lost = 0;
+  const deadline = performance.now() + args.timeoutMs;
+  for (let i = 0; i < total && performance.now() < deadline; i++) {
+    current = first + i;
+    const got = new Promise<boolean>((resolve) => {
+      arrived = () => resolve(true);
+      setTimeout(() => resolve(false), 2_000);
+    });
+    sentAt = performance.now();
+    send(current);
+    if (!(await got)) lost++;
+    arrived = null;
+    await sleep(args.gapMs);
+  }
+  onFrames(null);
+  echo?.terminate();
+  return { ...summarize(histogram), lost };
+}
+
+export interface LoadArgs {
+  /** Channel of every pooled socket (index-aligned with the pool). */
+  channelOf: string[];
+  /** How many other sockets receive a message sent in each channel. */
+  recipientsOf: Record<string, number>;
+  rate: number;
+  warmupSeconds: number;
+  seconds: number;
+  /** How long to wait for stragglers after the last send. */
+  drainMs: number;
+}
+
+export interface LoadResult extends LatencySummary {
+  sent: number;
+  expectedDeliveries: number;
+  deliveries: number;
+  /** Sends the schedule made later than 5 ms after their intended time (the load generator lagging). */
+  lateSends: number;
+  seconds: number;
+}
+
+export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
+  const histogram = createHistogram();
+  const total = Math.ceil(args.rate * (args.warmupSeconds + args.seconds));
+  const warmupCount = Math.ceil(args.rate * args.warmupSeconds);
+  const first = reserveSeqs(total);
+  const intended = new Float64Array(total);
+  let deliveries = 0;
+  let expectedDeliveries = 0;
+  onFrames((frame) => {
+    if (!isNewMessage(frame)) return;
+    const i = seqOf(frame) - first;
+    if (i < 0 || i >= total) return;
+    if (i >= warmupCount) {
+      deliveries++;
+      recordMs(histogram, performance.now() - intended[i]!);
+    }
+  });
+
+  const interval = 1000 / args.rate;
+  const start = performance.now() + 20;
+  let i = 0;
+  let lateSends = 0;
+  while (i < total) {
+    const now = performance.now();
+    // Bounded: the schedule ends at `total`, and a sender that falls behind still only sends what is due.
+    while (i < total && start + i * interval <= now) {
+      const due = start + i * interval;
+      if (now - due > 5) lateSends++;
+      intended[i] = due;
+      const socketIndex = Math.floor(Math.random() * pool.length);
+      const channelId = args.channelOf[socketIndex]!;
+      const socket = pool[socketIndex]!;
+      if (socket.connected) {
+        socket.emit(MessageEvent.SEND, sendPayload(channelId, first + i), () => {});
+        if (i >= warmupCount) expectedDeliveries += args.recipientsOf[channelId] ?? 0;
+      }
+      i++;
+    }
+    await sleep(Math.max(0, Math.min(1, start + i * interval - performance.now())));
+  }
+  const drainUntil = performance.now() + args.drainMs;
+  while (deliveries < expectedDeliveries && performance.now() < drainUntil) await sleep(10);
+  onFrames(null);
+  return {
+    ...summarize(histogram),
+    sent: total - warmupCount,
+    expectedDeliveries,
+    deliveries,
+    lateSends,
+    seconds: args.seconds,
+  };
+}

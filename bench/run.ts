@@ -1,0 +1,65 @@
+/**
+ * `npm run bench [-- --quick] [-- --only 1,3]`: runs the figures of issue 7, each beside a baseline
+ * measured in this same run, prints the table and writes bench/results/latest.json.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type FigureId, parseArgs } from './config';
+import { Bench } from './figures/context';
+import { figure1 } from './figures/fig1-idle';
+import { repoRoot } from './lib/proc';
+import { makeRow, type Row } from './lib/result';
+import { formatMarkdown, formatTable } from './lib/table';
+
+const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
+  '1': figure1,
+};
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'relay-bench-'));
+  const bench = new Bench(options, workDir);
+  const started = performance.now();
+  const rows: Row[] = [];
+  const stop = async () => {
+    await bench.stopAll();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  bench.log(
+    `${options.quick ? 'quick' : 'full'} run of figures ${options.figures.join(', ')}; logs in ${workDir}`,
+  );
+  try {
+    for (const id of options.figures) {
+      const figure = FIGURES[id];
+      try {
+        if (!figure) throw new Error('not implemented yet');
+        rows.push(...(await figure(bench)));
+      } catch (error) {
+        const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+        bench.log(`figure ${id} failed: ${message}`);
+        rows.push(
+          makeRow({ name: `${id}. (figure failed)`, value: null, unit: '', checks: [], note: message }),
+        );
+      } finally {
+        await bench.stopAll();
+      }
+    }
+  } finally {
+    await stop();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const output = path.resolve(repoRoot, options.output);
+  await writeFile(output, `${JSON.stringify(rows, null, 2)}\n`);
+  console.log(options.markdown ? formatMarkdown(rows) : formatTable(rows));
+  console.log(
+    `\n${options.quick ? 'quick' : 'full'} run: ${seconds.toFixed(0)} s on ${os.cpus().length} cores, ` +
+      `load average ${os.loadavg()[0]!.toFixed(2)}; wrote ${path.relative(repoRoot, output)}`,
+  );
+  await rm(workDir, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

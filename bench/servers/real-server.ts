@@ -1,0 +1,56 @@
+/**
+ * The subject: the real server (src-server `startServer`) in its own process, configured as an operator
+ * would run it for a benchmark: --demo (the JWT secret is kept in the data folder, so tokens survive a
+ * restart), the message rate limit off, logging at its default level. Users and channels for a
+ * scenario are created through the server's own store, and tokens through its own token service,
+ * before any measurement starts.
+ *
+ * argv: PORT DATA_DIR
+ */
+import { randomBytes } from 'node:crypto';
+import { startServer } from '../../src-server/app';
+import { hashPassword } from '../../src-server/auth/passwords';
+import { resolveJwtSecret } from '../../src-server/auth/secret';
+import { createTokenService } from '../../src-server/auth/tokens';
+import { emitEvent, serve } from '../lib/serve';
+import type { Identities, Topology } from './topology';
+
+const port = Number(process.argv[2] ?? 0);
+const dataDir = process.argv[3];
+if (!dataDir) throw new Error('usage: real-server.ts PORT DATA_DIR');
+
+const server = await startServer({ port, dataDir, demo: true, messageRateLimit: 0 });
+const tokens = createTokenService(resolveJwtSecret({ demo: true, dataDir }), 24 * 3600);
+
+serve({
+  async provision(topology: Topology): Promise<Identities> {
+    const { store } = server;
+    // One scrypt hash for every bench user: nobody signs in with a password here.
+    const passwordHash = await hashPassword(randomBytes(16).toString('hex'));
+    const run = randomBytes(4).toString('hex');
+    const users = [];
+    for (let i = 0; i < topology.users; i++) {
+      const user = await store.ensureUser({
+        username: `bench-${run}-${i}`,
+        name: `Bench ${i}`,
+        passwordHash,
+      });
+      users.push({ userId: user.id, token: await tokens.sign(user.id) });
+    }
+    const channelIds = [];
+    for (const [c, members] of topology.channels.entries()) {
+      const channel = await store.ensureChannel(`bench-${run}-${c}`);
+      for (const m of members) await store.addMember(channel.id, users[m]!.userId);
+      channelIds.push(channel.id);
+    }
+    return { users, channelIds };
+  },
+  /** The data folder survives a restart: nothing to restore. */
+  restore: () => undefined,
+  connections: () => server.io.engine.clientsCount,
+});
+
+process.on('SIGTERM', () => {
+  void server.close().then(() => process.exit(0));
+});
+emitEvent({ event: 'ready', url: server.url });
