@@ -25,6 +25,8 @@ export const MessageContent = z
   .string()
   .min(1, 'Message is empty')
   .max(MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
+  // zod 4 measures max() in code points; interface.md counts characters as JavaScript does (UTF-16 units).
+  .refine((s) => s.length <= MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
   .refine((s) => s.trim().length > 0, 'Message is only whitespace');
 
 export const UserSummary = z.object({ id: Id, name: z.string() });
