@@ -1,0 +1,353 @@
+/**
+ * Everything tied to one signed-in user's local store: sending through the outbox, ingesting what
+ * the server sends (live, catch-up, history), receipts both ways, typing, notifications, unread.
+ */
+import { randomUUID } from 'node:crypto';
+import { BridgeFailure, type MessageView } from '../../src-shared/bridge';
+import {
+  DEFAULT_PAGE_LIMIT,
+  MAX_PAGE_LIMIT,
+  type Message,
+  type MessageSent,
+  type ReceiptEvent,
+  SendMessagePayload,
+  type UserSummary,
+} from '../../src-shared/protocol';
+import { type LocalStore, type MessageRow, members, type UpsertResult } from '../store/store';
+import type { ApiClient } from './api';
+import type { RelaySocket } from './connection';
+import type { CoreEmitter } from './emitter';
+import { Notifications, type Offer } from './notifications';
+import type { ResolvedOptions } from './options';
+import { OutboxSender } from './outbox';
+import type { CorePorts, Logger } from './ports';
+import { ReceiptSender } from './receipts';
+import { Typing } from './typing';
+import { channelView, messageView } from './views';
+
+/** How a message reached us: only live and catch-up arrivals may notify. */
+export type Arrival = 'live' | 'catchup' | 'firstSync' | 'history';
+
+export interface Credentials {
+  serverUrl: string;
+  token: string;
+}
+
+export interface AccountContext {
+  ports: CorePorts;
+  options: ResolvedOptions;
+  emitter: CoreEmitter;
+  logger: Logger;
+  api: ApiClient;
+  ui: { focused: boolean; activeChannelId: string | null };
+  socket(): RelaySocket | null;
+  /** The connection looks stalled (an ack never came). */
+  stalled(): void;
+}
+
+export class Account {
+  readonly outbox: OutboxSender;
+  readonly receipts: ReceiptSender;
+  readonly typing: Typing;
+  private readonly notifications: Notifications;
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+
+  constructor(
+    readonly store: LocalStore,
+    readonly user: UserSummary,
+    private readonly ctx: AccountContext,
+  ) {
+    const { ports, options, logger } = ctx;
+    this.outbox = new OutboxSender(store, {
+      clock: ports.clock,
+      options,
+      logger,
+      socket: ctx.socket,
+      changed: (row, ack) => (ack ? this.acknowledged(ack) : this.emitMessage(row)),
+      countsChanged: () => this.emitOutboxCounts(),
+      stalled: ctx.stalled,
+    });
+    this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket);
+    this.typing = new Typing(
+      ports.clock,
+      options,
+      ctx.socket,
+      (channelId, userId) => this.member(channelId, userId),
+      (channelId, typists) => ctx.emitter.emit('typing', { channelId, typists }),
+    );
+    this.notifications = new Notifications({
+      clock: ports.clock,
+      coalesceMs: options.notificationCoalesceMs,
+      stillWanted: (offer) => this.shouldNotify(offer),
+      show: (view) => {
+        ctx.emitter.emit('notification', view);
+        ports.notifier.show(view, () => {
+          ctx.emitter.emit('navigate', { channelId: view.channelId, messageId: view.messageId });
+          ports.focusWindow?.();
+        });
+      },
+    });
+  }
+
+  dispose(): void {
+    this.outbox.dispose();
+    this.receipts.dispose();
+    this.typing.dispose();
+    this.notifications.dispose();
+    this.store.close();
+  }
+
+  /** The connection is up: flush both queues and catch up. */
+  connected(credentials: Credentials): Promise<void> {
+    this.outbox.connected();
+    this.receipts.kick();
+    return this.catchUp(credentials);
+  }
+
+  // Sending -------------------------------------------------------------------------------------
+
+  send(channelId: string, content: string, parentId?: string): MessageView {
+    const clientMessageId = randomUUID();
+    // The shared schema decides what is sendable: an invalid message is refused here, never queued.
+    const valid = SendMessagePayload.safeParse({ channelId, content, parentId, clientMessageId });
+    if (!valid.success)
+      throw new BridgeFailure('VALIDATION', valid.error.issues[0]?.message ?? 'Invalid message');
+    if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    const now = this.ctx.ports.clock.now();
+    const row = this.store.queueOwnMessage({
+      clientMessageId,
+      channelId,
+      parentId: valid.data.parentId,
+      content: valid.data.content,
+      author: this.user,
+      createdAt: new Date(now).toISOString(),
+      queuedAt: now,
+    });
+    this.typing.stop(channelId);
+    this.emitMessage(row);
+    this.emitOutboxCounts();
+    this.outbox.kick();
+    return messageView(this.store, row);
+  }
+
+  /** `message:sent`, or a send's ack. */
+  ackArrived(ack: MessageSent): void {
+    const result = this.store.applyAck(ack);
+    if (result) this.acknowledged(result);
+  }
+
+  private acknowledged(result: UpsertResult): void {
+    const { row } = result;
+    if (result.changed) this.emitMessage(row);
+    if (result.confirmedSend) this.emitOutboxCounts();
+    if (row.seq !== null) {
+      this.store.advanceCursor(row.channel_id);
+      // Sending in a channel reads it, as the server counts it (lastReadSeq).
+      this.readUpTo(row.channel_id, row.seq);
+    }
+  }
+
+  // Receiving -----------------------------------------------------------------------------------
+
+  ingest(message: Message, arrival: Arrival): void {
+    const result = this.store.upsertServerMessage(message);
+    const { row } = result;
+    if (result.changed) this.emitMessage(row);
+    if (result.confirmedSend) this.emitOutboxCounts();
+    if (arrival === 'live' && row.seq !== null) this.store.advanceCursor(row.channel_id);
+    if (!result.inserted) return;
+    if (row.parent_id) this.reemit(row.parent_id);
+    if (row.own) return;
+    this.typing.remoteStopped(row.channel_id, row.author_id);
+    const channel = this.store.channel(row.channel_id);
+    if (!channel || row.seq === null || row.seq <= channel.read_seq) return;
+    if (this.lookingAt(channel.id)) {
+      this.markRead(channel.id);
+      return;
+    }
+    this.store.queueReceipt(message.id, message.channelId, 'DELIVERED');
+    this.receipts.kick();
+    if (arrival === 'live' || arrival === 'catchup') {
+      this.notifications.offer({
+        messageId: message.id,
+        channelId: channel.id,
+        channelName: channel.name,
+        authorName: message.user.name,
+        content: message.content,
+      });
+    }
+    this.emitUnread(channel.id);
+  }
+
+  receiptArrived(receipt: ReceiptEvent): void {
+    const row = this.store.applyReceipt(receipt);
+    if (row) this.emitMessage(row);
+  }
+
+  /** Catch every channel up from its cursor; concurrent calls share one run, and run again after it. */
+  catchUp(credentials: Credentials): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      try {
+        do {
+          this.syncAgain = false;
+          await this.syncOnce(credentials);
+        } while (this.syncAgain);
+      } finally {
+        this.syncing = null;
+      }
+    })();
+    return this.syncing;
+  }
+
+  private async syncOnce({ serverUrl, token }: Credentials): Promise<void> {
+    const channels = await this.ctx.api.channels(serverUrl, token);
+    this.store.saveChannels(channels);
+    this.emitChannels();
+    await Promise.all(
+      channels.map(async (channel) => {
+        const cursor = this.store.channel(channel.id)?.cursor ?? null;
+        if (cursor === null) {
+          // Never synced: the newest page only; older history is fetched when scrolled to.
+          const page = await this.ctx.api.history(serverUrl, token, channel.id, {
+            limit: DEFAULT_PAGE_LIMIT,
+          });
+          for (const m of page.messages) this.ingest(m, 'firstSync');
+          this.store.setCursor(channel.id, page.messages.at(-1)?.seq ?? 0);
+          return;
+        }
+        let after = cursor;
+        for (;;) {
+          const page = await this.ctx.api.history(serverUrl, token, channel.id, {
+            after,
+            limit: MAX_PAGE_LIMIT,
+          });
+          for (const m of page.messages) this.ingest(m, 'catchup');
+          const last = page.messages.at(-1);
+          if (!last) break;
+          after = last.seq;
+          this.store.setCursor(channel.id, after);
+          if (!page.hasMore) break;
+        }
+        this.store.advanceCursor(channel.id);
+      }),
+    );
+    this.emitChannels();
+  }
+
+  // Reading -------------------------------------------------------------------------------------
+
+  lookingAt(channelId: string): boolean {
+    return this.ctx.ui.focused && this.ctx.ui.activeChannelId === channelId;
+  }
+
+  /** Everything in the channel is read: READ receipts for others' messages, unread to zero. */
+  markRead(channelId: string): void {
+    const channel = this.store.channel(channelId);
+    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    this.readUpTo(channelId, channel.last_seq);
+  }
+
+  private readUpTo(channelId: string, seq: number): void {
+    const newlyRead = this.store.transaction(() => {
+      const rows = this.store.markReadUpTo(channelId, seq);
+      for (const r of rows) if (r.id) this.store.queueReceipt(r.id, channelId, 'READ');
+      return rows;
+    });
+    if (newlyRead.length > 0) this.receipts.kick();
+    this.emitUnread(channelId);
+  }
+
+  async listMessages(
+    args: { channelId: string; before?: number; around?: string; limit?: number },
+    credentials: Credentials | null,
+  ): Promise<{ messages: MessageView[]; hasMore: boolean }> {
+    const { channelId, before, around } = args;
+    const limit = args.limit ?? DEFAULT_PAGE_LIMIT;
+    const channel = this.store.channel(channelId);
+    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    if (around) {
+      const page = this.store.pageAround(channelId, around, limit);
+      if (page) return { messages: page.rows.map((r) => messageView(this.store, r)), hasMore: page.hasMore };
+    }
+    let page = this.store.pageBefore(channelId, around ? undefined : before, limit);
+    const held = page.rows.filter((r) => r.seq !== null);
+    const oldest = held[0]?.seq ?? before ?? channel.last_seq + 1;
+    if (credentials && this.ctx.socket() && held.length < limit && oldest > 1) {
+      // Older than anything held here: fetch it (offline, the local page is all there is).
+      try {
+        const remote = await this.ctx.api.history(credentials.serverUrl, credentials.token, channelId, {
+          before: oldest,
+          limit: limit - held.length,
+        });
+        for (const m of remote.messages) this.ingest(m, 'history');
+        page = this.store.pageBefore(channelId, before, limit);
+      } catch (error) {
+        this.ctx.logger.info({ err: String(error) }, 'history fetch failed; serving the local page');
+      }
+    }
+    return { messages: page.rows.map((r) => messageView(this.store, r)), hasMore: page.hasMore };
+  }
+
+  // Notifications -------------------------------------------------------------------------------
+
+  private shouldNotify(offer: Offer): boolean {
+    const settings = this.ctx.ports.settings.get();
+    if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
+    const channel = this.store.channel(offer.channelId);
+    if (!channel || channel.muted) return false;
+    if (this.lookingAt(offer.channelId)) return false;
+    const row = this.store.messageById(offer.messageId);
+    return !!row && !row.own && row.seq !== null && row.seq > channel.read_seq;
+  }
+
+  // Events to the UI ----------------------------------------------------------------------------
+
+  emitMessage(row: MessageRow): void {
+    this.ctx.emitter.emit('messageUpserted', messageView(this.store, row));
+  }
+
+  private reemit(messageId: string): void {
+    const row = this.store.messageById(messageId);
+    if (row) this.emitMessage(row);
+  }
+
+  emitOutboxCounts(): void {
+    this.ctx.emitter.emit('outbox', this.store.outboxCounts());
+  }
+
+  emitChannels(): void {
+    this.ctx.emitter.emit(
+      'channels',
+      this.store.channels().map((c) => channelView(this.store, c)),
+    );
+    this.updateBadge();
+  }
+
+  emitUnread(channelId: string): void {
+    const total = this.badgeTotal();
+    this.ctx.emitter.emit('unread', { channelId, unreadCount: this.store.unreadCount(channelId), total });
+    this.ctx.ports.setBadgeCount?.(total);
+  }
+
+  updateBadge(): void {
+    this.ctx.ports.setBadgeCount?.(this.badgeTotal());
+  }
+
+  /** Unread across channels, muted ones left out (muting means "don't bother me"). */
+  private badgeTotal(): number {
+    return this.store
+      .channels()
+      .filter((c) => c.muted === 0)
+      .reduce((sum, c) => sum + this.store.unreadCount(c.id), 0);
+  }
+
+  private member(channelId: string, userId: string): UserSummary | undefined {
+    const channel = this.store.channel(channelId);
+    return channel ? members(channel).find((m) => m.id === userId) : undefined;
+  }
+}

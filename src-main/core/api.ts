@@ -1,0 +1,88 @@
+/**
+ * The server's HTTP API (interface.md): login, the channel list and history pages. Every response
+ * is parsed with the shared schema; failures become BridgeFailures the UI can show.
+ */
+import { BridgeFailure } from '../../src-shared/bridge';
+import {
+  type Channel,
+  ChannelList,
+  LoginResponse,
+  type MessagesPage,
+  MessagesPage as MessagesPageSchema,
+} from '../../src-shared/protocol';
+import type { FetchFn } from './ports';
+
+export interface ApiClient {
+  login(serverUrl: string, username: string, password: string): Promise<LoginResponse>;
+  channels(serverUrl: string, token: string): Promise<Channel[]>;
+  history(
+    serverUrl: string,
+    token: string,
+    channelId: string,
+    query: { after?: number; before?: number; limit?: number },
+  ): Promise<MessagesPage>;
+}
+
+export function createApiClient(fetchFn: FetchFn, timeoutMs: number): ApiClient {
+  async function request(url: string, init: RequestInit): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch {
+      throw new BridgeFailure('SERVER_UNREACHABLE', `Cannot reach the server at ${new URL(url).origin}`);
+    }
+    const body: unknown = await response.json().catch(() => undefined);
+    if (response.ok) return body;
+    const message = (body as { error?: unknown } | undefined)?.error;
+    const text = typeof message === 'string' ? message : `Server answered ${response.status}`;
+    throw new BridgeFailure(codeFor(response.status), text);
+  }
+
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+  return {
+    async login(serverUrl, username, password) {
+      const body = await request(endpoint(serverUrl, '/api/login'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      return parse(LoginResponse, body);
+    },
+    async channels(serverUrl, token) {
+      return parse(
+        ChannelList,
+        await request(endpoint(serverUrl, '/api/channels'), { headers: bearer(token) }),
+      );
+    },
+    async history(serverUrl, token, channelId, query) {
+      const url = new URL(endpoint(serverUrl, `/api/channels/${encodeURIComponent(channelId)}/messages`));
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+      return parse(MessagesPageSchema, await request(url.toString(), { headers: bearer(token) }));
+    },
+  };
+}
+
+function endpoint(serverUrl: string, path: string): string {
+  return new URL(path, serverUrl).toString();
+}
+
+function codeFor(status: number): BridgeFailure['code'] {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 400) return 'VALIDATION';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'SERVER_UNREACHABLE';
+  return 'INTERNAL';
+}
+
+function parse<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  v: unknown,
+): T {
+  const result = schema.safeParse(v);
+  if (!result.success)
+    throw new BridgeFailure('INTERNAL', 'The server sent an answer this app does not understand');
+  return result.data;
+}

@@ -1,0 +1,98 @@
+/**
+ * Which messages notify, decided in main: from someone else, unread, while the window is unfocused
+ * or shows another channel, not muted, not in do-not-disturb, at most once per message id. Offers
+ * arriving close together are coalesced into one notification; the rules are checked again when it
+ * is shown, so a channel opened meanwhile does not notify.
+ */
+import type { NotificationView } from '../../src-shared/bridge';
+import type { Clock } from './ports';
+
+export interface Offer {
+  messageId: string;
+  channelId: string;
+  channelName: string;
+  authorName: string;
+  content: string;
+}
+
+export interface NotificationDeps {
+  clock: Clock;
+  coalesceMs: number;
+  /** Whether this message should still notify now. */
+  stillWanted(offer: Offer): boolean;
+  show(view: NotificationView): void;
+}
+
+const MAX_REMEMBERED = 5_000;
+const MAX_BODY = 200;
+
+export class Notifications {
+  private pending: Offer[] = [];
+  private timer: unknown = null;
+  /** Ids already offered: a message notifies once, whatever arrives twice. */
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly deps: NotificationDeps) {}
+
+  offer(offer: Offer): void {
+    if (this.seen.has(offer.messageId) || !this.deps.stillWanted(offer)) return;
+    this.remember(offer.messageId);
+    this.pending.push(offer);
+    this.timer ??= this.deps.clock.setTimeout(() => this.flush(), this.deps.coalesceMs);
+  }
+
+  dispose(): void {
+    if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = [];
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const offers = this.pending.filter((o) => this.deps.stillWanted(o));
+    this.pending = [];
+    const view = summarise(offers);
+    if (view) this.deps.show(view);
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > MAX_REMEMBERED) {
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+  }
+}
+
+export function summarise(offers: Offer[]): NotificationView | undefined {
+  const last = offers.at(-1);
+  if (!last) return undefined;
+  if (offers.length === 1) {
+    return {
+      title: `${last.authorName} in #${last.channelName}`,
+      body: truncate(last.content),
+      channelId: last.channelId,
+      messageId: last.messageId,
+    };
+  }
+  const channels = new Set(offers.map((o) => o.channelId));
+  if (channels.size === 1) {
+    return {
+      title: `#${last.channelName}`,
+      body: `${offers.length} new messages. ${last.authorName}: ${truncate(last.content)}`,
+      channelId: last.channelId,
+      messageId: last.messageId,
+    };
+  }
+  return {
+    title: `${offers.length} new messages`,
+    body: `In ${channels.size} channels. Latest from ${last.authorName} in #${last.channelName}`,
+    channelId: last.channelId,
+    messageId: last.messageId,
+  };
+}
+
+function truncate(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_BODY ? `${flat.slice(0, MAX_BODY - 1)}…` : flat;
+}

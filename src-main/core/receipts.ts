@@ -1,0 +1,97 @@
+/**
+ * Sends the receipts we owe (DELIVERED for what arrived, READ for what was looked at) from their
+ * durable queue whenever connected. The server ignores repeats, so a resend is always safe.
+ */
+import { MessageDeliveryStatus, MessageEvent, SimpleAck } from '../../src-shared/protocol';
+import type { LocalStore } from '../store/store';
+import { emitWithAck } from './ack';
+import type { RelaySocket } from './connection';
+import { backoffDelay, type ResolvedOptions } from './options';
+import type { Clock } from './ports';
+
+const BATCH = 64;
+/** Refusals that will never succeed: the receipt is dropped. */
+const PERMANENT = new Set(['VALIDATION', 'FORBIDDEN', 'NOT_FOUND']);
+
+export class ReceiptSender {
+  private running = false;
+  private again = false;
+  private retryTimer: unknown = null;
+  private failures = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly clock: Clock,
+    private readonly options: ResolvedOptions,
+    private readonly socket: () => RelaySocket | null,
+  ) {}
+
+  kick(): void {
+    if (this.disposed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.flush().finally(() => {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private async flush(): Promise<void> {
+    for (;;) {
+      const socket = this.socket();
+      if (!socket || this.disposed) return;
+      const batch = this.store.pendingReceipts(BATCH);
+      if (batch.length === 0) return;
+      const outcomes = await Promise.all(
+        batch.map(async (r) => {
+          const event = r.status === 'READ' ? MessageEvent.READ : MessageEvent.DELIVERED;
+          const status = r.status === 'READ' ? MessageDeliveryStatus.READ : MessageDeliveryStatus.DELIVERED;
+          const outcome = await emitWithAck(
+            socket,
+            event,
+            { messageId: r.message_id, channelId: r.channel_id, status },
+            this.options.ackTimeoutMs,
+          );
+          if (this.disposed) return false;
+          if (outcome.kind !== 'ack') return false;
+          const ack = SimpleAck.safeParse(outcome.response);
+          if (ack.success && (ack.data.ok || PERMANENT.has(ack.data.code))) {
+            this.store.receiptDone(r.message_id, r.status);
+            return true;
+          }
+          return false;
+        }),
+      );
+      if (outcomes.some((done) => !done)) {
+        // Rate limited, timed out or disconnected: leave the rest queued and come back later.
+        this.retryLater();
+        return;
+      }
+      this.failures = 0;
+    }
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer !== null || this.disposed) return;
+    this.retryTimer = this.clock.setTimeout(
+      () => {
+        this.retryTimer = null;
+        this.kick();
+      },
+      backoffDelay(this.failures++, this.options),
+    );
+  }
+}

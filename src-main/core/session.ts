@@ -1,0 +1,30 @@
+/** The session kept in the SecretStore: server, user and (unless refused) the token. */
+import { z } from 'zod';
+import { UserSummary } from '../../src-shared/protocol';
+
+export const StoredSession = z.object({
+  serverUrl: z.string().url(),
+  user: UserSummary,
+  /** null after the server refused it: the user and the outbox stay, waiting for a new sign-in. */
+  token: z.string().min(1).nullable(),
+});
+export type StoredSession = z.infer<typeof StoredSession>;
+
+export function parseSession(raw: string | null): StoredSession | null {
+  if (!raw) return null;
+  try {
+    const parsed = StoredSession.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function serialiseSession(session: StoredSession): string {
+  return JSON.stringify(session);
+}
+
+/** The server's origin: one spelling per server, whatever the user typed. */
+export function normaliseServerUrl(url: string): string {
+  return new URL(url).origin;
+}

@@ -1,0 +1,80 @@
+/** Builds the bridge's view types from local store rows. */
+
+import type { ChannelView, MessageView, OutboxItem, SeenBy, UiStatus } from '../../src-shared/bridge';
+import { MessageDeliveryStatus } from '../../src-shared/protocol';
+import {
+  type ChannelRow,
+  type LocalStatus,
+  type LocalStore,
+  type MessageRow,
+  members,
+  type OutboxRow,
+} from '../store/store';
+
+const UI_STATUS: Record<LocalStatus, UiStatus> = {
+  SENDING: 'Sending',
+  SENT: 'Sent',
+  DELIVERED: 'Delivered',
+  READ: 'Read',
+  FAILED: 'Failed',
+};
+
+export function messageView(store: LocalStore, row: MessageRow): MessageView {
+  const own = row.own === 1;
+  return {
+    key: row.key,
+    id: row.id ?? undefined,
+    clientMessageId: row.client_message_id ?? undefined,
+    channelId: row.channel_id,
+    parentId: row.parent_id ?? undefined,
+    author: { id: row.author_id, name: row.author_name },
+    content: row.content,
+    createdAt: row.created_at,
+    seq: row.seq ?? undefined,
+    own,
+    status: own && row.status ? UI_STATUS[row.status] : undefined,
+    failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,
+    seenBy: own && row.id ? seenBy(store, row) : [],
+    replyCount: row.id ? store.replyCount(row.id) : 0,
+  };
+}
+
+function seenBy(store: LocalStore, row: MessageRow): SeenBy[] {
+  if (!row.id) return [];
+  const channel = store.channel(row.channel_id);
+  const names = new Map((channel ? members(channel) : []).map((m) => [m.id, m.name]));
+  return store
+    .receiptsFor(row.id)
+    .filter((r) => r.status !== 'SENT')
+    .map((r) => ({
+      userId: r.user_id,
+      name: names.get(r.user_id) ?? 'Unknown',
+      status: MessageDeliveryStatus[r.status],
+      at: r.at,
+    }));
+}
+
+export function channelView(store: LocalStore, row: ChannelRow): ChannelView {
+  return {
+    id: row.id,
+    name: row.name,
+    members: members(row),
+    unreadCount: store.unreadCount(row.id),
+    muted: row.muted === 1,
+    lastSeq: row.last_seq,
+  };
+}
+
+export function outboxItem(store: LocalStore, row: OutboxRow): OutboxItem {
+  const message = store.messageByKey(row.client_message_id);
+  return {
+    clientMessageId: row.client_message_id,
+    channelId: row.channel_id,
+    channelName: store.channel(row.channel_id)?.name ?? '',
+    content: row.content,
+    status: row.state === 'failed' ? 'Failed' : 'Sending',
+    attempts: row.attempts,
+    failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,
+    createdAt: message?.created_at ?? new Date(row.queued_at).toISOString(),
+  };
+}

@@ -1,0 +1,47 @@
+/** A corrupt or unreadable database file is moved aside and a clean one started: never a crash loop. */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openDatabase } from './database';
+import { migrations } from './migrations';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-db-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+it('migrates a new file to the latest version in WAL mode', () => {
+  const { db, recovered } = openDatabase({ file: join(dir, 'a.sqlite') });
+  expect(recovered).toBeUndefined();
+  expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+  expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+  db.close();
+  // Opening again runs nothing twice.
+  const again = openDatabase({ file: join(dir, 'a.sqlite') });
+  expect(again.recovered).toBeUndefined();
+  again.db.close();
+});
+
+it('moves a file that is not a database aside and starts clean', () => {
+  const file = join(dir, 'b.sqlite');
+  writeFileSync(file, 'this is not a database, just garbage '.repeat(200));
+  const { db, recovered } = openDatabase({ file, now: () => 42 });
+  expect(recovered?.movedTo).toBe(`${file}.corrupt-42`);
+  expect(existsSync(`${file}.corrupt-42`)).toBe(true);
+  expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+  db.close();
+  expect(readdirSync(dir).sort()).toContain('b.sqlite');
+});
+
+it('moves aside a file from a newer version of the app', () => {
+  const file = join(dir, 'c.sqlite');
+  const first = openDatabase({ file });
+  first.db.pragma(`user_version = ${migrations.length + 5}`);
+  first.db.close();
+  const { db, recovered } = openDatabase({ file, now: () => 7 });
+  expect(recovered?.reason).toMatch(/newer/);
+  expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+  db.close();
+});

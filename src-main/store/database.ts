@@ -1,0 +1,86 @@
+/**
+ * Opens the local SQLite database: WAL, numbered migrations, and recovery from a corrupt or
+ * unreadable file (moved aside, a clean one started, the caller told) so a bad file never turns
+ * into a crash loop.
+ */
+import { existsSync, renameSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { migrations } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  file: string;
+  /** Path to a better-sqlite3 native build (e.g. one built for Electron's ABI). */
+  nativeBinding?: string;
+  /** Used to name the moved-aside file. */
+  now?: () => number;
+}
+
+export interface Opened {
+  db: Db;
+  /** Set when the previous file could not be used and was moved aside. */
+  recovered?: { movedTo: string; reason: string };
+}
+
+export function openDatabase(options: OpenOptions): Opened {
+  try {
+    return { db: openAndMigrate(options) };
+  } catch (error) {
+    if (!isFileProblem(error)) throw error;
+    const movedTo = moveAside(options.file, (options.now ?? Date.now)());
+    return {
+      db: openAndMigrate(options),
+      recovered: { movedTo, reason: error instanceof Error ? error.message : String(error) },
+    };
+  }
+}
+
+function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
+  const db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed send survives a power cut, not only a crash (the outbox's whole promise).
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new DatabaseFileError(`integrity check failed: ${String(check)}`);
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new DatabaseFileError(`schema version ${version} is newer than this app (${migrations.length})`);
+  }
+  for (let i = version; i < migrations.length; i++) {
+    db.transaction(() => {
+      db.exec(migrations[i] as string);
+      db.pragma(`user_version = ${i + 1}`);
+    })();
+  }
+}
+
+class DatabaseFileError extends Error {
+  override name = 'DatabaseFileError';
+}
+
+/** SQLite errors (SQLITE_NOTADB, SQLITE_CORRUPT, ...) are about the file; a missing native module is not. */
+function isFileProblem(error: unknown): boolean {
+  if (error instanceof DatabaseFileError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') && code !== 'SQLITE_BUSY';
+}
+
+function moveAside(file: string, now: number): string {
+  const movedTo = `${file}.corrupt-${now}`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+  }
+  return movedTo;
+}

@@ -1,0 +1,175 @@
+/** The local store on real SQLite files: dedupe, acks, receipts (early, duplicate, late), outbox, cursors. */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Channel, Message } from '../../src-shared/protocol';
+import { LocalStore } from './store';
+
+const me = { id: randomUUID(), name: 'alice' };
+const bob = { id: randomUUID(), name: 'bob' };
+const channel: Channel = {
+  id: randomUUID(),
+  name: 'general',
+  memberIds: [me.id, bob.id],
+  members: [me, bob],
+  lastSeq: 0,
+  lastReadSeq: 0,
+  unreadCount: 0,
+};
+
+let dir: string;
+let store: LocalStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
+  store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id });
+  store.saveChannels([channel]);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function serverMessage(over: Partial<Message> & { seq: number }): Message {
+  const at = new Date(1_700_000_000_000 + over.seq * 1000).toISOString();
+  return {
+    id: randomUUID(),
+    content: `message ${over.seq}`,
+    channelId: channel.id,
+    userId: bob.id,
+    createdAt: at,
+    updatedAt: at,
+    deliveryStatus: 'SENT' as Message['deliveryStatus'],
+    user: bob,
+    ...over,
+  };
+}
+
+function queue(content: string) {
+  const clientMessageId = randomUUID();
+  store.queueOwnMessage({
+    clientMessageId,
+    channelId: channel.id,
+    content,
+    author: me,
+    createdAt: new Date().toISOString(),
+    queuedAt: Date.now(),
+  });
+  return clientMessageId;
+}
+
+function ack(clientMessageId: string, seq: number, messageId = randomUUID()) {
+  return store.applyAck({
+    ok: true,
+    messageId,
+    channelId: channel.id,
+    clientMessageId,
+    status: 'SENT' as never,
+    seq,
+    createdAt: new Date().toISOString(),
+  });
+}
+
+describe('LocalStore', () => {
+  it('stores a message seen twice once', () => {
+    const m = serverMessage({ seq: 1 });
+    expect(store.upsertServerMessage(m).inserted).toBe(true);
+    const again = store.upsertServerMessage(m);
+    expect(again.inserted).toBe(false);
+    expect(again.changed).toBe(false);
+    expect(store.allInChannel(channel.id)).toHaveLength(1);
+  });
+
+  it('writes a queued message and its outbox row together, and an ack settles both', () => {
+    const cmid = queue('hello');
+    expect(store.messageByKey(cmid)?.status).toBe('SENDING');
+    expect(store.pendingIn(channel.id, 10).map((r) => r.client_message_id)).toEqual([cmid]);
+    const result = ack(cmid, 1);
+    expect(result?.row.status).toBe('SENT');
+    expect(result?.confirmedSend).toBe(true);
+    expect(store.outbox()).toEqual([]);
+    // A second ack (message:sent after the callback) changes nothing.
+    expect(ack(cmid, 1, result?.row.id ?? undefined)?.changed).toBe(false);
+  });
+
+  it('recognises its own message coming back from history by clientMessageId', () => {
+    const cmid = queue('mine');
+    const echoed = serverMessage({ seq: 3, userId: me.id, user: me, clientMessageId: cmid, content: 'mine' });
+    const result = store.upsertServerMessage(echoed);
+    expect(result.inserted).toBe(false);
+    expect(result.confirmedSend).toBe(true);
+    expect(result.row).toMatchObject({ key: cmid, id: echoed.id, seq: 3, status: 'SENT' });
+    expect(store.allInChannel(channel.id)).toHaveLength(1);
+  });
+
+  it('applies an early receipt when the message arrives, and never lets a status go back', () => {
+    const cmid = queue('early');
+    const messageId = randomUUID();
+    const at = new Date().toISOString();
+    expect(
+      store.applyReceipt({ messageId, channelId: channel.id, userId: bob.id, status: 'READ' as never, at }),
+    ).toBeUndefined();
+    expect(ack(cmid, 1, messageId)?.row.status).toBe('READ');
+    // Late DELIVERED and a duplicate READ change nothing.
+    expect(
+      store.applyReceipt({
+        messageId,
+        channelId: channel.id,
+        userId: bob.id,
+        status: 'DELIVERED' as never,
+        at,
+      }),
+    ).toBeUndefined();
+    expect(
+      store.applyReceipt({ messageId, channelId: channel.id, userId: bob.id, status: 'READ' as never, at }),
+    ).toBeUndefined();
+    expect(store.messageByKey(cmid)?.status).toBe('READ');
+    expect(store.receiptsFor(messageId)).toEqual([
+      expect.objectContaining({ user_id: bob.id, status: 'READ' }),
+    ]);
+  });
+
+  it('keeps FIFO per channel and fails, retries and discards', () => {
+    const [a, b, c] = [queue('a'), queue('b'), queue('c')];
+    expect(store.pendingIn(channel.id, 2).map((r) => r.client_message_id)).toEqual([a, b]);
+    expect(store.markFailed(b, 'FORBIDDEN', 'no')?.status).toBe('FAILED');
+    expect(store.pendingIn(channel.id, 10).map((r) => r.client_message_id)).toEqual([a, c]);
+    expect(store.outboxCounts()).toEqual({ sending: 2, failed: 1 });
+    expect(store.retry(Date.now(), b).map((r) => r.status)).toEqual(['SENDING']);
+    expect(store.markFailed(c, 'VALIDATION', 'bad')).toBeDefined();
+    expect(store.discard().map((r) => r.key)).toEqual([c]);
+    expect(store.messageByKey(c)).toBeUndefined();
+    expect(store.outboxCounts()).toEqual({ sending: 2, failed: 0 });
+  });
+
+  it('counts unread from the server baseline plus newer messages, and reads them', () => {
+    store.saveChannels([{ ...channel, lastSeq: 5, lastReadSeq: 3, unreadCount: 2 }]);
+    expect(store.unreadCount(channel.id)).toBe(2);
+    store.upsertServerMessage(serverMessage({ seq: 6 }));
+    store.upsertServerMessage(serverMessage({ seq: 7, userId: me.id, user: me }));
+    expect(store.unreadCount(channel.id)).toBe(3);
+    const read = store.markReadUpTo(channel.id, 7);
+    expect(read.map((r) => r.seq)).toEqual([6]);
+    expect(store.unreadCount(channel.id)).toBe(0);
+  });
+
+  it('advances the cursor only over contiguous seqs', () => {
+    store.setCursor(channel.id, 0);
+    for (const seq of [1, 2, 4]) store.upsertServerMessage(serverMessage({ seq }));
+    store.advanceCursor(channel.id);
+    expect(store.channel(channel.id)?.cursor).toBe(2);
+  });
+
+  it('pages newest first by seq, unsent last', () => {
+    for (const seq of [1, 2, 3]) store.upsertServerMessage(serverMessage({ seq }));
+    const cmid = queue('pending');
+    const newest = store.pageBefore(channel.id, undefined, 3);
+    expect(newest.rows.map((r) => r.seq ?? r.key)).toEqual([2, 3, cmid]);
+    expect(newest.hasMore).toBe(true);
+    const older = store.pageBefore(channel.id, 2, 10);
+    expect(older.rows.map((r) => r.seq)).toEqual([1]);
+    expect(older.hasMore).toBe(false);
+  });
+});

@@ -1,0 +1,559 @@
+/**
+ * The local store: one SQLite file per signed-in account. Every write that must be atomic (a
+ * message and its outbox row, an ack and the receipts that waited for it) is one transaction.
+ */
+import type { Channel, Message, MessageSent, ReceiptEvent } from '../../src-shared/protocol';
+import { type Db, type OpenOptions, openDatabase } from './database';
+import {
+  type ChannelRow,
+  higherStatus,
+  type MessageRow,
+  type OutboxRow,
+  type ReceiptOutboxRow,
+  type ReceiptRow,
+} from './rows';
+
+export * from './rows';
+
+export interface NewOwnMessage {
+  clientMessageId: string;
+  channelId: string;
+  parentId?: string;
+  content: string;
+  author: { id: string; name: string };
+  createdAt: string;
+  queuedAt: number;
+}
+
+export interface UpsertResult {
+  row: MessageRow;
+  /** First time this message is stored (drives DELIVERED receipts and notifications). */
+  inserted: boolean;
+  /** Anything the UI shows changed. */
+  changed: boolean;
+  /** It was one of our queued sends, now known to the server: its outbox row is gone. */
+  confirmedSend: boolean;
+}
+
+export interface MessagePage {
+  rows: MessageRow[];
+  hasMore: boolean;
+}
+
+export class LocalStore {
+  readonly recovered: { movedTo: string; reason: string } | undefined;
+  private readonly db: Db;
+
+  private constructor(
+    db: Db,
+    readonly selfId: string,
+    recovered: LocalStore['recovered'],
+  ) {
+    this.db = db;
+    this.recovered = recovered;
+  }
+
+  static open(options: OpenOptions & { selfId: string }): LocalStore {
+    const { db, recovered } = openDatabase(options);
+    return new LocalStore(db, options.selfId, recovered);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Channels
+  // ---------------------------------------------------------------------------------------------
+
+  /** Replaces the channel list with the server's, keeping local state (cursor, mute, draft). */
+  saveChannels(channels: Channel[]): void {
+    const upsert = this.db.prepare(`
+      INSERT INTO channels (id, name, members_json, position, last_seq, server_seq, server_unread, read_seq)
+      VALUES (@id, @name, @members, @position, @lastSeq, @lastSeq, @unread, @lastReadSeq)
+      ON CONFLICT (id) DO UPDATE SET
+        name = excluded.name, members_json = excluded.members_json, position = excluded.position,
+        last_seq = max(last_seq, excluded.last_seq), server_seq = excluded.server_seq,
+        server_unread = excluded.server_unread, read_seq = max(read_seq, excluded.read_seq)`);
+    // Reads made here and not yet acknowledged by the server must not count as unread again.
+    const readLocallyOnly = this.db.prepare(`
+      SELECT count(*) AS n FROM messages
+      WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= (SELECT read_seq FROM channels WHERE id = ?)`);
+    const fixUnread = this.db.prepare(
+      'UPDATE channels SET server_unread = max(0, server_unread - ?) WHERE id = ?',
+    );
+    this.transaction(() => {
+      const ids = channels.map((c) => c.id);
+      this.db
+        .prepare(`DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))`)
+        .run(JSON.stringify(ids));
+      channels.forEach((c, position) => {
+        upsert.run({
+          id: c.id,
+          name: c.name,
+          members: JSON.stringify(c.members),
+          position,
+          lastSeq: c.lastSeq,
+          unread: c.unreadCount,
+          lastReadSeq: c.lastReadSeq,
+        });
+        const { n } = readLocallyOnly.get(c.id, c.lastReadSeq, c.id) as { n: number };
+        if (n > 0) fixUnread.run(n, c.id);
+      });
+    });
+  }
+
+  channels(): ChannelRow[] {
+    return this.db.prepare('SELECT * FROM channels ORDER BY position').all() as ChannelRow[];
+  }
+
+  channel(id: string): ChannelRow | undefined {
+    return this.db.prepare('SELECT * FROM channels WHERE id = ?').get(id) as ChannelRow | undefined;
+  }
+
+  unreadCount(channelId: string): number {
+    const row = this.db
+      .prepare(`
+        SELECT (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
+          SELECT count(*) FROM messages m
+          WHERE m.channel_id = c.id AND m.own = 0 AND m.seq > max(c.read_seq, c.server_seq)
+        ) AS n
+        FROM channels c WHERE c.id = ?`)
+      .get(channelId) as { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  totalUnread(): number {
+    return this.channels().reduce((sum, c) => sum + this.unreadCount(c.id), 0);
+  }
+
+  setMuted(channelId: string, muted: boolean): void {
+    this.db.prepare('UPDATE channels SET muted = ? WHERE id = ?').run(muted ? 1 : 0, channelId);
+  }
+
+  setDraft(channelId: string, text: string): void {
+    this.db.prepare('UPDATE channels SET draft = ? WHERE id = ?').run(text, channelId);
+  }
+
+  setCursor(channelId: string, cursor: number): void {
+    this.db
+      .prepare('UPDATE channels SET cursor = max(coalesce(cursor, 0), ?) WHERE id = ?')
+      .run(cursor, channelId);
+  }
+
+  /** Moves a synced channel's cursor over messages now held contiguously after it (live arrivals, acks). */
+  advanceCursor(channelId: string): void {
+    const channel = this.channel(channelId);
+    if (!channel || channel.cursor === null) return;
+    const seqs = this.db
+      .prepare('SELECT seq FROM messages WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT 1000')
+      .pluck()
+      .all(channelId, channel.cursor) as number[];
+    let cursor = channel.cursor;
+    for (const seq of seqs) {
+      if (seq !== cursor + 1) break;
+      cursor = seq;
+    }
+    if (cursor !== channel.cursor) this.setCursor(channelId, cursor);
+  }
+
+  /** Advances the read position; returns others' messages newly read (they are owed READ receipts). */
+  markReadUpTo(channelId: string, seq: number): MessageRow[] {
+    return this.transaction(() => {
+      const channel = this.channel(channelId);
+      if (!channel || seq <= channel.read_seq) return [];
+      const newlyRead = this.db
+        .prepare(
+          'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= ? ORDER BY seq',
+        )
+        .all(channelId, channel.read_seq, seq) as MessageRow[];
+      this.db.prepare('UPDATE channels SET read_seq = ? WHERE id = ?').run(seq, channelId);
+      return newlyRead;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Messages
+  // ---------------------------------------------------------------------------------------------
+
+  /** Our new message and its outbox row, in one transaction. */
+  queueOwnMessage(m: NewOwnMessage): MessageRow {
+    return this.transaction(() => {
+      this.db
+        .prepare(`
+          INSERT INTO messages (key, client_message_id, channel_id, parent_id, author_id, author_name, content,
+                                created_at, own, status)
+          VALUES (@cmid, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, 1, 'SENDING')`)
+        .run({
+          cmid: m.clientMessageId,
+          channelId: m.channelId,
+          parentId: m.parentId ?? null,
+          authorId: m.author.id,
+          authorName: m.author.name,
+          content: m.content,
+          createdAt: m.createdAt,
+        });
+      this.db
+        .prepare(`
+          INSERT INTO outbox (client_message_id, channel_id, content, parent_id, queued_at)
+          VALUES (?, ?, ?, ?, ?)`)
+        .run(m.clientMessageId, m.channelId, m.content, m.parentId ?? null, m.queuedAt);
+      return this.messageByKey(m.clientMessageId) as MessageRow;
+    });
+  }
+
+  messageByKey(key: string): MessageRow | undefined {
+    return this.db.prepare('SELECT * FROM messages WHERE key = ?').get(key) as MessageRow | undefined;
+  }
+
+  messageById(id: string): MessageRow | undefined {
+    return this.db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+  }
+
+  /** The server accepted one of our sends. */
+  applyAck(ack: MessageSent): UpsertResult | undefined {
+    if (!ack.clientMessageId) return undefined;
+    const cmid = ack.clientMessageId;
+    return this.transaction(() => {
+      const row = this.db.prepare('SELECT * FROM messages WHERE client_message_id = ?').get(cmid) as
+        | MessageRow
+        | undefined;
+      if (!row) return undefined;
+      this.claimServerIdentity(row, ack.messageId, ack.seq, ack.createdAt);
+      return this.finishOwn(row, false);
+    });
+  }
+
+  /** Stores a message from `message:new` or a history page, once, by server id. */
+  upsertServerMessage(m: Message): UpsertResult {
+    return this.transaction(() => {
+      const own = m.userId === this.selfId;
+      let row = this.messageById(m.id);
+      if (!row && own && m.clientMessageId) {
+        row = this.db.prepare('SELECT * FROM messages WHERE client_message_id = ?').get(m.clientMessageId) as
+          | MessageRow
+          | undefined;
+      }
+      if (!row) {
+        this.db
+          .prepare(`
+            INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
+                                  content, created_at, seq, own, status)
+            VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
+                    @own, @status)`)
+          .run({
+            id: m.id,
+            cmid: own ? (m.clientMessageId ?? null) : null,
+            channelId: m.channelId,
+            parentId: m.parentId ?? null,
+            authorId: m.userId,
+            authorName: m.user.name,
+            content: m.content,
+            createdAt: m.createdAt,
+            seq: m.seq,
+            own: own ? 1 : 0,
+            status: own ? 'SENT' : null,
+          });
+        for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
+        return this.finishOwn(this.messageById(m.id) as MessageRow, true);
+      }
+      const changedServerSide = row.id !== m.id || row.seq !== m.seq || row.content !== m.content;
+      this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
+      this.db
+        .prepare('UPDATE messages SET content = ?, author_name = ? WHERE key = ?')
+        .run(m.content, m.user.name, row.key);
+      for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
+      const result = this.finishOwn(row, false);
+      return { ...result, changed: result.changed || changedServerSide };
+    });
+  }
+
+  private claimServerIdentity(row: MessageRow, id: string, seq: number, createdAt: string): void {
+    this.db
+      .prepare(
+        'UPDATE messages SET id = ?, seq = ?, created_at = ?, failure_code = NULL, failure_message = NULL WHERE key = ?',
+      )
+      .run(id, seq, createdAt, row.key);
+  }
+
+  /** After a message got its server id: drop its outbox row, lift its status from SENT and receipts. */
+  private finishOwn(before: MessageRow, inserted: boolean): UpsertResult {
+    const row = this.messageByKey(before.key) as MessageRow;
+    let confirmedSend = false;
+    if (row.own && row.client_message_id) {
+      confirmedSend =
+        this.db.prepare('DELETE FROM outbox WHERE client_message_id = ?').run(row.client_message_id).changes >
+        0;
+    }
+    if (row.own && row.id) {
+      let status = higherStatus(row.status ?? 'SENT', 'SENT');
+      for (const r of this.receiptsFor(row.id)) status = higherStatus(status, r.status);
+      if (status !== row.status)
+        this.db.prepare('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
+    }
+    if (row.seq !== null) this.raiseLastSeq(row.channel_id, row.seq);
+    const after = this.messageByKey(row.key) as MessageRow;
+    const changed =
+      inserted ||
+      after.status !== before.status ||
+      after.seq !== before.seq ||
+      after.id !== before.id ||
+      after.failure_code !== before.failure_code;
+    return { row: after, inserted, changed, confirmedSend };
+  }
+
+  private raiseLastSeq(channelId: string, seq: number): void {
+    this.db.prepare('UPDATE channels SET last_seq = max(last_seq, ?) WHERE id = ?').run(seq, channelId);
+  }
+
+  /** Newest page, or the page before a seq, in seq order; unsent messages come last. */
+  pageBefore(channelId: string, before: number | undefined, limit: number): MessagePage {
+    const rows = this.db
+      .prepare(`
+        SELECT * FROM messages
+        WHERE channel_id = ? AND parent_id IS NULL AND (? IS NULL OR (seq IS NOT NULL AND seq < ?))
+        ORDER BY seq IS NULL DESC, seq DESC, rowid DESC LIMIT ?`)
+      .all(channelId, before ?? null, before ?? null, limit + 1) as MessageRow[];
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit).reverse();
+    const oldest = page.find((r) => r.seq !== null)?.seq ?? undefined;
+    return { rows: page, hasMore: hasMore || (oldest != null && oldest > 1) };
+  }
+
+  /** Up to `limit` messages centred on one message. */
+  pageAround(channelId: string, key: string, limit: number): MessagePage | undefined {
+    const target = this.messageById(key) ?? this.messageByKey(key);
+    if (!target || target.channel_id !== channelId || target.seq === null) return undefined;
+    const half = Math.floor(limit / 2);
+    const older = this.db
+      .prepare(
+        'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?',
+      )
+      .all(channelId, target.seq, half + 1) as MessageRow[];
+    const newer = this.db
+      .prepare(
+        'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq >= ? ORDER BY seq LIMIT ?',
+      )
+      .all(channelId, target.seq, limit - half) as MessageRow[];
+    const olderPage = older.slice(0, half).reverse();
+    const first = olderPage[0]?.seq ?? target.seq;
+    return { rows: [...olderPage, ...newer], hasMore: older.length > half || first > 1 };
+  }
+
+  thread(parentId: string): MessageRow[] {
+    return this.db
+      .prepare('SELECT * FROM messages WHERE parent_id = ? ORDER BY seq IS NULL, seq, rowid')
+      .all(parentId) as MessageRow[];
+  }
+
+  replyCount(messageId: string): number {
+    return (
+      this.db.prepare('SELECT count(*) AS n FROM messages WHERE parent_id = ?').get(messageId) as {
+        n: number;
+      }
+    ).n;
+  }
+
+  /** All messages of a channel with a seq, in seq order (tests and diagnostics). */
+  allInChannel(channelId: string): MessageRow[] {
+    return this.db
+      .prepare('SELECT * FROM messages WHERE channel_id = ? ORDER BY seq IS NULL, seq, rowid')
+      .all(channelId) as MessageRow[];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Outbox
+  // ---------------------------------------------------------------------------------------------
+
+  /** Channels with messages waiting to go. */
+  pendingChannels(): string[] {
+    return (
+      this.db.prepare("SELECT DISTINCT channel_id FROM outbox WHERE state = 'pending'").all() as {
+        channel_id: string;
+      }[]
+    ).map((r) => r.channel_id);
+  }
+
+  /** The first `limit` pending messages of a channel, FIFO. */
+  pendingIn(channelId: string, limit: number): OutboxRow[] {
+    return this.db
+      .prepare("SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? ORDER BY ord LIMIT ?")
+      .all(channelId, limit) as OutboxRow[];
+  }
+
+  outboxRow(clientMessageId: string): OutboxRow | undefined {
+    return this.db.prepare('SELECT * FROM outbox WHERE client_message_id = ?').get(clientMessageId) as
+      | OutboxRow
+      | undefined;
+  }
+
+  outbox(): OutboxRow[] {
+    return this.db.prepare('SELECT * FROM outbox ORDER BY ord').all() as OutboxRow[];
+  }
+
+  outboxCounts(): { sending: number; failed: number } {
+    const row = this.db
+      .prepare(`
+        SELECT coalesce(sum(state = 'pending'), 0) AS sending, coalesce(sum(state = 'failed'), 0) AS failed
+        FROM outbox`)
+      .get() as { sending: number; failed: number };
+    return row;
+  }
+
+  /** Pending messages queued at or before `cutoff`. */
+  queuedBefore(cutoff: number): OutboxRow[] {
+    return this.db
+      .prepare("SELECT * FROM outbox WHERE state = 'pending' AND queued_at <= ? ORDER BY ord")
+      .all(cutoff) as OutboxRow[];
+  }
+
+  /** The oldest queued_at of pending messages after `cutoff`. */
+  oldestQueuedAt(cutoff: number): number | undefined {
+    const row = this.db
+      .prepare("SELECT min(queued_at) AS t FROM outbox WHERE state = 'pending' AND queued_at > ?")
+      .get(cutoff) as { t: number | null };
+    return row.t ?? undefined;
+  }
+
+  /** A new connection: nothing needs to wait out the backoff of the last one. */
+  clearBackoff(): void {
+    this.db
+      .prepare("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0")
+      .run();
+  }
+
+  scheduleRetry(clientMessageId: string, nextAttemptAt: number): void {
+    this.db
+      .prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE client_message_id = ?')
+      .run(nextAttemptAt, clientMessageId);
+  }
+
+  markFailed(clientMessageId: string, code: string, message: string): MessageRow | undefined {
+    return this.transaction(() => {
+      const changes = this.db
+        .prepare(`
+          UPDATE outbox SET state = 'failed', failure_code = ?, failure_message = ?
+          WHERE client_message_id = ? AND state = 'pending'`)
+        .run(code, message, clientMessageId).changes;
+      if (changes === 0) return undefined;
+      this.db
+        .prepare(`
+          UPDATE messages SET status = 'FAILED', failure_code = ?, failure_message = ?
+          WHERE client_message_id = ? AND status = 'SENDING'`)
+        .run(code, message, clientMessageId);
+      return this.messageByKey(clientMessageId);
+    });
+  }
+
+  /** Puts failed messages back in the queue (all of them when no id is given); a fresh retry window. */
+  retry(now: number, clientMessageId?: string): MessageRow[] {
+    return this.transaction(() => {
+      const rows = (
+        clientMessageId
+          ? this.db
+              .prepare("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?")
+              .all(clientMessageId)
+          : this.db.prepare("SELECT * FROM outbox WHERE state = 'failed' ORDER BY ord").all()
+      ) as OutboxRow[];
+      const requeue = this.db.prepare(`
+        UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0, queued_at = ?,
+                          failure_code = NULL, failure_message = NULL
+        WHERE client_message_id = ?`);
+      const resetMessage = this.db.prepare(`
+        UPDATE messages SET status = 'SENDING', failure_code = NULL, failure_message = NULL
+        WHERE client_message_id = ? AND status = 'FAILED'`);
+      return rows.map((r) => {
+        requeue.run(now, r.client_message_id);
+        resetMessage.run(r.client_message_id);
+        return this.messageByKey(r.client_message_id) as MessageRow;
+      });
+    });
+  }
+
+  /** Drops failed messages (all of them when no id is given); returns the removed message rows. */
+  discard(clientMessageId?: string): MessageRow[] {
+    return this.transaction(() => {
+      const rows = (
+        clientMessageId
+          ? this.db
+              .prepare("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?")
+              .all(clientMessageId)
+          : this.db.prepare("SELECT * FROM outbox WHERE state = 'failed'").all()
+      ) as OutboxRow[];
+      const removed: MessageRow[] = [];
+      for (const r of rows) {
+        const message = this.messageByKey(r.client_message_id);
+        this.db.prepare('DELETE FROM outbox WHERE client_message_id = ?').run(r.client_message_id);
+        this.db.prepare('DELETE FROM messages WHERE key = ? AND id IS NULL').run(r.client_message_id);
+        if (message) removed.push(message);
+      }
+      return removed;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Receipts
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A receipt for one of our messages. Kept even when the message is not here yet (it is applied
+   * when the message arrives). Returns the message row when its shown status or "seen by" changed.
+   */
+  applyReceipt(ev: ReceiptEvent): MessageRow | undefined {
+    if (ev.status === 'FAILED') return undefined;
+    return this.transaction(() => {
+      const stored = this.storeReceipt(ev.messageId, ev.userId, ev.status, ev.at);
+      const row = this.messageById(ev.messageId);
+      if (!row?.own) return undefined;
+      const status = higherStatus(row.status ?? 'SENT', ev.status);
+      if (status !== row.status)
+        this.db.prepare('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
+      return stored || status !== row.status ? this.messageByKey(row.key) : undefined;
+    });
+  }
+
+  /** Keeps the higher status per recipient; returns whether anything changed. */
+  private storeReceipt(messageId: string, userId: string, status: string, at: string): boolean {
+    if (status !== 'SENT' && status !== 'DELIVERED' && status !== 'READ') return false;
+    const existing = this.db
+      .prepare('SELECT * FROM receipts WHERE message_id = ? AND user_id = ?')
+      .get(messageId, userId) as ReceiptRow | undefined;
+    if (existing && higherStatus(existing.status, status) === existing.status) return false;
+    this.db
+      .prepare(`
+        INSERT INTO receipts (message_id, user_id, status, at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (message_id, user_id) DO UPDATE SET status = excluded.status, at = excluded.at`)
+      .run(messageId, userId, status, at);
+    return true;
+  }
+
+  receiptsFor(messageId: string): ReceiptRow[] {
+    return this.db
+      .prepare('SELECT * FROM receipts WHERE message_id = ? ORDER BY at')
+      .all(messageId) as ReceiptRow[];
+  }
+
+  /** Queues a receipt we owe the server; a READ replaces a waiting DELIVERED, never the reverse. */
+  queueReceipt(messageId: string, channelId: string, status: 'DELIVERED' | 'READ'): void {
+    this.db
+      .prepare(`
+        INSERT INTO receipt_outbox (message_id, channel_id, status) VALUES (?, ?, ?)
+        ON CONFLICT (message_id) DO UPDATE SET status = 'READ', attempts = 0 WHERE excluded.status = 'READ'`)
+      .run(messageId, channelId, status);
+  }
+
+  pendingReceipts(limit: number): ReceiptOutboxRow[] {
+    return this.db
+      .prepare('SELECT * FROM receipt_outbox ORDER BY rowid LIMIT ?')
+      .all(limit) as ReceiptOutboxRow[];
+  }
+
+  /** The server has the receipt (or refused it for good): forget it, unless it was raised meanwhile. */
+  receiptDone(messageId: string, status: 'DELIVERED' | 'READ'): void {
+    this.db.prepare('DELETE FROM receipt_outbox WHERE message_id = ? AND status = ?').run(messageId, status);
+  }
+}
