@@ -1,0 +1,11 @@
+/** What the shells need of the core (src-main/core/create-core.ts), and nothing more. */
+import type { CallHandlers } from '../../src-shared/bridge';
+import type { EventSource } from '../bridge/fanout';
+
+export type ShellCore = EventSource & {
+  handlers: CallHandlers;
+  start(): unknown;
+  resume(): void;
+  networkChanged(online: boolean): void;
+  close(): unknown;
+};

@@ -1,0 +1,72 @@
+/**
+ * The one window, and the guards every web contents gets: the page can run nothing but our renderer,
+ * go nowhere else, open no windows and attach no webviews; http(s) links go to the OS browser.
+ */
+import { BrowserWindow, type Rectangle, type WebContents, type WebPreferences } from 'electron';
+import { APP_ENTRY_URL, PRODUCT_NAME } from './identity';
+import { isAppUrl, isSafeExternalUrl } from './policy';
+
+export type WindowBounds = Partial<Rectangle> & { width: number; height: number; maximized?: boolean };
+
+export function mainWindowPreferences(preload: string): WebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: true,
+  };
+}
+
+export function createMainWindow(options: {
+  preload: string;
+  bounds: WindowBounds;
+  icon?: string;
+}): BrowserWindow {
+  const { maximized, ...rect } = options.bounds;
+  const win = new BrowserWindow({
+    ...rect,
+    minWidth: 640,
+    minHeight: 420,
+    show: false,
+    title: PRODUCT_NAME,
+    ...(options.icon ? { icon: options.icon } : {}),
+    webPreferences: mainWindowPreferences(options.preload),
+  });
+  if (maximized) win.maximize();
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(APP_ENTRY_URL);
+  return win;
+}
+
+/** Applied to every web contents the app creates (app 'web-contents-created'), not only ours. */
+export function hardenWebContents(contents: WebContents, openExternal: (url: string) => void): void {
+  contents.on('will-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // A link with target=_blank: hand http(s) to the OS browser, open nothing inside the app.
+    if (isSafeExternalUrl(url)) openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+/** Brings the window to the front, restoring it from the taskbar or tray if needed. */
+export function focusWindow(win: BrowserWindow | null): void {
+  if (!win || win.isDestroyed()) return;
+  if (win.isMinimized()) win.restore();
+  if (!win.isVisible()) win.show();
+  win.focus();
+}

@@ -1,0 +1,4 @@
+/** The Electron main entry (electron-vite builds it to out/main/index.js). */
+import { startDesktopApp } from './electron/app';
+
+startDesktopApp();

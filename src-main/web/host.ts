@@ -1,0 +1,117 @@
+/**
+ * The browser host's server: serves the built renderer over HTTP on 127.0.0.1 and carries the bridge
+ * over a WebSocket on the same port. It never starts a chat server; the core (session, outbox, cache)
+ * lives in this process, so a page opened later — even in a fresh browser profile — finds the same app.
+ *
+ * Each launch makes a fresh secret and writes it into the index.html it serves; only a page carrying
+ * it, from this host's own origin, may open the bridge (see ../bridge/ws-server).
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SECRET_META_NAME } from '../../src-preload/transport';
+import type { CallHandlers } from '../../src-shared/bridge';
+import { createEventFanout, type EventFanout, type EventSource } from '../bridge/fanout';
+import { createRouter } from '../bridge/router';
+import { attachWsBridge, isLoopbackHost } from '../bridge/ws-server';
+import { contentSecurityPolicy, securityHeaders } from './csp';
+import { readRendererFile } from './renderer-files';
+
+export type WebHostOptions = {
+  core: EventSource & { handlers: CallHandlers };
+  rendererDir: string;
+  port: number;
+  /** Loopback only; a parameter so tests can say so explicitly. */
+  host?: '127.0.0.1';
+  log?: (message: string, details: Record<string, unknown>) => void;
+};
+
+export type WebHost = {
+  url: string;
+  port: number;
+  fanout: EventFanout;
+  readonly pageCount: number;
+  close(): Promise<void>;
+};
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const log = options.log ?? ((message, details) => console.error(message, details));
+  const secret = randomBytes(32).toString('base64url');
+  const fanout = createEventFanout(options.core, log);
+  const router = createRouter(options.core.handlers, log);
+  let port = 0;
+  const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const csp = () => contentSecurityPolicy(["'self'", ...origins().map((o) => o.replace(/^http/, 'ws'))]);
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!isLoopbackHost(request.headers.host)) {
+      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden');
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const path = new URL(request.url ?? '/', 'http://host').pathname;
+    if (path === '/healthz') {
+      response.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok');
+      return;
+    }
+    const file = await readRendererFile(options.rendererDir, path);
+    if (!file) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    const body = file.isIndex ? withSecret(file.body.toString('utf8'), secret) : file.body;
+    response.writeHead(200, {
+      ...securityHeaders(csp()),
+      'content-type': file.contentType,
+      'content-length': String(body.length),
+      // index.html carries this launch's secret: never cache it. Built assets have hashed names.
+      'cache-control': file.isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
+    });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  }
+
+  const bridge = attachWsBridge({ server, router, fanout, secret, allowedOrigins: origins });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    fanout,
+    get pageCount() {
+      return bridge.clientCount;
+    },
+    async close() {
+      await bridge.close();
+      fanout.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Puts the per-launch secret into the page, as the first thing in <head>. */
+export function withSecret(html: string, secret: string): Buffer {
+  const meta = `<meta name="${SECRET_META_NAME}" content="${secret}">`;
+  const injected = /<head[^>]*>/i.test(html)
+    ? html.replace(/<head[^>]*>/i, (head) => `${head}${meta}`)
+    : meta + html;
+  return Buffer.from(injected, 'utf8');
+}

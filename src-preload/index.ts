@@ -1,0 +1,19 @@
+/**
+ * The Electron preload (sandboxed; bundled to one CommonJS file). It exposes exactly `RelayApi` as
+ * `window.relay`, built from the contract: one method per call, `on` for events. The page never gets
+ * ipcRenderer, an IpcRendererEvent, or a channel name: only these functions and plain data.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { createListeners, createRelayApi } from './relay-api';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './transport';
+
+const listeners = createListeners();
+// One IPC listener for the whole stream; the event object stays here.
+ipcRenderer.on(IPC_EVENT_CHANNEL, (_event, name: unknown, payload: unknown) =>
+  listeners.dispatch(name, payload),
+);
+
+contextBridge.exposeInMainWorld(
+  'relay',
+  createRelayApi((name, input) => ipcRenderer.invoke(IPC_CALL_CHANNEL, name, input), listeners),
+);
