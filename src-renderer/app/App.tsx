@@ -1,0 +1,38 @@
+import { useEffect } from 'react';
+import { SignIn } from '../sign-in/SignIn';
+import { useApp } from '../store/context';
+import { Toasts } from './Toasts';
+import { Workspace } from './Workspace';
+
+export function App() {
+  const booted = useApp((s) => s.booted);
+  const signedIn = useApp((s) => s.session?.signedIn === true);
+  const unauthorized = useApp((s) => s.connection.state === 'unauthorized');
+  const theme = useApp((s) => s.settings?.theme ?? 'system');
+  const unread = useApp((s) => s.unreadTotal);
+
+  // 'system' follows the OS through prefers-color-scheme; a chosen theme overrides it.
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Relay` : 'Relay';
+  }, [unread]);
+
+  return (
+    <>
+      {!booted ? (
+        <p className="splash" role="status">
+          Starting Relay…
+        </p>
+      ) : signedIn && !unauthorized ? (
+        <Workspace />
+      ) : (
+        <SignIn />
+      )}
+      <Toasts />
+    </>
+  );
+}

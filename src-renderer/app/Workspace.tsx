@@ -1,0 +1,85 @@
+import { ChannelList } from '../channels/ChannelList';
+import { ConnectionStatus } from '../channels/ConnectionStatus';
+import { Composer } from '../composer/Composer';
+import { TypingIndicator } from '../composer/TypingIndicator';
+import { MessageList } from '../messages/MessageList';
+import { OfflineBanner } from '../outbox/OfflineBanner';
+import { OutboxPanel } from '../outbox/OutboxPanel';
+import { useApp, useAppStore } from '../store/context';
+import { ThreadView } from '../thread/ThreadView';
+import { useKeyboard } from './use-keyboard';
+import { useLinkInterceptor } from './use-link-interceptor';
+import { useWindowFocus } from './use-window-focus';
+
+export function Workspace() {
+  useWindowFocus();
+  useKeyboard();
+  useLinkInterceptor();
+  const openThread = useApp((s) => s.openThread);
+  const outboxOpen = useApp((s) => s.outboxOpen);
+  return (
+    <div className="workspace">
+      <Sidebar />
+      <ChannelPane />
+      {openThread && <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />}
+      {outboxOpen && <OutboxPanel />}
+    </div>
+  );
+}
+
+function Sidebar() {
+  const store = useAppStore();
+  const user = useApp((s) => s.session?.user);
+  const waiting = useApp((s) => s.outboxCounts.sending + s.outboxCounts.failed);
+  const failed = useApp((s) => s.outboxCounts.failed);
+  return (
+    <aside className="sidebar">
+      <header className="sidebar-header">
+        <span className="workspace-name">Relay</span>
+        <ConnectionStatus />
+      </header>
+      <ChannelList />
+      <footer className="sidebar-footer">
+        <button
+          type="button"
+          className={`outbox-button${failed > 0 ? ' has-failed' : ''}`}
+          onClick={() => store.getState().setOutboxOpen(!store.getState().outboxOpen)}
+        >
+          Outbox{waiting > 0 ? ` (${waiting})` : ''}
+        </button>
+        <span className="current-user" title="Signed in">
+          {user?.name}
+        </span>
+        <button type="button" className="link-button" onClick={() => void store.getState().signOut()}>
+          Sign out
+        </button>
+      </footer>
+    </aside>
+  );
+}
+
+function ChannelPane() {
+  const channel = useApp((s) => s.channels.find((c) => c.id === s.activeChannelId));
+  if (!channel) {
+    return (
+      <main className="channel-pane empty">
+        <OfflineBanner />
+        <p className="list-note">Pick a channel to start.</p>
+      </main>
+    );
+  }
+  return (
+    <main className="channel-pane" aria-label={`#${channel.name}`}>
+      <header className="pane-header">
+        <h1># {channel.name}</h1>
+        <span className="pane-subtitle">
+          {channel.members.length === 1 ? '1 member' : `${channel.members.length} members`}
+        </span>
+      </header>
+      <OfflineBanner />
+      <MessageList key={channel.id} channelId={channel.id} channelName={channel.name} />
+      <TypingIndicator channelId={channel.id} />
+      <Composer channelId={channel.id} channelName={channel.name} autoFocus />
+    </main>
+  );
+}

@@ -1,0 +1,116 @@
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
+import { MessageContent } from '../../src-shared/protocol/schemas';
+import { useAppStore, useRelay } from '../store/context';
+import { useDraft } from './use-draft';
+import { useTyping } from './use-typing';
+
+type Props = {
+  channelId: string;
+  channelName: string;
+  /** Replying in a thread: no draft kept, and the reply goes under this message. */
+  parentId?: string;
+  autoFocus?: boolean;
+};
+
+/** The first problem with `text` as a message, as the shared schema words it, or null when it is fine. */
+export function contentProblem(text: string): string | null {
+  const parsed = MessageContent.safeParse(text);
+  return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'Message is not valid');
+}
+
+export function Composer({ channelId, channelName, parentId, autoFocus }: Props) {
+  const store = useAppStore();
+  const relay = useRelay();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const counterId = useId();
+  const errorId = useId();
+  const draft = useDraft(relay, channelId, parentId === undefined, setText);
+  const typing = useTyping(relay, channelId);
+
+  // A new channel or thread starts with an empty box (the draft, if any, loads into it).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset per channel/thread
+  useEffect(() => {
+    setText('');
+    setError(null);
+    if (autoFocus) inputRef.current?.focus();
+  }, [channelId, parentId]);
+
+  const problem = contentProblem(text);
+  const tooLong = text.length > MAX_CONTENT_LENGTH;
+
+  function edit(next: string) {
+    setText(next);
+    setError(null);
+    draft.changed(next);
+    typing.keystroke(next);
+  }
+
+  async function send() {
+    if (problem) {
+      // Empty or blank: nothing to say. Anything else (too long): say why.
+      if (text.trim() !== '') setError(problem);
+      return;
+    }
+    const content = text;
+    setText('');
+    draft.changed('');
+    draft.flush();
+    typing.stop();
+    const result = await store.getState().sendMessage(channelId, content, parentId);
+    if (!result.ok) {
+      // Not taken (not even into the outbox): give the text back so nothing typed is lost.
+      setText((current) => (current === '' ? content : current));
+      draft.changed(content);
+      store.getState().showError(result.error);
+    }
+    inputRef.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  }
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    void send();
+  }
+
+  const label = parentId ? 'Reply in thread' : `Message #${channelName}`;
+  return (
+    <form className="composer" onSubmit={onSubmit} aria-label={parentId ? 'Reply' : 'Send a message'}>
+      <textarea
+        ref={inputRef}
+        data-testid="message-input"
+        className="composer-input"
+        value={text}
+        placeholder={label}
+        aria-label={label}
+        aria-invalid={tooLong || error !== null}
+        aria-describedby={`${counterId} ${error ? errorId : ''}`.trim()}
+        rows={1}
+        onChange={(event) => edit(event.target.value)}
+        onKeyDown={onKeyDown}
+        onBlur={() => draft.flush()}
+      />
+      <div className="composer-bar">
+        <span id={counterId} className={`char-counter${tooLong ? ' over' : ''}`}>
+          {text.length.toLocaleString()}/{MAX_CONTENT_LENGTH.toLocaleString()}
+        </span>
+        {error && (
+          <span id={errorId} className="composer-error" role="alert">
+            {error}
+          </span>
+        )}
+        <button type="submit" data-testid="send-button" className="send-button" disabled={problem !== null}>
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { z } from 'zod';
+import { App } from './app/App';
+import { connectBridge } from './bridge/connect';
+import { createAppStore, subscribeToCore } from './store/app-store';
+import { AppProvider } from './store/context';
+import './styles/app.css';
+
+// The page's CSP has no 'unsafe-eval': tell zod not to probe for (or use) `new Function`.
+z.config({ jitless: true });
+
+async function start(root: HTMLElement) {
+  const { relay, host } = await connectBridge();
+  const store = createAppStore(relay, host);
+  subscribeToCore(relay, store);
+  createRoot(root).render(
+    <StrictMode>
+      <AppProvider store={store} relay={relay}>
+        <App />
+      </AppProvider>
+    </StrictMode>,
+  );
+  await store.getState().boot();
+}
+
+const root = document.getElementById('root')!;
+start(root).catch((error: unknown) => {
+  // No bridge, no app: say so plainly (textContent, never HTML).
+  const message = document.createElement('p');
+  message.className = 'fatal';
+  message.setAttribute('role', 'alert');
+  message.textContent = `Relay could not start: ${error instanceof Error ? error.message : String(error)}`;
+  root.replaceChildren(message);
+});

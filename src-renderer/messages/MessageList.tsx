@@ -1,0 +1,170 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { MessageView } from '../../src-shared/bridge';
+import { useApp, useAppStore } from '../store/context';
+import { useAnnouncement } from './announce';
+import { MessageRow } from './MessageRow';
+import { buildRows, type Row } from './rows';
+
+/** Within this many pixels of the end counts as "at the bottom" (stick there as messages arrive). */
+const BOTTOM_THRESHOLD_PX = 48;
+/** Start fetching the previous page while this many rows are still above the viewport. */
+const LOAD_OLDER_WITHIN_ROWS = 10;
+const HIGHLIGHT_MS = 2_500;
+
+function estimateSize(row: Row | undefined): number {
+  if (!row || row.kind === 'day') return 36;
+  return row.grouped ? 28 : 60;
+}
+
+export function MessageList({
+  channelId,
+  channelName,
+  overscan = 6,
+}: {
+  channelId: string;
+  channelName: string;
+  overscan?: number;
+}) {
+  const store = useAppStore();
+  const history = useApp((s) => s.histories[channelId]);
+  const highlight = useApp((s) => s.highlight);
+  const threads = useApp((s) => s.threads);
+  const messages = history?.messages;
+  const rows = useMemo(() => buildRows(messages ?? []), [messages]);
+  const scrollRef = useRef<HTMLElement>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const [highlightedId, setHighlightedId] = useState<string | null>(null);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => estimateSize(rows[index]),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan,
+    // Chat semantics: keep the view still when older pages are prepended, follow new messages at the end.
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: BOTTOM_THRESHOLD_PX,
+    onChange: (instance) => setAtBottom(instance.isAtEnd(BOTTOM_THRESHOLD_PX)),
+  });
+  const items = virtualizer.getVirtualItems();
+
+  // The first screenful opens at the newest message.
+  const ready = history?.status === 'ready';
+  const openedAtEnd = useRef(false);
+  useEffect(() => {
+    if (ready && !openedAtEnd.current && rows.length > 0) {
+      openedAtEnd.current = true;
+      virtualizer.scrollToEnd();
+    }
+  }, [ready, rows.length, virtualizer]);
+
+  // Scrolled near the top: fetch the page before (the anchor keeps what is on screen still).
+  const firstIndex = items[0]?.index;
+  useEffect(() => {
+    if (firstIndex !== undefined && firstIndex < LOAD_OLDER_WITHIN_ROWS && openedAtEnd.current) {
+      void store.getState().loadOlder(channelId);
+    }
+  }, [firstIndex, channelId, store]);
+
+  // Our own new message always brings the view down to it.
+  const last = messages?.[messages.length - 1];
+  const lastKey = last?.key;
+  const lastIsOwnNew = last?.own === true && last.status === 'Sending';
+  useEffect(() => {
+    if (lastKey && lastIsOwnNew) virtualizer.scrollToEnd();
+  }, [lastKey, lastIsOwnNew, virtualizer]);
+
+  // A notification click or `navigate`: bring that message into view and mark it for a moment.
+  // Only a new highlight request moves the view, not every later change of the rows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the request's nonce on purpose
+  useEffect(() => {
+    if (!highlight || highlight.inThread || highlight.channelId !== channelId) return;
+    const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === highlight.messageId);
+    if (index < 0) return;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlightedId(highlight.messageId);
+    const timer = setTimeout(() => setHighlightedId(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlight?.nonce]);
+
+  const announcement = useAnnouncement(messages, ready);
+
+  const openThread = useCallback(
+    (message: MessageView) => {
+      if (message.id) void store.getState().showThread(channelId, message.id);
+    },
+    [channelId, store],
+  );
+
+  return (
+    <div className="message-list-frame">
+      <section
+        ref={scrollRef}
+        className="message-scroll"
+        data-testid="message-list"
+        aria-label={`Messages in #${channelName}`}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls with the keyboard when focused
+        tabIndex={0}
+      >
+        <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="virtual-row"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {row.kind === 'day' ? (
+                  <div className="day-separator">
+                    <span>{row.label}</span>
+                  </div>
+                ) : (
+                  <MessageRow
+                    message={row.message}
+                    grouped={row.grouped}
+                    highlighted={row.message.id !== undefined && row.message.id === highlightedId}
+                    onReply={openThread}
+                    replyCount={replyCountOf(row.message, threads)}
+                  />
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </section>
+      <ListStatus history={history} />
+      {!atBottom && rows.length > 0 && (
+        <button type="button" className="jump-to-newest" onClick={() => virtualizer.scrollToEnd()}>
+          Jump to newest ↓
+        </button>
+      )}
+      <div className="visually-hidden" role="status" aria-live="polite">
+        {announcement}
+      </div>
+    </div>
+  );
+}
+
+/** The core's count, or more if we already hold more replies live (the count may lag an event). */
+function replyCountOf(message: MessageView, threads: Record<string, { replies: MessageView[] } | undefined>) {
+  const held = message.id ? (threads[message.id]?.replies.length ?? 0) : 0;
+  return Math.max(message.replyCount, held);
+}
+
+function ListStatus({
+  history,
+}: {
+  history: { status: string; loadingOlder: boolean; messages: unknown[]; hasMore: boolean } | undefined;
+}) {
+  if (!history || history.status === 'loading') return <p className="list-note">Loading messages…</p>;
+  if (history.status === 'error') return <p className="list-note">Couldn't load messages.</p>;
+  if (history.loadingOlder) return <p className="list-note top">Loading older messages…</p>;
+  if (history.messages.length === 0) return <p className="list-note">No messages yet. Say hello!</p>;
+  return null;
+}

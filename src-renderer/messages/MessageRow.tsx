@@ -1,0 +1,115 @@
+import { memo } from 'react';
+import type { MessageView } from '../../src-shared/bridge';
+import { useAppStore } from '../store/context';
+import { MessageContent } from './MessageContent';
+import { MessageStatus } from './MessageStatus';
+
+type Props = {
+  message: MessageView;
+  grouped: boolean;
+  highlighted: boolean;
+  /** Shows the reply button and reply count (not inside a thread, where replies have no replies). */
+  onReply?: (message: MessageView) => void;
+  replyCount?: number;
+};
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+
+export const MessageRow = memo(function MessageRow({
+  message,
+  grouped,
+  highlighted,
+  onReply,
+  replyCount,
+}: Props) {
+  const created = new Date(message.createdAt);
+  const classes = ['message'];
+  if (grouped) classes.push('grouped');
+  if (message.own) classes.push('own');
+  if (message.status === 'Failed') classes.push('failed');
+  if (highlighted) classes.push('highlighted');
+  const replies = replyCount ?? message.replyCount;
+
+  return (
+    <article
+      data-testid="message"
+      data-message-id={message.id}
+      data-client-message-id={message.clientMessageId}
+      className={classes.join(' ')}
+      aria-label={`${message.author.name}, ${timeFormat.format(created)}`}
+    >
+      {grouped ? (
+        <time className="message-time gutter" dateTime={message.createdAt} title={fullFormat.format(created)}>
+          {timeFormat.format(created)}
+        </time>
+      ) : (
+        <header className="message-header">
+          <span className="message-author">{message.author.name}</span>
+          <time className="message-time" dateTime={message.createdAt} title={fullFormat.format(created)}>
+            {timeFormat.format(created)}
+          </time>
+        </header>
+      )}
+      <MessageContent content={message.content} />
+      <MessageFooter message={message} replies={onReply ? replies : 0} onReply={onReply} />
+      {onReply && message.id && (
+        <div className="message-actions">
+          <button
+            type="button"
+            data-testid="reply-button"
+            className="reply-button"
+            onClick={() => onReply(message)}
+            aria-label={`Reply to ${message.author.name} in a thread`}
+          >
+            Reply
+          </button>
+        </div>
+      )}
+    </article>
+  );
+});
+
+function MessageFooter({
+  message,
+  replies,
+  onReply,
+}: {
+  message: MessageView;
+  replies: number;
+  onReply?: Props['onReply'];
+}) {
+  const store = useAppStore();
+  const failed = message.status === 'Failed' && message.clientMessageId;
+  if (!message.own && replies === 0) return null;
+  return (
+    <footer className="message-footer">
+      {replies > 0 && onReply && (
+        <button type="button" className="reply-count link-button" onClick={() => onReply(message)}>
+          {replies === 1 ? '1 reply' : `${replies} replies`}
+        </button>
+      )}
+      <MessageStatus message={message} />
+      {failed && (
+        <>
+          {message.failure && <span className="failure-reason">{message.failure.message}</span>}
+          <button
+            type="button"
+            data-testid="message-retry"
+            className="link-button"
+            onClick={() => void store.getState().retryMessage(message.clientMessageId!)}
+          >
+            Retry
+          </button>
+          <button
+            type="button"
+            className="link-button danger"
+            onClick={() => void store.getState().discardMessage(message.clientMessageId!)}
+          >
+            Discard
+          </button>
+        </>
+      )}
+    </footer>
+  );
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageView } from '../../src-shared/bridge';
+import { buildRows, dayLabel } from './rows';
+
+const alice = { id: '00000000-0000-4000-8000-00000000000a', name: 'alice' };
+const bob = { id: '00000000-0000-4000-8000-00000000000b', name: 'bob' };
+
+function message(key: string, author: typeof alice, createdAt: string): MessageView {
+  return {
+    key,
+    id: undefined,
+    clientMessageId: undefined,
+    channelId: '00000000-0000-4000-8000-0000000000c1',
+    parentId: undefined,
+    author,
+    content: key,
+    createdAt,
+    seq: undefined,
+    own: false,
+    status: undefined,
+    failure: undefined,
+    seenBy: [],
+    replyCount: 0,
+  };
+}
+
+describe('buildRows', () => {
+  it('puts a separator before each day and groups one author within five minutes', () => {
+    const rows = buildRows(
+      [
+        message('a1', alice, '2026-11-25T10:00:00.000Z'),
+        message('a2', alice, '2026-11-25T10:04:00.000Z'),
+        message('a3', alice, '2026-11-25T10:10:00.000Z'),
+        message('b1', bob, '2026-11-25T10:11:00.000Z'),
+        message('b2', bob, '2026-11-27T10:11:30.000Z'),
+      ],
+      new Date('2026-11-27T12:00:00.000Z'),
+    );
+    expect(rows.map((r) => (r.kind === 'day' ? `[${r.label}]` : `${r.key}${r.grouped ? '+' : ''}`))).toEqual([
+      `[${dayLabel(new Date('2026-11-25T10:00:00.000Z'), new Date('2026-11-27T12:00:00.000Z'))}]`,
+      'a1',
+      'a2+',
+      'a3',
+      'b1',
+      '[Today]',
+      'b2',
+    ]);
+  });
+
+  it('names today and yesterday, and other days by date', () => {
+    const now = new Date(2026, 10, 27, 12);
+    expect(dayLabel(new Date(2026, 10, 27, 1), now)).toBe('Today');
+    expect(dayLabel(new Date(2026, 10, 26, 23), now)).toBe('Yesterday');
+    expect(dayLabel(new Date(2026, 10, 20, 9), now)).not.toMatch(/Today|Yesterday/);
+  });
+});

@@ -1,0 +1,51 @@
+import type { MessageView } from '../../src-shared/bridge';
+
+/** What the virtual list shows: a day separator, or a message (grouped under the one before it). */
+export type Row =
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'message'; key: string; message: MessageView; grouped: boolean };
+
+/** Consecutive messages by one author within this long read as one block. */
+export const GROUP_WINDOW_MS = 5 * 60 * 1000;
+
+function dayKey(date: Date): string {
+  return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
+}
+
+export function dayLabel(date: Date, now: Date = new Date()): string {
+  const today = dayKey(now);
+  if (dayKey(date) === today) return 'Today';
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (dayKey(date) === dayKey(yesterday)) return 'Yesterday';
+  const sameYear = date.getFullYear() === now.getFullYear();
+  return date.toLocaleDateString(undefined, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  });
+}
+
+export function buildRows(messages: readonly MessageView[], now: Date = new Date()): Row[] {
+  const rows: Row[] = [];
+  type Previous = { day: string; author: string; at: number; failed: boolean };
+  let previous = null as Previous | null;
+  for (const message of messages) {
+    const created = new Date(message.createdAt);
+    const day = dayKey(created);
+    if (previous?.day !== day) {
+      rows.push({ kind: 'day', key: `day:${day}`, label: dayLabel(created, now) });
+      previous = null;
+    }
+    const at = created.getTime();
+    const grouped =
+      previous !== null &&
+      previous.author === message.author.id &&
+      at - previous.at < GROUP_WINDOW_MS &&
+      !previous.failed;
+    rows.push({ kind: 'message', key: message.key, message, grouped });
+    previous = { day, author: message.author.id, at, failed: message.status === 'Failed' };
+  }
+  return rows;
+}

@@ -1,0 +1,106 @@
+// @vitest-environment jsdom
+// jsdom, not happy-dom: DOMPurify walks the DOM with a NodeIterator, and happy-dom's differs from
+// browsers' enough to skip nodes. jsdom is DOMPurify's own test DOM.
+import { describe, expect, it } from 'vitest';
+import { ALLOWED_TAGS, linkTarget, renderMessageHtml, sanitizeHtml } from './sanitize';
+import { OWASP_XSS_PAYLOADS } from './xss-payloads';
+
+const DANGEROUS_URL = /^\s*(?:javascript|data|vbscript):/i;
+
+function parse(html: string): HTMLElement {
+  const container = document.createElement('div');
+  container.innerHTML = html;
+  return container;
+}
+
+/** Every problem a rendered payload shows; an empty list means it is safe. */
+function problems(html: string): string[] {
+  const found: string[] = [];
+  for (const element of parse(html).querySelectorAll('*')) {
+    const tag = element.tagName.toLowerCase();
+    if (!ALLOWED_TAGS.includes(tag)) found.push(`tag <${tag}>`);
+    for (const attribute of Array.from(element.attributes)) {
+      const name = attribute.name.toLowerCase();
+      if (name.startsWith('on')) found.push(`handler ${name}`);
+      else if (name === 'style') found.push('style attribute');
+      else if (name !== 'href') found.push(`attribute ${name}`);
+      else if (DANGEROUS_URL.test(attribute.value) || !/^(?:https?:|mailto:)/i.test(attribute.value)) {
+        found.push(`href ${attribute.value}`);
+      }
+    }
+  }
+  if (/<\s*(script|style|img|iframe|svg|object|embed)\b/i.test(html))
+    found.push('raw dangerous tag in output');
+  return found;
+}
+
+describe('renderMessageHtml', () => {
+  it('has at least 40 OWASP filter-evasion payloads to check', () => {
+    expect(OWASP_XSS_PAYLOADS.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(OWASP_XSS_PAYLOADS.map((payload, index) => [index, payload] as const))(
+    'payload %i leaves no script, handler, dangerous URL or style',
+    (_index, payload) => {
+      expect(problems(renderMessageHtml(payload))).toEqual([]);
+    },
+  );
+
+  // Markdown escapes raw HTML first; DOMPurify must hold on its own too (defence in depth).
+  it.each(OWASP_XSS_PAYLOADS.map((payload, index) => [index, payload] as const))(
+    'payload %i given to DOMPurify as raw HTML leaves nothing dangerous',
+    (_index, payload) => {
+      expect(problems(sanitizeHtml(payload))).toEqual([]);
+    },
+  );
+
+  it('the checker itself notices each kind of danger', () => {
+    expect(problems('<script>alert(1)</script>')).not.toEqual([]);
+    expect(problems('<b onclick="x()">b</b>')).toEqual(['handler onclick']);
+    expect(problems('<a href="javascript:alert(1)">a</a>')).toEqual(['href javascript:alert(1)']);
+    expect(problems('<a href="data:text/html,x">a</a>')).toEqual(['href data:text/html,x']);
+    expect(problems('<p style="color:red">p</p>')).toEqual(['style attribute']);
+  });
+
+  it('keeps the allowed formatting', () => {
+    const html = renderMessageHtml('**bold** _it_ `code`\n\n- one\n- two\n\n> quoted\n\n```\nblock\n```');
+    const root = parse(html);
+    for (const tag of ['strong', 'em', 'code', 'ul', 'li', 'blockquote', 'pre']) {
+      expect(root.querySelector(tag), tag).not.toBeNull();
+    }
+  });
+
+  it('keeps http(s) and mailto links, and nothing but their href', () => {
+    const root = parse(renderMessageHtml('[site](https://example.com "t") and <mailto:a@example.com>'));
+    const hrefs = Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href'));
+    expect(hrefs).toEqual(['https://example.com', 'mailto:a@example.com']);
+    for (const a of root.querySelectorAll('a')) expect(a.getAttributeNames()).toEqual(['href']);
+  });
+
+  it('turns a single newline into a line break (Shift+Enter in the composer)', () => {
+    expect(parse(renderMessageHtml('one\ntwo')).querySelector('br')).not.toBeNull();
+  });
+
+  it('shows no image, but a link to it named by its alt text', () => {
+    const html = renderMessageHtml('![a cat](https://example.com/cat.png)');
+    expect(html).not.toMatch(/<img/i);
+    const link = parse(html).querySelector('a');
+    expect(link?.textContent).toBe('a cat');
+    expect(link?.getAttribute('href')).toBe('https://example.com/cat.png');
+  });
+
+  it('keeps a message of plain text word for word', () => {
+    const text = 'Deploy at 5 <after> lunch & "coffee" <br>';
+    expect(parse(renderMessageHtml(text)).textContent?.trim()).toBe(text);
+  });
+});
+
+describe('linkTarget', () => {
+  it('finds the safe link a click landed in, inside the container only', () => {
+    const root = parse('<p><a href="https://example.com"><b>go</b></a> <a>bare</a></p>');
+    const bold = root.querySelector('b')!;
+    expect(linkTarget(bold, root)).toBe('https://example.com');
+    expect(linkTarget(root.querySelectorAll('a')[1]!, root)).toBeNull();
+    expect(linkTarget(root.querySelector('p'), root)).toBeNull();
+  });
+});

@@ -1,0 +1,75 @@
+import { useApp, useAppStore } from '../store/context';
+
+/** Everything we wrote that the server has not taken yet: retry it, or let it go. */
+export function OutboxPanel() {
+  const store = useAppStore();
+  const items = useApp((s) => s.outbox);
+  const failed = useApp((s) => s.outboxCounts.failed);
+  const close = () => store.getState().setOutboxOpen(false);
+  return (
+    <section className="outbox-panel" aria-label="Outbox">
+      <header className="pane-header">
+        <h2>Outbox</h2>
+        <button type="button" className="icon-button" aria-label="Close outbox" onClick={close}>
+          ×
+        </button>
+      </header>
+      <div className="outbox-actions">
+        <button type="button" disabled={items.length === 0} onClick={() => void store.getState().retryAll()}>
+          Retry all
+        </button>
+        <button
+          type="button"
+          className="danger"
+          disabled={failed === 0}
+          onClick={() => void store.getState().discardAllFailed()}
+        >
+          Discard failed
+        </button>
+      </div>
+      {items.length === 0 ? (
+        <p className="list-note">Nothing waiting: every message has been sent.</p>
+      ) : (
+        <ul className="outbox-list">
+          {items.map((item) => (
+            <li key={item.clientMessageId} className={`outbox-item ${item.status.toLowerCase()}`}>
+              <div className="outbox-meta">
+                <span>#{item.channelName}</span>
+                <span className="outbox-status">{item.status}</span>
+                {item.attempts > 0 && <span>{item.attempts} attempts</span>}
+              </div>
+              <p className="outbox-content">{item.content}</p>
+              {item.failure && <p className="failure-reason">{item.failure.message}</p>}
+              <div className="outbox-item-actions">
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() =>
+                    void store
+                      .getState()
+                      .retryMessage(item.clientMessageId)
+                      .then(() => store.getState().refreshOutbox())
+                  }
+                >
+                  Retry
+                </button>
+                <button
+                  type="button"
+                  className="link-button danger"
+                  onClick={() =>
+                    void store
+                      .getState()
+                      .discardMessage(item.clientMessageId)
+                      .then(() => store.getState().refreshOutbox())
+                  }
+                >
+                  Discard
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,111 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { requestNotificationPermission } from '../app/browser-notification';
+import { ConnectionStatus } from '../channels/ConnectionStatus';
+import { useApp, useAppStore } from '../store/context';
+import { serverUrlProblem, signInErrorText } from './sign-in-errors';
+
+export function SignIn() {
+  const store = useAppStore();
+  const session = useApp((s) => s.session);
+  const host = useApp((s) => s.host);
+  const unauthorized = useApp((s) => s.connection.state === 'unauthorized');
+  const waiting = useApp((s) => s.outboxCounts.sending + s.outboxCounts.failed);
+  const [serverUrl, setServerUrl] = useState(session?.serverUrl ?? '');
+  const [username, setUsername] = useState(session?.user?.name ?? '');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const firstEmpty = useRef<HTMLInputElement>(null);
+
+  // The session may arrive after this form: fill in what we know, without overwriting typing.
+  useEffect(() => {
+    if (session?.serverUrl) setServerUrl((current) => current || session.serverUrl);
+    if (session?.user?.name) setUsername((current) => current || session.user!.name);
+  }, [session?.serverUrl, session?.user]);
+
+  useEffect(() => {
+    firstEmpty.current?.focus();
+  }, []);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (host === 'browser') requestNotificationPermission();
+    const urlProblem = serverUrlProblem(serverUrl);
+    if (urlProblem) return setError(urlProblem);
+    if (!username.trim() || !password) return setError('Enter your username and password.');
+    setBusy(true);
+    setError(null);
+    const url = serverUrl.trim();
+    const result = await store.getState().signIn({ serverUrl: url, username: username.trim(), password });
+    setBusy(false);
+    if (!result.ok) {
+      setError(signInErrorText(result.error, url));
+      setPassword('');
+    }
+  }
+
+  return (
+    <main className="sign-in">
+      <form className="sign-in-card" onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
+        <h1 id="sign-in-title">Sign in to Relay</h1>
+        {unauthorized && (
+          <div className="sign-in-notice" role="status">
+            <ConnectionStatus />
+            <p>
+              Your session has ended. Sign in again to carry on
+              {waiting > 0
+                ? `: ${waiting} unsent ${waiting === 1 ? 'message is' : 'messages are'} kept.`
+                : '.'}
+            </p>
+          </div>
+        )}
+        <label>
+          Server
+          <input
+            data-testid="login-server"
+            type="url"
+            value={serverUrl}
+            onChange={(e) => setServerUrl(e.target.value)}
+            placeholder="http://127.0.0.1:3000"
+            autoComplete="url"
+            spellCheck={false}
+            required
+          />
+        </label>
+        <label>
+          Username
+          <input
+            ref={username ? undefined : firstEmpty}
+            data-testid="login-username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+          />
+        </label>
+        <label>
+          Password
+          <input
+            ref={username ? firstEmpty : undefined}
+            data-testid="login-password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+            required
+          />
+        </label>
+        {error && (
+          <p data-testid="login-error" className="login-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button data-testid="login-submit" type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

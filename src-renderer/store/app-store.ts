@@ -1,0 +1,58 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { RelayApi } from '../../src-shared/bridge';
+import { showBrowserNotification } from '../app/browser-notification';
+import type { Host } from '../bridge/connect';
+import { createChannelSlice } from './channel-slice';
+import { createMessageSlice } from './message-slice';
+import { createOutboxSlice } from './outbox-slice';
+import { createSessionSlice } from './session-slice';
+import { createThreadSlice } from './thread-slice';
+import type { AppState } from './types';
+import { createUiSlice } from './ui-slice';
+
+export type AppStore = StoreApi<AppState>;
+
+/** One store per window, talking to the core only through `relay`. */
+export function createAppStore(relay: RelayApi, host: Host): AppStore {
+  return createStore<AppState>()((set, get) => {
+    const context = { set, get, relay };
+    return {
+      ...createSessionSlice(context, host),
+      ...createChannelSlice(context),
+      ...createMessageSlice(context),
+      ...createThreadSlice(context),
+      ...createOutboxSlice(context),
+      ...createUiSlice(context),
+    };
+  });
+}
+
+/** Feeds the core's event stream into the store; returns the function that stops it. */
+export function subscribeToCore(relay: RelayApi, store: AppStore): () => void {
+  const state = () => store.getState();
+  const unsubscribes = [
+    relay.on('session', (session) => state().onSession(session)),
+    relay.on('connection', ({ state: connection, detail }) => state().onConnection(connection, detail)),
+    relay.on('channels', (channels) => state().onChannels(channels)),
+    relay.on('messageUpserted', (message) => state().onMessage(message)),
+    relay.on('messageRemoved', ({ channelId, key }) => state().onMessageRemoved(channelId, key)),
+    relay.on('typing', ({ channelId, typists }) => state().onTyping(channelId, typists)),
+    relay.on('unread', ({ channelId, unreadCount, total }) =>
+      state().onUnread(channelId, unreadCount, total),
+    ),
+    relay.on('outbox', ({ sending, failed }) => state().onOutbox(sending, failed)),
+    relay.on('navigate', ({ channelId, messageId }) => void state().navigateTo(channelId, messageId)),
+    relay.on('notification', (notification) => {
+      // In the desktop app main shows a native notification; the browser host shows its own.
+      if (state().host !== 'browser') return;
+      const { channelId, messageId } = notification;
+      const target = messageId ? { channelId, messageId } : { channelId };
+      state().showNotification(notification.title, notification.body, target);
+      showBrowserNotification(notification, () => void state().navigateTo(channelId, messageId));
+    }),
+    relay.on('error', (error) => state().showError(error)),
+  ];
+  return () => {
+    for (const unsubscribe of unsubscribes) unsubscribe();
+  };
+}

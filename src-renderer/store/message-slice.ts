@@ -1,0 +1,156 @@
+import type { MessageView } from '../../src-shared/bridge';
+import { mergeMessages, newestSeq, oldestSeq, removeMessage, upsertMessage } from './message-list';
+import type { ChannelHistory, MessageSlice, SliceContext } from './types';
+
+export const PAGE_SIZE = 50;
+/** How far back a notification click may page to find its message before giving up. */
+const MAX_PAGES_TO_FIND = 40;
+
+const emptyHistory: ChannelHistory = { messages: [], hasMore: true, status: 'loading', loadingOlder: false };
+
+export function createMessageSlice({ set, get, relay }: SliceContext): MessageSlice {
+  let highlightNonce = 0;
+
+  function patchHistory(channelId: string, patch: (h: ChannelHistory) => Partial<ChannelHistory>): void {
+    set((state) => {
+      const current = state.histories[channelId] ?? emptyHistory;
+      return { histories: { ...state.histories, [channelId]: { ...current, ...patch(current) } } };
+    });
+  }
+
+  function highlight(channelId: string, messageId: string, inThread: boolean): void {
+    highlightNonce += 1;
+    set({ highlight: { channelId, messageId, inThread, nonce: highlightNonce } });
+  }
+
+  function holds(channelId: string, messageId: string): boolean {
+    return get().histories[channelId]?.messages.some((m) => m.id === messageId) ?? false;
+  }
+
+  return {
+    histories: {},
+    typists: {},
+
+    async loadNewest(channelId, prefer = 'existing') {
+      if (!get().histories[channelId]) patchHistory(channelId, () => ({}));
+      const result = await relay.listMessages({ channelId, limit: PAGE_SIZE });
+      if (!result.ok) {
+        patchHistory(channelId, () => ({ status: 'error' }));
+        return get().showError(result.error);
+      }
+      const page = result.value.messages.filter((m) => m.parentId === undefined);
+      patchHistory(channelId, (h) => {
+        // A gap between what we hold and the newest page (a long time offline): start afresh
+        // from the newest page rather than show a history with a hole in it.
+        const ours = newestSeq(h.messages);
+        const theirs = oldestSeq(page);
+        if (ours !== undefined && theirs !== undefined && theirs > ours + 1 && result.value.hasMore) {
+          const pending = h.messages.filter((m) => m.seq === undefined);
+          return { messages: mergeMessages(page, pending, 'existing'), hasMore: true, status: 'ready' };
+        }
+        const hasMore = h.status === 'ready' && h.messages.length > 0 ? h.hasMore : result.value.hasMore;
+        return { messages: mergeMessages(h.messages, page, prefer), hasMore, status: 'ready' };
+      });
+    },
+
+    async loadOlder(channelId) {
+      const history = get().histories[channelId];
+      if (history?.status !== 'ready' || history.loadingOlder || !history.hasMore) return;
+      const before = oldestSeq(history.messages);
+      if (before === undefined) return patchHistory(channelId, () => ({ hasMore: false }));
+      patchHistory(channelId, () => ({ loadingOlder: true }));
+      const result = await relay.listMessages({ channelId, before, limit: PAGE_SIZE });
+      if (!result.ok) {
+        patchHistory(channelId, () => ({ loadingOlder: false }));
+        return get().showError(result.error);
+      }
+      const page = result.value.messages.filter((m) => m.parentId === undefined);
+      patchHistory(channelId, (h) => ({
+        messages: mergeMessages(h.messages, page, 'existing'),
+        hasMore: result.value.hasMore,
+        loadingOlder: false,
+      }));
+    },
+
+    async sendMessage(channelId, content, parentId) {
+      const result = await relay.sendMessage(
+        parentId ? { channelId, content, parentId } : { channelId, content },
+      );
+      if (result.ok) get().onMessage(result.value);
+      return result;
+    },
+
+    async retryMessage(clientMessageId) {
+      const result = await relay.retryMessage({ clientMessageId });
+      if (!result.ok) get().showError(result.error);
+    },
+
+    async discardMessage(clientMessageId) {
+      const result = await relay.discardMessage({ clientMessageId });
+      if (!result.ok) get().showError(result.error);
+    },
+
+    async navigateTo(channelId, messageId) {
+      await get().selectChannel(channelId);
+      if (!messageId) return;
+      if (!holds(channelId, messageId)) {
+        // A reply lives in its thread, not in the channel: ask for the page around it first.
+        const around = await relay.listMessages({ channelId, around: messageId, limit: 1 });
+        const found = around.ok ? around.value.messages.find((m) => m.id === messageId) : undefined;
+        if (found?.parentId) {
+          await get().showThread(channelId, found.parentId);
+          return highlight(channelId, messageId, true);
+        }
+        for (let page = 0; page < MAX_PAGES_TO_FIND && !holds(channelId, messageId); page++) {
+          const before = get().histories[channelId];
+          if (!before?.hasMore) break;
+          await get().loadOlder(channelId);
+          if (get().histories[channelId]?.messages.length === before.messages.length) break;
+        }
+      }
+      if (holds(channelId, messageId)) highlight(channelId, messageId, false);
+    },
+
+    onMessage(message: MessageView) {
+      if (message.parentId !== undefined) {
+        const thread = get().threads[message.parentId];
+        if (thread) {
+          set((state) => ({
+            threads: {
+              ...state.threads,
+              [message.parentId!]: { ...thread, replies: upsertMessage(thread.replies, message) },
+            },
+          }));
+        }
+        return;
+      }
+      // Channels never opened load their history when opened; only extend what is held.
+      if (!get().histories[message.channelId]) return;
+      patchHistory(message.channelId, (h) => ({ messages: upsertMessage(h.messages, message) }));
+      if (message.channelId === get().activeChannelId) get().markReadIfLooking();
+    },
+
+    onMessageRemoved(channelId, key) {
+      set((state) => {
+        const threads = { ...state.threads };
+        for (const [parentId, thread] of Object.entries(threads)) {
+          threads[parentId] = { ...thread, replies: removeMessage(thread.replies, key) };
+        }
+        const history = state.histories[channelId];
+        if (!history) return { threads };
+        return {
+          threads,
+          histories: {
+            ...state.histories,
+            [channelId]: { ...history, messages: removeMessage(history.messages, key) },
+          },
+        };
+      });
+    },
+
+    onTyping(channelId, typists) {
+      const me = get().session?.user?.id;
+      set((state) => ({ typists: { ...state.typists, [channelId]: typists.filter((t) => t.id !== me) } }));
+    },
+  };
+}

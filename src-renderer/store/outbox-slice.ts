@@ -1,0 +1,38 @@
+import type { OutboxSlice, SliceContext } from './types';
+
+export function createOutboxSlice({ set, get, relay }: SliceContext): OutboxSlice {
+  return {
+    outboxCounts: { sending: 0, failed: 0 },
+    outbox: [],
+    outboxOpen: false,
+
+    async refreshOutbox() {
+      const result = await relay.listOutbox(undefined);
+      if (!result.ok) return get().showError(result.error);
+      const failed = result.value.filter((item) => item.status === 'Failed').length;
+      set({ outbox: result.value, outboxCounts: { sending: result.value.length - failed, failed } });
+    },
+
+    setOutboxOpen(open) {
+      set({ outboxOpen: open });
+      if (open) void get().refreshOutbox();
+    },
+
+    async retryAll() {
+      const result = await relay.retryAll(undefined);
+      if (!result.ok) get().showError(result.error);
+      await get().refreshOutbox();
+    },
+
+    async discardAllFailed() {
+      const result = await relay.discardAllFailed(undefined);
+      if (!result.ok) get().showError(result.error);
+      await get().refreshOutbox();
+    },
+
+    onOutbox(sending, failed) {
+      set({ outboxCounts: { sending, failed } });
+      if (get().outboxOpen) void get().refreshOutbox();
+    },
+  };
+}

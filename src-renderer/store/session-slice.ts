@@ -1,0 +1,86 @@
+import type { Host } from '../bridge/connect';
+import type { SessionSlice, SliceContext } from './types';
+
+const signedOutState = {
+  channels: [],
+  activeChannelId: null,
+  histories: {},
+  typists: {},
+  openThread: null,
+  threads: {},
+  highlight: null,
+  unreadTotal: 0,
+};
+
+export function createSessionSlice({ set, get, relay }: SliceContext, host: Host): SessionSlice {
+  let workspaceLoad: Promise<void> | null = null;
+
+  /** Everything a signed-in window needs, fetched once (per sign-in) when we are signed in. */
+  function loadWorkspace(): Promise<void> {
+    workspaceLoad ??= (async () => {
+      const settings = await relay.getSettings(undefined);
+      if (settings.ok) set({ settings: settings.value });
+      await Promise.all([get().loadChannels(), get().refreshOutbox()]);
+    })();
+    return workspaceLoad;
+  }
+
+  return {
+    host,
+    booted: false,
+    session: null,
+    connection: { state: 'connecting' },
+    settings: null,
+
+    async boot() {
+      const session = await relay.getSession(undefined);
+      if (session.ok) {
+        get().onSession(session.value);
+        if (session.value.signedIn) await loadWorkspace();
+      } else {
+        get().showError(session.error);
+      }
+      set({ booted: true });
+    },
+
+    async signIn(input) {
+      const result = await relay.signIn(input);
+      if (result.ok) {
+        get().onSession(result.value);
+        await loadWorkspace();
+      }
+      return result;
+    },
+
+    async signOut() {
+      const result = await relay.signOut(undefined);
+      if (result.ok) get().onSession(result.value);
+      else get().showError(result.error);
+    },
+
+    onSession(session) {
+      const wasSignedIn = get().session?.signedIn === true;
+      set({ session, connection: { state: session.connection } });
+      if (wasSignedIn && !session.signedIn) {
+        workspaceLoad = null;
+        set(signedOutState);
+      }
+      if (!wasSignedIn && session.signedIn) void loadWorkspace();
+    },
+
+    onConnection(state, detail) {
+      const previous = get().connection.state;
+      set({ connection: detail === undefined ? { state } : { state, detail } });
+      if (state === 'connected' && previous !== 'connected') {
+        // Back online: what we hold may have gaps. Refresh what is on screen now; the other
+        // channels are dropped and load afresh when opened.
+        const active = get().activeChannelId;
+        const histories = active && get().histories[active] ? { [active]: get().histories[active]! } : {};
+        set({ histories, threads: {} });
+        if (active) void get().loadNewest(active, 'page');
+        const thread = get().openThread;
+        if (thread) void get().showThread(thread.channelId, thread.parentId);
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import type {
+  BridgeError,
+  CallInput,
+  ChannelView,
+  ConnectionState,
+  MessageView,
+  OutboxItem,
+  RelayApi,
+  Result,
+  SessionView,
+  Settings,
+} from '../../src-shared/bridge';
+import type { UserSummary } from '../../src-shared/protocol';
+import type { Host } from '../bridge/connect';
+
+export type LoadStatus = 'loading' | 'ready' | 'error';
+
+/** The loaded window of a channel's history (top-level messages only; replies live in threads). */
+export type ChannelHistory = {
+  messages: MessageView[];
+  /** Older messages exist before the first one held. */
+  hasMore: boolean;
+  status: LoadStatus;
+  loadingOlder: boolean;
+};
+
+export type ThreadHistory = { replies: MessageView[]; status: LoadStatus };
+
+export type Toast = {
+  id: number;
+  kind: 'error' | 'notification';
+  title: string;
+  detail: string;
+  /** A notification toast navigates here when clicked. */
+  target?: { channelId: string; messageId?: string };
+};
+
+/** A message to bring into view and highlight (a notification click, a `navigate` event). */
+export type Highlight = { channelId: string; messageId: string; inThread: boolean; nonce: number };
+
+export type SessionSlice = {
+  host: Host;
+  booted: boolean;
+  session: SessionView | null;
+  connection: { state: ConnectionState; detail?: string };
+  settings: Settings | null;
+  boot(): Promise<void>;
+  signIn(input: CallInput<'signIn'>): Promise<Result<SessionView>>;
+  signOut(): Promise<void>;
+  onSession(session: SessionView): void;
+  onConnection(state: ConnectionState, detail?: string): void;
+};
+
+export type ChannelSlice = {
+  channels: ChannelView[];
+  activeChannelId: string | null;
+  loadChannels(): Promise<void>;
+  selectChannel(channelId: string): Promise<void>;
+  moveChannel(delta: 1 | -1): void;
+  setMuted(channelId: string, muted: boolean): Promise<void>;
+  onChannels(channels: ChannelView[]): void;
+  onUnread(channelId: string, unreadCount: number, total: number): void;
+  unreadTotal: number;
+};
+
+export type MessageSlice = {
+  histories: Record<string, ChannelHistory>;
+  typists: Record<string, UserSummary[]>;
+  loadNewest(channelId: string, prefer?: 'page' | 'existing'): Promise<void>;
+  loadOlder(channelId: string): Promise<void>;
+  sendMessage(channelId: string, content: string, parentId?: string): Promise<Result<MessageView>>;
+  retryMessage(clientMessageId: string): Promise<void>;
+  discardMessage(clientMessageId: string): Promise<void>;
+  navigateTo(channelId: string, messageId?: string): Promise<void>;
+  onMessage(message: MessageView): void;
+  onMessageRemoved(channelId: string, key: string): void;
+  onTyping(channelId: string, typists: UserSummary[]): void;
+};
+
+export type ThreadSlice = {
+  openThread: { channelId: string; parentId: string } | null;
+  threads: Record<string, ThreadHistory>;
+  showThread(channelId: string, parentId: string): Promise<void>;
+  closeThread(): void;
+};
+
+export type OutboxSlice = {
+  outboxCounts: { sending: number; failed: number };
+  outbox: OutboxItem[];
+  outboxOpen: boolean;
+  refreshOutbox(): Promise<void>;
+  setOutboxOpen(open: boolean): void;
+  retryAll(): Promise<void>;
+  discardAllFailed(): Promise<void>;
+  onOutbox(sending: number, failed: number): void;
+};
+
+export type UiSlice = {
+  toasts: Toast[];
+  focus: { focused: boolean; visible: boolean };
+  highlight: Highlight | null;
+  showError(error: BridgeError | { code: string; message: string }): void;
+  showNotification(title: string, body: string, target: Toast['target']): void;
+  dismissToast(id: number): void;
+  setFocus(focus: Partial<UiSlice['focus']>): void;
+  markReadIfLooking(): void;
+};
+
+export type AppState = SessionSlice & ChannelSlice & MessageSlice & ThreadSlice & OutboxSlice & UiSlice;
+
+export type SetState = (partial: Partial<AppState> | ((state: AppState) => Partial<AppState>)) => void;
+export type GetState = () => AppState;
+export type SliceContext = { set: SetState; get: GetState; relay: RelayApi };

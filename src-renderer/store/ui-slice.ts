@@ -1,0 +1,71 @@
+import { describeError } from './errors';
+import type { SliceContext, UiSlice } from './types';
+
+/** At most this many toasts at once: the oldest goes first. */
+const MAX_TOASTS = 4;
+
+export function createUiSlice({ set, get, relay }: SliceContext): UiSlice {
+  let nextToastId = 0;
+  let markingRead: string | null = null;
+
+  function pushToast(toast: Omit<UiSlice['toasts'][number], 'id'>): void {
+    nextToastId += 1;
+    const id = nextToastId;
+    set((state) => {
+      // The same error twice in a row (a burst of failed sends) is one toast, not a stack of them.
+      const last = state.toasts[state.toasts.length - 1];
+      if (last && last.title === toast.title && last.detail === toast.detail) return {};
+      return { toasts: [...state.toasts, { ...toast, id }].slice(-MAX_TOASTS) };
+    });
+  }
+
+  return {
+    toasts: [],
+    focus: {
+      focused: typeof document === 'undefined' ? true : document.hasFocus(),
+      visible: typeof document === 'undefined' ? true : document.visibilityState === 'visible',
+    },
+    highlight: null,
+
+    showError(error) {
+      pushToast({ kind: 'error', ...describeError(error.code, error.message) });
+    },
+
+    showNotification(title, body, target) {
+      pushToast(
+        target
+          ? { kind: 'notification', title, detail: body, target }
+          : { kind: 'notification', title, detail: body },
+      );
+    },
+
+    dismissToast(id) {
+      set((state) => ({ toasts: state.toasts.filter((t) => t.id !== id) }));
+    },
+
+    setFocus(patch) {
+      const previous = get().focus;
+      const focus = { ...previous, ...patch };
+      if (focus.focused === previous.focused && focus.visible === previous.visible) return;
+      set({ focus });
+      const looking = focus.focused && focus.visible;
+      if (looking !== (previous.focused && previous.visible)) {
+        void relay.setWindowFocused({ focused: looking });
+      }
+      get().markReadIfLooking();
+    },
+
+    /** The user is looking at the active channel: tell the core it is read (once per burst). */
+    markReadIfLooking() {
+      const { activeChannelId, focus, channels } = get();
+      if (!activeChannelId || !focus.focused || !focus.visible) return;
+      const channel = channels.find((c) => c.id === activeChannelId);
+      if (!channel || channel.unreadCount === 0 || markingRead === activeChannelId) return;
+      markingRead = activeChannelId;
+      void relay.markRead({ channelId: activeChannelId }).then((result) => {
+        markingRead = null;
+        if (!result.ok) get().showError(result.error);
+      });
+    },
+  };
+}
