@@ -1,0 +1,138 @@
+/**
+ * Figure 5: connections on one server process — how many stay up, what each costs in server RSS, how
+ * fast they connect, and how long until all are back after the server is killed and started again
+ * (timed from the kill, so the server's own start-up counts).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CpuShare } from '../lib/result';
+import { makeRow, type Row } from '../lib/result';
+import { groupsOf } from '../servers/topology';
+import { type Bench, provision, SUBJECT_NAMES, type Subject, type SubjectKind, withCpu } from './context';
+
+interface Measured {
+  connected: number;
+  failed: number;
+  connectsPerSecond: number;
+  rssPerConnectionKB: number;
+  reconnectSeconds: number | null;
+  reconnectNote: string;
+  cpu: CpuShare;
+}
+
+async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
+  const { connections } = bench.options.scale;
+  const dataDir = bench.dataDir(kind);
+  let subject: Subject = await bench.subject(kind, { dataDir });
+  const loadgen = await bench.loadgen();
+  try {
+    const topology = groupsOf(connections.count, 5);
+    const identities = await provision(subject, topology);
+    // Let start-up and provisioning garbage settle before the "before" reading.
+    await sleep(1_000);
+    const rssBefore = subject.child.rssBytes();
+    const { result: connect, cpu } = await withCpu({ server: subject.child, loadgen }, () =>
+      loadgen.call<{ connected: number; failed: number; connectsPerSecond: number; firstError?: string }>(
+        'connect',
+        {
+          url: subject.url,
+          identities: identities.users,
+          count: connections.count,
+          concurrency: connections.concurrency,
+          reconnect: true,
+          timeoutMs: 120_000,
+        },
+        180_000,
+      ),
+    );
+    await sleep(2_000);
+    const rssPerConnectionKB = (subject.child.rssBytes() - rssBefore) / 1024 / Math.max(1, connect.connected);
+
+    // Restart: kill -9, start again on the same port and data folder, wait for every socket.
+    const back = loadgen.call<{ allBack: boolean; seconds: number; lowest: number; connected: number }>(
+      'awaitReconnect',
+      { expected: connect.connected, timeoutMs: connections.reconnectTimeoutMs },
+      connections.reconnectTimeoutMs + 30_000,
+    );
+    await sleep(100); // the load generator starts its clock before the kill
+    await subject.child.stop('SIGKILL');
+    subject = await bench.subject(kind, { port: subject.port, dataDir });
+    await subject.child.call('restore', { topology, identities });
+    const reconnect = await back;
+    return {
+      connected: connect.connected,
+      failed: connect.failed,
+      connectsPerSecond: connect.connectsPerSecond,
+      rssPerConnectionKB,
+      reconnectSeconds: reconnect.allBack ? reconnect.seconds : null,
+      reconnectNote: reconnect.allBack
+        ? `all ${connect.connected.toLocaleString('en-US')} back ${reconnect.seconds.toFixed(1)} s after the kill`
+        : `only ${reconnect.connected} of ${connect.connected} back within ${connections.reconnectTimeoutMs / 1000} s`,
+      cpu,
+    };
+  } finally {
+    await loadgen.stop();
+    await subject.child.stop();
+  }
+}
+
+export async function figure5(bench: Bench): Promise<Row[]> {
+  const { connections } = bench.options.scale;
+  const n = connections.count.toLocaleString('en-US');
+  bench.log(
+    `figure 5: ${n} connections (concurrency ${connections.concurrency}), RSS, restart, on bare relay, real server`,
+  );
+  const relay = await measure(bench, 'sio-relay');
+  let real: Measured | null = null;
+  let missing: string | undefined;
+  try {
+    real = await measure(bench, 'real');
+  } catch (error) {
+    missing = `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  }
+  const common = {
+    baselineName: SUBJECT_NAMES['sio-relay'],
+    baselineCpu: relay.cpu,
+    ...(real ? { cpu: real.cpu } : {}),
+  };
+  const note = (text: string | undefined) => (missing ? { note: missing } : text ? { note: text } : {});
+  return [
+    makeRow({
+      name: `5. concurrent sockets, one server (${n} attempted)`,
+      value: real?.connected ?? null,
+      unit: 'sockets',
+      baseline: relay.connected,
+      checks: [{ op: '>=', limit: 19_000, of: 'value' }],
+      ...common,
+      ...note(real && real.failed > 0 ? `${real.failed} failed to connect` : undefined),
+    }),
+    makeRow({
+      name: '5. server RSS per connection',
+      value: real?.rssPerConnectionKB ?? null,
+      unit: 'KB',
+      baseline: relay.rssPerConnectionKB,
+      checks: [{ op: '<=', limit: 16, of: 'value' }],
+      ...common,
+      ...note('RSS growth from before the first connect to 2 s after the last, over sockets connected'),
+    }),
+    makeRow({
+      name: '5. connects/s',
+      value: real?.connectsPerSecond ?? null,
+      unit: 'connects/s',
+      baseline: relay.connectsPerSecond,
+      checks: [{ op: '>=', limit: 1_000, of: 'value' }],
+      ...common,
+      ...note(`${connections.concurrency} handshakes in flight, each with a token (real server)`),
+    }),
+    makeRow({
+      name: '5. all reconnected after server restart',
+      value: real?.reconnectSeconds ?? null,
+      unit: 's',
+      baseline: relay.reconnectSeconds,
+      checks: [{ op: '<=', limit: 30, of: 'value' }],
+      ...common,
+      ...note(
+        real ? `${real.reconnectNote}; clients back off like socket.io-client (1–5 s, jittered)` : undefined,
+      ),
+    }),
+  ];
+}
