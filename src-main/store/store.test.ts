@@ -60,7 +60,7 @@ function queue(content: string) {
   return clientMessageId;
 }
 
-function ack(clientMessageId: string, seq: number, messageId = randomUUID()) {
+function ack(clientMessageId: string, seq: number, messageId: string = randomUUID()) {
   return store.applyAck({
     ok: true,
     messageId,

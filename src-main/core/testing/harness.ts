@@ -1,0 +1,190 @@
+/**
+ * Test harness for the core: a real core on a temp user-data folder with plain-Node ports, an
+ * event recorder, and helpers to read the server's view of a channel. No sleeps: `waitFor` polls
+ * a condition and fails with a description when it never holds.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventName, EventPayload, Settings } from '../../../src-shared/bridge';
+import { type Message, MessagesPage } from '../../../src-shared/protocol';
+import { type Core, type CoreOptions, createCore } from '../create-core';
+import {
+  createFileSecretStore,
+  createMemorySettingsStore,
+  createRecordingNotifier,
+  type RecordingNotifier,
+  systemClock,
+} from '../node-ports';
+
+/** Short timeouts and backoff so the failure paths run in milliseconds. */
+export const FAST: CoreOptions = {
+  ackTimeoutMs: 4_000,
+  backoffMinMs: 40,
+  backoffMaxMs: 400,
+  connectTimeoutMs: 3_000,
+  requestTimeoutMs: 8_000,
+  rateLimitWaitMs: 200,
+  notificationCoalesceMs: 30,
+};
+
+export interface RecordedEvent {
+  event: EventName;
+  payload: unknown;
+}
+
+export interface TestCore {
+  core: Core;
+  userData: string;
+  notifier: RecordingNotifier;
+  events: RecordedEvent[];
+  focusCalls: number;
+  badge: number | undefined;
+  opened: string[];
+  of<E extends EventName>(event: E): EventPayload<E>[];
+  /** Closes the core; the folder is removed unless `keep`. */
+  close(opts?: { keep?: boolean }): Promise<void>;
+}
+
+const ALL_EVENTS: EventName[] = [
+  'session',
+  'connection',
+  'channels',
+  'messageUpserted',
+  'messageRemoved',
+  'typing',
+  'unread',
+  'outbox',
+  'navigate',
+  'notification',
+  'error',
+];
+
+export async function makeUserData(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'relay-core-'));
+}
+
+export async function createTestCore(
+  opts: { userData?: string; options?: CoreOptions; settings?: Partial<Settings>; start?: boolean } = {},
+): Promise<TestCore> {
+  const userData = opts.userData ?? (await makeUserData());
+  const notifier = createRecordingNotifier();
+  const events: RecordedEvent[] = [];
+  const test: TestCore = {
+    core: undefined as unknown as Core,
+    userData,
+    notifier,
+    events,
+    focusCalls: 0,
+    badge: undefined,
+    opened: [],
+    of: <E extends EventName>(event: E) =>
+      events.filter((e) => e.event === event).map((e) => e.payload as EventPayload<E>),
+    async close({ keep = false } = {}) {
+      await test.core.close();
+      if (!keep) await rm(userData, { recursive: true, force: true });
+    },
+  };
+  test.core = createCore(
+    {
+      notifier,
+      secrets: createFileSecretStore(userData),
+      settings: createMemorySettingsStore(opts.settings),
+      clock: systemClock,
+      paths: { userData },
+      openExternal: async (url) => {
+        test.opened.push(url);
+      },
+      focusWindow: () => {
+        test.focusCalls++;
+      },
+      setBadgeCount: (n) => {
+        test.badge = n;
+      },
+    },
+    { ...FAST, ...opts.options },
+  );
+  for (const event of ALL_EVENTS) test.core.on(event, (payload) => events.push({ event, payload }));
+  if (opts.start !== false) await test.core.start();
+  return test;
+}
+
+/** Signs in and waits until connected with the channel list loaded. */
+export async function signIn(t: TestCore, serverUrl: string, username: string): Promise<void> {
+  await t.core.handlers.signIn({ serverUrl, username, password: 'password' });
+  await waitForConnected(t);
+  await waitFor(async () => (await t.core.handlers.listChannels(undefined)).length > 0, 'channels loaded');
+}
+
+export async function waitForConnected(t: TestCore): Promise<void> {
+  await waitFor(async () => (await t.core.handlers.getSession(undefined)).connection === 'connected', 'connected');
+}
+
+export async function channelId(t: TestCore, name: string): Promise<string> {
+  const channel = (await t.core.handlers.listChannels(undefined)).find((c) => c.name === name);
+  if (!channel) throw new Error(`no channel ${name}`);
+  return channel.id;
+}
+
+export async function outboxEmpty(t: TestCore): Promise<boolean> {
+  return (await t.core.handlers.listOutbox(undefined)).length === 0;
+}
+
+/** Polls `condition` until it holds; fails with `what` after `timeoutMs`. Never asserts on timing. */
+export async function waitFor(
+  condition: () => unknown | Promise<unknown>,
+  what: string,
+  timeoutMs = 25_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await condition()) return;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Every message of a channel as the server has it, in seq order (HTTP history, paged). */
+export async function serverMessages(serverUrl: string, token: string, channelId: string): Promise<Message[]> {
+  const all: Message[] = [];
+  let after = 0;
+  for (;;) {
+    const res = await fetch(`${serverUrl}/api/channels/${channelId}/messages?after=${after}&limit=500`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) throw new Error(`history ${res.status}`);
+    const page = MessagesPage.parse(await res.json());
+    all.push(...page.messages);
+    const last = page.messages.at(-1);
+    if (!page.hasMore || !last) return all;
+    after = last.seq;
+  }
+}
+
+/**
+ * The outbox invariant: every numbered message (`${prefix}${i}`) is on the server exactly once
+ * and, per channel, in the order it was written.
+ */
+export function assertExactlyOnceInOrder(
+  byChannel: Map<string, Message[]>,
+  prefix: string,
+  expected: Map<string, number[]>,
+): void {
+  for (const [channelId, numbers] of expected) {
+    const got = (byChannel.get(channelId) ?? [])
+      .filter((m) => m.content.startsWith(prefix))
+      .map((m) => Number(m.content.slice(prefix.length)));
+    if (JSON.stringify(got) !== JSON.stringify(numbers)) {
+      const dupes = got.filter((n, i) => got.indexOf(n) !== i);
+      const missing = numbers.filter((n) => !got.includes(n));
+      throw new Error(
+        `channel ${channelId}: ${got.length} on the server, ${numbers.length} expected; duplicates ${JSON.stringify(dupes.slice(0, 10))}, missing ${JSON.stringify(missing.slice(0, 10))}, order ${got.slice(0, 20).join(',')}…`,
+      );
+    }
+  }
+}
