@@ -1,0 +1,77 @@
+/**
+ * `npm run web`: the core in this Node process, the renderer served to a browser, the bridge over a
+ * WebSocket. One host is one app instance: one user data folder, one signed-in user, like one desktop
+ * app. It never starts a chat server: it talks to the one at --server.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import { createCore } from '../core/create-core';
+import {
+  createFileSecretStore,
+  createFileSettingsStore,
+  DEFAULT_SETTINGS,
+  systemClock,
+} from '../core/node-ports';
+import type { CoreOptions, Logger } from '../core/ports';
+import { startWebHost, type WebHost } from './host';
+import { parseWebHostArgs } from './options';
+import { createPageNotifier } from './page-notifier';
+
+export type RunningWebHost = { host: WebHost; userData: string; serverUrl: string; close(): Promise<void> };
+
+export async function runWebHost(options: {
+  argv: string[];
+  rendererDir: string;
+  logger?: Logger;
+  coreOptions?: CoreOptions;
+}): Promise<RunningWebHost> {
+  const args = parseWebHostArgs(options.argv);
+  const userData = resolve(args.userData);
+  mkdirSync(userData, { recursive: true });
+
+  const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
+  // An explicit --server wins over what this instance last used; without it the stored one stays.
+  if (args.server && settings.get().serverUrl !== args.server) settings.set({ serverUrl: args.server });
+
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const notifier = createPageNotifier();
+  const core = createCore(
+    {
+      notifier,
+      secrets: createFileSecretStore(userData),
+      settings,
+      clock: systemClock,
+      paths: { userData },
+      // The page is already in a browser: it opens links itself; the host launches nothing.
+      openExternal: async () => {},
+      logger,
+    },
+    options.coreOptions,
+  );
+
+  let host: WebHost;
+  try {
+    host = await startWebHost({
+      core,
+      rendererDir: options.rendererDir,
+      port: args.port,
+      log: (message, details) => logger.error(details, message),
+    });
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+  notifier.attach(host.fanout);
+  await core.start();
+
+  return {
+    host,
+    userData,
+    serverUrl: settings.get().serverUrl,
+    async close() {
+      await host.close();
+      await core.close();
+    },
+  };
+}
