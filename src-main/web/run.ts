@@ -13,7 +13,8 @@ import {
   DEFAULT_SETTINGS,
   systemClock,
 } from '../core/node-ports';
-import type { CoreOptions, Logger } from '../core/ports';
+import type { CoreOptions } from '../core/options';
+import type { Logger } from '../core/ports';
 import { startWebHost, type WebHost } from './host';
 import { parseWebHostArgs } from './options';
 import { createPageNotifier } from './page-notifier';
