@@ -20,9 +20,15 @@ export interface SocketOptions {
   typingTimeoutMs: number;
 }
 
-const KNOWN_EVENTS = new Set<string>([
-  ...Object.values(MessageEvent).filter((e) => e !== MessageEvent.ERROR && e !== MessageEvent.NEW),
-  ...Object.values(RoomEvent),
+/** The events a client may send; anything else is answered as unknown. */
+const HANDLED_EVENTS = new Set<string>([
+  MessageEvent.SEND,
+  MessageEvent.TYPING_START,
+  MessageEvent.TYPING_STOP,
+  MessageEvent.DELIVERED,
+  MessageEvent.READ,
+  RoomEvent.JOIN,
+  RoomEvent.LEAVE,
 ]);
 
 export interface SocketLayer {
@@ -69,7 +75,7 @@ export function createSocketServer(
     registerTypingHandlers(ctx, io, typing, socket);
     registerRoomHandlers(ctx, socket);
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
+      if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
       const ack = args.at(-1);
       const name = String(event).slice(0, 100);
       refuse(

@@ -1,0 +1,157 @@
+/** The CLI as a child process: configuration errors, graceful shutdown, and kill -9 mid-stream. */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageEvent, MessagesPage, SendAck } from '../src-shared/protocol';
+import {
+  type ClientSocket,
+  connectSocket,
+  emitWithAck,
+  login,
+  makeTempDir,
+  type SpawnedServer,
+  spawnServer,
+} from './testing';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function tempDir() {
+  const dir = await makeTempDir();
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function spawned(options: Parameters<typeof spawnServer>[0]): Promise<SpawnedServer> {
+  const server = await spawnServer(options);
+  cleanup.push(() => server.kill());
+  return server;
+}
+
+function runCli(args: string[], env: Record<string, string | undefined>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src-server/cli.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, JWT_SECRET: undefined, ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stderr })),
+  );
+}
+
+describe('cli', () => {
+  it('refuses to start without JWT_SECRET unless --demo: one clear line on stderr, exit 1', async () => {
+    const dir = await tempDir();
+    const { code, stderr } = await runCli(['--data-dir', dir, '--port', '0'], {});
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringContaining('JWT_SECRET is required')]);
+  });
+
+  it('refuses an unknown flag and a malformed number the same way', async () => {
+    for (const args of [['--nope'], ['--port', 'abc']]) {
+      const { code, stderr } = await runCli(args, {});
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('lets a flag win over the environment and shuts down on SIGTERM with exit 0', async () => {
+    const dir = await tempDir();
+    // PORT=1 would fail (privileged); --port 0 wins.
+    const server = await spawned({
+      dataDir: dir,
+      env: { PORT: '1', JWT_SECRET: 'x'.repeat(40) },
+      demo: false,
+      args: [],
+    });
+    expect(server.port).toBeGreaterThan(1);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await server.stop()).toBe(0);
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('loses nothing acknowledged on kill -9 mid-stream: no seq gaps, dedupe holds after restart', async () => {
+    const dataDir = await tempDir();
+    const first = await spawned({ dataDir, args: ['--message-rate-limit', '0'] });
+    const { token, user } = await login(first.url, 'alice');
+    const channels = (await (
+      await fetch(`${first.url}/api/channels`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { id: string; name: string }[];
+    const channelId = channels.find((c) => c.name === 'general')!.id;
+    const socket = await connectSocket(first.url, { token, userId: user.id });
+
+    // A stream of sends, 8 in flight at a time, until the server dies under it.
+    const sent: string[] = [];
+    const acked = new Map<string, { messageId: string; seq: number }>();
+    const sendOne = (clientMessageId: string) =>
+      new Promise<void>((resolve) => {
+        const gone = () => resolve();
+        socket.once('disconnect', gone);
+        socket.emit(
+          MessageEvent.SEND,
+          { content: `n${sent.length}`, channelId, clientMessageId },
+          (ack: unknown) => {
+            socket.off('disconnect', gone);
+            const parsed = SendAck.parse(ack);
+            if (parsed.ok) acked.set(clientMessageId, { messageId: parsed.messageId, seq: parsed.seq });
+            resolve();
+          },
+        );
+      });
+    const sender = async () => {
+      while (socket.connected) {
+        const clientMessageId = randomUUID();
+        sent.push(clientMessageId);
+        await sendOne(clientMessageId);
+      }
+    };
+    const senders = Promise.all(Array.from({ length: 8 }, sender));
+    while (acked.size < 150) await new Promise((r) => setTimeout(r, 2));
+    await first.kill('SIGKILL');
+    await senders;
+    socket.close();
+    expect(acked.size).toBeGreaterThanOrEqual(150);
+
+    const second = await spawned({ dataDir, args: ['--message-rate-limit', '0'] });
+    // The demo secret was kept in DATA_DIR: the old token still works.
+    const fetchAll = async () =>
+      MessagesPage.parse(
+        await (
+          await fetch(`${second.url}/api/channels/${channelId}/messages?after=0&limit=500`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).json(),
+      );
+    const stored = await fetchAll();
+    const bySeq = stored.messages.map((m) => m.seq);
+    expect(bySeq).toEqual(Array.from({ length: bySeq.length }, (_, i) => i + 1));
+    const byClientId = new Map(stored.messages.map((m) => [m.clientMessageId, m]));
+    for (const [clientMessageId, ack] of acked) {
+      expect(byClientId.get(clientMessageId)).toMatchObject({ id: ack.messageId, seq: ack.seq });
+    }
+
+    // Every send replayed (acknowledged or not): each old one answers with its first message.
+    const again: ClientSocket = await connectSocket(second.url, { token, userId: user.id });
+    cleanup.push(async () => again.close());
+    for (const clientMessageId of sent) {
+      const ack = SendAck.parse(
+        await emitWithAck(again, MessageEvent.SEND, { content: 'retry', channelId, clientMessageId }),
+      );
+      expect(ack.ok).toBe(true);
+      const before = byClientId.get(clientMessageId);
+      if (before && ack.ok) expect(ack.messageId).toBe(before.id);
+    }
+    const after = await fetchAll();
+    expect(after.messages).toHaveLength(sent.length);
+    expect(after.messages.map((m) => m.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
+    expect(new Set(after.messages.map((m) => m.clientMessageId)).size).toBe(sent.length);
+  });
+});

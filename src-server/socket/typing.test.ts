@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Channel, MessageEvent, TypingEvent } from '../../src-shared/protocol';
+import {
+  type ClientSocket,
+  connectAs,
+  emitWithAck,
+  flush,
+  nextEvent,
+  recordEvents,
+  startTestServer,
+  type TestServer,
+} from '../testing';
+
+const TYPING_TIMEOUT_MS = 150;
+let server: TestServer;
+let sockets: ClientSocket[];
+let general: Channel;
+
+async function as(username: string) {
+  const client = await connectAs(server.url, username);
+  sockets.push(client.socket);
+  return client;
+}
+
+async function setup(typingTimeoutMs = TYPING_TIMEOUT_MS) {
+  server = await startTestServer({ typingTimeoutMs });
+  const alice = await server.store.findUserByUsername('alice');
+  general = (await server.store.listChannels(alice!.id)).find((c) => c.name === 'general')!;
+}
+
+beforeEach(() => {
+  sockets = [];
+});
+
+afterEach(async () => {
+  for (const socket of sockets) socket.close();
+  await server.close();
+});
+
+describe('typing', () => {
+  it("forwards start and stop with userId to the room, except the typist's own sockets", async () => {
+    await setup();
+    const alice = await as('alice');
+    const laptop = await as('alice');
+    const bob = await as('bob');
+    const ownSeen = [recordEvents(alice.socket), recordEvents(laptop.socket)];
+    const start = nextEvent(bob.socket, MessageEvent.TYPING_START);
+    expect(
+      await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id, isTyping: true }),
+    ).toEqual({ ok: true });
+    expect(TypingEvent.parse(await start)).toEqual({
+      userId: alice.user.id,
+      channelId: general.id,
+      isTyping: true,
+    });
+    const stop = nextEvent(bob.socket, MessageEvent.TYPING_STOP);
+    await emitWithAck(alice.socket, MessageEvent.TYPING_STOP, { channelId: general.id, isTyping: false });
+    expect(TypingEvent.parse(await stop)).toEqual({
+      userId: alice.user.id,
+      channelId: general.id,
+      isTyping: false,
+    });
+    await Promise.all([flush(alice.socket), flush(laptop.socket)]);
+    expect(ownSeen).toEqual([[], []]);
+  });
+
+  it('sends typing:stop itself when the typist goes quiet, and refreshes keep it alive', async () => {
+    await setup();
+    const alice = await as('alice');
+    const bob = await as('bob');
+    const seen = recordEvents(bob.socket);
+    const startedAt = Date.now();
+    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
+    await new Promise((r) => setTimeout(r, TYPING_TIMEOUT_MS / 2));
+    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
+    const stop = await nextEvent(bob.socket, MessageEvent.TYPING_STOP, 2_000);
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TYPING_TIMEOUT_MS * 1.5 - 20);
+    expect(stop).toEqual({ userId: alice.user.id, channelId: general.id, isTyping: false });
+    expect(seen.map((e) => e.event)).toEqual([
+      MessageEvent.TYPING_START,
+      MessageEvent.TYPING_START,
+      MessageEvent.TYPING_STOP,
+    ]);
+  });
+
+  it("sends typing:stop when the typist's last socket disconnects, not before", async () => {
+    // A long timeout, so only the disconnect can end the indicator here.
+    await setup(60_000);
+    const a = await as('alice');
+    const l = await as('alice');
+    const b = await as('bob');
+    const channel = general;
+    const seen = recordEvents(b.socket);
+    await emitWithAck(a.socket, MessageEvent.TYPING_START, { channelId: channel.id });
+    a.socket.close();
+    await flush(l.socket);
+    await flush(b.socket);
+    expect(seen.map((e) => e.event)).toEqual([MessageEvent.TYPING_START]);
+    const stop = nextEvent(b.socket, MessageEvent.TYPING_STOP);
+    l.socket.close();
+    expect(await stop).toEqual({ userId: a.user.id, channelId: channel.id, isTyping: false });
+  });
+});
