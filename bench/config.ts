@@ -9,7 +9,7 @@ export interface Scale {
   fanout: { members: number; warmup: number; paced: number; burst: number; window: number };
   connections: { count: number; concurrency: number; reconnectTimeoutMs: number };
   cores: { warmup: number; count: number; gapMs: number };
-  outbox: { enqueueSamples: number; replay: number };
+  outbox: { replay: number };
   renderer: { messages: number; scrollFrames: number };
 }
 
@@ -19,7 +19,7 @@ export const FULL: Scale = {
   fanout: { members: 1_000, warmup: 20, paced: 200, burst: 400, window: 8 },
   connections: { count: 19_000, concurrency: 64, reconnectTimeoutMs: 60_000 },
   cores: { warmup: 50, count: 1_000, gapMs: 2 },
-  outbox: { enqueueSamples: 5_000, replay: 10_000 },
+  outbox: { replay: 10_000 },
   renderer: { messages: 50_000, scrollFrames: 300 },
 };
 
@@ -29,7 +29,7 @@ export const QUICK: Scale = {
   fanout: { members: 200, warmup: 5, paced: 30, burst: 60, window: 8 },
   connections: { count: 2_000, concurrency: 64, reconnectTimeoutMs: 30_000 },
   cores: { warmup: 20, count: 200, gapMs: 2 },
-  outbox: { enqueueSamples: 1_000, replay: 1_000 },
+  outbox: { replay: 1_000 },
   renderer: { messages: 50_000, scrollFrames: 120 },
 };
 

@@ -8,18 +8,22 @@ import path from 'node:path';
 import { type FigureId, parseArgs } from './config';
 import { Bench } from './figures/context';
 import { figure1 } from './figures/fig1-idle';
+import { figure2 } from './figures/fig2-cores';
 import { figure3 } from './figures/fig3-load';
 import { figure4 } from './figures/fig4-fanout';
 import { figure5 } from './figures/fig5-connections';
+import { figure6 } from './figures/fig6-outbox';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
 
 const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '1': figure1,
+  '2': figure2,
   '3': figure3,
   '4': figure4,
   '5': figure5,
+  '6': figure6,
 };
 
 async function main(): Promise<void> {

@@ -48,6 +48,22 @@ serve({
   /** The data folder survives a restart: nothing to restore. */
   restore: () => undefined,
   connections: () => server.io.engine.clientsCount,
+  /** For the exactly-once check: every message of a channel, paged the way the HTTP API pages. */
+  async channelStats({ channelId, viewerId }: { channelId: string; viewerId: string }) {
+    let after = 0;
+    let messages = 0;
+    const clientIds = new Set<string>();
+    for (let page = 0; page < 10_000; page++) {
+      const result = await server.store.listMessages(channelId, viewerId, { after, limit: 500 });
+      for (const m of result.messages) {
+        messages++;
+        if (m.clientMessageId) clientIds.add(m.clientMessageId);
+        after = m.seq;
+      }
+      if (!result.hasMore) break;
+    }
+    return { messages, distinctClientMessageIds: clientIds.size };
+  },
 });
 
 process.on('SIGTERM', () => {

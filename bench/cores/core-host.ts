@@ -1,0 +1,236 @@
+/**
+ * A process holding real main-process cores (src-main/core `createCore` with its plain-Node ports),
+ * each with its own user-data folder, signed in to the server under test as a demo user. Both cores
+ * live in this one process so that send and arrival are timed on one clock. The same process also
+ * runs the baselines with plain socket.io-client sockets against the bare relay.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { io, type Socket } from 'socket.io-client';
+import { type Core, createCore } from '../../src-main/core/create-core';
+import {
+  createFileSecretStore,
+  createMemorySettingsStore,
+  createRecordingNotifier,
+  systemClock,
+} from '../../src-main/core/node-ports';
+import { MessageEvent } from '../../src-shared/protocol';
+import { emitEvent, serve } from '../lib/serve';
+import { createHistogram, recordMs, summarize } from '../lib/stats';
+
+const cores = new Map<string, Core>();
+const root = mkdtempSync(path.join(os.tmpdir(), 'relay-bench-cores-'));
+let nextSeq = 1;
+const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function core(name: string): Core {
+  const c = cores.get(name);
+  if (!c) throw new Error(`no core ${name}`);
+  return c;
+}
+
+function untilConnected(c: Core, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('core did not connect')), timeoutMs);
+    const off = c.on('connection', ({ state }) => {
+      if (state !== 'connected') return;
+      clearTimeout(timer);
+      off();
+      resolve(performance.now());
+    });
+  });
+}
+
+/** Resolves with a call's value, or throws its bridge failure. */
+async function ok<T>(value: T | Promise<T>): Promise<T> {
+  return await value;
+}
+
+serve({
+  async open({ name, serverUrl, username }: { name: string; serverUrl: string; username: string }) {
+    const userData = mkdtempSync(path.join(root, `${name}-`));
+    const c = createCore(
+      {
+        notifier: createRecordingNotifier(),
+        secrets: createFileSecretStore(userData),
+        settings: createMemorySettingsStore({ serverUrl }),
+        clock: systemClock,
+        paths: { userData },
+        openExternal: async () => {},
+      },
+      // Reconnect promptly after the server restart of figure 6; nothing else is tuned.
+      { backoffMinMs: 100, backoffMaxMs: 500 },
+    );
+    cores.set(name, c);
+    await c.start();
+    const connected = untilConnected(c, 15_000);
+    const session = await ok(c.handlers.signIn({ serverUrl, username, password: 'password' }));
+    await connected;
+    // Catch-up fills the channel list right after connecting.
+    for (let i = 0; i < 100; i++) {
+      const channels = await ok(c.handlers.listChannels(undefined));
+      if (channels.length > 0)
+        return { userId: session.user?.id, channels: channels.map((ch) => ({ id: ch.id, name: ch.name })) };
+      await sleep(50);
+    }
+    throw new Error('no channels after sign-in');
+  },
+
+  /** A's sendMessage → server → B's `messageUpserted`; one message at a time. */
+  async pingPong(args: {
+    from: string;
+    to: string;
+    channelId: string;
+    warmup: number;
+    count: number;
+    gapMs: number;
+  }) {
+    const [a, b] = [core(args.from), core(args.to)];
+    const histogram = createHistogram();
+    let waiting: { prefix: string; resolve: () => void } | null = null;
+    const off = b.on('messageUpserted', (m) => {
+      if (waiting && !m.own && m.content.startsWith(waiting.prefix)) waiting.resolve();
+    });
+    let lost = 0;
+    for (let i = 0; i < args.warmup + args.count; i++) {
+      const prefix = `b${nextSeq++} `;
+      const arrived = new Promise<boolean>((resolve) => {
+        waiting = { prefix, resolve: () => resolve(true) };
+        setTimeout(() => resolve(false), 5_000);
+      });
+      const start = performance.now();
+      await ok(a.handlers.sendMessage({ channelId: args.channelId, content: `${prefix}${FILLER}` }));
+      if (!(await arrived)) lost++;
+      else if (i >= args.warmup) recordMs(histogram, performance.now() - start);
+      waiting = null;
+      await sleep(args.gapMs);
+    }
+    off();
+    return { ...summarize(histogram), lost };
+  },
+
+  /** `count` sendMessage calls, each timed on its own (the core should be offline: enqueue only). */
+  async enqueue({ name, channelId, count }: { name: string; channelId: string; count: number }) {
+    const c = core(name);
+    const histogram = createHistogram();
+    for (let i = 0; i < count; i++) {
+      const content = `b${nextSeq++}${FILLER}`;
+      const start = performance.now();
+      await ok(c.handlers.sendMessage({ channelId, content }));
+      recordMs(histogram, performance.now() - start);
+    }
+    const outbox = await ok(c.handlers.listOutbox(undefined));
+    return { ...summarize(histogram), queued: outbox.length };
+  },
+
+  /** After the server is back: from the core's `connected` to its outbox being empty. */
+  async awaitDrain({ name, timeoutMs }: { name: string; timeoutMs: number }) {
+    const c = core(name);
+    const connectedAt = await untilConnected(c, timeoutMs);
+    const deadline = connectedAt + timeoutMs;
+    let drainedAt: number | null = null;
+    const off = c.on('outbox', ({ sending }) => {
+      if (sending === 0 && drainedAt === null) drainedAt = performance.now();
+    });
+    while (drainedAt === null && performance.now() < deadline) await sleep(5);
+    off();
+    const left = (await ok(c.handlers.listOutbox(undefined))).length;
+    return { seconds: drainedAt === null ? null : (drainedAt - connectedAt) / 1000, left };
+  },
+
+  /** Baseline for figure 2: two plain socket.io-client sockets through the bare relay. */
+  async relayPingPong(args: {
+    url: string;
+    userIds: string[];
+    channelId: string;
+    warmup: number;
+    count: number;
+    gapMs: number;
+  }) {
+    const [a, b] = await Promise.all(args.userIds.map((userId) => connectPlain(args.url, userId)));
+    const histogram = createHistogram();
+    let waiting: { prefix: string; resolve: () => void } | null = null;
+    b!.on(MessageEvent.NEW, (m: { content: string }) => {
+      if (waiting && m.content.startsWith(waiting.prefix)) waiting.resolve();
+    });
+    for (let i = 0; i < args.warmup + args.count; i++) {
+      const prefix = `b${nextSeq++} `;
+      const arrived = new Promise<void>((resolve) => {
+        waiting = { prefix, resolve };
+      });
+      const start = performance.now();
+      a!.emit(MessageEvent.SEND, { channelId: args.channelId, content: `${prefix}${FILLER}` }, () => {});
+      await Promise.race([arrived, sleep(5_000)]);
+      if (i >= args.warmup) recordMs(histogram, performance.now() - start);
+      await sleep(args.gapMs);
+    }
+    a!.close();
+    b!.close();
+    return summarize(histogram);
+  },
+
+  /** Baseline for figure 6: `count` acknowledged sends through the bare relay, `window` in flight. */
+  async relayReplay(args: { url: string; userId: string; channelId: string; count: number; window: number }) {
+    const socket = await connectPlain(args.url, args.userId);
+    const start = performance.now();
+    let sent = 0;
+    let acked = 0;
+    await new Promise<void>((resolve) => {
+      const pump = () => {
+        while (sent < args.count && sent - acked < args.window) {
+          sent++;
+          socket.emit(
+            MessageEvent.SEND,
+            { channelId: args.channelId, content: `b${nextSeq++}${FILLER}` },
+            () => {
+              if (++acked === args.count) resolve();
+              else pump();
+            },
+          );
+        }
+      };
+      pump();
+    });
+    socket.close();
+    return { seconds: (performance.now() - start) / 1000 };
+  },
+
+  /** Baseline for the enqueue: one bare INSERT with the core store's durability (WAL, synchronous=FULL). */
+  sqliteInsert({ count }: { count: number }) {
+    const db = new Database(path.join(mkdtempSync(path.join(root, 'sqlite-')), 'bare.sqlite'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(
+      'CREATE TABLE outbox (client_message_id TEXT PRIMARY KEY, channel_id TEXT, content TEXT, queued_at INTEGER)',
+    );
+    const insert = db.prepare('INSERT INTO outbox VALUES (?, ?, ?, ?)');
+    const histogram = createHistogram();
+    for (let i = 0; i < count; i++) {
+      const start = performance.now();
+      insert.run(randomUUID(), 'channel', `b${i}${FILLER}`, Date.now());
+      recordMs(histogram, performance.now() - start);
+    }
+    db.close();
+    return summarize(histogram);
+  },
+
+  async closeAll() {
+    for (const c of cores.values()) await c.close();
+    cores.clear();
+  },
+});
+
+function connectPlain(url: string, userId: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(url, { transports: ['websocket'], auth: { userId }, reconnection: false });
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+emitEvent({ event: 'ready' });
