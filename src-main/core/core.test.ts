@@ -1,7 +1,7 @@
 /** The core against the real server: session, sending, refusals, links, drafts. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BridgeFailure } from '../../src-shared/bridge';
 import { startTestServer, type TestServer } from '../../src-server/testing';
+import { BridgeFailure } from '../../src-shared/bridge';
 import { channelId, createTestCore, outboxEmpty, signIn, type TestCore, waitFor } from './testing/harness';
 
 let server: TestServer;
@@ -38,16 +38,26 @@ describe('session', () => {
   it('refuses a wrong password as UNAUTHORIZED and an unreachable server as SERVER_UNREACHABLE', async () => {
     const other = await createTestCore();
     try {
-      const wrong = await failure(() => other.core.handlers.signIn({ serverUrl: server.url, username: 'bob', password: 'nope' }),
+      const wrong = await failure(() =>
+        other.core.handlers.signIn({ serverUrl: server.url, username: 'bob', password: 'nope' }),
       );
       expect(wrong.code).toBe('UNAUTHORIZED');
-      const down = await failure(() => other.core.handlers.signIn({ serverUrl: 'http://127.0.0.1:1', username: 'bob', password: 'password' }),
+      const down = await failure(() =>
+        other.core.handlers.signIn({
+          serverUrl: 'http://127.0.0.1:1',
+          username: 'bob',
+          password: 'password',
+        }),
       );
       expect(down.code).toBe('SERVER_UNREACHABLE');
       expect((await other.core.handlers.getSession(undefined)).signedIn).toBe(false);
-      expect((await failure(() => other.core.handlers.sendMessage({ channelId: crypto.randomUUID(), content: 'x' }))).code).toBe(
-        'NOT_SIGNED_IN',
-      );
+      expect(
+        (
+          await failure(() =>
+            other.core.handlers.sendMessage({ channelId: crypto.randomUUID(), content: 'x' }),
+          )
+        ).code,
+      ).toBe('NOT_SIGNED_IN');
     } finally {
       await other.close();
     }
@@ -60,9 +70,15 @@ describe('session', () => {
     const second = await createTestCore({ userData: first.userData });
     try {
       expect((await second.core.handlers.getSession(undefined)).user?.name).toBe('Carol');
-      await waitFor(async () => (await second.core.handlers.getSession(undefined)).connection === 'connected', 'reconnected');
+      await waitFor(
+        async () => (await second.core.handlers.getSession(undefined)).connection === 'connected',
+        'reconnected',
+      );
       await second.core.handlers.signOut(undefined);
-      expect(await second.core.handlers.getSession(undefined)).toMatchObject({ signedIn: false, connection: 'offline' });
+      expect(await second.core.handlers.getSession(undefined)).toMatchObject({
+        signedIn: false,
+        connection: 'offline',
+      });
     } finally {
       await second.close();
     }
@@ -84,9 +100,13 @@ describe('sending', () => {
 
   it('refuses an invalid message at once and queues nothing', async () => {
     const general = await channelId(alice, 'general');
-    const blank = await failure(() => alice.core.handlers.sendMessage({ channelId: general, content: '   ' }));
+    const blank = await failure(() =>
+      alice.core.handlers.sendMessage({ channelId: general, content: '   ' }),
+    );
     expect(blank.code).toBe('VALIDATION');
-    const long = await failure(() => alice.core.handlers.sendMessage({ channelId: general, content: 'x'.repeat(2001) }));
+    const long = await failure(() =>
+      alice.core.handlers.sendMessage({ channelId: general, content: 'x'.repeat(2001) }),
+    );
     expect(long.code).toBe('VALIDATION');
     expect(await alice.core.handlers.listOutbox(undefined)).toEqual([]);
   });

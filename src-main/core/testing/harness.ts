@@ -117,7 +117,10 @@ export async function signIn(t: TestCore, serverUrl: string, username: string): 
 }
 
 export async function waitForConnected(t: TestCore): Promise<void> {
-  await waitFor(async () => (await t.core.handlers.getSession(undefined)).connection === 'connected', 'connected');
+  await waitFor(
+    async () => (await t.core.handlers.getSession(undefined)).connection === 'connected',
+    'connected',
+  );
 }
 
 export async function channelId(t: TestCore, name: string): Promise<string> {
@@ -144,13 +147,18 @@ export async function waitFor(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
 /** Every message of a channel as the server has it, in seq order (HTTP history, paged). */
-export async function serverMessages(serverUrl: string, token: string, channelId: string): Promise<Message[]> {
+export async function serverMessages(
+  serverUrl: string,
+  token: string,
+  channelId: string,
+): Promise<Message[]> {
   const all: Message[] = [];
   let after = 0;
   for (;;) {
