@@ -35,6 +35,8 @@ export function MessageList({
   const scrollRef = useRef<HTMLElement>(null);
   const [atBottom, setAtBottom] = useState(true);
   const [highlightedId, setHighlightedId] = useState<string | null>(null);
+  /** The list has been at its newest end once: from now on, reaching the top means "show older". */
+  const [positioned, setPositioned] = useState(false);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -46,7 +48,11 @@ export function MessageList({
     anchorTo: 'end',
     followOnAppend: true,
     scrollEndThreshold: BOTTOM_THRESHOLD_PX,
-    onChange: (instance) => setAtBottom(instance.isAtEnd(BOTTOM_THRESHOLD_PX)),
+    onChange: (instance) => {
+      const atEnd = instance.isAtEnd(BOTTOM_THRESHOLD_PX);
+      setAtBottom(atEnd);
+      if (atEnd && instance.options.count > 0) setPositioned(true);
+    },
   });
   const items = virtualizer.getVirtualItems();
 
@@ -63,10 +69,10 @@ export function MessageList({
   // Scrolled near the top: fetch the page before (the anchor keeps what is on screen still).
   const firstIndex = items[0]?.index;
   useEffect(() => {
-    if (firstIndex !== undefined && firstIndex < LOAD_OLDER_WITHIN_ROWS && openedAtEnd.current) {
+    if (positioned && firstIndex !== undefined && firstIndex < LOAD_OLDER_WITHIN_ROWS) {
       void store.getState().loadOlder(channelId);
     }
-  }, [firstIndex, channelId, store]);
+  }, [positioned, firstIndex, channelId, store]);
 
   // Our own new message always brings the view down to it.
   const last = messages?.[messages.length - 1];

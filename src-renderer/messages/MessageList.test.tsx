@@ -1,0 +1,119 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAppStore } from '../store/app-store';
+import { AppProvider } from '../store/context';
+import { FakeRelay } from '../testing/fake-relay';
+import { installLayout } from '../testing/layout';
+import { settle } from '../testing/render-app';
+import { MessageList } from './MessageList';
+
+let restoreLayout: () => void;
+beforeEach(() => {
+  restoreLayout = installLayout();
+});
+afterEach(() => {
+  cleanup();
+  restoreLayout();
+});
+
+/** A store already holding the newest `count` messages of one channel, and the list rendered over it. */
+async function renderList(count: number, hasMore = false, inCore = count) {
+  const relay = new FakeRelay();
+  const channel = relay.channels[0]!;
+  const messages = relay.seed(channel.id, inCore).slice(-count);
+  const store = createAppStore(relay.api, 'electron');
+  store.setState({
+    channels: relay.channels,
+    activeChannelId: channel.id,
+    histories: { [channel.id]: { messages, hasMore, status: 'ready', loadingOlder: false } },
+  });
+  render(
+    <AppProvider store={store} relay={relay.api}>
+      <MessageList channelId={channel.id} channelName={channel.name} />
+    </AppProvider>,
+  );
+  await settle();
+  return { relay, store, channel, messages, scroller: screen.getByTestId('message-list') };
+}
+
+/** The key text of the row under a scroll offset (rows are positioned with translateY). */
+function rowAt(scroller: HTMLElement, offset: number): string | null {
+  for (const row of scroller.querySelectorAll<HTMLElement>('[data-index]')) {
+    const start = Number.parseFloat(/translateY\(([-\d.]+)px\)/.exec(row.style.transform)?.[1] ?? 'NaN');
+    if (start <= offset && offset < start + 40) return row.textContent;
+  }
+  return null;
+}
+
+function scrollTo(scroller: HTMLElement, top: number) {
+  act(() => {
+    scroller.scrollTop = top;
+    fireEvent.scroll(scroller);
+  });
+}
+
+describe('the message list', () => {
+  it('virtualizes: 5,000 messages mount far fewer than 100 rows, the newest among them', async () => {
+    const { messages } = await renderList(5_000);
+    const mounted = screen.getAllByTestId('message');
+    expect(mounted.length).toBeGreaterThan(5);
+    expect(mounted.length).toBeLessThan(100);
+    const ids = mounted.map((m) => m.getAttribute('data-message-id'));
+    expect(ids).toContain(messages.at(-1)!.id);
+    expect(ids).not.toContain(messages[0]!.id);
+  });
+
+  it('asks for the previous page when scrolled to the top, and only then', async () => {
+    const { relay, scroller } = await renderList(300, true);
+    expect(relay.callsOf('listMessages')).toEqual([]);
+    scrollTo(scroller, 0);
+    await settle();
+    expect(relay.callsOf('listMessages')).toHaveLength(1);
+    expect(relay.callsOf('listMessages')[0]).toMatchObject({ before: 1 });
+  });
+
+  it('keeps the message at the top of the view in place while an older page is prepended', async () => {
+    const { relay, store, channel, scroller } = await renderList(100, true, 400);
+    scrollTo(scroller, 200);
+    const topBefore = rowAt(scroller, scroller.scrollTop);
+    expect(topBefore).toMatch(/message \d+/);
+    await settle();
+    expect(relay.callsOf('listMessages')).toHaveLength(1);
+    expect(store.getState().histories[channel.id]!.messages).toHaveLength(150);
+    expect(scroller.scrollTop).toBeGreaterThan(200);
+    expect(rowAt(scroller, scroller.scrollTop)).toBe(topBefore);
+  });
+
+  it('offers "jump to newest" away from the bottom, and jumps there', async () => {
+    const { scroller } = await renderList(300);
+    expect(screen.queryByRole('button', { name: /Jump to newest/ })).toBeNull();
+    scrollTo(scroller, 1_000);
+    await settle(2);
+    fireEvent.click(screen.getByRole('button', { name: /Jump to newest/ }));
+    await settle(2);
+    expect(scroller.scrollTop).toBeGreaterThan(1_000);
+  });
+
+  it('puts a separator before each day', async () => {
+    const relay = new FakeRelay();
+    const channel = relay.channels[0]!;
+    const day = 24 * 60 * 60 * 1000;
+    const messages = relay.seed(channel.id, 3, (i) => ({
+      createdAt: new Date(Date.now() - (2 - i) * day).toISOString(),
+    }));
+    const store = createAppStore(relay.api, 'electron');
+    store.setState({
+      channels: relay.channels,
+      histories: { [channel.id]: { messages, hasMore: false, status: 'ready', loadingOlder: false } },
+    });
+    render(
+      <AppProvider store={store} relay={relay.api}>
+        <MessageList channelId={channel.id} channelName={channel.name} />
+      </AppProvider>,
+    );
+    await settle();
+    expect(screen.getByText('Today')).toBeTruthy();
+    expect(screen.getByText('Yesterday')).toBeTruthy();
+  });
+});

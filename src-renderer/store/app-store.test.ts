@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { bob, FakeRelay, fakeId, makeChannel, makeMessage } from '../testing/fake-relay';
+import { createAppStore, subscribeToCore } from './app-store';
+
+async function bootedStore(relay = new FakeRelay()) {
+  const store = createAppStore(relay.api, 'electron');
+  const stop = subscribeToCore(relay.api, store);
+  await store.getState().boot();
+  await flush();
+  return { relay, store, stop };
+}
+
+async function flush() {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+describe('the app store', () => {
+  it('boots a signed-in window: channels, the first channel active and its newest page loaded', async () => {
+    const relay = new FakeRelay();
+    const general = relay.channels[0]!;
+    relay.seed(general.id, 120);
+    const { store } = await bootedStore(relay);
+    const state = store.getState();
+    expect(state.activeChannelId).toBe(general.id);
+    expect(relay.callsOf('setActiveChannel')).toEqual([{ channelId: general.id }]);
+    const history = state.histories[general.id]!;
+    expect(history.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 71 + i));
+    expect(history.hasMore).toBe(true);
+  });
+
+  it('pages older messages in until the start of the channel', async () => {
+    const relay = new FakeRelay();
+    const general = relay.channels[0]!;
+    relay.seed(general.id, 120);
+    const { store } = await bootedStore(relay);
+    await store.getState().loadOlder(general.id);
+    await store.getState().loadOlder(general.id);
+    const history = store.getState().histories[general.id]!;
+    expect(history.messages.map((m) => m.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(history.hasMore).toBe(false);
+    await store.getState().loadOlder(general.id);
+    expect(relay.callsOf('listMessages')).toHaveLength(3);
+  });
+
+  it('shows a message once as it goes from Sending to Sent to Read (upsert by key)', async () => {
+    const { relay, store } = await bootedStore();
+    const channelId = store.getState().activeChannelId!;
+    const sent = await store.getState().sendMessage(channelId, 'hi there');
+    if (!sent.ok) throw new Error('send failed');
+    const sending = sent.value;
+    relay.emit('messageUpserted', sending);
+    relay.emit('messageUpserted', { ...sending, id: fakeId(), seq: 1, status: 'Sent' });
+    relay.emit('messageUpserted', { ...sending, id: sending.id, seq: 1, status: 'Read' });
+    const messages = store.getState().histories[channelId]!.messages;
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.status).toBe('Read');
+  });
+
+  it('keeps our pending messages after the server-ordered ones, and orders by seq', async () => {
+    const relay = new FakeRelay();
+    const general = relay.channels[0]!;
+    relay.seed(general.id, 3);
+    const { store } = await bootedStore(relay);
+    const pending = makeMessage(general.id, { id: undefined, key: fakeId(), own: true, status: 'Sending' });
+    relay.emit('messageUpserted', pending);
+    relay.emit('messageUpserted', makeMessage(general.id, { seq: 4, content: 'late' }));
+    const keys = store.getState().histories[general.id]!.messages.map((m) => m.seq ?? 'pending');
+    expect(keys).toEqual([1, 2, 3, 4, 'pending']);
+  });
+
+  it('removes a message the core removed (a discarded send)', async () => {
+    const { relay, store } = await bootedStore();
+    const channelId = store.getState().activeChannelId!;
+    const message = makeMessage(channelId, { seq: 1 });
+    relay.emit('messageUpserted', message);
+    relay.emit('messageRemoved', { channelId, key: message.key });
+    expect(store.getState().histories[channelId]!.messages).toEqual([]);
+  });
+
+  it('keeps replies out of the channel and in their open thread', async () => {
+    const relay = new FakeRelay();
+    const general = relay.channels[0]!;
+    const [parent] = relay.seed(general.id, 1);
+    const { store } = await bootedStore(relay);
+    await store.getState().showThread(general.id, parent!.id!);
+    relay.emit(
+      'messageUpserted',
+      makeMessage(general.id, { parentId: parent!.id, seq: 2, content: 'a reply' }),
+    );
+    expect(store.getState().histories[general.id]!.messages).toHaveLength(1);
+    expect(store.getState().threads[parent!.id!]!.replies.map((r) => r.content)).toEqual(['a reply']);
+  });
+
+  it('marks the active channel read only while the window is focused and visible', async () => {
+    const relay = new FakeRelay();
+    const { store } = await bootedStore(relay);
+    const channelId = store.getState().activeChannelId!;
+    store.getState().setFocus({ focused: false, visible: true });
+    relay.emit('unread', { channelId, unreadCount: 2, total: 2 });
+    expect(relay.callsOf('markRead')).toEqual([]);
+    store.getState().setFocus({ focused: true });
+    expect(relay.callsOf('markRead')).toEqual([{ channelId }]);
+    expect(relay.callsOf('setWindowFocused').at(-1)).toEqual({ focused: true });
+  });
+
+  it('updates unread counts from the core', async () => {
+    const { relay, store } = await bootedStore();
+    const random = store.getState().channels[1]!;
+    relay.emit('unread', { channelId: random.id, unreadCount: 7, total: 7 });
+    expect(store.getState().channels[1]!.unreadCount).toBe(7);
+    expect(store.getState().unreadTotal).toBe(7);
+  });
+
+  it('after a long time offline, replaces a history that would have a gap', async () => {
+    const relay = new FakeRelay();
+    const general = relay.channels[0]!;
+    relay.seed(general.id, 10);
+    const { store } = await bootedStore(relay);
+    relay.emit('connection', { state: 'offline' });
+    relay.seed(general.id, 200); // 190 new messages arrived meanwhile
+    relay.emit('connection', { state: 'connected' });
+    await flush();
+    const seqs = store.getState().histories[general.id]!.messages.map((m) => m.seq);
+    expect(seqs[0]).toBe(151);
+    expect(seqs.at(-1)).toBe(200);
+    expect(seqs).toHaveLength(50);
+  });
+
+  it('navigates to an older message by paging back, then highlights it', async () => {
+    const relay = new FakeRelay();
+    const [general, random] = relay.channels;
+    const old = relay.seed(random!.id, 130)[5]!;
+    const { store } = await bootedStore(relay);
+    expect(store.getState().activeChannelId).toBe(general!.id);
+    relay.emit('navigate', { channelId: random!.id, messageId: old.id });
+    await flush();
+    expect(store.getState().activeChannelId).toBe(random!.id);
+    expect(store.getState().highlight).toMatchObject({
+      channelId: random!.id,
+      messageId: old.id,
+      inThread: false,
+    });
+  });
+
+  it('signing out forgets the workspace; the core keeps the outbox', async () => {
+    const { relay, store } = await bootedStore();
+    relay.emit('session', { signedIn: false, serverUrl: 'http://127.0.0.1:3000', connection: 'offline' });
+    expect(store.getState().channels).toEqual([]);
+    expect(store.getState().activeChannelId).toBeNull();
+    expect(relay.callsOf('discardAllFailed')).toEqual([]);
+  });
+
+  it('turns core errors into toasts that say what to do', async () => {
+    const { relay, store } = await bootedStore();
+    relay.emit('error', { code: 'RATE_LIMITED', message: 'Too many messages' });
+    expect(store.getState().toasts).toEqual([
+      expect.objectContaining({
+        kind: 'error',
+        title: 'Sending too fast',
+        detail: expect.stringContaining('Retry'),
+      }),
+    ]);
+  });
+
+  it('drops our own user from the typists', async () => {
+    const { relay, store } = await bootedStore();
+    const channelId = store.getState().activeChannelId!;
+    const me = store.getState().session!.user!;
+    relay.emit('typing', { channelId, typists: [me, bob] });
+    expect(store.getState().typists[channelId]).toEqual([bob]);
+  });
+
+  it('selects the first channel when the active one disappears', async () => {
+    const { relay, store } = await bootedStore();
+    const other = makeChannel('other');
+    relay.channels = [other];
+    relay.emit('channels', [other]);
+    await flush();
+    expect(store.getState().activeChannelId).toBe(other.id);
+  });
+
+  it('stops listening when unsubscribed', async () => {
+    const { relay, stop } = await bootedStore();
+    expect(relay.listenerCount('messageUpserted')).toBe(1);
+    stop();
+    expect(relay.listenerCount('messageUpserted')).toBe(0);
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * An in-memory `RelayApi` for renderer tests: a tiny, honest stand-in for the core on the other
+ * side of the bridge. It records every call, answers from its own state, and lets a test push any
+ * core event (`emit`) or make the next call of a name fail (`failNext`).
+ */
+import type {
+  BridgeError,
+  CallArgs,
+  CallInput,
+  CallName,
+  CallOutput,
+  ChannelView,
+  EventName,
+  EventPayload,
+  MessageView,
+  OutboxItem,
+  RelayApi,
+  Result,
+  SessionView,
+  Settings,
+} from '../../src-shared/bridge';
+import type { UserSummary } from '../../src-shared/protocol';
+
+let counter = 0;
+/** Deterministic UUIDs (v4-shaped) so failures print readable ids. */
+export function fakeId(): string {
+  counter += 1;
+  return `00000000-0000-4000-8000-${counter.toString(16).padStart(12, '0')}`;
+}
+
+export const alice: UserSummary = { id: fakeId(), name: 'alice' };
+export const bob: UserSummary = { id: fakeId(), name: 'bob' };
+export const carol: UserSummary = { id: fakeId(), name: 'carol' };
+
+export function makeChannel(name: string, patch: Partial<ChannelView> = {}): ChannelView {
+  return { id: fakeId(), name, members: [alice, bob], unreadCount: 0, muted: false, lastSeq: 0, ...patch };
+}
+
+export function makeMessage(channelId: string, patch: Partial<MessageView> = {}): MessageView {
+  const id = patch.id ?? fakeId();
+  return {
+    key: id,
+    id,
+    clientMessageId: undefined,
+    channelId,
+    parentId: undefined,
+    author: bob,
+    content: 'hello',
+    createdAt: new Date().toISOString(),
+    seq: undefined,
+    own: false,
+    status: undefined,
+    failure: undefined,
+    seenBy: [],
+    replyCount: 0,
+    ...patch,
+  };
+}
+
+type Call = { name: CallName; input: unknown };
+
+export class FakeRelay {
+  session: SessionView = {
+    signedIn: true,
+    user: alice,
+    serverUrl: 'http://127.0.0.1:3000',
+    connection: 'connected',
+  };
+  settings: Settings = {
+    serverUrl: 'http://127.0.0.1:3000',
+    notificationsEnabled: true,
+    doNotDisturb: false,
+    theme: 'system',
+  };
+  channels: ChannelView[] = [];
+  messages = new Map<string, MessageView[]>();
+  drafts = new Map<string, string>();
+  outbox: OutboxItem[] = [];
+  password = 'password';
+  readonly calls: Call[] = [];
+  private failures = new Map<CallName, BridgeError>();
+  private listeners = new Map<EventName, Set<(payload: never) => void>>();
+  /** Calls whose answer the test releases by hand (to test races). */
+  private held = new Map<CallName, Array<() => void>>();
+
+  constructor(init: { channels?: ChannelView[]; signedIn?: boolean } = {}) {
+    this.channels = init.channels ?? [makeChannel('general'), makeChannel('random')];
+    if (init.signedIn === false)
+      this.session = { signedIn: false, serverUrl: 'http://127.0.0.1:3000', connection: 'offline' };
+  }
+
+  /** Seeds `count` messages (seq 1..count) into a channel, `minutesApart` apart, ending now. */
+  seed(
+    channelId: string,
+    count: number,
+    patch: (i: number) => Partial<MessageView> = () => ({}),
+  ): MessageView[] {
+    const now = Date.now();
+    const list = Array.from({ length: count }, (_, i) =>
+      makeMessage(channelId, {
+        seq: i + 1,
+        content: `message ${i + 1}`,
+        createdAt: new Date(now - (count - i) * 60_000).toISOString(),
+        ...patch(i),
+      }),
+    );
+    this.messages.set(channelId, list);
+    return list;
+  }
+
+  failNext(name: CallName, code: BridgeError['code'], message = `${name} failed`): void {
+    this.failures.set(name, { code, message });
+  }
+
+  hold(name: CallName): void {
+    this.held.set(name, []);
+  }
+
+  release(name: CallName): void {
+    const waiting = this.held.get(name) ?? [];
+    this.held.delete(name);
+    for (const go of waiting) go();
+  }
+
+  callsOf<K extends CallName>(name: K): CallArgs<K>[] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.input as CallArgs<K>);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    for (const listener of this.listeners.get(event) ?? [])
+      (listener as (p: EventPayload<E>) => void)(payload);
+  }
+
+  listenerCount(event: EventName): number {
+    return this.listeners.get(event)?.size ?? 0;
+  }
+
+  /** The `RelayApi` a renderer sees. */
+  readonly api: RelayApi = this.build();
+
+  private build(): RelayApi {
+    const answer = <K extends CallName>(name: K, handler: (input: CallArgs<K>) => CallOutput<K>) => {
+      return async (input: CallInput<K>): Promise<Result<CallOutput<K>>> => {
+        this.calls.push({ name, input });
+        const waiting = this.held.get(name);
+        if (waiting) await new Promise<void>((resolve) => waiting.push(resolve));
+        const failure = this.failures.get(name);
+        if (failure) {
+          this.failures.delete(name);
+          return { ok: false, error: failure };
+        }
+        try {
+          return { ok: true, value: handler(input as CallArgs<K>) };
+        } catch (error) {
+          return { ok: false, error: error as BridgeError };
+        }
+      };
+    };
+    const channelMessages = (channelId: string) => this.messages.get(channelId) ?? [];
+    const nothing = () => undefined;
+
+    const api = {
+      getSession: answer('getSession', () => this.session),
+      signIn: answer('signIn', ({ serverUrl, username, password }) => {
+        if (serverUrl.includes('unreachable'))
+          throw { code: 'SERVER_UNREACHABLE', message: 'connect ECONNREFUSED' };
+        if (password !== this.password) throw { code: 'UNAUTHORIZED', message: 'Invalid credentials' };
+        this.session = {
+          signedIn: true,
+          user: { ...alice, name: username },
+          serverUrl,
+          connection: 'connected',
+        };
+        return this.session;
+      }),
+      signOut: answer('signOut', () => {
+        this.session = { signedIn: false, serverUrl: this.session.serverUrl, connection: 'offline' };
+        return this.session;
+      }),
+      listChannels: answer('listChannels', () => this.channels),
+      setActiveChannel: answer('setActiveChannel', nothing),
+      setWindowFocused: answer('setWindowFocused', nothing),
+      markRead: answer('markRead', nothing),
+      setMuted: answer('setMuted', ({ channelId, muted }) => {
+        const channel = this.channels.find((c) => c.id === channelId);
+        if (!channel) throw { code: 'NOT_FOUND', message: 'Unknown channel' };
+        Object.assign(channel, { muted });
+        return { ...channel };
+      }),
+      listMessages: answer('listMessages', ({ channelId, before, limit }) => {
+        const all = channelMessages(channelId).filter((m) => m.parentId === undefined);
+        const eligible =
+          before === undefined || before === null
+            ? all
+            : all.filter((m) => m.seq !== undefined && m.seq < before);
+        const size = limit ?? 50;
+        const messages = eligible.slice(-size);
+        return { messages, hasMore: eligible.length > size };
+      }),
+      listThread: answer('listThread', ({ channelId, parentId }) =>
+        channelMessages(channelId).filter((m) => m.parentId === parentId),
+      ),
+      sendMessage: answer('sendMessage', ({ channelId, content, parentId }) => {
+        const clientMessageId = fakeId();
+        const message = makeMessage(channelId, {
+          key: clientMessageId,
+          id: undefined,
+          clientMessageId,
+          parentId: parentId ?? undefined,
+          author: this.session.user ?? alice,
+          content,
+          own: true,
+          status: 'Sending',
+        });
+        this.messages.set(channelId, [...channelMessages(channelId), message]);
+        return message;
+      }),
+      retryMessage: answer('retryMessage', nothing),
+      discardMessage: answer('discardMessage', nothing),
+      retryAll: answer('retryAll', () => this.outbox.length),
+      discardAllFailed: answer(
+        'discardAllFailed',
+        () => this.outbox.filter((o) => o.status === 'Failed').length,
+      ),
+      listOutbox: answer('listOutbox', () => this.outbox),
+      setTyping: answer('setTyping', nothing),
+      getDraft: answer('getDraft', ({ channelId }) => this.drafts.get(channelId) ?? ''),
+      setDraft: answer('setDraft', ({ channelId, text }) => {
+        this.drafts.set(channelId, text);
+        return undefined;
+      }),
+      getSettings: answer('getSettings', () => this.settings),
+      updateSettings: answer('updateSettings', (patch) => {
+        this.settings = { ...this.settings, ...patch };
+        return this.settings;
+      }),
+      openLink: answer('openLink', nothing),
+      on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => {
+        let set = this.listeners.get(event);
+        if (!set) {
+          set = new Set();
+          this.listeners.set(event, set);
+        }
+        const entry = listener as (payload: never) => void;
+        set.add(entry);
+        return () => {
+          set.delete(entry);
+        };
+      },
+    };
+    return api as RelayApi;
+  }
+}

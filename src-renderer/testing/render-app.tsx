@@ -1,0 +1,31 @@
+import { act, render } from '@testing-library/react';
+import { App } from '../app/App';
+import type { Host } from '../bridge/connect';
+import { createAppStore, subscribeToCore } from '../store/app-store';
+import { AppProvider } from '../store/context';
+import type { FakeRelay } from './fake-relay';
+
+/** Lets every pending promise (bridge answers, effects that await them) settle. */
+export async function settle(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+  }
+}
+
+/** The whole app over a fake core, booted, as main.tsx starts it. */
+export async function renderApp(relay: FakeRelay, host: Host = 'electron') {
+  const store = createAppStore(relay.api, host);
+  const unsubscribe = subscribeToCore(relay.api, store);
+  const view = render(
+    <AppProvider store={store} relay={relay.api}>
+      <App />
+    </AppProvider>,
+  );
+  await act(async () => {
+    await store.getState().boot();
+  });
+  await settle();
+  return { ...view, store, unsubscribe };
+}
