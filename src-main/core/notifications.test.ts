@@ -1,0 +1,55 @@
+/** Notification coalescing and once-per-message, on a manual clock. */
+import { describe, expect, it } from 'vitest';
+import type { NotificationView } from '../../src-shared/bridge';
+import { Notifications, type Offer, summarise } from './notifications';
+import { createManualClock } from './testing/manual-clock';
+
+function offer(n: number, channelId = 'c1', channelName = 'general'): Offer {
+  return { messageId: `m${n}`, channelId, channelName, authorName: 'Bob', content: `message ${n}` };
+}
+
+function setup(wanted: (o: Offer) => boolean = () => true) {
+  const clock = createManualClock();
+  const shown: NotificationView[] = [];
+  const n = new Notifications({ clock, coalesceMs: 1_000, stillWanted: wanted, show: (v) => shown.push(v) });
+  return { clock, shown, n };
+}
+
+describe('Notifications', () => {
+  it('coalesces a burst into one notification naming the count and the latest', () => {
+    const { clock, shown, n } = setup();
+    for (let i = 1; i <= 5; i++) n.offer(offer(i));
+    expect(shown).toEqual([]);
+    clock.advance(1_000);
+    expect(shown).toEqual([
+      { title: '#general', body: '5 new messages. Bob: message 5', channelId: 'c1', messageId: 'm5' },
+    ]);
+  });
+
+  it('shows a message once, however often it is offered', () => {
+    const { clock, shown, n } = setup();
+    n.offer(offer(1));
+    clock.advance(1_000);
+    n.offer(offer(1));
+    clock.advance(1_000);
+    expect(shown).toHaveLength(1);
+  });
+
+  it('checks the rules again when showing: a channel opened meanwhile does not notify', () => {
+    let looking = false;
+    const { clock, shown, n } = setup(() => !looking);
+    n.offer(offer(1));
+    looking = true;
+    clock.advance(1_000);
+    expect(shown).toEqual([]);
+  });
+
+  it('summarises across channels', () => {
+    expect(summarise([offer(1, 'c1', 'general'), offer(2, 'c2', 'random')])).toMatchObject({
+      title: '2 new messages',
+      channelId: 'c2',
+      messageId: 'm2',
+    });
+    expect(summarise([{ ...offer(1), content: 'x'.repeat(500) }])?.body.length).toBeLessThanOrEqual(200);
+  });
+});

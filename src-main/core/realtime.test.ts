@@ -1,0 +1,293 @@
+/**
+ * Receiving against the real server: catch-up after being offline, receipts both ways (early,
+ * duplicate, late), notification decisions through a recording notifier, typing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ClientSocket,
+  connectAs,
+  emitWithAck,
+  startTestServer,
+  type TestServer,
+} from '../../src-server/testing';
+import type { MessageView } from '../../src-shared/bridge';
+import { type Message, MessageEvent, SendAck, userRoom } from '../../src-shared/protocol';
+import { channelId, createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
+import { startProxy, type TestProxy } from './testing/proxy';
+
+let server: TestServer;
+let bob: { socket: ClientSocket; user: { id: string; name: string } };
+let aliceDevice: { socket: ClientSocket; user: { id: string; name: string } };
+const open: TestCore[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer({ messageRateLimit: 0 });
+  bob = await connectAs(server.url, 'bob');
+  aliceDevice = await connectAs(server.url, 'alice');
+});
+afterAll(async () => {
+  for (const t of open) await t.close();
+  bob?.socket.close();
+  aliceDevice?.socket.close();
+  await server?.close();
+});
+
+async function core(username: string, viaUrl = server.url, options = {}): Promise<TestCore> {
+  const t = await createTestCore({ options });
+  open.push(t);
+  await signIn(t, viaUrl, username);
+  return t;
+}
+
+/** Sends from a raw socket (another user, or the same user's other device); returns the server's message id. */
+async function post(socket: ClientSocket, channel: string, content: string): Promise<string> {
+  const ack = SendAck.parse(await emitWithAck(socket, MessageEvent.SEND, { channelId: channel, content }));
+  if (!ack.ok) throw new Error(ack.error);
+  return ack.messageId;
+}
+
+async function messages(t: TestCore, channel: string): Promise<MessageView[]> {
+  return (await t.core.handlers.listMessages({ channelId: channel, limit: 500 })).messages;
+}
+
+async function find(t: TestCore, channel: string, content: string): Promise<MessageView | undefined> {
+  return (await messages(t, channel)).find((m) => m.content === content);
+}
+
+describe('catch-up', () => {
+  let proxy: TestProxy;
+  afterAll(async () => proxy?.close());
+
+  it('shows everything posted while offline after reconnecting, once', async () => {
+    proxy = await startProxy(server.port);
+    const alice = await core('alice', proxy.url);
+    const general = await channelId(alice, 'general');
+    await post(bob.socket, general, 'before the outage');
+    await waitFor(() => find(alice, general, 'before the outage'), 'live message');
+
+    proxy.refuse();
+    await waitFor(
+      async () => (await alice.core.handlers.getSession(undefined)).connection !== 'connected',
+      'offline',
+    );
+    for (let i = 0; i < 30; i++) await post(bob.socket, general, `while away ${i}`);
+    await post(aliceDevice.socket, general, 'from my phone');
+    proxy.heal();
+
+    await waitFor(
+      async () => (await messages(alice, general)).some((m) => m.content === 'while away 29'),
+      'caught up',
+    );
+    await waitFor(() => find(alice, general, 'from my phone'), 'own message from the other device');
+    const all = await messages(alice, general);
+    const contents = all.map((m) => m.content);
+    for (let i = 0; i < 30; i++) expect(contents.filter((c) => c === `while away ${i}`)).toHaveLength(1);
+    expect(contents.filter((c) => c === 'before the outage')).toHaveLength(1);
+    const seqs = all.map((m) => m.seq ?? 0);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(await find(alice, general, 'from my phone')).toMatchObject({ own: true, status: 'Sent' });
+
+    // A fresh connection (wake from sleep) catches up again and adds nothing.
+    const before = all.length;
+    const connects = alice.of('connection').filter((c) => c.state === 'connected').length;
+    alice.core.resume();
+    await waitFor(
+      () => alice.of('connection').filter((c) => c.state === 'connected').length > connects,
+      'reconnected',
+    );
+    await post(bob.socket, general, 'after resume');
+    await waitFor(() => find(alice, general, 'after resume'), 'live again');
+    expect((await messages(alice, general)).length).toBe(before + 1);
+  });
+});
+
+describe('receipts', () => {
+  it('takes the author from Sent to Delivered to Read, with who saw it', async () => {
+    const alice = await core('alice');
+    const bobCore = await core('bob');
+    const general = await channelId(alice, 'general');
+    const sent = await alice.core.handlers.sendMessage({ channelId: general, content: 'please read' });
+
+    await waitFor(
+      async () => (await find(alice, general, 'please read'))?.status === 'Delivered',
+      'Delivered',
+    );
+    expect((await find(alice, general, 'please read'))?.seenBy).toEqual([
+      expect.objectContaining({ name: 'Bob', status: 'DELIVERED' }),
+    ]);
+
+    await bobCore.core.handlers.setActiveChannel({ channelId: general });
+    await bobCore.core.handlers.setWindowFocused({ focused: true });
+    await waitFor(async () => (await find(alice, general, 'please read'))?.status === 'Read', 'Read');
+    const read = await find(alice, general, 'please read');
+    expect(read?.key).toBe(sent.key);
+    expect(read?.seenBy).toEqual([expect.objectContaining({ name: 'Bob', status: 'READ' })]);
+    expect(
+      (await bobCore.core.handlers.listChannels(undefined)).find((c) => c.id === general)?.unreadCount,
+    ).toBe(0);
+  });
+
+  it('applies a receipt that arrives before its message; duplicates and late ones change nothing', async () => {
+    const alice = await core('alice');
+    const general = await channelId(alice, 'general');
+    const aliceId = (await alice.core.handlers.getSession(undefined)).user?.id as string;
+    // Keep the core's socket out of the channel room, so the message reaches it only by catch-up.
+    server.io
+      .in(userRoom(aliceId))
+      .except(aliceDevice.socket.id as string)
+      .socketsLeave(`channel:${general}`);
+    const messageId = await post(aliceDevice.socket, general, 'receipt first');
+    const at = new Date().toISOString();
+    const toCore = () => server.io.in(userRoom(aliceId)).except(aliceDevice.socket.id as string);
+    toCore().emit(MessageEvent.READ, {
+      messageId,
+      channelId: general,
+      status: 'READ' as never,
+      userId: bob.user.id,
+      at,
+    });
+    // A round trip on the same socket: the receipt has been handled before this shows.
+    const marker = await post(bob.socket, (await channelId(alice, 'random')) as string, 'marker');
+    await waitFor(
+      async () => (await find(alice, await channelId(alice, 'random'), 'marker'))?.id === marker,
+      'marker',
+    );
+    expect(await find(alice, general, 'receipt first')).toBeUndefined();
+
+    alice.core.resume();
+    await waitFor(
+      async () => (await find(alice, general, 'receipt first'))?.status === 'Read',
+      'early receipt applied',
+    );
+
+    const upserts = () => alice.of('messageUpserted').filter((m) => m.id === messageId).length;
+    const seen = upserts();
+    toCore().emit(MessageEvent.DELIVERED, {
+      messageId,
+      channelId: general,
+      status: 'DELIVERED' as never,
+      userId: bob.user.id,
+      at,
+    });
+    toCore().emit(MessageEvent.READ, {
+      messageId,
+      channelId: general,
+      status: 'READ' as never,
+      userId: bob.user.id,
+      at,
+    });
+    const marker2 = await post(bob.socket, await channelId(alice, 'random'), 'marker 2');
+    await waitFor(
+      async () => (await find(alice, await channelId(alice, 'random'), 'marker 2'))?.id === marker2,
+      'marker 2',
+    );
+    expect(upserts()).toBe(seen);
+    expect(await find(alice, general, 'receipt first')).toMatchObject({
+      status: 'Read',
+      seenBy: [expect.objectContaining({ userId: bob.user.id, status: 'READ' })],
+    });
+  });
+});
+
+describe('notifications', () => {
+  it('notifies only what the user is not looking at, once, and a click navigates', async () => {
+    const alice = await core('alice');
+    const general = await channelId(alice, 'general');
+    const random = await channelId(alice, 'random');
+    const aliceId = (await alice.core.handlers.getSession(undefined)).user?.id as string;
+    const shown = () => alice.notifier.shown;
+    const next = async (n: number) => {
+      await waitFor(() => shown().length >= n, `notification ${n}`);
+      expect(shown()).toHaveLength(n);
+      return shown()[n - 1];
+    };
+
+    // Unfocused: a message notifies; clicking it navigates there and focuses the window.
+    const first = await post(bob.socket, general, 'hello alice');
+    expect(await next(1)).toMatchObject({
+      title: 'Bob in #general',
+      body: 'hello alice',
+      channelId: general,
+      messageId: first,
+    });
+    alice.notifier.click();
+    expect(alice.of('navigate')).toEqual([{ channelId: general, messageId: first }]);
+    expect(alice.focusCalls).toBe(1);
+
+    // Focused on general: nothing for general, but random still notifies.
+    await alice.core.handlers.setActiveChannel({ channelId: general });
+    await alice.core.handlers.setWindowFocused({ focused: true });
+    await post(bob.socket, general, 'you are looking at this');
+    const sentinel1 = await post(bob.socket, random, 'over in random');
+    expect(await next(2)).toMatchObject({ channelId: random, messageId: sentinel1, body: 'over in random' });
+
+    // Unfocused again, same active channel: notifies.
+    await alice.core.handlers.setWindowFocused({ focused: false });
+    const unfocused = await post(bob.socket, general, 'window in the background');
+    expect(await next(3)).toMatchObject({ messageId: unfocused });
+
+    // Muted channel: nothing.
+    await alice.core.handlers.setMuted({ channelId: general, muted: true });
+    await post(bob.socket, general, 'muted chatter');
+    const sentinel2 = await post(bob.socket, random, 'sentinel 2');
+    expect(await next(4)).toMatchObject({ messageId: sentinel2, body: 'sentinel 2' });
+    await alice.core.handlers.setMuted({ channelId: general, muted: false });
+
+    // Do not disturb: nothing.
+    await alice.core.handlers.updateSettings({ doNotDisturb: true });
+    await post(bob.socket, random, 'do not disturb me');
+    await waitFor(() => find(alice, random, 'do not disturb me'), 'arrived during dnd');
+    await alice.core.handlers.updateSettings({ doNotDisturb: false });
+
+    // Own message from another device: nothing.
+    await post(aliceDevice.socket, random, 'my own words');
+    await waitFor(() => find(alice, random, 'my own words'), 'own message arrived');
+
+    // The same message delivered twice: one notification.
+    const twice = await post(bob.socket, general, 'said twice');
+    expect(await next(5)).toMatchObject({ messageId: twice, body: 'said twice' });
+    const again = (await alice.core.handlers.listMessages({ channelId: general })).messages.find(
+      (m) => m.id === twice,
+    );
+    expect(again).toBeDefined();
+    const [stored] = (await server.store.getMessage(twice)) ? [await server.store.getMessage(twice)] : [];
+    expect(stored).toBeDefined();
+    server.io.in(userRoom(aliceId)).emit(MessageEvent.NEW, stored as unknown as Message);
+    alice.core.resume();
+    await waitFor(
+      async () => (await alice.core.handlers.getSession(undefined)).connection === 'connected',
+      'resumed',
+    );
+    const sentinel3 = await post(bob.socket, random, 'sentinel 3');
+    expect(await next(6)).toMatchObject({ messageId: sentinel3, body: 'sentinel 3' });
+    expect(alice.badge).toBeGreaterThan(0);
+  });
+});
+
+describe('typing', () => {
+  it('shows who is typing, clears it when their message arrives, and expires it by itself', async () => {
+    const alice = await core('alice');
+    const bobCore = await core('bob', server.url, { typingExpiryMs: 300 });
+    const general = await channelId(alice, 'general');
+    const typists = () =>
+      bobCore
+        .of('typing')
+        .filter((t) => t.channelId === general)
+        .at(-1)?.typists ?? [];
+
+    await alice.core.handlers.setTyping({ channelId: general, isTyping: true });
+    await waitFor(() => typists().some((u) => u.name === 'Alice'), 'alice typing');
+    await alice.core.handlers.sendMessage({ channelId: general, content: 'done typing' });
+    await waitFor(() => typists().length === 0, 'typing cleared');
+
+    // Someone whose stop never comes: dropped after the expiry.
+    const bobId = (await bobCore.core.handlers.getSession(undefined)).user?.id as string;
+    const carolId = (await connectAs(server.url, 'carol')).user.id;
+    server.io
+      .in(userRoom(bobId))
+      .emit(MessageEvent.TYPING_START, { userId: carolId, channelId: general, isTyping: true });
+    await waitFor(() => typists().some((u) => u.name === 'Carol'), 'carol typing');
+    await waitFor(() => typists().length === 0, 'carol expired');
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The session over restarts: a token the server refuses as expired leaves the outbox intact and
+ * sends it after the next sign-in; a corrupt local database is reset and the user told.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { login, startTestServer, type TestServer } from '../../src-server/testing';
+import { createFileSecretStore } from './node-ports';
+import {
+  channelId,
+  createTestCore,
+  outboxEmpty,
+  serverMessages,
+  signIn,
+  waitFor,
+  waitForConnected,
+} from './testing/harness';
+
+const JWT_SECRET = 'core-session-test-secret-at-least-32-bytes-long';
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ jwtSecret: JWT_SECRET });
+});
+afterAll(async () => server?.close());
+
+/** A token exactly like the server's, but expired a minute ago. */
+async function expiredToken(userId: string): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setIssuer('relay')
+    .setIssuedAt(now - 3600)
+    .setExpirationTime(now - 60)
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+describe('session', () => {
+  it('an expired token → unauthorized, outbox kept, flushed after signing in again', async () => {
+    const first = await createTestCore();
+    await signIn(first, server.url, 'alice');
+    const user = (await first.core.handlers.getSession(undefined)).user as { id: string; name: string };
+    await first.close({ keep: true });
+    await createFileSecretStore(first.userData).set(
+      JSON.stringify({ serverUrl: server.url, user, token: await expiredToken(user.id) }),
+    );
+
+    const t = await createTestCore({ userData: first.userData });
+    try {
+      await waitFor(
+        async () => (await t.core.handlers.getSession(undefined)).connection === 'unauthorized',
+        'refused',
+      );
+      expect(t.of('connection').at(-1)).toEqual({ state: 'unauthorized', detail: 'token_expired' });
+      expect(await t.core.handlers.getSession(undefined)).toMatchObject({
+        signedIn: false,
+        user: { id: user.id },
+      });
+
+      const general = await channelId(t, 'general');
+      for (const content of ['kept 1', 'kept 2', 'kept 3']) {
+        await t.core.handlers.sendMessage({ channelId: general, content });
+      }
+      const outbox = await t.core.handlers.listOutbox(undefined);
+      expect(outbox.map((o) => [o.content, o.status])).toEqual([
+        ['kept 1', 'Sending'],
+        ['kept 2', 'Sending'],
+        ['kept 3', 'Sending'],
+      ]);
+      // Refused means no retry loop: no further connection attempts until the user signs in.
+      const attempts = t.of('connection').length;
+      t.core.networkChanged(true);
+      t.core.resume();
+      expect(t.of('connection').length).toBe(attempts);
+
+      await t.core.handlers.signIn({ serverUrl: server.url, username: 'alice', password: 'password' });
+      await waitForConnected(t);
+      await waitFor(() => outboxEmpty(t), 'outbox flushed');
+      const { token } = await login(server.url, 'alice');
+      const kept = (await serverMessages(server.url, token, general)).filter((m) =>
+        m.content.startsWith('kept '),
+      );
+      expect(kept.map((m) => m.content)).toEqual(['kept 1', 'kept 2', 'kept 3']);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a corrupt local database is moved aside, the user told, and the app carries on', async () => {
+    const first = await createTestCore();
+    await signIn(first, server.url, 'bob');
+    const user = (await first.core.handlers.getSession(undefined)).user as { id: string };
+    await first.close({ keep: true });
+    const file = join(first.userData, `relay-${user.id}.sqlite`);
+    for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
+    writeFileSync(file, Buffer.alloc(8192, 0xab));
+
+    const t = await createTestCore({ userData: first.userData });
+    try {
+      expect(t.of('error')).toEqual([expect.objectContaining({ code: 'DATABASE_RESET' })]);
+      await waitForConnected(t);
+      await waitFor(
+        async () => (await t.core.handlers.listChannels(undefined)).length === 2,
+        'channels again',
+      );
+      const general = await channelId(t, 'general');
+      await t.core.handlers.sendMessage({ channelId: general, content: 'after the reset' });
+      await waitFor(() => outboxEmpty(t), 'sent');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('keeps each account’s store apart: signing in as someone else never sends the last user’s outbox', async () => {
+    const t = await createTestCore();
+    try {
+      await signIn(t, server.url, 'carol');
+      const general = await channelId(t, 'general');
+      t.core.networkChanged(false);
+      await t.core.handlers.sendMessage({ channelId: general, content: 'carol wrote this' });
+      await t.core.handlers.signOut(undefined);
+      await signIn(t, server.url, 'bob');
+      expect(await t.core.handlers.listOutbox(undefined)).toEqual([]);
+      await t.core.handlers.signOut(undefined);
+      await signIn(t, server.url, 'carol');
+      await waitFor(() => outboxEmpty(t), 'carol’s message sent once carol is back');
+      const { token } = await login(server.url, 'carol');
+      const mine = (await serverMessages(server.url, token, general)).filter(
+        (m) => m.content === 'carol wrote this',
+      );
+      expect(mine.map((m) => m.user.name)).toEqual(['Carol']);
+    } finally {
+      await t.close();
+    }
+  });
+});
