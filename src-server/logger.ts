@@ -2,7 +2,7 @@
  * Structured JSON logs (pino). Call sites never pass tokens, passwords or message bodies; the redaction
  * list is a second line of defence should one ever slip into a logged object.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export const REDACTED_PATHS = [
   'token',
@@ -18,6 +18,7 @@ export const REDACTED_PATHS = [
   'auth.token',
 ];
 
-export function createLogger(level = 'info'): Logger {
-  return pino({ name: 'relay-server', level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+export function createLogger(level = 'info', destination?: DestinationStream): Logger {
+  const options = { name: 'relay-server', level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  return destination ? pino(options, destination) : pino(options);
 }
