@@ -13,6 +13,7 @@ import { figure3 } from './figures/fig3-load';
 import { figure4 } from './figures/fig4-fanout';
 import { figure5 } from './figures/fig5-connections';
 import { figure6 } from './figures/fig6-outbox';
+import { figure7 } from './figures/fig7-renderer';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -24,6 +25,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '4': figure4,
   '5': figure5,
   '6': figure6,
+  '7': figure7,
 };
 
 async function main(): Promise<void> {

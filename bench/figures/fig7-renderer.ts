@@ -1,0 +1,302 @@
+/**
+ * Figure 7: the real renderer bundle (vite build of src-renderer) in Chromium, driven by Playwright,
+ * over a bench-only bridge stub (bench/renderer/stub-bridge.ts) that serves a 50,000-message channel
+ * page by page — the renderer is measured alone, not the core or the server. Baseline: the same
+ * measurements on a plain-DOM page in the same browser.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+import { repoRoot } from '../lib/proc';
+import { makeRow, type Row } from '../lib/result';
+import { median } from '../lib/stats';
+import { installPlainList, scrollFrames, timeClickToPaint } from '../renderer/in-page';
+import { installStubBridge, type StubConfig } from '../renderer/stub-bridge';
+import { type Bench, Unavailable } from './context';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const STUB: StubConfig = {
+  bigCount: 50_000,
+  smallCount: 20,
+  bigChannelId: '00000000-0000-4000-a000-0000000000b1',
+  smallChannelId: '00000000-0000-4000-a000-0000000000a1',
+};
+const COLD_LOADS = 3;
+/** The baseline for the cold first paint: a static page of about what the app's first screen shows. */
+const STATIC_PAGE = '/__bench/static.html';
+const STATIC_HTML =
+  '<!doctype html><html><head><meta charset="utf-8"><title>Relay</title></head>' +
+  '<body><nav><h1>Relay</h1><ul><li>general</li><li>big-history</li></ul></nav></body></html>';
+const SCROLL_STEP_PX = 40;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+};
+
+async function buildRenderer(bench: Bench): Promise<string> {
+  const outDir = path.join(bench.workDir, 'renderer');
+  const vite = path.join(repoRoot, 'node_modules', '.bin', 'vite');
+  try {
+    await promisify(execFile)(
+      vite,
+      [
+        'build',
+        '--config',
+        'vite.renderer.config.ts',
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: repoRoot, timeout: 180_000 },
+    );
+  } catch (error) {
+    throw new Unavailable(`renderer build failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return outDir;
+}
+
+/** Static files of the build, with no cache headers (every context is cold anyway). */
+function serveStatic(dir: string): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === STATIC_PAGE) {
+      return void res.writeHead(200, { 'content-type': TYPES['.html']! }).end(STATIC_HTML);
+    }
+    const relative = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+    const file = path.resolve(dir, relative);
+    if (!file.startsWith(dir + path.sep)) return void res.writeHead(404).end();
+    try {
+      const body = await readFile(file);
+      res
+        .writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' })
+        .end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Records when the channel list is first painted, from navigation start. */
+function markShellPaint(): void {
+  const w = window as unknown as { __shellPaint?: number };
+  const check = () => {
+    if (document.querySelector('[data-testid="channel-list"] [data-testid="channel-item"]')) {
+      requestAnimationFrame(() => {
+        const c = new MessageChannel();
+        c.port1.onmessage = () => {
+          w.__shellPaint ??= performance.now();
+        };
+        c.port2.postMessage(0);
+      });
+    } else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+/**
+ * A function's source, called with `arg`, as a script for the page. tsx (esbuild, keepNames) wraps
+ * functions in a `__name` helper that does not exist in the page: give it one.
+ */
+function script(fn: (arg: never) => unknown, arg?: unknown): string {
+  return `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg ?? null)}); })()`;
+}
+
+function run<T>(page: Page, fn: (arg: never) => T | Promise<T>, arg?: unknown): Promise<T> {
+  return page.evaluate(script(fn, arg)) as Promise<T>;
+}
+
+async function heapUsedMB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / 1024 / 1024;
+}
+
+async function coldLoad(
+  browser: Browser,
+  url: string,
+): Promise<{ context: BrowserContext; page: Page; shell: number; fcp: number }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript({ content: script(installStubBridge, STUB) });
+  await context.addInitScript({ content: script(markShellPaint) });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(
+    () => (window as unknown as { __shellPaint?: number }).__shellPaint !== undefined,
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
+  const shell = await page.evaluate(() => (window as unknown as { __shellPaint: number }).__shellPaint);
+  const fcp = await page.evaluate(
+    () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+  );
+  return { context, page, shell, fcp };
+}
+
+const bigMessage = (seq: number) => `00000000-0000-4200-9000-${seq.toString(16).padStart(12, '0')}`;
+
+export async function figure7(bench: Bench): Promise<Row[]> {
+  const { renderer } = bench.options.scale;
+  STUB.bigCount = renderer.messages;
+  const n = renderer.messages.toLocaleString('en-US');
+  bench.log(`figure 7: renderer in Chromium, a ${n}-message channel over a bench-only bridge stub`);
+  const dir = await buildRenderer(bench);
+  const server = await serveStatic(dir);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    // Baseline: a plain page in the same browser.
+    const basePage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await basePage.setContent('<!doctype html><title>baseline</title>');
+    const baseFcp: number[] = [];
+    for (let i = 0; i < COLD_LOADS; i++) {
+      const p = await (await browser.newContext()).newPage();
+      await p.goto(new URL(STATIC_PAGE, url).toString());
+      await p.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+      baseFcp.push(
+        await p.evaluate(
+          () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
+        ),
+      );
+      await p.context().close();
+    }
+    await run(basePage, installPlainList, {
+      rows: 50,
+      text: 'Deploy is green, rolling out to the canary fleet now.',
+    });
+    const baseOpen = await run(basePage, timeClickToPaint, {
+      clickSelector: '#go',
+      doneSelector: '#plain .row[data-seq="50"]',
+      timeoutMs: 10_000,
+    });
+    await run(basePage, installPlainList, {
+      rows: 2_000,
+      text: 'Deploy is green, rolling out to the canary fleet now.',
+    });
+    await basePage.click('#go');
+    const baseScroll = await run(basePage, scrollFrames, {
+      selector: '#plain',
+      frames: renderer.scrollFrames,
+      step: SCROLL_STEP_PX,
+    });
+    const baseJump = await run(basePage, timeClickToPaint, {
+      clickSelector: '#end',
+      doneSelector: '#plain .row[data-seq="2000"]',
+      atEndSelector: '#plain',
+      timeoutMs: 10_000,
+    });
+
+    // The app: cold loads (fresh context each), the last one goes on to the big channel.
+    const loads = [];
+    for (let i = 0; i < COLD_LOADS; i++) {
+      const load = await coldLoad(browser, url);
+      loads.push(load);
+      if (i < COLD_LOADS - 1) await load.context.close();
+    }
+    const { page } = loads.at(-1)!;
+    await page.waitForSelector('[data-testid="message"]', { timeout: 10_000 });
+    const heapBefore = await heapUsedMB(page);
+    const open = await run(page, timeClickToPaint, {
+      clickSelector: `[data-testid="channel-item"][data-channel-id="${STUB.bigChannelId}"]`,
+      doneSelector: `[data-testid="message"][data-message-id="${bigMessage(STUB.bigCount)}"]`,
+      timeoutMs: 10_000,
+    });
+    await page.waitForTimeout(500);
+    const mounted = await page.locator('[data-testid="message-list"] [data-testid="message"]').count();
+    const scroll = await run(page, scrollFrames, {
+      selector: '[data-testid="message-list"]',
+      frames: renderer.scrollFrames,
+      step: SCROLL_STEP_PX,
+    });
+    await page.waitForSelector('.jump-to-newest', { timeout: 5_000 });
+    const jump = await run(page, timeClickToPaint, {
+      clickSelector: '.jump-to-newest',
+      doneSelector: `[data-testid="message"][data-message-id="${bigMessage(STUB.bigCount)}"]`,
+      atEndSelector: '[data-testid="message-list"]',
+      timeoutMs: 10_000,
+    });
+    await page.waitForTimeout(300);
+    const loaded = await page.locator('[data-testid="message-list"] [data-testid="message"]').count();
+    const heapAfter = await heapUsedMB(page);
+    const shell = median(loads.map((l) => l.shell));
+    const fcp = median(loads.map((l) => l.fcp));
+    const stub = 'bench-only bridge stub (no core, no server)';
+    return [
+      makeRow({
+        name: `7. channel of ${n} messages: first paint`,
+        value: open,
+        unit: 'ms',
+        baseline: baseOpen,
+        baselineName: 'plain DOM: 50 rows',
+        checks: [{ op: '<=', limit: 100, of: 'value' }],
+        note: `click → newest message painted; ${stub}`,
+      }),
+      makeRow({
+        name: '7. rows mounted after opening',
+        value: mounted,
+        unit: 'rows',
+        checks: [{ op: '<=', limit: 60, of: 'value' }],
+        note: `[data-testid=message] in the list; ${loaded} after scrolling and the jump`,
+      }),
+      makeRow({
+        name: '7. heap growth: open, scroll, jump',
+        value: heapAfter - heapBefore,
+        unit: 'MB',
+        checks: [{ op: '<=', limit: 30, of: 'value' }],
+        note: `JS heap after forced GC, ${heapBefore.toFixed(1)} → ${heapAfter.toFixed(1)} MB`,
+      }),
+      makeRow({
+        name: '7. jump to newest',
+        value: jump,
+        unit: 'ms',
+        baseline: baseJump,
+        baselineName: 'plain DOM: 2,000 rows, scrollTop to the end',
+        checks: [{ op: '<=', limit: 150, of: 'value' }],
+        note: `after scrolling up ${Math.round(scroll.travelledPx).toLocaleString('en-US')} px`,
+      }),
+      makeRow({
+        name: `7. scrolling up (${SCROLL_STEP_PX} px a frame, ${renderer.scrollFrames} frames)`,
+        value: scroll.fps,
+        unit: 'fps',
+        baseline: baseScroll.fps,
+        baselineName: 'plain DOM: 2,000 rows',
+        checks: [{ op: '>=', limit: 55, of: 'value' }],
+        note: `p95 frame ${scroll.p95FrameMs.toFixed(1)} ms, ${scroll.longFrames} frames over 18 ms (older pages load as it goes)`,
+      }),
+      makeRow({
+        name: '7. app cold first paint',
+        value: shell,
+        unit: 'ms',
+        baseline: median(baseFcp),
+        baselineName: 'first contentful paint of a static page',
+        checks: [{ op: '<=', limit: 300, of: 'value' }],
+        note: `navigation start → channel list painted, median of ${COLD_LOADS} fresh contexts; FCP ${fcp.toFixed(0)} ms; ${stub}`,
+      }),
+    ];
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
