@@ -34,7 +34,11 @@ function appIconSample(x, y) {
   if (roundedBox(x, y, 0.5, 0.5, 0.44, 0.44, 0.2) > 0) return [0, 0, 0, 0];
   const bubble = Math.min(roundedBox(x, y, 0.5, 0.46, 0.27, 0.19, 0.1), triangleTail(x, y));
   if (bubble <= 0) {
-    const dot = Math.min(circle(x, y, 0.39, 0.46, 0.04), circle(x, y, 0.5, 0.46, 0.04), circle(x, y, 0.61, 0.46, 0.04));
+    const dot = Math.min(
+      circle(x, y, 0.39, 0.46, 0.04),
+      circle(x, y, 0.5, 0.46, 0.04),
+      circle(x, y, 0.61, 0.46, 0.04),
+    );
     return dot <= 0 ? [...BRAND_TOP, 255] : [255, 255, 255, 255];
   }
   const t = y;
@@ -45,7 +49,10 @@ function appIconSample(x, y) {
 function traySample(unread) {
   return (x, y) => {
     if (unread && circle(x, y, 0.8, 0.2, 0.2) <= 0) return [...UNREAD, 255];
-    const bubble = Math.min(roundedBox(x, y, 0.5, 0.45, 0.42, 0.3, 0.14), y > 0.7 && y < 0.95 && x > 0.2 && x < 0.45 && x - 0.2 < (0.95 - y) ? -1 : 1);
+    const bubble = Math.min(
+      roundedBox(x, y, 0.5, 0.45, 0.42, 0.3, 0.14),
+      y > 0.7 && y < 0.95 && x > 0.2 && x < 0.45 && x - 0.2 < 0.95 - y ? -1 : 1,
+    );
     return bubble <= 0 ? [...BRAND_TOP, 255] : [0, 0, 0, 0];
   };
 }
@@ -54,11 +61,20 @@ function render(size, sample, supersample = 4) {
   const pixels = Buffer.alloc(size * size * 4);
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < supersample; sy++) {
         for (let sx = 0; sx < supersample; sx++) {
-          const [sr, sg, sb, sa] = sample((px + (sx + 0.5) / supersample) / size, (py + (sy + 0.5) / supersample) / size);
-          r += sr * sa; g += sg * sa; b += sb * sa; a += sa;
+          const [sr, sg, sb, sa] = sample(
+            (px + (sx + 0.5) / supersample) / size,
+            (py + (sy + 0.5) / supersample) / size,
+          );
+          r += sr * sa;
+          g += sg * sa;
+          b += sb * sa;
+          a += sa;
         }
       }
       const o = (py * size + px) * 4;
@@ -151,9 +167,13 @@ const appPng = (size) => {
 function main() {
   mkdirSync(join(OUT, 'icons'), { recursive: true });
   mkdirSync(join(OUT, 'runtime'), { recursive: true });
-  for (const size of [16, 24, 32, 48, 64, 128, 256, 512, 1024]) writeFileSync(join(OUT, 'icons', `${size}x${size}.png`), appPng(size));
+  for (const size of [16, 24, 32, 48, 64, 128, 256, 512, 1024])
+    writeFileSync(join(OUT, 'icons', `${size}x${size}.png`), appPng(size));
   writeFileSync(join(OUT, 'icon.png'), appPng(1024));
-  writeFileSync(join(OUT, 'icon.ico'), encodeIco([16, 24, 32, 48, 64, 128, 256].map((size) => ({ size, png: appPng(size) }))));
+  writeFileSync(
+    join(OUT, 'icon.ico'),
+    encodeIco([16, 24, 32, 48, 64, 128, 256].map((size) => ({ size, png: appPng(size) }))),
+  );
   writeFileSync(
     join(OUT, 'icon.icns'),
     encodeIcns([
@@ -171,7 +191,10 @@ function main() {
     ]),
   );
   writeFileSync(join(OUT, 'runtime', 'icon.png'), appPng(256));
-  for (const [name, unread] of [['tray', false], ['tray-unread', true]]) {
+  for (const [name, unread] of [
+    ['tray', false],
+    ['tray-unread', true],
+  ]) {
     writeFileSync(join(OUT, 'runtime', `${name}.png`), encodePng(16, render(16, traySample(unread), 8)));
     writeFileSync(join(OUT, 'runtime', `${name}@2x.png`), encodePng(32, render(32, traySample(unread), 8)));
   }
