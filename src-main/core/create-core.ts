@@ -136,7 +136,8 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
         syncFailures = 0;
       },
       (error: unknown) => {
-        if (account !== acct) return;
+        // A late answer for a session that has since changed (signed out, signed in again) is moot.
+        if (account !== acct || credentials()?.token !== creds.token) return;
         if (error instanceof BridgeFailure && error.code === 'UNAUTHORIZED') {
           connection.stop('unauthorized', 'token_invalid');
           void refused('token_invalid');
