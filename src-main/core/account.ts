@@ -158,7 +158,11 @@ export class Account {
     if (arrival === 'live' && row.seq !== null) this.store.advanceCursor(row.channel_id);
     if (!result.inserted) return;
     if (row.parent_id) this.reemit(row.parent_id);
-    if (row.own) return;
+    if (row.own) {
+      // Written on another device: the user has read the channel up to it (as the server counts it).
+      if (row.seq !== null) this.readUpTo(row.channel_id, row.seq);
+      return;
+    }
     this.typing.remoteStopped(row.channel_id, row.author_id);
     const channel = this.store.channel(row.channel_id);
     if (!channel || row.seq === null || row.seq <= channel.read_seq) return;

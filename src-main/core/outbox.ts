@@ -92,14 +92,24 @@ export class OutboxSender {
   private async send(row: OutboxRow): Promise<void> {
     const socket = this.deps.socket();
     if (!socket) return;
-    const payload = SendMessagePayload.parse({
+    const payload = SendMessagePayload.safeParse({
       content: row.content,
       channelId: row.channel_id,
       parentId: row.parent_id ?? undefined,
       deliveryStatus: MessageDeliveryStatus.SENT,
       clientMessageId: row.client_message_id,
     });
-    const outcome = await emitWithAck(socket, MessageEvent.SEND, payload, this.deps.options.ackTimeoutMs);
+    if (!payload.success) {
+      // Queued by an older version with other rules: it can never be sent, so it must not block the channel.
+      this.fail(row.client_message_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
+      return;
+    }
+    const outcome = await emitWithAck(
+      socket,
+      MessageEvent.SEND,
+      payload.data,
+      this.deps.options.ackTimeoutMs,
+    );
     if (this.disposed) return;
     this.settle(row, outcome);
   }

@@ -173,3 +173,22 @@ describe('LocalStore', () => {
     expect(older.hasMore).toBe(false);
   });
 });
+
+describe('receipts we owe', () => {
+  it('keep the highest status wanted, survive a reopen, and are forgotten only when done', () => {
+    const messageId = randomUUID();
+    store.queueReceipt(messageId, channel.id, 'DELIVERED');
+    store.queueReceipt(messageId, channel.id, 'READ');
+    store.queueReceipt(messageId, channel.id, 'DELIVERED');
+    expect(store.pendingReceipts(10).map((r) => r.status)).toEqual(['READ']);
+    // A DELIVERED that was in flight when READ was queued must not erase the READ.
+    store.receiptDone(messageId, 'DELIVERED');
+    store.close();
+    store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id });
+    expect(store.pendingReceipts(10)).toEqual([
+      expect.objectContaining({ message_id: messageId, status: 'READ' }),
+    ]);
+    store.receiptDone(messageId, 'READ');
+    expect(store.pendingReceipts(10)).toEqual([]);
+  });
+});
