@@ -31,7 +31,8 @@ export function MessageList({
   const highlight = useApp((s) => s.highlight);
   const threads = useApp((s) => s.threads);
   const messages = history?.messages;
-  const rows = useMemo(() => buildRows(messages ?? []), [messages]);
+  const startKnown = history?.hasMore === false;
+  const rows = useMemo(() => buildRows(messages ?? [], startKnown), [messages, startKnown]);
   const scrollRef = useRef<HTMLElement>(null);
   const [atBottom, setAtBottom] = useState(true);
   const [highlightedId, setHighlightedId] = useState<string | null>(null);
@@ -68,11 +69,33 @@ export function MessageList({
 
   // Scrolled near the top: fetch the page before (the anchor keeps what is on screen still).
   const firstIndex = items[0]?.index;
+  // Also re-checked when a page lands: still near the top (a short page), fetch the next one.
+  const held = rows.length;
   useEffect(() => {
-    if (positioned && firstIndex !== undefined && firstIndex < LOAD_OLDER_WITHIN_ROWS) {
+    if (positioned && held > 0 && firstIndex !== undefined && firstIndex < LOAD_OLDER_WITHIN_ROWS) {
       void store.getState().loadOlder(channelId);
     }
-  }, [positioned, firstIndex, channelId, store]);
+  }, [positioned, firstIndex, held, channelId, store]);
+
+  // The viewport shrinks (a banner appears, the window is resized): stay at the bottom if we were.
+  // Tracked from scroll events only, since a resize alone must not change what "were" means.
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    let wasAtEnd = true;
+    const onScroll = () => {
+      wasAtEnd = virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX);
+    };
+    const observer = new ResizeObserver(() => {
+      if (wasAtEnd) virtualizer.scrollToEnd();
+    });
+    element.addEventListener('scroll', onScroll, { passive: true });
+    observer.observe(element);
+    return () => {
+      element.removeEventListener('scroll', onScroll);
+      observer.disconnect();
+    };
+  }, [virtualizer]);
 
   // Our own new message always brings the view down to it.
   const last = messages?.[messages.length - 1];

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useAppStore } from '../store/context';
+import { Avatar } from './Avatar';
 import { MessageContent } from './MessageContent';
 import { MessageStatus } from './MessageStatus';
 
@@ -45,6 +46,7 @@ export const MessageRow = memo(function MessageRow({
         </time>
       ) : (
         <header className="message-header">
+          <Avatar user={message.author} />
           <span className="message-author">{message.author.name}</span>
           <time className="message-time" dateTime={message.createdAt} title={fullFormat.format(created)}>
             {timeFormat.format(created)}

@@ -34,6 +34,7 @@ describe('buildRows', () => {
         message('b1', bob, '2026-11-25T10:11:00.000Z'),
         message('b2', bob, '2026-11-27T10:11:30.000Z'),
       ],
+      true,
       new Date('2026-11-27T12:00:00.000Z'),
     );
     expect(rows.map((r) => (r.kind === 'day' ? `[${r.label}]` : `${r.key}${r.grouped ? '+' : ''}`))).toEqual([
@@ -45,6 +46,11 @@ describe('buildRows', () => {
       '[Today]',
       'b2',
     ]);
+  });
+
+  it('puts no separator at the top while older messages of that day may still come', () => {
+    const rows = buildRows([message('a1', alice, '2026-11-25T10:00:00.000Z')], false);
+    expect(rows.map((r) => r.kind)).toEqual(['message']);
   });
 
   it('names today and yesterday, and other days by date', () => {

@@ -27,14 +27,24 @@ export function dayLabel(date: Date, now: Date = new Date()): string {
   });
 }
 
-export function buildRows(messages: readonly MessageView[], now: Date = new Date()): Row[] {
+/**
+ * `startKnown`: the first message held is the channel's first. Until then the top of the list gets
+ * no separator, since older messages of the same day may still come; this also keeps the top row a
+ * message, whose stable key the virtualizer anchors on while an older page is prepended.
+ */
+export function buildRows(
+  messages: readonly MessageView[],
+  startKnown = true,
+  now: Date = new Date(),
+): Row[] {
   const rows: Row[] = [];
   type Previous = { day: string; author: string; at: number; failed: boolean };
   let previous = null as Previous | null;
   for (const message of messages) {
     const created = new Date(message.createdAt);
     const day = dayKey(created);
-    if (previous?.day !== day) {
+    const first = rows.length === 0;
+    if (previous?.day !== day && (!first || startKnown)) {
       rows.push({ kind: 'day', key: `day:${day}`, label: dayLabel(created, now) });
       previous = null;
     }
