@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_MESSAGE_RATE_LIMIT, SERVER_TYPING_TIMEOUT_MS } from '../src-shared/protocol';
+import { LoginThrottle } from './auth/login-throttle';
 import { resolveJwtSecret } from './auth/secret';
 import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
@@ -78,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const ctx: ServerContext = {
       store,
       logger,
+      loginThrottle: new LoginThrottle(),
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
     };
     const corsOrigins = options.corsOrigins ?? [];

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { LoginThrottle } from './auth/login-throttle';
 import type { TokenService } from './auth/tokens';
 import type { Store } from './store/types';
 
@@ -7,4 +8,5 @@ export interface ServerContext {
   store: Store;
   tokens: TokenService;
   logger: Logger;
+  loginThrottle: LoginThrottle;
 }

@@ -183,3 +183,25 @@ describe('HTTP edges', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('login throttling', () => {
+  it('refuses a username from one address after 10 wrong passwords, even with the right one; others carry on', async () => {
+    for (let i = 0; i < 10; i++) {
+      expect(
+        (await post('/api/login', JSON.stringify({ username: 'bob', password: `guess${i}` }))).status,
+      ).toBe(401);
+    }
+    const blocked = await post('/api/login', JSON.stringify({ username: 'bob', password: 'password' }));
+    expect(blocked.status).toBe(429);
+    expect(await blocked.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(
+      (await post('/api/login', JSON.stringify({ username: 'alice', password: 'password' }))).status,
+    ).toBe(200);
+  });
+
+  it('matches usernames as people type them', async () => {
+    const res = await post('/api/login', JSON.stringify({ username: ' Carol ', password: 'password' }));
+    expect(res.status).toBe(200);
+    expect(LoginResponse.parse(await res.json()).user.id).toBe(carol.user.id);
+  });
+});

@@ -11,13 +11,18 @@ import { readJsonBody, sendJson, unauthorized } from './respond';
 export async function login(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const parsed = LoginRequest.safeParse(await readJsonBody(req));
   if (!parsed.success) throw invalid(describeZodError(parsed.error));
-  const { username, password } = parsed.data;
+  // Usernames are matched as people type them: "Alice " finds alice.
+  const username = parsed.data.username.trim().toLowerCase();
+  const address = req.socket.remoteAddress;
+  await ctx.loginThrottle.assertAllowed(address, username);
   const user = await ctx.store.findUserByUsername(username);
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !ok) {
+    await ctx.loginThrottle.failed(address, username);
     ctx.logger.info({ event: 'login_refused' }, 'login refused');
     throw unauthorized('Wrong username or password');
   }
+  await ctx.loginThrottle.succeeded(address, username);
   const body: LoginResponse = {
     token: await ctx.tokens.sign(user.id),
     user: { id: user.id, name: user.name },

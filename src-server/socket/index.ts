@@ -51,6 +51,7 @@ export function createSocketServer(
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
     sends: new KeyedMutex(),
+    typing,
   };
 
   io.use(authMiddleware(ctx));

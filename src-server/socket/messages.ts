@@ -19,10 +19,12 @@ import { handle } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
 import type { MessageRateLimiter } from './rate-limit';
 import type { RelaySocket } from './types';
+import type { TypingTracker } from './typing';
 
 export interface MessageDeps {
   limiter: MessageRateLimiter;
   sends: KeyedMutex;
+  typing: TypingTracker;
 }
 
 function sentFields(message: Message): MessageSent {
@@ -69,6 +71,8 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     // Broadcast straight after the insert, with no await between, so rooms see messages in seq order.
     if (created) {
       socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
+      // Whoever sent has stopped typing there.
+      deps.typing.stop(userId, channelId, true);
       logger.debug(
         { event: 'message', userId, channelId, messageId: message.id, seq: message.seq },
         'stored',

@@ -100,4 +100,19 @@ describe('typing', () => {
     l.socket.close();
     expect(await stop).toEqual({ userId: a.user.id, channelId: channel.id, isTyping: false });
   });
+
+  it('ends the indicator when the typist sends a message there', async () => {
+    await setup(60_000);
+    const alice = await as('alice');
+    const bob = await as('bob');
+    const seen = recordEvents(bob.socket);
+    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
+    await emitWithAck(alice.socket, MessageEvent.SEND, { content: 'done typing', channelId: general.id });
+    await flush(bob.socket);
+    expect(seen.map((e) => e.event)).toEqual([
+      MessageEvent.TYPING_START,
+      MessageEvent.NEW,
+      MessageEvent.TYPING_STOP,
+    ]);
+  });
 });

@@ -1,0 +1,125 @@
+/**
+ * REDIS_URL: two server instances on one database share rooms through the Socket.IO Redis adapter.
+ * Needs the redis-server binary (Debian package redis-server); without it the suite says so and skips.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MessageEvent, SendAck } from '../src-shared/protocol';
+import {
+  type ClientSocket,
+  connectAs,
+  emitWithAck,
+  makeTempDir,
+  nextEvent,
+  startTestServer,
+  type TestServer,
+} from './testing';
+
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+if (!hasRedis)
+  console.warn(
+    'redis.test.ts skipped: no redis-server binary on this machine (apt-get install redis-server)',
+  );
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
+  });
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
+
+describe.skipIf(!hasRedis)('two instances through Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let dataDir: string;
+  let a: TestServer;
+  let b: TestServer;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    dataDir = await makeTempDir();
+    a = await startTestServer({ dataDir, redisUrl: redis.url });
+    b = await startTestServer({ dataDir, redisUrl: redis.url });
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await a?.close();
+    await b?.close();
+    redis?.child.kill('SIGKILL');
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('carries messages, receipts and typing between instances', async () => {
+    const alice = await connectAs(a.url, 'alice');
+    const bob = await connectAs(b.url, 'bob');
+    sockets.push(alice.socket, bob.socket);
+    const general = (await a.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
+
+    const typing = nextEvent(bob.socket, MessageEvent.TYPING_START);
+    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
+    expect(await typing).toMatchObject({ userId: alice.user.id });
+
+    const received = nextEvent<{ id: string; seq: number }>(bob.socket, MessageEvent.NEW);
+    const ack = SendAck.parse(
+      await emitWithAck(alice.socket, MessageEvent.SEND, { content: 'across', channelId: general.id }),
+    );
+    const message = await received;
+    expect(ack.ok && message.id === ack.messageId).toBe(true);
+
+    const delivered = nextEvent(alice.socket, MessageEvent.DELIVERED);
+    await emitWithAck(bob.socket, MessageEvent.DELIVERED, { messageId: message.id, channelId: general.id });
+    expect(await delivered).toMatchObject({
+      messageId: message.id,
+      userId: bob.user.id,
+      status: 'DELIVERED',
+    });
+  });
+
+  it('shares one seq and one dedupe between instances', async () => {
+    const alice = await connectAs(a.url, 'alice');
+    const laptop = await connectAs(b.url, 'alice');
+    sockets.push(alice.socket, laptop.socket);
+    const general = (await a.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
+    const clientMessageId = crypto.randomUUID();
+    const payload = { content: 'twice', channelId: general.id, clientMessageId };
+    const acks = (
+      await Promise.all([
+        emitWithAck(alice.socket, MessageEvent.SEND, payload),
+        emitWithAck(laptop.socket, MessageEvent.SEND, payload),
+      ])
+    ).map((x) => SendAck.parse(x));
+    expect(acks[0]).toEqual(acks[1]);
+    const seqs = (await b.store.listMessages(general.id, alice.user.id, { after: 0 })).messages.map(
+      (m) => m.seq,
+    );
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  });
+});
