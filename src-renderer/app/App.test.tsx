@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
 import { bob, carol, FakeRelay, makeMessage } from '../testing/fake-relay';
 import { installLayout } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
@@ -60,7 +61,14 @@ describe('the workspace', () => {
         ? {
             own: true,
             status: 'Read',
-            seenBy: [{ userId: bob.id, name: 'bob', status: 'READ', at: new Date().toISOString() }],
+            seenBy: [
+              {
+                userId: bob.id,
+                name: 'bob',
+                status: MessageDeliveryStatus.READ,
+                at: new Date().toISOString(),
+              },
+            ],
           }
         : {},
     );
