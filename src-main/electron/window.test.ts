@@ -26,6 +26,7 @@ describe('main window', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
     expect(fake.options).toMatchObject({ width: 1000, height: 700, show: false });
     expect(fake.loadedUrl).toBe('app://relay/index.html');

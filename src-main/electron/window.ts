@@ -2,29 +2,11 @@
  * The one window, and the guards every web contents gets: the page can run nothing but our renderer,
  * go nowhere else, open no windows and attach no webviews; http(s) links go to the OS browser.
  */
-import { BrowserWindow, type Rectangle, type WebContents, type WebPreferences } from 'electron';
+import { BrowserWindow, type Rectangle, type WebContents } from 'electron';
 import { APP_ENTRY_URL, PRODUCT_NAME } from './identity';
 import { isAppUrl, isSafeExternalUrl } from './policy';
 
 export type WindowBounds = Partial<Rectangle> & { width: number; height: number; maximized?: boolean };
-
-export function mainWindowPreferences(preload: string): WebPreferences {
-  return {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: true,
-  };
-}
 
 export function createMainWindow(options: {
   preload: string;
@@ -39,7 +21,24 @@ export function createMainWindow(options: {
     show: false,
     title: PRODUCT_NAME,
     ...(options.icon ? { icon: options.icon } : {}),
-    webPreferences: mainWindowPreferences(options.preload),
+    // Literal here (not built elsewhere) so a reader, and electronegativity, sees every setting at once.
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: true,
+      // Middle-click would otherwise try to open links in a new window.
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   if (maximized) win.maximize();
   win.once('ready-to-show', () => win.show());

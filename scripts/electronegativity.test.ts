@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- plain .mjs script, no type declarations
+import { classify, parseCsv } from './electronegativity.mjs';
+
+const csv = `issue, severity, confidence, filename, location, sample, description, url
+SANDBOX_JS_CHECK,"MEDIUM","FIRM","src-main/electron/window.ts","28:6","sandbox: false,","Use sandbox, please",https://x
+CSP_GLOBAL_CHECK,"LOW","FIRM","src-renderer/index.html","5:0","default-src 'none';
+ script-src 'self'","One ""quoted"" word",https://y
+PRELOAD_JS_CHECK,"MEDIUM","FIRM","src-main/electron/window.ts","26:6","preload: p,","Review the use of preload scripts",https://z
+`;
+
+describe('electronegativity gate', () => {
+  it("reads electronegativity's CSV, quoted commas, quotes and newlines included", () => {
+    const rows = parseCsv(csv);
+    expect(rows.map((r: { issue: string }) => r.issue)).toEqual([
+      'SANDBOX_JS_CHECK',
+      'CSP_GLOBAL_CHECK',
+      'PRELOAD_JS_CHECK',
+    ]);
+    expect(rows[0]).toMatchObject({
+      severity: 'MEDIUM',
+      filename: 'src-main/electron/window.ts',
+      description: 'Use sandbox, please',
+    });
+    expect(rows[1].description).toBe('One "quoted" word');
+  });
+
+  it('fails unexplained HIGH/MEDIUM findings only, and reports stale explanations', () => {
+    const explained = [
+      { check: 'PRELOAD_JS_CHECK', file: 'src-main/electron/window.ts', why: 'contract only' },
+      { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'src-main/electron/app.ts', why: 'http(s) only' },
+    ];
+    const { failures, accepted, stale } = classify(parseCsv(csv), explained);
+    expect(failures.map((f: { issue: string }) => f.issue)).toEqual(['SANDBOX_JS_CHECK']);
+    expect(accepted.map((a: { why: string }) => a.why)).toEqual(['contract only']);
+    expect(stale).toEqual([explained[1]]);
+  });
+});
