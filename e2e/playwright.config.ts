@@ -1,0 +1,47 @@
+/**
+ * QA's end-to-end suite: one set of specs, two targets (issue 6). Run it with `npm run test:e2e`
+ * (scripts/e2e.mjs builds what the specs need, picks the targets and runs this config).
+ *
+ * - project `browser`: each app instance is a browser host child process (`npm run web`) with a
+ *   Chromium page on it; Chromium is Debian's /usr/bin/chromium (never `npx playwright install`).
+ * - project `electron`: each app instance is the built desktop app through `_electron.launch`.
+ *
+ * Everything lands under test-results/: artifacts (traces, screenshots on failure) in
+ * test-results/e2e, the HTML report in test-results/e2e-report, and the screenshots spec's pictures
+ * in test-results/screenshots.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export default defineConfig({
+  testDir: './specs',
+  outputDir: `${root}test-results/e2e`,
+  // 2 cores: each test runs a server, one or two app instances and a browser.
+  workers: 2,
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  // Each test starts its own server and apps; the offline spec waits out a reconnect backoff.
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  reporter: [['list'], ['html', { outputFolder: `${root}test-results/e2e-report`, open: 'never' }]],
+  use: {
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    actionTimeout: 15_000,
+    navigationTimeout: 30_000,
+  },
+  projects: [
+    {
+      name: 'browser',
+      use: {
+        browserName: 'chromium',
+        launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
+      },
+    },
+    { name: 'electron' },
+  ],
+});

@@ -1,0 +1,31 @@
+/** Read once the other side looks at the channel; "Seen by" says who reached what. */
+import { expect, test } from '../support/fixtures';
+import { message, openChannel, send, signIn } from '../support/ui';
+
+test('Delivered while bob looks elsewhere, Read once he opens the channel, and who has seen it', async ({
+  server,
+  app,
+}) => {
+  const alice = await app('alice');
+  const bob = await app('bob');
+  await signIn(alice.page, server.url, 'alice');
+  await signIn(bob.page, server.url, 'bob');
+  await openChannel(alice.page, 'general');
+  await openChannel(bob.page, 'random');
+
+  await send(alice.page, 'Standup in five');
+  const status = message(alice.page, 'Standup in five').getByTestId('message-status');
+  await expect(status).toHaveText('Delivered');
+
+  await openChannel(bob.page, 'general');
+  await expect(status).toHaveText('Read');
+  await expect(status).toHaveAttribute('title', 'Seen by Bob');
+
+  // carol (also in #general) opens the app: the status stays Read and names both readers.
+  const carol = await app('carol');
+  await signIn(carol.page, server.url, 'carol');
+  await openChannel(carol.page, 'general');
+  await expect(message(carol.page, 'Standup in five')).toHaveCount(1);
+  await expect(status).toHaveAttribute('title', /^Seen by (Bob, Carol|Carol, Bob)$/);
+  await expect(status).toHaveText('Read');
+});

@@ -1,0 +1,88 @@
+/**
+ * The fixtures every spec uses:
+ * - `server`: its own reference server (demo workspace, temporary DATA_DIR), killable and restartable;
+ * - `app(user)`: starts one app instance for one user on this project's target, with its own
+ *   user-data folder; everything started is closed (and its folder removed) after the test.
+ * The electron project skips, saying why, where no Electron binary exists.
+ */
+import { type Browser, test as base } from '@playwright/test';
+import { type AppInstance, BrowserApp, type DemoUser, ElectronApp, makeUserData } from './app';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
+import { type E2EServer, type ServerOptions, startE2EServer } from './server';
+import { type ElectronBinary, findElectron, type Target } from './target';
+
+type TestFixtures = {
+  target: Target;
+  serverOptions: ServerOptions;
+  server: E2EServer;
+  app: (user: DemoUser) => Promise<AppInstance>;
+};
+
+type WorkerFixtures = {
+  electronBinary: ElectronBinary;
+  /** One Chromium per worker, launched on first use (never in the electron project). */
+  chromium: () => Promise<Browser>;
+};
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
+  electronBinary: [async ({}, use) => use(await findElectron()), { scope: 'worker' }],
+
+  chromium: [
+    async ({ playwright }, use) => {
+      const shared: { browser?: Promise<Browser> } = {};
+      await use(() => {
+        shared.browser ??= playwright.chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+        return shared.browser;
+      });
+      if (shared.browser) await (await shared.browser).close();
+    },
+    { scope: 'worker' },
+  ],
+
+  target: [
+    async ({ electronBinary }, use, testInfo) => {
+      const target: Target = testInfo.project.name === 'electron' ? 'electron' : 'browser';
+      if (target === 'electron' && electronBinary.path === null)
+        testInfo.skip(true, `Electron target skipped: no Electron binary (${electronBinary.reason})`);
+      await use(target);
+    },
+    { auto: true },
+  ],
+
+  serverOptions: [{}, { option: true }],
+
+  server: async ({ serverOptions }, use, testInfo) => {
+    const server = await startE2EServer(serverOptions);
+    await use(server);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      const tail = server.log.slice(-200).map((r) => JSON.stringify(r));
+      await testInfo.attach('server-log', { body: tail.join('\n'), contentType: 'text/plain' });
+    }
+    await server.close();
+  },
+
+  app: async ({ target, server, chromium, electronBinary }, use, testInfo) => {
+    const started: AppInstance[] = [];
+    await use(async (user) => {
+      const userData = await makeUserData(user);
+      const instance: AppInstance =
+        target === 'electron' && electronBinary.path !== null
+          ? new ElectronApp(user, userData, server.url, electronBinary.path)
+          : new BrowserApp(user, userData, server.url, chromium);
+      started.push(instance);
+      await instance.start();
+      return instance;
+    });
+    for (const instance of started) {
+      if (testInfo.status !== testInfo.expectedStatus && instance.output())
+        await testInfo.attach(`${instance.user}-app-stderr`, {
+          body: instance.output(),
+          contentType: 'text/plain',
+        });
+      await instance.close();
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:e2e`: QA's Playwright suite (e2e/), one set of specs on two targets.
+ *
+ *   E2E_TARGET=auto (default)  the browser target always; the Electron target too where an Electron
+ *                              binary exists (node_modules/electron's, or ELECTRON_OVERRIDE_DIST_PATH),
+ *                              otherwise its specs are reported as skipped with the reason
+ *   E2E_TARGET=browser         the browser host in Debian's Chromium only
+ *   E2E_TARGET=electron        the desktop app only (fails when there is no Electron binary)
+ *
+ * Builds what the chosen targets need (the renderer; for Electron the whole app and better-sqlite3
+ * for Electron's ABI), prints one line naming the targets and why, runs Playwright with any extra
+ * arguments passed through (`npm run test:e2e -- -g offline`), and exits with Playwright's status.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { electronVersion, findElectronBinary, ROOT } from './electron-binary.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const requested = (process.env.E2E_TARGET ?? 'auto').toLowerCase();
+if (!['auto', 'browser', 'electron'].includes(requested)) {
+  fail(`E2E_TARGET must be auto, browser or electron, not "${requested}"`);
+}
+
+const electron = requested === 'browser' ? null : findElectronBinary();
+const runElectron = electron?.path != null;
+const runBrowser = requested !== 'electron';
+
+if (requested === 'electron' && !runElectron)
+  fail(`E2E_TARGET=electron, but there is no Electron binary: ${electron.reason}`);
+if (runBrowser && !existsSync(CHROMIUM)) {
+  fail(`no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH`);
+}
+
+console.log(targetLine());
+
+if (runElectron) {
+  run('electron-vite build', [
+    join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
+    'build',
+  ]);
+  const { buildNative } = await import('./native-electron.mjs');
+  const native = buildNative({ version: electronVersion(electron.distDir) });
+  if (!native.ok) fail(`better-sqlite3 for Electron: ${native.reason}`);
+} else {
+  run('renderer build', [
+    join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+    'build',
+    '--config',
+    'vite.renderer.config.ts',
+    '--logLevel',
+    'warn',
+  ]);
+}
+
+// The electron project stays in the run without a binary: each of its specs then shows as skipped,
+// with the reason, in the list and the HTML report, rather than silently not existing.
+const projects = [...(runBrowser ? ['browser'] : []), ...(requested !== 'browser' ? ['electron'] : [])];
+const playwright = spawnSync(
+  process.execPath,
+  [
+    join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'),
+    'test',
+    '--config',
+    join(ROOT, 'e2e', 'playwright.config.ts'),
+    ...projects.map((p) => `--project=${p}`),
+    ...process.argv.slice(2),
+  ],
+  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } },
+);
+if (playwright.error) fail(`could not run Playwright: ${playwright.error.message}`);
+process.exit(playwright.status ?? 1);
+
+function targetLine() {
+  if (requested === 'browser')
+    return 'e2e: target browser (E2E_TARGET=browser); Electron target not requested';
+  if (requested === 'electron') return `e2e: target electron (E2E_TARGET=electron; binary ${electron.path})`;
+  if (runElectron) return `e2e: targets browser and electron (Electron binary found: ${electron.path})`;
+  return `e2e: target browser; Electron target skipped: no Electron binary (${electron.reason})`;
+}
+
+function run(what, args) {
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) fail(`${what} failed (see above)`);
+}
+
+function fail(why) {
+  console.error(`e2e: ${why}`);
+  process.exit(1);
+}
