@@ -141,10 +141,17 @@ describe('cli', () => {
     // Every send replayed (acknowledged or not): each old one answers with its first message.
     const again: ClientSocket = await connectSocket(second.url, { token, userId: user.id });
     cleanup.push(async () => again.close());
-    for (const clientMessageId of sent) {
-      const ack = SendAck.parse(
-        await emitWithAck(again, MessageEvent.SEND, { content: 'retry', channelId, clientMessageId }),
-      );
+    const replays = await Promise.all(
+      sent.map((clientMessageId) =>
+        emitWithAck(again, MessageEvent.SEND, { content: 'retry', channelId, clientMessageId }).then(
+          (ack) => ({
+            clientMessageId,
+            ack: SendAck.parse(ack),
+          }),
+        ),
+      ),
+    );
+    for (const { clientMessageId, ack } of replays) {
       expect(ack.ok).toBe(true);
       const before = byClientId.get(clientMessageId);
       if (before && ack.ok) expect(ack.messageId).toBe(before.id);
@@ -153,5 +160,5 @@ describe('cli', () => {
     expect(after.messages).toHaveLength(sent.length);
     expect(after.messages.map((m) => m.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
     expect(new Set(after.messages.map((m) => m.clientMessageId)).size).toBe(sent.length);
-  });
+  }, 90_000);
 });

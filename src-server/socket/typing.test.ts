@@ -65,16 +65,19 @@ describe('typing', () => {
   });
 
   it('sends typing:stop itself when the typist goes quiet, and refreshes keep it alive', async () => {
-    await setup();
+    // Wide margins, so a busy machine cannot make the refresh arrive after the first timer.
+    const timeoutMs = 400;
+    await setup(timeoutMs);
     const alice = await as('alice');
     const bob = await as('bob');
     const seen = recordEvents(bob.socket);
-    const startedAt = Date.now();
     await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
-    await new Promise((r) => setTimeout(r, TYPING_TIMEOUT_MS / 2));
+    await new Promise((r) => setTimeout(r, 150));
+    const refreshedAt = Date.now();
     await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
-    const stop = await nextEvent(bob.socket, MessageEvent.TYPING_STOP, 2_000);
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(TYPING_TIMEOUT_MS * 1.5 - 20);
+    const stop = await nextEvent(bob.socket, MessageEvent.TYPING_STOP, 5_000);
+    // The timer restarted when the refresh arrived, which was no earlier than it was sent.
+    expect(Date.now() - refreshedAt).toBeGreaterThanOrEqual(timeoutMs - 5);
     expect(stop).toEqual({ userId: alice.user.id, channelId: general.id, isTyping: false });
     expect(seen.map((e) => e.event)).toEqual([
       MessageEvent.TYPING_START,
