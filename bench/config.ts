@@ -24,13 +24,13 @@ export const FULL: Scale = {
 };
 
 export const QUICK: Scale = {
-  idle: { warmup: 100, count: 500, gapMs: 1 },
-  load: { clients: 500, channelSize: 5, rate: 500, warmupSeconds: 1, seconds: 4 },
-  fanout: { members: 200, warmup: 5, paced: 30, burst: 60, window: 8 },
-  connections: { count: 2_000, concurrency: 64, reconnectTimeoutMs: 30_000 },
-  cores: { warmup: 20, count: 200, gapMs: 2 },
-  outbox: { replay: 1_000 },
-  renderer: { messages: 50_000, scrollFrames: 120 },
+  idle: { warmup: 100, count: 300, gapMs: 1 },
+  load: { clients: 300, channelSize: 5, rate: 300, warmupSeconds: 1, seconds: 3 },
+  fanout: { members: 100, warmup: 5, paced: 20, burst: 40, window: 8 },
+  connections: { count: 1_000, concurrency: 64, reconnectTimeoutMs: 30_000 },
+  cores: { warmup: 10, count: 100, gapMs: 2 },
+  outbox: { replay: 300 },
+  renderer: { messages: 50_000, scrollFrames: 60 },
 };
 
 export const FIGURES = ['1', '2', '3', '4', '5', '6', '7'] as const;

@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const bench = new Bench(options, workDir);
   const started = performance.now();
   const rows: Row[] = [];
+  const loadAverages: string[] = [];
   const stop = async () => {
     await bench.stopAll();
   };
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   try {
     for (const id of options.figures) {
       const figure = FIGURES[id];
+      const figureStart = performance.now();
+      const loadBefore = os.loadavg()[0]!;
       try {
         if (!figure) throw new Error('not implemented yet');
         rows.push(...(await figure(bench)));
@@ -55,6 +58,10 @@ async function main(): Promise<void> {
         );
       } finally {
         await bench.stopAll();
+        loadAverages.push(
+          `figure ${id}: ${((performance.now() - figureStart) / 1000).toFixed(0)} s, ` +
+            `1-min load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`,
+        );
       }
     }
   } finally {
@@ -64,6 +71,10 @@ async function main(): Promise<void> {
   const output = path.resolve(repoRoot, options.output);
   await writeFile(output, `${JSON.stringify(rows, null, 2)}\n`);
   console.log(options.markdown ? formatMarkdown(rows) : formatTable(rows));
+  // Anything above ~1 means other work shared the two cores with this run.
+  console.log(`\n${loadAverages.join('\n')}`);
+  if (options.quick)
+    console.log('quick: scaled down (row names give the scale); verdicts are indicative only');
   console.log(
     `\n${options.quick ? 'quick' : 'full'} run: ${seconds.toFixed(0)} s on ${os.cpus().length} cores, ` +
       `load average ${os.loadavg()[0]!.toFixed(2)}; wrote ${path.relative(repoRoot, output)}`,

@@ -8,6 +8,8 @@ import { type Bench, provision, SUBJECT_NAMES, type SubjectKind, withCpu } from 
 interface Measured {
   summary: LatencySummary & { lost: number };
   cpu: CpuShare;
+  /** Real server only: wall time of its store's insertMessage over the same messages. */
+  insert?: LatencySummary;
 }
 
 async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
@@ -68,7 +70,10 @@ export async function figure1(bench: Bench): Promise<Row[]> {
   } catch (error) {
     missing = `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
   }
-  const lost = real && real.summary.lost > 0 ? `; ${real.summary.lost} messages lost` : '';
+  const lost = real && real.summary.lost > 0 ? `; ${real.summary.lost} messages LOST` : '';
+  const insert = real?.insert
+    ? `server's store.insertMessage wall time p50 ${real.insert.p50.toFixed(2)} ms, p99 ${real.insert.p99.toFixed(2)} ms`
+    : undefined;
   rows.push(
     makeRow({
       name: `1. idle send→receive p50 (${n} msgs)`,
@@ -78,7 +83,7 @@ export async function figure1(bench: Bench): Promise<Row[]> {
       checks: [{ op: '<=', limit: 2, of: 'ratio' }],
       ...base,
       ...(real ? { cpu: real.cpu } : {}),
-      ...(missing || lost ? { note: missing ?? lost.slice(2) } : {}),
+      ...(missing || insert ? { note: missing ?? `${insert}${lost}` } : {}),
     }),
     makeRow({
       name: `1. idle send→receive p99 (${n} msgs)`,
@@ -88,7 +93,11 @@ export async function figure1(bench: Bench): Promise<Row[]> {
       checks: [{ op: '<=', limit: 1, of: 'value' }],
       ...base,
       ...(real ? { cpu: real.cpu } : {}),
-      ...(missing ? { note: missing } : {}),
+      ...(missing
+        ? { note: missing }
+        : {
+            note: `bare relay p99 ${relay.summary.p99.toFixed(2)} ms; raw ws p99 ${wire.summary.p99.toFixed(2)} ms`,
+          }),
     }),
   );
   return rows;

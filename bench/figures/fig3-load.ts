@@ -6,6 +6,7 @@
 
 import type { CpuShare } from '../lib/result';
 import { makeRow, type Row } from '../lib/result';
+import type { LatencySummary } from '../lib/stats';
 import { groupsOf, type Identities } from '../servers/topology';
 import { type Bench, provision, SUBJECT_NAMES, type SubjectKind, withCpu } from './context';
 
@@ -21,7 +22,13 @@ interface LoadResult {
   lateSends: number;
 }
 
-async function measure(bench: Bench, kind: SubjectKind): Promise<{ result: LoadResult; cpu: CpuShare }> {
+interface Measured {
+  result: LoadResult;
+  cpu: CpuShare;
+  insert?: LatencySummary;
+}
+
+async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
   const { load } = bench.options.scale;
   const subject = await bench.subject(kind);
   const loadgen = await bench.loadgen();
@@ -75,7 +82,7 @@ export async function figure3(bench: Bench): Promise<Row[]> {
     `figure 3: under load (${scale}, channels of ${load.channelSize}, ${load.seconds} s) on bare relay, real server`,
   );
   const relay = await measure(bench, 'sio-relay');
-  let real: Awaited<ReturnType<typeof measure>> | null = null;
+  let real: Measured | null = null;
   let note: string | undefined;
   try {
     real = await measure(bench, 'real');
@@ -85,7 +92,10 @@ export async function figure3(bench: Bench): Promise<Row[]> {
       `${r.deliveries.toLocaleString('en-US')} deliveries measured` +
       (lost > 0 ? `, ${lost} LOST` : ', none lost') +
       (r.lateSends > 0 ? `; load generator ran >5 ms late on ${r.lateSends} sends` : '') +
-      `; max ${r.max.toFixed(1)} ms`;
+      `; max ${r.max.toFixed(1)} ms` +
+      (real.insert
+        ? `; server's store.insertMessage wall time p50 ${real.insert.p50.toFixed(2)} ms, p99 ${real.insert.p99.toFixed(2)} ms`
+        : '');
   } catch (error) {
     note = `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
   }
