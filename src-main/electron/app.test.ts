@@ -1,0 +1,156 @@
+/**
+ * The desktop app's wiring, with `electron` and `electron-store` faked and a fake core: what a
+ * launch does before and after 'ready', and how the pieces talk (IPC, events, badge, links, quit).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createFakeCore, type FakeCore } from '../bridge/fake-core';
+import type { CorePorts } from '../core/ports';
+
+vi.mock('electron', () => import('./testing/electron-mock'));
+vi.mock('electron-store', () => ({
+  default: class FakeStore {
+    static last: FakeStore | null = null;
+    data = new Map<string, unknown>();
+    constructor() {
+      FakeStore.last = this;
+    }
+    get(key: string) {
+      return this.data.get(key);
+    }
+    set(key: string, value: unknown) {
+      this.data.set(key, value);
+    }
+    delete(key: string) {
+      this.data.delete(key);
+    }
+  },
+}));
+
+type LaunchedCore = FakeCore & {
+  ports: CorePorts;
+  options: unknown;
+  start: ReturnType<typeof vi.fn>;
+  resume: ReturnType<typeof vi.fn>;
+  networkChanged: ReturnType<typeof vi.fn>;
+  close: ReturnType<typeof vi.fn>;
+};
+const cores: LaunchedCore[] = [];
+vi.mock('../core/create-core', () => ({
+  createCore: (ports: CorePorts, options: unknown) => {
+    const core = Object.assign(createFakeCore(), {
+      ports,
+      options,
+      start: vi.fn(async () => {}),
+      resume: vi.fn(),
+      networkChanged: vi.fn(),
+      close: vi.fn(async () => {}),
+    });
+    cores.push(core);
+    return core;
+  },
+}));
+
+const electron = await import('./testing/electron-mock');
+const { startDesktopApp } = await import('./app');
+const { APP_ID } = await import('./identity');
+
+const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+const previousServerUrl = process.env.RELAY_SERVER_URL;
+afterAll(() => {
+  errors.mockRestore();
+  if (previousServerUrl === undefined) delete process.env.RELAY_SERVER_URL;
+  else process.env.RELAY_SERVER_URL = previousServerUrl;
+});
+
+async function until(condition: () => boolean) {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
+  expect(condition()).toBe(true);
+}
+
+describe('desktop app launch', () => {
+  it('quits at once when another instance holds the lock', () => {
+    electron.app.requestSingleInstanceLock.mockReturnValueOnce(false);
+    startDesktopApp();
+    expect(electron.app.quit).toHaveBeenCalledOnce();
+    expect(electron.app.setAppUserModelId).not.toHaveBeenCalled();
+    electron.app.quit.mockClear();
+  });
+
+  it('wires the window, the bridge, the badge, links and quitting to the core', async () => {
+    process.env.RELAY_SERVER_URL = 'http://127.0.0.1:3999';
+    electron.app.whenReady = () => Promise.resolve();
+    startDesktopApp();
+
+    // Before 'ready': identity for OS notifications, and the app:// scheme.
+    expect(electron.app.setAppUserModelId).toHaveBeenCalledWith(APP_ID);
+    if (process.platform === 'linux')
+      expect(electron.app.setDesktopName).toHaveBeenCalledWith('relay.desktop');
+    expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledOnce();
+
+    await until(() => electron.BrowserWindow.created.length === 1 && cores[0]?.start.mock.calls.length === 1);
+    const win = electron.BrowserWindow.created[0]!;
+    const core = cores[0]!;
+    expect(win.loadedUrl).toBe('app://relay/index.html');
+    expect(win.options.webPreferences).toMatchObject({
+      preload: '/app/out/preload/index.cjs',
+      sandbox: true,
+    });
+    expect(electron.session.defaultSession.protocolHandlers.has('app')).toBe(true);
+
+    // `npm start` points the app at its server; without an Electron-ABI build, it says how to make one.
+    expect(core.ports.settings.get().serverUrl).toBe('http://127.0.0.1:3999');
+    expect(core.options).toEqual({});
+    expect(String(errors.mock.calls[0]?.[0])).toContain('native-electron.mjs');
+
+    // The bridge: a call from our page reaches the core; its events reach the page.
+    const handler = electron.ipcMain.handlers.get('relay:call')!;
+    const mainFrame = { url: 'app://relay/index.html', parent: null };
+    expect(await handler({ sender: win.webContents, senderFrame: mainFrame }, 'getSession')).toMatchObject({
+      ok: true,
+    });
+    const unread = { channelId: randomUUID(), unreadCount: 2, total: 4 };
+    core.emit('unread', unread);
+    expect(win.webContents.sent).toContainEqual(['relay:event', 'unread', unread]);
+
+    // Ports: badge, links (http(s) only), focus on a second launch.
+    core.ports.setBadgeCount?.(4);
+    expect(electron.app.setBadgeCount).toHaveBeenLastCalledWith(4);
+    await core.ports.openExternal('file:///etc/passwd');
+    await core.ports.openExternal('https://example.com/');
+    expect(electron.shell.openExternal.mock.calls).toEqual([['https://example.com/']]);
+    win.minimized = true;
+    electron.app.emit('second-instance');
+    expect(win).toMatchObject({ minimized: false, focused: true });
+
+    // Every web contents created later is hardened too.
+    const contents = new electron.FakeWebContents();
+    electron.app.emit('web-contents-created', {}, contents);
+    expect(contents.windowOpenHandler?.({ url: 'https://x.example/' })).toEqual({ action: 'deny' });
+
+    // Power events reach the core.
+    electron.powerMonitor.emit('resume');
+    expect(core.resume).toHaveBeenCalledOnce();
+
+    // Closing saves where the window was; quitting closes the core before the app goes.
+    win.emit('close');
+    const Store = (await import('electron-store')).default as unknown as {
+      last: { data: Map<string, unknown> };
+    };
+    expect(Store.last.data.get('windowBounds')).toEqual({
+      x: 10,
+      y: 20,
+      width: 900,
+      height: 700,
+      maximized: false,
+    });
+    const quit = electron.electronEvent();
+    electron.app.emit('before-quit', quit);
+    expect(quit.defaultPrevented).toBe(true);
+    expect(core.close).toHaveBeenCalledOnce();
+    await until(() => electron.app.quit.mock.calls.length === 1);
+    const again = electron.electronEvent();
+    electron.app.emit('before-quit', again);
+    expect(again.defaultPrevented).toBe(false);
+  });
+});
