@@ -254,7 +254,10 @@ describe('the workspace', () => {
     fireEvent.click(screen.getByText('bob in #random'));
     await settle();
     expect(store.getState().activeChannelId).toBe(random.id);
-    expect(store.getState().highlight?.messageId).toBe(message!.id);
+    const shown = screen
+      .getAllByTestId('message')
+      .find((m) => m.getAttribute('data-message-id') === message!.id);
+    expect(shown?.classList.contains('highlighted')).toBe(true);
   });
 
   it('in the desktop app, leaves notifications to main', async () => {

@@ -7,6 +7,7 @@ import { OfflineBanner } from '../outbox/OfflineBanner';
 import { OutboxPanel } from '../outbox/OutboxPanel';
 import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
+import { NotificationPrompt } from './NotificationPrompt';
 import { useKeyboard } from './use-keyboard';
 import { useLinkInterceptor } from './use-link-interceptor';
 import { useWindowFocus } from './use-window-focus';
@@ -39,6 +40,7 @@ function Sidebar() {
         <ConnectionStatus />
       </header>
       <ChannelList />
+      <NotificationPrompt />
       <footer className="sidebar-footer">
         <button
           type="button"

@@ -19,7 +19,9 @@ export function showBrowserNotification(notification: NotificationView, onClick:
 }
 
 /** Asks once, from a user gesture (browsers ignore requests made without one). */
-export function requestNotificationPermission(): void {
+export function requestNotificationPermission(answered?: (permission: NotificationPermission) => void): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'default') return;
-  void Notification.requestPermission().catch(() => undefined);
+  void Notification.requestPermission()
+    .then((permission) => answered?.(permission))
+    .catch(() => undefined);
 }

@@ -114,6 +114,8 @@ export function MessageList({
     if (index < 0) return;
     virtualizer.scrollToIndex(index, { align: 'center' });
     setHighlightedId(highlight.messageId);
+    // Consumed: opening this channel again later starts at the newest message, not here.
+    store.setState({ highlight: null });
     const timer = setTimeout(() => setHighlightedId(null), HIGHLIGHT_MS);
     return () => clearTimeout(timer);
   }, [highlight?.nonce]);

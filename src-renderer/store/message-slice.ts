@@ -4,7 +4,7 @@ import type { ChannelHistory, MessageSlice, SliceContext } from './types';
 
 export const PAGE_SIZE = 50;
 /** How far back a notification click may page to find its message before giving up. */
-const MAX_PAGES_TO_FIND = 40;
+const MAX_PAGES_TO_FIND = 10;
 
 const emptyHistory: ChannelHistory = { messages: [], hasMore: true, status: 'loading', loadingOlder: false };
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
+import { focusMainComposer } from '../app/use-keyboard';
 import { Composer } from '../composer/Composer';
 import { MessageRow } from '../messages/MessageRow';
 import { useApp, useAppStore } from '../store/context';
@@ -33,7 +34,10 @@ export function ThreadView({ channelId, parentId }: { channelId: string; parentI
           className="icon-button"
           aria-label="Close thread"
           title="Close thread (Esc)"
-          onClick={() => store.getState().closeThread()}
+          onClick={() => {
+            store.getState().closeThread();
+            focusMainComposer();
+          }}
         >
           ×
         </button>
