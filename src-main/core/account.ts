@@ -17,6 +17,7 @@ import { type LocalStore, type MessageRow, members, type UpsertResult } from '..
 import type { ApiClient } from './api';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
+import type { ReportFault } from './guard';
 import { Notifications, type Offer } from './notifications';
 import type { ResolvedOptions } from './options';
 import { OutboxSender } from './outbox';
@@ -40,6 +41,8 @@ export interface AccountContext {
   logger: Logger;
   api: ApiClient;
   ui: { focused: boolean; activeChannelId: string | null };
+  /** Reports a fault that has no caller to throw to. */
+  fault: ReportFault;
   socket(): RelaySocket | null;
   /** The connection looks stalled (an ack never came). */
   stalled(): void;
@@ -67,8 +70,9 @@ export class Account {
       changed: (row, ack) => (ack ? this.acknowledged(ack) : this.emitMessage(row)),
       countsChanged: () => this.emitOutboxCounts(),
       stalled: ctx.stalled,
+      fault: ctx.fault,
     });
-    this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket);
+    this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
     this.typing = new Typing(
       ports.clock,
       options,

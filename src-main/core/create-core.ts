@@ -25,6 +25,7 @@ import { Account, type Credentials } from './account';
 import { createApiClient } from './api';
 import { Connection, type RelaySocket } from './connection';
 import { CoreEmitter, type Listener } from './emitter';
+import { guard, guardedClock, type ReportFault } from './guard';
 import { backoffDelay, type CoreOptions, resolveOptions } from './options';
 import { type CorePorts, silentLogger } from './ports';
 import { normaliseServerUrl, parseSession, type StoredSession, serialiseSession } from './session';
@@ -59,13 +60,23 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   let syncRetry: unknown = null;
   let closed = false;
 
-  const connection = new Connection(ports.socketFactory ?? io, ports.clock, o, logger, {
+  const report: ReportFault = (where, error) => {
+    // The error's name and message only: never a payload, a token or a message body.
+    logger.error(
+      { where, err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) },
+      'core fault',
+    );
+    emitter.emit('error', { code: 'INTERNAL', message: `Something went wrong (${where}).` });
+  };
+  const clock = guardedClock(ports.clock, report);
+
+  const connection = new Connection(ports.socketFactory ?? io, clock, o, logger, {
     attach: (socket) => attach(socket),
-    connected: () => {
+    connected: guard(report, 'catching up', () => {
       syncFailures = 0;
       sync();
-    },
-    disconnected: () => account?.typing.clearRemote(),
+    }),
+    disconnected: guard(report, 'disconnecting', () => account?.typing.clearRemote()),
     unauthorized: (reason) => void refused(reason),
     state: (state, detail) => {
       emitter.emit('connection', { state, detail });
@@ -95,31 +106,36 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   function attach(socket: RelaySocket): void {
     const owner = account;
     const mine = () => (account === owner ? owner : null);
-    socket.on(MessageEvent.NEW, (raw) => {
+    const on = <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
+      (socket as unknown as { on(e: string, f: (...args: A) => void): void }).on(
+        event,
+        guard(report, `handling ${event}`, fn),
+      );
+    on(MessageEvent.NEW, (raw: unknown) => {
       const m = Message.safeParse(raw);
       if (m.success) mine()?.ingest(m.data, 'live');
       else logger.warn({ event: MessageEvent.NEW }, 'unreadable message from server');
     });
-    socket.on(MessageEvent.SENT, (raw) => {
+    on(MessageEvent.SENT, (raw: unknown) => {
       const ack = MessageSent.safeParse(raw);
       if (ack.success) mine()?.ackArrived(ack.data);
     });
     for (const event of [MessageEvent.DELIVERED, MessageEvent.READ] as const) {
-      socket.on(event, (raw) => {
+      on(event, (raw: unknown) => {
         const receipt = ReceiptEvent.safeParse(raw);
         if (receipt.success) mine()?.receiptArrived(receipt.data);
       });
     }
-    socket.on(MessageEvent.TYPING_START, (raw) => {
+    on(MessageEvent.TYPING_START, (raw: unknown) => {
       const t = TypingEvent.safeParse(raw);
       if (t.success && t.data.userId !== owner?.user.id)
         mine()?.typing.remoteStarted(t.data.channelId, t.data.userId);
     });
-    socket.on(MessageEvent.TYPING_STOP, (raw) => {
+    on(MessageEvent.TYPING_STOP, (raw: unknown) => {
       const t = TypingEvent.safeParse(raw);
       if (t.success) mine()?.typing.remoteStopped(t.data.channelId, t.data.userId);
     });
-    socket.on(MessageEvent.ERROR, (raw) => {
+    on(MessageEvent.ERROR, (raw: unknown) => {
       // Sends and receipts learn their fate from their acks; this is for the log.
       const e = MessageErrorEvent.safeParse(raw);
       if (e.success) logger.warn({ code: e.data.code, event: e.data.event }, 'server refused an event');
@@ -145,7 +161,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
         }
         logger.warn({ err: String(error) }, 'catch-up failed');
         if (syncRetry === null && connection.live) {
-          syncRetry = ports.clock.setTimeout(
+          syncRetry = clock.setTimeout(
             () => {
               syncRetry = null;
               if (connection.live) sync();
@@ -177,7 +193,8 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       now: () => ports.clock.now(),
     });
     account = new Account(store, user, {
-      ports,
+      ports: { ...ports, clock },
+      fault: report,
       options: o,
       emitter,
       logger,
@@ -199,7 +216,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   }
 
   function closeAccount(): void {
-    if (syncRetry !== null) ports.clock.clearTimeout(syncRetry);
+    if (syncRetry !== null) clock.clearTimeout(syncRetry);
     syncRetry = null;
     account?.dispose();
     account = null;

@@ -179,7 +179,7 @@ describe('the outbox under failure', () => {
     cleanups.push(() => server.close());
     const proxy = await startProxy(server.port);
     cleanups.push(() => proxy.close());
-    const t = await createTestCore({ options: { ackTimeoutMs: 1_000, connectTimeoutMs: 1_000 } });
+    const t = await createTestCore({ options: { ackTimeoutMs: 1_500, connectTimeoutMs: 3_000 } });
     cleanups.push(() => t.close());
     await signIn(t, proxy.url, 'alice');
     const { token } = await login(server.url, 'alice');

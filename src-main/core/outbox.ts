@@ -13,6 +13,7 @@ import { MessageDeliveryStatus, MessageEvent, SendAck, SendMessagePayload } from
 import type { LocalStore, MessageRow, OutboxRow, UpsertResult } from '../store/store';
 import { type AckOutcome, emitWithAck } from './ack';
 import type { RelaySocket } from './connection';
+import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
 import type { Clock, Logger } from './ports';
 
@@ -26,6 +27,7 @@ export interface OutboxDeps {
   countsChanged(): void;
   /** An ack never came although the socket says it is connected. */
   stalled(): void;
+  fault: ReportFault;
 }
 
 /** Refusals that will not get better by sending again. */
@@ -82,10 +84,16 @@ export class OutboxSender {
         break;
       }
       flying.add(row.client_message_id);
-      void this.send(row).finally(() => {
-        flying.delete(row.client_message_id);
-        this.pump(channelId);
-      });
+      void this.send(row)
+        .catch((error: unknown) => this.deps.fault('sending a message', error))
+        .finally(() => {
+          flying.delete(row.client_message_id);
+          try {
+            this.pump(channelId);
+          } catch (error) {
+            this.deps.fault('sending a message', error);
+          }
+        });
     }
   }
 

@@ -6,6 +6,7 @@ import { MessageDeliveryStatus, MessageEvent, SimpleAck } from '../../src-shared
 import type { LocalStore } from '../store/store';
 import { emitWithAck } from './ack';
 import type { RelaySocket } from './connection';
+import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
 import type { Clock } from './ports';
 
@@ -25,6 +26,7 @@ export class ReceiptSender {
     private readonly clock: Clock,
     private readonly options: ResolvedOptions,
     private readonly socket: () => RelaySocket | null,
+    private readonly fault: ReportFault,
   ) {}
 
   kick(): void {
@@ -34,13 +36,18 @@ export class ReceiptSender {
       return;
     }
     this.running = true;
-    void this.flush().finally(() => {
-      this.running = false;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
-    });
+    void this.flush()
+      .catch((error: unknown) => {
+        this.fault('sending receipts', error);
+        this.retryLater();
+      })
+      .finally(() => {
+        this.running = false;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
   }
 
   dispose(): void {

@@ -114,6 +114,19 @@ export async function signIn(t: TestCore, serverUrl: string, username: string): 
   await t.core.handlers.signIn({ serverUrl, username, password: 'password' });
   await waitForConnected(t);
   await waitFor(async () => (await t.core.handlers.listChannels(undefined)).length > 0, 'channels loaded');
+  await waitForCaughtUp(t);
+}
+
+/** Every channel's newest message is held locally: the catch-up after connecting has finished. */
+export async function waitForCaughtUp(t: TestCore): Promise<void> {
+  await waitFor(async () => {
+    for (const channel of await t.core.handlers.listChannels(undefined)) {
+      if (channel.lastSeq === 0) continue;
+      const page = await t.core.handlers.listMessages({ channelId: channel.id, limit: 1 });
+      if (page.messages.at(-1)?.seq !== channel.lastSeq) return false;
+    }
+    return true;
+  }, 'caught up');
 }
 
 export async function waitForConnected(t: TestCore): Promise<void> {
