@@ -1,0 +1,34 @@
+/**
+ * A notification for a message in another channel, and its click opens that channel. Electron: the
+ * main process's Notification is stubbed (support/app.ts) and its click emitted; browser host: the
+ * notification its notifier hands the page, shown as a toast, clicked.
+ */
+import { expect, test } from '../support/fixtures';
+import { channelItem, message, openChannel, send, signIn } from '../support/ui';
+
+test('a message in another channel notifies, and the click opens that channel at the message', async ({
+  server,
+  app,
+}) => {
+  const alice = await app('alice');
+  const bob = await app('bob');
+  await signIn(alice.page, server.url, 'alice');
+  await signIn(bob.page, server.url, 'bob');
+  await openChannel(alice.page, 'general');
+
+  // In the channel alice is looking at: no notification.
+  await openChannel(bob.page, 'general');
+  await send(bob.page, 'you can see this one');
+  await expect(message(alice.page, 'you can see this one')).toHaveCount(1);
+
+  await openChannel(bob.page, 'random');
+  await send(bob.page, 'deploy is green');
+  await expect
+    .poll(() => alice.notifications())
+    .toEqual([{ title: 'Bob in #random', body: 'deploy is green' }]);
+
+  await alice.clickLastNotification();
+  await expect(channelItem(alice.page, 'random')).toHaveAttribute('aria-current', 'page');
+  await expect(message(alice.page, 'deploy is green')).toBeVisible();
+  await expect(channelItem(alice.page, 'random')).toHaveAttribute('data-unread', '0');
+});

@@ -1,0 +1,55 @@
+/** Replies and the thread view. */
+import { expect, test } from '../support/fixtures';
+import { message, messageBodies, openChannel, send, signIn } from '../support/ui';
+
+test('a reply goes into the thread, and the other side sees the count and the reply there', async ({
+  server,
+  app,
+}) => {
+  const alice = await app('alice');
+  const bob = await app('bob');
+  await signIn(alice.page, server.url, 'alice');
+  await signIn(bob.page, server.url, 'bob');
+  await openChannel(alice.page, 'general');
+  await openChannel(bob.page, 'general');
+
+  await send(alice.page, 'Who reviews the release notes?');
+  const parentOnBob = message(bob.page, 'Who reviews the release notes?');
+  await expect(parentOnBob).toHaveAttribute('data-message-id', /.+/);
+
+  await parentOnBob.getByTestId('reply-button').click();
+  const bobThread = bob.page.getByTestId('thread-view');
+  await expect(bobThread).toBeVisible();
+  await expect(bobThread.getByTestId('message-content').first()).toHaveText('Who reviews the release notes?');
+  const replyBox = bobThread.getByTestId('message-input');
+  await replyBox.fill('I will, after lunch');
+  await replyBox.press('Enter');
+  await expect(bobThread.getByTestId('message-content')).toHaveText([
+    'Who reviews the release notes?',
+    'I will, after lunch',
+  ]);
+
+  // alice: the reply is in the thread, not in the channel; the parent says it has one.
+  const parentOnAlice = message(alice.page, 'Who reviews the release notes?');
+  await expect(parentOnAlice.getByRole('button', { name: '1 reply' })).toBeVisible();
+  await expect(messageBodies(alice.page)).toHaveText(['Who reviews the release notes?']);
+  await parentOnAlice.getByTestId('reply-button').click();
+  const aliceThread = alice.page.getByTestId('thread-view');
+  await expect(aliceThread.getByTestId('message-content')).toHaveText([
+    'Who reviews the release notes?',
+    'I will, after lunch',
+  ]);
+
+  // alice answers in the thread; bob's open thread shows it, once.
+  const aliceReplyBox = aliceThread.getByTestId('message-input');
+  await aliceReplyBox.fill('Thanks!');
+  await aliceReplyBox.press('Enter');
+  await expect(bobThread.getByTestId('message-content')).toHaveText([
+    'Who reviews the release notes?',
+    'I will, after lunch',
+    'Thanks!',
+  ]);
+  await expect(
+    message(bob.page, 'Who reviews the release notes?').getByRole('button', { name: '2 replies' }),
+  ).toBeVisible();
+});
