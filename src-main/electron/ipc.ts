@@ -25,12 +25,9 @@ export function bindIpc(options: {
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
     const win = options.window();
-    if (
-      !win ||
-      win.isDestroyed() ||
-      event.sender !== win.webContents ||
-      !isTrustedSenderFrame(event.senderFrame)
-    ) {
+    // Compared by id: the contents object an IPC event carries need not be the window's own wrapper.
+    const fromOurWindow = win !== null && !win.isDestroyed() && event.sender.id === win.webContents.id;
+    if (!fromOurWindow || !isTrustedSenderFrame(event.senderFrame)) {
       return REFUSED;
     }
     return router.dispatch(name, input);
