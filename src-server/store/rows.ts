@@ -1,0 +1,74 @@
+/** SQLite rows and their mapping to the shared protocol shapes. */
+import { type Message, MessageDeliveryStatus, maxStatus, type Receipt } from '../../src-shared/protocol';
+import type { ReceiptStatus, UserRecord } from './types';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  name: string;
+  password_hash: string;
+}
+
+export interface MessageRow {
+  id: string;
+  channel_id: string;
+  seq: number;
+  user_id: string;
+  user_name: string;
+  parent_id: string | null;
+  content: string;
+  client_message_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReceiptRow {
+  message_id: string;
+  user_id: string;
+  status: ReceiptStatus;
+  at: string;
+}
+
+export interface ChannelRow {
+  id: string;
+  name: string;
+  last_seq: number;
+  last_read_seq: number;
+  unread: number;
+}
+
+export interface MemberRow {
+  channel_id: string;
+  id: string;
+  name: string;
+}
+
+/** Selects a MessageRow: `SELECT ${MESSAGE_SELECT} WHERE ...`. */
+export const MESSAGE_SELECT = `m.id, m.channel_id, m.seq, m.user_id, u.name AS user_name, m.parent_id, m.content,
+  m.client_message_id, m.created_at, m.updated_at FROM messages m JOIN users u ON u.id = m.user_id`;
+
+export function toUser(row: UserRow): UserRecord {
+  return { id: row.id, username: row.username, name: row.name, passwordHash: row.password_hash };
+}
+
+/** With `receipts` (the viewer's own messages), deliveryStatus is the highest any recipient reached. */
+export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
+  const message: Message = {
+    id: row.id,
+    content: row.content,
+    channelId: row.channel_id,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deliveryStatus: MessageDeliveryStatus.SENT,
+    user: { id: row.user_id, name: row.user_name },
+    seq: row.seq,
+  };
+  if (row.parent_id !== null) message.parentId = row.parent_id;
+  if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;
+  if (receipts) {
+    message.receipts = receipts;
+    message.deliveryStatus = receipts.reduce((s, r) => maxStatus(s, r.status), message.deliveryStatus);
+  }
+  return message;
+}
