@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectWebBridge } from '../../src-preload/web-bridge';
 import { createFakeCore, type FakeCore } from '../bridge/fake-core';
-import { startWebHost, type WebHost } from './host';
+import { startWebHost, type WebHost, withSecret } from './host';
 import { createPageNotifier } from './page-notifier';
 
 let dir: string;
@@ -122,5 +122,17 @@ describe('browser host', () => {
     notifier.show(notification, () => {});
     await page.getSession(undefined); // events and results share one ordered socket
     expect(seen).toEqual([notification]);
+  });
+});
+
+describe('withSecret', () => {
+  it('puts the secret first in <head>, not in a <header>', () => {
+    const html = withSecret(
+      '<html><head lang="en"><title>x</title></head><body><header>h</header></body></html>',
+      'S',
+    );
+    expect(html.toString()).toBe(
+      '<html><head lang="en"><meta name="relay-bridge" content="S"><title>x</title></head><body><header>h</header></body></html>',
+    );
   });
 });

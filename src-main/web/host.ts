@@ -110,8 +110,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 /** Puts the per-launch secret into the page, as the first thing in <head>. */
 export function withSecret(html: string, secret: string): Buffer {
   const meta = `<meta name="${SECRET_META_NAME}" content="${secret}">`;
-  const injected = /<head[^>]*>/i.test(html)
-    ? html.replace(/<head[^>]*>/i, (head) => `${head}${meta}`)
-    : meta + html;
+  const head = /<head(\s[^>]*)?>/i; // not <header>
+  const injected = head.test(html) ? html.replace(head, (tag) => `${tag}${meta}`) : meta + html;
   return Buffer.from(injected, 'utf8');
 }

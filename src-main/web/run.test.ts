@@ -57,6 +57,9 @@ describe('npm run web (runWebHost)', () => {
       ok: true,
       value: { doNotDisturb: true },
     });
+
+    // One host per folder, like one desktop app per profile.
+    await expect(start(['--port', '0', '--user-data', userData])).rejects.toThrow(/another browser host/);
     await first.close();
 
     // A later launch without --server keeps what this instance stored.

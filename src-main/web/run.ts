@@ -16,6 +16,7 @@ import {
 import type { CoreOptions } from '../core/options';
 import type { Logger } from '../core/ports';
 import { startWebHost, type WebHost } from './host';
+import { acquireInstanceLock } from './instance-lock';
 import { parseWebHostArgs } from './options';
 import { createPageNotifier } from './page-notifier';
 
@@ -30,6 +31,7 @@ export async function runWebHost(options: {
   const args = parseWebHostArgs(options.argv);
   const userData = resolve(args.userData);
   mkdirSync(userData, { recursive: true });
+  const lock = acquireInstanceLock(userData);
 
   const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
   // An explicit --server wins over what this instance last used; without it the stored one stays.
@@ -61,6 +63,7 @@ export async function runWebHost(options: {
     });
   } catch (error) {
     await core.close();
+    lock.release();
     throw error;
   }
   notifier.attach(host.fanout);
@@ -73,6 +76,7 @@ export async function runWebHost(options: {
     async close() {
       await host.close();
       await core.close();
+      lock.release();
     },
   };
 }
