@@ -1,0 +1,33 @@
+/** Rate limit hit → the message still arrives later, once. */
+import { expect, test } from '../support/fixtures';
+import { messageBodies, openChannel, send, serverHistory, signIn } from '../support/ui';
+
+// One message a second (a burst of one): a few sent in a row are bound to be refused at first.
+test.use({ serverOptions: { env: { MESSAGE_RATE_LIMIT: '1' } } });
+
+test('messages refused as RATE_LIMITED are sent again and arrive once each, in order', async ({
+  server,
+  app,
+}) => {
+  const alice = await app('alice');
+  const bob = await app('bob');
+  await signIn(alice.page, server.url, 'alice');
+  await signIn(bob.page, server.url, 'bob');
+  await openChannel(alice.page, 'general');
+  await openChannel(bob.page, 'general');
+
+  const texts = ['one', 'two', 'three', 'four'];
+  for (const text of texts) await send(alice.page, text);
+
+  // The server did refuse some of them...
+  await expect
+    .poll(() => server.log.some((r) => r.code === 'RATE_LIMITED' && r.event === 'message:send'))
+    .toBe(true);
+  // ...and yet each arrives, once, in order, and none is left Failed.
+  await expect(messageBodies(bob.page)).toHaveText(texts);
+  await expect(alice.page.getByTestId('message-status')).toHaveCount(4);
+  for (const status of await alice.page.getByTestId('message-status').all())
+    await expect(status).not.toHaveText(/Sending|Failed/);
+  const history = await serverHistory(server.url, 'bob', 'general');
+  expect(history.map((m) => m.content)).toEqual(texts);
+});
