@@ -12,6 +12,11 @@ type Props = {
   /** Shows the reply button and reply count (not inside a thread, where replies have no replies). */
   onReply?: (message: MessageView) => void;
   replyCount?: number;
+  /**
+   * The thread's copy of its parent message: the same message is already in the channel list, so
+   * this copy carries none of QA's message test ids (a locator must find each message once).
+   */
+  echo?: boolean;
 };
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -23,6 +28,7 @@ export const MessageRow = memo(function MessageRow({
   highlighted,
   onReply,
   replyCount,
+  echo = false,
 }: Props) {
   const created = new Date(message.createdAt);
   const classes = ['message'];
@@ -34,9 +40,9 @@ export const MessageRow = memo(function MessageRow({
 
   return (
     <article
-      data-testid="message"
-      data-message-id={message.id}
-      data-client-message-id={message.clientMessageId}
+      data-testid={echo ? 'thread-parent' : 'message'}
+      data-message-id={echo ? undefined : message.id}
+      data-client-message-id={echo ? undefined : message.clientMessageId}
       className={classes.join(' ')}
       aria-label={`${message.author.name}, ${timeFormat.format(created)}`}
     >
@@ -53,8 +59,8 @@ export const MessageRow = memo(function MessageRow({
           </time>
         </header>
       )}
-      <MessageContent content={message.content} />
-      <MessageFooter message={message} replies={onReply ? replies : 0} onReply={onReply} />
+      <MessageContent content={message.content} testId={echo ? null : 'message-content'} />
+      {!echo && <MessageFooter message={message} replies={onReply ? replies : 0} onReply={onReply} />}
       {onReply && message.id && (
         <div className="message-actions">
           <button

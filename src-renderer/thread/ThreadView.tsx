@@ -43,7 +43,7 @@ export function ThreadView({ channelId, parentId }: { channelId: string; parentI
         </button>
       </header>
       <div className="thread-scroll">
-        {parent && <MessageRow message={parent} grouped={false} highlighted={false} />}
+        {parent && <MessageRow message={parent} grouped={false} highlighted={false} echo />}
         <div className="thread-count">{count === 1 ? '1 reply' : `${count} replies`}</div>
         {thread?.status === 'loading' && replies.length === 0 && (
           <p className="list-note">Loading replies…</p>
