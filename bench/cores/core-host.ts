@@ -23,6 +23,7 @@ import { emitEvent, serve } from '../lib/serve';
 import { createHistogram, recordMs, summarize } from '../lib/stats';
 
 const cores = new Map<string, Core>();
+const states = new Map<string, string>();
 const root = mkdtempSync(path.join(os.tmpdir(), 'relay-bench-cores-'));
 let nextSeq = 1;
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
@@ -67,6 +68,7 @@ serve({
       { backoffMinMs: 100, backoffMaxMs: 500 },
     );
     cores.set(name, c);
+    c.on('connection', ({ state }) => states.set(name, state));
     await c.start();
     const connected = untilConnected(c, 15_000);
     const session = await ok(c.handlers.signIn({ serverUrl, username, password: 'password' }));
@@ -117,6 +119,9 @@ serve({
   /** `count` sendMessage calls, each timed on its own (the core should be offline: enqueue only). */
   async enqueue({ name, channelId, count }: { name: string; channelId: string; count: number }) {
     const c = core(name);
+    // Only the enqueue is timed: wait until the core has seen the server go.
+    for (let i = 0; i < 200 && states.get(name) === 'connected'; i++) await sleep(25);
+    if (states.get(name) === 'connected') throw new Error('the core still says connected');
     const histogram = createHistogram();
     for (let i = 0; i < count; i++) {
       const content = `b${nextSeq++}${FILLER}`;

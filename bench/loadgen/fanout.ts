@@ -62,10 +62,12 @@ export async function fanout(args: FanoutArgs): Promise<FanoutResult> {
     const start = performance.now();
     while (complete < count && performance.now() < deadline) {
       while (sent < count && sent - complete < inFlight) sendNext();
+      let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, 1_000);
+        timer = setTimeout(resolve, 1_000);
       });
+      clearTimeout(timer);
     }
     onFrames(null);
     return { deliveries, seconds: (lastDelivery - start) / 1000, expected: count * recipients };

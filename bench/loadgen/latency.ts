@@ -57,13 +57,15 @@ export async function idleLatency(args: IdleArgs): Promise<LatencySummary & { lo
   const deadline = performance.now() + args.timeoutMs;
   for (let i = 0; i < total && performance.now() < deadline; i++) {
     current = first + i;
+    let timer: NodeJS.Timeout | undefined;
     const got = new Promise<boolean>((resolve) => {
       arrived = () => resolve(true);
-      setTimeout(() => resolve(false), 2_000);
+      timer = setTimeout(() => resolve(false), 2_000);
     });
     sentAt = performance.now();
     send(current);
     if (!(await got)) lost++;
+    clearTimeout(timer);
     arrived = null;
     await sleep(args.gapMs);
   }

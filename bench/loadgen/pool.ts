@@ -103,7 +103,7 @@ export async function connectMany(args: ConnectArgs): Promise<ConnectResult> {
   };
   await Promise.all(Array.from({ length: args.concurrency }, worker));
   const seconds = (performance.now() - start) / 1000;
-  const connected = args.count - failed - (args.count - next);
+  const connected = next - failed;
   const result: ConnectResult = { connected, failed, seconds, connectsPerSecond: connected / seconds };
   if (firstError !== undefined) result.firstError = firstError;
   return result;
