@@ -17,10 +17,10 @@ function memory(): KeyValue & { data: Map<string, unknown> } {
   };
 }
 
-const encryption = (available = true) => ({
-  isEncryptionAvailable: () => available,
-  encryptString: (s: string) => Buffer.from(s).reverse(),
-  decryptString: (b: Buffer) => Buffer.from(b).reverse().toString(),
+const encryption = (available = true, shouldReEncrypt = false) => ({
+  isAsyncEncryptionAvailable: async () => available,
+  encryptStringAsync: async (s: string) => Buffer.from(s).reverse(),
+  decryptStringAsync: async (b: Buffer) => ({ result: Buffer.from(b).reverse().toString(), shouldReEncrypt }),
 });
 
 const defaults = {
@@ -53,6 +53,22 @@ describe('desktop persistence', () => {
     expect(kv.data.has('session')).toBe(false);
   });
 
+  it('stores the session again when the OS rotated the key', async () => {
+    const kv = memory();
+    kv.data.set('session', Buffer.from('{"token":"old"}').reverse().toString('base64'));
+    let encrypted = 0;
+    const rotating = {
+      ...encryption(true, true),
+      encryptStringAsync: async (s: string) => {
+        encrypted++;
+        return Buffer.from(`v2:${s}`);
+      },
+    };
+    expect(await createSecretStore(kv, rotating).get()).toBe('{"token":"old"}');
+    expect(encrypted).toBe(1);
+    expect(Buffer.from(kv.data.get('session') as string, 'base64').toString()).toBe('v2:{"token":"old"}');
+  });
+
   it('keeps the session in memory only where the OS offers no encryption', async () => {
     const kv = memory();
     const warn = vi.fn();
@@ -69,7 +85,7 @@ describe('desktop persistence', () => {
     kv.data.set('session', 'garbage');
     const broken = {
       ...encryption(),
-      decryptString: () => {
+      decryptStringAsync: async () => {
         throw new Error('bad key');
       },
     };

@@ -18,10 +18,11 @@ export type KeyValue = {
   delete(key: string): void;
 };
 
+/** Electron's safeStorage, async API (the sync one is deprecated since Electron 45). */
 export type Encryption = {
-  isEncryptionAvailable(): boolean;
-  encryptString(plain: string): Buffer;
-  decryptString(encrypted: Buffer): string;
+  isAsyncEncryptionAvailable(): Promise<boolean>;
+  encryptStringAsync(plain: string): Promise<Buffer>;
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string; shouldReEncrypt: boolean }>;
 };
 
 export function createSettingsStore(kv: KeyValue, defaults: Settings): SettingsStore {
@@ -51,10 +52,16 @@ export function createSecretStore(
     async get() {
       if (inMemory !== null) return inMemory;
       const stored = kv.get('session');
-      if (typeof stored !== 'string' || !encryption.isEncryptionAvailable()) return null;
+      if (typeof stored !== 'string' || !(await encryption.isAsyncEncryptionAvailable())) return null;
       try {
-        inMemory = encryption.decryptString(Buffer.from(stored, 'base64'));
-        return inMemory;
+        const { result, shouldReEncrypt } = await encryption.decryptStringAsync(
+          Buffer.from(stored, 'base64'),
+        );
+        // The OS rotated the key: store it again under the new one.
+        if (shouldReEncrypt)
+          kv.set('session', (await encryption.encryptStringAsync(result)).toString('base64'));
+        inMemory = result;
+        return result;
       } catch {
         // Encrypted under another OS user or keyring: useless, and never to be retried.
         kv.delete('session');
@@ -63,14 +70,14 @@ export function createSecretStore(
     },
     async set(value) {
       inMemory = value;
-      if (!encryption.isEncryptionAvailable()) {
+      if (!(await encryption.isAsyncEncryptionAvailable())) {
         if (!warned)
           warn('safeStorage is unavailable: the session is kept in memory only (sign in again next launch)');
         warned = true;
         kv.delete('session');
         return;
       }
-      kv.set('session', encryption.encryptString(value).toString('base64'));
+      kv.set('session', (await encryption.encryptStringAsync(value)).toString('base64'));
     },
     async clear() {
       inMemory = null;

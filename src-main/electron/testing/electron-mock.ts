@@ -183,9 +183,12 @@ export class FakeSession extends EventEmitter {
 export const session = { defaultSession: new FakeSession() };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 export const safeStorage = {
-  isEncryptionAvailable: () => true,
-  encryptString: (s: string) => Buffer.from(`enc:${s}`),
-  decryptString: (b: Buffer) => b.toString().replace(/^enc:/, ''),
+  isAsyncEncryptionAvailable: async () => true,
+  encryptStringAsync: async (s: string) => Buffer.from(`enc:${s}`),
+  decryptStringAsync: async (b: Buffer) => ({
+    result: b.toString().replace(/^enc:/, ''),
+    shouldReEncrypt: false,
+  }),
 };
 
 export const contextBridge = {
