@@ -2,7 +2,7 @@
  * startServer: the reference server in one call (used by the CLI, the tests, the e2e suite and the
  * benchmarks). Node http + Socket.IO 4 + the SQLite store in DATA_DIR.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_MESSAGE_RATE_LIMIT, SERVER_TYPING_TIMEOUT_MS } from '../src-shared/protocol';
@@ -16,6 +16,7 @@ import { createLogger } from './logger';
 import { attachRedisAdapter } from './redis';
 import { createSocketServer } from './socket';
 import type { RelayServer } from './socket/types';
+import type { TypingTracker } from './socket/typing';
 import { seedDemo } from './store/demo';
 import { SqliteStore } from './store/sqlite';
 import type { Store } from './store/types';
@@ -74,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const secret = resolveJwtSecret(options);
   if (secret.length < 32 && !options.demo) logger.warn('JWT_SECRET is shorter than 32 characters');
   const store = new SqliteStore(options.dataDir);
+  let network: Network | undefined;
   try {
     if (options.demo) await seedDemo(store);
     const ctx: ServerContext = {
@@ -89,7 +91,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
     });
-    const redis = options.redisUrl ? await attachRedisAdapter(io, options.redisUrl, logger) : undefined;
+    network = { httpServer, io, typing };
+    if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
 
     const host = options.host ?? DEFAULT_HOST;
     await new Promise<void>((resolve, reject) => {
@@ -103,25 +106,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = `http://${urlHost(host)}:${port}`;
     logger.info({ url }, 'listening');
 
+    const running = network;
     let closing: Promise<void> | undefined;
     const close = () => {
-      closing ??= (async () => {
-        typing.close();
-        const grace = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
-        // Closes every socket, then the http server (which stops accepting at once).
-        await new Promise<void>((resolve) => io.close(() => resolve()));
-        clearTimeout(grace);
-        await redis?.close();
-        await store.close();
-        logger.info('stopped');
-      })();
+      closing ??= shutDown(running, store).then(() => logger.info('stopped'));
       return closing;
     };
     return { url, port, store, io, logger, close };
   } catch (err) {
-    await store.close();
+    if (network) await shutDown(network, store);
+    else await store.close();
     throw err;
   }
+}
+
+interface Network {
+  httpServer: Server;
+  io: RelayServer;
+  typing: TypingTracker;
+  redis?: { close(): Promise<void> };
+}
+
+/** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */
+async function shutDown({ httpServer, io, typing, redis }: Network, store: Store): Promise<void> {
+  const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  typing.close();
+  // Closes every socket with 'transport close', so clients reconnect by themselves to the next server.
+  await io.close();
+  const grace = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  await drained;
+  clearTimeout(grace);
+  await redis?.close();
+  await store.close();
 }
 
 /** A URL others can connect to: wildcard addresses mean this machine. */

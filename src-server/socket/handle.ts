@@ -11,12 +11,12 @@ import { AppError, invalid } from '../errors';
 import { describeZodError } from '../validation';
 import type { RelaySocket } from './types';
 
-type Ack = (response: unknown) => void;
+export type Ack = (response: unknown) => void;
 
 const MAX_ECHOED_ID_LENGTH = 64;
 
 /** Socket.IO passes the acknowledgement callback as the last argument, when the client gave one. */
-function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
+export function splitArgs(args: unknown[]): { payload: unknown; ack: Ack | undefined } {
   const last = args.at(-1);
   const ack = typeof last === 'function' ? (last as Ack) : undefined;
   return { payload: args[0] === ack ? undefined : args[0], ack };

@@ -5,7 +5,7 @@ import { channelRoom, MAX_FRAME_BYTES, MessageEvent, RoomEvent, userRoom } from 
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import { authMiddleware } from './auth';
-import { refuse } from './handle';
+import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
 import { registerMessageHandlers } from './messages';
 import { createMessageRateLimiter } from './rate-limit';
@@ -77,16 +77,8 @@ export function createSocketServer(
     registerRoomHandlers(ctx, socket);
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
-      const ack = args.at(-1);
       const name = String(event).slice(0, 100);
-      refuse(
-        socket,
-        ctx.logger,
-        name,
-        invalid('Unknown event'),
-        undefined,
-        typeof ack === 'function' ? (ack as never) : undefined,
-      );
+      refuse(socket, ctx.logger, name, invalid('Unknown event'), undefined, splitArgs(args).ack);
     });
     socket.on('disconnect', (reason) => log.info({ event: 'disconnect', reason }, 'disconnected'));
     log.info({ event: 'connect' }, 'connected');
