@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { useApp, useAppStore } from '../store/context';
 import type { Toast } from '../store/types';
 
-export const TOAST_MS = 8_000;
+/** How long a toast stays: long enough to read an error, longer for a message one may act on. */
+export const TOAST_MS = { error: 8_000, notification: 15_000 } as const;
 
 export function Toasts() {
   const toasts = useApp((s) => s.toasts);
@@ -19,9 +20,9 @@ function ToastCard({ toast }: { toast: Toast }) {
   const store = useAppStore();
   const dismiss = () => store.getState().dismissToast(toast.id);
   useEffect(() => {
-    const timer = setTimeout(() => store.getState().dismissToast(toast.id), TOAST_MS);
+    const timer = setTimeout(() => store.getState().dismissToast(toast.id), TOAST_MS[toast.kind]);
     return () => clearTimeout(timer);
-  }, [store, toast.id]);
+  }, [store, toast.id, toast.kind]);
 
   const body = (
     <>

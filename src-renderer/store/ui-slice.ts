@@ -13,8 +13,10 @@ export function createUiSlice({ set, get, relay }: SliceContext): UiSlice {
     const id = nextToastId;
     set((state) => {
       // The same error twice in a row (a burst of failed sends) is one toast, not a stack of them.
+      // (Two messages that read alike are still two messages.)
       const last = state.toasts[state.toasts.length - 1];
-      if (last && last.title === toast.title && last.detail === toast.detail) return {};
+      const repeated = last?.kind === 'error' && last.title === toast.title && last.detail === toast.detail;
+      if (toast.kind === 'error' && repeated) return {};
       return { toasts: [...state.toasts, { ...toast, id }].slice(-MAX_TOASTS) };
     });
   }
