@@ -78,6 +78,7 @@ export function startDesktopApp(): void {
       trayIconUnread: join(resources, 'tray-unread.png'),
       focusWindow: focus,
       quit: () => app.quit(),
+      window: () => win,
     });
     const nativeBinding = electronNativeBinding(appPath);
     if (!nativeBinding)

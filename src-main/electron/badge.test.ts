@@ -32,4 +32,20 @@ describe('unread badge and tray', () => {
     badge.destroy();
     expect(tray.destroyed).toBe(true);
   });
+
+  it('shows the count as a taskbar overlay on Windows', () => {
+    const win = new electron.BrowserWindow({});
+    const badge = createBadge({
+      trayIcon: '/tray.png',
+      trayIconUnread: '/tray-unread.png',
+      focusWindow: () => {},
+      quit: () => {},
+      window: () => win as never,
+      platform: 'win32',
+    });
+    badge.setBadgeCount(2);
+    expect(win.overlay).toEqual({ image: { path: '/tray-unread.png' }, description: '2 unread' });
+    badge.setBadgeCount(0);
+    expect(win.overlay).toBeNull();
+  });
 });

@@ -1,8 +1,9 @@
 /**
- * The unread count outside the window: the dock/launcher badge (macOS, Linux Unity launchers) and
- * the tray icon, whose tooltip (and title on macOS) carries the number and whose icon changes.
+ * The unread count outside the window: the dock/launcher badge (macOS, Linux Unity launchers), the
+ * taskbar overlay on Windows (which has no app badge), and the tray icon, whose tooltip (and title on
+ * macOS) carries the number and whose icon changes.
  */
-import { app, Menu, nativeImage, Tray } from 'electron';
+import { app, type BrowserWindow, Menu, nativeImage, Tray } from 'electron';
 import { PRODUCT_NAME } from './identity';
 
 export type Badge = { setBadgeCount(count: number): void; destroy(): void };
@@ -12,7 +13,10 @@ export function createBadge(options: {
   trayIconUnread: string;
   focusWindow: () => void;
   quit: () => void;
+  window?: () => BrowserWindow | null;
+  platform?: NodeJS.Platform;
 }): Badge {
+  const platform = options.platform ?? process.platform;
   const idle = nativeImage.createFromPath(options.trayIcon);
   const unread = nativeImage.createFromPath(options.trayIconUnread);
   const tray = new Tray(idle);
@@ -32,7 +36,11 @@ export function createBadge(options: {
       app.setBadgeCount(n);
       tray.setImage(n > 0 ? unread : idle);
       tray.setToolTip(n > 0 ? `${PRODUCT_NAME}: ${n} unread` : PRODUCT_NAME);
-      if (process.platform === 'darwin') tray.setTitle(n > 0 ? String(n) : '');
+      if (platform === 'darwin') tray.setTitle(n > 0 ? String(n) : '');
+      if (platform === 'win32') {
+        const win = options.window?.();
+        if (win && !win.isDestroyed()) win.setOverlayIcon(n > 0 ? unread : null, n > 0 ? `${n} unread` : '');
+      }
     },
     destroy() {
       tray.destroy();

@@ -72,6 +72,10 @@ export class BrowserWindow extends EventEmitter {
   isDestroyed() {
     return this.destroyed;
   }
+  overlay: { image: unknown; description: string } | null = null;
+  setOverlayIcon(image: unknown, description: string) {
+    this.overlay = image ? { image, description } : null;
+  }
   getNormalBounds() {
     return { x: 10, y: 20, width: 900, height: 700 };
   }
