@@ -14,7 +14,7 @@ export interface TokenService {
 }
 
 export type VerifyResult =
-  | { ok: true; userId: string }
+  | { ok: true; userId: string /** Epoch milliseconds. */; expiresAt: number }
   | { ok: false; reason: AuthRefusalReason.TOKEN_INVALID | AuthRefusalReason.TOKEN_EXPIRED };
 
 export function createTokenService(secret: string, ttlSeconds: number): TokenService {
@@ -36,7 +36,7 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
           requiredClaims: ['sub', 'exp'],
         });
         if (typeof payload.sub !== 'string') return { ok: false, reason: AuthRefusalReason.TOKEN_INVALID };
-        return { ok: true, userId: payload.sub };
+        return { ok: true, userId: payload.sub, expiresAt: payload.exp! * 1000 };
       } catch (err) {
         if (err instanceof errors.JWTExpired) return { ok: false, reason: AuthRefusalReason.TOKEN_EXPIRED };
         return { ok: false, reason: AuthRefusalReason.TOKEN_INVALID };

@@ -1,4 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthRefusalReason } from '../../src-shared/protocol';
 import { createTokenService } from '../auth/tokens';
@@ -140,5 +141,32 @@ describe('bearer tokens on HTTP', () => {
       headers: { authorization: `Bearer ${alice.token}` },
     });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('token expiry while connected', () => {
+  it('ends the connection when its token expires; the reconnect is refused as token_expired', async () => {
+    // exp has whole-second precision: 3 s leaves at least 2 s to log in and connect.
+    const shortLived = await startTestServer({ tokenTtlSeconds: 3 });
+    try {
+      const { token, user } = await login(shortLived.url, 'alice');
+      const socket = io(shortLived.url, {
+        auth: { token, userId: user.id },
+        transports: ['websocket'],
+        forceNew: true,
+        reconnectionDelay: 50,
+      });
+      const refused = new Promise<unknown>((resolve) => {
+        socket.on('connect_error', (err) => resolve((err as Error & { data?: unknown }).data));
+      });
+      const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      // Closed as a transport, so socket.io-client reconnects by itself (and is then refused).
+      expect(await disconnected).toBe('transport close');
+      expect(await refused).toEqual({ reason: 'token_expired' });
+      socket.close();
+    } finally {
+      await shortLived.close();
+    }
   });
 });

@@ -26,7 +26,30 @@ async function authenticate(ctx: ServerContext, socket: RelaySocket): Promise<Au
   if (userId !== undefined && userId !== user.id) return AuthRefusalReason.USER_MISMATCH;
   socket.data.userId = user.id;
   socket.data.userName = user.name;
+  socket.data.tokenExpiresAt = verified.expiresAt;
   return undefined;
+}
+
+/** setTimeout's longest delay (about 24.8 days); a longer-lived token is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A connection lives no longer than its token. At expiry the transport is closed (not a Socket.IO
+ * disconnect), so the client reconnects by itself, is refused with `token_expired`, and asks its user
+ * to sign in again, exactly as if it had reconnected for any other reason.
+ */
+export function endAtTokenExpiry(socket: RelaySocket): void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const remaining = socket.data.tokenExpiresAt - Date.now();
+    timer = setTimeout(
+      remaining > MAX_TIMER_MS ? arm : () => socket.conn.close(),
+      Math.min(remaining, MAX_TIMER_MS),
+    );
+    timer.unref();
+  };
+  arm();
+  socket.once('disconnect', () => clearTimeout(timer));
 }
 
 export function authMiddleware(ctx: ServerContext) {

@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { channelRoom, MAX_FRAME_BYTES, MessageEvent, RoomEvent, userRoom } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
-import { authMiddleware } from './auth';
+import { authMiddleware, endAtTokenExpiry } from './auth';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
 import { registerMessageHandlers } from './messages';
@@ -71,6 +71,7 @@ export function createSocketServer(
   });
   io.on('connection', (socket) => {
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
+    endAtTokenExpiry(socket);
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, socket);
     registerTypingHandlers(ctx, io, typing, socket);

@@ -4,6 +4,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../src-share
 export interface SocketData {
   userId: string;
   userName: string;
+  /** When the handshake token expires (epoch ms): the connection ends then. */
+  tokenExpiresAt: number;
 }
 
 // biome-ignore lint/complexity/noBannedTypes: Socket.IO's slot for inter-server events, unused here.
