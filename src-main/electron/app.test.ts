@@ -36,12 +36,15 @@ type LaunchedCore = FakeCore & {
   close: ReturnType<typeof vi.fn>;
 };
 const cores: LaunchedCore[] = [];
+let failStart = false;
 vi.mock('../core/create-core', () => ({
   createCore: (ports: CorePorts, options: unknown) => {
     const core = Object.assign(createFakeCore(), {
       ports,
       options,
-      start: vi.fn(async () => {}),
+      start: vi.fn(async () => {
+        if (failStart) throw new Error('database is locked');
+      }),
       resume: vi.fn(),
       networkChanged: vi.fn(),
       close: vi.fn(async () => {}),
@@ -152,5 +155,15 @@ describe('desktop app launch', () => {
     const again = electron.electronEvent();
     electron.app.emit('before-quit', again);
     expect(again.defaultPrevented).toBe(false);
+  });
+
+  it('exits non-zero, saying why, when the app cannot start', async () => {
+    electron.ipcMain.handlers.clear();
+    failStart = true;
+    errors.mockClear();
+    startDesktopApp();
+    await until(() => electron.app.exit.mock.calls.length === 1);
+    expect(electron.app.exit).toHaveBeenCalledWith(1);
+    expect(errors.mock.calls.at(-1)?.[0]).toBe('relay: could not start');
   });
 });

@@ -8,8 +8,7 @@ import Store from 'electron-store';
 import { createEventFanout } from '../bridge/fanout';
 import { createRouter } from '../bridge/router';
 import { createCore } from '../core/create-core';
-import { systemClock } from '../core/node-ports';
-import { DEFAULT_SERVER_URL } from '../web/options';
+import { DEFAULT_SETTINGS, systemClock } from '../core/node-ports';
 import { createBadge } from './badge';
 import type { ShellCore } from './core-types';
 import { APP_ID, DESKTOP_FILE } from './identity';
@@ -51,10 +50,10 @@ export function startDesktopApp(): void {
   const focus = () => focusWindow(win);
   app.on('second-instance', focus);
 
-  app.whenReady().then(
-    () => run(),
-    (error: unknown) => fail(error),
-  );
+  app
+    .whenReady()
+    .then(run)
+    .catch((error: unknown) => fail(error));
 
   async function run(): Promise<void> {
     const appPath = app.getAppPath();
@@ -64,12 +63,7 @@ export function startDesktopApp(): void {
     lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'));
 
     const kv = new Store({ name: 'relay', clearInvalidConfig: true }) as unknown as KeyValue;
-    const settings = createSettingsStore(kv, {
-      serverUrl: DEFAULT_SERVER_URL,
-      notificationsEnabled: true,
-      doNotDisturb: false,
-      theme: 'system',
-    });
+    const settings = createSettingsStore(kv, DEFAULT_SETTINGS);
     // `npm start` points the app at the demo server it found or started.
     if (process.env.RELAY_SERVER_URL) settings.set({ serverUrl: process.env.RELAY_SERVER_URL });
 
@@ -103,40 +97,19 @@ export function startDesktopApp(): void {
 
     const openWindow = () => {
       const displays = screen.getAllDisplays().map((d) => d.workArea);
-      win = createMainWindow({
+      const current = createMainWindow({
         preload: join(appPath, 'out', 'preload', 'index.cjs'),
         bounds: loadWindowBounds(kv, displays),
         icon: join(resources, 'icon.png'),
       });
-      const current = win;
-      let timer: NodeJS.Timeout | undefined;
-      // Saved as they change (debounced), so even a killed app reopens where it was.
-      const save = () => saveWindowBounds(kv, current.getNormalBounds(), current.isMaximized());
-      const saveSoon = () => {
-        clearTimeout(timer);
-        timer = setTimeout(save, 500);
-      };
-      current.on('resize', saveSoon);
-      current.on('move', saveSoon);
-      current.on('maximize', saveSoon);
-      current.on('unmaximize', saveSoon);
-      current.on('close', () => {
-        clearTimeout(timer);
-        save();
-      });
+      win = current;
+      rememberBounds(current, kv);
       current.on('closed', () => {
         if (win === current) win = null;
       });
     };
-    openWindow();
-    await core.start();
 
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) openWindow();
-    });
-    app.on('window-all-closed', () => {
-      if (process.platform !== 'darwin') app.quit();
-    });
+    // Registered before the core starts, so a quit during a slow start still closes it properly.
     let closing = false;
     app.on('before-quit', (event) => {
       if (closing) return;
@@ -147,7 +120,34 @@ export function startDesktopApp(): void {
       badge.destroy();
       Promise.resolve(core.close()).finally(() => app.quit());
     });
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    });
+
+    openWindow();
+    await core.start();
   }
+}
+
+/** Saves the window's place as it changes (debounced), so even a killed app reopens where it was. */
+function rememberBounds(win: BrowserWindow, kv: KeyValue): void {
+  let timer: NodeJS.Timeout | undefined;
+  const save = () => saveWindowBounds(kv, win.getNormalBounds(), win.isMaximized());
+  const saveSoon = () => {
+    clearTimeout(timer);
+    timer = setTimeout(save, 500);
+  };
+  win.on('resize', saveSoon);
+  win.on('move', saveSoon);
+  win.on('maximize', saveSoon);
+  win.on('unmaximize', saveSoon);
+  win.on('close', () => {
+    clearTimeout(timer);
+    save();
+  });
 }
 
 function fail(error: unknown): void {
