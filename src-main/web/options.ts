@@ -4,9 +4,8 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { PRODUCT_NAME } from '../electron/identity';
 
-export const PRODUCT_NAME = 'Relay';
-export const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';
 export const DEFAULT_WEB_PORT = 5180;
 
 export type WebHostArgs = {
