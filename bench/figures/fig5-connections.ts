@@ -4,6 +4,7 @@
  * (timed from the kill, so the server's own start-up counts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listenOverflows } from '../lib/proc';
 import type { CpuShare } from '../lib/result';
 import { makeRow, type Row } from '../lib/result';
 import { groupsOf } from '../servers/topology';
@@ -16,6 +17,7 @@ interface Measured {
   rssPerConnectionKB: number;
   reconnectSeconds: number | null;
   reconnectNote: string;
+  overflows: { connect: number; restart: number };
   cpu: CpuShare;
 }
 
@@ -30,6 +32,7 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
     // Let start-up and provisioning garbage settle before the "before" reading.
     await sleep(1_000);
     const rssBefore = subject.child.rssBytes();
+    const overflowsAtStart = listenOverflows();
     const { result: connect, cpu } = await withCpu({ server: subject.child, loadgen }, () =>
       loadgen.call<{ connected: number; failed: number; connectsPerSecond: number; firstError?: string }>(
         'connect',
@@ -44,6 +47,7 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
         180_000,
       ),
     );
+    const overflowsAfterConnect = listenOverflows();
     await sleep(2_000);
     const rssPerConnectionKB = (subject.child.rssBytes() - rssBefore) / 1024 / Math.max(1, connect.connected);
 
@@ -67,6 +71,10 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
       reconnectNote: reconnect.allBack
         ? `all ${connect.connected.toLocaleString('en-US')} back ${reconnect.seconds.toFixed(1)} s after the kill`
         : `only ${reconnect.connected} of ${connect.connected} back within ${connections.reconnectTimeoutMs / 1000} s`,
+      overflows: {
+        connect: overflowsAfterConnect - overflowsAtStart,
+        restart: listenOverflows() - overflowsAfterConnect,
+      },
       cpu,
     };
   } finally {

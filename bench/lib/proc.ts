@@ -161,4 +161,17 @@ export function rssBytesOf(pid: number): number {
   return match ? Number(match[1]) * 1024 : Number.NaN;
 }
 
+/**
+ * The kernel's count of connections dropped because a listen queue was full (TcpExt ListenOverflows,
+ * machine-wide): a reconnect storm bigger than the accept backlog shows up here.
+ */
+export function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.startsWith('TcpExt:'));
+  const names = lines[at]?.split(/\s+/) ?? [];
+  const values = lines[at + 1]?.split(/\s+/) ?? [];
+  const i = names.indexOf('ListenOverflows');
+  return i > 0 ? Number(values[i]) : Number.NaN;
+}
+
 export const repoRoot = ROOT;
