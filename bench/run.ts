@@ -35,10 +35,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const rows: Row[] = [];
   const loadAverages: string[] = [];
-  const stop = async () => {
-    await bench.stopAll();
-  };
-  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  process.once('SIGINT', () => void bench.stopAll().then(() => process.exit(130)));
   bench.log(
     `${options.quick ? 'quick' : 'full'} run of figures ${options.figures.join(', ')}; logs in ${workDir}`,
   );
@@ -65,7 +62,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await stop();
+    await bench.stopAll();
   }
   const seconds = (performance.now() - started) / 1000;
   const output = path.resolve(repoRoot, options.output);
@@ -79,7 +76,9 @@ async function main(): Promise<void> {
     `\n${options.quick ? 'quick' : 'full'} run: ${seconds.toFixed(0)} s on ${os.cpus().length} cores, ` +
       `load average ${os.loadavg()[0]!.toFixed(2)}; wrote ${path.relative(repoRoot, output)}`,
   );
-  await rm(workDir, { recursive: true, force: true });
+  // The children's logs and data folders stay where a figure failed, to be read.
+  if (rows.some((row) => row.value === null)) console.log(`logs kept in ${workDir}`);
+  else await rm(workDir, { recursive: true, force: true });
 }
 
 main().catch((error) => {

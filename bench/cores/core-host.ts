@@ -24,7 +24,8 @@ import { createHistogram, recordMs, summarize } from '../lib/stats';
 
 const cores = new Map<string, Core>();
 const states = new Map<string, string>();
-const root = mkdtempSync(path.join(os.tmpdir(), 'relay-bench-cores-'));
+// The runner passes a folder under its own temp folder, removed with it.
+const root = process.argv[2] ?? mkdtempSync(path.join(os.tmpdir(), 'relay-bench-cores-'));
 let nextSeq = 1;
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

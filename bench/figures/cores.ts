@@ -8,7 +8,7 @@ export interface OpenedCore {
 }
 
 export async function coreHost(bench: Bench): Promise<Child> {
-  const child = bench.spawn('core-host', 'bench/cores/core-host.ts');
+  const child = bench.spawn('core-host', 'bench/cores/core-host.ts', [bench.dataDir('cores')]);
   await child.waitFor('ready', 60_000);
   return child;
 }
