@@ -55,7 +55,8 @@ export class LiteSocket {
   }
 
   private open(): void {
-    const ws = new WebSocket(this.wsUrl, { perMessageDeflate: false });
+    // 20 s to connect, as socket.io-client's `timeout`; then the backoff and another try.
+    const ws = new WebSocket(this.wsUrl, { perMessageDeflate: false, handshakeTimeout: 20_000 });
     this.ws = ws;
     ws.on('message', (data: Buffer) => this.onFrame(data));
     ws.on('error', (error) => {
