@@ -15,12 +15,17 @@ const CHANNELS = [
   { name: 'random', members: ['alice', 'bob'] },
 ] as const;
 
+/** Hashed once per process: the demo users share a public password, so they may share its hash too. */
+let demoPasswordHash: Promise<string> | undefined;
+
 export async function seedDemo(store: Store): Promise<void> {
   const ids = new Map<string, string>();
   for (const user of USERS) {
-    const existing = await store.findUserByUsername(user.username);
-    const stored =
-      existing ?? (await store.ensureUser({ ...user, passwordHash: await hashPassword(DEMO_PASSWORD) }));
+    let stored = await store.findUserByUsername(user.username);
+    if (!stored) {
+      demoPasswordHash ??= hashPassword(DEMO_PASSWORD);
+      stored = await store.ensureUser({ ...user, passwordHash: await demoPasswordHash });
+    }
     ids.set(user.username, stored.id);
   }
   for (const channel of CHANNELS) {
