@@ -9,6 +9,7 @@ import {
   signIn,
   type TestCore,
   waitFor,
+  waitForConnected,
 } from './testing/harness';
 import { startProxy } from './testing/proxy';
 
@@ -70,12 +71,21 @@ describe('outbox policy', () => {
     expect(await statuses(t, general, 'win-')).toEqual(['Failed', 'Failed']);
     expect(t.of('outbox').at(-1)).toEqual({ sending: 0, failed: 2 });
 
-    await t.core.handlers.discardMessage({ clientMessageId: drop.clientMessageId as string });
-    expect(t.of('messageRemoved')).toContainEqual({ channelId: general, key: drop.key });
+    // The app restarts (with the usual 24 h window); Failed stays Failed until the user acts.
+    await t.close({ keep: true });
     proxy.heal();
-    await t.core.handlers.retryMessage({ clientMessageId: keep.clientMessageId as string });
-    await waitFor(() => outboxEmpty(t), 'retried message sent');
-    expect(await statuses(t, general, 'win-')).toEqual(['Sent']);
+    const again = await createTestCore({ userData: t.userData });
+    cleanups.push(() => again.close());
+    await waitForConnected(again);
+    expect((await again.core.handlers.listOutbox(undefined)).map((o) => o.status)).toEqual([
+      'Failed',
+      'Failed',
+    ]);
+    await again.core.handlers.discardMessage({ clientMessageId: drop.clientMessageId as string });
+    expect(again.of('messageRemoved')).toContainEqual({ channelId: general, key: drop.key });
+    await again.core.handlers.retryMessage({ clientMessageId: keep.clientMessageId as string });
+    await waitFor(() => outboxEmpty(again), 'retried message sent');
+    expect(await statuses(again, general, 'win-')).toEqual(['Sent']);
     const { token } = await login(server.url, 'alice');
     const onServer = (await serverMessages(server.url, token, general)).filter((m) =>
       m.content.startsWith('win-'),

@@ -40,8 +40,10 @@ function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
   const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
-    // FULL: a committed send survives a power cut, not only a crash (the outbox's whole promise).
-    db.pragma('synchronous = FULL');
+    // NORMAL in WAL mode survives an app crash (kill -9): only a power cut may lose the last commits.
+    // The user's own sends are committed with FULL instead (LocalStore.queueOwnMessage); everything
+    // else here can be fetched or resent (acks are idempotent, history is on the server).
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new DatabaseFileError(`integrity check failed: ${String(check)}`);

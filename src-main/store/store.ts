@@ -66,6 +66,16 @@ export class LocalStore {
     return this.db.transaction(fn)();
   }
 
+  /** A transaction synced to disk at commit (survives a power cut), for what exists nowhere else. */
+  private durably<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.transaction(fn);
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Channels
   // ---------------------------------------------------------------------------------------------
@@ -180,9 +190,9 @@ export class LocalStore {
   // Messages
   // ---------------------------------------------------------------------------------------------
 
-  /** Our new message and its outbox row, in one transaction. */
+  /** Our new message and its outbox row, in one transaction, on disk before this returns. */
   queueOwnMessage(m: NewOwnMessage): MessageRow {
-    return this.transaction(() => {
+    return this.durably(() => {
       this.db
         .prepare(`
           INSERT INTO messages (key, client_message_id, channel_id, parent_id, author_id, author_name, content,

@@ -1,0 +1,71 @@
+/**
+ * The outbox invariant, checked from both ends: every numbered message on the server exactly once
+ * and in per-channel order, and locally nothing left Sending or Failed.
+ */
+import { expect } from 'vitest';
+import { login } from '../../../src-server/testing';
+import { ChannelList, type Message } from '../../../src-shared/protocol';
+import {
+  assertExactlyOnceInOrder,
+  channelId,
+  outboxEmpty,
+  serverMessages,
+  type TestCore,
+  waitFor,
+} from './harness';
+
+/** Queues `count` numbered messages alternating general/random while offline, then goes online. */
+export async function queueOffline(
+  t: TestCore,
+  prefix: string,
+  count: number,
+): Promise<Map<string, number[]>> {
+  const ids = [await channelId(t, 'general'), await channelId(t, 'random')] as const;
+  const expected = new Map<string, number[]>(ids.map((id) => [id, []]));
+  t.core.networkChanged(false);
+  for (let i = 0; i < count; i++) {
+    const id = ids[i % 2] as string;
+    await t.core.handlers.sendMessage({ channelId: id, content: `${prefix}${i}` });
+    expected.get(id)?.push(i);
+  }
+  return expected;
+}
+
+export async function onServer(
+  url: string,
+  token: string,
+  ids: Iterable<string>,
+): Promise<Map<string, Message[]>> {
+  const byChannel = new Map<string, Message[]>();
+  for (const id of ids) byChannel.set(id, await serverMessages(url, token, id));
+  return byChannel;
+}
+
+/** How many messages the server has accepted in the user's channels: cheap enough to poll. */
+export async function acceptedSoFar(url: string, token: string): Promise<number> {
+  const res = await fetch(`${url}/api/channels`, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`channels ${res.status}`);
+  return ChannelList.parse(await res.json()).reduce((sum, c) => sum + c.lastSeq, 0);
+}
+
+/** Locally: every numbered message once, none left Sending or Failed. */
+export async function assertAllSentLocally(
+  t: TestCore,
+  prefix: string,
+  expected: Map<string, number[]>,
+): Promise<void> {
+  expect(await t.core.handlers.listOutbox(undefined)).toEqual([]);
+  for (const [id, numbers] of expected) {
+    const page = await t.core.handlers.listMessages({ channelId: id, limit: 500 });
+    const mine = page.messages.filter((m) => m.content.startsWith(prefix));
+    expect(mine.map((m) => Number(m.content.slice(prefix.length)))).toEqual(numbers);
+    expect(new Set(mine.map((m) => m.status))).toEqual(new Set(['Sent']));
+  }
+}
+
+export async function verify(t: TestCore, url: string, prefix: string, expected: Map<string, number[]>) {
+  await waitFor(() => outboxEmpty(t), 'outbox empty');
+  const { token } = await login(url, 'alice');
+  assertExactlyOnceInOrder(await onServer(url, token, expected.keys()), prefix, expected);
+  await assertAllSentLocally(t, prefix, expected);
+}
