@@ -56,7 +56,10 @@ test.describe('screenshots', () => {
 
       await message(alice.page, 'Who reviews the release notes?').first().getByTestId('reply-button').click();
       const thread = alice.page.getByTestId('thread-view');
-      await expect(thread.getByTestId('message-content')).toHaveCount(3);
+      await expect(thread.getByTestId('message-content')).toHaveText([
+        'Me! After lunch.',
+        'Thank you. The draft is in the shared folder.',
+      ]);
       await shoot(alice.page, 'thread');
       await thread.getByRole('button', { name: 'Close thread' }).click();
 
