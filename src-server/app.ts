@@ -74,6 +74,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const secret = resolveJwtSecret(options);
   if (secret.length < 32 && !options.demo) logger.warn('JWT_SECRET is shorter than 32 characters');
+  const host = options.host ?? DEFAULT_HOST;
+  if (options.demo && !isLoopback(host)) {
+    logger.warn({ host }, 'the demo workspace (known passwords) is reachable from other machines');
+  }
   const store = new SqliteStore(options.dataDir);
   let network: Network | undefined;
   try {
@@ -94,7 +98,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     network = { httpServer, io, typing };
     if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
 
-    const host = options.host ?? DEFAULT_HOST;
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(options.port ?? DEFAULT_PORT, host, () => {
@@ -138,6 +141,10 @@ async function shutDown({ httpServer, io, typing, redis }: Network, store: Store
   clearTimeout(grace);
   await redis?.close();
   await store.close();
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** A URL others can connect to: wildcard addresses mean this machine. */

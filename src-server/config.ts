@@ -23,7 +23,7 @@ export const SETTINGS: Setting[] = [
     env: 'JWT_SECRET',
     kind: 'string',
     key: 'jwtSecret',
-    help: 'secret that signs tokens (required without --demo)',
+    help: 'secret that signs tokens (required without --demo; prefer the variable: flags show in ps)',
   },
   { env: 'REDIS_URL', kind: 'string', key: 'redisUrl', help: 'share rooms between instances through Redis' },
   { env: 'DATABASE_URL', kind: 'string', key: 'databaseUrl', help: 'PostgreSQL instead of SQLite (not yet)' },
