@@ -12,12 +12,10 @@ import { WebSocket } from 'ws';
 import { connectWebBridge } from '../../src-preload/web-bridge';
 import { createFakeCore, type FakeCore } from '../bridge/fake-core';
 import { startWebHost, type WebHost, withSecret } from './host';
-import { createPageNotifier } from './page-notifier';
 
 let dir: string;
 let core: FakeCore;
 let host: WebHost;
-const notifier = createPageNotifier();
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'relay-web-'));
@@ -31,7 +29,6 @@ beforeEach(async () => {
   await writeFile(join(dir, 'outside-secret.txt'), 'nope');
   core = createFakeCore();
   host = await startWebHost({ core, rendererDir: renderer, port: 0, log: () => {} });
-  notifier.attach(host.fanout);
 });
 
 afterEach(async () => {
@@ -114,12 +111,12 @@ describe('browser host', () => {
     expect(host.pageCount).toBe(2);
   });
 
-  it("passes the core's notifications to the page as the `notification` event", async () => {
+  it("passes the core's notifications to the page as the `notification` event, once", async () => {
     const page = await openPage();
     const seen: unknown[] = [];
     page.on('notification', (n) => seen.push(n));
     const notification = { title: 'bob in #general', body: 'lunch?', channelId: randomUUID() };
-    notifier.show(notification, () => {});
+    core.emit('notification', notification);
     await page.getSession(undefined); // events and results share one ordered socket
     expect(seen).toEqual([notification]);
   });

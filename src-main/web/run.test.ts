@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectWebBridge } from '../../src-preload/web-bridge';
+import { startTestServer } from '../../src-server/testing';
+import type { ChannelView, RelayApi } from '../../src-shared/bridge';
 import { silentLogger } from '../core/ports';
 import { type RunningWebHost, runWebHost } from './run';
 
@@ -14,7 +16,12 @@ afterEach(async () => {
 });
 
 async function start(argv: string[]): Promise<RunningWebHost> {
-  const running = await runWebHost({ argv, rendererDir: renderer, logger: silentLogger });
+  const running = await runWebHost({
+    argv,
+    rendererDir: renderer,
+    logger: silentLogger,
+    coreOptions: { notificationCoalesceMs: 10 },
+  });
   cleanup.push(() => running.close());
   return running;
 }
@@ -70,4 +77,54 @@ describe('npm run web (runWebHost)', () => {
       value: { doNotDisturb: true },
     });
   });
+
+  it('with the real server: a message in another channel reaches the page as one notification', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'relay-webhost-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    renderer = join(dir, 'renderer');
+    await mkdir(renderer);
+    await writeFile(join(renderer, 'index.html'), '<html><head></head><body></body></html>');
+    const server = await startTestServer();
+    cleanup.push(() => server.close());
+
+    const alice = await page(
+      await start(['--port=0', `--server=${server.url}`, `--user-data=${join(dir, 'a')}`]),
+    );
+    const bob = await page(
+      await start(['--port=0', `--server=${server.url}`, `--user-data=${join(dir, 'b')}`]),
+    );
+    expect((await alice.signIn({ serverUrl: server.url, username: 'alice', password: 'password' })).ok).toBe(
+      true,
+    );
+    expect((await bob.signIn({ serverUrl: server.url, username: 'bob', password: 'password' })).ok).toBe(
+      true,
+    );
+    const general = await channelNamed(alice, 'general');
+    const random = await channelNamed(alice, 'random');
+    await channelNamed(bob, 'random'); // bob's app knows it once its first sync is done
+    await alice.setActiveChannel({ channelId: general.id });
+    await alice.setWindowFocused({ focused: true });
+
+    const notifications: unknown[] = [];
+    alice.on('notification', (n) => notifications.push(n));
+    const sent = await bob.sendMessage({ channelId: random.id, content: 'deploy is green' });
+    expect(sent).toMatchObject({ ok: true });
+    await expect.poll(() => notifications.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await alice.getSession(undefined); // one round trip more: a duplicate would have arrived by now
+    expect(notifications).toEqual([
+      expect.objectContaining({ title: 'Bob in #random', body: 'deploy is green', channelId: random.id }),
+    ]);
+  });
 });
+
+async function channelNamed(relay: RelayApi, name: string): Promise<ChannelView> {
+  let found: ChannelView | undefined;
+  await expect
+    .poll(async () => {
+      const list = await relay.listChannels(undefined);
+      found = list.ok ? list.value.find((c) => c.name === name) : undefined;
+      return found !== undefined;
+    })
+    .toBe(true);
+  return found!;
+}

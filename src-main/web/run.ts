@@ -18,7 +18,6 @@ import type { Logger } from '../core/ports';
 import { startWebHost, type WebHost } from './host';
 import { acquireInstanceLock } from './instance-lock';
 import { parseWebHostArgs } from './options';
-import { createPageNotifier } from './page-notifier';
 
 export type RunningWebHost = { host: WebHost; userData: string; serverUrl: string; close(): Promise<void> };
 
@@ -38,10 +37,12 @@ export async function runWebHost(options: {
   if (args.server && settings.get().serverUrl !== args.server) settings.set({ serverUrl: args.server });
 
   const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const notifier = createPageNotifier();
   const core = createCore(
     {
-      notifier,
+      // Every notification the core shows is also its `notification` event, which the bridge already
+      // carries to the page (a toast, or the browser's Notification where allowed): showing it here
+      // as well would show it twice. The page navigates on click itself.
+      notifier: { show() {} },
       secrets: createFileSecretStore(userData),
       settings,
       clock: systemClock,
@@ -66,7 +67,6 @@ export async function runWebHost(options: {
     lock.release();
     throw error;
   }
-  notifier.attach(host.fanout);
   await core.start();
 
   return {
