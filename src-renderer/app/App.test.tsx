@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
 import { bob, carol, FakeRelay, makeMessage } from '../testing/fake-relay';
 import { installLayout } from '../testing/layout';
@@ -239,6 +239,16 @@ describe('the workspace', () => {
     link.dispatchEvent(click);
     expect(click.defaultPrevented).toBe(true);
     expect(relay.callsOf('openLink')).toEqual([{ url: 'https://example.com/docs' }]);
+  });
+
+  it('in the browser host, also opens the link in a new tab cut off from this one', async () => {
+    const relay = new FakeRelay();
+    relay.seed(relay.channels[0]!.id, 1, () => ({ content: '<https://example.com/a>' }));
+    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    await renderApp(relay, 'browser');
+    fireEvent.click(within(screen.getByTestId('message-content')).getByText('https://example.com/a'));
+    expect(open).toHaveBeenCalledWith('https://example.com/a', '_blank', 'noopener,noreferrer');
+    open.mockRestore();
   });
 
   it('in the browser host, a notification becomes a toast that opens its channel', async () => {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { linkTarget } from '../messages/sanitize';
-import { useRelay } from '../store/context';
+import { useApp, useRelay } from '../store/context';
 
 /**
  * Links in messages open outside the app, through the bridge; the window itself never navigates.
@@ -8,6 +8,7 @@ import { useRelay } from '../store/context';
  */
 export function useLinkInterceptor() {
   const relay = useRelay();
+  const host = useApp((s) => s.host);
   useEffect(() => {
     function onClick(event: MouseEvent) {
       if (!(event.target instanceof Element)) return;
@@ -15,7 +16,11 @@ export function useLinkInterceptor() {
       if (!content || !event.target.closest('a')) return;
       event.preventDefault();
       const url = linkTarget(event.target, content);
-      if (url && event.button !== 2) void relay.openLink({ url });
+      if (!url || event.button === 2) return;
+      void relay.openLink({ url });
+      // The browser host's core cannot reach the user's browser; the page opens a new tab itself,
+      // cut off from this one (no opener, no referrer).
+      if (host === 'browser') window.open(url, '_blank', 'noopener,noreferrer');
     }
     document.addEventListener('click', onClick);
     document.addEventListener('auxclick', onClick);
@@ -23,5 +28,5 @@ export function useLinkInterceptor() {
       document.removeEventListener('click', onClick);
       document.removeEventListener('auxclick', onClick);
     };
-  }, [relay]);
+  }, [relay, host]);
 }

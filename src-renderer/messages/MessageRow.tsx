@@ -13,8 +13,9 @@ type Props = {
   onReply?: (message: MessageView) => void;
   replyCount?: number;
   /**
-   * The thread's copy of its parent message: the same message is already in the channel list, so
-   * this copy carries none of QA's message test ids (a locator must find each message once).
+   * The thread's copy of its parent message, shown above the replies. The same message is already
+   * in the channel list, so this copy carries none of QA's message test ids: a locator finds each
+   * message (and each body) once, and a thread's `message-content`s are its replies.
    */
   echo?: boolean;
 };

@@ -186,3 +186,22 @@ describe('the app store', () => {
     expect(relay.listenerCount('messageUpserted')).toBe(0);
   });
 });
+
+describe('notifications in the browser host', () => {
+  it('shows one toast per message, even when the host hands it over twice', async () => {
+    const relay = new FakeRelay();
+    const store = createAppStore(relay.api, 'browser');
+    subscribeToCore(relay.api, store);
+    await store.getState().boot();
+    const notification = {
+      title: 'Bob in #random',
+      body: 'hi',
+      channelId: relay.channels[1]!.id,
+      messageId: fakeId(),
+    };
+    relay.emit('notification', notification);
+    relay.emit('notification', notification);
+    relay.emit('notification', { ...notification, messageId: fakeId() });
+    expect(store.getState().toasts.map((t) => t.kind)).toEqual(['notification', 'notification']);
+  });
+});

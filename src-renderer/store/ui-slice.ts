@@ -17,6 +17,9 @@ export function createUiSlice({ set, get, relay }: SliceContext): UiSlice {
       const last = state.toasts[state.toasts.length - 1];
       const repeated = last?.kind === 'error' && last.title === toast.title && last.detail === toast.detail;
       if (toast.kind === 'error' && repeated) return {};
+      // One message notifies once, even if the host hands it over twice.
+      const messageId = toast.target?.messageId;
+      if (messageId && state.toasts.some((t) => t.target?.messageId === messageId)) return {};
       return { toasts: [...state.toasts, { ...toast, id }].slice(-MAX_TOASTS) };
     });
   }
