@@ -77,7 +77,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       sync();
     }),
     disconnected: guard(report, 'disconnecting', () => account?.typing.clearRemote()),
-    unauthorized: (reason) => void refused(reason),
+    unauthorized: (reason) => void refused(reason).catch((error) => report('saving the session', error)),
     state: (state, detail) => {
       emitter.emit('connection', { state, detail });
       emitter.emit('session', sessionView());
@@ -156,7 +156,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
         if (account !== acct || credentials()?.token !== creds.token) return;
         if (error instanceof BridgeFailure && error.code === 'UNAUTHORIZED') {
           connection.stop('unauthorized', 'token_invalid');
-          void refused('token_invalid');
+          void refused('token_invalid').catch((e) => report('saving the session', e));
           return;
         }
         logger.warn({ err: String(error) }, 'catch-up failed');
@@ -182,16 +182,27 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     emitter.emit('session', sessionView());
   }
 
+  /** Opens the user's local store; throws a BridgeFailure when there is no usable store at all. */
   function openAccount(user: StoredSession['user']): void {
     if (account?.user.id === user.id) return;
     closeAccount();
-    mkdirSync(ports.paths.userData, { recursive: true });
-    const store = LocalStore.open({
-      file: join(ports.paths.userData, `relay-${user.id}.sqlite`),
-      selfId: user.id,
-      nativeBinding: o.nativeBinding,
-      now: () => ports.clock.now(),
-    });
+    let store: LocalStore;
+    try {
+      mkdirSync(ports.paths.userData, { recursive: true });
+      store = LocalStore.open({
+        file: join(ports.paths.userData, `relay-${user.id}.sqlite`),
+        selfId: user.id,
+        nativeBinding: o.nativeBinding,
+        now: () => ports.clock.now(),
+      });
+    } catch (error) {
+      // Not a bad file (that is recovered inside): no SQLite module, no permission, no disk.
+      logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'local store unavailable',
+      );
+      throw new BridgeFailure('INTERNAL', 'The local message store cannot be opened on this computer.');
+    }
     account = new Account(store, user, {
       ports: { ...ports, clock },
       fault: report,
@@ -242,10 +253,10 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     async signIn({ serverUrl, username, password }) {
       const url = normaliseServerUrl(serverUrl);
       const login = await api.login(url, username, password);
+      openAccount(login.user);
       session = { serverUrl: url, user: login.user, token: login.token };
       await ports.secrets.set(serialiseSession(session));
       if (ports.settings.get().serverUrl !== url) ports.settings.set({ serverUrl: url });
-      openAccount(login.user);
       connect();
       emitter.emit('session', sessionView());
       return sessionView();
@@ -393,8 +404,14 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     async start() {
       session = parseSession(await ports.secrets.get());
       if (session) {
-        openAccount(session.user);
-        connect();
+        try {
+          openAccount(session.user);
+          connect();
+        } catch (error) {
+          // The app still opens and says why, rather than dying at launch.
+          const message = error instanceof Error ? error.message : String(error);
+          emitter.emit('error', { code: 'STORE_UNAVAILABLE', message });
+        }
       }
       emitter.emit('session', sessionView());
     },

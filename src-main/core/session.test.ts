@@ -114,6 +114,25 @@ describe('session', () => {
     }
   });
 
+  it('without a usable SQLite module the app still starts and says why', async () => {
+    const first = await createTestCore();
+    await signIn(first, server.url, 'carol');
+    await first.close({ keep: true });
+    const t = await createTestCore({
+      userData: first.userData,
+      options: { nativeBinding: join(first.userData, 'missing', 'better_sqlite3.node') },
+    });
+    try {
+      expect(t.of('error')).toEqual([expect.objectContaining({ code: 'STORE_UNAVAILABLE' })]);
+      expect(t.of('session').at(-1)).toMatchObject({ user: { name: 'Carol' } });
+      await expect(
+        t.core.handlers.signIn({ serverUrl: server.url, username: 'carol', password: 'password' }),
+      ).rejects.toMatchObject({ code: 'INTERNAL' });
+    } finally {
+      await t.close();
+    }
+  });
+
   it('keeps each account’s store apart: signing in as someone else never sends the last user’s outbox', async () => {
     const t = await createTestCore();
     try {
