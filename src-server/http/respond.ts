@@ -20,12 +20,15 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For 401s: the same `reason` a socket refusal carries. */
+    readonly reason?: string,
   ) {
     super(message);
   }
 }
 
-export const unauthorized = (message: string) => new HttpError(401, HttpErrorCode.UNAUTHORIZED, message);
+export const unauthorized = (message: string, reason?: string) =>
+  new HttpError(401, HttpErrorCode.UNAUTHORIZED, message, reason);
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
@@ -41,7 +44,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 /** Turns anything thrown by a route into its HTTP answer; returns true when it was unexpected. */
 export function sendError(res: ServerResponse, err: unknown): boolean {
   if (err instanceof HttpError) {
-    sendJson(res, err.status, { error: err.message, code: err.code });
+    const body = { error: err.message, code: err.code };
+    sendJson(res, err.status, err.reason ? { ...body, reason: err.reason } : body);
     return false;
   }
   if (err instanceof AppError) {

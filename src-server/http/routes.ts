@@ -1,6 +1,13 @@
 /** The HTTP API of interface.md: login, channels, history, healthz. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HistoryQuery, Id, LoginRequest, type LoginResponse } from '../../src-shared/protocol';
+import {
+  AuthRefusalReason,
+  HistoryQuery,
+  Id,
+  LoginRequest,
+  type LoginResponse,
+} from '../../src-shared/protocol';
+import { authenticateToken } from '../auth/authenticate';
 import { decoyPasswordHash, verifyPassword } from '../auth/passwords';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
@@ -31,15 +38,20 @@ export async function login(ctx: ServerContext, req: IncomingMessage, res: Serve
   sendJson(res, 200, body);
 }
 
-/** The user behind `Authorization: Bearer TOKEN`, or a 401. */
+/** The user behind `Authorization: Bearer TOKEN`, or a 401 whose `reason` is the socket refusal's. */
 export async function authenticate(ctx: ServerContext, req: IncomingMessage): Promise<string> {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  if (!match) throw unauthorized('Missing bearer token');
-  const result = await ctx.tokens.verify(match[1]!);
-  if (!result.ok) throw unauthorized(result.reason === 'token_expired' ? 'Token expired' : 'Invalid token');
-  if (!(await ctx.store.getUser(result.userId))) throw unauthorized('Invalid token');
-  return result.userId;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const result = await authenticateToken(ctx, bearer);
+  if (!result.ok) throw unauthorized(UNAUTHORIZED_MESSAGES[result.reason], result.reason);
+  return result.user.id;
 }
+
+const UNAUTHORIZED_MESSAGES: Record<AuthRefusalReason, string> = {
+  [AuthRefusalReason.TOKEN_MISSING]: 'Missing bearer token',
+  [AuthRefusalReason.TOKEN_INVALID]: 'Invalid token',
+  [AuthRefusalReason.TOKEN_EXPIRED]: 'Token expired',
+  [AuthRefusalReason.USER_MISMATCH]: 'Token of another user',
+};
 
 export async function listChannels(ctx: ServerContext, req: IncomingMessage, res: ServerResponse) {
   const userId = await authenticate(ctx, req);

@@ -5,6 +5,7 @@
  */
 import type { ExtendedError } from 'socket.io';
 import { AuthRefusalReason, HandshakeAuth, UNAUTHORIZED_MESSAGE } from '../../src-shared/protocol';
+import { authenticateToken } from '../auth/authenticate';
 import type { ServerContext } from '../context';
 import type { RelaySocket } from './types';
 
@@ -17,16 +18,13 @@ function refusal(reason: AuthRefusalReason): ExtendedError {
 async function authenticate(ctx: ServerContext, socket: RelaySocket): Promise<AuthRefusalReason | undefined> {
   const auth = HandshakeAuth.safeParse(socket.handshake.auth ?? {});
   if (!auth.success) return AuthRefusalReason.TOKEN_INVALID;
-  const { token, userId } = auth.data;
-  if (!token) return AuthRefusalReason.TOKEN_MISSING;
-  const verified = await ctx.tokens.verify(token);
-  if (!verified.ok) return verified.reason;
-  const user = await ctx.store.getUser(verified.userId);
-  if (!user) return AuthRefusalReason.TOKEN_INVALID;
-  if (userId !== undefined && userId !== user.id) return AuthRefusalReason.USER_MISMATCH;
-  socket.data.userId = user.id;
-  socket.data.userName = user.name;
-  socket.data.tokenExpiresAt = verified.expiresAt;
+  const result = await authenticateToken(ctx, auth.data.token);
+  if (!result.ok) return result.reason;
+  const { userId } = auth.data;
+  if (userId !== undefined && userId !== result.user.id) return AuthRefusalReason.USER_MISMATCH;
+  socket.data.userId = result.user.id;
+  socket.data.userName = result.user.name;
+  socket.data.tokenExpiresAt = result.expiresAt;
   return undefined;
 }
 
