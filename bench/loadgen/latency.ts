@@ -90,6 +90,11 @@ export interface LoadResult extends LatencySummary {
   sent: number;
   expectedDeliveries: number;
   deliveries: number;
+  /**
+   * Deliveries still missing `drainMs` after the last send. Each is recorded in the histogram at the
+   * time waited so far (a lower bound), so the percentiles never look better for what never came.
+   */
+  undelivered: number;
   /** Sends the schedule made later than 5 ms after their intended time (the load generator lagging). */
   lateSends: number;
   seconds: number;
@@ -101,6 +106,8 @@ export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
   const warmupCount = Math.ceil(args.rate * args.warmupSeconds);
   const first = reserveSeqs(total);
   const intended = new Float64Array(total);
+  const expected = new Uint16Array(total);
+  const received = new Uint16Array(total);
   let deliveries = 0;
   let expectedDeliveries = 0;
   onFrames((frame) => {
@@ -109,6 +116,7 @@ export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
     if (i < 0 || i >= total) return;
     if (i >= warmupCount) {
       deliveries++;
+      received[i]!++;
       recordMs(histogram, performance.now() - intended[i]!);
     }
   });
@@ -129,7 +137,8 @@ export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
       const socket = pool[socketIndex]!;
       if (socket.connected) {
         socket.emit(MessageEvent.SEND, sendPayload(channelId, first + i), () => {});
-        if (i >= warmupCount) expectedDeliveries += args.recipientsOf[channelId] ?? 0;
+        expected[i] = args.recipientsOf[channelId] ?? 0;
+        if (i >= warmupCount) expectedDeliveries += expected[i]!;
       }
       i++;
     }
@@ -138,11 +147,20 @@ export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
   const drainUntil = performance.now() + args.drainMs;
   while (deliveries < expectedDeliveries && performance.now() < drainUntil) await sleep(10);
   onFrames(null);
+  const givenUpAt = performance.now();
+  let undelivered = 0;
+  for (let m = warmupCount; m < total; m++) {
+    for (let missing = expected[m]! - received[m]!; missing > 0; missing--) {
+      undelivered++;
+      recordMs(histogram, givenUpAt - intended[m]!);
+    }
+  }
   return {
     ...summarize(histogram),
     sent: total - warmupCount,
     expectedDeliveries,
     deliveries,
+    undelivered,
     lateSends,
     seconds: args.seconds,
   };
