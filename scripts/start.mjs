@@ -55,7 +55,7 @@ export async function runStart({
   }
   let server = null;
   try {
-    const serverUrl = new URL(values.server ?? env.RELAY_SERVER_URL ?? 'http://127.0.0.1:3000').origin;
+    const serverUrl = serverOrigin(values.server ?? env.RELAY_SERVER_URL ?? 'http://127.0.0.1:3000');
     if (!values['no-build']) steps.build();
     steps.native(electron.distDir);
     server = await steps.ensureServer(serverUrl, log);
@@ -84,6 +84,18 @@ export async function runStart({
   } finally {
     server?.kill('SIGTERM');
   }
+}
+
+function serverOrigin(value) {
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new StartError(`the server URL "${value}" is not a URL (--server http://host:port)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new StartError(`the server URL must be http(s), not ${value}`);
+  return url.origin;
 }
 
 function electronArgs(log) {

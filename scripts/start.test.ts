@@ -122,4 +122,22 @@ describe('npm start', () => {
     expect(steps.build).not.toHaveBeenCalled();
     expect(steps.ensureServer).not.toHaveBeenCalled();
   });
+
+  it('refuses a server URL that is not one, in one line', async () => {
+    const dist = await tempDir();
+    await writeFile(join(dist, 'electron'), '');
+    const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const steps = { build: vi.fn(), native: vi.fn(), ensureServer: vi.fn() };
+    const code = await runStart({
+      argv: ['--server', 'localhost:3000'],
+      env: { ELECTRON_OVERRIDE_DIST_PATH: dist },
+      steps,
+      log,
+    });
+    expect(code).toBe(1);
+    expect(log.error).toHaveBeenCalledExactlyOnceWith(
+      'Relay: the server URL must be http(s), not localhost:3000.',
+    );
+    expect(steps.build).not.toHaveBeenCalled();
+  });
 });
