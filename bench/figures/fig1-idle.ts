@@ -40,7 +40,8 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
         channelId: identities.channelIds[0],
       }),
     );
-    return { summary: result, cpu };
+    if (kind !== 'real') return { summary: result, cpu };
+    return { summary: result, cpu, insert: await subject.child.call<LatencySummary>('insertStats') };
   } finally {
     await loadgen.stop();
     await subject.child.stop();

@@ -67,9 +67,11 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
       drainMs: 5_000,
     };
     const timeout = (load.warmupSeconds + load.seconds) * 1000 + 60_000;
-    return await withCpu({ server: subject.child, loadgen }, () =>
+    const measured = await withCpu({ server: subject.child, loadgen }, () =>
       loadgen.call<LoadResult>('load', args, timeout),
     );
+    if (kind !== 'real') return measured;
+    return { ...measured, insert: await subject.child.call<LatencySummary>('insertStats') };
   } finally {
     await loadgen.stop();
     await subject.child.stop();
