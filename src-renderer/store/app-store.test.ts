@@ -93,14 +93,37 @@ describe('the app store', () => {
 
   it('marks the active channel read only while the window is focused and visible', async () => {
     const relay = new FakeRelay();
-    const { store } = await bootedStore(relay);
-    const channelId = store.getState().activeChannelId!;
+    const store = createAppStore(relay.api, 'electron');
+    subscribeToCore(relay.api, store);
     store.getState().setFocus({ focused: false, visible: true });
+    await store.getState().boot();
+    await flush();
+    const channelId = store.getState().activeChannelId!;
     relay.emit('unread', { channelId, unreadCount: 2, total: 2 });
     expect(relay.callsOf('markRead')).toEqual([]);
     store.getState().setFocus({ focused: true });
     expect(relay.callsOf('markRead')).toEqual([{ channelId }]);
     expect(relay.callsOf('setWindowFocused').at(-1)).toEqual({ focused: true });
+  });
+
+  it('marks a channel read when it is opened, whatever its unread count says', async () => {
+    const { relay, store } = await bootedStore();
+    const random = store.getState().channels[1]!;
+    expect(random.unreadCount).toBe(0);
+    await store.getState().selectChannel(random.id);
+    await flush();
+    expect(relay.callsOf('markRead').at(-1)).toEqual({ channelId: random.id });
+  });
+
+  it("does not answer the core's unread events with markRead once the count is zero", async () => {
+    const { relay, store } = await bootedStore();
+    await flush();
+    const before = relay.callsOf('markRead').length;
+    const channelId = store.getState().activeChannelId!;
+    relay.emit('unread', { channelId, unreadCount: 0, total: 0 });
+    relay.emit('unread', { channelId, unreadCount: 0, total: 0 });
+    await flush();
+    expect(relay.callsOf('markRead')).toHaveLength(before);
   });
 
   it('updates unread counts from the core', async () => {

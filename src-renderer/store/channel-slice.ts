@@ -21,7 +21,7 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
         if (!told.ok) get().showError(told.error);
       }
       if (!get().histories[channelId]) await get().loadNewest(channelId);
-      get().markReadIfLooking();
+      if (get().activeChannelId === channelId) get().markReadIfLooking(true);
     },
 
     moveChannel(delta) {

@@ -51,6 +51,8 @@ export function createMessageSlice({ set, get, relay }: SliceContext): MessageSl
         const hasMore = h.status === 'ready' && h.messages.length > 0 ? h.hasMore : result.value.hasMore;
         return { messages: mergeMessages(h.messages, page, prefer), hasMore, status: 'ready' };
       });
+      // What was just fetched is on screen now.
+      if (channelId === get().activeChannelId) get().markReadIfLooking(true);
     },
 
     async loadOlder(channelId) {

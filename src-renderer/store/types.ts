@@ -103,7 +103,7 @@ export type UiSlice = {
   showNotification(title: string, body: string, target: Toast['target']): void;
   dismissToast(id: number): void;
   setFocus(focus: Partial<UiSlice['focus']>): void;
-  markReadIfLooking(): void;
+  markReadIfLooking(always?: boolean): void;
 };
 
 export type AppState = SessionSlice & ChannelSlice & MessageSlice & ThreadSlice & OutboxSlice & UiSlice;

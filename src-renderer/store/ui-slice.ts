@@ -54,18 +54,22 @@ export function createUiSlice({ set, get, relay }: SliceContext): UiSlice {
       if (focus.focused === previous.focused && focus.visible === previous.visible) return;
       set({ focus });
       const looking = focus.focused && focus.visible;
-      if (looking !== (previous.focused && previous.visible)) {
-        void relay.setWindowFocused({ focused: looking });
-      }
-      get().markReadIfLooking();
+      const wasLooking = previous.focused && previous.visible;
+      if (looking !== wasLooking) void relay.setWindowFocused({ focused: looking });
+      get().markReadIfLooking(looking && !wasLooking);
     },
 
-    /** The user is looking at the active channel: tell the core it is read (once per burst). */
-    markReadIfLooking() {
+    /**
+     * The user is looking at the active channel: tell the core it is read (once per burst). Opening
+     * a channel, coming back to the window or a page of history landing says so whatever the unread
+     * count claims (`always`: it may lag what the core just fetched); other triggers only when the
+     * count is above zero, so the core's own `unread` answer cannot start a loop.
+     */
+    markReadIfLooking(always = false) {
       const { activeChannelId, focus, channels } = get();
       if (!activeChannelId || !focus.focused || !focus.visible) return;
       const channel = channels.find((c) => c.id === activeChannelId);
-      if (!channel || channel.unreadCount === 0 || markingRead === activeChannelId) return;
+      if (!channel || (!always && channel.unreadCount === 0) || markingRead === activeChannelId) return;
       markingRead = activeChannelId;
       void relay.markRead({ channelId: activeChannelId }).then((result) => {
         markingRead = null;
