@@ -7,18 +7,22 @@
  * - project `electron`: each app instance is the built desktop app through `_electron.launch`.
  *
  * Everything lands under test-results/: artifacts (traces, screenshots on failure) in
- * test-results/e2e, the HTML report in test-results/e2e-report, and the screenshots spec's pictures
- * in test-results/screenshots.
+ * test-results/e2e/RUN, the HTML report in test-results/e2e-report/RUN (RUN: E2E_RUN_ID, which
+ * scripts/e2e.mjs sets; `local` otherwise), and the screenshots spec's pictures in
+ * test-results/screenshots.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// One folder per run (scripts/e2e.mjs names it): several engineers' runs on one checkout must not
+// wipe each other's traces mid-run, which Playwright's start-of-run cleaning would otherwise do.
+const run = process.env.E2E_RUN_ID ?? 'local';
 
 export default defineConfig({
   testDir: './specs',
-  outputDir: `${root}test-results/e2e`,
+  outputDir: `${root}test-results/e2e/${run}`,
   // 2 cores: each test runs a server, one or two app instances and a browser.
   workers: 2,
   fullyParallel: true,

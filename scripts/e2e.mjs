@@ -13,7 +13,7 @@
  * arguments passed through (`npm run test:e2e -- -g offline`), and exits with Playwright's status.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { electronVersion, findElectronBinary, ROOT } from './electron-binary.mjs';
 
@@ -54,6 +54,11 @@ if (runElectron) {
   ]);
 }
 
+// Each run writes its own artifacts folder, so runs started side by side do not delete each other's.
+const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+pruneOldRuns(join(ROOT, 'test-results', 'e2e'));
+pruneOldRuns(join(ROOT, 'test-results', 'e2e-report'));
+
 // The electron project stays in the run without a binary: each of its specs then shows as skipped,
 // with the reason, in the list and the HTML report, rather than silently not existing.
 const projects = [...(runBrowser ? ['browser'] : []), ...(requested !== 'browser' ? ['electron'] : [])];
@@ -67,9 +72,14 @@ const playwright = spawnSync(
     ...projects.map((p) => `--project=${p}`),
     ...process.argv.slice(2),
   ],
-  { cwd: ROOT, stdio: 'inherit', env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' } },
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, E2E_RUN_ID: runId, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+  },
 );
 if (playwright.error) fail(`could not run Playwright: ${playwright.error.message}`);
+console.log(`e2e: report test-results/e2e-report/${runId}/index.html, artifacts test-results/e2e/${runId}`);
 process.exit(playwright.status ?? 1);
 
 function targetLine() {
@@ -78,6 +88,16 @@ function targetLine() {
   if (requested === 'electron') return `e2e: target electron (E2E_TARGET=electron; binary ${electron.path})`;
   if (runElectron) return `e2e: targets browser and electron (Electron binary found: ${electron.path})`;
   return `e2e: target browser; Electron target skipped: no Electron binary (${electron.reason})`;
+}
+
+/** Runs older than a day: nobody is still reading those traces. */
+function pruneOldRuns(dir) {
+  if (!existsSync(dir)) return;
+  const dayAgo = Date.now() - 24 * 60 * 60 * 1000;
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 function run(what, args) {
