@@ -98,14 +98,12 @@ describe('sending', () => {
     expect(sent?.seq).toBeGreaterThan(0);
   });
 
-  it('refuses an invalid message at once and queues nothing', async () => {
+  it('refuses an invalid message at once and queues nothing (even without the bridge’s parsing in front)', async () => {
     const general = await channelId(alice, 'general');
-    const blank = await failure(() =>
-      alice.core.handlers.sendMessage({ channelId: general, content: '   ' }),
-    );
+    const blank = await failure(() => alice.rawHandlers.sendMessage({ channelId: general, content: '   ' }));
     expect(blank.code).toBe('VALIDATION');
     const long = await failure(() =>
-      alice.core.handlers.sendMessage({ channelId: general, content: 'x'.repeat(2001) }),
+      alice.rawHandlers.sendMessage({ channelId: general, content: 'x'.repeat(2001) }),
     );
     expect(long.code).toBe('VALIDATION');
     expect(await alice.core.handlers.listOutbox(undefined)).toEqual([]);

@@ -13,7 +13,9 @@ import { acceptedSoFar, verify } from './testing/invariants';
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  const errors: unknown[] = [];
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
+  if (errors.length > 0) throw errors[0];
 });
 
 describe('the outbox under a crash', () => {

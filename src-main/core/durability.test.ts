@@ -12,7 +12,9 @@ import { startProxy } from './testing/proxy';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  const errors: unknown[] = [];
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
+  if (errors.length > 0) throw errors[0];
 });
 
 describe('the outbox under failure', () => {

@@ -6,7 +6,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventName, EventPayload, Settings } from '../../../src-shared/bridge';
+import {
+  type CallHandlers,
+  type CallName,
+  calls,
+  type EventName,
+  type EventPayload,
+  events as eventSchemas,
+  type Settings,
+} from '../../../src-shared/bridge';
 import { type Message, MessagesPage } from '../../../src-shared/protocol';
 import { type Core, type CoreOptions, createCore } from '../create-core';
 import {
@@ -41,6 +49,10 @@ export interface TestCore {
   focusCalls: number;
   badge: number | undefined;
   opened: string[];
+  /** Call outputs and event payloads that broke the bridge contract (close() fails if any). */
+  violations: string[];
+  /** The core's own handlers, without the contract's input parsing in front (to test the core's checks). */
+  rawHandlers: CallHandlers;
   of<E extends EventName>(event: E): EventPayload<E>[];
   /** Closes the core; the folder is removed unless `keep`. */
   close(opts?: { keep?: boolean }): Promise<void>;
@@ -78,11 +90,15 @@ export async function createTestCore(
     focusCalls: 0,
     badge: undefined,
     opened: [],
+    violations: [],
+    rawHandlers: undefined as unknown as CallHandlers,
     of: <E extends EventName>(event: E) =>
       events.filter((e) => e.event === event).map((e) => e.payload as EventPayload<E>),
     async close({ keep = false } = {}) {
       await test.core.close();
       if (!keep) await rm(userData, { recursive: true, force: true });
+      if (test.violations.length > 0)
+        throw new Error(`bridge contract broken:\n${test.violations.join('\n')}`);
     },
   };
   test.core = createCore(
@@ -104,9 +120,32 @@ export async function createTestCore(
     },
     { ...FAST, ...opts.options },
   );
-  for (const event of ALL_EVENTS) test.core.on(event, (payload) => events.push({ event, payload }));
+  for (const event of ALL_EVENTS) {
+    test.core.on(event, (payload) => {
+      events.push({ event, payload });
+      const checked = eventSchemas[event].safeParse(payload);
+      if (!checked.success) test.violations.push(`event ${event}: ${checked.error.message}`);
+    });
+  }
+  test.rawHandlers = test.core.handlers;
+  test.core = { ...test.core, handlers: checkedHandlers(test.core.handlers, test.violations) };
   if (opts.start !== false) await test.core.start();
   return test;
+}
+
+/** The handlers as the bridge's router calls them: inputs parsed, outputs checked against the contract. */
+function checkedHandlers(handlers: CallHandlers, violations: string[]): CallHandlers {
+  const checked = {} as Record<CallName, (input: unknown) => Promise<unknown>>;
+  for (const name of Object.keys(calls) as CallName[]) {
+    checked[name] = async (input: unknown) => {
+      const args = calls[name].input.parse(input);
+      const value = await (handlers[name] as (a: unknown) => unknown)(args);
+      const output = calls[name].output.safeParse(value);
+      if (!output.success) violations.push(`call ${name}: ${output.error.message}`);
+      return value;
+    };
+  }
+  return checked as unknown as CallHandlers;
 }
 
 /** Signs in and waits until connected with the channel list loaded. */
