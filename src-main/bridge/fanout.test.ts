@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createFakeCore } from './fake-core';
 import { createEventFanout } from './fanout';
+import { createFakeCore } from './testing/fake-core';
 
 describe('event fan-out', () => {
   it('delivers each core event to every sink, and stops after disconnect and close', () => {

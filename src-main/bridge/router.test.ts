@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BridgeFailure } from '../../src-shared/bridge';
-import { createFakeCore } from './fake-core';
 import { createRouter } from './router';
+import { createFakeCore } from './testing/fake-core';
 
 const quiet = () => {};
 

@@ -10,9 +10,9 @@ import { WebSocket } from 'ws';
 import { WS_PROTOCOL, WS_SECRET_PREFIX } from '../../src-preload/transport';
 import { connectWebBridge } from '../../src-preload/web-bridge';
 import type { RelayApi } from '../../src-shared/bridge';
-import { createFakeCore, type FakeCore } from './fake-core';
 import { createEventFanout } from './fanout';
 import { createRouter } from './router';
+import { createFakeCore, type FakeCore } from './testing/fake-core';
 import { attachWsBridge, type WsBridge } from './ws-server';
 
 const SECRET = 'test-secret-0123456789abcdef';

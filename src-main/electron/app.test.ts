@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createFakeCore, type FakeCore } from '../bridge/fake-core';
+import { createFakeCore, type FakeCore } from '../bridge/testing/fake-core';
 import type { CorePorts } from '../core/ports';
 
 vi.mock('electron', () => import('./testing/electron-mock'));

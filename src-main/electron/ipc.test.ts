@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeCore } from '../bridge/fake-core';
 import { createEventFanout } from '../bridge/fanout';
 import { createRouter } from '../bridge/router';
+import { createFakeCore } from '../bridge/testing/fake-core';
 
 vi.mock('electron', () => import('./testing/electron-mock'));
 

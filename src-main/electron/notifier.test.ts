@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { createFakeCore } from '../bridge/fake-core';
 import { createEventFanout } from '../bridge/fanout';
+import { createFakeCore } from '../bridge/testing/fake-core';
 
 vi.mock('electron', () => import('./testing/electron-mock'));
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectWebBridge } from '../../src-preload/web-bridge';
-import { createFakeCore, type FakeCore } from '../bridge/fake-core';
+import { createFakeCore, type FakeCore } from '../bridge/testing/fake-core';
 import { startWebHost, type WebHost, withSecret } from './host';
 
 let dir: string;

@@ -10,7 +10,7 @@ import type {
   MessageView,
   SessionView,
   Settings,
-} from '../../src-shared/bridge';
+} from '../../../src-shared/bridge';
 
 export type FakeCore = {
   handlers: CallHandlers;
