@@ -17,7 +17,9 @@ export async function attachRedisAdapter(
   logger.info('redis adapter attached');
   return {
     async close() {
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      // Stop listening first: a request arriving now would be answered through a closed publisher.
+      await sub.quit().catch(() => {});
+      await pub.quit().catch(() => {});
     },
   };
 }

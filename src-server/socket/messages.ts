@@ -72,7 +72,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     if (created) {
       socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
       // Whoever sent has stopped typing there.
-      deps.typing.stop(userId, channelId, true);
+      deps.typing.stop(userId, channelId);
       logger.debug(
         { event: 'message', userId, channelId, messageId: message.id, seq: message.seq },
         'stored',

@@ -15,9 +15,20 @@ import { requireMember } from '../membership';
 import { handle } from './handle';
 import type { RelayServer, RelaySocket } from './types';
 
+/** While a typist keeps typing, their refreshes are passed on at most this often. */
+export const TYPING_REFRESH_FORWARD_MS = 1_000;
+
+interface Typist {
+  /** Ends the indicator when no refresh comes. */
+  timer: NodeJS.Timeout;
+  /** When a start was last passed on to the room. */
+  forwardedAt: number;
+}
+
 export class TypingTracker {
-  /** userId → channelId → the timer that ends the indicator. */
-  private readonly typists = new Map<string, Map<string, NodeJS.Timeout>>();
+  /** userId → channelId → typist. */
+  private readonly typists = new Map<string, Map<string, Typist>>();
+  private closed = false;
 
   constructor(
     private readonly io: RelayServer,
@@ -25,32 +36,47 @@ export class TypingTracker {
   ) {}
 
   start(userId: string, channelId: string): void {
-    const channels = this.typists.get(userId) ?? new Map<string, NodeJS.Timeout>();
-    clearTimeout(channels.get(channelId));
-    const timer = setTimeout(() => this.stop(userId, channelId, true), this.timeoutMs);
+    if (this.closed) return;
+    const channels = this.typists.get(userId) ?? new Map<string, Typist>();
+    const current = channels.get(channelId);
+    clearTimeout(current?.timer);
+    const timer = setTimeout(() => this.stop(userId, channelId), this.timeoutMs);
     timer.unref();
-    channels.set(channelId, timer);
+    // A client refreshing in a tight loop must not turn into a broadcast storm.
+    const forward = !current || Date.now() - current.forwardedAt >= TYPING_REFRESH_FORWARD_MS;
+    channels.set(channelId, { timer, forwardedAt: forward ? Date.now() : current.forwardedAt });
     this.typists.set(userId, channels);
-    this.emit(MessageEvent.TYPING_START, userId, channelId);
+    if (forward) this.emit(MessageEvent.TYPING_START, userId, channelId);
   }
 
-  /** Ends an indicator; `onlyIfTyping` keeps the server from announcing a stop nobody started. */
-  stop(userId: string, channelId: string, onlyIfTyping = false): void {
+  /** Ends an indicator, if there is one: a stop nobody started is not announced. */
+  stop(userId: string, channelId: string): void {
     const channels = this.typists.get(userId);
-    const timer = channels?.get(channelId);
-    if (onlyIfTyping && timer === undefined) return;
-    clearTimeout(timer);
-    channels?.delete(channelId);
-    if (channels?.size === 0) this.typists.delete(userId);
+    const typist = channels?.get(channelId);
+    if (!channels || !typist) return;
+    clearTimeout(typist.timer);
+    channels.delete(channelId);
+    if (channels.size === 0) this.typists.delete(userId);
     this.emit(MessageEvent.TYPING_STOP, userId, channelId);
   }
 
+  isTyping(userId: string): boolean {
+    return this.typists.has(userId);
+  }
+
   stopAll(userId: string): void {
-    for (const channelId of [...(this.typists.get(userId)?.keys() ?? [])]) this.stop(userId, channelId, true);
+    for (const channelId of [...(this.typists.get(userId)?.keys() ?? [])]) this.stop(userId, channelId);
+  }
+
+  /** Once the server is shutting down, nobody is told anything more. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   close(): void {
-    for (const channels of this.typists.values()) for (const timer of channels.values()) clearTimeout(timer);
+    this.closed = true;
+    for (const channels of this.typists.values())
+      for (const typist of channels.values()) clearTimeout(typist.timer);
     this.typists.clear();
   }
 
@@ -95,6 +121,7 @@ export function registerTypingHandlers(
     },
   );
   socket.on('disconnect', () => {
+    if (typing.isClosed || !typing.isTyping(userId)) return;
     // The socket has already left its rooms: any left in user:{id} are the typist's other devices.
     io.in(userRoom(userId))
       .fetchSockets()
