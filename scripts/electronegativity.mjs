@@ -3,12 +3,14 @@
  * Electron security scan (@doyensec/electronegativity), offline, as a test step: exits 1 on any HIGH
  * or MEDIUM finding that is not explained below, and on a scan that did not run.
  *
- * Scanned: what ships to the main and preload processes (src-main, src-preload, without tests and
- * test helpers), the renderer's index.html, and package.json (for the Electron version).
+ * Scanned: the only code that touches Electron — the shell (src-main/electron, src-main/index.ts) and
+ * the preload (src-preload), without tests and test helpers — plus the renderer's index.html and
+ * package.json (for the Electron version). That boundary is checked first: a file elsewhere that
+ * imports `electron` fails the step, so nothing Electron-specific escapes the scan.
  * `AvailableSecurityFixesGlobalCheck` is skipped: it asks the network for Electron releases.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,11 +26,7 @@ export const EXPLAINED = [
     file: 'src-main/electron/app.ts',
     why: 'Only http(s) URLs without credentials reach shell.openExternal (isSafeExternalUrl, policy.test.ts).',
   },
-  {
-    check: 'OPEN_EXTERNAL_JS_CHECK',
-    file: 'src-main/core/create-core.ts',
-    why: "This is the core calling its openExternal port after its own http(s) check; the shell's port checks again.",
-  },
+
   {
     check: 'PRELOAD_JS_CHECK',
     file: 'src-main/electron/window.ts',
@@ -81,18 +79,50 @@ export function classify(findings, explained = EXPLAINED) {
   };
 }
 
+const SHELL = ['src-main/electron', 'src-main/index.ts', 'src-preload'];
+const isTest = (path) => /\.test\.tsx?$|[/\\]testing([/\\]|$)/.test(path);
+
+/** Source files outside the shell that import electron (tests may mock it; they do not ship). */
+export function electronImportsOutsideShell(root = ROOT) {
+  const offenders = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const rel = relative(root, path).split('\\').join('/');
+      if (SHELL.some((s) => rel === s || rel.startsWith(`${s}/`)) || isTest(rel)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (
+        /\.(ts|tsx|mts|js|mjs)$/.test(entry.name) &&
+        /from\s+['"]electron['"]|require\(\s*['"]electron['"]\s*\)/.test(readFileSync(path, 'utf8'))
+      ) {
+        offenders.push(rel);
+      }
+    }
+  };
+  for (const folder of ['src-main', 'src-shared', 'src-renderer', 'src-server']) {
+    if (existsSync(join(root, folder))) walk(join(root, folder));
+  }
+  return offenders;
+}
+
 function stage() {
   const dir = mkdtempSync(join(tmpdir(), 'relay-egn-'));
-  const shipped = (src) => !/\.test\.tsx?$|[/\\]testing([/\\]|$)/.test(src);
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
-  for (const folder of ['src-main', 'src-preload'])
-    cpSync(join(ROOT, folder), join(dir, folder), { recursive: true, filter: shipped });
+  for (const path of SHELL)
+    cpSync(join(ROOT, path), join(dir, path), { recursive: true, filter: (src) => !isTest(src) });
   mkdirSync(join(dir, 'src-renderer'));
   cpSync(join(ROOT, 'src-renderer', 'index.html'), join(dir, 'src-renderer', 'index.html'));
   return dir;
 }
 
 function main() {
+  const outside = electronImportsOutsideShell();
+  if (outside.length) {
+    console.error(
+      `electron is imported outside the shell (src-main/electron, src-preload): ${outside.join(', ')}`,
+    );
+    return 1;
+  }
   const dir = stage();
   try {
     const output = join(dir, 'findings.csv');

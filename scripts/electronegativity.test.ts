@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs script, no type declarations
-import { classify, parseCsv } from './electronegativity.mjs';
+import { classify, electronImportsOutsideShell, parseCsv } from './electronegativity.mjs';
 
 const csv = `issue, severity, confidence, filename, location, sample, description, url
 SANDBOX_JS_CHECK,"MEDIUM","FIRM","src-main/electron/window.ts","28:6","sandbox: false,","Use sandbox, please",https://x
@@ -34,5 +37,28 @@ describe('electronegativity gate', () => {
     expect(failures.map((f: { issue: string }) => f.issue)).toEqual(['SANDBOX_JS_CHECK']);
     expect(accepted.map((a: { why: string }) => a.why)).toEqual(['contract only']);
     expect(stale).toEqual([explained[1]]);
+  });
+
+  it('keeps electron inside the shell: the scan covers every file that imports it', () => {
+    expect(electronImportsOutsideShell()).toEqual([]);
+    const root = mkdtempSync(join(tmpdir(), 'relay-shell-'));
+    try {
+      const file = (path: string, text: string) => {
+        mkdirSync(join(root, path, '..'), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      file('src-main/electron/app.ts', "import { app } from 'electron';");
+      file('src-preload/index.ts', "import { ipcRenderer } from 'electron';");
+      file('src-main/core/ok.test.ts', "vi.mock('electron'); import x from 'electron';");
+      file('src-main/core/leak.ts', "import { shell } from 'electron';");
+      file('src-renderer/leak.tsx', "const { ipcRenderer } = require('electron');");
+      file('src-main/core/fine.ts', "import { z } from 'zod'; // electron-store is not electron");
+      expect(electronImportsOutsideShell(root).sort()).toEqual([
+        'src-main/core/leak.ts',
+        'src-renderer/leak.tsx',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
