@@ -1,7 +1,9 @@
 /** The CLI as a child process: configuration errors, graceful shutdown, and kill -9 mid-stream. */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageEvent, MessagesPage, SendAck } from '../src-shared/protocol';
@@ -76,6 +78,18 @@ describe('cli', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(await server.stop()).toBe(0);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('on SIGTERM closes connected sockets and the database (its WAL is checkpointed away), exit 0', async () => {
+    const dataDir = await tempDir();
+    const server = await spawned({ dataDir });
+    const { token } = await login(server.url, 'bob');
+    const socket = await connectSocket(server.url, { token });
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    expect(existsSync(join(dataDir, 'relay.sqlite-wal'))).toBe(true);
+    expect(await server.stop()).toBe(0);
+    expect(await disconnected).toBe('transport close');
+    expect(existsSync(join(dataDir, 'relay.sqlite-wal'))).toBe(false);
   });
 
   it('loses nothing acknowledged on kill -9 mid-stream: no seq gaps, dedupe holds after restart', async () => {
