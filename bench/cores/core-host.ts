@@ -239,4 +239,6 @@ function connectPlain(url: string, userId: string): Promise<Socket> {
   });
 }
 
+// Exit normally on SIGTERM, so that --cpu-prof writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 emitEvent({ event: 'ready' });

@@ -76,12 +76,19 @@ export class Bench {
     }
     const args = [String(options.port ?? 0)];
     if (kind === 'real') args.push(options.dataDir ?? this.dataDir('server'));
-    const nodeArgs =
-      kind === 'real' && this.options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${this.options.cpuProf}`] : [];
+    const nodeArgs = kind === 'real' ? this.profileArgs('server') : [];
     const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs);
     const ready = await child.waitFor('ready', 60_000);
     const url = String(ready.url);
     return { kind, child, url, port: Number(new URL(url).port) };
+  }
+
+  /** With --cpu-prof DIR: node flags that write a CPU profile of a subject process when it exits. */
+  profileArgs(name: string): string[] {
+    const dir = this.options.cpuProf;
+    // One folder per kind of process; node names each file by pid and thread (tsx's loader thread
+    // writes one too: the main thread's is the bigger file).
+    return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : [];
   }
 
   async stopAll(): Promise<void> {

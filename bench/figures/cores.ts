@@ -8,7 +8,12 @@ export interface OpenedCore {
 }
 
 export async function coreHost(bench: Bench): Promise<Child> {
-  const child = bench.spawn('core-host', 'bench/cores/core-host.ts', [bench.dataDir('cores')]);
+  const child = bench.spawn(
+    'core-host',
+    'bench/cores/core-host.ts',
+    [bench.dataDir('cores')],
+    bench.profileArgs('core-host'),
+  );
   await child.waitFor('ready', 60_000);
   return child;
 }
