@@ -1,125 +1,30 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
+import type { ChannelHistory, ThreadHistory } from '../store/types';
 import { useAnnouncement } from './announce';
 import { MessageRow } from './MessageRow';
-import { buildRows, type Row } from './rows';
+import { buildRows } from './rows';
+import { useChatScroll } from './use-chat-scroll';
 
-/** Within this many pixels of the end counts as "at the bottom" (stick there as messages arrive). */
-const BOTTOM_THRESHOLD_PX = 48;
-/** Start fetching the previous page while this many rows are still above the viewport. */
-const LOAD_OLDER_WITHIN_ROWS = 10;
-const HIGHLIGHT_MS = 2_500;
+type Props = { channelId: string; channelName: string; overscan?: number };
 
-function estimateSize(row: Row | undefined): number {
-  if (!row || row.kind === 'day') return 36;
-  return row.grouped ? 28 : 60;
-}
-
-export function MessageList({
-  channelId,
-  channelName,
-  overscan = 6,
-}: {
-  channelId: string;
-  channelName: string;
-  overscan?: number;
-}) {
+/** One channel's messages, virtualized: only the rows on screen (and a few around) are mounted. */
+export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
   const store = useAppStore();
   const history = useApp((s) => s.histories[channelId]);
-  const highlight = useApp((s) => s.highlight);
   const threads = useApp((s) => s.threads);
   const messages = history?.messages;
+  const ready = history?.status === 'ready';
   const startKnown = history?.hasMore === false;
   const rows = useMemo(() => buildRows(messages ?? [], startKnown), [messages, startKnown]);
-  const scrollRef = useRef<HTMLElement>(null);
-  const [atBottom, setAtBottom] = useState(true);
-  const [highlightedId, setHighlightedId] = useState<string | null>(null);
-  /** The list has been at its newest end once: from now on, reaching the top means "show older". */
-  const [positioned, setPositioned] = useState(false);
-
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => estimateSize(rows[index]),
-    getItemKey: (index) => rows[index]?.key ?? index,
+  const { virtualizer, scrollRef, atBottom, highlightedId } = useChatScroll({
+    channelId,
+    rows,
+    messages,
+    ready,
     overscan,
-    // Chat semantics: keep the view still when older pages are prepended, follow new messages at the end.
-    anchorTo: 'end',
-    followOnAppend: true,
-    scrollEndThreshold: BOTTOM_THRESHOLD_PX,
-    onChange: (instance) => {
-      const atEnd = instance.isAtEnd(BOTTOM_THRESHOLD_PX);
-      setAtBottom(atEnd);
-      if (atEnd && instance.options.count > 0) setPositioned(true);
-    },
   });
-  const items = virtualizer.getVirtualItems();
-
-  // The first screenful opens at the newest message.
-  const ready = history?.status === 'ready';
-  const openedAtEnd = useRef(false);
-  useEffect(() => {
-    if (ready && !openedAtEnd.current && rows.length > 0) {
-      openedAtEnd.current = true;
-      virtualizer.scrollToEnd();
-    }
-  }, [ready, rows.length, virtualizer]);
-
-  // Scrolled near the top: fetch the page before (the anchor keeps what is on screen still).
-  const firstIndex = items[0]?.index;
-  // Also re-checked when a page lands: still near the top (a short page), fetch the next one.
-  const held = rows.length;
-  useEffect(() => {
-    if (positioned && held > 0 && firstIndex !== undefined && firstIndex < LOAD_OLDER_WITHIN_ROWS) {
-      void store.getState().loadOlder(channelId);
-    }
-  }, [positioned, firstIndex, held, channelId, store]);
-
-  // The viewport shrinks (a banner appears, the window is resized): stay at the bottom if we were.
-  // Tracked from scroll events only, since a resize alone must not change what "were" means.
-  useEffect(() => {
-    const element = scrollRef.current;
-    if (!element || typeof ResizeObserver === 'undefined') return;
-    let wasAtEnd = true;
-    const onScroll = () => {
-      wasAtEnd = virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX);
-    };
-    const observer = new ResizeObserver(() => {
-      if (wasAtEnd) virtualizer.scrollToEnd();
-    });
-    element.addEventListener('scroll', onScroll, { passive: true });
-    observer.observe(element);
-    return () => {
-      element.removeEventListener('scroll', onScroll);
-      observer.disconnect();
-    };
-  }, [virtualizer]);
-
-  // Our own new message always brings the view down to it.
-  const last = messages?.[messages.length - 1];
-  const lastKey = last?.key;
-  const lastIsOwnNew = last?.own === true && last.status === 'Sending';
-  useEffect(() => {
-    if (lastKey && lastIsOwnNew) virtualizer.scrollToEnd();
-  }, [lastKey, lastIsOwnNew, virtualizer]);
-
-  // A notification click or `navigate`: bring that message into view and mark it for a moment.
-  // Only a new highlight request moves the view, not every later change of the rows.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the request's nonce on purpose
-  useEffect(() => {
-    if (!highlight || highlight.inThread || highlight.channelId !== channelId) return;
-    const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === highlight.messageId);
-    if (index < 0) return;
-    virtualizer.scrollToIndex(index, { align: 'center' });
-    setHighlightedId(highlight.messageId);
-    // Consumed: opening this channel again later starts at the newest message, not here.
-    store.setState({ highlight: null });
-    const timer = setTimeout(() => setHighlightedId(null), HIGHLIGHT_MS);
-    return () => clearTimeout(timer);
-  }, [highlight?.nonce]);
-
   const announcement = useAnnouncement(messages, ready);
 
   const openThread = useCallback(
@@ -140,7 +45,7 @@ export function MessageList({
         tabIndex={0}
       >
         <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
-          {items.map((item) => {
+          {virtualizer.getVirtualItems().map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             return (
@@ -169,7 +74,7 @@ export function MessageList({
           })}
         </div>
       </section>
-      <ListStatus history={history} />
+      <ListStatus history={history} retry={() => void store.getState().loadNewest(channelId)} />
       {!atBottom && rows.length > 0 && (
         <button type="button" className="jump-to-newest" onClick={() => virtualizer.scrollToEnd()}>
           Jump to newest ↓
@@ -183,18 +88,23 @@ export function MessageList({
 }
 
 /** The core's count, or more if we already hold more replies live (the count may lag an event). */
-function replyCountOf(message: MessageView, threads: Record<string, { replies: MessageView[] } | undefined>) {
+function replyCountOf(message: MessageView, threads: Record<string, ThreadHistory | undefined>): number {
   const held = message.id ? (threads[message.id]?.replies.length ?? 0) : 0;
   return Math.max(message.replyCount, held);
 }
 
-function ListStatus({
-  history,
-}: {
-  history: { status: string; loadingOlder: boolean; messages: unknown[]; hasMore: boolean } | undefined;
-}) {
+function ListStatus({ history, retry }: { history: ChannelHistory | undefined; retry: () => void }) {
   if (!history || history.status === 'loading') return <p className="list-note">Loading messages…</p>;
-  if (history.status === 'error') return <p className="list-note">Couldn't load messages.</p>;
+  if (history.status === 'error') {
+    return (
+      <p className="list-note">
+        Couldn't load messages.{' '}
+        <button type="button" className="link-button" onClick={retry}>
+          Try again
+        </button>
+      </p>
+    );
+  }
   if (history.loadingOlder) return <p className="list-note top">Loading older messages…</p>;
   if (history.messages.length === 0) return <p className="list-note">No messages yet. Say hello!</p>;
   return null;

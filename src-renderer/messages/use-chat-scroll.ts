@@ -1,0 +1,119 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState } from 'react';
+import type { MessageView } from '../../src-shared/bridge';
+import { useApp, useAppStore } from '../store/context';
+import type { Row } from './rows';
+
+/** Within this many pixels of the end counts as "at the bottom" (stick there as messages arrive). */
+const BOTTOM_THRESHOLD_PX = 48;
+/** Start fetching the previous page while this many rows are still above the viewport. */
+const LOAD_OLDER_WITHIN_ROWS = 10;
+const HIGHLIGHT_MS = 2_500;
+
+function estimateSize(row: Row | undefined): number {
+  if (!row || row.kind === 'day') return 36;
+  return row.grouped ? 28 : 60;
+}
+
+type Options = {
+  channelId: string;
+  rows: Row[];
+  messages: readonly MessageView[] | undefined;
+  ready: boolean;
+  overscan: number;
+};
+
+/**
+ * How a chat list scrolls: virtualized rows, opened at the newest message, stuck to the bottom while
+ * the user is there, still while older pages are prepended above, and moved to a message on request.
+ */
+export function useChatScroll({ channelId, rows, messages, ready, overscan }: Options) {
+  const store = useAppStore();
+  const highlight = useApp((s) => s.highlight);
+  const scrollRef = useRef<HTMLElement>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const [highlightedId, setHighlightedId] = useState<string | null>(null);
+  /** The list has been at its newest end once: from now on, reaching the top means "show older". */
+  const [positioned, setPositioned] = useState(false);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => estimateSize(rows[index]),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan,
+    // Chat semantics: keep the view still when older pages are prepended, follow new messages at the end.
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: BOTTOM_THRESHOLD_PX,
+    onChange: (instance) => {
+      const atEnd = instance.isAtEnd(BOTTOM_THRESHOLD_PX);
+      setAtBottom(atEnd);
+      if (atEnd && instance.options.count > 0) setPositioned(true);
+    },
+  });
+
+  // The first screenful opens at the newest message.
+  const openedAtEnd = useRef(false);
+  useEffect(() => {
+    if (ready && !openedAtEnd.current && rows.length > 0) {
+      openedAtEnd.current = true;
+      virtualizer.scrollToEnd();
+    }
+  }, [ready, rows.length, virtualizer]);
+
+  // Scrolled near the top: fetch the page before (the anchor keeps what is on screen still). Also
+  // re-checked when a page lands: still near the top (a short page), fetch the next one.
+  const firstIndex = virtualizer.getVirtualItems()[0]?.index;
+  const held = rows.length;
+  useEffect(() => {
+    if (positioned && held > 0 && firstIndex !== undefined && firstIndex < LOAD_OLDER_WITHIN_ROWS) {
+      void store.getState().loadOlder(channelId);
+    }
+  }, [positioned, firstIndex, held, channelId, store]);
+
+  // The viewport shrinks (a banner appears, the window is resized): stay at the bottom if we were.
+  // Tracked from scroll events only, since a resize alone must not change what "were" means.
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    let wasAtEnd = true;
+    const onScroll = () => {
+      wasAtEnd = virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX);
+    };
+    const observer = new ResizeObserver(() => {
+      if (wasAtEnd) virtualizer.scrollToEnd();
+    });
+    element.addEventListener('scroll', onScroll, { passive: true });
+    observer.observe(element);
+    return () => {
+      element.removeEventListener('scroll', onScroll);
+      observer.disconnect();
+    };
+  }, [virtualizer]);
+
+  // Our own new message always brings the view down to it.
+  const last = messages?.[messages.length - 1];
+  const lastKey = last?.key;
+  const lastIsOwnNew = last?.own === true && last.status === 'Sending';
+  useEffect(() => {
+    if (lastKey && lastIsOwnNew) virtualizer.scrollToEnd();
+  }, [lastKey, lastIsOwnNew, virtualizer]);
+
+  // A notification click or `navigate`: bring that message into view and mark it for a moment.
+  // Only a new highlight request moves the view, not every later change of the rows.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the request's nonce on purpose
+  useEffect(() => {
+    if (!highlight || highlight.inThread || highlight.channelId !== channelId) return;
+    const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === highlight.messageId);
+    if (index < 0) return;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlightedId(highlight.messageId);
+    // Consumed: opening this channel again later starts at the newest message, not here.
+    store.setState({ highlight: null });
+    const timer = setTimeout(() => setHighlightedId(null), HIGHLIGHT_MS);
+    return () => clearTimeout(timer);
+  }, [highlight?.nonce]);
+
+  return { virtualizer, scrollRef, atBottom, highlightedId };
+}
