@@ -26,6 +26,9 @@ import { ReceiptSender } from './receipts';
 import { Typing } from './typing';
 import { channelView, messageView } from './views';
 
+/** How far back (in seq) catch-up looks for our own messages still waiting for a receipt. */
+const RECEIPT_LOOKBACK = 100;
+
 /** How a message reached us: only live and catch-up arrivals may notify. */
 export type Arrival = 'live' | 'catchup' | 'firstSync' | 'history';
 
@@ -228,7 +231,9 @@ export class Account {
           this.store.setCursor(channel.id, page.messages.at(-1)?.seq ?? 0);
           return;
         }
-        let after = cursor;
+        // From the cursor, or from before our own recent unread messages: their receipts come along.
+        const unread = this.store.oldestUnreadOwnSeq(channel.id, RECEIPT_LOOKBACK);
+        let after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
         for (;;) {
           const page = await this.ctx.api.history(serverUrl, token, channel.id, {
             after,

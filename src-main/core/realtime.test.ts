@@ -2,17 +2,18 @@
  * Receiving against the real server: catch-up after being offline, receipts both ways (early,
  * duplicate, late), notification decisions through a recording notifier, typing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ClientSocket,
   connectAs,
   emitWithAck,
+  login,
   startTestServer,
   type TestServer,
 } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import { type Message, MessageEvent, SendAck, userRoom } from '../../src-shared/protocol';
-import { channelId, createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
+import { channelId, createTestCore, serverMessages, signIn, type TestCore, waitFor } from './testing/harness';
 import { startProxy, type TestProxy } from './testing/proxy';
 
 let server: TestServer;
@@ -25,8 +26,11 @@ beforeAll(async () => {
   bob = await connectAs(server.url, 'bob');
   aliceDevice = await connectAs(server.url, 'alice');
 });
+// Each test's cores go at its end: a focused core left over would read (and so receipt) the next test's messages.
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.close();
+});
 afterAll(async () => {
-  for (const t of open) await t.close();
   bob?.socket.close();
   aliceDevice?.socket.close();
   await server?.close();
@@ -126,6 +130,42 @@ describe('receipts', () => {
     expect(
       (await bobCore.core.handlers.listChannels(undefined)).find((c) => c.id === general)?.unreadCount,
     ).toBe(0);
+  });
+
+  it('learns receipts given while the author was offline from the catch-up', async () => {
+    const proxy = await startProxy(server.port);
+    try {
+      const alice = await core('alice', proxy.url);
+      const bobCore = await core('bob');
+      const general = await channelId(alice, 'general');
+      await alice.core.handlers.sendMessage({ channelId: general, content: 'read while away' });
+      await waitFor(
+        async () => (await find(alice, general, 'read while away'))?.status === 'Delivered',
+        'Delivered',
+      );
+
+      proxy.refuse();
+      await waitFor(
+        async () => (await alice.core.handlers.getSession(undefined)).connection !== 'connected',
+        'away',
+      );
+      await bobCore.core.handlers.setActiveChannel({ channelId: general });
+      await bobCore.core.handlers.setWindowFocused({ focused: true });
+      const id = (await find(bobCore, general, 'read while away'))?.id as string;
+      const { token } = await login(server.url, 'alice');
+      await waitFor(async () => {
+        const mine = (await serverMessages(server.url, token, general)).find((m) => m.id === id);
+        return mine?.receipts?.some((r) => r.status === 'READ');
+      }, 'READ stored on the server');
+
+      proxy.heal();
+      await waitFor(
+        async () => (await find(alice, general, 'read while away'))?.status === 'Read',
+        'Read after catch-up',
+      );
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('applies a receipt that arrives before its message; duplicates and late ones change nothing', async () => {

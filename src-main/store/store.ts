@@ -171,6 +171,20 @@ export class LocalStore {
     if (cursor !== channel.cursor) this.setCursor(channelId, cursor);
   }
 
+  /**
+   * The oldest of our recent messages (within `lookBack` seqs of the newest) that nobody has read
+   * yet: catch-up starts before it, so receipts given while we were away arrive with the history.
+   */
+  oldestUnreadOwnSeq(channelId: string, lookBack: number): number | undefined {
+    const row = this.db
+      .prepare(`
+        SELECT min(seq) AS seq FROM messages
+        WHERE channel_id = ? AND own = 1 AND status IN ('SENT', 'DELIVERED')
+          AND seq > (SELECT coalesce(max(seq), 0) FROM messages WHERE channel_id = ?) - ?`)
+      .get(channelId, channelId, lookBack) as { seq: number | null };
+    return row.seq ?? undefined;
+  }
+
   /** Advances the read position; returns others' messages newly read (they are owed READ receipts). */
   markReadUpTo(channelId: string, seq: number): MessageRow[] {
     return this.transaction(() => {
