@@ -4,6 +4,7 @@
  * ipcRenderer, an IpcRendererEvent, or a channel name: only these functions and plain data.
  */
 import { contextBridge, ipcRenderer } from 'electron';
+import type { Result } from '../src-shared/bridge';
 import { createListeners, createRelayApi } from './relay-api';
 import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './transport';
 
@@ -13,7 +14,20 @@ ipcRenderer.on(IPC_EVENT_CHANNEL, (_event, name: unknown, payload: unknown) =>
   listeners.dispatch(name, payload),
 );
 
+// A call that cannot even be sent (an input that does not survive structured clone) still gets a
+// Result, never a rejected promise: the renderer handles one shape of failure.
+const undeliverable = (error: unknown): Result<never> => ({
+  ok: false,
+  error: {
+    code: 'BAD_REQUEST',
+    message: `The call could not be sent: ${error instanceof Error ? error.message : 'unknown error'}`,
+  },
+});
+
 contextBridge.exposeInMainWorld(
   'relay',
-  createRelayApi((name, input) => ipcRenderer.invoke(IPC_CALL_CHANNEL, name, input), listeners),
+  createRelayApi(
+    (name, input) => ipcRenderer.invoke(IPC_CALL_CHANNEL, name, input).catch(undeliverable),
+    listeners,
+  ),
 );

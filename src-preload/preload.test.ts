@@ -39,4 +39,12 @@ describe('Electron preload', () => {
     expect(got).toEqual([[{ sending: 2, failed: 0 }]]);
     expect(() => relay.on!('ipc-anything', () => {})).toThrow(/Unknown event/);
   });
+
+  it('answers a call that cannot be sent with a Result, not a rejection', async () => {
+    electron.ipcRenderer.invoke.mockRejectedValueOnce(new Error('An object could not be cloned.'));
+    expect(await relay.setDraft!({ channelId: 'c', text: () => {} })).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'The call could not be sent: An object could not be cloned.' },
+    });
+  });
 });

@@ -65,9 +65,16 @@ export function connectWebBridge(options: WebBridgeOptions = {}): Promise<RelayA
   const invoke = (name: CallName, input: unknown): Promise<Result<unknown>> => {
     if (socket.readyState !== OPEN) return Promise.resolve(hostGone());
     const id = nextId++;
+    let frame: string;
+    try {
+      frame = JSON.stringify({ t: 'call', id, name, input });
+    } catch (error) {
+      const message = `The call could not be sent: ${error instanceof Error ? error.message : 'unknown error'}`;
+      return Promise.resolve({ ok: false, error: { code: 'BAD_REQUEST', message } });
+    }
     return new Promise((resolve) => {
       pending.set(id, resolve);
-      socket.send(JSON.stringify({ t: 'call', id, name, input }));
+      socket.send(frame);
     });
   };
 

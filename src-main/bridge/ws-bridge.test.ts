@@ -92,6 +92,13 @@ describe('WebSocket bridge', () => {
     expect(core.received).toEqual([]);
   });
 
+  it('answers an input that cannot be serialised without sending anything', async () => {
+    const relay = await page().connect();
+    const result = await relay.setDraft({ channelId: randomUUID(), text: 10n as unknown as string });
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(core.received).toEqual([]);
+  });
+
   it('answers a frame that is not a call at all, on the raw socket', async () => {
     const ws = new WebSocket(`ws://${host}/bridge`, [WS_PROTOCOL, WS_SECRET_PREFIX + SECRET], { origin });
     await new Promise((resolve) => ws.once('open', resolve));
