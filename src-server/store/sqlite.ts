@@ -50,7 +50,6 @@ const SQL = {
     ON CONFLICT (username) DO NOTHING`,
   insertChannel: 'INSERT INTO channels (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
   channelByName: 'SELECT id, name FROM channels WHERE name = ?',
-  channelById: 'SELECT id, name FROM channels WHERE id = ?',
   insertMember: `INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?)
     ON CONFLICT DO NOTHING`,
   membership: `SELECT cm.user_id AS member FROM channels c
@@ -125,10 +124,6 @@ export class SqliteStore implements Store {
 
   async addMember(channelId: string, userId: string): Promise<void> {
     this.sql.insertMember.run(channelId, userId, new Date().toISOString());
-  }
-
-  async getChannel(id: string): Promise<ChannelRecord | undefined> {
-    return this.sql.channelById.get(id) as ChannelRecord | undefined;
   }
 
   async membership(channelId: string, userId: string): Promise<Membership> {

@@ -64,7 +64,6 @@ export interface Store {
   ensureChannel(name: string): Promise<ChannelRecord>;
   addMember(channelId: string, userId: string): Promise<void>;
 
-  getChannel(id: string): Promise<ChannelRecord | undefined>;
   membership(channelId: string, userId: string): Promise<Membership>;
   memberChannelIds(userId: string): Promise<string[]>;
   /** The caller's channels with members, read position and unread count. */
