@@ -228,3 +228,16 @@ describe('notifications in the browser host', () => {
     expect(store.getState().toasts.map((t) => t.kind)).toEqual(['notification', 'notification']);
   });
 });
+
+describe('a history that fails to load', () => {
+  it('says so, and loads on a second try', async () => {
+    const relay = new FakeRelay();
+    relay.failNext('listMessages', 'SERVER_UNREACHABLE');
+    const { store } = await bootedStore(relay);
+    const channelId = store.getState().activeChannelId!;
+    expect(store.getState().histories[channelId]!.status).toBe('error');
+    expect(store.getState().toasts.map((t) => t.title)).toEqual(["Can't reach the server"]);
+    await store.getState().loadNewest(channelId);
+    expect(store.getState().histories[channelId]!.status).toBe('ready');
+  });
+});

@@ -32,7 +32,8 @@ export function createMessageSlice({ set, get, relay }: SliceContext): MessageSl
     typists: {},
 
     async loadNewest(channelId, prefer = 'existing') {
-      if (!get().histories[channelId]) patchHistory(channelId, () => ({}));
+      const held = get().histories[channelId];
+      if (!held || held.status === 'error') patchHistory(channelId, () => ({ status: 'loading' }));
       const result = await relay.listMessages({ channelId, limit: PAGE_SIZE });
       if (!result.ok) {
         patchHistory(channelId, () => ({ status: 'error' }));
