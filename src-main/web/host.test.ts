@@ -97,6 +97,19 @@ describe('browser host', () => {
     expect((await get('/healthz')).body).toBe('ok');
   });
 
+  it('listens on loopback only, and serves nothing but GET and HEAD', async () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
+    const other = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: '/', method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(other).toBe(405);
+  });
+
   it('refuses requests addressed to a non-loopback name (DNS rebinding)', async () => {
     const res = await get('/', { host: 'attacker.example' });
     expect(res.status).toBe(403);

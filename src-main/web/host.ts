@@ -89,10 +89,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       resolve();
     });
   });
-  port = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  port = bound.port;
 
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${bound.address}:${port}/`,
     port,
     fanout,
     get pageCount() {
