@@ -215,41 +215,45 @@ export class Account {
     return this.syncing;
   }
 
-  private async syncOnce({ serverUrl, token }: Credentials): Promise<void> {
-    const channels = await this.ctx.api.channels(serverUrl, token);
+  private async syncOnce(credentials: Credentials): Promise<void> {
+    const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
     this.store.saveChannels(channels);
     this.emitChannels();
-    await Promise.all(
-      channels.map(async (channel) => {
-        const cursor = this.store.channel(channel.id)?.cursor ?? null;
-        if (cursor === null) {
-          // Never synced: the newest page only; older history is fetched when scrolled to.
-          const page = await this.ctx.api.history(serverUrl, token, channel.id, {
-            limit: DEFAULT_PAGE_LIMIT,
-          });
-          for (const m of page.messages) this.ingest(m, 'firstSync');
-          this.store.setCursor(channel.id, page.messages.at(-1)?.seq ?? 0);
-          return;
-        }
-        // From the cursor, or from before our own recent unread messages: their receipts come along.
-        const unread = this.store.oldestUnreadOwnSeq(channel.id, RECEIPT_LOOKBACK);
-        let after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
-        for (;;) {
-          const page = await this.ctx.api.history(serverUrl, token, channel.id, {
-            after,
-            limit: MAX_PAGE_LIMIT,
-          });
-          for (const m of page.messages) this.ingest(m, 'catchup');
-          const last = page.messages.at(-1);
-          if (!last) break;
-          after = last.seq;
-          this.store.setCursor(channel.id, after);
-          if (!page.hasMore) break;
-        }
-        this.store.advanceCursor(channel.id);
-      }),
-    );
+    const results = await Promise.allSettled(channels.map((c) => this.catchUpChannel(c.id, credentials)));
     this.emitChannels();
+    // One channel gone (left, deleted) must not hold up the rest; anything else is retried by the caller.
+    for (const r of results) {
+      if (r.status === 'rejected' && !isGone(r.reason)) throw r.reason;
+    }
+  }
+
+  private async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
+    const cursor = this.store.channel(channelId)?.cursor ?? null;
+    if (cursor === null) {
+      // Never synced: the newest page only; older history is fetched when scrolled to.
+      const page = await this.ctx.api.history(serverUrl, token, channelId, {
+        limit: DEFAULT_PAGE_LIMIT,
+      });
+      for (const m of page.messages) this.ingest(m, 'firstSync');
+      this.store.setCursor(channelId, page.messages.at(-1)?.seq ?? 0);
+      return;
+    }
+    // From the cursor, or from before our own recent unread messages: their receipts come along.
+    const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
+    let after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
+    for (;;) {
+      const page = await this.ctx.api.history(serverUrl, token, channelId, {
+        after,
+        limit: MAX_PAGE_LIMIT,
+      });
+      for (const m of page.messages) this.ingest(m, 'catchup');
+      const last = page.messages.at(-1);
+      if (!last) break;
+      after = last.seq;
+      this.store.setCursor(channelId, after);
+      if (!page.hasMore) break;
+    }
+    this.store.advanceCursor(channelId);
   }
 
   // Reading -------------------------------------------------------------------------------------
@@ -363,4 +367,8 @@ export class Account {
     const channel = this.store.channel(channelId);
     return channel ? members(channel).find((m) => m.id === userId) : undefined;
   }
+}
+
+function isGone(error: unknown): boolean {
+  return error instanceof BridgeFailure && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND');
 }
