@@ -24,11 +24,20 @@ if (!['auto', 'browser', 'electron'].includes(requested)) {
 }
 
 const electron = requested === 'browser' ? null : findElectronBinary();
-const runElectron = electron?.path != null;
 const runBrowser = requested !== 'electron';
+// Electron opens real windows: on Linux without a display, run it under xvfb-run when there is one.
+const headlessLinux = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+const xvfb = headlessLinux ? which('xvfb-run') : null;
+const electronSkip = !electron
+  ? null
+  : !electron.path
+    ? `no Electron binary (${electron.reason})`
+    : headlessLinux && !xvfb
+      ? 'no display for its windows (no DISPLAY, no xvfb-run): install xvfb or run under xvfb-run'
+      : null;
+const runElectron = electron !== null && electronSkip === null;
 
-if (requested === 'electron' && !runElectron)
-  fail(`E2E_TARGET=electron, but there is no Electron binary: ${electron.reason}`);
+if (requested === 'electron' && !runElectron) fail(`E2E_TARGET=electron, but ${electronSkip}`);
 if (runBrowser && !existsSync(CHROMIUM)) {
   fail(`no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH`);
 }
@@ -62,22 +71,20 @@ pruneOldRuns(join(ROOT, 'test-results', 'e2e-report'));
 // The electron project stays in the run without a binary: each of its specs then shows as skipped,
 // with the reason, in the list and the HTML report, rather than silently not existing.
 const projects = [...(runBrowser ? ['browser'] : []), ...(requested !== 'browser' ? ['electron'] : [])];
-const playwright = spawnSync(
+const command = [
   process.execPath,
-  [
-    join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'),
-    'test',
-    '--config',
-    join(ROOT, 'e2e', 'playwright.config.ts'),
-    ...projects.map((p) => `--project=${p}`),
-    ...process.argv.slice(2),
-  ],
-  {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, E2E_RUN_ID: runId, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
-  },
-);
+  join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js'),
+  'test',
+  '--config',
+  join(ROOT, 'e2e', 'playwright.config.ts'),
+  ...projects.map((p) => `--project=${p}`),
+  ...process.argv.slice(2),
+];
+if (runElectron && xvfb) command.unshift(xvfb, '-a', '--server-args=-screen 0 1280x1024x24');
+const env = { ...process.env, E2E_RUN_ID: runId, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+// The electron project's specs skip with this reason (support/fixtures.ts), visibly, in the report.
+if (electronSkip) env.E2E_ELECTRON_SKIP = electronSkip;
+const playwright = spawnSync(command[0], command.slice(1), { cwd: ROOT, stdio: 'inherit', env });
 if (playwright.error) fail(`could not run Playwright: ${playwright.error.message}`);
 console.log(`e2e: report test-results/e2e-report/${runId}/index.html, artifacts test-results/e2e/${runId}`);
 process.exit(playwright.status ?? 1);
@@ -85,9 +92,12 @@ process.exit(playwright.status ?? 1);
 function targetLine() {
   if (requested === 'browser')
     return 'e2e: target browser (E2E_TARGET=browser); Electron target not requested';
-  if (requested === 'electron') return `e2e: target electron (E2E_TARGET=electron; binary ${electron.path})`;
-  if (runElectron) return `e2e: targets browser and electron (Electron binary found: ${electron.path})`;
-  return `e2e: target browser; Electron target skipped: no Electron binary (${electron.reason})`;
+  const display = xvfb ? ', under xvfb-run' : '';
+  if (requested === 'electron')
+    return `e2e: target electron (E2E_TARGET=electron; ${electron.path}${display})`;
+  if (runElectron)
+    return `e2e: targets browser and electron (Electron binary found: ${electron.path}${display})`;
+  return `e2e: target browser; Electron target skipped: ${electronSkip}`;
 }
 
 /** Runs older than a day: nobody is still reading those traces. */
@@ -98,6 +108,13 @@ function pruneOldRuns(dir) {
     const path = join(dir, entry);
     if (statSync(path).mtimeMs < dayAgo) rmSync(path, { recursive: true, force: true });
   }
+}
+
+function which(name) {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return null;
 }
 
 function run(what, args) {
