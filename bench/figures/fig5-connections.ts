@@ -139,7 +139,11 @@ export async function figure5(bench: Bench): Promise<Row[]> {
       checks: [{ op: '<=', limit: 30, of: 'value' }],
       ...common,
       ...note(
-        real ? `${real.reconnectNote}; clients back off like socket.io-client (1–5 s, jittered)` : undefined,
+        real
+          ? `${real.reconnectNote}; clients back off like socket.io-client (1–5 s, jittered); ` +
+              `kernel listen-queue overflows during the reconnect: ${real.overflows.restart} ` +
+              `(relay run: ${relay.overflows.restart})`
+          : undefined,
       ),
     }),
   ];
