@@ -73,7 +73,8 @@ function codeFor(status: number): BridgeFailure['code'] {
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
   if (status === 429) return 'RATE_LIMITED';
-  if (status >= 500) return 'SERVER_UNREACHABLE';
+  // A proxy or load balancer with no server behind it: as good as unreachable.
+  if (status === 502 || status === 503 || status === 504) return 'SERVER_UNREACHABLE';
   return 'INTERNAL';
 }
 

@@ -50,6 +50,10 @@ describe('session', () => {
         }),
       );
       expect(down.code).toBe('SERVER_UNREACHABLE');
+      const scheme = await failure(() =>
+        other.core.handlers.signIn({ serverUrl: 'ftp://127.0.0.1/', username: 'bob', password: 'password' }),
+      );
+      expect(scheme.code).toBe('VALIDATION');
       expect((await other.core.handlers.getSession(undefined)).signedIn).toBe(false);
       expect(
         (

@@ -1,5 +1,6 @@
 /** The session kept in the SecretStore: server, user and (unless refused) the token. */
 import { z } from 'zod';
+import { BridgeFailure } from '../../src-shared/bridge';
 import { UserSummary } from '../../src-shared/protocol';
 
 export const StoredSession = z.object({
@@ -24,7 +25,16 @@ export function serialiseSession(session: StoredSession): string {
   return JSON.stringify(session);
 }
 
-/** The server's origin: one spelling per server, whatever the user typed. */
+/** The server's origin (one spelling per server, whatever the user typed); http(s) only. */
 export function normaliseServerUrl(url: string): string {
-  return new URL(url).origin;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BridgeFailure('VALIDATION', 'The server address is not a valid URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new BridgeFailure('VALIDATION', 'The server address must start with http:// or https://');
+  }
+  return parsed.origin;
 }
