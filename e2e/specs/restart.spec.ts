@@ -37,5 +37,5 @@ test('after a kill -9 the app reopens signed in, with its drafts and history, ev
 
   // And the kept session still works once the server is back.
   await server.start();
-  await expect(alice.page.getByTestId('connection-status')).toHaveText('Connected', { timeout: 45_000 });
+  await expect(alice.page.getByTestId('connection-status')).toHaveText('Connected', { timeout: 60_000 });
 });
