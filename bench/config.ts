@@ -46,7 +46,7 @@ export interface Options {
   markdown: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only 1,3,5] [--set load.clients=2000] [--cpu-prof DIR] [--markdown]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--only 1,3,5] [--set load.clients=2000] [--cpu-prof DIR] [--markdown]`;
 
 export function parseArgs(argv: string[]): Options {
   const options: Options = {

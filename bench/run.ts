@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type FigureId, parseArgs } from './config';
+import { type FigureId, parseArgs, USAGE } from './config';
 import { Bench } from './figures/context';
 import { figure1 } from './figures/fig1-idle';
 import { figure2 } from './figures/fig2-cores';
@@ -29,6 +29,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
 };
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) return void console.log(`${USAGE}\nSee BENCHMARKS.md.`);
   const options = parseArgs(process.argv.slice(2));
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'relay-bench-'));
   const bench = new Bench(options, workDir);
