@@ -28,31 +28,38 @@ const runBrowser = requested !== 'electron';
 // Electron opens real windows: on Linux without a display, run it under xvfb-run when there is one.
 const headlessLinux = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const xvfb = headlessLinux ? which('xvfb-run') : null;
-const electronSkip = !electron
+let electronSkip = !electron
   ? null
   : !electron.path
     ? `no Electron binary (${electron.reason})`
     : headlessLinux && !xvfb
       ? 'no display for its windows (no DISPLAY, no xvfb-run): install xvfb or run under xvfb-run'
       : null;
-const runElectron = electron !== null && electronSkip === null;
 
-if (requested === 'electron' && !runElectron) fail(`E2E_TARGET=electron, but ${electronSkip}`);
+if (requested === 'electron' && electronSkip) fail(`E2E_TARGET=electron, but ${electronSkip}`);
 if (runBrowser && !existsSync(CHROMIUM)) {
   fail(`no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH`);
 }
 
-console.log(targetLine());
-
-if (runElectron) {
+let builtApp = false;
+if (electron && !electronSkip) {
   run('electron-vite build', [
     join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
     'build',
   ]);
+  builtApp = true;
+  // The desktop app's database needs better-sqlite3 built for Electron's ABI (fetched or compiled once).
   const { buildNative } = await import('./native-electron.mjs');
   const native = buildNative({ version: electronVersion(electron.distDir) });
-  if (!native.ok) fail(`better-sqlite3 for Electron: ${native.reason}`);
-} else {
+  if (!native.ok) {
+    if (requested === 'electron') fail(`better-sqlite3 for Electron: ${native.reason}`);
+    electronSkip = `no better-sqlite3 build for Electron (${native.reason})`;
+  }
+}
+const runElectron = electron !== null && electronSkip === null;
+console.log(targetLine());
+
+if (!builtApp) {
   run('renderer build', [
     join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
     'build',
