@@ -287,3 +287,18 @@ describe('the workspace', () => {
     expect(screen.queryByText('bob in #random')).toBeNull();
   });
 });
+
+describe('settings', () => {
+  it('changes the theme through the core and applies it to the page', async () => {
+    const relay = new FakeRelay();
+    await renderApp(relay);
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    fireEvent.change(screen.getByLabelText('Theme'), { target: { value: 'dark' } });
+    await settle();
+    expect(relay.callsOf('updateSettings')).toEqual([{ theme: 'dark' }]);
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    fireEvent.change(screen.getByLabelText('Theme'), { target: { value: 'system' } });
+    await settle();
+    expect(document.documentElement.dataset.theme).toBeUndefined();
+  });
+});

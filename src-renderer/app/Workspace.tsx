@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { ChannelList } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { Composer } from '../composer/Composer';
@@ -8,6 +9,7 @@ import { OutboxPanel } from '../outbox/OutboxPanel';
 import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
 import { NotificationPrompt } from './NotificationPrompt';
+import { SettingsPanel } from './SettingsPanel';
 import { useKeyboard } from './use-keyboard';
 import { useLinkInterceptor } from './use-link-interceptor';
 import { useWindowFocus } from './use-window-focus';
@@ -30,6 +32,7 @@ export function Workspace() {
 
 function Sidebar() {
   const store = useAppStore();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const user = useApp((s) => s.session?.user);
   const waiting = useApp((s) => s.outboxCounts.sending + s.outboxCounts.failed);
   const failed = useApp((s) => s.outboxCounts.failed);
@@ -41,6 +44,7 @@ function Sidebar() {
       </header>
       <ChannelList />
       <NotificationPrompt />
+      {settingsOpen && <SettingsPanel />}
       <footer className="sidebar-footer">
         <button
           type="button"
@@ -52,6 +56,14 @@ function Sidebar() {
         <span className="current-user" title="Signed in">
           {user?.name}
         </span>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={settingsOpen}
+          onClick={() => setSettingsOpen((open) => !open)}
+        >
+          Settings
+        </button>
         <button type="button" className="link-button" onClick={() => void store.getState().signOut()}>
           Sign out
         </button>

@@ -58,6 +58,12 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
       else get().showError(result.error);
     },
 
+    async updateSettings(patch) {
+      const result = await relay.updateSettings(patch);
+      if (result.ok) set({ settings: result.value });
+      else get().showError(result.error);
+    },
+
     onSession(session) {
       const wasSignedIn = get().session?.signedIn === true;
       set({ session, connection: { state: session.connection } });

@@ -47,6 +47,7 @@ export type SessionSlice = {
   boot(): Promise<void>;
   signIn(input: CallInput<'signIn'>): Promise<Result<SessionView>>;
   signOut(): Promise<void>;
+  updateSettings(patch: Partial<Settings>): Promise<void>;
   onSession(session: SessionView): void;
   onConnection(state: ConnectionState, detail?: string): void;
 };
