@@ -76,7 +76,8 @@ export class Bench {
     }
     const args = [String(options.port ?? 0)];
     if (kind === 'real') args.push(options.dataDir ?? this.dataDir('server'));
-    const nodeArgs = kind === 'real' ? this.profileArgs('server') : [];
+    // --expose-gc: figure 5 collects garbage before reading RSS, so the reading is what stays.
+    const nodeArgs = ['--expose-gc', ...(kind === 'real' ? this.profileArgs('server') : [])];
     const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs);
     const ready = await child.waitFor('ready', 60_000);
     const url = String(ready.url);

@@ -24,6 +24,11 @@ export function serve(handlers: Handlers): void {
   process.on('disconnect', () => process.exit(0));
 }
 
+/** A full garbage collection, where node runs with --expose-gc (the runner starts subjects so). */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 export function emitEvent(event: ChildEvent): void {
   process.send?.(event);
 }

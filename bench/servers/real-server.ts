@@ -12,7 +12,7 @@ import { startServer } from '../../src-server/app';
 import { hashPassword } from '../../src-server/auth/passwords';
 import { resolveJwtSecret } from '../../src-server/auth/secret';
 import { createTokenService } from '../../src-server/auth/tokens';
-import { emitEvent, serve } from '../lib/serve';
+import { collectGarbage, emitEvent, serve } from '../lib/serve';
 import { createHistogram, recordMs, summarize } from '../lib/stats';
 import type { Identities, Topology } from './topology';
 
@@ -74,6 +74,7 @@ serve({
   },
   /** The data folder survives a restart: nothing to restore. */
   restore: () => undefined,
+  gc: collectGarbage,
   connections: () => server.io.engine.clientsCount,
   /** The store insert's wall time since the last call (then starts afresh). */
   insertStats() {

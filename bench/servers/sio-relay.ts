@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { channelRoom, MessageEvent, userRoom } from '../../src-shared/protocol';
-import { emitEvent, serve } from '../lib/serve';
+import { collectGarbage, emitEvent, serve } from '../lib/serve';
 import type { Identities, Topology } from './topology';
 
 const port = Number(process.argv[2] ?? 0);
@@ -50,6 +50,7 @@ serve({
     roomsOf.clear();
     remember(topology, identities);
   },
+  gc: collectGarbage,
   connections: () => io.engine.clientsCount,
 });
 

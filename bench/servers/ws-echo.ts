@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { emitEvent, serve } from '../lib/serve';
+import { collectGarbage, emitEvent, serve } from '../lib/serve';
 
 const http = createServer();
 const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
@@ -11,6 +11,7 @@ wss.on('connection', (socket) => {
 });
 
 serve({
+  gc: collectGarbage,
   connections: () => wss.clients.size,
 });
 
