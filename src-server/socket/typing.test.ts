@@ -66,13 +66,13 @@ describe('typing', () => {
 
   it('sends typing:stop itself when the typist goes quiet, and refreshes keep it alive', async () => {
     // Wide margins, so a busy machine cannot make the refresh arrive after the first timer.
-    const timeoutMs = 400;
+    const timeoutMs = 1_000;
     await setup(timeoutMs);
     const alice = await as('alice');
     const bob = await as('bob');
     const seen = recordEvents(bob.socket);
     await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     const refreshedAt = Date.now();
     await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
     const stop = await nextEvent(bob.socket, MessageEvent.TYPING_STOP, 5_000);
