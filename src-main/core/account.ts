@@ -133,6 +133,7 @@ export class Account {
     });
     this.typing.stop(channelId);
     this.emitMessage(row);
+    if (row.parent_id) this.reemit(row.parent_id);
     this.emitOutboxCounts();
     this.outbox.kick();
     return messageView(this.store, row);

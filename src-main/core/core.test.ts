@@ -151,3 +151,28 @@ describe('links', () => {
     expect(alice.opened).toHaveLength(1);
   });
 });
+
+describe('threads', () => {
+  it('lists replies under their parent and counts them on it', async () => {
+    const general = await channelId(alice, 'general');
+    const parent = await alice.core.handlers.sendMessage({ channelId: general, content: 'start a thread' });
+    await waitFor(() => outboxEmpty(alice), 'parent sent');
+    const parentId = (await alice.core.handlers.listMessages({ channelId: general })).messages.find(
+      (m) => m.key === parent.key,
+    )?.id as string;
+    await alice.core.handlers.sendMessage({ channelId: general, content: 'first reply', parentId });
+    await waitFor(() => outboxEmpty(alice), 'reply sent');
+    expect(
+      (await alice.core.handlers.listThread({ channelId: general, parentId })).map((m) => m.content),
+    ).toEqual(['first reply']);
+    const main = (await alice.core.handlers.listMessages({ channelId: general })).messages;
+    expect(main.find((m) => m.id === parentId)?.replyCount).toBe(1);
+    expect(main.some((m) => m.content === 'first reply')).toBe(false);
+    expect(
+      alice
+        .of('messageUpserted')
+        .filter((m) => m.id === parentId)
+        .at(-1)?.replyCount,
+    ).toBe(1);
+  });
+});
