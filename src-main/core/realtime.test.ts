@@ -305,6 +305,35 @@ describe('notifications', () => {
   });
 });
 
+describe('unread and badge', () => {
+  it('counts others’ messages per channel, zeroes on read, and badges the total without muted channels', async () => {
+    const alice = await core('alice');
+    const general = await channelId(alice, 'general');
+    const random = await channelId(alice, 'random');
+    const unread = async (id: string) =>
+      (await alice.core.handlers.listChannels(undefined)).find((c) => c.id === id)?.unreadCount;
+    await alice.core.handlers.markRead({ channelId: general });
+    await alice.core.handlers.markRead({ channelId: random });
+    expect(alice.badge).toBe(0);
+
+    await post(bob.socket, general, 'u1');
+    await post(bob.socket, general, 'u2');
+    await post(bob.socket, random, 'u3');
+    await post(aliceDevice.socket, random, 'mine does not count');
+    await waitFor(() => find(alice, random, 'mine does not count'), 'all arrived');
+    // Writing in random (on the phone) read it up to there, as the server counts it.
+    expect([await unread(general), await unread(random)]).toEqual([2, 0]);
+    expect(alice.badge).toBe(2);
+    expect(alice.of('unread').at(-1)).toMatchObject({ total: 2 });
+
+    await alice.core.handlers.setMuted({ channelId: general, muted: true });
+    expect(alice.badge).toBe(0);
+    await alice.core.handlers.setMuted({ channelId: general, muted: false });
+    await alice.core.handlers.markRead({ channelId: general });
+    expect([await unread(general), alice.badge]).toEqual([0, 0]);
+  });
+});
+
 describe('typing', () => {
   it('shows who is typing, clears it when their message arrives, and expires it by itself', async () => {
     const alice = await core('alice');
