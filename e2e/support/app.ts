@@ -191,10 +191,14 @@ async function stubDesktopShell(app: ElectronApplication): Promise<void> {
     };
     record.__e2eNotifications = [];
     record.__e2eBadge = undefined;
-    Notification.isSupported = () => true;
-    Notification.prototype.show = function show(this: InstanceType<typeof Notification>) {
-      record.__e2eNotifications.push(this);
-    };
+    // A CI box may lack libnotify: the app must still believe it can notify.
+    Object.defineProperty(Notification, 'isSupported', { value: () => true, configurable: true });
+    Object.defineProperty(Notification.prototype, 'show', {
+      configurable: true,
+      value(this: InstanceType<typeof Notification>) {
+        record.__e2eNotifications.push(this);
+      },
+    });
     const setBadgeCount = electronApp.setBadgeCount.bind(electronApp);
     electronApp.setBadgeCount = (count?: number) => {
       record.__e2eBadge = count ?? 0;

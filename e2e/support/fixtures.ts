@@ -29,10 +29,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   electronBinary: [async ({}, use) => use(await findElectron()), { scope: 'worker' }],
 
   chromium: [
-    async ({ playwright }, use) => {
+    async ({ playwright, headless }, use) => {
       const shared: { browser?: Promise<Browser> } = {};
       await use(() => {
-        shared.browser ??= playwright.chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+        // `headless` follows Playwright's own option (`--headed` shows the windows).
+        shared.browser ??= playwright.chromium.launch({
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS,
+          headless,
+        });
         return shared.browser;
       });
       if (shared.browser) await (await shared.browser).close();
