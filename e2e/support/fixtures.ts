@@ -83,12 +83,21 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await instance.start();
       return instance;
     });
+    const failed = testInfo.status !== testInfo.expectedStatus;
     for (const instance of started) {
-      if (testInfo.status !== testInfo.expectedStatus && instance.output())
+      if (failed && instance.output())
         await testInfo.attach(`${instance.user}-app-stderr`, {
           body: instance.output(),
           contentType: 'text/plain',
         });
+      // Playwright screenshots the browser target's pages itself; an Electron window, we do.
+      if (failed && instance.target === 'electron') {
+        // (Not running any more, say after a kill: then there is no window to show.)
+        const shot = await Promise.resolve()
+          .then(() => instance.page.screenshot())
+          .catch(() => null);
+        if (shot) await testInfo.attach(`${instance.user}-window`, { body: shot, contentType: 'image/png' });
+      }
       await instance.close();
     }
   },
