@@ -263,11 +263,14 @@ export class Account {
     return this.ctx.ui.focused && this.ctx.ui.activeChannelId === channelId;
   }
 
-  /** Everything in the channel is read: READ receipts for others' messages, unread to zero. */
+  /**
+   * Everything held in the channel is read: READ receipts for others' messages, unread down.
+   * Only up to what is held here: a message not fetched yet has not been seen; it is read (and
+   * receipted) when it arrives while the channel is still being looked at.
+   */
   markRead(channelId: string): void {
-    const channel = this.store.channel(channelId);
-    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
-    this.readUpTo(channelId, channel.last_seq);
+    if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    this.readUpTo(channelId, this.store.maxHeldSeq(channelId));
   }
 
   private readUpTo(channelId: string, seq: number): void {

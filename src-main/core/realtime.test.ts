@@ -132,6 +132,38 @@ describe('receipts', () => {
     ).toBe(0);
   });
 
+  it('a reader who opens the channel before its history has arrived still sends READ', async () => {
+    const alice = await core('alice');
+    const general = await channelId(alice, 'general');
+    await alice.core.handlers.sendMessage({ channelId: general, content: 'read me on arrival' });
+    await waitFor(
+      async () => (await find(alice, general, 'read me on arrival'))?.status !== 'Sending',
+      'sent',
+    );
+
+    // Carol's app opens on #general the moment the channel list is known, before any history is fetched.
+    const carol = await createTestCore({ start: false });
+    open.push(carol);
+    const stop = carol.core.on('channels', (channels) => {
+      if (!channels.some((c) => c.id === general)) return;
+      stop();
+      void carol.core.handlers.setWindowFocused({ focused: true });
+      void carol.core.handlers.setActiveChannel({ channelId: general });
+    });
+    await carol.core.start();
+    await signIn(carol, server.url, 'carol');
+    await waitFor(
+      async () =>
+        (await find(alice, general, 'read me on arrival'))?.seenBy.some(
+          (s) => s.name === 'Carol' && s.status === 'READ',
+        ),
+      'carol READ',
+    );
+    expect(
+      (await carol.core.handlers.listChannels(undefined)).find((c) => c.id === general)?.unreadCount,
+    ).toBe(0);
+  });
+
   it('learns receipts given while the author was offline from the catch-up', async () => {
     const proxy = await startProxy(server.port);
     try {

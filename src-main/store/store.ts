@@ -171,6 +171,16 @@ export class LocalStore {
     if (cursor !== channel.cursor) this.setCursor(channelId, cursor);
   }
 
+  /** The highest seq held locally in a channel (0 when none). */
+  maxHeldSeq(channelId: string): number {
+    const row = this.db
+      .prepare('SELECT max(seq) AS seq FROM messages WHERE channel_id = ?')
+      .get(channelId) as {
+      seq: number | null;
+    };
+    return row.seq ?? 0;
+  }
+
   /**
    * The oldest of our recent messages (within `lookBack` seqs of the newest) that nobody has read
    * yet: catch-up starts before it, so receipts given while we were away arrive with the history.
