@@ -6,8 +6,10 @@
  * The electron project skips, saying why, where no Electron binary exists.
  */
 import { type Browser, test as base } from '@playwright/test';
-import { type AppInstance, BrowserApp, type DemoUser, ElectronApp, makeUserData } from './app';
+import { type AppInstance, type DemoUser, makeUserData } from './app';
+import { BrowserApp } from './browser-app';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
+import { ElectronApp } from './electron-app';
 import { type E2EServer, type ServerOptions, startE2EServer } from './server';
 import { type ElectronBinary, findElectron, type Target } from './target';
 
