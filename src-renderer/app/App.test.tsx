@@ -139,6 +139,26 @@ describe('the workspace', () => {
     ]);
   });
 
+  it('announces a new message from someone else to screen readers, not our own', async () => {
+    const relay = new FakeRelay();
+    const general = relay.channels[0]!;
+    relay.seed(general.id, 1);
+    await renderApp(relay);
+    const live = screen.getByTestId('message-list').parentElement!.querySelector('[aria-live="polite"]')!;
+    expect(live.textContent).toBe('');
+    act(() =>
+      relay.emit('messageUpserted', makeMessage(general.id, { seq: 2, author: bob, content: 'lunch?' })),
+    );
+    expect(live.textContent).toBe('bob: lunch?');
+    act(() =>
+      relay.emit(
+        'messageUpserted',
+        makeMessage(general.id, { seq: 3, own: true, status: 'Sent', content: 'sure' }),
+      ),
+    );
+    expect(live.textContent).toBe('bob: lunch?');
+  });
+
   it('says who is typing', async () => {
     const relay = new FakeRelay();
     await renderApp(relay);
