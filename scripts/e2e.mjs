@@ -41,13 +41,11 @@ if (runBrowser && !existsSync(CHROMIUM)) {
   fail(`no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does), or set CHROMIUM_PATH`);
 }
 
-let builtApp = false;
 if (electron && !electronSkip) {
   run('electron-vite build', [
     join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'),
     'build',
   ]);
-  builtApp = true;
   // The desktop app's database needs better-sqlite3 built for Electron's ABI (fetched or compiled once).
   const { buildNative } = await import('./native-electron.mjs');
   const native = buildNative({ version: electronVersion(electron.distDir) });
@@ -59,21 +57,28 @@ if (electron && !electronSkip) {
 const runElectron = electron !== null && electronSkip === null;
 console.log(targetLine());
 
-if (!builtApp) {
+// Each run writes its own artifacts folder, so runs started side by side do not delete each other's.
+const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+pruneOldRuns(join(ROOT, 'test-results', 'e2e'));
+pruneOldRuns(join(ROOT, 'test-results', 'e2e-report'));
+pruneOldRuns(join(ROOT, 'test-results', 'e2e-renderer'));
+// The browser hosts serve this run's own build of the renderer: any `vite build` on this checkout
+// empties out/renderer, and must not pull the page from under a running test (nor this run's build
+// from under someone else's).
+const rendererCopy = join(ROOT, 'test-results', 'e2e-renderer', runId);
+if (runBrowser) {
   run('renderer build', [
     join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
     'build',
     '--config',
     'vite.renderer.config.ts',
+    '--outDir',
+    rendererCopy,
+    '--emptyOutDir',
     '--logLevel',
     'warn',
   ]);
 }
-
-// Each run writes its own artifacts folder, so runs started side by side do not delete each other's.
-const runId = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
-pruneOldRuns(join(ROOT, 'test-results', 'e2e'));
-pruneOldRuns(join(ROOT, 'test-results', 'e2e-report'));
 
 // The electron project stays in the run without a binary: each of its specs then shows as skipped,
 // with the reason, in the list and the HTML report, rather than silently not existing.
@@ -88,10 +93,16 @@ const command = [
   ...process.argv.slice(2),
 ];
 if (runElectron && xvfb) command.unshift(xvfb, '-a', '--server-args=-screen 0 1280x1024x24');
-const env = { ...process.env, E2E_RUN_ID: runId, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };
+const env = {
+  ...process.env,
+  E2E_RUN_ID: runId,
+  E2E_RENDERER_DIR: rendererCopy,
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+};
 // The electron project's specs skip with this reason (support/fixtures.ts), visibly, in the report.
 if (electronSkip) env.E2E_ELECTRON_SKIP = electronSkip;
 const playwright = spawnSync(command[0], command.slice(1), { cwd: ROOT, stdio: 'inherit', env });
+rmSync(rendererCopy, { recursive: true, force: true });
 if (playwright.error) fail(`could not run Playwright: ${playwright.error.message}`);
 console.log(`e2e: report test-results/e2e-report/${runId}/index.html, artifacts test-results/e2e/${runId}`);
 process.exit(playwright.status ?? 1);

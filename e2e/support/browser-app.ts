@@ -1,5 +1,5 @@
 /**
- * The browser target: a browser host child process (`scripts/web.mjs`, the core in it) with its own
+ * The browser target: a browser host child process (web-host.ts: `npm run web`'s runWebHost, the core in it) with its own
  * user-data folder and port, and a Chromium page on it. The host owns the core, so "kill -9 the app"
  * is kill -9 of that process; the window goes with it, as a desktop app's would, and start() opens a
  * fresh browser profile on the same folder (the session lives in the host, not in the page).
@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { type AppInstance, type DemoUser, type ShownNotification, titleBadge } from './app';
 import { APP_ROOT } from './target';
 
-const WEB_SCRIPT = join(APP_ROOT, 'scripts', 'web.mjs');
+const HOST_ENTRY = join(APP_ROOT, 'e2e', 'support', 'web-host.ts');
 
 export class BrowserApp implements AppInstance {
   readonly target = 'browser';
@@ -44,8 +44,8 @@ export class BrowserApp implements AppInstance {
   }
 
   private spawnHost(): Promise<string> {
-    const args = [WEB_SCRIPT, '--no-build', '--port', String(this.port), '--server', this.serverUrl];
-    const child = spawn(process.execPath, [...args, '--user-data', this.userData], {
+    const flags = ['--port', String(this.port), '--server', this.serverUrl, '--user-data', this.userData];
+    const child = spawn(process.execPath, ['--import', 'tsx', HOST_ENTRY, ...flags], {
       cwd: APP_ROOT,
       env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
