@@ -53,8 +53,8 @@ export async function figure6(bench: Bench): Promise<Row[]> {
     );
     const drained = host.call<{ seconds: number | null; left: number }>(
       'awaitDrain',
-      { name: 'A', timeoutMs: 120_000 },
-      180_000,
+      { name: 'A', timeoutMs: 300_000 },
+      360_000,
     );
     server = await bench.subject('real', { port: server.port, dataDir });
     const measured = await withCpu({ server: server.child, loadgen: host }, () => drained);
