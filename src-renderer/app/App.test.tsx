@@ -159,6 +159,19 @@ describe('the workspace', () => {
     expect(live.textContent).toBe('bob: lunch?');
   });
 
+  it('opens a channel with a "New" divider above its first unread message', async () => {
+    const relay = new FakeRelay();
+    const random = relay.channels[1]!;
+    random.unreadCount = 2;
+    relay.seed(random.id, 5);
+    await renderApp(relay);
+    fireEvent.click(screen.getByRole('button', { name: /^random, 2 unread/ }));
+    await settle();
+    const divider = screen.getByText('New').closest('[data-index]')!;
+    expect(divider.nextElementSibling?.textContent).toContain('message 4');
+    expect(relay.callsOf('markRead')).toContainEqual({ channelId: random.id });
+  });
+
   it('says who is typing', async () => {
     const relay = new FakeRelay();
     await renderApp(relay);

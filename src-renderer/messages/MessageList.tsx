@@ -6,6 +6,7 @@ import { useAnnouncement } from './announce';
 import { MessageRow } from './MessageRow';
 import { buildRows } from './rows';
 import { useChatScroll } from './use-chat-scroll';
+import { useFirstUnreadKey } from './use-first-unread';
 
 type Props = { channelId: string; channelName: string; overscan?: number };
 
@@ -17,7 +18,11 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
   const messages = history?.messages;
   const ready = history?.status === 'ready';
   const startKnown = history?.hasMore === false;
-  const rows = useMemo(() => buildRows(messages ?? [], startKnown), [messages, startKnown]);
+  const firstUnreadKey = useFirstUnreadKey(channelId, messages, ready);
+  const rows = useMemo(
+    () => buildRows(messages ?? [], { startKnown, firstUnreadKey }),
+    [messages, startKnown, firstUnreadKey],
+  );
   const { virtualizer, scrollRef, atBottom, highlightedId } = useChatScroll({
     channelId,
     rows,
@@ -59,6 +64,10 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
                 {row.kind === 'day' ? (
                   <div className="day-separator">
                     <span>{row.label}</span>
+                  </div>
+                ) : row.kind === 'unread' ? (
+                  <div className="unread-divider">
+                    <span>New</span>
                   </div>
                 ) : (
                   <MessageRow

@@ -34,10 +34,12 @@ describe('buildRows', () => {
         message('b1', bob, '2026-11-25T10:11:00.000Z'),
         message('b2', bob, '2026-11-27T10:11:30.000Z'),
       ],
-      true,
-      new Date('2026-11-27T12:00:00.000Z'),
+      { now: new Date('2026-11-27T12:00:00.000Z') },
     );
-    expect(rows.map((r) => (r.kind === 'day' ? `[${r.label}]` : `${r.key}${r.grouped ? '+' : ''}`))).toEqual([
+    const shown = rows.map((r) =>
+      r.kind === 'day' ? `[${r.label}]` : r.kind === 'message' ? `${r.key}${r.grouped ? '+' : ''}` : r.kind,
+    );
+    expect(shown).toEqual([
       `[${dayLabel(new Date('2026-11-25T10:00:00.000Z'), new Date('2026-11-27T12:00:00.000Z'))}]`,
       'a1',
       'a2+',
@@ -49,8 +51,21 @@ describe('buildRows', () => {
   });
 
   it('puts no separator at the top while older messages of that day may still come', () => {
-    const rows = buildRows([message('a1', alice, '2026-11-25T10:00:00.000Z')], false);
+    const rows = buildRows([message('a1', alice, '2026-11-25T10:00:00.000Z')], { startKnown: false });
     expect(rows.map((r) => r.kind)).toEqual(['message']);
+  });
+
+  it('puts a "New" divider above the first unread message, which starts a new group', () => {
+    const rows = buildRows(
+      [message('a1', alice, '2026-11-25T10:00:00.000Z'), message('a2', alice, '2026-11-25T10:01:00.000Z')],
+      { firstUnreadKey: 'a2' },
+    );
+    expect(rows.map((r) => (r.kind === 'message' ? `${r.key}${r.grouped ? '+' : ''}` : r.kind))).toEqual([
+      'day',
+      'a1',
+      'unread',
+      'a2',
+    ]);
   });
 
   it('names today and yesterday, and other days by date', () => {

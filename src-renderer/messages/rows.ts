@@ -3,6 +3,7 @@ import type { MessageView } from '../../src-shared/bridge';
 /** What the virtual list shows: a day separator, or a message (grouped under the one before it). */
 export type Row =
   | { kind: 'day'; key: string; label: string }
+  | { kind: 'unread'; key: string }
   | { kind: 'message'; key: string; message: MessageView; grouped: boolean };
 
 /** Consecutive messages by one author within this long read as one block. */
@@ -27,15 +28,21 @@ export function dayLabel(date: Date, now: Date = new Date()): string {
   });
 }
 
-/**
- * `startKnown`: the first message held is the channel's first. Until then the top of the list gets
- * no separator, since older messages of the same day may still come; this also keeps the top row a
- * message, whose stable key the virtualizer anchors on while an older page is prepended.
- */
+export type RowOptions = {
+  /**
+   * The first message held is the channel's first. Until then the top of the list gets no
+   * separator, since older messages of the same day may still come; this also keeps the top row a
+   * message, whose stable key the virtualizer anchors on while an older page is prepended.
+   */
+  startKnown?: boolean;
+  /** A "New" divider goes above this message: the first one that was unread when the channel opened. */
+  firstUnreadKey?: string | null;
+  now?: Date;
+};
+
 export function buildRows(
   messages: readonly MessageView[],
-  startKnown = true,
-  now: Date = new Date(),
+  { startKnown = true, firstUnreadKey = null, now = new Date() }: RowOptions = {},
 ): Row[] {
   const rows: Row[] = [];
   type Previous = { day: string; author: string; at: number; failed: boolean };
@@ -48,8 +55,11 @@ export function buildRows(
       rows.push({ kind: 'day', key: `day:${day}`, label: dayLabel(created, now) });
       previous = null;
     }
+    const unreadStartsHere = message.key === firstUnreadKey;
+    if (unreadStartsHere) rows.push({ kind: 'unread', key: 'unread' });
     const at = created.getTime();
     const grouped =
+      !unreadStartsHere &&
       previous !== null &&
       previous.author === message.author.id &&
       at - previous.at < GROUP_WINDOW_MS &&

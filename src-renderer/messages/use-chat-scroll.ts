@@ -11,7 +11,7 @@ const LOAD_OLDER_WITHIN_ROWS = 10;
 const HIGHLIGHT_MS = 2_500;
 
 function estimateSize(row: Row | undefined): number {
-  if (!row || row.kind === 'day') return 36;
+  if (row?.kind !== 'message') return 36;
   return row.grouped ? 28 : 60;
 }
 

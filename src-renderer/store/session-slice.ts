@@ -77,6 +77,8 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
     onConnection(state, detail) {
       const previous = get().connection.state;
       set({ connection: detail === undefined ? { state } : { state, detail } });
+      // Nobody is seen typing through a connection that is down.
+      if (state !== 'connected') set({ typists: {} });
       if (state === 'connected' && previous !== 'connected') {
         // Back online: what we hold may have gaps. Refresh what is on screen now; the other
         // channels are dropped and load afresh when opened.

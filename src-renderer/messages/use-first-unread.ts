@@ -1,0 +1,36 @@
+import { useRef } from 'react';
+import type { MessageView } from '../../src-shared/bridge';
+import { useAppStore } from '../store/context';
+
+/**
+ * The key of the first message that was unread when this channel opened, for the "New" divider.
+ * The count is read once, at open (opening marks the channel read right after), and the divider
+ * stays where it was put while the user reads on; new arrivals do not move it.
+ */
+export function useFirstUnreadKey(
+  channelId: string,
+  messages: readonly MessageView[] | undefined,
+  ready: boolean,
+): string | null {
+  const store = useAppStore();
+  const unreadAtOpen = useRef<number | null>(null);
+  unreadAtOpen.current ??= store.getState().channels.find((c) => c.id === channelId)?.unreadCount ?? 0;
+  const placed = useRef<{ key: string | null } | null>(null);
+  if (placed.current === null && ready && messages) {
+    placed.current = { key: firstUnread(messages, unreadAtOpen.current) };
+  }
+  return placed.current?.key ?? null;
+}
+
+/** Counting back from the newest, the `unread`-th message from someone else. */
+export function firstUnread(messages: readonly MessageView[], unread: number): string | null {
+  if (unread <= 0) return null;
+  let left = unread;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const message = messages[i]!;
+    if (message.own) continue;
+    left -= 1;
+    if (left === 0) return message.key;
+  }
+  return null;
+}
