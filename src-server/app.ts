@@ -1,6 +1,6 @@
 /**
  * startServer: the reference server in one call (used by the CLI, the tests, the e2e suite and the
- * benchmarks). Node http + Socket.IO 4 + the SQLite store in DATA_DIR.
+ * benchmarks). Node http + Socket.IO 4 + the SQLite store in DATA_DIR, or PostgreSQL with DATABASE_URL.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +10,6 @@ import { LoginThrottle } from './auth/login-throttle';
 import { resolveJwtSecret } from './auth/secret';
 import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
-import { ConfigError } from './errors';
 import { createRequestHandler } from './http';
 import { createLogger } from './logger';
 import { attachRedisAdapter } from './redis';
@@ -18,7 +17,7 @@ import { createSocketServer } from './socket';
 import type { RelayServer } from './socket/types';
 import type { TypingTracker } from './socket/typing';
 import { seedDemo } from './store/demo';
-import { SqliteStore } from './store/sqlite';
+import { openStore } from './store/open';
 import type { Store } from './store/types';
 
 export interface ServerOptions {
@@ -26,7 +25,7 @@ export interface ServerOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Where the SQLite file (and, with demo, the generated JWT secret) lives. */
+  /** Where the SQLite file (unless databaseUrl) and, with demo, the generated JWT secret live. */
   dataDir: string;
   /** Required unless demo is set. */
   jwtSecret?: string;
@@ -38,7 +37,7 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** Several instances share rooms through the Socket.IO Redis adapter. */
   redisUrl?: string;
-  /** PostgreSQL instead of SQLite: not available in this build (refused with a clear error). */
+  /** postgres://user:password@host:port/db: PostgreSQL instead of SQLite, shareable by several instances. */
   databaseUrl?: string;
   /** The server ends a typing indicator after this long without a refresh. Default 6000. */
   typingTimeoutMs?: number;
@@ -67,18 +66,13 @@ const SHUTDOWN_GRACE_MS = 3_000;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel);
-  if (options.databaseUrl) {
-    throw new ConfigError(
-      'DATABASE_URL (PostgreSQL) is not supported by this build yet: unset it to use SQLite',
-    );
-  }
   const secret = resolveJwtSecret(options);
   if (secret.length < 32 && !options.demo) logger.warn('JWT_SECRET is shorter than 32 characters');
   const host = options.host ?? DEFAULT_HOST;
   if (options.demo && !isLoopback(host)) {
     logger.warn({ host }, 'the demo workspace (known passwords) is reachable from other machines');
   }
-  const store = new SqliteStore(options.dataDir);
+  const store = await openStore(options, logger);
   let network: Network | undefined;
   try {
     if (options.demo) await seedDemo(store);

@@ -26,7 +26,12 @@ export const SETTINGS: Setting[] = [
     help: 'secret that signs tokens (required without --demo; prefer the variable: flags show in ps)',
   },
   { env: 'REDIS_URL', kind: 'string', key: 'redisUrl', help: 'share rooms between instances through Redis' },
-  { env: 'DATABASE_URL', kind: 'string', key: 'databaseUrl', help: 'PostgreSQL instead of SQLite (not yet)' },
+  {
+    env: 'DATABASE_URL',
+    kind: 'string',
+    key: 'databaseUrl',
+    help: 'postgres://user:password@host:port/db instead of SQLite (prefer the variable: flags show in ps)',
+  },
   { env: 'CORS_ORIGINS', kind: 'list', key: 'corsOrigins', help: 'comma-separated browser origins allowed' },
   {
     env: 'MESSAGE_RATE_LIMIT',

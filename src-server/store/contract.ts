@@ -1,0 +1,241 @@
+/**
+ * The Store contract: what every store (SQLite, PostgreSQL) must do, written once and run against each
+ * by its own test file: `describe('SqliteStore', () => storeContract(fixture))`.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { MessageDeliveryStatus } from '../../src-shared/protocol';
+import { seedDemo } from './demo';
+import type { NewMessage, Store } from './types';
+
+/** One empty database per test. */
+export interface StoreFixture {
+  /** A store on this test's database: call again for a second instance, or after close() to reopen. */
+  open(): Promise<Store>;
+  /** Called once every store it opened is closed. */
+  dispose(): Promise<void>;
+}
+
+export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
+  let fixture: StoreFixture;
+  let stores: Store[];
+
+  beforeEach(async () => {
+    fixture = await makeFixture();
+    stores = [];
+  });
+  afterEach(async () => {
+    for (const store of stores) await store.close();
+    await fixture.dispose();
+  });
+
+  async function open(): Promise<Store> {
+    const store = await fixture.open();
+    stores.push(store);
+    return store;
+  }
+
+  async function reopen(store: Store): Promise<Store> {
+    await store.close();
+    return open();
+  }
+
+  async function demo(store: Store) {
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const bob = (await store.findUserByUsername('bob'))!;
+    const carol = (await store.findUserByUsername('carol'))!;
+    const general = await store.ensureChannel('general');
+    const random = await store.ensureChannel('random');
+    return { alice, bob, carol, general, random };
+  }
+
+  const message = (channelId: string, userId: string, extra: Partial<NewMessage> = {}): NewMessage => ({
+    id: randomUUID(),
+    channelId,
+    userId,
+    content: 'x',
+    createdAt: new Date().toISOString(),
+    ...extra,
+  });
+
+  it('seeds the demo workspace idempotently: same UUIDs after a reopen', async () => {
+    const store = await open();
+    const first = await demo(store);
+    const reopened = await reopen(store);
+    const second = await demo(reopened);
+    expect(second.alice.id).toBe(first.alice.id);
+    expect(second.general.id).toBe(first.general.id);
+    expect(first.alice.id).toMatch(/^[0-9a-f-]{36}$/);
+    const channels = await reopened.listChannels(first.alice.id);
+    expect(channels.map((c) => [c.name, c.memberIds.length])).toEqual([
+      ['general', 3],
+      ['random', 2],
+    ]);
+    expect(await reopened.memberChannelIds(first.carol.id)).toEqual([first.general.id]);
+  });
+
+  it('seeds once when two instances seed at the same moment', async () => {
+    const [a, b] = [await open(), await open()];
+    const [fromA, fromB] = await Promise.all([demo(a), demo(b)]);
+    expect(fromB.alice.id).toBe(fromA.alice.id);
+    expect(fromB.general.id).toBe(fromA.general.id);
+    expect((await a.listChannels(fromA.alice.id)).map((c) => c.memberIds.length)).toEqual([3, 2]);
+  });
+
+  it('tells a missing channel from a non-member from a member', async () => {
+    const store = await open();
+    const { carol, general, random } = await demo(store);
+    expect(await store.membership(general.id, carol.id)).toBe('member');
+    expect(await store.membership(random.id, carol.id)).toBe('not_member');
+    expect(await store.membership(randomUUID(), carol.id)).toBe('no_channel');
+    expect(await store.membership('not-a-uuid', carol.id)).toBe('no_channel');
+    expect(await store.getUser('not-a-uuid')).toBeUndefined();
+  });
+
+  it('gives each channel its own gapless seq and dedupes (user, clientMessageId)', async () => {
+    const store = await open();
+    const { alice, bob, general, random } = await demo(store);
+    const clientMessageId = randomUUID();
+    const a = await store.insertMessage(message(general.id, alice.id, { clientMessageId }));
+    const replay = await store.insertMessage(message(random.id, alice.id, { clientMessageId }));
+    const bobs = await store.insertMessage(message(general.id, bob.id, { clientMessageId }));
+    const r = await store.insertMessage(message(random.id, alice.id));
+    expect([a.created, replay.created, bobs.created, r.created]).toEqual([true, false, true, true]);
+    expect(replay.message).toEqual(a.message);
+    expect([a.message.seq, bobs.message.seq, r.message.seq]).toEqual([1, 2, 1]);
+    expect(await store.findByClientMessageId(alice.id, clientMessageId)).toEqual(a.message);
+    expect(a.message).toMatchObject({ user: { id: alice.id, name: 'Alice' }, clientMessageId });
+  });
+
+  it('hands out seqs in order, once each, under concurrent sends from two instances', async () => {
+    const [a, b] = [await open(), await open()];
+    const { alice, bob, general } = await demo(a);
+    const sends = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 ? a : b).insertMessage(message(general.id, i % 3 ? alice.id : bob.id)),
+    );
+    const results = await Promise.all(sends);
+    expect(results.map((r) => r.message.seq).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    // Within one instance, sends resolve in seq order: broadcasts go out in order.
+    for (const store of [a, b]) {
+      const mine = results.filter((_, i) => (i % 2 ? a : b) === store).map((r) => r.message.seq);
+      expect(mine).toEqual([...mine].sort((x, y) => x - y));
+    }
+    expect((await a.listChannels(bob.id)).find((c) => c.id === general.id)?.lastSeq).toBe(20);
+  });
+
+  it('stores one message for a replay storm across two instances, and leaves no seq gap', async () => {
+    const [a, b] = [await open(), await open()];
+    const { alice, general, random } = await demo(a);
+    const clientMessageId = randomUUID();
+    // Copies land in two channels too: the second channel must not keep a seq for a message it lacks.
+    const copies = Array.from({ length: 8 }, (_, i) =>
+      (i % 2 ? a : b).insertMessage(message(i % 4 ? general.id : random.id, alice.id, { clientMessageId })),
+    );
+    const results = await Promise.all(copies);
+    const created = results.filter((r) => r.created);
+    expect(created).toHaveLength(1);
+    for (const r of results) expect(r.message).toEqual(created[0]!.message);
+    const next = await b.insertMessage(message(created[0]!.message.channelId, alice.id));
+    expect(next.message.seq).toBe(2);
+    const other = created[0]!.message.channelId === general.id ? random : general;
+    expect((await b.insertMessage(message(other.id, alice.id))).message.seq).toBe(1);
+  });
+
+  it('keeps one receipt per recipient, monotonic, and moves the read position on READ', async () => {
+    const store = await open();
+    const { alice, bob, general } = await demo(store);
+    const { message: m } = await store.insertMessage(message(general.id, alice.id));
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+    const { DELIVERED, READ } = MessageDeliveryStatus;
+    expect(await store.recordReceipt(m.id, bob.id, DELIVERED, at(1))).toEqual({
+      changed: true,
+      status: DELIVERED,
+      at: at(1),
+    });
+    expect(await store.recordReceipt(m.id, bob.id, DELIVERED, at(2))).toEqual({
+      changed: false,
+      status: DELIVERED,
+      at: at(1),
+    });
+    expect((await store.listChannels(bob.id)).find((c) => c.id === general.id)?.lastReadSeq).toBe(0);
+    expect(await store.recordReceipt(m.id, bob.id, READ, at(3))).toEqual({
+      changed: true,
+      status: READ,
+      at: at(3),
+    });
+    expect(await store.recordReceipt(m.id, bob.id, DELIVERED, at(4))).toEqual({
+      changed: false,
+      status: READ,
+      at: at(3),
+    });
+    const page = await store.listMessages(general.id, alice.id, {});
+    expect(page.messages[0]?.receipts).toEqual([{ userId: bob.id, status: READ, at: at(3) }]);
+    expect(page.messages[0]?.deliveryStatus).toBe(READ);
+    // Receipts are shown to the author only.
+    expect((await store.listMessages(general.id, bob.id, {})).messages[0]?.receipts).toBeUndefined();
+    expect((await store.listChannels(bob.id)).find((c) => c.id === general.id)?.lastReadSeq).toBe(1);
+  });
+
+  it('counts unread messages of others from the read position, which sending also moves', async () => {
+    const store = await open();
+    const { alice, bob, general } = await demo(store);
+    await store.insertMessage(message(general.id, alice.id));
+    const second = await store.insertMessage(message(general.id, alice.id));
+    const unread = async (userId: string) =>
+      (await store.listChannels(userId)).find((c) => c.id === general.id)!;
+    expect(await unread(bob.id)).toMatchObject({ lastSeq: 2, lastReadSeq: 0, unreadCount: 2 });
+    expect(await unread(alice.id)).toMatchObject({ lastReadSeq: 2, unreadCount: 0 });
+    await store.recordReceipt(
+      second.message.id,
+      bob.id,
+      MessageDeliveryStatus.READ,
+      new Date().toISOString(),
+    );
+    expect(await unread(bob.id)).toMatchObject({ lastReadSeq: 2, unreadCount: 0 });
+    await store.insertMessage(message(general.id, alice.id));
+    await store.insertMessage(message(general.id, bob.id));
+    expect(await unread(bob.id)).toMatchObject({ lastSeq: 4, lastReadSeq: 4, unreadCount: 0 });
+    expect(await unread(alice.id)).toMatchObject({ lastReadSeq: 3, unreadCount: 1 });
+  });
+
+  it('pages history in seq order: newest page, after, before, hasMore', async () => {
+    const store = await open();
+    const { alice, general } = await demo(store);
+    for (let i = 0; i < 5; i++) await store.insertMessage(message(general.id, alice.id));
+    const seqs = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
+    const newest = await store.listMessages(general.id, alice.id, { limit: 2 });
+    expect([seqs(newest), newest.hasMore]).toEqual([[4, 5], true]);
+    const before = await store.listMessages(general.id, alice.id, { before: 4, limit: 2 });
+    expect([seqs(before), before.hasMore]).toEqual([[2, 3], true]);
+    const after = await store.listMessages(general.id, alice.id, { after: 3, limit: 2 });
+    expect([seqs(after), after.hasMore]).toEqual([[4, 5], false]);
+    const all = await store.listMessages(general.id, alice.id, {});
+    expect([seqs(all), all.hasMore]).toEqual([[1, 2, 3, 4, 5], false]);
+    expect(all.messages[0]?.receipts).toEqual([]);
+  });
+
+  it('keeps everything across a reopen', async () => {
+    const store = await open();
+    const { alice, general } = await demo(store);
+    const clientMessageId = randomUUID();
+    const { message: m } = await store.insertMessage(message(general.id, alice.id, { clientMessageId }));
+    const reply = await store.insertMessage(message(general.id, alice.id, { parentId: m.id }));
+    const reopened = await reopen(store);
+    expect(await reopened.getMessage(m.id)).toEqual(m);
+    expect(await reopened.getMessage(reply.message.id)).toMatchObject({ parentId: m.id, seq: 2 });
+    expect((await reopened.insertMessage(message(general.id, alice.id, { clientMessageId }))).created).toBe(
+      false,
+    );
+    expect((await reopened.insertMessage(message(general.id, alice.id))).message.seq).toBe(3);
+  });
+
+  it('refuses every call once closed', async () => {
+    const store = await open();
+    await store.close();
+    await expect(store.getUser('x')).rejects.toThrow(/not open/);
+    await store.close(); // idempotent
+  });
+}

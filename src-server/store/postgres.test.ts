@@ -1,0 +1,85 @@
+/**
+ * The PostgreSQL store against a real cluster started for this file (see postgres-cluster.ts): the shared
+ * store contract, then what is PostgreSQL's own (migrations, DATABASE_URL handling).
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors';
+import { createLogger } from '../logger';
+import { storeContract } from './contract';
+import { PostgresStore } from './postgres';
+import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
+import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
+
+const unavailable = postgresUnavailable();
+if (unavailable) console.warn(`postgres.test.ts skipped: ${unavailable}`);
+
+const logger = createLogger('silent');
+
+describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
+  let cluster: PostgresCluster;
+  const pools: pg.Pool[] = [];
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+  });
+  afterAll(async () => {
+    for (const pool of pools) await pool.end();
+    await cluster?.stop();
+  });
+
+  function poolOn(url: string): pg.Pool {
+    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    pools.push(pool);
+    return pool;
+  }
+
+  describe('contract', () => {
+    storeContract(async () => {
+      const url = await cluster.createDatabase();
+      return { open: () => PostgresStore.open(url, { logger, poolSize: 4 }), dispose: async () => {} };
+    });
+  });
+
+  it('migrates once when two instances start together, and records each version', async () => {
+    const url = await cluster.createDatabase();
+    const applied = await Promise.all([migratePostgres(poolOn(url)), migratePostgres(poolOn(url))]);
+    const latest = loadPostgresMigrations().map((m) => m.version);
+    expect(applied).toContainEqual(latest);
+    expect(applied).toContainEqual([]);
+    const { rows } = await poolOn(url).query('SELECT version, name FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toEqual(latest);
+    expect(rows[0]?.name).toBe('001_initial.sql');
+  });
+
+  it('leaves the schema untouched when a migration fails, and refuses a database newer than the code', async () => {
+    const url = await cluster.createDatabase();
+    const pool = poolOn(url);
+    const broken = [
+      { version: 1, name: '001_a.sql', sql: 'CREATE TABLE kept_only_if_all_pass (x integer);' },
+      { version: 2, name: '002_b.sql', sql: 'CREATE TABLE oops (' },
+    ];
+    await expect(migratePostgres(pool, broken)).rejects.toThrow(/syntax error/);
+    const { rows } = await pool.query(`SELECT to_regclass('kept_only_if_all_pass') AS t,
+      to_regclass('schema_migrations') AS m`);
+    expect(rows[0]).toEqual({ t: null, m: null });
+
+    await migratePostgres(pool);
+    await pool.query(`INSERT INTO schema_migrations (version, name) VALUES (99, '099_future.sql')`);
+    await expect(PostgresStore.open(url, { logger })).rejects.toThrow(/newer than this server/);
+  });
+
+  it('refuses a DATABASE_URL it cannot use with a one-line error that never shows the password', async () => {
+    const url = new URL(await cluster.createDatabase());
+    await expect(PostgresStore.open('mysql://u:p@127.0.0.1/db', { logger })).rejects.toThrow(
+      /must be a postgres:\/\//,
+    );
+    url.password = 'wrong-Secret-123';
+    const refused = PostgresStore.open(url.href, { logger });
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    const message = await refused.catch((err: Error) => err.message);
+    expect(message).toMatch(/^DATABASE_URL: cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/relay_\d+: /);
+    expect(message).toMatch(/password authentication failed/);
+    expect(message).not.toContain('wrong-Secret-123');
+  });
+});
