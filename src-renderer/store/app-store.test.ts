@@ -226,6 +226,8 @@ describe('notifications in the browser host', () => {
     relay.emit('notification', notification);
     relay.emit('notification', { ...notification, messageId: fakeId() });
     expect(store.getState().toasts.map((t) => t.kind)).toEqual(['notification', 'notification']);
+    await store.getState().selectChannel(relay.channels[1]!.id);
+    expect(store.getState().toasts).toEqual([]);
   });
 });
 

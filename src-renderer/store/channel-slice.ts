@@ -15,7 +15,9 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
     async selectChannel(channelId) {
       const state = get();
       if (state.activeChannelId !== channelId) {
-        set({ activeChannelId: channelId });
+        // Notifications about the channel now on screen have said what they had to say.
+        const toasts = state.toasts.filter((t) => t.target?.channelId !== channelId);
+        set({ activeChannelId: channelId, toasts });
         if (state.openThread && state.openThread.channelId !== channelId) get().closeThread();
         const told = await relay.setActiveChannel({ channelId });
         if (!told.ok) get().showError(told.error);
