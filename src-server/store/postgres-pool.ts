@@ -67,7 +67,9 @@ export async function withTransaction<T>(
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    // Said, not assumed (a database may default to another level): the seq and replay logic rely on
+    // READ COMMITTED, where a statement that waited for a row lock then sees what was committed.
+    await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     const result = await work(client);
     await client.query(result === undefined ? 'ROLLBACK' : 'COMMIT');
     return result;

@@ -2,11 +2,13 @@
  * The PostgreSQL store against a real cluster started for this file (see postgres-cluster.ts): the shared
  * store contract, then what is PostgreSQL's own (migrations, DATABASE_URL handling).
  */
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
 import { createLogger } from '../logger';
 import { storeContract } from './contract';
+import { seedDemo } from './demo';
 import { PostgresStore } from './postgres';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
 import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
@@ -39,6 +41,38 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
       const url = await cluster.createDatabase();
       return { open: () => PostgresStore.open(url, { logger, poolSize: 4 }), dispose: async () => {} };
     });
+  });
+
+  it('keeps seq and replays right on a database whose default isolation is serializable', async () => {
+    const url = await cluster.createDatabase();
+    await poolOn(url).query(
+      `ALTER DATABASE ${new URL(url).pathname.slice(1)} SET default_transaction_isolation = 'serializable'`,
+    );
+    const [a, b] = await Promise.all([0, 1].map(() => PostgresStore.open(url, { logger, poolSize: 4 })));
+    try {
+      await seedDemo(a!);
+      const alice = (await a!.findUserByUsername('alice'))!;
+      const general = await a!.ensureChannel('general');
+      const clientMessageId = randomUUID();
+      const send = (store: PostgresStore, i: number) =>
+        store.insertMessage({
+          id: randomUUID(),
+          channelId: general.id,
+          userId: alice.id,
+          content: 'x',
+          createdAt: new Date().toISOString(),
+          ...(i % 3 === 0 ? { clientMessageId } : {}),
+        });
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => send(i % 2 ? a! : b!, i)));
+      // 8 plain sends and one of the 4 copies are stored, with seqs 1..9; every copy is that one.
+      const stored = results.filter((r) => r.created).map((r) => r.message.seq);
+      expect(stored.sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      const copies = results.filter((r) => r.message.clientMessageId === clientMessageId);
+      expect(new Set(copies.map((r) => r.message.id)).size).toBe(1);
+      expect(copies).toHaveLength(4);
+    } finally {
+      await Promise.all([a!.close(), b!.close()]);
+    }
   });
 
   it('migrates once when two instances start together, and records each version', async () => {
