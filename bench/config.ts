@@ -10,7 +10,7 @@ export interface Scale {
   connections: { count: number; concurrency: number; reconnectTimeoutMs: number };
   cores: { warmup: number; count: number; gapMs: number };
   outbox: { replay: number };
-  renderer: { messages: number; scrollFrames: number };
+  renderer: { messages: number; scrollFrames: number; historyPages: number };
 }
 
 export const FULL: Scale = {
@@ -20,7 +20,7 @@ export const FULL: Scale = {
   connections: { count: 19_000, concurrency: 64, reconnectTimeoutMs: 60_000 },
   cores: { warmup: 50, count: 1_000, gapMs: 2 },
   outbox: { replay: 10_000 },
-  renderer: { messages: 50_000, scrollFrames: 300 },
+  renderer: { messages: 50_000, scrollFrames: 300, historyPages: 100 },
 };
 
 export const QUICK: Scale = {
@@ -30,7 +30,7 @@ export const QUICK: Scale = {
   connections: { count: 1_000, concurrency: 64, reconnectTimeoutMs: 30_000 },
   cores: { warmup: 10, count: 100, gapMs: 2 },
   outbox: { replay: 300 },
-  renderer: { messages: 50_000, scrollFrames: 60 },
+  renderer: { messages: 50_000, scrollFrames: 60, historyPages: 10 },
 };
 
 export const FIGURES = ['1', '2', '3', '4', '5', '6', '7'] as const;

@@ -123,3 +123,27 @@ export function installPlainList(args: { rows: number; text: string }): void {
   };
   document.body.append(go, end, box);
 }
+
+/**
+ * Flings `selector` to its top `pages` times, each time waiting (at most 2 s) for the stub to serve the
+ * next older page: a reader going far back in a long history. Returns the pages that arrived.
+ */
+export async function flingToTop(args: { selector: string; pages: number }): Promise<number> {
+  const el = document.querySelector(args.selector) as HTMLElement | null;
+  if (!el) throw new Error(`nothing matches ${args.selector}`);
+  const served = () => (window as unknown as { __stubServed?: number }).__stubServed ?? 0;
+  const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+  let arrived = 0;
+  for (let page = 0; page < args.pages; page++) {
+    const before = served();
+    const deadline = performance.now() + 2_000;
+    // Held at the top every frame, as a reader dragging the scrollbar up would.
+    while (served() === before && performance.now() < deadline) {
+      el.scrollTop = 0;
+      await frame();
+    }
+    if (served() === before) break;
+    arrived++;
+  }
+  return arrived;
+}

@@ -68,6 +68,9 @@ export function installStubBridge(config: StubConfig): void {
     const first = Math.max(1, end - limit);
     const messages = [];
     for (let seq = first; seq < end; seq++) messages.push(message(channel.id, seq, channel.tag));
+    // How many messages the renderer has been given, for the heap figure's note.
+    const w = window as unknown as { __stubServed?: number };
+    w.__stubServed = (w.__stubServed ?? 0) + messages.length;
     return { messages, hasMore: first > 1 };
   }
 
