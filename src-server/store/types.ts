@@ -1,6 +1,7 @@
 /**
- * The storage interface the server talks to. SQLite implements it today; a PostgreSQL store can slot in
- * behind the same methods later, which is why every method returns a Promise even where SQLite is sync.
+ * The storage interface the server talks to, implemented by the SQLite store (sqlite.ts, the default) and
+ * the PostgreSQL store (postgres.ts, with DATABASE_URL); both pass the same tests (contract.ts). Every
+ * method returns a Promise, even where SQLite is sync.
  */
 import type {
   Channel,
