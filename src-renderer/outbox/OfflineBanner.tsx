@@ -12,13 +12,13 @@ export function OfflineBanner() {
   const offline = useApp((s) => s.connection.state === 'offline');
   const waiting = useApp((s) => s.outboxCounts.sending);
   const failed = useApp((s) => s.outboxCounts.failed);
-  const store = useApp((s) => s.setOutboxOpen);
+  const setOutboxOpen = useApp((s) => s.setOutboxOpen);
   if (!offline) return null;
   return (
     <div className="offline-banner" role="status" data-waiting={waiting}>
       <strong>You're offline.</strong> {waitingText(waiting)}
       {failed > 0 && (
-        <button type="button" className="link-button" onClick={() => store(true)}>
+        <button type="button" className="link-button" onClick={() => setOutboxOpen(true)}>
           {failed} failed: review
         </button>
       )}
