@@ -2,7 +2,9 @@
  * Test helpers for every suite that needs a real server (server, core, e2e, bench):
  * - startTestServer: in-process, demo workspace, fresh temp DATA_DIR, port 0, silent logs;
  * - login: POST /api/login;
- * - spawnServer: the CLI in a child process, for kill -9 and restart tests.
+ * - spawnServer: the CLI in a child process, for kill -9 and restart tests;
+ * - demoServer: a socket suite's fixture (server, its sockets, the demo channels), started and
+ *   stopped by the suite's own hooks.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import {
+  type Channel,
   type ClientToServerEvents,
   LoginResponse,
   type ServerToClientEvents,
@@ -254,4 +257,79 @@ export function recordEvents(socket: ClientSocket): { event: string; payload: un
 /** A round trip through the server: everything it sent this socket before now has arrived. */
 export async function flush(socket: ClientSocket): Promise<void> {
   await emitWithAck(socket, 'room:leave', { channelId: '00000000-0000-4000-8000-000000000000' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The socket suites' fixture.
+// ---------------------------------------------------------------------------------------------
+
+export type ConnectedUser = Awaited<ReturnType<typeof connectAs>>;
+
+export interface DemoServer {
+  /** Starts a demo server (the fixture's options, then these); looks up the demo channels. */
+  start(options?: Partial<ServerOptions>): Promise<void>;
+  /** Closes every socket `as` opened, then the server (and its temp DATA_DIR). */
+  stop(): Promise<void>;
+  readonly server: TestServer;
+  /** Sockets opened through `as`, in the order they were opened; `stop` closes them. */
+  readonly sockets: readonly ClientSocket[];
+  /** store/demo.ts's channels: #general (alice, bob, carol) and #random (alice, bob). */
+  readonly general: Channel;
+  readonly random: Channel;
+  /** Logs `username` in and connects a socket, closed by `stop`. */
+  as(username: string): Promise<ConnectedUser>;
+}
+
+/**
+ * One demo server per test (or per file) and the sockets a test opens on it. Framework-free, so
+ * this module stays importable by Playwright and plain Node: the suite wires it to its own hooks,
+ * `beforeEach(() => demo.start())` and `afterEach(() => demo.stop())` (or beforeAll/afterAll), or
+ * calls `start` in the test when each test needs its own options.
+ */
+export function demoServer(defaults: Partial<ServerOptions> = {}): DemoServer {
+  let running: TestServer | null = null;
+  let channels: Channel[] = [];
+  const sockets: ClientSocket[] = [];
+
+  const started = (): TestServer => {
+    if (!running) throw new Error('the demo server is not started: call start() first');
+    return running;
+  };
+  const channel = (name: string): Channel => {
+    const found = channels.find((c) => c.name === name);
+    if (!found) throw new Error(`no #${name} in the demo workspace`);
+    return found;
+  };
+
+  return {
+    async start(options = {}) {
+      if (running) throw new Error('the demo server is already started');
+      running = await startTestServer({ ...defaults, ...options });
+      // alice is in every demo channel.
+      const alice = await running.store.findUserByUsername('alice');
+      channels = await running.store.listChannels(alice!.id);
+    },
+    async stop() {
+      for (const socket of sockets.splice(0)) socket.close();
+      const server = running;
+      running = null;
+      channels = [];
+      await server?.close();
+    },
+    get server() {
+      return started();
+    },
+    sockets,
+    get general() {
+      return channel('general');
+    },
+    get random() {
+      return channel('random');
+    },
+    async as(username) {
+      const client = await connectAs(started().url, username);
+      sockets.push(client.socket);
+      return client;
+    },
+  };
 }

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type Channel,
   ErrorCode,
   MAX_FRAME_BYTES,
   MessageErrorEvent,
@@ -17,33 +16,28 @@ import {
 import {
   type ClientSocket,
   connectAs,
+  demoServer,
   emitWithAck,
   flush,
   nextEvent,
   recordEvents,
-  startTestServer,
-  type TestServer,
 } from '../testing';
 
-let server: TestServer;
+const demo = demoServer();
 let carol: ClientSocket;
 let observers: ClientSocket[];
-let general: Channel;
-let random: Channel;
 let generalMessageId: string;
 let randomMessageId: string;
 
 const unknownId = '0b7d1f4e-9a3c-4d2b-8e1f-5a6b7c8d9e0f';
 
+// One server for the file: alice and bob watch, carol sends the bad input.
 beforeAll(async () => {
-  server = await startTestServer();
-  const alice = await connectAs(server.url, 'alice');
-  const bob = await connectAs(server.url, 'bob');
-  carol = (await connectAs(server.url, 'carol')).socket;
+  await demo.start();
+  const alice = await demo.as('alice');
+  const bob = await demo.as('bob');
+  carol = (await demo.as('carol')).socket;
   observers = [alice.socket, bob.socket];
-  const channels = await server.store.listChannels(alice.user.id);
-  general = channels.find((c) => c.name === 'general')!;
-  random = channels.find((c) => c.name === 'random')!;
   const sent = async (channelId: string) => {
     const ack = SendAck.parse(
       await emitWithAck(alice.socket, MessageEvent.SEND, { content: 'seed', channelId }),
@@ -51,33 +45,33 @@ beforeAll(async () => {
     if (!ack.ok) throw new Error(ack.error);
     return ack.messageId;
   };
-  generalMessageId = await sent(general.id);
-  randomMessageId = await sent(random.id);
+  generalMessageId = await sent(demo.general.id);
+  randomMessageId = await sent(demo.random.id);
 });
-
-afterAll(async () => {
-  for (const socket of [carol, ...observers]) socket.close();
-  await server.close();
-});
+afterAll(() => demo.stop());
 
 async function storedState() {
   const [g, r] = await Promise.all([
-    server.store.listMessages(general.id, observers[0]!.id!, { limit: 500 }),
-    server.store.listMessages(random.id, observers[0]!.id!, { limit: 500 }),
+    demo.server.store.listMessages(demo.general.id, observers[0]!.id!, { limit: 500 }),
+    demo.server.store.listMessages(demo.random.id, observers[0]!.id!, { limit: 500 }),
   ]);
   return JSON.stringify([
     g,
     r,
-    await server.store.listChannels((await server.store.findUserByUsername('alice'))!.id),
+    await demo.server.store.listChannels((await demo.server.store.findUserByUsername('alice'))!.id),
   ]);
 }
 
 type Case = [name: string, event: string, payload: () => unknown, code: ErrorCode];
 
-const send = (payload: Record<string, unknown>) => ({ content: 'hi', channelId: general.id, ...payload });
+const send = (payload: Record<string, unknown>) => ({
+  content: 'hi',
+  channelId: demo.general.id,
+  ...payload,
+});
 const receipt = (payload: Record<string, unknown>) => ({
   messageId: generalMessageId,
-  channelId: general.id,
+  channelId: demo.general.id,
   ...payload,
 });
 
@@ -88,7 +82,7 @@ const cases: Case[] = [
   ['send: a number', MessageEvent.SEND, () => 42, ErrorCode.VALIDATION],
   ['send: an array', MessageEvent.SEND, () => [send({})], ErrorCode.VALIDATION],
   ['send: an empty object', MessageEvent.SEND, () => ({}), ErrorCode.VALIDATION],
-  ['send: content missing', MessageEvent.SEND, () => ({ channelId: general.id }), ErrorCode.VALIDATION],
+  ['send: content missing', MessageEvent.SEND, () => ({ channelId: demo.general.id }), ErrorCode.VALIDATION],
   ['send: content empty', MessageEvent.SEND, () => send({ content: '' }), ErrorCode.VALIDATION],
   [
     'send: content only whitespace',
@@ -132,7 +126,7 @@ const cases: Case[] = [
     ErrorCode.VALIDATION,
   ],
   ['send: unknown channel', MessageEvent.SEND, () => send({ channelId: unknownId }), ErrorCode.NOT_FOUND],
-  ['send: not a member', MessageEvent.SEND, () => send({ channelId: random.id }), ErrorCode.FORBIDDEN],
+  ['send: not a member', MessageEvent.SEND, () => send({ channelId: demo.random.id }), ErrorCode.FORBIDDEN],
   ['send: unknown parent', MessageEvent.SEND, () => send({ parentId: unknownId }), ErrorCode.NOT_FOUND],
   [
     'send: parent in another channel',
@@ -150,7 +144,7 @@ const cases: Case[] = [
   [
     'typing start: isTyping a string',
     MessageEvent.TYPING_START,
-    () => ({ channelId: general.id, isTyping: 'yes' }),
+    () => ({ channelId: demo.general.id, isTyping: 'yes' }),
     ErrorCode.VALIDATION,
   ],
   [
@@ -162,14 +156,14 @@ const cases: Case[] = [
   [
     'typing start: not a member',
     MessageEvent.TYPING_START,
-    () => ({ channelId: random.id }),
+    () => ({ channelId: demo.random.id }),
     ErrorCode.FORBIDDEN,
   ],
   ['typing stop: null', MessageEvent.TYPING_STOP, () => null, ErrorCode.VALIDATION],
   [
     'typing stop: not a member',
     MessageEvent.TYPING_STOP,
-    () => ({ channelId: random.id }),
+    () => ({ channelId: demo.random.id }),
     ErrorCode.FORBIDDEN,
   ],
   ['delivered: empty', MessageEvent.DELIVERED, () => ({}), ErrorCode.VALIDATION],
@@ -200,7 +194,7 @@ const cases: Case[] = [
   [
     'delivered: not a member',
     MessageEvent.DELIVERED,
-    () => receipt({ messageId: randomMessageId, channelId: random.id }),
+    () => receipt({ messageId: randomMessageId, channelId: demo.random.id }),
     ErrorCode.FORBIDDEN,
   ],
   [
@@ -213,21 +207,26 @@ const cases: Case[] = [
   [
     'read: not a member',
     MessageEvent.READ,
-    () => receipt({ messageId: randomMessageId, channelId: random.id }),
+    () => receipt({ messageId: randomMessageId, channelId: demo.random.id }),
     ErrorCode.FORBIDDEN,
   ],
   ['room:join: empty', RoomEvent.JOIN, () => ({}), ErrorCode.VALIDATION],
   ['room:join: channelId a name', RoomEvent.JOIN, () => ({ channelId: 'general' }), ErrorCode.VALIDATION],
   ['room:join: unknown channel', RoomEvent.JOIN, () => ({ channelId: unknownId }), ErrorCode.NOT_FOUND],
-  ['room:join: not a member', RoomEvent.JOIN, () => ({ channelId: random.id }), ErrorCode.FORBIDDEN],
-  ['room:join: already in the room', RoomEvent.JOIN, () => ({ channelId: general.id }), ErrorCode.VALIDATION],
+  ['room:join: not a member', RoomEvent.JOIN, () => ({ channelId: demo.random.id }), ErrorCode.FORBIDDEN],
+  [
+    'room:join: already in the room',
+    RoomEvent.JOIN,
+    () => ({ channelId: demo.general.id }),
+    ErrorCode.VALIDATION,
+  ],
   ['room:leave: a string', RoomEvent.LEAVE, () => 'general', ErrorCode.VALIDATION],
   ['an unknown event', 'message:delete', () => ({ messageId: generalMessageId }), ErrorCode.VALIDATION],
   ['an event named like a room', 'channel:general', () => ({}), ErrorCode.VALIDATION],
   [
     'a server-to-client event sent back',
     MessageEvent.NEW,
-    () => ({ content: 'x', channelId: general.id }),
+    () => ({ content: 'x', channelId: demo.general.id }),
     ErrorCode.VALIDATION,
   ],
 ];
@@ -259,7 +258,7 @@ describe('malformed input', () => {
   it('echoes the clientMessageId of a refused send, even a malformed one', async () => {
     const clientMessageId = randomUUID();
     const errors = [nextEvent(carol, MessageEvent.ERROR)];
-    carol.emit(MessageEvent.SEND, { content: '', channelId: general.id, clientMessageId });
+    carol.emit(MessageEvent.SEND, { content: '', channelId: demo.general.id, clientMessageId });
     expect((await errors[0]) as object).toMatchObject({
       clientMessageId,
       code: 'VALIDATION',
@@ -280,7 +279,7 @@ describe('malformed input', () => {
     const ack = SendAck.parse(
       await emitWithAck(carol, MessageEvent.SEND, {
         content: 'retry from an offline store',
-        channelId: general.id,
+        channelId: demo.general.id,
         parentId: null,
         clientMessageId: null,
         deliveryStatus: 'FAILED',
@@ -289,7 +288,7 @@ describe('malformed input', () => {
       }),
     );
     expect(ack.ok).toBe(true);
-    const stored = await server.store.getMessage(ack.ok ? ack.messageId : '');
+    const stored = await demo.server.store.getMessage(ack.ok ? ack.messageId : '');
     expect(stored).not.toHaveProperty('localOnly');
     expect(stored?.parentId).toBeUndefined();
   });
@@ -310,13 +309,13 @@ describe('malformed input', () => {
 
   it('closes only the connection that sends a frame over 64 KiB', async () => {
     const before = await storedState();
-    const { socket: big } = await connectAs(server.url, 'bob');
+    const { socket: big } = await connectAs(demo.server.url, 'bob');
     const closed = new Promise<string>((resolve) => big.once('disconnect', resolve));
-    big.emit(MessageEvent.SEND, { content: 'x'.repeat(MAX_FRAME_BYTES + 1), channelId: general.id });
+    big.emit(MessageEvent.SEND, { content: 'x'.repeat(MAX_FRAME_BYTES + 1), channelId: demo.general.id });
     expect(await closed).toMatch(/transport/);
     expect(carol.connected).toBe(true);
     const ack = SendAck.parse(
-      await emitWithAck(carol, MessageEvent.SEND, { content: 'still here', channelId: general.id }),
+      await emitWithAck(carol, MessageEvent.SEND, { content: 'still here', channelId: demo.general.id }),
     );
     expect(ack.ok).toBe(true);
     expect(await storedState()).not.toBe(before);

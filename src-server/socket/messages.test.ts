@@ -1,51 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Channel, Message, MessageEvent, MessageSent, SendAck } from '../../src-shared/protocol';
-import {
-  type ClientSocket,
-  connectAs,
-  emitWithAck,
-  flush,
-  nextEvent,
-  recordEvents,
-  startTestServer,
-  type TestServer,
-} from '../testing';
+import { Message, MessageEvent, MessageSent, SendAck } from '../../src-shared/protocol';
+import { demoServer, emitWithAck, flush, nextEvent, recordEvents } from '../testing';
 
-let server: TestServer;
-let sockets: ClientSocket[];
-let general: Channel;
-let random: Channel;
+const demo = demoServer();
 
-async function as(username: string) {
-  const client = await connectAs(server.url, username);
-  sockets.push(client.socket);
-  return client;
-}
-
+// alice's first socket is demo.sockets[0].
 beforeEach(async () => {
-  server = await startTestServer();
-  sockets = [];
-  const alice = await as('alice');
-  const channels = (await fetch(`${server.url}/api/channels`, {
-    headers: { authorization: `Bearer ${alice.token}` },
-  }).then((r) => r.json())) as Channel[];
-  general = channels.find((c) => c.name === 'general')!;
-  random = channels.find((c) => c.name === 'random')!;
+  await demo.start();
+  await demo.as('alice');
 });
-
-afterEach(async () => {
-  for (const socket of sockets) socket.close();
-  await server.close();
-});
+afterEach(() => demo.stop());
 
 describe('message:send', () => {
   it('acks, emits message:sent to the sender and message:new to the room except the sending socket', async () => {
     const [alice, aliceLaptop, bob, carol] = [
-      sockets[0]!,
-      (await as('alice')).socket,
-      (await as('bob')).socket,
-      (await as('carol')).socket,
+      demo.sockets[0]!,
+      (await demo.as('alice')).socket,
+      (await demo.as('bob')).socket,
+      (await demo.as('carol')).socket,
     ];
     const seenBySender = recordEvents(alice);
     const clientMessageId = randomUUID();
@@ -57,16 +30,27 @@ describe('message:send', () => {
     const ack = SendAck.parse(
       await emitWithAck(alice, MessageEvent.SEND, {
         content: 'hello',
-        channelId: general.id,
+        channelId: demo.general.id,
         clientMessageId,
       }),
     );
-    expect(ack).toMatchObject({ ok: true, channelId: general.id, clientMessageId, status: 'SENT', seq: 1 });
+    expect(ack).toMatchObject({
+      ok: true,
+      channelId: demo.general.id,
+      clientMessageId,
+      status: 'SENT',
+      seq: 1,
+    });
     expect(MessageSent.parse(await sentEvent)).toEqual(ack);
 
     for (const received of [await bobNew, await carolNew, await laptopNew]) {
       const message = Message.parse(received);
-      expect(message).toMatchObject({ content: 'hello', channelId: general.id, seq: 1, clientMessageId });
+      expect(message).toMatchObject({
+        content: 'hello',
+        channelId: demo.general.id,
+        seq: 1,
+        clientMessageId,
+      });
       expect(message.id).toBe(ack.ok && ack.messageId);
       expect(message.user.name).toBe('Alice');
       expect(message.deliveryStatus).toBe('SENT');
@@ -76,9 +60,15 @@ describe('message:send', () => {
   });
 
   it('numbers messages per channel: seq grows by one in each channel on its own', async () => {
-    const alice = sockets[0]!;
+    const alice = demo.sockets[0]!;
     const seqs: number[] = [];
-    for (const channelId of [general.id, general.id, random.id, general.id, random.id]) {
+    for (const channelId of [
+      demo.general.id,
+      demo.general.id,
+      demo.random.id,
+      demo.general.id,
+      demo.random.id,
+    ]) {
       const ack = SendAck.parse(await emitWithAck(alice, MessageEvent.SEND, { content: 'x', channelId }));
       seqs.push(ack.ok ? ack.seq : -1);
     }
@@ -86,60 +76,64 @@ describe('message:send', () => {
   });
 
   it('works without an ack callback: message:sent still arrives', async () => {
-    const alice = sockets[0]!;
+    const alice = demo.sockets[0]!;
     const sent = nextEvent(alice, MessageEvent.SENT);
-    alice.emit(MessageEvent.SEND, { content: 'no callback', channelId: general.id });
+    alice.emit(MessageEvent.SEND, { content: 'no callback', channelId: demo.general.id });
     expect(MessageSent.parse(await sent).seq).toBe(1);
   });
 
   it('answers a replay with the first message and broadcasts nothing, whatever its content', async () => {
-    const alice = sockets[0]!;
-    const bob = (await as('bob')).socket;
+    const alice = demo.sockets[0]!;
+    const bob = (await demo.as('bob')).socket;
     const bobSees = recordEvents(bob);
     const clientMessageId = randomUUID();
     const first = await emitWithAck(alice, MessageEvent.SEND, {
       content: 'one',
-      channelId: general.id,
+      channelId: demo.general.id,
       clientMessageId,
     });
     const again = await emitWithAck(alice, MessageEvent.SEND, {
       content: 'changed',
-      channelId: random.id,
+      channelId: demo.random.id,
       clientMessageId,
       extra: 'stripped',
     });
     expect(again).toEqual(first);
     await flush(bob);
     expect(bobSees.filter((e) => e.event === MessageEvent.NEW)).toHaveLength(1);
-    const page = await server.store.listMessages(general.id, 'nobody', {});
+    const page = await demo.server.store.listMessages(demo.general.id, 'nobody', {});
     expect(page.messages.map((m) => m.content)).toEqual(['one']);
-    expect((await server.store.listMessages(random.id, 'nobody', {})).messages).toHaveLength(0);
+    expect((await demo.server.store.listMessages(demo.random.id, 'nobody', {})).messages).toHaveLength(0);
   });
 
   it('keeps the same clientMessageId from two users apart', async () => {
-    const bob = (await as('bob')).socket;
+    const bob = (await demo.as('bob')).socket;
     const clientMessageId = randomUUID();
     const a = SendAck.parse(
-      await emitWithAck(sockets[0]!, MessageEvent.SEND, {
+      await emitWithAck(demo.sockets[0]!, MessageEvent.SEND, {
         content: 'a',
-        channelId: general.id,
+        channelId: demo.general.id,
         clientMessageId,
       }),
     );
     const b = SendAck.parse(
-      await emitWithAck(bob, MessageEvent.SEND, { content: 'b', channelId: general.id, clientMessageId }),
+      await emitWithAck(bob, MessageEvent.SEND, {
+        content: 'b',
+        channelId: demo.general.id,
+        clientMessageId,
+      }),
     );
     expect(a.ok && b.ok && a.messageId !== b.messageId).toBe(true);
   });
 
   it('survives a replay storm: 50 concurrent copies from two sockets → one message, one message:new per other member', async () => {
-    const alice = sockets[0]!;
-    const aliceLaptop = (await as('alice')).socket;
-    const bob = (await as('bob')).socket;
-    const carol = (await as('carol')).socket;
+    const alice = demo.sockets[0]!;
+    const aliceLaptop = (await demo.as('alice')).socket;
+    const bob = (await demo.as('bob')).socket;
+    const carol = (await demo.as('carol')).socket;
     const seen = [alice, aliceLaptop, bob, carol].map(recordEvents);
     const clientMessageId = randomUUID();
-    const payload = { content: 'storm', channelId: general.id, clientMessageId };
+    const payload = { content: 'storm', channelId: demo.general.id, clientMessageId };
 
     const acks = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -157,20 +151,20 @@ describe('message:send', () => {
     expect(news[3]).toBe(1);
     expect(news[0]! + news[1]!).toBe(1);
     expect(seen.flatMap((events) => events.filter((e) => e.event === MessageEvent.ERROR))).toEqual([]);
-    expect((await server.store.listMessages(general.id, 'nobody', {})).messages).toHaveLength(1);
+    expect((await demo.server.store.listMessages(demo.general.id, 'nobody', {})).messages).toHaveLength(1);
   });
 
   it('threads a reply to a parent in the same channel and refuses an unknown parent', async () => {
-    const alice = sockets[0]!;
+    const alice = demo.sockets[0]!;
     const parent = SendAck.parse(
-      await emitWithAck(alice, MessageEvent.SEND, { content: 'p', channelId: general.id }),
+      await emitWithAck(alice, MessageEvent.SEND, { content: 'p', channelId: demo.general.id }),
     );
-    const bob = (await as('bob')).socket;
+    const bob = (await demo.as('bob')).socket;
     const bobNew = nextEvent<Message>(bob, MessageEvent.NEW);
     const reply = SendAck.parse(
       await emitWithAck(alice, MessageEvent.SEND, {
         content: 'r',
-        channelId: general.id,
+        channelId: demo.general.id,
         parentId: parent.ok ? parent.messageId : '',
       }),
     );
@@ -179,7 +173,7 @@ describe('message:send', () => {
     const elsewhere = SendAck.parse(
       await emitWithAck(alice, MessageEvent.SEND, {
         content: 'r',
-        channelId: random.id,
+        channelId: demo.random.id,
         parentId: parent.ok ? parent.messageId : '',
       }),
     );

@@ -1,55 +1,29 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type Channel,
-  MessageEvent,
-  type MessagesPage,
-  ReceiptEvent,
-  SendAck,
-} from '../../src-shared/protocol';
-import {
-  type ClientSocket,
-  connectAs,
-  emitWithAck,
-  flush,
-  nextEvent,
-  recordEvents,
-  startTestServer,
-  type TestServer,
-} from '../testing';
+import { MessageEvent, type MessagesPage, ReceiptEvent, SendAck } from '../../src-shared/protocol';
+import { type ConnectedUser, demoServer, emitWithAck, flush, nextEvent, recordEvents } from '../testing';
 
-let server: TestServer;
-let sockets: ClientSocket[];
-let alice: Awaited<ReturnType<typeof connectAs>>;
-let bob: Awaited<ReturnType<typeof connectAs>>;
-let carol: Awaited<ReturnType<typeof connectAs>>;
-let general: Channel;
+const demo = demoServer();
+let alice: ConnectedUser;
+let bob: ConnectedUser;
+let carol: ConnectedUser;
 let messageId: string;
 
+// alice has said "hi" in #general; bob and carol are connected to receive it.
 beforeEach(async () => {
-  server = await startTestServer();
-  [alice, bob, carol] = await Promise.all([
-    connectAs(server.url, 'alice'),
-    connectAs(server.url, 'bob'),
-    connectAs(server.url, 'carol'),
-  ]);
-  sockets = [alice.socket, bob.socket, carol.socket];
-  general = (await server.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
+  await demo.start();
+  [alice, bob, carol] = await Promise.all([demo.as('alice'), demo.as('bob'), demo.as('carol')]);
   const ack = SendAck.parse(
-    await emitWithAck(alice.socket, MessageEvent.SEND, { content: 'hi', channelId: general.id }),
+    await emitWithAck(alice.socket, MessageEvent.SEND, { content: 'hi', channelId: demo.general.id }),
   );
   if (!ack.ok) throw new Error(ack.error);
   messageId = ack.messageId;
 });
+afterEach(() => demo.stop());
 
-afterEach(async () => {
-  for (const socket of sockets) socket.close();
-  await server.close();
-});
-
-const receipt = (status?: string) => ({ messageId, channelId: general.id, status });
+const receipt = (status?: string) => ({ messageId, channelId: demo.general.id, status });
 
 async function history(token: string): Promise<MessagesPage> {
-  const res = await fetch(`${server.url}/api/channels/${general.id}/messages`, {
+  const res = await fetch(`${demo.server.url}/api/channels/${demo.general.id}/messages`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return (await res.json()) as MessagesPage;
@@ -57,8 +31,7 @@ async function history(token: string): Promise<MessagesPage> {
 
 describe('receipts', () => {
   it('forwards delivered then read to every socket of the author, with who and when', async () => {
-    const laptop = await connectAs(server.url, 'alice');
-    sockets.push(laptop.socket);
+    const laptop = await demo.as('alice');
     const delivered = [
       nextEvent(alice.socket, MessageEvent.DELIVERED),
       nextEvent(laptop.socket, MessageEvent.DELIVERED),
@@ -67,7 +40,7 @@ describe('receipts', () => {
     for (const event of await Promise.all(delivered)) {
       expect(ReceiptEvent.parse(event)).toMatchObject({
         messageId,
-        channelId: general.id,
+        channelId: demo.general.id,
         status: 'DELIVERED',
         userId: bob.user.id,
       });
@@ -114,8 +87,7 @@ describe('receipts', () => {
   });
 
   it("ignores silently a receipt for one's own message (from another device)", async () => {
-    const laptop = await connectAs(server.url, 'alice');
-    sockets.push(laptop.socket);
+    const laptop = await demo.as('alice');
     const seen = recordEvents(alice.socket);
     const errors = recordEvents(laptop.socket);
     expect(await emitWithAck(laptop.socket, MessageEvent.READ, receipt())).toEqual({ ok: true });
@@ -126,17 +98,19 @@ describe('receipts', () => {
   });
 
   it("moves the reader's read position: unread counts agree across devices", async () => {
-    const before = (await server.store.listChannels(bob.user.id)).find((c) => c.id === general.id);
+    const before = (await demo.server.store.listChannels(bob.user.id)).find((c) => c.id === demo.general.id);
     expect(before).toMatchObject({ lastSeq: 1, lastReadSeq: 0, unreadCount: 1 });
     await emitWithAck(bob.socket, MessageEvent.DELIVERED, receipt());
-    expect((await server.store.listChannels(bob.user.id)).find((c) => c.id === general.id)?.unreadCount).toBe(
-      1,
-    );
+    expect(
+      (await demo.server.store.listChannels(bob.user.id)).find((c) => c.id === demo.general.id)?.unreadCount,
+    ).toBe(1);
     await emitWithAck(bob.socket, MessageEvent.READ, receipt());
-    const after = (await server.store.listChannels(bob.user.id)).find((c) => c.id === general.id);
+    const after = (await demo.server.store.listChannels(bob.user.id)).find((c) => c.id === demo.general.id);
     expect(after).toMatchObject({ lastSeq: 1, lastReadSeq: 1, unreadCount: 0 });
     // The sender's own message counts as read for them.
-    expect((await server.store.listChannels(alice.user.id)).find((c) => c.id === general.id)).toMatchObject({
+    expect(
+      (await demo.server.store.listChannels(alice.user.id)).find((c) => c.id === demo.general.id),
+    ).toMatchObject({
       lastReadSeq: 1,
       unreadCount: 0,
     });

@@ -1,63 +1,41 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Channel, MessageEvent, TypingEvent } from '../../src-shared/protocol';
-import {
-  type ClientSocket,
-  connectAs,
-  emitWithAck,
-  flush,
-  nextEvent,
-  recordEvents,
-  startTestServer,
-  type TestServer,
-} from '../testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageEvent, TypingEvent } from '../../src-shared/protocol';
+import { demoServer, emitWithAck, flush, nextEvent, recordEvents } from '../testing';
 
 const TYPING_TIMEOUT_MS = 150;
-let server: TestServer;
-let sockets: ClientSocket[];
-let general: Channel;
+// Each test starts the server itself, with the typing timeout it needs.
+const demo = demoServer();
+afterEach(() => demo.stop());
 
-async function as(username: string) {
-  const client = await connectAs(server.url, username);
-  sockets.push(client.socket);
-  return client;
-}
-
-async function setup(typingTimeoutMs = TYPING_TIMEOUT_MS) {
-  server = await startTestServer({ typingTimeoutMs });
-  const alice = await server.store.findUserByUsername('alice');
-  general = (await server.store.listChannels(alice!.id)).find((c) => c.name === 'general')!;
-}
-
-beforeEach(() => {
-  sockets = [];
-});
-
-afterEach(async () => {
-  for (const socket of sockets) socket.close();
-  await server.close();
-});
+const setup = (typingTimeoutMs = TYPING_TIMEOUT_MS) => demo.start({ typingTimeoutMs });
 
 describe('typing', () => {
   it("forwards start and stop with userId to the room, except the typist's own sockets", async () => {
     await setup();
-    const alice = await as('alice');
-    const laptop = await as('alice');
-    const bob = await as('bob');
+    const alice = await demo.as('alice');
+    const laptop = await demo.as('alice');
+    const bob = await demo.as('bob');
     const ownSeen = [recordEvents(alice.socket), recordEvents(laptop.socket)];
     const start = nextEvent(bob.socket, MessageEvent.TYPING_START);
     expect(
-      await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id, isTyping: true }),
+      await emitWithAck(alice.socket, MessageEvent.TYPING_START, {
+        channelId: demo.general.id,
+        isTyping: true,
+      }),
     ).toEqual({ ok: true });
     expect(TypingEvent.parse(await start)).toEqual({
       userId: alice.user.id,
-      channelId: general.id,
+      channelId: demo.general.id,
       isTyping: true,
     });
     const stop = nextEvent(bob.socket, MessageEvent.TYPING_STOP);
-    await emitWithAck(alice.socket, MessageEvent.TYPING_STOP, { channelId: general.id, isTyping: false });
+    await emitWithAck(alice.socket, MessageEvent.TYPING_STOP, {
+      channelId: demo.general.id,
+      isTyping: false,
+    });
     expect(TypingEvent.parse(await stop)).toEqual({
       userId: alice.user.id,
-      channelId: general.id,
+      channelId: demo.general.id,
       isTyping: false,
     });
     await Promise.all([flush(alice.socket), flush(laptop.socket)]);
@@ -68,30 +46,30 @@ describe('typing', () => {
     // Wide margins, so a busy machine cannot make the refresh arrive after the first timer.
     const timeoutMs = 1_000;
     await setup(timeoutMs);
-    const alice = await as('alice');
-    const bob = await as('bob');
+    const alice = await demo.as('alice');
+    const bob = await demo.as('bob');
     const seen = recordEvents(bob.socket);
-    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
+    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: demo.general.id });
     await new Promise((r) => setTimeout(r, 300));
     const refreshedAt = Date.now();
-    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
+    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: demo.general.id });
     const stop = await nextEvent(bob.socket, MessageEvent.TYPING_STOP, 5_000);
     // The timer restarted when the refresh arrived, which was no earlier than it was sent.
     expect(Date.now() - refreshedAt).toBeGreaterThanOrEqual(timeoutMs - 5);
-    expect(stop).toEqual({ userId: alice.user.id, channelId: general.id, isTyping: false });
+    expect(stop).toEqual({ userId: alice.user.id, channelId: demo.general.id, isTyping: false });
     // The refresh came within a second of the start: it kept the indicator alive without a second broadcast.
     expect(seen.map((e) => e.event)).toEqual([MessageEvent.TYPING_START, MessageEvent.TYPING_STOP]);
   });
 
   it('passes on a tight loop of refreshes at most once a second, and a stop nobody started not at all', async () => {
     await setup(60_000);
-    const alice = await as('alice');
-    const bob = await as('bob');
+    const alice = await demo.as('alice');
+    const bob = await demo.as('bob');
     const seen = recordEvents(bob.socket);
-    await emitWithAck(alice.socket, MessageEvent.TYPING_STOP, { channelId: general.id });
+    await emitWithAck(alice.socket, MessageEvent.TYPING_STOP, { channelId: demo.general.id });
     await Promise.all(
       Array.from({ length: 50 }, () =>
-        emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id }),
+        emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: demo.general.id }),
       ),
     );
     await flush(bob.socket);
@@ -101,10 +79,10 @@ describe('typing', () => {
   it("sends typing:stop when the typist's last socket disconnects, not before", async () => {
     // A long timeout, so only the disconnect can end the indicator here.
     await setup(60_000);
-    const a = await as('alice');
-    const l = await as('alice');
-    const b = await as('bob');
-    const channel = general;
+    const a = await demo.as('alice');
+    const l = await demo.as('alice');
+    const b = await demo.as('bob');
+    const channel = demo.general;
     const seen = recordEvents(b.socket);
     await emitWithAck(a.socket, MessageEvent.TYPING_START, { channelId: channel.id });
     a.socket.close();
@@ -118,11 +96,14 @@ describe('typing', () => {
 
   it('ends the indicator when the typist sends a message there', async () => {
     await setup(60_000);
-    const alice = await as('alice');
-    const bob = await as('bob');
+    const alice = await demo.as('alice');
+    const bob = await demo.as('bob');
     const seen = recordEvents(bob.socket);
-    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
-    await emitWithAck(alice.socket, MessageEvent.SEND, { content: 'done typing', channelId: general.id });
+    await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: demo.general.id });
+    await emitWithAck(alice.socket, MessageEvent.SEND, {
+      content: 'done typing',
+      channelId: demo.general.id,
+    });
     await flush(bob.socket);
     expect(seen.map((e) => e.event)).toEqual([
       MessageEvent.TYPING_START,
