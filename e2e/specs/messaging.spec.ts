@@ -1,17 +1,9 @@
 /** The seed's Cypress scenarios: send and receive; Sent then Delivered; the typing indicator. */
 import { expect, test } from '../support/fixtures';
-import { message, messageBodies, openChannel, send, signIn } from '../support/ui';
+import { message, messageBodies, send } from '../support/ui';
 
-test("a message alice sends reaches bob once, with its server id on alice's side", async ({
-  server,
-  app,
-}) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'general');
+test("a message alice sends reaches bob once, with its server id on alice's side", async ({ signedIn }) => {
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
 
   await send(alice.page, 'Hello Bob, lunch at noon?');
   await send(bob.page, 'Sure, see you there');
@@ -27,30 +19,20 @@ test("a message alice sends reaches bob once, with its server id on alice's side
 });
 
 test('status is Sent while bob has no app running, then Delivered once his app fetches it', async ({
-  server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  await signIn(alice.page, server.url, 'alice');
-  await openChannel(alice.page, 'random');
+  const { alice } = await signedIn({ alice: 'random' });
   await send(alice.page, 'Are you around?');
   // Nobody else in #random is running the app: the server has it, no one has received it.
   await expect(message(alice.page, 'Are you around?').getByTestId('message-status')).toHaveText('Sent');
 
   // bob signs in and stays in #general: his app receives the message but he has not looked at it.
-  const bob = await app('bob');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(bob.page, 'general');
+  await signedIn({ bob: 'general' });
   await expect(message(alice.page, 'Are you around?').getByTestId('message-status')).toHaveText('Delivered');
 });
 
-test('the typing indicator shows for the other user and goes away', async ({ server, app }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'general');
+test('the typing indicator shows for the other user and goes away', async ({ signedIn }) => {
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
 
   const input = alice.page.getByRole('main').getByTestId('message-input');
   await input.pressSequentially('Thinking about');

@@ -4,20 +4,14 @@
  * notification its notifier hands the page, shown as a toast, clicked.
  */
 import { expect, test } from '../support/fixtures';
-import { channelItem, message, openChannel, send, signIn } from '../support/ui';
+import { channelItem, message, openChannel, send } from '../support/ui';
 
 test('a message in another channel notifies, and the click opens that channel at the message', async ({
-  server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
 
   // In the channel alice is looking at: no notification.
-  await openChannel(bob.page, 'general');
   await send(bob.page, 'you can see this one');
   await expect(message(alice.page, 'you can see this one')).toHaveCount(1);
 

@@ -3,29 +3,16 @@
  * server up → both delivered exactly once, in order, on the other side.
  */
 import { expect, test } from '../support/fixtures';
-import {
-  channelMessages,
-  message,
-  messageBodies,
-  openChannel,
-  send,
-  serverHistory,
-  signIn,
-} from '../support/ui';
+import { channelMessages, message, messageBodies, openChannel, send, serverHistory } from '../support/ui';
 
 // After the server returns, the app reconnects on its own backoff (capped at 30 s, with jitter): a bound, not an expectation.
 const RECONNECT = { timeout: 60_000 };
 
 test('two messages queued offline survive a kill -9 and arrive once each, in order', async ({
   server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'general');
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
   await send(alice.page, 'before the outage');
   await expect(message(bob.page, 'before the outage')).toHaveCount(1);
 

@@ -1,20 +1,15 @@
 /** Rate limit hit → the message still arrives later, once. */
 import { expect, test } from '../support/fixtures';
-import { messageBodies, openChannel, send, serverHistory, signIn } from '../support/ui';
+import { messageBodies, send, serverHistory } from '../support/ui';
 
 // One message a second (a burst of one): a few sent in a row are bound to be refused at first.
 test.use({ serverOptions: { env: { MESSAGE_RATE_LIMIT: '1' } } });
 
 test('messages refused as RATE_LIMITED are sent again and arrive once each, in order', async ({
   server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'general');
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
 
   const texts = ['one', 'two', 'three', 'four'];
   for (const text of texts) await send(alice.page, text);

@@ -1,17 +1,11 @@
 /** Read once the other side looks at the channel; "Seen by" says who reached what. */
 import { expect, test } from '../support/fixtures';
-import { message, openChannel, send, signIn } from '../support/ui';
+import { message, openChannel, send } from '../support/ui';
 
 test('Delivered while bob looks elsewhere, Read once he opens the channel, "Seen by Bob"', async ({
-  server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'random');
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'random' });
 
   await send(alice.page, 'Standup in five');
   const status = message(alice.page, 'Standup in five').getByTestId('message-status');
@@ -24,23 +18,15 @@ test('Delivered while bob looks elsewhere, Read once he opens the channel, "Seen
 });
 
 test('a reader whose app opens later, on that channel, also counts: "Seen by Bob, Carol"', async ({
-  server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'general');
+  const { alice } = await signedIn({ alice: 'general', bob: 'general' });
   await send(alice.page, 'Standup in five');
   const status = message(alice.page, 'Standup in five').getByTestId('message-status');
   await expect(status).toHaveAttribute('title', 'Seen by Bob');
 
   // carol (also in #general) starts her app now: it opens on #general, where the message is.
-  const carol = await app('carol');
-  await signIn(carol.page, server.url, 'carol');
-  await openChannel(carol.page, 'general');
+  const { carol } = await signedIn({ carol: 'general' });
   await expect(message(carol.page, 'Standup in five')).toBeVisible();
   await expect(status).toHaveAttribute('title', /^Seen by (Bob, Carol|Carol, Bob)$/);
   await expect(status).toHaveText('Read');

@@ -4,20 +4,15 @@
  * checks membership on every send), and puts her back before the retry.
  */
 import { expect, test } from '../support/fixtures';
-import { message, messageBodies, openChannel, send, serverHistory, signIn } from '../support/ui';
+import { message, messageBodies, send, serverHistory } from '../support/ui';
 
 const ALICE_IN_RANDOM = `(SELECT id FROM channels WHERE name = 'random'), (SELECT id FROM users WHERE username = 'alice')`;
 
 test('refused messages show Failed; Retry sends one once, Discard drops the other', async ({
   server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'random');
-  await openChannel(bob.page, 'random');
+  const { alice, bob } = await signedIn({ alice: 'random', bob: 'random' });
 
   server.sql(`DELETE FROM channel_members WHERE (channel_id, user_id) = (${ALICE_IN_RANDOM})`);
   await send(alice.page, 'try me again');

@@ -1,14 +1,12 @@
 /** A restart keeps the session, drafts and history (here even with the server gone meanwhile). */
 import { expect, test } from '../support/fixtures';
-import { messageBodies, openChannel, send, signIn } from '../support/ui';
+import { messageBodies, openChannel, send } from '../support/ui';
 
 test('after a kill -9 the app reopens signed in, with its drafts and history, even offline', async ({
   server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  await signIn(alice.page, server.url, 'alice');
-  await openChannel(alice.page, 'general');
+  const { alice } = await signedIn({ alice: 'general' });
   await send(alice.page, 'kept in history');
   await expect(messageBodies(alice.page)).toHaveText(['kept in history']);
   await expect(alice.page.getByTestId('message-status')).not.toHaveText(/Sending|Failed/);

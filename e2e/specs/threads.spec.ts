@@ -1,17 +1,11 @@
 /** Replies and the thread view. */
 import { expect, test } from '../support/fixtures';
-import { message, messageBodies, openChannel, send, signIn } from '../support/ui';
+import { message, messageBodies, send } from '../support/ui';
 
 test('a reply goes into the thread, and the other side sees the count and the reply there', async ({
-  server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'general');
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
 
   await send(alice.page, 'Who reviews the release notes?');
   const parentOnBob = message(bob.page, 'Who reviews the release notes?');

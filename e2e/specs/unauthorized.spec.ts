@@ -5,11 +5,9 @@ import { message, openChannel, send, serverHistory, signIn } from '../support/ui
 
 test('a session the server no longer accepts asks to sign in again, keeping what was queued', async ({
   server,
-  app,
+  signedIn,
 }) => {
-  const alice = await app('alice');
-  await signIn(alice.page, server.url, 'alice');
-  await openChannel(alice.page, 'general');
+  const { alice } = await signedIn({ alice: 'general' });
 
   await server.kill();
   await send(alice.page, 'queued before the new secret');

@@ -1,14 +1,9 @@
 /** Unread counts per channel and the badge number (the desktop badge; the tab title in the browser). */
 import { expect, test } from '../support/fixtures';
-import { channelItem, message, openChannel, send, signIn } from '../support/ui';
+import { channelItem, message, openChannel, send } from '../support/ui';
 
-test('messages in another channel count as unread until alice opens it', async ({ server, app }) => {
-  const alice = await app('alice');
-  const bob = await app('bob');
-  await signIn(alice.page, server.url, 'alice');
-  await signIn(bob.page, server.url, 'bob');
-  await openChannel(alice.page, 'general');
-  await openChannel(bob.page, 'random');
+test('messages in another channel count as unread until alice opens it', async ({ signedIn }) => {
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'random' });
 
   await send(bob.page, 'first in random');
   await send(bob.page, 'second in random');

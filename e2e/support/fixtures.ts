@@ -2,7 +2,9 @@
  * The fixtures every spec uses:
  * - `server`: its own reference server (demo workspace, temporary DATA_DIR), killable and restartable;
  * - `app(user)`: starts one app instance for one user on this project's target, with its own
- *   user-data folder; everything started is closed (and its folder removed) after the test.
+ *   user-data folder; everything started is closed (and its folder removed) after the test;
+ * - `signedIn({ alice: 'general', bob: 'random' })`: the usual opening of a spec, through `app`:
+ *   starts each user's app, then signs each in, then opens each one's channel, in that order.
  * The electron project skips, saying why, where no Electron binary exists.
  */
 import { type Browser, test as base } from '@playwright/test';
@@ -12,12 +14,15 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { ElectronApp } from './electron-app';
 import { type E2EServer, type ServerOptions, startE2EServer } from './server';
 import { type ElectronBinary, findElectron, type Target } from './target';
+import { openChannel, signIn } from './ui';
 
 type TestFixtures = {
   target: Target;
   serverOptions: ServerOptions;
   server: E2EServer;
   app: (user: DemoUser) => Promise<AppInstance>;
+  /** Each user's app, signed in and looking at the channel named for that user. */
+  signedIn: <U extends DemoUser>(openOn: Record<U, string>) => Promise<Record<U, AppInstance>>;
 };
 
 type WorkerFixtures = {
@@ -102,6 +107,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       }
       await instance.close();
     }
+  },
+
+  signedIn: async ({ app, server }, use) => {
+    await use(async <U extends DemoUser>(openOn: Record<U, string>) => {
+      const users = Object.keys(openOn) as U[];
+      const apps = {} as Record<U, AppInstance>;
+      // All apps start, then all sign in, then all open their channel: the order the specs were written against.
+      for (const user of users) apps[user] = await app(user);
+      for (const user of users) await signIn(apps[user].page, server.url, user);
+      for (const user of users) await openChannel(apps[user].page, openOn[user]);
+      return apps;
+    });
   },
 });
 
