@@ -23,7 +23,7 @@ export const ALLOWED_TAGS = [
   'br',
 ];
 export const ALLOWED_ATTR = ['href'];
-const SAFE_URL = /^(?:https?:|mailto:)/i;
+export const SAFE_URL = /^(?:https?:|mailto:)/i;
 
 const markdown = new Marked({
   gfm: true,
