@@ -1,30 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../../src-shared/protocol';
-import {
-  type ClientSocket,
-  connectAs,
-  emitWithAck,
-  recordEvents,
-  startTestServer,
-  type TestServer,
-} from '../testing';
+import { type ClientSocket, demoServer, emitWithAck, recordEvents } from '../testing';
 
-let server: TestServer | undefined;
-let sockets: ClientSocket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets) socket.close();
-  sockets = [];
-  await server?.close();
-});
+// Each test starts the server itself, with the limit it tests.
+const demo = demoServer();
+afterEach(() => demo.stop());
 
 async function setup(messageRateLimit: number) {
-  server = await startTestServer({ messageRateLimit });
-  const alice = await connectAs(server.url, 'alice');
-  const bob = await connectAs(server.url, 'bob');
-  sockets.push(alice.socket, bob.socket);
-  const general = (await server.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
+  await demo.start({ messageRateLimit });
+  const alice = await demo.as('alice');
+  const bob = await demo.as('bob');
+  const general = demo.general;
   const send = (socket: ClientSocket, clientMessageId = randomUUID()) =>
     emitWithAck<unknown>(socket, MessageEvent.SEND, {
       content: 'x',
@@ -52,7 +39,7 @@ describe('MESSAGE_RATE_LIMIT', () => {
         clientMessageId: expect.any(String),
       }),
     ]);
-    expect((await server!.store.listMessages(general.id, 'x', {})).messages).toHaveLength(5);
+    expect((await demo.server.store.listMessages(general.id, 'x', {})).messages).toHaveLength(5);
     expect(alice.connected).toBe(true);
   });
 

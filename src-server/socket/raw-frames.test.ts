@@ -4,39 +4,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Channel, MessageEvent, SendAck } from '../../src-shared/protocol';
-import {
-  type ClientSocket,
-  connectAs,
-  emitWithAck,
-  flush,
-  login,
-  recordEvents,
-  startTestServer,
-  type TestServer,
-} from '../testing';
+import { MessageEvent, SendAck } from '../../src-shared/protocol';
+import { type ClientSocket, demoServer, emitWithAck, flush, login, recordEvents } from '../testing';
 
-let server: TestServer;
+// No rate limit: every case ends with a send to prove the server still works.
+const demo = demoServer({ messageRateLimit: 0 });
 let token: string;
 let observer: ClientSocket;
-let general: Channel;
 
 beforeAll(async () => {
-  // No rate limit: every case ends with a send to prove the server still works.
-  server = await startTestServer({ messageRateLimit: 0 });
-  ({ token } = await login(server.url, 'carol'));
-  const bob = await connectAs(server.url, 'bob');
-  observer = bob.socket;
-  general = (await server.store.listChannels(bob.user.id)).find((c) => c.name === 'general')!;
+  await demo.start();
+  ({ token } = await login(demo.server.url, 'carol'));
+  observer = (await demo.as('bob')).socket;
 });
-afterAll(async () => {
-  observer.close();
-  await server.close();
-});
+afterAll(() => demo.stop());
 
 /** A raw connection that has completed the Engine.IO open and the Socket.IO CONNECT as carol. */
 async function rawConnection(): Promise<{ ws: WebSocket; frames: string[]; closed: Promise<void> }> {
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
+  const ws = new WebSocket(`${demo.server.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`);
   const frames: string[] = [];
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   const connected = new Promise<void>((resolve, reject) => {
@@ -54,7 +39,7 @@ async function rawConnection(): Promise<{ ws: WebSocket; frames: string[]; close
   return { ws, frames, closed };
 }
 
-const send = () => ({ content: 'raw', channelId: general.id });
+const send = () => ({ content: 'raw', channelId: demo.general.id });
 
 /** [name, frame, whether it is a well-formed send that may store one message] */
 const garbage: [string, () => string | Buffer, boolean?][] = [
@@ -81,7 +66,7 @@ const garbage: [string, () => string | Buffer, boolean?][] = [
   ['a random binary frame', () => Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff])],
   [
     'prototype pollution',
-    () => `42["message:send",{"__proto__":{"polluted":true},"content":"x","channelId":"${general.id}"}]`,
+    () => `42["message:send",{"__proto__":{"polluted":true},"content":"x","channelId":"${demo.general.id}"}]`,
     true,
   ],
   ['deep nesting', () => `42["message:send",${'['.repeat(5000)}${']'.repeat(5000)}]`],
@@ -92,12 +77,13 @@ const garbage: [string, () => string | Buffer, boolean?][] = [
 describe('raw frames', () => {
   it.each(garbage)('survives %s', async (_name, frame, mayStore = false) => {
     const seen = recordEvents(observer);
-    const before = (await server.store.listMessages(general.id, 'x', { limit: 500 })).messages.length;
+    const before = (await demo.server.store.listMessages(demo.general.id, 'x', { limit: 500 })).messages
+      .length;
     const { ws, frames, closed } = await rawConnection();
     ws.send(frame());
     // A round trip on the same connection (if it is still open) makes sure the frame was handled.
     if (ws.readyState === WebSocket.OPEN)
-      ws.send(`4212${JSON.stringify(['room:leave', { channelId: general.id }])}`);
+      ws.send(`4212${JSON.stringify(['room:leave', { channelId: demo.general.id }])}`);
     await Promise.race([closed, new Promise((r) => setTimeout(r, 300))]);
     ws.close();
 
@@ -106,10 +92,11 @@ describe('raw frames', () => {
     for (const f of frames) expect(f).not.toMatch(/Error:|stack/);
     await flush(observer);
     expect(seen.filter((e) => e.event !== MessageEvent.NEW)).toEqual([]);
-    const after = (await server.store.listMessages(general.id, 'x', { limit: 500 })).messages.length;
+    const after = (await demo.server.store.listMessages(demo.general.id, 'x', { limit: 500 })).messages
+      .length;
     expect(after - before).toBeLessThanOrEqual(mayStore ? 1 : 0);
     const ack = SendAck.parse(
-      await emitWithAck(observer, MessageEvent.SEND, { content: 'still fine', channelId: general.id }),
+      await emitWithAck(observer, MessageEvent.SEND, { content: 'still fine', channelId: demo.general.id }),
     );
     expect(ack.ok).toBe(true);
     observer.offAny();
