@@ -44,9 +44,11 @@ export interface Options {
   cpuProf: string | null;
   output: string;
   markdown: boolean;
+  /** Print the table of an earlier results file instead of running anything. */
+  print: string | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only 1,3,5] [--set load.clients=2000] [--cpu-prof DIR] [--markdown]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--only 1,3,5] [--set load.clients=2000] [--cpu-prof DIR] [--markdown] [--print FILE.json]`;
 
 export function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -56,6 +58,7 @@ export function parseArgs(argv: string[]): Options {
     cpuProf: null,
     output: 'bench/results/latest.json',
     markdown: false,
+    print: null,
   };
   const sets: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -71,6 +74,7 @@ export function parseArgs(argv: string[]): Options {
     else if (arg === '--cpu-prof') options.cpuProf = value();
     else if (arg === '--output') options.output = value();
     else if (arg === '--markdown') options.markdown = true;
+    else if (arg === '--print') options.print = value();
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
   for (const f of options.figures) if (!FIGURES.includes(f)) throw new Error(`no figure ${f}\n${USAGE}`);

@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [-- --only 1,3]`: runs the figures of issue 7, each beside a baseline
  * measured in this same run, prints the table and writes bench/results/latest.json.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type FigureId, parseArgs, USAGE } from './config';
@@ -31,6 +31,10 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) return void console.log(`${USAGE}\nSee BENCHMARKS.md.`);
   const options = parseArgs(process.argv.slice(2));
+  if (options.print) {
+    const rows = JSON.parse(await readFile(options.print, 'utf8')) as Row[];
+    return void console.log(options.markdown ? formatMarkdown(rows) : formatTable(rows));
+  }
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'relay-bench-'));
   const bench = new Bench(options, workDir);
   const started = performance.now();

@@ -89,7 +89,9 @@ export async function figure4(bench: Bench): Promise<Row[]> {
       baseline: relay.result.lastRecipient.p99,
       checks: [],
       ...common,
-      note: `one message in flight, ${fanout.paced} messages; reported, no target in the issue`,
+      note:
+        `one message in flight, ${fanout.paced} messages; p50 ${real ? real.result.lastRecipient.p50.toFixed(1) : '–'} ms ` +
+        `(relay ${relay.result.lastRecipient.p50.toFixed(1)} ms); reported, no target in the issue`,
     }),
   ];
 }
