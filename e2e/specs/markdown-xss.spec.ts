@@ -4,9 +4,9 @@
  * show each as a message without running anything or letting markup out of the message body.
  */
 import { ALLOWED_ATTR, ALLOWED_TAGS, SAFE_URL } from '../../src-renderer/messages/sanitize';
-import { connectAs, emitWithAck, login } from '../../src-server/testing';
+import { connectAs, emitWithAck } from '../../src-server/testing';
 import { expect, test } from '../support/fixtures';
-import { message, messageBodies, openChannel, send, signIn } from '../support/ui';
+import { channelId, message, messageBodies, openChannel, send, signIn } from '../support/ui';
 
 test("markdown from alice renders as formatting on bob's side", async ({ signedIn }) => {
   const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
@@ -52,14 +52,11 @@ test.describe('hostile bodies', () => {
     await signIn(bob.page, server.url, 'bob');
     await openChannel(bob.page, 'general');
 
-    const { socket } = await connectAs(server.url, 'alice');
+    const { socket, token } = await connectAs(server.url, 'alice');
     try {
-      const channels = (await (
-        await fetch(`${server.url}/api/channels`, { headers: await bearer(server.url) })
-      ).json()) as { id: string; name: string }[];
-      const general = channels.find((c) => c.name === 'general')!;
+      const generalId = await channelId(server.url, token, 'general');
       for (const content of PAYLOADS) {
-        const ack = await emitWithAck(socket, 'message:send', { channelId: general.id, content });
+        const ack = await emitWithAck(socket, 'message:send', { channelId: generalId, content });
         expect(ack).toMatchObject({ ok: true });
       }
     } finally {
@@ -101,8 +98,3 @@ test.describe('hostile bodies', () => {
     await expect(bob.page.getByTestId('connection-status')).toHaveText('Connected');
   });
 });
-
-async function bearer(url: string): Promise<Record<string, string>> {
-  const { token } = await login(url, 'alice');
-  return { authorization: `Bearer ${token}` };
-}

@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import { type ClientSocket, connectAs, emitWithAck } from '../../src-server/testing';
 import type { DemoUser } from '../support/app';
 import { expect, test } from '../support/fixtures';
-import { channelItem, message, openChannel, send, signIn } from '../support/ui';
+import { channelId, channelItem, message, openChannel, send, signIn } from '../support/ui';
 
 const DIR = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
@@ -89,11 +89,8 @@ async function seed(url: string): Promise<ClientSocket[]> {
     bob: await connectAs(url, 'bob'),
     carol: await connectAs(url, 'carol'),
   };
-  const channels = (await (
-    await fetch(`${url}/api/channels`, { headers: { authorization: `Bearer ${users.bob.token}` } })
-  ).json()) as { id: string; name: string }[];
-  const general = channels.find((c) => c.name === 'general')!.id;
-  const random = channels.find((c) => c.name === 'random')!.id;
+  const general = await channelId(url, users.bob.token, 'general');
+  const random = await channelId(url, users.bob.token, 'random');
   const post = async (user: DemoUser, channelId: string, content: string, parentId?: string) => {
     const ack = await emitWithAck<{ ok: boolean; messageId: string }>(users[user].socket, 'message:send', {
       channelId,

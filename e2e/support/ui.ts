@@ -51,6 +51,15 @@ export function messageBodies(page: Page): Locator {
   return page.getByTestId('message-list').getByTestId('message-content');
 }
 
+/** The id of a channel the token's user is in, as the server lists it over HTTP. */
+export async function channelId(serverUrl: string, token: string, name: string): Promise<string> {
+  const res = await fetch(`${serverUrl}/api/channels`, { headers: { authorization: `Bearer ${token}` } });
+  const channels = (await res.json()) as { id: string; name: string }[];
+  const channel = channels.find((c) => c.name === name);
+  if (!channel) throw new Error(`not a member of #${name}`);
+  return channel.id;
+}
+
 /** The server's own record of a channel, as a member sees it over HTTP. */
 export async function serverHistory(
   serverUrl: string,
@@ -58,15 +67,11 @@ export async function serverHistory(
   channelName: string,
 ): Promise<{ content: string; seq: number; clientMessageId?: string | null }[]> {
   const { token } = await login(serverUrl, user);
-  const headers = { authorization: `Bearer ${token}` };
-  const channels = (await (await fetch(`${serverUrl}/api/channels`, { headers })).json()) as {
-    id: string;
-    name: string;
-  }[];
-  const channel = channels.find((c) => c.name === channelName);
-  if (!channel) throw new Error(`${user} is not in #${channelName}`);
+  const id = await channelId(serverUrl, token, channelName);
   const page = (await (
-    await fetch(`${serverUrl}/api/channels/${channel.id}/messages?limit=500`, { headers })
+    await fetch(`${serverUrl}/api/channels/${id}/messages?limit=500`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
   ).json()) as { messages: { content: string; seq: number; clientMessageId?: string | null }[] };
   return page.messages;
 }
