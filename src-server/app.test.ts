@@ -25,7 +25,7 @@ async function start(options: Parameters<typeof startTestServer>[0] = {}) {
 }
 
 describe('startServer', () => {
-  it('refuses to start without a JWT secret unless demo, and refuses DATABASE_URL for now', async () => {
+  it('refuses to start without a JWT secret unless demo, and a DATABASE_URL it cannot use with an error naming it', async () => {
     const dataDir = await tempDir();
     const logger = createLogger('silent');
     await expect(startServer({ dataDir, port: 0, logger })).rejects.toBeInstanceOf(ConfigError);
