@@ -4,13 +4,13 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../src-shared/protocol';
 import {
   type ClientSocket,
   connectAs,
   emitWithAck,
+  freePort,
   makeTempDir,
   nextEvent,
   startTestServer,
@@ -22,14 +22,6 @@ if (!hasRedis)
   console.warn(
     'redis.test.ts skipped: no redis-server binary on this machine (apt-get install redis-server)',
   );
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();

@@ -8,6 +8,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,15 @@ export async function makeTempDir(prefix = 'relay-server-'): Promise<string> {
 }
 
 /** A server with the demo workspace; its temp DATA_DIR (unless given) is removed by close(). */
+/** A port free on 127.0.0.1 right now, for a helper process (redis-server, postgres) that needs one up front. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
   const ownDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await makeTempDir());
