@@ -5,13 +5,14 @@
  * measurements on a plain-DOM page in the same browser.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { repoRoot } from '../lib/proc';
+import { type CpuProfile, selfTimes } from '../lib/profile';
 import { makeRow, type Row } from '../lib/result';
 import { median } from '../lib/stats';
 import { flingToTop, installPlainList, scrollFrames, timeClickToPaint } from '../renderer/in-page';
@@ -244,11 +245,41 @@ export async function figure7(bench: Bench): Promise<Row[]> {
     });
     await page.waitForTimeout(500);
     const mounted = await page.locator('[data-testid="message-list"] [data-testid="message"]').count();
+    // While scrolling: Chromium's main-thread counters (cheap); with --cpu-prof also the page's JS
+    // profile (the sampler costs frames, so only in a profiling run).
+    const profiling = bench.options.cpuProf;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    if (profiling) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const metricsBefore = (await cdp.send('Performance.getMetrics')).metrics;
     const scroll = await run(page, scrollFrames, {
       selector: '[data-testid="message-list"]',
       frames: renderer.scrollFrames,
       step: SCROLL_STEP_PX,
     });
+    const metricsAfter = (await cdp.send('Performance.getMetrics')).metrics;
+    let heaviest = '';
+    if (profiling) {
+      const { profile } = await cdp.send('Profiler.stop');
+      await mkdir(path.join(profiling, 'renderer'), { recursive: true });
+      await writeFile(path.join(profiling, 'renderer', 'scroll.cpuprofile'), JSON.stringify(profile));
+      heaviest = `; heaviest JS (profiled): ${selfTimes(profile as CpuProfile)
+        .filter((f) => !f.name.startsWith('('))
+        .slice(0, 3)
+        .map((f) => `${f.name.replace(/ http:\/\/[^ ]*\/assets\//, ' ')} ${f.ms.toFixed(0)} ms`)
+        .join(', ')}`;
+    }
+    await cdp.detach();
+    const spent = (name: string) => {
+      const at = (list: typeof metricsBefore) => list.find((m) => m.name === name)?.value ?? Number.NaN;
+      return Math.round((at(metricsAfter) - at(metricsBefore)) * 1000);
+    };
+    const scrollWork =
+      `main thread over the scroll: script ${spent('ScriptDuration')} ms, style ${spent('RecalcStyleDuration')} ms, ` +
+      `layout ${spent('LayoutDuration')} ms, all tasks ${spent('TaskDuration')} ms${heaviest}`;
     // Then far back: a page at a time to the top, so the renderer holds thousands of messages.
     const pages = await run<number>(page, flingToTop, {
       selector: '[data-testid="message-list"]',
@@ -315,7 +346,9 @@ export async function figure7(bench: Bench): Promise<Row[]> {
         baseline: baseScroll.fps,
         baselineName: 'plain DOM: 2,000 rows',
         checks: [{ op: '>=', limit: 55, of: 'value' }],
-        note: `p95 frame ${scroll.p95FrameMs.toFixed(1)} ms, ${scroll.longFrames} frames over 18 ms (older pages load as it goes)`,
+        note:
+          `p95 frame ${scroll.p95FrameMs.toFixed(1)} ms, ${scroll.longFrames} frames over 18 ms ` +
+          `(older pages load as it goes); ${scrollWork}`,
       }),
       makeRow({
         name: '7. app cold first paint',
