@@ -4,7 +4,7 @@
  * over Node's IPC channel with a tiny request/response protocol.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +27,7 @@ export interface SpawnOptions {
   /** Extra arguments for node itself, e.g. ['--cpu-prof', '--cpu-prof-dir=...']. */
   nodeArgs?: string[];
   env?: NodeJS.ProcessEnv;
-  /** Child stdout and stderr are appended here (never kept in memory). */
+  /** Child stdout and stderr are appended here (never kept in memory, never through the runner). */
   logFile: string;
 }
 
@@ -131,19 +131,19 @@ export class Child {
 /** Starts `script` (a path relative to the repository root) under node + tsx in its own process. */
 export function spawnNode(name: string, script: string, args: string[], options: SpawnOptions): Child {
   const raiseLimit = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
+  // The child writes its output straight into the log file: never through a pipe the runner must
+  // drain, or a logger writing synchronously (pino) would wait on the runner.
+  const log = openSync(options.logFile, 'a');
   const child = spawn(
     '/bin/sh',
     ['-c', raiseLimit, process.execPath, ...(options.nodeArgs ?? []), '--import', 'tsx', script, ...args],
     {
       cwd: ROOT,
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      stdio: ['ignore', log, log, 'ipc'],
     },
   );
-  const log = createWriteStream(options.logFile, { flags: 'a' });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
-  child.once('exit', () => setTimeout(() => log.end(), 100).unref());
+  closeSync(log);
   return new Child(name, child, options.logFile);
 }
 
