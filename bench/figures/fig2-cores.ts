@@ -3,7 +3,7 @@
  * → server → B's store → B's `messageUpserted` UI event. Baseline: two plain socket.io-client
  * sockets through the bare relay, in the same process.
  */
-import { makeRow, type Row } from '../lib/result';
+import { type CpuShare, makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
 import { type Bench, provision, SUBJECT_NAMES, withCpu } from './context';
 import { coreHost, openCore, randomChannel } from './cores';
@@ -30,7 +30,7 @@ export async function figure2(bench: Bench): Promise<Row[]> {
 
   let real: {
     result: LatencySummary & { lost: number };
-    cpu: { server: number | null; loadgen: number | null };
+    cpu: CpuShare;
   } | null = null;
   let note: string;
   try {

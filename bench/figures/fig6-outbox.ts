@@ -3,7 +3,7 @@
  * (each `sendMessage` timed: the enqueue); then the server comes back and the time runs from the
  * core's `connected` to its outbox being empty; the server's history must then hold each exactly once.
  */
-import { makeRow, type Row } from '../lib/result';
+import { type CpuShare, makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
 import { type Bench, provision, SUBJECT_NAMES, withCpu } from './context';
 import { coreHost, openCore, randomChannel } from './cores';
@@ -42,7 +42,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
   let enqueue: (LatencySummary & { queued: number }) | null = null;
   let drain: { seconds: number | null; left: number } | null = null;
   let stats: { messages: number; distinctClientMessageIds: number } | null = null;
-  let cpu: { server: number | null; loadgen: number | null } | undefined;
+  let cpu: CpuShare | undefined;
   let failure: string | undefined;
   try {
     const dataDir = bench.dataDir('server');
