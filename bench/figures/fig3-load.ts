@@ -21,6 +21,8 @@ interface LoadResult {
   deliveries: number;
   undelivered: number;
   lateSends: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
 }
 
 interface Measured {
@@ -96,6 +98,8 @@ export async function figure3(bench: Bench): Promise<Row[]> {
         ? `, ${r.undelivered.toLocaleString('en-US')} NOT DELIVERED 5 s after the last send (counted at the time waited)`
         : ', none missing') +
       (r.lateSends > 0 ? `; load generator ran >5 ms late on ${r.lateSends} sends` : '') +
+      `; load generator's event-loop delay p99 ${r.loopDelayP99.toFixed(1)} ms, max ${r.loopDelayMax.toFixed(1)} ms ` +
+      `(relay run: p99 ${relay.result.loopDelayP99.toFixed(1)} ms)` +
       `; max ${r.max.toFixed(1)} ms` +
       (real.insert
         ? `; server's store.insertMessage wall time p50 ${real.insert.p50.toFixed(2)} ms, p99 ${real.insert.p99.toFixed(2)} ms`

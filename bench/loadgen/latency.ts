@@ -7,6 +7,7 @@
  *   server's answers; each delivery's latency runs from the message's *intended* send time, so a
  *   stall is charged to every message it delayed (coordinated-omission correction, as in wrk2).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import { MessageEvent } from '../../src-shared/protocol';
 import { createHistogram, type LatencySummary, recordMs, summarize } from '../lib/stats';
@@ -95,6 +96,9 @@ export interface LoadResult extends LatencySummary {
    * time waited so far (a lower bound), so the percentiles never look better for what never came.
    */
   undelivered: number;
+  /** The load generator's own event-loop delay over the run (ms): its stalls are in every latency. */
+  loopDelayP99: number;
+  loopDelayMax: number;
   /** Sends the schedule made later than 5 ms after their intended time (the load generator lagging). */
   lateSends: number;
   seconds: number;
@@ -121,6 +125,8 @@ export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
     }
   });
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const interval = 1000 / args.rate;
   const start = performance.now() + 20;
   let i = 0;
@@ -147,6 +153,7 @@ export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
   const drainUntil = performance.now() + args.drainMs;
   while (deliveries < expectedDeliveries && performance.now() < drainUntil) await sleep(10);
   onFrames(null);
+  loopDelay.disable();
   const givenUpAt = performance.now();
   let undelivered = 0;
   for (let m = warmupCount; m < total; m++) {
@@ -161,6 +168,8 @@ export async function loadLatency(args: LoadArgs): Promise<LoadResult> {
     expectedDeliveries,
     deliveries,
     undelivered,
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
+    loopDelayMax: loopDelay.max / 1e6,
     lateSends,
     seconds: args.seconds,
   };
