@@ -1,13 +1,18 @@
 /**
- * Runs async work one at a time per key. Used for `message:send` keyed by (user, clientMessageId): the
- * copies of a replay storm wait for the first to settle, then find it stored and answer as replays.
+ * Runs async work one at a time per key, in the order `run` was called. Used for `message:send`: keyed
+ * by (user, clientMessageId), the copies of a replay storm wait for the first to settle, then find it
+ * stored and answer as replays; keyed by (user, channel), sends pass their checks in arrival order.
+ *
+ * When the key is free the work starts at once, inside the caller's `run` call, not a microtask later:
+ * a caller that takes a second key from inside the work (replay key, then channel key) still queues on
+ * it in the order the events arrived.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();
 
   async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(work);
+    const previous = this.tails.get(key);
+    const result = previous ? previous.then(work) : startNow(work);
     const tail = result.then(
       () => undefined,
       () => undefined,
@@ -22,5 +27,14 @@ export class KeyedMutex {
 
   get size(): number {
     return this.tails.size;
+  }
+}
+
+/** Calls `work` now; a synchronous throw becomes a rejection, as it would inside `then`. */
+function startNow<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return work();
+  } catch (err) {
+    return Promise.reject(err);
   }
 }
