@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../../src-shared/protocol';
 import { type ClientSocket, demoServer, emitWithAck, recordEvents } from '../testing';
+import { createMessageRateLimiter } from './rate-limit';
 
 // Each test starts the server itself, with the limit it tests.
 const demo = demoServer();
@@ -74,5 +75,52 @@ describe('MESSAGE_RATE_LIMIT', () => {
     const { alice, send } = await setup(0);
     const acks = await Promise.all(Array.from({ length: 60 }, () => send(alice)));
     expect(acks.every((a) => a.ok)).toBe(true);
+  });
+});
+
+describe('createMessageRateLimiter (its own clock)', () => {
+  function limiter(perSecond: number) {
+    let t = 0;
+    const limit = createMessageRateLimiter(perSecond, () => t);
+    const allowed = (userId = 'u') => {
+      try {
+        limit.consume(userId);
+        return true;
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'RATE_LIMITED' });
+        return false;
+      }
+    };
+    return { allowed, advance: (ms: number) => (t += ms) };
+  }
+
+  it('allows a burst of the limit, then the limit a second, spread out', () => {
+    const { allowed, advance } = limiter(4);
+    expect([1, 2, 3, 4].map(() => allowed())).toEqual([true, true, true, true]);
+    // A token every 250 ms from an empty bucket, as long as nothing is refused.
+    const spread = Array.from({ length: 8 }, () => {
+      advance(250);
+      return allowed();
+    });
+    expect(spread.every(Boolean)).toBe(true);
+    // The bucket is empty: not a second burst (a fixed window would have started a fresh one by now).
+    expect(allowed()).toBe(false);
+  });
+
+  it('refuses everything for a second after a refusal, even once a token is back', () => {
+    const { allowed, advance } = limiter(3);
+    expect([1, 2, 3, 4].map(() => allowed())).toEqual([true, true, true, false]);
+    // A fixed one-second window would start afresh here and let the next message of the pipeline in
+    // ahead of the refused one's retry.
+    advance(999);
+    expect(allowed()).toBe(false);
+    // Sending into the block does not stretch it; at its end the bucket is full again.
+    advance(1);
+    expect([1, 2, 3, 4].map(() => allowed())).toEqual([true, true, true, false]);
+  });
+
+  it('counts each user apart', () => {
+    const { allowed } = limiter(1);
+    expect([allowed('a'), allowed('a'), allowed('b')]).toEqual([true, false, true]);
   });
 });

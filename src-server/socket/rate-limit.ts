@@ -1,29 +1,84 @@
 /**
  * MESSAGE_RATE_LIMIT: fresh messages a second per user, with a burst of that many. 0 turns it off.
- * In memory: with several instances each one counts its own share.
+ *
+ * A token bucket per user (holds `perSecond` tokens, refilled continuously at `perSecond` a second), and
+ * a block: the first refusal refuses everything from that user for BLOCK_MS. The block is what keeps a
+ * channel in order. A client pipelines its sends, so when message k is refused, k+1… are already on the
+ * wire; without the block, a token refilled a moment later would let k+1 in ahead of k's retry. A second
+ * is far longer than a pipeline takes to arrive, no longer than the desktop client waits before retrying
+ * (rateLimitWaitMs, 1 s, counted from the refusal's arrival), and by its end the bucket is full again, so
+ * the retry goes through as a burst.
+ *
+ * Synchronous and in memory: checked inside a send's ordered turn without an await. With several
+ * instances each one counts its own share.
  */
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from '../../src-shared/protocol';
 import { AppError } from '../errors';
 
+/** As long as the bucket takes to fill from empty (see above). */
+export const BLOCK_MS = 1_000;
+
 export interface MessageRateLimiter {
-  /** Throws RATE_LIMITED when the user is over the limit. */
-  consume(userId: string): Promise<void>;
+  /** Takes one message from the user's allowance; throws RATE_LIMITED when there is none. */
+  consume(userId: string): void;
 }
 
-export function createMessageRateLimiter(perSecond: number): MessageRateLimiter {
-  if (perSecond <= 0) return { consume: async () => {} };
-  const limiter = new RateLimiterMemory({ points: perSecond, duration: 1 });
+interface Bucket {
+  tokens: number;
+  /** When `tokens` was last brought up to date. */
+  at: number;
+  /** Refused until then (ms on the limiter's clock); 0 when not blocked. */
+  blockedUntil: number;
+}
+
+/** Buckets are dropped once full and unblocked (they are then the same as no bucket); this often. */
+const SWEEP_EVERY = 1_024;
+
+export function createMessageRateLimiter(
+  perSecond: number,
+  now: () => number = () => performance.now(),
+): MessageRateLimiter {
+  if (perSecond <= 0) return { consume: () => {} };
+  const buckets = new Map<string, Bucket>();
+  let consumed = 0;
+
+  /** Brings the bucket up to time t: tokens refilled, an ended block lifted. */
+  const update = (bucket: Bucket, t: number): void => {
+    if (bucket.blockedUntil > 0 && t >= bucket.blockedUntil) {
+      // A block lasts as long as the bucket takes to fill from empty: said outright, not left to the
+      // sum of fractional refills, which can fall a hair short of a whole token.
+      bucket.tokens = perSecond;
+      bucket.blockedUntil = 0;
+    } else {
+      bucket.tokens = Math.min(perSecond, bucket.tokens + ((t - bucket.at) * perSecond) / 1_000);
+    }
+    bucket.at = t;
+  };
+
+  const sweep = (t: number): void => {
+    for (const [userId, bucket] of buckets) {
+      update(bucket, t);
+      if (bucket.tokens >= perSecond && bucket.blockedUntil === 0) buckets.delete(userId);
+    }
+  };
+
   return {
-    async consume(userId) {
-      try {
-        await limiter.consume(userId);
-      } catch (err) {
-        if (err instanceof RateLimiterRes) {
-          throw new AppError(ErrorCode.RATE_LIMITED, `Too many messages: at most ${perSecond} a second`);
-        }
-        throw err;
+    consume(userId) {
+      const t = now();
+      if (++consumed % SWEEP_EVERY === 0) sweep(t);
+      let bucket = buckets.get(userId);
+      if (!bucket) {
+        bucket = { tokens: perSecond, at: t, blockedUntil: 0 };
+        buckets.set(userId, bucket);
       }
+      update(bucket, t);
+      if (bucket.blockedUntil === 0 && bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return;
+      }
+      // Only the first refusal starts a block: a client that keeps sending into it is not held longer.
+      if (bucket.blockedUntil === 0) bucket.blockedUntil = t + BLOCK_MS;
+      throw new AppError(ErrorCode.RATE_LIMITED, `Too many messages: at most ${perSecond} a second`);
     },
   };
 }
