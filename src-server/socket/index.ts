@@ -50,7 +50,8 @@ export function createSocketServer(
   const typing = new TypingTracker(io, options.typingTimeoutMs);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
-    sends: new KeyedMutex(),
+    replays: new KeyedMutex(),
+    arrivals: new KeyedMutex(),
     typing,
   };
 

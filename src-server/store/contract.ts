@@ -108,6 +108,23 @@ export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
     expect(a.message).toMatchObject({ user: { id: alice.id, name: 'Alice' }, clientMessageId });
   });
 
+  it('numbers the inserts of one instance in the order they were called, without waiting between them', async () => {
+    // The socket layer relies on this to give a pipeline's sends their seqs in arrival order: it calls
+    // insertMessage in that order and does not wait for one insert before calling the next.
+    const store = await open();
+    const { alice, general } = await demo(store);
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        store.insertMessage(
+          message(general.id, alice.id, { content: `m${i}`, clientMessageId: randomUUID() }),
+        ),
+      ),
+    );
+    expect(results.map((r) => [r.message.content, r.message.seq])).toEqual(
+      Array.from({ length: 30 }, (_, i) => [`m${i}`, i + 1]),
+    );
+  });
+
   it('hands out seqs in order, once each, under concurrent sends from two instances', async () => {
     const [a, b] = [await open(), await open()];
     const { alice, bob, general } = await demo(a);
