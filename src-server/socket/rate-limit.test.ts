@@ -22,7 +22,7 @@ async function setup(messageRateLimit: number) {
   return { alice: alice.socket, bob: bob.socket, send, general };
 }
 
-// Each case sends everything at once, so it all lands in one rate-limit window however busy the machine.
+// Each case sends everything at once: the bucket refills a token per 1/limit s, far longer than a burst takes.
 describe('MESSAGE_RATE_LIMIT', () => {
   it('allows a burst of the limit, then answers RATE_LIMITED with message:error and stores nothing', async () => {
     const { alice, send, general } = await setup(5);
