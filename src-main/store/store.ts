@@ -2,6 +2,7 @@
  * The local store: one SQLite file per signed-in account. Every write that must be atomic (a
  * message and its outbox row, an ack and the receipts that waited for it) is one transaction.
  */
+import type { Statement as SqliteStatement } from 'better-sqlite3';
 import type { Channel, Message, MessageSent, ReceiptEvent } from '../../src-shared/protocol';
 import { type Db, type OpenOptions, openDatabase } from './database';
 import {
@@ -14,6 +15,8 @@ import {
 } from './rows';
 
 export * from './rows';
+
+type Statement = SqliteStatement<unknown[], unknown>;
 
 export interface NewOwnMessage {
   clientMessageId: string;
@@ -43,6 +46,8 @@ export interface MessagePage {
 export class LocalStore {
   readonly recovered: { movedTo: string; reason: string } | undefined;
   private readonly db: Db;
+  private readonly statements = new Map<string, Statement>();
+  private counts: { sending: number; failed: number } | null = null;
 
   private constructor(
     db: Db,
@@ -63,17 +68,25 @@ export class LocalStore {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      this.counts = null;
+      throw error;
+    }
   }
 
-  /** A transaction synced to disk at commit (survives a power cut), for what exists nowhere else. */
-  private durably<T>(fn: () => T): T {
-    this.db.pragma('synchronous = FULL');
-    try {
-      return this.transaction(fn);
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
+  /**
+   * A prepared statement, compiled once per store: compiling SQL costs more than running these
+   * small statements, and sends, acks and arrivals run the same few many times a second.
+   */
+  private sql(source: string): Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
     }
+    return statement;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -82,7 +95,7 @@ export class LocalStore {
 
   /** Replaces the channel list with the server's, keeping local state (cursor, mute, draft). */
   saveChannels(channels: Channel[]): void {
-    const upsert = this.db.prepare(`
+    const upsert = this.sql(`
       INSERT INTO channels (id, name, members_json, position, last_seq, server_seq, server_unread, read_seq)
       VALUES (@id, @name, @members, @position, @lastSeq, @lastSeq, @unread, @lastReadSeq)
       ON CONFLICT (id) DO UPDATE SET
@@ -90,17 +103,15 @@ export class LocalStore {
         last_seq = max(last_seq, excluded.last_seq), server_seq = excluded.server_seq,
         server_unread = excluded.server_unread, read_seq = max(read_seq, excluded.read_seq)`);
     // Reads made here and not yet acknowledged by the server must not count as unread again.
-    const readLocallyOnly = this.db.prepare(`
+    const readLocallyOnly = this.sql(`
       SELECT count(*) AS n FROM messages
       WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= (SELECT read_seq FROM channels WHERE id = ?)`);
-    const fixUnread = this.db.prepare(
-      'UPDATE channels SET server_unread = max(0, server_unread - ?) WHERE id = ?',
-    );
+    const fixUnread = this.sql('UPDATE channels SET server_unread = max(0, server_unread - ?) WHERE id = ?');
     this.transaction(() => {
       const ids = channels.map((c) => c.id);
-      this.db
-        .prepare(`DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))`)
-        .run(JSON.stringify(ids));
+      this.sql(`DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))`).run(
+        JSON.stringify(ids),
+      );
       channels.forEach((c, position) => {
         upsert.run({
           id: c.id,
@@ -118,22 +129,20 @@ export class LocalStore {
   }
 
   channels(): ChannelRow[] {
-    return this.db.prepare('SELECT * FROM channels ORDER BY position').all() as ChannelRow[];
+    return this.sql('SELECT * FROM channels ORDER BY position').all() as ChannelRow[];
   }
 
   channel(id: string): ChannelRow | undefined {
-    return this.db.prepare('SELECT * FROM channels WHERE id = ?').get(id) as ChannelRow | undefined;
+    return this.sql('SELECT * FROM channels WHERE id = ?').get(id) as ChannelRow | undefined;
   }
 
   unreadCount(channelId: string): number {
-    const row = this.db
-      .prepare(`
+    const row = this.sql(`
         SELECT (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
           SELECT count(*) FROM messages m
           WHERE m.channel_id = c.id AND m.own = 0 AND m.seq > max(c.read_seq, c.server_seq)
         ) AS n
-        FROM channels c WHERE c.id = ?`)
-      .get(channelId) as { n: number } | undefined;
+        FROM channels c WHERE c.id = ?`).get(channelId) as { n: number } | undefined;
     return row?.n ?? 0;
   }
 
@@ -142,25 +151,22 @@ export class LocalStore {
   }
 
   setMuted(channelId: string, muted: boolean): void {
-    this.db.prepare('UPDATE channels SET muted = ? WHERE id = ?').run(muted ? 1 : 0, channelId);
+    this.sql('UPDATE channels SET muted = ? WHERE id = ?').run(muted ? 1 : 0, channelId);
   }
 
   setDraft(channelId: string, text: string): void {
-    this.db.prepare('UPDATE channels SET draft = ? WHERE id = ?').run(text, channelId);
+    this.sql('UPDATE channels SET draft = ? WHERE id = ?').run(text, channelId);
   }
 
   setCursor(channelId: string, cursor: number): void {
-    this.db
-      .prepare('UPDATE channels SET cursor = max(coalesce(cursor, 0), ?) WHERE id = ?')
-      .run(cursor, channelId);
+    this.sql('UPDATE channels SET cursor = max(coalesce(cursor, 0), ?) WHERE id = ?').run(cursor, channelId);
   }
 
   /** Moves a synced channel's cursor over messages now held contiguously after it (live arrivals, acks). */
   advanceCursor(channelId: string): void {
     const channel = this.channel(channelId);
     if (!channel || channel.cursor === null) return;
-    const seqs = this.db
-      .prepare('SELECT seq FROM messages WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT 1000')
+    const seqs = this.sql('SELECT seq FROM messages WHERE channel_id = ? AND seq > ? ORDER BY seq LIMIT 1000')
       .pluck()
       .all(channelId, channel.cursor) as number[];
     let cursor = channel.cursor;
@@ -173,9 +179,7 @@ export class LocalStore {
 
   /** The highest seq held locally in a channel (0 when none). */
   maxHeldSeq(channelId: string): number {
-    const row = this.db
-      .prepare('SELECT max(seq) AS seq FROM messages WHERE channel_id = ?')
-      .get(channelId) as {
+    const row = this.sql('SELECT max(seq) AS seq FROM messages WHERE channel_id = ?').get(channelId) as {
       seq: number | null;
     };
     return row.seq ?? 0;
@@ -186,12 +190,14 @@ export class LocalStore {
    * yet: catch-up starts before it, so receipts given while we were away arrive with the history.
    */
   oldestUnreadOwnSeq(channelId: string, lookBack: number): number | undefined {
-    const row = this.db
-      .prepare(`
+    const row = this.sql(`
         SELECT min(seq) AS seq FROM messages
         WHERE channel_id = ? AND own = 1 AND status IN ('SENT', 'DELIVERED')
-          AND seq > (SELECT coalesce(max(seq), 0) FROM messages WHERE channel_id = ?) - ?`)
-      .get(channelId, channelId, lookBack) as { seq: number | null };
+          AND seq > (SELECT coalesce(max(seq), 0) FROM messages WHERE channel_id = ?) - ?`).get(
+      channelId,
+      channelId,
+      lookBack,
+    ) as { seq: number | null };
     return row.seq ?? undefined;
   }
 
@@ -200,12 +206,10 @@ export class LocalStore {
     return this.transaction(() => {
       const channel = this.channel(channelId);
       if (!channel || seq <= channel.read_seq) return [];
-      const newlyRead = this.db
-        .prepare(
-          'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= ? ORDER BY seq',
-        )
-        .all(channelId, channel.read_seq, seq) as MessageRow[];
-      this.db.prepare('UPDATE channels SET read_seq = ? WHERE id = ?').run(seq, channelId);
+      const newlyRead = this.sql(
+        'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= ? ORDER BY seq',
+      ).all(channelId, channel.read_seq, seq) as MessageRow[];
+      this.sql('UPDATE channels SET read_seq = ? WHERE id = ?').run(seq, channelId);
       return newlyRead;
     });
   }
@@ -214,15 +218,19 @@ export class LocalStore {
   // Messages
   // ---------------------------------------------------------------------------------------------
 
-  /** Our new message and its outbox row, in one transaction, on disk before this returns. */
+  /**
+   * Our new message and its outbox row, in one transaction, committed before this returns. The
+   * commit is `synchronous = NORMAL` like every other (see database.ts): in the WAL before this
+   * returns, so it survives kill -9, an app crash and a clean reboot; a power cut may lose the
+   * last moments' sends, which the user had just typed and sees were never sent.
+   */
   queueOwnMessage(m: NewOwnMessage): MessageRow {
-    return this.durably(() => {
-      this.db
-        .prepare(`
+    return this.transaction(() => {
+      this.sql(`
           INSERT INTO messages (key, client_message_id, channel_id, parent_id, author_id, author_name, content,
                                 created_at, own, status)
-          VALUES (@cmid, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, 1, 'SENDING')`)
-        .run({
+          VALUES (@cmid, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, 1, 'SENDING')`).run(
+        {
           cmid: m.clientMessageId,
           channelId: m.channelId,
           parentId: m.parentId ?? null,
@@ -230,22 +238,28 @@ export class LocalStore {
           authorName: m.author.name,
           content: m.content,
           createdAt: m.createdAt,
-        });
-      this.db
-        .prepare(`
+        },
+      );
+      this.sql(`
           INSERT INTO outbox (client_message_id, channel_id, content, parent_id, queued_at)
-          VALUES (?, ?, ?, ?, ?)`)
-        .run(m.clientMessageId, m.channelId, m.content, m.parentId ?? null, m.queuedAt);
+          VALUES (?, ?, ?, ?, ?)`).run(
+        m.clientMessageId,
+        m.channelId,
+        m.content,
+        m.parentId ?? null,
+        m.queuedAt,
+      );
+      if (this.counts) this.counts.sending++;
       return this.messageByKey(m.clientMessageId) as MessageRow;
     });
   }
 
   messageByKey(key: string): MessageRow | undefined {
-    return this.db.prepare('SELECT * FROM messages WHERE key = ?').get(key) as MessageRow | undefined;
+    return this.sql('SELECT * FROM messages WHERE key = ?').get(key) as MessageRow | undefined;
   }
 
   messageById(id: string): MessageRow | undefined {
-    return this.db.prepare('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
+    return this.sql('SELECT * FROM messages WHERE id = ?').get(id) as MessageRow | undefined;
   }
 
   /** The server accepted one of our sends. */
@@ -253,7 +267,7 @@ export class LocalStore {
     if (!ack.clientMessageId) return undefined;
     const cmid = ack.clientMessageId;
     return this.transaction(() => {
-      const row = this.db.prepare('SELECT * FROM messages WHERE client_message_id = ?').get(cmid) as
+      const row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(cmid) as
         | MessageRow
         | undefined;
       if (!row) return undefined;
@@ -268,38 +282,38 @@ export class LocalStore {
       const own = m.userId === this.selfId;
       let row = this.messageById(m.id);
       if (!row && own && m.clientMessageId) {
-        row = this.db.prepare('SELECT * FROM messages WHERE client_message_id = ?').get(m.clientMessageId) as
+        row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(m.clientMessageId) as
           | MessageRow
           | undefined;
       }
       if (!row) {
-        this.db
-          .prepare(`
+        this.sql(`
             INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
                                   content, created_at, seq, own, status)
             VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
-                    @own, @status)`)
-          .run({
-            id: m.id,
-            cmid: own ? (m.clientMessageId ?? null) : null,
-            channelId: m.channelId,
-            parentId: m.parentId ?? null,
-            authorId: m.userId,
-            authorName: m.user.name,
-            content: m.content,
-            createdAt: m.createdAt,
-            seq: m.seq,
-            own: own ? 1 : 0,
-            status: own ? 'SENT' : null,
-          });
+                    @own, @status)`).run({
+          id: m.id,
+          cmid: own ? (m.clientMessageId ?? null) : null,
+          channelId: m.channelId,
+          parentId: m.parentId ?? null,
+          authorId: m.userId,
+          authorName: m.user.name,
+          content: m.content,
+          createdAt: m.createdAt,
+          seq: m.seq,
+          own: own ? 1 : 0,
+          status: own ? 'SENT' : null,
+        });
         for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
         return this.finishOwn(this.messageById(m.id) as MessageRow, true);
       }
       const changedServerSide = row.id !== m.id || row.seq !== m.seq || row.content !== m.content;
       this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
-      this.db
-        .prepare('UPDATE messages SET content = ?, author_name = ? WHERE key = ?')
-        .run(m.content, m.user.name, row.key);
+      this.sql('UPDATE messages SET content = ?, author_name = ? WHERE key = ?').run(
+        m.content,
+        m.user.name,
+        row.key,
+      );
       for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
       const result = this.finishOwn(row, false);
       return { ...result, changed: result.changed || changedServerSide };
@@ -307,11 +321,9 @@ export class LocalStore {
   }
 
   private claimServerIdentity(row: MessageRow, id: string, seq: number, createdAt: string): void {
-    this.db
-      .prepare(
-        'UPDATE messages SET id = ?, seq = ?, created_at = ?, failure_code = NULL, failure_message = NULL WHERE key = ?',
-      )
-      .run(id, seq, createdAt, row.key);
+    this.sql(
+      'UPDATE messages SET id = ?, seq = ?, created_at = ?, failure_code = NULL, failure_message = NULL WHERE key = ?',
+    ).run(id, seq, createdAt, row.key);
   }
 
   /** After a message got its server id: drop its outbox row, lift its status from SENT and receipts. */
@@ -319,15 +331,18 @@ export class LocalStore {
     const row = this.messageByKey(before.key) as MessageRow;
     let confirmedSend = false;
     if (row.own && row.client_message_id) {
-      confirmedSend =
-        this.db.prepare('DELETE FROM outbox WHERE client_message_id = ?').run(row.client_message_id).changes >
-        0;
+      const removed = this.sql('DELETE FROM outbox WHERE client_message_id = ? RETURNING state')
+        .pluck()
+        .get(row.client_message_id) as OutboxRow['state'] | undefined;
+      confirmedSend = removed !== undefined;
+      if (this.counts && removed === 'pending') this.counts.sending--;
+      else if (this.counts && removed === 'failed') this.counts.failed--;
     }
     if (row.own && row.id) {
       let status = higherStatus(row.status ?? 'SENT', 'SENT');
       for (const r of this.receiptsFor(row.id)) status = higherStatus(status, r.status);
       if (status !== row.status)
-        this.db.prepare('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
+        this.sql('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
     }
     if (row.seq !== null) this.raiseLastSeq(row.channel_id, row.seq);
     const after = this.messageByKey(row.key) as MessageRow;
@@ -341,17 +356,20 @@ export class LocalStore {
   }
 
   private raiseLastSeq(channelId: string, seq: number): void {
-    this.db.prepare('UPDATE channels SET last_seq = max(last_seq, ?) WHERE id = ?').run(seq, channelId);
+    this.sql('UPDATE channels SET last_seq = max(last_seq, ?) WHERE id = ?').run(seq, channelId);
   }
 
   /** Newest page, or the page before a seq, in seq order; unsent messages come last. */
   pageBefore(channelId: string, before: number | undefined, limit: number): MessagePage {
-    const rows = this.db
-      .prepare(`
+    const rows = this.sql(`
         SELECT * FROM messages
         WHERE channel_id = ? AND parent_id IS NULL AND (? IS NULL OR (seq IS NOT NULL AND seq < ?))
-        ORDER BY seq IS NULL DESC, seq DESC, rowid DESC LIMIT ?`)
-      .all(channelId, before ?? null, before ?? null, limit + 1) as MessageRow[];
+        ORDER BY seq IS NULL DESC, seq DESC, rowid DESC LIMIT ?`).all(
+      channelId,
+      before ?? null,
+      before ?? null,
+      limit + 1,
+    ) as MessageRow[];
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).reverse();
     const oldest = page.find((r) => r.seq !== null)?.seq ?? undefined;
@@ -363,30 +381,26 @@ export class LocalStore {
     const target = this.messageById(key) ?? this.messageByKey(key);
     if (!target || target.channel_id !== channelId || target.seq === null) return undefined;
     const half = Math.floor(limit / 2);
-    const older = this.db
-      .prepare(
-        'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?',
-      )
-      .all(channelId, target.seq, half + 1) as MessageRow[];
-    const newer = this.db
-      .prepare(
-        'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq >= ? ORDER BY seq LIMIT ?',
-      )
-      .all(channelId, target.seq, limit - half) as MessageRow[];
+    const older = this.sql(
+      'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?',
+    ).all(channelId, target.seq, half + 1) as MessageRow[];
+    const newer = this.sql(
+      'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq >= ? ORDER BY seq LIMIT ?',
+    ).all(channelId, target.seq, limit - half) as MessageRow[];
     const olderPage = older.slice(0, half).reverse();
     const first = olderPage[0]?.seq ?? target.seq;
     return { rows: [...olderPage, ...newer], hasMore: older.length > half || first > 1 };
   }
 
   thread(parentId: string): MessageRow[] {
-    return this.db
-      .prepare('SELECT * FROM messages WHERE parent_id = ? ORDER BY seq IS NULL, seq, rowid')
-      .all(parentId) as MessageRow[];
+    return this.sql('SELECT * FROM messages WHERE parent_id = ? ORDER BY seq IS NULL, seq, rowid').all(
+      parentId,
+    ) as MessageRow[];
   }
 
   replyCount(messageId: string): number {
     return (
-      this.db.prepare('SELECT count(*) AS n FROM messages WHERE parent_id = ?').get(messageId) as {
+      this.sql('SELECT count(*) AS n FROM messages WHERE parent_id = ?').get(messageId) as {
         n: number;
       }
     ).n;
@@ -394,110 +408,121 @@ export class LocalStore {
 
   /** All messages of a channel with a seq, in seq order (tests and diagnostics). */
   allInChannel(channelId: string): MessageRow[] {
-    return this.db
-      .prepare('SELECT * FROM messages WHERE channel_id = ? ORDER BY seq IS NULL, seq, rowid')
-      .all(channelId) as MessageRow[];
+    return this.sql('SELECT * FROM messages WHERE channel_id = ? ORDER BY seq IS NULL, seq, rowid').all(
+      channelId,
+    ) as MessageRow[];
   }
 
   // ---------------------------------------------------------------------------------------------
   // Outbox
   // ---------------------------------------------------------------------------------------------
 
-  /** Channels with messages waiting to go. */
+  /** Channels with messages waiting to go (one index seek per channel, however long the queue). */
   pendingChannels(): string[] {
-    return (
-      this.db.prepare("SELECT DISTINCT channel_id FROM outbox WHERE state = 'pending'").all() as {
-        channel_id: string;
-      }[]
-    ).map((r) => r.channel_id);
+    return this.sql(`
+        WITH RECURSIVE c (id) AS (
+          SELECT min(channel_id) FROM outbox WHERE state = 'pending'
+          UNION ALL
+          SELECT (SELECT min(channel_id) FROM outbox WHERE state = 'pending' AND channel_id > c.id)
+          FROM c WHERE c.id IS NOT NULL
+        )
+        SELECT id FROM c WHERE id IS NOT NULL`)
+      .pluck()
+      .all() as string[];
   }
 
   /** The first `limit` pending messages of a channel, FIFO. */
   pendingIn(channelId: string, limit: number): OutboxRow[] {
-    return this.db
-      .prepare("SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? ORDER BY ord LIMIT ?")
-      .all(channelId, limit) as OutboxRow[];
+    return this.sql(
+      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? ORDER BY ord LIMIT ?",
+    ).all(channelId, limit) as OutboxRow[];
+  }
+
+  /** Up to `limit` pending messages of a channel queued after `ord`, FIFO. */
+  pendingAfter(channelId: string, ord: number, limit: number): OutboxRow[] {
+    return this.sql(
+      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? AND ord > ? ORDER BY ord LIMIT ?",
+    ).all(channelId, ord, limit) as OutboxRow[];
   }
 
   outboxRow(clientMessageId: string): OutboxRow | undefined {
-    return this.db.prepare('SELECT * FROM outbox WHERE client_message_id = ?').get(clientMessageId) as
+    return this.sql('SELECT * FROM outbox WHERE client_message_id = ?').get(clientMessageId) as
       | OutboxRow
       | undefined;
   }
 
   outbox(): OutboxRow[] {
-    return this.db.prepare('SELECT * FROM outbox ORDER BY ord').all() as OutboxRow[];
+    return this.sql('SELECT * FROM outbox ORDER BY ord').all() as OutboxRow[];
   }
 
+  /**
+   * Kept in memory once counted: counting walks the whole outbox, and the UI is told the counts
+   * after every send and ack. A queued send and an acked one adjust it; any other outbox write
+   * (fail, retry, discard, a rolled-back transaction) drops it, to be counted again.
+   */
   outboxCounts(): { sending: number; failed: number } {
-    const row = this.db
-      .prepare(`
+    this.counts ??= this.sql(`
         SELECT coalesce(sum(state = 'pending'), 0) AS sending, coalesce(sum(state = 'failed'), 0) AS failed
-        FROM outbox`)
-      .get() as { sending: number; failed: number };
-    return row;
+        FROM outbox`).get() as { sending: number; failed: number };
+    return { ...this.counts };
   }
 
   /** Pending messages queued at or before `cutoff`. */
   queuedBefore(cutoff: number): OutboxRow[] {
-    return this.db
-      .prepare("SELECT * FROM outbox WHERE state = 'pending' AND queued_at <= ? ORDER BY ord")
-      .all(cutoff) as OutboxRow[];
+    return this.sql("SELECT * FROM outbox WHERE state = 'pending' AND queued_at <= ? ORDER BY ord").all(
+      cutoff,
+    ) as OutboxRow[];
   }
 
   /** The oldest queued_at of pending messages after `cutoff`. */
   oldestQueuedAt(cutoff: number): number | undefined {
-    const row = this.db
-      .prepare("SELECT min(queued_at) AS t FROM outbox WHERE state = 'pending' AND queued_at > ?")
-      .get(cutoff) as { t: number | null };
+    const row = this.sql(
+      "SELECT min(queued_at) AS t FROM outbox WHERE state = 'pending' AND queued_at > ?",
+    ).get(cutoff) as { t: number | null };
     return row.t ?? undefined;
   }
 
   /** A new connection: nothing needs to wait out the backoff of the last one. */
   clearBackoff(): void {
-    this.db
-      .prepare("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0")
-      .run();
+    this.sql("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0").run();
   }
 
   scheduleRetry(clientMessageId: string, nextAttemptAt: number): void {
-    this.db
-      .prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE client_message_id = ?')
-      .run(nextAttemptAt, clientMessageId);
+    this.sql(
+      'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE client_message_id = ?',
+    ).run(nextAttemptAt, clientMessageId);
   }
 
   markFailed(clientMessageId: string, code: string, message: string): MessageRow | undefined {
+    this.counts = null;
     return this.transaction(() => {
-      const changes = this.db
-        .prepare(`
+      const changes = this.sql(`
           UPDATE outbox SET state = 'failed', failure_code = ?, failure_message = ?
-          WHERE client_message_id = ? AND state = 'pending'`)
-        .run(code, message, clientMessageId).changes;
+          WHERE client_message_id = ? AND state = 'pending'`).run(code, message, clientMessageId).changes;
       if (changes === 0) return undefined;
-      this.db
-        .prepare(`
+      this.sql(`
           UPDATE messages SET status = 'FAILED', failure_code = ?, failure_message = ?
-          WHERE client_message_id = ? AND status = 'SENDING'`)
-        .run(code, message, clientMessageId);
+          WHERE client_message_id = ? AND status = 'SENDING'`).run(code, message, clientMessageId);
       return this.messageByKey(clientMessageId);
     });
   }
 
   /** Puts failed messages back in the queue (all of them when no id is given); a fresh retry window. */
   retry(now: number, clientMessageId?: string): MessageRow[] {
+    this.counts = null;
     return this.transaction(() => {
       const rows = (
         clientMessageId
-          ? this.db
-              .prepare("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?")
-              .all(clientMessageId)
-          : this.db.prepare("SELECT * FROM outbox WHERE state = 'failed' ORDER BY ord").all()
+          ? this.sql("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?").all(
+              clientMessageId,
+            )
+          : this.sql("SELECT * FROM outbox WHERE state = 'failed' ORDER BY ord").all()
       ) as OutboxRow[];
-      const requeue = this.db.prepare(`
+      const requeue = this.sql(`
         UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0, queued_at = ?,
                           failure_code = NULL, failure_message = NULL
         WHERE client_message_id = ?`);
-      const resetMessage = this.db.prepare(`
+      const resetMessage = this.sql(`
         UPDATE messages SET status = 'SENDING', failure_code = NULL, failure_message = NULL
         WHERE client_message_id = ? AND status = 'FAILED'`);
       return rows.map((r) => {
@@ -510,19 +535,20 @@ export class LocalStore {
 
   /** Drops failed messages (all of them when no id is given); returns the removed message rows. */
   discard(clientMessageId?: string): MessageRow[] {
+    this.counts = null;
     return this.transaction(() => {
       const rows = (
         clientMessageId
-          ? this.db
-              .prepare("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?")
-              .all(clientMessageId)
-          : this.db.prepare("SELECT * FROM outbox WHERE state = 'failed'").all()
+          ? this.sql("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?").all(
+              clientMessageId,
+            )
+          : this.sql("SELECT * FROM outbox WHERE state = 'failed'").all()
       ) as OutboxRow[];
       const removed: MessageRow[] = [];
       for (const r of rows) {
         const message = this.messageByKey(r.client_message_id);
-        this.db.prepare('DELETE FROM outbox WHERE client_message_id = ?').run(r.client_message_id);
-        this.db.prepare('DELETE FROM messages WHERE key = ? AND id IS NULL').run(r.client_message_id);
+        this.sql('DELETE FROM outbox WHERE client_message_id = ?').run(r.client_message_id);
+        this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(r.client_message_id);
         if (message) removed.push(message);
       }
       return removed;
@@ -545,7 +571,7 @@ export class LocalStore {
       if (!row?.own) return undefined;
       const status = higherStatus(row.status ?? 'SENT', ev.status);
       if (status !== row.status)
-        this.db.prepare('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
+        this.sql('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
       return stored || status !== row.status ? this.messageByKey(row.key) : undefined;
     });
   }
@@ -553,41 +579,43 @@ export class LocalStore {
   /** Keeps the higher status per recipient; returns whether anything changed. */
   private storeReceipt(messageId: string, userId: string, status: string, at: string): boolean {
     if (status !== 'SENT' && status !== 'DELIVERED' && status !== 'READ') return false;
-    const existing = this.db
-      .prepare('SELECT * FROM receipts WHERE message_id = ? AND user_id = ?')
-      .get(messageId, userId) as ReceiptRow | undefined;
+    const existing = this.sql('SELECT * FROM receipts WHERE message_id = ? AND user_id = ?').get(
+      messageId,
+      userId,
+    ) as ReceiptRow | undefined;
     if (existing && higherStatus(existing.status, status) === existing.status) return false;
-    this.db
-      .prepare(`
+    this.sql(`
         INSERT INTO receipts (message_id, user_id, status, at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (message_id, user_id) DO UPDATE SET status = excluded.status, at = excluded.at`)
-      .run(messageId, userId, status, at);
+        ON CONFLICT (message_id, user_id) DO UPDATE SET status = excluded.status, at = excluded.at`).run(
+      messageId,
+      userId,
+      status,
+      at,
+    );
     return true;
   }
 
   receiptsFor(messageId: string): ReceiptRow[] {
-    return this.db
-      .prepare('SELECT * FROM receipts WHERE message_id = ? ORDER BY at')
-      .all(messageId) as ReceiptRow[];
+    return this.sql('SELECT * FROM receipts WHERE message_id = ? ORDER BY at').all(messageId) as ReceiptRow[];
   }
 
   /** Queues a receipt we owe the server; a READ replaces a waiting DELIVERED, never the reverse. */
   queueReceipt(messageId: string, channelId: string, status: 'DELIVERED' | 'READ'): void {
-    this.db
-      .prepare(`
+    this.sql(`
         INSERT INTO receipt_outbox (message_id, channel_id, status) VALUES (?, ?, ?)
-        ON CONFLICT (message_id) DO UPDATE SET status = 'READ', attempts = 0 WHERE excluded.status = 'READ'`)
-      .run(messageId, channelId, status);
+        ON CONFLICT (message_id) DO UPDATE SET status = 'READ', attempts = 0 WHERE excluded.status = 'READ'`).run(
+      messageId,
+      channelId,
+      status,
+    );
   }
 
   pendingReceipts(limit: number): ReceiptOutboxRow[] {
-    return this.db
-      .prepare('SELECT * FROM receipt_outbox ORDER BY rowid LIMIT ?')
-      .all(limit) as ReceiptOutboxRow[];
+    return this.sql('SELECT * FROM receipt_outbox ORDER BY rowid LIMIT ?').all(limit) as ReceiptOutboxRow[];
   }
 
   /** The server has the receipt (or refused it for good): forget it, unless it was raised meanwhile. */
   receiptDone(messageId: string, status: 'DELIVERED' | 'READ'): void {
-    this.db.prepare('DELETE FROM receipt_outbox WHERE message_id = ? AND status = ?').run(messageId, status);
+    this.sql('DELETE FROM receipt_outbox WHERE message_id = ? AND status = ?').run(messageId, status);
   }
 }

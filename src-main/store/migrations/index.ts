@@ -3,5 +3,6 @@
  * with the next number and list it here; never edit one that has shipped.
  */
 import m001 from './001-initial';
+import m002 from './002-outbox-by-queued-at';
 
-export const migrations: readonly string[] = [m001];
+export const migrations: readonly string[] = [m001, m002];
