@@ -70,7 +70,8 @@ export class Account {
       options,
       logger,
       socket: ctx.socket,
-      changed: (row, ack) => (ack ? this.acknowledged(ack) : this.emitMessage(row)),
+      changed: (row) => this.emitMessage(row),
+      applyAcks: (acks) => this.applyAcks(acks),
       countsChanged: () => this.emitOutboxCounts(),
       stalled: ctx.stalled,
       fault: ctx.fault,
@@ -135,25 +136,41 @@ export class Account {
     this.emitMessage(row);
     if (row.parent_id) this.reemit(row.parent_id);
     this.emitOutboxCounts();
-    this.outbox.kick();
+    this.outbox.queued(channelId);
     return messageView(this.store, row);
   }
 
-  /** `message:sent`, or a send's ack. */
+  /** `message:sent`: applied with the acks of this turn. */
   ackArrived(ack: MessageSent): void {
-    const result = this.store.applyAck(ack);
-    if (result) this.acknowledged(result);
+    this.outbox.ackArrived(ack);
   }
 
-  private acknowledged(result: UpsertResult): void {
-    const { row } = result;
-    if (result.changed) this.emitMessage(row);
-    if (result.confirmedSend) this.emitOutboxCounts();
-    if (row.seq !== null) {
-      this.store.advanceCursor(row.channel_id);
-      // Sending in a channel reads it, as the server counts it (lastReadSeq).
-      this.readUpTo(row.channel_id, row.seq);
-    }
+  /**
+   * Acks that arrived together: written in one transaction (each message, then per channel the
+   * cursor and the read position), the UI told after the commit. Sending in a channel reads it
+   * up to the message sent, as the server counts it (lastReadSeq).
+   */
+  private applyAcks(acks: MessageSent[]): void {
+    const { results, read } = this.store.transaction(() => {
+      const results: UpsertResult[] = [];
+      const newest = new Map<string, number>();
+      for (const ack of acks) {
+        const result = this.store.applyAck(ack);
+        if (!result) continue;
+        results.push(result);
+        const { channel_id: channelId, seq } = result.row;
+        if (seq !== null && seq > (newest.get(channelId) ?? -1)) newest.set(channelId, seq);
+      }
+      const read = [...newest].map(([channelId, seq]) => {
+        this.store.advanceCursor(channelId);
+        return { channelId, newlyRead: this.queueReadReceipts(channelId, seq) };
+      });
+      return { results, read };
+    });
+    for (const result of results) if (result.changed) this.emitMessage(result.row);
+    if (results.some((r) => r.confirmedSend)) this.emitOutboxCounts();
+    if (read.some((r) => r.newlyRead > 0)) this.receipts.kick();
+    for (const { channelId } of read) this.emitUnread(channelId);
   }
 
   // Receiving -----------------------------------------------------------------------------------
@@ -274,13 +291,16 @@ export class Account {
   }
 
   private readUpTo(channelId: string, seq: number): void {
-    const newlyRead = this.store.transaction(() => {
-      const rows = this.store.markReadUpTo(channelId, seq);
-      for (const r of rows) if (r.id) this.store.queueReceipt(r.id, channelId, 'READ');
-      return rows;
-    });
-    if (newlyRead.length > 0) this.receipts.kick();
+    const newlyRead = this.store.transaction(() => this.queueReadReceipts(channelId, seq));
+    if (newlyRead > 0) this.receipts.kick();
     this.emitUnread(channelId);
+  }
+
+  /** Moves the read position (inside the caller's transaction); READ receipts owed for what it passed. */
+  private queueReadReceipts(channelId: string, seq: number): number {
+    const rows = this.store.markReadUpTo(channelId, seq);
+    for (const r of rows) if (r.id) this.store.queueReceipt(r.id, channelId, 'READ');
+    return rows.length;
   }
 
   async listMessages(

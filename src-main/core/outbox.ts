@@ -8,9 +8,19 @@
  * Order: the transport and the server keep emit order, so timeouts and disconnects cannot reorder
  * a channel. Only a refusal of one message inside a window (RATE_LIMITED, INTERNAL) while a later
  * one is accepted can; after such a refusal the channel drops to a window of one until it is sent.
+ *
+ * Acks that arrive together (one socket read, one event-loop turn) are applied as one batch: one
+ * transaction, then the UI events. A message leaves the in-flight set only once its ack is
+ * committed, so a rescan of the channel can never pick it up again.
  */
-import { MessageDeliveryStatus, MessageEvent, SendAck, SendMessagePayload } from '../../src-shared/protocol';
-import type { LocalStore, MessageRow, OutboxRow, UpsertResult } from '../store/store';
+import {
+  MessageDeliveryStatus,
+  MessageEvent,
+  type MessageSent,
+  SendAck,
+  SendMessagePayload,
+} from '../../src-shared/protocol';
+import type { LocalStore, MessageRow, OutboxRow } from '../store/store';
 import { type AckOutcome, emitWithAck } from './ack';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
@@ -22,8 +32,10 @@ export interface OutboxDeps {
   options: ResolvedOptions;
   logger: Logger;
   socket(): RelaySocket | null;
-  /** A message's view changed (acked, failed). */
-  changed(row: MessageRow, ack?: UpsertResult): void;
+  /** A message's view changed (failed). */
+  changed(row: MessageRow): void;
+  /** Acks (`ok`) to apply in one transaction, UI events after the commit. */
+  applyAcks(acks: MessageSent[]): void;
   countsChanged(): void;
   /** An ack never came although the socket says it is connected. */
   stalled(): void;
@@ -33,21 +45,42 @@ export interface OutboxDeps {
 /** Refusals that will not get better by sending again. */
 const PERMANENT = new Set(['VALIDATION', 'FORBIDDEN', 'NOT_FOUND']);
 
+/** One channel's sends in flight, and the outbox `ord` the next pump continues after. */
+interface Lane {
+  flying: Set<string>;
+  /**
+   * Everything pending up to this ord is in flight or acked: the pump asks only for what comes
+   * after it. `null` after anything that may leave a pending row behind (a refusal, a timeout, a
+   * retry by hand): the next pump reads the channel from its head again.
+   */
+  after: number | null;
+}
+
 export class OutboxSender {
-  private readonly inFlight = new Map<string, Set<string>>();
+  private readonly lanes = new Map<string, Lane>();
   private readonly wakeTimers = new Map<string, unknown>();
   private readonly cautious = new Set<string>();
   private expiryTimer: unknown = null;
+  /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
+  private acks: { ack: MessageSent; row?: OutboxRow }[] = [];
+  private disposed = false;
 
   constructor(
     private readonly store: LocalStore,
     private readonly deps: OutboxDeps,
   ) {}
 
-  /** Try every channel now (connected, message queued, retry requested). */
+  /** Try every channel from its head (connected, retry requested, a backoff over). */
   kick(): void {
     this.expireOverdue();
+    for (const lane of this.lanes.values()) lane.after = null;
     for (const channelId of this.store.pendingChannels()) this.pump(channelId);
+  }
+
+  /** A message was just queued in this channel: it goes behind what is there. */
+  queued(channelId: string): void {
+    if (this.expiryTimer === null) this.expireOverdue();
+    this.pump(channelId);
   }
 
   /** A fresh connection: what waited for a backoff may go at once. */
@@ -58,48 +91,80 @@ export class OutboxSender {
     this.kick();
   }
 
+  /**
+   * An ack for one of our sends, from `message:sent` (this or another of our connections): applied
+   * with this turn's batch, where a repeat of an ack already applied changes nothing.
+   */
+  ackArrived(ack: MessageSent): void {
+    this.enqueueAck({ ack });
+  }
+
   dispose(): void {
     for (const timer of this.wakeTimers.values()) this.deps.clock.clearTimeout(timer);
     this.wakeTimers.clear();
     if (this.expiryTimer !== null) this.deps.clock.clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
-    this.inFlight.clear();
+    this.lanes.clear();
+    this.acks = [];
     this.disposed = true;
   }
 
-  private disposed = false;
+  private lane(channelId: string): Lane {
+    let lane = this.lanes.get(channelId);
+    if (!lane) {
+      lane = { flying: new Set(), after: null };
+      this.lanes.set(channelId, lane);
+    }
+    return lane;
+  }
 
   private pump(channelId: string): void {
     if (this.disposed || !this.deps.socket()) return;
-    const flying = this.inFlight.get(channelId) ?? new Set<string>();
-    this.inFlight.set(channelId, flying);
+    const lane = this.lane(channelId);
     const window = this.cautious.has(channelId) ? 1 : this.deps.options.pipelineWindow;
+    if (lane.flying.size >= window) return;
+    if (lane.flying.size === 0) lane.after = null;
+    const rows =
+      lane.after === null
+        ? this.store.pendingIn(channelId, window)
+        : this.store.pendingAfter(channelId, lane.after, window - lane.flying.size);
     const now = this.deps.clock.now();
-    for (const row of this.store.pendingIn(channelId, window)) {
-      if (flying.has(row.client_message_id)) continue;
-      if (flying.size >= window) break;
+    for (const row of rows) {
+      if (lane.flying.has(row.client_message_id)) continue;
+      if (lane.flying.size >= window) break;
       if (row.next_attempt_at > now) {
         // Head-of-line: later messages of this channel wait behind this one.
         this.wakeAt(channelId, row.next_attempt_at);
         break;
       }
-      flying.add(row.client_message_id);
+      lane.flying.add(row.client_message_id);
+      lane.after = row.ord;
       void this.send(row)
-        .catch((error: unknown) => this.deps.fault('sending a message', error))
-        .finally(() => {
-          flying.delete(row.client_message_id);
-          try {
-            this.pump(channelId);
-          } catch (error) {
-            this.deps.fault('sending a message', error);
-          }
+        .then((batched) => {
+          if (!batched) this.landed(row);
+        })
+        .catch((error: unknown) => {
+          this.deps.fault('sending a message', error);
+          this.landed(row);
         });
     }
   }
 
-  private async send(row: OutboxRow): Promise<void> {
+  /** A send is over (acked and committed, refused, timed out): its slot is free. */
+  private landed(row: OutboxRow): void {
+    const lane = this.lanes.get(row.channel_id);
+    if (!lane?.flying.delete(row.client_message_id)) return;
+    try {
+      this.pump(row.channel_id);
+    } catch (error) {
+      this.deps.fault('sending a message', error);
+    }
+  }
+
+  /** Emits one message; true when its ack went into the batch (which frees its slot). */
+  private async send(row: OutboxRow): Promise<boolean> {
     const socket = this.deps.socket();
-    if (!socket) return;
+    if (!socket) return false;
     const payload = SendMessagePayload.safeParse({
       content: row.content,
       channelId: row.channel_id,
@@ -110,7 +175,7 @@ export class OutboxSender {
     if (!payload.success) {
       // Queued by an older version with other rules: it can never be sent, so it must not block the channel.
       this.fail(row.client_message_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
-      return;
+      return false;
     }
     const outcome = await emitWithAck(
       socket,
@@ -118,35 +183,40 @@ export class OutboxSender {
       payload.data,
       this.deps.options.ackTimeoutMs,
     );
-    if (this.disposed) return;
-    this.settle(row, outcome);
+    if (this.disposed) return false;
+    return this.settle(row, outcome);
   }
 
-  private settle(row: OutboxRow, outcome: AckOutcome): void {
+  private settle(row: OutboxRow, outcome: AckOutcome): boolean {
     const cmid = row.client_message_id;
-    if (outcome.kind === 'disconnected') return; // stays pending; the next connection sends it
+    const lane = this.lane(row.channel_id);
+    if (outcome.kind === 'disconnected') {
+      lane.after = null;
+      return false; // stays pending; the next connection sends it
+    }
     if (outcome.kind === 'timeout') {
+      lane.after = null;
       this.backOff(row);
       this.deps.stalled();
-      return;
+      return false;
     }
     const parsed = SendAck.safeParse(outcome.response);
     if (!parsed.success) {
       this.deps.logger.warn({ clientMessageId: cmid }, 'unreadable send ack');
+      lane.after = null;
       this.backOff(row);
-      return;
+      return false;
     }
     const ack = parsed.data;
     if (ack.ok) {
-      const result = this.store.applyAck(ack);
       this.cautious.delete(row.channel_id);
-      if (result) this.deps.changed(result.row, result);
-      this.deps.countsChanged();
-      return;
+      this.enqueueAck({ ack, row });
+      return true;
     }
+    lane.after = null;
     if (PERMANENT.has(ack.code)) {
       this.fail(cmid, ack.code, ack.error);
-      return;
+      return false;
     }
     this.cautious.add(row.channel_id);
     if (ack.code === 'RATE_LIMITED') {
@@ -154,6 +224,27 @@ export class OutboxSender {
     } else {
       this.backOff(row);
     }
+    return false;
+  }
+
+  private enqueueAck(entry: { ack: MessageSent; row?: OutboxRow }): void {
+    this.acks.push(entry);
+    // Acks read from one socket chunk are all settled before this microtask runs.
+    if (this.acks.length === 1) queueMicrotask(() => this.flushAcks());
+  }
+
+  private flushAcks(): void {
+    const batch = this.acks;
+    this.acks = [];
+    if (this.disposed || batch.length === 0) return;
+    try {
+      this.deps.applyAcks(batch.map((b) => b.ack));
+    } catch (error) {
+      // Nothing was committed: the sends stay pending and go again from the head of their channel.
+      this.deps.fault('applying acks', error);
+      for (const b of batch) if (b.row) this.lane(b.row.channel_id).after = null;
+    }
+    for (const b of batch) if (b.row) this.landed(b.row);
   }
 
   private backOff(row: OutboxRow): void {
@@ -203,6 +294,6 @@ export class OutboxSender {
   }
 
   private isFlying(row: OutboxRow): boolean {
-    return this.inFlight.get(row.channel_id)?.has(row.client_message_id) ?? false;
+    return this.lanes.get(row.channel_id)?.flying.has(row.client_message_id) ?? false;
   }
 }
