@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/protocol';
 import { type LocalStore, type MessageRow, members, type UpsertResult } from '../store/store';
 import type { ApiClient } from './api';
+import { Checkpoints } from './checkpoints';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
 import type { ReportFault } from './guard';
@@ -56,6 +57,7 @@ export class Account {
   readonly receipts: ReceiptSender;
   readonly typing: Typing;
   private readonly notifications: Notifications;
+  private readonly checkpoints: Checkpoints;
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
 
@@ -76,6 +78,7 @@ export class Account {
       stalled: ctx.stalled,
       fault: ctx.fault,
     });
+    this.checkpoints = new Checkpoints(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
     this.typing = new Typing(
       ports.clock,
@@ -103,6 +106,7 @@ export class Account {
     this.receipts.dispose();
     this.typing.dispose();
     this.notifications.dispose();
+    this.checkpoints.dispose();
     this.store.close();
   }
 

@@ -23,6 +23,8 @@ export interface CoreOptions {
   typingIdleMs?: number;
   /** Incoming typing expires after this long without a refresh. */
   typingExpiryMs?: number;
+  /** How often the local database's WAL is copied back (a checkpoint), outside any send. */
+  checkpointIntervalMs?: number;
   /** better-sqlite3 native build to load (the Electron shell points at one built for its ABI). */
   nativeBinding?: string;
   /** Socket.IO transports; websocket only by default. */
@@ -49,6 +51,7 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     typingRefreshMs: 3_000,
     typingIdleMs: 5_000,
     typingExpiryMs: 10_000,
+    checkpointIntervalMs: 2_000,
     transports: ['websocket'],
     random: Math.random,
     ...stripUndefined(options),

@@ -46,6 +46,10 @@ function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
     // issue 3's list (offline, server restarts, app crashes, reboots) without an fsync on the
     // main thread per send (FULL cost ~4 ms p99 per commit on this disk; see BENCHMARKS.md).
     db.pragma('synchronous = NORMAL');
+    // The core checkpoints on a timer, between sends (core/checkpoints.ts); SQLite's own checkpoint
+    // (which syncs the file inside whichever commit crosses the limit) stays as a safety net at
+    // 10,000 pages (~40 MB of WAL) instead of 1,000.
+    db.pragma('wal_autocheckpoint = 10000');
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new DatabaseFileError(`integrity check failed: ${String(check)}`);

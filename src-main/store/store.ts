@@ -67,6 +67,11 @@ export class LocalStore {
     if (this.db.open) this.db.close();
   }
 
+  /** Copies the WAL back into the database file as far as readers allow; never waits for them. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
   transaction<T>(fn: () => T): T {
     try {
       return this.db.transaction(fn)();
@@ -271,6 +276,10 @@ export class LocalStore {
         | MessageRow
         | undefined;
       if (!row) return undefined;
+      // A repeat (the ack and `message:sent` both bring it): claiming the id and dropping the
+      // outbox row happen in one transaction, so an id already held means nothing is left to do.
+      if (row.id === ack.messageId && row.seq === ack.seq)
+        return { row, inserted: false, changed: false, confirmedSend: false };
       this.claimServerIdentity(row, ack.messageId, ack.seq, ack.createdAt);
       return this.finishOwn(row, false);
     });
@@ -338,14 +347,16 @@ export class LocalStore {
       if (this.counts && removed === 'pending') this.counts.sending--;
       else if (this.counts && removed === 'failed') this.counts.failed--;
     }
+    let after = row;
     if (row.own && row.id) {
       let status = higherStatus(row.status ?? 'SENT', 'SENT');
       for (const r of this.receiptsFor(row.id)) status = higherStatus(status, r.status);
-      if (status !== row.status)
+      if (status !== row.status) {
         this.sql('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
+        after = { ...row, status };
+      }
     }
     if (row.seq !== null) this.raiseLastSeq(row.channel_id, row.seq);
-    const after = this.messageByKey(row.key) as MessageRow;
     const changed =
       inserted ||
       after.status !== before.status ||
