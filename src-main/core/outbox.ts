@@ -244,7 +244,19 @@ export class OutboxSender {
       this.deps.fault('applying acks', error);
       for (const b of batch) if (b.row) this.lane(b.row.channel_id).after = null;
     }
-    for (const b of batch) if (b.row) this.landed(b.row);
+    // Free every slot first, then refill each channel once: one read of the queue per batch.
+    const channels = new Set<string>();
+    for (const b of batch) {
+      if (b.row && this.lanes.get(b.row.channel_id)?.flying.delete(b.row.client_message_id))
+        channels.add(b.row.channel_id);
+    }
+    for (const channelId of channels) {
+      try {
+        this.pump(channelId);
+      } catch (error) {
+        this.deps.fault('sending a message', error);
+      }
+    }
   }
 
   private backOff(row: OutboxRow): void {

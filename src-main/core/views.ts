@@ -41,17 +41,17 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
 
 function seenBy(store: LocalStore, row: MessageRow): SeenBy[] {
   if (!row.id) return [];
+  const receipts = store.receiptsFor(row.id).filter((r) => r.status !== 'SENT');
+  // Most views have no receipts yet (a send just acked): no need to read the members then.
+  if (receipts.length === 0) return [];
   const channel = store.channel(row.channel_id);
   const names = new Map((channel ? members(channel) : []).map((m) => [m.id, m.name]));
-  return store
-    .receiptsFor(row.id)
-    .filter((r) => r.status !== 'SENT')
-    .map((r) => ({
-      userId: r.user_id,
-      name: names.get(r.user_id) ?? 'Unknown',
-      status: MessageDeliveryStatus[r.status],
-      at: r.at,
-    }));
+  return receipts.map((r) => ({
+    userId: r.user_id,
+    name: names.get(r.user_id) ?? 'Unknown',
+    status: MessageDeliveryStatus[r.status],
+    at: r.at,
+  }));
 }
 
 export function channelView(store: LocalStore, row: ChannelRow): ChannelView {
