@@ -63,6 +63,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 /** In-flight HTTP requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3_000;
+/** The kernel caps it at net.core.somaxconn. */
+const LISTEN_BACKLOG = 4096;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(options.logLevel);
@@ -94,7 +96,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
-      httpServer.listen(options.port ?? DEFAULT_PORT, host, () => {
+      // A deep accept queue: after a restart every client reconnects at once, and Node's default of 511
+      // overflowed thousands of times in the reconnect-storm benchmark (figure 5).
+      httpServer.listen({ port: options.port ?? DEFAULT_PORT, host, backlog: LISTEN_BACKLOG }, () => {
         httpServer.off('error', reject);
         resolve();
       });
