@@ -180,11 +180,21 @@ export class Account {
   // Receiving -----------------------------------------------------------------------------------
 
   ingest(message: Message, arrival: Arrival): void {
-    const result = this.store.upsertServerMessage(message);
+    // One commit for what an arrival writes (the message, the cursor, the DELIVERED we owe); the
+    // UI hears of it after the commit.
+    const { result, channel, owesDelivered } = this.store.transaction(() => {
+      const result = this.store.upsertServerMessage(message);
+      const { row } = result;
+      if (arrival === 'live' && row.seq !== null) this.store.advanceCursor(row.channel_id);
+      const channel = result.inserted && !row.own ? this.store.channel(row.channel_id) : undefined;
+      const owesDelivered =
+        !!channel && row.seq !== null && row.seq > channel.read_seq && !this.lookingAt(channel.id);
+      if (owesDelivered) this.store.queueReceipt(message.id, message.channelId, 'DELIVERED');
+      return { result, channel, owesDelivered };
+    });
     const { row } = result;
     if (result.changed) this.emitMessage(row);
     if (result.confirmedSend) this.emitOutboxCounts();
-    if (arrival === 'live' && row.seq !== null) this.store.advanceCursor(row.channel_id);
     if (!result.inserted) return;
     if (row.parent_id) this.reemit(row.parent_id);
     if (row.own) {
@@ -193,13 +203,12 @@ export class Account {
       return;
     }
     this.typing.remoteStopped(row.channel_id, row.author_id);
-    const channel = this.store.channel(row.channel_id);
     if (!channel || row.seq === null || row.seq <= channel.read_seq) return;
-    if (this.lookingAt(channel.id)) {
+    if (!owesDelivered) {
+      // The channel is being looked at: read, not just delivered.
       this.markRead(channel.id);
       return;
     }
-    this.store.queueReceipt(message.id, message.channelId, 'DELIVERED');
     this.receipts.kick();
     if (arrival === 'live' || arrival === 'catchup') {
       this.notifications.offer({
