@@ -13,7 +13,7 @@ import {
   SendMessagePayload,
   type UserSummary,
 } from '../../src-shared/protocol';
-import { type LocalStore, type MessageRow, members, type UpsertResult } from '../store/store';
+import { type LocalStore, type MessageRow, members } from '../store/store';
 import type { ApiClient } from './api';
 import { Checkpoints } from './checkpoints';
 import type { RelaySocket } from './connection';
@@ -156,12 +156,9 @@ export class Account {
    */
   private applyAcks(acks: MessageSent[]): void {
     const { results, read } = this.store.transaction(() => {
-      const results: UpsertResult[] = [];
+      const results = this.store.applyAcks(acks);
       const newest = new Map<string, number>();
-      for (const ack of acks) {
-        const result = this.store.applyAck(ack);
-        if (!result) continue;
-        results.push(result);
+      for (const result of results) {
         const { channel_id: channelId, seq } = result.row;
         if (seq !== null && seq > (newest.get(channelId) ?? -1)) newest.set(channelId, seq);
       }

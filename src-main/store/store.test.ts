@@ -162,6 +162,40 @@ describe('LocalStore', () => {
     expect(store.channel(channel.id)?.cursor).toBe(2);
   });
 
+  it('applies a batch of acks in one go: repeats change nothing, an early receipt still lifts the status, counts follow', () => {
+    const [a, b] = [queue('a'), queue('b')];
+    expect(store.outboxCounts()).toEqual({ sending: 2, failed: 0 });
+    const [idA, idB] = [randomUUID(), randomUUID()];
+    // bob's READ for b arrives before b's ack.
+    store.applyReceipt({
+      messageId: idB,
+      channelId: channel.id,
+      userId: bob.id,
+      status: 'READ' as never,
+      at: new Date().toISOString(),
+    });
+    const sent = (cmid: string, seq: number, messageId: string) => ({
+      ok: true as const,
+      messageId,
+      channelId: channel.id,
+      clientMessageId: cmid,
+      status: 'SENT' as never,
+      seq,
+      createdAt: new Date().toISOString(),
+    });
+    const results = store.applyAcks([sent(a, 1, idA), sent(b, 2, idB), sent(a, 1, idA)]);
+    expect(results.map((r) => [r.row.key, r.row.status, r.changed, r.confirmedSend])).toEqual([
+      [a, 'SENT', true, true],
+      [b, 'READ', true, true],
+      [a, 'SENT', false, false],
+    ]);
+    expect(store.outbox()).toEqual([]);
+    expect(store.outboxCounts()).toEqual({ sending: 0, failed: 0 });
+    // A late repeat never takes a status back.
+    expect(store.applyAcks([sent(b, 2, idB)])[0]?.row.status).toBe('READ');
+    expect(store.messageByKey(b)?.status).toBe('READ');
+  });
+
   it('pages newest first by seq, unsent last', () => {
     for (const seq of [1, 2, 3]) store.upsertServerMessage(serverMessage({ seq }));
     const cmid = queue('pending');

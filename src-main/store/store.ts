@@ -269,20 +269,27 @@ export class LocalStore {
 
   /** The server accepted one of our sends. */
   applyAck(ack: MessageSent): UpsertResult | undefined {
+    return this.transaction(() => this.ackOne(ack));
+  }
+
+  /** Acks that arrived together, in one transaction; a result for each one held here. */
+  applyAcks(acks: MessageSent[]): UpsertResult[] {
+    return this.transaction(() =>
+      acks.map((ack) => this.ackOne(ack)).filter((r): r is UpsertResult => r !== undefined),
+    );
+  }
+
+  private ackOne(ack: MessageSent): UpsertResult | undefined {
     if (!ack.clientMessageId) return undefined;
-    const cmid = ack.clientMessageId;
-    return this.transaction(() => {
-      const row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(cmid) as
-        | MessageRow
-        | undefined;
-      if (!row) return undefined;
-      // A repeat (the ack and `message:sent` both bring it): claiming the id and dropping the
-      // outbox row happen in one transaction, so an id already held means nothing is left to do.
-      if (row.id === ack.messageId && row.seq === ack.seq)
-        return { row, inserted: false, changed: false, confirmedSend: false };
-      this.claimServerIdentity(row, ack.messageId, ack.seq, ack.createdAt);
-      return this.finishOwn(row, false);
-    });
+    const row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(ack.clientMessageId) as
+      | MessageRow
+      | undefined;
+    if (!row) return undefined;
+    // A repeat (the ack and `message:sent` both bring it): claiming the id and dropping the
+    // outbox row happen in one transaction, so an id already held means nothing is left to do.
+    if (row.id === ack.messageId && row.seq === ack.seq)
+      return { row, inserted: false, changed: false, confirmedSend: false };
+    return this.finishOwn(row, false, this.claimServerIdentity(row, ack.messageId, ack.seq, ack.createdAt));
   }
 
   /** Stores a message from `message:new` or a history page, once, by server id. */
@@ -329,15 +336,19 @@ export class LocalStore {
     });
   }
 
-  private claimServerIdentity(row: MessageRow, id: string, seq: number, createdAt: string): void {
-    this.sql(
-      'UPDATE messages SET id = ?, seq = ?, created_at = ?, failure_code = NULL, failure_message = NULL WHERE key = ?',
-    ).run(id, seq, createdAt, row.key);
+  /** Gives a row its server identity; returns the row as it is now. */
+  private claimServerIdentity(row: MessageRow, id: string, seq: number, createdAt: string): MessageRow {
+    return this.sql(`
+        UPDATE messages SET id = ?, seq = ?, created_at = ?, failure_code = NULL, failure_message = NULL
+        WHERE key = ? RETURNING *`).get(id, seq, createdAt, row.key) as MessageRow;
   }
 
-  /** After a message got its server id: drop its outbox row, lift its status from SENT and receipts. */
-  private finishOwn(before: MessageRow, inserted: boolean): UpsertResult {
-    const row = this.messageByKey(before.key) as MessageRow;
+  /**
+   * After a message got its server id: drop its outbox row, lift its status from SENT and receipts.
+   * `current` is the row as it is now, when the caller has it.
+   */
+  private finishOwn(before: MessageRow, inserted: boolean, current?: MessageRow): UpsertResult {
+    const row = current ?? (this.messageByKey(before.key) as MessageRow);
     let confirmedSend = false;
     if (row.own && row.client_message_id) {
       const removed = this.sql('DELETE FROM outbox WHERE client_message_id = ? RETURNING state')
