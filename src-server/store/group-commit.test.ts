@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WriteBatcher } from './write-batcher';
+import { commitTogether } from './group-commit';
 
 let dir: string;
 let db: Database.Database;
@@ -15,44 +15,38 @@ beforeEach(async () => {
   db.exec('CREATE TABLE t (v INTEGER PRIMARY KEY)');
 });
 afterEach(async () => {
-  db.close();
+  if (db.open) db.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 const insert = (v: number) => () => db.prepare('INSERT INTO t (v) VALUES (?)').run(v).changes;
 const stored = () => db.prepare('SELECT v FROM t ORDER BY v').pluck().all();
 
-describe('WriteBatcher', () => {
-  it('commits the writes of one turn together, resolving each in order', async () => {
-    const batcher = new WriteBatcher(db);
-    const order: number[] = [];
-    const writes = [1, 2, 3].map((v) => batcher.run(insert(v)).then(() => order.push(v)));
-    // Nothing is written until the turn ends.
-    expect(stored()).toEqual([]);
-    await Promise.all(writes);
-    expect(order).toEqual([1, 2, 3]);
+describe('commitTogether', () => {
+  it('commits the writes together, with their outcomes in order', () => {
+    const outcomes = commitTogether(db, [insert(3), insert(1), insert(2)]);
+    expect(outcomes).toEqual([1, 1, 1].map((value) => ({ ok: true, value })));
     expect(stored()).toEqual([1, 2, 3]);
   });
 
-  it('rolls back and rejects only the write that failed', async () => {
-    const batcher = new WriteBatcher(db);
-    const results = await Promise.allSettled([
-      batcher.run(insert(1)),
-      batcher.run(() => {
+  it('rolls back and fails only the write that threw', () => {
+    const outcomes = commitTogether(db, [
+      insert(1),
+      () => {
         insert(2)();
         insert(1)(); // duplicate key: this write, including its row 2, is undone
-      }),
-      batcher.run(insert(3)),
+      },
+      insert(3),
     ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(outcomes[1]).toMatchObject({
+      error: expect.objectContaining({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }),
+    });
     expect(stored()).toEqual([1, 3]);
   });
 
-  it('rejects every write when the transaction itself cannot run', async () => {
-    const batcher = new WriteBatcher(db);
-    const pending = batcher.run(insert(1));
+  it('throws when the transaction itself cannot run', () => {
     db.close();
-    await expect(pending).rejects.toThrow(/not open/);
-    db = new Database(join(dir, 'b.sqlite'));
+    expect(() => commitTogether(db, [insert(1)])).toThrow(/not open/);
   });
 });

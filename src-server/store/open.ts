@@ -2,12 +2,18 @@
 import type { Logger } from 'pino';
 import { PostgresStore } from './postgres';
 import { SqliteStore } from './sqlite';
+import type { Synchronous } from './sqlite-db';
 import type { Store } from './types';
 
 export async function openStore(
-  options: { dataDir: string; databaseUrl?: string },
+  options: {
+    dataDir: string;
+    databaseUrl?: string;
+    /** SQLite only: 'full' (default) keeps acknowledged messages through a power cut; see Synchronous. */
+    sqliteSynchronous?: Synchronous;
+  },
   logger: Logger,
 ): Promise<Store> {
   if (options.databaseUrl) return PostgresStore.open(options.databaseUrl, { logger });
-  return new SqliteStore(options.dataDir);
+  return SqliteStore.open(options.dataDir, { logger, synchronous: options.sqliteSynchronous });
 }

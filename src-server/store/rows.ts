@@ -1,5 +1,7 @@
 /** SQLite rows and their mapping to the shared protocol shapes. */
-import { type Message, MessageDeliveryStatus, maxStatus, type Receipt } from '../../src-shared/protocol';
+// From protocol/events, not the protocol's index: the writer thread loads this file, and needs no zod.
+import type { Message, Receipt } from '../../src-shared/protocol';
+import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/events';
 import type { ReceiptStatus, UserRecord } from './types';
 
 export interface UserRow {

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MessageDeliveryStatus } from '../../src-shared/protocol';
 import { storeContract } from './contract';
+import { seedDemo } from './demo';
 import { loadMigrations, migrate } from './migrate';
 import { DATABASE_FILE, SqliteStore } from './sqlite';
 
@@ -11,9 +14,51 @@ describe('SqliteStore', () => {
   storeContract(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
     return {
-      open: async () => new SqliteStore(dir),
+      open: () => SqliteStore.open(dir),
       dispose: () => rm(dir, { recursive: true, force: true }),
     };
+  });
+});
+
+describe('SqliteStore writer thread', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a write that fails on the thread alone, with its reason, and commits the others', async () => {
+    const store = await SqliteStore.open(dir);
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    const message = (channelId: string) => ({
+      id: randomUUID(),
+      channelId,
+      userId: alice.id,
+      content: 'x',
+      createdAt: new Date().toISOString(),
+    });
+    const [ok, missingChannel, missingMessage] = await Promise.allSettled([
+      store.insertMessage(message(general.id)),
+      store.insertMessage(message(randomUUID())),
+      store.recordReceipt(randomUUID(), alice.id, MessageDeliveryStatus.READ, new Date().toISOString()),
+    ]);
+    expect(ok).toMatchObject({ status: 'fulfilled', value: { created: true, message: { seq: 1 } } });
+    // A constraint failure arrives as an Error with SQLite's message and code.
+    expect(missingMessage).toMatchObject({ status: 'rejected', reason: expect.any(Error) });
+    expect((missingMessage as PromiseRejectedResult).reason).toMatchObject({
+      message: 'FOREIGN KEY constraint failed',
+      code: 'SQLITE_CONSTRAINT_FOREIGNKEY',
+    });
+    expect(missingChannel).toMatchObject({ status: 'rejected', reason: expect.any(Error) });
+    await store.close();
+    // Committed before close resolved, and visible to a new connection.
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(1);
+    db.close();
   });
 });
 
@@ -27,12 +72,12 @@ describe('SQLite schema', () => {
   });
 
   it('opens in WAL mode at the latest schema version, and reopening changes nothing', async () => {
-    await new SqliteStore(dir).close();
+    await (await SqliteStore.open(dir)).close();
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
     db.close();
-    await new SqliteStore(dir).close();
+    await (await SqliteStore.open(dir)).close();
   });
 
   it('refuses a database newer than the code, and migration files out of sequence', async () => {

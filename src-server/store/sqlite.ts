@@ -1,26 +1,30 @@
 /**
- * The SQLite store: one file in DATA_DIR, WAL journal, synchronous=FULL so an acknowledged message
- * survives a crash of the machine, not only of the process. Writes are group-committed (WriteBatcher):
- * durability costs one disk flush per event-loop turn, not one per message.
+ * The SQLite store: one file in DATA_DIR, WAL journal, synchronous=FULL by default so an acknowledged
+ * message survives a crash of the machine, not only of the process.
+ *
+ * Two connections. Messages and receipts are stored by a writer thread (writer-thread.ts) that
+ * group-commits them, so the disk flush of each commit never blocks the event loop; their promises
+ * resolve once committed. Reads run here on the main thread's connection (WAL: a reader sees every
+ * committed write and never waits for the writer), as do the rare set-up writes (users, channels,
+ * members: the demo seed), which keep their simple synchronous form.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
 import {
   type Channel,
   DEFAULT_PAGE_LIMIT,
   type HistoryQuery,
   type Message,
-  MessageDeliveryStatus,
+  type MessageDeliveryStatus,
   type MessagesPage,
   type Receipt,
-  STATUS_RANK,
 } from '../../src-shared/protocol';
 import { migrate } from './migrate';
 import {
   type ChannelRow,
-  MESSAGE_SELECT,
   type MemberRow,
   type MessageRow,
   type ReceiptRow,
@@ -28,6 +32,7 @@ import {
   toUser,
   type UserRow,
 } from './rows';
+import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-db';
 import type {
   ChannelRecord,
   DemoUser,
@@ -39,66 +44,63 @@ import type {
   Store,
   UserRecord,
 } from './types';
-import { WriteBatcher } from './write-batcher';
+import { WriterThread } from './writer-thread';
 
-export const DATABASE_FILE = 'relay.sqlite';
+export { DATABASE_FILE } from './sqlite-db';
 
-const SQL = {
-  userById: 'SELECT * FROM users WHERE id = ?',
-  userByUsername: 'SELECT * FROM users WHERE username = ?',
-  insertUser: `INSERT INTO users (id, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (username) DO NOTHING`,
-  insertChannel: 'INSERT INTO channels (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
-  channelByName: 'SELECT id, name FROM channels WHERE name = ?',
-  insertMember: `INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?)
-    ON CONFLICT DO NOTHING`,
-  membership: `SELECT cm.user_id AS member FROM channels c
-    LEFT JOIN channel_members cm ON cm.channel_id = c.id AND cm.user_id = ? WHERE c.id = ?`,
-  memberChannelIds: 'SELECT channel_id FROM channel_members WHERE user_id = ?',
-  channelsOfUser: `SELECT c.id, c.name, c.last_seq, cm.last_read_seq,
-      (SELECT COUNT(*) FROM messages m
-        WHERE m.channel_id = c.id AND m.seq > cm.last_read_seq AND m.user_id <> cm.user_id) AS unread
-    FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
-    WHERE cm.user_id = ? ORDER BY c.name`,
-  membersOfUsersChannels: `SELECT cm.channel_id, u.id, u.name
-    FROM channel_members cm JOIN users u ON u.id = cm.user_id
-    WHERE cm.channel_id IN (SELECT channel_id FROM channel_members WHERE user_id = ?) ORDER BY u.name`,
-  messageById: `SELECT ${MESSAGE_SELECT} WHERE m.id = ?`,
-  messageByClientId: `SELECT ${MESSAGE_SELECT} WHERE m.user_id = ? AND m.client_message_id = ?`,
-  messagesAfter: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`,
-  messagesBefore: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
-  nextSeq: 'UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq AS seq',
-  insertMessage: `INSERT INTO messages
-      (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  raiseReadSeq: `UPDATE channel_members SET last_read_seq = MAX(last_read_seq, ?)
-    WHERE channel_id = ? AND user_id = ?`,
-  receiptsOf: `SELECT message_id, user_id, status, at FROM receipts
-    WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY at, user_id`,
-  receipt: 'SELECT status, at FROM receipts WHERE message_id = ? AND user_id = ?',
-  upsertReceipt: `INSERT INTO receipts (message_id, user_id, status, at) VALUES (?, ?, ?, ?)
-    ON CONFLICT (message_id, user_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
-} as const;
+export interface SqliteOptions {
+  /** Default 'full': see Synchronous. */
+  synchronous?: Synchronous;
+  /** Where a failure of the writer thread is reported. */
+  logger?: Logger;
+}
 
-type Statements = { [K in keyof typeof SQL]: Database.Statement };
+/** The main thread's statements: reads, and the set-up writes. */
+const MAIN_THREAD_STATEMENTS = [
+  'userById',
+  'userByUsername',
+  'insertUser',
+  'insertChannel',
+  'channelByName',
+  'insertMember',
+  'membership',
+  'memberChannelIds',
+  'channelsOfUser',
+  'membersOfUsersChannels',
+  'messageById',
+  'messageByClientId',
+  'messagesAfter',
+  'messagesBefore',
+  'receiptsOf',
+] as const;
 
 export class SqliteStore implements Store {
-  private readonly db: Database.Database;
-  private readonly sql: Statements;
-  private readonly writes: WriteBatcher;
+  private readonly sql;
+  private closing: Promise<void> | undefined;
 
-  constructor(dataDir: string) {
+  private constructor(
+    /** The main thread's connection (the benchmark's set-up also wraps its inserts in a transaction on it). */
+    private readonly db: Database.Database,
+    private readonly writer: WriterThread,
+  ) {
+    this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
+  }
+
+  /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
+  static async open(dataDir: string, options: SqliteOptions = {}): Promise<SqliteStore> {
     mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, DATABASE_FILE));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
-    this.sql = Object.fromEntries(
-      Object.entries(SQL).map(([name, text]) => [name, this.db.prepare(text)]),
-    ) as Statements;
-    this.writes = new WriteBatcher(this.db);
+    const file = join(dataDir, DATABASE_FILE);
+    const synchronous = options.synchronous ?? 'full';
+    const db = openDatabase(file, synchronous);
+    try {
+      migrate(db);
+      const writer = WriterThread.start({ file, synchronous }, options.logger);
+      await writer.ready;
+      return new SqliteStore(db, writer);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
@@ -161,37 +163,12 @@ export class SqliteStore implements Store {
   }
 
   async findByClientMessageId(userId: string, clientMessageId: string): Promise<Message | undefined> {
-    return this.findByClientMessageIdNow(userId, clientMessageId);
-  }
-
-  private findByClientMessageIdNow(userId: string, clientMessageId: string): Message | undefined {
     const row = this.sql.messageByClientId.get(userId, clientMessageId) as MessageRow | undefined;
     return row && toMessage(row);
   }
 
-  async insertMessage(input: NewMessage): Promise<InsertResult> {
-    return this.writes.run((): InsertResult => {
-      // Checked again inside the write: a copy may have been stored since the caller last looked.
-      if (input.clientMessageId !== undefined) {
-        const first = this.findByClientMessageIdNow(input.userId, input.clientMessageId);
-        if (first) return { message: first, created: false };
-      }
-      const { seq } = this.sql.nextSeq.get(input.channelId) as { seq: number };
-      this.sql.insertMessage.run(
-        input.id,
-        input.channelId,
-        seq,
-        input.userId,
-        input.parentId ?? null,
-        input.content,
-        input.clientMessageId ?? null,
-        input.createdAt,
-        input.createdAt,
-      );
-      // Sending means having seen the channel up to here.
-      this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);
-      return { message: toMessage(this.sql.messageById.get(input.id) as MessageRow), created: true };
-    });
+  async insertMessage(message: NewMessage): Promise<InsertResult> {
+    return this.writer.run({ kind: 'insertMessage', message });
   }
 
   async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {
@@ -232,25 +209,12 @@ export class SqliteStore implements Store {
     status: ReceiptStatus,
     at: string,
   ): Promise<ReceiptResult> {
-    return this.writes.run((): ReceiptResult => {
-      const current = this.sql.receipt.get(messageId, userId) as
-        | { status: ReceiptStatus; at: string }
-        | undefined;
-      if (current && STATUS_RANK[current.status] >= STATUS_RANK[status]) {
-        return { changed: false, status: current.status, at: current.at };
-      }
-      this.sql.upsertReceipt.run(messageId, userId, status, at);
-      if (status === MessageDeliveryStatus.READ) {
-        const message = this.sql.messageById.get(messageId) as MessageRow;
-        this.sql.raiseReadSeq.run(message.seq, message.channel_id, userId);
-      }
-      return { changed: true, status, at };
-    });
+    return this.writer.run({ kind: 'recordReceipt', messageId, userId, status, at });
   }
 
-  async close(): Promise<void> {
-    if (!this.db.open) return;
-    this.writes.flush();
-    this.db.close();
+  /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= this.writer.close().finally(() => this.db.close());
+    return this.closing;
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * What both SQLite connections share: the file, its pragmas and the SQL. The main thread's connection
+ * reads (sqlite.ts); the writer thread's connection stores messages and receipts (sqlite-writes.ts).
+ */
+import Database from 'better-sqlite3';
+import { MESSAGE_SELECT } from './rows';
+
+export const DATABASE_FILE = 'relay.sqlite';
+
+/**
+ * FULL (the default): a commit returns once it is on disk, so an acknowledged message survives a power
+ * cut. NORMAL: a commit survives a crash of the process, but the last ones before a power cut may be lost.
+ */
+export type Synchronous = 'full' | 'normal';
+
+export function openDatabase(file: string, synchronous: Synchronous): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('foreign_keys = ON');
+  // The other connection may hold the write lock for one commit: wait for it rather than fail.
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export const SQL = {
+  userById: 'SELECT * FROM users WHERE id = ?',
+  userByUsername: 'SELECT * FROM users WHERE username = ?',
+  insertUser: `INSERT INTO users (id, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (username) DO NOTHING`,
+  insertChannel: 'INSERT INTO channels (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
+  channelByName: 'SELECT id, name FROM channels WHERE name = ?',
+  insertMember: `INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?)
+    ON CONFLICT DO NOTHING`,
+  membership: `SELECT cm.user_id AS member FROM channels c
+    LEFT JOIN channel_members cm ON cm.channel_id = c.id AND cm.user_id = ? WHERE c.id = ?`,
+  memberChannelIds: 'SELECT channel_id FROM channel_members WHERE user_id = ?',
+  channelsOfUser: `SELECT c.id, c.name, c.last_seq, cm.last_read_seq,
+      (SELECT COUNT(*) FROM messages m
+        WHERE m.channel_id = c.id AND m.seq > cm.last_read_seq AND m.user_id <> cm.user_id) AS unread
+    FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
+    WHERE cm.user_id = ? ORDER BY c.name`,
+  membersOfUsersChannels: `SELECT cm.channel_id, u.id, u.name
+    FROM channel_members cm JOIN users u ON u.id = cm.user_id
+    WHERE cm.channel_id IN (SELECT channel_id FROM channel_members WHERE user_id = ?) ORDER BY u.name`,
+  messageById: `SELECT ${MESSAGE_SELECT} WHERE m.id = ?`,
+  messageByClientId: `SELECT ${MESSAGE_SELECT} WHERE m.user_id = ? AND m.client_message_id = ?`,
+  messagesAfter: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`,
+  messagesBefore: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
+  nextSeq: 'UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq AS seq',
+  insertMessage: `INSERT INTO messages
+      (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  raiseReadSeq: `UPDATE channel_members SET last_read_seq = MAX(last_read_seq, ?)
+    WHERE channel_id = ? AND user_id = ?`,
+  receiptsOf: `SELECT message_id, user_id, status, at FROM receipts
+    WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY at, user_id`,
+  receipt: 'SELECT status, at FROM receipts WHERE message_id = ? AND user_id = ?',
+  upsertReceipt: `INSERT INTO receipts (message_id, user_id, status, at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (message_id, user_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
+} as const;
+
+export type Statements<K extends keyof typeof SQL> = { [N in K]: Database.Statement };
+
+/** Prepares the named statements once, on this connection. */
+export function prepare<K extends keyof typeof SQL>(
+  db: Database.Database,
+  names: readonly K[],
+): Statements<K> {
+  return Object.fromEntries(names.map((name) => [name, db.prepare(SQL[name])])) as Statements<K>;
+}

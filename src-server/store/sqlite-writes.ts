@@ -1,0 +1,94 @@
+/**
+ * The store's hot writes (messages, receipts, the read positions they move), run on the writer thread's
+ * connection. A batch is committed as one transaction (group-commit.ts), each write in its own savepoint,
+ * in the order the main thread queued them: seqs follow the order insertMessage was called.
+ */
+import type Database from 'better-sqlite3';
+// protocol/events, not the index: this thread needs no zod (a faster start).
+import { MessageDeliveryStatus, STATUS_RANK } from '../../src-shared/protocol/events';
+import { commitTogether, type Outcome } from './group-commit';
+import { type MessageRow, toMessage } from './rows';
+import { prepare } from './sqlite-db';
+import type { InsertResult, NewMessage, ReceiptResult, ReceiptStatus } from './types';
+
+export type WriteOp =
+  | { kind: 'insertMessage'; message: NewMessage }
+  | { kind: 'recordReceipt'; messageId: string; userId: string; status: ReceiptStatus; at: string };
+
+export class SqliteWrites {
+  private readonly sql;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = prepare(db, [
+      'messageById',
+      'messageByClientId',
+      'nextSeq',
+      'insertMessage',
+      'raiseReadSeq',
+      'receipt',
+      'upsertReceipt',
+    ]);
+  }
+
+  /** One transaction, one disk flush; outcomes in the order of `ops`. */
+  commit(ops: readonly WriteOp[]): Outcome[] {
+    try {
+      return commitTogether(
+        this.db,
+        ops.map((op) => () => this.apply(op)),
+      );
+    } catch (error) {
+      // Nothing was committed (BEGIN or COMMIT failed): every write fails.
+      return ops.map(() => ({ ok: false, error }));
+    }
+  }
+
+  private apply(op: WriteOp): InsertResult | ReceiptResult {
+    switch (op.kind) {
+      case 'insertMessage':
+        return this.insertMessage(op.message);
+      case 'recordReceipt':
+        return this.recordReceipt(op.messageId, op.userId, op.status, op.at);
+    }
+  }
+
+  private insertMessage(input: NewMessage): InsertResult {
+    // Checked again inside the write: a copy may have been stored since the caller last looked.
+    if (input.clientMessageId !== undefined) {
+      const first = this.sql.messageByClientId.get(input.userId, input.clientMessageId) as
+        | MessageRow
+        | undefined;
+      if (first) return { message: toMessage(first), created: false };
+    }
+    const { seq } = this.sql.nextSeq.get(input.channelId) as { seq: number };
+    this.sql.insertMessage.run(
+      input.id,
+      input.channelId,
+      seq,
+      input.userId,
+      input.parentId ?? null,
+      input.content,
+      input.clientMessageId ?? null,
+      input.createdAt,
+      input.createdAt,
+    );
+    // Sending means having seen the channel up to here.
+    this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);
+    return { message: toMessage(this.sql.messageById.get(input.id) as MessageRow), created: true };
+  }
+
+  private recordReceipt(messageId: string, userId: string, status: ReceiptStatus, at: string): ReceiptResult {
+    const current = this.sql.receipt.get(messageId, userId) as
+      | { status: ReceiptStatus; at: string }
+      | undefined;
+    if (current && STATUS_RANK[current.status] >= STATUS_RANK[status]) {
+      return { changed: false, status: current.status, at: current.at };
+    }
+    this.sql.upsertReceipt.run(messageId, userId, status, at);
+    if (status === MessageDeliveryStatus.READ) {
+      const message = this.sql.messageById.get(messageId) as MessageRow;
+      this.sql.raiseReadSeq.run(message.seq, message.channel_id, userId);
+    }
+    return { changed: true, status, at };
+  }
+}

@@ -1,0 +1,100 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { MessageDeliveryStatus } from '../../src-shared/protocol';
+import type { WriteOp } from './sqlite-writes';
+import { WriterThread } from './writer-thread';
+
+/**
+ * A stand-in for sqlite-writer.ts speaking the same messages: it answers each batch at once with, for
+ * every op, the size of the batch it came in; an op for message "fail" fails, one for "crash" ends the
+ * thread with exit code 3.
+ */
+const STAND_IN = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (message) => {
+  if (message.type === 'close') return parentPort.close();
+  if (message.ops.some((op) => op.messageId === 'crash')) process.exit(3);
+  parentPort.postMessage({
+    type: 'committed',
+    outcomes: message.ops.map((op) =>
+      op.messageId === 'fail'
+        ? { ok: false, error: { message: 'constraint failed', code: 'SQLITE_CONSTRAINT' } }
+        : { ok: true, value: { id: op.messageId, batch: message.ops.length } },
+    ),
+  });
+});
+parentPort.postMessage({ type: 'ready' });
+`;
+
+const op = (messageId: string): WriteOp => ({
+  kind: 'recordReceipt',
+  messageId,
+  userId: 'u',
+  status: MessageDeliveryStatus.DELIVERED,
+  at: '2026-01-01T00:00:00.000Z',
+});
+
+async function startStandIn(logger?: Logger): Promise<WriterThread> {
+  const writer = new WriterThread(new Worker(STAND_IN, { eval: true }), logger);
+  await writer.ready;
+  return writer;
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('WriterThread', () => {
+  it("sends a turn's writes as one batch, and gathers the next batch while one is committing", async () => {
+    const writer = await startStandIn();
+    const first = [writer.run(op('a')), writer.run(op('b'))];
+    await nextTurn(); // a and b are with the thread now
+    const next = ['c', 'd', 'e'].map((id) => writer.run(op(id)));
+    expect(await Promise.all([...first, ...next])).toEqual([
+      { id: 'a', batch: 2 },
+      { id: 'b', batch: 2 },
+      { id: 'c', batch: 3 },
+      { id: 'd', batch: 3 },
+      { id: 'e', batch: 3 },
+    ]);
+    await writer.close();
+  });
+
+  it('resolves in the order run was called, and rejects only the write that failed', async () => {
+    const writer = await startStandIn();
+    const settled: string[] = [];
+    const writes = ['a', 'fail', 'c'].map((id) =>
+      writer.run(op(id)).then(
+        () => settled.push(id),
+        (error: Error & { code?: string }) => settled.push(`${id}: ${error.message} (${error.code})`),
+      ),
+    );
+    await Promise.all(writes);
+    expect(settled).toEqual(['a', 'fail: constraint failed (SQLITE_CONSTRAINT)', 'c']);
+    await writer.close();
+  });
+
+  it('commits what is queued before closing, and refuses writes after', async () => {
+    const writer = await startStandIn();
+    const queued = writer.run(op('a'));
+    const closed = writer.close();
+    await expect(writer.run(op('b'))).rejects.toThrow(/not open/);
+    await expect(queued).resolves.toEqual({ id: 'a', batch: 1 });
+    await closed;
+    expect(writer.close()).toBe(closed);
+  });
+
+  it('rejects pending and later writes, and logs, when the thread dies', async () => {
+    const error = vi.fn();
+    const writer = await startStandIn({ error } as unknown as Logger);
+    const lost = [writer.run(op('crash')), writer.run(op('b'))];
+    await nextTurn();
+    const queuedBehind = writer.run(op('c'));
+    for (const write of [...lost, queuedBehind]) {
+      await expect(write).rejects.toThrow(/writer thread stopped \(it exited with code 3\)/);
+    }
+    await expect(writer.run(op('d'))).rejects.toThrow(/writer thread stopped/);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]?.[1]).toMatch(/cannot be stored until the server restarts/);
+    await writer.close(); // does not hang
+  });
+});
