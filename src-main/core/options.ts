@@ -43,7 +43,7 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     backoffMinMs: 500,
     backoffMaxMs: 30_000,
     rateLimitWaitMs: 1_000,
-    pipelineWindow: 128,
+    pipelineWindow: 256,
     connectTimeoutMs: 10_000,
     requestTimeoutMs: 15_000,
     notificationCoalesceMs: 1_500,
