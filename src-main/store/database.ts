@@ -41,8 +41,9 @@ function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
   try {
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: every commit is written to the WAL before it returns, so it survives a
-    // process crash (kill -9) and a clean reboot (the OS flushes its cache); only a power cut may
-    // lose the last commits, since the WAL is synced at checkpoints, not per commit. That covers
+    // process crash (kill -9) and a clean reboot (the OS flushes its cache); only a power cut, a
+    // hard reset or an OS crash may lose the last commits, since the WAL is synced at checkpoints,
+    // not per commit; the file stays consistent either way. That covers
     // issue 3's list (offline, server restarts, app crashes, reboots) without an fsync on the
     // main thread per send (FULL cost ~4 ms p99 per commit on this disk; see BENCHMARKS.md).
     db.pragma('synchronous = NORMAL');

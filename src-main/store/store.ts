@@ -226,8 +226,8 @@ export class LocalStore {
   /**
    * Our new message and its outbox row, in one transaction, committed before this returns. The
    * commit is `synchronous = NORMAL` like every other (see database.ts): in the WAL before this
-   * returns, so it survives kill -9, an app crash and a clean reboot; a power cut may lose the
-   * last moments' sends, which the user had just typed and sees were never sent.
+   * returns, so it survives kill -9, an app crash and a clean reboot; a power cut, a hard reset or
+   * an OS crash may lose the last moments' sends, which the user had just typed and never saw Sent.
    */
   queueOwnMessage(m: NewOwnMessage): MessageRow {
     return this.transaction(() => {
