@@ -29,6 +29,36 @@ describe('SqliteStore writer thread', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('keeps the event loop free while a write waits for the database', async () => {
+    const store = await SqliteStore.open(dir);
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    // Another connection holds the write lock: the writer thread waits (busy_timeout), the loop does not.
+    const other = new Database(join(dir, DATABASE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    let stored = false;
+    const insert = store
+      .insertMessage({
+        id: randomUUID(),
+        channelId: general.id,
+        userId: alice.id,
+        content: 'x',
+        createdAt: new Date().toISOString(),
+      })
+      .then((result) => {
+        stored = true;
+        return result;
+      });
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(await store.getUser(alice.id)).toMatchObject({ username: 'alice' });
+    expect(stored).toBe(false);
+    other.exec('COMMIT');
+    other.close();
+    expect((await insert).message.seq).toBe(1);
+    await store.close();
+  });
+
   it('refuses a write that fails on the thread alone, with its reason, and commits the others', async () => {
     const store = await SqliteStore.open(dir);
     await seedDemo(store);
