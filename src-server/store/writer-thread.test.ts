@@ -97,4 +97,13 @@ describe('WriterThread', () => {
     expect(error.mock.calls[0]?.[1]).toMatch(/cannot be stored until the server restarts/);
     await writer.close(); // does not hang
   });
+
+  it('does not hang a close whose queued writes die with the thread', async () => {
+    const error = vi.fn();
+    const writer = await startStandIn({ error } as unknown as Logger);
+    const lost = writer.run(op('crash'));
+    await writer.close();
+    await expect(lost).rejects.toThrow(/exited with code 3/);
+    expect(error).toHaveBeenCalledTimes(1);
+  });
 });

@@ -68,6 +68,8 @@ export class WriterThread {
   private postScheduled = false;
   private failure: Error | undefined;
   private closing: Promise<void> | undefined;
+  /** Set once the thread was told to end: from then on its exit is no failure. */
+  private ending = false;
   private whenIdle: (() => void)[] = [];
   private markReady!: () => void;
   private markNotReady!: (reason: Error) => void;
@@ -91,7 +93,7 @@ export class WriterThread {
     worker.on('message', (message: FromWriter) => this.onMessage(message));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
-      if (!this.closing) this.fail(new Error(`it exited with code ${code}`));
+      if (!this.ending) this.fail(new Error(`it exited with code ${code}`));
     });
   }
 
@@ -118,6 +120,7 @@ export class WriterThread {
       await this.idle();
       if (this.failure) return;
       const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+      this.ending = true;
       this.send({ type: 'close' });
       await exited;
     })();
