@@ -39,6 +39,11 @@ export interface ServerOptions {
   redisUrl?: string;
   /** postgres://user:password@host:port/db: PostgreSQL instead of SQLite, shareable by several instances. */
   databaseUrl?: string;
+  /**
+   * SQLite durability of each commit: 'full' (default) fsyncs before an ack, so an acknowledged message
+   * survives a power cut; 'normal' survives a crash of the server process but not of the machine.
+   */
+  sqliteSynchronous?: 'full' | 'normal';
   /** The server ends a typing indicator after this long without a refresh. Default 6000. */
   typingTimeoutMs?: number;
   /** Access token lifetime. Default 7 days. */

@@ -20,6 +20,14 @@ describe('parseConfig', () => {
     });
   });
 
+  it('takes SQLITE_SYNCHRONOUS as full or normal only', () => {
+    expect(parseConfig(['--sqlite-synchronous', 'normal'], {}).options.sqliteSynchronous).toBe('normal');
+    expect(parseConfig([], { SQLITE_SYNCHRONOUS: 'full' }).options.sqliteSynchronous).toBe('full');
+    expect(() => parseConfig([], { SQLITE_SYNCHRONOUS: 'off' })).toThrow(
+      'SQLITE_SYNCHRONOUS must be one of full, normal, got "off"',
+    );
+  });
+
   it('defaults DATA_DIR to ./data and leaves the rest to startServer', () => {
     expect(parseConfig([], {}).options).toEqual({ dataDir: './data' });
   });

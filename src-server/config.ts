@@ -13,6 +13,8 @@ interface Setting {
   kind: Kind;
   key: keyof ServerOptions;
   help: string;
+  /** For a string setting: the only values it takes. */
+  choices?: readonly string[];
 }
 
 export const SETTINGS: Setting[] = [
@@ -31,6 +33,13 @@ export const SETTINGS: Setting[] = [
     kind: 'string',
     key: 'databaseUrl',
     help: 'postgres://user:password@host:port/db instead of SQLite (prefer the variable: flags show in ps)',
+  },
+  {
+    env: 'SQLITE_SYNCHRONOUS',
+    kind: 'string',
+    key: 'sqliteSynchronous',
+    choices: ['full', 'normal'],
+    help: 'full (default): an ack survives a power cut; normal: faster, a power cut can lose the last acks',
   },
   { env: 'CORS_ORIGINS', kind: 'list', key: 'corsOrigins', help: 'comma-separated browser origins allowed' },
   {
@@ -78,6 +87,9 @@ function convert(setting: Setting, raw: string, source: string): unknown {
         .map((s) => s.trim())
         .filter(Boolean);
     default:
+      if (setting.choices && !setting.choices.includes(raw)) {
+        throw new ConfigError(`${source} must be one of ${setting.choices.join(', ')}, got "${raw}"`);
+      }
       return raw;
   }
 }
