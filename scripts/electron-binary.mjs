@@ -1,7 +1,8 @@
 /**
  * Where the Electron executable is, decided the way the `electron` package decides it, but without
- * its side effect: `require('electron')` downloads the binary when it is missing, and `npm start`
- * must never attempt a download. `ELECTRON_OVERRIDE_DIST_PATH` (the package's own variable) wins.
+ * its side effect: `require('electron')` downloads the binary when it is missing. Finding never
+ * downloads (the e2e runner only looks); `npm start` asks the package's installer itself when the
+ * binary is missing. `ELECTRON_OVERRIDE_DIST_PATH` (the package's own variable) wins.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm start [-- --server URL] [--no-build]`: the demo. Finds an Electron binary (never downloads
- * one), builds the app, makes sure better-sqlite3 exists for Electron's ABI, starts the demo server
+ * `npm start [-- --server URL] [--no-build]`: the demo. Finds an Electron binary (on first launch the
+ * electron package's own installer fetches it, as `require('electron')` would), builds the app, makes sure better-sqlite3 exists for Electron's ABI, starts the demo server
  * unless one already answers on the configured URL's /healthz, and launches the desktop app pointed at
  * it. Closing the app stops the server this script started (and only that one).
  *
- * Without an Electron binary it prints one line naming `npm run web` and exits 1.
+ * Without an Electron binary (offline, or ELECTRON_OVERRIDE_DIST_PATH without one) it prints one line
+ * naming `npm run web` and exits 1.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,6 +20,21 @@ export class StartError extends Error {}
 
 /** The real steps; the test replaces the slow ones (build, native, server) to check the orchestration. */
 export const defaultSteps = {
+  /** The electron package's lazy fetch, its output kept back so that a failure stays one line. */
+  fetchElectron() {
+    const installer = join(ROOT, 'node_modules', 'electron', 'install.js');
+    const result = spawnSync(process.execPath, [installer], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 15 * 60_000,
+    });
+    if (result.status === 0) return { ok: true };
+    const said = `${result.stderr ?? ''}\n${result.error?.message ?? ''}`
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => /error/i.test(line) && !line.startsWith('at '));
+    return { ok: false, reason: said ?? 'the download failed' };
+  },
   build() {
     const electronVite = join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js');
     const result = spawnSync(process.execPath, [electronVite, 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -43,12 +59,19 @@ export async function runStart({
   env = process.env,
   steps = defaultSteps,
   log = console,
+  electronDir = undefined,
 } = {}) {
   const { values } = parseArgs({
     args: argv,
     options: { server: { type: 'string' }, 'no-build': { type: 'boolean' } },
   });
-  const electron = findElectronBinary({ env });
+  let electron = findElectronBinary({ env, electronDir });
+  if (!electron.path && !env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const fetched = steps.fetchElectron();
+    electron = fetched.ok
+      ? findElectronBinary({ env, electronDir })
+      : { path: null, reason: `it could not be downloaded: ${fetched.reason}` };
+  }
   if (!electron.path) {
     log.error(noElectronLine(electron.reason));
     return 1;

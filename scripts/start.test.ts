@@ -98,6 +98,39 @@ describe('npm start', () => {
     },
   );
 
+  it('fetches a missing binary through the electron package first, and says in one line when it cannot', async () => {
+    const electronDir = await tempDir();
+    const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const steps = {
+      fetchElectron: vi.fn(() => ({ ok: false, reason: 'RequestError: getaddrinfo ENOTFOUND' })),
+      build: vi.fn(),
+      native: vi.fn(),
+      ensureServer: vi.fn(),
+    };
+    const code = await runStart({ argv: [], env: {}, steps, log, electronDir });
+    expect(code).toBe(1);
+    expect(steps.fetchElectron).toHaveBeenCalledOnce();
+    expect(log.error).toHaveBeenCalledOnce();
+    const [line] = log.error.mock.calls[0]!;
+    expect(line).toContain('could not be downloaded: RequestError: getaddrinfo ENOTFOUND');
+    expect(line).toContain('npm run web');
+    expect(steps.build).not.toHaveBeenCalled();
+  });
+
+  it('never downloads when ELECTRON_OVERRIDE_DIST_PATH names a folder without Electron', async () => {
+    const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const steps = { fetchElectron: vi.fn(), build: vi.fn(), native: vi.fn(), ensureServer: vi.fn() };
+    const code = await runStart({
+      argv: [],
+      env: { ELECTRON_OVERRIDE_DIST_PATH: await tempDir() },
+      steps,
+      log,
+    });
+    expect(code).toBe(1);
+    expect(steps.fetchElectron).not.toHaveBeenCalled();
+    expect(log.error).toHaveBeenCalledOnce();
+  });
+
   it('stops with one clear line when better-sqlite3 cannot be had for Electron', async () => {
     const dist = await tempDir();
     await writeFile(join(dist, 'electron'), '');
