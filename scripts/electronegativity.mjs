@@ -105,6 +105,19 @@ export function electronImportsOutsideShell(root = ROOT) {
   return offenders;
 }
 
+const MAX_SCANS = 8;
+const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH'];
+
+/** A finding as electronegativity writes it: a check name, a known severity, a file and a line:column. */
+export function isWellFormed(finding) {
+  return (
+    /^[A-Z][A-Z0-9_]*$/.test(finding.issue ?? '') &&
+    SEVERITIES.includes(finding.severity) &&
+    Boolean(finding.filename) &&
+    /^\d+:\d+$/.test(finding.location ?? '')
+  );
+}
+
 function stage() {
   const dir = mkdtempSync(join(tmpdir(), 'relay-egn-'));
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
@@ -130,29 +143,47 @@ function main() {
       readFileSync(join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8'),
     ).version;
     const bin = join(ROOT, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
-    const run = spawnSync(
-      process.execPath,
-      [
-        bin,
-        '-i',
-        dir,
-        '-e',
-        electronVersion,
-        '-x',
-        'AvailableSecurityFixesGlobalCheck',
-        '-r',
-        '-v',
-        'false',
-        '-o',
-        output,
-      ],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    if (run.status !== 0 || !existsSync(output)) {
-      console.error(`electronegativity did not run (exit ${run.status}):\n${run.stderr}`);
+    // electronegativity writes its CSV header and its rows with two unordered async writeFile calls
+    // (dist/util/file.js): when the rows land first, the header overwrites the start of the first row
+    // (seen here in about one scan in four). Its SARIF output has no severities, so the CSV is kept: a
+    // garbled file is detected, never half-read, and the scan is run again.
+    let findings = null;
+    for (let attempt = 1; attempt <= MAX_SCANS && !findings; attempt++) {
+      rmSync(output, { force: true });
+      const run = spawnSync(
+        process.execPath,
+        [
+          bin,
+          '-i',
+          dir,
+          '-e',
+          electronVersion,
+          '-x',
+          'AvailableSecurityFixesGlobalCheck',
+          '-r',
+          '-v',
+          'false',
+          '-o',
+          output,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      if (run.status !== 0 || !existsSync(output)) {
+        console.error(`electronegativity did not run (exit ${run.status}):\n${run.stderr}`);
+        return 1;
+      }
+      const rows = parseCsv(readFileSync(output, 'utf8'));
+      if (rows.every(isWellFormed)) findings = rows;
+      else
+        console.warn(
+          `electronegativity wrote a garbled CSV (scan ${attempt} of ${MAX_SCANS}); scanning again`,
+        );
+    }
+    if (!findings) {
+      console.error(`electronegativity wrote a garbled CSV ${MAX_SCANS} times: no verdict`);
       return 1;
     }
-    const findings = parseCsv(readFileSync(output, 'utf8')).map((f) => ({
+    findings = findings.map((f) => ({
       ...f,
       filename: relative(dir, join(dir, f.filename)).split('\\').join('/'),
     }));

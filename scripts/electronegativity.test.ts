@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- plain .mjs script, no type declarations
-import { classify, electronImportsOutsideShell, parseCsv } from './electronegativity.mjs';
+import { classify, electronImportsOutsideShell, isWellFormed, parseCsv } from './electronegativity.mjs';
 
 const csv = `issue, severity, confidence, filename, location, sample, description, url
 SANDBOX_JS_CHECK,"MEDIUM","FIRM","src-main/electron/window.ts","28:6","sandbox: false,","Use sandbox, please",https://x
@@ -26,6 +26,13 @@ describe('electronegativity gate', () => {
       description: 'Use sandbox, please',
     });
     expect(rows[1].description).toBe('One "quoted" word');
+  });
+
+  it('tells a garbled CSV (the header written over the start of the first row) from a whole one', () => {
+    expect(parseCsv(csv).every(isWellFormed)).toBe(true);
+    const header = csv.slice(0, csv.indexOf('\n') + 1);
+    const garbled = header + csv.slice(header.length * 2);
+    expect(parseCsv(garbled).every(isWellFormed)).toBe(false);
   });
 
   it('fails unexplained HIGH/MEDIUM findings only, and reports stale explanations', () => {
