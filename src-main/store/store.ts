@@ -529,17 +529,22 @@ export class LocalStore {
     });
   }
 
+  /** The failed outbox rows, in queue order: the one given, or all of them when no id is given. */
+  private failedOutbox(clientMessageId?: string): OutboxRow[] {
+    return (
+      clientMessageId
+        ? this.sql("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?").all(
+            clientMessageId,
+          )
+        : this.sql("SELECT * FROM outbox WHERE state = 'failed' ORDER BY ord").all()
+    ) as OutboxRow[];
+  }
+
   /** Puts failed messages back in the queue (all of them when no id is given); a fresh retry window. */
   retry(now: number, clientMessageId?: string): MessageRow[] {
     this.counts = null;
     return this.transaction(() => {
-      const rows = (
-        clientMessageId
-          ? this.sql("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?").all(
-              clientMessageId,
-            )
-          : this.sql("SELECT * FROM outbox WHERE state = 'failed' ORDER BY ord").all()
-      ) as OutboxRow[];
+      const rows = this.failedOutbox(clientMessageId);
       const requeue = this.sql(`
         UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0, queued_at = ?,
                           failure_code = NULL, failure_message = NULL
@@ -559,13 +564,7 @@ export class LocalStore {
   discard(clientMessageId?: string): MessageRow[] {
     this.counts = null;
     return this.transaction(() => {
-      const rows = (
-        clientMessageId
-          ? this.sql("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?").all(
-              clientMessageId,
-            )
-          : this.sql("SELECT * FROM outbox WHERE state = 'failed'").all()
-      ) as OutboxRow[];
+      const rows = this.failedOutbox(clientMessageId);
       const removed: MessageRow[] = [];
       for (const r of rows) {
         const message = this.messageByKey(r.client_message_id);
