@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { repoRoot } from '../lib/proc';
 import { type CpuProfile, selfTimes } from '../lib/profile';
 import { makeRow, type Row } from '../lib/result';
@@ -19,15 +20,6 @@ import { flingToTop, installPlainList, scrollFrames, timeClickToPaint } from '..
 import { installStubBridge, type StubConfig } from '../renderer/stub-bridge';
 import { type Bench, Unavailable } from './context';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const STUB: StubConfig = {
   bigCount: 50_000,
   smallCount: 20,
@@ -185,7 +177,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
   const dir = await buildRenderer(bench);
   const server = await serveStatic(dir);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     // Baseline: a plain page in the same browser.
     const basePage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
