@@ -12,6 +12,10 @@ import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
 import { createRequestHandler } from './http';
 import { createLogger } from './logger';
+import { type AdminUiOptions, adminUiEnabled, adminUiOrigins, attachAdminUi } from './ops/admin-ui';
+import { createMetrics } from './ops/metrics';
+import { checkReadiness } from './ops/readiness';
+import { instrumentStore } from './ops/store-metrics';
 import { attachRedisAdapter } from './redis';
 import { createSocketServer } from './socket';
 import type { RelayServer } from './socket/types';
@@ -20,7 +24,7 @@ import { seedDemo } from './store/demo';
 import { openStore } from './store/open';
 import type { Store } from './store/types';
 
-export interface ServerOptions {
+export interface ServerOptions extends AdminUiOptions {
   /** 0 = an ephemeral port. Default 3000. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -48,6 +52,12 @@ export interface ServerOptions {
   typingTimeoutMs?: number;
   /** Access token lifetime. Default 7 days. */
   tokenTtlSeconds?: number;
+  /** WebSocket permessage-deflate for frames of 1 KiB or more. Default off (BENCHMARKS.md, compression). */
+  perMessageDeflate?: boolean;
+  /** Serve Prometheus metrics on GET /metrics. */
+  metrics?: boolean;
+  /** With metrics: GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   /** pino level when no logger is given. Default info. */
   logLevel?: string;
   logger?: Logger;
@@ -79,25 +89,40 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.demo && !isLoopback(host)) {
     logger.warn({ host }, 'the demo workspace (known passwords) is reachable from other machines');
   }
-  const store = await openStore(options, logger);
+  adminUiEnabled(options); // a half-set admin UI is refused before anything opens
+  const rawStore = await openStore(options, logger);
   let network: Network | undefined;
   try {
-    if (options.demo) await seedDemo(store);
+    if (options.demo) await seedDemo(rawStore);
+    const metrics = createMetrics({
+      defaults: options.metrics === true,
+      connectedSockets: () => network?.io.of('/').sockets.size ?? 0,
+    });
+    const store = instrumentStore(rawStore, metrics);
     const ctx: ServerContext = {
       store,
       logger,
       loginThrottle: new LoginThrottle(),
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+      metrics,
+      operations: {
+        metricsEnabled: options.metrics === true,
+        metricsToken: options.metricsToken || undefined,
+        readiness: () => checkReadiness({ store, redis: network?.redis }),
+      },
     };
     const corsOrigins = options.corsOrigins ?? [];
     const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
     const { io, typing } = createSocketServer(httpServer, ctx, {
-      corsOrigins,
+      // The admin UI's origin may open Socket.IO connections (to /admin), never call the HTTP API.
+      corsOrigins: [...corsOrigins, ...adminUiOrigins(options)],
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
+      perMessageDeflate: options.perMessageDeflate === true,
     });
     network = { httpServer, io, typing };
     if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
+    await attachAdminUi(io, options);
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -120,8 +145,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     return { url, port, store, io, logger, close };
   } catch (err) {
-    if (network) await shutDown(network, store);
-    else await store.close();
+    if (network) await shutDown(network, rawStore);
+    else await rawStore.close();
     throw err;
   }
 }
@@ -130,7 +155,7 @@ interface Network {
   httpServer: Server;
   io: RelayServer;
   typing: TypingTracker;
-  redis?: { close(): Promise<void> };
+  redis?: { close(): Promise<void>; ping(): Promise<void> };
 }
 
 /** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */

@@ -2,53 +2,26 @@
  * REDIS_URL: two server instances on one database share rooms through the Socket.IO Redis adapter.
  * Needs the redis-server binary (Debian package redis-server); without it the suite says so and skips.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../src-shared/protocol';
+import { type RedisProcess, redisUnavailable, startRedis } from './redis-server';
 import {
   type ClientSocket,
   connectAs,
   emitWithAck,
-  freePort,
   makeTempDir,
   nextEvent,
   startTestServer,
   type TestServer,
 } from './testing';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-if (!hasRedis)
-  console.warn(
-    'redis.test.ts skipped: no redis-server binary on this machine (apt-get install redis-server)',
-  );
-
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, child };
-}
+const unavailable = redisUnavailable();
+const hasRedis = unavailable === undefined;
+if (!hasRedis) console.warn(`redis.test.ts skipped: ${unavailable}`);
 
 describe.skipIf(!hasRedis)('two instances through Redis', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: RedisProcess;
   let dataDir: string;
   let a: TestServer;
   let b: TestServer;
@@ -65,7 +38,7 @@ describe.skipIf(!hasRedis)('two instances through Redis', () => {
     for (const socket of sockets) socket.close();
     await a?.close();
     await b?.close();
-    redis?.child.kill('SIGKILL');
+    await redis?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
+import { metrics, readiness } from './ops-routes';
 import { HttpError, sendError, sendJson } from './respond';
 import { listChannels, listMessages, login } from './routes';
 
@@ -28,6 +29,14 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   if (url.pathname === '/healthz') {
     expect(method, 'GET');
     return sendJson(res, 200, { ok: true });
+  }
+  if (url.pathname === '/readyz') {
+    expect(method, 'GET');
+    return readiness(ctx, res);
+  }
+  if (url.pathname === '/metrics') {
+    expect(method, 'GET');
+    return metrics(ctx, req, res);
   }
   if (url.pathname === '/api/login') {
     expect(method, 'POST');

@@ -13,6 +13,7 @@ import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import { requireMember } from '../membership';
 import { describeZodError } from '../validation';
+import { sendCompressibleJson } from './compress';
 import { readJsonBody, sendJson, unauthorized } from './respond';
 
 export async function login(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -21,11 +22,15 @@ export async function login(ctx: ServerContext, req: IncomingMessage, res: Serve
   // Usernames are matched as people type them: "Alice " finds alice.
   const username = parsed.data.username.trim().toLowerCase();
   const address = req.socket.remoteAddress;
-  await ctx.loginThrottle.assertAllowed(address, username);
+  await ctx.loginThrottle.assertAllowed(address, username).catch((err: unknown) => {
+    ctx.metrics.rateLimitRefusals.inc({ scope: 'login' });
+    throw err;
+  });
   const user = await ctx.store.findUserByUsername(username);
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !ok) {
     await ctx.loginThrottle.failed(address, username);
+    ctx.metrics.loginFailures.inc();
     ctx.logger.info({ event: 'login_refused' }, 'login refused');
     throw unauthorized('Wrong username or password');
   }
@@ -70,5 +75,5 @@ export async function listMessages(
   await requireMember(ctx.store, Id.safeParse(channelId).success ? channelId : '', userId);
   const parsed = HistoryQuery.safeParse(Object.fromEntries(search));
   if (!parsed.success) throw invalid(describeZodError(parsed.error));
-  sendJson(res, 200, await ctx.store.listMessages(channelId, userId, parsed.data));
+  await sendCompressibleJson(req, res, 200, await ctx.store.listMessages(channelId, userId, parsed.data));
 }

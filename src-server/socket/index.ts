@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { channelRoom, MAX_FRAME_BYTES, MessageEvent, RoomEvent, userRoom } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
+import { observeSocket } from '../ops/socket-metrics';
 import { authMiddleware, endAtTokenExpiry } from './auth';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
@@ -18,7 +19,12 @@ export interface SocketOptions {
   corsOrigins: string[];
   messageRateLimit: number;
   typingTimeoutMs: number;
+  /** permessage-deflate for frames of PER_MESSAGE_DEFLATE_THRESHOLD bytes or more. */
+  perMessageDeflate: boolean;
 }
+
+/** Frames below this go uncompressed: deflate's CPU and framing outweigh what small frames save. */
+export const PER_MESSAGE_DEFLATE_THRESHOLD = 1024;
 
 /** The events a client may send; anything else is answered as unknown. */
 const HANDLED_EVENTS = new Set<string>([
@@ -45,6 +51,7 @@ export function createSocketServer(
     // A bigger frame closes that one connection; the server and everyone else carry on.
     maxHttpBufferSize: MAX_FRAME_BYTES,
     serveClient: false,
+    perMessageDeflate: options.perMessageDeflate ? { threshold: PER_MESSAGE_DEFLATE_THRESHOLD } : false,
     cors: options.corsOrigins.length > 0 ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
   const typing = new TypingTracker(io, options.typingTimeoutMs);
@@ -72,6 +79,7 @@ export function createSocketServer(
   });
   io.on('connection', (socket) => {
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
+    observeSocket(socket, ctx.metrics, HANDLED_EVENTS);
     endAtTokenExpiry(socket);
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, socket);
