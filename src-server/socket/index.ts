@@ -51,7 +51,15 @@ export function createSocketServer(
     // A bigger frame closes that one connection; the server and everyone else carry on.
     maxHttpBufferSize: MAX_FRAME_BYTES,
     serveClient: false,
-    perMessageDeflate: options.perMessageDeflate ? { threshold: PER_MESSAGE_DEFLATE_THRESHOLD } : false,
+    // No context takeover: ws applies the threshold only then (with takeover it compresses every frame,
+    // however small), and no socket keeps a zlib context (~300 KB) between frames.
+    perMessageDeflate: options.perMessageDeflate
+      ? {
+          threshold: PER_MESSAGE_DEFLATE_THRESHOLD,
+          serverNoContextTakeover: true,
+          clientNoContextTakeover: true,
+        }
+      : false,
     cors: options.corsOrigins.length > 0 ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
   const typing = new TypingTracker(io, options.typingTimeoutMs);
