@@ -1,15 +1,15 @@
 /**
  * The contract through the WebSocket bridge, end to end on loopback: the real browser client
- * (src-preload/web-bridge) against the real server, router and fan-out, with a fake core behind them.
+ * (src-renderer/bridge/web-bridge) against the real server, router and fan-out, with a fake core behind them.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { WS_PROTOCOL, WS_SECRET_PREFIX } from '../../src-preload/transport';
-import { connectWebBridge } from '../../src-preload/web-bridge';
+import { connectWebBridge } from '../../src-renderer/bridge/web-bridge';
 import type { RelayApi } from '../../src-shared/bridge';
+import { WS_PROTOCOL, WS_SECRET_PREFIX } from '../../src-shared/bridge/transport';
 import { createEventFanout } from './fanout';
 import { createRouter } from './router';
 import { createFakeCore, type FakeCore } from './testing/fake-core';

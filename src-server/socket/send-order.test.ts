@@ -7,7 +7,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Message, MessageEvent, SendAck } from '../../src-shared/protocol';
 import type { ServerOptions } from '../app';
-import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from '../store/postgres/postgres-cluster';
+import {
+  type PostgresCluster,
+  postgresUnavailable,
+  startPostgresCluster,
+} from '../store/postgres/postgres-cluster';
 import { type ClientSocket, demoServer, emitWithAck, recordEvents } from '../testing';
 
 const pgUnavailable = postgresUnavailable();
