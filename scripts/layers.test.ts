@@ -67,12 +67,16 @@ describe('npm run typecheck: every source file in exactly one layer', () => {
     for (const reference of solution.references) {
       let path = resolve(ROOT, reference.path);
       if (!path.endsWith('.json')) path = join(path, 'tsconfig.json');
-      const parsed = ts.getParsedCommandLineOfConfigFile(path, {}, {
-        ...ts.sys,
-        onUnRecoverableConfigFileDiagnostic: (d) => {
-          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      const parsed = ts.getParsedCommandLineOfConfigFile(
+        path,
+        {},
+        {
+          ...ts.sys,
+          onUnRecoverableConfigFileDiagnostic: (d) => {
+            throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+          },
         },
-      });
+      );
       for (const file of parsed!.fileNames) {
         const name = relative(ROOT, file);
         projectsOf.set(name, [...(projectsOf.get(name) ?? []), relative(ROOT, path)]);
