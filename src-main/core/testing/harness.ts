@@ -51,8 +51,6 @@ export interface TestCore {
   opened: string[];
   /** Call outputs and event payloads that broke the bridge contract (close() fails if any). */
   violations: string[];
-  /** The core's own handlers, without the contract's input parsing in front (to test the core's checks). */
-  rawHandlers: CallHandlers;
   of<E extends EventName>(event: E): EventPayload<E>[];
   /** Closes the core; the folder is removed unless `keep`. */
   close(opts?: { keep?: boolean }): Promise<void>;
@@ -91,7 +89,6 @@ export async function createTestCore(
     badge: undefined,
     opened: [],
     violations: [],
-    rawHandlers: undefined as unknown as CallHandlers,
     of: <E extends EventName>(event: E) =>
       events.filter((e) => e.event === event).map((e) => e.payload as EventPayload<E>),
     async close({ keep = false } = {}) {
@@ -127,7 +124,6 @@ export async function createTestCore(
       if (!checked.success) test.violations.push(`event ${event}: ${checked.error.message}`);
     });
   }
-  test.rawHandlers = test.core.handlers;
   test.core = { ...test.core, handlers: checkedHandlers(test.core.handlers, test.violations) };
   if (opts.start !== false) await test.core.start();
   return test;
