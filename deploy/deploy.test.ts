@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkNginxConfig, nginxUnavailable } from './nginx';
+import { checkNginxConfig, nginxUnavailable } from './testing/nginx';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const read = (path: string) => readFile(here(path), 'utf8');

@@ -19,7 +19,7 @@ import {
   type PostgresCluster,
   postgresUnavailable,
   startPostgresCluster,
-} from '../src-server/store/postgres-cluster';
+} from '../src-server/store/postgres/postgres-cluster';
 import {
   type ClientSocket,
   connectSocket,
@@ -31,7 +31,7 @@ import {
   spawnServer,
 } from '../src-server/testing';
 import { type Channel, MessageEvent, ReceiptEvent, SendAck } from '../src-shared/protocol';
-import { type NginxProcess, nginxUnavailable, startNginx } from './nginx';
+import { type NginxProcess, nginxUnavailable, startNginx } from './testing/nginx';
 
 const missing = [redisUnavailable(), postgresUnavailable(), nginxUnavailable()].filter(Boolean);
 if (missing.length > 0) console.warn(`two-instances.test.ts skipped: ${missing.join('; ')}`);

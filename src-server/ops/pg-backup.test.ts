@@ -10,8 +10,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import { seedDemo } from '../store/demo';
-import { PostgresStore } from '../store/postgres';
-import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from '../store/postgres-cluster';
+import {
+  type PostgresCluster,
+  postgresUnavailable,
+  startPostgresCluster,
+} from '../store/postgres/postgres-cluster';
+import { PostgresStore } from '../store/postgres/postgres-store';
 import { makeTempDir } from '../testing';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../../../src-shared/protocol';
-import { DATABASE_FILE } from '../../store/sqlite-db';
+import { DATABASE_FILE } from '../../store/sqlite/sqlite-database';
 import { connectAs, emitWithAck, makeTempDir, type SpawnedServer, spawnServer } from '../../testing';
 import { AdminError } from '../command';
 import { runAdmin } from '../run';

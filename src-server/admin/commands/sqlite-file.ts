@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { DATABASE_FILE } from '../../store/sqlite-db';
+import { DATABASE_FILE } from '../../store/sqlite/sqlite-database';
 import { type AdminContext, AdminError } from '../command';
 
 /** The live database file; refuses with DATABASE_URL (PostgreSQL has its own tools) or when there is none. */

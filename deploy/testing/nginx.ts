@@ -7,10 +7,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../src-server/testing';
+import { freePort } from '../../src-server/testing';
 
 const NGINX = '/usr/sbin/nginx';
-export const TEMPLATE = fileURLToPath(new URL('./nginx/relay.conf.template', import.meta.url));
+export const TEMPLATE = fileURLToPath(new URL('../nginx/relay.conf.template', import.meta.url));
 
 export function nginxUnavailable(): string | undefined {
   return spawnSync(NGINX, ['-v']).status === 0 ? undefined : `no ${NGINX} (apt-get install nginx)`;
