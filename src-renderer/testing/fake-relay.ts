@@ -71,6 +71,9 @@ export class FakeRelay {
     notificationsEnabled: true,
     doNotDisturb: false,
     theme: 'system',
+    openAtLogin: false,
+    startMinimized: false,
+    updateUrl: '',
   };
   channels: ChannelView[] = [];
   messages = new Map<string, MessageView[]>();

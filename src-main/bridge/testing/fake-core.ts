@@ -29,6 +29,9 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     notificationsEnabled: true,
     doNotDisturb: false,
     theme: 'system',
+    openAtLogin: false,
+    startMinimized: false,
+    updateUrl: '',
   };
   let session: SessionView = { signedIn: false, serverUrl: settings.serverUrl, connection: 'offline' };
 

@@ -122,7 +122,16 @@ export class Tray extends EventEmitter {
   }
 }
 
-export const Menu = { buildFromTemplate: (template: unknown[]) => ({ template }) };
+export const Menu = {
+  /** Menus popped up, newest last. */
+  shown: [] as { template: unknown[] }[],
+  buildFromTemplate: (template: unknown[]) => ({
+    template,
+    popup() {
+      Menu.shown.push(this);
+    },
+  }),
+};
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };
 
 export const app = Object.assign(new EventEmitter(), {
@@ -141,6 +150,14 @@ export const app = Object.assign(new EventEmitter(), {
   getPath: () => '/tmp/relay-user-data',
   setPath: vi.fn(),
   whenReady: () => new Promise(() => {}),
+  loginItem: { openAtLogin: false, openAsHidden: false, args: [] as string[], wasOpenedAsHidden: false },
+  setLoginItemSettings: vi.fn(
+    (settings: { openAtLogin: boolean; openAsHidden?: boolean; args?: string[] }) => {
+      Object.assign(app.loginItem, settings);
+    },
+  ),
+  getLoginItemSettings: () => app.loginItem,
+  setAsDefaultProtocolClient: vi.fn((_scheme: string, _path?: string, _args?: string[]) => true),
 });
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
