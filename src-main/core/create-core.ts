@@ -384,6 +384,8 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       }
       await ports.openExternal(parsed.toString());
     },
+
+    restartToUpdate: () => ports.restartToUpdate?.() ?? false,
   };
 
   function afterRetry(acct: Account, rows: ReturnType<LocalStore['retry']>): void {

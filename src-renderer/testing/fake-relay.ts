@@ -238,6 +238,7 @@ export class FakeRelay {
         return this.settings;
       }),
       openLink: answer('openLink', nothing),
+      restartToUpdate: answer('restartToUpdate', () => true),
       on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => {
         let set = this.listeners.get(event);
         if (!set) {

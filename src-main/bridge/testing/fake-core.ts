@@ -87,6 +87,7 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
       return settings;
     },
     openLink: () => undefined,
+    restartToUpdate: () => false,
   };
 
   const handlers = {} as Record<string, (args: unknown) => unknown>;

@@ -175,7 +175,15 @@ export const ipcMain = {
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
 
 export const powerMonitor = new EventEmitter();
-export const net = { online: true, isOnline: () => net.online };
+export const net = {
+  online: true,
+  isOnline: () => net.online,
+  fetched: [] as string[],
+  fetch: vi.fn(async (input: string) => {
+    net.fetched.push(input);
+    return new Response('{}');
+  }),
+};
 
 export const protocol = { registerSchemesAsPrivileged: vi.fn() };
 
@@ -200,6 +208,9 @@ export class FakeSession extends EventEmitter {
   setDevicePermissionHandler(handler: FakeSession['devicePermissionHandler']) {
     this.devicePermissionHandler = handler;
   }
+  /** What the system proxy settings (or PAC script) answer for a URL. */
+  proxyAnswer = 'DIRECT';
+  resolveProxy = vi.fn(async (_url: string) => this.proxyAnswer);
 }
 export const session = { defaultSession: new FakeSession() };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
