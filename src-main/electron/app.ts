@@ -90,9 +90,11 @@ export function startDesktopApp(): void {
     let updates: UpdatePolicy | null = null;
     const settings = observeSettings(createSettingsStore(kv, DEFAULT_SETTINGS), (next, previous) => {
       if (next.openAtLogin !== previous.openAtLogin || next.startMinimized !== previous.startMinimized)
-        applyLoginItem(next);
+        applyLoginItem(next, loginItemOptions());
       if (next.updateUrl !== previous.updateUrl) updates?.feedChanged();
     });
+    // Refreshed each start: the executable may have moved (an update, a new AppImage).
+    if (settings.get().openAtLogin) applyLoginItem(settings.get(), loginItemOptions());
     // `npm start` points the app at the demo server it found or started.
     if (process.env.RELAY_SERVER_URL) settings.set({ serverUrl: process.env.RELAY_SERVER_URL });
 
@@ -184,6 +186,11 @@ export function startDesktopApp(): void {
     if (app.isPackaged)
       updates = await startUpdates(settings, (version) => fanout.emit('updateReady', { version }));
   }
+}
+
+/** Unpackaged (`electron .`), the login item must pass the app folder to Electron. */
+function loginItemOptions(): { appArgs: string[] } {
+  return { appArgs: app.isPackaged ? [] : [app.getAppPath()] };
 }
 
 async function startUpdates(

@@ -33,7 +33,9 @@ export function applyLoginItem(
     rmSync(file, { force: true });
     return;
   }
-  const exec = [options.execPath ?? process.execPath, ...args].map(desktopQuote).join(' ');
+  // An AppImage runs from a temporary mount: the entry must start the AppImage file itself.
+  const executable = options.execPath ?? process.env.APPIMAGE ?? process.execPath;
+  const exec = [executable, ...args].map(desktopQuote).join(' ');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     file,
