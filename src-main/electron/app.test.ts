@@ -129,10 +129,10 @@ describe('desktop app launch', () => {
     // A deep link on a second launch's command line: focus, and the page is sent there.
     const channelId = randomUUID();
     electron.app.emit('second-instance', {}, ['/opt/relay', `relay://channel/${channelId}`]);
-    await until(() => win.webContents.sent.some(([, name]) => name === 'navigate'));
+    await waitFor(() => win.webContents.sent.some(([, name]) => name === 'navigate'), 'navigate sent');
     expect(win.webContents.sent).toContainEqual(['relay:event', 'navigate', { channelId }]);
     electron.app.emit('second-instance', {}, ['/opt/relay', `relay://message/${randomUUID()}`]);
-    await until(() => win.webContents.sent.some(([, name]) => name === 'error'));
+    await waitFor(() => win.webContents.sent.some(([, name]) => name === 'error'), 'error sent');
     expect(electron.app.setAsDefaultProtocolClient.mock.calls[0]?.[0]).toBe('relay');
 
     // HTTP goes through Chromium's stack (system proxy, PAC, certificate checks).
