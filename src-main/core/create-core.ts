@@ -197,6 +197,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     getSettings: () => ports.settings.get(),
     updateSettings: (patch: Partial<Settings>) => ports.settings.set(patch),
     openLink: ({ url }) => openWebLink(url, ports.openExternal).then(done),
+    restartToUpdate: () => ports.restartToUpdate?.() ?? false,
   };
 
   async function signIn({

@@ -66,6 +66,9 @@ export const DEFAULT_SETTINGS: Settings = {
   notificationsEnabled: true,
   doNotDisturb: false,
   theme: 'system',
+  openAtLogin: false,
+  startMinimized: false,
+  updateUrl: '',
 };
 
 /** Settings as JSON in userData; an unreadable or invalid file falls back to the defaults. */

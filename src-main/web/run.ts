@@ -15,6 +15,7 @@ import {
 } from '../core/node-ports';
 import type { CoreOptions } from '../core/options';
 import type { Logger } from '../core/ports';
+import { withCertificateErrors } from '../electron/certificates';
 import { startWebHost, type WebHost } from './host';
 import { acquireInstanceLock } from './instance-lock';
 import { parseWebHostArgs } from './options';
@@ -47,6 +48,8 @@ export async function runWebHost(options: {
       settings,
       clock: systemClock,
       paths: { userData },
+      // A bad certificate is refused by Node and named plainly, as in the desktop app.
+      fetch: withCertificateErrors((input, init) => globalThis.fetch(input, init)),
       // The page is already in a browser: it opens links itself; the host launches nothing.
       openExternal: async () => {},
       logger,

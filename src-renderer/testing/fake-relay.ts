@@ -71,6 +71,9 @@ export class FakeRelay {
     notificationsEnabled: true,
     doNotDisturb: false,
     theme: 'system',
+    openAtLogin: false,
+    startMinimized: false,
+    updateUrl: '',
   };
   channels: ChannelView[] = [];
   messages = new Map<string, MessageView[]>();
@@ -237,6 +240,7 @@ export class FakeRelay {
         return this.settings;
       }),
       openLink: answer('openLink', nothing),
+      restartToUpdate: answer('restartToUpdate', () => true),
       on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => {
         let set = this.listeners.get(event);
         if (!set) {

@@ -80,6 +80,8 @@ export const calls = {
   getSettings: call(Void, Settings),
   updateSettings: call(Settings.partial(), Settings),
   openLink: call(z.object({ url: z.string().max(4096) }), Void),
+  /** Desktop: installs a downloaded update now (the user's click; false when none is ready). */
+  restartToUpdate: call(Void, z.boolean()),
 } as const;
 
 export const events = {
@@ -93,6 +95,8 @@ export const events = {
   outbox: z.object({ sending: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
   navigate: z.object({ channelId: Id, messageId: optionalField(Id) }),
   notification: NotificationView,
+  /** Desktop: an update is downloaded and installs on restart (the "Restart to update" banner). */
+  updateReady: z.object({ version: z.string().max(64) }),
   error: z.object({ code: z.string(), message: z.string() }),
 } as const;
 

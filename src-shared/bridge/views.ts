@@ -80,6 +80,13 @@ export const Settings = z.object({
   notificationsEnabled: z.boolean(),
   doNotDisturb: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
+  // Desktop only (the browser host keeps them but nothing reads them there).
+  /** Start with the OS session (off by default). */
+  openAtLogin: z.boolean(),
+  /** Start hidden, in the tray. */
+  startMinimized: z.boolean(),
+  /** electron-updater's generic provider URL; '' = no update checks. */
+  updateUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2048)]),
 });
 export type Settings = z.infer<typeof Settings>;
 

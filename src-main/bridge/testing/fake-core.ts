@@ -29,6 +29,9 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     notificationsEnabled: true,
     doNotDisturb: false,
     theme: 'system',
+    openAtLogin: false,
+    startMinimized: false,
+    updateUrl: '',
   };
   let session: SessionView = { signedIn: false, serverUrl: settings.serverUrl, connection: 'offline' };
 
@@ -84,6 +87,7 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
       return settings;
     },
     openLink: () => undefined,
+    restartToUpdate: () => false,
   };
 
   const handlers = {} as Record<string, (args: unknown) => unknown>;
