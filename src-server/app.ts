@@ -91,13 +91,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     const corsOrigins = options.corsOrigins ?? [];
     const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
-    const { io, typing } = createSocketServer(httpServer, ctx, {
+    const { io, typing, shareLimits } = createSocketServer(httpServer, ctx, {
       corsOrigins,
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
     });
     network = { httpServer, io, typing };
-    if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
+    if (options.redisUrl) {
+      const redis = await attachRedisAdapter(io, options.redisUrl, logger);
+      network.redis = redis;
+      shareLimits(redis.client);
+    }
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);

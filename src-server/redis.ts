@@ -8,7 +8,7 @@ export async function attachRedisAdapter(
   io: RelayServer,
   url: string,
   logger: Logger,
-): Promise<{ close(): Promise<void> }> {
+): Promise<{ client: ReturnType<typeof createClient>; close(): Promise<void> }> {
   const pub = createClient({ url });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
@@ -16,6 +16,8 @@ export async function attachRedisAdapter(
   io.adapter(createAdapter(pub, sub));
   logger.info('redis adapter attached');
   return {
+    // The publishing connection also serves other shared state (the message rate limit).
+    client: pub,
     async close() {
       // Stop listening first: a request arriving now would be answered through a closed publisher.
       await sub.quit().catch(() => {});
