@@ -119,9 +119,10 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
           if (!found || found.channelId !== channelId) throw notFound('Parent message');
         }
       } catch (err) {
-        if (device && err instanceof AppError && PERMANENT.has(err.code))
-          await spendNumber(channelId, device);
-        throw err;
+        if (!(device && err instanceof AppError && PERMANENT.has(err.code))) throw err;
+        // Answered once the number is used up, outside the turn.
+        const { spent } = await spendNumber(channelId, device);
+        return { stored: started(spent.then(() => Promise.reject(err))) };
       }
       await deps.limiter.consume(userId);
       const inserting = started(insert(payload, device));
@@ -139,15 +140,19 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     );
   }
 
-  /** In the turn: a numbered send refused for good uses up its number (a write: rate-limited too). */
-  async function spendNumber(channelId: string, device: DeviceSeq): Promise<void> {
+  /**
+   * In the turn: a numbered send refused for good uses up its number (a write: rate-limited too).
+   * `spent` settles once that is stored (wrapped: an async function would wait for it in the turn).
+   */
+  async function spendNumber(channelId: string, device: DeviceSeq): Promise<{ spent: Promise<void> }> {
     await deps.limiter.consume(userId);
-    const skipping = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
+    const spent = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
       // No such channel (nothing to keep in order there), or the store failed: the number stays unused,
       // and the client's next send there is told where to resume.
       logger.debug({ err, userId, channelId }, 'number of a refused send not used up');
     });
-    deps.order.used(userId, channelId, device, skipping);
+    deps.order.used(userId, channelId, device, spent);
+    return { spent };
   }
 
   /** A payload that failed validation: if it is numbered and its device's next, its number is used up. */
@@ -155,11 +160,12 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     const { channelId } = numbering;
     const device = deviceOf(numbering)!;
     const first = lookUpFirst(numbering.clientMessageId);
-    await deps.arrivals.run(`${userId}:${channelId}`, async () => {
-      if (await first) return;
+    const { spent } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
+      if (await first) return { spent: Promise.resolve() };
       await deps.order.check(userId, channelId, device);
-      await spendNumber(channelId, device);
+      return spendNumber(channelId, device);
     });
+    await spent;
     throw error;
   }
 
