@@ -139,6 +139,8 @@ export class OutboxSender {
       ? 1
       : Math.min(lane.window, this.pacer.window(this.deps.options.pipelineWindow));
     if (lane.flying.size >= window) return;
+    // Out of order: the rest of the pipeline comes back first, then the channel resends from the gap.
+    if (lane.gap !== undefined && lane.flying.size > 0) return;
     if (lane.flying.size === 0) {
       lane.after = null;
       if (lane.gap !== undefined) resendFromGap(this.store, channelId, lane);
