@@ -113,7 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     const corsOrigins = options.corsOrigins ?? [];
     const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
-    const { io, typing } = createSocketServer(httpServer, ctx, {
+    const { io, typing, shareLimits } = createSocketServer(httpServer, ctx, {
       // The admin UI's origin may open Socket.IO connections (to /admin), never call the HTTP API.
       corsOrigins: [...corsOrigins, ...adminUiOrigins(options)],
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
@@ -121,7 +121,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       perMessageDeflate: options.perMessageDeflate === true,
     });
     network = { httpServer, io, typing };
-    if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
+    if (options.redisUrl) {
+      const redis = await attachRedisAdapter(io, options.redisUrl, logger);
+      network.redis = redis;
+      shareLimits(redis.client);
+    }
     await attachAdminUi(io, options);
 
     await new Promise<void>((resolve, reject) => {

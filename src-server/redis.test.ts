@@ -87,4 +87,27 @@ describe.skipIf(!hasRedis)('two instances through Redis', () => {
     );
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
   });
+
+  it('counts the messages of one user across instances: a burst of 8 + 8 at a limit of 10 lets 10 in', async () => {
+    // Before issue 11 each instance kept its own count, and all 16 were accepted.
+    const one = await connectAs(a.url, 'carol');
+    const two = await connectAs(b.url, 'carol');
+    sockets.push(one.socket, two.socket);
+    const general = (await a.store.listChannels(one.user.id)).find((c) => c.name === 'general')!;
+    const burst = (socket: ClientSocket) =>
+      Array.from({ length: 8 }, (_, i) =>
+        emitWithAck(socket, MessageEvent.SEND, { content: `burst ${i}`, channelId: general.id }).then((x) =>
+          SendAck.parse(x),
+        ),
+      );
+    const acks = await Promise.all([...burst(one.socket), ...burst(two.socket)]);
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(10);
+    const refused = acks.filter((ack) => !ack.ok);
+    expect(refused).toHaveLength(6);
+    for (const ack of refused) {
+      expect(ack).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+      expect(!ack.ok && ack.retryAfterMs).toBeGreaterThan(0);
+      expect(!ack.ok && ack.retryAfterMs).toBeLessThanOrEqual(1_000);
+    }
+  });
 });

@@ -8,9 +8,9 @@ export async function attachRedisAdapter(
   io: RelayServer,
   url: string,
   logger: Logger,
-): Promise<{ close(): Promise<void>; ping(): Promise<void> }> {
-  // No offline queue: while Redis is away a command fails at once (readiness says so at once) instead of
-  // waiting, and a shutdown then has no queued commands to abandon.
+): Promise<{ client: ReturnType<typeof createClient>; close(): Promise<void>; ping(): Promise<void> }> {
+  // No offline queue: while Redis is away a command fails at once (readiness says so at once, the shared
+  // message limit falls back to counting locally) instead of waiting, and a shutdown has nothing to abandon.
   const pub = createClient({ url, disableOfflineQueue: true });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
@@ -24,6 +24,8 @@ export async function attachRedisAdapter(
       if (!sub.isReady) throw new Error('the Redis subscriber is not connected');
       await pub.ping();
     },
+    // The publishing connection also serves other shared state (the message rate limit).
+    client: pub,
     async close() {
       // Stop listening first: a request arriving now would be answered through a closed publisher.
       // A client that is not connected (Redis down, reconnecting) would wait for ever on quit: cut it.

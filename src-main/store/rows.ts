@@ -54,6 +54,8 @@ export interface OutboxRow {
   state: 'pending' | 'failed';
   failure_code: string | null;
   failure_message: string | null;
+  /** Its number in this device's sequence for the channel (device-sequence.ts). */
+  device_seq: number;
 }
 
 export interface ReceiptRow {

@@ -66,9 +66,10 @@ export function refuse(
   const log = { event, code, userId: socket.data.userId, socketId: socket.id };
   if (known) logger.info(log, 'event refused');
   else logger.error({ ...log, err }, 'event failed');
-  const body: MessageErrorEvent = { error, code, event };
+  const hints = known ? err.hints : {};
+  const body: MessageErrorEvent = { error, code, event, ...hints };
   if (clientMessageId !== undefined) body.clientMessageId = clientMessageId;
   socket.emit(MessageEvent.ERROR, body);
-  const negative: AckError = { ok: false, error, code };
+  const negative: AckError = { ok: false, error, code, ...hints };
   ack?.(negative);
 }

@@ -6,10 +6,12 @@ import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import { observeSocket } from '../ops/socket-metrics';
 import { authMiddleware, endAtTokenExpiry } from './auth';
+import { DeviceOrder } from './device-order';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
 import { registerMessageHandlers } from './messages';
 import { createMessageRateLimiter } from './rate-limit';
+import { createRedisMessageRateLimiter, type RedisClient } from './rate-limit-redis';
 import { registerReceiptHandlers } from './receipts';
 import { registerRoomHandlers } from './rooms';
 import type { RelayServer } from './types';
@@ -40,6 +42,8 @@ const HANDLED_EVENTS = new Set<string>([
 export interface SocketLayer {
   io: RelayServer;
   typing: TypingTracker;
+  /** REDIS_URL: from now on every instance counts each user's messages together. */
+  shareLimits(client: RedisClient): void;
 }
 
 export function createSocketServer(
@@ -67,6 +71,7 @@ export function createSocketServer(
     limiter: createMessageRateLimiter(options.messageRateLimit),
     replays: new KeyedMutex(),
     arrivals: new KeyedMutex(),
+    order: new DeviceOrder(ctx.store),
     typing,
   };
 
@@ -101,5 +106,8 @@ export function createSocketServer(
     socket.on('disconnect', (reason) => log.info({ event: 'disconnect', reason }, 'disconnected'));
     log.info({ event: 'connect' }, 'connected');
   });
-  return { io, typing };
+  const shareLimits = (client: RedisClient) => {
+    messageDeps.limiter = createRedisMessageRateLimiter(options.messageRateLimit, client);
+  };
+  return { io, typing, shareLimits };
 }

@@ -37,14 +37,23 @@ export type UserSummary = z.infer<typeof UserSummary>;
 // ---------------------------------------------------------------------------------------------
 
 /** `message:send` */
-export const SendMessagePayload = z.object({
-  content: MessageContent,
-  channelId: Id,
-  parentId: optionalField(Id),
-  deliveryStatus: optionalField(DeliveryStatus),
-  /** Made by the sender; the same id sent again returns the first message (exactly-once). */
-  clientMessageId: optionalField(Id),
-});
+export const SendMessagePayload = z
+  .object({
+    content: MessageContent,
+    channelId: Id,
+    parentId: optionalField(Id),
+    deliveryStatus: optionalField(DeliveryStatus),
+    /** Made by the sender; the same id sent again returns the first message (exactly-once). */
+    clientMessageId: optionalField(Id),
+    /** One app installation (its account database); with deviceSeq, orders its sends by construction. */
+    deviceId: optionalField(Id),
+    /** 1, 2, 3, … per device and channel: accepted only as the next after the last one used. */
+    deviceSeq: optionalField(Seq),
+  })
+  .refine((p) => (p.deviceId === undefined) === (p.deviceSeq === undefined), {
+    message: 'deviceId and deviceSeq go together',
+    path: ['deviceSeq'],
+  });
 export type SendMessagePayload = z.infer<typeof SendMessagePayload>;
 
 /** `message:typing:start` / `message:typing:stop` */
@@ -114,10 +123,17 @@ export const MessageSent = z.object({
 });
 export type MessageSent = z.infer<typeof MessageSent>;
 
+/** Extra fields of a refusal: OUT_OF_ORDER says which deviceSeq to resend from, RATE_LIMITED when to. */
+const RefusalHints = {
+  expectedSeq: optionalField(Seq),
+  retryAfterMs: optionalField(z.number().int().nonnegative()),
+};
+
 export const AckError = z.object({
   ok: z.literal(false),
   error: z.string(),
   code: ErrorCodeSchema,
+  ...RefusalHints,
 });
 export type AckError = z.infer<typeof AckError>;
 
@@ -152,6 +168,7 @@ export const MessageErrorEvent = z.object({
   code: ErrorCodeSchema,
   event: z.string(),
   clientMessageId: optionalField(z.string()),
+  ...RefusalHints,
 });
 export type MessageErrorEvent = z.infer<typeof MessageErrorEvent>;
 

@@ -29,9 +29,11 @@ import {
 import type {
   ChannelRecord,
   DemoUser,
+  DeviceSeq,
   InsertResult,
   Membership,
   NewMessage,
+  OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
   Store,
@@ -66,6 +68,7 @@ const MAIN_THREAD_STATEMENTS = [
   'messagesAfter',
   'messagesBefore',
   'receiptsOf',
+  'devicePosition',
 ] as const;
 
 export class SqliteStore implements Store {
@@ -150,6 +153,19 @@ export class SqliteStore implements Store {
 
   async insertMessage(message: NewMessage): Promise<InsertResult> {
     return this.writer.run({ kind: 'insertMessage', message });
+  }
+
+  async insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder> {
+    return this.writer.run({ kind: 'insertNumbered', message, device });
+  }
+
+  async skipDeviceSeq(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
+    await this.writer.run({ kind: 'skipDeviceSeq', userId, channelId, device });
+  }
+
+  async devicePosition(userId: string, deviceId: string, channelId: string): Promise<number> {
+    const row = this.sql.devicePosition.get(userId, deviceId, channelId) as { last_seq: number } | undefined;
+    return row?.last_seq ?? 0;
   }
 
   async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {
