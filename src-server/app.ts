@@ -6,11 +6,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_MESSAGE_RATE_LIMIT, SERVER_TYPING_TIMEOUT_MS } from '../src-shared/protocol';
+import { HashPool } from './auth/hash-pool';
 import { LoginThrottle } from './auth/login-throttle';
 import { resolveJwtSecret } from './auth/secret';
 import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
 import { createRequestHandler } from './http';
+import { parseTrustedProxies } from './http/client-address';
+import { type LimitBackend, openLimitBackend } from './limits/limiter';
 import { createLogger } from './logger';
 import { attachRedisAdapter } from './redis';
 import { createSocketServer } from './socket';
@@ -35,8 +38,13 @@ export interface ServerOptions {
   messageRateLimit?: number;
   /** Origins allowed to call the HTTP API and Socket.IO from a browser. Default: none. */
   corsOrigins?: string[];
-  /** Several instances share rooms through the Socket.IO Redis adapter. */
+  /** Several instances share rooms through the Socket.IO Redis adapter, and count limits together. */
   redisUrl?: string;
+  /**
+   * Proxies (addresses or ranges) whose X-Forwarded-For names the client. Default: none, so the client
+   * is always the socket's peer.
+   */
+  trustedProxies?: string[];
   /** postgres://user:password@host:port/db: PostgreSQL instead of SQLite, shareable by several instances. */
   databaseUrl?: string;
   /**
@@ -79,14 +87,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.demo && !isLoopback(host)) {
     logger.warn({ host }, 'the demo workspace (known passwords) is reachable from other machines');
   }
+  const trustedProxies = parseTrustedProxies(options.trustedProxies);
   const store = await openStore(options, logger);
   let network: Network | undefined;
+  let limits: LimitBackend | undefined;
   try {
     if (options.demo) await seedDemo(store);
+    limits = await openLimitBackend(options.redisUrl, logger);
     const ctx: ServerContext = {
       store,
       logger,
-      loginThrottle: new LoginThrottle(),
+      limits,
+      loginThrottle: new LoginThrottle(limits),
+      hashPool: new HashPool(),
+      trustedProxies,
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
     };
     const corsOrigins = options.corsOrigins ?? [];
@@ -96,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
     });
-    network = { httpServer, io, typing };
+    network = { httpServer, io, typing, limits };
     if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
 
     await new Promise<void>((resolve, reject) => {
@@ -121,7 +135,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { url, port, store, io, logger, close };
   } catch (err) {
     if (network) await shutDown(network, store);
-    else await store.close();
+    else {
+      await limits?.close();
+      await store.close();
+    }
     throw err;
   }
 }
@@ -130,11 +147,12 @@ interface Network {
   httpServer: Server;
   io: RelayServer;
   typing: TypingTracker;
+  limits: LimitBackend;
   redis?: { close(): Promise<void> };
 }
 
 /** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */
-async function shutDown({ httpServer, io, typing, redis }: Network, store: Store): Promise<void> {
+async function shutDown({ httpServer, io, typing, limits, redis }: Network, store: Store): Promise<void> {
   const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   typing.close();
   // Closes every socket with 'transport close', so clients reconnect by themselves to the next server.
@@ -143,6 +161,7 @@ async function shutDown({ httpServer, io, typing, redis }: Network, store: Store
   await drained;
   clearTimeout(grace);
   await redis?.close();
+  await limits.close();
   await store.close();
 }
 

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
+import type { HashPool } from './auth/hash-pool';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { TokenService } from './auth/tokens';
+import type { TrustedProxies } from './http/client-address';
+import type { LimitBackend } from './limits/limiter';
 import type { Store } from './store/types';
 
 /** What every HTTP route and socket handler needs, built once by startServer. */
@@ -9,4 +12,10 @@ export interface ServerContext {
   tokens: TokenService;
   logger: Logger;
   loginThrottle: LoginThrottle;
+  /** Where password checks wait their turn (auth/hash-pool.ts). */
+  hashPool: HashPool;
+  /** Peers whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies: TrustedProxies;
+  /** Counters for the per-user and per-address limits: memory, or Redis with REDIS_URL. */
+  limits: LimitBackend;
 }
