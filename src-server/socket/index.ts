@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { channelRoom, MAX_FRAME_BYTES, MessageEvent, RoomEvent, userRoom } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
+import { EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
 import { authMiddleware, endAtTokenExpiry } from './auth';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
@@ -48,6 +49,8 @@ export function createSocketServer(
     cors: options.corsOrigins.length > 0 ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
   const typing = new TypingTracker(io, options.typingTimeoutMs);
+  const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
+  const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
     replays: new KeyedMutex(),
@@ -74,8 +77,8 @@ export function createSocketServer(
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
     endAtTokenExpiry(socket);
     registerMessageHandlers(ctx, messageDeps, socket);
-    registerReceiptHandlers(ctx, io, socket);
-    registerTypingHandlers(ctx, io, typing, socket);
+    registerReceiptHandlers(ctx, io, receiptLimit, socket);
+    registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
