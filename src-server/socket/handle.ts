@@ -64,7 +64,8 @@ export function refuse(
   const code = known ? err.code : ErrorCode.INTERNAL;
   const error = known ? err.message : 'Internal error';
   const log = { event, code, userId: socket.data.userId, socketId: socket.id };
-  if (known) logger.info(log, 'event refused');
+  // A refusal for going too fast comes in floods: its lines would be the flood's echo in the log.
+  if (known) logger[code === ErrorCode.RATE_LIMITED ? 'debug' : 'info'](log, 'event refused');
   else logger.error({ ...log, err }, 'event failed');
   const body: MessageErrorEvent = { error, code, event };
   if (clientMessageId !== undefined) body.clientMessageId = clientMessageId;

@@ -5,6 +5,7 @@ import { channelRoom, MAX_FRAME_BYTES, MessageEvent, RoomEvent, userRoom } from 
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import { EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
+import { socketGate } from '../limits/socket-gate';
 import { authMiddleware, endAtTokenExpiry } from './auth';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
@@ -76,6 +77,8 @@ export function createSocketServer(
   io.on('connection', (socket) => {
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
     endAtTokenExpiry(socket);
+    // Before any handler: a flood of typing or receipts is dropped here, per socket.
+    socket.use(socketGate(socket, [TYPING_LIMIT, RECEIPT_LIMIT], ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, receiptLimit, socket);
     registerTypingHandlers(ctx, io, typing, typingLimit, socket);

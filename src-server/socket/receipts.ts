@@ -37,7 +37,7 @@ export function registerReceiptHandlers(
   for (const [event, status] of RECEIPTS) {
     handle(socket, logger, event, ReceiptPayload, async ({ messageId, channelId }): Promise<SimpleAck> => {
       // Before any read or write: a flood of (duplicate) receipts must not fill the writer's queue.
-      await limit.consume(socket.id, userId);
+      await limit.consume(userId);
       await requireMember(store, channelId, userId);
       const message = await store.getMessage(messageId);
       if (!message || message.channelId !== channelId) throw notFound('Message');

@@ -156,7 +156,7 @@ export function registerTypingHandlers(
     MessageEvent.TYPING_START,
     TypingPayload,
     async ({ channelId }): Promise<SimpleAck> => {
-      await limit.consume(socket.id, userId);
+      await limit.consume(userId);
       await requireMember(store, channelId, userId);
       typing.start(userId, channelId);
       return { ok: true };
@@ -168,7 +168,7 @@ export function registerTypingHandlers(
     MessageEvent.TYPING_STOP,
     TypingPayload,
     async ({ channelId }): Promise<SimpleAck> => {
-      await limit.consume(socket.id, userId);
+      await limit.consume(userId);
       await requireMember(store, channelId, userId);
       typing.clientStop(userId, channelId);
       return { ok: true };
