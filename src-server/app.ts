@@ -13,6 +13,8 @@ import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
 import { createRequestHandler } from './http';
 import { parseTrustedProxies } from './http/client-address';
+import { capConnectionsPerAddress, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './http/connection-cap';
+import { hostAllowList, isLoopback } from './http/host-allow-list';
 import { type LimitBackend, openLimitBackend } from './limits/limiter';
 import { createLogger } from './logger';
 import { attachRedisAdapter } from './redis';
@@ -56,6 +58,10 @@ export interface ServerOptions {
   typingTimeoutMs?: number;
   /** Access token lifetime. Default 7 days. */
   tokenTtlSeconds?: number;
+  /** Open connections one client address may hold (trusted proxies excepted); 0 = no cap. Default 256. */
+  maxConnectionsPerAddress?: number;
+  /** How long a client may take to send a whole request. Default 15 s. */
+  requestTimeoutMs?: number;
   /** pino level when no logger is given. Default info. */
   logLevel?: string;
   logger?: Logger;
@@ -76,6 +82,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 /** In-flight HTTP requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const CHECK_MS = 1_000;
 /** The kernel caps it at net.core.somaxconn. */
 const LISTEN_BACKLOG = 4096;
 
@@ -104,9 +113,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
     };
     const corsOrigins = options.corsOrigins ?? [];
-    const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
+    const hostAllowed = hostAllowList(host);
+    const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    const httpServer = createServer(
+      {
+        // A slow client holds a connection no longer than this (Node checks every CHECK_MS).
+        headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+        requestTimeout,
+        connectionsCheckingInterval: CHECK_MS,
+      },
+      createRequestHandler(ctx, corsOrigins, hostAllowed),
+    );
+    capConnectionsPerAddress(
+      httpServer,
+      options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+      trustedProxies,
+    );
     const { io, typing } = createSocketServer(httpServer, ctx, {
       corsOrigins,
+      hostAllowed,
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
     });
@@ -163,10 +188,6 @@ async function shutDown({ httpServer, io, typing, limits, redis }: Network, stor
   await redis?.close();
   await limits.close();
   await store.close();
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** A URL others can connect to: wildcard addresses mean this machine. */

@@ -47,6 +47,12 @@ export const SETTINGS: Setting[] = [
     key: 'trustedProxies',
     help: 'comma-separated proxy addresses or ranges whose X-Forwarded-For names the client (none)',
   },
+  {
+    env: 'MAX_CONNECTIONS_PER_ADDRESS',
+    kind: 'int',
+    key: 'maxConnectionsPerAddress',
+    help: 'open connections one client address may hold, 0 = no cap (256)',
+  },
   { env: 'CORS_ORIGINS', kind: 'list', key: 'corsOrigins', help: 'comma-separated browser origins allowed' },
   {
     env: 'MESSAGE_RATE_LIMIT',
