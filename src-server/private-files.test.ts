@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_SECRET_FILE } from './auth/secret';
-import { DATABASE_FILE } from './store/sqlite';
+import { DATABASE_FILE } from './store/sqlite/sqlite-database';
 import { login, makeTempDir, startTestServer } from './testing';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
