@@ -6,11 +6,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_MESSAGE_RATE_LIMIT, SERVER_TYPING_TIMEOUT_MS } from '../src-shared/protocol';
+import { HashPool } from './auth/hash-pool';
 import { LoginThrottle } from './auth/login-throttle';
 import { resolveJwtSecret } from './auth/secret';
 import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
 import { createRequestHandler } from './http';
+import { parseTrustedProxies } from './http/client-address';
+import { capConnectionsPerAddress, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './http/connection-cap';
+import { hostAllowList, isLoopback } from './http/host-allow-list';
+import { type LimitBackend, openLimitBackend } from './limits/limiter';
 import { createLogger } from './logger';
 import { type AdminUiOptions, adminUiEnabled, adminUiOrigins, attachAdminUi } from './ops/admin-ui';
 import { createMetrics } from './ops/metrics';
@@ -39,8 +44,13 @@ export interface ServerOptions extends AdminUiOptions {
   messageRateLimit?: number;
   /** Origins allowed to call the HTTP API and Socket.IO from a browser. Default: none. */
   corsOrigins?: string[];
-  /** Several instances share rooms through the Socket.IO Redis adapter. */
+  /** Several instances share rooms through the Socket.IO Redis adapter, and count limits together. */
   redisUrl?: string;
+  /**
+   * Proxies (addresses or ranges) whose X-Forwarded-For names the client. Default: none, so the client
+   * is always the socket's peer.
+   */
+  trustedProxies?: string[];
   /** postgres://user:password@host:port/db: PostgreSQL instead of SQLite, shareable by several instances. */
   databaseUrl?: string;
   /**
@@ -58,6 +68,10 @@ export interface ServerOptions extends AdminUiOptions {
   metrics?: boolean;
   /** With metrics: GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string;
+  /** Open connections one client address may hold (trusted proxies excepted); 0 = no cap. Default 256. */
+  maxConnectionsPerAddress?: number;
+  /** How long a client may take to send a whole request. Default 15 s. */
+  requestTimeoutMs?: number;
   /** pino level when no logger is given. Default info. */
   logLevel?: string;
   logger?: Logger;
@@ -78,6 +92,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 /** In-flight HTTP requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const CHECK_MS = 1_000;
 /** The kernel caps it at net.core.somaxconn. */
 const LISTEN_BACKLOG = 4096;
 
@@ -90,8 +107,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     logger.warn({ host }, 'the demo workspace (known passwords) is reachable from other machines');
   }
   adminUiEnabled(options); // a half-set admin UI is refused before anything opens
+  const trustedProxies = parseTrustedProxies(options.trustedProxies);
   const rawStore = await openStore(options, logger);
   let network: Network | undefined;
+  let limits: LimitBackend | undefined;
   try {
     if (options.demo) await seedDemo(rawStore);
     const metrics = createMetrics({
@@ -99,10 +118,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       connectedSockets: () => network?.io.of('/').sockets.size ?? 0,
     });
     const store = instrumentStore(rawStore, metrics);
+    limits = await openLimitBackend(options.redisUrl, logger);
     const ctx: ServerContext = {
       store,
       logger,
-      loginThrottle: new LoginThrottle(),
+      limits,
+      loginThrottle: new LoginThrottle(limits),
+      hashPool: new HashPool(),
+      trustedProxies,
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
       metrics,
       operations: {
@@ -112,15 +135,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     };
     const corsOrigins = options.corsOrigins ?? [];
-    const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
+    const hostAllowed = hostAllowList(host);
+    const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    const httpServer = createServer(
+      {
+        // A slow client holds a connection no longer than this (Node checks every CHECK_MS).
+        headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+        requestTimeout,
+        connectionsCheckingInterval: CHECK_MS,
+      },
+      createRequestHandler(ctx, corsOrigins, hostAllowed),
+    );
+    capConnectionsPerAddress(
+      httpServer,
+      options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+      trustedProxies,
+    );
     const { io, typing, shareLimits } = createSocketServer(httpServer, ctx, {
       // The admin UI's origin may open Socket.IO connections (to /admin), never call the HTTP API.
       corsOrigins: [...corsOrigins, ...adminUiOrigins(options)],
+      hostAllowed,
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
       perMessageDeflate: options.perMessageDeflate === true,
     });
-    network = { httpServer, io, typing };
+    network = { httpServer, io, typing, limits };
     if (options.redisUrl) {
       const redis = await attachRedisAdapter(io, options.redisUrl, logger);
       network.redis = redis;
@@ -150,7 +189,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { url, port, store, io, logger, close };
   } catch (err) {
     if (network) await shutDown(network, rawStore);
-    else await rawStore.close();
+    else {
+      await limits?.close();
+      await rawStore.close();
+    }
     throw err;
   }
 }
@@ -159,11 +201,12 @@ interface Network {
   httpServer: Server;
   io: RelayServer;
   typing: TypingTracker;
+  limits: LimitBackend;
   redis?: { close(): Promise<void>; ping(): Promise<void> };
 }
 
 /** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */
-async function shutDown({ httpServer, io, typing, redis }: Network, store: Store): Promise<void> {
+async function shutDown({ httpServer, io, typing, limits, redis }: Network, store: Store): Promise<void> {
   const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   typing.close();
   // Closes every socket with 'transport close', so clients reconnect by themselves to the next server.
@@ -172,11 +215,8 @@ async function shutDown({ httpServer, io, typing, redis }: Network, store: Store
   await drained;
   clearTimeout(grace);
   await redis?.close();
+  await limits.close();
   await store.close();
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** A URL others can connect to: wildcard addresses mean this machine. */

@@ -41,6 +41,18 @@ export const SETTINGS: Setting[] = [
     choices: ['full', 'normal'],
     help: 'full (default): an ack survives a power cut; normal: faster, a power cut can lose the last acks',
   },
+  {
+    env: 'TRUSTED_PROXIES',
+    kind: 'list',
+    key: 'trustedProxies',
+    help: 'comma-separated proxy addresses or ranges whose X-Forwarded-For names the client (none)',
+  },
+  {
+    env: 'MAX_CONNECTIONS_PER_ADDRESS',
+    kind: 'int',
+    key: 'maxConnectionsPerAddress',
+    help: 'open connections one client address may hold, 0 = no cap (256)',
+  },
   { env: 'CORS_ORIGINS', kind: 'list', key: 'corsOrigins', help: 'comma-separated browser origins allowed' },
   {
     env: 'MESSAGE_RATE_LIMIT',

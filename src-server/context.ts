@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
+import type { HashPool } from './auth/hash-pool';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { TokenService } from './auth/tokens';
 import type { Metrics } from './ops/metrics';
 import type { Readiness } from './ops/readiness';
+import type { TrustedProxies } from './http/client-address';
+import type { LimitBackend } from './limits/limiter';
 import type { Store } from './store/types';
 
 /** What every HTTP route and socket handler needs, built once by startServer. */
@@ -18,4 +21,10 @@ export interface ServerContext {
     metricsToken?: string;
     readiness(): Promise<Readiness>;
   };
+  /** Where password checks wait their turn (auth/hash-pool.ts). */
+  hashPool: HashPool;
+  /** Peers whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies: TrustedProxies;
+  /** Counters for the per-user and per-address limits: memory, or Redis with REDIS_URL. */
+  limits: LimitBackend;
 }

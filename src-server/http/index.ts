@@ -8,10 +8,17 @@ import { listChannels, listMessages, login } from './routes';
 
 const MESSAGES_PATH = /^\/api\/channels\/([^/]+)\/messages$/;
 
-export function createRequestHandler(ctx: ServerContext, corsOrigins: string[]) {
+export function createRequestHandler(
+  ctx: ServerContext,
+  corsOrigins: string[],
+  hostAllowed: (req: IncomingMessage) => boolean = () => true,
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     applyCors(req, res, corsOrigins);
-    route(ctx, req, res).catch((err: unknown) => {
+    const handled = hostAllowed(req)
+      ? route(ctx, req, res)
+      : Promise.reject(new HttpError(421, ErrorCode.FORBIDDEN, 'Unknown Host'));
+    handled.catch((err: unknown) => {
       if (sendError(res, err)) {
         ctx.logger.error({ err, method: req.method, path: pathOf(req) }, 'http request failed');
       }

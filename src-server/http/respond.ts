@@ -73,6 +73,11 @@ export function sendError(res: ServerResponse, err: unknown): boolean {
 }
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  // JSON only: a form or text/plain body is what a cross-site page can send without a preflight.
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(415, ErrorCode.VALIDATION, 'Send the body as application/json');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

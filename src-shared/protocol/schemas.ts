@@ -3,8 +3,8 @@
  * Server, main-process core and renderer import these; the types are inferred from them.
  *
  * Rules from interface.md encoded here: unknown fields are stripped (zod's default for objects),
- * `null` in an optional field counts as absent, content is 1–2000 characters and not only
- * whitespace, ids are UUIDs.
+ * `null` in an optional field counts as absent, content is 1–2000 characters, not only
+ * whitespace or invisible characters, and valid UTF-16 (no lone surrogate), ids are UUIDs.
  */
 import { z } from 'zod';
 import { ErrorCode, MessageDeliveryStatus } from './events';
@@ -21,13 +21,23 @@ export const IsoDate = z.iso.datetime({ offset: true });
 export const DeliveryStatus = z.enum(MessageDeliveryStatus);
 export const ErrorCodeSchema = z.enum(ErrorCode);
 
+/** In `u` mode a surrogate pair is one code point, so only an unpaired half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Nothing a reader can see: whitespace, format characters (zero-width, bidi controls, BOM, tags),
+ * default-ignorable code points (Hangul fillers, variation selectors…) and the braille blank.
+ */
+const LOOKS_EMPTY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
 export const MessageContent = z
   .string()
   .min(1, 'Message is empty')
   .max(MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
   // zod 4 measures max() in code points; interface.md counts characters as JavaScript does (UTF-16 units).
   .refine((s) => s.length <= MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
-  .refine((s) => s.trim().length > 0, 'Message is only whitespace');
+  // Lone surrogates come back as U+FFFD from every encoder (tripling the size) and break renderers.
+  .refine((s) => !LONE_SURROGATE.test(s), 'Message contains an unpaired surrogate (not valid Unicode)')
+  .refine((s) => !LOOKS_EMPTY.test(s), 'Message is empty (only whitespace or invisible characters)');
 
 export const UserSummary = z.object({ id: Id, name: z.string() });
 export type UserSummary = z.infer<typeof UserSummary>;

@@ -9,11 +9,11 @@
  * members: the demo seed), which keep their simple synchronous form.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Channel, HistoryQuery, Message, MessagesPage } from '../../../src-shared/protocol';
+import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import { migrate } from '../migrate';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
@@ -85,8 +85,9 @@ export class SqliteStore implements Store {
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
   static async open(dataDir: string, options: SqliteOptions = {}): Promise<SqliteStore> {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     const file = join(dataDir, DATABASE_FILE);
+    ensurePrivateFile(file);
     const synchronous = options.synchronous ?? 'full';
     const db = openDatabase(file, synchronous);
     try {
