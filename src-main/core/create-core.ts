@@ -52,7 +52,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     ports.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     o.requestTimeoutMs,
   );
-  const ui = { focused: false, activeChannelId: null as string | null };
+  const ui = { focused: false, activeChannelId: null as string | null, openThreadId: null as string | null };
 
   let session: StoredSession | null = null;
   let account: Account | null = null;
@@ -245,6 +245,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     if (account && channelId && account.lookingAt(channelId) && account.store.channel(channelId)) {
       account.markRead(channelId);
     }
+    if (account && ui.focused && ui.openThreadId) account.readThread(ui.openThreadId);
   }
 
   const handlers: CallHandlers = {
@@ -286,6 +287,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
 
     setWindowFocused({ focused }) {
       ui.focused = focused;
+      lookNow();
+      return undefined;
+    },
+
+    setOpenThread({ parentId }) {
+      ui.openThreadId = parentId;
       lookNow();
       return undefined;
     },

@@ -110,7 +110,8 @@ describe('receipts', () => {
   it('takes the author from Sent to Delivered to Read, with who saw it', async () => {
     const alice = await core('alice');
     const bobCore = await core('bob');
-    const general = await channelId(alice, 'general');
+    // A channel of two: Read once bob has read it (in #general carol would have to as well).
+    const general = await channelId(alice, 'random');
     const sent = await alice.core.handlers.sendMessage({ channelId: general, content: 'please read' });
 
     await waitFor(
@@ -169,7 +170,8 @@ describe('receipts', () => {
     try {
       const alice = await core('alice', proxy.url);
       const bobCore = await core('bob');
-      const general = await channelId(alice, 'general');
+      // A channel of two: Read once bob has read it (in #general carol would have to as well).
+      const general = await channelId(alice, 'random');
       await alice.core.handlers.sendMessage({ channelId: general, content: 'read while away' });
       await waitFor(
         async () => (await find(alice, general, 'read while away'))?.status === 'Delivered',
@@ -202,6 +204,7 @@ describe('receipts', () => {
 
   it('applies a receipt that arrives before its message; duplicates and late ones change nothing', async () => {
     const alice = await core('alice');
+    // The subject is in #random, a channel of two (Read once bob read it); markers go to #general.
     const general = await channelId(alice, 'general');
     const aliceId = (await alice.core.handlers.getSession(undefined)).user?.id as string;
     // Keep the core's socket out of the channel room, so the message reaches it only by catch-up.
@@ -220,9 +223,9 @@ describe('receipts', () => {
       at,
     });
     // A round trip on the same socket: the receipt has been handled before this shows.
-    const marker = await post(bob.socket, (await channelId(alice, 'random')) as string, 'marker');
+    const marker = await post(bob.socket, (await channelId(alice, 'general')) as string, 'marker');
     await waitFor(
-      async () => (await find(alice, await channelId(alice, 'random'), 'marker'))?.id === marker,
+      async () => (await find(alice, await channelId(alice, 'general'), 'marker'))?.id === marker,
       'marker',
     );
     expect(await find(alice, general, 'receipt first')).toBeUndefined();
@@ -249,9 +252,9 @@ describe('receipts', () => {
       userId: bob.user.id,
       at,
     });
-    const marker2 = await post(bob.socket, await channelId(alice, 'random'), 'marker 2');
+    const marker2 = await post(bob.socket, await channelId(alice, 'general'), 'marker 2');
     await waitFor(
-      async () => (await find(alice, await channelId(alice, 'random'), 'marker 2'))?.id === marker2,
+      async () => (await find(alice, await channelId(alice, 'general'), 'marker 2'))?.id === marker2,
       'marker 2',
     );
     expect(upserts()).toBe(seen);
@@ -287,12 +290,17 @@ describe('notifications', () => {
     expect(alice.of('navigate')).toEqual([{ channelId: general, messageId: first }]);
     expect(alice.focusCalls).toBe(1);
 
-    // Focused on general: nothing for general, but random still notifies.
+    // Focused on general: nothing for general; in random only what is addressed to alice (issue 12).
     await alice.core.handlers.setActiveChannel({ channelId: general });
     await alice.core.handlers.setWindowFocused({ focused: true });
     await post(bob.socket, general, 'you are looking at this');
-    const sentinel1 = await post(bob.socket, random, 'over in random');
-    expect(await next(2)).toMatchObject({ channelId: random, messageId: sentinel1, body: 'over in random' });
+    await post(bob.socket, random, 'over in random, for nobody in particular');
+    const sentinel1 = await post(bob.socket, random, '@alice over in random');
+    expect(await next(2)).toMatchObject({
+      channelId: random,
+      messageId: sentinel1,
+      body: '@alice over in random',
+    });
 
     // Unfocused again, same active channel: notifies.
     await alice.core.handlers.setWindowFocused({ focused: false });

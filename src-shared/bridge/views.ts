@@ -80,6 +80,8 @@ export const Settings = z.object({
   notificationsEnabled: z.boolean(),
   doNotDisturb: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
+  /** The channel each account last had open (user id → channel id), to reopen it after a restart. */
+  lastChannels: z.record(z.string().max(64), Id).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

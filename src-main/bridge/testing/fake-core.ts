@@ -58,6 +58,7 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     listChannels: () => [],
     setActiveChannel: () => undefined,
     setWindowFocused: () => undefined,
+    setOpenThread: () => undefined,
     markRead: () => undefined,
     setMuted: ({ channelId, muted }) => ({
       id: channelId,
