@@ -44,7 +44,7 @@ export interface AccountContext {
   emitter: CoreEmitter;
   logger: Logger;
   api: ApiClient;
-  ui: { focused: boolean; activeChannelId: string | null; openThreadId: string | null };
+  ui: { focused: boolean; activeChannelId: string | null; openThreadId: string | null; atNewest: boolean };
   /** Reports a fault that has no caller to throw to. */
   fault: ReportFault;
   socket(): RelaySocket | null;
@@ -293,8 +293,9 @@ export class Account {
 
   // Reading -------------------------------------------------------------------------------------
 
+  /** The channel's newest messages are on screen in a focused window (not scrolled up, issue 12). */
   lookingAt(channelId: string): boolean {
-    return this.ctx.ui.focused && this.ctx.ui.activeChannelId === channelId;
+    return this.ctx.ui.focused && this.ctx.ui.activeChannelId === channelId && this.ctx.ui.atNewest;
   }
 
   /** The thread under this message is open in a focused window: its replies are being read. */

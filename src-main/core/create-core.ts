@@ -52,7 +52,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     ports.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     o.requestTimeoutMs,
   );
-  const ui = { focused: false, activeChannelId: null as string | null, openThreadId: null as string | null };
+  const ui = {
+    focused: false,
+    activeChannelId: null as string | null,
+    openThreadId: null as string | null,
+    atNewest: true,
+  };
 
   let session: StoredSession | null = null;
   let account: Account | null = null;
@@ -287,6 +292,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
 
     setWindowFocused({ focused }) {
       ui.focused = focused;
+      lookNow();
+      return undefined;
+    },
+
+    setAtNewest({ atNewest }) {
+      ui.atNewest = atNewest;
       lookNow();
       return undefined;
     },

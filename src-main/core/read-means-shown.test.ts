@@ -132,6 +132,24 @@ describe('a thread reply is read when its thread is shown', () => {
   });
 });
 
+describe('a channel message is read when it is in view', () => {
+  it('scrolled up in the focused channel, a new message stays unread until the newest is in view', async () => {
+    const alice = await core('alice');
+    const random = await channelId(alice, 'random');
+    await alice.core.handlers.setActiveChannel({ channelId: random });
+    await alice.core.handlers.setWindowFocused({ focused: true });
+    await waitFor(async () => (await unreadOf(alice, random)) === 0, 'read');
+    await alice.core.handlers.setAtNewest({ atNewest: false });
+    const id = SendAck.parse(
+      await emitWithAck(bob.socket, MessageEvent.SEND, { channelId: random, content: 'below the fold' }),
+    );
+    if (!id.ok) throw new Error(id.error);
+    await waitFor(async () => (await unreadOf(alice, random)) === 1, 'unread while scrolled up');
+    await alice.core.handlers.setAtNewest({ atNewest: true });
+    await waitFor(async () => (await unreadOf(alice, random)) === 0, 'read once in view');
+  });
+});
+
 describe('Read means every other member read it', () => {
   it('in #general (alice, bob, carol) bob reading alone leaves it Delivered; carol too makes it Read', async () => {
     const alice = await core('alice');

@@ -65,6 +65,24 @@ describe('finding 3: the status is a compact mark, Read only when everyone read 
   });
 });
 
+describe('read means in view', () => {
+  it('scrolled up, a new message is not marked read; back at the newest, it is', async () => {
+    const relay = new FakeRelay();
+    const general = relay.channels[0]!;
+    relay.seed(general.id, 3);
+    const { store } = await renderApp(relay);
+    act(() => store.getState().setAtNewest(false));
+    expect(relay.callsOf('setAtNewest').at(-1)).toEqual({ atNewest: false });
+    const before = relay.callsOf('markRead').length;
+    act(() => relay.emit('unread', { channelId: general.id, unreadCount: 1, total: 1 }));
+    await settle(2);
+    expect(relay.callsOf('markRead')).toHaveLength(before);
+    act(() => store.getState().setAtNewest(true));
+    await settle(2);
+    expect(relay.callsOf('markRead').length).toBeGreaterThan(before);
+  });
+});
+
 describe('finding 5: toasts', () => {
   it('a notification toast goes after 5 s', async () => {
     const relay = new FakeRelay();

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 import type { ChannelHistory, ThreadHistory } from '../store/types';
@@ -32,6 +32,10 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
     overscan,
   });
   const announcement = useAnnouncement(messages, ready);
+  // Read means seen: scrolled up, the newest messages are not (issue 12).
+  useEffect(() => {
+    store.getState().setAtNewest(atBottom);
+  }, [store, atBottom]);
   const { stopKey, onKeyDown, onFocus } = useRovingRow(rows, virtualizer, scrollRef);
   const lastOwnKey = useMemo(() => messages?.findLast((m) => m.own)?.key, [messages]);
 

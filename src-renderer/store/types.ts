@@ -107,6 +107,9 @@ export type UiSlice = {
   showNotification(title: string, body: string, target: Toast['target']): void;
   dismissToast(id: number): void;
   setFocus(focus: Partial<UiSlice['focus']>): void;
+  /** The open channel shows its newest message (not scrolled up): only then is it read. */
+  atNewest: boolean;
+  setAtNewest(atNewest: boolean): void;
   markReadIfLooking(always?: boolean): void;
 };
 

@@ -182,6 +182,7 @@ export class FakeRelay {
       setWindowFocused: answer('setWindowFocused', nothing),
       markRead: answer('markRead', nothing),
       setOpenThread: answer('setOpenThread', nothing),
+      setAtNewest: answer('setAtNewest', nothing),
       setMuted: answer('setMuted', ({ channelId, muted }) => {
         const channel = this.channels.find((c) => c.id === channelId);
         if (!channel) throw { code: 'NOT_FOUND', message: 'Unknown channel' };

@@ -59,6 +59,7 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     setActiveChannel: () => undefined,
     setWindowFocused: () => undefined,
     setOpenThread: () => undefined,
+    setAtNewest: () => undefined,
     markRead: () => undefined,
     setMuted: ({ channelId, muted }) => ({
       id: channelId,
