@@ -38,6 +38,7 @@ function ToastCard({ toast }: { toast: Toast }) {
   );
   const target = toast.target;
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: a status/alert region; hover and focus only hold its timer
     <div
       className={`toast toast-${toast.kind}`}
       role={toast.kind === 'error' ? 'alert' : 'status'}
