@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import type { HashPool } from './auth/hash-pool';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { TokenService } from './auth/tokens';
-import type { Metrics } from './ops/metrics';
-import type { Readiness } from './ops/readiness';
 import type { TrustedProxies } from './http/client-address';
 import type { LimitBackend } from './limits/limiter';
+import type { Metrics } from './ops/metrics';
+import type { Readiness } from './ops/readiness';
 import type { Store } from './store/types';
 
 /** What every HTTP route and socket handler needs, built once by startServer. */

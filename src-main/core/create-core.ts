@@ -46,7 +46,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     ports.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     o.requestTimeoutMs,
   );
-  const ui = { focused: false, activeChannelId: null as string | null };
+  const ui = {
+    focused: false,
+    activeChannelId: null as string | null,
+    openThreadId: null as string | null,
+    atNewest: true,
+  };
 
   let session: StoredSession | null = null;
   let account: Account | null = null;
@@ -179,6 +184,14 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     },
     setWindowFocused({ focused }) {
       ui.focused = focused;
+      return done(account?.looked());
+    },
+    setAtNewest({ atNewest }) {
+      ui.atNewest = atNewest;
+      return done(account?.looked());
+    },
+    setOpenThread({ parentId }) {
+      ui.openThreadId = parentId;
       return done(account?.looked());
     },
     markRead: ({ channelId }) => done(need().markRead(channelId)),

@@ -40,6 +40,8 @@ export interface MessageRow {
   status: LocalStatus | null;
   failure_code: string | null;
   failure_message: string | null;
+  /** Others' replies that arrived while their thread was not shown (1) until it is (0). */
+  reply_unread: number;
 }
 
 export interface OutboxRow {

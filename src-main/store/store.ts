@@ -149,7 +149,12 @@ export class LocalStore {
     const row = this.sql(`
         SELECT (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
           SELECT count(*) FROM messages m
-          WHERE m.channel_id = c.id AND m.own = 0 AND m.seq > max(c.read_seq, c.server_seq)
+          WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
+        ) + (
+          SELECT count(*) FROM messages r
+          WHERE r.channel_id = c.id AND r.reply_unread = 1 AND (
+            EXISTS (SELECT 1 FROM messages p WHERE p.id = r.parent_id AND p.own = 1)
+            OR EXISTS (SELECT 1 FROM messages o WHERE o.parent_id = r.parent_id AND o.own = 1))
         ) AS n
         FROM channels c WHERE c.id = ?`).get(channelId) as { n: number } | undefined;
     return row?.n ?? 0;
@@ -210,13 +215,16 @@ export class LocalStore {
     return row.seq ?? undefined;
   }
 
-  /** Advances the read position; returns others' messages newly read (they are owed READ receipts). */
+  /**
+   * Advances the read position; returns others' channel messages newly read (they are owed READ
+   * receipts). Replies are not among them: a reply is read when its thread is shown (readThread).
+   */
   markReadUpTo(channelId: string, seq: number): MessageRow[] {
     return this.transaction(() => {
       const channel = this.channel(channelId);
       if (!channel || seq <= channel.read_seq) return [];
       const newlyRead = this.sql(
-        'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= ? ORDER BY seq',
+        'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND parent_id IS NULL AND seq > ? AND seq <= ? ORDER BY seq',
       ).all(channelId, channel.read_seq, seq) as MessageRow[];
       this.sql('UPDATE channels SET read_seq = ? WHERE id = ?').run(seq, channelId);
       return newlyRead;
@@ -423,6 +431,32 @@ export class LocalStore {
     return this.sql('SELECT * FROM messages WHERE parent_id = ? ORDER BY seq IS NULL, seq, rowid').all(
       parentId,
     ) as MessageRow[];
+  }
+
+  /** A reply that arrived while its thread was not shown: unread until it is (readThread). */
+  markReplyUnread(key: string): void {
+    this.sql('UPDATE messages SET reply_unread = 1 WHERE key = ? AND parent_id IS NOT NULL AND own = 0').run(
+      key,
+    );
+  }
+
+  /** The thread is shown: its unread replies are read now; returns them (they are owed READ receipts). */
+  readThread(parentId: string): MessageRow[] {
+    return this.sql(
+      'UPDATE messages SET reply_unread = 0 WHERE parent_id = ? AND reply_unread = 1 RETURNING *',
+    ).all(parentId) as MessageRow[];
+  }
+
+  /** The user is in this thread: it is their message, or they replied in it. */
+  inThread(parentId: string): boolean {
+    return (
+      (
+        this.sql(
+          `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ? AND own = 1)
+             OR EXISTS (SELECT 1 FROM messages WHERE parent_id = ? AND own = 1) AS yes`,
+        ).get(parentId, parentId) as { yes: number }
+      ).yes === 1
+    );
   }
 
   replyCount(messageId: string): number {

@@ -103,7 +103,8 @@ describe('npm run web (runWebHost)', () => {
     const random = await channelNamed(alice, 'random');
     await channelNamed(bob, 'random'); // bob's app knows it once its first sync is done
     await alice.setActiveChannel({ channelId: general.id });
-    await alice.setWindowFocused({ focused: true });
+    // In the background: any message notifies (in front, only what is addressed to alice: issue 12).
+    await alice.setWindowFocused({ focused: false });
 
     const notifications: unknown[] = [];
     alice.on('notification', (n) => notifications.push(n));

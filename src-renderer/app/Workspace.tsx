@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type MouseEvent, useState } from 'react';
 import { ChannelList } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { Composer } from '../composer/Composer';
@@ -10,7 +10,7 @@ import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
 import { NotificationPrompt } from './NotificationPrompt';
 import { SettingsPanel } from './SettingsPanel';
-import { useKeyboard } from './use-keyboard';
+import { focusMainComposer, useKeyboard } from './use-keyboard';
 import { useLinkInterceptor } from './use-link-interceptor';
 import { useWindowFocus } from './use-window-focus';
 
@@ -20,14 +20,36 @@ export function Workspace() {
   useLinkInterceptor();
   const openThread = useApp((s) => s.openThread);
   const outboxOpen = useApp((s) => s.outboxOpen);
+  const store = useAppStore();
+  const panelOpen = openThread !== null || outboxOpen;
   return (
-    <div className="workspace">
+    <div className={`workspace${panelOpen ? ' panel-open' : ''}`}>
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link by convention; the click focuses the composer without touching the URL's hash */}
+      <a className="skip-link" href="#composer" onClick={skipToComposer}>
+        Skip to message composer
+      </a>
       <Sidebar />
       <ChannelPane />
+      {panelOpen && (
+        // Below 1000 px the panels cover the channel: this dims it, and a click on it closes them.
+        <div
+          className="panel-backdrop"
+          aria-hidden="true"
+          onClick={() => {
+            store.getState().closeThread();
+            store.getState().setOutboxOpen(false);
+          }}
+        />
+      )}
       {openThread && <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />}
       {outboxOpen && <OutboxPanel />}
     </div>
   );
+}
+
+function skipToComposer(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  focusMainComposer();
 }
 
 function Sidebar() {

@@ -184,6 +184,8 @@ export class FakeRelay {
       setActiveChannel: answer('setActiveChannel', nothing),
       setWindowFocused: answer('setWindowFocused', nothing),
       markRead: answer('markRead', nothing),
+      setOpenThread: answer('setOpenThread', nothing),
+      setAtNewest: answer('setAtNewest', nothing),
       setMuted: answer('setMuted', ({ channelId, muted }) => {
         const channel = this.channels.find((c) => c.id === channelId);
         if (!channel) throw { code: 'NOT_FOUND', message: 'Unknown channel' };

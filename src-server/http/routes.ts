@@ -13,8 +13,8 @@ import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import { requireMember } from '../membership';
 import { describeZodError } from '../validation';
-import { sendCompressibleJson } from './compress';
 import { clientAddress } from './client-address';
+import { sendCompressibleJson } from './compress';
 import { readJsonBody, sendJson, unauthorized } from './respond';
 
 export async function login(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {

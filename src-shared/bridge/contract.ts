@@ -46,6 +46,10 @@ export const calls = {
   listChannels: call(Void, z.array(ChannelView)),
   setActiveChannel: call(z.object({ channelId: Id.nullable() }), Void),
   setWindowFocused: call(z.object({ focused: z.boolean() }), Void),
+  /** The thread shown beside the channel (null: none): its replies are read while the window is focused. */
+  setOpenThread: call(z.object({ parentId: Id.nullable() }), Void),
+  /** Whether the open channel shows its newest message (false: scrolled up): only then is it read. */
+  setAtNewest: call(z.object({ atNewest: z.boolean() }), Void),
   markRead: call(ChannelRef, Void),
   setMuted: call(z.object({ channelId: Id, muted: z.boolean() }), ChannelView),
 

@@ -87,6 +87,8 @@ export const Settings = z.object({
   startMinimized: z.boolean(),
   /** electron-updater's generic provider URL; '' = no update checks. */
   updateUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2048)]),
+  /** The channel each account last had open (user id → channel id), to reopen it after a restart. */
+  lastChannels: z.record(z.string().max(64), Id).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

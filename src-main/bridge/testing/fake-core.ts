@@ -61,6 +61,8 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     listChannels: () => [],
     setActiveChannel: () => undefined,
     setWindowFocused: () => undefined,
+    setOpenThread: () => undefined,
+    setAtNewest: () => undefined,
     markRead: () => undefined,
     setMuted: ({ channelId, muted }) => ({
       id: channelId,
