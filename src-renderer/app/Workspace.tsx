@@ -8,6 +8,7 @@ import { OfflineBanner } from '../outbox/OfflineBanner';
 import { OutboxPanel } from '../outbox/OutboxPanel';
 import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
+import { ErrorBoundary, PanelUnavailable } from './ErrorBoundary';
 import { NotificationPrompt } from './NotificationPrompt';
 import { SettingsPanel } from './SettingsPanel';
 import { useKeyboard } from './use-keyboard';
@@ -20,12 +21,32 @@ export function Workspace() {
   useLinkInterceptor();
   const openThread = useApp((s) => s.openThread);
   const outboxOpen = useApp((s) => s.outboxOpen);
+  const activeChannelId = useApp((s) => s.activeChannelId);
+  // Each panel fails alone: the others stay usable (and opening another channel or thread retries).
   return (
     <div className="workspace">
-      <Sidebar />
-      <ChannelPane />
-      {openThread && <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />}
-      {outboxOpen && <OutboxPanel />}
+      <ErrorBoundary fallback={(retry) => <PanelUnavailable name="channel list" retry={retry} />}>
+        <Sidebar />
+      </ErrorBoundary>
+      <ErrorBoundary
+        resetKey={activeChannelId}
+        fallback={(retry) => <PanelUnavailable name="channel" retry={retry} />}
+      >
+        <ChannelPane />
+      </ErrorBoundary>
+      {openThread && (
+        <ErrorBoundary
+          resetKey={openThread.parentId}
+          fallback={(retry) => <PanelUnavailable name="thread" retry={retry} />}
+        >
+          <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />
+        </ErrorBoundary>
+      )}
+      {outboxOpen && (
+        <ErrorBoundary fallback={(retry) => <PanelUnavailable name="outbox" retry={retry} />}>
+          <OutboxPanel />
+        </ErrorBoundary>
+      )}
     </div>
   );
 }

@@ -104,3 +104,52 @@ describe('linkTarget', () => {
     expect(linkTarget(root.querySelector('p'), root)).toBeNull();
   });
 });
+
+describe('content that cannot be parsed safely (issue 11)', () => {
+  it("renders '>'.repeat(2000) (which overflowed marked's stack) as the text typed", () => {
+    const content = '>'.repeat(2000);
+    const root = parse(renderMessageHtml(content));
+    expect(root.textContent).toBe(content);
+    expect(root.querySelector('blockquote')).toBeNull();
+  });
+
+  it.each([
+    ['> '.repeat(1000)],
+    ['- >'.repeat(666)],
+    ['1. '.repeat(666)],
+    ['*a_'.repeat(666)],
+    ['[a'.repeat(1000)],
+  ])('shows deep nesting or long delimiter runs as the text typed (%#)', (content) => {
+    const root = parse(renderMessageHtml(content));
+    expect(root.textContent).toBe(content);
+    expect(root.querySelectorAll('blockquote, ul, ol, em, strong').length).toBe(0);
+    expect(problems(root.innerHTML)).toEqual([]);
+  });
+
+  it('still renders the nesting a chat message uses', () => {
+    const root = parse(renderMessageHtml('> quoted\n> > twice\n\n- a\n  - b\n    - c'));
+    expect(root.querySelectorAll('blockquote').length).toBe(2);
+    expect(root.querySelectorAll('ul').length).toBe(3);
+  });
+
+  it('escapes markup in the plain-text fallback and keeps its line breaks', () => {
+    const content = `${'>'.repeat(40)}<img src=x onerror=alert(1)>\nnext`;
+    const root = parse(renderMessageHtml(content));
+    expect(root.querySelector('img')).toBeNull();
+    expect(root.querySelector('br')).not.toBeNull();
+    expect(problems(root.innerHTML)).toEqual([]);
+  });
+});
+
+describe('bidi controls (issue 11)', () => {
+  it('isolates a right-to-left override in its own <bdi>, so it ends with its text', () => {
+    const root = parse(renderMessageHtml('before \u202Eevil **after**'));
+    const bdi = root.querySelector('bdi');
+    expect(bdi?.textContent).toBe('before \u202Eevil ');
+    expect(root.querySelector('strong')?.closest('bdi')).toBeNull();
+  });
+
+  it('leaves text without bidi controls alone', () => {
+    expect(renderMessageHtml('plain עברית text')).not.toContain('<bdi>');
+  });
+});
