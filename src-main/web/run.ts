@@ -15,6 +15,7 @@ import {
 } from '../core/node-ports';
 import type { CoreOptions } from '../core/options';
 import type { Logger } from '../core/ports';
+import { loadSessionKey } from './access';
 import { startWebHost, type WebHost } from './host';
 import { acquireInstanceLock } from './instance-lock';
 import { parseWebHostArgs } from './options';
@@ -26,10 +27,12 @@ export async function runWebHost(options: {
   rendererDir: string;
   logger?: Logger;
   coreOptions?: CoreOptions;
+  /** Told the next address to open once a browser has used the printed one (its token is one-time). */
+  onNewAddress?: (url: string) => void;
 }): Promise<RunningWebHost> {
   const args = parseWebHostArgs(options.argv);
   const userData = resolve(args.userData);
-  mkdirSync(userData, { recursive: true });
+  mkdirSync(userData, { recursive: true, mode: 0o700 });
   const lock = acquireInstanceLock(userData);
 
   const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
@@ -61,6 +64,8 @@ export async function runWebHost(options: {
       rendererDir: options.rendererDir,
       port: args.port,
       log: (message, details) => logger.error(details, message),
+      sessionKey: loadSessionKey(userData),
+      onNewAddress: options.onNewAddress,
     });
   } catch (error) {
     await core.close();
