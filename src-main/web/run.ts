@@ -33,7 +33,7 @@ export async function runWebHost(options: {
   const args = parseWebHostArgs(options.argv);
   const userData = resolve(args.userData);
   mkdirSync(userData, { recursive: true, mode: 0o700 });
-  const lock = acquireInstanceLock(userData);
+  const lock = await acquireInstanceLock(userData);
 
   const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
   // An explicit --server wins over what this instance last used; without it the stored one stays.
