@@ -188,7 +188,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     closeAccount();
     let store: LocalStore;
     try {
-      mkdirSync(ports.paths.userData, { recursive: true });
+      mkdirSync(ports.paths.userData, { recursive: true, mode: 0o700 });
       store = LocalStore.open({
         file: join(ports.paths.userData, `relay-${user.id}.sqlite`),
         selfId: user.id,

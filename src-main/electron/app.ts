@@ -62,7 +62,11 @@ export function startDesktopApp(): void {
       : join(appPath, 'resources', 'runtime');
     lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'));
 
-    const kv = new Store({ name: 'relay', clearInvalidConfig: true }) as unknown as KeyValue;
+    const kv = new Store({
+      name: 'relay',
+      clearInvalidConfig: true,
+      configFileMode: 0o600,
+    }) as unknown as KeyValue;
     const settings = createSettingsStore(kv, DEFAULT_SETTINGS);
     // `npm start` points the app at the demo server it found or started.
     if (process.env.RELAY_SERVER_URL) settings.set({ serverUrl: process.env.RELAY_SERVER_URL });
