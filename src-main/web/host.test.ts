@@ -194,6 +194,11 @@ describe('who the host admits (issue 11: it served its secret to any local proce
     // The browser that holds the cookie may come back by the old address (a bookmark, a reload).
     cookie = setCookie.split(';')[0]!;
     expect((await get(new URL(printed).search)).status).toBe(303);
+    // The redirect stays on this host, whatever path the address names.
+    for (const path of ['/.//evil.example/x', '/a/..//evil.example', '//evil.example']) {
+      const odd = await get(`${path}${new URL(printed).search}`);
+      expect(odd.headers.location, path).toMatch(/^\/(?!\/)/);
+    }
   });
 });
 

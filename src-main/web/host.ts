@@ -86,7 +86,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const session = access.redeem(token);
       if (session || access.admits(request.headers.cookie)) {
         response.writeHead(303, {
-          location: path,
+          location: `/${path.replace(/^\/+/, '')}`, // one leading slash: never `//elsewhere`
           'cache-control': 'no-store',
           ...(session ? { 'set-cookie': access.setCookie(session) } : {}),
         });
