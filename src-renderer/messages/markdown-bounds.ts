@@ -2,7 +2,8 @@
  * Whether a message is safe to hand to marked, decided before parsing. marked recurses once per
  * container level (blockquote, list item), so `'>'.repeat(2000)` overflows the stack; its emphasis
  * and link matching is super-linear in delimiter runs, so a few hundred `*a_` take tenths of a second;
- * and deep nesting makes a DOM that takes seconds to sanitize and lay out. A message past these
+ * deep nesting makes a DOM that takes seconds to sanitize and lay out; and hundreds of lines slow its
+ * block lexing. A message past these
  * bounds is shown as the text that was typed (sanitize.ts), which no chat message needs to exceed.
  */
 
@@ -10,6 +11,8 @@
 export const MAX_NESTING = 8;
 /** Emphasis, strikethrough and link delimiters in one message. */
 export const MAX_DELIMITERS = 256;
+/** Lines: marked's block lexing grows faster than linearly with them (500 paragraphs took ~170 ms). */
+export const MAX_LINES = 200;
 
 // One container marker at the start of what is left of a line: `>`, or a list bullet / number
 // followed by a blank (or the end of the line).
@@ -19,7 +22,9 @@ const DELIMITER = /[*_~[\]]/g;
 
 export function markdownIsBounded(content: string): boolean {
   if ((content.match(DELIMITER)?.length ?? 0) > MAX_DELIMITERS) return false;
-  for (const line of content.split('\n')) {
+  const lines = content.split('\n');
+  if (lines.length > MAX_LINES) return false;
+  for (const line of lines) {
     if (nestingOf(line) > MAX_NESTING) return false;
   }
   return true;

@@ -69,16 +69,16 @@ export function renderMessageHtml(content: string): string {
   } catch {
     // marked overflowed or threw on this input: fall through to the text as typed.
   }
-  try {
-    return sanitizeHtml(plainTextHtml(content));
-  } catch {
-    return `<p><bdi>${escapeHtml(content)}</bdi></p>`; // escaped: no markup can come out of it
-  }
+  return plainTextHtml(content);
 }
 
-/** The text as typed, escaped, with its line breaks. */
+/**
+ * The text as typed, escaped (no markup can come out of it, so it needs no sanitizer), with its line
+ * breaks, and isolated in a <bdi> when it carries bidi controls.
+ */
 export function plainTextHtml(content: string): string {
-  return `<p>${escapeHtml(content).replace(/\n/g, '<br>')}</p>`;
+  const text = escapeHtml(content).replace(/\n/g, '<br>');
+  return BIDI_CONTROL.test(content) ? `<p><bdi>${text}</bdi></p>` : `<p>${text}</p>`;
 }
 
 export function sanitizeHtml(html: string): string {
