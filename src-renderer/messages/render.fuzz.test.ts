@@ -8,17 +8,29 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fuzzRuns } from '../../src-shared/testing/fuzz';
-import { openSanitizerPage, type SanitizerPage } from '../testing/sanitizer-in-chromium';
+import { openSanitizerPage, type RenderedInPage, type SanitizerPage } from '../testing/sanitizer-in-chromium';
 import { OWASP_XSS_PAYLOADS } from './xss-payloads';
 
 const MAX_CONTENT = 2000;
 /** The bound for one message's render (parse, sanitize, insert, layout). */
 const RENDER_BUDGET_MS = 50;
 /**
- * A case over budget is measured again, twice, and its fastest run counts: on a box shared by other
- * jobs a lone run can be descheduled, while an input that is really slow is slow every time.
+ * A case over budget is measured again, three times, 100 ms apart, and its fastest run counts: on a box
+ * shared by other jobs (a load of 19 on 2 cores while this was written) a process can be descheduled
+ * for longer than the budget, while an input that is really slow is slow every time.
  */
 const TRIES_WHEN_SLOW = 3;
+const PAUSE_BETWEEN_TRIES_MS = 100;
+
+async function measured(text: string): Promise<RenderedInPage> {
+  let best = await page.render(text);
+  for (let i = 0; i < TRIES_WHEN_SLOW && best.ms >= RENDER_BUDGET_MS; i++) {
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_TRIES_MS));
+    const again = await page.render(text);
+    if (again.ms < best.ms) best = again;
+  }
+  return best;
+}
 
 const DELIMITERS = [
   '>',
@@ -129,7 +141,7 @@ it('the worst cases found by hand render as the text typed, safely and in time',
     'ab\n\n'.repeat(500),
   ];
   for (const worst of worstCases) {
-    const rendered = await page.render(worst, TRIES_WHEN_SLOW);
+    const rendered = await measured(worst);
     expect(rendered.problems).toEqual([]);
     expect(rendered.text).toBe(worst.replaceAll('\n', '')); // line breaks are <br>
     expect(rendered.ms, JSON.stringify(worst.slice(0, 12))).toBeLessThan(RENDER_BUDGET_MS);
@@ -139,8 +151,7 @@ it('the worst cases found by hand render as the text typed, safely and in time',
 it('any accepted content renders within 50 ms and leaves no DOM outside the allow-list', async () => {
   await fc.assert(
     fc.asyncProperty(content, async (text) => {
-      let rendered = await page.render(text);
-      if (rendered.ms >= RENDER_BUDGET_MS) rendered = await page.render(text, TRIES_WHEN_SLOW);
+      const rendered = await measured(text);
       expect(rendered.problems).toEqual([]);
       expect(rendered.ms).toBeLessThan(RENDER_BUDGET_MS);
     }),
