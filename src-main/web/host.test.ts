@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { WS_PROTOCOL, WS_SECRET_PREFIX } from '../../src-preload/transport';
+import { WS_PROTOCOL, WS_SECRET_PREFIX } from '../../src-shared/bridge/transport';
 import { createFakeCore, type FakeCore } from '../bridge/testing/fake-core';
 import { startWebHost, type WebHost, withSecret } from './host';
 import { httpGet, openPage as openAddress, redeemAddress } from './testing/open-page';

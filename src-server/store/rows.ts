@@ -1,6 +1,6 @@
 /** SQLite rows and their mapping to the shared protocol shapes. */
 // From protocol/events, not the protocol's index: the writer thread loads this file, and needs no zod.
-import type { Message, Receipt } from '../../src-shared/protocol';
+import type { Channel, Message, Receipt } from '../../src-shared/protocol';
 import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/events';
 import type { ReceiptStatus, UserRecord } from './types';
 
@@ -73,4 +73,33 @@ export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
     message.deliveryStatus = receipts.reduce((s, r) => maxStatus(s, r.status), message.deliveryStatus);
   }
   return message;
+}
+
+/** The user's channels, each with its members (`members` holds the members of all of them). */
+export function toChannels(rows: ChannelRow[], members: MemberRow[]): Channel[] {
+  return rows.map((row) => {
+    const channelMembers = members
+      .filter((m) => m.channel_id === row.id)
+      .map((m) => ({ id: m.id, name: m.name }));
+    return {
+      id: row.id,
+      name: row.name,
+      memberIds: channelMembers.map((m) => m.id),
+      members: channelMembers,
+      lastSeq: row.last_seq,
+      lastReadSeq: row.last_read_seq,
+      unreadCount: row.unread,
+    };
+  });
+}
+
+/** Receipt rows grouped by their message, in the order the rows came. */
+export function groupReceipts(rows: ReceiptRow[]): Map<string, Receipt[]> {
+  const byMessage = new Map<string, Receipt[]>();
+  for (const row of rows) {
+    const list = byMessage.get(row.message_id) ?? [];
+    list.push({ userId: row.user_id, status: row.status, at: row.at });
+    byMessage.set(row.message_id, list);
+  }
+  return byMessage;
 }

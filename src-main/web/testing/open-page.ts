@@ -1,11 +1,11 @@
 /**
  * A browser opening the address the host printed, step by step as Chromium does: the token is traded
  * for the session cookie (303), index.html is fetched with it (carrying the page's secret), and the
- * page's real bridge client (src-preload/web-bridge) connects from the host's origin with the cookie.
+ * page's real bridge client (src-renderer/bridge/web-bridge) connects from the host's origin with the cookie.
  */
 import { request } from 'node:http';
 import { WebSocket } from 'ws';
-import { connectWebBridge } from '../../../src-preload/web-bridge';
+import { connectWebBridge } from '../../../src-renderer/bridge/web-bridge';
 import type { RelayApi } from '../../../src-shared/bridge';
 
 export type HttpAnswer = {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MessageDeliveryStatus } from '../../src-shared/protocol';
-import { storeContract } from './contract';
-import { seedDemo } from './demo';
-import { loadMigrations, migrate } from './migrate';
-import { DATABASE_FILE, SqliteStore } from './sqlite';
+import { MessageDeliveryStatus } from '../../../src-shared/protocol';
+import { storeContract } from '../contract';
+import { seedDemo } from '../demo';
+import { loadMigrations, migrate } from '../migrate';
+import { DATABASE_FILE, SqliteStore } from './sqlite-store';
 
 describe('SqliteStore', () => {
   storeContract(async () => {

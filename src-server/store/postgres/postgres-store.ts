@@ -12,35 +12,21 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import {
-  type Channel,
-  DEFAULT_PAGE_LIMIT,
-  type HistoryQuery,
-  type Message,
-  type MessageDeliveryStatus,
-  type MessagesPage,
-  type Receipt,
-} from '../../src-shared/protocol';
-import { ConfigError } from '../errors';
-import { KeyedMutex } from '../socket/keyed-mutex';
-import { migratePostgres } from './postgres-migrate';
-import {
-  checkDatabaseUrl,
-  createPool,
-  DEFAULT_POOL_SIZE,
-  describeTarget,
-  withTransaction,
-} from './postgres-pool';
+import type { Channel, HistoryQuery, Message, MessagesPage } from '../../../src-shared/protocol';
+import { ConfigError } from '../../errors';
+import { KeyedMutex } from '../../socket/keyed-mutex';
+import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
   type ChannelRow,
   MESSAGE_SELECT,
   type MemberRow,
   type MessageRow,
   type ReceiptRow,
+  toChannels,
   toMessage,
   toUser,
   type UserRow,
-} from './rows';
+} from '../rows';
 import type {
   ChannelRecord,
   DemoUser,
@@ -51,7 +37,9 @@ import type {
   ReceiptStatus,
   Store,
   UserRecord,
-} from './types';
+} from '../types';
+import { checkDatabaseUrl, createPool, DEFAULT_POOL_SIZE, describeTarget, withTransaction } from './pool';
+import { migratePostgres } from './postgres-migrate';
 
 const SQL = {
   userById: 'SELECT * FROM users WHERE id = $1',
@@ -209,20 +197,7 @@ export class PostgresStore implements Store {
       this.all<ChannelRow>(SQL.channelsOfUser, [userId]),
       this.all<MemberRow>(SQL.membersOfUsersChannels, [userId]),
     ]);
-    return rows.map((row) => {
-      const channelMembers = members
-        .filter((m) => m.channel_id === row.id)
-        .map((m) => ({ id: m.id, name: m.name }));
-      return {
-        id: row.id,
-        name: row.name,
-        memberIds: channelMembers.map((m) => m.id),
-        members: channelMembers,
-        lastSeq: row.last_seq,
-        lastReadSeq: row.last_read_seq,
-        unreadCount: row.unread,
-      };
-    });
+    return toChannels(rows, members);
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
@@ -262,37 +237,18 @@ export class PostgresStore implements Store {
   }
 
   async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {
-    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    // One row more than asked tells whether there is more beyond this page.
-    let rows =
-      query.after !== undefined
-        ? await this.all<MessageRow>(SQL.messagesAfter, [channelId, query.after, limit + 1])
-        : await this.all<MessageRow>(SQL.messagesBefore, [
-            channelId,
-            query.before ?? Number.MAX_SAFE_INTEGER,
-            limit + 1,
-          ]);
-    const hasMore = rows.length > limit;
-    rows = rows.slice(0, limit);
-    if (query.after === undefined) rows.reverse();
-    const receipts = await this.receiptsOf(
-      rows.filter((row) => row.user_id === viewerId).map((row) => row.id),
+    const request = pageRequest(query);
+    const { rows, hasMore } = pageRows(
+      request,
+      await this.all<MessageRow>(request.newer ? SQL.messagesAfter : SQL.messagesBefore, [
+        channelId,
+        request.bound,
+        request.fetch,
+      ]),
     );
-    const messages = rows.map((row) =>
-      toMessage(row, row.user_id === viewerId ? (receipts.get(row.id) ?? []) : undefined),
-    );
-    return { messages, hasMore };
-  }
-
-  private async receiptsOf(messageIds: string[]): Promise<Map<string, Receipt[]>> {
-    const byMessage = new Map<string, Receipt[]>();
-    if (messageIds.length === 0) return byMessage;
-    for (const row of await this.all<ReceiptRow>(SQL.receiptsOf, [messageIds])) {
-      const list = byMessage.get(row.message_id) ?? [];
-      list.push({ userId: row.user_id, status: row.status as MessageDeliveryStatus, at: row.at });
-      byMessage.set(row.message_id, list);
-    }
-    return byMessage;
+    const ownIds = ownMessageIds(rows, viewerId);
+    const receipts = ownIds.length === 0 ? [] : await this.all<ReceiptRow>(SQL.receiptsOf, [ownIds]);
+    return { messages: pageMessages(rows, viewerId, receipts), hasMore };
   }
 
   async recordReceipt(
