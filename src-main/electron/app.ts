@@ -86,7 +86,11 @@ export function startDesktopApp(): void {
       : join(appPath, 'resources', 'runtime');
     lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'));
 
-    const kv = new Store({ name: 'relay', clearInvalidConfig: true }) as unknown as KeyValue;
+    const kv = new Store({
+      name: 'relay',
+      clearInvalidConfig: true,
+      configFileMode: 0o600,
+    }) as unknown as KeyValue;
     let updates: UpdatePolicy | null = null;
     const settings = observeSettings(createSettingsStore(kv, DEFAULT_SETTINGS), (next, previous) => {
       if (next.openAtLogin !== previous.openAtLogin || next.startMinimized !== previous.startMinimized)

@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
+import { ErrorBoundary } from '../app/ErrorBoundary';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { MessageContent } from './MessageContent';
@@ -28,7 +29,30 @@ type Props = {
   tabStop?: boolean;
 };
 
-export const MessageRow = memo(function MessageRow({
+/** One message; if anything in it fails to render, a note takes that row's place and nothing else's. */
+export const MessageRow = memo(function MessageRow(props: Props) {
+  const { message, echo = false } = props;
+  return (
+    <ErrorBoundary resetKey={message} fallback={() => <UnavailableRow message={message} echo={echo} />}>
+      <MessageRowBody {...props} />
+    </ErrorBoundary>
+  );
+});
+
+function UnavailableRow({ message, echo }: { message: MessageView; echo: boolean }) {
+  return (
+    <article
+      data-testid={echo ? 'thread-parent' : 'message'}
+      data-message-id={echo ? undefined : message.id}
+      data-client-message-id={echo ? undefined : message.clientMessageId}
+      className="message unavailable"
+    >
+      <p className="message-unavailable">This message could not be shown.</p>
+    </article>
+  );
+}
+
+function MessageRowBody({
   message,
   grouped,
   highlighted,
@@ -100,7 +124,7 @@ export const MessageRow = memo(function MessageRow({
       )}
     </article>
   );
-});
+}
 
 function MessageFooter({
   message,

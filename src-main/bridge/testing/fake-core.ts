@@ -11,6 +11,7 @@ import type {
   SessionView,
   Settings,
 } from '../../../src-shared/bridge';
+import { createMemorySettingsStore } from '../../core/node-ports';
 
 export type FakeCore = {
   handlers: CallHandlers;
@@ -84,8 +85,9 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     getDraft: () => '',
     setDraft: () => undefined,
     getSettings: () => settings,
+    // As the real settings store does: a field given as undefined leaves the setting as it was.
     updateSettings: (patch) => {
-      settings = { ...settings, ...patch };
+      settings = createMemorySettingsStore(settings).set(patch);
       return settings;
     },
     openLink: () => undefined,
