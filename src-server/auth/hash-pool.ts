@@ -30,8 +30,16 @@ interface Job {
   reject: (reason: unknown) => void;
 }
 
+/**
+ * When a client refused as busy should try again: there is no window to wait for, only a queue to
+ * drain, and a queue of checks drains within about a second (tens of ms each, two at a time).
+ */
+export const BUSY_RETRY_AFTER_MS = 1_000;
+
 export const busy = () =>
-  new AppError(ErrorCode.RATE_LIMITED, 'Too many sign-ins at once: try again in a moment');
+  new AppError(ErrorCode.RATE_LIMITED, 'Too many sign-ins at once: try again in a moment', {
+    retryAfterMs: BUSY_RETRY_AFTER_MS,
+  });
 
 export class HashPool {
   /** address → its waiting jobs; Map order is the turn order. */

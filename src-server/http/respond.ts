@@ -65,7 +65,19 @@ export function sendError(res: ServerResponse, err: unknown): boolean {
     return false;
   }
   if (err instanceof AppError) {
-    sendJson(res, STATUS_BY_CODE[err.code] ?? 400, { error: err.message, code: err.code });
+    const { retryAfterMs } = err.hints;
+    if (retryAfterMs === undefined) {
+      sendJson(res, STATUS_BY_CODE[err.code] ?? 400, { error: err.message, code: err.code });
+      return false;
+    }
+    // A 429 says when to come back twice: Retry-After (whole seconds, for any HTTP client) and
+    // retryAfterMs in the body (the precision the socket refusals give).
+    sendJsonBytes(
+      res,
+      STATUS_BY_CODE[err.code] ?? 400,
+      JSON.stringify({ error: err.message, code: err.code, retryAfterMs }),
+      { 'retry-after': String(Math.ceil(retryAfterMs / 1_000)) },
+    );
     return false;
   }
   sendJson(res, 500, { error: 'Internal error', code: ErrorCode.INTERNAL });

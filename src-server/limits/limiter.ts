@@ -65,8 +65,9 @@ const options = (rule: LimitRule) => ({
 });
 
 /**
- * Takes `points` from `key`'s allowance, or throws RATE_LIMITED with `message`. A refusal from the
- * counter store itself (not an exhausted allowance) propagates as the error it is.
+ * Takes `points` from `key`'s allowance, or throws RATE_LIMITED with `message` and `retryAfterMs` (when
+ * the window that refused it ends). A refusal from the counter store itself (not an exhausted
+ * allowance) propagates as the error it is.
  */
 export async function consume(
   limiter: RateLimiterAbstract,
@@ -77,7 +78,11 @@ export async function consume(
   try {
     await limiter.consume(key, points);
   } catch (err) {
-    if (err instanceof RateLimiterRes) throw new AppError(ErrorCode.RATE_LIMITED, message);
+    if (err instanceof RateLimiterRes) {
+      throw new AppError(ErrorCode.RATE_LIMITED, message, {
+        retryAfterMs: Math.max(0, Math.ceil(err.msBeforeNext)),
+      });
+    }
     throw err;
   }
 }

@@ -8,14 +8,20 @@ const RULE: GateRule = { name: 'receipt', events: ['message:delivered'], perSock
 
 function gate() {
   const socket = { id: 's1', data: { userId: 'u1' }, emit: vi.fn(), disconnect: vi.fn() };
-  const check = socketGate(socket as unknown as RelaySocket, [RULE], pino({ level: 'silent' }), () => 0);
+  const clock = { now: 0 };
+  const check = socketGate(
+    socket as unknown as RelaySocket,
+    [RULE],
+    pino({ level: 'silent' }),
+    () => clock.now,
+  );
   const send = (event = 'message:delivered') => {
     const ack = vi.fn();
     const next = vi.fn();
     check([event, {}, ack], next);
     return { ack, passed: next.mock.calls.length === 1 };
   };
-  return { socket, send };
+  return { socket, send, clock };
 }
 
 describe('socketGate', () => {
@@ -29,6 +35,24 @@ describe('socketGate', () => {
     expect(socket.emit).toHaveBeenCalledTimes(1);
     expect(socket.disconnect).not.toHaveBeenCalled();
     expect(send('message:send').passed).toBe(true); // other events are not this rule's
+  });
+
+  it('tells each refusal when the window ends (retryAfterMs), in the ack and in message:error', () => {
+    const { socket, send, clock } = gate();
+    for (let i = 0; i < RULE.perSocket; i++) send();
+    clock.now = 4_000;
+    expect(send().ack).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'RATE_LIMITED', retryAfterMs: 6_000 }),
+    );
+    expect(socket.emit).toHaveBeenCalledWith(
+      'message:error',
+      expect.objectContaining({ code: 'RATE_LIMITED', retryAfterMs: 6_000 }),
+    );
+    clock.now = 9_999;
+    expect(send().ack).toHaveBeenCalledWith(expect.objectContaining({ retryAfterMs: 1 }));
+    // The window has ended: the allowance is back.
+    clock.now = 10_000;
+    expect(send().passed).toBe(true);
   });
 
   it(`disconnects a socket that goes ${FLOOD_FACTOR}× past its allowance in one window, and only then`, () => {

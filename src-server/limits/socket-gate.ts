@@ -66,10 +66,19 @@ export function socketGate(
       return;
     }
     const error = `Too many ${rule.name} events: at most ${rule.perSocket} in ${rule.windowSeconds} s per connection`;
+    // This socket's allowance comes back when its window ends.
+    const retryAfterMs = Math.max(0, window.startedAt + rule.windowSeconds * 1_000 - t);
     const ack = packet.at(-1);
-    if (typeof ack === 'function') ack({ ok: false, error, code: ErrorCode.RATE_LIMITED } satisfies AckError);
+    if (typeof ack === 'function') {
+      ack({ ok: false, error, code: ErrorCode.RATE_LIMITED, retryAfterMs } satisfies AckError);
+    }
     if (window.count === rule.perSocket + 1) {
-      const body: MessageErrorEvent = { error, code: ErrorCode.RATE_LIMITED, event: String(packet[0]) };
+      const body: MessageErrorEvent = {
+        error,
+        code: ErrorCode.RATE_LIMITED,
+        event: String(packet[0]),
+        retryAfterMs,
+      };
       socket.emit(MessageEvent.ERROR, body);
       logger.debug(
         { event: packet[0], userId: socket.data.userId, socketId: socket.id },

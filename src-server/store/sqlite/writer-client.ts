@@ -112,7 +112,10 @@ export class WriterClient {
     if (this.closing) return Promise.reject(new Error('The database connection is not open'));
     if (this.queue.length >= MAX_QUEUED_WRITES) {
       return Promise.reject(
-        new AppError(ErrorCode.RATE_LIMITED, 'The server is busy: try again in a moment'),
+        // A full queue drains within a second (see MAX_QUEUED_WRITES): that is when to come back.
+        new AppError(ErrorCode.RATE_LIMITED, 'The server is busy: try again in a moment', {
+          retryAfterMs: 1_000,
+        }),
       );
     }
     return new Promise<T>((resolve, reject) => {
