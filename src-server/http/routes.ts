@@ -24,14 +24,14 @@ export async function login(ctx: ServerContext, req: IncomingMessage, res: Serve
   await ctx.loginThrottle.assertAllowed(address, username);
   const user = await ctx.store.findUserByUsername(username);
   const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await decoyPasswordHash()));
-  if (!user || !ok) {
+  if (!user || !ok || !user.active) {
     await ctx.loginThrottle.failed(address, username);
     ctx.logger.info({ event: 'login_refused' }, 'login refused');
     throw unauthorized('Wrong username or password');
   }
   await ctx.loginThrottle.succeeded(address, username);
   const body: LoginResponse = {
-    token: await ctx.tokens.sign(user.id),
+    token: await ctx.tokens.sign(user.id, user.tokenVersion),
     user: { id: user.id, name: user.name },
   };
   ctx.logger.info({ event: 'login', userId: user.id }, 'login');
@@ -51,6 +51,7 @@ const UNAUTHORIZED_MESSAGES: Record<AuthRefusalReason, string> = {
   [AuthRefusalReason.TOKEN_INVALID]: 'Invalid token',
   [AuthRefusalReason.TOKEN_EXPIRED]: 'Token expired',
   [AuthRefusalReason.USER_MISMATCH]: 'Token of another user',
+  [AuthRefusalReason.TOKEN_REVOKED]: 'Token revoked',
 };
 
 export async function listChannels(ctx: ServerContext, req: IncomingMessage, res: ServerResponse) {

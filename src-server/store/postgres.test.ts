@@ -12,6 +12,7 @@ import { seedDemo } from './demo';
 import { PostgresStore } from './postgres';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
 import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
+import { workspaceContract } from './workspace-contract';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`postgres.test.ts skipped: ${unavailable}`);
@@ -36,12 +37,12 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
     return pool;
   }
 
-  describe('contract', () => {
-    storeContract(async () => {
-      const url = await cluster.createDatabase();
-      return { open: () => PostgresStore.open(url, { logger, poolSize: 4 }), dispose: async () => {} };
-    });
-  });
+  const fixture = async () => {
+    const url = await cluster.createDatabase();
+    return { open: () => PostgresStore.open(url, { logger, poolSize: 4 }), dispose: async () => {} };
+  };
+  describe('contract', () => storeContract(fixture));
+  describe('workspace', () => workspaceContract(fixture));
 
   it('keeps seq and replays right on a database whose default isolation is serializable', async () => {
     const url = await cluster.createDatabase();

@@ -9,15 +9,19 @@ import { storeContract } from './contract';
 import { seedDemo } from './demo';
 import { loadMigrations, migrate } from './migrate';
 import { DATABASE_FILE, SqliteStore } from './sqlite';
+import { workspaceContract } from './workspace-contract';
+
+async function sqliteFixture() {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
+  return {
+    open: () => SqliteStore.open(dir),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
 
 describe('SqliteStore', () => {
-  storeContract(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
-    return {
-      open: () => SqliteStore.open(dir),
-      dispose: () => rm(dir, { recursive: true, force: true }),
-    };
-  });
+  storeContract(sqliteFixture);
+  describe('workspace', () => workspaceContract(sqliteFixture));
 });
 
 describe('SqliteStore writer thread', () => {

@@ -21,24 +21,34 @@ import {
   type MessageDeliveryStatus,
   type MessagesPage,
   type Receipt,
+  type UserSummary,
 } from '../../src-shared/protocol';
 import { migrate } from './migrate';
 import {
+  type ChannelRecordRow,
   type ChannelRow,
   type MemberRow,
   type MessageRow,
   type ReceiptRow,
+  toChannelRecord,
+  toChannels,
   toMessage,
   toUser,
   type UserRow,
 } from './rows';
 import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-db';
+import { SqliteWorkspace } from './sqlite-workspace';
 import type {
+  AuthChange,
+  ChannelChanges,
   ChannelRecord,
   DemoUser,
   InsertResult,
+  InviteRedemption,
   Membership,
+  NewChannel,
   NewMessage,
+  NewUser,
   ReceiptResult,
   ReceiptStatus,
   Store,
@@ -76,6 +86,7 @@ const MAIN_THREAD_STATEMENTS = [
 
 export class SqliteStore implements Store {
   private readonly sql;
+  private readonly workspace: SqliteWorkspace;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -84,6 +95,7 @@ export class SqliteStore implements Store {
     private readonly writer: WriterThread,
   ) {
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
+    this.workspace = new SqliteWorkspace(db);
   }
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
@@ -121,11 +133,49 @@ export class SqliteStore implements Store {
 
   async ensureChannel(name: string): Promise<ChannelRecord> {
     this.sql.insertChannel.run(randomUUID(), name, new Date().toISOString());
-    return this.sql.channelByName.get(name) as ChannelRecord;
+    return toChannelRecord(this.sql.channelByName.get(name) as ChannelRecordRow);
   }
 
-  async addMember(channelId: string, userId: string): Promise<void> {
-    this.sql.insertMember.run(channelId, userId, new Date().toISOString());
+  async addMember(channelId: string, userId: string): Promise<boolean> {
+    return this.sql.insertMember.run(channelId, userId, new Date().toISOString()).changes > 0;
+  }
+
+  // The workspace: see sqlite-workspace.ts.
+  async createUser(user: NewUser): Promise<UserRecord | undefined> {
+    return this.workspace.createUser(user);
+  }
+  async listUsers(): Promise<UserRecord[]> {
+    return this.workspace.listUsers();
+  }
+  async changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined> {
+    return this.workspace.changeAuth(userId, change);
+  }
+  async createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void> {
+    this.workspace.createInvite(userId, tokenHash, expiresAt);
+  }
+  async redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption> {
+    return this.workspace.redeemInvite(tokenHash, passwordHash, now);
+  }
+  async createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }> {
+    return this.workspace.createChannel(channel);
+  }
+  async getChannel(id: string): Promise<ChannelRecord | undefined> {
+    return this.workspace.getChannel(id);
+  }
+  async findChannelByName(name: string): Promise<ChannelRecord | undefined> {
+    return this.workspace.findChannelByName(name);
+  }
+  async listChannelRecords(): Promise<ChannelRecord[]> {
+    return this.workspace.listChannelRecords();
+  }
+  async channelMembers(channelId: string): Promise<UserSummary[]> {
+    return this.workspace.channelMembers(channelId);
+  }
+  async removeMember(channelId: string, userId: string): Promise<boolean> {
+    return this.workspace.removeMember(channelId, userId);
+  }
+  async updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean> {
+    return this.workspace.updateChannel(channelId, changes);
   }
 
   async membership(channelId: string, userId: string): Promise<Membership> {
@@ -141,20 +191,7 @@ export class SqliteStore implements Store {
   async listChannels(userId: string): Promise<Channel[]> {
     const rows = this.sql.channelsOfUser.all(userId) as ChannelRow[];
     const members = this.sql.membersOfUsersChannels.all(userId) as MemberRow[];
-    return rows.map((row) => {
-      const channelMembers = members
-        .filter((m) => m.channel_id === row.id)
-        .map((m) => ({ id: m.id, name: m.name }));
-      return {
-        id: row.id,
-        name: row.name,
-        memberIds: channelMembers.map((m) => m.id),
-        members: channelMembers,
-        lastSeq: row.last_seq,
-        lastReadSeq: row.last_read_seq,
-        unreadCount: row.unread,
-      };
-    });
+    return toChannels(rows, members);
   }
 
   async getMessage(id: string): Promise<Message | undefined> {
