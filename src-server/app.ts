@@ -19,6 +19,9 @@ import type { TypingTracker } from './socket/typing';
 import { seedDemo } from './store/demo';
 import { openStore } from './store/open';
 import type { Store } from './store/types';
+import { firstAdminHint } from './workspace/first-admin';
+import { startWorkspaceLive, type WorkspaceLive } from './workspace/live';
+import type { PresenceTracker } from './workspace/presence';
 
 export interface ServerOptions {
   /** 0 = an ephemeral port. Default 3000. */
@@ -48,6 +51,8 @@ export interface ServerOptions {
   typingTimeoutMs?: number;
   /** Access token lifetime. Default 7 days. */
   tokenTtlSeconds?: number;
+  /** Presence timing (tests shorten it): offline this long after the last socket, default 30 s. */
+  presenceOfflineAfterMs?: number;
   /** pino level when no logger is given. Default info. */
   logLevel?: string;
   logger?: Logger;
@@ -83,21 +88,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let network: Network | undefined;
   try {
     if (options.demo) await seedDemo(store);
+    // Set once the sockets exist; nothing calls these before the server listens.
+    let live: WorkspaceLive | undefined;
+    let presenceTracker: PresenceTracker | undefined;
     const ctx: ServerContext = {
       store,
       logger,
       loginThrottle: new LoginThrottle(),
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+      notify: async (change) => live?.notify(change),
+      presenceOf: (userId) => presenceTracker?.of(userId) ?? 'offline',
     };
     const corsOrigins = options.corsOrigins ?? [];
     const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
-    const { io, typing } = createSocketServer(httpServer, ctx, {
+    const { io, typing, presence } = createSocketServer(httpServer, ctx, {
       corsOrigins,
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
+      presence: {
+        offlineAfterMs: options.presenceOfflineAfterMs,
+        share: (userId, state) => void ctx.notify({ type: 'presence', userId, presence: state }),
+      },
     });
-    network = { httpServer, io, typing };
+    presenceTracker = presence;
+    network = { httpServer, io, typing, presence };
     if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
+    live = await startWorkspaceLive(
+      { io, store, onPresence: (userId, state) => presence.remote(userId, state) },
+      { dataDir: options.dataDir, redisUrl: options.redisUrl, databaseUrl: options.databaseUrl },
+      logger,
+    );
+    network.live = live;
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -111,6 +132,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${urlHost(host)}:${port}`;
     logger.info({ url }, 'listening');
+    const hint = await firstAdminHint(store, options);
+    if (hint) logger.warn({ command: hint }, `No users yet. Create the first admin with: ${hint}`);
 
     const running = network;
     let closing: Promise<void> | undefined;
@@ -130,13 +153,20 @@ interface Network {
   httpServer: Server;
   io: RelayServer;
   typing: TypingTracker;
+  presence: PresenceTracker;
   redis?: { close(): Promise<void> };
+  live?: WorkspaceLive;
 }
 
 /** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */
-async function shutDown({ httpServer, io, typing, redis }: Network, store: Store): Promise<void> {
+async function shutDown(
+  { httpServer, io, typing, presence, redis, live }: Network,
+  store: Store,
+): Promise<void> {
   const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   typing.close();
+  presence.close();
+  await live?.close();
   // Closes every socket with 'transport close', so clients reconnect by themselves to the next server.
   await io.close();
   const grace = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);

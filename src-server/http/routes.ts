@@ -14,6 +14,7 @@ import { invalid } from '../errors';
 import { requireMember } from '../membership';
 import { describeZodError } from '../validation';
 import { readJsonBody, sendJson, unauthorized } from './respond';
+import { browseChannels } from './workspace-routes';
 
 export async function login(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const parsed = LoginRequest.safeParse(await readJsonBody(req));
@@ -54,9 +55,16 @@ const UNAUTHORIZED_MESSAGES: Record<AuthRefusalReason, string> = {
   [AuthRefusalReason.TOKEN_REVOKED]: 'Token revoked',
 };
 
-export async function listChannels(ctx: ServerContext, req: IncomingMessage, res: ServerResponse) {
+/** `?all=1` adds the public channels the caller is not in (workspace-routes.ts). */
+export async function listChannels(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: URLSearchParams,
+) {
   const userId = await authenticate(ctx, req);
-  sendJson(res, 200, await ctx.store.listChannels(userId));
+  const all = search.get('all') === '1';
+  sendJson(res, 200, all ? await browseChannels(ctx, userId) : await ctx.store.listChannels(userId));
 }
 
 export async function listMessages(

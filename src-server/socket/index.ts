@@ -1,13 +1,22 @@
 /** The Socket.IO server: authentication, rooms on connect, every event handler, unknown events refused. */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { channelRoom, MAX_FRAME_BYTES, MessageEvent, RoomEvent, userRoom } from '../../src-shared/protocol';
+import {
+  channelRoom,
+  MAX_FRAME_BYTES,
+  MessageEvent,
+  RoomEvent,
+  userRoom,
+  WorkspaceEvent,
+} from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
+import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
 import { authMiddleware, endAtTokenExpiry } from './auth';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
 import { registerMessageHandlers } from './messages';
+import { registerPresenceHandlers } from './presence';
 import { createMessageRateLimiter } from './rate-limit';
 import { registerReceiptHandlers } from './receipts';
 import { registerRoomHandlers } from './rooms';
@@ -18,6 +27,7 @@ export interface SocketOptions {
   corsOrigins: string[];
   messageRateLimit: number;
   typingTimeoutMs: number;
+  presence?: PresenceOptions;
 }
 
 /** The events a client may send; anything else is answered as unknown. */
@@ -29,11 +39,13 @@ const HANDLED_EVENTS = new Set<string>([
   MessageEvent.READ,
   RoomEvent.JOIN,
   RoomEvent.LEAVE,
+  WorkspaceEvent.PRESENCE_SET,
 ]);
 
 export interface SocketLayer {
   io: RelayServer;
   typing: TypingTracker;
+  presence: PresenceTracker;
 }
 
 export function createSocketServer(
@@ -48,6 +60,7 @@ export function createSocketServer(
     cors: options.corsOrigins.length > 0 ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
   const typing = new TypingTracker(io, options.typingTimeoutMs);
+  const presence = new PresenceTracker(io, ctx.store, options.presence);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
     replays: new KeyedMutex(),
@@ -77,6 +90,7 @@ export function createSocketServer(
     registerReceiptHandlers(ctx, io, socket);
     registerTypingHandlers(ctx, io, typing, socket);
     registerRoomHandlers(ctx, socket);
+    registerPresenceHandlers(ctx, presence, socket);
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
       const name = String(event).slice(0, 100);
@@ -85,5 +99,5 @@ export function createSocketServer(
     socket.on('disconnect', (reason) => log.info({ event: 'disconnect', reason }, 'disconnected'));
     log.info({ event: 'connect' }, 'connected');
   });
-  return { io, typing };
+  return { io, typing, presence };
 }

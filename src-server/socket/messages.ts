@@ -25,7 +25,7 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { notFound } from '../errors';
-import { requireMember } from '../membership';
+import { requireWritable } from '../membership';
 import { handle } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
 import type { MessageRateLimiter } from './rate-limit';
@@ -72,7 +72,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         ? Promise.resolve(undefined)
         : store.findByClientMessageId(userId, clientMessageId),
     );
-    const member = started(requireMember(store, channelId, userId));
+    const member = started(requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.

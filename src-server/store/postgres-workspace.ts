@@ -105,7 +105,7 @@ export class PostgresWorkspace {
       SQL.invite,
       [tokenHash, now],
     );
-    if (!invite || !invite.active) return { ok: false, reason: 'unknown' };
+    if (!invite?.active) return { ok: false, reason: 'unknown' };
     return { ok: false, reason: invite.used_at !== null ? 'used' : 'expired' };
   }
 

@@ -91,7 +91,7 @@ export class SqliteWorkspace {
         const invite = this.sql.invite.get(tokenHash) as
           | { user_id: string; expires_at: string; used_at: string | null; active: number }
           | undefined;
-        if (!invite || !invite.active) return { ok: false, reason: 'unknown' };
+        if (!invite?.active) return { ok: false, reason: 'unknown' };
         if (invite.used_at !== null) return { ok: false, reason: 'used' };
         if (invite.expires_at <= now) return { ok: false, reason: 'expired' };
         this.sql.useInvite.run(now, tokenHash);
