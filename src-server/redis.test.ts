@@ -2,7 +2,6 @@
  * REDIS_URL: two server instances on one database share rooms through the Socket.IO Redis adapter.
  * Needs the redis-server binary (Debian package redis-server); without it the suite says so and skips.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../src-shared/protocol';
@@ -10,42 +9,17 @@ import {
   type ClientSocket,
   connectAs,
   emitWithAck,
-  freePort,
   makeTempDir,
   nextEvent,
   startTestServer,
   type TestServer,
 } from './testing';
+import { hasRedis, startRedis } from './testing-redis';
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedis)
   console.warn(
     'redis.test.ts skipped: no redis-server binary on this machine (apt-get install redis-server)',
   );
-
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}:\n${output}`)));
-  });
-  return { url: `redis://127.0.0.1:${port}`, child };
-}
 
 describe.skipIf(!hasRedis)('two instances through Redis', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;

@@ -8,9 +8,10 @@ if (unavailable) console.warn(`workspace-postgres.test.ts skipped: ${unavailable
 
 describe.skipIf(unavailable !== undefined)('workspace on PostgreSQL', () => {
   let cluster: PostgresCluster;
+  // initdb and a cold start take a while on a loaded machine.
   beforeAll(async () => {
     cluster = await startPostgresCluster();
-  });
+  }, 120_000);
   afterAll(async () => {
     await cluster?.stop();
   });
