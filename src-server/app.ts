@@ -107,7 +107,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
       presence: {
         offlineAfterMs: options.presenceOfflineAfterMs,
-        share: (userId, state) => void ctx.notify({ type: 'presence', userId, presence: state }),
+        share: (userId, state) =>
+          void ctx
+            .notify({ type: 'presence', userId, presence: state })
+            .catch((err: unknown) => logger.warn({ err, userId }, 'could not share a presence change')),
       },
     });
     presenceTracker = presence;

@@ -56,12 +56,15 @@ export async function startWorkspaceLive(
     for (const transport of transports) await transport.close();
     throw err;
   }
+  let closed = false;
   return {
     async notify(change) {
       await apply(change);
-      await shared?.publish({ origin, change });
+      // Once closing, this instance has no sockets left and the others are told by their own means.
+      if (!closed) await shared?.publish({ origin, change });
     },
     async close() {
+      closed = true;
       for (const transport of transports) await transport.close();
     },
   };
