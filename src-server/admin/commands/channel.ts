@@ -63,7 +63,7 @@ async function archive(args: string[], ctx: AdminContext): Promise<void> {
   const name = oneName(parseCommandArgs(args, {}), 'channel archive NAME');
   const store = await ctx.openStore();
   const channel = await store.findChannelByName(name);
-  if (!channel || channel.kind !== 'channel') throw new AdminError(`No channel named ${name}`);
+  if (channel?.kind !== 'channel') throw new AdminError(`No channel named ${name}`);
   await store.updateChannel(channel.id, { archived: true });
   await ctx.notify({ type: 'channel', channelId: channel.id });
   ctx.print(`Archived #${name}: it stays readable and refuses new messages.`);
