@@ -46,9 +46,7 @@ await import('../src-main/web/cli.ts');
 function rendererIsStale() {
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  const inputs = ['src-renderer', 'src-shared', 'src-preload', 'vite.renderer.config.ts'].map((p) =>
-    join(root, p),
-  );
+  const inputs = ['src-renderer', 'src-shared', 'vite.renderer.config.ts'].map((p) => join(root, p));
   return inputs.some((path) => newestMtime(path) > built);
 }
 

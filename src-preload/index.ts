@@ -5,8 +5,8 @@
  */
 import { contextBridge, ipcRenderer } from 'electron';
 import type { Result } from '../src-shared/bridge';
-import { createListeners, createRelayApi } from './relay-api';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './transport';
+import { createListeners, createRelayApi } from '../src-shared/bridge/relay-api';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../src-shared/bridge/transport';
 
 const listeners = createListeners();
 // One IPC listener for the whole stream; the event object stays here.

@@ -1,15 +1,17 @@
 /**
  * The contract through the WebSocket bridge, end to end on loopback: the real browser client
- * (src-preload/web-bridge) against the real server, router and fan-out, with a fake core behind them.
+ * (src-renderer/bridge/web-bridge) against the real server, router and fan-out, with a fake core behind them.
  */
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { WS_PROTOCOL, WS_SECRET_PREFIX } from '../../src-preload/transport';
-import { connectWebBridge } from '../../src-preload/web-bridge';
+import { connectWebBridge } from '../../src-renderer/bridge/web-bridge';
 import type { RelayApi } from '../../src-shared/bridge';
+import { WS_PROTOCOL, WS_SECRET_PREFIX } from '../../src-shared/bridge/transport';
+import { waitFor } from '../../src-shared/testing/wait-for';
 import { createEventFanout } from './fanout';
 import { createRouter } from './router';
 import { createFakeCore, type FakeCore } from './testing/fake-core';
@@ -106,7 +108,7 @@ describe('WebSocket bridge', () => {
     ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
     ws.send('{not json');
     ws.send(JSON.stringify({ t: 'call', id: 7, name: 'nope' }));
-    await until(() => replies.length === 2);
+    await waitFor(() => replies.length === 2, 'both replies');
     expect(replies).toEqual([
       {
         t: 'result',
@@ -128,7 +130,7 @@ describe('WebSocket bridge', () => {
     const unsubscribe = relay.on('unread', (payload) => seen.push(payload));
     const channelId = randomUUID();
     core.emit('unread', { channelId, unreadCount: 2, total: 5 });
-    await until(() => seen.length === 1);
+    await waitFor(() => seen.length === 1, 'the event');
     expect(seen).toEqual([{ channelId, unreadCount: 2, total: 5 }]);
     unsubscribe();
     core.emit('unread', { channelId, unreadCount: 3, total: 6 });
@@ -164,16 +166,8 @@ describe('WebSocket bridge', () => {
     const states: unknown[] = [];
     relay.on('connection', (payload) => states.push(payload));
     await bridge.close();
-    await until(() => p.reloads.length === 1);
+    await waitFor(() => p.reloads.length === 1, 'the reload');
     expect(states).toEqual([{ state: 'offline', detail: 'Lost the connection to the Relay host' }]);
     expect(await relay.getSession(undefined)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 });
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

@@ -17,7 +17,7 @@ import {
   WS_PATH,
   WS_PROTOCOL,
   WS_SECRET_PREFIX,
-} from '../../src-preload/transport';
+} from '../../src-shared/bridge/transport';
 import type { EventFanout } from './fanout';
 import type { Router } from './router';
 

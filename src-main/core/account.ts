@@ -3,14 +3,13 @@
  * the server sends (live, catch-up, history), receipts both ways, typing, notifications, unread.
  */
 import { randomUUID } from 'node:crypto';
-import { BridgeFailure, type MessageView } from '../../src-shared/bridge';
+import { BridgeFailure, type ChannelView, type MessageView, type OutboxItem } from '../../src-shared/bridge';
 import {
   DEFAULT_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
   type Message,
   type MessageSent,
   type ReceiptEvent,
-  SendMessagePayload,
   type UserSummary,
 } from '../../src-shared/protocol';
 import { type LocalStore, type MessageRow, members } from '../store/store';
@@ -25,7 +24,7 @@ import { OutboxSender } from './outbox';
 import type { CorePorts, Logger } from './ports';
 import { ReceiptSender } from './receipts';
 import { Typing } from './typing';
-import { channelView, messageView } from './views';
+import { channelView, messageView, outboxItem } from './views';
 
 /** How far back (in seq) catch-up looks for our own messages still waiting for a receipt. */
 const RECEIPT_LOOKBACK = 100;
@@ -120,18 +119,15 @@ export class Account {
   // Sending -------------------------------------------------------------------------------------
 
   send(channelId: string, content: string, parentId?: string): MessageView {
+    // The content was checked once, by the bridge contract (the router), against the protocol's schema.
     const clientMessageId = randomUUID();
-    // The shared schema decides what is sendable: an invalid message is refused here, never queued.
-    const valid = SendMessagePayload.safeParse({ channelId, content, parentId, clientMessageId });
-    if (!valid.success)
-      throw new BridgeFailure('VALIDATION', valid.error.issues[0]?.message ?? 'Invalid message');
     if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
     const now = this.ctx.ports.clock.now();
     const row = this.store.queueOwnMessage({
       clientMessageId,
       channelId,
-      parentId: valid.data.parentId,
-      content: valid.data.content,
+      parentId,
+      content,
       author: this.user,
       createdAt: new Date(now).toISOString(),
       queuedAt: now,
@@ -142,11 +138,6 @@ export class Account {
     this.emitOutboxCounts();
     this.outbox.queued(channelId);
     return messageView(this.store, row);
-  }
-
-  /** `message:sent`: applied with the acks of this turn. */
-  ackArrived(ack: MessageSent): void {
-    this.outbox.ackArrived(ack);
   }
 
   /**
@@ -172,6 +163,30 @@ export class Account {
     if (results.some((r) => r.confirmedSend)) this.emitOutboxCounts();
     if (read.some((r) => r.newlyRead > 0)) this.receipts.kick();
     for (const { channelId } of read) this.emitUnread(channelId);
+  }
+
+  /** Failed messages (one, or all without an id) go back to the queue; how many. */
+  retry(clientMessageId?: string): number {
+    const rows = this.store.retry(this.ctx.ports.clock.now(), clientMessageId);
+    if (clientMessageId !== undefined && rows.length === 0) throw noFailedMessage();
+    for (const row of rows) this.emitMessage(row);
+    this.emitOutboxCounts();
+    this.outbox.kick();
+    return rows.length;
+  }
+
+  /** Failed messages (one, or all without an id) are dropped; how many. */
+  discard(clientMessageId?: string): number {
+    const removed = this.store.discard(clientMessageId);
+    if (clientMessageId !== undefined && removed.length === 0) throw noFailedMessage();
+    for (const row of removed)
+      this.ctx.emitter.emit('messageRemoved', { channelId: row.channel_id, key: row.key });
+    this.emitOutboxCounts();
+    return removed.length;
+  }
+
+  outboxItems(): OutboxItem[] {
+    return this.store.outbox().map((r) => outboxItem(this.store, r));
   }
 
   // Receiving -----------------------------------------------------------------------------------
@@ -284,6 +299,27 @@ export class Account {
     this.store.advanceCursor(channelId);
   }
 
+  // Channels and drafts -------------------------------------------------------------------------
+
+  channelViews(): ChannelView[] {
+    return this.store.channels().map((c) => channelView(this.store, c));
+  }
+
+  setMuted(channelId: string, muted: boolean): ChannelView {
+    if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    this.store.setMuted(channelId, muted);
+    this.emitChannels();
+    return channelView(this.store, this.store.channel(channelId)!);
+  }
+
+  draft(channelId: string): string {
+    return this.store.channel(channelId)?.draft ?? '';
+  }
+
+  setDraft(channelId: string, text: string): void {
+    this.store.setDraft(channelId, text);
+  }
+
   // Reading -------------------------------------------------------------------------------------
 
   lookingAt(channelId: string): boolean {
@@ -311,6 +347,19 @@ export class Account {
     const rows = this.store.markReadUpTo(channelId, seq);
     for (const r of rows) if (r.id) this.store.queueReceipt(r.id, channelId, 'READ');
     return rows.length;
+  }
+
+  /** The window's focus or channel changed: a channel now looked at is read. */
+  looked(): void {
+    const channelId = this.ctx.ui.activeChannelId;
+    if (channelId && this.lookingAt(channelId) && this.store.channel(channelId)) this.markRead(channelId);
+  }
+
+  thread(channelId: string, parentId: string): MessageView[] {
+    return this.store
+      .thread(parentId)
+      .filter((r) => r.channel_id === channelId)
+      .map((r) => messageView(this.store, r));
   }
 
   async listMessages(
@@ -401,6 +450,10 @@ export class Account {
     const channel = this.store.channel(channelId);
     return channel ? members(channel).find((m) => m.id === userId) : undefined;
   }
+}
+
+function noFailedMessage(): BridgeFailure {
+  return new BridgeFailure('NOT_FOUND', 'No failed message with that id');
 }
 
 function isGone(error: unknown): boolean {

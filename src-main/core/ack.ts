@@ -1,12 +1,12 @@
 /** An emit that waits for the server's acknowledgement, or says why it never came. */
-import type { ClientToServerEvents } from '../../src-shared/protocol';
+import { type ClientToServerEvents, ErrorCode } from '../../src-shared/protocol';
 import type { RelaySocket } from './connection';
 
 export type AckOutcome = { kind: 'ack'; response: unknown } | { kind: 'timeout' } | { kind: 'disconnected' };
 
 type AckedEvent = keyof ClientToServerEvents;
 
-export function emitWithAck(
+export function emitAndAwaitAck(
   socket: RelaySocket,
   event: AckedEvent,
   payload: Parameters<ClientToServerEvents[AckedEvent]>[0],
@@ -26,4 +26,11 @@ export function emitWithAck(
       else resolve(socket.connected ? { kind: 'timeout' } : { kind: 'disconnected' });
     });
   });
+}
+
+/** Refusals that will not get better by sending again: the one rule for sends and receipts alike. */
+const PERMANENT = new Set<string>([ErrorCode.VALIDATION, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND]);
+
+export function isPermanentRefusal(code: string): boolean {
+  return PERMANENT.has(code);
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src-server/testing';
 import { BridgeFailure } from '../../src-shared/bridge';
+import { createRouter } from '../bridge/router';
 import { channelId, createTestCore, outboxEmpty, signIn, type TestCore, waitFor } from './testing/harness';
 
 let server: TestServer;
@@ -102,14 +103,13 @@ describe('sending', () => {
     expect(sent?.seq).toBeGreaterThan(0);
   });
 
-  it('refuses an invalid message at once and queues nothing (even without the bridge’s parsing in front)', async () => {
+  it('refuses an invalid message at once and queues nothing (parsed once, by the bridge contract)', async () => {
     const general = await channelId(alice, 'general');
-    const blank = await failure(() => alice.rawHandlers.sendMessage({ channelId: general, content: '   ' }));
-    expect(blank.code).toBe('VALIDATION');
-    const long = await failure(() =>
-      alice.rawHandlers.sendMessage({ channelId: general, content: 'x'.repeat(2001) }),
-    );
-    expect(long.code).toBe('VALIDATION');
+    const router = createRouter(alice.core.handlers, () => {});
+    const blank = await router.dispatch('sendMessage', { channelId: general, content: '   ' });
+    expect(blank).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    const long = await router.dispatch('sendMessage', { channelId: general, content: 'x'.repeat(2001) });
+    expect(long).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     expect(await alice.core.handlers.listOutbox(undefined)).toEqual([]);
   });
 

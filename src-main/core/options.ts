@@ -1,4 +1,6 @@
 /** Tunables of the core. Every delay is injectable so tests never wait long. */
+import { CLIENT_TYPING_TIMEOUT_MS, TYPING_DEBOUNCE_MS } from '../../src-shared/protocol/limits';
+
 export interface CoreOptions {
   /** How long one `message:send` (or receipt) may wait for its acknowledgement. */
   ackTimeoutMs?: number;
@@ -47,10 +49,10 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     connectTimeoutMs: 10_000,
     requestTimeoutMs: 15_000,
     notificationCoalesceMs: 1_500,
-    typingDebounceMs: 300,
+    typingDebounceMs: TYPING_DEBOUNCE_MS,
     typingRefreshMs: 3_000,
     typingIdleMs: 5_000,
-    typingExpiryMs: 10_000,
+    typingExpiryMs: CLIENT_TYPING_TIMEOUT_MS,
     checkpointIntervalMs: 2_000,
     transports: ['websocket'],
     random: Math.random,

@@ -21,7 +21,7 @@ import {
   SendMessagePayload,
 } from '../../src-shared/protocol';
 import type { LocalStore, MessageRow, OutboxRow } from '../store/store';
-import { type AckOutcome, emitWithAck } from './ack';
+import { type AckOutcome, emitAndAwaitAck, isPermanentRefusal } from './ack';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
@@ -41,9 +41,6 @@ export interface OutboxDeps {
   stalled(): void;
   fault: ReportFault;
 }
-
-/** Refusals that will not get better by sending again. */
-const PERMANENT = new Set(['VALIDATION', 'FORBIDDEN', 'NOT_FOUND']);
 
 /** One channel's sends in flight, and the outbox `ord` the next pump continues after. */
 interface Lane {
@@ -177,7 +174,7 @@ export class OutboxSender {
       this.fail(row.client_message_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
       return false;
     }
-    const outcome = await emitWithAck(
+    const outcome = await emitAndAwaitAck(
       socket,
       MessageEvent.SEND,
       payload.data,
@@ -214,7 +211,7 @@ export class OutboxSender {
       return true;
     }
     lane.after = null;
-    if (PERMANENT.has(ack.code)) {
+    if (isPermanentRefusal(ack.code)) {
       this.fail(cmid, ack.code, ack.error);
       return false;
     }

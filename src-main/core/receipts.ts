@@ -4,15 +4,13 @@
  */
 import { MessageDeliveryStatus, MessageEvent, SimpleAck } from '../../src-shared/protocol';
 import type { LocalStore } from '../store/store';
-import { emitWithAck } from './ack';
+import { emitAndAwaitAck, isPermanentRefusal } from './ack';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
 import type { Clock } from './ports';
 
 const BATCH = 64;
-/** Refusals that will never succeed: the receipt is dropped. */
-const PERMANENT = new Set(['VALIDATION', 'FORBIDDEN', 'NOT_FOUND']);
 
 export class ReceiptSender {
   private running = false;
@@ -66,7 +64,7 @@ export class ReceiptSender {
         batch.map(async (r) => {
           const event = r.status === 'READ' ? MessageEvent.READ : MessageEvent.DELIVERED;
           const status = r.status === 'READ' ? MessageDeliveryStatus.READ : MessageDeliveryStatus.DELIVERED;
-          const outcome = await emitWithAck(
+          const outcome = await emitAndAwaitAck(
             socket,
             event,
             { messageId: r.message_id, channelId: r.channel_id, status },
@@ -75,7 +73,7 @@ export class ReceiptSender {
           if (this.disposed) return false;
           if (outcome.kind !== 'ack') return false;
           const ack = SimpleAck.safeParse(outcome.response);
-          if (ack.success && (ack.data.ok || PERMANENT.has(ack.data.code))) {
+          if (ack.success && (ack.data.ok || isPermanentRefusal(ack.data.code))) {
             this.store.receiptDone(r.message_id, r.status);
             return true;
           }

@@ -2,8 +2,10 @@
  * The desktop app's wiring, with `electron` and `electron-store` faked and a fake core: what a
  * launch does before and after 'ready', and how the pieces talk (IPC, events, badge, links, quit).
  */
+
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { waitFor } from '../../src-shared/testing/wait-for';
 import { createFakeCore, type FakeCore } from '../bridge/testing/fake-core';
 import type { CorePorts } from '../core/ports';
 
@@ -66,11 +68,6 @@ afterAll(() => {
   else process.env.RELAY_SERVER_URL = previousServerUrl;
 });
 
-async function until(condition: () => boolean) {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 1));
-  expect(condition()).toBe(true);
-}
-
 describe('desktop app launch', () => {
   it('quits at once when another instance holds the lock', () => {
     electron.app.requestSingleInstanceLock.mockReturnValueOnce(false);
@@ -91,7 +88,10 @@ describe('desktop app launch', () => {
       expect(electron.app.setDesktopName).toHaveBeenCalledWith('relay.desktop');
     expect(electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledOnce();
 
-    await until(() => electron.BrowserWindow.created.length === 1 && cores[0]?.start.mock.calls.length === 1);
+    await waitFor(
+      () => electron.BrowserWindow.created.length === 1 && cores[0]?.start.mock.calls.length === 1,
+      'the window and the core started',
+    );
     const win = electron.BrowserWindow.created[0]!;
     const core = cores[0]!;
     expect(win.loadedUrl).toBe('app://relay/index.html');
@@ -151,7 +151,7 @@ describe('desktop app launch', () => {
     electron.app.emit('before-quit', quit);
     expect(quit.defaultPrevented).toBe(true);
     expect(core.close).toHaveBeenCalledOnce();
-    await until(() => electron.app.quit.mock.calls.length === 1);
+    await waitFor(() => electron.app.quit.mock.calls.length === 1, 'app.quit');
     const again = electron.electronEvent();
     electron.app.emit('before-quit', again);
     expect(again.defaultPrevented).toBe(false);
@@ -162,7 +162,7 @@ describe('desktop app launch', () => {
     failStart = true;
     errors.mockClear();
     startDesktopApp();
-    await until(() => electron.app.exit.mock.calls.length === 1);
+    await waitFor(() => electron.app.exit.mock.calls.length === 1, 'app.exit');
     expect(electron.app.exit).toHaveBeenCalledWith(1);
     expect(errors.mock.calls.at(-1)?.[0]).toBe('relay: could not start');
   });

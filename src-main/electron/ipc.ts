@@ -4,8 +4,8 @@
  * else (a subframe, a navigated-away page, another web contents) is refused before the router runs.
  */
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-preload/transport';
 import type { Result } from '../../src-shared/bridge';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../../src-shared/bridge/transport';
 import type { EventFanout } from '../bridge/fanout';
 import type { Router } from '../bridge/router';
 import { isTrustedSenderFrame } from './policy';

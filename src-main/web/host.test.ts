@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { connectWebBridge } from '../../src-preload/web-bridge';
+import { connectWebBridge } from '../../src-renderer/bridge/web-bridge';
 import { createFakeCore, type FakeCore } from '../bridge/testing/fake-core';
 import { startWebHost, type WebHost, withSecret } from './host';
 

@@ -9,8 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SECRET_META_NAME } from '../../src-preload/transport';
 import type { CallHandlers } from '../../src-shared/bridge';
+import { SECRET_META_NAME } from '../../src-shared/bridge/transport';
 import { createEventFanout, type EventFanout, type EventSource } from '../bridge/fanout';
 import { createRouter } from '../bridge/router';
 import { attachWsBridge, isLoopbackHost } from '../bridge/ws-server';

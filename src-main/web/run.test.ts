@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { connectWebBridge } from '../../src-preload/web-bridge';
+import { connectWebBridge } from '../../src-renderer/bridge/web-bridge';
 import { startTestServer } from '../../src-server/testing';
 import type { ChannelView, RelayApi } from '../../src-shared/bridge';
 import { silentLogger } from '../core/ports';

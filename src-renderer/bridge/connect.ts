@@ -11,6 +11,6 @@ export type ConnectedBridge = { relay: RelayApi; host: Host };
  */
 export async function connectBridge(win: Window = window): Promise<ConnectedBridge> {
   if (win.relay) return { relay: win.relay, host: 'electron' };
-  const { connectWebBridge } = await import('../../src-preload/web-bridge');
+  const { connectWebBridge } = await import('./web-bridge');
   return { relay: await connectWebBridge(), host: 'browser' };
 }

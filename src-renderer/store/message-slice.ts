@@ -79,7 +79,7 @@ export function createMessageSlice({ set, get, relay }: SliceContext): MessageSl
       const result = await relay.sendMessage(
         parentId ? { channelId, content, parentId } : { channelId, content },
       );
-      if (result.ok) get().onMessage(result.value);
+      // The message itself arrives once, as messageUpserted (the core emits it before answering).
       return result;
     },
 

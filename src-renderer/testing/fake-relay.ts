@@ -213,6 +213,8 @@ export class FakeRelay {
           status: 'Sending',
         });
         this.messages.set(channelId, [...channelMessages(channelId), message]);
+        // As the core does: the message reaches the page as an event, before the call answers.
+        this.emit('messageUpserted', message);
         return message;
       }),
       retryMessage: answer('retryMessage', nothing),

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../store/sqlite';
+import { SqliteStore } from '../store/sqlite/sqlite-store';
 import { connectRefusal, connectSocket, login, makeTempDir, nextEvent } from '../testing';
 import { hashInviteToken } from '../workspace/invites';
 

@@ -3,7 +3,7 @@
  * the channel's next seq, then ack + `message:sent` to the sender and `message:new` to the channel room
  * except the sending socket. A replay answers with the first message and broadcasts nothing.
  *
- * Order. A client pipelines a channel's sends on one socket (up to 8 in flight), so a channel's seqs must
+ * Order. A client pipelines a channel's sends on one socket (up to its window, 256 in flight), so a channel's seqs must
  * follow arrival order. Each send takes a turn, keyed by (user, channel), the moment it arrives; in its
  * turn it reads the results of its lookups (started on arrival, so a store with round trips answers them
  * in parallel), is rate-limited and queues its insert, and the turn passes on. The store numbers inserts

@@ -1,13 +1,17 @@
 /**
- * Per-channel order under pipelining, on both stores. The desktop outbox emits up to 8 `message:send`s of
- * a channel on one socket without waiting for acks; the server must number them in emit order, and a
+ * Per-channel order under pipelining, on both stores. The desktop outbox emits up to its window (256) of
+ * `message:send`s of a channel on one socket without waiting for acks; the server must number them in emit order, and a
  * rate-limit refusal must not let a later message of the same burst through ahead of the refused one.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Message, MessageEvent, SendAck } from '../../src-shared/protocol';
 import type { ServerOptions } from '../app';
-import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from '../store/postgres-cluster';
+import {
+  type PostgresCluster,
+  postgresUnavailable,
+  startPostgresCluster,
+} from '../store/postgres/postgres-cluster';
 import { type ClientSocket, demoServer, emitWithAck, recordEvents } from '../testing';
 
 const pgUnavailable = postgresUnavailable();

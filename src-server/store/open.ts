@@ -1,8 +1,8 @@
 /** Picks the store: PostgreSQL when a DATABASE_URL is given, else the SQLite file in DATA_DIR. */
 import type { Logger } from 'pino';
-import { PostgresStore } from './postgres';
-import { SqliteStore } from './sqlite';
-import type { Synchronous } from './sqlite-db';
+import { PostgresStore } from './postgres/postgres-store';
+import type { Synchronous } from './sqlite/sqlite-database';
+import { SqliteStore } from './sqlite/sqlite-store';
 import type { Store } from './types';
 
 export async function openStore(

@@ -129,3 +129,14 @@ export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
   }
   return message;
 }
+
+/** Receipt rows grouped by their message, in the order the rows came. */
+export function groupReceipts(rows: ReceiptRow[]): Map<string, Receipt[]> {
+  const byMessage = new Map<string, Receipt[]>();
+  for (const row of rows) {
+    const list = byMessage.get(row.message_id) ?? [];
+    list.push({ userId: row.user_id, status: row.status, at: row.at });
+    byMessage.set(row.message_id, list);
+  }
+  return byMessage;
+}

@@ -1,6 +1,6 @@
 /**
- * The storage interface the server talks to, implemented by the SQLite store (sqlite.ts, the default) and
- * the PostgreSQL store (postgres.ts, with DATABASE_URL); both pass the same tests (contract.ts). Every
+ * The storage interface the server talks to, implemented by the SQLite store (sqlite/sqlite-store.ts, the default) and
+ * the PostgreSQL store (postgres/postgres-store.ts, with DATABASE_URL); both pass the same tests (contract.ts). Every
  * method returns a Promise, even where SQLite is sync.
  */
 import type {

@@ -1,6 +1,10 @@
 /** The Workspace section of interface.md on the PostgreSQL store (suite.ts), one database per test. */
 import { afterAll, beforeAll, describe } from 'vitest';
-import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from '../store/postgres-cluster';
+import {
+  type PostgresCluster,
+  postgresUnavailable,
+  startPostgresCluster,
+} from '../store/postgres/postgres-cluster';
 import { workspaceSuite } from './suite';
 
 const unavailable = postgresUnavailable();

@@ -3,6 +3,7 @@
  * event recorder, and helpers to read the server's view of a channel. No sleeps: `waitFor` polls
  * a condition and fails with a description when it never holds.
  */
+
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   type Settings,
 } from '../../../src-shared/bridge';
 import { type Message, MessagesPage } from '../../../src-shared/protocol';
+import { waitFor } from '../../../src-shared/testing/wait-for';
 import { type Core, type CoreOptions, createCore } from '../create-core';
 import {
   createFileSecretStore,
@@ -51,8 +53,6 @@ export interface TestCore {
   opened: string[];
   /** Call outputs and event payloads that broke the bridge contract (close() fails if any). */
   violations: string[];
-  /** The core's own handlers, without the contract's input parsing in front (to test the core's checks). */
-  rawHandlers: CallHandlers;
   of<E extends EventName>(event: E): EventPayload<E>[];
   /** Closes the core; the folder is removed unless `keep`. */
   close(opts?: { keep?: boolean }): Promise<void>;
@@ -91,7 +91,6 @@ export async function createTestCore(
     badge: undefined,
     opened: [],
     violations: [],
-    rawHandlers: undefined as unknown as CallHandlers,
     of: <E extends EventName>(event: E) =>
       events.filter((e) => e.event === event).map((e) => e.payload as EventPayload<E>),
     async close({ keep = false } = {}) {
@@ -127,7 +126,6 @@ export async function createTestCore(
       if (!checked.success) test.violations.push(`event ${event}: ${checked.error.message}`);
     });
   }
-  test.rawHandlers = test.core.handlers;
   test.core = { ...test.core, handlers: checkedHandlers(test.core.handlers, test.violations) };
   if (opts.start !== false) await test.core.start();
   return test;
@@ -185,26 +183,6 @@ export async function outboxEmpty(t: TestCore): Promise<boolean> {
   return (await t.core.handlers.listOutbox(undefined)).length === 0;
 }
 
-/** Polls `condition` until it holds; fails with `what` after `timeoutMs`. Never asserts on timing. */
-export async function waitFor(
-  condition: () => unknown | Promise<unknown>,
-  what: string,
-  timeoutMs = 25_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Every message of a channel as the server has it, in seq order (HTTP history, paged). */
 export async function serverMessages(
   serverUrl: string,
@@ -248,3 +226,5 @@ export function assertExactlyOnceInOrder(
     }
   }
 }
+
+export { waitFor };

@@ -2,7 +2,7 @@
  * The SQLite store: one file in DATA_DIR, WAL journal, synchronous=FULL by default so an acknowledged
  * message survives a crash of the machine, not only of the process.
  *
- * Two connections. Messages and receipts are stored by a writer thread (writer-thread.ts) that
+ * Two connections. Messages and receipts are stored by a writer thread (writer-client.ts) that
  * group-commits them, so the disk flush of each commit never blocks the event loop; their promises
  * resolve once committed. Reads run here on the main thread's connection (WAL: a reader sees every
  * committed write and never waits for the writer), as do the rare set-up writes (users, channels,
@@ -13,17 +13,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import {
-  type Channel,
-  DEFAULT_PAGE_LIMIT,
-  type HistoryQuery,
-  type Message,
-  type MessageDeliveryStatus,
-  type MessagesPage,
-  type Receipt,
-  type UserSummary,
-} from '../../src-shared/protocol';
-import { migrate } from './migrate';
+import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
+import { migrate } from '../migrate';
+import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
   type ChannelRecordRow,
   type ChannelRow,
@@ -35,9 +27,7 @@ import {
   toMessage,
   toUser,
   type UserRow,
-} from './rows';
-import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-db';
-import { SqliteWorkspace } from './sqlite-workspace';
+} from '../rows';
 import type {
   AuthChange,
   ChannelChanges,
@@ -53,10 +43,12 @@ import type {
   ReceiptStatus,
   Store,
   UserRecord,
-} from './types';
-import { WriterThread } from './writer-thread';
+} from '../types';
+import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
+import { SqliteWorkspace } from './sqlite-workspace';
+import { WriterClient } from './writer-client';
 
-export { DATABASE_FILE } from './sqlite-db';
+export { DATABASE_FILE } from './sqlite-database';
 
 export interface SqliteOptions {
   /** Default 'full': see Synchronous. */
@@ -92,7 +84,7 @@ export class SqliteStore implements Store {
   private constructor(
     /** The main thread's connection (the benchmark's set-up also wraps its inserts in a transaction on it). */
     private readonly db: Database.Database,
-    private readonly writer: WriterThread,
+    private readonly writer: WriterClient,
   ) {
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
@@ -106,7 +98,7 @@ export class SqliteStore implements Store {
     const db = openDatabase(file, synchronous);
     try {
       migrate(db);
-      const writer = WriterThread.start({ file, synchronous }, options.logger);
+      const writer = WriterClient.start({ file, synchronous }, options.logger);
       await writer.ready;
       return new SqliteStore(db, writer);
     } catch (error) {
@@ -209,35 +201,16 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {
-    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    // One row more than asked tells whether there is more beyond this page.
-    let rows =
-      query.after !== undefined
-        ? (this.sql.messagesAfter.all(channelId, query.after, limit + 1) as MessageRow[])
-        : (this.sql.messagesBefore.all(
-            channelId,
-            query.before ?? Number.MAX_SAFE_INTEGER,
-            limit + 1,
-          ) as MessageRow[]);
-    const hasMore = rows.length > limit;
-    rows = rows.slice(0, limit);
-    if (query.after === undefined) rows.reverse();
-    const receipts = this.receiptsOf(rows.filter((row) => row.user_id === viewerId).map((row) => row.id));
-    const messages = rows.map((row) =>
-      toMessage(row, row.user_id === viewerId ? (receipts.get(row.id) ?? []) : undefined),
+    const request = pageRequest(query);
+    const statement = request.newer ? this.sql.messagesAfter : this.sql.messagesBefore;
+    const { rows, hasMore } = pageRows(
+      request,
+      statement.all(channelId, request.bound, request.fetch) as MessageRow[],
     );
-    return { messages, hasMore };
-  }
-
-  private receiptsOf(messageIds: string[]): Map<string, Receipt[]> {
-    const byMessage = new Map<string, Receipt[]>();
-    if (messageIds.length === 0) return byMessage;
-    for (const row of this.sql.receiptsOf.all(JSON.stringify(messageIds)) as ReceiptRow[]) {
-      const list = byMessage.get(row.message_id) ?? [];
-      list.push({ userId: row.user_id, status: row.status as MessageDeliveryStatus, at: row.at });
-      byMessage.set(row.message_id, list);
-    }
-    return byMessage;
+    const ownIds = ownMessageIds(rows, viewerId);
+    const receipts =
+      ownIds.length === 0 ? [] : (this.sql.receiptsOf.all(JSON.stringify(ownIds)) as ReceiptRow[]);
+    return { messages: pageMessages(rows, viewerId, receipts), hasMore };
   }
 
   async recordReceipt(

@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { UserSummary } from '../../src-shared/protocol';
-import { withTransaction } from './postgres-pool';
-import { CHANNEL_COLUMNS, type ChannelRecordRow, toChannelRecord, toUser, type UserRow } from './rows';
+import type { UserSummary } from '../../../src-shared/protocol';
+import { CHANNEL_COLUMNS, type ChannelRecordRow, toChannelRecord, toUser, type UserRow } from '../rows';
 import type {
   AuthChange,
   ChannelChanges,
@@ -17,7 +16,8 @@ import type {
   NewChannel,
   NewUser,
   UserRecord,
-} from './types';
+} from '../types';
+import { withTransaction } from './pool';
 
 const SQL = {
   insertUser: `INSERT INTO users (id, username, name, password_hash, admin, created_at)

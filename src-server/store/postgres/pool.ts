@@ -5,7 +5,7 @@
  */
 import pg, { type PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 
 /** Connections one server instance may hold; more requests wait for a free one. */
 export const DEFAULT_POOL_SIZE = 10;

@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../errors';
-import { createLogger } from '../logger';
-import { storeContract } from './contract';
-import { seedDemo } from './demo';
-import { PostgresStore } from './postgres';
+import { ConfigError } from '../../errors';
+import { createLogger } from '../../logger';
+import { storeContract } from '../contract';
+import { seedDemo } from '../demo';
+import { workspaceContract } from '../workspace-contract';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
 import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
-import { workspaceContract } from './workspace-contract';
+import { PostgresStore } from './postgres-store';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`postgres.test.ts skipped: ${unavailable}`);

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { UserSummary } from '../../src-shared/protocol';
-import { CHANNEL_COLUMNS, type ChannelRecordRow, toChannelRecord, toUser, type UserRow } from './rows';
+import type { UserSummary } from '../../../src-shared/protocol';
+import { CHANNEL_COLUMNS, type ChannelRecordRow, toChannelRecord, toUser, type UserRow } from '../rows';
 import type {
   AuthChange,
   ChannelChanges,
@@ -14,7 +14,7 @@ import type {
   NewChannel,
   NewUser,
   UserRecord,
-} from './types';
+} from '../types';
 
 const SQL = {
   insertUser: `INSERT INTO users (id, username, name, password_hash, admin, created_at)

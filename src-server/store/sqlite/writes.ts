@@ -5,11 +5,11 @@
  */
 import type Database from 'better-sqlite3';
 // protocol/events, not the index: this thread needs no zod (a faster start).
-import { MessageDeliveryStatus, STATUS_RANK } from '../../src-shared/protocol/events';
+import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/events';
+import { type MessageRow, toMessage } from '../rows';
+import type { InsertResult, NewMessage, ReceiptResult, ReceiptStatus } from '../types';
 import { commitTogether, type Outcome } from './group-commit';
-import { type MessageRow, toMessage } from './rows';
-import { prepare } from './sqlite-db';
-import type { InsertResult, NewMessage, ReceiptResult, ReceiptStatus } from './types';
+import { prepare } from './sqlite-database';
 
 export type WriteOp =
   | { kind: 'insertMessage'; message: NewMessage }

@@ -12,27 +12,10 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import {
-  type Channel,
-  DEFAULT_PAGE_LIMIT,
-  type HistoryQuery,
-  type Message,
-  type MessageDeliveryStatus,
-  type MessagesPage,
-  type Receipt,
-  type UserSummary,
-} from '../../src-shared/protocol';
-import { ConfigError } from '../errors';
-import { KeyedMutex } from '../socket/keyed-mutex';
-import { migratePostgres } from './postgres-migrate';
-import {
-  checkDatabaseUrl,
-  createPool,
-  DEFAULT_POOL_SIZE,
-  describeTarget,
-  withTransaction,
-} from './postgres-pool';
-import { PostgresWorkspace } from './postgres-workspace';
+import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
+import { ConfigError } from '../../errors';
+import { KeyedMutex } from '../../socket/keyed-mutex';
+import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
   CHANNEL_COLUMNS,
   type ChannelRecordRow,
@@ -46,7 +29,7 @@ import {
   toMessage,
   toUser,
   type UserRow,
-} from './rows';
+} from '../rows';
 import type {
   AuthChange,
   ChannelChanges,
@@ -62,7 +45,10 @@ import type {
   ReceiptStatus,
   Store,
   UserRecord,
-} from './types';
+} from '../types';
+import { checkDatabaseUrl, createPool, DEFAULT_POOL_SIZE, describeTarget, withTransaction } from './pool';
+import { migratePostgres } from './postgres-migrate';
+import { PostgresWorkspace } from './postgres-workspace';
 
 const SQL = {
   userById: 'SELECT * FROM users WHERE id = $1',
@@ -300,37 +286,18 @@ export class PostgresStore implements Store {
   }
 
   async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {
-    const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
-    // One row more than asked tells whether there is more beyond this page.
-    let rows =
-      query.after !== undefined
-        ? await this.all<MessageRow>(SQL.messagesAfter, [channelId, query.after, limit + 1])
-        : await this.all<MessageRow>(SQL.messagesBefore, [
-            channelId,
-            query.before ?? Number.MAX_SAFE_INTEGER,
-            limit + 1,
-          ]);
-    const hasMore = rows.length > limit;
-    rows = rows.slice(0, limit);
-    if (query.after === undefined) rows.reverse();
-    const receipts = await this.receiptsOf(
-      rows.filter((row) => row.user_id === viewerId).map((row) => row.id),
+    const request = pageRequest(query);
+    const { rows, hasMore } = pageRows(
+      request,
+      await this.all<MessageRow>(request.newer ? SQL.messagesAfter : SQL.messagesBefore, [
+        channelId,
+        request.bound,
+        request.fetch,
+      ]),
     );
-    const messages = rows.map((row) =>
-      toMessage(row, row.user_id === viewerId ? (receipts.get(row.id) ?? []) : undefined),
-    );
-    return { messages, hasMore };
-  }
-
-  private async receiptsOf(messageIds: string[]): Promise<Map<string, Receipt[]>> {
-    const byMessage = new Map<string, Receipt[]>();
-    if (messageIds.length === 0) return byMessage;
-    for (const row of await this.all<ReceiptRow>(SQL.receiptsOf, [messageIds])) {
-      const list = byMessage.get(row.message_id) ?? [];
-      list.push({ userId: row.user_id, status: row.status as MessageDeliveryStatus, at: row.at });
-      byMessage.set(row.message_id, list);
-    }
-    return byMessage;
+    const ownIds = ownMessageIds(rows, viewerId);
+    const receipts = ownIds.length === 0 ? [] : await this.all<ReceiptRow>(SQL.receiptsOf, [ownIds]);
+    return { messages: pageMessages(rows, viewerId, receipts), hasMore };
   }
 
   async recordReceipt(

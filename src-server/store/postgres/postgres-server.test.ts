@@ -13,7 +13,7 @@ import {
   type MessagesPage,
   ReceiptEvent,
   SendAck,
-} from '../../src-shared/protocol';
+} from '../../../src-shared/protocol';
 import {
   type ClientSocket,
   connectAs,
@@ -24,9 +24,9 @@ import {
   recordEvents,
   startTestServer,
   type TestServer,
-} from '../testing';
+} from '../../testing';
+import { DATABASE_FILE } from '../sqlite/sqlite-store';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
-import { DATABASE_FILE } from './sqlite';
 
 const unavailable = postgresUnavailable();
 if (unavailable) console.warn(`postgres-server.test.ts skipped: ${unavailable}`);

@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { MessageDeliveryStatus } from '../../src-shared/protocol';
-import type { WriteOp } from './sqlite-writes';
-import { WriterThread } from './writer-thread';
+import { MessageDeliveryStatus } from '../../../src-shared/protocol';
+import { WriterClient } from './writer-client';
+import type { WriteOp } from './writes';
 
 /**
- * A stand-in for sqlite-writer.ts speaking the same messages: it answers each batch at once with, for
+ * A stand-in for worker.ts speaking the same messages: it answers each batch at once with, for
  * every op, the size of the batch it came in; an op for message "fail" fails, one for "crash" ends the
  * thread with exit code 3.
  */
@@ -35,15 +35,15 @@ const op = (messageId: string): WriteOp => ({
   at: '2026-01-01T00:00:00.000Z',
 });
 
-async function startStandIn(logger?: Logger): Promise<WriterThread> {
-  const writer = new WriterThread(new Worker(STAND_IN, { eval: true }), logger);
+async function startStandIn(logger?: Logger): Promise<WriterClient> {
+  const writer = new WriterClient(new Worker(STAND_IN, { eval: true }), logger);
   await writer.ready;
   return writer;
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('WriterThread', () => {
+describe('WriterClient', () => {
   it("sends a turn's writes as one batch, and gathers the next batch while one is committing", async () => {
     const writer = await startStandIn();
     const first = [writer.run(op('a')), writer.run(op('b'))];

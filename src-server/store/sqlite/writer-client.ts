@@ -1,5 +1,5 @@
 /**
- * The main thread's side of the SQLite writer thread (sqlite-writer.ts).
+ * The main thread's side of the SQLite writer thread (worker.ts).
  *
  * Why a thread: better-sqlite3 is synchronous, and with synchronous=FULL every commit waits for a disk
  * flush (0.1–5 ms here). On the event loop that wait stalled every socket of the server; on the writer
@@ -16,8 +16,8 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Outcome } from './group-commit';
-import type { Synchronous } from './sqlite-db';
-import type { WriteOp } from './sqlite-writes';
+import type { Synchronous } from './sqlite-database';
+import type { WriteOp } from './writes';
 
 export interface WriterConfig {
   file: string;
@@ -57,9 +57,9 @@ interface Pending {
 }
 
 const TYPESCRIPT_WORKER = new URL('./typescript-worker.mjs', import.meta.url);
-const WRITER_MODULE = new URL('./sqlite-writer.ts', import.meta.url).href;
+const WRITER_MODULE = new URL('./worker.ts', import.meta.url).href;
 
-export class WriterThread {
+export class WriterClient {
   /** Resolves once the thread has opened its connection; rejects if it could not. */
   readonly ready: Promise<void>;
   private queue: Pending[] = [];
@@ -74,10 +74,10 @@ export class WriterThread {
   private markReady!: () => void;
   private markNotReady!: (reason: Error) => void;
 
-  /** Starts sqlite-writer.ts on `config`. */
-  static start(config: WriterConfig, logger?: Logger): WriterThread {
+  /** Starts worker.ts on `config`. */
+  static start(config: WriterConfig, logger?: Logger): WriterClient {
     const worker = new Worker(TYPESCRIPT_WORKER, { workerData: { ...config, module: WRITER_MODULE } });
-    return new WriterThread(worker, logger);
+    return new WriterClient(worker, logger);
   }
 
   /** `worker` speaks ToWriter / FromWriter (tests give a stand-in). */

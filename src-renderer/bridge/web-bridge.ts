@@ -7,9 +7,15 @@
  * If the host goes away, pending calls fail at once, the page is told it is offline, and once the host
  * answers again the page reloads to pick up the new launch's secret and state.
  */
-import type { CallName, RelayApi, Result } from '../src-shared/bridge';
-import { createListeners, createRelayApi } from './relay-api';
-import { type HostFrame, SECRET_META_NAME, WS_PATH, WS_PROTOCOL, WS_SECRET_PREFIX } from './transport';
+import type { CallName, RelayApi, Result } from '../../src-shared/bridge';
+import { createListeners, createRelayApi } from '../../src-shared/bridge/relay-api';
+import {
+  type HostFrame,
+  SECRET_META_NAME,
+  WS_PATH,
+  WS_PROTOCOL,
+  WS_SECRET_PREFIX,
+} from '../../src-shared/bridge/transport';
 
 type SocketLike = {
   readonly readyState: number;

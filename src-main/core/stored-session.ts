@@ -1,7 +1,7 @@
 /** The session kept in the SecretStore: server, user and (unless refused) the token. */
 import { z } from 'zod';
-import { BridgeFailure } from '../../src-shared/bridge';
 import { UserSummary } from '../../src-shared/protocol';
+import { parseWebUrl } from './web-url';
 
 export const StoredSession = z.object({
   serverUrl: z.string().url(),
@@ -27,14 +27,9 @@ export function serialiseSession(session: StoredSession): string {
 
 /** The server's origin (one spelling per server, whatever the user typed); http(s) only. */
 export function normaliseServerUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new BridgeFailure('VALIDATION', 'The server address is not a valid URL');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new BridgeFailure('VALIDATION', 'The server address must start with http:// or https://');
-  }
-  return parsed.origin;
+  return parseWebUrl(
+    url,
+    'The server address is not a valid URL',
+    'The server address must start with http:// or https://',
+  ).origin;
 }

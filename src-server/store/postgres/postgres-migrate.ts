@@ -7,10 +7,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { loadMigrations, type Migration } from './migrate';
-import { withTransaction } from './postgres-pool';
+import { loadMigrations, type Migration } from '../migrate';
+import { withTransaction } from './pool';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations-pg/', import.meta.url));
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations-pg/', import.meta.url));
 /** Any constant would do; this one is "relay" in ASCII, recognisable in pg_locks. */
 const MIGRATION_LOCK = 0x72656c6179;
 

@@ -5,7 +5,7 @@
  * Browser host: JSON frames over a WebSocket at `/bridge`, opened with two subprotocols — the
  * protocol version and the per-launch secret (a header, so the secret never sits in a URL or log).
  */
-import type { EventName, Result } from '../src-shared/bridge';
+import type { EventName, Result } from './index';
 
 export const IPC_CALL_CHANNEL = 'relay:call';
 export const IPC_EVENT_CHANNEL = 'relay:event';

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MessageDeliveryStatus } from '../../src-shared/protocol';
-import { storeContract } from './contract';
-import { seedDemo } from './demo';
-import { loadMigrations, migrate } from './migrate';
-import { DATABASE_FILE, SqliteStore } from './sqlite';
-import { workspaceContract } from './workspace-contract';
+import { MessageDeliveryStatus } from '../../../src-shared/protocol';
+import { storeContract } from '../contract';
+import { seedDemo } from '../demo';
+import { loadMigrations, migrate } from '../migrate';
+import { workspaceContract } from '../workspace-contract';
+import { DATABASE_FILE, SqliteStore } from './sqlite-store';
 
 async function sqliteFixture() {
   const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));

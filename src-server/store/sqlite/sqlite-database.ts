@@ -1,9 +1,9 @@
 /**
  * What both SQLite connections share: the file, its pragmas and the SQL. The main thread's connection
- * reads (sqlite.ts); the writer thread's connection stores messages and receipts (sqlite-writes.ts).
+ * reads (sqlite-store.ts); the writer thread's connection stores messages and receipts (writes.ts).
  */
 import Database from 'better-sqlite3';
-import { CHANNEL_COLUMNS, MESSAGE_SELECT } from './rows';
+import { CHANNEL_COLUMNS, MESSAGE_SELECT } from '../rows';
 
 export const DATABASE_FILE = 'relay.sqlite';
 

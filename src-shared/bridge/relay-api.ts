@@ -2,14 +2,7 @@
  * `RelayApi` built from the contract's tables, over any transport. Pure: used by the Electron preload
  * (IPC) and by the browser host's page (WebSocket), so both expose exactly the same methods.
  */
-import {
-  type CallName,
-  callNames,
-  type EventName,
-  eventNames,
-  type RelayApi,
-  type Result,
-} from '../src-shared/bridge';
+import { type CallName, callNames, type EventName, eventNames, type RelayApi, type Result } from './index';
 
 export type Invoke = (name: CallName, input: unknown) => Promise<Result<unknown>>;
 

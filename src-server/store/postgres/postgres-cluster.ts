@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { freePort } from '../testing';
+import { freePort } from '../../testing';
 
 const run = promisify(execFile);
 const SUPERUSER = 'relay';

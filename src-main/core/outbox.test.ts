@@ -1,0 +1,206 @@
+/**
+ * OutboxSender on its own: a real local store (SQLite file), time on a ManualClock, and a scripted
+ * socket that records each `message:send` and lets the test answer it (ack, refusal, timeout) in
+ * whatever order it wants: the orders a real server only produces under load or failure.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Channel, ErrorCode, MessageDeliveryStatus, type SendAck } from '../../src-shared/protocol';
+import { LocalStore } from '../store/store';
+import type { RelaySocket } from './connection';
+import { type CoreOptions, resolveOptions } from './options';
+import { OutboxSender } from './outbox';
+import { silentLogger } from './ports';
+import { createManualClock, type ManualClock } from './testing/manual-clock';
+
+const me = { id: randomUUID(), name: 'alice' };
+const channel: Channel = {
+  id: randomUUID(),
+  name: 'general',
+  kind: 'channel',
+  private: false,
+  topic: '',
+  archived: false,
+  memberIds: [me.id],
+  members: [me],
+  lastSeq: 0,
+  lastReadSeq: 0,
+  unreadCount: 0,
+};
+
+interface Emit {
+  content: string;
+  clientMessageId: string;
+  answer(response: SendAck | Error): void;
+}
+
+let dir: string;
+let store: LocalStore;
+let clock: ManualClock;
+let emits: Emit[];
+let connected: boolean;
+let stalls: number;
+let faults: unknown[];
+let seq: number;
+
+const socket = {
+  get connected() {
+    return connected;
+  },
+  timeout: () => ({
+    emit(
+      _event: string,
+      payload: { content: string; clientMessageId: string },
+      cb: (err: Error | null, r?: unknown) => void,
+    ) {
+      emits.push({
+        content: payload.content,
+        clientMessageId: payload.clientMessageId,
+        answer: (response) => (response instanceof Error ? cb(response) : cb(null, response)),
+      });
+    },
+  }),
+} as unknown as RelaySocket;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-outbox-'));
+  clock = createManualClock();
+  store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id, now: () => clock.now() });
+  store.saveChannels([channel]);
+  emits = [];
+  connected = true;
+  stalls = 0;
+  faults = [];
+  seq = 0;
+});
+
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function sender(options: CoreOptions = {}): OutboxSender {
+  const outbox = new OutboxSender(store, {
+    clock,
+    options: resolveOptions(options),
+    logger: silentLogger,
+    socket: () => (connected ? socket : null),
+    changed: () => {},
+    applyAcks: (acks) => store.applyAcks(acks),
+    countsChanged: () => {},
+    stalled: () => stalls++,
+    fault: (_where, error) => faults.push(error),
+  });
+  afterEach(() => outbox.dispose());
+  return outbox;
+}
+
+function queue(outbox: OutboxSender, ...contents: string[]): void {
+  for (const content of contents) {
+    store.queueOwnMessage({
+      clientMessageId: randomUUID(),
+      channelId: channel.id,
+      content,
+      author: me,
+      createdAt: new Date(clock.now()).toISOString(),
+      queuedAt: clock.now(),
+    });
+    outbox.queued(channel.id);
+  }
+}
+
+function ok(emit: Emit): SendAck {
+  return {
+    ok: true,
+    messageId: randomUUID(),
+    channelId: channel.id,
+    clientMessageId: emit.clientMessageId,
+    status: MessageDeliveryStatus.SENT,
+    seq: ++seq,
+    createdAt: new Date(clock.now()).toISOString(),
+  };
+}
+
+const refusal = (code: ErrorCode): SendAck => ({ ok: false, code, error: code });
+
+/** Lets the ack's promise and the batch's microtask run. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+const sent = () => emits.map((e) => e.content);
+const pending = () => store.outbox().filter((r) => r.state === 'pending').length;
+
+describe('OutboxSender', () => {
+  it('keeps at most a window of sends in flight, and refills it as acks are committed', async () => {
+    const outbox = sender({ pipelineWindow: 2 });
+    queue(outbox, 'a', 'b', 'c', 'd');
+    expect(sent()).toEqual(['a', 'b']);
+    emits[0]!.answer(ok(emits[0]!));
+    await settle();
+    expect(sent()).toEqual(['a', 'b', 'c']);
+    for (const emit of emits.slice(1)) emit.answer(ok(emit));
+    await settle();
+    emits[3]!.answer(ok(emits[3]!));
+    await settle();
+    expect(sent()).toEqual(['a', 'b', 'c', 'd']);
+    expect(pending()).toBe(0);
+    expect(faults).toEqual([]);
+  });
+
+  it('fails a permanently refused message at once and sends the next', async () => {
+    const outbox = sender({ pipelineWindow: 1 });
+    queue(outbox, 'bad', 'good');
+    emits[0]!.answer(refusal(ErrorCode.VALIDATION));
+    await settle();
+    expect(store.outbox().map((r) => [r.state, r.failure_code])).toEqual([
+      ['failed', 'VALIDATION'],
+      ['pending', null],
+    ]);
+    expect(sent()).toEqual(['bad', 'good']);
+  });
+
+  it('after a refusal inside a window, sends one at a time until one is accepted', async () => {
+    const outbox = sender({ pipelineWindow: 3, rateLimitWaitMs: 1_000 });
+    queue(outbox, 'a', 'b');
+    expect(sent()).toEqual(['a', 'b']);
+    emits[0]!.answer(refusal(ErrorCode.RATE_LIMITED));
+    emits[1]!.answer(refusal(ErrorCode.RATE_LIMITED));
+    await settle();
+    queue(outbox, 'c');
+    expect(sent()).toEqual(['a', 'b']); // 'a' waits out the rate limit at the head of the channel
+    clock.advance(1_000);
+    await settle();
+    expect(sent()).toEqual(['a', 'b', 'a']); // a window of one: only the head goes
+    emits[2]!.answer(ok(emits[2]!));
+    await settle();
+    expect(sent()).toEqual(['a', 'b', 'a', 'b', 'c']); // accepted: the full window again
+  });
+
+  it('on a timeout while connected, reports a stall and resends after a backoff', async () => {
+    const outbox = sender({ backoffMinMs: 100, backoffMaxMs: 100 });
+    queue(outbox, 'a');
+    emits[0]!.answer(new Error('operation has timed out'));
+    await settle();
+    expect(stalls).toBe(1);
+    expect(sent()).toEqual(['a']);
+    clock.advance(100);
+    await settle();
+    expect(sent()).toEqual(['a', 'a']);
+    emits[1]!.answer(ok(emits[1]!));
+    await settle();
+    expect(pending()).toBe(0);
+  });
+
+  it('fails what stayed unsent past the retry window, connected or not', async () => {
+    connected = false;
+    const outbox = sender({ retryWindowMs: 60_000 });
+    queue(outbox, 'a');
+    clock.advance(59_999);
+    expect(store.outbox()[0]?.state).toBe('pending');
+    clock.advance(1);
+    expect(store.outbox().map((r) => [r.state, r.failure_code])).toEqual([['failed', 'TIMEOUT']]);
+    expect(emits).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * What the server pushes, parsed once here at the boundary and handed to the account that was signed
+ * in when the socket was made (a late event for an account since closed is dropped).
+ */
+import {
+  Message,
+  MessageErrorEvent,
+  MessageEvent,
+  MessageSent,
+  ReceiptEvent,
+  TypingEvent,
+} from '../../src-shared/protocol';
+import type { Account } from './account';
+import type { RelaySocket } from './connection';
+import { guard, type ReportFault } from './guard';
+import type { Logger } from './ports';
+
+export function listenToServer(
+  socket: RelaySocket,
+  owner: Account | null,
+  current: () => Account | null,
+  report: ReportFault,
+  logger: Logger,
+): void {
+  const mine = () => (current() === owner ? owner : null);
+  const on = <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
+    (socket as unknown as { on(e: string, f: (...args: A) => void): void }).on(
+      event,
+      guard(report, `handling ${event}`, fn),
+    );
+  on(MessageEvent.NEW, (raw: unknown) => {
+    const m = Message.safeParse(raw);
+    if (m.success) mine()?.ingest(m.data, 'live');
+    else logger.warn({ event: MessageEvent.NEW }, 'unreadable message from server');
+  });
+  on(MessageEvent.SENT, (raw: unknown) => {
+    // Straight to the outbox, which applies the acks of this turn in one commit.
+    const ack = MessageSent.safeParse(raw);
+    if (ack.success) mine()?.outbox.ackArrived(ack.data);
+  });
+  for (const event of [MessageEvent.DELIVERED, MessageEvent.READ] as const) {
+    on(event, (raw: unknown) => {
+      const receipt = ReceiptEvent.safeParse(raw);
+      if (receipt.success) mine()?.receiptArrived(receipt.data);
+    });
+  }
+  on(MessageEvent.TYPING_START, (raw: unknown) => {
+    const t = TypingEvent.safeParse(raw);
+    if (t.success && t.data.userId !== owner?.user.id)
+      mine()?.typing.remoteStarted(t.data.channelId, t.data.userId);
+  });
+  on(MessageEvent.TYPING_STOP, (raw: unknown) => {
+    const t = TypingEvent.safeParse(raw);
+    if (t.success) mine()?.typing.remoteStopped(t.data.channelId, t.data.userId);
+  });
+  on(MessageEvent.ERROR, (raw: unknown) => {
+    // Sends and receipts learn their fate from their acks; this is for the log.
+    const e = MessageErrorEvent.safeParse(raw);
+    if (e.success) logger.warn({ code: e.data.code, event: e.data.event }, 'server refused an event');
+  });
+}
