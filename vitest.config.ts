@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src-*/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: [
+      'src-*/**/*.test.{ts,tsx}',
+      'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
+      'deploy/**/*.test.ts',
+    ],
     // Integration tests start real servers and real SQLite files: give them room on a 2-core box.
     testTimeout: 30_000,
     hookTimeout: 30_000,

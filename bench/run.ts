@@ -30,6 +30,8 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help')) return void console.log(`${USAGE}\nSee BENCHMARKS.md.`);
+  // A standalone measurement (BENCHMARKS.md, "Compression"), not a figure of the table.
+  if (process.argv.includes('--compression')) return (await import('./compression')).runCompression();
   const options = parseArgs(process.argv.slice(2));
   if (options.print) {
     const rows = JSON.parse(await readFile(options.print, 'utf8')) as Row[];

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The one line `npm start` prints when it cannot launch the desktop app. */
+/** The one line `npm start` prints when it cannot launch the desktop app, before it runs the browser host. */
 export function noElectronLine(reason) {
-  return `Relay: no Electron binary here (${reason}); use \`npm run web\` for the browser host instead.`;
+  return `Relay: no desktop app here (${reason}); running the same app in your browser instead (the \`npm run web\` host).`;
 }
 
 const EXECUTABLE = {

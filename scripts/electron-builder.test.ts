@@ -37,6 +37,10 @@ describe('electron-builder.yml', () => {
     expect(release.linux.desktop.entry).toMatchObject({ Name: 'Relay', StartupWMClass: 'Relay' });
   });
 
+  it('registers the relay:// scheme that deep-link.ts handles', () => {
+    expect(release.protocols).toEqual([{ name: 'Relay link', schemes: ['relay'] }]);
+  });
+
   it('builds AppImage and deb on Linux, nsis on Windows, dmg on macOS', () => {
     expect(release.linux.target).toEqual(['AppImage', 'deb']);
     expect(release.win.target).toEqual(['nsis']);

@@ -32,6 +32,16 @@ export const EXPLAINED = [
     file: 'src-main/electron/window.ts',
     why: 'The preload exposes only RelayApi built from the zod contract: no ipcRenderer, no events objects (preload.test.ts); every call is re-validated in main.',
   },
+  {
+    check: 'CERTIFICATE_ERROR_EVENT_JS_CHECK',
+    file: 'src-main/electron/app.ts',
+    why: 'The handler only refuses: callback(false), never preventDefault, so a bad certificate is never accepted (app.test.ts).',
+  },
+  {
+    check: 'PROTOCOL_HANDLER_JS_CHECK',
+    file: 'src-main/electron/deep-link.ts',
+    why: 'relay:// links only navigate: channel/ID or message/ID with a UUID id, anything else ignored; never loaded or executed (deep-link.test.ts).',
+  },
 ];
 
 const GATED = new Set(['HIGH', 'MEDIUM']);

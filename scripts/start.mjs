@@ -1,12 +1,18 @@
 #!/usr/bin/env node
 /**
- * `npm start [-- --server URL] [--no-build]`: the demo. Finds an Electron binary (on first launch the
- * electron package's own installer fetches it, as `require('electron')` would), builds the app, makes sure better-sqlite3 exists for Electron's ABI, starts the demo server
- * unless one already answers on the configured URL's /healthz, and launches the desktop app pointed at
- * it. Closing the app stops the server this script started (and only that one).
+ * `npm start [-- --server URL] [--no-build]`: the demo, always ending in a working app.
  *
- * Without an Electron binary (offline, or ELECTRON_OVERRIDE_DIST_PATH without one) it prints one line
- * naming `npm run web` and exits 1.
+ * 1. Finds an Electron binary (on first launch the electron package's own installer fetches it, as
+ *    `require('electron')` would) and better-sqlite3 built for its ABI.
+ * 2. Starts the demo server unless one already answers on the configured URL's /healthz.
+ * 3. Launches the desktop app pointed at it; or, when the desktop app cannot run here (no Electron
+ *    binary to be had, or no better-sqlite3 for it), says so in one line and runs the browser host
+ *    (`npm run web`) on that server instead, printing the address it gives and opening it where a
+ *    desktop session exists.
+ *
+ * Ctrl+C (SIGINT) or SIGTERM stops everything this started, and only that. Environment:
+ * RELAY_SERVER_URL (http://127.0.0.1:3000; port 0 = any free port), RELAY_WEB_PORT (5180; 0 = any),
+ * RELAY_USER_DATA (the app's data folder), DATA_DIR (the demo server's), ELECTRON_OVERRIDE_DIST_PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,9 +20,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { electronVersion, findElectronBinary, noElectronLine, ROOT } from './electron-binary.mjs';
 import { buildNative } from './native-electron.mjs';
+import {
+  canOpenBrowser,
+  ensureServer,
+  openBrowser,
+  StartError,
+  startBrowserHost,
+  stopChild,
+} from './start-children.mjs';
 
-/** A failure the user can act on: printed as one line, exit 1. */
-export class StartError extends Error {}
+export { StartError };
+
+const DEFAULT_SERVER = 'http://127.0.0.1:3000';
+const DEFAULT_WEB_PORT = '5180';
 
 /** The real steps; the test replaces the slow ones (build, native, server) to check the orchestration. */
 export const defaultSteps = {
@@ -42,13 +58,13 @@ export const defaultSteps = {
   },
   native(distDir) {
     const result = buildNative({ version: electronVersion(distDir) });
-    if (!result.ok) {
-      throw new StartError(
-        `${result.reason}; the desktop app cannot open its database without it (npm run web can)`,
-      );
-    }
+    if (!result.ok)
+      throw new StartError(`${result.reason}; the desktop app cannot open its database without it`);
   },
   ensureServer,
+  startBrowserHost,
+  canOpenBrowser,
+  openBrowser,
 };
 
 /**
@@ -61,10 +77,39 @@ export async function runStart({
   log = console,
   electronDir = undefined,
 } = {}) {
-  const { values } = parseArgs({
-    args: argv,
-    options: { server: { type: 'string' }, 'no-build': { type: 'boolean' } },
-  });
+  // From the first moment: a Ctrl+C during the build or the server's start still stops what started.
+  const stop = stopSignal();
+  const started = { server: null, app: null };
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: { server: { type: 'string' }, 'no-build': { type: 'boolean' } },
+    });
+    const serverUrl = serverOrigin(values.server ?? env.RELAY_SERVER_URL ?? DEFAULT_SERVER);
+    const build = !values['no-build'];
+    const desktop = findDesktop({ env, steps, electronDir });
+    if (!desktop.ok) {
+      log.warn(noElectronLine(desktop.reason));
+      return await runInBrowser({ serverUrl, build, env, steps, log, stop, started });
+    }
+    if (build) steps.build();
+    const server = await steps.ensureServer(serverUrl, log);
+    started.server = server.child;
+    if (stop.requested) return 0;
+    return await runDesktop({ electron: desktop.electron, serverUrl: server.url, env, log, stop, started });
+  } catch (error) {
+    if (!(error instanceof StartError)) throw error;
+    log.error(`Relay: ${error.message}.`);
+    return 1;
+  } finally {
+    stop.dispose();
+    await stopChild(started.app, 'SIGINT');
+    await stopChild(started.server, 'SIGTERM');
+  }
+}
+
+/** The desktop app can run when there is an Electron binary (fetched if need be) and a database driver for it. */
+function findDesktop({ env, steps, electronDir }) {
   let electron = findElectronBinary({ env, electronDir });
   if (!electron.path && !env.ELECTRON_OVERRIDE_DIST_PATH) {
     const fetched = steps.fetchElectron();
@@ -72,41 +117,71 @@ export async function runStart({
       ? findElectronBinary({ env, electronDir })
       : { path: null, reason: `it could not be downloaded: ${fetched.reason}` };
   }
-  if (!electron.path) {
-    log.error(noElectronLine(electron.reason));
-    return 1;
-  }
-  let server = null;
+  if (!electron.path) return { ok: false, reason: `no Electron binary: ${electron.reason}` };
   try {
-    const serverUrl = serverOrigin(values.server ?? env.RELAY_SERVER_URL ?? 'http://127.0.0.1:3000');
-    if (!values['no-build']) steps.build();
     steps.native(electron.distDir);
-    server = await steps.ensureServer(serverUrl, log);
-    const app = spawn(electron.path, electronArgs(log), {
-      cwd: ROOT,
-      stdio: 'inherit',
-      env: { ...env, RELAY_SERVER_URL: serverUrl, ELECTRON_RUN_AS_NODE: undefined },
-    });
-    const forward = (signal) => app.kill(signal);
-    process.on('SIGINT', forward);
-    process.on('SIGTERM', forward);
-    const code = await new Promise((resolve) => {
-      app.once('error', (error) => {
-        log.error(`Relay: could not launch ${electron.path}: ${error.message}.`);
-        resolve(1);
-      });
-      app.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
-    });
-    process.off('SIGINT', forward);
-    process.off('SIGTERM', forward);
-    return code;
   } catch (error) {
     if (!(error instanceof StartError)) throw error;
-    log.error(`Relay: ${error.message}.`);
-    return 1;
-  } finally {
-    server?.kill('SIGTERM');
+    return { ok: false, reason: error.message };
   }
+  return { ok: true, electron };
+}
+
+async function runDesktop({ electron, serverUrl, env, log, stop, started }) {
+  const app = spawn(electron.path, electronArgs(log), {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...env, RELAY_SERVER_URL: serverUrl, ELECTRON_RUN_AS_NODE: undefined },
+  });
+  started.app = app;
+  return new Promise((resolve) => {
+    app.once('error', (error) => {
+      log.error(`Relay: could not launch ${electron.path}: ${error.message}.`);
+      resolve(1);
+    });
+    app.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
+    // Electron quits cleanly on SIGINT/SIGTERM; its exit then resolves this.
+    stop.then((signal) => app.kill(signal));
+  });
+}
+
+async function runInBrowser({ serverUrl, build, env, steps, log, stop, started }) {
+  const server = await steps.ensureServer(serverUrl, log);
+  started.server = server.child;
+  if (stop.requested) return 0;
+  const host = await steps.startBrowserHost({
+    serverUrl: server.url,
+    port: env.RELAY_WEB_PORT || DEFAULT_WEB_PORT,
+    userData: env.RELAY_USER_DATA,
+    build,
+  });
+  started.app = host.child;
+  if (stop.requested) return 0;
+  log.log(`Relay: open ${host.url}  (sign in as alice, bob or carol, password "password"; Ctrl+C stops)`);
+  if (steps.canOpenBrowser(env)) steps.openBrowser(host.url);
+  const ended = new Promise((resolve) => host.child.once('exit', (code) => resolve({ code })));
+  const outcome = await Promise.race([stop.then(() => ({ code: 0, stopped: true })), ended]);
+  if (!outcome.stopped) log.error(`Relay: the browser host stopped (exit ${outcome.code ?? 1}).`);
+  return outcome.stopped ? 0 : (outcome.code ?? 1) || 1;
+}
+
+/** A promise of the first SIGINT/SIGTERM, with `requested` set once one came. */
+function stopSignal() {
+  let onSignal;
+  const stop = new Promise((resolve) => {
+    onSignal = (signal) => {
+      stop.requested = true;
+      resolve(signal);
+    };
+  });
+  stop.requested = false;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  stop.dispose = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  return stop;
 }
 
 function serverOrigin(value) {
@@ -129,39 +204,6 @@ function electronArgs(log) {
     return ['.', '--no-sandbox'];
   }
   return ['.'];
-}
-
-/** @returns {Promise<import('node:child_process').ChildProcess | null>} the server this started, if any */
-async function ensureServer(url, log) {
-  if (await healthy(url)) {
-    log.log(`Relay: using the server already answering at ${url}`);
-    return null;
-  }
-  const { hostname, port } = new URL(url);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
-    throw new StartError(`the server at ${url} does not answer /healthz`);
-  }
-  log.log(`Relay: starting the demo server at ${url} (users alice, bob, carol; password "password")`);
-  const host = hostname.replace(/^\[|\]$/g, '');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src-server', 'cli.ts'), '--demo', '--host', host, '--port', port || '80'],
-    { cwd: ROOT, stdio: 'inherit' },
-  );
-  for (let waited = 0; waited < 30_000 && child.exitCode === null; waited += 250) {
-    if (await healthy(url)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  child.kill('SIGTERM');
-  throw new StartError(`the demo server did not come up at ${url}`);
-}
-
-async function healthy(url) {
-  try {
-    return (await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(1000) })).ok;
-  } catch {
-    return false;
-  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

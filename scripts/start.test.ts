@@ -1,8 +1,9 @@
 /**
- * `npm start`: finding Electron without downloading it, the one-line refusal without it, and the
- * launch with ELECTRON_OVERRIDE_DIST_PATH (a stand-in executable records how it was started).
+ * `npm start`: finding Electron without downloading it, the launch with ELECTRON_OVERRIDE_DIST_PATH (a
+ * stand-in executable records how it was started), the browser host in one line when the desktop app
+ * cannot run, and (start-for-real.test.ts) the real thing on this machine.
  */
-import { spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { findElectronBinary } from './electron-binary.mjs';
 // @ts-expect-error -- plain .mjs scripts, no type declarations
 import { runStart, StartError } from './start.mjs';
+// @ts-expect-error -- plain .mjs scripts, no type declarations
+import { canOpenBrowser, openCommand } from './start-children.mjs';
 
 const dirs: string[] = [];
 async function tempDir() {
@@ -52,21 +55,46 @@ describe('findElectronBinary', () => {
   });
 });
 
-describe('npm start', () => {
-  it('without an Electron binary prints one line naming `npm run web` and exits non-zero', async () => {
-    const emptyDist = await tempDir();
-    const run = spawnSync(process.execPath, ['scripts/start.mjs'], {
-      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: emptyDist },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe('');
-    const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('npm run web');
+/** A child process stand-in: `kill` records the signal and exits, as a well-behaved child does. */
+function fakeChild() {
+  const child = Object.assign(new EventEmitter(), {
+    exitCode: null as number | null,
+    signalCode: null as string | null,
+    kill: vi.fn((signal: string) => {
+      child.signalCode = signal;
+      queueMicrotask(() => child.emit('exit', null, signal));
+      return true;
+    }),
   });
+  return child;
+}
 
+/** Steps for a machine where the browser host runs: a server and a host that exits with `hostExit`. */
+function browserSteps(hostExit = 7) {
+  const server = fakeChild();
+  const host = fakeChild();
+  return {
+    server,
+    host,
+    fetchElectron: vi.fn(() => ({ ok: false, reason: 'RequestError: getaddrinfo ENOTFOUND' })),
+    build: vi.fn(),
+    native: vi.fn(),
+    ensureServer: vi.fn(async (url: string) => ({ url: url.replace(':0', ':4100'), child: server })),
+    startBrowserHost: vi.fn(async () => {
+      setTimeout(() => {
+        host.exitCode = hostExit;
+        host.emit('exit', hostExit, null);
+      }, 10);
+      return { url: 'http://127.0.0.1:4200/?token=t0k3n', child: host };
+    }),
+    canOpenBrowser: vi.fn(() => false),
+    openBrowser: vi.fn(),
+  };
+}
+
+const quietLog = () => ({ log: vi.fn(), warn: vi.fn(), error: vi.fn() });
+
+describe('npm start', () => {
   it.runIf(process.platform !== 'win32')(
     'with ELECTRON_OVERRIDE_DIST_PATH launches it on the app, pointed at the server, then stops that server',
     async () => {
@@ -77,9 +105,13 @@ describe('npm start', () => {
         `#!/bin/sh\necho "$@" > "${record}"\necho "$RELAY_SERVER_URL" >> "${record}"\nexit 3\n`,
       );
       await chmod(join(dist, 'electron'), 0o755);
-      const server = { kill: vi.fn() };
-      const steps = { build: vi.fn(), native: vi.fn(), ensureServer: vi.fn(async () => server) };
-      const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
+      const server = fakeChild();
+      const steps = {
+        build: vi.fn(),
+        native: vi.fn(),
+        ensureServer: vi.fn(async (url: string) => ({ url, child: server })),
+      };
+      const log = quietLog();
       const code = await runStart({
         argv: ['--server', 'http://127.0.0.1:3999/'],
         env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: dist },
@@ -98,68 +130,94 @@ describe('npm start', () => {
     },
   );
 
-  it('fetches a missing binary through the electron package first, and says in one line when it cannot', async () => {
+  it('fetches a missing binary first; when it cannot, says so in one line and runs the browser host on the server', async () => {
     const electronDir = await tempDir();
-    const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
-    const steps = {
-      fetchElectron: vi.fn(() => ({ ok: false, reason: 'RequestError: getaddrinfo ENOTFOUND' })),
-      build: vi.fn(),
-      native: vi.fn(),
-      ensureServer: vi.fn(),
-    };
-    const code = await runStart({ argv: [], env: {}, steps, log, electronDir });
-    expect(code).toBe(1);
+    const log = quietLog();
+    const steps = browserSteps();
+    const code = await runStart({
+      argv: [],
+      env: { RELAY_SERVER_URL: 'http://127.0.0.1:0', RELAY_WEB_PORT: '0', RELAY_USER_DATA: '/tmp/x' },
+      steps,
+      log,
+      electronDir,
+    });
     expect(steps.fetchElectron).toHaveBeenCalledOnce();
-    expect(log.error).toHaveBeenCalledOnce();
-    const [line] = log.error.mock.calls[0]!;
+    expect(log.warn).toHaveBeenCalledOnce();
+    const [line] = log.warn.mock.calls[0]!;
     expect(line).toContain('could not be downloaded: RequestError: getaddrinfo ENOTFOUND');
     expect(line).toContain('npm run web');
+    // No Electron build for an app that will not run; the host builds its renderer itself.
     expect(steps.build).not.toHaveBeenCalled();
+    expect(steps.startBrowserHost).toHaveBeenCalledWith({
+      serverUrl: 'http://127.0.0.1:4100',
+      port: '0',
+      userData: '/tmp/x',
+      build: true,
+    });
+    // The host's address exactly as it printed it (token and all), never rebuilt.
+    expect(log.log).toHaveBeenCalledWith(
+      expect.stringMatching(/^Relay: open http:\/\/127\.0\.0\.1:4200\/\?token=t0k3n /),
+    );
+    expect(steps.openBrowser).not.toHaveBeenCalled();
+    // The host ended on its own: that is said, its code returned, and the server stopped.
+    expect(code).toBe(7);
+    expect(log.error).toHaveBeenCalledExactlyOnceWith('Relay: the browser host stopped (exit 7).');
+    expect(steps.server.kill).toHaveBeenCalledWith('SIGTERM');
+  });
+
+  it('opens the printed address only where a desktop session can show it', async () => {
+    const steps = browserSteps(0);
+    steps.canOpenBrowser.mockReturnValue(true);
+    const env = { ELECTRON_OVERRIDE_DIST_PATH: await tempDir(), DISPLAY: ':0' };
+    await runStart({ argv: ['--no-build'], env, steps, log: quietLog() });
+    expect(steps.canOpenBrowser).toHaveBeenCalledWith(env);
+    expect(steps.openBrowser).toHaveBeenCalledExactlyOnceWith('http://127.0.0.1:4200/?token=t0k3n');
+    expect(steps.startBrowserHost).toHaveBeenCalledWith(
+      expect.objectContaining({ port: '5180', build: false }),
+    );
+
+    expect(canOpenBrowser({}, 'linux')).toBe(false);
+    expect(canOpenBrowser({ DISPLAY: ':0' }, 'linux')).toBe(true);
+    expect(canOpenBrowser({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe(true);
+    expect(canOpenBrowser({}, 'darwin')).toBe(true);
+    expect(openCommand('http://h/?a=1&b=2', 'linux')).toEqual(['xdg-open', ['http://h/?a=1&b=2']]);
+    expect(openCommand('http://h/', 'darwin')).toEqual(['open', ['http://h/']]);
+    expect(openCommand('http://h/?a=1&b=2', 'win32')).toEqual([
+      'cmd',
+      ['/c', 'start', '""', 'http://h/?a=1^&b=2'],
+    ]);
   });
 
   it('never downloads when ELECTRON_OVERRIDE_DIST_PATH names a folder without Electron', async () => {
-    const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
-    const steps = { fetchElectron: vi.fn(), build: vi.fn(), native: vi.fn(), ensureServer: vi.fn() };
-    const code = await runStart({
-      argv: [],
-      env: { ELECTRON_OVERRIDE_DIST_PATH: await tempDir() },
-      steps,
-      log,
-    });
-    expect(code).toBe(1);
+    const log = quietLog();
+    const steps = browserSteps();
+    await runStart({ argv: [], env: { ELECTRON_OVERRIDE_DIST_PATH: await tempDir() }, steps, log });
     expect(steps.fetchElectron).not.toHaveBeenCalled();
-    expect(log.error).toHaveBeenCalledOnce();
+    expect(log.warn).toHaveBeenCalledOnce();
+    expect(steps.startBrowserHost).toHaveBeenCalledOnce();
   });
 
-  it('stops with one clear line when better-sqlite3 cannot be had for Electron', async () => {
+  it('runs the browser host when better-sqlite3 cannot be had for Electron, saying why in one line', async () => {
     const dist = await tempDir();
     await writeFile(join(dist, 'electron'), '');
-    const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const log = quietLog();
     const steps = {
-      build: vi.fn(),
+      ...browserSteps(),
       native: () => {
         throw new StartError('could not get better-sqlite3 for Electron 45.5.0');
       },
-      ensureServer: vi.fn(),
     };
-    const code = await runStart({
-      argv: ['--no-build'],
-      env: { ELECTRON_OVERRIDE_DIST_PATH: dist },
-      steps,
-      log,
-    });
-    expect(code).toBe(1);
-    expect(log.error).toHaveBeenCalledExactlyOnceWith(
-      'Relay: could not get better-sqlite3 for Electron 45.5.0.',
-    );
+    await runStart({ argv: [], env: { ELECTRON_OVERRIDE_DIST_PATH: dist }, steps, log });
+    expect(log.warn).toHaveBeenCalledOnce();
+    expect(log.warn.mock.calls[0]![0]).toContain('could not get better-sqlite3 for Electron 45.5.0');
     expect(steps.build).not.toHaveBeenCalled();
-    expect(steps.ensureServer).not.toHaveBeenCalled();
+    expect(steps.startBrowserHost).toHaveBeenCalledOnce();
   });
 
   it('refuses a server URL that is not one, in one line', async () => {
     const dist = await tempDir();
     await writeFile(join(dist, 'electron'), '');
-    const log = { log: vi.fn(), warn: vi.fn(), error: vi.fn() };
+    const log = quietLog();
     const steps = { build: vi.fn(), native: vi.fn(), ensureServer: vi.fn() };
     const code = await runStart({
       argv: ['--server', 'localhost:3000'],

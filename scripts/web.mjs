@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * `npm run web [-- --port 5180 --server URL --user-data DIR]`: builds the renderer if its sources
- * changed since the last build, then runs the browser host (src-main/web/cli.ts) in this process.
+ * changed since the last build, then runs the browser host (src-main/web/cli.ts) in this process,
+ * which prints one line `Relay browser host: open http://127.0.0.1:PORT/?token=…`: the address to open
+ * (its token is one-time; the browser trades it for a session cookie, see src-main/web/access.ts).
  * `--no-build` skips the build (e.g. several hosts started by one test run after a single build).
  */
 import { spawnSync } from 'node:child_process';

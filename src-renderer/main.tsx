@@ -5,6 +5,8 @@ import { App } from './app/App';
 import { connectBridge } from './bridge/connect';
 import { createAppStore, subscribeToCore } from './store/app-store';
 import { AppProvider } from './store/context';
+// Colour emoji from the app's own files (font-src 'self'): no system font needed, nothing fetched.
+import '@fontsource/noto-color-emoji/400.css';
 import './styles/app.css';
 
 // The page's CSP has no 'unsafe-eval': tell zod not to probe for (or use) `new Function`.

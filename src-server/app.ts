@@ -6,12 +6,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_MESSAGE_RATE_LIMIT, SERVER_TYPING_TIMEOUT_MS } from '../src-shared/protocol';
+import { HashPool } from './auth/hash-pool';
 import { LoginThrottle } from './auth/login-throttle';
 import { resolveJwtSecret } from './auth/secret';
 import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
 import { createRequestHandler } from './http';
+import { parseTrustedProxies } from './http/client-address';
+import { capConnectionsPerAddress, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './http/connection-cap';
+import { hostAllowList, isLoopback } from './http/host-allow-list';
+import { type LimitBackend, openLimitBackend } from './limits/limiter';
 import { createLogger } from './logger';
+import { type AdminUiOptions, adminUiEnabled, adminUiOrigins, attachAdminUi } from './ops/admin-ui';
+import { createMetrics } from './ops/metrics';
+import { checkReadiness } from './ops/readiness';
+import { instrumentStore } from './ops/store-metrics';
 import { attachRedisAdapter } from './redis';
 import { createSocketServer } from './socket';
 import type { RelayServer } from './socket/types';
@@ -23,7 +32,7 @@ import { firstAdminHint } from './workspace/first-admin';
 import { startWorkspaceLive, type WorkspaceLive } from './workspace/live';
 import type { PresenceTracker } from './workspace/presence';
 
-export interface ServerOptions {
+export interface ServerOptions extends AdminUiOptions {
   /** 0 = an ephemeral port. Default 3000. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -38,8 +47,13 @@ export interface ServerOptions {
   messageRateLimit?: number;
   /** Origins allowed to call the HTTP API and Socket.IO from a browser. Default: none. */
   corsOrigins?: string[];
-  /** Several instances share rooms through the Socket.IO Redis adapter. */
+  /** Several instances share rooms through the Socket.IO Redis adapter, and count limits together. */
   redisUrl?: string;
+  /**
+   * Proxies (addresses or ranges) whose X-Forwarded-For names the client. Default: none, so the client
+   * is always the socket's peer.
+   */
+  trustedProxies?: string[];
   /** postgres://user:password@host:port/db: PostgreSQL instead of SQLite, shareable by several instances. */
   databaseUrl?: string;
   /**
@@ -53,6 +67,16 @@ export interface ServerOptions {
   tokenTtlSeconds?: number;
   /** Presence timing (tests shorten it): offline this long after the last socket, default 30 s. */
   presenceOfflineAfterMs?: number;
+  /** WebSocket permessage-deflate for frames of 1 KiB or more. Default off (BENCHMARKS.md, compression). */
+  perMessageDeflate?: boolean;
+  /** Serve Prometheus metrics on GET /metrics. */
+  metrics?: boolean;
+  /** With metrics: GET /metrics asks for `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** Open connections one client address may hold (trusted proxies excepted); 0 = no cap. Default 256. */
+  maxConnectionsPerAddress?: number;
+  /** How long a client may take to send a whole request. Default 15 s. */
+  requestTimeoutMs?: number;
   /** pino level when no logger is given. Default info. */
   logLevel?: string;
   logger?: Logger;
@@ -73,6 +97,9 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 /** In-flight HTTP requests get this long to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 3_000;
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const CHECK_MS = 1_000;
 /** The kernel caps it at net.core.somaxconn. */
 const LISTEN_BACKLOG = 4096;
 
@@ -84,27 +111,63 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (options.demo && !isLoopback(host)) {
     logger.warn({ host }, 'the demo workspace (known passwords) is reachable from other machines');
   }
-  const store = await openStore(options, logger);
+  adminUiEnabled(options); // a half-set admin UI is refused before anything opens
+  const trustedProxies = parseTrustedProxies(options.trustedProxies);
+  const rawStore = await openStore(options, logger);
   let network: Network | undefined;
+  let limits: LimitBackend | undefined;
   try {
-    if (options.demo) await seedDemo(store);
+    if (options.demo) await seedDemo(rawStore);
+    const metrics = createMetrics({
+      defaults: options.metrics === true,
+      connectedSockets: () => network?.io.of('/').sockets.size ?? 0,
+    });
+    const store = instrumentStore(rawStore, metrics);
+    limits = await openLimitBackend(options.redisUrl, logger);
     // Set once the sockets exist; nothing calls these before the server listens.
     let live: WorkspaceLive | undefined;
     let presenceTracker: PresenceTracker | undefined;
     const ctx: ServerContext = {
       store,
       logger,
-      loginThrottle: new LoginThrottle(),
+      limits,
+      loginThrottle: new LoginThrottle(limits),
+      hashPool: new HashPool(),
+      trustedProxies,
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
       notify: async (change) => live?.notify(change),
       presenceOf: (userId) => presenceTracker?.of(userId) ?? 'offline',
+      metrics,
+      operations: {
+        metricsEnabled: options.metrics === true,
+        metricsToken: options.metricsToken || undefined,
+        readiness: () => checkReadiness({ store, redis: network?.redis }),
+      },
     };
     const corsOrigins = options.corsOrigins ?? [];
-    const httpServer = createServer(createRequestHandler(ctx, corsOrigins));
-    const { io, typing, presence } = createSocketServer(httpServer, ctx, {
-      corsOrigins,
+    const hostAllowed = hostAllowList(host);
+    const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    const httpServer = createServer(
+      {
+        // A slow client holds a connection no longer than this (Node checks every CHECK_MS).
+        headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+        requestTimeout,
+        connectionsCheckingInterval: CHECK_MS,
+      },
+      createRequestHandler(ctx, corsOrigins, hostAllowed),
+    );
+    capConnectionsPerAddress(
+      httpServer,
+      options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+      trustedProxies,
+    );
+    const { io, typing, presence, shareLimits } = createSocketServer(httpServer, ctx, {
+      // The admin UI's origin may open Socket.IO connections (to /admin), never call the HTTP API.
+      corsOrigins: [...corsOrigins, ...adminUiOrigins(options)],
+      hostAllowed,
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
+      perMessageDeflate: options.perMessageDeflate === true,
       presence: {
         offlineAfterMs: options.presenceOfflineAfterMs,
         share: (userId, state) =>
@@ -114,14 +177,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     });
     presenceTracker = presence;
-    network = { httpServer, io, typing, presence };
-    if (options.redisUrl) network.redis = await attachRedisAdapter(io, options.redisUrl, logger);
+    network = { httpServer, io, typing, presence, limits };
+    if (options.redisUrl) {
+      const redis = await attachRedisAdapter(io, options.redisUrl, logger);
+      network.redis = redis;
+      shareLimits(redis.client);
+    }
     live = await startWorkspaceLive(
       { io, store, onPresence: (userId, state) => presence.remote(userId, state) },
       { dataDir: options.dataDir, redisUrl: options.redisUrl, databaseUrl: options.databaseUrl },
       logger,
     );
     network.live = live;
+    await attachAdminUi(io, options);
 
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -146,8 +214,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     };
     return { url, port, store, io, logger, close };
   } catch (err) {
-    if (network) await shutDown(network, store);
-    else await store.close();
+    if (network) await shutDown(network, rawStore);
+    else {
+      await limits?.close();
+      await rawStore.close();
+    }
     throw err;
   }
 }
@@ -157,13 +228,14 @@ interface Network {
   io: RelayServer;
   typing: TypingTracker;
   presence: PresenceTracker;
-  redis?: { close(): Promise<void> };
+  limits: LimitBackend;
+  redis?: { close(): Promise<void>; ping(): Promise<void> };
   live?: WorkspaceLive;
 }
 
 /** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */
 async function shutDown(
-  { httpServer, io, typing, presence, redis, live }: Network,
+  { httpServer, io, typing, presence, limits, redis, live }: Network,
   store: Store,
 ): Promise<void> {
   const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
@@ -176,11 +248,8 @@ async function shutDown(
   await drained;
   clearTimeout(grace);
   await redis?.close();
+  await limits.close();
   await store.close();
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** A URL others can connect to: wildcard addresses mean this machine. */

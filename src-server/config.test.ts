@@ -28,6 +28,24 @@ describe('parseConfig', () => {
     );
   });
 
+  it('takes the operations settings: metrics, its token, the admin UI, compression', () => {
+    const { options } = parseConfig(['--admin-ui-readonly=0'], {
+      METRICS: '1',
+      METRICS_TOKEN: 't0ken',
+      ADMIN_UI_USER: 'ops',
+      ADMIN_UI_PASSWORD: 'a long password',
+      PER_MESSAGE_DEFLATE: 'on',
+    });
+    expect(options).toMatchObject({
+      metrics: true,
+      metricsToken: 't0ken',
+      adminUiUser: 'ops',
+      adminUiPassword: 'a long password',
+      adminUiReadonly: false,
+      perMessageDeflate: true,
+    });
+  });
+
   it('defaults DATA_DIR to ./data and leaves the rest to startServer', () => {
     expect(parseConfig([], {}).options).toEqual({ dataDir: './data' });
   });

@@ -41,6 +41,18 @@ export const SETTINGS: Setting[] = [
     choices: ['full', 'normal'],
     help: 'full (default): an ack survives a power cut; normal: faster, a power cut can lose the last acks',
   },
+  {
+    env: 'TRUSTED_PROXIES',
+    kind: 'list',
+    key: 'trustedProxies',
+    help: 'comma-separated proxy addresses or ranges whose X-Forwarded-For names the client (none)',
+  },
+  {
+    env: 'MAX_CONNECTIONS_PER_ADDRESS',
+    kind: 'int',
+    key: 'maxConnectionsPerAddress',
+    help: 'open connections one client address may hold, 0 = no cap (256)',
+  },
   { env: 'CORS_ORIGINS', kind: 'list', key: 'corsOrigins', help: 'comma-separated browser origins allowed' },
   {
     env: 'MESSAGE_RATE_LIMIT',
@@ -60,6 +72,43 @@ export const SETTINGS: Setting[] = [
     kind: 'string',
     key: 'logLevel',
     help: 'pino level: debug, info, warn, error, silent (info)',
+  },
+  {
+    env: 'PER_MESSAGE_DEFLATE',
+    kind: 'boolean',
+    key: 'perMessageDeflate',
+    help: 'compress WebSocket frames of 1 KiB or more (off: see BENCHMARKS.md)',
+  },
+  { env: 'METRICS', kind: 'boolean', key: 'metrics', help: 'serve Prometheus metrics on GET /metrics' },
+  {
+    env: 'METRICS_TOKEN',
+    kind: 'string',
+    key: 'metricsToken',
+    help: 'with METRICS: /metrics asks for Authorization: Bearer TOKEN',
+  },
+  {
+    env: 'ADMIN_UI_USER',
+    kind: 'string',
+    key: 'adminUiUser',
+    help: 'with ADMIN_UI_PASSWORD: turn on the Socket.IO admin UI (namespace /admin, basic auth)',
+  },
+  {
+    env: 'ADMIN_UI_PASSWORD',
+    kind: 'string',
+    key: 'adminUiPassword',
+    help: 'the admin UI password (kept bcrypt-hashed in memory; prefer the variable)',
+  },
+  {
+    env: 'ADMIN_UI_READONLY',
+    kind: 'boolean',
+    key: 'adminUiReadonly',
+    help: 'the admin UI only watches (default); 0 lets it disconnect sockets and change rooms',
+  },
+  {
+    env: 'ADMIN_UI_ORIGIN',
+    kind: 'string',
+    key: 'adminUiOrigin',
+    help: 'browser origin of the admin UI, allowed by CORS when it is on (https://admin.socket.io)',
   },
   {
     env: 'DEMO',

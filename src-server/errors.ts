@@ -1,10 +1,17 @@
 import { ErrorCode } from '../src-shared/protocol';
 
+/** What a retryable refusal tells the client: where to resend from (OUT_OF_ORDER), when (RATE_LIMITED). */
+export interface RefusalHints {
+  expectedSeq?: number;
+  retryAfterMs?: number;
+}
+
 /** A refusal the client is told about (`message:error`, a negative ack, an HTTP error body). */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly hints: RefusalHints = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -5,6 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../src-shared/protocol';
+import { type RedisProcess, redisUnavailable, startRedis } from './redis-server';
 import {
   type ClientSocket,
   connectAs,
@@ -14,15 +15,13 @@ import {
   startTestServer,
   type TestServer,
 } from './testing';
-import { hasRedis, startRedis } from './testing-redis';
 
-if (!hasRedis)
-  console.warn(
-    'redis.test.ts skipped: no redis-server binary on this machine (apt-get install redis-server)',
-  );
+const unavailable = redisUnavailable();
+const hasRedis = unavailable === undefined;
+if (!hasRedis) console.warn(`redis.test.ts skipped: ${unavailable}`);
 
 describe.skipIf(!hasRedis)('two instances through Redis', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: RedisProcess;
   let dataDir: string;
   let a: TestServer;
   let b: TestServer;
@@ -39,7 +38,7 @@ describe.skipIf(!hasRedis)('two instances through Redis', () => {
     for (const socket of sockets) socket.close();
     await a?.close();
     await b?.close();
-    redis?.child.kill('SIGKILL');
+    await redis?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -87,5 +86,28 @@ describe.skipIf(!hasRedis)('two instances through Redis', () => {
       (m) => m.seq,
     );
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  });
+
+  it('counts the messages of one user across instances: a burst of 8 + 8 at a limit of 10 lets 10 in', async () => {
+    // Before issue 11 each instance kept its own count, and all 16 were accepted.
+    const one = await connectAs(a.url, 'carol');
+    const two = await connectAs(b.url, 'carol');
+    sockets.push(one.socket, two.socket);
+    const general = (await a.store.listChannels(one.user.id)).find((c) => c.name === 'general')!;
+    const burst = (socket: ClientSocket) =>
+      Array.from({ length: 8 }, (_, i) =>
+        emitWithAck(socket, MessageEvent.SEND, { content: `burst ${i}`, channelId: general.id }).then((x) =>
+          SendAck.parse(x),
+        ),
+      );
+    const acks = await Promise.all([...burst(one.socket), ...burst(two.socket)]);
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(10);
+    const refused = acks.filter((ack) => !ack.ok);
+    expect(refused).toHaveLength(6);
+    for (const ack of refused) {
+      expect(ack).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) });
+      expect(!ack.ok && ack.retryAfterMs).toBeGreaterThan(0);
+      expect(!ack.ok && ack.retryAfterMs).toBeLessThanOrEqual(1_000);
+    }
   });
 });

@@ -8,18 +8,31 @@ export async function attachRedisAdapter(
   io: RelayServer,
   url: string,
   logger: Logger,
-): Promise<{ close(): Promise<void> }> {
-  const pub = createClient({ url });
+): Promise<{ client: ReturnType<typeof createClient>; close(): Promise<void>; ping(): Promise<void> }> {
+  // No offline queue: while Redis is away a command fails at once (readiness says so at once, the shared
+  // message limit falls back to counting locally) instead of waiting, and a shutdown has nothing to abandon.
+  const pub = createClient({ url, disableOfflineQueue: true });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(createAdapter(pub, sub));
   logger.info('redis adapter attached');
   return {
+    /** For /readyz: rejects when Redis does not answer (node-redis queues commands while it reconnects). */
+    async ping() {
+      // The subscriber matters as much: without it this instance misses the others' broadcasts.
+      if (!sub.isReady) throw new Error('the Redis subscriber is not connected');
+      await pub.ping();
+    },
+    // The publishing connection also serves other shared state (the message rate limit).
+    client: pub,
     async close() {
       // Stop listening first: a request arriving now would be answered through a closed publisher.
-      await sub.quit().catch(() => {});
-      await pub.quit().catch(() => {});
+      // A client that is not connected (Redis down, reconnecting) would wait for ever on quit: cut it.
+      for (const client of [sub, pub]) {
+        if (client.isReady) await client.quit().catch(() => {});
+        else client.destroy();
+      }
     },
   };
 }

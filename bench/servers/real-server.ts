@@ -20,7 +20,14 @@ const port = Number(process.argv[2] ?? 0);
 const dataDir = process.argv[3];
 if (!dataDir) throw new Error('usage: real-server.ts PORT DATA_DIR');
 
-const server = await startServer({ port, dataDir, demo: true, messageRateLimit: 0 });
+// Thousands of simulated clients share one loopback address: no per-address connection cap.
+const server = await startServer({
+  port,
+  dataDir,
+  demo: true,
+  messageRateLimit: 0,
+  maxConnectionsPerAddress: 0,
+});
 const tokens = createTokenService(resolveJwtSecret({ demo: true, dataDir }), 24 * 3600);
 
 // Where the time goes: the store's insert (SQLite, one transaction per message) is timed, wall clock,

@@ -15,11 +15,13 @@ test('a message in another channel notifies, and the click opens that channel at
   await send(bob.page, 'you can see this one');
   await expect(message(alice.page, 'you can see this one')).toHaveCount(1);
 
+  // alice's window is in front: only what is addressed to her interrupts (issue 12).
   await openChannel(bob.page, 'random');
-  await send(bob.page, 'deploy is green');
+  await send(bob.page, 'lunch is at noon');
+  await send(bob.page, '@alice deploy is green');
   await expect
     .poll(() => alice.notifications())
-    .toEqual([{ title: 'Bob in #random', body: 'deploy is green' }]);
+    .toEqual([{ title: 'Bob in #random', body: '@alice deploy is green' }]);
 
   await alice.clickLastNotification();
   await expect(channelItem(alice.page, 'random')).toHaveAttribute('aria-current', 'page');

@@ -1,4 +1,7 @@
-/** Read once the other side looks at the channel; "Seen by" says who reached what. */
+/**
+ * Read once the other side looks at the channel; "Seen by" says who reached what. In #general
+ * (alice, bob, carol) an own message is Read only once both others have read it (issue 12).
+ */
 import { expect, test } from '../support/fixtures';
 import { message, openChannel, send } from '../support/ui';
 
@@ -13,8 +16,11 @@ test('Delivered while bob looks elsewhere, Read once he opens the channel, "Seen
   await expect(status).toHaveAttribute('title', 'Delivered to Bob');
 
   await openChannel(bob.page, 'general');
-  await expect(status).toHaveText('Read');
+  const seenBy = message(alice.page, 'Standup in five').getByTestId('message-seen-by');
+  await expect(seenBy).toHaveText('Seen by Bob');
   await expect(status).toHaveAttribute('title', 'Seen by Bob');
+  // carol has not read it: Delivered, not Read.
+  await expect(status).toHaveText('Delivered');
 });
 
 test('a reader whose app opens later, on that channel, also counts: "Seen by Bob, Carol"', async ({
@@ -30,4 +36,7 @@ test('a reader whose app opens later, on that channel, also counts: "Seen by Bob
   await expect(message(carol.page, 'Standup in five')).toBeVisible();
   await expect(status).toHaveAttribute('title', /^Seen by (Bob, Carol|Carol, Bob)$/);
   await expect(status).toHaveText('Read');
+  await expect(message(alice.page, 'Standup in five').getByTestId('message-seen-by')).toHaveText(
+    'Seen by everyone',
+  );
 });

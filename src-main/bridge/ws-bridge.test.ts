@@ -18,6 +18,8 @@ import { createFakeCore, type FakeCore } from './testing/fake-core';
 import { attachWsBridge, type WsBridge } from './ws-server';
 
 const SECRET = 'test-secret-0123456789abcdef';
+/** Stands for the browser host's session cookie (its issuing and checking: web/host.test.ts). */
+const SESSION = 'relay-host-test=admitted';
 
 let server: Server;
 let core: FakeCore;
@@ -35,6 +37,7 @@ beforeEach(async () => {
     fanout,
     secret: SECRET,
     allowedOrigins: () => [origin],
+    admits: (request) => request.headers.cookie === SESSION,
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -48,13 +51,14 @@ afterEach(async () => {
 });
 
 /** The page as the host serves it: its meta secret, its location, and a socket that sends `pageOrigin`. */
-function page(options: { secret?: string | null; pageOrigin?: string } = {}) {
+function page(options: { secret?: string | null; pageOrigin?: string; cookie?: string | null } = {}) {
   const secret = options.secret === undefined ? SECRET : options.secret;
   const sentOrigin = options.pageOrigin ?? origin;
+  const cookie = options.cookie === undefined ? SESSION : options.cookie;
   const reloads: number[] = [];
   class PageSocket extends WebSocket {
     constructor(url: string, protocols: string[]) {
-      super(url, protocols, { origin: sentOrigin });
+      super(url, protocols, { origin: sentOrigin, headers: cookie === null ? {} : { cookie } });
     }
   }
   return {
@@ -102,7 +106,10 @@ describe('WebSocket bridge', () => {
   });
 
   it('answers a frame that is not a call at all, on the raw socket', async () => {
-    const ws = new WebSocket(`ws://${host}/bridge`, [WS_PROTOCOL, WS_SECRET_PREFIX + SECRET], { origin });
+    const ws = new WebSocket(`ws://${host}/bridge`, [WS_PROTOCOL, WS_SECRET_PREFIX + SECRET], {
+      origin,
+      headers: { cookie: SESSION },
+    });
     await new Promise((resolve) => ws.once('open', resolve));
     const replies: unknown[] = [];
     ws.on('message', (data) => replies.push(JSON.parse(data.toString())));
@@ -143,6 +150,9 @@ describe('WebSocket bridge', () => {
     await expect(page({ secret: 'wrong-secret-0123456789abcd' }).connect()).rejects.toThrow(/refused/);
     await expect(page({ pageOrigin: 'http://evil.example' }).connect()).rejects.toThrow(/refused/);
     await expect(page({ pageOrigin: 'http://127.0.0.1:1' }).connect()).rejects.toThrow(/refused/);
+    // The right page secret and origin are not enough without the host's session cookie.
+    await expect(page({ cookie: null }).connect()).rejects.toThrow(/refused/);
+    await expect(page({ cookie: 'relay-host-test=forged' }).connect()).rejects.toThrow(/refused/);
     expect(bridge.clientCount).toBe(0);
     expect(core.received).toEqual([]);
   });
@@ -151,7 +161,7 @@ describe('WebSocket bridge', () => {
     const status = await new Promise<number | undefined>((resolve) => {
       const ws = new WebSocket(`ws://${host}/bridge`, [WS_PROTOCOL, WS_SECRET_PREFIX + SECRET], {
         origin,
-        headers: { host: 'attacker.example' },
+        headers: { host: 'attacker.example', cookie: SESSION },
       });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode));
       ws.on('open', () => resolve(101));

@@ -3,8 +3,9 @@
  * IPC, reachable only by the page the host served.
  *
  * Every upgrade is checked before a socket exists: the path, the Host header (a loopback name, against
- * DNS rebinding), the Origin (exactly the host's own), and the per-launch secret the host injected into
- * that page (sent as a subprotocol). Anything else gets a plain HTTP refusal and the core never hears of it.
+ * DNS rebinding), the Origin (exactly the host's own), the host's session cookie (only a browser that
+ * opened the printed address has it), and the per-launch secret the host injected into that page (sent
+ * as a subprotocol). Anything else gets a plain HTTP refusal and the core never hears of it.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -29,6 +30,8 @@ export type WsBridgeOptions = {
   secret: string;
   /** The origins allowed to connect (the host's own), decided per request since the port may be 0 until listen. */
   allowedOrigins: () => string[];
+  /** Whether the request carries the host's session (its cookie): the credential, not the page. */
+  admits: (request: IncomingMessage) => boolean;
 };
 
 export type WsBridge = {
@@ -72,6 +75,7 @@ function checkUpgrade(request: IncomingMessage, options: WsBridgeOptions): strin
   if (!isLoopbackHost(request.headers.host)) return '403 Forbidden';
   const origin = request.headers.origin;
   if (!origin || !options.allowedOrigins().includes(origin)) return '403 Forbidden';
+  if (!options.admits(request)) return '401 Unauthorized';
   const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   if (!offered.includes(WS_PROTOCOL)) return '400 Bad Request';
   const presented = offered.find((p) => p.startsWith(WS_SECRET_PREFIX))?.slice(WS_SECRET_PREFIX.length);

@@ -18,7 +18,7 @@ import { Checkpoints } from './checkpoints';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
 import type { ReportFault } from './guard';
-import { Notifications, type Offer } from './notifications';
+import { Notifications, type Offer, personallyAddressed, toastWorthy } from './notifications';
 import type { ResolvedOptions } from './options';
 import { OutboxSender } from './outbox';
 import type { CorePorts, Logger } from './ports';
@@ -43,7 +43,7 @@ export interface AccountContext {
   emitter: CoreEmitter;
   logger: Logger;
   api: ApiClient;
-  ui: { focused: boolean; activeChannelId: string | null };
+  ui: { focused: boolean; activeChannelId: string | null; openThreadId: string | null; atNewest: boolean };
   /** Reports a fault that has no caller to throw to. */
   fault: ReportFault;
   socket(): RelaySocket | null;
@@ -199,9 +199,12 @@ export class Account {
       const { row } = result;
       if (arrival === 'live' && row.seq !== null) this.store.advanceCursor(row.channel_id);
       const channel = result.inserted && !row.own ? this.store.channel(row.channel_id) : undefined;
-      const owesDelivered =
-        !!channel && row.seq !== null && row.seq > channel.read_seq && !this.lookingAt(channel.id);
+      // A reply is read when its thread is shown; a channel message when the channel is.
+      const shown = row.parent_id !== null ? this.threadShown(row.parent_id) : this.lookingAt(row.channel_id);
+      const owesDelivered = !!channel && row.seq !== null && row.seq > channel.read_seq && !shown;
       if (owesDelivered) this.store.queueReceipt(message.id, message.channelId, 'DELIVERED');
+      if (owesDelivered && row.parent_id !== null && (arrival === 'live' || arrival === 'catchup'))
+        this.store.markReplyUnread(row.key);
       return { result, channel, owesDelivered };
     });
     const { row } = result;
@@ -217,18 +220,22 @@ export class Account {
     this.typing.remoteStopped(row.channel_id, row.author_id);
     if (!channel || row.seq === null || row.seq <= channel.read_seq) return;
     if (!owesDelivered) {
-      // The channel is being looked at: read, not just delivered.
-      this.markRead(channel.id);
+      // Being looked at (the channel, or for a reply its thread): read, not just delivered.
+      if (row.parent_id !== null) this.readThread(row.parent_id, [row]);
+      else this.markRead(channel.id);
       return;
     }
     this.receipts.kick();
-    if (arrival === 'live' || arrival === 'catchup') {
+    // Others' threads stay quiet; a reply in one's own thread notifies like a mention.
+    const replyToMe = row.parent_id !== null && this.store.inThread(row.parent_id);
+    if ((arrival === 'live' || arrival === 'catchup') && (row.parent_id === null || replyToMe)) {
       this.notifications.offer({
         messageId: message.id,
         channelId: channel.id,
         channelName: channel.name,
         authorName: message.user.name,
         content: message.content,
+        personal: replyToMe || personallyAddressed(message.content, this.user.name),
       });
     }
     this.emitUnread(channel.id);
@@ -322,8 +329,30 @@ export class Account {
 
   // Reading -------------------------------------------------------------------------------------
 
+  /** The channel's newest messages are on screen in a focused window (not scrolled up, issue 12). */
   lookingAt(channelId: string): boolean {
-    return this.ctx.ui.focused && this.ctx.ui.activeChannelId === channelId;
+    return this.ctx.ui.focused && this.ctx.ui.activeChannelId === channelId && this.ctx.ui.atNewest;
+  }
+
+  /** The thread under this message is open in a focused window: its replies are being read. */
+  threadShown(parentId: string): boolean {
+    return this.ctx.ui.focused && this.ctx.ui.openThreadId === parentId;
+  }
+
+  /**
+   * The thread is shown: its unread replies (and `also`, a reply that just arrived into it) are
+   * read: READ receipts, unread down.
+   */
+  readThread(parentId: string, also: MessageRow[] = []): void {
+    const read = this.store.transaction(() => {
+      const rows = [...this.store.readThread(parentId), ...also];
+      for (const r of rows) if (r.id) this.store.queueReceipt(r.id, r.channel_id, 'READ');
+      return rows;
+    });
+    if (read.length === 0) return;
+    this.receipts.kick();
+    const channelId = read[0]?.channel_id;
+    if (channelId) this.emitUnread(channelId);
   }
 
   /**
@@ -349,10 +378,11 @@ export class Account {
     return rows.length;
   }
 
-  /** The window's focus or channel changed: a channel now looked at is read. */
+  /** What is on screen changed (focus, channel, scroll, thread): what is now looked at is read. */
   looked(): void {
-    const channelId = this.ctx.ui.activeChannelId;
+    const { activeChannelId: channelId, openThreadId, focused } = this.ctx.ui;
     if (channelId && this.lookingAt(channelId) && this.store.channel(channelId)) this.markRead(channelId);
+    if (focused && openThreadId) this.readThread(openThreadId);
   }
 
   thread(channelId: string, parentId: string): MessageView[] {
@@ -400,9 +430,11 @@ export class Account {
     if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
     const channel = this.store.channel(offer.channelId);
     if (!channel || channel.muted) return false;
-    if (this.lookingAt(offer.channelId)) return false;
     const row = this.store.messageById(offer.messageId);
-    return !!row && !row.own && row.seq !== null && row.seq > channel.read_seq;
+    if (!row || row.own || row.seq === null) return false;
+    if (!toastWorthy(offer, this.ctx.ui.focused)) return false;
+    if (row.parent_id !== null) return row.reply_unread === 1 && !this.threadShown(row.parent_id);
+    return !this.lookingAt(offer.channelId) && row.seq > channel.read_seq;
   }
 
   // Events to the UI ----------------------------------------------------------------------------

@@ -28,7 +28,9 @@ export function createApiClient(fetchFn: FetchFn, timeoutMs: number): ApiClient 
     let response: Response;
     try {
       response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    } catch {
+    } catch (error) {
+      // A port that already knows better (e.g. a bad certificate, said plainly) keeps its words.
+      if (error instanceof BridgeFailure) throw error;
       throw new BridgeFailure('SERVER_UNREACHABLE', `Cannot reach the server at ${new URL(url).origin}`);
     }
     const body: unknown = await response.json().catch(() => undefined);

@@ -46,7 +46,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     ports.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     o.requestTimeoutMs,
   );
-  const ui = { focused: false, activeChannelId: null as string | null };
+  const ui = {
+    focused: false,
+    activeChannelId: null as string | null,
+    openThreadId: null as string | null,
+    atNewest: true,
+  };
 
   let session: StoredSession | null = null;
   let account: Account | null = null;
@@ -181,6 +186,14 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       ui.focused = focused;
       return done(account?.looked());
     },
+    setAtNewest({ atNewest }) {
+      ui.atNewest = atNewest;
+      return done(account?.looked());
+    },
+    setOpenThread({ parentId }) {
+      ui.openThreadId = parentId;
+      return done(account?.looked());
+    },
     markRead: ({ channelId }) => done(need().markRead(channelId)),
     setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted),
     listMessages: (args) => need().listMessages(args, credentials()),
@@ -197,6 +210,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     getSettings: () => ports.settings.get(),
     updateSettings: (patch: Partial<Settings>) => ports.settings.set(patch),
     openLink: ({ url }) => openWebLink(url, ports.openExternal).then(done),
+    restartToUpdate: () => ports.restartToUpdate?.() ?? false,
   };
 
   async function signIn({

@@ -21,9 +21,12 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Writes a whole file or nothing: a temp file beside it, flushed, then renamed over it. */
+/**
+ * Writes a whole file or nothing: a temp file beside it, flushed, then renamed over it. User data is
+ * its owner's alone: files 0600, a folder made here 0700.
+ */
 export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, data, { mode, flush: true });
@@ -66,6 +69,9 @@ export const DEFAULT_SETTINGS: Settings = {
   notificationsEnabled: true,
   doNotDisturb: false,
   theme: 'system',
+  openAtLogin: false,
+  startMinimized: false,
+  updateUrl: '',
 };
 
 /** Settings as JSON in userData; an unreadable or invalid file falls back to the defaults. */
@@ -92,7 +98,7 @@ export function createFileSettingsStore(
     get: () => current,
     set(patch) {
       current = SettingsSchema.parse({ ...current, ...stripUndefined(patch) });
-      writeFileAtomic(file, JSON.stringify(current, null, 2), 0o644);
+      writeFileAtomic(file, JSON.stringify(current, null, 2));
       return current;
     },
   };

@@ -1,11 +1,18 @@
 /** Notification coalescing and once-per-message, on a manual clock. */
 import { describe, expect, it } from 'vitest';
 import type { NotificationView } from '../../src-shared/bridge';
-import { Notifications, type Offer, summarise } from './notifications';
+import { Notifications, type Offer, personallyAddressed, summarise, toastWorthy } from './notifications';
 import { createManualClock } from './testing/manual-clock';
 
 function offer(n: number, channelId = 'c1', channelName = 'general'): Offer {
-  return { messageId: `m${n}`, channelId, channelName, authorName: 'Bob', content: `message ${n}` };
+  return {
+    messageId: `m${n}`,
+    channelId,
+    channelName,
+    authorName: 'Bob',
+    content: `message ${n}`,
+    personal: false,
+  };
 }
 
 function setup(wanted: (o: Offer) => boolean = () => true) {
@@ -51,5 +58,22 @@ describe('Notifications', () => {
       messageId: 'm2',
     });
     expect(summarise([{ ...offer(1), content: 'x'.repeat(500) }])?.body.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('what may interrupt (issue 12)', () => {
+  it('from the background anything notifies; in front only what is addressed to the person', () => {
+    expect(toastWorthy({ personal: false }, false)).toBe(true);
+    expect(toastWorthy({ personal: false }, true)).toBe(false);
+    expect(toastWorthy({ personal: true }, true)).toBe(true);
+  });
+
+  it('recognises @name, @channel and @here as whole words only', () => {
+    expect(personallyAddressed('hey @alice, look', 'Alice')).toBe(true);
+    expect(personallyAddressed('@here standup', 'Alice')).toBe(true);
+    expect(personallyAddressed('ping @Channel', 'Alice')).toBe(true);
+    expect(personallyAddressed('mail alice@example.com', 'Alice')).toBe(false);
+    expect(personallyAddressed('@alicebot did it', 'Alice')).toBe(false);
+    expect(personallyAddressed('no mention', 'Alice')).toBe(false);
   });
 });

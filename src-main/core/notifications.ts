@@ -1,6 +1,8 @@
 /**
  * Which messages notify, decided in main: from someone else, unread, while the window is unfocused
- * or shows another channel, not muted, not in do-not-disturb, at most once per message id. Offers
+ * or shows another channel, not muted, not in do-not-disturb, at most once per message id. While the
+ * window is focused only what is addressed to the person notifies (a mention, a DM, a reply in a
+ * thread they are in): the rest shows as unread, without interrupting (issue 12). Offers
  * arriving close together are coalesced into one notification; the rules are checked again when it
  * is shown, so a channel opened meanwhile does not notify.
  */
@@ -13,6 +15,19 @@ export interface Offer {
   channelName: string;
   authorName: string;
   content: string;
+  /** Addressed to this person: a mention, a direct message, a reply in a thread they are in. */
+  personal: boolean;
+}
+
+/** Whether an offer may interrupt: always from the background, only personal ones in front. */
+export function toastWorthy(offer: Pick<Offer, 'personal'>, windowFocused: boolean): boolean {
+  return !windowFocused || offer.personal;
+}
+
+/** `@name`, `@channel` or `@here` in a message (case-insensitive, a whole word). */
+export function personallyAddressed(content: string, name: string): boolean {
+  const escaped = name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^\\w@])@(${escaped}|channel|here)(?![\\w-])`, 'i').test(content);
 }
 
 export interface NotificationDeps {

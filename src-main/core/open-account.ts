@@ -11,7 +11,7 @@ export function openAccount(user: UserSummary, ctx: AccountContext): Account {
   const { ports, options, logger, emitter } = ctx;
   let store: LocalStore;
   try {
-    mkdirSync(ports.paths.userData, { recursive: true });
+    mkdirSync(ports.paths.userData, { recursive: true, mode: 0o700 });
     store = LocalStore.open({
       file: join(ports.paths.userData, `relay-${user.id}.sqlite`),
       selfId: user.id,

@@ -6,7 +6,10 @@ export interface CoreOptions {
   ackTimeoutMs?: number;
   /** A queued message still unsent after this long is Failed (24 h). */
   retryWindowMs?: number;
-  /** Reconnect and resend backoff: capped exponential with full jitter between these bounds. */
+  /**
+   * Reconnect and resend backoff: capped exponential with full jitter between these bounds. The cap is
+   * 5 s: a client once stayed offline 14 s after a cut had healed under a 30 s cap (issue 11).
+   */
   backoffMinMs?: number;
   backoffMaxMs?: number;
   /** Wait after a RATE_LIMITED refusal before trying that channel again. */
@@ -43,7 +46,7 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     ackTimeoutMs: 10_000,
     retryWindowMs: 24 * 60 * 60 * 1000,
     backoffMinMs: 500,
-    backoffMaxMs: 30_000,
+    backoffMaxMs: 5_000,
     rateLimitWaitMs: 1_000,
     pipelineWindow: 256,
     connectTimeoutMs: 10_000,

@@ -34,6 +34,7 @@ const channel: Channel = {
 interface Emit {
   content: string;
   clientMessageId: string;
+  deviceSeq?: number;
   answer(response: SendAck | Error): void;
 }
 
@@ -53,12 +54,13 @@ const socket = {
   timeout: () => ({
     emit(
       _event: string,
-      payload: { content: string; clientMessageId: string },
+      payload: { content: string; clientMessageId: string; deviceSeq?: number },
       cb: (err: Error | null, r?: unknown) => void,
     ) {
       emits.push({
         content: payload.content,
         clientMessageId: payload.clientMessageId,
+        deviceSeq: payload.deviceSeq,
         answer: (response) => (response instanceof Error ? cb(response) : cb(null, response)),
       });
     },
@@ -136,15 +138,16 @@ describe('OutboxSender', () => {
   it('keeps at most a window of sends in flight, and refills it as acks are committed', async () => {
     const outbox = sender({ pipelineWindow: 2 });
     queue(outbox, 'a', 'b', 'c', 'd');
-    expect(sent()).toEqual(['a', 'b']);
+    // Slow start: a fresh connection sends one per channel, and one more with each accepted send.
+    expect(sent()).toEqual(['a']);
     emits[0]!.answer(ok(emits[0]!));
     await settle();
     expect(sent()).toEqual(['a', 'b', 'c']);
-    for (const emit of emits.slice(1)) emit.answer(ok(emit));
+    emits[1]!.answer(ok(emits[1]!));
     await settle();
-    emits[3]!.answer(ok(emits[3]!));
+    expect(sent()).toEqual(['a', 'b', 'c', 'd']); // capped at the window of 2: c and d in flight
+    for (const emit of emits.slice(2)) emit.answer(ok(emit));
     await settle();
-    expect(sent()).toEqual(['a', 'b', 'c', 'd']);
     expect(pending()).toBe(0);
     expect(faults).toEqual([]);
   });
@@ -161,21 +164,51 @@ describe('OutboxSender', () => {
     expect(sent()).toEqual(['bad', 'good']);
   });
 
-  it('after a refusal inside a window, sends one at a time until one is accepted', async () => {
+  it('after a refusal inside a window, waits, then sends one at a time while paced', async () => {
     const outbox = sender({ pipelineWindow: 3, rateLimitWaitMs: 1_000 });
+    queue(outbox, 'w');
+    emits[0]!.answer(ok(emits[0]!));
+    await settle();
     queue(outbox, 'a', 'b');
-    expect(sent()).toEqual(['a', 'b']);
-    emits[0]!.answer(refusal(ErrorCode.RATE_LIMITED));
+    expect(sent()).toEqual(['w', 'a', 'b']);
     emits[1]!.answer(refusal(ErrorCode.RATE_LIMITED));
+    emits[2]!.answer(refusal(ErrorCode.RATE_LIMITED));
     await settle();
     queue(outbox, 'c');
-    expect(sent()).toEqual(['a', 'b']); // 'a' waits out the rate limit at the head of the channel
+    expect(sent()).toEqual(['w', 'a', 'b']); // every channel waits out the rate limit
     clock.advance(1_000);
     await settle();
-    expect(sent()).toEqual(['a', 'b', 'a']); // a window of one: only the head goes
-    emits[2]!.answer(ok(emits[2]!));
+    expect(sent()).toEqual(['w', 'a', 'b', 'a']); // a window of one: only the head goes
+    emits[3]!.answer(ok(emits[3]!));
     await settle();
-    expect(sent()).toEqual(['a', 'b', 'a', 'b', 'c']); // accepted: the full window again
+    expect(sent()).toEqual(['w', 'a', 'b', 'a', 'b']); // still paced: one at a time
+    emits[4]!.answer(ok(emits[4]!));
+    await settle();
+    expect(sent()).toEqual(['w', 'a', 'b', 'a', 'b', 'c']);
+  });
+
+  it('on OUT_OF_ORDER, once nothing is in flight, numbers the pending ones from the gap and resends them', async () => {
+    const outbox = sender();
+    queue(outbox, 'w');
+    emits[0]!.answer(ok(emits[0]!));
+    await settle();
+    queue(outbox, 'a', 'b');
+    expect(emits.map((e) => [e.content, e.deviceSeq])).toEqual([
+      ['w', 1],
+      ['a', 2],
+      ['b', 3],
+    ]);
+    // The server expects 5 (say 2–4 were used up by refusals this device never recorded).
+    const outOfOrder: SendAck = { ok: false, code: ErrorCode.OUT_OF_ORDER, error: 'x', expectedSeq: 5 };
+    emits[1]!.answer(outOfOrder);
+    await settle();
+    expect(emits).toHaveLength(3); // b is still in flight: nothing is renumbered under it
+    emits[2]!.answer(outOfOrder);
+    await settle();
+    expect(emits.slice(3).map((e) => [e.content, e.deviceSeq])).toEqual([
+      ['a', 5],
+      ['b', 6],
+    ]);
   });
 
   it('on a timeout while connected, reports a stall and resends after a backoff', async () => {

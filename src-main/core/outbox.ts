@@ -5,9 +5,12 @@
  * Exactly-once rests on the server: a clientMessageId sent again returns the first message, so a
  * resend after a lost ack, a timeout or a crash is always safe.
  *
- * Order: the transport and the server keep emit order, so timeouts and disconnects cannot reorder
- * a channel. Only a refusal of one message inside a window (RATE_LIMITED, INTERNAL) while a later
- * one is accepted can; after such a refusal the channel drops to a window of one until it is sent.
+ * Order by construction: every send carries this device's id and its number in the channel
+ * (store/device-sequence.ts), and the server takes it only as the next one; a send refused while later
+ * ones are in flight makes those come back OUT_OF_ORDER, and once the channel has nothing in flight it
+ * resends from the gap the server named (outbox-order.ts). After RATE_LIMITED every channel waits the
+ * server's retryAfterMs and then sends one at a time for a while (send-pacer.ts). A server that ignores
+ * the numbers still gets the older guard: after a refusal the channel drops to a window of one.
  *
  * Acks that arrive together (one socket read, one event-loop turn) are applied as one batch: one
  * transaction, then the UI events. A message leaves the in-flight set only once its ack is
@@ -25,7 +28,9 @@ import { type AckOutcome, emitAndAwaitAck, isPermanentRefusal } from './ack';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
+import { resendFromGap } from './outbox-order';
 import type { Clock, Logger } from './ports';
+import { SendPacer } from './send-pacer';
 
 export interface OutboxDeps {
   clock: Clock;
@@ -42,21 +47,30 @@ export interface OutboxDeps {
   fault: ReportFault;
 }
 
-/** One channel's sends in flight, and the outbox `ord` the next pump continues after. */
+/** One channel's sends in flight, and the outbox `device_seq` the next pump continues after. */
 interface Lane {
   flying: Set<string>;
   /**
-   * Everything pending up to this ord is in flight or acked: the pump asks only for what comes
+   * Everything pending up to this number is in flight or acked: the pump asks only for what comes
    * after it. `null` after anything that may leave a pending row behind (a refusal, a timeout, a
    * retry by hand): the next pump reads the channel from its head again.
    */
   after: number | null;
+  /** OUT_OF_ORDER said the server expects this number next: resend from it once nothing is in flight. */
+  gap?: number;
+  /**
+   * Slow start: a connection begins with one send in flight per channel and allows one more with each
+   * accepted send, up to pipelineWindow. A backlog resent into a limit it does not know about (a fresh
+   * start, a restart during a block) then meets it with a few refusals, not with the whole pipeline.
+   */
+  window: number;
 }
 
 export class OutboxSender {
   private readonly lanes = new Map<string, Lane>();
   private readonly wakeTimers = new Map<string, unknown>();
   private readonly cautious = new Set<string>();
+  private readonly pacer: SendPacer;
   private expiryTimer: unknown = null;
   /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
   private acks: { ack: MessageSent; row?: OutboxRow }[] = [];
@@ -65,7 +79,9 @@ export class OutboxSender {
   constructor(
     private readonly store: LocalStore,
     private readonly deps: OutboxDeps,
-  ) {}
+  ) {
+    this.pacer = new SendPacer(store.sequence, deps.clock);
+  }
 
   /** Try every channel from its head (connected, retry requested, a backoff over). */
   kick(): void {
@@ -82,6 +98,7 @@ export class OutboxSender {
 
   /** A fresh connection: what waited for a backoff may go at once. */
   connected(): void {
+    for (const lane of this.lanes.values()) lane.window = 1;
     this.store.clearBackoff();
     for (const timer of this.wakeTimers.values()) this.deps.clock.clearTimeout(timer);
     this.wakeTimers.clear();
@@ -109,7 +126,7 @@ export class OutboxSender {
   private lane(channelId: string): Lane {
     let lane = this.lanes.get(channelId);
     if (!lane) {
-      lane = { flying: new Set(), after: null };
+      lane = { flying: new Set(), after: null, window: 1 };
       this.lanes.set(channelId, lane);
     }
     return lane;
@@ -118,9 +135,21 @@ export class OutboxSender {
   private pump(channelId: string): void {
     if (this.disposed || !this.deps.socket()) return;
     const lane = this.lane(channelId);
-    const window = this.cautious.has(channelId) ? 1 : this.deps.options.pipelineWindow;
+    const window = this.cautious.has(channelId)
+      ? 1
+      : Math.min(lane.window, this.pacer.window(this.deps.options.pipelineWindow));
     if (lane.flying.size >= window) return;
-    if (lane.flying.size === 0) lane.after = null;
+    // Out of order: the rest of the pipeline comes back first, then the channel resends from the gap.
+    if (lane.gap !== undefined && lane.flying.size > 0) return;
+    if (lane.flying.size === 0) {
+      lane.after = null;
+      if (lane.gap !== undefined) resendFromGap(this.store, channelId, lane);
+    }
+    const waitUntil = this.pacer.waitUntil();
+    if (waitUntil !== undefined) {
+      this.wakeAt(channelId, waitUntil);
+      return;
+    }
     const rows =
       lane.after === null
         ? this.store.pendingIn(channelId, window)
@@ -135,7 +164,7 @@ export class OutboxSender {
         break;
       }
       lane.flying.add(row.client_message_id);
-      lane.after = row.ord;
+      lane.after = row.device_seq;
       void this.send(row)
         .then((batched) => {
           if (!batched) this.landed(row);
@@ -168,6 +197,8 @@ export class OutboxSender {
       parentId: row.parent_id ?? undefined,
       deliveryStatus: MessageDeliveryStatus.SENT,
       clientMessageId: row.client_message_id,
+      deviceId: this.store.sequence.deviceId(),
+      deviceSeq: row.device_seq,
     });
     if (!payload.success) {
       // Queued by an older version with other rules: it can never be sent, so it must not block the channel.
@@ -207,6 +238,7 @@ export class OutboxSender {
     const ack = parsed.data;
     if (ack.ok) {
       this.cautious.delete(row.channel_id);
+      lane.window = Math.min(lane.window + 1, this.deps.options.pipelineWindow);
       this.enqueueAck({ ack, row });
       return true;
     }
@@ -215,9 +247,17 @@ export class OutboxSender {
       this.fail(cmid, ack.code, ack.error);
       return false;
     }
+    if (ack.code === 'OUT_OF_ORDER' && ack.expectedSeq !== undefined) {
+      lane.gap = ack.expectedSeq;
+      // This very number was what the server expects: it contradicts itself, so do not spin.
+      if (ack.expectedSeq === row.device_seq) this.backOff(row);
+      return false;
+    }
     this.cautious.add(row.channel_id);
     if (ack.code === 'RATE_LIMITED') {
-      this.store.scheduleRetry(cmid, this.deps.clock.now() + this.deps.options.rateLimitWaitMs);
+      const wait = ack.retryAfterMs ?? this.deps.options.rateLimitWaitMs;
+      this.pacer.limited(wait);
+      this.store.scheduleRetry(cmid, this.deps.clock.now() + wait);
     } else {
       this.backOff(row);
     }

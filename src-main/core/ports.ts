@@ -60,6 +60,8 @@ export interface CorePorts {
   openExternal(url: string): Promise<void>;
   focusWindow?(): void;
   setBadgeCount?(count: number): void;
+  /** Desktop: installs a downloaded update now; false when none is ready (the browser host has none). */
+  restartToUpdate?(): boolean;
   logger?: Logger;
 }
 

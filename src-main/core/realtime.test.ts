@@ -110,7 +110,8 @@ describe('receipts', () => {
   it('takes the author from Sent to Delivered to Read, with who saw it', async () => {
     const alice = await core('alice');
     const bobCore = await core('bob');
-    const general = await channelId(alice, 'general');
+    // A channel of two: Read once bob has read it (in #general carol would have to as well).
+    const general = await channelId(alice, 'random');
     const sent = await alice.core.handlers.sendMessage({ channelId: general, content: 'please read' });
 
     await waitFor(
@@ -169,7 +170,8 @@ describe('receipts', () => {
     try {
       const alice = await core('alice', proxy.url);
       const bobCore = await core('bob');
-      const general = await channelId(alice, 'general');
+      // A channel of two: Read once bob has read it (in #general carol would have to as well).
+      const general = await channelId(alice, 'random');
       await alice.core.handlers.sendMessage({ channelId: general, content: 'read while away' });
       await waitFor(
         async () => (await find(alice, general, 'read while away'))?.status === 'Delivered',
@@ -229,7 +231,10 @@ describe('receipts', () => {
 
     alice.core.resume();
     await waitFor(
-      async () => (await find(alice, general, 'receipt first'))?.status === 'Read',
+      async () =>
+        (await find(alice, general, 'receipt first'))?.seenBy.some(
+          (r) => r.userId === bob.user.id && r.status === 'READ',
+        ),
       'early receipt applied',
     );
 
@@ -255,8 +260,9 @@ describe('receipts', () => {
       'marker 2',
     );
     expect(upserts()).toBe(seen);
+    // bob alone has read it; carol (also in #general) has not: Delivered (issue 12).
     expect(await find(alice, general, 'receipt first')).toMatchObject({
-      status: 'Read',
+      status: 'Delivered',
       seenBy: [expect.objectContaining({ userId: bob.user.id, status: 'READ' })],
     });
   });
@@ -287,12 +293,17 @@ describe('notifications', () => {
     expect(alice.of('navigate')).toEqual([{ channelId: general, messageId: first }]);
     expect(alice.focusCalls).toBe(1);
 
-    // Focused on general: nothing for general, but random still notifies.
+    // Focused on general: nothing for general; in random only what is addressed to alice (issue 12).
     await alice.core.handlers.setActiveChannel({ channelId: general });
     await alice.core.handlers.setWindowFocused({ focused: true });
     await post(bob.socket, general, 'you are looking at this');
-    const sentinel1 = await post(bob.socket, random, 'over in random');
-    expect(await next(2)).toMatchObject({ channelId: random, messageId: sentinel1, body: 'over in random' });
+    await post(bob.socket, random, 'over in random, for nobody in particular');
+    const sentinel1 = await post(bob.socket, random, '@alice over in random');
+    expect(await next(2)).toMatchObject({
+      channelId: random,
+      messageId: sentinel1,
+      body: '@alice over in random',
+    });
 
     // Unfocused again, same active channel: notifies.
     await alice.core.handlers.setWindowFocused({ focused: false });

@@ -21,6 +21,7 @@ const UI_STATUS: Record<LocalStatus, UiStatus> = {
 
 export function messageView(store: LocalStore, row: MessageRow): MessageView {
   const own = row.own === 1;
+  const seen = own && row.id ? seenBy(store, row) : { list: [], others: 0 };
   return {
     key: row.key,
     id: row.id ?? undefined,
@@ -32,26 +33,41 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     createdAt: row.created_at,
     seq: row.seq ?? undefined,
     own,
-    status: own && row.status ? UI_STATUS[row.status] : undefined,
+    status: own && row.status ? shownStatus(UI_STATUS[row.status], seen.list, seen.others) : undefined,
     failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,
-    seenBy: own && row.id ? seenBy(store, row) : [],
+    seenBy: seen.list,
     replyCount: row.id ? store.replyCount(row.id) : 0,
   };
 }
 
-function seenBy(store: LocalStore, row: MessageRow): SeenBy[] {
-  if (!row.id) return [];
+/**
+ * In a channel of several people an own message is Read only once every other member has read it,
+ * Delivered once any has it (issue 12; interface.md). `others`: the members besides the author.
+ */
+export function shownStatus(stored: UiStatus, seen: SeenBy[], others: number): UiStatus {
+  if (stored !== 'Delivered' && stored !== 'Read') return stored;
+  const read = seen.filter((s) => s.status === MessageDeliveryStatus.READ).length;
+  if (others > 0 && read >= others) return 'Read';
+  return seen.length > 0 ? 'Delivered' : stored;
+}
+
+function seenBy(store: LocalStore, row: MessageRow): { list: SeenBy[]; others: number } {
+  if (!row.id) return { list: [], others: 0 };
   const receipts = store.receiptsFor(row.id).filter((r) => r.status !== 'SENT');
   // Most views have no receipts yet (a send just acked): no need to read the members then.
-  if (receipts.length === 0) return [];
+  if (receipts.length === 0) return { list: [], others: 0 };
   const channel = store.channel(row.channel_id);
-  const names = new Map((channel ? members(channel) : []).map((m) => [m.id, m.name]));
-  return receipts.map((r) => ({
+  const people = channel ? members(channel) : [];
+  const names = new Map(people.map((m) => [m.id, m.name]));
+  const list = receipts.map((r) => ({
     userId: r.user_id,
     name: names.get(r.user_id) ?? 'Unknown',
     status: MessageDeliveryStatus[r.status],
     at: r.at,
   }));
+  // Members who left still count once they read it; without a member list, those who answered.
+  const others = channel ? people.filter((m) => m.id !== row.author_id).length : list.length;
+  return { list, others };
 }
 
 export function channelView(store: LocalStore, row: ChannelRow): ChannelView {

@@ -126,10 +126,41 @@ describe('desktop app launch', () => {
     electron.app.emit('second-instance');
     expect(win).toMatchObject({ minimized: false, focused: true });
 
+    // A deep link on a second launch's command line: focus, and the page is sent there.
+    const channelId = randomUUID();
+    electron.app.emit('second-instance', {}, ['/opt/relay', `relay://channel/${channelId}`]);
+    await waitFor(() => win.webContents.sent.some(([, name]) => name === 'navigate'), 'navigate sent');
+    expect(win.webContents.sent).toContainEqual(['relay:event', 'navigate', { channelId }]);
+    electron.app.emit('second-instance', {}, ['/opt/relay', `relay://message/${randomUUID()}`]);
+    await waitFor(() => win.webContents.sent.some(([, name]) => name === 'error'), 'error sent');
+    expect(electron.app.setAsDefaultProtocolClient.mock.calls[0]?.[0]).toBe('relay');
+
+    // HTTP goes through Chromium's stack (system proxy, PAC, certificate checks).
+    await core.ports.fetch?.('http://127.0.0.1:3999/healthz');
+    expect(electron.net.fetched).toEqual(['http://127.0.0.1:3999/healthz']);
+    expect(core.ports.socketFactory).toBeTypeOf('function');
+
+    // A certificate Chromium rejected is refused, never accepted.
+    const verdict = vi.fn();
+    electron.app.emit(
+      'certificate-error',
+      electron.electronEvent(),
+      {},
+      'https://bad.example/x',
+      'net::ERR_CERT_DATE_INVALID',
+      {},
+      verdict,
+    );
+    expect(verdict).toHaveBeenCalledExactlyOnceWith(false);
+
+    // No update feed for an unpackaged app; the click says so rather than restarting.
+    expect(core.ports.restartToUpdate?.()).toBe(false);
+
     // Every web contents created later is hardened too.
     const contents = new electron.FakeWebContents();
     electron.app.emit('web-contents-created', {}, contents);
     expect(contents.windowOpenHandler?.({ url: 'https://x.example/' })).toEqual({ action: 'deny' });
+    expect(contents.listenerCount('context-menu')).toBe(1);
 
     // Power events reach the core.
     electron.powerMonitor.emit('resume');

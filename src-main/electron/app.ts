@@ -10,21 +10,27 @@ import { createRouter } from '../bridge/router';
 import { createCore } from '../core/create-core';
 import { DEFAULT_SETTINGS, systemClock } from '../core/node-ports';
 import { createBadge } from './badge';
+import { attachContextMenu } from './context-menu';
 import type { ShellCore } from './core-types';
+import { type DeepLink, deepLinkInArgv, deepLinkTarget, registerDeepLinks } from './deep-link';
 import { APP_ID, DESKTOP_FILE } from './identity';
 import { bindIpc } from './ipc';
 import { electronNativeBinding } from './native-binding';
+import { createNetworkPorts } from './net-ports';
 import { createElectronNotifier } from './notifier';
 import {
   createSecretStore,
   createSettingsStore,
   type KeyValue,
   loadWindowBounds,
+  observeSettings,
   saveWindowBounds,
 } from './persistence';
 import { isSafeExternalUrl } from './policy';
 import { watchPowerAndNetwork } from './power';
 import { lockDownSession, registerAppScheme } from './session';
+import { applyLoginItem, startsHidden } from './startup';
+import { createUpdatePolicy, type UpdatePolicy, type Updater } from './updater';
 import { createMainWindow, focusWindow, hardenWebContents } from './window';
 
 export function startDesktopApp(): void {
@@ -42,13 +48,31 @@ export function startDesktopApp(): void {
   const openExternal = async (url: string) => {
     if (isSafeExternalUrl(url)) await shell.openExternal(url);
   };
-  app.on('web-contents-created', (_event, contents) =>
-    hardenWebContents(contents, (url) => void openExternal(url)),
-  );
+  app.on('web-contents-created', (_event, contents) => {
+    hardenWebContents(contents, (url) => void openExternal(url));
+    attachContextMenu(contents);
+  });
+  // Never trust a certificate Chromium rejected: say which, refuse it (the default, made explicit).
+  app.on('certificate-error', (_event, _contents, url, error, _certificate, callback) => {
+    console.error(`relay: refused ${new URL(url).origin}: its certificate is not valid (${error})`);
+    callback(false);
+  });
 
   let win: BrowserWindow | null = null;
   const focus = () => focusWindow(win);
-  app.on('second-instance', focus);
+  // Deep links arriving before the window and the core are up wait here (the last one wins).
+  let deliverLink: ((link: DeepLink) => void) | null = null;
+  let pendingLink: DeepLink | null = null;
+  const openDeepLink = (link: DeepLink) => {
+    if (deliverLink) deliverLink(link);
+    else pendingLink = link;
+  };
+  pendingLink = registerDeepLinks(openDeepLink);
+  app.on('second-instance', (_event, argv: string[] = []) => {
+    focus();
+    const link = deepLinkInArgv(argv);
+    if (link) openDeepLink(link);
+  });
 
   app
     .whenReady()
@@ -62,8 +86,19 @@ export function startDesktopApp(): void {
       : join(appPath, 'resources', 'runtime');
     lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'));
 
-    const kv = new Store({ name: 'relay', clearInvalidConfig: true }) as unknown as KeyValue;
-    const settings = createSettingsStore(kv, DEFAULT_SETTINGS);
+    const kv = new Store({
+      name: 'relay',
+      clearInvalidConfig: true,
+      configFileMode: 0o600,
+    }) as unknown as KeyValue;
+    let updates: UpdatePolicy | null = null;
+    const settings = observeSettings(createSettingsStore(kv, DEFAULT_SETTINGS), (next, previous) => {
+      if (next.openAtLogin !== previous.openAtLogin || next.startMinimized !== previous.startMinimized)
+        applyLoginItem(next, loginItemOptions());
+      if (next.updateUrl !== previous.updateUrl) updates?.feedChanged();
+    });
+    // Refreshed each start: the executable may have moved (an update, a new AppImage).
+    if (settings.get().openAtLogin) applyLoginItem(settings.get(), loginItemOptions());
     // `npm start` points the app at the demo server it found or started.
     if (process.env.RELAY_SERVER_URL) settings.set({ serverUrl: process.env.RELAY_SERVER_URL });
 
@@ -85,9 +120,11 @@ export function startDesktopApp(): void {
         settings,
         clock: systemClock,
         paths: { userData: app.getPath('userData') },
+        ...createNetworkPorts(session.defaultSession, (message) => console.warn(`relay: ${message}`)),
         openExternal,
         focusWindow: focus,
         setBadgeCount: (count) => badge.setBadgeCount(count),
+        restartToUpdate: () => updates?.restartToUpdate() ?? false,
       },
       nativeBinding ? { nativeBinding } : {},
     );
@@ -95,12 +132,13 @@ export function startDesktopApp(): void {
     bindIpc({ ipcMain, router: createRouter(core.handlers), fanout, window: () => win });
     const stopWatching = watchPowerAndNetwork(core);
 
-    const openWindow = () => {
+    const openWindow = (show = true) => {
       const displays = screen.getAllDisplays().map((d) => d.workArea);
       const current = createMainWindow({
         preload: join(appPath, 'out', 'preload', 'index.cjs'),
         bounds: loadWindowBounds(kv, displays),
         icon: join(resources, 'icon.png'),
+        show,
       });
       win = current;
       rememberBounds(current, kv);
@@ -116,6 +154,7 @@ export function startDesktopApp(): void {
       closing = true;
       event.preventDefault();
       stopWatching();
+      updates?.stop();
       fanout.close();
       badge.destroy();
       Promise.resolve(core.close()).finally(() => app.quit());
@@ -127,9 +166,51 @@ export function startDesktopApp(): void {
       if (BrowserWindow.getAllWindows().length === 0) openWindow();
     });
 
-    openWindow();
+    // Started hidden (the setting, or the login item asking): the tray icon opens the window.
+    openWindow(!startsHidden(settings.get()) || pendingLink !== null);
     await core.start();
+
+    deliverLink = (link) => {
+      focus();
+      void deepLinkTarget(link, core.handlers).then((target) => {
+        if (target) fanout.emit('navigate', target);
+        else
+          fanout.emit('error', {
+            code: 'NOT_FOUND',
+            message: 'That link leads to nothing you can see here.',
+          });
+      });
+    };
+    // The page subscribes once loaded: a link it would miss is delivered after that.
+    const early = pendingLink;
+    pendingLink = null;
+    if (early && win) win.webContents.once('did-finish-load', () => deliverLink?.(early));
+
+    // Packaged builds only: an unpackaged app has no update feed of its own.
+    if (app.isPackaged)
+      updates = await startUpdates(settings, (version) => fanout.emit('updateReady', { version }));
   }
+}
+
+/** Unpackaged (`electron .`), the login item must pass the app folder to Electron. */
+function loginItemOptions(): { appArgs: string[] } {
+  return { appArgs: app.isPackaged ? [] : [app.getAppPath()] };
+}
+
+async function startUpdates(
+  settings: { get(): { updateUrl: string } },
+  onReady: (version: string) => void,
+): Promise<UpdatePolicy> {
+  const { default: electronUpdater } = await import('electron-updater');
+  const policy = createUpdatePolicy({
+    updater: electronUpdater.autoUpdater as unknown as Updater,
+    feedUrl: () => settings.get().updateUrl,
+    clock: systemClock,
+    onReady,
+    log: (message) => console.warn(`relay: ${message}`),
+  });
+  policy.start();
+  return policy;
 }
 
 /** Saves the window's place as it changes (debounced), so even a killed app reopens where it was. */

@@ -28,6 +28,9 @@ const defaults = {
   notificationsEnabled: true,
   doNotDisturb: false,
   theme: 'system' as const,
+  openAtLogin: false,
+  startMinimized: false,
+  updateUrl: '',
 };
 
 describe('desktop persistence', () => {

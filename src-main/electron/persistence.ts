@@ -41,6 +41,22 @@ export function createSettingsStore(kv: KeyValue, defaults: Settings): SettingsS
   };
 }
 
+/** The same store, calling `onChange(next, previous)` after each change (the shell applies some settings). */
+export function observeSettings(
+  store: SettingsStore,
+  onChange: (next: Settings, previous: Settings) => void,
+): SettingsStore {
+  return {
+    get: () => store.get(),
+    set(patch) {
+      const previous = store.get();
+      const next = store.set(patch);
+      onChange(next, previous);
+      return next;
+    },
+  };
+}
+
 export function createSecretStore(
   kv: KeyValue,
   encryption: Encryption,

@@ -35,6 +35,14 @@ describe('main window', () => {
     expect(fake.visible).toBe(true);
   });
 
+  it('has a minimum size, and stays hidden in the tray when started minimised', () => {
+    const win = createMainWindow({ preload: '/p', bounds: { width: 800, height: 600 }, show: false });
+    const fake = win as unknown as InstanceType<typeof electron.BrowserWindow>;
+    expect(fake.options).toMatchObject({ minWidth: 640, minHeight: 420 });
+    fake.emit('ready-to-show');
+    expect(fake.visible).toBe(false);
+  });
+
   it('restores a maximized window maximized, and focusWindow brings a minimized one back', () => {
     const win = createMainWindow({
       preload: '/p',

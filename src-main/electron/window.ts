@@ -12,6 +12,8 @@ export function createMainWindow(options: {
   preload: string;
   bounds: WindowBounds;
   icon?: string;
+  /** false: start hidden in the tray (start minimised). */
+  show?: boolean;
 }): BrowserWindow {
   const { maximized, ...rect } = options.bounds;
   const win = new BrowserWindow({
@@ -41,7 +43,7 @@ export function createMainWindow(options: {
     },
   });
   if (maximized) win.maximize();
-  win.once('ready-to-show', () => win.show());
+  if (options.show !== false) win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_ENTRY_URL);
   return win;
 }

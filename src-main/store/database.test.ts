@@ -1,5 +1,5 @@
 /** A corrupt or unreadable database file is moved aside and a clean one started: never a crash loop. */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -44,4 +44,21 @@ it('moves aside a file from a newer version of the app', () => {
   expect(recovered?.reason).toMatch(/newer/);
   expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
   db.close();
+});
+
+it('keeps the database, its WAL and its folder readable by their owner alone (0600, 0700)', () => {
+  const file = join(dir, 'profile', 'relay-u.sqlite');
+  const { db } = openDatabase({ file });
+  db.prepare('CREATE TABLE t (x)').run(); // writes the WAL
+  expect(statSync(join(dir, 'profile')).mode & 0o777).toBe(0o700);
+  for (const path of [file, `${file}-wal`, `${file}-shm`])
+    expect(statSync(path).mode & 0o777, path).toBe(0o600);
+  db.close();
+
+  // A file an older version left readable by everyone is narrowed when opened.
+  const old = join(dir, 'old.sqlite');
+  openDatabase({ file: old }).db.close();
+  chmodSync(old, 0o644);
+  openDatabase({ file: old }).db.close();
+  expect(statSync(old).mode & 0o777).toBe(0o600);
 });

@@ -3,7 +3,8 @@
  * unreadable file (moved aside, a clean one started, the caller told) so a bad file never turns
  * into a crash loop.
  */
-import { existsSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
 
@@ -37,6 +38,7 @@ export function openDatabase(options: OpenOptions): Opened {
 }
 
 function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
+  makePrivate(file);
   const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
     db.pragma('journal_mode = WAL');
@@ -92,4 +94,18 @@ function moveAside(file: string, now: number): string {
     if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
   }
   return movedTo;
+}
+
+/**
+ * Every cached message of this user is in the file: only its owner may read it (issue 11: SQLite
+ * creates 0644). Created 0600 before SQLite opens it (its -wal and -shm files take the database
+ * file's mode), and a file left 0644 by an older version is narrowed, folder 0700 included.
+ */
+function makePrivate(file: string): void {
+  if (file === ':memory:' || file === '' || file.startsWith('file:')) return;
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(path)) chmodSync(path, 0o600);
+  }
 }

@@ -40,6 +40,8 @@ export interface MessageRow {
   status: LocalStatus | null;
   failure_code: string | null;
   failure_message: string | null;
+  /** Others' replies that arrived while their thread was not shown (1) until it is (0). */
+  reply_unread: number;
 }
 
 export interface OutboxRow {
@@ -54,6 +56,8 @@ export interface OutboxRow {
   state: 'pending' | 'failed';
   failure_code: string | null;
   failure_message: string | null;
+  /** Its number in this device's sequence for the channel (device-sequence.ts). */
+  device_seq: number;
 }
 
 export interface ReceiptRow {

@@ -230,3 +230,38 @@ describe('receipts we owe', () => {
     expect(store.pendingReceipts(10)).toEqual([]);
   });
 });
+
+describe('the device sequence (order by construction)', () => {
+  const numbers = () => store.pendingIn(channel.id, 100).map((r) => [r.content, r.device_seq]);
+
+  it('numbers queued messages per channel, keeps the device id across a reopen, renumbers from a gap', () => {
+    const deviceId = store.sequence.deviceId();
+    expect(deviceId).toMatch(/^[0-9a-f-]{36}$/);
+    queue('a');
+    const b = queue('b');
+    queue('c');
+    expect(numbers()).toEqual([
+      ['a', 1],
+      ['b', 2],
+      ['c', 3],
+    ]);
+    // The server expects 7 next (say 1–6 were used elsewhere): the pending ones follow on from there.
+    store.renumberPending(channel.id, 7);
+    queue('d');
+    expect(numbers()).toEqual([
+      ['a', 7],
+      ['b', 8],
+      ['c', 9],
+      ['d', 10],
+    ]);
+    // A failed message retried later takes a new number, behind the others.
+    store.markFailed(b, 'TIMEOUT', 'x');
+    store.retry(Date.now(), b);
+    expect(numbers().map(([content]) => content)).toEqual(['a', 'c', 'd', 'b']);
+    store.close();
+    store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id });
+    expect(store.sequence.deviceId()).toBe(deviceId);
+    queue('e');
+    expect(numbers().at(-1)).toEqual(['e', 12]);
+  });
+});

@@ -5,6 +5,7 @@
 import type { Statement as SqliteStatement } from 'better-sqlite3';
 import type { Channel, Message, MessageSent, ReceiptEvent } from '../../src-shared/protocol';
 import { type Db, type OpenOptions, openDatabase } from './database';
+import { DeviceSequence } from './device-sequence';
 import {
   type ChannelRow,
   higherStatus,
@@ -45,6 +46,8 @@ export interface MessagePage {
 
 export class LocalStore {
   readonly recovered: { movedTo: string; reason: string } | undefined;
+  /** This installation's device id and per-channel operation numbers. */
+  readonly sequence: DeviceSequence;
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
   private counts: { sending: number; failed: number } | null = null;
@@ -56,6 +59,7 @@ export class LocalStore {
   ) {
     this.db = db;
     this.recovered = recovered;
+    this.sequence = new DeviceSequence(db);
   }
 
   static open(options: OpenOptions & { selfId: string }): LocalStore {
@@ -145,7 +149,12 @@ export class LocalStore {
     const row = this.sql(`
         SELECT (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
           SELECT count(*) FROM messages m
-          WHERE m.channel_id = c.id AND m.own = 0 AND m.seq > max(c.read_seq, c.server_seq)
+          WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
+        ) + (
+          SELECT count(*) FROM messages r
+          WHERE r.channel_id = c.id AND r.reply_unread = 1 AND (
+            EXISTS (SELECT 1 FROM messages p WHERE p.id = r.parent_id AND p.own = 1)
+            OR EXISTS (SELECT 1 FROM messages o WHERE o.parent_id = r.parent_id AND o.own = 1))
         ) AS n
         FROM channels c WHERE c.id = ?`).get(channelId) as { n: number } | undefined;
     return row?.n ?? 0;
@@ -206,13 +215,16 @@ export class LocalStore {
     return row.seq ?? undefined;
   }
 
-  /** Advances the read position; returns others' messages newly read (they are owed READ receipts). */
+  /**
+   * Advances the read position; returns others' channel messages newly read (they are owed READ
+   * receipts). Replies are not among them: a reply is read when its thread is shown (readThread).
+   */
   markReadUpTo(channelId: string, seq: number): MessageRow[] {
     return this.transaction(() => {
       const channel = this.channel(channelId);
       if (!channel || seq <= channel.read_seq) return [];
       const newlyRead = this.sql(
-        'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= ? ORDER BY seq',
+        'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND parent_id IS NULL AND seq > ? AND seq <= ? ORDER BY seq',
       ).all(channelId, channel.read_seq, seq) as MessageRow[];
       this.sql('UPDATE channels SET read_seq = ? WHERE id = ?').run(seq, channelId);
       return newlyRead;
@@ -246,13 +258,14 @@ export class LocalStore {
         },
       );
       this.sql(`
-          INSERT INTO outbox (client_message_id, channel_id, content, parent_id, queued_at)
-          VALUES (?, ?, ?, ?, ?)`).run(
+          INSERT INTO outbox (client_message_id, channel_id, content, parent_id, queued_at, device_seq)
+          VALUES (?, ?, ?, ?, ?, ?)`).run(
         m.clientMessageId,
         m.channelId,
         m.content,
         m.parentId ?? null,
         m.queuedAt,
+        this.sequence.next(m.channelId),
       );
       if (this.counts) this.counts.sending++;
       return this.messageByKey(m.clientMessageId) as MessageRow;
@@ -420,6 +433,32 @@ export class LocalStore {
     ) as MessageRow[];
   }
 
+  /** A reply that arrived while its thread was not shown: unread until it is (readThread). */
+  markReplyUnread(key: string): void {
+    this.sql('UPDATE messages SET reply_unread = 1 WHERE key = ? AND parent_id IS NOT NULL AND own = 0').run(
+      key,
+    );
+  }
+
+  /** The thread is shown: its unread replies are read now; returns them (they are owed READ receipts). */
+  readThread(parentId: string): MessageRow[] {
+    return this.sql(
+      'UPDATE messages SET reply_unread = 0 WHERE parent_id = ? AND reply_unread = 1 RETURNING *',
+    ).all(parentId) as MessageRow[];
+  }
+
+  /** The user is in this thread: it is their message, or they replied in it. */
+  inThread(parentId: string): boolean {
+    return (
+      (
+        this.sql(
+          `SELECT EXISTS (SELECT 1 FROM messages WHERE id = ? AND own = 1)
+             OR EXISTS (SELECT 1 FROM messages WHERE parent_id = ? AND own = 1) AS yes`,
+        ).get(parentId, parentId) as { yes: number }
+      ).yes === 1
+    );
+  }
+
   replyCount(messageId: string): number {
     return (
       this.sql('SELECT count(*) AS n FROM messages WHERE parent_id = ?').get(messageId) as {
@@ -453,18 +492,35 @@ export class LocalStore {
       .all() as string[];
   }
 
-  /** The first `limit` pending messages of a channel, FIFO. */
+  /** The first `limit` pending messages of a channel, in device_seq order (queue order, but for retries). */
   pendingIn(channelId: string, limit: number): OutboxRow[] {
     return this.sql(
-      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? ORDER BY ord LIMIT ?",
+      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? ORDER BY device_seq LIMIT ?",
     ).all(channelId, limit) as OutboxRow[];
   }
 
-  /** Up to `limit` pending messages of a channel queued after `ord`, FIFO. */
-  pendingAfter(channelId: string, ord: number, limit: number): OutboxRow[] {
+  /** Up to `limit` pending messages of a channel numbered after `deviceSeq`, in order. */
+  pendingAfter(channelId: string, deviceSeq: number, limit: number): OutboxRow[] {
     return this.sql(
-      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? AND ord > ? ORDER BY ord LIMIT ?",
-    ).all(channelId, ord, limit) as OutboxRow[];
+      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? AND device_seq > ? ORDER BY device_seq LIMIT ?",
+    ).all(channelId, deviceSeq, limit) as OutboxRow[];
+  }
+
+  /**
+   * The server expects `from` next in this channel (OUT_OF_ORDER): the pending messages, in their order,
+   * are numbered from there. Nothing of the channel may be in flight. Safe whatever the server holds: a
+   * message it already stored is answered as a replay (by clientMessageId) whatever its number, and one it
+   * refused for good is refused again.
+   */
+  renumberPending(channelId: string, from: number): void {
+    this.transaction(() => {
+      const rows = this.pendingIn(channelId, -1);
+      const renumber = this.sql('UPDATE outbox SET device_seq = ? WHERE client_message_id = ?');
+      rows.forEach((row, i) => {
+        renumber.run(from + i, row.client_message_id);
+      });
+      this.sequence.restartAt(channelId, from, rows.length);
+    });
   }
 
   outboxRow(clientMessageId: string): OutboxRow | undefined {
@@ -545,15 +601,16 @@ export class LocalStore {
     this.counts = null;
     return this.transaction(() => {
       const rows = this.failedOutbox(clientMessageId);
+      // A new number: its old one may be used up (a refusal for good) or skipped since.
       const requeue = this.sql(`
         UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0, queued_at = ?,
-                          failure_code = NULL, failure_message = NULL
+                          failure_code = NULL, failure_message = NULL, device_seq = ?
         WHERE client_message_id = ?`);
       const resetMessage = this.sql(`
         UPDATE messages SET status = 'SENDING', failure_code = NULL, failure_message = NULL
         WHERE client_message_id = ? AND status = 'FAILED'`);
       return rows.map((r) => {
-        requeue.run(now, r.client_message_id);
+        requeue.run(now, this.sequence.next(r.channel_id), r.client_message_id);
         resetMessage.run(r.client_message_id);
         return this.messageByKey(r.client_message_id) as MessageRow;
       });

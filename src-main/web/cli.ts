@@ -4,7 +4,13 @@ import { runWebHost } from './run';
 
 const rendererDir = join(process.cwd(), 'out', 'renderer');
 
-runWebHost({ argv: process.argv.slice(2), rendererDir }).then(
+// The first line names the address to open (with its one-time token); scripts and the e2e fixture
+// read it. Each later line is a fresh address for one more browser, printed once the last was used.
+runWebHost({
+  argv: process.argv.slice(2),
+  rendererDir,
+  onNewAddress: (url) => console.log(`Relay browser host: for another browser, open ${url}`),
+}).then(
   (running) => {
     console.log(
       `Relay browser host: open ${running.host.url}  (server ${running.serverUrl}, data ${running.userData})`,

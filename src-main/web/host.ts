@@ -3,8 +3,11 @@
  * over a WebSocket on the same port. It never starts a chat server; the core (session, outbox, cache)
  * lives in this process, so a page opened later — even in a fresh browser profile — finds the same app.
  *
- * Each launch makes a fresh secret and writes it into the index.html it serves; only a page carrying
- * it, from this host's own origin, may open the bridge (see ../bridge/ws-server).
+ * Nothing but /healthz is served without this host's session cookie, which only a browser that opened
+ * the printed address (with its one-time token) holds (./access.ts). Each launch also makes a fresh
+ * secret and writes it into the index.html it serves, so a socket is tied to a page of this launch;
+ * only such a page, from this host's own origin and with the cookie, may open the bridge
+ * (see ../bridge/ws-server).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,6 +17,7 @@ import { SECRET_META_NAME } from '../../src-shared/bridge/transport';
 import { createEventFanout, type EventFanout, type EventSource } from '../bridge/fanout';
 import { createRouter } from '../bridge/router';
 import { attachWsBridge, isLoopbackHost } from '../bridge/ws-server';
+import { createHostAccess, TOKEN_PARAM } from './access';
 import { contentSecurityPolicy, securityHeaders } from './csp';
 import { readRendererFile } from './renderer-files';
 
@@ -24,10 +28,15 @@ export type WebHostOptions = {
   /** Loopback only; a parameter so tests can say so explicitly. */
   host?: '127.0.0.1';
   log?: (message: string, details: Record<string, unknown>) => void;
+  /** Signs session cookies; kept in the user data folder so pages stay admitted across restarts. */
+  sessionKey?: Buffer;
+  /** Called with a fresh address to open once the last one's token has been used. */
+  onNewAddress?: (url: string) => void;
 };
 
 export type WebHost = {
-  url: string;
+  /** The address to open: this host's origin with the current one-time token. */
+  readonly url: string;
   port: number;
   fanout: EventFanout;
   readonly pageCount: number;
@@ -41,6 +50,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const router = createRouter(options.core.handlers, log);
   let port = 0;
   const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+  const access = createHostAccess({
+    key: options.sessionKey,
+    cookieName: () => `relay-host-${port}`,
+    onTokenUsed: () => queueMicrotask(() => options.onNewAddress?.(addressToOpen())),
+  });
+  const addressToOpen = () => `http://127.0.0.1:${port}/?${TOKEN_PARAM}=${access.token}`;
   const csp = () => contentSecurityPolicy(["'self'", ...origins().map((o) => o.replace(/^http/, 'ws'))]);
 
   const server = createServer((request, response) => {
@@ -59,9 +74,33 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       response.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = new URL(request.url ?? '/', 'http://host').pathname;
+    const url = new URL(request.url ?? '/', 'http://host');
+    const path = url.pathname;
     if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('ok');
+      return;
+    }
+    const token = url.searchParams.get(TOKEN_PARAM);
+    if (token !== null) {
+      // Trade the printed token for the cookie, then drop it from the address bar (and history).
+      const session = access.redeem(token);
+      if (session || access.admits(request.headers.cookie)) {
+        response.writeHead(303, {
+          location: `/${path.replace(/^\/+/, '')}`, // one leading slash: never `//elsewhere`
+          'cache-control': 'no-store',
+          ...(session ? { 'set-cookie': access.setCookie(session) } : {}),
+        });
+        response.end();
+        return;
+      }
+    }
+    if (!access.admits(request.headers.cookie)) {
+      response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(
+        token === null
+          ? 'Relay: open the address `npm run web` printed (it carries a one-time token).\n'
+          : 'Relay: this address was already used. Open the newest address `npm run web` printed.\n',
+      );
       return;
     }
     const file = await readRendererFile(options.rendererDir, path);
@@ -80,7 +119,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     response.end(request.method === 'HEAD' ? undefined : body);
   }
 
-  const bridge = attachWsBridge({ server, router, fanout, secret, allowedOrigins: origins });
+  const bridge = attachWsBridge({
+    server,
+    router,
+    fanout,
+    secret,
+    allowedOrigins: origins,
+    admits: (request) => access.admits(request.headers.cookie),
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -93,7 +139,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   port = bound.port;
 
   return {
-    url: `http://${bound.address}:${port}/`,
+    get url() {
+      return addressToOpen();
+    },
     port,
     fanout,
     get pageCount() {

@@ -1,14 +1,14 @@
 /** The browser host with the real core (real SQLite file in a temp folder), reached through a page. */
+import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { connectWebBridge } from '../../src-renderer/bridge/web-bridge';
 import { startTestServer } from '../../src-server/testing';
 import type { ChannelView, RelayApi } from '../../src-shared/bridge';
 import { silentLogger } from '../core/ports';
 import { type RunningWebHost, runWebHost } from './run';
+import { httpGet, openPage, redeemAddress } from './testing/open-page';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -28,20 +28,9 @@ async function start(argv: string[]): Promise<RunningWebHost> {
 
 let renderer: string;
 
+/** A browser opening the address the host printed. */
 async function page(running: RunningWebHost) {
-  const port = running.host.port;
-  const html = await (await fetch(`http://127.0.0.1:${port}/`)).text();
-  const secret = /content="([^"]+)"/.exec(html)?.[1] ?? null;
-  class PageSocket extends WebSocket {
-    constructor(url: string, protocols: string[]) {
-      super(url, protocols, { origin: `http://127.0.0.1:${port}` });
-    }
-  }
-  return connectWebBridge({
-    document: { querySelector: () => ({ getAttribute: () => secret }) as unknown as Element },
-    location: { protocol: 'http:', host: `127.0.0.1:${port}`, reload: () => {} },
-    WebSocket: PageSocket as never,
-  });
+  return (await openPage(running.host.url)).relay;
 }
 
 describe('npm run web (runWebHost)', () => {
@@ -65,13 +54,23 @@ describe('npm run web (runWebHost)', () => {
       value: { doNotDisturb: true },
     });
 
+    // Only its owner can read the folder and the session key (issue 11: files were 0644).
+    expect(statSync(userData).mode & 0o777).toBe(0o700);
+    expect(statSync(join(userData, 'web-host.key')).mode & 0o777).toBe(0o600);
+    const cookie = await redeemAddress(first.host.url);
+
     // One host per folder, like one desktop app per profile.
     await expect(start(['--port', '0', '--user-data', userData])).rejects.toThrow(/another browser host/);
+    const port = first.host.port;
     await first.close();
 
     // A later launch without --server keeps what this instance stored.
-    const second = await start(['--port=0', `--user-data=${userData}`]);
+    // Restarted on its port, as `npm run web` is (the cookie is named for the port).
+    const second = await start([`--port=${port}`, `--user-data=${userData}`]);
     expect(second.serverUrl).toBe('http://127.0.0.1:9');
+    // A browser admitted before the restart still is (the session key lives in the folder).
+    expect((await httpGet(`http://127.0.0.1:${second.host.port}/`, { cookie })).status).toBe(200);
+    expect((await httpGet(`http://127.0.0.1:${second.host.port}/`)).status).toBe(401);
     expect(await (await page(second)).getSettings(undefined)).toMatchObject({
       ok: true,
       value: { doNotDisturb: true },
@@ -103,7 +102,8 @@ describe('npm run web (runWebHost)', () => {
     const random = await channelNamed(alice, 'random');
     await channelNamed(bob, 'random'); // bob's app knows it once its first sync is done
     await alice.setActiveChannel({ channelId: general.id });
-    await alice.setWindowFocused({ focused: true });
+    // In the background: any message notifies (in front, only what is addressed to alice: issue 12).
+    await alice.setWindowFocused({ focused: false });
 
     const notifications: unknown[] = [];
     alice.on('notification', (n) => notifications.push(n));

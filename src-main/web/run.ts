@@ -15,6 +15,8 @@ import {
 } from '../core/node-ports';
 import type { CoreOptions } from '../core/options';
 import type { Logger } from '../core/ports';
+import { withCertificateErrors } from '../electron/certificates';
+import { loadSessionKey } from './access';
 import { startWebHost, type WebHost } from './host';
 import { acquireInstanceLock } from './instance-lock';
 import { parseWebHostArgs } from './options';
@@ -26,11 +28,13 @@ export async function runWebHost(options: {
   rendererDir: string;
   logger?: Logger;
   coreOptions?: CoreOptions;
+  /** Told the next address to open once a browser has used the printed one (its token is one-time). */
+  onNewAddress?: (url: string) => void;
 }): Promise<RunningWebHost> {
   const args = parseWebHostArgs(options.argv);
   const userData = resolve(args.userData);
-  mkdirSync(userData, { recursive: true });
-  const lock = acquireInstanceLock(userData);
+  mkdirSync(userData, { recursive: true, mode: 0o700 });
+  const lock = await acquireInstanceLock(userData);
 
   const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
   // An explicit --server wins over what this instance last used; without it the stored one stays.
@@ -47,6 +51,8 @@ export async function runWebHost(options: {
       settings,
       clock: systemClock,
       paths: { userData },
+      // A bad certificate is refused by Node and named plainly, as in the desktop app.
+      fetch: withCertificateErrors((input, init) => globalThis.fetch(input, init)),
       // The page is already in a browser: it opens links itself; the host launches nothing.
       openExternal: async () => {},
       logger,
@@ -61,6 +67,8 @@ export async function runWebHost(options: {
       rendererDir: options.rendererDir,
       port: args.port,
       log: (message, details) => logger.error(details, message),
+      sessionKey: loadSessionKey(userData),
+      onNewAddress: options.onNewAddress,
     });
   } catch (error) {
     await core.close();

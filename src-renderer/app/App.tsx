@@ -2,6 +2,8 @@ import { useEffect } from 'react';
 import { SignIn } from '../sign-in/SignIn';
 import { useApp } from '../store/context';
 import { Toasts } from './Toasts';
+import { UpdateBanner } from './UpdateBanner';
+import { useHashLink } from './use-hash-link';
 import { Workspace } from './Workspace';
 
 export function App() {
@@ -10,6 +12,7 @@ export function App() {
   const unauthorized = useApp((s) => s.connection.state === 'unauthorized');
   const theme = useApp((s) => s.settings?.theme ?? 'system');
   const unread = useApp((s) => s.unreadTotal);
+  useHashLink();
 
   // 'system' follows the OS through prefers-color-scheme; a chosen theme overrides it.
   useEffect(() => {
@@ -23,6 +26,7 @@ export function App() {
 
   return (
     <>
+      <UpdateBanner />
       {!booted ? (
         <p className="splash" role="status">
           Starting Relay…

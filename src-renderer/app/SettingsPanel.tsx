@@ -11,6 +11,7 @@ const THEMES: { value: Settings['theme']; label: string }[] = [
 export function SettingsPanel() {
   const store = useAppStore();
   const settings = useApp((s) => s.settings);
+  const desktop = useApp((s) => s.host !== 'browser');
   if (!settings) return null;
   const update = (patch: Partial<Settings>) => void store.getState().updateSettings(patch);
   return (
@@ -44,6 +45,62 @@ export function SettingsPanel() {
         />
         Do not disturb
       </label>
+      {desktop && <DesktopSettings settings={settings} update={update} />}
     </section>
+  );
+}
+
+/** What only the desktop app does: start with the session, start in the tray, update itself. */
+function DesktopSettings({
+  settings,
+  update,
+}: {
+  settings: Settings;
+  update: (patch: Partial<Settings>) => void;
+}) {
+  return (
+    <>
+      <CheckSetting settings={settings} update={update} name="openAtLogin" label="Start when I log in" />
+      <CheckSetting
+        settings={settings}
+        update={update}
+        name="startMinimized"
+        label="Start minimised to the tray"
+      />
+      <label>
+        Update server
+        <input
+          type="url"
+          placeholder="https://updates.example.com/relay"
+          defaultValue={settings.updateUrl}
+          // Saved when the field is left: a half-typed URL is not worth an error.
+          onBlur={(e) => {
+            const value = e.target.value.trim();
+            if (value !== settings.updateUrl && (value === '' || e.target.validity.valid))
+              update({ updateUrl: value });
+          }}
+        />
+      </label>
+    </>
+  );
+}
+
+type BooleanSetting = 'openAtLogin' | 'startMinimized';
+
+function CheckSetting(props: {
+  settings: Settings;
+  update: (patch: Partial<Settings>) => void;
+  name: BooleanSetting;
+  label: string;
+}) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={props.settings[props.name]}
+        onChange={(e) => props.update({ [props.name]: e.target.checked })}
+      />
+      {props.label}
+    </label>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { type MouseEvent, useState } from 'react';
 import { ChannelList } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { Composer } from '../composer/Composer';
@@ -8,9 +8,10 @@ import { OfflineBanner } from '../outbox/OfflineBanner';
 import { OutboxPanel } from '../outbox/OutboxPanel';
 import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
+import { ErrorBoundary, PanelUnavailable } from './ErrorBoundary';
 import { NotificationPrompt } from './NotificationPrompt';
 import { SettingsPanel } from './SettingsPanel';
-import { useKeyboard } from './use-keyboard';
+import { focusMainComposer, useKeyboard } from './use-keyboard';
 import { useLinkInterceptor } from './use-link-interceptor';
 import { useWindowFocus } from './use-window-focus';
 
@@ -20,14 +21,56 @@ export function Workspace() {
   useLinkInterceptor();
   const openThread = useApp((s) => s.openThread);
   const outboxOpen = useApp((s) => s.outboxOpen);
+  const store = useAppStore();
+  const activeChannelId = useApp((s) => s.activeChannelId);
+  const panelOpen = openThread !== null || outboxOpen;
+  // Each panel fails alone: the others stay usable (and opening another channel or thread retries).
   return (
-    <div className="workspace">
-      <Sidebar />
-      <ChannelPane />
-      {openThread && <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />}
-      {outboxOpen && <OutboxPanel />}
+    <div className={`workspace${panelOpen ? ' panel-open' : ''}`}>
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link by convention; the click focuses the composer without touching the URL's hash */}
+      <a className="skip-link" href="#composer" onClick={skipToComposer}>
+        Skip to message composer
+      </a>
+      <ErrorBoundary fallback={(retry) => <PanelUnavailable name="channel list" retry={retry} />}>
+        <Sidebar />
+      </ErrorBoundary>
+      <ErrorBoundary
+        resetKey={activeChannelId}
+        fallback={(retry) => <PanelUnavailable name="channel" retry={retry} />}
+      >
+        <ChannelPane />
+      </ErrorBoundary>
+      {panelOpen && (
+        // Below 1000 px the panels cover the channel: this dims it, and a click on it closes them.
+        <div
+          className="panel-backdrop"
+          aria-hidden="true"
+          onClick={() => {
+            store.getState().closeThread();
+            store.getState().setOutboxOpen(false);
+          }}
+        />
+      )}
+      {openThread && (
+        <ErrorBoundary
+          resetKey={openThread.parentId}
+          fallback={(retry) => <PanelUnavailable name="thread" retry={retry} />}
+        >
+          <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />
+        </ErrorBoundary>
+      )}
+      {outboxOpen && (
+        <ErrorBoundary fallback={(retry) => <PanelUnavailable name="outbox" retry={retry} />}>
+          <OutboxPanel />
+        </ErrorBoundary>
+      )}
     </div>
   );
+}
+
+function skipToComposer(event: MouseEvent<HTMLAnchorElement>) {
+  event.preventDefault();
+  focusMainComposer();
 }
 
 function Sidebar() {

@@ -52,7 +52,7 @@ describe('the composer', () => {
     expect((screen.getByTestId('send-button') as HTMLButtonElement).disabled).toBe(true);
     fireEvent.keyDown(input, { key: 'Enter' });
     await settle(1);
-    expect(screen.getByRole('alert').textContent).toBe('Message is longer than 2000 characters');
+    expect(screen.getByRole('alert').textContent).toBe('Message is longer than 2,000 characters');
     expect(relay.callsOf('sendMessage')).toEqual([]);
     expect(input.value).toHaveLength(2_001);
   });

@@ -13,10 +13,18 @@ type Props = {
   autoFocus?: boolean;
 };
 
-/** The first problem with `text` as a message, as the shared schema words it, or null when it is fine. */
+/** The counter appears from here on: below it, it is only noise (issue 12). */
+export const COUNTER_FROM = Math.floor(MAX_CONTENT_LENGTH * 0.9);
+
+/**
+ * The first problem with `text` as a message, as the shared schema words it, or null when it is
+ * fine. Numbers are written as the counter writes them ("2,000", not "2000").
+ */
 export function contentProblem(text: string): string | null {
   const parsed = MessageContent.safeParse(text);
-  return parsed.success ? null : (parsed.error.issues[0]?.message ?? 'Message is not valid');
+  if (parsed.success) return null;
+  const problem = parsed.error.issues[0]?.message ?? 'Message is not valid';
+  return problem.replace(/\d{4,}/g, (n) => Number(n).toLocaleString());
 }
 
 export function Composer({ channelId, channelName, parentId, autoFocus }: Props) {
@@ -40,6 +48,7 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
 
   const problem = contentProblem(text);
   const tooLong = text.length > MAX_CONTENT_LENGTH;
+  const showCounter = text.length >= COUNTER_FROM;
 
   function edit(next: string) {
     setText(next);
@@ -87,21 +96,24 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
       <textarea
         ref={inputRef}
         data-testid="message-input"
+        id={parentId ? undefined : 'composer'}
         className="composer-input"
         value={text}
         placeholder={label}
         aria-label={label}
         aria-invalid={tooLong || error !== null}
-        aria-describedby={`${counterId} ${error ? errorId : ''}`.trim()}
+        aria-describedby={`${showCounter ? counterId : ''} ${error ? errorId : ''}`.trim() || undefined}
         rows={1}
         onChange={(event) => edit(event.target.value)}
         onKeyDown={onKeyDown}
         onBlur={() => draft.flush()}
       />
       <div className="composer-bar">
-        <span id={counterId} className={`char-counter${tooLong ? ' over' : ''}`}>
-          {text.length.toLocaleString()}/{MAX_CONTENT_LENGTH.toLocaleString()}
-        </span>
+        {showCounter && (
+          <span id={counterId} className={`char-counter${tooLong ? ' over' : ''}`}>
+            {text.length.toLocaleString()}/{MAX_CONTENT_LENGTH.toLocaleString()}
+          </span>
+        )}
         {error && (
           <span id={errorId} className="composer-error" role="alert">
             {error}

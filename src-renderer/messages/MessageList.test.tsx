@@ -1,12 +1,9 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAppStore } from '../store/app-store';
-import { AppProvider } from '../store/context';
 import { FakeRelay } from '../testing/fake-relay';
 import { installLayout } from '../testing/layout';
-import { settle } from '../testing/render-app';
-import { MessageList } from './MessageList';
+import { renderMessageList, settle } from '../testing/render-app';
 
 let restoreLayout: () => void;
 beforeEach(() => {
@@ -22,18 +19,7 @@ async function renderList(count: number, hasMore = false, inCore = count) {
   const relay = new FakeRelay();
   const channel = relay.channels[0]!;
   const messages = relay.seed(channel.id, inCore).slice(-count);
-  const store = createAppStore(relay.api, 'electron');
-  store.setState({
-    channels: relay.channels,
-    activeChannelId: channel.id,
-    histories: { [channel.id]: { messages, hasMore, status: 'ready', loadingOlder: false } },
-  });
-  render(
-    <AppProvider store={store} relay={relay.api}>
-      <MessageList channelId={channel.id} channelName={channel.name} />
-    </AppProvider>,
-  );
-  await settle();
+  const { store } = await renderMessageList(relay, messages, hasMore);
   return { relay, store, channel, messages, scroller: screen.getByTestId('message-list') };
 }
 
@@ -102,17 +88,7 @@ describe('the message list', () => {
     const messages = relay.seed(channel.id, 3, (i) => ({
       createdAt: new Date(Date.now() - (2 - i) * day).toISOString(),
     }));
-    const store = createAppStore(relay.api, 'electron');
-    store.setState({
-      channels: relay.channels,
-      histories: { [channel.id]: { messages, hasMore: false, status: 'ready', loadingOlder: false } },
-    });
-    render(
-      <AppProvider store={store} relay={relay.api}>
-        <MessageList channelId={channel.id} channelName={channel.name} />
-      </AppProvider>,
-    );
-    await settle();
+    await renderMessageList(relay, messages);
     expect(screen.getByText('Today')).toBeTruthy();
     expect(screen.getByText('Yesterday')).toBeTruthy();
   });

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 import type { ChannelHistory, ThreadHistory } from '../store/types';
@@ -7,6 +7,7 @@ import { MessageRow } from './MessageRow';
 import { buildRows } from './rows';
 import { useChatScroll } from './use-chat-scroll';
 import { useFirstUnreadKey } from './use-first-unread';
+import { useRovingRow } from './use-roving-row';
 
 type Props = { channelId: string; channelName: string; overscan?: number };
 
@@ -31,6 +32,12 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
     overscan,
   });
   const announcement = useAnnouncement(messages, ready);
+  // Read means seen: scrolled up, the newest messages are not (issue 12).
+  useEffect(() => {
+    store.getState().setAtNewest(atBottom);
+  }, [store, atBottom]);
+  const { stopKey, onKeyDown, onFocus } = useRovingRow(rows, virtualizer, scrollRef);
+  const lastOwnKey = useMemo(() => messages?.findLast((m) => m.own)?.key, [messages]);
 
   const openThread = useCallback(
     (message: MessageView) => {
@@ -46,8 +53,8 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
         className="message-scroll"
         data-testid="message-list"
         aria-label={`Messages in #${channelName}`}
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls with the keyboard when focused
-        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onFocus={onFocus}
       >
         <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => {
@@ -76,6 +83,8 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
                     highlighted={row.message.id !== undefined && row.message.id === highlightedId}
                     onReply={openThread}
                     replyCount={replyCountOf(row.message, threads)}
+                    lastOwn={row.message.key === lastOwnKey}
+                    tabStop={row.key === stopKey}
                   />
                 )}
               </div>
@@ -83,7 +92,11 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
           })}
         </div>
       </section>
-      <ListStatus history={history} retry={() => void store.getState().loadNewest(channelId)} />
+      <ListStatus
+        history={history}
+        channelName={channelName}
+        retry={() => void store.getState().loadNewest(channelId)}
+      />
       {!atBottom && rows.length > 0 && (
         <button type="button" className="jump-to-newest" onClick={() => virtualizer.scrollToEnd()}>
           Jump to newest ↓
@@ -102,7 +115,15 @@ function replyCountOf(message: MessageView, threads: Record<string, ThreadHistor
   return Math.max(message.replyCount, held);
 }
 
-function ListStatus({ history, retry }: { history: ChannelHistory | undefined; retry: () => void }) {
+function ListStatus({
+  history,
+  retry,
+  channelName,
+}: {
+  history: ChannelHistory | undefined;
+  retry: () => void;
+  channelName: string;
+}) {
   if (!history || history.status === 'loading') return <p className="list-note">Loading messages…</p>;
   if (history.status === 'error') {
     return (
@@ -115,6 +136,18 @@ function ListStatus({ history, retry }: { history: ChannelHistory | undefined; r
     );
   }
   if (history.loadingOlder) return <p className="list-note top">Loading older messages…</p>;
-  if (history.messages.length === 0) return <p className="list-note">No messages yet. Say hello!</p>;
+  if (history.messages.length === 0) return <EmptyChannel name={channelName} />;
   return null;
+}
+
+/** An empty channel says where one is and what to do, at the bottom where the conversation starts. */
+function EmptyChannel({ name }: { name: string }) {
+  return (
+    <div className="empty-channel">
+      <p className="empty-channel-title">This is the start of #{name}</p>
+      <p className="empty-channel-hint">
+        No messages yet. Say hello below: everyone in the channel will see it.
+      </p>
+    </div>
+  );
 }

@@ -1,9 +1,11 @@
 import { memo } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
+import { ErrorBoundary } from '../app/ErrorBoundary';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { MessageContent } from './MessageContent';
-import { MessageStatus } from './MessageStatus';
+import { MessageStatus, SeenBy } from './MessageStatus';
+import { formatFull, formatTime } from './time';
 
 type Props = {
   message: MessageView;
@@ -18,18 +20,47 @@ type Props = {
    * message (and each body) once, and a thread's `message-content`s are its replies.
    */
   echo?: boolean;
+  /** The newest own message: its status mark (and who has seen it) shows at rest. */
+  lastOwn?: boolean;
+  /**
+   * In a list with one tab stop (roving tabindex): whether this row is that stop. Its buttons are
+   * tab stops only while it is; undefined outside such a list (a thread's replies).
+   */
+  tabStop?: boolean;
 };
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+/** One message; if anything in it fails to render, a note takes that row's place and nothing else's. */
+export const MessageRow = memo(function MessageRow(props: Props) {
+  const { message, echo = false } = props;
+  return (
+    <ErrorBoundary resetKey={message} fallback={() => <UnavailableRow message={message} echo={echo} />}>
+      <MessageRowBody {...props} />
+    </ErrorBoundary>
+  );
+});
 
-export const MessageRow = memo(function MessageRow({
+function UnavailableRow({ message, echo }: { message: MessageView; echo: boolean }) {
+  return (
+    <article
+      data-testid={echo ? 'thread-parent' : 'message'}
+      data-message-id={echo ? undefined : message.id}
+      data-client-message-id={echo ? undefined : message.clientMessageId}
+      className="message unavailable"
+    >
+      <p className="message-unavailable">This message could not be shown.</p>
+    </article>
+  );
+}
+
+function MessageRowBody({
   message,
   grouped,
   highlighted,
   onReply,
   replyCount,
   echo = false,
+  lastOwn = false,
+  tabStop,
 }: Props) {
   const created = new Date(message.createdAt);
   const classes = ['message'];
@@ -38,67 +69,93 @@ export const MessageRow = memo(function MessageRow({
   if (message.status === 'Failed') classes.push('failed');
   if (highlighted) classes.push('highlighted');
   const replies = replyCount ?? message.replyCount;
+  const time = formatTime(created);
+  const inner = tabStop === false ? -1 : undefined;
 
   return (
     <article
       data-testid={echo ? 'thread-parent' : 'message'}
       data-message-id={echo ? undefined : message.id}
       data-client-message-id={echo ? undefined : message.clientMessageId}
+      data-key={message.key}
       className={classes.join(' ')}
-      aria-label={`${message.author.name}, ${timeFormat.format(created)}`}
+      aria-label={`${message.author.name}, ${time}`}
+      tabIndex={tabStop === undefined ? undefined : tabStop ? 0 : -1}
     >
       {grouped ? (
-        <time className="message-time gutter" dateTime={message.createdAt} title={fullFormat.format(created)}>
-          {timeFormat.format(created)}
+        <time className="message-time gutter" dateTime={message.createdAt} title={formatFull(created)}>
+          {time}
         </time>
       ) : (
         <header className="message-header">
           <Avatar user={message.author} />
           <span className="message-author">{message.author.name}</span>
-          <time className="message-time" dateTime={message.createdAt} title={fullFormat.format(created)}>
-            {timeFormat.format(created)}
+          <time className="message-time" dateTime={message.createdAt} title={formatFull(created)}>
+            {time}
           </time>
         </header>
       )}
       <MessageContent content={message.content} testId={echo ? null : 'message-content'} />
-      {!echo && <MessageFooter message={message} replies={onReply ? replies : 0} onReply={onReply} />}
-      {onReply && message.id && (
-        <div className="message-actions">
-          <button
-            type="button"
-            data-testid="reply-button"
-            className="reply-button"
-            onClick={() => onReply(message)}
-            aria-label={`Reply to ${message.author.name} in a thread`}
-          >
-            Reply
-          </button>
+      {!echo && (
+        <MessageFooter
+          message={message}
+          replies={onReply ? replies : 0}
+          onReply={onReply}
+          lastOwn={lastOwn}
+          tabIndex={inner}
+        />
+      )}
+      {!echo && (
+        <div className="message-side">
+          {onReply && message.id && (
+            <button
+              type="button"
+              data-testid="reply-button"
+              className="reply-button"
+              onClick={() => onReply(message)}
+              aria-label={`Reply to ${message.author.name} in a thread`}
+              tabIndex={inner}
+            >
+              Reply
+            </button>
+          )}
+          <MessageStatus message={message} always={lastOwn} />
         </div>
       )}
     </article>
   );
-});
+}
 
 function MessageFooter({
   message,
   replies,
   onReply,
+  lastOwn,
+  tabIndex,
 }: {
   message: MessageView;
   replies: number;
   onReply?: Props['onReply'];
+  lastOwn: boolean;
+  tabIndex: number | undefined;
 }) {
   const store = useAppStore();
   const failed = message.status === 'Failed' && message.clientMessageId;
-  if (!message.own && replies === 0) return null;
+  const seenBy = message.own && message.seenBy.length > 0;
+  if (replies === 0 && !failed && !seenBy) return null;
   return (
-    <footer className="message-footer">
+    <footer className={`message-footer${seenBy && !lastOwn && replies === 0 && !failed ? ' on-focus' : ''}`}>
       {replies > 0 && onReply && (
-        <button type="button" className="reply-count link-button" onClick={() => onReply(message)}>
+        <button
+          type="button"
+          className="reply-count link-button"
+          onClick={() => onReply(message)}
+          tabIndex={tabIndex}
+        >
           {replies === 1 ? '1 reply' : `${replies} replies`}
         </button>
       )}
-      <MessageStatus message={message} />
+      {seenBy && <SeenBy message={message} tabIndex={tabIndex} />}
       {failed && (
         <>
           {message.failure && <span className="failure-reason">{message.failure.message}</span>}
@@ -107,6 +164,7 @@ function MessageFooter({
             data-testid="message-retry"
             className="link-button"
             onClick={() => void store.getState().retryMessage(message.clientMessageId!)}
+            tabIndex={tabIndex}
           >
             Retry
           </button>
@@ -114,6 +172,7 @@ function MessageFooter({
             type="button"
             className="link-button danger"
             onClick={() => void store.getState().discardMessage(message.clientMessageId!)}
+            tabIndex={tabIndex}
           >
             Discard
           </button>

@@ -70,6 +70,13 @@ describe('renderMessageHtml', () => {
     }
   });
 
+  it('keeps headings and strikethrough (issue 12: they rendered as unstyled text)', () => {
+    const root = parse(renderMessageHtml('# Release\n\n### notes\n\n~~cancelled~~'));
+    expect(root.querySelector('h1')?.textContent).toBe('Release');
+    expect(root.querySelector('h3')?.textContent).toBe('notes');
+    expect(root.querySelector('del')?.textContent).toBe('cancelled');
+  });
+
   it('keeps http(s) and mailto links, and nothing but their href', () => {
     const root = parse(renderMessageHtml('[site](https://example.com "t") and <mailto:a@example.com>'));
     const hrefs = Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href'));
@@ -102,5 +109,61 @@ describe('linkTarget', () => {
     expect(linkTarget(bold, root)).toBe('https://example.com');
     expect(linkTarget(root.querySelectorAll('a')[1]!, root)).toBeNull();
     expect(linkTarget(root.querySelector('p'), root)).toBeNull();
+  });
+});
+
+describe('content that cannot be parsed safely (issue 11)', () => {
+  it("renders '>'.repeat(2000) (which overflowed marked's stack) as the text typed", () => {
+    const content = '>'.repeat(2000);
+    const root = parse(renderMessageHtml(content));
+    expect(root.textContent).toBe(content);
+    expect(root.querySelector('blockquote')).toBeNull();
+  });
+
+  it.each([
+    ['> '.repeat(1000)],
+    ['- >'.repeat(666)],
+    ['1. '.repeat(666)],
+    ['*a_'.repeat(666)],
+    ['[a'.repeat(1000)],
+    ['ab\n\n'.repeat(500)],
+  ])('shows deep nesting or long delimiter runs as the text typed (%#)', (content) => {
+    const root = parse(renderMessageHtml(content));
+    expect(root.textContent).toBe(content.replaceAll('\n', '')); // line breaks are <br>
+    expect(root.querySelectorAll('blockquote, ul, ol, em, strong').length).toBe(0);
+    expect(problems(root.innerHTML)).toEqual([]);
+  });
+
+  it('still renders the nesting a chat message uses', () => {
+    const root = parse(renderMessageHtml('> quoted\n> > twice\n\n- a\n  - b\n    - c'));
+    expect(root.querySelectorAll('blockquote').length).toBe(2);
+    expect(root.querySelectorAll('ul').length).toBe(3);
+  });
+
+  it('shows a message of hundreds of lines as the text typed, line by line', () => {
+    const root = parse(renderMessageHtml('a\n'.repeat(1000)));
+    expect(root.querySelectorAll('br').length).toBe(1000);
+    expect(root.textContent).toBe('a'.repeat(1000));
+  });
+
+  it('escapes markup in the plain-text fallback and keeps its line breaks', () => {
+    const content = `${'>'.repeat(40)}<img src=x onerror=alert(1)>\nnext`;
+    const root = parse(renderMessageHtml(content));
+    expect(root.querySelector('img')).toBeNull();
+    expect(root.querySelector('br')).not.toBeNull();
+    expect(problems(root.innerHTML)).toEqual([]);
+  });
+});
+
+describe('bidi controls (issue 11)', () => {
+  it('isolates a right-to-left override in its own <bdi>, so it ends with its text', () => {
+    const root = parse(renderMessageHtml('before \u202Eevil **after**'));
+    const bdi = root.querySelector('bdi');
+    expect(bdi?.textContent).toBe('before \u202Eevil ');
+    expect(root.querySelector('strong')?.closest('bdi')).toBeNull();
+  });
+
+  it('leaves text without bidi controls alone', () => {
+    expect(renderMessageHtml('plain עברית text')).not.toContain('<bdi>');
   });
 });

@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
+import { markdownIsBounded } from './markdown-bounds';
 
 /**
  * Message bodies are written by other people: render them as Markdown, then keep only a small
@@ -21,6 +22,17 @@ export const ALLOWED_TAGS = [
   'li',
   'blockquote',
   'br',
+  // Markdown headings and ~~strikethrough~~ (styled small in app.css: a heading never dwarfs the chat).
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'del',
+  's',
+  // Added by the sanitizer itself around text carrying bidi controls (isolateBidi), never from input.
+  'bdi',
 ];
 export const ALLOWED_ATTR = ['href'];
 export const SAFE_URL = /^(?:https?:|mailto:)/i;
@@ -56,29 +68,76 @@ function getPurifier(): ReturnType<typeof DOMPurify> {
   return purifier;
 }
 
-/** Markdown → sanitized HTML, safe to set as innerHTML. */
+/**
+ * Markdown → sanitized HTML, safe to set as innerHTML. Never throws: content past the Markdown bounds
+ * (markdown-bounds.ts), or that marked or the sanitizer gives up on, is shown as the text typed.
+ */
 export function renderMessageHtml(content: string): string {
-  const html = markdown.parse(content, { async: false });
-  return sanitizeHtml(html);
+  try {
+    if (markdownIsBounded(content)) return sanitizeHtml(markdown.parse(content, { async: false }));
+  } catch {
+    // marked overflowed or threw on this input: fall through to the text as typed.
+  }
+  return plainTextHtml(content);
+}
+
+/**
+ * The text as typed, escaped (no markup can come out of it, so it needs no sanitizer), with its line
+ * breaks, and isolated in a <bdi> when it carries bidi controls.
+ */
+export function plainTextHtml(content: string): string {
+  const text = escapeHtml(content).replace(/\n/g, '<br>');
+  return BIDI_CONTROL.test(content) ? `<p><bdi>${text}</bdi></p>` : `<p>${text}</p>`;
 }
 
 export function sanitizeHtml(html: string): string {
   const purify = getPurifier();
   // Fail closed: a DOM DOMPurify cannot work with gets text, not markup.
   if (!purify.isSupported) return escapeHtml(html);
-  return purify.sanitize(html, {
-    ALLOWED_TAGS,
-    ALLOWED_ATTR,
-    ALLOWED_URI_REGEXP: SAFE_URL,
-    ALLOW_DATA_ATTR: false,
-    ALLOW_ARIA_ATTR: false,
-    ALLOW_UNKNOWN_PROTOCOLS: false,
-    ALLOW_SELF_CLOSE_IN_ATTR: false,
-    SAFE_FOR_TEMPLATES: false,
-    WHOLE_DOCUMENT: false,
-    RETURN_TRUSTED_TYPE: false,
-  }) as string;
+  // null when nothing of the input survives (DOMPurify found no body to work in)
+  const fragment: DocumentFragment | null = purify.sanitize(html, {
+    ...PURIFY_CONFIG,
+    RETURN_DOM_FRAGMENT: true,
+  });
+  if (!fragment) return '';
+  isolateBidi(fragment);
+  const holder = fragment.ownerDocument.createElement('div');
+  holder.append(fragment);
+  return holder.innerHTML;
 }
+
+// Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): an unclosed RLO reverses
+// everything after it in its paragraph, the rest of the message included.
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** Puts each text run carrying bidi controls in its own <bdi>, so its direction ends where it ends. */
+function isolateBidi(root: DocumentFragment): void {
+  const doc = root.ownerDocument;
+  const walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+  const found: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (BIDI_CONTROL.test(node.nodeValue ?? '') && node.parentNode?.nodeName !== 'BDI')
+      found.push(node as Text);
+  }
+  for (const text of found) {
+    const bdi = doc.createElement('bdi');
+    text.replaceWith(bdi);
+    bdi.append(text);
+  }
+}
+
+const PURIFY_CONFIG = {
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  ALLOWED_URI_REGEXP: SAFE_URL,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOW_UNKNOWN_PROTOCOLS: false,
+  ALLOW_SELF_CLOSE_IN_ATTR: false,
+  SAFE_FOR_TEMPLATES: false,
+  WHOLE_DOCUMENT: false,
+  RETURN_TRUSTED_TYPE: false,
+};
 
 /** The URL a click on rendered content should open, or null when the click was not on a safe link. */
 export function linkTarget(target: EventTarget | null, container: Element): string | null {

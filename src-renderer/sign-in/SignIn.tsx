@@ -16,6 +16,7 @@ export function SignIn() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const firstEmpty = useRef<HTMLInputElement>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
 
   // The session may arrive after this form: fill in what we know, without overwriting typing.
   useEffect(() => {
@@ -41,6 +42,9 @@ export function SignIn() {
     if (!result.ok) {
       setError(signInErrorText(result.error, url));
       setPassword('');
+      // The button was disabled while busy, which drops focus to the page: put it where the next
+      // attempt starts (the alert is still read out).
+      passwordRef.current?.focus();
     }
   }
 
@@ -88,7 +92,10 @@ export function SignIn() {
         <label>
           Password
           <input
-            ref={username ? firstEmpty : undefined}
+            ref={(el) => {
+              passwordRef.current = el;
+              if (username) firstEmpty.current = el;
+            }}
             data-testid="login-password"
             type="password"
             value={password}

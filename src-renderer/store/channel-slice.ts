@@ -1,6 +1,24 @@
 import type { ChannelSlice, SliceContext } from './types';
 
 export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSlice {
+  /** The open channel was chosen by us (not the person) and may give way to the remembered one. */
+  let autoPicked = false;
+
+  /** The channel this account had open last time (issue 12), if it is still one of ours. */
+  function remembered(): string | undefined {
+    const { settings, session, channels } = get();
+    const id = session?.user ? settings?.lastChannels?.[session.user.id] : undefined;
+    return id && channels.some((c) => c.id === id) ? id : undefined;
+  }
+
+  function remember(channelId: string): void {
+    const { settings, session } = get();
+    const userId = session?.user?.id;
+    // Before the settings are known there is nothing to merge into: the choice is written next time.
+    if (!settings || !userId || settings.lastChannels?.[userId] === channelId) return;
+    void get().updateSettings({ lastChannels: { ...settings.lastChannels, [userId]: channelId } });
+  }
+
   return {
     channels: [],
     activeChannelId: null,
@@ -12,7 +30,8 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
       get().onChannels(result.value);
     },
 
-    async selectChannel(channelId) {
+    async selectChannel(channelId, how = 'user') {
+      autoPicked = how === 'auto';
       const state = get();
       if (state.activeChannelId !== channelId) {
         // Notifications about the channel now on screen have said what they had to say.
@@ -22,8 +41,14 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
         const told = await relay.setActiveChannel({ channelId });
         if (!told.ok) get().showError(told.error);
       }
+      if (!autoPicked) remember(channelId);
       if (!get().histories[channelId]) await get().loadNewest(channelId);
       if (get().activeChannelId === channelId) get().markReadIfLooking(true);
+    },
+
+    restoreLastChannel() {
+      const id = remembered();
+      if (autoPicked && id && id !== get().activeChannelId) void get().selectChannel(id);
     },
 
     moveChannel(delta) {
@@ -45,8 +70,8 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
       set({ channels, unreadTotal });
       const active = get().activeChannelId;
       if (!active || !channels.some((c) => c.id === active)) {
-        const first = channels[0];
-        if (first) void get().selectChannel(first.id);
+        const pick = remembered() ?? channels[0]?.id;
+        if (pick) void get().selectChannel(pick, pick === remembered() ? 'user' : 'auto');
         else set({ activeChannelId: null });
       } else {
         get().markReadIfLooking();

@@ -20,6 +20,7 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
     workspaceLoad ??= (async () => {
       const settings = await relay.getSettings(undefined);
       if (settings.ok) set({ settings: settings.value });
+      get().restoreLastChannel();
       await Promise.all([get().loadChannels(), get().refreshOutbox()]);
     })();
     return workspaceLoad;

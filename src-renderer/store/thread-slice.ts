@@ -7,6 +7,8 @@ export function createThreadSlice({ set, get, relay }: SliceContext): ThreadSlic
     threads: {},
 
     async showThread(channelId, parentId) {
+      // The core reads a thread's replies while it is shown (and the window focused).
+      if (get().openThread?.parentId !== parentId) void relay.setOpenThread({ parentId });
       set((state) => ({
         openThread: { channelId, parentId },
         threads: {
@@ -32,6 +34,7 @@ export function createThreadSlice({ set, get, relay }: SliceContext): ThreadSlic
     },
 
     closeThread() {
+      if (get().openThread) void relay.setOpenThread({ parentId: null });
       set({ openThread: null });
     },
   };

@@ -56,7 +56,10 @@ export type ChannelSlice = {
   channels: ChannelView[];
   activeChannelId: string | null;
   loadChannels(): Promise<void>;
-  selectChannel(channelId: string): Promise<void>;
+  /** `auto`: picked for the person (the first channel); it is not remembered as their choice. */
+  selectChannel(channelId: string, how?: 'user' | 'auto'): Promise<void>;
+  /** The settings arrived after a channel was picked for the person: reopen the remembered one. */
+  restoreLastChannel(): void;
   moveChannel(delta: 1 | -1): void;
   setMuted(channelId: string, muted: boolean): Promise<void>;
   onChannels(channels: ChannelView[]): void;
@@ -104,6 +107,9 @@ export type UiSlice = {
   showNotification(title: string, body: string, target: Toast['target']): void;
   dismissToast(id: number): void;
   setFocus(focus: Partial<UiSlice['focus']>): void;
+  /** The open channel shows its newest message (not scrolled up): only then is it read. */
+  atNewest: boolean;
+  setAtNewest(atNewest: boolean): void;
   markReadIfLooking(always?: boolean): void;
 };
 

@@ -31,6 +31,15 @@ export function createUiSlice({ set, get, relay }: SliceContext): UiSlice {
       visible: typeof document === 'undefined' ? true : document.visibilityState === 'visible',
     },
     highlight: null,
+    atNewest: true,
+
+    setAtNewest(atNewest) {
+      if (get().atNewest === atNewest) return;
+      set({ atNewest });
+      void relay.setAtNewest({ atNewest });
+      // Scrolled back down to the newest: what is now in view is read.
+      if (atNewest) get().markReadIfLooking(true);
+    },
 
     showError(error) {
       pushToast({ kind: 'error', ...describeError(error.code, error.message) });
@@ -66,8 +75,8 @@ export function createUiSlice({ set, get, relay }: SliceContext): UiSlice {
      * count is above zero, so the core's own `unread` answer cannot start a loop.
      */
     markReadIfLooking(always = false) {
-      const { activeChannelId, focus, channels } = get();
-      if (!activeChannelId || !focus.focused || !focus.visible) return;
+      const { activeChannelId, focus, channels, atNewest } = get();
+      if (!activeChannelId || !focus.focused || !focus.visible || !atNewest) return;
       const channel = channels.find((c) => c.id === activeChannelId);
       if (!channel || (!always && channel.unreadCount === 0) || markingRead === activeChannelId) return;
       markingRead = activeChannelId;

@@ -71,6 +71,9 @@ export class FakeRelay {
     notificationsEnabled: true,
     doNotDisturb: false,
     theme: 'system',
+    openAtLogin: false,
+    startMinimized: false,
+    updateUrl: '',
   };
   channels: ChannelView[] = [];
   messages = new Map<string, MessageView[]>();
@@ -181,6 +184,8 @@ export class FakeRelay {
       setActiveChannel: answer('setActiveChannel', nothing),
       setWindowFocused: answer('setWindowFocused', nothing),
       markRead: answer('markRead', nothing),
+      setOpenThread: answer('setOpenThread', nothing),
+      setAtNewest: answer('setAtNewest', nothing),
       setMuted: answer('setMuted', ({ channelId, muted }) => {
         const channel = this.channels.find((c) => c.id === channelId);
         if (!channel) throw { code: 'NOT_FOUND', message: 'Unknown channel' };
@@ -237,6 +242,7 @@ export class FakeRelay {
         return this.settings;
       }),
       openLink: answer('openLink', nothing),
+      restartToUpdate: answer('restartToUpdate', () => true),
       on: <E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) => {
         let set = this.listeners.get(event);
         if (!set) {

@@ -1,6 +1,8 @@
 import { act, render } from '@testing-library/react';
+import type { MessageView } from '../../src-shared/bridge';
 import { App } from '../app/App';
 import type { Host } from '../bridge/connect';
+import { MessageList } from '../messages/MessageList';
 import { createAppStore, subscribeToCore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import type { FakeRelay } from './fake-relay';
@@ -28,4 +30,22 @@ export async function renderApp(relay: FakeRelay, host: Host = 'electron') {
   });
   await settle();
   return { ...view, store, unsubscribe };
+}
+
+/** One channel's message list over a store already holding `messages` (the relay's first channel). */
+export async function renderMessageList(relay: FakeRelay, messages: MessageView[], hasMore = false) {
+  const channel = relay.channels[0]!;
+  const store = createAppStore(relay.api, 'electron');
+  store.setState({
+    channels: relay.channels,
+    activeChannelId: channel.id,
+    histories: { [channel.id]: { messages, hasMore, status: 'ready', loadingOlder: false } },
+  });
+  const view = render(
+    <AppProvider store={store} relay={relay.api}>
+      <MessageList channelId={channel.id} channelName={channel.name} />
+    </AppProvider>,
+  );
+  await settle();
+  return { ...view, store, channel };
 }

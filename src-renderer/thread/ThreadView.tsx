@@ -44,7 +44,15 @@ export function ThreadView({ channelId, parentId }: { channelId: string; parentI
       </header>
       <div className="thread-scroll">
         {parent && <MessageRow message={parent} grouped={false} highlighted={false} echo />}
-        <div className="thread-count">{count === 1 ? '1 reply' : `${count} replies`}</div>
+        <div className="thread-count">
+          {count === 1
+            ? '1 reply'
+            : count > 0
+              ? `${count} replies`
+              : thread?.status === 'loading'
+                ? 'Replies'
+                : 'No replies yet. Start the thread below.'}
+        </div>
         {thread?.status === 'loading' && replies.length === 0 && (
           <p className="list-note">Loading replies…</p>
         )}

@@ -1,33 +1,72 @@
 /**
- * Slows password guessing: after MAX_FAILURES wrong passwords for one username from one address within
- * the window, that pair is refused (429) until the window ends. A successful login clears the count.
+ * Slows password guessing. Every attempt takes a point from three allowances BEFORE the password is
+ * checked, so parallel guesses are counted as they arrive, not as scrypt answers:
+ * - one username from one address: MAX_LOGIN_FAILURES per window (a success clears it);
+ * - one address, any usernames: ADDRESS_ATTEMPTS per window (a success gives its point back);
+ * - one username, any addresses: USERNAME_ATTEMPTS per window (a success gives its point back), so
+ *   guesses spread over many addresses are slowed too.
+ * An allowance used up answers 429 until its window ends. With REDIS_URL every instance counts together.
  */
-import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { ErrorCode } from '../../src-shared/protocol';
-import { AppError } from '../errors';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consume, type LimitBackend } from '../limits/limiter';
 
 export const MAX_LOGIN_FAILURES = 10;
+export const ADDRESS_ATTEMPTS = 100;
+export const USERNAME_ATTEMPTS = 50;
 const WINDOW_SECONDS = 5 * 60;
+const REFUSED = 'Too many failed logins: try again in a few minutes';
+
+/** One counted attempt: tell it how it ended. */
+export interface LoginAttempt {
+  /** The password was right: the guesses of this username from this address are forgotten. */
+  succeeded(): Promise<void>;
+  /** The password was never checked (the server was too busy): the attempt did not count. */
+  notChecked(): Promise<void>;
+}
 
 export class LoginThrottle {
-  private readonly failures = new RateLimiterMemory({ points: MAX_LOGIN_FAILURES, duration: WINDOW_SECONDS });
+  private readonly pair: RateLimiterAbstract;
+  private readonly address: RateLimiterAbstract;
+  private readonly username: RateLimiterAbstract;
 
-  private key(address: string | undefined, username: string): string {
-    return `${address ?? '?'}|${username}`;
+  constructor(backend: LimitBackend) {
+    const rule = (name: string, points: number) =>
+      backend.limiter({ name, points, windowSeconds: WINDOW_SECONDS });
+    this.pair = rule('login-pair', MAX_LOGIN_FAILURES);
+    this.address = rule('login-address', ADDRESS_ATTEMPTS);
+    this.username = rule('login-username', USERNAME_ATTEMPTS);
   }
 
-  async assertAllowed(address: string | undefined, username: string): Promise<void> {
-    const state = await this.failures.get(this.key(address, username));
-    if (state && state.consumedPoints >= MAX_LOGIN_FAILURES) {
-      throw new AppError(ErrorCode.RATE_LIMITED, 'Too many failed logins: try again in a few minutes');
+  /** Counts an attempt, or throws RATE_LIMITED when any allowance is used up (taking nothing more). */
+  async begin(address: string, username: string): Promise<LoginAttempt> {
+    const pairKey = `${address}|${username}`;
+    const taken: [RateLimiterAbstract, string][] = [];
+    const giveBack = () => Promise.all(taken.map(([limiter, key]) => limiter.reward(key, 1)));
+    try {
+      for (const [limiter, key] of [
+        [this.pair, pairKey],
+        [this.address, address],
+        [this.username, username],
+      ] as const) {
+        await consume(limiter, key, REFUSED);
+        taken.push([limiter, key]);
+      }
+    } catch (err) {
+      // Refused by one allowance: the others keep their points for a later attempt.
+      await giveBack();
+      throw err;
     }
-  }
-
-  async failed(address: string | undefined, username: string): Promise<void> {
-    await this.failures.penalty(this.key(address, username), 1);
-  }
-
-  async succeeded(address: string | undefined, username: string): Promise<void> {
-    await this.failures.delete(this.key(address, username));
+    return {
+      succeeded: async () => {
+        await Promise.all([
+          this.pair.delete(pairKey),
+          this.address.reward(address, 1),
+          this.username.reward(username, 1),
+        ]);
+      },
+      notChecked: async () => {
+        await giveBack();
+      },
+    };
   }
 }

@@ -1,8 +1,9 @@
 /** The JWT secret: JWT_SECRET, or with --demo one made once and kept in DATA_DIR so tokens survive restarts. */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../errors';
+import { ensurePrivateDir } from '../private-files';
 
 export const DEMO_SECRET_FILE = 'jwt-secret';
 
@@ -11,7 +12,7 @@ export function resolveJwtSecret(options: { jwtSecret?: string; demo?: boolean; 
   if (!options.demo) {
     throw new ConfigError('JWT_SECRET is required (set JWT_SECRET or --jwt-secret, or run with --demo)');
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDir(options.dataDir);
   const file = join(options.dataDir, DEMO_SECRET_FILE);
   try {
     // 'wx': exactly one process creates it; everyone else reads what that one wrote.

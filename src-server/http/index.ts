@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { sendInvitePage } from './invite-page';
+import { metrics, readiness } from './ops-routes';
 import { HttpError, sendError, sendJson } from './respond';
 import { listChannels, listMessages, login } from './routes';
 import { routeWorkspace } from './workspace-routes';
@@ -10,10 +11,17 @@ import { routeWorkspace } from './workspace-routes';
 const MESSAGES_PATH = /^\/api\/channels\/([^/]+)\/messages$/;
 const INVITE_PAGE_PATH = /^\/invite\/([^/]+)$/;
 
-export function createRequestHandler(ctx: ServerContext, corsOrigins: string[]) {
+export function createRequestHandler(
+  ctx: ServerContext,
+  corsOrigins: string[],
+  hostAllowed: (req: IncomingMessage) => boolean = () => true,
+) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     applyCors(req, res, corsOrigins);
-    route(ctx, req, res).catch((err: unknown) => {
+    const handled = hostAllowed(req)
+      ? route(ctx, req, res)
+      : Promise.reject(new HttpError(421, ErrorCode.FORBIDDEN, 'Unknown Host'));
+    handled.catch((err: unknown) => {
       if (sendError(res, err)) {
         ctx.logger.error({ err, method: req.method, path: pathOf(req) }, 'http request failed');
       }
@@ -31,6 +39,14 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   if (url.pathname === '/healthz') {
     expect(method, 'GET');
     return sendJson(res, 200, { ok: true });
+  }
+  if (url.pathname === '/readyz') {
+    expect(method, 'GET');
+    return readiness(ctx, res);
+  }
+  if (url.pathname === '/metrics') {
+    expect(method, 'GET');
+    return metrics(ctx, req, res);
   }
   if (url.pathname === '/api/login') {
     expect(method, 'POST');

@@ -30,15 +30,31 @@ export class HttpError extends Error {
 export const unauthorized = (message: string, reason?: string) =>
   new HttpError(401, HttpErrorCode.UNAUTHORIZED, message, reason);
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
+/** `json`: the body already serialised, when the caller had to look at it (compress.ts). */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  json = JSON.stringify(body),
+): void {
+  sendJsonBytes(res, status, json);
+}
+
+/** A JSON body as it goes on the wire (`headers`: e.g. its content-encoding). */
+export function sendJsonBytes(
+  res: ServerResponse,
+  status: number,
+  bytes: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
+    'content-length': Buffer.byteLength(bytes),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...headers,
   });
-  res.end(json);
+  res.end(bytes);
 }
 
 /** Turns anything thrown by a route into its HTTP answer; returns true when it was unexpected. */
@@ -57,6 +73,11 @@ export function sendError(res: ServerResponse, err: unknown): boolean {
 }
 
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  // JSON only: a form or text/plain body is what a cross-site page can send without a preflight.
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') {
+    throw new HttpError(415, ErrorCode.VALIDATION, 'Send the body as application/json');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

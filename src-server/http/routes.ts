@@ -13,6 +13,8 @@ import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import { requireMember } from '../membership';
 import { describeZodError } from '../validation';
+import { clientAddress } from './client-address';
+import { sendCompressibleJson } from './compress';
 import { readJsonBody, sendJson, unauthorized } from './respond';
 import { browseChannels } from './workspace-routes';
 
@@ -21,16 +23,28 @@ export async function login(ctx: ServerContext, req: IncomingMessage, res: Serve
   if (!parsed.success) throw invalid(describeZodError(parsed.error));
   // Usernames are matched as people type them: "Alice " finds alice.
   const username = parsed.data.username.trim().toLowerCase();
-  const address = req.socket.remoteAddress;
-  await ctx.loginThrottle.assertAllowed(address, username);
+  const address = clientAddress(req, ctx.trustedProxies);
+  // Counted before the password is checked: parallel guesses cannot all get in before the first answer.
+  const attempt = await ctx.loginThrottle.begin(address, username).catch((err: unknown) => {
+    ctx.metrics.rateLimitRefusals.inc({ scope: 'login' });
+    throw err;
+  });
   const user = await ctx.store.findUserByUsername(username);
-  const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? (await decoyPasswordHash()));
+  const hash = user?.passwordHash ?? (await decoyPasswordHash());
+  let ok: boolean;
+  try {
+    ok = await ctx.hashPool.run(address, () => verifyPassword(parsed.data.password, hash));
+  } catch (err) {
+    await attempt.notChecked();
+    throw err;
+  }
+  // A deactivated user's right password is refused like a wrong one (and stays counted).
   if (!user || !ok || !user.active) {
-    await ctx.loginThrottle.failed(address, username);
+    ctx.metrics.loginFailures.inc();
     ctx.logger.info({ event: 'login_refused' }, 'login refused');
     throw unauthorized('Wrong username or password');
   }
-  await ctx.loginThrottle.succeeded(address, username);
+  await attempt.succeeded();
   const body: LoginResponse = {
     token: await ctx.tokens.sign(user.id, user.tokenVersion),
     user: { id: user.id, name: user.name },
@@ -79,5 +93,5 @@ export async function listMessages(
   await requireMember(ctx.store, Id.safeParse(channelId).success ? channelId : '', userId);
   const parsed = HistoryQuery.safeParse(Object.fromEntries(search));
   if (!parsed.success) throw invalid(describeZodError(parsed.error));
-  sendJson(res, 200, await ctx.store.listMessages(channelId, userId, parsed.data));
+  await sendCompressibleJson(req, res, 200, await ctx.store.listMessages(channelId, userId, parsed.data));
 }

@@ -33,6 +33,7 @@ import type { ChannelRecord } from '../store/types';
 import { describeZodError } from '../validation';
 import { channelInfo, channelOf } from '../workspace/apply';
 import { hashInviteToken, INVITE_TOKEN_PATTERN } from '../workspace/invites';
+import { clientAddress } from './client-address';
 import { HttpError, readJsonBody, sendJson } from './respond';
 import { authenticate } from './routes';
 
@@ -245,11 +246,10 @@ async function openDm(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
 async function redeemInvite(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, token: string) {
   const { password } = await body(req, RedeemInviteRequest);
   if (!INVITE_TOKEN_PATTERN.test(token)) throw notFound('Invite');
-  const result = await ctx.store.redeemInvite(
-    hashInviteToken(token),
-    await hashPassword(password),
-    new Date().toISOString(),
-  );
+  // scrypt, like a login: through the hash pool, so a flood of guessed invites cannot starve sign-ins.
+  const address = clientAddress(req, ctx.trustedProxies);
+  const passwordHash = await ctx.hashPool.run(address, () => hashPassword(password));
+  const result = await ctx.store.redeemInvite(hashInviteToken(token), passwordHash, new Date().toISOString());
   if (!result.ok) {
     if (result.reason === 'expired') throw new HttpError(410, ErrorCode.FORBIDDEN, 'This invite has expired');
     throw notFound(result.reason === 'used' ? 'Unused invite' : 'Invite');

@@ -59,16 +59,21 @@ export function refuse(
   err: unknown,
   clientMessageId: string | undefined,
   ack: Ack | undefined,
+  /** A caller that logs (or rate-limits its log) itself passes 'silent'. */
+  level?: 'silent',
 ): void {
   const known = err instanceof AppError;
   const code = known ? err.code : ErrorCode.INTERNAL;
   const error = known ? err.message : 'Internal error';
   const log = { event, code, userId: socket.data.userId, socketId: socket.id };
-  if (known) logger.info(log, 'event refused');
-  else logger.error({ ...log, err }, 'event failed');
-  const body: MessageErrorEvent = { error, code, event };
+  if (!known) logger.error({ ...log, err }, 'event failed');
+  // A refusal for going too fast comes in floods: its lines would be the flood's echo in the log.
+  else if (level !== 'silent')
+    logger[code === ErrorCode.RATE_LIMITED ? 'debug' : 'info'](log, 'event refused');
+  const hints = known ? err.hints : {};
+  const body: MessageErrorEvent = { error, code, event, ...hints };
   if (clientMessageId !== undefined) body.clientMessageId = clientMessageId;
   socket.emit(MessageEvent.ERROR, body);
-  const negative: AckError = { ok: false, error, code };
+  const negative: AckError = { ok: false, error, code, ...hints };
   ack?.(negative);
 }

@@ -1,5 +1,5 @@
 /** The Socket.IO server: authentication, rooms on connect, every event handler, unknown events refused. */
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import {
   channelRoom,
@@ -11,13 +11,18 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
+import { EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
+import { socketGate } from '../limits/socket-gate';
+import { observeSocket } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
 import { authMiddleware, endAtTokenExpiry } from './auth';
+import { DeviceOrder } from './device-order';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
 import { registerMessageHandlers } from './messages';
 import { registerPresenceHandlers } from './presence';
 import { createMessageRateLimiter } from './rate-limit';
+import { createRedisMessageRateLimiter, type RedisClient } from './rate-limit-redis';
 import { registerReceiptHandlers } from './receipts';
 import { registerRoomHandlers } from './rooms';
 import type { RelayServer } from './types';
@@ -25,10 +30,17 @@ import { registerTypingHandlers, TypingTracker } from './typing';
 
 export interface SocketOptions {
   corsOrigins: string[];
+  /** The Host allow-list (http/host-allow-list.ts), for the Socket.IO handshake too. */
+  hostAllowed?: (req: IncomingMessage) => boolean;
   messageRateLimit: number;
   typingTimeoutMs: number;
+  /** permessage-deflate for frames of PER_MESSAGE_DEFLATE_THRESHOLD bytes or more. */
+  perMessageDeflate: boolean;
   presence?: PresenceOptions;
 }
+
+/** Frames below this go uncompressed: deflate's CPU and framing outweigh what small frames save. */
+export const PER_MESSAGE_DEFLATE_THRESHOLD = 1024;
 
 /** The events a client may send; anything else is answered as unknown. */
 const HANDLED_EVENTS = new Set<string>([
@@ -46,6 +58,8 @@ export interface SocketLayer {
   io: RelayServer;
   typing: TypingTracker;
   presence: PresenceTracker;
+  /** REDIS_URL: from now on every instance counts each user's messages together. */
+  shareLimits(client: RedisClient): void;
 }
 
 export function createSocketServer(
@@ -57,14 +71,27 @@ export function createSocketServer(
     // A bigger frame closes that one connection; the server and everyone else carry on.
     maxHttpBufferSize: MAX_FRAME_BYTES,
     serveClient: false,
+    // No context takeover: ws applies the threshold only then (with takeover it compresses every frame,
+    // however small), and no socket keeps a zlib context (~300 KB) between frames.
+    perMessageDeflate: options.perMessageDeflate
+      ? {
+          threshold: PER_MESSAGE_DEFLATE_THRESHOLD,
+          serverNoContextTakeover: true,
+          clientNoContextTakeover: true,
+        }
+      : false,
+    allowRequest: (req, callback) => callback(null, options.hostAllowed?.(req) ?? true),
     cors: options.corsOrigins.length > 0 ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
   const typing = new TypingTracker(io, options.typingTimeoutMs);
   const presence = new PresenceTracker(io, ctx.store, options.presence);
+  const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
+  const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
     replays: new KeyedMutex(),
     arrivals: new KeyedMutex(),
+    order: new DeviceOrder(ctx.store),
     typing,
   };
 
@@ -85,19 +112,29 @@ export function createSocketServer(
   });
   io.on('connection', (socket) => {
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
+    observeSocket(socket, ctx.metrics, HANDLED_EVENTS);
     endAtTokenExpiry(socket);
+    // Before any handler: a flood of typing or receipts is dropped here, per socket.
+    socket.use(socketGate(socket, [TYPING_LIMIT, RECEIPT_LIMIT], ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
-    registerReceiptHandlers(ctx, io, socket);
-    registerTypingHandlers(ctx, io, typing, socket);
+    registerReceiptHandlers(ctx, io, receiptLimit, socket);
+    registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);
     registerPresenceHandlers(ctx, presence, socket);
+    let unknownEvents = 0;
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
       const name = String(event).slice(0, 100);
-      refuse(socket, ctx.logger, name, invalid('Unknown event'), undefined, splitArgs(args).ack);
+      // Debug, and only the 1st, 10th, 100th…: 5,000 unknown events wrote 1.1 MB of info lines.
+      const quiet = !Number.isInteger(Math.log10(++unknownEvents)) && unknownEvents !== 1;
+      if (!quiet) log.debug({ event: name, count: unknownEvents }, 'unknown event');
+      refuse(socket, ctx.logger, name, invalid('Unknown event'), undefined, splitArgs(args).ack, 'silent');
     });
     socket.on('disconnect', (reason) => log.info({ event: 'disconnect', reason }, 'disconnected'));
     log.info({ event: 'connect' }, 'connected');
   });
-  return { io, typing, presence };
+  const shareLimits = (client: RedisClient) => {
+    messageDeps.limiter = createRedisMessageRateLimiter(options.messageRateLimit, client);
+  };
+  return { io, typing, presence, shareLimits };
 }

@@ -13,19 +13,32 @@
  * Replays. Copies of one clientMessageId from one user run one at a time (keyed by (user,
  * clientMessageId)): a copy starts once the one before it is stored or refused, so its lookup finds the
  * first, and it is answered as a replay before the rate limit, which it never touches.
+ *
+ * Numbered sends (deviceId + deviceSeq, device-order.ts): in its turn, after the replay check, a send that
+ * is not its device's next is refused OUT_OF_ORDER before anything else. A next one refused for good
+ * (VALIDATION, FORBIDDEN, NOT_FOUND) uses up its number, so it never blocks the sends behind it; that
+ * write counts against the rate limit like a message.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import {
   channelRoom,
+  ErrorCode,
+  Id,
   type Message,
   MessageDeliveryStatus,
   MessageEvent,
   type MessageSent,
+  optionalField,
   SendMessagePayload,
+  Seq,
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
-import { notFound } from '../errors';
+import { AppError, invalid, notFound } from '../errors';
 import { requireWritable } from '../membership';
+import type { DeviceSeq } from '../store/types';
+import { describeZodError } from '../validation';
+import { type DeviceOrder, outOfOrder } from './device-order';
 import { handle } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
 import type { MessageRateLimiter } from './rate-limit';
@@ -38,7 +51,26 @@ export interface MessageDeps {
   replays: KeyedMutex;
   /** A channel's sends, checked and queued in arrival order: keyed by (user, channel). */
   arrivals: KeyedMutex;
+  /** Numbered sends: each device's next number per channel. */
+  order: DeviceOrder;
   typing: TypingTracker;
+}
+
+/** What a send is numbered with, read even from a payload that fails validation (so it can use it up). */
+const Numbering = z.object({
+  channelId: Id,
+  clientMessageId: optionalField(Id),
+  deviceId: Id,
+  deviceSeq: Seq,
+});
+type Numbering = z.infer<typeof Numbering>;
+
+/** Refusals that sending again would not change: they use up a numbered send's number. */
+const PERMANENT = new Set<string>([ErrorCode.VALIDATION, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND]);
+
+function deviceOf(payload: { deviceId?: string; deviceSeq?: number }): DeviceSeq | undefined {
+  const { deviceId, deviceSeq } = payload;
+  return deviceId === undefined || deviceSeq === undefined ? undefined : { deviceId, deviceSeq };
 }
 
 function sentFields(message: Message): MessageSent {
@@ -67,11 +99,8 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
   /** Must be called in arrival order, synchronously: it takes the send's turn before its first await. */
   async function send(payload: SendMessagePayload): Promise<Message> {
     const { channelId, clientMessageId, parentId } = payload;
-    const first = started(
-      clientMessageId === undefined
-        ? Promise.resolve(undefined)
-        : store.findByClientMessageId(userId, clientMessageId),
-    );
+    const device = deviceOf(payload);
+    const first = lookUpFirst(clientMessageId);
     const member = started(requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
 
@@ -82,45 +111,108 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         logger.debug({ event: 'replay', userId, messageId: replayed.id }, 'replay answered');
         return { stored: Promise.resolve(replayed) };
       }
-      await member;
-      if (parentId !== undefined) {
-        const found = await parent;
-        if (!found || found.channelId !== channelId) throw notFound('Parent message');
+      if (device) await deps.order.check(userId, channelId, device);
+      try {
+        await member;
+        if (parentId !== undefined) {
+          const found = await parent;
+          if (!found || found.channelId !== channelId) throw notFound('Parent message');
+        }
+      } catch (err) {
+        if (!(device && err instanceof AppError && PERMANENT.has(err.code))) throw err;
+        // Answered once the number is used up, outside the turn.
+        const { spent } = await spendNumber(channelId, device);
+        return { stored: started(spent.then(() => Promise.reject(err))) };
       }
-      deps.limiter.consume(userId);
-      return { stored: started(insert(payload)) };
+      await deps.limiter.consume(userId);
+      const inserting = started(insert(payload, device));
+      if (device) deps.order.used(userId, channelId, device, inserting);
+      return { stored: inserting };
     });
     return stored;
   }
 
-  /** Queues the insert now; broadcasts as it resolves, which the store does in seq order. */
-  function insert(payload: SendMessagePayload): Promise<Message> {
-    const { channelId } = payload;
-    return store
-      .insertMessage({
-        id: randomUUID(),
-        channelId,
-        userId,
-        parentId: payload.parentId,
-        content: payload.content,
-        clientMessageId: payload.clientMessageId,
-        createdAt: new Date().toISOString(),
-      })
-      .then(({ message, created }) => {
-        if (created) {
-          socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
-          // Whoever sent has stopped typing there.
-          deps.typing.stop(userId, channelId);
-          logger.debug(
-            { event: 'message', userId, channelId, messageId: message.id, seq: message.seq },
-            'stored',
-          );
-        }
-        return message;
-      });
+  function lookUpFirst(clientMessageId: string | undefined): Promise<Message | undefined> {
+    return started(
+      clientMessageId === undefined
+        ? Promise.resolve(undefined)
+        : store.findByClientMessageId(userId, clientMessageId),
+    );
   }
 
-  handle(socket, logger, MessageEvent.SEND, SendMessagePayload, async (payload) => {
+  /**
+   * In the turn: a numbered send refused for good uses up its number (a write: rate-limited too).
+   * `spent` settles once that is stored (wrapped: an async function would wait for it in the turn).
+   */
+  async function spendNumber(channelId: string, device: DeviceSeq): Promise<{ spent: Promise<void> }> {
+    await deps.limiter.consume(userId);
+    const spent = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
+      // No such channel (nothing to keep in order there), or the store failed: the number stays unused,
+      // and the client's next send there is told where to resume.
+      logger.debug({ err, userId, channelId }, 'number of a refused send not used up');
+    });
+    deps.order.used(userId, channelId, device, spent);
+    return { spent };
+  }
+
+  /** A payload that failed validation: if it is numbered and its device's next, its number is used up. */
+  async function refuseInvalid(numbering: Numbering, error: AppError): Promise<never> {
+    const { channelId } = numbering;
+    const device = deviceOf(numbering)!;
+    const first = lookUpFirst(numbering.clientMessageId);
+    const { spent } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
+      if (await first) return { spent: Promise.resolve() };
+      await deps.order.check(userId, channelId, device);
+      return spendNumber(channelId, device);
+    });
+    await spent;
+    throw error;
+  }
+
+  /** Queues the insert now; broadcasts as it resolves, which the store does in seq order. */
+  function insert(payload: SendMessagePayload, device: DeviceSeq | undefined): Promise<Message> {
+    const { channelId } = payload;
+    const message = {
+      id: randomUUID(),
+      channelId,
+      userId,
+      parentId: payload.parentId,
+      content: payload.content,
+      clientMessageId: payload.clientMessageId,
+      createdAt: new Date().toISOString(),
+    };
+    const stored = device
+      ? store.insertNumbered(message, device).then((result) => {
+          if (result.message) return result;
+          // Another instance moved this device on: the store's word counts.
+          deps.order.forget(userId, channelId, device);
+          throw outOfOrder(result.expectedSeq);
+        })
+      : store.insertMessage(message);
+    return stored.then(({ message, created }) => {
+      if (created) {
+        socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
+        // Whoever sent has stopped typing there.
+        deps.typing.stop(userId, channelId);
+        logger.debug(
+          { event: 'message', userId, channelId, messageId: message.id, seq: message.seq },
+          'stored',
+        );
+      }
+      return message;
+    });
+  }
+
+  // Parsed here rather than by `handle`: an invalid numbered send must still use up its number.
+  handle(socket, logger, MessageEvent.SEND, z.unknown(), async (raw) => {
+    const parsed = SendMessagePayload.safeParse(raw);
+    if (!parsed.success) {
+      const error = invalid(describeZodError(parsed.error));
+      const numbering = Numbering.safeParse(raw);
+      if (numbering.success) await refuseInvalid(numbering.data, error);
+      throw error;
+    }
+    const payload = parsed.data;
     // Both paths call `send` synchronously when nothing is ahead of them (see KeyedMutex).
     const message =
       payload.clientMessageId === undefined

@@ -29,9 +29,13 @@ describe('MESSAGE_RATE_LIMIT', () => {
     const errors = recordEvents(alice);
     const acks = await Promise.all(Array.from({ length: 6 }, () => send(alice)));
     expect(acks.filter((a) => a.ok)).toHaveLength(5);
+    // retryAfterMs: the block (one second) is what is left before the next message is taken.
     expect(acks.filter((a) => !a.ok)).toEqual([
-      { ok: false, error: expect.any(String), code: 'RATE_LIMITED' },
+      { ok: false, error: expect.any(String), code: 'RATE_LIMITED', retryAfterMs: expect.any(Number) },
     ]);
+    const { retryAfterMs } = acks.find((a) => !a.ok) as { retryAfterMs: number };
+    expect(retryAfterMs).toBeGreaterThan(900);
+    expect(retryAfterMs).toBeLessThanOrEqual(1_000);
     const refusals = errors.filter((e) => e.event === MessageEvent.ERROR).map((e) => e.payload);
     expect(refusals).toEqual([
       expect.objectContaining({

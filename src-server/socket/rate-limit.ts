@@ -2,15 +2,19 @@
  * MESSAGE_RATE_LIMIT: fresh messages a second per user, with a burst of that many. 0 turns it off.
  *
  * A token bucket per user (holds `perSecond` tokens, refilled continuously at `perSecond` a second), and
- * a block: the first refusal refuses everything from that user for BLOCK_MS. The block is what keeps a
- * channel in order. A client pipelines its sends, so when message k is refused, k+1… are already on the
- * wire; without the block, a token refilled a moment later would let k+1 in ahead of k's retry. A second
- * is far longer than a pipeline takes to arrive, no longer than the desktop client waits before retrying
- * (rateLimitWaitMs, 1 s, counted from the refusal's arrival), and by its end the bucket is full again, so
- * the retry goes through as a burst.
+ * a block: the first refusal refuses everything from that user for BLOCK_MS, by whose end the bucket is
+ * full again. Every refusal says how long is left (`retryAfterMs`), so a client with a backlog waits that
+ * long and then sends a burst, instead of knocking at a closed door.
  *
- * Synchronous and in memory: checked inside a send's ordered turn without an await. With several
- * instances each one counts its own share.
+ * The limit does not keep a channel in order; it was once thought to, on the assumption that a client's
+ * pipeline always arrives within the block, which a slow uplink breaks (issue 11: the messages arriving
+ * after the block ended were stored ahead of the refused one's retry). Numbered sends are ordered by
+ * construction (device-order.ts: a send that is not its device's next is refused OUT_OF_ORDER, before
+ * this limit, which it does not count against); unnumbered sends (plain clients) carry no order the
+ * server could keep beyond arrival.
+ *
+ * In memory, synchronous (checked inside a send's ordered turn without an await). With REDIS_URL every
+ * instance counts together (rate-limit-redis.ts); that check is a round trip, awaited in the turn.
  */
 import { ErrorCode } from '../../src-shared/protocol';
 import { AppError } from '../errors';
@@ -19,8 +23,17 @@ import { AppError } from '../errors';
 export const BLOCK_MS = 1_000;
 
 export interface MessageRateLimiter {
-  /** Takes one message from the user's allowance; throws RATE_LIMITED when there is none. */
-  consume(userId: string): void;
+  /**
+   * Takes one message from the user's allowance; throws (or rejects with) RATE_LIMITED, carrying
+   * retryAfterMs, when there is none. Synchronous when it can answer without a round trip.
+   */
+  consume(userId: string): void | Promise<void>;
+}
+
+export function rateLimited(perSecond: number, retryAfterMs: number): AppError {
+  return new AppError(ErrorCode.RATE_LIMITED, `Too many messages: at most ${perSecond} a second`, {
+    retryAfterMs: Math.max(0, Math.ceil(retryAfterMs)),
+  });
 }
 
 interface Bucket {
@@ -78,7 +91,7 @@ export function createMessageRateLimiter(
       }
       // Only the first refusal starts a block: a client that keeps sending into it is not held longer.
       if (bucket.blockedUntil === 0) bucket.blockedUntil = t + BLOCK_MS;
-      throw new AppError(ErrorCode.RATE_LIMITED, `Too many messages: at most ${perSecond} a second`);
+      throw rateLimited(perSecond, bucket.blockedUntil - t);
     },
   };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { notFound } from '../errors';
+import type { EventLimit } from '../limits/event-limit';
 import { requireMember } from '../membership';
 import type { ReceiptStatus } from '../store/types';
 import { handle } from './handle';
@@ -25,11 +26,18 @@ const RECEIPTS: [MessageEvent.DELIVERED | MessageEvent.READ, ReceiptStatus][] = 
 const eventFor = (status: ReceiptStatus) =>
   status === MessageDeliveryStatus.READ ? MessageEvent.READ : MessageEvent.DELIVERED;
 
-export function registerReceiptHandlers(ctx: ServerContext, io: RelayServer, socket: RelaySocket): void {
+export function registerReceiptHandlers(
+  ctx: ServerContext,
+  io: RelayServer,
+  limit: EventLimit,
+  socket: RelaySocket,
+): void {
   const { store, logger } = ctx;
   const { userId } = socket.data;
   for (const [event, status] of RECEIPTS) {
     handle(socket, logger, event, ReceiptPayload, async ({ messageId, channelId }): Promise<SimpleAck> => {
+      // Before any read or write: a flood of (duplicate) receipts must not fill the writer's queue.
+      await limit.consume(userId);
       await requireMember(store, channelId, userId);
       const message = await store.getMessage(messageId);
       if (!message || message.channelId !== channelId) throw notFound('Message');

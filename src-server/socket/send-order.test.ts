@@ -37,6 +37,8 @@ interface Send {
   channelId: string;
   clientMessageId?: string;
   parentId?: string;
+  deviceId?: string;
+  deviceSeq?: number;
 }
 
 /** Emits every send at once, in order, with no await in between (as the outbox pipelines). */
@@ -137,6 +139,72 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
       }
       expect(rounds).toEqual([3, 3, 3, 3, 3, 3, 2]);
       expect(await contents()).toEqual(['root', ...burst.map((s) => s.content)]);
+    },
+  );
+
+  /** Numbered sends of one device in #general: `m<deviceSeq>`, each with its own clientMessageId. */
+  function numbered(deviceId: string, from: number, to: number, channelId = demo.general.id): Send[] {
+    return Array.from({ length: to - from + 1 }, (_, i) => ({
+      content: `m${from + i}`,
+      channelId,
+      clientMessageId: randomUUID(),
+      deviceId,
+      deviceSeq: from + i,
+    }));
+  }
+
+  const outcome = (a: SendAck) => (a.ok ? a.seq : a.code === 'OUT_OF_ORDER' ? `>${a.expectedSeq}` : a.code);
+
+  it.skipIf(skip)(
+    'numbered sends: one that arrives after the block has ended is refused OUT_OF_ORDER, never stored ahead of the refused one, and not counted',
+    async () => {
+      // Issue 11: a pipeline on a slow uplink arrives over more than the block's second; what came after
+      // the block was stored ahead of the refused message's retry.
+      await demo.start({ ...(await options()), messageRateLimit: 3 });
+      const alice = await demo.as('alice');
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const device = randomUUID();
+      const sends = numbered(device, 1, 6);
+      const first = await pipeline(alice.socket, sends.slice(0, 4));
+      expect(first.map(outcome)).toEqual([1, 2, 3, 'RATE_LIMITED']);
+      expect(first[3]).toMatchObject({ retryAfterMs: 1_000 });
+      vi.advanceTimersByTime(1_000);
+      // The rest of the pipeline, late: the block is over, but #4 was never taken.
+      const late = await pipeline(alice.socket, sends.slice(4));
+      expect(late.map(outcome)).toEqual(['>4', '>4']);
+      // Resent from the gap: the three tokens are all there (the refusals took none).
+      const resent = await pipeline(alice.socket, sends.slice(3, 6));
+      expect(resent.map(outcome)).toEqual([4, 5, 6]);
+      expect(await contents()).toEqual(sends.map((s) => s.content));
+    },
+  );
+
+  it.skipIf(skip)(
+    'numbered sends: a refusal for good (VALIDATION, FORBIDDEN) uses up its number; a replay answers first; plain sends keep the plain rules',
+    async () => {
+      await demo.start({ ...(await options()), messageRateLimit: 0 });
+      const alice = await demo.as('alice');
+      const carol = await demo.as('carol');
+      const device = randomUUID();
+      const [one, two, three, four] = numbered(device, 1, 4);
+      const tooLong = { ...two!, content: 'x'.repeat(2_001) };
+      const acks = await pipeline(alice.socket, [one!, tooLong, three!, { ...four!, deviceSeq: 9 }]);
+      expect(acks.map(outcome)).toEqual([1, 'VALIDATION', 2, '>4']);
+      // A copy of an accepted send, whatever number it carries now, answers with the first.
+      const replay = await pipeline(alice.socket, [{ ...one!, deviceSeq: 4 }]);
+      expect(replay).toEqual([acks[0]]);
+      // Invalid but out of order: told where to resume, number not used.
+      expect((await pipeline(alice.socket, [{ ...tooLong, deviceSeq: 7 }])).map(outcome)).toEqual(['>4']);
+      // carol is not in #random: FORBIDDEN, and each refusal moves her device on.
+      const carols = numbered(device, 1, 2, demo.random.id);
+      expect((await pipeline(carol.socket, carols)).map(outcome)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+      // Without a number, the plain rules: accepted in arrival order.
+      const plain = await pipeline(alice.socket, [{ content: 'plain', channelId: demo.general.id }]);
+      expect(plain.map(outcome)).toEqual([3]);
+      expect(await contents()).toEqual(['m1', 'm3', 'plain']);
+      const aliceId = alice.user.id;
+      expect(await demo.server.store.devicePosition(aliceId, device, demo.general.id)).toBe(3);
+      expect(await demo.server.store.devicePosition(carol.user.id, device, demo.random.id)).toBe(2);
     },
   );
 });

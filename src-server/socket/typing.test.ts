@@ -39,7 +39,10 @@ describe('typing', () => {
       isTyping: false,
     });
     await Promise.all([flush(alice.socket), flush(laptop.socket)]);
-    expect(ownSeen).toEqual([[], []]);
+    // Only typing counts here: bob's own arrival may reach alice as a presence update meanwhile.
+    const typingOf = (seen: { event: string }[]) =>
+      seen.filter((e) => e.event === MessageEvent.TYPING_START || e.event === MessageEvent.TYPING_STOP);
+    expect(ownSeen.map(typingOf)).toEqual([[], []]);
   });
 
   it('sends typing:stop itself when the typist goes quiet, and refreshes keep it alive', async () => {
@@ -110,5 +113,41 @@ describe('typing', () => {
       MessageEvent.NEW,
       MessageEvent.TYPING_STOP,
     ]);
+  });
+});
+
+describe('typing flood (issue 11)', () => {
+  it('turns 2,000 alternating starts and stops into at most one broadcast a second, ending stopped', async () => {
+    await setup(60_000);
+    const alice = await demo.as('alice');
+    const bob = await demo.as('bob');
+    const seen: { event: string }[] = [];
+    bob.socket.onAny((event: string) => seen.push({ event }));
+    const refusals: unknown[] = [];
+    alice.socket.on(MessageEvent.ERROR, (error) => refusals.push(error));
+    const started = performance.now();
+    for (let i = 0; i < 1_000; i++) {
+      alice.socket.emit(MessageEvent.TYPING_START, { channelId: demo.general.id });
+      alice.socket.emit(MessageEvent.TYPING_STOP, { channelId: demo.general.id });
+    }
+    await flush(alice.socket);
+    // Once the limit's window has passed, a last stop is taken, and reaches the room when the quiet
+    // period allows.
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(await emitWithAck(alice.socket, MessageEvent.TYPING_STOP, { channelId: demo.general.id })).toEqual(
+      {
+        ok: true,
+      },
+    );
+    await new Promise((r) => setTimeout(r, 1_100));
+    await flush(bob.socket);
+    const seconds = (performance.now() - started) / 1_000;
+    const typing = seen.filter((e) => e.event.startsWith('message:typing'));
+    expect(typing.length).toBeGreaterThan(0);
+    expect(typing.length).toBeLessThanOrEqual(Math.floor(seconds) + 1);
+    expect(typing.at(-1)!.event).toBe(MessageEvent.TYPING_STOP);
+    // The flood was refused with its code (message:error once per window; the rest dropped).
+    expect(refusals.length).toBeGreaterThan(0);
+    expect(refusals.every((r) => (r as { code: string }).code === 'RATE_LIMITED')).toBe(true);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Typing indicators: forwarded with `userId` to the channel room except the typist's own sockets. The
  * server ends an indicator itself when the typist goes quiet for `timeoutMs` or their last socket leaves.
+ * A flood is refused by the typing limit (per socket, and per user across instances) and what does get
+ * through reaches the room at most once a second per typist.
  */
 import {
   channelRoom,
@@ -11,18 +13,27 @@ import {
   userRoom,
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
+import type { EventLimit } from '../limits/event-limit';
 import { requireMember } from '../membership';
 import { handle } from './handle';
 import type { RelayServer, RelaySocket } from './types';
 
-/** While a typist keeps typing, their refreshes are passed on at most this often. */
+/**
+ * What the room is told about one typist in one channel changes at most this often through typing
+ * events: a start/stop loop becomes one broadcast a second, the latest state once each quiet period
+ * ends. While a typist keeps typing, their refreshes are passed on at most this often too.
+ */
 export const TYPING_REFRESH_FORWARD_MS = 1_000;
 
 interface Typist {
+  /** What the client last said. */
+  typing: boolean;
+  /** What the room was last told. */
+  announced: boolean;
   /** Ends the indicator when no refresh comes. */
-  timer: NodeJS.Timeout;
-  /** When a start was last passed on to the room. */
-  forwardedAt: number;
+  expiry?: NodeJS.Timeout;
+  /** Set for TYPING_REFRESH_FORWARD_MS after each broadcast: nothing more goes out until it fires. */
+  quiet?: NodeJS.Timeout;
 }
 
 export class TypingTracker {
@@ -35,33 +46,41 @@ export class TypingTracker {
     private readonly timeoutMs: number,
   ) {}
 
+  /** A typing start (or refresh) from the client. */
   start(userId: string, channelId: string): void {
     if (this.closed) return;
-    const channels = this.typists.get(userId) ?? new Map<string, Typist>();
-    const current = channels.get(channelId);
-    clearTimeout(current?.timer);
-    const timer = setTimeout(() => this.stop(userId, channelId), this.timeoutMs);
-    timer.unref();
-    // A client refreshing in a tight loop must not turn into a broadcast storm.
-    const forward = !current || Date.now() - current.forwardedAt >= TYPING_REFRESH_FORWARD_MS;
-    channels.set(channelId, { timer, forwardedAt: forward ? Date.now() : current.forwardedAt });
-    this.typists.set(userId, channels);
-    if (forward) this.emit(MessageEvent.TYPING_START, userId, channelId);
+    const typist = this.typist(userId, channelId);
+    typist.typing = true;
+    clearTimeout(typist.expiry);
+    typist.expiry = setTimeout(() => this.stop(userId, channelId), this.timeoutMs);
+    typist.expiry.unref();
+    // A refresh goes out again once a quiet period has passed, so other clients keep the indicator.
+    if (!typist.quiet) this.announce(userId, channelId, typist);
   }
 
-  /** Ends an indicator, if there is one: a stop nobody started is not announced. */
+  /** A typing stop from the client: told now, or at the end of the quiet period if still stopped. */
+  clientStop(userId: string, channelId: string): void {
+    const typist = this.typists.get(userId)?.get(channelId);
+    if (!typist) return;
+    typist.typing = false;
+    clearTimeout(typist.expiry);
+    if (!typist.quiet) this.settle(userId, channelId, typist);
+  }
+
+  /**
+   * Ends an indicator now, quiet period or not: the typist sent a message, went silent, or left. A stop
+   * nobody was told about is not announced.
+   */
   stop(userId: string, channelId: string): void {
-    const channels = this.typists.get(userId);
-    const typist = channels?.get(channelId);
-    if (!channels || !typist) return;
-    clearTimeout(typist.timer);
-    channels.delete(channelId);
-    if (channels.size === 0) this.typists.delete(userId);
-    this.emit(MessageEvent.TYPING_STOP, userId, channelId);
+    const typist = this.typists.get(userId)?.get(channelId);
+    if (!typist) return;
+    typist.typing = false;
+    clearTimeout(typist.expiry);
+    if (typist.announced) this.announce(userId, channelId, typist);
   }
 
   isTyping(userId: string): boolean {
-    return this.typists.has(userId);
+    return [...(this.typists.get(userId)?.values() ?? [])].some((t) => t.typing || t.announced);
   }
 
   stopAll(userId: string): void {
@@ -76,17 +95,49 @@ export class TypingTracker {
   close(): void {
     this.closed = true;
     for (const channels of this.typists.values())
-      for (const typist of channels.values()) clearTimeout(typist.timer);
+      for (const typist of channels.values()) {
+        clearTimeout(typist.expiry);
+        clearTimeout(typist.quiet);
+      }
     this.typists.clear();
   }
 
-  private emit(
-    event: MessageEvent.TYPING_START | MessageEvent.TYPING_STOP,
-    userId: string,
-    channelId: string,
-  ) {
-    const body: TypingEvent = { userId, channelId, isTyping: event === MessageEvent.TYPING_START };
+  private typist(userId: string, channelId: string): Typist {
+    const channels = this.typists.get(userId) ?? new Map<string, Typist>();
+    this.typists.set(userId, channels);
+    let typist = channels.get(channelId);
+    if (!typist) {
+      typist = { typing: false, announced: false };
+      channels.set(channelId, typist);
+    }
+    return typist;
+  }
+
+  /** Tells the room the typist's state and starts a quiet period. */
+  private announce(userId: string, channelId: string, typist: Typist): void {
+    if (this.closed) return;
+    typist.announced = typist.typing;
+    const body: TypingEvent = { userId, channelId, isTyping: typist.typing };
+    const event = typist.typing ? MessageEvent.TYPING_START : MessageEvent.TYPING_STOP;
     this.io.to(channelRoom(channelId)).except(userRoom(userId)).emit(event, body);
+    clearTimeout(typist.quiet);
+    typist.quiet = setTimeout(() => {
+      typist.quiet = undefined;
+      this.settle(userId, channelId, typist);
+    }, TYPING_REFRESH_FORWARD_MS);
+    typist.quiet.unref();
+  }
+
+  /** After a quiet period: the latest state goes out if the room has not heard it; an idle typist is dropped. */
+  private settle(userId: string, channelId: string, typist: Typist): void {
+    if (typist.typing !== typist.announced) {
+      this.announce(userId, channelId, typist);
+      return;
+    }
+    if (typist.typing || typist.quiet) return;
+    const channels = this.typists.get(userId);
+    channels?.delete(channelId);
+    if (channels?.size === 0) this.typists.delete(userId);
   }
 }
 
@@ -94,6 +145,7 @@ export function registerTypingHandlers(
   ctx: ServerContext,
   io: RelayServer,
   typing: TypingTracker,
+  limit: EventLimit,
   socket: RelaySocket,
 ): void {
   const { store, logger } = ctx;
@@ -104,6 +156,7 @@ export function registerTypingHandlers(
     MessageEvent.TYPING_START,
     TypingPayload,
     async ({ channelId }): Promise<SimpleAck> => {
+      await limit.consume(userId);
       await requireMember(store, channelId, userId);
       typing.start(userId, channelId);
       return { ok: true };
@@ -115,8 +168,9 @@ export function registerTypingHandlers(
     MessageEvent.TYPING_STOP,
     TypingPayload,
     async ({ channelId }): Promise<SimpleAck> => {
+      await limit.consume(userId);
       await requireMember(store, channelId, userId);
-      typing.stop(userId, channelId);
+      typing.clientStop(userId, channelId);
       return { ok: true };
     },
   );

@@ -161,6 +161,101 @@ export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
     expect((await b.insertMessage(message(other.id, alice.id))).message.seq).toBe(1);
   });
 
+  it('stores a numbered send only as the next of its device in that channel; a replay answers first', async () => {
+    const store = await open();
+    const { alice, bob, general, random } = await demo(store);
+    const deviceId = randomUUID();
+    const numbered = (channelId: string, deviceSeq: number, clientMessageId = randomUUID()) =>
+      store.insertNumbered(message(channelId, alice.id, { clientMessageId, content: `d${deviceSeq}` }), {
+        deviceId,
+        deviceSeq,
+      });
+    expect(await numbered(general.id, 2)).toEqual({ created: false, expectedSeq: 1 });
+    const firstId = randomUUID();
+    const first = await numbered(general.id, 1, firstId);
+    expect(first).toMatchObject({ created: true, message: { content: 'd1', seq: 1 } });
+    expect(await numbered(general.id, 1)).toEqual({ created: false, expectedSeq: 2 });
+    expect(await numbered(general.id, 3)).toEqual({ created: false, expectedSeq: 2 });
+    // A replay of a stored send is answered with the first, whatever number it now carries.
+    const replay = await numbered(general.id, 7, firstId);
+    expect(replay).toEqual({ created: false, message: first.message });
+    // Each channel, each device and each user counts on its own.
+    expect(await numbered(random.id, 1)).toMatchObject({ created: true });
+    const other = await store.insertNumbered(message(general.id, alice.id), {
+      deviceId: randomUUID(),
+      deviceSeq: 1,
+    });
+    expect(other.created).toBe(true);
+    const bobs = await store.insertNumbered(message(general.id, bob.id), { deviceId, deviceSeq: 1 });
+    expect(bobs.created).toBe(true);
+    expect(await store.devicePosition(alice.id, deviceId, general.id)).toBe(1);
+    expect(await store.devicePosition(alice.id, deviceId, random.id)).toBe(1);
+    expect(await store.devicePosition(bob.id, deviceId, random.id)).toBe(0);
+  });
+
+  it('uses up a number refused for good only when it is the next one, and keeps positions across a reopen', async () => {
+    const store = await open();
+    const { alice, general } = await demo(store);
+    const device = { deviceId: randomUUID(), deviceSeq: 1 };
+    await store.skipDeviceSeq(alice.id, general.id, { ...device, deviceSeq: 2 });
+    expect(await store.devicePosition(alice.id, device.deviceId, general.id)).toBe(0);
+    await store.skipDeviceSeq(alice.id, general.id, device);
+    expect(await store.devicePosition(alice.id, device.deviceId, general.id)).toBe(1);
+    const reopened = await reopen(store);
+    expect(await reopened.insertNumbered(message(general.id, alice.id), device)).toEqual({
+      created: false,
+      expectedSeq: 2,
+    });
+    expect(
+      (await reopened.insertNumbered(message(general.id, alice.id), { ...device, deviceSeq: 2 })).created,
+    ).toBe(true);
+    expect(await reopened.devicePosition(alice.id, device.deviceId, general.id)).toBe(2);
+  });
+
+  it('checks the numbered sends of one instance in the order they were called, without waiting', async () => {
+    const store = await open();
+    const { alice, general } = await demo(store);
+    const deviceId = randomUUID();
+    // 1, 2, 4, 3, 5: 4 comes too early, so 3 is stored and 5 is out of order (4 never was).
+    const results = await Promise.all(
+      [1, 2, 4, 3, 5].map((deviceSeq) =>
+        store.insertNumbered(message(general.id, alice.id, { content: `n${deviceSeq}` }), {
+          deviceId,
+          deviceSeq,
+        }),
+      ),
+    );
+    expect(
+      results.map((r) => (r.created ? r.message.content : r.message ? 'replay' : r.expectedSeq)),
+    ).toEqual(['n1', 'n2', 3, 'n3', 4]);
+  });
+
+  it('stores the numbered sends of one device once each, in order, when two instances race them', async () => {
+    const [a, b] = [await open(), await open()];
+    const { alice, general } = await demo(a);
+    const deviceId = randomUUID();
+    const sends = Array.from({ length: 6 }, (_, i) => ({ deviceSeq: i + 1, clientMessageId: randomUUID() }));
+    // Each send goes to both instances (a reconnect overlapping the old connection), until all are in.
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(
+        sends.flatMap(({ deviceSeq, clientMessageId }) =>
+          [a, b].map((store) =>
+            store.insertNumbered(
+              message(general.id, alice.id, { clientMessageId, content: `r${deviceSeq}` }),
+              {
+                deviceId,
+                deviceSeq,
+              },
+            ),
+          ),
+        ),
+      );
+    }
+    const page = await a.listMessages(general.id, alice.id, {});
+    expect(page.messages.map((m) => m.content)).toEqual(sends.map((s) => `r${s.deviceSeq}`));
+    expect(await b.devicePosition(alice.id, deviceId, general.id)).toBe(6);
+  });
+
   it('keeps one receipt per recipient, monotonic, and moves the read position on READ', async () => {
     const store = await open();
     const { alice, bob, general } = await demo(store);

@@ -82,6 +82,21 @@ export interface NewMessage {
   createdAt: string;
 }
 
+/** Where a numbered send stands: its device (a UUID per app installation) and its number there. */
+export interface DeviceSeq {
+  deviceId: string;
+  /** 1, 2, 3, … per (user, device, channel). */
+  deviceSeq: number;
+}
+
+/** A numbered send that was not the next of its device in that channel: nothing was stored. */
+export interface OutOfOrder {
+  created: false;
+  message?: undefined;
+  /** The number the store expects next from that device in that channel. */
+  expectedSeq: number;
+}
+
 export interface InsertResult {
   message: Message;
   /** false when (userId, clientMessageId) was already stored: `message` is the first one. */
@@ -144,6 +159,16 @@ export interface Store {
   findByClientMessageId(userId: string, clientMessageId: string): Promise<Message | undefined>;
   /** Stores the message with the channel's next seq, in one transaction; a replay returns the first. */
   insertMessage(message: NewMessage): Promise<InsertResult>;
+  /**
+   * insertMessage for a numbered send, in one transaction with its device position: a replay returns the
+   * first message; otherwise it is stored only when `deviceSeq` follows the device's last one in that
+   * channel, which it then becomes. Numbers from one instance are checked in the order of the calls.
+   */
+  insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder>;
+  /** A numbered send refused for good uses up its number, if it is the next one; queued like an insert. */
+  skipDeviceSeq(userId: string, channelId: string, device: DeviceSeq): Promise<void>;
+  /** The last deviceSeq used by that device of the user in that channel (0 when none). */
+  devicePosition(userId: string, deviceId: string, channelId: string): Promise<number>;
   /** A page in seq order; the viewer's own messages carry their receipts. */
   listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage>;
   /** Raises a recipient's status monotonically; READ also moves their read position. */

@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelJoinedEvent, MessageEvent, SendAck, WorkspaceEvent } from '../../src-shared/protocol';
 import { runAdmin } from '../admin/run';
+import { type RedisProcess, redisUnavailable, startRedis } from '../redis-server';
 import {
   type ClientSocket,
   connectAs,
@@ -20,16 +21,16 @@ import {
   startTestServer,
   type TestServer,
 } from '../testing';
-import { hasRedis, startRedis } from '../testing-redis';
 import { api } from './suite';
 
-if (!hasRedis)
-  console.warn('redis-workspace.test.ts skipped: no redis-server binary (apt-get install redis-server)');
+const unavailable = redisUnavailable();
+const hasRedis = unavailable === undefined;
+if (!hasRedis) console.warn(`redis-workspace.test.ts skipped: ${unavailable}`);
 
 const BOUND_MS = 1_000;
 
 describe.skipIf(!hasRedis)('workspace changes across two instances through Redis', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: RedisProcess;
   let dataDir: string;
   let a: TestServer;
   let b: TestServer;
@@ -45,7 +46,7 @@ describe.skipIf(!hasRedis)('workspace changes across two instances through Redis
     for (const socket of sockets) socket.close();
     await a?.close();
     await b?.close();
-    redis?.child.kill('SIGKILL');
+    await redis?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 

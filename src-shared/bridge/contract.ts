@@ -46,6 +46,10 @@ export const calls = {
   listChannels: call(Void, z.array(ChannelView)),
   setActiveChannel: call(z.object({ channelId: Id.nullable() }), Void),
   setWindowFocused: call(z.object({ focused: z.boolean() }), Void),
+  /** The thread shown beside the channel (null: none): its replies are read while the window is focused. */
+  setOpenThread: call(z.object({ parentId: Id.nullable() }), Void),
+  /** Whether the open channel shows its newest message (false: scrolled up): only then is it read. */
+  setAtNewest: call(z.object({ atNewest: z.boolean() }), Void),
   markRead: call(ChannelRef, Void),
   setMuted: call(z.object({ channelId: Id, muted: z.boolean() }), ChannelView),
 
@@ -80,6 +84,8 @@ export const calls = {
   getSettings: call(Void, Settings),
   updateSettings: call(Settings.partial(), Settings),
   openLink: call(z.object({ url: z.string().max(4096) }), Void),
+  /** Desktop: installs a downloaded update now (the user's click; false when none is ready). */
+  restartToUpdate: call(Void, z.boolean()),
 } as const;
 
 export const events = {
@@ -93,6 +99,8 @@ export const events = {
   outbox: z.object({ sending: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
   navigate: z.object({ channelId: Id, messageId: optionalField(Id) }),
   notification: NotificationView,
+  /** Desktop: an update is downloaded and installs on restart (the "Restart to update" banner). */
+  updateReady: z.object({ version: z.string().max(64) }),
   error: z.object({ code: z.string(), message: z.string() }),
 } as const;
 

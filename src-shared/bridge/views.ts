@@ -80,6 +80,15 @@ export const Settings = z.object({
   notificationsEnabled: z.boolean(),
   doNotDisturb: z.boolean(),
   theme: z.enum(['system', 'light', 'dark']),
+  // Desktop only (the browser host keeps them but nothing reads them there).
+  /** Start with the OS session (off by default). */
+  openAtLogin: z.boolean(),
+  /** Start hidden, in the tray. */
+  startMinimized: z.boolean(),
+  /** electron-updater's generic provider URL; '' = no update checks. */
+  updateUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2048)]),
+  /** The channel each account last had open (user id → channel id), to reopen it after a restart. */
+  lastChannels: z.record(z.string().max(64), Id).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

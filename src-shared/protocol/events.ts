@@ -39,6 +39,8 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   RATE_LIMITED = 'RATE_LIMITED',
+  /** A numbered send that is not the next of its device in that channel (retryable: resend from the gap). */
+  OUT_OF_ORDER = 'OUT_OF_ORDER',
   INTERNAL = 'INTERNAL',
 }
 

@@ -3,8 +3,8 @@
  * Server, main-process core and renderer import these; the types are inferred from them.
  *
  * Rules from interface.md encoded here: unknown fields are stripped (zod's default for objects),
- * `null` in an optional field counts as absent, content is 1–2000 characters and not only
- * whitespace, ids are UUIDs.
+ * `null` in an optional field counts as absent, content is 1–2000 characters, not only
+ * whitespace or invisible characters, and valid UTF-16 (no lone surrogate), ids are UUIDs.
  */
 import { z } from 'zod';
 import { ErrorCode, MessageDeliveryStatus } from './events';
@@ -21,13 +21,23 @@ export const IsoDate = z.iso.datetime({ offset: true });
 export const DeliveryStatus = z.enum(MessageDeliveryStatus);
 export const ErrorCodeSchema = z.enum(ErrorCode);
 
+/** In `u` mode a surrogate pair is one code point, so only an unpaired half matches. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Nothing a reader can see: whitespace, format characters (zero-width, bidi controls, BOM, tags),
+ * default-ignorable code points (Hangul fillers, variation selectors…) and the braille blank.
+ */
+const LOOKS_EMPTY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
 export const MessageContent = z
   .string()
   .min(1, 'Message is empty')
   .max(MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
   // zod 4 measures max() in code points; interface.md counts characters as JavaScript does (UTF-16 units).
   .refine((s) => s.length <= MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
-  .refine((s) => s.trim().length > 0, 'Message is only whitespace');
+  // Lone surrogates come back as U+FFFD from every encoder (tripling the size) and break renderers.
+  .refine((s) => !LONE_SURROGATE.test(s), 'Message contains an unpaired surrogate (not valid Unicode)')
+  .refine((s) => !LOOKS_EMPTY.test(s), 'Message is empty (only whitespace or invisible characters)');
 
 export const UserSummary = z.object({ id: Id, name: z.string() });
 export type UserSummary = z.infer<typeof UserSummary>;
@@ -37,14 +47,23 @@ export type UserSummary = z.infer<typeof UserSummary>;
 // ---------------------------------------------------------------------------------------------
 
 /** `message:send` */
-export const SendMessagePayload = z.object({
-  content: MessageContent,
-  channelId: Id,
-  parentId: optionalField(Id),
-  deliveryStatus: optionalField(DeliveryStatus),
-  /** Made by the sender; the same id sent again returns the first message (exactly-once). */
-  clientMessageId: optionalField(Id),
-});
+export const SendMessagePayload = z
+  .object({
+    content: MessageContent,
+    channelId: Id,
+    parentId: optionalField(Id),
+    deliveryStatus: optionalField(DeliveryStatus),
+    /** Made by the sender; the same id sent again returns the first message (exactly-once). */
+    clientMessageId: optionalField(Id),
+    /** One app installation (its account database); with deviceSeq, orders its sends by construction. */
+    deviceId: optionalField(Id),
+    /** 1, 2, 3, … per device and channel: accepted only as the next after the last one used. */
+    deviceSeq: optionalField(Seq),
+  })
+  .refine((p) => (p.deviceId === undefined) === (p.deviceSeq === undefined), {
+    message: 'deviceId and deviceSeq go together',
+    path: ['deviceSeq'],
+  });
 export type SendMessagePayload = z.infer<typeof SendMessagePayload>;
 
 /** `message:typing:start` / `message:typing:stop` */
@@ -114,10 +133,17 @@ export const MessageSent = z.object({
 });
 export type MessageSent = z.infer<typeof MessageSent>;
 
+/** Extra fields of a refusal: OUT_OF_ORDER says which deviceSeq to resend from, RATE_LIMITED when to. */
+const RefusalHints = {
+  expectedSeq: optionalField(Seq),
+  retryAfterMs: optionalField(z.number().int().nonnegative()),
+};
+
 export const AckError = z.object({
   ok: z.literal(false),
   error: z.string(),
   code: ErrorCodeSchema,
+  ...RefusalHints,
 });
 export type AckError = z.infer<typeof AckError>;
 
@@ -152,6 +178,7 @@ export const MessageErrorEvent = z.object({
   code: ErrorCodeSchema,
   event: z.string(),
   clientMessageId: optionalField(z.string()),
+  ...RefusalHints,
 });
 export type MessageErrorEvent = z.infer<typeof MessageErrorEvent>;
 

@@ -11,6 +11,7 @@ import type {
   SessionView,
   Settings,
 } from '../../../src-shared/bridge';
+import { createMemorySettingsStore } from '../../core/node-ports';
 
 export type FakeCore = {
   handlers: CallHandlers;
@@ -29,6 +30,9 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     notificationsEnabled: true,
     doNotDisturb: false,
     theme: 'system',
+    openAtLogin: false,
+    startMinimized: false,
+    updateUrl: '',
   };
   let session: SessionView = { signedIn: false, serverUrl: settings.serverUrl, connection: 'offline' };
 
@@ -58,6 +62,8 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     listChannels: () => [],
     setActiveChannel: () => undefined,
     setWindowFocused: () => undefined,
+    setOpenThread: () => undefined,
+    setAtNewest: () => undefined,
     markRead: () => undefined,
     setMuted: ({ channelId, muted }) => ({
       id: channelId,
@@ -79,11 +85,13 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     getDraft: () => '',
     setDraft: () => undefined,
     getSettings: () => settings,
+    // As the real settings store does: a field given as undefined leaves the setting as it was.
     updateSettings: (patch) => {
-      settings = { ...settings, ...patch };
+      settings = createMemorySettingsStore(settings).set(patch);
       return settings;
     },
     openLink: () => undefined,
+    restartToUpdate: () => false,
   };
 
   const handlers = {} as Record<string, (args: unknown) => unknown>;

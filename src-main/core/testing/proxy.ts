@@ -1,8 +1,38 @@
 /**
  * A TCP proxy for tests, between the core and the server: it can cut every connection, stall
- * them (bytes held, nothing forwarded, new connections left hanging), refuse new ones, and heal.
+ * them (bytes held, nothing forwarded, new connections left hanging), refuse new ones, and heal;
+ * and it can throttle the uplink (client to server) to a slow link's rate.
  */
 import net from 'node:net';
+import { Transform } from 'node:stream';
+
+export interface ProxyOptions {
+  /** Client-to-server bytes a second on every connection (a slow uplink); unlimited when absent. */
+  uplinkBytesPerSecond?: number;
+}
+
+/** Passes bytes on no faster than `bytesPerSecond`, in order, in slices of about a tenth of a second. */
+function throttle(bytesPerSecond: number): Transform {
+  const slice = Math.max(1, Math.round(bytesPerSecond / 10));
+  let freeAt = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < chunk.length; at += slice) pieces.push(chunk.subarray(at, at + slice));
+      const next = () => {
+        const piece = pieces.shift();
+        if (!piece) return done();
+        const now = Date.now();
+        freeAt = Math.max(freeAt, now) + (piece.length * 1_000) / bytesPerSecond;
+        setTimeout(() => {
+          this.push(piece);
+          next();
+        }, freeAt - now);
+      };
+      next();
+    },
+  });
+}
 
 export interface TestProxy {
   url: string;
@@ -17,8 +47,15 @@ export interface TestProxy {
   readonly connections: number;
 }
 
-export async function startProxy(targetPort: number): Promise<TestProxy> {
-  const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+interface Pair {
+  client: net.Socket;
+  upstream: net.Socket;
+  /** Where the client's bytes go: the upstream socket, or the throttle in front of it. */
+  uplink: NodeJS.WritableStream;
+}
+
+export async function startProxy(targetPort: number, options: ProxyOptions = {}): Promise<TestProxy> {
+  const pairs = new Set<Pair>();
   let mode: 'open' | 'stalled' | 'refusing' = 'open';
 
   const server = net.createServer((client) => {
@@ -27,7 +64,9 @@ export async function startProxy(targetPort: number): Promise<TestProxy> {
       return;
     }
     const upstream = net.connect(targetPort, '127.0.0.1');
-    const pair = { client, upstream };
+    const slow = options.uplinkBytesPerSecond ? throttle(options.uplinkBytesPerSecond) : undefined;
+    slow?.pipe(upstream);
+    const pair: Pair = { client, upstream, uplink: slow ?? upstream };
     pairs.add(pair);
     const drop = () => {
       pairs.delete(pair);
@@ -36,20 +75,20 @@ export async function startProxy(targetPort: number): Promise<TestProxy> {
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream);
+    client.pipe(pair.uplink);
     upstream.pipe(client);
     if (mode === 'stalled') pause(pair);
   });
 
-  function pause({ client, upstream }: { client: net.Socket; upstream: net.Socket }): void {
-    client.unpipe(upstream);
+  function pause({ client, upstream, uplink }: Pair): void {
+    client.unpipe(uplink);
     upstream.unpipe(client);
     client.pause();
     upstream.pause();
   }
 
-  function resume({ client, upstream }: { client: net.Socket; upstream: net.Socket }): void {
-    client.pipe(upstream);
+  function resume({ client, upstream, uplink }: Pair): void {
+    client.pipe(uplink);
     upstream.pipe(client);
   }
 

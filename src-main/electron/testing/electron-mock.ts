@@ -122,7 +122,16 @@ export class Tray extends EventEmitter {
   }
 }
 
-export const Menu = { buildFromTemplate: (template: unknown[]) => ({ template }) };
+export const Menu = {
+  /** Menus popped up, newest last. */
+  shown: [] as { template: unknown[] }[],
+  buildFromTemplate: (template: unknown[]) => ({
+    template,
+    popup() {
+      Menu.shown.push(this);
+    },
+  }),
+};
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };
 
 export const app = Object.assign(new EventEmitter(), {
@@ -141,6 +150,14 @@ export const app = Object.assign(new EventEmitter(), {
   getPath: () => '/tmp/relay-user-data',
   setPath: vi.fn(),
   whenReady: () => new Promise(() => {}),
+  loginItem: { openAtLogin: false, openAsHidden: false, args: [] as string[], wasOpenedAsHidden: false },
+  setLoginItemSettings: vi.fn(
+    (settings: { openAtLogin: boolean; openAsHidden?: boolean; args?: string[] }) => {
+      Object.assign(app.loginItem, settings);
+    },
+  ),
+  getLoginItemSettings: () => app.loginItem,
+  setAsDefaultProtocolClient: vi.fn((_scheme: string, _path?: string, _args?: string[]) => true),
 });
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
@@ -158,7 +175,15 @@ export const ipcMain = {
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
 
 export const powerMonitor = new EventEmitter();
-export const net = { online: true, isOnline: () => net.online };
+export const net = {
+  online: true,
+  isOnline: () => net.online,
+  fetched: [] as string[],
+  fetch: vi.fn(async (input: string) => {
+    net.fetched.push(input);
+    return new Response('{}');
+  }),
+};
 
 export const protocol = { registerSchemesAsPrivileged: vi.fn() };
 
@@ -183,6 +208,9 @@ export class FakeSession extends EventEmitter {
   setDevicePermissionHandler(handler: FakeSession['devicePermissionHandler']) {
     this.devicePermissionHandler = handler;
   }
+  /** What the system proxy settings (or PAC script) answer for a URL. */
+  proxyAnswer = 'DIRECT';
+  resolveProxy = vi.fn(async (_url: string) => this.proxyAnswer);
 }
 export const session = { defaultSession: new FakeSession() };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };

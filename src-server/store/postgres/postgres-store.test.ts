@@ -104,6 +104,15 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
     await expect(PostgresStore.open(url, { logger })).rejects.toThrow(/newer than this server/);
   });
 
+  it('refuses a database whose recorded migrations are other files of the same numbers', async () => {
+    const pool = poolOn(await cluster.createDatabase());
+    const [initial] = loadPostgresMigrations();
+    await migratePostgres(pool, [initial!, { version: 2, name: '002_workspace.sql', sql: 'SELECT 1' }]);
+    await expect(migratePostgres(pool)).rejects.toThrow(
+      /migration 2 is 002_workspace\.sql, but this server's is 002_device_positions\.sql/,
+    );
+  });
+
   it('refuses a DATABASE_URL it cannot use with a one-line error that never shows the password', async () => {
     const url = new URL(await cluster.createDatabase());
     await expect(PostgresStore.open('mysql://u:p@127.0.0.1/db', { logger })).rejects.toThrow(

@@ -35,12 +35,14 @@ import type {
   ChannelChanges,
   ChannelRecord,
   DemoUser,
+  DeviceSeq,
   InsertResult,
   InviteRedemption,
   Membership,
   NewChannel,
   NewMessage,
   NewUser,
+  OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
   Store,
@@ -96,6 +98,15 @@ const SQL = {
       FROM inserted WHERE cm.channel_id = inserted.channel_id AND cm.user_id = inserted.user_id
     )
     SELECT ${MESSAGE_SELECT.replace('FROM messages m', 'FROM inserted m')}`,
+  // A numbered send's device position: made if new, then locked, so the numbered writes of one device in
+  // one channel run one at a time across instances, and each sees what the one before it committed.
+  ensureDevicePosition: `INSERT INTO device_positions (user_id, device_id, channel_id, last_seq)
+    VALUES ($1, $2, $3, 0) ON CONFLICT DO NOTHING`,
+  lockDevicePosition: `SELECT last_seq FROM device_positions
+    WHERE user_id = $1 AND device_id = $2 AND channel_id = $3 FOR UPDATE`,
+  devicePosition: `SELECT last_seq FROM device_positions WHERE user_id = $1 AND device_id = $2 AND channel_id = $3`,
+  setDevicePosition: `UPDATE device_positions SET last_seq = $4
+    WHERE user_id = $1 AND device_id = $2 AND channel_id = $3`,
   receiptsOf: `SELECT message_id, user_id, status, at FROM receipts
     WHERE message_id = ANY($1::text[]) ORDER BY at, user_id COLLATE "C"`,
   receipt: 'SELECT status, at FROM receipts WHERE message_id = $1 AND user_id = $2',
@@ -260,9 +271,83 @@ export class PostgresStore implements Store {
   }
 
   async insertMessage(input: NewMessage): Promise<InsertResult> {
+    return (await this.insertChecked(input, async () => true))!;
+  }
+
+  async insertNumbered(input: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder> {
+    let expectedSeq = 0;
+    const result = await this.insertChecked(input, async (client) => {
+      const last = await this.lockDevice(client, input.userId, input.channelId, device);
+      // Under the lock: a copy of this send stored by another instance is committed and visible now.
+      if (input.clientMessageId !== undefined) {
+        const first = await client.query<MessageRow>(SQL.messageByClientId, [
+          input.userId,
+          input.clientMessageId,
+        ]);
+        if (first.rows[0]) return false;
+      }
+      expectedSeq = last + 1;
+      if (device.deviceSeq !== expectedSeq) return false;
+      await client.query(SQL.setDevicePosition, [
+        input.userId,
+        device.deviceId,
+        input.channelId,
+        device.deviceSeq,
+      ]);
+      return true;
+    });
+    // Refused out of order, unless what was found is the first copy of this send.
+    return result ?? { created: false, expectedSeq };
+  }
+
+  async skipDeviceSeq(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
+    await this.channelWrites.run(channelId, () =>
+      withTransaction(this.db, async (client) => {
+        const last = await this.lockDevice(client, userId, channelId, device);
+        if (device.deviceSeq !== last + 1) return true;
+        await client.query(SQL.setDevicePosition, [userId, device.deviceId, channelId, device.deviceSeq]);
+        return true;
+      }),
+    );
+  }
+
+  async devicePosition(userId: string, deviceId: string, channelId: string): Promise<number> {
+    return (
+      (await this.one<{ last_seq: number }>(SQL.devicePosition, [userId, deviceId, channelId]))?.last_seq ?? 0
+    );
+  }
+
+  /** Locks the device's position in the channel (made at 0 if new); returns its last deviceSeq. */
+  private async lockDevice(
+    client: pg.PoolClient,
+    userId: string,
+    channelId: string,
+    { deviceId }: DeviceSeq,
+  ): Promise<number> {
+    await client.query(SQL.ensureDevicePosition, [userId, deviceId, channelId]);
+    const { rows } = await client.query<{ last_seq: number }>(SQL.lockDevicePosition, [
+      userId,
+      deviceId,
+      channelId,
+    ]);
+    return rows[0]!.last_seq;
+  }
+
+  /**
+   * Stores the message in one transaction after `check` (run first in it) says it may be; a replay returns
+   * the first. Undefined when `check` refused and no first copy exists.
+   */
+  private async insertChecked(
+    input: NewMessage,
+    check: (client: pg.PoolClient) => Promise<boolean>,
+  ): Promise<InsertResult | undefined> {
     const pool = this.db;
     return this.channelWrites.run(input.channelId, async () => {
+      let checked = false;
       const stored = await withTransaction(pool, async (client) => {
+        checked = await check(client);
+        // Not allowed: commit what the check made (a new device position at 0), store nothing.
+        if (!checked) return null;
         const { rows } = await client.query<MessageRow>(SQL.insertMessage, [
           input.id,
           input.channelId,
@@ -280,8 +365,9 @@ export class PostgresStore implements Store {
         input.clientMessageId === undefined
           ? undefined
           : await this.findByClientMessageId(input.userId, input.clientMessageId);
-      if (!first) throw new Error(`Cannot store a message in channel ${input.channelId}: no such channel`);
-      return { message: first, created: false };
+      if (first) return { message: first, created: false };
+      if (!checked) return undefined;
+      throw new Error(`Cannot store a message in channel ${input.channelId}: no such channel`);
     });
   }
 

@@ -56,6 +56,9 @@ export const SQL = {
   receiptsOf: `SELECT message_id, user_id, status, at FROM receipts
     WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY at, user_id`,
   receipt: 'SELECT status, at FROM receipts WHERE message_id = ? AND user_id = ?',
+  devicePosition: `SELECT last_seq FROM device_positions WHERE user_id = ? AND device_id = ? AND channel_id = ?`,
+  setDevicePosition: `INSERT INTO device_positions (user_id, device_id, channel_id, last_seq) VALUES (?, ?, ?, ?)
+    ON CONFLICT (user_id, device_id, channel_id) DO UPDATE SET last_seq = excluded.last_seq`,
   upsertReceipt: `INSERT INTO receipts (message_id, user_id, status, at) VALUES (?, ?, ?, ?)
     ON CONFLICT (message_id, user_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
 } as const;

@@ -125,4 +125,14 @@ describe('SQLite schema', () => {
     await writeFile(join(migrations, '003_c.sql'), 'SELECT 1;');
     expect(() => loadMigrations(migrations)).toThrow(/without gaps/);
   });
+
+  it('names the failing file and stays at its version for a database migrated by another history', async () => {
+    // The workspace branch shipped its schema as 002 before main's 002_device_positions took that number.
+    const [initial, devicePositions, workspace] = loadMigrations();
+    const db = new Database(join(dir, DATABASE_FILE));
+    migrate(db, [initial!, { ...workspace!, version: 2 }]);
+    expect(() => migrate(db)).toThrow(/Migration 003_workspace\.sql failed: duplicate column/);
+    expect(db.pragma('user_version', { simple: true })).toBe(devicePositions!.version);
+    db.close();
+  });
 });

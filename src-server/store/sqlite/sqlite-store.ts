@@ -9,11 +9,11 @@
  * members: the demo seed), which keep their simple synchronous form.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
+import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import { migrate } from '../migrate';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
@@ -33,12 +33,14 @@ import type {
   ChannelChanges,
   ChannelRecord,
   DemoUser,
+  DeviceSeq,
   InsertResult,
   InviteRedemption,
   Membership,
   NewChannel,
   NewMessage,
   NewUser,
+  OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
   Store,
@@ -74,6 +76,7 @@ const MAIN_THREAD_STATEMENTS = [
   'messagesAfter',
   'messagesBefore',
   'receiptsOf',
+  'devicePosition',
 ] as const;
 
 export class SqliteStore implements Store {
@@ -92,8 +95,9 @@ export class SqliteStore implements Store {
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
   static async open(dataDir: string, options: SqliteOptions = {}): Promise<SqliteStore> {
-    mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDir(dataDir);
     const file = join(dataDir, DATABASE_FILE);
+    ensurePrivateFile(file);
     const synchronous = options.synchronous ?? 'full';
     const db = openDatabase(file, synchronous);
     try {
@@ -198,6 +202,19 @@ export class SqliteStore implements Store {
 
   async insertMessage(message: NewMessage): Promise<InsertResult> {
     return this.writer.run({ kind: 'insertMessage', message });
+  }
+
+  async insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder> {
+    return this.writer.run({ kind: 'insertNumbered', message, device });
+  }
+
+  async skipDeviceSeq(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
+    await this.writer.run({ kind: 'skipDeviceSeq', userId, channelId, device });
+  }
+
+  async devicePosition(userId: string, deviceId: string, channelId: string): Promise<number> {
+    const row = this.sql.devicePosition.get(userId, deviceId, channelId) as { last_seq: number } | undefined;
+    return row?.last_seq ?? 0;
   }
 
   async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {

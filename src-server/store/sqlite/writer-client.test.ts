@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
-import { WriterClient } from './writer-client';
+import { MAX_QUEUED_WRITES, WriterClient } from './writer-client';
 import type { WriteOp } from './writes';
 
 /**
@@ -105,5 +105,29 @@ describe('WriterClient', () => {
     await writer.close();
     await expect(lost).rejects.toThrow(/exited with code 3/);
     expect(error).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('WriterClient back-pressure (issue 11)', () => {
+  /** A thread that takes batches and never answers: everything after the first batch waits. */
+  const SLOW = `
+const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (message) => { if (message.type === 'close') parentPort.close(); });
+parentPort.postMessage({ type: 'ready' });
+`;
+
+  it('refuses a write with RATE_LIMITED once MAX_QUEUED_WRITES are waiting, and keeps the ones it took', async () => {
+    const worker = new Worker(SLOW, { eval: true });
+    const writer = new WriterClient(worker);
+    await writer.ready;
+    const inFlight = writer.run(op('first'));
+    inFlight.catch(() => {});
+    await nextTurn(); // 'first' is with the thread, which never answers
+    const waiting = Array.from({ length: MAX_QUEUED_WRITES }, (_, i) => writer.run(op(`w${i}`)));
+    for (const write of waiting) write.catch(() => {});
+    await expect(writer.run(op('one too many'))).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    await worker.terminate();
+    // The queued ones were not dropped: they fail only because the thread is gone.
+    await expect(waiting[0]).rejects.toThrow(/writer thread stopped/);
   });
 });

@@ -7,12 +7,14 @@ import type Database from 'better-sqlite3';
 // protocol/events, not the index: this thread needs no zod (a faster start).
 import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/events';
 import { type MessageRow, toMessage } from '../rows';
-import type { InsertResult, NewMessage, ReceiptResult, ReceiptStatus } from '../types';
+import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
 import { commitTogether, type Outcome } from './group-commit';
 import { prepare } from './sqlite-database';
 
 export type WriteOp =
   | { kind: 'insertMessage'; message: NewMessage }
+  | { kind: 'insertNumbered'; message: NewMessage; device: DeviceSeq }
+  | { kind: 'skipDeviceSeq'; userId: string; channelId: string; device: DeviceSeq }
   | { kind: 'recordReceipt'; messageId: string; userId: string; status: ReceiptStatus; at: string };
 
 export class SqliteWrites {
@@ -27,6 +29,8 @@ export class SqliteWrites {
       'raiseReadSeq',
       'receipt',
       'upsertReceipt',
+      'devicePosition',
+      'setDevicePosition',
     ]);
   }
 
@@ -43,23 +47,33 @@ export class SqliteWrites {
     }
   }
 
-  private apply(op: WriteOp): InsertResult | ReceiptResult {
+  private apply(op: WriteOp): InsertResult | OutOfOrder | ReceiptResult | undefined {
     switch (op.kind) {
       case 'insertMessage':
         return this.insertMessage(op.message);
+      case 'insertNumbered':
+        return this.insertNumbered(op.message, op.device);
+      case 'skipDeviceSeq':
+        if (this.isNext(op.userId, op.channelId, op.device))
+          this.moveDevice(op.userId, op.channelId, op.device);
+        return undefined;
       case 'recordReceipt':
         return this.recordReceipt(op.messageId, op.userId, op.status, op.at);
     }
   }
 
+  private replayOf(input: NewMessage): InsertResult | undefined {
+    if (input.clientMessageId === undefined) return undefined;
+    const first = this.sql.messageByClientId.get(input.userId, input.clientMessageId) as
+      | MessageRow
+      | undefined;
+    return first && { message: toMessage(first), created: false };
+  }
+
   private insertMessage(input: NewMessage): InsertResult {
     // Checked again inside the write: a copy may have been stored since the caller last looked.
-    if (input.clientMessageId !== undefined) {
-      const first = this.sql.messageByClientId.get(input.userId, input.clientMessageId) as
-        | MessageRow
-        | undefined;
-      if (first) return { message: toMessage(first), created: false };
-    }
+    const first = this.replayOf(input);
+    if (first) return first;
     const { seq } = this.sql.nextSeq.get(input.channelId) as { seq: number };
     this.sql.insertMessage.run(
       input.id,
@@ -75,6 +89,30 @@ export class SqliteWrites {
     // Sending means having seen the channel up to here.
     this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);
     return { message: toMessage(this.sql.messageById.get(input.id) as MessageRow), created: true };
+  }
+
+  /** A replay first (it is answered whatever its number), then the device's order, then the insert. */
+  private insertNumbered(input: NewMessage, device: DeviceSeq): InsertResult | OutOfOrder {
+    const first = this.replayOf(input);
+    if (first) return first;
+    const expectedSeq = this.position(input.userId, input.channelId, device) + 1;
+    if (device.deviceSeq !== expectedSeq) return { created: false, expectedSeq };
+    const result = this.insertMessage(input);
+    this.moveDevice(input.userId, input.channelId, device);
+    return result;
+  }
+
+  private position(userId: string, channelId: string, { deviceId }: DeviceSeq): number {
+    const row = this.sql.devicePosition.get(userId, deviceId, channelId) as { last_seq: number } | undefined;
+    return row?.last_seq ?? 0;
+  }
+
+  private isNext(userId: string, channelId: string, device: DeviceSeq): boolean {
+    return device.deviceSeq === this.position(userId, channelId, device) + 1;
+  }
+
+  private moveDevice(userId: string, channelId: string, { deviceId, deviceSeq }: DeviceSeq): void {
+    this.sql.setDevicePosition.run(userId, deviceId, channelId, deviceSeq);
   }
 
   private recordReceipt(messageId: string, userId: string, status: ReceiptStatus, at: string): ReceiptResult {

@@ -1,4 +1,4 @@
--- The workspace (issue 13), as SQLite's migrations/002: roles and a token version on users, channel
+-- The workspace (issue 13), as SQLite's migrations/003: roles and a token version on users, channel
 -- kinds and settings, hashed one-time invites.
 ALTER TABLE users ADD COLUMN admin boolean NOT NULL DEFAULT false;
 ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;

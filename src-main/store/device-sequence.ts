@@ -1,0 +1,63 @@
+/**
+ * The device sequence (interface.md, order by construction): this installation's `deviceId` and, per
+ * channel, the numbers (`deviceSeq` 1, 2, 3, …) given to the operations it sends. The server takes a
+ * numbered operation only as the next of its device in that channel, so a refused one can never be
+ * overtaken by those behind it, whatever the timing, and across restarts (everything here is in the
+ * database).
+ *
+ * The id lives in the account's own database: a database that is reset or moved aside starts a new
+ * device, whose numbers start again at 1, rather than an old device whose numbers the server has seen.
+ * Messages take their number when queued (outbox.device_seq); edits, deletes and reactions (issue 14)
+ * are meant to take theirs from the same sequence, so that the server orders them all together, and a
+ * renumbering (`restartAt`) must then cover every queue of the channel.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './database';
+
+export class DeviceSequence {
+  private id: string | undefined;
+  private readonly statements: Record<'get' | 'set' | 'next' | 'restart', Statement<unknown[], unknown>>;
+
+  constructor(db: Db) {
+    this.statements = {
+      get: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      set: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      next: db.prepare(`
+        INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, 1)
+        ON CONFLICT (channel_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`),
+      restart: db.prepare(`
+        INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, ?)
+        ON CONFLICT (channel_id) DO UPDATE SET last_seq = excluded.last_seq`),
+    };
+  }
+
+  /** This installation's id in this account, made on first use. */
+  deviceId(): string {
+    if (this.id === undefined) {
+      this.id = this.meta('device_id') ?? randomUUID();
+      this.setMeta('device_id', this.id);
+    }
+    return this.id;
+  }
+
+  /** The channel's next number: call inside the transaction that queues the operation it numbers. */
+  next(channelId: string): number {
+    return (this.statements.next.get(channelId) as { last_seq: number }).last_seq;
+  }
+
+  /** The server expects `from` next and `count` operations are queued: they become from … from+count-1. */
+  restartAt(channelId: string, from: number, count: number): void {
+    this.statements.restart.run(channelId, from + count - 1);
+  }
+
+  meta(key: string): string | undefined {
+    return (this.statements.get.get(key) as { value: string } | undefined)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.statements.set.run(key, value);
+  }
+}

@@ -1,0 +1,69 @@
+// @vitest-environment happy-dom
+/**
+ * The renderer's side of the desktop comforts: the "Restart to update" banner, the desktop-only
+ * settings, and the browser host's `/#/channel/ID` deep links.
+ */
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FakeRelay } from '../testing/fake-relay';
+import { renderApp, settle } from '../testing/render-app';
+import { channelInHash } from './use-hash-link';
+
+afterEach(() => {
+  cleanup();
+  window.history.replaceState(null, '', '/');
+});
+
+describe('desktop comforts in the renderer', () => {
+  it('shows "Restart to update" only once an update is ready, restarting only on the click', async () => {
+    const relay = new FakeRelay();
+    await renderApp(relay);
+    expect(screen.queryByTestId('update-banner')).toBeNull();
+    act(() => relay.emit('updateReady', { version: '1.4.0' }));
+    expect(screen.getByTestId('update-banner').textContent).toContain('Relay 1.4.0 is ready.');
+    expect(relay.callsOf('restartToUpdate')).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Restart to update' }));
+    await settle(1);
+    expect(relay.callsOf('restartToUpdate')).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Later' }));
+    expect(screen.queryByTestId('update-banner')).toBeNull();
+  });
+
+  it('offers start at login (off), start minimised and the update server only in the desktop app', async () => {
+    const relay = new FakeRelay();
+    await renderApp(relay);
+    fireEvent.click(screen.getByRole('button', { name: /settings/i }));
+    const login = screen.getByRole('checkbox', { name: 'Start when I log in' }) as HTMLInputElement;
+    expect(login.checked).toBe(false);
+    fireEvent.click(login);
+    await settle(1);
+    expect(relay.callsOf('updateSettings')).toContainEqual({ openAtLogin: true });
+    const url = screen.getByRole('textbox', { name: 'Update server' });
+    fireEvent.change(url, { target: { value: 'https://updates.example/relay' } });
+    fireEvent.blur(url);
+    await settle(1);
+    expect(relay.callsOf('updateSettings')).toContainEqual({ updateUrl: 'https://updates.example/relay' });
+    cleanup();
+    await renderApp(new FakeRelay(), 'browser');
+    fireEvent.click(screen.getByRole('button', { name: /settings/i }));
+    expect(screen.queryByRole('checkbox', { name: 'Start when I log in' })).toBeNull();
+  });
+
+  it('follows /#/channel/ID in the browser host once signed in, then clears it from the address', async () => {
+    const relay = new FakeRelay();
+    const target = relay.channels[1]!;
+    window.history.replaceState(null, '', `/?token=abc#/channel/${target.id}`);
+    await renderApp(relay, 'browser');
+    await settle(3);
+    const active = screen
+      .getAllByTestId('channel-item')
+      .find((i) => i.getAttribute('aria-current') === 'page');
+    expect(active?.getAttribute('data-channel-id')).toBe(target.id);
+    expect(window.location.hash).toBe('');
+    expect(window.location.search).toBe('?token=abc');
+
+    expect(channelInHash(`#/channel/${target.id}/`)).toBe(target.id);
+    expect(channelInHash('#/channel/not-an-id')).toBeNull();
+    expect(channelInHash('#/message/x')).toBeNull();
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * `npm run admin -- restore FILE`: puts a backup in place of the SQLite database, on a stopped server
+ * only. The backup is checked first (PRAGMA integrity_check, a Relay schema); the database it replaces is
+ * kept beside it (relay.sqlite.before-restore-TIME, its WAL folded in), so a restore loses nothing.
+ */
+import { copyFileSync, renameSync, rmSync } from 'node:fs';
+import { chmod } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { type AdminCommand, AdminError } from '../command';
+import { checkDatabase, databaseInUse, liveDatabaseFile } from './sqlite-file';
+
+export const restore: AdminCommand = {
+  summary: 'replace the SQLite database with a backup FILE (server stopped)',
+  usage: [
+    'Usage: npm run admin -- restore FILE',
+    '',
+    'Checks FILE (PRAGMA integrity_check, a Relay database), keeps the current DATA_DIR/relay.sqlite as',
+    'relay.sqlite.before-restore-TIME, and puts FILE in its place. The server must be stopped: restore',
+    'refuses while any process has the database open. Start the server afterwards.',
+    'With DATABASE_URL (PostgreSQL) use pg_restore instead: see README, “Deploying”.',
+  ].join('\n'),
+  async run(args, ctx) {
+    const [source, ...extra] = args;
+    if (!source || extra.length > 0) throw new AdminError('restore takes one FILE (see restore --help)');
+    const live = liveDatabaseFile(ctx, 'restore');
+    const backupFile = resolve(source);
+    const { messages, users } = checkDatabase(backupFile);
+    if (databaseInUse(live)) {
+      throw new AdminError(
+        `${live} is open in another process: the server appears to be running. Stop it, then restore.`,
+      );
+    }
+    // The current database, WAL included, as one file: the backup API reads through the WAL.
+    const kept = `${live}.before-restore-${new Date().toISOString().replaceAll(':', '-')}`;
+    const current = new Database(live, { fileMustExist: true });
+    try {
+      await current.backup(kept);
+    } finally {
+      current.close();
+    }
+    await chmod(kept, 0o600);
+    // Copied beside the live file first, so the swap is one rename on the same filesystem.
+    const incoming = `${live}.restoring`;
+    copyFileSync(backupFile, incoming);
+    await chmod(incoming, 0o600);
+    for (const suffix of ['-wal', '-shm']) rmSync(`${live}${suffix}`, { force: true });
+    renameSync(incoming, live);
+    ctx.print(
+      `restored ${backupFile} to ${live} (${users} users, ${messages} messages); the previous database is ${kept}`,
+    );
+  },
+};

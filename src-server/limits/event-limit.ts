@@ -1,0 +1,54 @@
+/**
+ * A limit on one kind of socket event (typing, receipts): an allowance per socket, checked first by the
+ * socket gate (socket-gate.ts), and a larger one per user, kept by the limit backend (Redis with
+ * REDIS_URL, so a user's sockets on every instance share it) and checked by the handler. Over either,
+ * the event is refused with RATE_LIMITED and does nothing.
+ */
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { MessageEvent } from '../../src-shared/protocol';
+import { consume, type LimitBackend } from './limiter';
+import type { GateRule } from './socket-gate';
+
+export interface EventLimitRule extends GateRule {
+  perUser: number;
+  windowSeconds: number;
+}
+
+/** A client debounces typing (300 ms): a few a second is normal; more is a loop or a flood. */
+export const TYPING_LIMIT: EventLimitRule = {
+  name: 'typing',
+  events: [MessageEvent.TYPING_START, MessageEvent.TYPING_STOP],
+  perSocket: 10,
+  perUser: 20,
+  windowSeconds: 1,
+};
+/**
+ * A catch-up sends a receipt per message it fetched (in batches of 64, the next as soon as one is
+ * answered), so receipts come in bursts: up to 1,000 per socket in 10 s, 2,000 per user.
+ */
+export const RECEIPT_LIMIT: EventLimitRule = {
+  name: 'receipts',
+  events: [MessageEvent.DELIVERED, MessageEvent.READ],
+  perSocket: 1_000,
+  perUser: 2_000,
+  windowSeconds: 10,
+};
+
+export class EventLimit {
+  private readonly byUser: RateLimiterAbstract;
+  private readonly message: string;
+
+  constructor(backend: LimitBackend, rule: EventLimitRule) {
+    this.byUser = backend.limiter({
+      name: rule.name,
+      points: rule.perUser,
+      windowSeconds: rule.windowSeconds,
+    });
+    this.message = `Too many ${rule.name} events: at most ${rule.perUser} in ${rule.windowSeconds} s per user`;
+  }
+
+  /** Throws RATE_LIMITED when this user (on any instance) has used up the allowance. */
+  async consume(userId: string): Promise<void> {
+    await consume(this.byUser, userId, this.message);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The first check every inbound packet of a limited event meets (a Socket.IO per-socket middleware),
+ * synchronous and allocation-light, so that refusing a flood costs the server less than the flood
+ * costs the client. Each socket has an allowance per window for each limited event family; over it
+ * the packet is dropped: its acknowledgement (when it asked for one) says RATE_LIMITED, and the first
+ * refusal of a window also sends `message:error` and one debug log line. Nothing else happens: no
+ * parse, no read, no write, no broadcast.
+ */
+import type { Logger } from 'pino';
+import { type AckError, ErrorCode, type MessageErrorEvent, MessageEvent } from '../../src-shared/protocol';
+import type { RelaySocket } from '../socket/types';
+
+export interface GateRule {
+  /** Names the family in errors and logs. */
+  name: string;
+  events: readonly string[];
+  perSocket: number;
+  windowSeconds: number;
+}
+
+interface Window {
+  startedAt: number;
+  count: number;
+}
+
+export function socketGate(
+  socket: RelaySocket,
+  rules: readonly GateRule[],
+  logger: Logger,
+  now: () => number = Date.now,
+) {
+  const ruleOf = new Map<string, GateRule>();
+  for (const rule of rules) for (const event of rule.events) ruleOf.set(event, rule);
+  const windows = new Map<GateRule, Window>();
+
+  return (packet: unknown[], next: (err?: Error) => void): void => {
+    const rule = ruleOf.get(packet[0] as string);
+    if (!rule) {
+      next();
+      return;
+    }
+    const t = now();
+    let window = windows.get(rule);
+    if (!window || t - window.startedAt >= rule.windowSeconds * 1_000) {
+      window = { startedAt: t, count: 0 };
+      windows.set(rule, window);
+    }
+    if (++window.count <= rule.perSocket) {
+      next();
+      return;
+    }
+    const error = `Too many ${rule.name} events: at most ${rule.perSocket} in ${rule.windowSeconds} s per connection`;
+    const ack = packet.at(-1);
+    if (typeof ack === 'function') ack({ ok: false, error, code: ErrorCode.RATE_LIMITED } satisfies AckError);
+    if (window.count === rule.perSocket + 1) {
+      const body: MessageErrorEvent = { error, code: ErrorCode.RATE_LIMITED, event: String(packet[0]) };
+      socket.emit(MessageEvent.ERROR, body);
+      logger.debug(
+        { event: packet[0], userId: socket.data.userId, socketId: socket.id },
+        'event flood dropped',
+      );
+    }
+  };
+}
