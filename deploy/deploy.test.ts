@@ -81,11 +81,18 @@ describe('deploy/nginx/relay.conf.template', () => {
 
   it('upgrades WebSockets, routes /api and /socket.io, and has no sticky sessions', async () => {
     const conf = await read('./nginx/relay.conf.template');
-    expect(conf).toMatch(/location \/socket\.io\/ \{[^}]*proxy_set_header Upgrade \$http_upgrade;/);
-    expect(conf).toMatch(/location \/socket\.io\/ \{[^}]*proxy_set_header Connection \$relay_connection;/);
-    expect(conf).toMatch(/location \/api\/ \{[^}]*proxy_pass http:\/\/relay;/);
-    expect(conf).toContain('proxy_http_version 1.1;');
     const directives = conf.replace(/#.*$/gm, '');
+    expect(directives).toMatch(/location \/socket\.io\/ \{[^}]*proxy_pass http:\/\/relay;/);
+    expect(directives).toMatch(/location \/api\/ \{[^}]*proxy_pass http:\/\/relay;/);
+    expect(directives).toContain('proxy_http_version 1.1;');
+    for (const header of ['Host $host', 'Upgrade $http_upgrade', 'Connection $relay_connection']) {
+      expect(directives).toContain(`proxy_set_header ${header};`);
+    }
+    // nginx drops every inherited proxy_set_header in a location that sets one of its own: the
+    // instances would then see the upstream's name as Host (refused on loopback) and no client address.
+    for (const block of directives.match(/location [^{]*\{[^}]*\}/g) ?? []) {
+      expect(block).not.toContain('proxy_set_header');
+    }
     expect(directives).not.toMatch(/\b(ip_hash|hash|sticky)\b/);
   });
 });

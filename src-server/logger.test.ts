@@ -24,10 +24,13 @@ describe('logs', () => {
   it('record connections, refusals and errors as JSON, never tokens, passwords or bodies', async () => {
     const body = 'TOP-SECRET-BODY-6d1f';
     const wrongPassword = 'hunter2-wrong-9c2e';
-    await fetch(`${server.url}/api/login`, {
+    const refused = await fetch(`${server.url}/api/login`, {
       method: 'POST',
+      // JSON routes take JSON only (issue 11): a text/plain login would be a 415, never checked.
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'alice', password: wrongPassword }),
     });
+    expect(refused.status).toBe(401);
     const { token, user } = await login(server.url, 'alice');
     const forged = `${token.slice(0, -4)}AAAA`;
     await connectRefusal(server.url, { token: forged });

@@ -3,7 +3,8 @@ import { expect, test } from '../support/fixtures';
 import { messageBodies, send, serverHistory } from '../support/ui';
 
 // One message a second (a burst of one): a few sent in a row are bound to be refused at first.
-test.use({ serverOptions: { env: { MESSAGE_RATE_LIMIT: '1' } } });
+// Refusals for going too fast are logged at debug (a flood's echo would fill an info log).
+test.use({ serverOptions: { env: { MESSAGE_RATE_LIMIT: '1', LOG_LEVEL: 'debug' } } });
 
 test('messages refused as RATE_LIMITED are sent again and arrive once each, in order', async ({
   server,

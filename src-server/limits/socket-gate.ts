@@ -5,6 +5,11 @@
  * the packet is dropped: its acknowledgement (when it asked for one) says RATE_LIMITED, and the first
  * refusal of a window also sends `message:error` and one debug log line. Nothing else happens: no
  * parse, no read, no write, no broadcast.
+ *
+ * A socket that keeps going far past its allowance (FLOOD_FACTOR times it in one window) is no client
+ * of ours misbehaving for a moment: it is disconnected. Even a dropped packet costs the server its
+ * decoding, so a flood left connected would still slow everyone else's acks; cut, it costs nothing.
+ * Only that socket goes: the user's other sockets, and everyone else, carry on.
  */
 import type { Logger } from 'pino';
 import { type AckError, ErrorCode, type MessageErrorEvent, MessageEvent } from '../../src-shared/protocol';
@@ -17,6 +22,9 @@ export interface GateRule {
   perSocket: number;
   windowSeconds: number;
 }
+
+/** How far past its allowance (in one window) a socket may go before it is disconnected. */
+export const FLOOD_FACTOR = 10;
 
 interface Window {
   startedAt: number;
@@ -47,6 +55,14 @@ export function socketGate(
     }
     if (++window.count <= rule.perSocket) {
       next();
+      return;
+    }
+    if (window.count > rule.perSocket * FLOOD_FACTOR) {
+      logger.warn(
+        { event: packet[0], userId: socket.data.userId, socketId: socket.id },
+        'event flood: connection closed',
+      );
+      socket.disconnect(true);
       return;
     }
     const error = `Too many ${rule.name} events: at most ${rule.perSocket} in ${rule.windowSeconds} s per connection`;
