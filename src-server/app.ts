@@ -28,6 +28,9 @@ import type { TypingTracker } from './socket/typing';
 import { seedDemo } from './store/demo';
 import { openStore } from './store/open';
 import type { Store } from './store/types';
+import { firstAdminHint } from './workspace/first-admin';
+import { startWorkspaceLive, type WorkspaceLive } from './workspace/live';
+import type { PresenceTracker } from './workspace/presence';
 
 export interface ServerOptions extends AdminUiOptions {
   /** 0 = an ephemeral port. Default 3000. */
@@ -62,6 +65,8 @@ export interface ServerOptions extends AdminUiOptions {
   typingTimeoutMs?: number;
   /** Access token lifetime. Default 7 days. */
   tokenTtlSeconds?: number;
+  /** Presence timing (tests shorten it): offline this long after the last socket, default 30 s. */
+  presenceOfflineAfterMs?: number;
   /** WebSocket permessage-deflate for frames of 1 KiB or more. Default off (BENCHMARKS.md, compression). */
   perMessageDeflate?: boolean;
   /** Serve Prometheus metrics on GET /metrics. */
@@ -119,6 +124,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     const store = instrumentStore(rawStore, metrics);
     limits = await openLimitBackend(options.redisUrl, logger);
+    // Set once the sockets exist; nothing calls these before the server listens.
+    let live: WorkspaceLive | undefined;
+    let presenceTracker: PresenceTracker | undefined;
     const ctx: ServerContext = {
       store,
       logger,
@@ -127,6 +135,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       hashPool: new HashPool(),
       trustedProxies,
       tokens: createTokenService(secret, options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS),
+      notify: async (change) => live?.notify(change),
+      presenceOf: (userId) => presenceTracker?.of(userId) ?? 'offline',
       metrics,
       operations: {
         metricsEnabled: options.metrics === true,
@@ -151,20 +161,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
       trustedProxies,
     );
-    const { io, typing, shareLimits } = createSocketServer(httpServer, ctx, {
+    const { io, typing, presence, shareLimits } = createSocketServer(httpServer, ctx, {
       // The admin UI's origin may open Socket.IO connections (to /admin), never call the HTTP API.
       corsOrigins: [...corsOrigins, ...adminUiOrigins(options)],
       hostAllowed,
       messageRateLimit: options.messageRateLimit ?? DEFAULT_MESSAGE_RATE_LIMIT,
       typingTimeoutMs: options.typingTimeoutMs ?? SERVER_TYPING_TIMEOUT_MS,
       perMessageDeflate: options.perMessageDeflate === true,
+      presence: {
+        offlineAfterMs: options.presenceOfflineAfterMs,
+        share: (userId, state) =>
+          void ctx
+            .notify({ type: 'presence', userId, presence: state })
+            .catch((err: unknown) => logger.warn({ err, userId }, 'could not share a presence change')),
+      },
     });
-    network = { httpServer, io, typing, limits };
+    presenceTracker = presence;
+    network = { httpServer, io, typing, presence, limits };
     if (options.redisUrl) {
       const redis = await attachRedisAdapter(io, options.redisUrl, logger);
       network.redis = redis;
       shareLimits(redis.client);
     }
+    live = await startWorkspaceLive(
+      { io, store, onPresence: (userId, state) => presence.remote(userId, state) },
+      { dataDir: options.dataDir, redisUrl: options.redisUrl, databaseUrl: options.databaseUrl },
+      logger,
+    );
+    network.live = live;
     await attachAdminUi(io, options);
 
     await new Promise<void>((resolve, reject) => {
@@ -179,6 +203,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const { port } = httpServer.address() as AddressInfo;
     const url = `http://${urlHost(host)}:${port}`;
     logger.info({ url }, 'listening');
+    const hint = await firstAdminHint(store, options);
+    if (hint) logger.warn({ command: hint }, `No users yet. Create the first admin with: ${hint}`);
 
     const running = network;
     let closing: Promise<void> | undefined;
@@ -201,14 +227,21 @@ interface Network {
   httpServer: Server;
   io: RelayServer;
   typing: TypingTracker;
+  presence: PresenceTracker;
   limits: LimitBackend;
   redis?: { close(): Promise<void>; ping(): Promise<void> };
+  live?: WorkspaceLive;
 }
 
 /** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */
-async function shutDown({ httpServer, io, typing, limits, redis }: Network, store: Store): Promise<void> {
+async function shutDown(
+  { httpServer, io, typing, presence, limits, redis, live }: Network,
+  store: Store,
+): Promise<void> {
   const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   typing.close();
+  presence.close();
+  await live?.close();
   // Closes every socket with 'transport close', so clients reconnect by themselves to the next server.
   await io.close();
   const grace = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Presence, WorkspaceChange } from '../src-shared/protocol';
 import type { HashPool } from './auth/hash-pool';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { TokenService } from './auth/tokens';
@@ -14,6 +15,10 @@ export interface ServerContext {
   tokens: TokenService;
   logger: Logger;
   loginThrottle: LoginThrottle;
+  /** Applies a workspace change to this instance's sockets and passes it to every other (workspace/live.ts). */
+  notify(change: WorkspaceChange): Promise<void>;
+  /** Where a user is now, as this workspace sees them (workspace/presence.ts). */
+  presenceOf(userId: string): Presence;
   metrics: Metrics;
   /** What GET /metrics and GET /readyz serve (ops/). */
   operations: {

@@ -20,6 +20,10 @@ const me = { id: randomUUID(), name: 'alice' };
 const channel: Channel = {
   id: randomUUID(),
   name: 'general',
+  kind: 'channel',
+  private: false,
+  topic: '',
+  archived: false,
   memberIds: [me.id],
   members: [me],
   lastSeq: 0,

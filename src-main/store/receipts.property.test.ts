@@ -26,6 +26,10 @@ beforeAll(() => {
     {
       id: channelId,
       name: 'general',
+      kind: 'channel',
+      private: false,
+      topic: '',
+      archived: false,
       memberIds: [me.id, ...recipients],
       members: [me, ...recipients.map((id, i) => ({ id, name: `user${i}` }))],
       lastSeq: 0,

@@ -12,6 +12,10 @@ const bob = { id: randomUUID(), name: 'bob' };
 const channel: Channel = {
   id: randomUUID(),
   name: 'general',
+  kind: 'channel',
+  private: false,
+  topic: '',
+  archived: false,
   memberIds: [me.id, bob.id],
   members: [me, bob],
   lastSeq: 0,

@@ -3,6 +3,7 @@
  * under ./commands/ and is listed once in ./commands.ts, so adding one is a file and a line.
  */
 import type { Logger } from 'pino';
+import type { WorkspaceChange } from '../../src-shared/protocol';
 import type { Store } from '../store/types';
 
 export interface AdminContext {
@@ -16,6 +17,10 @@ export interface AdminContext {
   logger: Logger;
   /** Opens the store the server uses (SQLite in dataDir, or PostgreSQL); closed by the CLI at the end. */
   openStore(): Promise<Store>;
+  /** REDIS_URL / --redis-url: how running instances are told about a change (admin/notify.ts). */
+  redisUrl?: string;
+  /** Tells every running server about changes already stored, so their sockets follow at once. */
+  notify(...changes: WorkspaceChange[]): Promise<void>;
 }
 
 export interface AdminCommand {

@@ -8,16 +8,18 @@ import { openStore } from '../store/open';
 import type { Store } from '../store/types';
 import { type AdminContext, AdminError } from './command';
 import { COMMANDS } from './commands';
+import { notifyServers } from './notify';
 
-const GLOBAL_FLAGS: Record<string, 'dataDir' | 'databaseUrl'> = {
+const GLOBAL_FLAGS: Record<string, 'dataDir' | 'databaseUrl' | 'redisUrl'> = {
   '--data-dir': 'dataDir',
   '--database-url': 'databaseUrl',
+  '--redis-url': 'redisUrl',
 };
 
 export function adminUsage(): string {
   const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`);
   return [
-    'Usage: npm run admin -- [--data-dir DIR | --database-url URL] COMMAND … [--help]',
+    'Usage: npm run admin -- [--data-dir DIR | --database-url URL] [--redis-url URL] COMMAND … [--help]',
     '',
     'Works on the server’s data (DATA_DIR, default ./data, or DATABASE_URL), running or not.',
     '',
@@ -28,9 +30,10 @@ export function adminUsage(): string {
 
 /** Splits the global flags (which may stand anywhere) from the command's own words. */
 export function parseAdminArgs(argv: string[], env: NodeJS.ProcessEnv) {
-  const settings: { dataDir: string; databaseUrl?: string } = {
+  const settings: { dataDir: string; databaseUrl?: string; redisUrl?: string } = {
     dataDir: env.DATA_DIR || './data',
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
   };
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -78,6 +81,7 @@ export async function runAdmin(
       store ??= await openStore(settings, logger);
       return store;
     },
+    notify: (...changes) => notifyServers(settings, changes, logger),
   };
   try {
     await command.run(args, ctx);

@@ -17,5 +17,9 @@ export async function authenticateToken(
   // A valid signature for a user that no longer exists is still an invalid token.
   const user = await ctx.store.getUser(verified.userId);
   if (!user) return { ok: false, reason: AuthRefusalReason.TOKEN_INVALID };
+  // Deactivation, a new password or signing out everywhere raised the version: every earlier token fails.
+  if (!user.active || user.tokenVersion !== verified.tokenVersion) {
+    return { ok: false, reason: AuthRefusalReason.TOKEN_REVOKED };
+  }
   return { ok: true, user, expiresAt: verified.expiresAt };
 }

@@ -169,7 +169,8 @@ describe('HTTP edges', () => {
     const missing = await get('/nope');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: 'Not found', code: 'NOT_FOUND' });
-    expect((await post('/api/channels', '{}')).status).toBe(405);
+    expect((await fetch(`${server.url}/api/channels`, { method: 'DELETE' })).status).toBe(405);
+    expect((await post('/healthz', '{}')).status).toBe(405);
   });
 
   it('allows only the configured CORS origins', async () => {

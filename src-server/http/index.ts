@@ -2,11 +2,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
+import { sendInvitePage } from './invite-page';
 import { metrics, readiness } from './ops-routes';
 import { HttpError, sendError, sendJson } from './respond';
 import { listChannels, listMessages, login } from './routes';
+import { routeWorkspace } from './workspace-routes';
 
 const MESSAGES_PATH = /^\/api\/channels\/([^/]+)\/messages$/;
+const INVITE_PAGE_PATH = /^\/invite\/([^/]+)$/;
 
 export function createRequestHandler(
   ctx: ServerContext,
@@ -49,10 +52,15 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     expect(method, 'POST');
     return login(ctx, req, res);
   }
-  if (url.pathname === '/api/channels') {
-    expect(method, 'GET');
-    return listChannels(ctx, req, res);
+  if (url.pathname === '/api/channels' && method === 'GET') {
+    return listChannels(ctx, req, res, url.searchParams);
   }
+  const invite = INVITE_PAGE_PATH.exec(url.pathname);
+  if (invite) {
+    expect(method, 'GET');
+    return sendInvitePage(res, invite[1]!);
+  }
+  if (await routeWorkspace(ctx, req, res, url.pathname, method)) return;
   const messages = MESSAGES_PATH.exec(url.pathname);
   if (messages) {
     expect(method, 'GET');
@@ -75,7 +83,7 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: string[])
   if (!origin || !(origins.includes(origin) || origins.includes('*'))) return;
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
-  res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+  res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
   res.setHeader('access-control-allow-headers', 'authorization, content-type');
   res.setHeader('access-control-max-age', '600');
 }

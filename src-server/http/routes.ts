@@ -16,6 +16,7 @@ import { describeZodError } from '../validation';
 import { clientAddress } from './client-address';
 import { sendCompressibleJson } from './compress';
 import { readJsonBody, sendJson, unauthorized } from './respond';
+import { browseChannels } from './workspace-routes';
 
 export async function login(ctx: ServerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const parsed = LoginRequest.safeParse(await readJsonBody(req));
@@ -37,14 +38,15 @@ export async function login(ctx: ServerContext, req: IncomingMessage, res: Serve
     await attempt.notChecked();
     throw err;
   }
-  if (!user || !ok) {
+  // A deactivated user's right password is refused like a wrong one (and stays counted).
+  if (!user || !ok || !user.active) {
     ctx.metrics.loginFailures.inc();
     ctx.logger.info({ event: 'login_refused' }, 'login refused');
     throw unauthorized('Wrong username or password');
   }
   await attempt.succeeded();
   const body: LoginResponse = {
-    token: await ctx.tokens.sign(user.id),
+    token: await ctx.tokens.sign(user.id, user.tokenVersion),
     user: { id: user.id, name: user.name },
   };
   ctx.logger.info({ event: 'login', userId: user.id }, 'login');
@@ -64,11 +66,19 @@ const UNAUTHORIZED_MESSAGES: Record<AuthRefusalReason, string> = {
   [AuthRefusalReason.TOKEN_INVALID]: 'Invalid token',
   [AuthRefusalReason.TOKEN_EXPIRED]: 'Token expired',
   [AuthRefusalReason.USER_MISMATCH]: 'Token of another user',
+  [AuthRefusalReason.TOKEN_REVOKED]: 'Token revoked',
 };
 
-export async function listChannels(ctx: ServerContext, req: IncomingMessage, res: ServerResponse) {
+/** `?all=1` adds the public channels the caller is not in (workspace-routes.ts). */
+export async function listChannels(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: URLSearchParams,
+) {
   const userId = await authenticate(ctx, req);
-  sendJson(res, 200, await ctx.store.listChannels(userId));
+  const all = search.get('all') === '1';
+  sendJson(res, 200, all ? await browseChannels(ctx, userId) : await ctx.store.listChannels(userId));
 }
 
 export async function listMessages(

@@ -1,17 +1,26 @@
 /** The Socket.IO server: authentication, rooms on connect, every event handler, unknown events refused. */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
-import { channelRoom, MAX_FRAME_BYTES, MessageEvent, RoomEvent, userRoom } from '../../src-shared/protocol';
+import {
+  channelRoom,
+  MAX_FRAME_BYTES,
+  MessageEvent,
+  RoomEvent,
+  userRoom,
+  WorkspaceEvent,
+} from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import { EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
 import { socketGate } from '../limits/socket-gate';
 import { observeSocket } from '../ops/socket-metrics';
+import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
 import { authMiddleware, endAtTokenExpiry } from './auth';
 import { DeviceOrder } from './device-order';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
 import { registerMessageHandlers } from './messages';
+import { registerPresenceHandlers } from './presence';
 import { createMessageRateLimiter } from './rate-limit';
 import { createRedisMessageRateLimiter, type RedisClient } from './rate-limit-redis';
 import { registerReceiptHandlers } from './receipts';
@@ -27,6 +36,7 @@ export interface SocketOptions {
   typingTimeoutMs: number;
   /** permessage-deflate for frames of PER_MESSAGE_DEFLATE_THRESHOLD bytes or more. */
   perMessageDeflate: boolean;
+  presence?: PresenceOptions;
 }
 
 /** Frames below this go uncompressed: deflate's CPU and framing outweigh what small frames save. */
@@ -41,11 +51,13 @@ const HANDLED_EVENTS = new Set<string>([
   MessageEvent.READ,
   RoomEvent.JOIN,
   RoomEvent.LEAVE,
+  WorkspaceEvent.PRESENCE_SET,
 ]);
 
 export interface SocketLayer {
   io: RelayServer;
   typing: TypingTracker;
+  presence: PresenceTracker;
   /** REDIS_URL: from now on every instance counts each user's messages together. */
   shareLimits(client: RedisClient): void;
 }
@@ -72,6 +84,7 @@ export function createSocketServer(
     cors: options.corsOrigins.length > 0 ? { origin: options.corsOrigins, credentials: true } : undefined,
   });
   const typing = new TypingTracker(io, options.typingTimeoutMs);
+  const presence = new PresenceTracker(io, ctx.store, options.presence);
   const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
   const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
   const messageDeps = {
@@ -107,6 +120,7 @@ export function createSocketServer(
     registerReceiptHandlers(ctx, io, receiptLimit, socket);
     registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);
+    registerPresenceHandlers(ctx, presence, socket);
     let unknownEvents = 0;
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
@@ -122,5 +136,5 @@ export function createSocketServer(
   const shareLimits = (client: RedisClient) => {
     messageDeps.limiter = createRedisMessageRateLimiter(options.messageRateLimit, client);
   };
-  return { io, typing, shareLimits };
+  return { io, typing, presence, shareLimits };
 }

@@ -35,7 +35,7 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { AppError, invalid, notFound } from '../errors';
-import { requireMember } from '../membership';
+import { requireWritable } from '../membership';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
 import { type DeviceOrder, outOfOrder } from './device-order';
@@ -101,7 +101,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     const { channelId, clientMessageId, parentId } = payload;
     const device = deviceOf(payload);
     const first = lookUpFirst(clientMessageId);
-    const member = started(requireMember(store, channelId, userId));
+    const member = started(requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.

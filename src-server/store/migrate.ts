@@ -44,11 +44,24 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
   const applied: number[] = [];
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } catch (err) {
+      throw migrationFailed(migration, err);
+    }
     applied.push(migration.version);
   }
   return applied;
+}
+
+/**
+ * Names the file that failed. user_version keeps only a number, so a database migrated by a branch
+ * whose NNN was renumbered at merge (workspace's 002 became 003) fails here, rolled back and named.
+ */
+export function migrationFailed(migration: Migration, err: unknown): Error {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new Error(`Migration ${migration.name} failed: ${reason}`, { cause: err });
 }

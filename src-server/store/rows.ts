@@ -1,14 +1,18 @@
 /** SQLite rows and their mapping to the shared protocol shapes. */
 // From protocol/events, not the protocol's index: the writer thread loads this file, and needs no zod.
-import type { Channel, Message, Receipt } from '../../src-shared/protocol';
+import type { Channel, ChannelKind, Message, Receipt, UserSummary } from '../../src-shared/protocol';
 import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/events';
-import type { ReceiptStatus, UserRecord } from './types';
+import type { ChannelRecord, ReceiptStatus, UserRecord } from './types';
 
 export interface UserRow {
   id: string;
   username: string;
   name: string;
   password_hash: string;
+  /** 0/1 in SQLite, boolean in PostgreSQL. */
+  admin: number | boolean;
+  active: number | boolean;
+  token_version: number;
 }
 
 export interface MessageRow {
@@ -31,10 +35,23 @@ export interface ReceiptRow {
   at: string;
 }
 
-export interface ChannelRow {
+/** A channels row: `SELECT ${CHANNEL_COLUMNS} FROM channels c`. */
+export interface ChannelRecordRow {
   id: string;
   name: string;
+  kind: ChannelKind;
+  private: number | boolean;
+  topic: string;
+  archived: number | boolean;
+  created_by: string | null;
   last_seq: number;
+}
+
+export const CHANNEL_COLUMNS =
+  'c.id, c.name, c.kind, c.private, c.topic, c.archived, c.created_by, c.last_seq';
+
+/** A channel with the caller's read position. */
+export interface ChannelRow extends ChannelRecordRow {
   last_read_seq: number;
   unread: number;
 }
@@ -50,7 +67,45 @@ export const MESSAGE_SELECT = `m.id, m.channel_id, m.seq, m.user_id, u.name AS u
   m.client_message_id, m.created_at, m.updated_at FROM messages m JOIN users u ON u.id = m.user_id`;
 
 export function toUser(row: UserRow): UserRecord {
-  return { id: row.id, username: row.username, name: row.name, passwordHash: row.password_hash };
+  return {
+    id: row.id,
+    username: row.username,
+    name: row.name,
+    passwordHash: row.password_hash,
+    admin: Boolean(row.admin),
+    active: Boolean(row.active),
+    tokenVersion: row.token_version,
+  };
+}
+
+export function toChannelRecord(row: ChannelRecordRow): ChannelRecord {
+  const record: ChannelRecord = {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    private: Boolean(row.private),
+    topic: row.topic,
+    archived: Boolean(row.archived),
+    lastSeq: row.last_seq,
+  };
+  if (row.created_by !== null) record.createdBy = row.created_by;
+  return record;
+}
+
+/** The caller's channels (rows) with the members of each (all of the caller's channels' members). */
+export function toChannels(rows: ChannelRow[], members: MemberRow[]): Channel[] {
+  return rows.map((row) => {
+    const channelMembers: UserSummary[] = members
+      .filter((m) => m.channel_id === row.id)
+      .map((m) => ({ id: m.id, name: m.name }));
+    return {
+      ...toChannelRecord(row),
+      memberIds: channelMembers.map((m) => m.id),
+      members: channelMembers,
+      lastReadSeq: row.last_read_seq,
+      unreadCount: row.unread,
+    };
+  });
 }
 
 /** With `receipts` (the viewer's own messages), deliveryStatus is the highest any recipient reached. */
@@ -73,24 +128,6 @@ export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
     message.deliveryStatus = receipts.reduce((s, r) => maxStatus(s, r.status), message.deliveryStatus);
   }
   return message;
-}
-
-/** The user's channels, each with its members (`members` holds the members of all of them). */
-export function toChannels(rows: ChannelRow[], members: MemberRow[]): Channel[] {
-  return rows.map((row) => {
-    const channelMembers = members
-      .filter((m) => m.channel_id === row.id)
-      .map((m) => ({ id: m.id, name: m.name }));
-    return {
-      id: row.id,
-      name: row.name,
-      memberIds: channelMembers.map((m) => m.id),
-      members: channelMembers,
-      lastSeq: row.last_seq,
-      lastReadSeq: row.last_read_seq,
-      unreadCount: row.unread,
-    };
-  });
 }
 
 /** Receipt rows grouped by their message, in the order the rows came. */

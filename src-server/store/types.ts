@@ -5,6 +5,7 @@
  */
 import type {
   Channel,
+  ChannelKind,
   HistoryQuery,
   Message,
   MessageDeliveryStatus,
@@ -14,12 +15,58 @@ import type {
 
 export interface UserRecord extends UserSummary {
   username: string;
+  /** '' until an invited user sets a password: it never verifies. */
   passwordHash: string;
+  admin: boolean;
+  /** false once deactivated: every token of the user is refused. */
+  active: boolean;
+  /** Carried by every token; a token with another version is revoked. */
+  tokenVersion: number;
 }
+
+export interface NewUser {
+  username: string;
+  name: string;
+  admin?: boolean;
+  /** Absent for an invited user, who sets it through the invite. */
+  passwordHash?: string;
+}
+
+/** What changes a user's authentication; the token version goes up with it, revoking earlier tokens. */
+export interface AuthChange {
+  passwordHash?: string;
+  active?: boolean;
+}
+
+export type InviteRedemption =
+  | { ok: true; user: UserRecord }
+  | { ok: false; reason: 'unknown' | 'used' | 'expired' };
 
 export interface ChannelRecord {
   id: string;
   name: string;
+  kind: ChannelKind;
+  private: boolean;
+  topic: string;
+  archived: boolean;
+  createdBy?: string;
+  lastSeq: number;
+}
+
+export interface NewChannel {
+  name: string;
+  kind?: ChannelKind;
+  private?: boolean;
+  topic?: string;
+  createdBy?: string;
+  /** Added in the same transaction as the channel, only when it is created. */
+  memberIds: string[];
+}
+
+export interface ChannelChanges {
+  name?: string;
+  topic?: string;
+  archived?: boolean;
 }
 
 /** Where a user stands towards a channel: decides NOT_FOUND versus FORBIDDEN. */
@@ -78,7 +125,30 @@ export interface Store {
   ensureUser(user: DemoUser): Promise<UserRecord>;
   /** Creates the channel unless the name exists; returns the stored one either way. */
   ensureChannel(name: string): Promise<ChannelRecord>;
-  addMember(channelId: string, userId: string): Promise<void>;
+  /** false when the user already was a member. */
+  addMember(channelId: string, userId: string): Promise<boolean>;
+
+  // The workspace: people, invites, channels (store/workspace-contract.ts).
+  /** undefined when the username is taken. */
+  createUser(user: NewUser): Promise<UserRecord | undefined>;
+  /** Every user, active or not, by username. */
+  listUsers(): Promise<UserRecord[]>;
+  /** Applies the change and raises the token version; undefined for an unknown user. */
+  changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined>;
+  createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void>;
+  /** Uses the invite once, atomically: sets the password, raises the token version. */
+  redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption>;
+  /** Creates the channel with its members unless the name exists; returns the stored one either way. */
+  createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }>;
+  getChannel(id: string): Promise<ChannelRecord | undefined>;
+  findChannelByName(name: string): Promise<ChannelRecord | undefined>;
+  /** Every channel and DM, by name. */
+  listChannelRecords(): Promise<ChannelRecord[]>;
+  channelMembers(channelId: string): Promise<UserSummary[]>;
+  /** false when the user was not a member. */
+  removeMember(channelId: string, userId: string): Promise<boolean>;
+  /** false when the new name is taken (nothing changed then). */
+  updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean>;
 
   membership(channelId: string, userId: string): Promise<Membership>;
   memberChannelIds(userId: string): Promise<string[]>;

@@ -44,9 +44,10 @@ export enum ErrorCode {
   INTERNAL = 'INTERNAL',
 }
 
-/** Extra HTTP-only codes (login and bearer-token refusals). */
+/** Extra HTTP-only codes (login and bearer-token refusals, a name already taken). */
 export enum HttpErrorCode {
   UNAUTHORIZED = 'UNAUTHORIZED',
+  CONFLICT = 'CONFLICT',
 }
 
 /** `data.reason` of a `connect_error` whose message is `Unauthorized`. */
@@ -55,6 +56,8 @@ export enum AuthRefusalReason {
   TOKEN_INVALID = 'token_invalid',
   TOKEN_EXPIRED = 'token_expired',
   USER_MISMATCH = 'user_mismatch',
+  /** The user was deactivated, their password changed, or they signed out everywhere. */
+  TOKEN_REVOKED = 'token_revoked',
 }
 
 export const UNAUTHORIZED_MESSAGE = 'Unauthorized';

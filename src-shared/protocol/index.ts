@@ -2,3 +2,4 @@ export * from './events';
 export * from './limits';
 export * from './schemas';
 export type * from './socket-events';
+export * from './workspace';

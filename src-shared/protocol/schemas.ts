@@ -184,7 +184,7 @@ export type MessageErrorEvent = z.infer<typeof MessageErrorEvent>;
 
 /** `connect_error` data when the message is `Unauthorized`. */
 export const AuthRefusalData = z.object({
-  reason: z.enum(['token_missing', 'token_invalid', 'token_expired', 'user_mismatch']),
+  reason: z.enum(['token_missing', 'token_invalid', 'token_expired', 'user_mismatch', 'token_revoked']),
 });
 export type AuthRefusalData = z.infer<typeof AuthRefusalData>;
 
@@ -201,14 +201,33 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export const LoginResponse = z.object({ token: z.string(), user: UserSummary });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
-export const Channel = z.object({
+export const ChannelKind = z.enum(['channel', 'dm']);
+export type ChannelKind = z.infer<typeof ChannelKind>;
+
+/**
+ * A channel as every member sees it (`channel:updated`). The workspace fields default, so a peer that
+ * predates them (a plain server of the protocol document) still parses.
+ */
+export const ChannelInfo = z.object({
   id: Id,
   name: z.string(),
+  kind: ChannelKind.default('channel'),
+  private: z.boolean().default(false),
+  topic: z.string().default(''),
+  archived: z.boolean().default(false),
+  createdBy: optionalField(Id),
   memberIds: z.array(Id),
   members: z.array(UserSummary),
   lastSeq: z.number().int().nonnegative(),
+});
+export type ChannelInfo = z.infer<typeof ChannelInfo>;
+
+/** A channel as one user sees it: with their read position (GET /api/channels, `channel:joined`). */
+export const Channel = ChannelInfo.extend({
   lastReadSeq: z.number().int().nonnegative(),
   unreadCount: z.number().int().nonnegative(),
+  /** Only with `?all=1`: false for a public channel the caller is not in. */
+  member: optionalField(z.boolean()),
 });
 export type Channel = z.infer<typeof Channel>;
 

@@ -17,6 +17,15 @@ import type {
   TypingEvent,
   TypingPayload,
 } from './schemas';
+import type {
+  ChannelJoinedEvent,
+  ChannelLeftEvent,
+  ChannelUpdatedEvent,
+  MemberEvent,
+  PresenceSetPayload,
+  PresenceUpdate,
+} from './workspace';
+import { WorkspaceEvent } from './workspace';
 
 type Ack<T> = (response: T) => void;
 
@@ -28,6 +37,7 @@ export interface ClientToServerEvents {
   [MessageEvent.READ]: (payload: ReceiptPayload, ack?: Ack<SimpleAck>) => void;
   [RoomEvent.JOIN]: (payload: RoomPayload, ack?: Ack<SimpleAck>) => void;
   [RoomEvent.LEAVE]: (payload: RoomPayload, ack?: Ack<SimpleAck>) => void;
+  [WorkspaceEvent.PRESENCE_SET]: (payload: PresenceSetPayload, ack?: Ack<SimpleAck>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -38,4 +48,10 @@ export interface ServerToClientEvents {
   [MessageEvent.DELIVERED]: (receipt: ReceiptEvent) => void;
   [MessageEvent.READ]: (receipt: ReceiptEvent) => void;
   [MessageEvent.ERROR]: (error: MessageErrorEvent) => void;
+  [WorkspaceEvent.CHANNEL_JOINED]: (event: ChannelJoinedEvent) => void;
+  [WorkspaceEvent.CHANNEL_LEFT]: (event: ChannelLeftEvent) => void;
+  [WorkspaceEvent.CHANNEL_UPDATED]: (event: ChannelUpdatedEvent) => void;
+  [WorkspaceEvent.MEMBER_JOINED]: (event: MemberEvent) => void;
+  [WorkspaceEvent.MEMBER_LEFT]: (event: MemberEvent) => void;
+  [WorkspaceEvent.PRESENCE_UPDATE]: (event: PresenceUpdate) => void;
 }

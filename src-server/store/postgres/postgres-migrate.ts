@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { loadMigrations, type Migration } from '../migrate';
+import { loadMigrations, type Migration, migrationFailed } from '../migrate';
 import { withTransaction } from './pool';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations-pg/', import.meta.url));
@@ -44,10 +44,13 @@ export async function migratePostgres(
     if (current > latest) {
       throw new Error(`The database is at schema version ${current}, newer than this server (${latest})`);
     }
+    await refuseOtherHistory(client, migrations);
     const done: number[] = [];
     for (const migration of migrations) {
       if (migration.version <= current) continue;
-      await client.query(migration.sql);
+      await client.query(migration.sql).catch((err: unknown) => {
+        throw migrationFailed(migration, err);
+      });
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
         migration.version,
         migration.name,
@@ -57,4 +60,22 @@ export async function migratePostgres(
     return done;
   });
   return applied ?? [];
+}
+
+/**
+ * A version recorded under another file name was applied from another history (a branch whose NNN was
+ * renumbered at merge): the files after it would not fit that schema, so nothing is applied.
+ */
+async function refuseOtherHistory(client: pg.ClientBase, migrations: Migration[]): Promise<void> {
+  const { rows } = await client.query<{ version: number; name: string }>(
+    'SELECT version, name FROM schema_migrations ORDER BY version',
+  );
+  const names = new Map(migrations.map((m) => [m.version, m.name]));
+  const other = rows.find((row) => names.get(row.version) !== row.name);
+  if (other) {
+    throw new Error(
+      `The database's migration ${other.version} is ${other.name}, but this server's is ` +
+        `${names.get(other.version)}: it was migrated by another history; recreate it or migrate it by hand`,
+    );
+  }
 }

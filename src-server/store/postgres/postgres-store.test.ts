@@ -9,6 +9,7 @@ import { ConfigError } from '../../errors';
 import { createLogger } from '../../logger';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
+import { workspaceContract } from '../workspace-contract';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
 import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
 import { PostgresStore } from './postgres-store';
@@ -36,12 +37,12 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
     return pool;
   }
 
-  describe('contract', () => {
-    storeContract(async () => {
-      const url = await cluster.createDatabase();
-      return { open: () => PostgresStore.open(url, { logger, poolSize: 4 }), dispose: async () => {} };
-    });
-  });
+  const fixture = async () => {
+    const url = await cluster.createDatabase();
+    return { open: () => PostgresStore.open(url, { logger, poolSize: 4 }), dispose: async () => {} };
+  };
+  describe('contract', () => storeContract(fixture));
+  describe('workspace', () => workspaceContract(fixture));
 
   it('keeps seq and replays right on a database whose default isolation is serializable', async () => {
     const url = await cluster.createDatabase();
@@ -101,6 +102,15 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
     await migratePostgres(pool);
     await pool.query(`INSERT INTO schema_migrations (version, name) VALUES (99, '099_future.sql')`);
     await expect(PostgresStore.open(url, { logger })).rejects.toThrow(/newer than this server/);
+  });
+
+  it('refuses a database whose recorded migrations are other files of the same numbers', async () => {
+    const pool = poolOn(await cluster.createDatabase());
+    const [initial] = loadPostgresMigrations();
+    await migratePostgres(pool, [initial!, { version: 2, name: '002_workspace.sql', sql: 'SELECT 1' }]);
+    await expect(migratePostgres(pool)).rejects.toThrow(
+      /migration 2 is 002_workspace\.sql, but this server's is 002_device_positions\.sql/,
+    );
   });
 
   it('refuses a DATABASE_URL it cannot use with a one-line error that never shows the password', async () => {

@@ -12,28 +12,36 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Channel, HistoryQuery, Message, MessagesPage } from '../../../src-shared/protocol';
+import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
 import { ConfigError } from '../../errors';
 import { KeyedMutex } from '../../socket/keyed-mutex';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
+  CHANNEL_COLUMNS,
+  type ChannelRecordRow,
   type ChannelRow,
   MESSAGE_SELECT,
   type MemberRow,
   type MessageRow,
   type ReceiptRow,
+  toChannelRecord,
   toChannels,
   toMessage,
   toUser,
   type UserRow,
 } from '../rows';
 import type {
+  AuthChange,
+  ChannelChanges,
   ChannelRecord,
   DemoUser,
   DeviceSeq,
   InsertResult,
+  InviteRedemption,
   Membership,
+  NewChannel,
   NewMessage,
+  NewUser,
   OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
@@ -42,6 +50,7 @@ import type {
 } from '../types';
 import { checkDatabaseUrl, createPool, DEFAULT_POOL_SIZE, describeTarget, withTransaction } from './pool';
 import { migratePostgres } from './postgres-migrate';
+import { PostgresWorkspace } from './postgres-workspace';
 
 const SQL = {
   userById: 'SELECT * FROM users WHERE id = $1',
@@ -50,14 +59,14 @@ const SQL = {
     ON CONFLICT (username) DO NOTHING`,
   insertChannel: `INSERT INTO channels (id, name, created_at) VALUES ($1, $2, $3)
     ON CONFLICT (name) DO NOTHING`,
-  channelByName: 'SELECT id, name FROM channels WHERE name = $1',
+  channelByName: `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.name = $1`,
   insertMember: `INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES ($1, $2, $3)
     ON CONFLICT DO NOTHING`,
   membership: `SELECT cm.user_id AS member FROM channels c
     LEFT JOIN channel_members cm ON cm.channel_id = c.id AND cm.user_id = $1 WHERE c.id = $2`,
   memberChannelIds: 'SELECT channel_id FROM channel_members WHERE user_id = $1',
   // COLLATE "C": names sort by code point, as in SQLite, whatever the database's locale.
-  channelsOfUser: `SELECT c.id, c.name, c.last_seq, cm.last_read_seq,
+  channelsOfUser: `SELECT ${CHANNEL_COLUMNS}, cm.last_read_seq,
       (SELECT COUNT(*) FROM messages m
         WHERE m.channel_id = c.id AND m.seq > cm.last_read_seq AND m.user_id <> cm.user_id)::integer AS unread
     FROM channel_members cm JOIN channels c ON c.id = cm.channel_id
@@ -126,6 +135,7 @@ export class PostgresStore implements Store {
   private pool: pg.Pool | undefined;
   /** Inserts one at a time per channel: see the file comment. */
   private readonly channelWrites = new KeyedMutex();
+  private readonly workspace = new PostgresWorkspace(() => this.db);
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -185,11 +195,50 @@ export class PostgresStore implements Store {
 
   async ensureChannel(name: string): Promise<ChannelRecord> {
     await this.db.query(SQL.insertChannel, [randomUUID(), name, new Date().toISOString()]);
-    return (await this.one<ChannelRecord>(SQL.channelByName, [name]))!;
+    return toChannelRecord((await this.one<ChannelRecordRow>(SQL.channelByName, [name]))!);
   }
 
-  async addMember(channelId: string, userId: string): Promise<void> {
-    await this.db.query(SQL.insertMember, [channelId, userId, new Date().toISOString()]);
+  async addMember(channelId: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(SQL.insertMember, [channelId, userId, new Date().toISOString()]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  // The workspace: see postgres-workspace.ts.
+  createUser(user: NewUser): Promise<UserRecord | undefined> {
+    return this.workspace.createUser(user);
+  }
+  listUsers(): Promise<UserRecord[]> {
+    return this.workspace.listUsers();
+  }
+  changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined> {
+    return this.workspace.changeAuth(userId, change);
+  }
+  createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void> {
+    return this.workspace.createInvite(userId, tokenHash, expiresAt);
+  }
+  redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption> {
+    return this.workspace.redeemInvite(tokenHash, passwordHash, now);
+  }
+  createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }> {
+    return this.workspace.createChannel(channel);
+  }
+  getChannel(id: string): Promise<ChannelRecord | undefined> {
+    return this.workspace.getChannel(id);
+  }
+  findChannelByName(name: string): Promise<ChannelRecord | undefined> {
+    return this.workspace.findChannelByName(name);
+  }
+  listChannelRecords(): Promise<ChannelRecord[]> {
+    return this.workspace.listChannelRecords();
+  }
+  channelMembers(channelId: string): Promise<UserSummary[]> {
+    return this.workspace.channelMembers(channelId);
+  }
+  removeMember(channelId: string, userId: string): Promise<boolean> {
+    return this.workspace.removeMember(channelId, userId);
+  }
+  updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean> {
+    return this.workspace.updateChannel(channelId, changes);
   }
 
   async membership(channelId: string, userId: string): Promise<Membership> {

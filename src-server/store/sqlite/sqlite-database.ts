@@ -3,7 +3,7 @@
  * reads (sqlite-store.ts); the writer thread's connection stores messages and receipts (writes.ts).
  */
 import Database from 'better-sqlite3';
-import { MESSAGE_SELECT } from '../rows';
+import { CHANNEL_COLUMNS, MESSAGE_SELECT } from '../rows';
 
 export const DATABASE_FILE = 'relay.sqlite';
 
@@ -29,13 +29,13 @@ export const SQL = {
   insertUser: `INSERT INTO users (id, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (username) DO NOTHING`,
   insertChannel: 'INSERT INTO channels (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
-  channelByName: 'SELECT id, name FROM channels WHERE name = ?',
+  channelByName: `SELECT ${CHANNEL_COLUMNS} FROM channels c WHERE c.name = ?`,
   insertMember: `INSERT INTO channel_members (channel_id, user_id, joined_at) VALUES (?, ?, ?)
     ON CONFLICT DO NOTHING`,
   membership: `SELECT cm.user_id AS member FROM channels c
     LEFT JOIN channel_members cm ON cm.channel_id = c.id AND cm.user_id = ? WHERE c.id = ?`,
   memberChannelIds: 'SELECT channel_id FROM channel_members WHERE user_id = ?',
-  channelsOfUser: `SELECT c.id, c.name, c.last_seq, cm.last_read_seq,
+  channelsOfUser: `SELECT ${CHANNEL_COLUMNS}, cm.last_read_seq,
       (SELECT COUNT(*) FROM messages m
         WHERE m.channel_id = c.id AND m.seq > cm.last_read_seq AND m.user_id <> cm.user_id) AS unread
     FROM channel_members cm JOIN channels c ON c.id = cm.channel_id

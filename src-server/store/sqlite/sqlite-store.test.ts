@@ -8,16 +8,20 @@ import { MessageDeliveryStatus } from '../../../src-shared/protocol';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
 import { loadMigrations, migrate } from '../migrate';
+import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
 
+async function sqliteFixture() {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
+  return {
+    open: () => SqliteStore.open(dir),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
 describe('SqliteStore', () => {
-  storeContract(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
-    return {
-      open: () => SqliteStore.open(dir),
-      dispose: () => rm(dir, { recursive: true, force: true }),
-    };
-  });
+  storeContract(sqliteFixture);
+  describe('workspace', () => workspaceContract(sqliteFixture));
 });
 
 describe('SqliteStore writer thread', () => {
@@ -120,5 +124,15 @@ describe('SQLite schema', () => {
     await writeFile(join(migrations, '001_a.sql'), 'SELECT 1;');
     await writeFile(join(migrations, '003_c.sql'), 'SELECT 1;');
     expect(() => loadMigrations(migrations)).toThrow(/without gaps/);
+  });
+
+  it('names the failing file and stays at its version for a database migrated by another history', async () => {
+    // The workspace branch shipped its schema as 002 before main's 002_device_positions took that number.
+    const [initial, devicePositions, workspace] = loadMigrations();
+    const db = new Database(join(dir, DATABASE_FILE));
+    migrate(db, [initial!, { ...workspace!, version: 2 }]);
+    expect(() => migrate(db)).toThrow(/Migration 003_workspace\.sql failed: duplicate column/);
+    expect(db.pragma('user_version', { simple: true })).toBe(devicePositions!.version);
+    db.close();
   });
 });

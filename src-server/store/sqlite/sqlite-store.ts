@@ -12,27 +12,34 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Channel, HistoryQuery, Message, MessagesPage } from '../../../src-shared/protocol';
+import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import { migrate } from '../migrate';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
+  type ChannelRecordRow,
   type ChannelRow,
   type MemberRow,
   type MessageRow,
   type ReceiptRow,
+  toChannelRecord,
   toChannels,
   toMessage,
   toUser,
   type UserRow,
 } from '../rows';
 import type {
+  AuthChange,
+  ChannelChanges,
   ChannelRecord,
   DemoUser,
   DeviceSeq,
   InsertResult,
+  InviteRedemption,
   Membership,
+  NewChannel,
   NewMessage,
+  NewUser,
   OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
@@ -40,6 +47,7 @@ import type {
   UserRecord,
 } from '../types';
 import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
+import { SqliteWorkspace } from './sqlite-workspace';
 import { WriterClient } from './writer-client';
 
 export { DATABASE_FILE } from './sqlite-database';
@@ -73,6 +81,7 @@ const MAIN_THREAD_STATEMENTS = [
 
 export class SqliteStore implements Store {
   private readonly sql;
+  private readonly workspace: SqliteWorkspace;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -81,6 +90,7 @@ export class SqliteStore implements Store {
     private readonly writer: WriterClient,
   ) {
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
+    this.workspace = new SqliteWorkspace(db);
   }
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
@@ -119,11 +129,49 @@ export class SqliteStore implements Store {
 
   async ensureChannel(name: string): Promise<ChannelRecord> {
     this.sql.insertChannel.run(randomUUID(), name, new Date().toISOString());
-    return this.sql.channelByName.get(name) as ChannelRecord;
+    return toChannelRecord(this.sql.channelByName.get(name) as ChannelRecordRow);
   }
 
-  async addMember(channelId: string, userId: string): Promise<void> {
-    this.sql.insertMember.run(channelId, userId, new Date().toISOString());
+  async addMember(channelId: string, userId: string): Promise<boolean> {
+    return this.sql.insertMember.run(channelId, userId, new Date().toISOString()).changes > 0;
+  }
+
+  // The workspace: see sqlite-workspace.ts.
+  async createUser(user: NewUser): Promise<UserRecord | undefined> {
+    return this.workspace.createUser(user);
+  }
+  async listUsers(): Promise<UserRecord[]> {
+    return this.workspace.listUsers();
+  }
+  async changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined> {
+    return this.workspace.changeAuth(userId, change);
+  }
+  async createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void> {
+    this.workspace.createInvite(userId, tokenHash, expiresAt);
+  }
+  async redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption> {
+    return this.workspace.redeemInvite(tokenHash, passwordHash, now);
+  }
+  async createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }> {
+    return this.workspace.createChannel(channel);
+  }
+  async getChannel(id: string): Promise<ChannelRecord | undefined> {
+    return this.workspace.getChannel(id);
+  }
+  async findChannelByName(name: string): Promise<ChannelRecord | undefined> {
+    return this.workspace.findChannelByName(name);
+  }
+  async listChannelRecords(): Promise<ChannelRecord[]> {
+    return this.workspace.listChannelRecords();
+  }
+  async channelMembers(channelId: string): Promise<UserSummary[]> {
+    return this.workspace.channelMembers(channelId);
+  }
+  async removeMember(channelId: string, userId: string): Promise<boolean> {
+    return this.workspace.removeMember(channelId, userId);
+  }
+  async updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean> {
+    return this.workspace.updateChannel(channelId, changes);
   }
 
   async membership(channelId: string, userId: string): Promise<Membership> {

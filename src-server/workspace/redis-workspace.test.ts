@@ -1,0 +1,110 @@
+/**
+ * Two instances behind a real redis-server: membership changes and revocations made on one take effect
+ * on the sockets the other holds. Issue 13 asks for "within 1 s", so the bound is asserted, measured
+ * from the moment the instance that made the change answered (on a loaded box a pub/sub hop takes
+ * milliseconds; the second is the product's promise, not this test's margin).
+ */
+import { rm } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChannelJoinedEvent, MessageEvent, SendAck, WorkspaceEvent } from '../../src-shared/protocol';
+import { runAdmin } from '../admin/run';
+import { type RedisProcess, redisUnavailable, startRedis } from '../redis-server';
+import {
+  type ClientSocket,
+  connectAs,
+  connectRefusal,
+  emitWithAck,
+  flush,
+  makeTempDir,
+  nextEvent,
+  recordEvents,
+  startTestServer,
+  type TestServer,
+} from '../testing';
+import { api } from './suite';
+
+const unavailable = redisUnavailable();
+const hasRedis = unavailable === undefined;
+if (!hasRedis) console.warn(`redis-workspace.test.ts skipped: ${unavailable}`);
+
+const BOUND_MS = 1_000;
+
+describe.skipIf(!hasRedis)('workspace changes across two instances through Redis', () => {
+  let redis: RedisProcess;
+  let dataDir: string;
+  let a: TestServer;
+  let b: TestServer;
+  const sockets: ClientSocket[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    dataDir = await makeTempDir();
+    a = await startTestServer({ dataDir, redisUrl: redis.url });
+    b = await startTestServer({ dataDir, redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await a?.close();
+    await b?.close();
+    await redis?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Resolves with how long after `since` the event arrived. */
+  async function within<T>(pending: Promise<T>, since: number): Promise<{ value: T; ms: number }> {
+    const value = await pending;
+    return { value, ms: Date.now() - since };
+  }
+
+  it('joins, leaves and revokes the sockets of the other instance within 1 s', async () => {
+    const alice = await connectAs(a.url, 'alice');
+    const bob = await connectAs(b.url, 'bob');
+    sockets.push(alice.socket, bob.socket);
+    const { body: channel } = await api(a.url, alice.token, 'POST', '/api/channels', { name: 'across' });
+
+    const joined = nextEvent<ChannelJoinedEvent>(bob.socket, WorkspaceEvent.CHANNEL_JOINED);
+    expect(
+      (await api(a.url, alice.token, 'POST', `/api/channels/${channel.id}/members`, { userId: bob.user.id }))
+        .status,
+    ).toBe(200);
+    const join = await within(joined, Date.now());
+    expect(join.value.channel.id).toBe(channel.id);
+    expect(join.ms).toBeLessThan(BOUND_MS);
+    const arrived = nextEvent<{ content: string }>(bob.socket, MessageEvent.NEW);
+    await emitWithAck(alice.socket, MessageEvent.SEND, { channelId: channel.id, content: 'over there' });
+    expect((await arrived).content).toBe('over there');
+
+    const left = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_LEFT);
+    expect((await api(a.url, bob.token, 'POST', `/api/channels/${channel.id}/leave`)).status).toBe(200);
+    expect((await within(left, Date.now())).ms).toBeLessThan(BOUND_MS);
+    const seen = recordEvents(bob.socket);
+    SendAck.parse(
+      await emitWithAck(alice.socket, MessageEvent.SEND, { channelId: channel.id, content: 'gone' }),
+    );
+    await flush(bob.socket);
+    expect(seen.filter((e) => e.event === MessageEvent.NEW)).toEqual([]);
+
+    const dropped = nextEvent(bob.socket, 'disconnect');
+    expect((await api(a.url, bob.token, 'POST', '/api/logout-everywhere')).status).toBe(200);
+    expect((await within(dropped, Date.now())).ms).toBeLessThan(BOUND_MS);
+    expect((await connectRefusal(b.url, { token: bob.token })).data).toEqual({ reason: 'token_revoked' });
+  });
+
+  it('applies an admin command (told through Redis) on every instance', async () => {
+    const carolOnA = await connectAs(a.url, 'carol');
+    const carolOnB = await connectAs(b.url, 'carol');
+    sockets.push(carolOnA.socket, carolOnB.socket);
+    const drops = [carolOnA, carolOnB].map((c) => nextEvent(c.socket, 'disconnect'));
+    await runAdmin(['--data-dir', dataDir, '--redis-url', redis.url, 'user', 'deactivate', 'carol'], {
+      env: {},
+      stdin: process.stdin,
+      print: () => {},
+    });
+    // From the moment the command is done (it has stored the change and published it).
+    const since = Date.now();
+    for (const drop of drops) expect((await within(drop, since)).ms).toBeLessThan(BOUND_MS);
+    expect((await connectRefusal(b.url, { token: carolOnB.token })).data).toEqual({
+      reason: 'token_revoked',
+    });
+  });
+});
