@@ -15,6 +15,7 @@ import type { z } from 'zod';
 import {
   ErrorCode,
   MessageEvent,
+  PresenceSetPayload,
   ReceiptPayload,
   RoomEvent,
   RoomPayload,
@@ -22,6 +23,7 @@ import {
   SendMessagePayload,
   SimpleAck,
   TypingPayload,
+  WorkspaceEvent,
 } from '../../src-shared/protocol';
 import { fuzzRuns } from '../../src-shared/testing/fuzz';
 import { waitFor } from '../../src-shared/testing/wait-for';
@@ -179,6 +181,7 @@ const EVENTS: [event: string, payload: z.ZodType, ack: z.ZodType][] = [
   [MessageEvent.READ, ReceiptPayload, SimpleAck],
   [RoomEvent.JOIN, RoomPayload, SimpleAck],
   [RoomEvent.LEAVE, RoomPayload, SimpleAck],
+  [WorkspaceEvent.PRESENCE_SET, PresenceSetPayload, SimpleAck],
 ];
 
 describe('socket events under generated bad input', () => {
