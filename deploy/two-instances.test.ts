@@ -4,10 +4,11 @@
  * - alice on instance 1 and bob on instance 2: send, receipts, typing cross between them;
  * - the desktop app's core flushes its outbox through nginx, its instance is killed with -9 mid-flush:
  *   it reconnects through nginx to the other one, and every message is stored exactly once, in order;
+ * - membership changes (add, leave) and a sign-out everywhere made through nginx reach the other
+ *   instance's sockets;
  * - the killed instance restarts on its port and rejoins: a client nginx sends there talks to one on
  *   the other instance.
  * Which instance a socket reached is read from each instance's own /metrics (relay_connected_sockets).
- * (Membership changes and revocation are not in this server yet: they are not exercised here.)
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -22,15 +23,26 @@ import {
 } from '../src-server/store/postgres/postgres-cluster';
 import {
   type ClientSocket,
+  connectRefusal,
   connectSocket,
   emitWithAck,
+  flush,
   login,
   makeTempDir,
   nextEvent,
+  recordEvents,
   type SpawnedServer,
   spawnServer,
 } from '../src-server/testing';
-import { type Channel, MessageEvent, ReceiptEvent, SendAck } from '../src-shared/protocol';
+import { api } from '../src-server/workspace/suite';
+import {
+  type Channel,
+  type ChannelJoinedEvent,
+  MessageEvent,
+  ReceiptEvent,
+  SendAck,
+  WorkspaceEvent,
+} from '../src-shared/protocol';
 import { type NginxProcess, nginxUnavailable, startNginx } from './testing/nginx';
 
 const missing = [redisUnavailable(), postgresUnavailable(), nginxUnavailable()].filter(Boolean);
@@ -134,6 +146,45 @@ describe.skipIf(missing.length > 0)('two instances behind nginx', () => {
     const read = nextEvent(alice.socket, MessageEvent.READ);
     await emitWithAck(bob.socket, MessageEvent.READ, { messageId: ack.messageId, channelId: channel.id });
     expect(ReceiptEvent.parse(await read)).toMatchObject({ messageId: ack.messageId, userId: bob.user.id });
+    for (const socket of sockets.splice(0)) socket.close();
+  });
+
+  it('membership changes and revocation made through nginx reach the other instance’s sockets', async () => {
+    const alice = await socketOn(instances[0]!, 'alice');
+    const bob = await socketOn(instances[1]!, 'bob');
+    const created = await api(nginx.url, alice.token, 'POST', '/api/channels', { name: 'behind-nginx' });
+    expect(created.status).toBe(201);
+    const channelId = (created.body as { id: string }).id;
+
+    // alice adds bob through whichever instance nginx picks: bob's socket on instance 2 joins the room.
+    const joined = nextEvent<ChannelJoinedEvent>(bob.socket, WorkspaceEvent.CHANNEL_JOINED);
+    const added = await api(nginx.url, alice.token, 'POST', `/api/channels/${channelId}/members`, {
+      userId: bob.user.id,
+    });
+    expect(added.status).toBe(200);
+    expect((await joined).channel.id).toBe(channelId);
+    const arrived = nextEvent<{ content: string }>(bob.socket, MessageEvent.NEW);
+    await emitWithAck(alice.socket, MessageEvent.SEND, { channelId, content: 'welcome' });
+    expect((await arrived).content).toBe('welcome');
+
+    // bob leaves: nothing of that channel reaches his socket any more.
+    const left = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_LEFT);
+    expect((await api(nginx.url, bob.token, 'POST', `/api/channels/${channelId}/leave`)).status).toBe(200);
+    await left;
+    const seen = recordEvents(bob.socket);
+    SendAck.parse(await emitWithAck(alice.socket, MessageEvent.SEND, { channelId, content: 'gone' }));
+    await flush(bob.socket);
+    expect(seen.filter((e) => e.event === MessageEvent.NEW)).toEqual([]);
+
+    // bob signs out everywhere: his open socket is dropped and his old token refused on both instances.
+    const dropped = nextEvent(bob.socket, 'disconnect');
+    expect((await api(nginx.url, bob.token, 'POST', '/api/logout-everywhere')).status).toBe(200);
+    await dropped;
+    for (const instance of instances) {
+      expect((await connectRefusal(instance.url, { token: bob.token })).data).toEqual({
+        reason: 'token_revoked',
+      });
+    }
     for (const socket of sockets.splice(0)) socket.close();
   });
 
