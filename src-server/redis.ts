@@ -28,11 +28,21 @@ export async function attachRedisAdapter(
     client: pub,
     async close() {
       // Stop listening first: a request arriving now would be answered through a closed publisher.
-      // A client that is not connected (Redis down, reconnecting) would wait for ever on quit: cut it.
-      for (const client of [sub, pub]) {
-        if (client.isReady) await client.quit().catch(() => {});
-        else client.destroy();
-      }
+      for (const client of [sub, pub]) await closeRedisClient(client);
     },
   };
+}
+
+/**
+ * Closes a node-redis client: QUIT when connected; cut when not. A client that is not connected (Redis
+ * down, or the client still reconnecting after Redis came back) would wait for ever on QUIT, and so would
+ * the server's shutdown.
+ */
+export async function closeRedisClient(client: {
+  isReady: boolean;
+  quit(): Promise<unknown>;
+  destroy(): void;
+}) {
+  if (client.isReady) await client.quit().catch(() => {});
+  else client.destroy();
 }

@@ -13,6 +13,7 @@ import {
 import { createClient } from 'redis';
 import { ErrorCode } from '../../src-shared/protocol';
 import { AppError } from '../errors';
+import { closeRedisClient } from '../redis';
 
 export interface LimitRule {
   /** Names the counter in Redis; also keeps two rules' keys apart. */
@@ -46,11 +47,7 @@ export async function redisBackend(url: string, logger: Logger): Promise<LimitBa
         useRedisPackage: true,
         insuranceLimiter: new RateLimiterMemory(options(rule)),
       }),
-    close: () =>
-      client.quit().then(
-        () => {},
-        () => {},
-      ),
+    close: () => closeRedisClient(client),
   };
 }
 

@@ -20,6 +20,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import { WorkspaceChange } from '../../src-shared/protocol';
+import { closeRedisClient } from '../redis';
 
 export const REDIS_CHANNEL = 'relay:workspace';
 export const POSTGRES_CHANNEL = 'relay_workspace';
@@ -73,7 +74,7 @@ export async function redisTransport(url: string, logger: Logger, receive?: Rece
       await pub.publish(REDIS_CHANNEL, JSON.stringify(envelope));
     },
     async close() {
-      for (const client of clients.reverse()) await client.quit().catch(() => {});
+      for (const client of clients.reverse()) await closeRedisClient(client);
     },
   };
 }
