@@ -28,6 +28,7 @@ import {
   type Message,
   MessageDeliveryStatus,
   MessageEvent,
+  type MessageFile,
   type MessageSent,
   optionalField,
   SendMessagePayload,
@@ -35,6 +36,7 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { AppError, invalid, notFound } from '../errors';
+import { filesToAttach } from '../files/attach';
 import { requireWritable } from '../membership';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
@@ -103,6 +105,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     const first = lookUpFirst(clientMessageId);
     const member = started(requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
+    const attached = started(filesToAttach(store, userId, payload.fileIds));
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
     const { stored } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
@@ -112,12 +115,14 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         return { stored: Promise.resolve(replayed) };
       }
       if (device) await deps.order.check(userId, channelId, device);
+      let files: MessageFile[] | undefined;
       try {
         await member;
         if (parentId !== undefined) {
           const found = await parent;
           if (!found || found.channelId !== channelId) throw notFound('Parent message');
         }
+        files = await attached;
       } catch (err) {
         if (!(device && err instanceof AppError && PERMANENT.has(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
@@ -125,7 +130,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
       await deps.limiter.consume(userId);
-      const inserting = started(insert(payload, device));
+      const inserting = started(insert(payload, device, files));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
@@ -170,7 +175,11 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
   }
 
   /** Queues the insert now; broadcasts as it resolves, which the store does in seq order. */
-  function insert(payload: SendMessagePayload, device: DeviceSeq | undefined): Promise<Message> {
+  function insert(
+    payload: SendMessagePayload,
+    device: DeviceSeq | undefined,
+    files: MessageFile[] | undefined,
+  ): Promise<Message> {
     const { channelId } = payload;
     const message = {
       id: randomUUID(),
@@ -180,6 +189,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
       content: payload.content,
       clientMessageId: payload.clientMessageId,
       createdAt: new Date().toISOString(),
+      files,
     };
     const stored = device
       ? store.insertNumbered(message, device).then((result) => {

@@ -9,6 +9,7 @@ import type {
   HistoryQuery,
   Message,
   MessageDeliveryStatus,
+  MessageFile,
   MessagesPage,
   UserSummary,
 } from '../../src-shared/protocol';
@@ -80,6 +81,8 @@ export interface NewMessage {
   content: string;
   clientMessageId?: string;
   createdAt: string;
+  /** Uploads the message carries (checked by the caller: the sender's own); linked in the same transaction. */
+  files?: MessageFile[];
 }
 
 /** Where a numbered send stands: its device (a UUID per app installation) and its number there. */
@@ -116,6 +119,15 @@ export interface DemoUser {
   username: string;
   name: string;
   passwordHash: string;
+}
+
+/** An upload (POST /api/files): its bytes are the blob named by sha256 in the blob store. */
+export interface FileRecord extends MessageFile {
+  userId: string;
+  sha256: string;
+  createdAt: string;
+  /** When a message first carried it; until then it is collected after 24 h. */
+  postedAt?: string;
 }
 
 export interface Store {
@@ -173,6 +185,16 @@ export interface Store {
   listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage>;
   /** Raises a recipient's status monotonically; READ also moves their read position. */
   recordReceipt(messageId: string, userId: string, status: ReceiptStatus, at: string): Promise<ReceiptResult>;
+
+  // Files (store/files-contract.ts).
+  insertFile(file: FileRecord): Promise<void>;
+  getFile(id: string): Promise<FileRecord | undefined>;
+  /** True when a message carrying the file was posted in a channel the user is a member of. */
+  canReadFile(fileId: string, userId: string): Promise<boolean>;
+  /** Deletes the files never posted and created before `cutoff`; returns them (their blobs may go). */
+  deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]>;
+  /** True while some file row still names this blob. */
+  blobInUse(sha256: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

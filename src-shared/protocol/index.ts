@@ -1,4 +1,5 @@
 export * from './events';
+export * from './files';
 export * from './limits';
 export * from './schemas';
 export type * from './socket-events';

@@ -9,6 +9,7 @@ import { ConfigError } from '../../errors';
 import { createLogger } from '../../logger';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
+import { filesContract } from '../files-contract';
 import { workspaceContract } from '../workspace-contract';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
 import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
@@ -43,6 +44,7 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
   };
   describe('contract', () => storeContract(fixture));
   describe('workspace', () => workspaceContract(fixture));
+  describe('files', () => filesContract(fixture));
 
   it('keeps seq and replays right on a database whose default isolation is serializable', async () => {
     const url = await cluster.createDatabase();

@@ -20,6 +20,7 @@ import {
   CHANNEL_COLUMNS,
   type ChannelRecordRow,
   type ChannelRow,
+  filesColumn,
   MESSAGE_SELECT,
   type MemberRow,
   type MessageRow,
@@ -36,6 +37,7 @@ import type {
   ChannelRecord,
   DemoUser,
   DeviceSeq,
+  FileRecord,
   InsertResult,
   InviteRedemption,
   Membership,
@@ -49,6 +51,7 @@ import type {
   UserRecord,
 } from '../types';
 import { checkDatabaseUrl, createPool, DEFAULT_POOL_SIZE, describeTarget, withTransaction } from './pool';
+import { linkFiles, PostgresFiles } from './postgres-files';
 import { migratePostgres } from './postgres-migrate';
 import { PostgresWorkspace } from './postgres-workspace';
 
@@ -89,8 +92,8 @@ const SQL = {
       UPDATE channels SET last_seq = last_seq + 1 WHERE id = $2 RETURNING last_seq
     ), inserted AS (
       INSERT INTO messages
-        (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at)
-      SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz FROM next
+        (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at, files)
+      SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz, $8 FROM next
       ON CONFLICT (user_id, client_message_id) DO NOTHING
       RETURNING *
     ), sender_read AS (
@@ -136,6 +139,7 @@ export class PostgresStore implements Store {
   /** Inserts one at a time per channel: see the file comment. */
   private readonly channelWrites = new KeyedMutex();
   private readonly workspace = new PostgresWorkspace(() => this.db);
+  private readonly files = new PostgresFiles(() => this.db);
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -356,7 +360,10 @@ export class PostgresStore implements Store {
           input.content,
           input.clientMessageId ?? null,
           input.createdAt,
+          filesColumn(input.files),
         ]);
+        // Stored (not a replay): its files are linked in the same transaction.
+        if (rows[0]) await linkFiles(client, input);
         return rows[0];
       });
       if (stored) return { message: toMessage(stored), created: true };
@@ -405,6 +412,23 @@ export class PostgresStore implements Store {
       userId,
     ]))!;
     return { changed: false, status: current.status, at: current.at };
+  }
+
+  // Files: see postgres-files.ts.
+  insertFile(file: FileRecord): Promise<void> {
+    return this.files.insertFile(file);
+  }
+  getFile(id: string): Promise<FileRecord | undefined> {
+    return this.files.getFile(id);
+  }
+  canReadFile(fileId: string, userId: string): Promise<boolean> {
+    return this.files.canReadFile(fileId, userId);
+  }
+  deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
+    return this.files.deleteUnpostedFiles(cutoff);
+  }
+  blobInUse(sha256: string): Promise<boolean> {
+    return this.files.blobInUse(sha256);
   }
 
   /** Waits for the queries in flight, then closes every connection. Idempotent. */

@@ -49,8 +49,11 @@ export const SQL = {
   messagesBefore: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
   nextSeq: 'UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq AS seq',
   insertMessage: `INSERT INTO messages
-      (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at, files)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  linkFile:
+    'INSERT INTO message_files (message_id, file_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  markFilePosted: 'UPDATE files SET posted_at = COALESCE(posted_at, ?) WHERE id = ?',
   raiseReadSeq: `UPDATE channel_members SET last_read_seq = MAX(last_read_seq, ?)
     WHERE channel_id = ? AND user_id = ?`,
   receiptsOf: `SELECT message_id, user_id, status, at FROM receipts

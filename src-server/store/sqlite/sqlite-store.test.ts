@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
+import { filesContract } from '../files-contract';
 import { loadMigrations, migrate } from '../migrate';
 import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
@@ -22,6 +23,7 @@ async function sqliteFixture() {
 describe('SqliteStore', () => {
   storeContract(sqliteFixture);
   describe('workspace', () => workspaceContract(sqliteFixture));
+  describe('files', () => filesContract(sqliteFixture));
 });
 
 describe('SqliteStore writer thread', () => {

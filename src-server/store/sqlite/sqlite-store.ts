@@ -34,6 +34,7 @@ import type {
   ChannelRecord,
   DemoUser,
   DeviceSeq,
+  FileRecord,
   InsertResult,
   InviteRedemption,
   Membership,
@@ -47,6 +48,7 @@ import type {
   UserRecord,
 } from '../types';
 import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
+import { SqliteFiles } from './sqlite-files';
 import { SqliteWorkspace } from './sqlite-workspace';
 import { WriterClient } from './writer-client';
 
@@ -82,6 +84,7 @@ const MAIN_THREAD_STATEMENTS = [
 export class SqliteStore implements Store {
   private readonly sql;
   private readonly workspace: SqliteWorkspace;
+  private readonly files: SqliteFiles;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -91,6 +94,7 @@ export class SqliteStore implements Store {
   ) {
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
+    this.files = new SqliteFiles(db);
   }
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
@@ -237,6 +241,23 @@ export class SqliteStore implements Store {
     at: string,
   ): Promise<ReceiptResult> {
     return this.writer.run({ kind: 'recordReceipt', messageId, userId, status, at });
+  }
+
+  // Files: see sqlite-files.ts.
+  async insertFile(file: FileRecord): Promise<void> {
+    this.files.insertFile(file);
+  }
+  async getFile(id: string): Promise<FileRecord | undefined> {
+    return this.files.getFile(id);
+  }
+  async canReadFile(fileId: string, userId: string): Promise<boolean> {
+    return this.files.canReadFile(fileId, userId);
+  }
+  async deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
+    return this.files.deleteUnpostedFiles(cutoff);
+  }
+  async blobInUse(sha256: string): Promise<boolean> {
+    return this.files.blobInUse(sha256);
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */
