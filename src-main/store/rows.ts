@@ -42,6 +42,8 @@ export interface MessageRow {
   failure_message: string | null;
   /** Others' replies that arrived while their thread was not shown (1) until it is (0). */
   reply_unread: number;
+  /** The message's files as the server sent them (JSON), or null. */
+  files_json: string | null;
 }
 
 export interface OutboxRow {

@@ -318,9 +318,9 @@ export class LocalStore {
       if (!row) {
         this.sql(`
             INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
-                                  content, created_at, seq, own, status)
+                                  content, created_at, seq, own, status, files_json)
             VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
-                    @own, @status)`).run({
+                    @own, @status, @files)`).run({
           id: m.id,
           cmid: own ? (m.clientMessageId ?? null) : null,
           channelId: m.channelId,
@@ -332,17 +332,17 @@ export class LocalStore {
           seq: m.seq,
           own: own ? 1 : 0,
           status: own ? 'SENT' : null,
+          files: m.files?.length ? JSON.stringify(m.files) : null,
         });
         for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
         return this.finishOwn(this.messageById(m.id) as MessageRow, true);
       }
       const changedServerSide = row.id !== m.id || row.seq !== m.seq || row.content !== m.content;
       this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
-      this.sql('UPDATE messages SET content = ?, author_name = ? WHERE key = ?').run(
-        m.content,
-        m.user.name,
-        row.key,
-      );
+      // Files never change once posted: kept from the first copy that carried them.
+      this.sql(
+        'UPDATE messages SET content = ?, author_name = ?, files_json = COALESCE(files_json, ?) WHERE key = ?',
+      ).run(m.content, m.user.name, m.files?.length ? JSON.stringify(m.files) : null, row.key);
       for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
       const result = this.finishOwn(row, false);
       return { ...result, changed: result.changed || changedServerSide };

@@ -3,7 +3,7 @@
  * These are the bridge's value types; the core builds them from its local store.
  */
 import { z } from 'zod';
-import { DeliveryStatus, Id, IsoDate, optionalField, UserSummary } from '../protocol/schemas';
+import { DeliveryStatus, Id, IsoDate, MessageFile, optionalField, UserSummary } from '../protocol/schemas';
 
 /** A message's status as the UI labels it (interface.md: `message-status` text). */
 export const UiStatus = z.enum(['Sending', 'Sent', 'Delivered', 'Read', 'Failed']);
@@ -42,6 +42,8 @@ export const MessageView = z.object({
   failure: optionalField(Failure),
   seenBy: z.array(SeenBy),
   replyCount: z.number().int().nonnegative(),
+  /** Files the message carries; their bytes are at /files/:id (and /files/:id/thumbnail) on the page's origin. */
+  files: optionalField(z.array(MessageFile)),
 });
 export type MessageView = z.infer<typeof MessageView>;
 
