@@ -4,6 +4,7 @@ import { ErrorBoundary } from '../app/ErrorBoundary';
 import { useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { MessageContent } from './MessageContent';
+import { MessageFiles } from './MessageFiles';
 import { MessageStatus, SeenBy } from './MessageStatus';
 import { formatFull, formatTime } from './time';
 
@@ -96,6 +97,7 @@ function MessageRowBody({
         </header>
       )}
       <MessageContent content={message.content} testId={echo ? null : 'message-content'} />
+      {message.files && message.files.length > 0 && <MessageFiles files={message.files} tabIndex={inner} />}
       {!echo && (
         <MessageFooter
           message={message}

@@ -4,16 +4,13 @@
  * it is valid UTF-8 without NUL bytes, else opaque bytes.
  */
 
+import { INLINE_IMAGE_TYPES } from '../../src-shared/protocol';
+
 export const OCTET_STREAM = 'application/octet-stream';
 export const PLAIN_TEXT = 'text/plain';
 
 /** Images a browser may show inline: rasters only (an SVG carries script). */
-export const SAFE_INLINE_IMAGES: ReadonlySet<string> = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-]);
+export const SAFE_INLINE_IMAGES = INLINE_IMAGE_TYPES;
 
 export async function detectMime(head: Buffer): Promise<string> {
   if (head.length === 0) return OCTET_STREAM;

@@ -14,3 +14,11 @@ export type UploadedFile = z.infer<typeof UploadedFile>;
 
 /** The upload's file name, percent-encoded by the client (a header carries only Latin-1). */
 export const FILE_NAME_HEADER = 'x-file-name';
+
+/** Images a page may show inline (and the server sends `inline`): rasters only, an SVG carries script. */
+export const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+]);
