@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
+import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
 import { loadMigrations, migrate } from '../migrate';
@@ -22,6 +23,7 @@ async function sqliteFixture() {
 describe('SqliteStore', () => {
   storeContract(sqliteFixture);
   describe('workspace', () => workspaceContract(sqliteFixture));
+  describe('messages that change', () => changesContract(sqliteFixture));
 });
 
 describe('SqliteStore writer thread', () => {
