@@ -33,7 +33,19 @@ export const bob: UserSummary = { id: fakeId(), name: 'bob' };
 export const carol: UserSummary = { id: fakeId(), name: 'carol' };
 
 export function makeChannel(name: string, patch: Partial<ChannelView> = {}): ChannelView {
-  return { id: fakeId(), name, members: [alice, bob], unreadCount: 0, muted: false, lastSeq: 0, ...patch };
+  return {
+    id: fakeId(),
+    name,
+    members: [alice, bob],
+    unreadCount: 0,
+    muted: false,
+    lastSeq: 0,
+    kind: 'channel',
+    private: false,
+    topic: '',
+    archived: false,
+    ...patch,
+  };
 }
 
 export function makeMessage(channelId: string, patch: Partial<MessageView> = {}): MessageView {
