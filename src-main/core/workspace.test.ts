@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectAs, emitWithAck, login, startTestServer, type TestServer } from '../../src-server/testing';
+import { createInvite } from '../../src-server/workspace/invites';
 import { BridgeFailure, type ChannelView } from '../../src-shared/bridge';
 import { MessageEvent } from '../../src-shared/protocol';
 import { createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
@@ -223,6 +224,29 @@ describe('presence', () => {
       channelId: (await listed(alice, (c) => c.name === 'general'))!.id,
     });
     expect(members.find((m) => m.username === 'carol')?.presence).toBe('offline');
+  });
+});
+
+describe('an invite', () => {
+  it('signs the invited person in once; the same invite again is refused', async () => {
+    const dave = await server.store.createUser({ username: freshName('dave'), name: 'Dave' });
+    const token = await createInvite(server.store, dave!.id);
+    const t = await createTestCore();
+    open.push(t);
+    const session = await t.core.handlers.redeemInvite({
+      serverUrl: server.url,
+      token,
+      password: 'a long password',
+    });
+    expect(session).toMatchObject({ signedIn: true, user: { id: dave!.id, name: 'Dave' } });
+    await waitFor(
+      async () => (await t.core.handlers.getSession(undefined)).connection === 'connected',
+      'connected',
+    );
+    const again = await failure(
+      t.core.handlers.redeemInvite({ serverUrl: server.url, token, password: 'another long one' }),
+    );
+    expect(again.code).toBe('NOT_FOUND');
   });
 });
 
