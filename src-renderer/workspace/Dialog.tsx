@@ -19,19 +19,34 @@ export function Dialog({ title, testId, onClose, children }: Props) {
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
 
+  const close = useRef(onClose);
+  close.current = onClose;
+
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const first = box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(box.current)[0];
-    first?.focus();
-    return () => opener?.focus();
+    const first = () =>
+      box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(box.current)[0];
+    first()?.focus();
+    // Esc closes wherever focus is (a button disabled while busy drops it to the page), and focus that
+    // wanders outside (a click on the page behind) is brought back in.
+    const onEscape = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.stopPropagation();
+      close.current();
+    };
+    const onFocusIn = (event: FocusEvent) => {
+      if (event.target instanceof Node && !box.current?.contains(event.target)) first()?.focus();
+    };
+    document.addEventListener('keydown', onEscape, true);
+    document.addEventListener('focusin', onFocusIn);
+    return () => {
+      document.removeEventListener('keydown', onEscape, true);
+      document.removeEventListener('focusin', onFocusIn);
+      opener?.focus();
+    };
   }, []);
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
     if (event.key !== 'Tab') return;
     const list = focusables(box.current);
     const first = list[0];
