@@ -36,9 +36,11 @@ export class Workspace {
 
   /** `channel:joined` (also the answer to a create / join / DM): listed at once, its history caught up. */
   channelJoined(channel: Channel, credentials: Credentials | null): ChannelView {
+    // The answer to our own call and the socket's event both say so: the history is fetched once.
+    const known = this.account.store.channel(channel.id) !== undefined;
     this.account.store.addChannel(channel);
     this.account.emitChannels();
-    if (credentials) {
+    if (credentials && !known) {
       this.account.catchUpChannel(channel.id, credentials).then(
         () => this.account.emitChannels(),
         (error: unknown) =>
