@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { routeFiles } from '../files/routes';
+import { routeChanges } from './change-routes';
 import { sendInvitePage } from './invite-page';
 import { metrics, readiness } from './ops-routes';
 import { HttpError, sendError, sendJson } from './respond';
@@ -62,6 +63,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     return sendInvitePage(res, invite[1]!);
   }
   if (await routeWorkspace(ctx, req, res, url.pathname, method)) return;
+  if (await routeChanges(ctx, req, res, url, method)) return;
   if (await routeFiles(ctx, req, res, url.pathname, method)) return;
   const messages = MESSAGES_PATH.exec(url.pathname);
   if (messages) {
@@ -85,7 +87,7 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: string[])
   if (!origin || !(origins.includes(origin) || origins.includes('*'))) return;
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
-  res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
+  res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
   res.setHeader('access-control-allow-headers', 'authorization, content-type, x-file-name');
   res.setHeader('access-control-max-age', '600');
 }

@@ -43,6 +43,7 @@ import { describeZodError } from '../validation';
 import { type DeviceOrder, outOfOrder } from './device-order';
 import { handle } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
+import { resolveMentions } from './mentions';
 import type { MessageRateLimiter } from './rate-limit';
 import type { RelaySocket } from './types';
 import type { TypingTracker } from './typing';
@@ -106,6 +107,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     const member = started(requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
     const attached = started(filesToAttach(store, userId, payload.fileIds));
+    const mentions = started(resolveMentions(store, channelId, payload.content));
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
     const { stored } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
@@ -129,8 +131,9 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         const { spent } = await spendNumber(channelId, device);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
+      const mentioned = await mentions;
       await deps.limiter.consume(userId);
-      const inserting = started(insert(payload, device, files));
+      const inserting = started(insert(payload, device, mentioned, files));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
@@ -178,6 +181,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
   function insert(
     payload: SendMessagePayload,
     device: DeviceSeq | undefined,
+    mentions: string[],
     files: MessageFile[] | undefined,
   ): Promise<Message> {
     const { channelId } = payload;
@@ -189,6 +193,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
       content: payload.content,
       clientMessageId: payload.clientMessageId,
       createdAt: new Date().toISOString(),
+      mentions,
       files,
     };
     const stored = device

@@ -4,15 +4,21 @@
  * method returns a Promise, even where SQLite is sync.
  */
 import type {
+  ChangeApplied,
+  ChangesPage,
   Channel,
   ChannelKind,
+  ChannelPreferences,
   HistoryQuery,
   Message,
   MessageDeliveryStatus,
   MessageFile,
   MessagesPage,
+  SearchPage,
+  SearchQuery,
   UserSummary,
 } from '../../src-shared/protocol';
+import type { ChangeRequest, ChangeResult } from './changes';
 
 export interface UserRecord extends UserSummary {
   username: string;
@@ -83,6 +89,8 @@ export interface NewMessage {
   createdAt: string;
   /** Uploads the message carries (checked by the caller: the sender's own); linked in the same transaction. */
   files?: MessageFile[];
+  /** User ids the content mentions (socket/mentions.ts). */
+  mentions?: string[];
 }
 
 /** Where a numbered send stands: its device (a UUID per app installation) and its number there. */
@@ -195,6 +203,20 @@ export interface Store {
   deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]>;
   /** True while some file row still names this blob. */
   blobInUse(sha256: string): Promise<boolean>;
+  // Messages that change (store/changes.ts; contract: store/changes-contract.ts).
+  /** The answer a change with this opId got, if it was applied. */
+  appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined>;
+  /**
+   * In one transaction: a replay answers as the first time; otherwise the change is applied (taking the
+   * channel's next changeSeq when it changes the row) and its answer recorded under its opId.
+   */
+  changeMessage(request: ChangeRequest): Promise<ChangeResult>;
+  /** Every message whose changeSeq is above `after`, lowest first, in their current state. */
+  listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage>;
+  getPreferences(channelId: string, userId: string): Promise<ChannelPreferences>;
+  setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void>;
+  /** Full text, newest first, in the user's channels only (or one of them), never a deleted message. */
+  searchMessages(userId: string, query: SearchQuery): Promise<SearchPage>;
 
   close(): Promise<void>;
 }

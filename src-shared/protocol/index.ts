@@ -1,3 +1,4 @@
+export * from './changes';
 export * from './events';
 export * from './files';
 export * from './limits';

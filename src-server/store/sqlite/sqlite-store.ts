@@ -12,8 +12,20 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
+import type {
+  ChangeApplied,
+  ChangesPage,
+  Channel,
+  ChannelPreferences,
+  HistoryQuery,
+  Message,
+  MessagesPage,
+  SearchPage,
+  SearchQuery,
+  UserSummary,
+} from '../../../src-shared/protocol';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
+import type { ChangeRequest, ChangeResult } from '../changes';
 import { migrate } from '../migrate';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
@@ -47,6 +59,7 @@ import type {
   Store,
   UserRecord,
 } from '../types';
+import { SqliteChangeReads } from './change-reads';
 import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
 import { SqliteFiles } from './sqlite-files';
 import { SqliteWorkspace } from './sqlite-workspace';
@@ -85,6 +98,7 @@ export class SqliteStore implements Store {
   private readonly sql;
   private readonly workspace: SqliteWorkspace;
   private readonly files: SqliteFiles;
+  private readonly changes: SqliteChangeReads;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -95,6 +109,7 @@ export class SqliteStore implements Store {
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
     this.files = new SqliteFiles(db);
+    this.changes = new SqliteChangeReads(db);
   }
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
@@ -258,6 +273,25 @@ export class SqliteStore implements Store {
   }
   async blobInUse(sha256: string): Promise<boolean> {
     return this.files.blobInUse(sha256);
+  }
+  // Messages that change: the change goes through the writer thread (change-writes.ts), the rest is here.
+  async appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
+    return this.changes.appliedOp(userId, opId);
+  }
+  async changeMessage(request: ChangeRequest): Promise<ChangeResult> {
+    return this.writer.run({ kind: 'changeMessage', request });
+  }
+  async listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage> {
+    return this.changes.listChanges(channelId, after, limit);
+  }
+  async getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
+    return this.changes.getPreferences(channelId, userId);
+  }
+  async setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {
+    this.changes.setPreferences(channelId, userId, preferences);
+  }
+  async searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
+    return this.changes.searchMessages(userId, query);
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */
