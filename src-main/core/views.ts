@@ -37,6 +37,12 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,
     seenBy: seen.list,
     replyCount: row.id ? store.replyCount(row.id) : 0,
+    editedAt: undefined,
+    deleted: false,
+    reactions: [],
+    mentions: [],
+    mentionsMe: false,
+    pendingChange: null,
   };
 }
 
@@ -76,7 +82,9 @@ export function channelView(store: LocalStore, row: ChannelRow): ChannelView {
     name: row.name,
     members: members(row),
     unreadCount: store.unreadCount(row.id),
+    mentionCount: 0,
     muted: row.muted === 1,
+    notify: 'all',
     lastSeq: row.last_seq,
   };
 }
@@ -85,6 +93,8 @@ export function outboxItem(store: LocalStore, row: OutboxRow): OutboxItem {
   const message = store.messageByKey(row.client_message_id);
   return {
     clientMessageId: row.client_message_id,
+    kind: 'send',
+    opId: row.client_message_id,
     channelId: row.channel_id,
     channelName: store.channel(row.channel_id)?.name ?? '',
     content: row.content,

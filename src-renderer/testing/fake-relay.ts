@@ -33,7 +33,17 @@ export const bob: UserSummary = { id: fakeId(), name: 'bob' };
 export const carol: UserSummary = { id: fakeId(), name: 'carol' };
 
 export function makeChannel(name: string, patch: Partial<ChannelView> = {}): ChannelView {
-  return { id: fakeId(), name, members: [alice, bob], unreadCount: 0, muted: false, lastSeq: 0, ...patch };
+  return {
+    id: fakeId(),
+    name,
+    members: [alice, bob],
+    unreadCount: 0,
+    mentionCount: 0,
+    muted: false,
+    notify: 'all',
+    lastSeq: 0,
+    ...patch,
+  };
 }
 
 export function makeMessage(channelId: string, patch: Partial<MessageView> = {}): MessageView {
@@ -53,6 +63,11 @@ export function makeMessage(channelId: string, patch: Partial<MessageView> = {})
     failure: undefined,
     seenBy: [],
     replyCount: 0,
+    deleted: false,
+    reactions: [],
+    mentions: [],
+    mentionsMe: false,
+    pendingChange: null,
     ...patch,
   };
 }
@@ -136,6 +151,17 @@ export class FakeRelay {
 
   listenerCount(event: EventName): number {
     return this.listeners.get(event)?.size ?? 0;
+  }
+
+  /** As the core does for a change: the message as now shown, emitted before the call answers. */
+  private change(channelId: string, key: string, patch: Partial<MessageView>): MessageView {
+    const list = this.messages.get(channelId) ?? [];
+    const index = list.findIndex((m) => m.key === key);
+    if (index < 0) throw { code: 'NOT_FOUND', message: 'Unknown message' };
+    const changed = { ...list[index]!, ...patch };
+    list[index] = changed;
+    this.emit('messageUpserted', changed);
+    return changed;
   }
 
   /** The `RelayApi` a renderer sees. */
@@ -230,6 +256,27 @@ export class FakeRelay {
         () => this.outbox.filter((o) => o.status === 'Failed').length,
       ),
       listOutbox: answer('listOutbox', () => this.outbox),
+      editMessage: answer('editMessage', ({ channelId, key, content }) =>
+        this.change(channelId, key, { content, pendingChange: 'edit' }),
+      ),
+      deleteMessage: answer('deleteMessage', ({ channelId, key }) =>
+        this.change(channelId, key, { content: '', deleted: true, pendingChange: 'delete' }),
+      ),
+      addReaction: answer('addReaction', ({ channelId, key }) => this.change(channelId, key, {})),
+      removeReaction: answer('removeReaction', ({ channelId, key }) => this.change(channelId, key, {})),
+      retryChange: answer('retryChange', nothing),
+      discardChange: answer('discardChange', nothing),
+      searchMessages: answer('searchMessages', () => ({ results: [], offline: false })),
+      getChannelPreferences: answer('getChannelPreferences', ({ channelId }) => {
+        const channel = this.channels.find((c) => c.id === channelId);
+        return { notify: channel?.notify ?? 'all', muted: channel?.muted ?? false };
+      }),
+      setChannelPreferences: answer('setChannelPreferences', ({ channelId, notify, muted }) => {
+        const channel = this.channels.find((c) => c.id === channelId);
+        if (!channel) throw { code: 'NOT_FOUND', message: 'Unknown channel' };
+        Object.assign(channel, { notify: notify ?? channel.notify, muted: muted ?? channel.muted });
+        return { notify: channel.notify, muted: channel.muted };
+      }),
       setTyping: answer('setTyping', nothing),
       getDraft: answer('getDraft', ({ channelId }) => this.drafts.get(channelId) ?? ''),
       setDraft: answer('setDraft', ({ channelId, text }) => {
