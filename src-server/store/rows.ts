@@ -2,6 +2,7 @@
 // From protocol/events, not the protocol's index: the writer thread loads this file, and needs no zod.
 import type { Channel, ChannelKind, Message, Receipt, UserSummary } from '../../src-shared/protocol';
 import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/events';
+import { unchangedMessageFields } from '../../src-shared/protocol/schemas';
 import type { ChannelRecord, ReceiptStatus, UserRecord } from './types';
 
 export interface UserRow {
@@ -120,6 +121,7 @@ export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
     deliveryStatus: MessageDeliveryStatus.SENT,
     user: { id: row.user_id, name: row.user_name },
     seq: row.seq,
+    ...unchangedMessageFields(),
   };
   if (row.parent_id !== null) message.parentId = row.parent_id;
   if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;
