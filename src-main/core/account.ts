@@ -14,6 +14,7 @@ import {
 } from '../../src-shared/protocol';
 import { type LocalStore, type MessageRow, members } from '../store/store';
 import type { ApiClient } from './api';
+import { Changes } from './changes';
 import { Checkpoints } from './checkpoints';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
@@ -55,6 +56,7 @@ export class Account {
   readonly outbox: OutboxSender;
   readonly receipts: ReceiptSender;
   readonly typing: Typing;
+  readonly changes: Changes;
   private readonly notifications: Notifications;
   private readonly checkpoints: Checkpoints;
   private syncing: Promise<void> | null = null;
@@ -73,9 +75,24 @@ export class Account {
       socket: ctx.socket,
       changed: (row) => this.emitMessage(row),
       applyAcks: (acks) => this.applyAcks(acks),
+      changeApplied: (op, ack) => this.changes.applied(op, ack),
+      changeRefused: (op, code, message) => this.changes.refused(op, code, message),
       countsChanged: () => this.emitOutboxCounts(),
       stalled: ctx.stalled,
       fault: ctx.fault,
+    });
+    this.changes = new Changes({
+      store,
+      user,
+      clock: ports.clock,
+      api: ctx.api,
+      emitMessage: (row) => this.emitMessage(row),
+      unreadChanged: (channelId) => this.emitUnread(channelId),
+      queueChanged: (channelId) => {
+        this.emitOutboxCounts();
+        this.outbox.queued(channelId);
+      },
+      error: (code, message) => ctx.emitter.emit('error', { code, message }),
     });
     this.checkpoints = new Checkpoints(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
@@ -165,24 +182,37 @@ export class Account {
     for (const { channelId } of read) this.emitUnread(channelId);
   }
 
-  /** Failed messages (one, or all without an id) go back to the queue; how many. */
-  retry(clientMessageId?: string): number {
-    const rows = this.store.retry(this.ctx.ports.clock.now(), clientMessageId);
-    if (clientMessageId !== undefined && rows.length === 0) throw noFailedMessage();
+  /**
+   * Failed operations (one, with the changes failed with it, or all without an id) go back to the queue;
+   * how many messages that touched. `change`: the id names a change, not a send.
+   */
+  retry(opId?: string, change = false): number {
+    if (opId !== undefined) this.failedOperation(opId, change);
+    const rows = this.store.retry(this.ctx.ports.clock.now(), opId);
     for (const row of rows) this.emitMessage(row);
     this.emitOutboxCounts();
     this.outbox.kick();
     return rows.length;
   }
 
-  /** Failed messages (one, or all without an id) are dropped; how many. */
-  discard(clientMessageId?: string): number {
-    const removed = this.store.discard(clientMessageId);
-    if (clientMessageId !== undefined && removed.length === 0) throw noFailedMessage();
+  /** Failed operations (one, or all without an id) are dropped; how many messages that touched. */
+  discard(opId?: string, change = false): number {
+    if (opId !== undefined) this.failedOperation(opId, change);
+    const { removed, changed } = this.store.discard(opId);
     for (const row of removed)
       this.ctx.emitter.emit('messageRemoved', { channelId: row.channel_id, key: row.key });
+    for (const row of changed) this.emitMessage(row);
     this.emitOutboxCounts();
-    return removed.length;
+    return removed.length + changed.length;
+  }
+
+  private failedOperation(opId: string, change: boolean): void {
+    const op = this.store.outboxRow(opId);
+    if (op?.state !== 'failed' || (op.kind !== 'send') !== change)
+      throw new BridgeFailure(
+        'NOT_FOUND',
+        change ? 'No failed change with that id' : 'No failed message with that id',
+      );
   }
 
   outboxItems(): OutboxItem[] {
@@ -286,6 +316,8 @@ export class Account {
       });
       for (const m of page.messages) this.ingest(m, 'firstSync');
       this.store.setCursor(channelId, page.messages.at(-1)?.seq ?? 0);
+      // What the page holds is current: any later change has a higher changeSeq than all of it.
+      this.store.changes.setCursor(channelId, this.store.maxChangeSeq(channelId));
       return;
     }
     // From the cursor, or from before our own recent unread messages: their receipts come along.
@@ -304,6 +336,7 @@ export class Account {
       if (!page.hasMore) break;
     }
     this.store.advanceCursor(channelId);
+    await this.changes.catchUp(channelId, { serverUrl, token });
   }
 
   // Channels and drafts -------------------------------------------------------------------------
@@ -482,10 +515,6 @@ export class Account {
     const channel = this.store.channel(channelId);
     return channel ? members(channel).find((m) => m.id === userId) : undefined;
   }
-}
-
-function noFailedMessage(): BridgeFailure {
-  return new BridgeFailure('NOT_FOUND', 'No failed message with that id');
 }
 
 function isGone(error: unknown): boolean {
