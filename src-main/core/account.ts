@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BridgeFailure, type ChannelView, type MessageView, type OutboxItem } from '../../src-shared/bridge';
+import type { ChannelPreferences } from '../../src-shared/protocol';
 import {
   DEFAULT_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
@@ -15,11 +16,18 @@ import {
 import { type LocalStore, type MessageRow, members } from '../store/store';
 import type { ApiClient } from './api';
 import { Changes } from './changes';
+import { fetchPreferences, storePreferences } from './changes-api';
 import { Checkpoints } from './checkpoints';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
 import type { ReportFault } from './guard';
-import { Notifications, type Offer, personallyAddressed, toastWorthy } from './notifications';
+import {
+  Notifications,
+  type Offer,
+  personallyAddressed,
+  preferencesAllow,
+  toastWorthy,
+} from './notifications';
 import type { ResolvedOptions } from './options';
 import { OutboxSender } from './outbox';
 import type { CorePorts, Logger } from './ports';
@@ -265,7 +273,7 @@ export class Account {
         channelName: channel.name,
         authorName: message.user.name,
         content: message.content,
-        personal: replyToMe || personallyAddressed(message.content, this.user.name),
+        personal: replyToMe || this.mentioned(message.content, message.mentions),
       });
     }
     this.emitUnread(channel.id);
@@ -299,6 +307,7 @@ export class Account {
     const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
     this.store.saveChannels(channels);
     this.emitChannels();
+    for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     const results = await Promise.allSettled(channels.map((c) => this.catchUpChannel(c.id, credentials)));
     this.emitChannels();
     // One channel gone (left, deleted) must not hold up the rest; anything else is retried by the caller.
@@ -308,6 +317,10 @@ export class Account {
   }
 
   private async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
+    // Preferences only steer notifications: a server without them must not hold up the messages.
+    await this.syncPreferences(channelId, { serverUrl, token }).catch((error: unknown) =>
+      this.ctx.logger.info({ err: String(error) }, 'preferences not fetched'),
+    );
     const cursor = this.store.channel(channelId)?.cursor ?? null;
     if (cursor === null) {
       // Never synced: the newest page only; older history is fetched when scrolled to.
@@ -345,11 +358,50 @@ export class Account {
     return this.store.channels().map((c) => channelView(this.store, c));
   }
 
-  setMuted(channelId: string, muted: boolean): ChannelView {
+  /** Muted here at once, and on the server (for the user's other devices) when it can be reached. */
+  setMuted(channelId: string, muted: boolean, credentials: Credentials | null = null): ChannelView {
     if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
     this.store.setMuted(channelId, muted);
     this.emitChannels();
+    if (credentials)
+      storePreferences(this.ctx.api, credentials, channelId, { muted }).catch((error: unknown) =>
+        this.ctx.logger.info({ err: String(error) }, 'mute not stored on the server'),
+      );
     return channelView(this.store, this.store.channel(channelId)!);
+  }
+
+  /** The server's (stored here), or the last known one when it cannot be reached. */
+  async preferences(channelId: string, credentials: Credentials | null): Promise<ChannelPreferences> {
+    const channel = this.store.channel(channelId);
+    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    if (credentials && this.ctx.socket()) {
+      try {
+        await this.syncPreferences(channelId, credentials);
+      } catch (error) {
+        this.ctx.logger.info({ err: String(error) }, 'preferences not fetched; the last known ones');
+      }
+    }
+    const now = this.store.channel(channelId) ?? channel;
+    return { notify: now.notify, muted: now.muted === 1 };
+  }
+
+  /** Shared by the user's devices, so stored on the server first: refused while it cannot be reached. */
+  async setPreferences(
+    channelId: string,
+    patch: Partial<ChannelPreferences>,
+    credentials: Credentials | null,
+  ): Promise<ChannelPreferences> {
+    if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    if (!credentials) throw new BridgeFailure('SERVER_UNREACHABLE', 'Not connected to the server');
+    const stored = await storePreferences(this.ctx.api, credentials, channelId, patch);
+    this.store.setPreferences(channelId, stored);
+    this.emitChannels();
+    return stored;
+  }
+
+  private async syncPreferences(channelId: string, credentials: Credentials): Promise<void> {
+    const preferences = await fetchPreferences(this.ctx.api, credentials, channelId);
+    this.store.setPreferences(channelId, preferences);
   }
 
   draft(channelId: string): string {
@@ -458,16 +510,25 @@ export class Account {
 
   // Notifications -------------------------------------------------------------------------------
 
+  /** Edits and reactions never get here: only new messages are offered. */
   private shouldNotify(offer: Offer): boolean {
     const settings = this.ctx.ports.settings.get();
     if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
     const channel = this.store.channel(offer.channelId);
-    if (!channel || channel.muted) return false;
+    if (!channel) return false;
     const row = this.store.messageById(offer.messageId);
-    if (!row || row.own || row.seq === null) return false;
+    if (!row || row.own || row.seq === null || row.deleted === 1) return false;
+    const mentioned = this.mentioned(row.content, JSON.parse(row.mentions_json) as string[]);
+    const preferences = { notify: channel.notify, muted: channel.muted === 1 };
+    if (!preferencesAllow(preferences, { mentioned, personal: offer.personal })) return false;
     if (!toastWorthy(offer, this.ctx.ui.focused)) return false;
     if (row.parent_id !== null) return row.reply_unread === 1 && !this.threadShown(row.parent_id);
     return !this.lookingAt(offer.channelId) && row.seq > channel.read_seq;
+  }
+
+  /** The server's mentions, or for a server without them `@name` / `@channel` / `@here` in the text. */
+  private mentioned(content: string, mentions: string[]): boolean {
+    return mentions.includes(this.user.id) || personallyAddressed(content, this.user.name);
   }
 
   // Events to the UI ----------------------------------------------------------------------------
@@ -495,8 +556,13 @@ export class Account {
 
   emitUnread(channelId: string): void {
     const total = this.badgeTotal();
-    this.ctx.emitter.emit('unread', { channelId, unreadCount: this.store.unreadCount(channelId), total });
+    const unreadCount = this.store.unreadCount(channelId);
+    const mentionCount = this.store.unreadMentions(channelId);
+    this.ctx.emitter.emit('unread', { channelId, unreadCount, total, mentionCount });
     this.ctx.ports.setBadgeCount?.(total);
+    // Read here or on another device (its own message arrived, the server's read position): the
+    // channel's notifications are stale.
+    if (unreadCount === 0) this.ctx.ports.notifier.close?.(channelId);
   }
 
   updateBadge(): void {

@@ -195,7 +195,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       return done(account?.looked());
     },
     markRead: ({ channelId }) => done(need().markRead(channelId)),
-    setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted),
+    setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted, credentials()),
     listMessages: (args) => need().listMessages(args, credentials()),
     listThread: ({ channelId, parentId }) => need().thread(channelId, parentId),
     sendMessage: ({ channelId, content, parentId }) => need().send(channelId, content, parentId),
@@ -211,8 +211,9 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     retryChange: ({ opId }) => done(need().retry(opId, true)),
     discardChange: ({ opId }) => done(need().discard(opId, true)),
     searchMessages: () => notYet('searchMessages'),
-    getChannelPreferences: () => notYet('getChannelPreferences'),
-    setChannelPreferences: () => notYet('setChannelPreferences'),
+    getChannelPreferences: ({ channelId }) => need().preferences(channelId, credentials()),
+    setChannelPreferences: ({ channelId, ...patch }) =>
+      need().setPreferences(channelId, patch, credentials()),
     setTyping: ({ channelId, isTyping }) => done(need().typing.set(channelId, isTyping)),
     getDraft: ({ channelId }) => need().draft(channelId),
     setDraft: ({ channelId, text }) => done(need().setDraft(channelId, text)),

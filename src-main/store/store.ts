@@ -203,6 +203,15 @@ export class LocalStore {
     this.sql('UPDATE channels SET muted = ? WHERE id = ?').run(muted ? 1 : 0, channelId);
   }
 
+  /** The channel's notification preferences as the server keeps them (shared by the user's devices). */
+  setPreferences(channelId: string, preferences: { notify: ChannelRow['notify']; muted: boolean }): void {
+    this.sql('UPDATE channels SET notify = ?, muted = ? WHERE id = ?').run(
+      preferences.notify,
+      preferences.muted ? 1 : 0,
+      channelId,
+    );
+  }
+
   setDraft(channelId: string, text: string): void {
     this.sql('UPDATE channels SET draft = ? WHERE id = ?').run(text, channelId);
   }
