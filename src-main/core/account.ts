@@ -485,27 +485,50 @@ export class Account {
     const limit = args.limit ?? DEFAULT_PAGE_LIMIT;
     const channel = this.store.channel(channelId);
     if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    const online = credentials !== null && this.ctx.socket() !== null;
     if (around) {
+      // A search result from the server, never cached: its page is fetched first.
+      const found = this.foundOnServer.get(around);
+      if (online && found && !this.store.messageById(around))
+        await this.fetchHistory(credentials, channelId, {
+          after: Math.max(0, found.seq - Math.ceil(limit / 2) - 1),
+          limit,
+        });
       const page = this.store.pageAround(channelId, around, limit);
       if (page) return { messages: page.rows.map((r) => messageView(this.store, r)), hasMore: page.hasMore };
     }
     let page = this.store.pageBefore(channelId, around ? undefined : before, limit);
     const held = page.rows.filter((r) => r.seq !== null);
     const oldest = held[0]?.seq ?? before ?? channel.last_seq + 1;
-    if (credentials && this.ctx.socket() && held.length < limit && oldest > 1) {
+    // A page jumped to (a search result) leaves a gap below what was cached: fill it.
+    const gap =
+      before !== undefined && !around && this.store.heldBetween(channelId, oldest, before) < before - oldest;
+    if (online && ((held.length < limit && oldest > 1) || gap)) {
       // Older than anything held here: fetch it (offline, the local page is all there is).
-      try {
-        const remote = await this.ctx.api.history(credentials.serverUrl, credentials.token, channelId, {
-          before: oldest,
-          limit: limit - held.length,
-        });
-        for (const m of remote.messages) this.ingest(m, 'history');
-        page = this.store.pageBefore(channelId, before, limit);
-      } catch (error) {
-        this.ctx.logger.info({ err: String(error) }, 'history fetch failed; serving the local page');
-      }
+      await this.fetchHistory(credentials, channelId, {
+        before: gap ? before : oldest,
+        limit: gap ? limit : limit - held.length,
+      });
+      page = this.store.pageBefore(channelId, before, limit);
     }
     return { messages: page.rows.map((r) => messageView(this.store, r)), hasMore: page.hasMore };
+  }
+
+  /** Search results the server gave (id → seq): a jump to one fetches its page (search.ts). */
+  readonly foundOnServer = new Map<string, { seq: number }>();
+
+  private async fetchHistory(
+    credentials: Credentials | null,
+    channelId: string,
+    query: { before?: number; after?: number; limit: number },
+  ): Promise<void> {
+    if (!credentials) return;
+    try {
+      const remote = await this.ctx.api.history(credentials.serverUrl, credentials.token, channelId, query);
+      for (const m of remote.messages) this.ingest(m, 'history');
+    } catch (error) {
+      this.ctx.logger.info({ err: String(error) }, 'history fetch failed; serving the local page');
+    }
   }
 
   // Notifications -------------------------------------------------------------------------------

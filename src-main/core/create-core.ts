@@ -18,6 +18,7 @@ import { guard, guardedClock, type ReportFault } from './guard';
 import { openAccount } from './open-account';
 import { backoffDelay, type CoreOptions, resolveOptions } from './options';
 import { type CorePorts, silentLogger } from './ports';
+import { searchMessages } from './search';
 import { listenToServer } from './server-events';
 import { normaliseServerUrl, parseSession, type StoredSession, serialiseSession } from './stored-session';
 import { openWebLink } from './web-url';
@@ -210,7 +211,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     removeReaction: ({ channelId, key, emoji }) => need().changes.react(channelId, key, emoji, false),
     retryChange: ({ opId }) => done(need().retry(opId, true)),
     discardChange: ({ opId }) => done(need().discard(opId, true)),
-    searchMessages: () => notYet('searchMessages'),
+    searchMessages: (args) => {
+      const acct = need();
+      const connected = connection.state === 'connected' ? credentials() : null;
+      const { store, foundOnServer } = acct;
+      return searchMessages({ store, api, logger, credentials: connected, foundOnServer }, args);
+    },
     getChannelPreferences: ({ channelId }) => need().preferences(channelId, credentials()),
     setChannelPreferences: ({ channelId, ...patch }) =>
       need().setPreferences(channelId, patch, credentials()),
@@ -289,9 +295,4 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       closeAccount();
     },
   };
-}
-
-/** A call of the contract this core does not answer yet (issue 14, being built). */
-function notYet(call: string): never {
-  throw new BridgeFailure('INTERNAL', `${call} is not implemented yet`);
 }

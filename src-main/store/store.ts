@@ -7,6 +7,7 @@ import type { Channel, Message, MessageSent, ReceiptEvent } from '../../src-shar
 import { type Db, type OpenOptions, openDatabase } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
+import { searchMessages } from './message-search';
 import {
   type ChannelRow,
   higherStatus,
@@ -233,6 +234,17 @@ export class LocalStore {
       cursor = seq;
     }
     if (cursor !== channel.cursor) this.setCursor(channelId, cursor);
+  }
+
+  /** How many messages (replies included) are held with from <= seq < to. */
+  heldBetween(channelId: string, from: number, to: number): number {
+    return (
+      this.sql('SELECT count(*) AS n FROM messages WHERE channel_id = ? AND seq >= ? AND seq < ?').get(
+        channelId,
+        from,
+        to,
+      ) as { n: number }
+    ).n;
   }
 
   /** The newest changeSeq held in a channel (0 when none). */
@@ -536,6 +548,11 @@ export class LocalStore {
         n: number;
       }
     ).n;
+  }
+
+  /** Cached messages matching every word of `query` (prefixes), newest cached first. */
+  search(query: string, options: { channelId?: string; limit: number }): MessageRow[] {
+    return searchMessages((source) => this.sql(source), query, options);
   }
 
   /** All messages of a channel with a seq, in seq order (tests and diagnostics). */
