@@ -14,6 +14,8 @@ export interface Scale {
   /** Figure 8: edits paced under the per-connection allowance of changes (100 in 10 s). */
   changes: { warmup: number; count: number; gapMs: number };
   upload: { megabytes: number; uploads: number };
+  /** Figure 9: local search over cached messages (FTS5). */
+  search: { messages: number; queries: number };
 }
 
 export const FULL: Scale = {
@@ -26,6 +28,7 @@ export const FULL: Scale = {
   renderer: { messages: 50_000, scrollFrames: 300, historyPages: 100 },
   changes: { warmup: 20, count: 500, gapMs: 110 },
   upload: { megabytes: 25, uploads: 5 },
+  search: { messages: 100_000, queries: 300 },
 };
 
 export const QUICK: Scale = {
@@ -38,9 +41,10 @@ export const QUICK: Scale = {
   renderer: { messages: 50_000, scrollFrames: 60, historyPages: 10 },
   changes: { warmup: 5, count: 60, gapMs: 110 },
   upload: { megabytes: 4, uploads: 3 },
+  search: { messages: 10_000, queries: 60 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {

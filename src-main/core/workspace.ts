@@ -66,7 +66,7 @@ export class Workspace {
       const where = channel.kind === 'dm' ? 'this conversation' : `#${channel.name}`;
       const reason = `Not sent: you are no longer a member of ${where}`;
       for (const row of store.pendingIn(channel.id, Number.MAX_SAFE_INTEGER)) {
-        const message = store.markFailed(row.client_message_id, 'FORBIDDEN', reason);
+        const message = store.markFailed(row.op_id, 'FORBIDDEN', reason);
         if (message) {
           this.account.emitMessage(message);
           failed++;

@@ -21,6 +21,11 @@ function message(key: string, author: typeof alice, createdAt: string): MessageV
     failure: undefined,
     seenBy: [],
     replyCount: 0,
+    deleted: false,
+    reactions: [],
+    mentions: [],
+    mentionsMe: false,
+    pendingChange: null,
   };
 }
 

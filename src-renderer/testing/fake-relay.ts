@@ -42,7 +42,9 @@ export function makeChannel(name: string, patch: Partial<ChannelView> = {}): Cha
     name,
     members: [alice, bob],
     unreadCount: 0,
+    mentionCount: 0,
     muted: false,
+    notify: 'all',
     lastSeq: 0,
     kind: 'channel',
     private: false,
@@ -69,6 +71,11 @@ export function makeMessage(channelId: string, patch: Partial<MessageView> = {})
     failure: undefined,
     seenBy: [],
     replyCount: 0,
+    deleted: false,
+    reactions: [],
+    mentions: [],
+    mentionsMe: false,
+    pendingChange: null,
     ...patch,
   };
 }
@@ -159,6 +166,17 @@ export class FakeRelay {
 
   listenerCount(event: EventName): number {
     return this.listeners.get(event)?.size ?? 0;
+  }
+
+  /** As the core does for a change: the message as now shown, emitted before the call answers. */
+  private change(channelId: string, key: string, patch: Partial<MessageView>): MessageView {
+    const list = this.messages.get(channelId) ?? [];
+    const index = list.findIndex((m) => m.key === key);
+    if (index < 0) throw { code: 'NOT_FOUND', message: 'Unknown message' };
+    const changed = { ...list[index]!, ...patch };
+    list[index] = changed;
+    this.emit('messageUpserted', changed);
+    return changed;
   }
 
   /** As the core does: a channel it gives is listed (the `channels` event) before the call answers. */
@@ -315,6 +333,27 @@ export class FakeRelay {
         () => this.outbox.filter((o) => o.status === 'Failed').length,
       ),
       listOutbox: answer('listOutbox', () => this.outbox),
+      editMessage: answer('editMessage', ({ channelId, key, content }) =>
+        this.change(channelId, key, { content, pendingChange: 'edit' }),
+      ),
+      deleteMessage: answer('deleteMessage', ({ channelId, key }) =>
+        this.change(channelId, key, { content: '', deleted: true, pendingChange: 'delete' }),
+      ),
+      addReaction: answer('addReaction', ({ channelId, key }) => this.change(channelId, key, {})),
+      removeReaction: answer('removeReaction', ({ channelId, key }) => this.change(channelId, key, {})),
+      retryChange: answer('retryChange', nothing),
+      discardChange: answer('discardChange', nothing),
+      searchMessages: answer('searchMessages', () => ({ results: [], offline: false })),
+      getChannelPreferences: answer('getChannelPreferences', ({ channelId }) => {
+        const channel = this.channels.find((c) => c.id === channelId);
+        return { notify: channel?.notify ?? 'all', muted: channel?.muted ?? false };
+      }),
+      setChannelPreferences: answer('setChannelPreferences', ({ channelId, notify, muted }) => {
+        const channel = this.channels.find((c) => c.id === channelId);
+        if (!channel) throw { code: 'NOT_FOUND', message: 'Unknown channel' };
+        Object.assign(channel, { notify: notify ?? channel.notify, muted: muted ?? channel.muted });
+        return { notify: channel.notify, muted: channel.muted };
+      }),
       setTyping: answer('setTyping', nothing),
       getDraft: answer('getDraft', ({ channelId }) => this.drafts.get(channelId) ?? ''),
       setDraft: answer('setDraft', ({ channelId, text }) => {

@@ -9,7 +9,8 @@
  * both implement `RelayApi` below, built from these two tables.
  */
 import { z } from 'zod';
-import { Id, MessageContent, optionalField } from '../protocol/schemas';
+import { ChannelPreferences, NotifyLevel, SearchQuery } from '../protocol/changes';
+import { Emoji, Id, MessageContent, optionalField } from '../protocol/schemas';
 import { DM_MAX_PEOPLE, DM_MIN_PEOPLE, Name, NewPassword, Topic } from '../protocol/workspace';
 import {
   BrowseChannelView,
@@ -19,6 +20,7 @@ import {
   NotificationView,
   OutboxItem,
   PersonView,
+  SearchResults,
   SessionView,
   Settings,
   TypistsView,
@@ -27,6 +29,12 @@ import {
 const Void = z.undefined().optional();
 const ChannelRef = z.object({ channelId: Id });
 const OutboxRef = z.object({ clientMessageId: Id });
+/**
+ * One message, by its MessageView `key` (our own: the clientMessageId, so it can be changed before the
+ * server has acknowledged its send; others': the server id).
+ */
+const MessageRef = z.object({ channelId: Id, key: Id });
+const OperationRef = z.object({ opId: Id });
 
 function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
@@ -60,6 +68,12 @@ export const calls = {
   setAtNewest: call(z.object({ atNewest: z.boolean() }), Void),
   markRead: call(ChannelRef, Void),
   setMuted: call(z.object({ channelId: Id, muted: z.boolean() }), ChannelView),
+  /** Per user, shared by their devices (the server's; the last known one when offline). */
+  getChannelPreferences: call(ChannelRef, ChannelPreferences),
+  setChannelPreferences: call(
+    z.object({ channelId: Id, notify: optionalField(NotifyLevel), muted: optionalField(z.boolean()) }),
+    ChannelPreferences,
+  ),
 
   // Workspace (issue 13): people, channels, direct messages, presence
   listUsers: call(Void, z.array(PersonView)),
@@ -119,6 +133,31 @@ export const calls = {
   discardAllFailed: call(Void, z.number().int().nonnegative()),
   listOutbox: call(Void, z.array(OutboxItem)),
 
+  // Changes of a message: queued like sends (durable, in order, exactly once) and shown at once, with
+  // `pendingChange` / a reaction's `pending` until the server acknowledges them. Each returns the message
+  // as now shown (also emitted as messageUpserted). A change the server refuses for good is undone
+  // and said so with an `error` event (code CHANGE_REFUSED); one unsent for 24 h shows `changeFailure`.
+  /** Own messages only. */
+  editMessage: call(MessageRef.extend({ content: MessageContent }), MessageView),
+  /** Own messages (or any, for an admin); leaves a tombstone. */
+  deleteMessage: call(MessageRef, MessageView),
+  addReaction: call(MessageRef.extend({ emoji: Emoji }), MessageView),
+  removeReaction: call(MessageRef.extend({ emoji: Emoji }), MessageView),
+  /** A change whose `changeFailure` is shown: try again now / give it up (its effect is undone). */
+  retryChange: call(OperationRef, Void),
+  discardChange: call(OperationRef, Void),
+
+  // Search
+  /** Cached messages at once (works offline), merged with the server's for older history when online. */
+  searchMessages: call(
+    z.object({
+      query: SearchQuery.shape.q,
+      channelId: optionalField(Id),
+      limit: optionalField(z.number().int().min(1).max(100)),
+    }),
+    SearchResults,
+  ),
+
   // Composer
   setTyping: call(z.object({ channelId: Id, isTyping: z.boolean() }), Void),
   getDraft: call(ChannelRef, z.string()),
@@ -141,7 +180,13 @@ export const events = {
   messageUpserted: MessageView,
   messageRemoved: z.object({ channelId: Id, key: z.string() }),
   typing: TypistsView,
-  unread: z.object({ channelId: Id, unreadCount: z.number().int().nonnegative(), total: z.number().int() }),
+  unread: z.object({
+    channelId: Id,
+    unreadCount: z.number().int().nonnegative(),
+    total: z.number().int(),
+    /** Of the unread, those mentioning the signed-in user (absent: none). */
+    mentionCount: optionalField(z.number().int().nonnegative()),
+  }),
   outbox: z.object({ sending: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
   navigate: z.object({ channelId: Id, messageId: optionalField(Id) }),
   notification: NotificationView,

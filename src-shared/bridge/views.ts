@@ -3,6 +3,7 @@
  * These are the bridge's value types; the core builds them from its local store.
  */
 import { z } from 'zod';
+import { NotifyLevel } from '../protocol/changes';
 import {
   ChannelKind,
   DeliveryStatus,
@@ -32,6 +33,21 @@ export type SeenBy = z.infer<typeof SeenBy>;
 export const Failure = z.object({ code: z.string(), message: z.string() });
 export type Failure = z.infer<typeof Failure>;
 
+export const ReactionView = z.object({
+  emoji: z.string(),
+  count: z.number().int().nonnegative(),
+  userIds: z.array(Id),
+  /** Whether the signed-in user is among those who reacted (as shown, so with a pending change applied). */
+  mine: z.boolean(),
+  /** Our own add or remove of this emoji is queued and not yet acknowledged by the server. */
+  pending: z.boolean(),
+});
+export type ReactionView = z.infer<typeof ReactionView>;
+
+/** An edit or a deletion of ours that the server has not acknowledged yet (shown already). */
+export const PendingChange = z.enum(['edit', 'delete']);
+export type PendingChange = z.infer<typeof PendingChange>;
+
 export const MessageView = z.object({
   /** Stable local key: the clientMessageId for our own sends, else the server id. */
   key: z.string(),
@@ -53,6 +69,19 @@ export const MessageView = z.object({
   replyCount: z.number().int().nonnegative(),
   /** Files the message carries; their bytes are at /files/:id (and /files/:id/thumbnail) on the page's origin. */
   files: optionalField(z.array(MessageFile)),
+  /** When it was last edited (absent: never). */
+  editedAt: optionalField(IsoDate),
+  /** A tombstone: deleted, content empty; kept so order and replies hold. */
+  deleted: z.boolean(),
+  reactions: z.array(ReactionView),
+  /** Users mentioned (`@username`; `@channel` / `@here` mention every member). */
+  mentions: z.array(Id),
+  /** The signed-in user is among `mentions`. */
+  mentionsMe: z.boolean(),
+  /** Our own edit or deletion of it waiting for the server (null: none). */
+  pendingChange: PendingChange.nullable(),
+  /** Our queued change of it gave up (24 h without an answer): retry or discard it by `opId`. */
+  changeFailure: optionalField(Failure.extend({ opId: Id })),
 });
 export type MessageView = z.infer<typeof MessageView>;
 
@@ -61,7 +90,11 @@ export const ChannelView = z.object({
   name: z.string(),
   members: z.array(UserSummary),
   unreadCount: z.number().int().nonnegative(),
+  /** Of the unread messages, those that mention the signed-in user (Slack's red badge). */
+  mentionCount: z.number().int().nonnegative(),
   muted: z.boolean(),
+  /** Which messages notify (per user, shared by their devices; interface.md). */
+  notify: NotifyLevel,
   lastSeq: z.number().int().nonnegative(),
   // The workspace's fields (issue 13): a DM is titled by its other members' names.
   kind: ChannelKind,
@@ -72,8 +105,16 @@ export const ChannelView = z.object({
 });
 export type ChannelView = z.infer<typeof ChannelView>;
 
+/** What a queued operation does (the operation queue: core/README.md). */
+export const OperationKind = z.enum(['send', 'edit', 'delete', 'react', 'unreact']);
+export type OperationKind = z.infer<typeof OperationKind>;
+
 export const OutboxItem = z.object({
+  /** The message's local key (its clientMessageId for our sends). */
   clientMessageId: Id,
+  /** What is queued (absent: a send): a change of a message is retried/discarded by its `opId`. */
+  kind: optionalField(OperationKind),
+  opId: optionalField(Id),
   channelId: Id,
   channelName: z.string(),
   content: z.string(),
@@ -83,6 +124,34 @@ export const OutboxItem = z.object({
   createdAt: IsoDate,
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
+
+/** A character range [start, end) of a search snippet that matched the query (to highlight). */
+export const TextRange = z.object({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+});
+
+export const SearchResult = z.object({
+  /** Open with listMessages({channelId, around: messageId}) (or the thread of parentId). */
+  key: z.string(),
+  messageId: optionalField(Id),
+  channelId: Id,
+  channelName: z.string(),
+  parentId: optionalField(Id),
+  author: UserSummary,
+  createdAt: IsoDate,
+  /** Plain text around the match (never HTML); `matches` are ranges within it. */
+  snippet: z.string(),
+  matches: z.array(TextRange),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
+
+export const SearchResults = z.object({
+  results: z.array(SearchResult),
+  /** Local results only: the server was not reachable for older history. */
+  offline: z.boolean(),
+});
+export type SearchResults = z.infer<typeof SearchResults>;
 
 export const SessionView = z.object({
   signedIn: z.boolean(),

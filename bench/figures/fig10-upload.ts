@@ -1,5 +1,5 @@
 /**
- * Figure 9 (issue 17): upload throughput of one file (25 MiB at full scale) to the real server's
+ * Figure 10 (issue 17): upload throughput of one file (25 MiB at full scale) to the real server's
  * `POST /api/files` (auth, limits, sha256 while streaming, temp file + rename, MIME detection, a row)
  * beside a plain `fetch` PUT of the same bytes to a bare Node server that only writes them to disk.
  * The client is this process (fetch), the servers are children; the two alternate, upload by upload,
@@ -21,9 +21,9 @@ async function timedUpload(url: string, init: RequestInit): Promise<number> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-export async function figure9(bench: Bench): Promise<Row[]> {
+export async function figure10(bench: Bench): Promise<Row[]> {
   const { megabytes, uploads } = bench.options.scale.upload;
-  bench.log(`figure 9: ${uploads} uploads of ${megabytes} MiB, real server vs a bare Node PUT sink`);
+  bench.log(`figure 10: ${uploads} uploads of ${megabytes} MiB, real server vs a bare Node PUT sink`);
   // Random bytes: nothing compresses or short-cuts them; the same body for both servers.
   const body = randomBytes(megabytes * MIB);
   const real: Subject = await bench.subject('real');
