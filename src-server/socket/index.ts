@@ -11,7 +11,13 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
-import { EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
+import {
+  EventLimit,
+  GATED_EVENT_LIMITS,
+  PRESENCE_LIMIT,
+  RECEIPT_LIMIT,
+  TYPING_LIMIT,
+} from '../limits/event-limit';
 import { socketGate } from '../limits/socket-gate';
 import { observeSocket } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
@@ -87,6 +93,7 @@ export function createSocketServer(
   const presence = new PresenceTracker(io, ctx.store, options.presence);
   const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
   const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
+  const presenceLimit = new EventLimit(ctx.limits, PRESENCE_LIMIT);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
     replays: new KeyedMutex(),
@@ -114,13 +121,13 @@ export function createSocketServer(
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
     observeSocket(socket, ctx.metrics, HANDLED_EVENTS);
     endAtTokenExpiry(socket);
-    // Before any handler: a flood of typing or receipts is dropped here, per socket.
-    socket.use(socketGate(socket, [TYPING_LIMIT, RECEIPT_LIMIT], ctx.logger));
+    // Before any handler: a flood of typing, receipts or presence is dropped here, per socket.
+    socket.use(socketGate(socket, GATED_EVENT_LIMITS, ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, receiptLimit, socket);
     registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);
-    registerPresenceHandlers(ctx, presence, socket);
+    registerPresenceHandlers(ctx, presence, presenceLimit, socket);
     let unknownEvents = 0;
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
