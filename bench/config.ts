@@ -11,6 +11,7 @@ export interface Scale {
   cores: { warmup: number; count: number; gapMs: number };
   outbox: { replay: number };
   renderer: { messages: number; scrollFrames: number; historyPages: number };
+  floods: { acks: number; floodMs: number };
 }
 
 export const FULL: Scale = {
@@ -21,6 +22,7 @@ export const FULL: Scale = {
   cores: { warmup: 50, count: 1_000, gapMs: 2 },
   outbox: { replay: 10_000 },
   renderer: { messages: 50_000, scrollFrames: 300, historyPages: 100 },
+  floods: { acks: 150, floodMs: 3_000 },
 };
 
 export const QUICK: Scale = {
@@ -31,9 +33,10 @@ export const QUICK: Scale = {
   cores: { warmup: 10, count: 100, gapMs: 2 },
   outbox: { replay: 300 },
   renderer: { messages: 50_000, scrollFrames: 60, historyPages: 10 },
+  floods: { acks: 100, floodMs: 2_000 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7'] as const;
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {
