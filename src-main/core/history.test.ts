@@ -59,18 +59,19 @@ it('pages back through the whole history, each message once, in seq order', asyn
 
 it('finds a thread reply by id (a deep link to it): the page around it holds it, with its parent', async () => {
   const general = await channelId(alice, 'general');
-  const parent = (await alice.core.handlers.listMessages({ channelId: general, limit: 1 })).messages[0]!;
-  await alice.core.handlers.sendMessage({ channelId: general, content: 'a reply', parentId: parent.id });
+  const parentId = (await alice.core.handlers.listMessages({ channelId: general, limit: 1 })).messages[0]!
+    .id!;
+  await alice.core.handlers.sendMessage({ channelId: general, content: 'a reply', parentId });
   await waitFor(
     async () =>
-      (await alice.core.handlers.listThread({ channelId: general, parentId: parent.id })).some(
+      (await alice.core.handlers.listThread({ channelId: general, parentId })).some(
         (m) => m.seq !== undefined,
       ),
     'the reply stored',
   );
-  const reply = (await alice.core.handlers.listThread({ channelId: general, parentId: parent.id })).find(
+  const reply = (await alice.core.handlers.listThread({ channelId: general, parentId })).find(
     (m) => m.content === 'a reply',
   )!;
-  const around = await alice.core.handlers.listMessages({ channelId: general, around: reply.id, limit: 1 });
-  expect(around.messages.map((m) => [m.content, m.parentId])).toEqual([['a reply', parent.id]]);
+  const around = await alice.core.handlers.listMessages({ channelId: general, around: reply.id!, limit: 1 });
+  expect(around.messages.map((m) => [m.content, m.parentId])).toEqual([['a reply', parentId]]);
 });
