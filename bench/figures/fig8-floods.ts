@@ -18,7 +18,7 @@ import type { Bench } from './context';
 async function receiptFlood(bench: Bench): Promise<Row> {
   const { acks, floodMs } = bench.options.scale.floods;
   const dataDir = bench.dataDir('floods');
-  const server = await spawnServer({ dataDir, env: { MESSAGE_RATE_LIMIT: '0' } });
+  const server = await spawnServer({ dataDir, env: { MESSAGE_RATE_LIMIT: '0' }, timeoutMs: 60_000 });
   const alice = await connectAs(server.url, 'alice');
   const carol = await connectAs(server.url, 'carol');
   try {
@@ -53,7 +53,7 @@ async function receiptFlood(bench: Bench): Promise<Row> {
 
 async function loginFlood(bench: Bench): Promise<Row> {
   const dataDir = bench.dataDir('floods');
-  const server = await spawnServer({ dataDir });
+  const server = await spawnServer({ dataDir, timeoutMs: 60_000 });
   const real = { username: 'alice', password: 'password' };
   try {
     // Warm the decoy hash and the connection path.
