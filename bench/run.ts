@@ -14,7 +14,8 @@ import { figure4 } from './figures/fig4-fanout';
 import { figure5 } from './figures/fig5-connections';
 import { figure6 } from './figures/fig6-outbox';
 import { figure7 } from './figures/fig7-renderer';
-import { figure8 } from './figures/fig8-floods';
+import { figure8 } from './figures/fig8-changes';
+import { figure9 } from './figures/fig9-floods';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -28,6 +29,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '6': figure6,
   '7': figure7,
   '8': figure8,
+  '9': figure9,
 };
 
 async function main(): Promise<void> {

@@ -24,7 +24,8 @@ import { OutboxSender } from './outbox';
 import type { CorePorts, Logger } from './ports';
 import { ReceiptSender } from './receipts';
 import { Typing } from './typing';
-import { channelView, messageView, outboxItem } from './views';
+import { channelTitle, channelView, messageView, outboxItem } from './views';
+import { Workspace } from './workspace';
 
 /** How far back (in seq) catch-up looks for our own messages still waiting for a receipt. */
 const RECEIPT_LOOKBACK = 100;
@@ -43,7 +44,14 @@ export interface AccountContext {
   emitter: CoreEmitter;
   logger: Logger;
   api: ApiClient;
-  ui: { focused: boolean; activeChannelId: string | null; openThreadId: string | null; atNewest: boolean };
+  ui: {
+    focused: boolean;
+    activeChannelId: string | null;
+    openThreadId: string | null;
+    atNewest: boolean;
+    /** The person is idle (issue 13): the app says `away`. */
+    away: boolean;
+  };
   /** Reports a fault that has no caller to throw to. */
   fault: ReportFault;
   socket(): RelaySocket | null;
@@ -55,6 +63,7 @@ export class Account {
   readonly outbox: OutboxSender;
   readonly receipts: ReceiptSender;
   readonly typing: Typing;
+  readonly workspace: Workspace;
   private readonly notifications: Notifications;
   private readonly checkpoints: Checkpoints;
   private syncing: Promise<void> | null = null;
@@ -77,6 +86,7 @@ export class Account {
       stalled: ctx.stalled,
       fault: ctx.fault,
     });
+    this.workspace = new Workspace(this, ctx);
     this.checkpoints = new Checkpoints(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
     this.typing = new Typing(
@@ -109,10 +119,15 @@ export class Account {
     this.store.close();
   }
 
-  /** The connection is up: flush both queues and catch up. */
+  /** The connection is up: flush both queues, say whether we are away, catch up (people too). */
   connected(credentials: Credentials): Promise<void> {
     this.outbox.connected();
     this.receipts.kick();
+    this.workspace.sendPresence();
+    // The people list is a nicety: a failure there (an older server) must not hold up the catch-up.
+    this.workspace
+      .refreshPeople(credentials)
+      .catch((error: unknown) => this.ctx.logger.warn({ err: String(error) }, 'people list failed'));
     return this.catchUp(credentials);
   }
 
@@ -121,7 +136,10 @@ export class Account {
   send(channelId: string, content: string, parentId?: string): MessageView {
     // The content was checked once, by the bridge contract (the router), against the protocol's schema.
     const clientMessageId = randomUUID();
-    if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    const channel = this.store.channel(channelId);
+    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    // The server refuses it for good (FORBIDDEN): say so now rather than queue a message to fail.
+    if (channel.archived) throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
     const now = this.ctx.ports.clock.now();
     const row = this.store.queueOwnMessage({
       clientMessageId,
@@ -186,7 +204,7 @@ export class Account {
   }
 
   outboxItems(): OutboxItem[] {
-    return this.store.outbox().map((r) => outboxItem(this.store, r));
+    return this.store.outbox().map((r) => outboxItem(this.store, r, this.user.id));
   }
 
   // Receiving -----------------------------------------------------------------------------------
@@ -229,13 +247,16 @@ export class Account {
     // Others' threads stay quiet; a reply in one's own thread notifies like a mention.
     const replyToMe = row.parent_id !== null && this.store.inThread(row.parent_id);
     if ((arrival === 'live' || arrival === 'catchup') && (row.parent_id === null || replyToMe)) {
+      const dm = channel.kind === 'dm';
       this.notifications.offer({
         messageId: message.id,
         channelId: channel.id,
-        channelName: channel.name,
+        channelName: channelTitle(channel, this.user.id),
+        dm,
         authorName: message.user.name,
         content: message.content,
-        personal: replyToMe || personallyAddressed(message.content, this.user.name),
+        // A direct message is addressed to its people: it notifies by default, like a mention.
+        personal: dm || replyToMe || personallyAddressed(message.content, this.user.name),
       });
     }
     this.emitUnread(channel.id);
@@ -267,7 +288,7 @@ export class Account {
 
   private async syncOnce(credentials: Credentials): Promise<void> {
     const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
-    this.store.saveChannels(channels);
+    this.workspace.failUnsent(this.store.saveChannels(channels));
     this.emitChannels();
     const results = await Promise.allSettled(channels.map((c) => this.catchUpChannel(c.id, credentials)));
     this.emitChannels();
@@ -277,7 +298,7 @@ export class Account {
     }
   }
 
-  private async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
+  async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
     const cursor = this.store.channel(channelId)?.cursor ?? null;
     if (cursor === null) {
       // Never synced: the newest page only; older history is fetched when scrolled to.
@@ -309,14 +330,14 @@ export class Account {
   // Channels and drafts -------------------------------------------------------------------------
 
   channelViews(): ChannelView[] {
-    return this.store.channels().map((c) => channelView(this.store, c));
+    return this.store.channels().map((c) => channelView(this.store, c, this.user.id));
   }
 
   setMuted(channelId: string, muted: boolean): ChannelView {
     if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
     this.store.setMuted(channelId, muted);
     this.emitChannels();
-    return channelView(this.store, this.store.channel(channelId)!);
+    return channelView(this.store, this.store.channel(channelId)!, this.user.id);
   }
 
   draft(channelId: string): string {
@@ -453,10 +474,7 @@ export class Account {
   }
 
   emitChannels(): void {
-    this.ctx.emitter.emit(
-      'channels',
-      this.store.channels().map((c) => channelView(this.store, c)),
-    );
+    this.ctx.emitter.emit('channels', this.channelViews());
     this.updateBadge();
   }
 

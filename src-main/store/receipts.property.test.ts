@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { unchangedMessageFields } from '../../src-shared/protocol';
 import { LocalStore } from './store';
 
 const me = { id: randomUUID(), name: 'alice' };
@@ -97,6 +98,7 @@ it('ends at the highest status, whatever the arrival order', () => {
             user: me,
             seq: mySeq,
             clientMessageId: cmid,
+            ...unchangedMessageFields(),
           });
         } else {
           const userId = recipients[e.user] as string;

@@ -23,6 +23,11 @@ export interface ChannelRow {
   cursor: number | null;
   muted: number;
   draft: string;
+  kind: 'channel' | 'dm';
+  private: number;
+  topic: string;
+  archived: number;
+  created_by: string | null;
 }
 
 export interface MessageRow {

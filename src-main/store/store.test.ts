@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Channel, Message } from '../../src-shared/protocol';
+import { type Channel, type Message, unchangedMessageFields } from '../../src-shared/protocol';
 import { LocalStore } from './store';
 
 const me = { id: randomUUID(), name: 'alice' };
@@ -47,6 +47,7 @@ function serverMessage(over: Partial<Message> & { seq: number }): Message {
     updatedAt: at,
     deliveryStatus: 'SENT' as Message['deliveryStatus'],
     user: bob,
+    ...unchangedMessageFields(),
     ...over,
   };
 }

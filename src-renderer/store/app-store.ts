@@ -9,6 +9,7 @@ import { createSessionSlice } from './session-slice';
 import { createThreadSlice } from './thread-slice';
 import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
+import { createWorkspaceSlice } from './workspace-slice';
 
 export type AppStore = StoreApi<AppState>;
 
@@ -23,6 +24,7 @@ export function createAppStore(relay: RelayApi, host: Host): AppStore {
       ...createThreadSlice(context),
       ...createOutboxSlice(context),
       ...createUiSlice(context),
+      ...createWorkspaceSlice(context),
     };
   });
 }
@@ -51,6 +53,7 @@ export function subscribeToCore(relay: RelayApi, store: AppStore): () => void {
       showBrowserNotification(notification, () => void state().navigateTo(channelId, messageId));
     }),
     relay.on('error', (error) => state().showError(error)),
+    relay.on('people', (people) => state().onPeople(people)),
   ];
   return () => {
     for (const unsubscribe of unsubscribes) unsubscribe();

@@ -5,7 +5,7 @@
  * the event is refused with RATE_LIMITED and does nothing.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { MessageEvent, WorkspaceEvent } from '../../src-shared/protocol';
+import { ChangeEvent, MessageEvent, WorkspaceEvent } from '../../src-shared/protocol';
 import { consume, type LimitBackend } from './limiter';
 import type { GateRule } from './socket-gate';
 
@@ -35,6 +35,18 @@ export const RECEIPT_LIMIT: EventLimitRule = {
 };
 
 /**
+ * Edits, deletions and reactions: a person makes a few a minute, but an app back online replays its
+ * queue of them at once (each answered before the next), so the allowance is for that burst.
+ */
+export const CHANGE_LIMIT: EventLimitRule = {
+  name: 'changes',
+  events: [ChangeEvent.EDIT, ChangeEvent.DELETE, ChangeEvent.REACTION_ADD, ChangeEvent.REACTION_REMOVE],
+  perSocket: 100,
+  perUser: 200,
+  windowSeconds: 10,
+};
+
+/**
  * The app says `presence:set` when its person goes idle or comes back: a few times a minute at the most.
  * The tracker already coalesces what it broadcasts (one a second per user), but each event still costs a
  * parse and a bus message to the other instances; a loop or a flood is refused here instead.
@@ -48,7 +60,12 @@ export const PRESENCE_LIMIT: EventLimitRule = {
 };
 
 /** Every limited event family, in the order the per-socket gate checks them. */
-export const GATED_EVENT_LIMITS: readonly EventLimitRule[] = [TYPING_LIMIT, RECEIPT_LIMIT, PRESENCE_LIMIT];
+export const GATED_EVENT_LIMITS: readonly EventLimitRule[] = [
+  TYPING_LIMIT,
+  RECEIPT_LIMIT,
+  CHANGE_LIMIT,
+  PRESENCE_LIMIT,
+];
 
 export class EventLimit {
   private readonly byUser: RateLimiterAbstract;

@@ -13,9 +13,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  ChangeAck,
+  ChangeEvent,
+  DeleteMessagePayload,
+  EditMessagePayload,
   ErrorCode,
   MessageEvent,
   PresenceSetPayload,
+  ReactionPayload,
   ReceiptPayload,
   RoomEvent,
   RoomPayload,
@@ -182,6 +187,11 @@ const EVENTS: [event: string, payload: z.ZodType, ack: z.ZodType][] = [
   [RoomEvent.JOIN, RoomPayload, SimpleAck],
   [RoomEvent.LEAVE, RoomPayload, SimpleAck],
   [WorkspaceEvent.PRESENCE_SET, PresenceSetPayload, SimpleAck],
+  // Messages that change: a change never stores a message (storedCount counts seqs).
+  [ChangeEvent.EDIT, EditMessagePayload, ChangeAck],
+  [ChangeEvent.DELETE, DeleteMessagePayload, ChangeAck],
+  [ChangeEvent.REACTION_ADD, ReactionPayload, ChangeAck],
+  [ChangeEvent.REACTION_REMOVE, ReactionPayload, ChangeAck],
 ];
 
 describe('socket events under generated bad input', () => {

@@ -2,6 +2,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import {
+  ChangeEvent,
   channelRoom,
   MAX_FRAME_BYTES,
   MessageEvent,
@@ -12,6 +13,7 @@ import {
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import {
+  CHANGE_LIMIT,
   EventLimit,
   GATED_EVENT_LIMITS,
   PRESENCE_LIMIT,
@@ -22,6 +24,7 @@ import { socketGate } from '../limits/socket-gate';
 import { observeSocket } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
 import { authMiddleware, endAtTokenExpiry } from './auth';
+import { registerChangeHandlers } from './changes';
 import { DeviceOrder } from './device-order';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
@@ -58,6 +61,10 @@ const HANDLED_EVENTS = new Set<string>([
   RoomEvent.JOIN,
   RoomEvent.LEAVE,
   WorkspaceEvent.PRESENCE_SET,
+  ChangeEvent.EDIT,
+  ChangeEvent.DELETE,
+  ChangeEvent.REACTION_ADD,
+  ChangeEvent.REACTION_REMOVE,
 ]);
 
 export interface SocketLayer {
@@ -94,6 +101,7 @@ export function createSocketServer(
   const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
   const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
   const presenceLimit = new EventLimit(ctx.limits, PRESENCE_LIMIT);
+  const changeLimit = new EventLimit(ctx.limits, CHANGE_LIMIT);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
     replays: new KeyedMutex(),
@@ -121,10 +129,11 @@ export function createSocketServer(
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
     observeSocket(socket, ctx.metrics, HANDLED_EVENTS);
     endAtTokenExpiry(socket);
-    // Before any handler: a flood of typing, receipts or presence is dropped here, per socket.
+    // Before any handler: a flood of typing, receipts, changes or presence is dropped here, per socket.
     socket.use(socketGate(socket, GATED_EVENT_LIMITS, ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, receiptLimit, socket);
+    registerChangeHandlers(ctx, io, changeLimit, socket);
     registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);
     registerPresenceHandlers(ctx, presence, presenceLimit, socket);

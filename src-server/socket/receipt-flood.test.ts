@@ -2,7 +2,7 @@
  * Issue 11: a flood of duplicate receipts grew the server's RSS from 308 to 840 MB (every one queued
  * a write) and delayed other users' acks by seconds. The server runs in its own process (its RSS is
  * what is measured) and the flood comes from another (so it does not slow this process's clock).
- * The other users' ack p99 during the flood is a timing: `npm run bench` figure 8 measures it against
+ * The other users' ack p99 during the flood is a timing: `npm run bench` figure 9 measures it against
  * a target (within 2× of the same p99 without the flood). What is asserted here is what makes it hold.
  */
 import { readFileSync } from 'node:fs';

@@ -3,7 +3,8 @@
  * These are the bridge's value types; the core builds them from its local store.
  */
 import { z } from 'zod';
-import { DeliveryStatus, Id, IsoDate, optionalField, UserSummary } from '../protocol/schemas';
+import { ChannelKind, DeliveryStatus, Id, IsoDate, optionalField, UserSummary } from '../protocol/schemas';
+import { Presence } from '../protocol/workspace';
 
 /** A message's status as the UI labels it (interface.md: `message-status` text). */
 export const UiStatus = z.enum(['Sending', 'Sent', 'Delivered', 'Read', 'Failed']);
@@ -52,6 +53,12 @@ export const ChannelView = z.object({
   unreadCount: z.number().int().nonnegative(),
   muted: z.boolean(),
   lastSeq: z.number().int().nonnegative(),
+  // The workspace's fields (issue 13): a DM is titled by its other members' names.
+  kind: ChannelKind,
+  private: z.boolean(),
+  topic: z.string(),
+  archived: z.boolean(),
+  createdBy: optionalField(Id),
 });
 export type ChannelView = z.infer<typeof ChannelView>;
 
@@ -116,3 +123,22 @@ export const NotificationView = z.object({
   messageId: optionalField(Id),
 });
 export type NotificationView = z.infer<typeof NotificationView>;
+
+/** A person of the workspace with what the app last heard of their presence. */
+export const PersonView = z.object({ id: Id, username: z.string(), name: z.string(), presence: Presence });
+export type PersonView = z.infer<typeof PersonView>;
+
+/** A channel in the channel browser: one the user is in, or a public one they may join. */
+export const BrowseChannelView = z.object({
+  id: Id,
+  name: z.string(),
+  topic: z.string(),
+  private: z.boolean(),
+  archived: z.boolean(),
+  memberCount: z.number().int().nonnegative(),
+  member: z.boolean(),
+});
+export type BrowseChannelView = z.infer<typeof BrowseChannelView>;
+
+/** After this long without input the app says its person is away (issue 13). */
+export const IDLE_AFTER_MS = 10 * 60 * 1000;

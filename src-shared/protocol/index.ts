@@ -1,3 +1,4 @@
+export * from './changes';
 export * from './events';
 export * from './limits';
 export * from './schemas';

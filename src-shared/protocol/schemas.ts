@@ -39,6 +39,21 @@ export const MessageContent = z
   .refine((s) => !LONE_SURROGATE.test(s), 'Message contains an unpaired surrogate (not valid Unicode)')
   .refine((s) => !LOOKS_EMPTY.test(s), 'Message is empty (only whitespace or invisible characters)');
 
+export const MAX_EMOJI_LENGTH = 32;
+/** A reaction: 1 to 32 characters (UTF-16 units, as content counts them), visible, valid UTF-16. */
+export const Emoji = z
+  .string()
+  .refine(
+    (s) => s.length >= 1 && s.length <= MAX_EMOJI_LENGTH,
+    `An emoji has 1 to ${MAX_EMOJI_LENGTH} characters`,
+  )
+  .refine((s) => !LONE_SURROGATE.test(s), 'Emoji contains an unpaired surrogate (not valid Unicode)')
+  .refine((s) => !LOOKS_EMPTY.test(s), 'Emoji is empty (only whitespace or invisible characters)');
+
+/** One emoji on a message and who put it there (changes.ts). */
+export const Reaction = z.object({ emoji: z.string(), userIds: z.array(Id) });
+export type Reaction = z.infer<typeof Reaction>;
+
 export const UserSummary = z.object({ id: Id, name: z.string() });
 export type UserSummary = z.infer<typeof UserSummary>;
 
@@ -118,8 +133,24 @@ export const Message = z.object({
   clientMessageId: optionalField(Id),
   /** Only on the caller's own messages in history pages. */
   receipts: optionalField(z.array(Receipt)),
+  // Messages that change (changes.ts). Defaults, so rows and peers from before them still parse.
+  editedAt: IsoDate.nullish().transform((v) => v ?? null),
+  /** A tombstone: content is empty, the row keeps its place for order and replies. */
+  deleted: z.boolean().default(false),
+  mentions: z.array(Id).default([]),
+  reactions: z.array(Reaction).default([]),
+  /** The channel's change counter when this message last changed (0: from before changeSeq). */
+  changeSeq: z.number().int().nonnegative().default(0),
 });
 export type Message = z.infer<typeof Message>;
+
+/** The change fields of a message never edited, deleted or reacted to (for code that builds one). */
+export function unchangedMessageFields(): Pick<
+  Message,
+  'editedAt' | 'deleted' | 'mentions' | 'reactions' | 'changeSeq'
+> {
+  return { editedAt: null, deleted: false, mentions: [], reactions: [], changeSeq: 0 };
+}
 
 /** The ack of `message:send`, and the `message:sent` event (same fields). */
 export const MessageSent = z.object({

@@ -3,6 +3,16 @@
  * ServerToClientEvents>` on the server, `Socket<ServerToClientEvents, ClientToServerEvents>` in main.
  * The server still parses every inbound payload: these types describe well-behaved peers only.
  */
+import type {
+  ChangeAck,
+  DeleteMessagePayload,
+  EditMessagePayload,
+  MessageDeletedEvent,
+  MessageUpdatedEvent,
+  ReactionPayload,
+  ReactionUpdatedEvent,
+} from './changes';
+import { ChangeEvent } from './changes';
 import { MessageEvent, RoomEvent } from './events';
 import type {
   Message,
@@ -38,6 +48,10 @@ export interface ClientToServerEvents {
   [RoomEvent.JOIN]: (payload: RoomPayload, ack?: Ack<SimpleAck>) => void;
   [RoomEvent.LEAVE]: (payload: RoomPayload, ack?: Ack<SimpleAck>) => void;
   [WorkspaceEvent.PRESENCE_SET]: (payload: PresenceSetPayload, ack?: Ack<SimpleAck>) => void;
+  [ChangeEvent.EDIT]: (payload: EditMessagePayload, ack?: Ack<ChangeAck>) => void;
+  [ChangeEvent.DELETE]: (payload: DeleteMessagePayload, ack?: Ack<ChangeAck>) => void;
+  [ChangeEvent.REACTION_ADD]: (payload: ReactionPayload, ack?: Ack<ChangeAck>) => void;
+  [ChangeEvent.REACTION_REMOVE]: (payload: ReactionPayload, ack?: Ack<ChangeAck>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -54,4 +68,7 @@ export interface ServerToClientEvents {
   [WorkspaceEvent.MEMBER_JOINED]: (event: MemberEvent) => void;
   [WorkspaceEvent.MEMBER_LEFT]: (event: MemberEvent) => void;
   [WorkspaceEvent.PRESENCE_UPDATE]: (event: PresenceUpdate) => void;
+  [ChangeEvent.UPDATED]: (event: MessageUpdatedEvent) => void;
+  [ChangeEvent.DELETED]: (event: MessageDeletedEvent) => void;
+  [ChangeEvent.REACTION_UPDATED]: (event: ReactionUpdatedEvent) => void;
 }

@@ -42,6 +42,19 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     replyCount: 0,
   });
 
+  const channel = (channelId: string, muted = false) => ({
+    id: channelId,
+    name: 'general',
+    members: [me],
+    unreadCount: 0,
+    muted,
+    lastSeq: 0,
+    kind: 'channel' as const,
+    private: false,
+    topic: '',
+    archived: false,
+  });
+
   const base: CallHandlers = {
     getSession: () => session,
     signIn: ({ serverUrl }) => {
@@ -58,14 +71,19 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     setOpenThread: () => undefined,
     setAtNewest: () => undefined,
     markRead: () => undefined,
-    setMuted: ({ channelId, muted }) => ({
-      id: channelId,
-      name: 'general',
-      members: [me],
-      unreadCount: 0,
-      muted,
-      lastSeq: 0,
-    }),
+    setMuted: ({ channelId, muted }) => channel(channelId, muted),
+    redeemInvite: () => session,
+    listUsers: () => [],
+    browseChannels: () => [],
+    createChannel: () => channel(randomUUID()),
+    joinChannel: ({ channelId }) => channel(channelId),
+    leaveChannel: () => undefined,
+    addMember: ({ channelId }) => channel(channelId),
+    updateChannel: ({ channelId }) => channel(channelId),
+    archiveChannel: ({ channelId }) => channel(channelId),
+    openDm: () => channel(randomUUID()),
+    listMembers: () => [],
+    setIdle: () => undefined,
     listMessages: () => ({ messages: [], hasMore: false }),
     listThread: () => [],
     sendMessage: ({ channelId, content }) => message(channelId, content),

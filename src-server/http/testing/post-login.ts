@@ -1,4 +1,4 @@
-/** POST /api/login from a chosen loopback source address: the login-limit test and bench figure 8. */
+/** POST /api/login from a chosen loopback source address: the login-limit test and bench figure 9. */
 import { request } from 'node:http';
 
 export interface LoginAnswer {

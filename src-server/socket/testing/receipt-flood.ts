@@ -1,6 +1,6 @@
 /**
  * The duplicate-receipt flood of issue 11, shared by its test (what must hold: the flooder is cut,
- * memory stays flat) and `npm run bench` figure 8 (what it costs: the other users' ack p99). The flood
+ * memory stays flat) and `npm run bench` figure 9 (what it costs: the other users' ack p99). The flood
  * comes from its own process, so it does not slow the measuring process's clock.
  */
 import { spawn } from 'node:child_process';

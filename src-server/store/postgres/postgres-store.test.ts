@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ConfigError } from '../../errors';
 import { createLogger } from '../../logger';
 import { STORE_BUSY_RETRY_AFTER_MS } from '../busy';
+import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
 import { workspaceContract } from '../workspace-contract';
@@ -44,6 +45,7 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
   };
   describe('contract', () => storeContract(fixture));
   describe('workspace', () => workspaceContract(fixture));
+  describe('messages that change', () => changesContract(fixture));
 
   it('keeps seq and replays right on a database whose default isolation is serializable', async () => {
     const url = await cluster.createDatabase();

@@ -1,5 +1,5 @@
 /**
- * Figure 8: what a flood costs everyone else (issue 11), each beside the same measurement without the
+ * Figure 9: what a flood costs everyone else (issue 11), each beside the same measurement without the
  * flood, in the same run, on the same server process:
  * - the other users' send-ack p99 while one user floods duplicate receipts (target: within 2×);
  * - a real login while one address floods 240 random usernames (target: ≤ 500 ms and within 3× of a
@@ -35,7 +35,7 @@ async function receiptFlood(bench: Bench): Promise<Row> {
     const during = percentile(await ackTimes(alice, generalId, acks), 99);
     const { emitted, ended } = await flooded;
     return makeRow({
-      name: `8. send-ack p99 during a receipt flood (${acks} acks)`,
+      name: `9. send-ack p99 during a receipt flood (${acks} acks)`,
       value: during,
       unit: 'ms',
       baseline: quiet,
@@ -63,7 +63,7 @@ async function loginFlood(bench: Bench): Promise<Row> {
     const during = await loginDuringFlood(server.url, real);
     if (during.real.status !== 200) throw new Error(`the real login got ${during.real.status}`);
     return makeRow({
-      name: '8. login beside a 240-username flood from one address',
+      name: '9. login beside a 240-username flood from one address',
       value: during.real.ms,
       unit: 'ms',
       baseline: median(alone),
@@ -80,7 +80,7 @@ async function loginFlood(bench: Bench): Promise<Row> {
   }
 }
 
-export async function figure8(bench: Bench): Promise<Row[]> {
-  bench.log('figure 8: what a receipt flood and a login flood cost everyone else');
+export async function figure9(bench: Bench): Promise<Row[]> {
+  bench.log('figure 9: what a receipt flood and a login flood cost everyone else');
   return [await receiptFlood(bench), await loginFlood(bench)];
 }
