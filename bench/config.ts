@@ -16,6 +16,8 @@ export interface Scale {
   upload: { megabytes: number; uploads: number };
   /** Figure 9: local search over cached messages (FTS5). */
   search: { messages: number; queries: number };
+  /** Figure 11: what a receipt flood and a login flood cost everyone else. */
+  floods: { acks: number; floodMs: number };
 }
 
 export const FULL: Scale = {
@@ -29,6 +31,7 @@ export const FULL: Scale = {
   changes: { warmup: 20, count: 500, gapMs: 110 },
   upload: { megabytes: 25, uploads: 5 },
   search: { messages: 100_000, queries: 300 },
+  floods: { acks: 150, floodMs: 3_000 },
 };
 
 export const QUICK: Scale = {
@@ -42,9 +45,10 @@ export const QUICK: Scale = {
   changes: { warmup: 5, count: 60, gapMs: 110 },
   upload: { megabytes: 4, uploads: 3 },
   search: { messages: 10_000, queries: 60 },
+  floods: { acks: 100, floodMs: 2_000 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] as const;
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {

@@ -17,6 +17,7 @@ import { figure7 } from './figures/fig7-renderer';
 import { figure8 } from './figures/fig8-changes';
 import { figure9 } from './figures/fig9-search';
 import { figure10 } from './figures/fig10-upload';
+import { figure11 } from './figures/fig11-floods';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -32,6 +33,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '8': figure8,
   '9': figure9,
   '10': figure10,
+  '11': figure11,
 };
 
 async function main(): Promise<void> {

@@ -557,10 +557,17 @@ export class LocalStore {
     return { rows: page, hasMore: hasMore || (oldest != null && oldest > 1) };
   }
 
-  /** Up to `limit` messages centred on one message. */
+  /** Up to `limit` messages centred on one message: of the channel, or of its thread for a reply. */
   pageAround(channelId: string, key: string, limit: number): MessagePage | undefined {
     const target = this.messageById(key) ?? this.messageByKey(key);
     if (!target || target.channel_id !== channelId || target.seq === null) return undefined;
+    if (target.parent_id !== null) {
+      // A reply (a deep link to one) is shown in its thread, not among the channel's messages.
+      const replies = this.thread(target.parent_id);
+      const at = replies.findIndex((r) => r.key === target.key);
+      const start = Math.max(0, at - Math.floor(limit / 2));
+      return { rows: replies.slice(start, start + limit), hasMore: false };
+    }
     const half = Math.floor(limit / 2);
     const older = this.sql(
       'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?',

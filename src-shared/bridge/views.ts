@@ -178,6 +178,17 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
+/** A fresh install's settings: the app's, and the starting point of every fake in the tests. */
+export const DEFAULT_SETTINGS: Settings = {
+  serverUrl: 'http://127.0.0.1:3000',
+  notificationsEnabled: true,
+  doNotDisturb: false,
+  theme: 'system',
+  openAtLogin: false,
+  startMinimized: false,
+  updateUrl: '',
+};
+
 export const TypistsView = z.object({
   channelId: Id,
   typists: z.array(UserSummary),

@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
 import { freePort } from '../../testing';
 
 const run = promisify(execFile);
@@ -140,24 +139,4 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       stopNow();
     },
   };
-}
-
-/**
- * A describe block against a cluster started for it, `suite` given a fresh database per call; skipped,
- * with the reason printed, where PostgreSQL is not installed.
- */
-export function describeOnPostgres(title: string, suite: (database: () => Promise<string>) => void): void {
-  const unavailable = postgresUnavailable();
-  if (unavailable) console.warn(`${title} skipped: ${unavailable}`);
-  describe.skipIf(unavailable !== undefined)(title, () => {
-    let cluster: PostgresCluster;
-    // initdb and a cold start take a while on a loaded machine.
-    beforeAll(async () => {
-      cluster = await startPostgresCluster();
-    }, 120_000);
-    afterAll(async () => {
-      await cluster?.stop();
-    });
-    suite(() => cluster.createDatabase());
-  });
 }

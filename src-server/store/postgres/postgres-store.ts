@@ -62,7 +62,7 @@ import type {
   Store,
   UserRecord,
 } from '../types';
-import { checkDatabaseUrl, createPool, DEFAULT_POOL_SIZE, describeTarget, withTransaction } from './pool';
+import { checkDatabaseUrl, createPool, describeTarget, withTransaction } from './pool';
 import { PostgresChanges } from './postgres-changes';
 import { linkFiles, PostgresFiles } from './postgres-files';
 import { migratePostgres } from './postgres-migrate';
@@ -147,6 +147,8 @@ export interface PostgresStoreOptions {
   logger: Logger;
   /** Pooled connections at most (default 10). */
   poolSize?: number;
+  /** Requests waiting for a pooled connection at most; more are refused RATE_LIMITED (default 2,048). */
+  maxWaiting?: number;
 }
 
 export class PostgresStore implements Store {
@@ -165,7 +167,7 @@ export class PostgresStore implements Store {
   static async open(url: string, options: PostgresStoreOptions): Promise<PostgresStore> {
     checkDatabaseUrl(url);
     const target = describeTarget(url);
-    const pool = createPool(url, options.logger, options.poolSize ?? DEFAULT_POOL_SIZE);
+    const pool = createPool(url, options.logger, { size: options.poolSize, maxWaiting: options.maxWaiting });
     try {
       // Connect once first: an unreachable database or a wrong password is a configuration problem
       // (one line from the CLI), a failing migration is not.
