@@ -73,7 +73,8 @@ export function checkServer(intent: Intent, server: ServerState, usernames: Map<
   }
   for (const [lane, cmids] of intent.sends) {
     const channel = lane.split(' ')[1] as Channel;
-    const seqs = cmids.map((c) => byCmid.get(c)?.seq ?? 0);
+    // A lost one is reported above; the order is that of the ones there.
+    const seqs = cmids.flatMap((c) => byCmid.get(c)?.seq ?? []);
     if (seqs.some((s, i) => i > 0 && s <= (seqs[i - 1] as number)))
       problems.push(`order broken for ${lane}: seqs ${seqs.join(',')} in ${channel}`);
   }
@@ -105,7 +106,7 @@ export function checkLocal(app: string, view: Record<Channel, MessageView[]>, se
       if (m.pendingChange || m.reactions.some((r) => r.pending))
         problems.push(`${app}: ${m.key} has a change pending`);
     }
-    const want = server[channel].slice(-local.length).map(shape);
+    const want = server[channel].slice(Math.max(0, server[channel].length - local.length)).map(shape);
     const have = local.map(shape);
     for (let i = 0; i < Math.max(want.length, have.length); i++) {
       if (want[i] !== have[i]) {
