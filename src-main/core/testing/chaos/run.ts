@@ -70,7 +70,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   };
   const dataDir = await makeTempDir('relay-chaos-server-');
   const port = await freePort();
-  const startServer = () => spawnServer({ dataDir, port, args: ['--message-rate-limit', '0'] });
+  // A generous start timeout: on the loaded box a restart once took over the default 20 s.
+  const startServer = () =>
+    spawnServer({ dataDir, port, args: ['--message-rate-limit', '0'], timeoutMs: 90_000 });
   let server: SpawnedServer = await startServer();
   const apps: App[] = [];
   const intent = new Intent();
