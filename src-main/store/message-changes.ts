@@ -74,8 +74,10 @@ export class MessageChanges {
       next.content = op.content;
       next.edited_at = at;
     } else if (op.kind === 'delete') {
+      // As the server does: a tombstone keeps no text and no reactions.
       next.content = '';
       next.deleted = 1;
+      next.reactions_json = '[]';
     } else if ((op.kind === 'react' || op.kind === 'unreact') && op.emoji !== null) {
       next.reactions_json = JSON.stringify(
         withReaction(
@@ -102,7 +104,13 @@ export class MessageChanges {
     const row = this.byId(messageId);
     if (!row || row.deleted === 1 || (changeSeq !== undefined && changeSeq < row.change_seq))
       return undefined;
-    return this.write({ ...row, content: '', deleted: 1, change_seq: changeSeq ?? row.change_seq });
+    return this.write({
+      ...row,
+      content: '',
+      deleted: 1,
+      reactions_json: '[]',
+      change_seq: changeSeq ?? row.change_seq,
+    });
   }
 
   /** `reaction:updated`: all of the message's reactions, unless a newer state is held. */

@@ -196,4 +196,15 @@ describe("the server's states", () => {
     ]);
     expect(store.changes.deleted(m.id, 5)).toMatchObject({ deleted: 1, content: '' });
   });
+
+  // Found by the chaos run: the server clears a deleted message's reactions; a tombstone kept them here.
+  it('a tombstone keeps no reactions, from the event and from our own acknowledged deletion', () => {
+    const m = serverMessage({ changeSeq: 1, reactions: [{ emoji: '🎉', userIds: [bob.id] }] });
+    store.upsertServerMessage(m);
+    expect(store.changes.deleted(m.id, 2)).toMatchObject({ deleted: 1, reactions_json: '[]' });
+    const other = serverMessage({ seq: 2, changeSeq: 1, reactions: [{ emoji: '🎉', userIds: [bob.id] }] });
+    store.upsertServerMessage(other);
+    store.changes.completed(change('delete', other.id), 2, new Date().toISOString());
+    expect(store.messageById(other.id)).toMatchObject({ deleted: 1, reactions_json: '[]' });
+  });
 });
