@@ -284,7 +284,7 @@ export class OutboxSender {
     const outcome = await this.deps.upload(row);
     if (this.disposed) return false;
     if (outcome.kind === 'uploaded') {
-      this.store.uploaded(row.op_id, outcome.fileId);
+      this.store.uploaded(row.op_id, outcome.file);
       // The local copy is no longer needed (a kill -9 before this leaves it for the next start's sweep).
       if (row.file_path) void unlink(row.file_path).catch(() => {});
       this.deps.countsChanged();
@@ -451,6 +451,6 @@ export class OutboxSender {
 
 /** A send's uploaded file ids (none: no files, so the payload keeps no empty list). */
 function fileIdsOf(row: OperationRow): string[] | undefined {
-  const ids = JSON.parse(row.file_ids_json) as string[];
-  return ids.length > 0 ? ids : undefined;
+  const files = JSON.parse(row.files_json) as { id: string }[];
+  return files.length > 0 ? files.map((f) => f.id) : undefined;
 }

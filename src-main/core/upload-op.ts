@@ -14,7 +14,7 @@ import type { Credentials } from './account';
 import type { FetchFn } from './ports';
 
 export type UploadOutcome =
-  | { kind: 'uploaded'; fileId: string }
+  | { kind: 'uploaded'; file: UploadedFile }
   | { kind: 'refused'; code: string; message: string }
   | { kind: 'retry'; why: string };
 
@@ -61,7 +61,7 @@ export async function uploadOp(
   if (response.status === 201) {
     const parsed = UploadedFile.safeParse(answer);
     return parsed.success
-      ? { kind: 'uploaded', fileId: parsed.data.id }
+      ? { kind: 'uploaded', file: parsed.data }
       : { kind: 'retry', why: 'unreadable answer' };
   }
   const said =

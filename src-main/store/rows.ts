@@ -90,8 +90,8 @@ export interface OperationRow {
   file_name: string | null;
   file_mime: string | null;
   file_size: number | null;
-  /** send: the server ids of its files uploaded so far, in attach order (a JSON array). */
-  file_ids_json: string;
+  /** send: its files uploaded so far, as the message shows them, in attach order (a JSON array). */
+  files_json: string;
 }
 
 export interface ReceiptRow {

@@ -7,6 +7,7 @@ import type {
   Channel,
   ChannelInfo,
   Message,
+  MessageFile,
   MessageSent,
   ReceiptEvent,
   UserSummary,
@@ -431,7 +432,7 @@ export class LocalStore {
    * An upload is on the server: its row goes and the file id joins its send's, in one transaction (a
    * kill -9 before the commit uploads again; after it, the send carries this id).
    */
-  uploaded(opId: string, fileId: string): void {
+  uploaded(opId: string, file: MessageFile): void {
     this.counts = null;
     this.transaction(() => {
       const op = this.sql(
@@ -439,8 +440,11 @@ export class LocalStore {
       ).get(opId) as { message_key: string } | undefined;
       if (!op) return;
       this.sql(`
-          UPDATE operations SET file_ids_json = json_insert(file_ids_json, '$[#]', ?)
-          WHERE op_id = ? AND kind = 'send'`).run(fileId, op.message_key);
+          UPDATE operations SET files_json = json_insert(files_json, '$[#]', json(?))
+          WHERE op_id = ? AND kind = 'send'`).run(
+        JSON.stringify({ id: file.id, name: file.name, size: file.size, mime: file.mime }),
+        op.message_key,
+      );
     });
   }
 
@@ -480,6 +484,11 @@ export class LocalStore {
     // outbox row happen in one transaction, so an id already held means nothing is left to do.
     if (row.id === ack.messageId && row.seq === ack.seq)
       return { row, inserted: false, changed: false, confirmedSend: false };
+    // The ack names no files: ours are those its send carried (its uploads' answers).
+    this.sql(`
+        UPDATE messages SET files_json = (
+          SELECT files_json FROM operations WHERE op_id = ? AND kind = 'send' AND files_json != '[]')
+        WHERE key = ? AND files_json IS NULL`).run(row.key, row.key);
     return this.finishOwn(row, false, this.claimServerIdentity(row, ack.messageId, ack.seq, ack.createdAt));
   }
 

@@ -2,9 +2,9 @@
  * Issue 17, the app side: a file attached to a message is an `upload` operation in the same queue, queued
  * in the transaction of its message's send and just before it (same channel, FIFO), so the send goes only
  * once its files are on the server. An upload row names the local copy (under userData, 0600) and what
- * POST /api/files needs; once uploaded it is deleted and the server's file id is appended to its send's
- * `file_ids_json` in one transaction, so a kill -9 at any point either uploads again (harmless: a new
- * id, the old upload collected unposted) or sends the ids recorded.
+ * POST /api/files needs; once uploaded it is deleted and the server's file ({id, name, size, mime}) is
+ * appended to its send's `files_json` in one transaction, so a kill -9 at any point either uploads again
+ * (harmless: a new id, the old upload collected unposted) or sends the files recorded.
  * SQLite cannot change a CHECK constraint in place, so the table is rebuilt (same rows, same `ord`).
  */
 export default /* sql */ `
@@ -29,8 +29,8 @@ CREATE TABLE operations_new (
   file_name       TEXT,
   file_mime       TEXT,
   file_size       INTEGER,
-  -- send: the server ids of its files uploaded so far, in attach order
-  file_ids_json   TEXT NOT NULL DEFAULT '[]'
+  -- send: its files uploaded so far as the message shows them ({id, name, size, mime}), in attach order
+  files_json   TEXT NOT NULL DEFAULT '[]'
 );
 INSERT INTO operations_new (ord, op_id, kind, channel_id, message_key, content, parent_id, emoji, queued_at,
                             attempts, next_attempt_at, state, failure_code, failure_message, device_seq)
