@@ -74,7 +74,13 @@ export type MessageSlice = {
   typists: Record<string, UserSummary[]>;
   loadNewest(channelId: string, prefer?: 'page' | 'existing'): Promise<void>;
   loadOlder(channelId: string): Promise<void>;
-  sendMessage(channelId: string, content: string, parentId?: string): Promise<Result<MessageView>>;
+  /** `attachmentIds`: files staged in main (composer/use-attachments.ts), uploaded before it is sent. */
+  sendMessage(
+    channelId: string,
+    content: string,
+    parentId?: string,
+    attachmentIds?: string[],
+  ): Promise<Result<MessageView>>;
   retryMessage(clientMessageId: string): Promise<void>;
   discardMessage(clientMessageId: string): Promise<void>;
   navigateTo(channelId: string, messageId?: string): Promise<void>;
