@@ -1,11 +1,14 @@
 import { type MouseEvent, useState } from 'react';
 import { ChannelList } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
+import { NotifySetting } from '../channels/NotifySetting';
 import { Composer } from '../composer/Composer';
 import { TypingIndicator } from '../composer/TypingIndicator';
+import { PendingDeletion } from '../messages/ConfirmDelete';
 import { MessageList } from '../messages/MessageList';
 import { OfflineBanner } from '../outbox/OfflineBanner';
 import { OutboxPanel } from '../outbox/OutboxPanel';
+import { SearchLauncher } from '../search/SearchLauncher';
 import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
 import { ErrorBoundary, PanelUnavailable } from './ErrorBoundary';
@@ -64,6 +67,7 @@ export function Workspace() {
           <OutboxPanel />
         </ErrorBoundary>
       )}
+      <PendingDeletion />
     </div>
   );
 }
@@ -131,6 +135,10 @@ function ChannelPane() {
         <h1># {channel.name}</h1>
         <span className="pane-subtitle">
           {channel.members.length === 1 ? '1 member' : `${channel.members.length} members`}
+        </span>
+        <span className="pane-tools">
+          <NotifySetting channel={channel} />
+          <SearchLauncher />
         </span>
       </header>
       <OfflineBanner />

@@ -25,7 +25,11 @@ function ChannelItem({ channel, active }: { channel: ChannelView; active: boolea
   if (active) classes.push('active');
   if (unread > 0) classes.push('has-unread');
   if (channel.muted) classes.push('muted');
-  const unreadLabel = unread > 0 ? `, ${unread} unread` : '';
+  const mentions = Math.min(channel.mentionCount, unread);
+  const unreadLabel =
+    unread > 0
+      ? `, ${unread} unread${mentions > 0 ? `, ${mentions} ${mentions === 1 ? 'mention' : 'mentions'}` : ''}`
+      : '';
   return (
     <li className="channel-row">
       <button
@@ -39,6 +43,11 @@ function ChannelItem({ channel, active }: { channel: ChannelView; active: boolea
         onClick={() => void store.getState().selectChannel(channel.id)}
       >
         <span className="channel-name"># {channel.name}</span>
+        {mentions > 0 && (
+          <span className="mention-badge" data-mentions={mentions} aria-hidden="true">
+            @{mentions > 99 ? '99+' : mentions}
+          </span>
+        )}
         {unread > 0 && (
           <span className="unread-badge" aria-hidden="true">
             {unread > 99 ? '99+' : unread}

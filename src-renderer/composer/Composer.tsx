@@ -2,7 +2,9 @@ import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState 
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { MessageContent } from '../../src-shared/protocol/schemas';
 import { useAppStore, useRelay } from '../store/context';
+import { MentionSuggestions, optionId } from './MentionSuggestions';
 import { useDraft } from './use-draft';
+import { useMentionAutocomplete } from './use-mention-autocomplete';
 import { useTyping } from './use-typing';
 
 type Props = {
@@ -37,6 +39,8 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   const errorId = useId();
   const draft = useDraft(relay, channelId, parentId === undefined, setText);
   const typing = useTyping(relay, channelId);
+  const listId = useId();
+  const mentions = useMentionAutocomplete(channelId, inputRef, (next) => edit(next));
 
   // A new channel or thread starts with an empty box (the draft, if any, loads into it).
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset per channel/thread
@@ -79,6 +83,20 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(event)) return;
+    if (
+      event.key === 'ArrowUp' &&
+      text === '' &&
+      !event.shiftKey &&
+      !event.altKey &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      store.getState().editLastOwn(channelId, parentId)
+    ) {
+      // Up in an empty box edits one's last message, in place (issue 14).
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -91,8 +109,17 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   }
 
   const label = parentId ? 'Reply in thread' : `Message #${channelName}`;
+  const suggesting = mentions.candidates.length > 0;
   return (
     <form className="composer" onSubmit={onSubmit} aria-label={parentId ? 'Reply' : 'Send a message'}>
+      {suggesting && (
+        <MentionSuggestions
+          id={listId}
+          candidates={mentions.candidates}
+          active={mentions.active}
+          onPick={mentions.pick}
+        />
+      )}
       <textarea
         ref={inputRef}
         data-testid="message-input"
@@ -103,10 +130,20 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
         aria-label={label}
         aria-invalid={tooLong || error !== null}
         aria-describedby={`${showCounter ? counterId : ''} ${error ? errorId : ''}`.trim() || undefined}
+        aria-autocomplete="list"
+        aria-controls={suggesting ? listId : undefined}
+        aria-activedescendant={suggesting ? optionId(listId, mentions.active) : undefined}
         rows={1}
-        onChange={(event) => edit(event.target.value)}
+        onChange={(event) => {
+          edit(event.target.value);
+          mentions.update(event.target);
+        }}
+        onSelect={(event) => mentions.update(event.currentTarget)}
         onKeyDown={onKeyDown}
-        onBlur={() => draft.flush()}
+        onBlur={() => {
+          draft.flush();
+          mentions.close();
+        }}
       />
       <div className="composer-bar">
         {showCounter && (

@@ -1,6 +1,7 @@
 import type {
   BridgeError,
   CallInput,
+  ChannelPreferences,
   ChannelView,
   ConnectionState,
   MessageView,
@@ -63,7 +64,7 @@ export type ChannelSlice = {
   moveChannel(delta: 1 | -1): void;
   setMuted(channelId: string, muted: boolean): Promise<void>;
   onChannels(channels: ChannelView[]): void;
-  onUnread(channelId: string, unreadCount: number, total: number): void;
+  onUnread(channelId: string, unreadCount: number, total: number, mentionCount?: number): void;
   unreadTotal: number;
 };
 
@@ -113,7 +114,34 @@ export type UiSlice = {
   markReadIfLooking(always?: boolean): void;
 };
 
-export type AppState = SessionSlice & ChannelSlice & MessageSlice & ThreadSlice & OutboxSlice & UiSlice;
+/** Issue 14: a message edited in place, one about to be deleted, and the calls that change messages. */
+export type ChangesSlice = {
+  /** `via`: where focus goes back when the edit ends (the composer it started from, or the row). */
+  editing: { channelId: string; key: string; via: 'composer' | 'row' } | null;
+  /** Waiting for "Delete message?" to be answered. */
+  deleting: MessageView | null;
+  startEditing(message: MessageView, via?: 'composer' | 'row'): void;
+  stopEditing(): void;
+  /** Up in an empty composer: edits the last own message of the channel (or thread); false if none. */
+  editLastOwn(channelId: string, parentId?: string): boolean;
+  saveEdit(message: MessageView, content: string): Promise<void>;
+  askDelete(message: MessageView): void;
+  cancelDelete(): void;
+  confirmDelete(): Promise<void>;
+  toggleReaction(message: MessageView, emoji: string, mine: boolean): Promise<void>;
+  /** A change shown as not sent (`changeFailure`): try it again, or give it up (its effect is undone). */
+  retryChange(opId: string): Promise<void>;
+  discardChange(opId: string): Promise<void>;
+  setChannelPreferences(channelId: string, patch: Partial<ChannelPreferences>): Promise<void>;
+};
+
+export type AppState = SessionSlice &
+  ChannelSlice &
+  MessageSlice &
+  ThreadSlice &
+  OutboxSlice &
+  UiSlice &
+  ChangesSlice;
 
 export type SetState = (partial: Partial<AppState> | ((state: AppState) => Partial<AppState>)) => void;
 export type GetState = () => AppState;

@@ -16,6 +16,7 @@ import type {
   OutboxItem,
   RelayApi,
   Result,
+  SearchResults,
   SessionView,
   Settings,
 } from '../../src-shared/bridge';
@@ -94,6 +95,8 @@ export class FakeRelay {
   messages = new Map<string, MessageView[]>();
   drafts = new Map<string, string>();
   outbox: OutboxItem[] = [];
+  /** What searchMessages answers (any query). */
+  searchResults: SearchResults = { results: [], offline: false };
   password = 'password';
   readonly calls: Call[] = [];
   private failures = new Map<CallName, BridgeError>();
@@ -266,7 +269,7 @@ export class FakeRelay {
       removeReaction: answer('removeReaction', ({ channelId, key }) => this.change(channelId, key, {})),
       retryChange: answer('retryChange', nothing),
       discardChange: answer('discardChange', nothing),
-      searchMessages: answer('searchMessages', () => ({ results: [], offline: false })),
+      searchMessages: answer('searchMessages', () => this.searchResults),
       getChannelPreferences: answer('getChannelPreferences', ({ channelId }) => {
         const channel = this.channels.find((c) => c.id === channelId);
         return { notify: channel?.notify ?? 'all', muted: channel?.muted ?? false };
