@@ -42,11 +42,12 @@ export function MessageToolbar({ authorName, onReact, onReply, onEdit, onDelete,
   if (onReply) actions.push('reply');
   if (onEdit) actions.push('edit');
   if (onDelete) actions.push('delete');
-  // Reply first for the keyboard, as before the toolbar: Tab from a row lands on it.
-  const [current, setCurrent] = useState<Action>(onReply ? 'reply' : 'react');
+  // Until one is chosen, Reply is the stop, as before the toolbar (Tab from a row lands on it); a
+  // message still sending has no reply yet, so this follows it once it has.
+  const [current, setCurrent] = useState<Action | null>(null);
   const [picking, setPicking] = useState(false);
   const buttons = useRef<Partial<Record<Action, HTMLButtonElement | null>>>({});
-  const stop = actions.includes(current) ? current : actions[0]!;
+  const stop = current && actions.includes(current) ? current : onReply ? 'reply' : 'react';
 
   const run: Record<Action, () => void> = {
     react: () => setPicking((open) => !open),

@@ -67,6 +67,32 @@ describe('the message toolbar', () => {
     fireEvent.keyDown(document.activeElement!, { key: 'ArrowRight' });
     expect(document.activeElement).toBe(within(newest).getByTestId('reaction-add'));
   });
+  it('makes Reply the stop once a message sent from here has its id (none while sending)', async () => {
+    const { relay, general } = await conversation();
+    const sending = makeMessage(general.id, {
+      id: undefined,
+      key: 'k-new',
+      clientMessageId: '00000000-0000-4000-8000-0000000000aa',
+      own: true,
+      author: alice,
+      status: 'Sending',
+      content: 'just sent',
+    });
+    act(() => relay.emit('messageUpserted', sending));
+    const newest = () => screen.getAllByTestId('message').at(-1)!;
+    expect(within(newest()).queryByTestId('reply-button')).toBeNull();
+    expect(within(newest()).getByTestId('reaction-add').tabIndex).toBe(0);
+    act(() =>
+      relay.emit('messageUpserted', {
+        ...sending,
+        id: '00000000-0000-4000-8000-0000000000ab',
+        seq: 4,
+        status: 'Sent',
+      }),
+    );
+    expect(within(newest()).getByTestId('reply-button').tabIndex).toBe(0);
+    expect(within(newest()).getByTestId('reaction-add').tabIndex).toBe(-1);
+  });
 });
 
 describe('edit in place', () => {
