@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BridgeFailure, type ChannelView, type MessageView, type OutboxItem } from '../../src-shared/bridge';
+import type { ChannelPreferences } from '../../src-shared/protocol';
 import {
   DEFAULT_PAGE_LIMIT,
   MAX_PAGE_LIMIT,
@@ -14,11 +15,19 @@ import {
 } from '../../src-shared/protocol';
 import { type LocalStore, type MessageRow, members } from '../store/store';
 import type { ApiClient } from './api';
+import { Changes } from './changes';
+import { fetchPreferences, storePreferences } from './changes-api';
 import { Checkpoints } from './checkpoints';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
 import type { ReportFault } from './guard';
-import { Notifications, type Offer, personallyAddressed, toastWorthy } from './notifications';
+import {
+  Notifications,
+  type Offer,
+  personallyAddressed,
+  preferencesAllow,
+  toastWorthy,
+} from './notifications';
 import type { ResolvedOptions } from './options';
 import { OutboxSender } from './outbox';
 import type { CorePorts, Logger } from './ports';
@@ -55,6 +64,7 @@ export class Account {
   readonly outbox: OutboxSender;
   readonly receipts: ReceiptSender;
   readonly typing: Typing;
+  readonly changes: Changes;
   private readonly notifications: Notifications;
   private readonly checkpoints: Checkpoints;
   private syncing: Promise<void> | null = null;
@@ -73,9 +83,24 @@ export class Account {
       socket: ctx.socket,
       changed: (row) => this.emitMessage(row),
       applyAcks: (acks) => this.applyAcks(acks),
+      changeApplied: (op, ack) => this.changes.applied(op, ack),
+      changeRefused: (op, code, message) => this.changes.refused(op, code, message),
       countsChanged: () => this.emitOutboxCounts(),
       stalled: ctx.stalled,
       fault: ctx.fault,
+    });
+    this.changes = new Changes({
+      store,
+      user,
+      clock: ports.clock,
+      api: ctx.api,
+      emitMessage: (row) => this.emitMessage(row),
+      unreadChanged: (channelId) => this.emitUnread(channelId),
+      queueChanged: (channelId) => {
+        this.emitOutboxCounts();
+        this.outbox.queued(channelId);
+      },
+      error: (code, message) => ctx.emitter.emit('error', { code, message }),
     });
     this.checkpoints = new Checkpoints(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
@@ -165,24 +190,37 @@ export class Account {
     for (const { channelId } of read) this.emitUnread(channelId);
   }
 
-  /** Failed messages (one, or all without an id) go back to the queue; how many. */
-  retry(clientMessageId?: string): number {
-    const rows = this.store.retry(this.ctx.ports.clock.now(), clientMessageId);
-    if (clientMessageId !== undefined && rows.length === 0) throw noFailedMessage();
+  /**
+   * Failed operations (one, with the changes failed with it, or all without an id) go back to the queue;
+   * how many messages that touched. `change`: the id names a change, not a send.
+   */
+  retry(opId?: string, change = false): number {
+    if (opId !== undefined) this.failedOperation(opId, change);
+    const rows = this.store.retry(this.ctx.ports.clock.now(), opId);
     for (const row of rows) this.emitMessage(row);
     this.emitOutboxCounts();
     this.outbox.kick();
     return rows.length;
   }
 
-  /** Failed messages (one, or all without an id) are dropped; how many. */
-  discard(clientMessageId?: string): number {
-    const removed = this.store.discard(clientMessageId);
-    if (clientMessageId !== undefined && removed.length === 0) throw noFailedMessage();
+  /** Failed operations (one, or all without an id) are dropped; how many messages that touched. */
+  discard(opId?: string, change = false): number {
+    if (opId !== undefined) this.failedOperation(opId, change);
+    const { removed, changed } = this.store.discard(opId);
     for (const row of removed)
       this.ctx.emitter.emit('messageRemoved', { channelId: row.channel_id, key: row.key });
+    for (const row of changed) this.emitMessage(row);
     this.emitOutboxCounts();
-    return removed.length;
+    return removed.length + changed.length;
+  }
+
+  private failedOperation(opId: string, change: boolean): void {
+    const op = this.store.outboxRow(opId);
+    if (op?.state !== 'failed' || (op.kind !== 'send') !== change)
+      throw new BridgeFailure(
+        'NOT_FOUND',
+        change ? 'No failed change with that id' : 'No failed message with that id',
+      );
   }
 
   outboxItems(): OutboxItem[] {
@@ -235,7 +273,7 @@ export class Account {
         channelName: channel.name,
         authorName: message.user.name,
         content: message.content,
-        personal: replyToMe || personallyAddressed(message.content, this.user.name),
+        personal: replyToMe || this.mentioned(message.content, message.mentions),
       });
     }
     this.emitUnread(channel.id);
@@ -269,6 +307,7 @@ export class Account {
     const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
     this.store.saveChannels(channels);
     this.emitChannels();
+    for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     const results = await Promise.allSettled(channels.map((c) => this.catchUpChannel(c.id, credentials)));
     this.emitChannels();
     // One channel gone (left, deleted) must not hold up the rest; anything else is retried by the caller.
@@ -278,6 +317,10 @@ export class Account {
   }
 
   private async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
+    // Preferences only steer notifications: a server without them must not hold up the messages.
+    await this.syncPreferences(channelId, { serverUrl, token }).catch((error: unknown) =>
+      this.ctx.logger.info({ err: String(error) }, 'preferences not fetched'),
+    );
     const cursor = this.store.channel(channelId)?.cursor ?? null;
     if (cursor === null) {
       // Never synced: the newest page only; older history is fetched when scrolled to.
@@ -286,6 +329,8 @@ export class Account {
       });
       for (const m of page.messages) this.ingest(m, 'firstSync');
       this.store.setCursor(channelId, page.messages.at(-1)?.seq ?? 0);
+      // What the page holds is current: any later change has a higher changeSeq than all of it.
+      this.store.changes.setCursor(channelId, this.store.maxChangeSeq(channelId));
       return;
     }
     // From the cursor, or from before our own recent unread messages: their receipts come along.
@@ -304,6 +349,7 @@ export class Account {
       if (!page.hasMore) break;
     }
     this.store.advanceCursor(channelId);
+    await this.changes.catchUp(channelId, { serverUrl, token });
   }
 
   // Channels and drafts -------------------------------------------------------------------------
@@ -312,11 +358,50 @@ export class Account {
     return this.store.channels().map((c) => channelView(this.store, c));
   }
 
-  setMuted(channelId: string, muted: boolean): ChannelView {
+  /** Muted here at once, and on the server (for the user's other devices) when it can be reached. */
+  setMuted(channelId: string, muted: boolean, credentials: Credentials | null = null): ChannelView {
     if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
     this.store.setMuted(channelId, muted);
     this.emitChannels();
+    if (credentials)
+      storePreferences(this.ctx.api, credentials, channelId, { muted }).catch((error: unknown) =>
+        this.ctx.logger.info({ err: String(error) }, 'mute not stored on the server'),
+      );
     return channelView(this.store, this.store.channel(channelId)!);
+  }
+
+  /** The server's (stored here), or the last known one when it cannot be reached. */
+  async preferences(channelId: string, credentials: Credentials | null): Promise<ChannelPreferences> {
+    const channel = this.store.channel(channelId);
+    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    if (credentials && this.ctx.socket()) {
+      try {
+        await this.syncPreferences(channelId, credentials);
+      } catch (error) {
+        this.ctx.logger.info({ err: String(error) }, 'preferences not fetched; the last known ones');
+      }
+    }
+    const now = this.store.channel(channelId) ?? channel;
+    return { notify: now.notify, muted: now.muted === 1 };
+  }
+
+  /** Shared by the user's devices, so stored on the server first: refused while it cannot be reached. */
+  async setPreferences(
+    channelId: string,
+    patch: Partial<ChannelPreferences>,
+    credentials: Credentials | null,
+  ): Promise<ChannelPreferences> {
+    if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    if (!credentials) throw new BridgeFailure('SERVER_UNREACHABLE', 'Not connected to the server');
+    const stored = await storePreferences(this.ctx.api, credentials, channelId, patch);
+    this.store.setPreferences(channelId, stored);
+    this.emitChannels();
+    return stored;
+  }
+
+  private async syncPreferences(channelId: string, credentials: Credentials): Promise<void> {
+    const preferences = await fetchPreferences(this.ctx.api, credentials, channelId);
+    this.store.setPreferences(channelId, preferences);
   }
 
   draft(channelId: string): string {
@@ -400,41 +485,73 @@ export class Account {
     const limit = args.limit ?? DEFAULT_PAGE_LIMIT;
     const channel = this.store.channel(channelId);
     if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    const online = credentials !== null && this.ctx.socket() !== null;
     if (around) {
+      // A search result from the server, never cached: its page is fetched first.
+      const found = this.foundOnServer.get(around);
+      if (online && found && !this.store.messageById(around))
+        await this.fetchHistory(credentials, channelId, {
+          after: Math.max(0, found.seq - Math.ceil(limit / 2) - 1),
+          limit,
+        });
       const page = this.store.pageAround(channelId, around, limit);
       if (page) return { messages: page.rows.map((r) => messageView(this.store, r)), hasMore: page.hasMore };
     }
     let page = this.store.pageBefore(channelId, around ? undefined : before, limit);
     const held = page.rows.filter((r) => r.seq !== null);
     const oldest = held[0]?.seq ?? before ?? channel.last_seq + 1;
-    if (credentials && this.ctx.socket() && held.length < limit && oldest > 1) {
+    // A page jumped to (a search result) leaves a gap below what was cached: fill it.
+    const gap =
+      before !== undefined && !around && this.store.heldBetween(channelId, oldest, before) < before - oldest;
+    if (online && ((held.length < limit && oldest > 1) || gap)) {
       // Older than anything held here: fetch it (offline, the local page is all there is).
-      try {
-        const remote = await this.ctx.api.history(credentials.serverUrl, credentials.token, channelId, {
-          before: oldest,
-          limit: limit - held.length,
-        });
-        for (const m of remote.messages) this.ingest(m, 'history');
-        page = this.store.pageBefore(channelId, before, limit);
-      } catch (error) {
-        this.ctx.logger.info({ err: String(error) }, 'history fetch failed; serving the local page');
-      }
+      await this.fetchHistory(credentials, channelId, {
+        before: gap ? before : oldest,
+        limit: gap ? limit : limit - held.length,
+      });
+      page = this.store.pageBefore(channelId, before, limit);
     }
     return { messages: page.rows.map((r) => messageView(this.store, r)), hasMore: page.hasMore };
   }
 
+  /** Search results the server gave (id → seq): a jump to one fetches its page (search.ts). */
+  readonly foundOnServer = new Map<string, { seq: number }>();
+
+  private async fetchHistory(
+    credentials: Credentials | null,
+    channelId: string,
+    query: { before?: number; after?: number; limit: number },
+  ): Promise<void> {
+    if (!credentials) return;
+    try {
+      const remote = await this.ctx.api.history(credentials.serverUrl, credentials.token, channelId, query);
+      for (const m of remote.messages) this.ingest(m, 'history');
+    } catch (error) {
+      this.ctx.logger.info({ err: String(error) }, 'history fetch failed; serving the local page');
+    }
+  }
+
   // Notifications -------------------------------------------------------------------------------
 
+  /** Edits and reactions never get here: only new messages are offered. */
   private shouldNotify(offer: Offer): boolean {
     const settings = this.ctx.ports.settings.get();
     if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
     const channel = this.store.channel(offer.channelId);
-    if (!channel || channel.muted) return false;
+    if (!channel) return false;
     const row = this.store.messageById(offer.messageId);
-    if (!row || row.own || row.seq === null) return false;
+    if (!row || row.own || row.seq === null || row.deleted === 1) return false;
+    const mentioned = this.mentioned(row.content, JSON.parse(row.mentions_json) as string[]);
+    const preferences = { notify: channel.notify, muted: channel.muted === 1 };
+    if (!preferencesAllow(preferences, { mentioned, personal: offer.personal })) return false;
     if (!toastWorthy(offer, this.ctx.ui.focused)) return false;
     if (row.parent_id !== null) return row.reply_unread === 1 && !this.threadShown(row.parent_id);
     return !this.lookingAt(offer.channelId) && row.seq > channel.read_seq;
+  }
+
+  /** The server's mentions, or for a server without them `@name` / `@channel` / `@here` in the text. */
+  private mentioned(content: string, mentions: string[]): boolean {
+    return mentions.includes(this.user.id) || personallyAddressed(content, this.user.name);
   }
 
   // Events to the UI ----------------------------------------------------------------------------
@@ -462,8 +579,13 @@ export class Account {
 
   emitUnread(channelId: string): void {
     const total = this.badgeTotal();
-    this.ctx.emitter.emit('unread', { channelId, unreadCount: this.store.unreadCount(channelId), total });
+    const unreadCount = this.store.unreadCount(channelId);
+    const mentionCount = this.store.unreadMentions(channelId);
+    this.ctx.emitter.emit('unread', { channelId, unreadCount, total, mentionCount });
     this.ctx.ports.setBadgeCount?.(total);
+    // Read here or on another device (its own message arrived, the server's read position): the
+    // channel's notifications are stale.
+    if (unreadCount === 0) this.ctx.ports.notifier.close?.(channelId);
   }
 
   updateBadge(): void {
@@ -482,10 +604,6 @@ export class Account {
     const channel = this.store.channel(channelId);
     return channel ? members(channel).find((m) => m.id === userId) : undefined;
   }
-}
-
-function noFailedMessage(): BridgeFailure {
-  return new BridgeFailure('NOT_FOUND', 'No failed message with that id');
 }
 
 function isGone(error: unknown): boolean {

@@ -21,7 +21,21 @@ export interface ApiClient {
     channelId: string,
     query: { after?: number; before?: number; limit?: number },
   ): Promise<MessagesPage>;
+  /** Any other route of interface.md, its answer parsed with `schema` (changes-api.ts). */
+  json<T>(
+    serverUrl: string,
+    token: string,
+    route: {
+      method?: 'GET' | 'PUT';
+      path: string;
+      query?: Record<string, string | number | undefined>;
+      body?: unknown;
+    },
+    schema: Schema<T>,
+  ): Promise<T>;
 }
+
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false } };
 
 export function createApiClient(fetchFn: FetchFn, timeoutMs: number): ApiClient {
   async function request(url: string, init: RequestInit): Promise<unknown> {
@@ -62,6 +76,17 @@ export function createApiClient(fetchFn: FetchFn, timeoutMs: number): ApiClient 
       for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
       return parse(MessagesPageSchema, await request(url.toString(), { headers: bearer(token) }));
     },
+    async json(serverUrl, token, route, schema) {
+      const url = new URL(endpoint(serverUrl, route.path));
+      for (const [k, v] of Object.entries(route.query ?? {}))
+        if (v !== undefined) url.searchParams.set(k, String(v));
+      const init: RequestInit = { method: route.method ?? 'GET', headers: bearer(token) };
+      if (route.body !== undefined) {
+        init.headers = { ...bearer(token), 'content-type': 'application/json' };
+        init.body = JSON.stringify(route.body);
+      }
+      return parse(schema, await request(url.toString(), init));
+    },
   };
 }
 
@@ -80,10 +105,7 @@ function codeFor(status: number): BridgeFailure['code'] {
   return 'INTERNAL';
 }
 
-function parse<T>(
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
-  v: unknown,
-): T {
+function parse<T>(schema: Schema<T>, v: unknown): T {
   const result = schema.safeParse(v);
   if (!result.success)
     throw new BridgeFailure('INTERNAL', 'The server sent an answer this app does not understand');

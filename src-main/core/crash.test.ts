@@ -2,15 +2,13 @@
  * kill -9 of the app (a core in a child process) while 500 messages are queued and flushing:
  * restarted on the same folder, every message reaches the server exactly once, in order.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, it } from 'vitest';
 import { login, startTestServer } from '../../src-server/testing';
 import { createTestCore, makeUserData, waitFor } from './testing/harness';
 import { acceptedSoFar, verify } from './testing/invariants';
+import { spawnCoreChild } from './testing/spawn-child';
 
-const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   const errors: unknown[] = [];
@@ -30,36 +28,21 @@ async function killAndRestart(when: 'flushing' | 'queued', prefix: string): Prom
   const { token } = await login(server.url, 'alice');
   const count = 500;
 
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src-main/core/testing/child-core.ts', userData, server.url, String(count), prefix],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  cleanups.push(async () => {
-    child.kill('SIGKILL');
-    await exited;
-  });
   const base = await acceptedSoFar(server.url, token);
-  const queued = await new Promise<{ general: string; random: string }>((resolve, reject) => {
-    let buffer = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split('\n').find((l) => l.startsWith('{"queued"'));
-      if (!line) return;
-      // Right after the last sendMessage returned: nothing but the commits can have kept them.
-      if (when === 'queued') child.kill('SIGKILL');
-      resolve(JSON.parse(line));
-    });
-    child.once('exit', (code) => reject(new Error(`child exited early (${code})`)));
-  });
+  const child = spawnCoreChild(
+    'src-main/core/testing/child-core.ts',
+    [userData, server.url, String(count), prefix],
+    // Right after the last sendMessage returned: nothing but the commits can have kept them.
+    (process) => when === 'queued' && process.kill('SIGKILL'),
+  );
+  cleanups.push(() => child.kill());
+  const queued = (await child.queued) as { general: string; random: string };
   const ids = [queued.general, queued.random];
   if (when === 'flushing') {
     // Kill as soon as the flush has visibly begun.
     await waitFor(async () => (await acceptedSoFar(server.url, token)) > base, 'flush started');
-    child.kill('SIGKILL');
   }
-  await exited;
+  await child.kill();
   const atKill = (await acceptedSoFar(server.url, token)) - base;
   console.info(`kill -9 (${when}) with ${atKill}/${count} on the server`);
 

@@ -18,6 +18,7 @@ import { guard, guardedClock, type ReportFault } from './guard';
 import { openAccount } from './open-account';
 import { backoffDelay, type CoreOptions, resolveOptions } from './options';
 import { type CorePorts, silentLogger } from './ports';
+import { searchMessages } from './search';
 import { listenToServer } from './server-events';
 import { normaliseServerUrl, parseSession, type StoredSession, serialiseSession } from './stored-session';
 import { openWebLink } from './web-url';
@@ -195,7 +196,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       return done(account?.looked());
     },
     markRead: ({ channelId }) => done(need().markRead(channelId)),
-    setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted),
+    setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted, credentials()),
     listMessages: (args) => need().listMessages(args, credentials()),
     listThread: ({ channelId, parentId }) => need().thread(channelId, parentId),
     sendMessage: ({ channelId, content, parentId }) => need().send(channelId, content, parentId),
@@ -204,15 +205,21 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     retryAll: () => need().retry(),
     discardAllFailed: () => need().discard(),
     listOutbox: () => account?.outboxItems() ?? [],
-    editMessage: () => notYet('editMessage'),
-    deleteMessage: () => notYet('deleteMessage'),
-    addReaction: () => notYet('addReaction'),
-    removeReaction: () => notYet('removeReaction'),
-    retryChange: () => notYet('retryChange'),
-    discardChange: () => notYet('discardChange'),
-    searchMessages: () => notYet('searchMessages'),
-    getChannelPreferences: () => notYet('getChannelPreferences'),
-    setChannelPreferences: () => notYet('setChannelPreferences'),
+    editMessage: ({ channelId, key, content }) => need().changes.edit(channelId, key, content),
+    deleteMessage: ({ channelId, key }) => need().changes.remove(channelId, key),
+    addReaction: ({ channelId, key, emoji }) => need().changes.react(channelId, key, emoji, true),
+    removeReaction: ({ channelId, key, emoji }) => need().changes.react(channelId, key, emoji, false),
+    retryChange: ({ opId }) => done(need().retry(opId, true)),
+    discardChange: ({ opId }) => done(need().discard(opId, true)),
+    searchMessages: (args) => {
+      const acct = need();
+      const connected = connection.state === 'connected' ? credentials() : null;
+      const { store, foundOnServer } = acct;
+      return searchMessages({ store, api, logger, credentials: connected, foundOnServer }, args);
+    },
+    getChannelPreferences: ({ channelId }) => need().preferences(channelId, credentials()),
+    setChannelPreferences: ({ channelId, ...patch }) =>
+      need().setPreferences(channelId, patch, credentials()),
     setTyping: ({ channelId, isTyping }) => done(need().typing.set(channelId, isTyping)),
     getDraft: ({ channelId }) => need().draft(channelId),
     setDraft: ({ channelId, text }) => done(need().setDraft(channelId, text)),
@@ -288,9 +295,4 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       closeAccount();
     },
   };
-}
-
-/** A call of the contract this core does not answer yet (issue 14, being built). */
-function notYet(call: string): never {
-  throw new BridgeFailure('INTERNAL', `${call} is not implemented yet`);
 }

@@ -118,6 +118,8 @@ export function createMemorySettingsStore(initial: Partial<Settings> = {}): Sett
 
 export interface RecordingNotifier extends Notifier {
   readonly shown: NotificationView[];
+  /** Channels whose notifications were closed, in order. */
+  readonly closed: string[];
   /** Clicks the notification at `index` (the newest by default). */
   click(index?: number): void;
 }
@@ -126,8 +128,13 @@ export interface RecordingNotifier extends Notifier {
 export function createRecordingNotifier(): RecordingNotifier {
   const shown: NotificationView[] = [];
   const clicks: (() => void)[] = [];
+  const closed: string[] = [];
   return {
     shown,
+    closed,
+    close(channelId) {
+      closed.push(channelId);
+    },
     show(notification, onClick) {
       shown.push(notification);
       clicks.push(onClick);

@@ -1,7 +1,14 @@
 /** Notification coalescing and once-per-message, on a manual clock. */
 import { describe, expect, it } from 'vitest';
 import type { NotificationView } from '../../src-shared/bridge';
-import { Notifications, type Offer, personallyAddressed, summarise, toastWorthy } from './notifications';
+import {
+  Notifications,
+  type Offer,
+  personallyAddressed,
+  preferencesAllow,
+  summarise,
+  toastWorthy,
+} from './notifications';
 import { createManualClock } from './testing/manual-clock';
 
 function offer(n: number, channelId = 'c1', channelName = 'general'): Offer {
@@ -75,5 +82,23 @@ describe('what may interrupt (issue 12)', () => {
     expect(personallyAddressed('mail alice@example.com', 'Alice')).toBe(false);
     expect(personallyAddressed('@alicebot did it', 'Alice')).toBe(false);
     expect(personallyAddressed('no mention', 'Alice')).toBe(false);
+  });
+});
+
+describe('channel preferences (issue 14)', () => {
+  const plain = { mentioned: false, personal: false };
+  const mention = { mentioned: true, personal: true };
+  const dm = { mentioned: false, personal: true };
+
+  it("'mentions' notifies a mention or a DM only; 'none' nothing; muted only a mention", () => {
+    expect(preferencesAllow({ notify: 'all', muted: false }, plain)).toBe(true);
+    expect(preferencesAllow({ notify: 'mentions', muted: false }, plain)).toBe(false);
+    expect(preferencesAllow({ notify: 'mentions', muted: false }, mention)).toBe(true);
+    expect(preferencesAllow({ notify: 'mentions', muted: false }, dm)).toBe(true);
+    expect(preferencesAllow({ notify: 'none', muted: false }, mention)).toBe(false);
+    expect(preferencesAllow({ notify: 'all', muted: true }, plain)).toBe(false);
+    expect(preferencesAllow({ notify: 'all', muted: true }, dm)).toBe(false);
+    expect(preferencesAllow({ notify: 'all', muted: true }, mention)).toBe(true);
+    expect(preferencesAllow({ notify: 'mentions', muted: true }, mention)).toBe(true);
   });
 });

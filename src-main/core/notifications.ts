@@ -30,6 +30,19 @@ export function personallyAddressed(content: string, name: string): boolean {
   return new RegExp(`(^|[^\\w@])@(${escaped}|channel|here)(?![\\w-])`, 'i').test(content);
 }
 
+/**
+ * A channel's preferences (issue 14): 'none' never notifies; 'mentions' only what mentions the person or
+ * is addressed to them (a DM, a reply in their thread); a muted channel only a mention.
+ */
+export function preferencesAllow(
+  preferences: { notify: 'all' | 'mentions' | 'none'; muted: boolean },
+  message: { mentioned: boolean; personal: boolean },
+): boolean {
+  if (preferences.notify === 'none') return false;
+  if (preferences.muted && !message.mentioned) return false;
+  return preferences.notify === 'all' || message.personal || message.mentioned;
+}
+
 export interface NotificationDeps {
   clock: Clock;
   coalesceMs: number;

@@ -8,7 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Channel, ErrorCode, MessageDeliveryStatus, type SendAck } from '../../src-shared/protocol';
+import {
+  type ChangeAck,
+  type Channel,
+  ErrorCode,
+  MessageDeliveryStatus,
+  type SendAck,
+} from '../../src-shared/protocol';
 import { LocalStore } from '../store/store';
 import type { RelaySocket } from './connection';
 import { type CoreOptions, resolveOptions } from './options';
@@ -32,10 +38,12 @@ const channel: Channel = {
 };
 
 interface Emit {
+  event: string;
+  payload: Record<string, unknown>;
   content: string;
   clientMessageId: string;
   deviceSeq?: number;
-  answer(response: SendAck | Error): void;
+  answer(response: SendAck | ChangeAck | Error): void;
 }
 
 let dir: string;
@@ -53,11 +61,13 @@ const socket = {
   },
   timeout: () => ({
     emit(
-      _event: string,
+      event: string,
       payload: { content: string; clientMessageId: string; deviceSeq?: number },
       cb: (err: Error | null, r?: unknown) => void,
     ) {
       emits.push({
+        event,
+        payload,
         content: payload.content,
         clientMessageId: payload.clientMessageId,
         deviceSeq: payload.deviceSeq,
@@ -92,6 +102,9 @@ function sender(options: CoreOptions = {}): OutboxSender {
     socket: () => (connected ? socket : null),
     changed: () => {},
     applyAcks: (acks) => store.applyAcks(acks),
+    changeApplied: (op, ack) =>
+      store.changes.completed(op, ack.changeSeq, new Date(clock.now()).toISOString()),
+    changeRefused: () => {},
     countsChanged: () => {},
     stalled: () => stalls++,
     fault: (_where, error) => faults.push(error),
@@ -100,10 +113,11 @@ function sender(options: CoreOptions = {}): OutboxSender {
   return outbox;
 }
 
-function queue(outbox: OutboxSender, ...contents: string[]): void {
-  for (const content of contents) {
+function queue(outbox: OutboxSender, ...contents: string[]): string[] {
+  return contents.map((content) => {
+    const clientMessageId = randomUUID();
     store.queueOwnMessage({
-      clientMessageId: randomUUID(),
+      clientMessageId,
       channelId: channel.id,
       content,
       author: me,
@@ -111,7 +125,8 @@ function queue(outbox: OutboxSender, ...contents: string[]): void {
       queuedAt: clock.now(),
     });
     outbox.queued(channel.id);
-  }
+    return clientMessageId;
+  });
 }
 
 function ok(emit: Emit): SendAck {
@@ -235,5 +250,76 @@ describe('OutboxSender', () => {
     clock.advance(1);
     expect(store.outbox().map((r) => [r.state, r.failure_code])).toEqual([['failed', 'TIMEOUT']]);
     expect(emits).toEqual([]);
+  });
+});
+
+describe('changes in the operation queue', () => {
+  function change(outbox: OutboxSender, kind: 'edit' | 'delete' | 'react', key: string, what = {}) {
+    const op = store.transaction(() =>
+      store.changes.queue({
+        opId: randomUUID(),
+        kind,
+        channelId: channel.id,
+        messageKey: key,
+        queuedAt: clock.now(),
+        ...what,
+      }),
+    );
+    outbox.queued(channel.id);
+    return op;
+  }
+  const applied = (emit: Emit): ChangeAck => ({
+    ok: true,
+    opId: emit.payload.opId as string,
+    messageId: emit.payload.messageId as string,
+    channelId: channel.id,
+    changeSeq: ++seq,
+  });
+
+  it('sends a change only once what is before it is acknowledged, with the id the server gave, alone', async () => {
+    const outbox = sender({ pipelineWindow: 8 });
+    const [a] = queue(outbox, 'a');
+    change(outbox, 'edit', a!, { content: 'a, edited' });
+    queue(outbox, 'b');
+    change(outbox, 'delete', a!);
+    expect(emits.map((e) => e.event)).toEqual(['message:send']);
+    const ack = ok(emits[0]!);
+    emits[0]!.answer(ack);
+    await settle();
+    // The edit goes alone, with the server id of a (unknown when it was queued).
+    expect(emits.map((e) => e.event)).toEqual(['message:send', 'message:edit']);
+    expect(emits[1]!.payload).toMatchObject({
+      messageId: (ack as { messageId: string }).messageId,
+      content: 'a, edited',
+    });
+    emits[1]!.answer(applied(emits[1]!));
+    await settle();
+    expect(emits.map((e) => e.event)).toEqual(['message:send', 'message:edit', 'message:send']);
+    emits[2]!.answer(ok(emits[2]!));
+    await settle();
+    expect(emits.map((e) => e.event).at(-1)).toBe('message:delete');
+    emits[3]!.answer(applied(emits[3]!));
+    await settle();
+    expect(store.outbox()).toEqual([]);
+    expect(store.messageByKey(a!)).toMatchObject({ deleted: 1, content: '' });
+    expect(faults).toEqual([]);
+  });
+
+  it('resends a change with the same opId after a cut, and drops one refused for good', async () => {
+    const outbox = sender();
+    const [a] = queue(outbox, 'a');
+    emits[0]!.answer(ok(emits[0]!));
+    await settle();
+    const edit = change(outbox, 'edit', a!, { content: 'edited' });
+    emits[1]!.answer(new Error('cut'));
+    connected = false;
+    await settle();
+    connected = true;
+    outbox.connected();
+    expect(emits.map((e) => e.payload.opId)).toEqual([undefined, edit.op_id, edit.op_id]);
+    emits[2]!.answer({ ok: false, code: ErrorCode.FORBIDDEN, error: 'not yours' });
+    await settle();
+    expect(store.outbox()).toEqual([]);
+    expect(store.messageByKey(a!)?.content).toBe('a');
   });
 });

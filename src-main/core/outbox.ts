@@ -1,6 +1,13 @@
 /**
- * Flushes the durable outbox whenever connected: FIFO per channel, channels in parallel, each
- * channel pipelined up to a bounded window, every emit acknowledged within a timeout.
+ * Flushes the durable operation queue whenever connected: FIFO per channel, channels in parallel, each
+ * channel's sends pipelined up to a bounded window, every emit acknowledged within a timeout.
+ *
+ * One queue, typed operations (Signal's JobQueue shape): sends, and changes of messages (edit, delete,
+ * react, unreact; change-ops.ts). The server orders sends by their numbers but changes only by their
+ * arrival, so a change goes alone: once everything before it in its channel is acknowledged, and nothing
+ * behind it goes until it is. An edit therefore never overtakes the send it edits, and a delete queued
+ * after an edit is applied after it. Exactly-once for changes rests on their opId, as for sends on the
+ * clientMessageId.
  *
  * Exactly-once rests on the server: a clientMessageId sent again returns the first message, so a
  * resend after a lost ack, a timeout or a crash is always safe.
@@ -17,14 +24,17 @@
  * committed, so a rescan of the channel can never pick it up again.
  */
 import {
+  ChangeAck,
+  type ChangeApplied,
   MessageDeliveryStatus,
   MessageEvent,
   type MessageSent,
   SendAck,
   SendMessagePayload,
 } from '../../src-shared/protocol';
-import type { LocalStore, MessageRow, OutboxRow } from '../store/store';
+import type { LocalStore, MessageRow, OperationRow } from '../store/store';
 import { type AckOutcome, emitAndAwaitAck, isPermanentRefusal } from './ack';
+import { changeWire } from './change-ops';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
@@ -41,21 +51,27 @@ export interface OutboxDeps {
   changed(row: MessageRow): void;
   /** Acks (`ok`) to apply in one transaction, UI events after the commit. */
   applyAcks(acks: MessageSent[]): void;
+  /** The server applied one of our changes. */
+  changeApplied(op: OperationRow, ack: ChangeApplied): void;
+  /** The server refused one of our changes for good (it is already dropped from the queue). */
+  changeRefused(op: OperationRow, code: string, message: string): void;
   countsChanged(): void;
   /** An ack never came although the socket says it is connected. */
   stalled(): void;
   fault: ReportFault;
 }
 
-/** One channel's sends in flight, and the outbox `device_seq` the next pump continues after. */
+/** One channel's operations in flight, and the queue place the next pump continues after. */
 interface Lane {
   flying: Set<string>;
+  /** A change in flight: nothing else of the channel goes until it is acknowledged. */
+  change: string | null;
   /**
    * Everything pending up to this number is in flight or acked: the pump asks only for what comes
    * after it. `null` after anything that may leave a pending row behind (a refusal, a timeout, a
    * retry by hand): the next pump reads the channel from its head again.
    */
-  after: number | null;
+  after: { device_seq: number; ord: number } | null;
   /** OUT_OF_ORDER said the server expects this number next: resend from it once nothing is in flight. */
   gap?: number;
   /**
@@ -73,7 +89,7 @@ export class OutboxSender {
   private readonly pacer: SendPacer;
   private expiryTimer: unknown = null;
   /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
-  private acks: { ack: MessageSent; row?: OutboxRow }[] = [];
+  private acks: { ack: MessageSent; row?: OperationRow }[] = [];
   private disposed = false;
 
   constructor(
@@ -126,7 +142,7 @@ export class OutboxSender {
   private lane(channelId: string): Lane {
     let lane = this.lanes.get(channelId);
     if (!lane) {
-      lane = { flying: new Set(), after: null, window: 1 };
+      lane = { flying: new Set(), change: null, after: null, window: 1 };
       this.lanes.set(channelId, lane);
     }
     return lane;
@@ -138,7 +154,7 @@ export class OutboxSender {
     const window = this.cautious.has(channelId)
       ? 1
       : Math.min(lane.window, this.pacer.window(this.deps.options.pipelineWindow));
-    if (lane.flying.size >= window) return;
+    if (lane.flying.size >= window || lane.change !== null) return;
     // Out of order: the rest of the pipeline comes back first, then the channel resends from the gap.
     if (lane.gap !== undefined && lane.flying.size > 0) return;
     if (lane.flying.size === 0) {
@@ -156,16 +172,19 @@ export class OutboxSender {
         : this.store.pendingAfter(channelId, lane.after, window - lane.flying.size);
     const now = this.deps.clock.now();
     for (const row of rows) {
-      if (lane.flying.has(row.client_message_id)) continue;
+      if (lane.flying.has(row.op_id)) continue;
       if (lane.flying.size >= window) break;
+      // A change waits until everything before it is acknowledged.
+      if (row.kind !== 'send' && lane.flying.size > 0) break;
       if (row.next_attempt_at > now) {
-        // Head-of-line: later messages of this channel wait behind this one.
+        // Head-of-line: later operations of this channel wait behind this one.
         this.wakeAt(channelId, row.next_attempt_at);
         break;
       }
-      lane.flying.add(row.client_message_id);
-      lane.after = row.device_seq;
-      void this.send(row)
+      lane.flying.add(row.op_id);
+      lane.after = { device_seq: row.device_seq, ord: row.ord };
+      if (row.kind !== 'send') lane.change = row.op_id;
+      void (row.kind === 'send' ? this.send(row) : this.change(row))
         .then((batched) => {
           if (!batched) this.landed(row);
         })
@@ -173,13 +192,15 @@ export class OutboxSender {
           this.deps.fault('sending a message', error);
           this.landed(row);
         });
+      if (row.kind !== 'send') break;
     }
   }
 
-  /** A send is over (acked and committed, refused, timed out): its slot is free. */
-  private landed(row: OutboxRow): void {
+  /** An operation is over (acked and committed, refused, timed out): its slot is free. */
+  private landed(row: OperationRow): void {
     const lane = this.lanes.get(row.channel_id);
-    if (!lane?.flying.delete(row.client_message_id)) return;
+    if (lane?.change === row.op_id) lane.change = null;
+    if (!lane?.flying.delete(row.op_id)) return;
     try {
       this.pump(row.channel_id);
     } catch (error) {
@@ -188,7 +209,7 @@ export class OutboxSender {
   }
 
   /** Emits one message; true when its ack went into the batch (which frees its slot). */
-  private async send(row: OutboxRow): Promise<boolean> {
+  private async send(row: OperationRow): Promise<boolean> {
     const socket = this.deps.socket();
     if (!socket) return false;
     const payload = SendMessagePayload.safeParse({
@@ -196,13 +217,13 @@ export class OutboxSender {
       channelId: row.channel_id,
       parentId: row.parent_id ?? undefined,
       deliveryStatus: MessageDeliveryStatus.SENT,
-      clientMessageId: row.client_message_id,
+      clientMessageId: row.op_id,
       deviceId: this.store.sequence.deviceId(),
       deviceSeq: row.device_seq,
     });
     if (!payload.success) {
       // Queued by an older version with other rules: it can never be sent, so it must not block the channel.
-      this.fail(row.client_message_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
+      this.fail(row.op_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
       return false;
     }
     const outcome = await emitAndAwaitAck(
@@ -215,22 +236,82 @@ export class OutboxSender {
     return this.settle(row, outcome);
   }
 
-  private settle(row: OutboxRow, outcome: AckOutcome): boolean {
-    const cmid = row.client_message_id;
-    const lane = this.lane(row.channel_id);
-    if (outcome.kind === 'disconnected') {
-      lane.after = null;
-      return false; // stays pending; the next connection sends it
+  /** Emits one change; always false (its ack is applied at once, not batched). */
+  private async change(row: OperationRow): Promise<boolean> {
+    const socket = this.deps.socket();
+    if (!socket) return false;
+    const wire = changeWire(this.store, row);
+    if (!wire.ok) {
+      this.refuse(row, wire.code, wire.message);
+      return false;
     }
-    if (outcome.kind === 'timeout') {
-      lane.after = null;
+    const outcome = await emitAndAwaitAck(
+      socket,
+      wire.event,
+      wire.payload as never,
+      this.deps.options.ackTimeoutMs,
+    );
+    if (this.disposed) return false;
+    if (outcome.kind !== 'ack') {
+      this.noAnswer(row, outcome.kind);
+      return false;
+    }
+    const parsed = ChangeAck.safeParse(outcome.response);
+    if (!parsed.success) {
+      this.deps.logger.warn({ opId: row.op_id }, 'unreadable change ack');
+      this.lane(row.channel_id).after = null;
+      this.backOff(row);
+    } else if (parsed.data.ok) {
+      this.deps.changeApplied(row, parsed.data);
+    } else {
+      this.refused(row, parsed.data);
+    }
+    return false;
+  }
+
+  /** No answer came (a cut, a timeout): it stays pending, and goes again (a timeout backs off first). */
+  private noAnswer(row: OperationRow, why: 'timeout' | 'disconnected'): void {
+    this.lane(row.channel_id).after = null;
+    if (why === 'timeout') {
       this.backOff(row);
       this.deps.stalled();
+    }
+  }
+
+  /** A refusal other than OUT_OF_ORDER: for good (a change is undone, a send Failed), or wait and retry. */
+  private refused(row: OperationRow, ack: { code: string; error: string; retryAfterMs?: number }): void {
+    this.lane(row.channel_id).after = null;
+    if (isPermanentRefusal(ack.code)) {
+      if (row.kind === 'send') this.fail(row.op_id, ack.code, ack.error);
+      else this.refuse(row, ack.code, ack.error);
+      return;
+    }
+    this.cautious.add(row.channel_id);
+    if (ack.code === 'RATE_LIMITED') {
+      const wait = ack.retryAfterMs ?? this.deps.options.rateLimitWaitMs;
+      this.pacer.limited(wait);
+      this.store.scheduleRetry(row.op_id, this.deps.clock.now() + wait);
+    } else {
+      this.backOff(row);
+    }
+  }
+
+  private refuse(row: OperationRow, code: string, message: string): void {
+    this.store.changes.refused(row.op_id);
+    this.deps.changeRefused(row, code, message);
+    this.deps.countsChanged();
+  }
+
+  private settle(row: OperationRow, outcome: AckOutcome): boolean {
+    const lane = this.lane(row.channel_id);
+    // No answer: it stays pending, and the next connection (or the backoff's end) sends it again.
+    if (outcome.kind !== 'ack') {
+      this.noAnswer(row, outcome.kind);
       return false;
     }
     const parsed = SendAck.safeParse(outcome.response);
     if (!parsed.success) {
-      this.deps.logger.warn({ clientMessageId: cmid }, 'unreadable send ack');
+      this.deps.logger.warn({ clientMessageId: row.op_id }, 'unreadable send ack');
       lane.after = null;
       this.backOff(row);
       return false;
@@ -243,28 +324,17 @@ export class OutboxSender {
       return true;
     }
     lane.after = null;
-    if (isPermanentRefusal(ack.code)) {
-      this.fail(cmid, ack.code, ack.error);
-      return false;
-    }
     if (ack.code === 'OUT_OF_ORDER' && ack.expectedSeq !== undefined) {
       lane.gap = ack.expectedSeq;
       // This very number was what the server expects: it contradicts itself, so do not spin.
       if (ack.expectedSeq === row.device_seq) this.backOff(row);
       return false;
     }
-    this.cautious.add(row.channel_id);
-    if (ack.code === 'RATE_LIMITED') {
-      const wait = ack.retryAfterMs ?? this.deps.options.rateLimitWaitMs;
-      this.pacer.limited(wait);
-      this.store.scheduleRetry(cmid, this.deps.clock.now() + wait);
-    } else {
-      this.backOff(row);
-    }
+    this.refused(row, ack);
     return false;
   }
 
-  private enqueueAck(entry: { ack: MessageSent; row?: OutboxRow }): void {
+  private enqueueAck(entry: { ack: MessageSent; row?: OperationRow }): void {
     this.acks.push(entry);
     // Acks read from one socket chunk are all settled before this microtask runs.
     if (this.acks.length === 1) queueMicrotask(() => this.flushAcks());
@@ -284,7 +354,7 @@ export class OutboxSender {
     // Free every slot first, then refill each channel once: one read of the queue per batch.
     const channels = new Set<string>();
     for (const b of batch) {
-      if (b.row && this.lanes.get(b.row.channel_id)?.flying.delete(b.row.client_message_id))
+      if (b.row && this.lanes.get(b.row.channel_id)?.flying.delete(b.row.op_id))
         channels.add(b.row.channel_id);
     }
     for (const channelId of channels) {
@@ -296,13 +366,13 @@ export class OutboxSender {
     }
   }
 
-  private backOff(row: OutboxRow): void {
+  private backOff(row: OperationRow): void {
     const delay = backoffDelay(row.attempts, this.deps.options);
-    this.store.scheduleRetry(row.client_message_id, this.deps.clock.now() + delay);
+    this.store.scheduleRetry(row.op_id, this.deps.clock.now() + delay);
   }
 
-  private fail(cmid: string, code: string, message: string): void {
-    const row = this.store.markFailed(cmid, code, message);
+  private fail(opId: string, code: string, message: string): void {
+    const row = this.store.markFailed(opId, code, message);
     if (row) this.deps.changed(row);
     this.deps.countsChanged();
   }
@@ -319,14 +389,14 @@ export class OutboxSender {
     this.wakeTimers.set(channelId, timer);
   }
 
-  /** Messages queued longer than the retry window fail, connected or not; then the next check is set. */
+  /** Operations queued longer than the retry window fail, connected or not; then the next check is set. */
   private expireOverdue(): void {
     if (this.disposed) return;
     const { retryWindowMs } = this.deps.options;
     const now = this.deps.clock.now();
     for (const row of this.store.queuedBefore(now - retryWindowMs)) {
       if (!this.isFlying(row))
-        this.fail(row.client_message_id, 'TIMEOUT', 'Not sent: the server could not be reached in time');
+        this.fail(row.op_id, 'TIMEOUT', 'Not sent: the server could not be reached in time');
     }
     if (this.expiryTimer !== null) this.deps.clock.clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
@@ -342,7 +412,7 @@ export class OutboxSender {
     }
   }
 
-  private isFlying(row: OutboxRow): boolean {
-    return this.lanes.get(row.channel_id)?.flying.has(row.client_message_id) ?? false;
+  private isFlying(row: OperationRow): boolean {
+    return this.lanes.get(row.channel_id)?.flying.has(row.op_id) ?? false;
   }
 }

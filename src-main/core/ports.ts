@@ -10,6 +10,8 @@ export type { NotificationView, Settings };
 export interface Notifier {
   /** Shows a system notification; `onClick` brings the app to the message. */
   show(notification: NotificationView, onClick: () => void): void;
+  /** Closes what is still shown for a channel (read, here or on another device); optional. */
+  close?(channelId: string): void;
 }
 
 /** Keeps the serialised session (token, user, server URL), e.g. in the OS keychain. */

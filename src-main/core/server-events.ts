@@ -3,10 +3,14 @@
  * in when the socket was made (a late event for an account since closed is dropped).
  */
 import {
+  ChangeEvent,
   Message,
+  MessageDeletedEvent,
   MessageErrorEvent,
   MessageEvent,
   MessageSent,
+  MessageUpdatedEvent,
+  ReactionUpdatedEvent,
   ReceiptEvent,
   TypingEvent,
 } from '../../src-shared/protocol';
@@ -52,6 +56,20 @@ export function listenToServer(
   on(MessageEvent.TYPING_STOP, (raw: unknown) => {
     const t = TypingEvent.safeParse(raw);
     if (t.success) mine()?.typing.remoteStopped(t.data.channelId, t.data.userId);
+  });
+  // Changes of messages (issue 14): applied to the messages held here, never notified.
+  on(ChangeEvent.UPDATED, (raw: unknown) => {
+    const e = MessageUpdatedEvent.safeParse(raw);
+    if (e.success) mine()?.changes.updated(e.data.message);
+    else logger.warn({ event: ChangeEvent.UPDATED }, 'unreadable change from server');
+  });
+  on(ChangeEvent.DELETED, (raw: unknown) => {
+    const e = MessageDeletedEvent.safeParse(raw);
+    if (e.success) mine()?.changes.deleted(e.data);
+  });
+  on(ChangeEvent.REACTION_UPDATED, (raw: unknown) => {
+    const e = ReactionUpdatedEvent.safeParse(raw);
+    if (e.success) mine()?.changes.reactions(e.data);
   });
   on(MessageEvent.ERROR, (raw: unknown) => {
     // Sends and receipts learn their fate from their acks; this is for the log.

@@ -8,8 +8,9 @@ import {
   type LocalStore,
   type MessageRow,
   members,
-  type OutboxRow,
+  type OperationRow,
 } from '../store/store';
+import { shownChanges } from './change-overlay';
 
 const UI_STATUS: Record<LocalStatus, UiStatus> = {
   SENDING: 'Sending',
@@ -22,6 +23,8 @@ const UI_STATUS: Record<LocalStatus, UiStatus> = {
 export function messageView(store: LocalStore, row: MessageRow): MessageView {
   const own = row.own === 1;
   const seen = own && row.id ? seenBy(store, row) : { list: [], others: 0 };
+  const shown = shownChanges(row, store.changes.of(row.key), store.selfId);
+  const mentions = JSON.parse(row.mentions_json) as string[];
   return {
     key: row.key,
     id: row.id ?? undefined,
@@ -29,7 +32,7 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     channelId: row.channel_id,
     parentId: row.parent_id ?? undefined,
     author: { id: row.author_id, name: row.author_name },
-    content: row.content,
+    content: shown.content,
     createdAt: row.created_at,
     seq: row.seq ?? undefined,
     own,
@@ -37,12 +40,13 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,
     seenBy: seen.list,
     replyCount: row.id ? store.replyCount(row.id) : 0,
-    editedAt: undefined,
-    deleted: false,
-    reactions: [],
-    mentions: [],
-    mentionsMe: false,
-    pendingChange: null,
+    editedAt: shown.editedAt,
+    deleted: shown.deleted,
+    reactions: shown.reactions,
+    mentions,
+    mentionsMe: !own && mentions.includes(store.selfId),
+    pendingChange: shown.pendingChange,
+    changeFailure: shown.changeFailure,
   };
 }
 
@@ -82,22 +86,22 @@ export function channelView(store: LocalStore, row: ChannelRow): ChannelView {
     name: row.name,
     members: members(row),
     unreadCount: store.unreadCount(row.id),
-    mentionCount: 0,
+    mentionCount: store.unreadMentions(row.id),
     muted: row.muted === 1,
-    notify: 'all',
+    notify: row.notify,
     lastSeq: row.last_seq,
   };
 }
 
-export function outboxItem(store: LocalStore, row: OutboxRow): OutboxItem {
-  const message = store.messageByKey(row.client_message_id);
+export function outboxItem(store: LocalStore, row: OperationRow): OutboxItem {
+  const message = store.messageByKey(row.message_key);
   return {
-    clientMessageId: row.client_message_id,
-    kind: 'send',
-    opId: row.client_message_id,
+    clientMessageId: row.message_key,
+    kind: row.kind,
+    opId: row.op_id,
     channelId: row.channel_id,
     channelName: store.channel(row.channel_id)?.name ?? '',
-    content: row.content,
+    content: row.content ?? row.emoji ?? message?.content ?? '',
     status: row.state === 'failed' ? 'Failed' : 'Sending',
     attempts: row.attempts,
     failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,

@@ -8,7 +8,7 @@ import type { NotificationView } from '../../src-shared/bridge';
 import type { Notifier } from '../core/ports';
 
 export function createElectronNotifier(options: { focusWindow: () => void; icon?: string }): Notifier {
-  const live = new Set<Notification>();
+  const live = new Map<Notification, string>();
   return {
     show(view: NotificationView, onClick: () => void) {
       if (!Notification.isSupported()) return;
@@ -17,7 +17,7 @@ export function createElectronNotifier(options: { focusWindow: () => void; icon?
         body: view.body,
         ...(options.icon ? { icon: options.icon } : {}),
       });
-      live.add(notification);
+      live.set(notification, view.channelId);
       const forget = () => live.delete(notification);
       notification.on('click', () => {
         forget();
@@ -27,6 +27,13 @@ export function createElectronNotifier(options: { focusWindow: () => void; icon?
       notification.on('close', forget);
       notification.on('failed', forget);
       notification.show();
+    },
+    close(channelId: string) {
+      for (const [notification, channel] of live) {
+        if (channel !== channelId) continue;
+        live.delete(notification);
+        notification.close();
+      }
     },
   };
 }

@@ -30,7 +30,7 @@ it('moves a file that is not a database aside and starts clean', () => {
   const { db, recovered } = openDatabase({ file, now: () => 42 });
   expect(recovered?.movedTo).toBe(`${file}.corrupt-42`);
   expect(existsSync(`${file}.corrupt-42`)).toBe(true);
-  expect(db.prepare('SELECT count(*) AS n FROM outbox').get()).toEqual({ n: 0 });
+  expect(db.prepare('SELECT count(*) AS n FROM operations').get()).toEqual({ n: 0 });
   db.close();
   expect(readdirSync(dir).sort()).toContain('b.sqlite');
 });

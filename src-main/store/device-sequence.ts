@@ -7,9 +7,10 @@
  *
  * The id lives in the account's own database: a database that is reset or moved aside starts a new
  * device, whose numbers start again at 1, rather than an old device whose numbers the server has seen.
- * Messages take their number when queued (outbox.device_seq); edits, deletes and reactions (issue 14)
- * are meant to take theirs from the same sequence, so that the server orders them all together, and a
- * renumbering (`restartAt`) must then cover every queue of the channel.
+ * Messages take their number when queued (operations.device_seq). Edits, deletes and reactions (issue 14)
+ * take none (the wire carries no number for them, so the server would see a gap): each is placed behind
+ * the send numbered `current()` when it was queued, and the operation queue sends it only once everything
+ * before it in the channel is acknowledged. A renumbering (`restartAt`) keeps them behind their send.
  */
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
@@ -17,7 +18,10 @@ import type { Db } from './database';
 
 export class DeviceSequence {
   private id: string | undefined;
-  private readonly statements: Record<'get' | 'set' | 'next' | 'restart', Statement<unknown[], unknown>>;
+  private readonly statements: Record<
+    'get' | 'set' | 'next' | 'current' | 'restart',
+    Statement<unknown[], unknown>
+  >;
 
   constructor(db: Db) {
     this.statements = {
@@ -28,6 +32,7 @@ export class DeviceSequence {
       next: db.prepare(`
         INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, 1)
         ON CONFLICT (channel_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`),
+      current: db.prepare('SELECT last_seq FROM device_sequences WHERE channel_id = ?'),
       restart: db.prepare(`
         INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, ?)
         ON CONFLICT (channel_id) DO UPDATE SET last_seq = excluded.last_seq`),
@@ -46,6 +51,11 @@ export class DeviceSequence {
   /** The channel's next number: call inside the transaction that queues the operation it numbers. */
   next(channelId: string): number {
     return (this.statements.next.get(channelId) as { last_seq: number }).last_seq;
+  }
+
+  /** The channel's last number given (0: none yet); a change is queued behind it. */
+  current(channelId: string): number {
+    return (this.statements.current.get(channelId) as { last_seq: number } | undefined)?.last_seq ?? 0;
   }
 
   /** The server expects `from` next and `count` operations are queued: they become from … from+count-1. */

@@ -23,6 +23,9 @@ export interface ChannelRow {
   cursor: number | null;
   muted: number;
   draft: string;
+  /** The highest changeSeq caught up (NULL: never). */
+  change_cursor: number | null;
+  notify: 'all' | 'mentions' | 'none';
 }
 
 export interface MessageRow {
@@ -42,21 +45,38 @@ export interface MessageRow {
   failure_message: string | null;
   /** Others' replies that arrived while their thread was not shown (1) until it is (0). */
   reply_unread: number;
+  // As the server last said (our queued changes are shown over them: core/message-changes.ts).
+  edited_at: string | null;
+  deleted: number;
+  mentions_json: string;
+  reactions_json: string;
+  change_seq: number;
 }
 
-export interface OutboxRow {
+export type OperationKind = 'send' | 'edit' | 'delete' | 'react' | 'unreact';
+export type ChangeKind = Exclude<OperationKind, 'send'>;
+
+/** One queued operation (the operation queue: core/README.md). */
+export interface OperationRow {
   ord: number;
-  client_message_id: string;
+  /** A send's is its clientMessageId. */
+  op_id: string;
+  kind: OperationKind;
   channel_id: string;
-  content: string;
+  /** The message's local key (a send: its clientMessageId). */
+  message_key: string;
+  /** send, edit */
+  content: string | null;
   parent_id: string | null;
+  /** react, unreact */
+  emoji: string | null;
   queued_at: number;
   attempts: number;
   next_attempt_at: number;
   state: 'pending' | 'failed';
   failure_code: string | null;
   failure_message: string | null;
-  /** Its number in this device's sequence for the channel (device-sequence.ts). */
+  /** A send: its number in this device's sequence for the channel; a change: the send it follows. */
   device_seq: number;
 }
 

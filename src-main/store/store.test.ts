@@ -90,7 +90,7 @@ describe('LocalStore', () => {
   it('writes a queued message and its outbox row together, and an ack settles both', () => {
     const cmid = queue('hello');
     expect(store.messageByKey(cmid)?.status).toBe('SENDING');
-    expect(store.pendingIn(channel.id, 10).map((r) => r.client_message_id)).toEqual([cmid]);
+    expect(store.pendingIn(channel.id, 10).map((r) => r.op_id)).toEqual([cmid]);
     const result = ack(cmid, 1);
     expect(result?.row.status).toBe('SENT');
     expect(result?.confirmedSend).toBe(true);
@@ -138,13 +138,13 @@ describe('LocalStore', () => {
 
   it('keeps FIFO per channel and fails, retries and discards', () => {
     const [a, b, c] = [queue('a'), queue('b'), queue('c')];
-    expect(store.pendingIn(channel.id, 2).map((r) => r.client_message_id)).toEqual([a, b]);
+    expect(store.pendingIn(channel.id, 2).map((r) => r.op_id)).toEqual([a, b]);
     expect(store.markFailed(b, 'FORBIDDEN', 'no')?.status).toBe('FAILED');
-    expect(store.pendingIn(channel.id, 10).map((r) => r.client_message_id)).toEqual([a, c]);
+    expect(store.pendingIn(channel.id, 10).map((r) => r.op_id)).toEqual([a, c]);
     expect(store.outboxCounts()).toEqual({ sending: 2, failed: 1 });
     expect(store.retry(Date.now(), b).map((r) => r.status)).toEqual(['SENDING']);
     expect(store.markFailed(c, 'VALIDATION', 'bad')).toBeDefined();
-    expect(store.discard().map((r) => r.key)).toEqual([c]);
+    expect(store.discard().removed.map((r) => r.key)).toEqual([c]);
     expect(store.messageByKey(c)).toBeUndefined();
     expect(store.outboxCounts()).toEqual({ sending: 2, failed: 0 });
   });

@@ -6,11 +6,13 @@ import type { Statement as SqliteStatement } from 'better-sqlite3';
 import type { Channel, Message, MessageSent, ReceiptEvent } from '../../src-shared/protocol';
 import { type Db, type OpenOptions, openDatabase } from './database';
 import { DeviceSequence } from './device-sequence';
+import { MessageChanges } from './message-changes';
+import { searchMessages } from './message-search';
 import {
   type ChannelRow,
   higherStatus,
   type MessageRow,
-  type OutboxRow,
+  type OperationRow,
   type ReceiptOutboxRow,
   type ReceiptRow,
 } from './rows';
@@ -18,6 +20,17 @@ import {
 export * from './rows';
 
 type Statement = SqliteStatement<unknown[], unknown>;
+
+/** A server message's changing fields as the messages table holds them. */
+function changeFields(m: Message) {
+  return {
+    editedAt: m.editedAt,
+    deleted: m.deleted ? 1 : 0,
+    mentions: JSON.stringify(m.mentions),
+    reactions: JSON.stringify(m.reactions),
+    changeSeq: m.changeSeq,
+  };
+}
 
 export interface NewOwnMessage {
   clientMessageId: string;
@@ -48,6 +61,8 @@ export class LocalStore {
   readonly recovered: { movedTo: string; reason: string } | undefined;
   /** This installation's device id and per-channel operation numbers. */
   readonly sequence: DeviceSequence;
+  /** Our queued changes of messages, and the server's as they arrive. */
+  readonly changes: MessageChanges;
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
   private counts: { sending: number; failed: number } | null = null;
@@ -60,6 +75,12 @@ export class LocalStore {
     this.db = db;
     this.recovered = recovered;
     this.sequence = new DeviceSequence(db);
+    this.changes = new MessageChanges(
+      (source) => this.sql(source),
+      this.sequence,
+      selfId,
+      () => this.recount(),
+    );
   }
 
   static open(options: OpenOptions & { selfId: string }): LocalStore {
@@ -160,12 +181,36 @@ export class LocalStore {
     return row?.n ?? 0;
   }
 
+  /** Of the unread messages held here, those that mention us (Slack's red badge); a deleted one no longer counts. */
+  unreadMentions(channelId: string): number {
+    const row = this.sql(`
+        SELECT count(*) AS n FROM messages m JOIN channels c ON c.id = m.channel_id
+        WHERE m.channel_id = ? AND m.own = 0 AND m.deleted = 0 AND m.mentions_json != '[]'
+          AND (m.reply_unread = 1 OR (m.parent_id IS NULL AND m.seq > c.read_seq))
+          AND EXISTS (SELECT 1 FROM json_each(m.mentions_json) WHERE value = ?)`).get(
+      channelId,
+      this.selfId,
+    ) as {
+      n: number;
+    };
+    return row.n;
+  }
+
   totalUnread(): number {
     return this.channels().reduce((sum, c) => sum + this.unreadCount(c.id), 0);
   }
 
   setMuted(channelId: string, muted: boolean): void {
     this.sql('UPDATE channels SET muted = ? WHERE id = ?').run(muted ? 1 : 0, channelId);
+  }
+
+  /** The channel's notification preferences as the server keeps them (shared by the user's devices). */
+  setPreferences(channelId: string, preferences: { notify: ChannelRow['notify']; muted: boolean }): void {
+    this.sql('UPDATE channels SET notify = ?, muted = ? WHERE id = ?').run(
+      preferences.notify,
+      preferences.muted ? 1 : 0,
+      channelId,
+    );
   }
 
   setDraft(channelId: string, text: string): void {
@@ -189,6 +234,28 @@ export class LocalStore {
       cursor = seq;
     }
     if (cursor !== channel.cursor) this.setCursor(channelId, cursor);
+  }
+
+  /** How many messages (replies included) are held with from <= seq < to. */
+  heldBetween(channelId: string, from: number, to: number): number {
+    return (
+      this.sql('SELECT count(*) AS n FROM messages WHERE channel_id = ? AND seq >= ? AND seq < ?').get(
+        channelId,
+        from,
+        to,
+      ) as { n: number }
+    ).n;
+  }
+
+  /** The newest changeSeq held in a channel (0 when none). */
+  maxChangeSeq(channelId: string): number {
+    return (
+      this.sql('SELECT coalesce(max(change_seq), 0) AS n FROM messages WHERE channel_id = ?').get(
+        channelId,
+      ) as {
+        n: number;
+      }
+    ).n;
   }
 
   /** The highest seq held locally in a channel (0 when none). */
@@ -258,8 +325,9 @@ export class LocalStore {
         },
       );
       this.sql(`
-          INSERT INTO outbox (client_message_id, channel_id, content, parent_id, queued_at, device_seq)
-          VALUES (?, ?, ?, ?, ?, ?)`).run(
+          INSERT INTO operations (op_id, kind, message_key, channel_id, content, parent_id, queued_at, device_seq)
+          VALUES (?, 'send', ?, ?, ?, ?, ?, ?)`).run(
+        m.clientMessageId,
         m.clientMessageId,
         m.channelId,
         m.content,
@@ -318,9 +386,11 @@ export class LocalStore {
       if (!row) {
         this.sql(`
             INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
-                                  content, created_at, seq, own, status)
+                                  content, created_at, seq, own, status, edited_at, deleted, mentions_json,
+                                  reactions_json, change_seq)
             VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
-                    @own, @status)`).run({
+                    @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq)`).run({
+          ...changeFields(m),
           id: m.id,
           cmid: own ? (m.clientMessageId ?? null) : null,
           channelId: m.channelId,
@@ -336,13 +406,26 @@ export class LocalStore {
         for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
         return this.finishOwn(this.messageById(m.id) as MessageRow, true);
       }
-      const changedServerSide = row.id !== m.id || row.seq !== m.seq || row.content !== m.content;
+      // An older state than the one held (a page fetched before a change we already applied) is not
+      // written back over it: changeSeq orders every state of a message.
+      const newer = m.changeSeq >= row.change_seq;
+      const fields = changeFields(m);
+      const changedServerSide =
+        row.id !== m.id ||
+        row.seq !== m.seq ||
+        (newer &&
+          (row.content !== m.content ||
+            row.edited_at !== fields.editedAt ||
+            row.deleted !== fields.deleted ||
+            row.mentions_json !== fields.mentions ||
+            row.reactions_json !== fields.reactions));
       this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
-      this.sql('UPDATE messages SET content = ?, author_name = ? WHERE key = ?').run(
-        m.content,
-        m.user.name,
-        row.key,
-      );
+      this.sql('UPDATE messages SET author_name = ? WHERE key = ?').run(m.user.name, row.key);
+      if (newer)
+        this.sql(`
+            UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
+              mentions_json = @mentions, reactions_json = @reactions, change_seq = @changeSeq
+            WHERE key = @key`).run({ ...fields, content: m.content, key: row.key });
       for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
       const result = this.finishOwn(row, false);
       return { ...result, changed: result.changed || changedServerSide };
@@ -364,9 +447,9 @@ export class LocalStore {
     const row = current ?? (this.messageByKey(before.key) as MessageRow);
     let confirmedSend = false;
     if (row.own && row.client_message_id) {
-      const removed = this.sql('DELETE FROM outbox WHERE client_message_id = ? RETURNING state')
+      const removed = this.sql("DELETE FROM operations WHERE op_id = ? AND kind = 'send' RETURNING state")
         .pluck()
-        .get(row.client_message_id) as OutboxRow['state'] | undefined;
+        .get(row.client_message_id) as OperationRow['state'] | undefined;
       confirmedSend = removed !== undefined;
       if (this.counts && removed === 'pending') this.counts.sending--;
       else if (this.counts && removed === 'failed') this.counts.failed--;
@@ -467,6 +550,11 @@ export class LocalStore {
     ).n;
   }
 
+  /** Cached messages matching every word of `query` (prefixes), newest cached first. */
+  search(query: string, options: { channelId?: string; limit: number }): MessageRow[] {
+    return searchMessages((source) => this.sql(source), query, options);
+  }
+
   /** All messages of a channel with a seq, in seq order (tests and diagnostics). */
   allInChannel(channelId: string): MessageRow[] {
     return this.sql('SELECT * FROM messages WHERE channel_id = ? ORDER BY seq IS NULL, seq, rowid').all(
@@ -475,16 +563,16 @@ export class LocalStore {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Outbox
+  // The operation queue: sends and changes, FIFO per channel in (device_seq, ord) order
   // ---------------------------------------------------------------------------------------------
 
-  /** Channels with messages waiting to go (one index seek per channel, however long the queue). */
+  /** Channels with operations waiting to go (one index seek per channel, however long the queue). */
   pendingChannels(): string[] {
     return this.sql(`
         WITH RECURSIVE c (id) AS (
-          SELECT min(channel_id) FROM outbox WHERE state = 'pending'
+          SELECT min(channel_id) FROM operations WHERE state = 'pending'
           UNION ALL
-          SELECT (SELECT min(channel_id) FROM outbox WHERE state = 'pending' AND channel_id > c.id)
+          SELECT (SELECT min(channel_id) FROM operations WHERE state = 'pending' AND channel_id > c.id)
           FROM c WHERE c.id IS NOT NULL
         )
         SELECT id FROM c WHERE id IS NOT NULL`)
@@ -492,144 +580,202 @@ export class LocalStore {
       .all() as string[];
   }
 
-  /** The first `limit` pending messages of a channel, in device_seq order (queue order, but for retries). */
-  pendingIn(channelId: string, limit: number): OutboxRow[] {
+  /** The first `limit` pending operations of a channel, in queue order (a retried send goes last). */
+  pendingIn(channelId: string, limit: number): OperationRow[] {
     return this.sql(
-      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? ORDER BY device_seq LIMIT ?",
-    ).all(channelId, limit) as OutboxRow[];
+      "SELECT * FROM operations WHERE state = 'pending' AND channel_id = ? ORDER BY device_seq, ord LIMIT ?",
+    ).all(channelId, limit) as OperationRow[];
   }
 
-  /** Up to `limit` pending messages of a channel numbered after `deviceSeq`, in order. */
-  pendingAfter(channelId: string, deviceSeq: number, limit: number): OutboxRow[] {
-    return this.sql(
-      "SELECT * FROM outbox WHERE state = 'pending' AND channel_id = ? AND device_seq > ? ORDER BY device_seq LIMIT ?",
-    ).all(channelId, deviceSeq, limit) as OutboxRow[];
+  /** Up to `limit` pending operations of a channel queued after the one at (deviceSeq, ord), in order. */
+  pendingAfter(channelId: string, after: { device_seq: number; ord: number }, limit: number): OperationRow[] {
+    return this.sql(`
+        SELECT * FROM operations WHERE state = 'pending' AND channel_id = ?
+          AND (device_seq > ? OR (device_seq = ? AND ord > ?))
+        ORDER BY device_seq, ord LIMIT ?`).all(
+      channelId,
+      after.device_seq,
+      after.device_seq,
+      after.ord,
+      limit,
+    ) as OperationRow[];
   }
 
   /**
-   * The server expects `from` next in this channel (OUT_OF_ORDER): the pending messages, in their order,
-   * are numbered from there. Nothing of the channel may be in flight. Safe whatever the server holds: a
-   * message it already stored is answered as a replay (by clientMessageId) whatever its number, and one it
-   * refused for good is refused again.
+   * The server expects `from` next in this channel (OUT_OF_ORDER): the pending sends, in their order,
+   * are numbered from there, and each change keeps its place behind the send it followed. Nothing of
+   * the channel may be in flight. Safe whatever the server holds: a message it already stored is
+   * answered as a replay (by clientMessageId) whatever its number, and one it refused for good is
+   * refused again.
    */
   renumberPending(channelId: string, from: number): void {
     this.transaction(() => {
       const rows = this.pendingIn(channelId, -1);
-      const renumber = this.sql('UPDATE outbox SET device_seq = ? WHERE client_message_id = ?');
-      rows.forEach((row, i) => {
-        renumber.run(from + i, row.client_message_id);
-      });
-      this.sequence.restartAt(channelId, from, rows.length);
+      const renumber = this.sql('UPDATE operations SET device_seq = ? WHERE op_id = ?');
+      let sends = 0;
+      for (const row of rows) {
+        if (row.kind === 'send') sends++;
+        renumber.run(from + sends - 1, row.op_id);
+      }
+      this.sequence.restartAt(channelId, from, sends);
     });
   }
 
-  outboxRow(clientMessageId: string): OutboxRow | undefined {
-    return this.sql('SELECT * FROM outbox WHERE client_message_id = ?').get(clientMessageId) as
-      | OutboxRow
-      | undefined;
+  /** One operation by its id (a send's is its clientMessageId). */
+  outboxRow(opId: string): OperationRow | undefined {
+    return this.sql('SELECT * FROM operations WHERE op_id = ?').get(opId) as OperationRow | undefined;
   }
 
-  outbox(): OutboxRow[] {
-    return this.sql('SELECT * FROM outbox ORDER BY ord').all() as OutboxRow[];
+  outbox(): OperationRow[] {
+    return this.sql('SELECT * FROM operations ORDER BY ord').all() as OperationRow[];
   }
 
   /**
-   * Kept in memory once counted: counting walks the whole outbox, and the UI is told the counts
-   * after every send and ack. A queued send and an acked one adjust it; any other outbox write
-   * (fail, retry, discard, a rolled-back transaction) drops it, to be counted again.
+   * Kept in memory once counted: counting walks the whole queue, and the UI is told the counts
+   * after every send and ack. A queued send and an acked one adjust it; any other queue write
+   * (fail, retry, discard, a change, a rolled-back transaction) drops it, to be counted again.
    */
   outboxCounts(): { sending: number; failed: number } {
     this.counts ??= this.sql(`
         SELECT coalesce(sum(state = 'pending'), 0) AS sending, coalesce(sum(state = 'failed'), 0) AS failed
-        FROM outbox`).get() as { sending: number; failed: number };
+        FROM operations`).get() as { sending: number; failed: number };
     return { ...this.counts };
   }
 
-  /** Pending messages queued at or before `cutoff`. */
-  queuedBefore(cutoff: number): OutboxRow[] {
-    return this.sql("SELECT * FROM outbox WHERE state = 'pending' AND queued_at <= ? ORDER BY ord").all(
-      cutoff,
-    ) as OutboxRow[];
+  /** Forget the cached counts (a write the counter does not follow). */
+  recount(): void {
+    this.counts = null;
   }
 
-  /** The oldest queued_at of pending messages after `cutoff`. */
+  /** Pending operations queued at or before `cutoff`. */
+  queuedBefore(cutoff: number): OperationRow[] {
+    return this.sql("SELECT * FROM operations WHERE state = 'pending' AND queued_at <= ? ORDER BY ord").all(
+      cutoff,
+    ) as OperationRow[];
+  }
+
+  /** The oldest queued_at of pending operations after `cutoff`. */
   oldestQueuedAt(cutoff: number): number | undefined {
     const row = this.sql(
-      "SELECT min(queued_at) AS t FROM outbox WHERE state = 'pending' AND queued_at > ?",
+      "SELECT min(queued_at) AS t FROM operations WHERE state = 'pending' AND queued_at > ?",
     ).get(cutoff) as { t: number | null };
     return row.t ?? undefined;
   }
 
   /** A new connection: nothing needs to wait out the backoff of the last one. */
   clearBackoff(): void {
-    this.sql("UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0").run();
-  }
-
-  scheduleRetry(clientMessageId: string, nextAttemptAt: number): void {
     this.sql(
-      'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE client_message_id = ?',
-    ).run(nextAttemptAt, clientMessageId);
+      "UPDATE operations SET next_attempt_at = 0 WHERE state = 'pending' AND next_attempt_at > 0",
+    ).run();
   }
 
-  markFailed(clientMessageId: string, code: string, message: string): MessageRow | undefined {
+  scheduleRetry(opId: string, nextAttemptAt: number): void {
+    this.sql('UPDATE operations SET attempts = attempts + 1, next_attempt_at = ? WHERE op_id = ?').run(
+      nextAttemptAt,
+      opId,
+    );
+  }
+
+  /**
+   * An operation gave up (visible Failed, to retry or discard). A send takes the changes queued on its
+   * message with it: they cannot go before it. Returns the message whose view changed.
+   */
+  markFailed(opId: string, code: string, message: string): MessageRow | undefined {
     this.counts = null;
     return this.transaction(() => {
-      const changes = this.sql(`
-          UPDATE outbox SET state = 'failed', failure_code = ?, failure_message = ?
-          WHERE client_message_id = ? AND state = 'pending'`).run(code, message, clientMessageId).changes;
-      if (changes === 0) return undefined;
-      this.sql(`
-          UPDATE messages SET status = 'FAILED', failure_code = ?, failure_message = ?
-          WHERE client_message_id = ? AND status = 'SENDING'`).run(code, message, clientMessageId);
-      return this.messageByKey(clientMessageId);
+      const op = this.sql(`
+          UPDATE operations SET state = 'failed', failure_code = ?, failure_message = ?
+          WHERE op_id = ? AND state = 'pending' RETURNING *`).get(code, message, opId) as
+        | OperationRow
+        | undefined;
+      if (!op) return undefined;
+      if (op.kind === 'send') {
+        this.sql(`
+            UPDATE messages SET status = 'FAILED', failure_code = ?, failure_message = ?
+            WHERE client_message_id = ? AND status = 'SENDING'`).run(code, message, op.message_key);
+        this.sql(`
+            UPDATE operations SET state = 'failed', failure_code = 'MESSAGE_NOT_SENT',
+              failure_message = 'Its message was not sent'
+            WHERE message_key = ? AND kind != 'send' AND state = 'pending'`).run(op.message_key);
+      }
+      return this.messageByKey(op.message_key);
     });
   }
 
-  /** The failed outbox rows, in queue order: the one given, or all of them when no id is given. */
-  private failedOutbox(clientMessageId?: string): OutboxRow[] {
-    return (
-      clientMessageId
-        ? this.sql("SELECT * FROM outbox WHERE state = 'failed' AND client_message_id = ?").all(
-            clientMessageId,
-          )
-        : this.sql("SELECT * FROM outbox WHERE state = 'failed' ORDER BY ord").all()
-    ) as OutboxRow[];
+  /**
+   * The failed operations, in queue order: one send and the changes failed with it, one change, or
+   * all of them when no id is given.
+   */
+  private failedOperations(opId?: string): OperationRow[] {
+    if (opId === undefined)
+      return this.sql(
+        "SELECT * FROM operations WHERE state = 'failed' ORDER BY device_seq, ord",
+      ).all() as OperationRow[];
+    const op = this.outboxRow(opId);
+    if (op?.state !== 'failed') return [];
+    if (op.kind !== 'send') return [op];
+    return this.sql(
+      "SELECT * FROM operations WHERE state = 'failed' AND message_key = ? ORDER BY kind != 'send', device_seq, ord",
+    ).all(op.message_key) as OperationRow[];
   }
 
-  /** Puts failed messages back in the queue (all of them when no id is given); a fresh retry window. */
-  retry(now: number, clientMessageId?: string): MessageRow[] {
+  /**
+   * Puts failed operations back in the queue (all of them when no id is given), at its end, in their
+   * order, with a fresh retry window. Returns the messages whose view changed.
+   */
+  retry(now: number, opId?: string): MessageRow[] {
     this.counts = null;
     return this.transaction(() => {
-      const rows = this.failedOutbox(clientMessageId);
-      // A new number: its old one may be used up (a refusal for good) or skipped since.
+      const ops = this.failedOperations(opId);
+      // A send gets a new number (its old one may be used up by a refusal for good, or skipped since);
+      // a change goes behind the last send of its channel.
       const requeue = this.sql(`
-        UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = 0, queued_at = ?,
-                          failure_code = NULL, failure_message = NULL, device_seq = ?
-        WHERE client_message_id = ?`);
+        UPDATE operations SET state = 'pending', attempts = 0, next_attempt_at = 0, queued_at = ?,
+                              failure_code = NULL, failure_message = NULL, device_seq = ?, ord = ?
+        WHERE op_id = ?`);
       const resetMessage = this.sql(`
         UPDATE messages SET status = 'SENDING', failure_code = NULL, failure_message = NULL
         WHERE client_message_id = ? AND status = 'FAILED'`);
-      return rows.map((r) => {
-        requeue.run(now, this.sequence.next(r.channel_id), r.client_message_id);
-        resetMessage.run(r.client_message_id);
-        return this.messageByKey(r.client_message_id) as MessageRow;
-      });
+      const keys = new Set<string>();
+      for (const op of ops) {
+        const number =
+          op.kind === 'send' ? this.sequence.next(op.channel_id) : this.sequence.current(op.channel_id);
+        requeue.run(now, number, this.nextOrd(), op.op_id);
+        if (op.kind === 'send') resetMessage.run(op.message_key);
+        keys.add(op.message_key);
+      }
+      return [...keys].map((key) => this.messageByKey(key)).filter((r): r is MessageRow => r !== undefined);
     });
   }
 
-  /** Drops failed messages (all of them when no id is given); returns the removed message rows. */
-  discard(clientMessageId?: string): MessageRow[] {
+  /** A place at the end of the queue (a retried operation goes behind everything queued before). */
+  private nextOrd(): number {
+    return (this.sql('SELECT coalesce(max(ord), 0) + 1 AS n FROM operations').get() as { n: number }).n;
+  }
+
+  /**
+   * Drops failed operations (all of them when no id is given). A dropped send takes its message and its
+   * changes; a dropped change just stops being shown. `removed`: messages gone; `changed`: messages
+   * shown as before the dropped changes.
+   */
+  discard(opId?: string): { removed: MessageRow[]; changed: MessageRow[] } {
     this.counts = null;
     return this.transaction(() => {
-      const rows = this.failedOutbox(clientMessageId);
       const removed: MessageRow[] = [];
-      for (const r of rows) {
-        const message = this.messageByKey(r.client_message_id);
-        this.sql('DELETE FROM outbox WHERE client_message_id = ?').run(r.client_message_id);
-        this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(r.client_message_id);
-        if (message) removed.push(message);
+      const changed = new Map<string, MessageRow>();
+      for (const op of this.failedOperations(opId)) {
+        const message = this.messageByKey(op.message_key);
+        this.sql('DELETE FROM operations WHERE op_id = ?').run(op.op_id);
+        if (op.kind === 'send') {
+          this.sql('DELETE FROM operations WHERE message_key = ?').run(op.message_key);
+          this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(op.message_key);
+          if (message) removed.push(message);
+          changed.delete(op.message_key);
+        } else if (message && !removed.some((r) => r.key === message.key)) {
+          changed.set(message.key, message);
+        }
       }
-      return removed;
+      return { removed, changed: [...changed.values()] };
     });
   }
 

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
+import { routeChanges } from './change-routes';
 import { sendInvitePage } from './invite-page';
 import { metrics, readiness } from './ops-routes';
 import { HttpError, sendError, sendJson } from './respond';
@@ -61,6 +62,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
     return sendInvitePage(res, invite[1]!);
   }
   if (await routeWorkspace(ctx, req, res, url.pathname, method)) return;
+  if (await routeChanges(ctx, req, res, url, method)) return;
   const messages = MESSAGES_PATH.exec(url.pathname);
   if (messages) {
     expect(method, 'GET');
@@ -83,7 +85,7 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: string[])
   if (!origin || !(origins.includes(origin) || origins.includes('*'))) return;
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
-  res.setHeader('access-control-allow-methods', 'GET, POST, PATCH, OPTIONS');
+  res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
   res.setHeader('access-control-allow-headers', 'authorization, content-type');
   res.setHeader('access-control-max-age', '600');
 }

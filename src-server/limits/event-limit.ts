@@ -5,7 +5,7 @@
  * the event is refused with RATE_LIMITED and does nothing.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { MessageEvent } from '../../src-shared/protocol';
+import { ChangeEvent, MessageEvent } from '../../src-shared/protocol';
 import { consume, type LimitBackend } from './limiter';
 import type { GateRule } from './socket-gate';
 
@@ -31,6 +31,18 @@ export const RECEIPT_LIMIT: EventLimitRule = {
   events: [MessageEvent.DELIVERED, MessageEvent.READ],
   perSocket: 1_000,
   perUser: 2_000,
+  windowSeconds: 10,
+};
+
+/**
+ * Edits, deletions and reactions: a person makes a few a minute, but an app back online replays its
+ * queue of them at once (each answered before the next), so the allowance is for that burst.
+ */
+export const CHANGE_LIMIT: EventLimitRule = {
+  name: 'changes',
+  events: [ChangeEvent.EDIT, ChangeEvent.DELETE, ChangeEvent.REACTION_ADD, ChangeEvent.REACTION_REMOVE],
+  perSocket: 100,
+  perUser: 200,
   windowSeconds: 10,
 };
 

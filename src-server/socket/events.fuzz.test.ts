@@ -13,9 +13,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
+  ChangeAck,
+  ChangeEvent,
+  DeleteMessagePayload,
+  EditMessagePayload,
   ErrorCode,
   MessageEvent,
   PresenceSetPayload,
+  ReactionPayload,
   ReceiptPayload,
   RoomEvent,
   RoomPayload,
@@ -28,7 +33,7 @@ import {
 import { fuzzRuns } from '../../src-shared/testing/fuzz';
 import { waitFor } from '../../src-shared/testing/wait-for';
 import { mutatedFrom } from '../../src-shared/testing/zod-arbitrary';
-import { RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
+import { CHANGE_LIMIT, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
 import {
   type ClientSocket,
   type ConnectedUser,
@@ -80,8 +85,8 @@ async function storedCount(): Promise<number> {
  * allowance in one window), and refuses past the allowance before any handler runs: a fresh socket
  * takes over before the old one reaches the smallest allowance, so the handlers see every case.
  */
-const GATED = new Set<string>([...TYPING_LIMIT.events, ...RECEIPT_LIMIT.events]);
-const GATED_PER_SOCKET = Math.min(TYPING_LIMIT.perSocket, RECEIPT_LIMIT.perSocket);
+const GATED = new Set<string>([...TYPING_LIMIT.events, ...RECEIPT_LIMIT.events, ...CHANGE_LIMIT.events]);
+const GATED_PER_SOCKET = Math.min(TYPING_LIMIT.perSocket, RECEIPT_LIMIT.perSocket, CHANGE_LIMIT.perSocket);
 let sender:
   | { socket: ClientSocket; events: { event: string; payload: unknown }[]; gated: number }
   | undefined;
@@ -182,6 +187,11 @@ const EVENTS: [event: string, payload: z.ZodType, ack: z.ZodType][] = [
   [RoomEvent.JOIN, RoomPayload, SimpleAck],
   [RoomEvent.LEAVE, RoomPayload, SimpleAck],
   [WorkspaceEvent.PRESENCE_SET, PresenceSetPayload, SimpleAck],
+  // Messages that change: a change never stores a message (storedCount counts seqs).
+  [ChangeEvent.EDIT, EditMessagePayload, ChangeAck],
+  [ChangeEvent.DELETE, DeleteMessagePayload, ChangeAck],
+  [ChangeEvent.REACTION_ADD, ReactionPayload, ChangeAck],
+  [ChangeEvent.REACTION_REMOVE, ReactionPayload, ChangeAck],
 ];
 
 describe('socket events under generated bad input', () => {

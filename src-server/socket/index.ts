@@ -2,6 +2,7 @@
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import {
+  ChangeEvent,
   channelRoom,
   MAX_FRAME_BYTES,
   MessageEvent,
@@ -11,11 +12,12 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
-import { EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
+import { CHANGE_LIMIT, EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
 import { socketGate } from '../limits/socket-gate';
 import { observeSocket } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
 import { authMiddleware, endAtTokenExpiry } from './auth';
+import { registerChangeHandlers } from './changes';
 import { DeviceOrder } from './device-order';
 import { refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
@@ -52,6 +54,10 @@ const HANDLED_EVENTS = new Set<string>([
   RoomEvent.JOIN,
   RoomEvent.LEAVE,
   WorkspaceEvent.PRESENCE_SET,
+  ChangeEvent.EDIT,
+  ChangeEvent.DELETE,
+  ChangeEvent.REACTION_ADD,
+  ChangeEvent.REACTION_REMOVE,
 ]);
 
 export interface SocketLayer {
@@ -87,6 +93,7 @@ export function createSocketServer(
   const presence = new PresenceTracker(io, ctx.store, options.presence);
   const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
   const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
+  const changeLimit = new EventLimit(ctx.limits, CHANGE_LIMIT);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
     replays: new KeyedMutex(),
@@ -114,10 +121,11 @@ export function createSocketServer(
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
     observeSocket(socket, ctx.metrics, HANDLED_EVENTS);
     endAtTokenExpiry(socket);
-    // Before any handler: a flood of typing or receipts is dropped here, per socket.
-    socket.use(socketGate(socket, [TYPING_LIMIT, RECEIPT_LIMIT], ctx.logger));
+    // Before any handler: a flood of typing, receipts or changes is dropped here, per socket.
+    socket.use(socketGate(socket, [TYPING_LIMIT, RECEIPT_LIMIT, CHANGE_LIMIT], ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, receiptLimit, socket);
+    registerChangeHandlers(ctx, io, changeLimit, socket);
     registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);
     registerPresenceHandlers(ctx, presence, socket);

@@ -41,6 +41,7 @@ import { describeZodError } from '../validation';
 import { type DeviceOrder, outOfOrder } from './device-order';
 import { handle } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
+import { resolveMentions } from './mentions';
 import type { MessageRateLimiter } from './rate-limit';
 import type { RelaySocket } from './types';
 import type { TypingTracker } from './typing';
@@ -103,6 +104,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     const first = lookUpFirst(clientMessageId);
     const member = started(requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
+    const mentions = started(resolveMentions(store, channelId, payload.content));
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
     const { stored } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
@@ -124,8 +126,9 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         const { spent } = await spendNumber(channelId, device);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
+      const mentioned = await mentions;
       await deps.limiter.consume(userId);
-      const inserting = started(insert(payload, device));
+      const inserting = started(insert(payload, device, mentioned));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
@@ -170,7 +173,11 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
   }
 
   /** Queues the insert now; broadcasts as it resolves, which the store does in seq order. */
-  function insert(payload: SendMessagePayload, device: DeviceSeq | undefined): Promise<Message> {
+  function insert(
+    payload: SendMessagePayload,
+    device: DeviceSeq | undefined,
+    mentions: string[],
+  ): Promise<Message> {
     const { channelId } = payload;
     const message = {
       id: randomUUID(),
@@ -180,6 +187,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
       content: payload.content,
       clientMessageId: payload.clientMessageId,
       createdAt: new Date().toISOString(),
+      mentions,
     };
     const stored = device
       ? store.insertNumbered(message, device).then((result) => {

@@ -1,8 +1,14 @@
 /** SQLite rows and their mapping to the shared protocol shapes. */
 // From protocol/events, not the protocol's index: the writer thread loads this file, and needs no zod.
-import type { Channel, ChannelKind, Message, Receipt, UserSummary } from '../../src-shared/protocol';
+import type {
+  Channel,
+  ChannelKind,
+  Message,
+  Reaction,
+  Receipt,
+  UserSummary,
+} from '../../src-shared/protocol';
 import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/events';
-import { unchangedMessageFields } from '../../src-shared/protocol/schemas';
 import type { ChannelRecord, ReceiptStatus, UserRecord } from './types';
 
 export interface UserRow {
@@ -27,6 +33,14 @@ export interface MessageRow {
   client_message_id: string | null;
   created_at: string;
   updated_at: string;
+  edited_at: string | null;
+  /** 0/1 in SQLite, boolean in PostgreSQL. */
+  deleted: number | boolean;
+  /** JSON: [userId]. */
+  mentions: string;
+  /** JSON: [{emoji, userIds}]. */
+  reactions: string;
+  change_seq: number;
 }
 
 export interface ReceiptRow {
@@ -65,7 +79,8 @@ export interface MemberRow {
 
 /** Selects a MessageRow: `SELECT ${MESSAGE_SELECT} WHERE ...`. */
 export const MESSAGE_SELECT = `m.id, m.channel_id, m.seq, m.user_id, u.name AS user_name, m.parent_id, m.content,
-  m.client_message_id, m.created_at, m.updated_at FROM messages m JOIN users u ON u.id = m.user_id`;
+  m.client_message_id, m.created_at, m.updated_at, m.edited_at, m.deleted, m.mentions, m.reactions, m.change_seq
+  FROM messages m JOIN users u ON u.id = m.user_id`;
 
 export function toUser(row: UserRow): UserRecord {
   return {
@@ -121,7 +136,11 @@ export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
     deliveryStatus: MessageDeliveryStatus.SENT,
     user: { id: row.user_id, name: row.user_name },
     seq: row.seq,
-    ...unchangedMessageFields(),
+    editedAt: row.edited_at,
+    deleted: Boolean(row.deleted),
+    mentions: JSON.parse(row.mentions) as string[],
+    reactions: JSON.parse(row.reactions) as Reaction[],
+    changeSeq: row.change_seq,
   };
   if (row.parent_id !== null) message.parentId = row.parent_id;
   if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;

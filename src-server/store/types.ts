@@ -4,14 +4,20 @@
  * method returns a Promise, even where SQLite is sync.
  */
 import type {
+  ChangeApplied,
+  ChangesPage,
   Channel,
   ChannelKind,
+  ChannelPreferences,
   HistoryQuery,
   Message,
   MessageDeliveryStatus,
   MessagesPage,
+  SearchPage,
+  SearchQuery,
   UserSummary,
 } from '../../src-shared/protocol';
+import type { ChangeRequest, ChangeResult } from './changes';
 
 export interface UserRecord extends UserSummary {
   username: string;
@@ -80,6 +86,8 @@ export interface NewMessage {
   content: string;
   clientMessageId?: string;
   createdAt: string;
+  /** User ids the content mentions (socket/mentions.ts). */
+  mentions?: string[];
 }
 
 /** Where a numbered send stands: its device (a UUID per app installation) and its number there. */
@@ -173,6 +181,21 @@ export interface Store {
   listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage>;
   /** Raises a recipient's status monotonically; READ also moves their read position. */
   recordReceipt(messageId: string, userId: string, status: ReceiptStatus, at: string): Promise<ReceiptResult>;
+
+  // Messages that change (store/changes.ts; contract: store/changes-contract.ts).
+  /** The answer a change with this opId got, if it was applied. */
+  appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined>;
+  /**
+   * In one transaction: a replay answers as the first time; otherwise the change is applied (taking the
+   * channel's next changeSeq when it changes the row) and its answer recorded under its opId.
+   */
+  changeMessage(request: ChangeRequest): Promise<ChangeResult>;
+  /** Every message whose changeSeq is above `after`, lowest first, in their current state. */
+  listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage>;
+  getPreferences(channelId: string, userId: string): Promise<ChannelPreferences>;
+  setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void>;
+  /** Full text, newest first, in the user's channels only (or one of them), never a deleted message. */
+  searchMessages(userId: string, query: SearchQuery): Promise<SearchPage>;
 
   close(): Promise<void>;
 }

@@ -9,16 +9,14 @@
  * both implement `RelayApi` below, built from these two tables.
  */
 import { z } from 'zod';
-import { Id, MessageContent, optionalField } from '../protocol/schemas';
+import { ChannelPreferences, NotifyLevel, SearchQuery } from '../protocol/changes';
+import { Emoji, Id, MessageContent, optionalField } from '../protocol/schemas';
 import {
-  ChannelPreferences,
   ChannelView,
   ConnectionState,
   MessageView,
   NotificationView,
-  NotifyLevel,
   OutboxItem,
-  ReactionEmoji,
   SearchResults,
   SessionView,
   Settings,
@@ -99,8 +97,8 @@ export const calls = {
   editMessage: call(MessageRef.extend({ content: MessageContent }), MessageView),
   /** Own messages (or any, for an admin); leaves a tombstone. */
   deleteMessage: call(MessageRef, MessageView),
-  addReaction: call(MessageRef.extend({ emoji: ReactionEmoji }), MessageView),
-  removeReaction: call(MessageRef.extend({ emoji: ReactionEmoji }), MessageView),
+  addReaction: call(MessageRef.extend({ emoji: Emoji }), MessageView),
+  removeReaction: call(MessageRef.extend({ emoji: Emoji }), MessageView),
   /** A change whose `changeFailure` is shown: try again now / give it up (its effect is undone). */
   retryChange: call(OperationRef, Void),
   discardChange: call(OperationRef, Void),
@@ -109,7 +107,7 @@ export const calls = {
   /** Cached messages at once (works offline), merged with the server's for older history when online. */
   searchMessages: call(
     z.object({
-      query: z.string().trim().min(1).max(200),
+      query: SearchQuery.shape.q,
       channelId: optionalField(Id),
       limit: optionalField(z.number().int().min(1).max(100)),
     }),

@@ -3,6 +3,7 @@
  * These are the bridge's value types; the core builds them from its local store.
  */
 import { z } from 'zod';
+import { NotifyLevel } from '../protocol/changes';
 import { DeliveryStatus, Id, IsoDate, optionalField, UserSummary } from '../protocol/schemas';
 
 /** A message's status as the UI labels it (interface.md: `message-status` text). */
@@ -22,13 +23,6 @@ export type SeenBy = z.infer<typeof SeenBy>;
 
 export const Failure = z.object({ code: z.string(), message: z.string() });
 export type Failure = z.infer<typeof Failure>;
-
-/** A reaction's emoji: 1 to 32 characters (interface.md), not only whitespace. */
-export const ReactionEmoji = z
-  .string()
-  .min(1)
-  .max(32)
-  .refine((s) => s.trim().length > 0, 'Emoji is empty');
 
 export const ReactionView = z.object({
   emoji: z.string(),
@@ -80,9 +74,6 @@ export const MessageView = z.object({
 });
 export type MessageView = z.infer<typeof MessageView>;
 
-export const NotifyLevel = z.enum(['all', 'mentions', 'none']);
-export type NotifyLevel = z.infer<typeof NotifyLevel>;
-
 export const ChannelView = z.object({
   id: Id,
   name: z.string(),
@@ -116,10 +107,6 @@ export const OutboxItem = z.object({
   createdAt: IsoDate,
 });
 export type OutboxItem = z.infer<typeof OutboxItem>;
-
-/** Per user and channel, shared by all their devices (GET/PUT /api/channels/:id/preferences). */
-export const ChannelPreferences = z.object({ notify: NotifyLevel, muted: z.boolean() });
-export type ChannelPreferences = z.infer<typeof ChannelPreferences>;
 
 /** A character range [start, end) of a search snippet that matched the query (to highlight). */
 export const TextRange = z.object({

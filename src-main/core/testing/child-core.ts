@@ -5,40 +5,14 @@
  *
  * Usage: node --import tsx src-main/core/testing/child-core.ts USER_DATA SERVER_URL COUNT PREFIX
  */
-import { createCore } from '../create-core';
-import {
-  createFileSecretStore,
-  createMemorySettingsStore,
-  createRecordingNotifier,
-  systemClock,
-} from '../node-ports';
-import { FAST } from './harness';
+import { channelIds, startChildCore } from './child-start';
 
 const [userData, serverUrl, countArg, prefix] = process.argv.slice(2);
 if (!userData || !serverUrl || !countArg || !prefix)
   throw new Error('usage: USER_DATA SERVER_URL COUNT PREFIX');
 
-const core = createCore(
-  {
-    notifier: createRecordingNotifier(),
-    secrets: createFileSecretStore(userData),
-    settings: createMemorySettingsStore(),
-    clock: systemClock,
-    paths: { userData },
-    openExternal: async () => {},
-  },
-  FAST,
-);
-await core.start();
-if (!(await core.handlers.getSession(undefined)).signedIn) {
-  await core.handlers.signIn({ serverUrl, username: 'alice', password: 'password' });
-}
-let channels = await core.handlers.listChannels(undefined);
-while (channels.length < 2) {
-  await new Promise((r) => setTimeout(r, 20));
-  channels = await core.handlers.listChannels(undefined);
-}
-const ids = ['general', 'random'].map((name) => channels.find((c) => c.name === name)?.id as string);
+const core = await startChildCore(userData, serverUrl, 'alice');
+const ids = await channelIds(core, ['general', 'random']);
 
 core.networkChanged(false);
 // Not awaited: the whole batch is queued in one synchronous run, before any of it can flush.

@@ -12,9 +12,21 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
+import type {
+  ChangeApplied,
+  ChangesPage,
+  Channel,
+  ChannelPreferences,
+  HistoryQuery,
+  Message,
+  MessagesPage,
+  SearchPage,
+  SearchQuery,
+  UserSummary,
+} from '../../../src-shared/protocol';
 import { ConfigError } from '../../errors';
 import { KeyedMutex } from '../../socket/keyed-mutex';
+import type { ChangeRequest, ChangeResult } from '../changes';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
   CHANNEL_COLUMNS,
@@ -49,6 +61,7 @@ import type {
   UserRecord,
 } from '../types';
 import { checkDatabaseUrl, createPool, DEFAULT_POOL_SIZE, describeTarget, withTransaction } from './pool';
+import { PostgresChanges } from './postgres-changes';
 import { migratePostgres } from './postgres-migrate';
 import { PostgresWorkspace } from './postgres-workspace';
 
@@ -82,15 +95,17 @@ const SQL = {
     ORDER BY m.seq ASC LIMIT $3`,
   messagesBefore: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = $1 AND m.seq < $2::bigint
     ORDER BY m.seq DESC LIMIT $3`,
-  // One statement, run inside a transaction: take the channel's next seq (locking its row until COMMIT),
+  // One statement, run inside a transaction: take the channel's next seq and changeSeq (locking its row until COMMIT),
   // store the message unless (user, clientMessageId) exists, move the sender's read position to it, and
   // return the stored row. No row back means a replay (or no such channel): the caller rolls back.
   insertMessage: `WITH next AS (
-      UPDATE channels SET last_seq = last_seq + 1 WHERE id = $2 RETURNING last_seq
+      UPDATE channels SET last_seq = last_seq + 1, last_change_seq = last_change_seq + 1 WHERE id = $2
+      RETURNING last_seq, last_change_seq
     ), inserted AS (
-      INSERT INTO messages
-        (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at)
-      SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz FROM next
+      INSERT INTO messages (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at,
+        updated_at, mentions, change_seq)
+      SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz, $8, next.last_change_seq
+      FROM next
       ON CONFLICT (user_id, client_message_id) DO NOTHING
       RETURNING *
     ), sender_read AS (
@@ -136,6 +151,7 @@ export class PostgresStore implements Store {
   /** Inserts one at a time per channel: see the file comment. */
   private readonly channelWrites = new KeyedMutex();
   private readonly workspace = new PostgresWorkspace(() => this.db);
+  private readonly changes = new PostgresChanges(() => this.db, this.channelWrites);
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -356,6 +372,7 @@ export class PostgresStore implements Store {
           input.content,
           input.clientMessageId ?? null,
           input.createdAt,
+          JSON.stringify(input.mentions ?? []),
         ]);
         return rows[0];
       });
@@ -405,6 +422,26 @@ export class PostgresStore implements Store {
       userId,
     ]))!;
     return { changed: false, status: current.status, at: current.at };
+  }
+
+  // Messages that change: see postgres-changes.ts.
+  appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
+    return this.changes.appliedOp(userId, opId);
+  }
+  changeMessage(request: ChangeRequest): Promise<ChangeResult> {
+    return this.changes.changeMessage(request);
+  }
+  listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage> {
+    return this.changes.listChanges(channelId, after, limit);
+  }
+  getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
+    return this.changes.getPreferences(channelId, userId);
+  }
+  setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {
+    return this.changes.setPreferences(channelId, userId, preferences);
+  }
+  searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
+    return this.changes.searchMessages(userId, query);
   }
 
   /** Waits for the queries in flight, then closes every connection. Idempotent. */

@@ -47,10 +47,13 @@ export const SQL = {
   messageByClientId: `SELECT ${MESSAGE_SELECT} WHERE m.user_id = ? AND m.client_message_id = ?`,
   messagesAfter: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?`,
   messagesBefore: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`,
-  nextSeq: 'UPDATE channels SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq AS seq',
+  // A new message is a change too: it takes the channel's next seq and next changeSeq.
+  nextSeq: `UPDATE channels SET last_seq = last_seq + 1, last_change_seq = last_change_seq + 1 WHERE id = ?
+    RETURNING last_seq AS seq, last_change_seq AS change_seq`,
   insertMessage: `INSERT INTO messages
-      (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at, mentions,
+       change_seq)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   raiseReadSeq: `UPDATE channel_members SET last_read_seq = MAX(last_read_seq, ?)
     WHERE channel_id = ? AND user_id = ?`,
   receiptsOf: `SELECT message_id, user_id, status, at FROM receipts
@@ -61,6 +64,24 @@ export const SQL = {
     ON CONFLICT (user_id, device_id, channel_id) DO UPDATE SET last_seq = excluded.last_seq`,
   upsertReceipt: `INSERT INTO receipts (message_id, user_id, status, at) VALUES (?, ?, ?, ?)
     ON CONFLICT (message_id, user_id) DO UPDATE SET status = excluded.status, at = excluded.at`,
+  // Messages that change (store/changes.ts).
+  appliedOp: 'SELECT answer FROM applied_ops WHERE user_id = ? AND op_id = ?',
+  insertAppliedOp: 'INSERT INTO applied_ops (user_id, op_id, answer, applied_at) VALUES (?, ?, ?, ?)',
+  nextChangeSeq: `UPDATE channels SET last_change_seq = last_change_seq + 1 WHERE id = ?
+    RETURNING last_change_seq AS change_seq`,
+  updateMessage: `UPDATE messages SET content = ?, edited_at = ?, deleted = ?, mentions = ?, reactions = ?,
+    change_seq = ?, updated_at = ? WHERE id = ?`,
+  changesAfter: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.change_seq > ?
+    ORDER BY m.change_seq ASC LIMIT ?`,
+  preferences: 'SELECT notify, muted FROM channel_preferences WHERE channel_id = ? AND user_id = ?',
+  setPreferences: `INSERT INTO channel_preferences (channel_id, user_id, notify, muted) VALUES (?, ?, ?, ?)
+    ON CONFLICT (channel_id, user_id) DO UPDATE SET notify = excluded.notify, muted = excluded.muted`,
+  // The caller's channels only (or the one asked for, when they are in it); a tombstone's content is ''.
+  search: `SELECT ${MESSAGE_SELECT}
+    WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?) AND m.deleted = 0
+      AND m.channel_id IN (SELECT channel_id FROM channel_members WHERE user_id = ?)
+      AND (? IS NULL OR m.channel_id = ?)
+    ORDER BY m.created_at DESC, m.id DESC LIMIT ?`,
 } as const;
 
 export type Statements<K extends keyof typeof SQL> = { [N in K]: Database.Statement };

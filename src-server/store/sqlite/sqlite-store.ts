@@ -12,8 +12,20 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Channel, HistoryQuery, Message, MessagesPage, UserSummary } from '../../../src-shared/protocol';
+import type {
+  ChangeApplied,
+  ChangesPage,
+  Channel,
+  ChannelPreferences,
+  HistoryQuery,
+  Message,
+  MessagesPage,
+  SearchPage,
+  SearchQuery,
+  UserSummary,
+} from '../../../src-shared/protocol';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
+import type { ChangeRequest, ChangeResult } from '../changes';
 import { migrate } from '../migrate';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
@@ -46,6 +58,7 @@ import type {
   Store,
   UserRecord,
 } from '../types';
+import { SqliteChangeReads } from './change-reads';
 import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
 import { SqliteWorkspace } from './sqlite-workspace';
 import { WriterClient } from './writer-client';
@@ -82,6 +95,7 @@ const MAIN_THREAD_STATEMENTS = [
 export class SqliteStore implements Store {
   private readonly sql;
   private readonly workspace: SqliteWorkspace;
+  private readonly changes: SqliteChangeReads;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -91,6 +105,7 @@ export class SqliteStore implements Store {
   ) {
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
+    this.changes = new SqliteChangeReads(db);
   }
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
@@ -237,6 +252,26 @@ export class SqliteStore implements Store {
     at: string,
   ): Promise<ReceiptResult> {
     return this.writer.run({ kind: 'recordReceipt', messageId, userId, status, at });
+  }
+
+  // Messages that change: the change goes through the writer thread (change-writes.ts), the rest is here.
+  async appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
+    return this.changes.appliedOp(userId, opId);
+  }
+  async changeMessage(request: ChangeRequest): Promise<ChangeResult> {
+    return this.writer.run({ kind: 'changeMessage', request });
+  }
+  async listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage> {
+    return this.changes.listChanges(channelId, after, limit);
+  }
+  async getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
+    return this.changes.getPreferences(channelId, userId);
+  }
+  async setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {
+    this.changes.setPreferences(channelId, userId, preferences);
+  }
+  async searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
+    return this.changes.searchMessages(userId, query);
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */

@@ -6,8 +6,10 @@
 import type Database from 'better-sqlite3';
 // protocol/events, not the index: this thread needs no zod (a faster start).
 import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/events';
+import type { ChangeRequest, ChangeResult } from '../changes';
 import { type MessageRow, toMessage } from '../rows';
 import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
+import { SqliteChangeWrites } from './change-writes';
 import { commitTogether, type Outcome } from './group-commit';
 import { prepare } from './sqlite-database';
 
@@ -15,10 +17,12 @@ export type WriteOp =
   | { kind: 'insertMessage'; message: NewMessage }
   | { kind: 'insertNumbered'; message: NewMessage; device: DeviceSeq }
   | { kind: 'skipDeviceSeq'; userId: string; channelId: string; device: DeviceSeq }
-  | { kind: 'recordReceipt'; messageId: string; userId: string; status: ReceiptStatus; at: string };
+  | { kind: 'recordReceipt'; messageId: string; userId: string; status: ReceiptStatus; at: string }
+  | { kind: 'changeMessage'; request: ChangeRequest };
 
 export class SqliteWrites {
   private readonly sql;
+  private readonly changes: SqliteChangeWrites;
 
   constructor(private readonly db: Database.Database) {
     this.sql = prepare(db, [
@@ -32,6 +36,7 @@ export class SqliteWrites {
       'devicePosition',
       'setDevicePosition',
     ]);
+    this.changes = new SqliteChangeWrites(db);
   }
 
   /** One transaction, one disk flush; outcomes in the order of `ops`. */
@@ -47,7 +52,7 @@ export class SqliteWrites {
     }
   }
 
-  private apply(op: WriteOp): InsertResult | OutOfOrder | ReceiptResult | undefined {
+  private apply(op: WriteOp): InsertResult | OutOfOrder | ReceiptResult | ChangeResult | undefined {
     switch (op.kind) {
       case 'insertMessage':
         return this.insertMessage(op.message);
@@ -59,6 +64,8 @@ export class SqliteWrites {
         return undefined;
       case 'recordReceipt':
         return this.recordReceipt(op.messageId, op.userId, op.status, op.at);
+      case 'changeMessage':
+        return this.changes.apply(op.request);
     }
   }
 
@@ -74,7 +81,7 @@ export class SqliteWrites {
     // Checked again inside the write: a copy may have been stored since the caller last looked.
     const first = this.replayOf(input);
     if (first) return first;
-    const { seq } = this.sql.nextSeq.get(input.channelId) as { seq: number };
+    const { seq, change_seq } = this.sql.nextSeq.get(input.channelId) as { seq: number; change_seq: number };
     this.sql.insertMessage.run(
       input.id,
       input.channelId,
@@ -85,6 +92,8 @@ export class SqliteWrites {
       input.clientMessageId ?? null,
       input.createdAt,
       input.createdAt,
+      JSON.stringify(input.mentions ?? []),
+      change_seq,
     );
     // Sending means having seen the channel up to here.
     this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);

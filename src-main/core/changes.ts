@@ -1,0 +1,162 @@
+/**
+ * Changes of messages for one account (issue 14): ours go through the operation queue, shown at once
+ * and marked pending until acknowledged; the server's (live broadcasts, the per-channel changes feed)
+ * are applied to the messages held here. Edits and reactions never notify.
+ */
+import { randomUUID } from 'node:crypto';
+import { BridgeFailure, type MessageView } from '../../src-shared/bridge';
+import {
+  type ChangeApplied,
+  MAX_PAGE_LIMIT,
+  type Message,
+  type MessageDeletedEvent,
+  type ReactionUpdatedEvent,
+  type UserSummary,
+} from '../../src-shared/protocol';
+import type { ChangeKind, LocalStore, MessageRow, OperationRow } from '../store/store';
+import type { Credentials } from './account';
+import type { ApiClient } from './api';
+import { shownChanges } from './change-overlay';
+import { fetchChanges } from './changes-api';
+import type { Clock } from './ports';
+import { messageView } from './views';
+
+export interface ChangesDeps {
+  store: LocalStore;
+  user: UserSummary;
+  clock: Clock;
+  api: ApiClient;
+  emitMessage(row: MessageRow): void;
+  /** Something that counts toward unread (a mention, a deletion) may have changed in the channel. */
+  unreadChanged(channelId: string): void;
+  queueChanged(channelId: string): void;
+  error(code: string, message: string): void;
+}
+
+export class Changes {
+  constructor(private readonly deps: ChangesDeps) {}
+
+  // Ours ----------------------------------------------------------------------------------------
+
+  edit(channelId: string, key: string, content: string): MessageView {
+    const row = this.target(channelId, key);
+    if (row.own !== 1) throw new BridgeFailure('FORBIDDEN', 'Only your own messages can be edited');
+    const shown = this.shown(row);
+    if (shown.deleted) throw new BridgeFailure('NOT_FOUND', 'The message was deleted');
+    if (shown.content === content) return messageView(this.deps.store, row);
+    return this.queue(row, 'edit', { content });
+  }
+
+  /** Author or admin: the server decides, and a refusal undoes it. */
+  remove(channelId: string, key: string): MessageView {
+    const row = this.target(channelId, key);
+    if (this.shown(row).deleted) return messageView(this.deps.store, row);
+    return this.queue(row, 'delete', {});
+  }
+
+  react(channelId: string, key: string, emoji: string, add: boolean): MessageView {
+    const row = this.target(channelId, key);
+    const shown = this.shown(row);
+    if (shown.deleted) throw new BridgeFailure('NOT_FOUND', 'The message was deleted');
+    const mine = shown.reactions.some((r) => r.emoji === emoji && r.mine);
+    if (mine === add) return messageView(this.deps.store, row);
+    return this.queue(row, add ? 'react' : 'unreact', { emoji });
+  }
+
+  /** The op row and what it shows are one write: the view the caller gets is the committed one. */
+  private queue(row: MessageRow, kind: ChangeKind, what: { content?: string; emoji?: string }): MessageView {
+    const { store } = this.deps;
+    store.transaction(() =>
+      store.changes.queue({
+        opId: randomUUID(),
+        kind,
+        channelId: row.channel_id,
+        messageKey: row.key,
+        queuedAt: this.deps.clock.now(),
+        ...what,
+      }),
+    );
+    const after = store.messageByKey(row.key) as MessageRow;
+    this.deps.emitMessage(after);
+    if (kind === 'delete') this.deps.unreadChanged(row.channel_id);
+    this.deps.queueChanged(row.channel_id);
+    return messageView(store, after);
+  }
+
+  /** The server applied one of our changes: its effect is the message's state now. */
+  applied(op: OperationRow, ack: ChangeApplied): void {
+    const { store } = this.deps;
+    const row = store.transaction(() =>
+      store.changes.completed(op, ack.changeSeq, new Date(this.deps.clock.now()).toISOString()),
+    );
+    if (row) this.deps.emitMessage(row);
+  }
+
+  /** Refused for good: already dropped from the queue, so the message shows what the server holds. */
+  refused(op: OperationRow, code: string, message: string): void {
+    const row = this.deps.store.messageByKey(op.message_key);
+    if (row) this.deps.emitMessage(row);
+    if (op.kind === 'delete') this.deps.unreadChanged(op.channel_id);
+    this.deps.error('CHANGE_REFUSED', `Your ${WHAT[op.kind]} was refused and undone: ${message} (${code})`);
+  }
+
+  // The server's --------------------------------------------------------------------------------
+
+  /** A message's new state (`message:updated`, the changes feed): only for messages held here. */
+  updated(message: Message): void {
+    const { store } = this.deps;
+    if (!store.messageById(message.id)) return;
+    const result = store.upsertServerMessage(message);
+    if (!result.changed) return;
+    this.deps.emitMessage(result.row);
+    this.deps.unreadChanged(message.channelId);
+  }
+
+  deleted(event: MessageDeletedEvent): void {
+    const row = this.deps.store.changes.deleted(event.messageId, event.changeSeq);
+    if (!row) return;
+    this.deps.emitMessage(row);
+    this.deps.unreadChanged(row.channel_id);
+  }
+
+  reactions(event: ReactionUpdatedEvent): void {
+    const row = this.deps.store.changes.reactions(event.messageId, event.reactions, event.changeSeq);
+    if (row) this.deps.emitMessage(row);
+  }
+
+  /**
+   * Everything changed in the channel since its cursor (after the catch-up of new messages, so every
+   * message the feed names that matters is held; others are skipped: a page fetched later is current).
+   * A first sync sets the cursor (account.ts); a channel synced by an older version starts from 0.
+   */
+  async catchUp(channelId: string, credentials: Credentials): Promise<void> {
+    const { store } = this.deps;
+    let after = store.changes.cursor(channelId) ?? 0;
+    for (;;) {
+      const page = await fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
+      for (const m of page.messages) this.updated(m);
+      const moved = page.changeSeq > after;
+      after = Math.max(after, page.changeSeq);
+      store.changes.setCursor(channelId, after);
+      if (!page.hasMore || !moved) break;
+    }
+  }
+
+  private target(channelId: string, key: string): MessageRow {
+    const row = this.deps.store.messageByKey(key) ?? this.deps.store.messageById(key);
+    if (!row || row.channel_id !== channelId) throw new BridgeFailure('NOT_FOUND', 'Unknown message');
+    return row;
+  }
+
+  private shown(row: MessageRow) {
+    return shownChanges(row, this.deps.store.changes.of(row.key), this.deps.user.id);
+  }
+}
+
+const WHAT: Record<OperationRow['kind'], string> = {
+  send: 'message',
+  edit: 'edit',
+  delete: 'deletion',
+  react: 'reaction',
+  unreact: 'removal of a reaction',
+};

@@ -1,0 +1,199 @@
+/**
+ * The operation queue in the local store (issue 14), on real SQLite files: the migration from the
+ * message-only outbox, queue order of sends and changes, renumbering, failing and retrying a send with
+ * the changes queued on it, and the server's states ordered by changeSeq.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Channel, type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import { migrations } from './migrations';
+import { LocalStore } from './store';
+
+const me = { id: randomUUID(), name: 'alice' };
+const bob = { id: randomUUID(), name: 'bob' };
+const channel: Channel = {
+  id: randomUUID(),
+  name: 'general',
+  kind: 'channel',
+  private: false,
+  topic: '',
+  archived: false,
+  memberIds: [me.id, bob.id],
+  members: [me, bob],
+  lastSeq: 0,
+  lastReadSeq: 0,
+  unreadCount: 0,
+};
+
+let dir: string;
+let file: string;
+let store: LocalStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-ops-'));
+  file = join(dir, 'db.sqlite');
+});
+afterEach(() => {
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function open(): LocalStore {
+  store = LocalStore.open({ file, selfId: me.id });
+  store.saveChannels([channel]);
+  return store;
+}
+
+function send(content: string): string {
+  const clientMessageId = randomUUID();
+  store.queueOwnMessage({
+    clientMessageId,
+    channelId: channel.id,
+    content,
+    author: me,
+    createdAt: new Date().toISOString(),
+    queuedAt: Date.now(),
+  });
+  return clientMessageId;
+}
+
+function change(
+  kind: 'edit' | 'delete' | 'react' | 'unreact',
+  key: string,
+  what: { content?: string; emoji?: string } = {},
+) {
+  return store.transaction(() =>
+    store.changes.queue({
+      opId: randomUUID(),
+      kind,
+      channelId: channel.id,
+      messageKey: key,
+      queuedAt: Date.now(),
+      ...what,
+    }),
+  );
+}
+
+const order = () => store.pendingIn(channel.id, 100).map((r) => [r.kind, r.content ?? r.emoji, r.device_seq]);
+
+describe('the migration from the outbox', () => {
+  it('keeps every queued message, its state, number and order, as send operations', () => {
+    const db = new Database(file);
+    for (const sql of migrations.slice(0, 4)) db.exec(sql);
+    db.pragma('user_version = 4');
+    const insert = db.prepare(`
+      INSERT INTO outbox (client_message_id, channel_id, content, queued_at, state, failure_code, device_seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const [a, b] = [randomUUID(), randomUUID()];
+    insert.run(a, channel.id, 'first', 1, 'pending', null, 1);
+    insert.run(b, channel.id, 'second', 2, 'failed', 'TIMEOUT', 2);
+    db.close();
+    open();
+    expect(
+      store.outbox().map((r) => [r.op_id, r.kind, r.message_key, r.content, r.state, r.device_seq]),
+    ).toEqual([
+      [a, 'send', a, 'first', 'pending', 1],
+      [b, 'send', b, 'second', 'failed', 2],
+    ]);
+  });
+});
+
+describe('sends and changes in one queue', () => {
+  beforeEach(() => {
+    open();
+  });
+
+  it('keeps a change behind the send it was queued after, through a renumbering and a reopen', () => {
+    const a = send('a');
+    change('edit', a, { content: 'a2' });
+    send('b');
+    change('react', a, { emoji: '👍' });
+    expect(order()).toEqual([
+      ['send', 'a', 1],
+      ['edit', 'a2', 1],
+      ['send', 'b', 2],
+      ['react', '👍', 2],
+    ]);
+    // A change takes no number: the server's count of this device's sends stays contiguous.
+    store.renumberPending(channel.id, 7);
+    expect(order().map((r) => r[2])).toEqual([7, 7, 8, 8]);
+    store.close();
+    open();
+    send('c');
+    expect(order().at(-1)).toEqual(['send', 'c', 9]);
+  });
+
+  it('fails the changes of a failed send with it, and retries them behind it, at the end of the queue', () => {
+    const a = send('a');
+    const edit = change('edit', a, { content: 'a2' });
+    send('b');
+    store.markFailed(a, 'TIMEOUT', 'x');
+    expect(store.outboxRow(edit.op_id)?.state).toBe('failed');
+    expect(order().map((r) => r[1])).toEqual(['b']);
+    store.retry(Date.now(), a);
+    expect(order().map((r) => [r[0], r[1]])).toEqual([
+      ['send', 'b'],
+      ['send', 'a'],
+      ['edit', 'a2'],
+    ]);
+    store.markFailed(a, 'TIMEOUT', 'x');
+    const { removed } = store.discard(a);
+    expect(removed.map((r) => r.key)).toEqual([a]);
+    expect(store.outbox().map((r) => r.content)).toEqual(['b']);
+  });
+
+  it('discarding a failed change shows the message as the server had it', () => {
+    const a = send('a');
+    const edit = change('edit', a, { content: 'a2' });
+    store.markFailed(edit.op_id, 'TIMEOUT', 'x');
+    expect(store.outboxRow(a)?.state).toBe('pending');
+    expect(store.discard(edit.op_id)).toEqual({
+      removed: [],
+      changed: [expect.objectContaining({ key: a })],
+    });
+    expect(store.changes.of(a)).toEqual([]);
+  });
+});
+
+describe("the server's states", () => {
+  beforeEach(() => {
+    open();
+  });
+
+  function serverMessage(over: Partial<Message> = {}): Message {
+    const at = new Date().toISOString();
+    return {
+      id: randomUUID(),
+      content: 'hello',
+      channelId: channel.id,
+      userId: bob.id,
+      createdAt: at,
+      updatedAt: at,
+      deliveryStatus: 'SENT' as Message['deliveryStatus'],
+      user: bob,
+      seq: 1,
+      ...unchangedMessageFields(),
+      ...over,
+    };
+  }
+
+  it('never go back to an older changeSeq, and an acknowledged change of ours becomes the state', () => {
+    const m = serverMessage({ changeSeq: 1 });
+    store.upsertServerMessage(m);
+    store.upsertServerMessage({ ...m, content: 'edited', editedAt: m.createdAt, changeSeq: 3 });
+    // A page fetched before the edit arrives late: ignored.
+    expect(store.upsertServerMessage({ ...m, changeSeq: 2 }).changed).toBe(false);
+    expect(store.messageById(m.id)).toMatchObject({ content: 'edited', change_seq: 3 });
+    expect(store.changes.reactions(m.id, [{ emoji: '🎉', userIds: [bob.id] }], 2)).toBeUndefined();
+    const react = change('react', m.id, { emoji: '🎉' });
+    store.changes.completed(react, 4, new Date().toISOString());
+    expect(JSON.parse(store.messageById(m.id)?.reactions_json ?? '')).toEqual([
+      { emoji: '🎉', userIds: [me.id] },
+    ]);
+    expect(store.changes.deleted(m.id, 5)).toMatchObject({ deleted: 1, content: '' });
+  });
+});
