@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import type { ChannelView, NotifyLevel } from '../../src-shared/bridge';
+import type { ChannelView } from '../../src-shared/bridge';
+import type { NotifyLevel } from '../../src-shared/protocol/changes';
 import { useAppStore } from '../store/context';
 
 type Choice = NotifyLevel | 'mute';

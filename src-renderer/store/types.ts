@@ -1,7 +1,6 @@
 import type {
   BridgeError,
   CallInput,
-  ChannelPreferences,
   ChannelView,
   ConnectionState,
   MessageView,
@@ -12,6 +11,7 @@ import type {
   Settings,
 } from '../../src-shared/bridge';
 import type { UserSummary } from '../../src-shared/protocol';
+import type { ChannelPreferences } from '../../src-shared/protocol/changes';
 import type { Host } from '../bridge/connect';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
