@@ -11,6 +11,8 @@ export interface Scale {
   cores: { warmup: number; count: number; gapMs: number };
   outbox: { replay: number };
   renderer: { messages: number; scrollFrames: number; historyPages: number };
+  /** Figure 8: edits paced under the per-connection allowance of changes (100 in 10 s). */
+  changes: { warmup: number; count: number; gapMs: number };
 }
 
 export const FULL: Scale = {
@@ -21,6 +23,7 @@ export const FULL: Scale = {
   cores: { warmup: 50, count: 1_000, gapMs: 2 },
   outbox: { replay: 10_000 },
   renderer: { messages: 50_000, scrollFrames: 300, historyPages: 100 },
+  changes: { warmup: 20, count: 500, gapMs: 110 },
 };
 
 export const QUICK: Scale = {
@@ -31,9 +34,10 @@ export const QUICK: Scale = {
   cores: { warmup: 10, count: 100, gapMs: 2 },
   outbox: { replay: 300 },
   renderer: { messages: 50_000, scrollFrames: 60, historyPages: 10 },
+  changes: { warmup: 5, count: 60, gapMs: 110 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7'] as const;
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {

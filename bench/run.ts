@@ -14,6 +14,7 @@ import { figure4 } from './figures/fig4-fanout';
 import { figure5 } from './figures/fig5-connections';
 import { figure6 } from './figures/fig6-outbox';
 import { figure7 } from './figures/fig7-renderer';
+import { figure8 } from './figures/fig8-changes';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -26,6 +27,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '5': figure5,
   '6': figure6,
   '7': figure7,
+  '8': figure8,
 };
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { AppProvider } from './store/context';
 // Colour emoji from the app's own files (font-src 'self'): no system font needed, nothing fetched.
 import '@fontsource/noto-color-emoji/400.css';
 import './styles/app.css';
+import './styles/workspace.css';
 
 // The page's CSP has no 'unsafe-eval': tell zod not to probe for (or use) `new Function`.
 z.config({ jitless: true });

@@ -66,6 +66,12 @@ export const SETTINGS: Setting[] = [
     key: 'typingTimeoutMs',
     help: 'server-side typing stop after (6000)',
   },
+  {
+    env: 'PRESENCE_OFFLINE_AFTER_MS',
+    kind: 'int',
+    key: 'presenceOfflineAfterMs',
+    help: 'a person shows offline this long after their last socket has gone (30000)',
+  },
   { env: 'TOKEN_TTL_SECONDS', kind: 'int', key: 'tokenTtlSeconds', help: 'token lifetime (604800 = 7 days)' },
   {
     env: 'LOG_LEVEL',

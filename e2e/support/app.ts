@@ -10,12 +10,14 @@ import type { Page } from '@playwright/test';
 import type { Target } from './target';
 
 export type DemoUser = 'alice' | 'bob' | 'carol';
+/** Whoever the app is for: a demo user, or someone added during the test (an invited person). */
+export type AppUser = DemoUser | `invited-${string}`;
 
 export type ShownNotification = { title: string; body: string };
 
 export interface AppInstance {
   readonly target: Target;
-  readonly user: DemoUser;
+  readonly user: AppUser;
   readonly userData: string;
   /** The app's window (a new one after each start()). */
   readonly page: Page;
@@ -34,7 +36,7 @@ export interface AppInstance {
   close(): Promise<void>;
 }
 
-export async function makeUserData(user: DemoUser): Promise<string> {
+export async function makeUserData(user: AppUser): Promise<string> {
   return mkdtemp(join(tmpdir(), `relay-e2e-${user}-`));
 }
 

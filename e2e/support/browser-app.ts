@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { type AppInstance, type DemoUser, type ShownNotification, titleBadge } from './app';
+import { type AppInstance, type AppUser, type ShownNotification, titleBadge } from './app';
 import { APP_ROOT } from './target';
 
 const HOST_ENTRY = join(APP_ROOT, 'e2e', 'support', 'web-host.ts');
@@ -22,7 +22,7 @@ export class BrowserApp implements AppInstance {
   private stderr = '';
 
   constructor(
-    readonly user: DemoUser,
+    readonly user: AppUser,
     readonly userData: string,
     private readonly serverUrl: string,
     private readonly browser: () => Promise<Browser>,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from '@playwright/test';
-import type { AppInstance, DemoUser, ShownNotification } from './app';
+import type { AppInstance, AppUser, ShownNotification } from './app';
 import { APP_ROOT } from './target';
 
 /** Installed in main after each launch: records notifications and badge counts instead of the OS. */
@@ -42,7 +42,7 @@ export class ElectronApp implements AppInstance {
   private stderr = '';
 
   constructor(
-    readonly user: DemoUser,
+    readonly user: AppUser,
     readonly userData: string,
     private readonly serverUrl: string,
     private readonly executablePath: string,

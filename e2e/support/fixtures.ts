@@ -8,7 +8,7 @@
  * The electron project skips, saying why, where no Electron binary exists.
  */
 import { type Browser, test as base } from '@playwright/test';
-import { type AppInstance, type DemoUser, makeUserData } from './app';
+import { type AppInstance, type AppUser, type DemoUser, makeUserData } from './app';
 import { BrowserApp } from './browser-app';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { ElectronApp } from './electron-app';
@@ -20,7 +20,7 @@ type TestFixtures = {
   target: Target;
   serverOptions: ServerOptions;
   server: E2EServer;
-  app: (user: DemoUser) => Promise<AppInstance>;
+  app: (user: AppUser) => Promise<AppInstance>;
   /** Each user's app, signed in and looking at the channel named for that user. */
   signedIn: <U extends DemoUser>(openOn: Record<U, string>) => Promise<Record<U, AppInstance>>;
 };

@@ -33,7 +33,8 @@ import { OutboxSender } from './outbox';
 import type { CorePorts, Logger } from './ports';
 import { ReceiptSender } from './receipts';
 import { Typing } from './typing';
-import { channelView, messageView, outboxItem } from './views';
+import { channelTitle, channelView, messageView, outboxItem } from './views';
+import { Workspace } from './workspace';
 
 /** How far back (in seq) catch-up looks for our own messages still waiting for a receipt. */
 const RECEIPT_LOOKBACK = 100;
@@ -52,7 +53,14 @@ export interface AccountContext {
   emitter: CoreEmitter;
   logger: Logger;
   api: ApiClient;
-  ui: { focused: boolean; activeChannelId: string | null; openThreadId: string | null; atNewest: boolean };
+  ui: {
+    focused: boolean;
+    activeChannelId: string | null;
+    openThreadId: string | null;
+    atNewest: boolean;
+    /** The person is idle (issue 13): the app says `away`. */
+    away: boolean;
+  };
   /** Reports a fault that has no caller to throw to. */
   fault: ReportFault;
   socket(): RelaySocket | null;
@@ -65,6 +73,7 @@ export class Account {
   readonly receipts: ReceiptSender;
   readonly typing: Typing;
   readonly changes: Changes;
+  readonly workspace: Workspace;
   private readonly notifications: Notifications;
   private readonly checkpoints: Checkpoints;
   private syncing: Promise<void> | null = null;
@@ -102,6 +111,7 @@ export class Account {
       },
       error: (code, message) => ctx.emitter.emit('error', { code, message }),
     });
+    this.workspace = new Workspace(this, ctx);
     this.checkpoints = new Checkpoints(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
     this.typing = new Typing(
@@ -134,10 +144,15 @@ export class Account {
     this.store.close();
   }
 
-  /** The connection is up: flush both queues and catch up. */
+  /** The connection is up: flush both queues, say whether we are away, catch up (people too). */
   connected(credentials: Credentials): Promise<void> {
     this.outbox.connected();
     this.receipts.kick();
+    this.workspace.sendPresence();
+    // The people list is a nicety: a failure there (an older server) must not hold up the catch-up.
+    this.workspace
+      .refreshPeople(credentials)
+      .catch((error: unknown) => this.ctx.logger.warn({ err: String(error) }, 'people list failed'));
     return this.catchUp(credentials);
   }
 
@@ -146,7 +161,10 @@ export class Account {
   send(channelId: string, content: string, parentId?: string): MessageView {
     // The content was checked once, by the bridge contract (the router), against the protocol's schema.
     const clientMessageId = randomUUID();
-    if (!this.store.channel(channelId)) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    const channel = this.store.channel(channelId);
+    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    // The server refuses it for good (FORBIDDEN): say so now rather than queue a message to fail.
+    if (channel.archived) throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
     const now = this.ctx.ports.clock.now();
     const row = this.store.queueOwnMessage({
       clientMessageId,
@@ -224,7 +242,7 @@ export class Account {
   }
 
   outboxItems(): OutboxItem[] {
-    return this.store.outbox().map((r) => outboxItem(this.store, r));
+    return this.store.outbox().map((r) => outboxItem(this.store, r, this.user.id));
   }
 
   // Receiving -----------------------------------------------------------------------------------
@@ -267,13 +285,16 @@ export class Account {
     // Others' threads stay quiet; a reply in one's own thread notifies like a mention.
     const replyToMe = row.parent_id !== null && this.store.inThread(row.parent_id);
     if ((arrival === 'live' || arrival === 'catchup') && (row.parent_id === null || replyToMe)) {
+      const dm = channel.kind === 'dm';
       this.notifications.offer({
         messageId: message.id,
         channelId: channel.id,
-        channelName: channel.name,
+        channelName: channelTitle(channel, this.user.id),
+        dm,
         authorName: message.user.name,
         content: message.content,
-        personal: replyToMe || this.mentioned(message.content, message.mentions),
+        // A direct message is addressed to its people: it notifies by default, like a mention.
+        personal: dm || replyToMe || this.mentioned(message.content, message.mentions),
       });
     }
     this.emitUnread(channel.id);
@@ -305,7 +326,7 @@ export class Account {
 
   private async syncOnce(credentials: Credentials): Promise<void> {
     const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
-    this.store.saveChannels(channels);
+    this.workspace.failUnsent(this.store.saveChannels(channels));
     this.emitChannels();
     for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     const results = await Promise.allSettled(channels.map((c) => this.catchUpChannel(c.id, credentials)));
@@ -316,7 +337,7 @@ export class Account {
     }
   }
 
-  private async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
+  async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
     // Preferences only steer notifications: a server without them must not hold up the messages.
     await this.syncPreferences(channelId, { serverUrl, token }).catch((error: unknown) =>
       this.ctx.logger.info({ err: String(error) }, 'preferences not fetched'),
@@ -355,7 +376,7 @@ export class Account {
   // Channels and drafts -------------------------------------------------------------------------
 
   channelViews(): ChannelView[] {
-    return this.store.channels().map((c) => channelView(this.store, c));
+    return this.store.channels().map((c) => channelView(this.store, c, this.user.id));
   }
 
   /** Muted here at once, and on the server (for the user's other devices) when it can be reached. */
@@ -367,7 +388,7 @@ export class Account {
       storePreferences(this.ctx.api, credentials, channelId, { muted }).catch((error: unknown) =>
         this.ctx.logger.info({ err: String(error) }, 'mute not stored on the server'),
       );
-    return channelView(this.store, this.store.channel(channelId)!);
+    return channelView(this.store, this.store.channel(channelId)!, this.user.id);
   }
 
   /** The server's (stored here), or the last known one when it cannot be reached. */
@@ -570,10 +591,7 @@ export class Account {
   }
 
   emitChannels(): void {
-    this.ctx.emitter.emit(
-      'channels',
-      this.store.channels().map((c) => channelView(this.store, c)),
-    );
+    this.ctx.emitter.emit('channels', this.channelViews());
     this.updateBadge();
   }
 

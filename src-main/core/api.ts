@@ -5,10 +5,14 @@
 import { BridgeFailure } from '../../src-shared/bridge';
 import {
   type Channel,
+  ChannelInfo,
   ChannelList,
+  Channel as ChannelSchema,
   LoginResponse,
   type MessagesPage,
   MessagesPage as MessagesPageSchema,
+  type WorkspaceUser,
+  WorkspaceUserList,
 } from '../../src-shared/protocol';
 import type { FetchFn } from './ports';
 
@@ -21,6 +25,27 @@ export interface ApiClient {
     channelId: string,
     query: { after?: number; before?: number; limit?: number },
   ): Promise<MessagesPage>;
+  // The workspace (issue 13)
+  users(serverUrl: string, token: string): Promise<WorkspaceUser[]>;
+  /** `?all=1`: the caller's channels and the public ones they may join. */
+  allChannels(serverUrl: string, token: string): Promise<Channel[]>;
+  createChannel(
+    serverUrl: string,
+    token: string,
+    body: { name: string; private: boolean; topic?: string },
+  ): Promise<Channel>;
+  joinChannel(serverUrl: string, token: string, channelId: string): Promise<Channel>;
+  leaveChannel(serverUrl: string, token: string, channelId: string): Promise<void>;
+  addMember(serverUrl: string, token: string, channelId: string, userId: string): Promise<ChannelInfo>;
+  updateChannel(
+    serverUrl: string,
+    token: string,
+    channelId: string,
+    body: { name?: string; topic?: string },
+  ): Promise<ChannelInfo>;
+  archiveChannel(serverUrl: string, token: string, channelId: string): Promise<ChannelInfo>;
+  openDm(serverUrl: string, token: string, userIds: string[]): Promise<Channel>;
+  redeemInvite(serverUrl: string, token: string, password: string): Promise<LoginResponse>;
   /** Any other route of interface.md, its answer parsed with `schema` (changes-api.ts). */
   json<T>(
     serverUrl: string,
@@ -55,6 +80,15 @@ export function createApiClient(fetchFn: FetchFn, timeoutMs: number): ApiClient 
   }
 
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  /** A JSON request with the bearer token (a workspace change). */
+  const change = (serverUrl: string, token: string, method: string, path: string, payload: unknown = {}) =>
+    request(endpoint(serverUrl, path), {
+      method,
+      headers: { ...bearer(token), 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+  const channelPath = (channelId: string, rest = '') =>
+    `/api/channels/${encodeURIComponent(channelId)}${rest}`;
 
   return {
     async login(serverUrl, username, password) {
@@ -75,6 +109,51 @@ export function createApiClient(fetchFn: FetchFn, timeoutMs: number): ApiClient 
       const url = new URL(endpoint(serverUrl, `/api/channels/${encodeURIComponent(channelId)}/messages`));
       for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
       return parse(MessagesPageSchema, await request(url.toString(), { headers: bearer(token) }));
+    },
+    async users(serverUrl, token) {
+      return parse(
+        WorkspaceUserList,
+        await request(endpoint(serverUrl, '/api/users'), { headers: bearer(token) }),
+      );
+    },
+    async allChannels(serverUrl, token) {
+      return parse(
+        ChannelList,
+        await request(endpoint(serverUrl, '/api/channels?all=1'), { headers: bearer(token) }),
+      );
+    },
+    async createChannel(serverUrl, token, body) {
+      return parse(ChannelSchema, await change(serverUrl, token, 'POST', '/api/channels', body));
+    },
+    async joinChannel(serverUrl, token, channelId) {
+      return parse(ChannelSchema, await change(serverUrl, token, 'POST', channelPath(channelId, '/join')));
+    },
+    async leaveChannel(serverUrl, token, channelId) {
+      await change(serverUrl, token, 'POST', channelPath(channelId, '/leave'));
+    },
+    async addMember(serverUrl, token, channelId, userId) {
+      return parse(
+        ChannelInfo,
+        await change(serverUrl, token, 'POST', channelPath(channelId, '/members'), { userId }),
+      );
+    },
+    async updateChannel(serverUrl, token, channelId, body) {
+      return parse(ChannelInfo, await change(serverUrl, token, 'PATCH', channelPath(channelId), body));
+    },
+    async archiveChannel(serverUrl, token, channelId) {
+      return parse(ChannelInfo, await change(serverUrl, token, 'POST', channelPath(channelId, '/archive')));
+    },
+    async openDm(serverUrl, token, userIds) {
+      return parse(ChannelSchema, await change(serverUrl, token, 'POST', '/api/dms', { userIds }));
+    },
+    async redeemInvite(serverUrl, inviteToken, password) {
+      const path = `/api/invites/${encodeURIComponent(inviteToken)}`;
+      const body = await request(endpoint(serverUrl, path), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password }),
+      });
+      return parse(LoginResponse, body);
     },
     async json(serverUrl, token, route, schema) {
       const url = new URL(endpoint(serverUrl, route.path));
@@ -99,6 +178,9 @@ function codeFor(status: number): BridgeFailure['code'] {
   if (status === 400) return 'VALIDATION';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  // An invite past its seven days.
+  if (status === 410) return 'FORBIDDEN';
   if (status === 429) return 'RATE_LIMITED';
   // A proxy or load balancer with no server behind it: as good as unreachable.
   if (status === 502 || status === 503 || status === 504) return 'SERVER_UNREACHABLE';

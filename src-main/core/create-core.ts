@@ -10,6 +10,7 @@ import {
   type SessionView,
   type Settings,
 } from '../../src-shared/bridge';
+import type { LoginResponse } from '../../src-shared/protocol';
 import type { Account, Credentials } from './account';
 import { createApiClient } from './api';
 import { Connection } from './connection';
@@ -32,6 +33,8 @@ export interface Core {
   start(): Promise<void>;
   /** The machine woke up: reconnect at once and catch up. */
   resume(): void;
+  /** The shell's reading of the system idle time: idle past IDLE_AFTER_MS (true) or not. */
+  systemIdle(idle: boolean): void;
   networkChanged(online: boolean): void;
   close(): Promise<void>;
 }
@@ -52,7 +55,17 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     activeChannelId: null as string | null,
     openThreadId: null as string | null,
     atNewest: true,
+    away: false,
   };
+  // Idle (issue 13): the system's idle time where the shell can read it (Electron's powerMonitor)
+  // wins, since it sees input in every app; else the page's own activity (the browser host).
+  const idle = { page: false, system: undefined as boolean | undefined };
+  function idleChanged(): void {
+    const away = idle.system ?? idle.page;
+    if (away === ui.away) return;
+    ui.away = away;
+    account?.workspace.sendPresence();
+  }
 
   let session: StoredSession | null = null;
   let account: Account | null = null;
@@ -71,7 +84,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   const clock = guardedClock(ports.clock, report);
 
   const connection = new Connection(ports.socketFactory ?? io, clock, o, logger, {
-    attach: (socket) => listenToServer(socket, account, () => account, report, logger),
+    attach: (socket) => listenToServer(socket, account, () => account, report, logger, credentials),
     connected: guard(report, 'catching up', () => {
       syncFailures = 0;
       sync();
@@ -178,6 +191,8 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     getSession: () => sessionView(),
     signIn: (input) => signIn(input),
     signOut: () => signOut(),
+    redeemInvite: ({ serverUrl, token, password }) =>
+      signInWith(serverUrl, (url) => api.redeemInvite(url, token, password)),
     listChannels: () => account?.channelViews() ?? [],
     setActiveChannel({ channelId }) {
       ui.activeChannelId = channelId;
@@ -194,6 +209,21 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     setOpenThread({ parentId }) {
       ui.openThreadId = parentId;
       return done(account?.looked());
+    },
+    listUsers: () => account?.workspace.listUsers() ?? [],
+    browseChannels: () => need().workspace.browse(credentials()),
+    createChannel: (input) => need().workspace.create(credentials(), input),
+    joinChannel: ({ channelId }) => need().workspace.join(credentials(), channelId),
+    leaveChannel: ({ channelId }) => need().workspace.leave(credentials(), channelId).then(done),
+    addMember: ({ channelId, userId }) => need().workspace.addMember(credentials(), channelId, userId),
+    updateChannel: ({ channelId, name, topic }) =>
+      need().workspace.update(credentials(), channelId, { name, topic }),
+    archiveChannel: ({ channelId }) => need().workspace.archive(credentials(), channelId),
+    openDm: ({ userIds }) => need().workspace.openDm(credentials(), userIds),
+    listMembers: ({ channelId }) => need().workspace.listMembers(channelId),
+    setIdle({ idle: pageIdle }) {
+      idle.page = pageIdle;
+      return done(idleChanged());
     },
     markRead: ({ channelId }) => done(need().markRead(channelId)),
     setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted, credentials()),
@@ -229,7 +259,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     restartToUpdate: () => ports.restartToUpdate?.() ?? false,
   };
 
-  async function signIn({
+  function signIn({
     serverUrl,
     username,
     password,
@@ -238,8 +268,13 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     username: string;
     password: string;
   }) {
+    return signInWith(serverUrl, (url) => api.login(url, username, password));
+  }
+
+  /** Signs in with what the server answered (a login, or a redeemed invite). */
+  async function signInWith(serverUrl: string, answer: (url: string) => Promise<LoginResponse>) {
     const url = normaliseServerUrl(serverUrl);
-    const login = await api.login(url, username, password);
+    const login = await answer(url);
     open(login.user);
     session = { serverUrl: url, user: login.user, token: login.token };
     await ports.secrets.set(serialiseSession(session));
@@ -281,6 +316,11 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
 
     resume() {
       if (!closed) connection.reconnectNow();
+    },
+
+    systemIdle(systemIdle) {
+      idle.system = systemIdle;
+      idleChanged();
     },
 
     networkChanged(online) {

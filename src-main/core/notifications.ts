@@ -13,6 +13,8 @@ export interface Offer {
   messageId: string;
   channelId: string;
   channelName: string;
+  /** A direct message: named by its people, not `#name`. */
+  dm?: boolean;
   authorName: string;
   content: string;
   /** Addressed to this person: a mention, a direct message, a reply in a thread they are in. */
@@ -97,7 +99,7 @@ export function summarise(offers: Offer[]): NotificationView | undefined {
   if (!last) return undefined;
   if (offers.length === 1) {
     return {
-      title: `${last.authorName} in #${last.channelName}`,
+      title: last.dm ? last.authorName : `${last.authorName} in ${place(last)}`,
       body: truncate(last.content),
       channelId: last.channelId,
       messageId: last.messageId,
@@ -106,7 +108,7 @@ export function summarise(offers: Offer[]): NotificationView | undefined {
   const channels = new Set(offers.map((o) => o.channelId));
   if (channels.size === 1) {
     return {
-      title: `#${last.channelName}`,
+      title: place(last),
       body: `${offers.length} new messages. ${last.authorName}: ${truncate(last.content)}`,
       channelId: last.channelId,
       messageId: last.messageId,
@@ -114,10 +116,14 @@ export function summarise(offers: Offer[]): NotificationView | undefined {
   }
   return {
     title: `${offers.length} new messages`,
-    body: `In ${channels.size} channels. Latest from ${last.authorName} in #${last.channelName}`,
+    body: `In ${channels.size} channels. Latest from ${last.authorName} in ${place(last)}`,
     channelId: last.channelId,
     messageId: last.messageId,
   };
+}
+
+function place(offer: Offer): string {
+  return offer.dm ? offer.channelName : `#${offer.channelName}`;
 }
 
 function truncate(text: string): string {

@@ -4,17 +4,23 @@
  */
 import {
   ChangeEvent,
+  ChannelJoinedEvent,
+  ChannelLeftEvent,
+  ChannelUpdatedEvent,
+  MemberEvent,
   Message,
   MessageDeletedEvent,
   MessageErrorEvent,
   MessageEvent,
   MessageSent,
   MessageUpdatedEvent,
+  PresenceUpdate,
   ReactionUpdatedEvent,
   ReceiptEvent,
   TypingEvent,
+  WorkspaceEvent,
 } from '../../src-shared/protocol';
-import type { Account } from './account';
+import type { Account, Credentials } from './account';
 import type { RelaySocket } from './connection';
 import { guard, type ReportFault } from './guard';
 import type { Logger } from './ports';
@@ -25,6 +31,7 @@ export function listenToServer(
   current: () => Account | null,
   report: ReportFault,
   logger: Logger,
+  credentials: () => Credentials | null,
 ): void {
   const mine = () => (current() === owner ? owner : null);
   const on = <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
@@ -76,4 +83,47 @@ export function listenToServer(
     const e = MessageErrorEvent.safeParse(raw);
     if (e.success) logger.warn({ code: e.data.code, event: e.data.event }, 'server refused an event');
   });
+  listenToWorkspace(on, mine, credentials, logger);
+}
+
+/** The workspace's live events (issue 13): the channel list and presence change without a reconnect. */
+function listenToWorkspace(
+  on: <A extends unknown[]>(event: string, fn: (...args: A) => void) => void,
+  mine: () => Account | null,
+  credentials: () => Credentials | null,
+  logger: Logger,
+): void {
+  const parsed =
+    <T>(event: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }) =>
+    (handle: (data: T, account: Account) => void) =>
+      on(event, (raw: unknown) => {
+        const result = schema.safeParse(raw);
+        const account = mine();
+        if (!result.success) logger.warn({ event }, 'unreadable workspace event from server');
+        else if (account) handle(result.data, account);
+      });
+  parsed(
+    WorkspaceEvent.CHANNEL_JOINED,
+    ChannelJoinedEvent,
+  )(({ channel }, a) => a.workspace.channelJoined(channel, credentials()));
+  parsed(
+    WorkspaceEvent.CHANNEL_LEFT,
+    ChannelLeftEvent,
+  )(({ channelId }, a) => a.workspace.channelLeft(channelId));
+  parsed(
+    WorkspaceEvent.CHANNEL_UPDATED,
+    ChannelUpdatedEvent,
+  )(({ channel }, a) => a.workspace.channelUpdated(channel));
+  parsed(
+    WorkspaceEvent.MEMBER_JOINED,
+    MemberEvent,
+  )(({ channelId, userId }, a) => a.workspace.memberChanged(channelId, userId, true, credentials()));
+  parsed(
+    WorkspaceEvent.MEMBER_LEFT,
+    MemberEvent,
+  )(({ channelId, userId }, a) => a.workspace.memberChanged(channelId, userId, false, credentials()));
+  parsed(
+    WorkspaceEvent.PRESENCE_UPDATE,
+    PresenceUpdate,
+  )(({ userId, presence }, a) => a.workspace.presenceChanged(userId, presence));
 }

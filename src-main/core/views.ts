@@ -80,27 +80,46 @@ function seenBy(store: LocalStore, row: MessageRow): { list: SeenBy[]; others: n
   return { list, others };
 }
 
-export function channelView(store: LocalStore, row: ChannelRow): ChannelView {
+export function channelView(store: LocalStore, row: ChannelRow, selfId: string): ChannelView {
   return {
     id: row.id,
-    name: row.name,
+    name: channelTitle(row, selfId),
     members: members(row),
     unreadCount: store.unreadCount(row.id),
     mentionCount: store.unreadMentions(row.id),
     muted: row.muted === 1,
     notify: row.notify,
     lastSeq: row.last_seq,
+    kind: row.kind,
+    private: row.private === 1,
+    topic: row.topic,
+    archived: row.archived === 1,
+    createdBy: row.created_by ?? undefined,
   };
 }
 
-export function outboxItem(store: LocalStore, row: OperationRow): OutboxItem {
+/**
+ * What a channel is called here: its name, or for a direct message the other people's names (the
+ * server's name of a DM is a digest nobody should read); a DM with oneself alone says so.
+ */
+export function channelTitle(
+  row: Pick<ChannelRow, 'name' | 'kind' | 'members_json'>,
+  selfId: string,
+): string {
+  if (row.kind !== 'dm') return row.name;
+  const others = members(row as ChannelRow).filter((m) => m.id !== selfId);
+  return others.length > 0 ? others.map((m) => m.name).join(', ') : 'Only you';
+}
+
+export function outboxItem(store: LocalStore, row: OperationRow, selfId: string): OutboxItem {
   const message = store.messageByKey(row.message_key);
+  const channel = store.channel(row.channel_id);
   return {
     clientMessageId: row.message_key,
     kind: row.kind,
     opId: row.op_id,
     channelId: row.channel_id,
-    channelName: store.channel(row.channel_id)?.name ?? '',
+    channelName: channel ? channelTitle(channel, selfId) : '',
     content: row.content ?? row.emoji ?? message?.content ?? '',
     status: row.state === 'failed' ? 'Failed' : 'Sending',
     attempts: row.attempts,

@@ -35,6 +35,7 @@ type LaunchedCore = FakeCore & {
   start: ReturnType<typeof vi.fn>;
   resume: ReturnType<typeof vi.fn>;
   networkChanged: ReturnType<typeof vi.fn>;
+  systemIdle: ReturnType<typeof vi.fn>;
   close: ReturnType<typeof vi.fn>;
 };
 const cores: LaunchedCore[] = [];
@@ -49,6 +50,7 @@ vi.mock('../core/create-core', () => ({
       }),
       resume: vi.fn(),
       networkChanged: vi.fn(),
+      systemIdle: vi.fn(),
       close: vi.fn(async () => {}),
     });
     cores.push(core);

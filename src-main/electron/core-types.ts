@@ -7,5 +7,6 @@ export type ShellCore = EventSource & {
   start(): unknown;
   resume(): void;
   networkChanged(online: boolean): void;
+  systemIdle(idle: boolean): void;
   close(): unknown;
 };

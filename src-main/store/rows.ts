@@ -26,6 +26,11 @@ export interface ChannelRow {
   /** The highest changeSeq caught up (NULL: never). */
   change_cursor: number | null;
   notify: 'all' | 'mentions' | 'none';
+  kind: 'channel' | 'dm';
+  private: number;
+  topic: string;
+  archived: number;
+  created_by: string | null;
 }
 
 export interface MessageRow {

@@ -3,7 +3,14 @@
  * message and its outbox row, an ack and the receipts that waited for it) is one transaction.
  */
 import type { Statement as SqliteStatement } from 'better-sqlite3';
-import type { Channel, Message, MessageSent, ReceiptEvent } from '../../src-shared/protocol';
+import type {
+  Channel,
+  ChannelInfo,
+  Message,
+  MessageSent,
+  ReceiptEvent,
+  UserSummary,
+} from '../../src-shared/protocol';
 import { type Db, type OpenOptions, openDatabase } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
@@ -123,39 +130,89 @@ export class LocalStore {
   // Channels
   // ---------------------------------------------------------------------------------------------
 
-  /** Replaces the channel list with the server's, keeping local state (cursor, mute, draft). */
-  saveChannels(channels: Channel[]): void {
-    const upsert = this.sql(`
-      INSERT INTO channels (id, name, members_json, position, last_seq, server_seq, server_unread, read_seq)
-      VALUES (@id, @name, @members, @position, @lastSeq, @lastSeq, @unread, @lastReadSeq)
-      ON CONFLICT (id) DO UPDATE SET
-        name = excluded.name, members_json = excluded.members_json, position = excluded.position,
-        last_seq = max(last_seq, excluded.last_seq), server_seq = excluded.server_seq,
-        server_unread = excluded.server_unread, read_seq = max(read_seq, excluded.read_seq)`);
+  /**
+   * Replaces the channel list with the server's, keeping local state (cursor, mute, draft). Returns
+   * the channels that are gone (left or removed while away), so their unsent messages can be failed.
+   */
+  saveChannels(channels: Channel[]): ChannelRow[] {
     // Reads made here and not yet acknowledged by the server must not count as unread again.
     const readLocallyOnly = this.sql(`
       SELECT count(*) AS n FROM messages
       WHERE channel_id = ? AND own = 0 AND seq > ? AND seq <= (SELECT read_seq FROM channels WHERE id = ?)`);
     const fixUnread = this.sql('UPDATE channels SET server_unread = max(0, server_unread - ?) WHERE id = ?');
-    this.transaction(() => {
-      const ids = channels.map((c) => c.id);
-      this.sql(`DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))`).run(
-        JSON.stringify(ids),
-      );
+    return this.transaction(() => {
+      const ids = JSON.stringify(channels.map((c) => c.id));
+      const gone = this.sql('SELECT * FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))').all(
+        ids,
+      ) as ChannelRow[];
+      this.sql('DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))').run(ids);
       channels.forEach((c, position) => {
-        upsert.run({
-          id: c.id,
-          name: c.name,
-          members: JSON.stringify(c.members),
-          position,
-          lastSeq: c.lastSeq,
-          unread: c.unreadCount,
-          lastReadSeq: c.lastReadSeq,
-        });
+        this.upsertChannel(c, position);
         const { n } = readLocallyOnly.get(c.id, c.lastReadSeq, c.id) as { n: number };
         if (n > 0) fixUnread.run(n, c.id);
       });
+      return gone;
     });
+  }
+
+  /** A channel joined live (`channel:joined`, or the answer to a create / join / DM): kept, or added last. */
+  addChannel(c: Channel): void {
+    this.transaction(() => {
+      const existing = this.channel(c.id);
+      const { next } = this.sql('SELECT coalesce(max(position), -1) + 1 AS next FROM channels').get() as {
+        next: number;
+      };
+      this.upsertChannel(c, existing?.position ?? next);
+    });
+  }
+
+  private upsertChannel(c: Channel, position: number): void {
+    this.sql(`
+      INSERT INTO channels (id, name, members_json, position, last_seq, server_seq, server_unread, read_seq,
+        kind, private, topic, archived, created_by)
+      VALUES (@id, @name, @members, @position, @lastSeq, @lastSeq, @unread, @lastReadSeq,
+        @kind, @private, @topic, @archived, @createdBy)
+      ON CONFLICT (id) DO UPDATE SET
+        name = excluded.name, members_json = excluded.members_json, position = excluded.position,
+        last_seq = max(last_seq, excluded.last_seq), server_seq = excluded.server_seq,
+        server_unread = excluded.server_unread, read_seq = max(read_seq, excluded.read_seq),
+        kind = excluded.kind, private = excluded.private, topic = excluded.topic,
+        archived = excluded.archived, created_by = excluded.created_by`).run({
+      id: c.id,
+      name: c.name,
+      members: JSON.stringify(c.members),
+      position,
+      lastSeq: c.lastSeq,
+      unread: c.unreadCount,
+      lastReadSeq: c.lastReadSeq,
+      ...infoColumns(c),
+    });
+  }
+
+  /** `channel:updated`: what every member sees changed (name, topic, archived, members); local state stays. */
+  updateChannelInfo(c: ChannelInfo): ChannelRow | undefined {
+    this.sql(`
+      UPDATE channels SET name = @name, members_json = @members, last_seq = max(last_seq, @lastSeq),
+        kind = @kind, private = @private, topic = @topic, archived = @archived, created_by = @createdBy
+      WHERE id = @id`).run({
+      id: c.id,
+      name: c.name,
+      members: JSON.stringify(c.members),
+      lastSeq: c.lastSeq,
+      ...infoColumns(c),
+    });
+    return this.channel(c.id);
+  }
+
+  setChannelMembers(channelId: string, people: UserSummary[]): void {
+    this.sql('UPDATE channels SET members_json = ? WHERE id = ?').run(JSON.stringify(people), channelId);
+  }
+
+  /** Left or removed: gone from the list (its messages stay, and its outbox rows, failed by the caller). */
+  removeChannel(channelId: string): ChannelRow | undefined {
+    const row = this.channel(channelId);
+    this.sql('DELETE FROM channels WHERE id = ?').run(channelId);
+    return row;
   }
 
   channels(): ChannelRow[] {
@@ -842,4 +899,15 @@ export class LocalStore {
   receiptDone(messageId: string, status: 'DELIVERED' | 'READ'): void {
     this.sql('DELETE FROM receipt_outbox WHERE message_id = ? AND status = ?').run(messageId, status);
   }
+}
+
+/** The workspace's columns of a channel row (issue 13). */
+function infoColumns(c: ChannelInfo) {
+  return {
+    kind: c.kind,
+    private: c.private ? 1 : 0,
+    topic: c.topic,
+    archived: c.archived ? 1 : 0,
+    createdBy: c.createdBy ?? null,
+  };
 }

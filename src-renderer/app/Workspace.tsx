@@ -1,5 +1,6 @@
 import { type MouseEvent, useState } from 'react';
-import { ChannelList } from '../channels/ChannelList';
+import type { ChannelView } from '../../src-shared/bridge';
+import { ChannelList, useDmPresence } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { NotifySetting } from '../channels/NotifySetting';
 import { Composer } from '../composer/Composer';
@@ -11,6 +12,10 @@ import { OutboxPanel } from '../outbox/OutboxPanel';
 import { SearchLauncher } from '../search/SearchLauncher';
 import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
+import { ChannelMenu } from '../workspace/ChannelMenu';
+import { MemberList } from '../workspace/MemberList';
+import { PresenceDot } from '../workspace/PresenceDot';
+import { useIdleReport } from '../workspace/use-idle-report';
 import { ErrorBoundary, PanelUnavailable } from './ErrorBoundary';
 import { NotificationPrompt } from './NotificationPrompt';
 import { SettingsPanel } from './SettingsPanel';
@@ -20,13 +25,17 @@ import { useWindowFocus } from './use-window-focus';
 
 export function Workspace() {
   useWindowFocus();
+  useIdleReport();
   useKeyboard();
   useLinkInterceptor();
   const openThread = useApp((s) => s.openThread);
   const outboxOpen = useApp((s) => s.outboxOpen);
   const store = useAppStore();
   const activeChannelId = useApp((s) => s.activeChannelId);
-  const panelOpen = openThread !== null || outboxOpen;
+  const membersOf = useApp((s) =>
+    s.membersOpen ? s.channels.find((c) => c.id === s.activeChannelId) : undefined,
+  );
+  const panelOpen = openThread !== null || outboxOpen || membersOf !== undefined;
   // Each panel fails alone: the others stay usable (and opening another channel or thread retries).
   return (
     <div className={`workspace${panelOpen ? ' panel-open' : ''}`}>
@@ -51,6 +60,7 @@ export function Workspace() {
           onClick={() => {
             store.getState().closeThread();
             store.getState().setOutboxOpen(false);
+            store.getState().setMembersOpen(false);
           }}
         />
       )}
@@ -60,6 +70,11 @@ export function Workspace() {
           fallback={(retry) => <PanelUnavailable name="thread" retry={retry} />}
         >
           <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />
+        </ErrorBoundary>
+      )}
+      {membersOf && !openThread && (
+        <ErrorBoundary fallback={(retry) => <PanelUnavailable name="member list" retry={retry} />}>
+          <MemberList channel={membersOf} />
         </ErrorBoundary>
       )}
       {outboxOpen && (
@@ -129,22 +144,39 @@ function ChannelPane() {
       </main>
     );
   }
+  return <OpenChannel channel={channel} />;
+}
+
+function OpenChannel({ channel }: { channel: ChannelView }) {
+  const presence = useDmPresence(channel);
+  const dm = channel.kind === 'dm';
   return (
-    <main className="channel-pane" aria-label={`#${channel.name}`}>
+    <main className="channel-pane" aria-label={dm ? channel.name : `#${channel.name}`}>
       <header className="pane-header">
-        <h1># {channel.name}</h1>
+        <h1>
+          {presence && <PresenceDot presence={presence} />}
+          {dm ? channel.name : `${channel.private ? '🔒' : '#'} ${channel.name}`}
+        </h1>
         <span className="pane-subtitle">
           {channel.members.length === 1 ? '1 member' : `${channel.members.length} members`}
+          {channel.topic ? ` · ${channel.topic}` : ''}
         </span>
         <span className="pane-tools">
           <NotifySetting channel={channel} />
           <SearchLauncher />
+          <ChannelMenu channel={channel} />
         </span>
       </header>
       <OfflineBanner />
       <MessageList key={channel.id} channelId={channel.id} channelName={channel.name} />
       <TypingIndicator channelId={channel.id} />
-      <Composer channelId={channel.id} channelName={channel.name} autoFocus />
+      {channel.archived ? (
+        <p className="archived-note" role="status">
+          #{channel.name} is archived: its messages stay readable, nobody can write in it.
+        </p>
+      ) : (
+        <Composer channelId={channel.id} channelName={channel.name} autoFocus />
+      )}
     </main>
   );
 }

@@ -9,11 +9,12 @@ import { Composer } from './Composer';
 
 afterEach(cleanup);
 
-async function renderComposer() {
+async function renderComposerWith(prepare: (relay: FakeRelay) => void) {
   const relay = new FakeRelay({ channels: [makeChannel('general', { members: [alice, bob, carol] })] });
+  prepare(relay);
   const channel = relay.channels[0]!;
   const store = createAppStore(relay.api, 'electron');
-  store.setState({ channels: relay.channels, session: relay.session });
+  store.setState({ channels: relay.channels, session: relay.session, people: relay.people });
   render(
     <AppProvider store={store} relay={relay.api}>
       <Composer channelId={channel.id} channelName={channel.name} />
@@ -24,6 +25,8 @@ async function renderComposer() {
   act(() => input.focus());
   return { relay, channel, input };
 }
+
+const renderComposer = () => renderComposerWith(() => {});
 
 function type(input: HTMLTextAreaElement, value: string) {
   input.setSelectionRange(value.length, value.length);
@@ -71,4 +74,15 @@ it('closes on Esc (the key goes no further) and when the word is not a mention',
   expect(screen.queryByRole('listbox')).toBeNull();
   type(input, '@zz');
   expect(screen.queryByRole('listbox')).toBeNull();
+});
+
+it('completes the username the server parses, with the display name beside it', async () => {
+  const { input } = await renderComposerWith((relay) => {
+    relay.people = relay.people.map((p) => (p.id === carol.id ? { ...p, username: 'cwong' } : p));
+  });
+  type(input, '@cw');
+  expect(options()).toEqual(['@cwongcarol']);
+  fireEvent.keyDown(input, { key: 'Tab' });
+  await settle(1);
+  expect(input.value).toBe('@cwong ');
 });

@@ -17,13 +17,19 @@ export function useMentionAutocomplete(
   setText: (text: string) => void,
 ) {
   const members = useApp((s) => s.channels.find((c) => c.id === channelId)?.members) ?? noPeople;
+  const people = useApp((s) => s.people);
   const me = useApp((s) => s.session?.user?.id);
+  // The channel's members, with the username an @mention is typed with (the server parses those).
+  const mentionable = useMemo(() => {
+    const usernames = new Map(people.map((p) => [p.id, p.username]));
+    return members.map((m) => ({ ...m, username: usernames.get(m.id) }));
+  }, [members, people]);
   const [query, setQuery] = useState<MentionQuery | null>(null);
   const [active, setActive] = useState(0);
   const caretAfterRender = useRef<number | null>(null);
   const candidates = useMemo(
-    () => (query ? mentionCandidates(query.query, members, me) : []),
-    [query, members, me],
+    () => (query ? mentionCandidates(query.query, mentionable, me) : []),
+    [query, mentionable, me],
   );
   const current = Math.min(active, Math.max(0, candidates.length - 1));
 

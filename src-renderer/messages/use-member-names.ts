@@ -9,12 +9,14 @@ const noMembers: { id: string; name: string }[] = [];
  */
 export function useMemberNames(channelId: string) {
   const members = useApp((s) => s.channels.find((c) => c.id === channelId)?.members) ?? noMembers;
+  const people = useApp((s) => s.people);
   return useMemo(() => {
     const byId = new Map(members.map((m) => [m.id, m.name]));
+    const usernames = new Map(people.map((p) => [p.id, p.username]));
     return {
       nameOf: (userId: string) => byId.get(userId) ?? 'someone',
       /** The handle an @mention of this person is typed with, lowercased (for the pills). */
-      handleOf: (userId: string) => byId.get(userId)?.toLowerCase(),
+      handleOf: (userId: string) => (usernames.get(userId) ?? byId.get(userId))?.toLowerCase(),
     };
-  }, [members]);
+  }, [members, people]);
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { requestNotificationPermission } from '../app/browser-notification';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { useApp, useAppStore } from '../store/context';
+import { InviteForm } from './InviteForm';
 import { serverUrlProblem, signInErrorText } from './sign-in-errors';
 
 export function SignIn() {
@@ -17,6 +18,7 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const firstEmpty = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  const [invited, setInvited] = useState(false);
 
   // The session may arrive after this form: fill in what we know, without overwriting typing.
   useEffect(() => {
@@ -46,6 +48,14 @@ export function SignIn() {
       // attempt starts (the alert is still read out).
       passwordRef.current?.focus();
     }
+  }
+
+  if (invited) {
+    return (
+      <main className="sign-in">
+        <InviteForm serverUrl={serverUrl} onCancel={() => setInvited(false)} />
+      </main>
+    );
   }
 
   return (
@@ -111,6 +121,9 @@ export function SignIn() {
         )}
         <button data-testid="login-submit" type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <button type="button" className="link-button" onClick={() => setInvited(true)}>
+          I have an invite
         </button>
       </form>
     </main>

@@ -10,6 +10,7 @@ import { createSessionSlice } from './session-slice';
 import { createThreadSlice } from './thread-slice';
 import type { AppState } from './types';
 import { createUiSlice } from './ui-slice';
+import { createWorkspaceSlice } from './workspace-slice';
 
 export type AppStore = StoreApi<AppState>;
 
@@ -25,6 +26,7 @@ export function createAppStore(relay: RelayApi, host: Host): AppStore {
       ...createOutboxSlice(context),
       ...createUiSlice(context),
       ...createChangesSlice(context),
+      ...createWorkspaceSlice(context),
     };
   });
 }
@@ -53,6 +55,7 @@ export function subscribeToCore(relay: RelayApi, store: AppStore): () => void {
       showBrowserNotification(notification, () => void state().navigateTo(channelId, messageId));
     }),
     relay.on('error', (error) => state().showError(error)),
+    relay.on('people', (people) => state().onPeople(people)),
   ];
   return () => {
     for (const unsubscribe of unsubscribes) unsubscribe();

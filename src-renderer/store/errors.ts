@@ -27,6 +27,7 @@ const byCode: Record<string, (message: string) => ErrorText> = {
     title: 'Not allowed',
     detail: 'You are not a member of that channel. Ask someone in it to add you.',
   }),
+  CONFLICT: (message) => ({ title: 'Name taken', detail: withAdvice(message, 'Pick another name.') }),
   NOT_FOUND: () => ({ title: 'Not found', detail: 'That channel or message no longer exists.' }),
   INTERNAL: () => ({ title: 'Something went wrong', detail: 'Try again in a moment.' }),
 };

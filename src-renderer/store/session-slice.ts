@@ -1,3 +1,4 @@
+import type { Result, SessionView } from '../../src-shared/bridge';
 import type { Host } from '../bridge/connect';
 import type { SessionSlice, SliceContext } from './types';
 
@@ -10,6 +11,8 @@ const signedOutState = {
   threads: {},
   highlight: null,
   unreadTotal: 0,
+  people: [],
+  membersOpen: false,
 };
 
 export function createSessionSlice({ set, get, relay }: SliceContext, host: Host): SessionSlice {
@@ -21,9 +24,18 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
       const settings = await relay.getSettings(undefined);
       if (settings.ok) set({ settings: settings.value });
       get().restoreLastChannel();
-      await Promise.all([get().loadChannels(), get().refreshOutbox()]);
+      await Promise.all([get().loadChannels(), get().refreshOutbox(), get().loadPeople()]);
     })();
     return workspaceLoad;
+  }
+
+  /** Signed in (by a login or an invite): the workspace loads before the caller hears of it. */
+  async function signedIn(result: Result<SessionView>): Promise<Result<SessionView>> {
+    if (result.ok) {
+      get().onSession(result.value);
+      await loadWorkspace();
+    }
+    return result;
   }
 
   return {
@@ -45,12 +57,11 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
     },
 
     async signIn(input) {
-      const result = await relay.signIn(input);
-      if (result.ok) {
-        get().onSession(result.value);
-        await loadWorkspace();
-      }
-      return result;
+      return signedIn(await relay.signIn(input));
+    },
+
+    async redeemInvite(input) {
+      return signedIn(await relay.redeemInvite(input));
     },
 
     async signOut() {

@@ -5,6 +5,7 @@ import type {
   ConnectionState,
   MessageView,
   OutboxItem,
+  PersonView,
   RelayApi,
   Result,
   SessionView,
@@ -47,6 +48,7 @@ export type SessionSlice = {
   settings: Settings | null;
   boot(): Promise<void>;
   signIn(input: CallInput<'signIn'>): Promise<Result<SessionView>>;
+  redeemInvite(input: CallInput<'redeemInvite'>): Promise<Result<SessionView>>;
   signOut(): Promise<void>;
   updateSettings(patch: Partial<Settings>): Promise<void>;
   onSession(session: SessionView): void;
@@ -135,13 +137,32 @@ export type ChangesSlice = {
   setChannelPreferences(channelId: string, patch: Partial<ChannelPreferences>): Promise<void>;
 };
 
+export type WorkspaceSlice = {
+  /** The workspace's people with their presence (the core's `people` event). */
+  people: PersonView[];
+  /** The member list panel of the open channel. */
+  membersOpen: boolean;
+  loadPeople(): Promise<void>;
+  onPeople(people: PersonView[]): void;
+  setMembersOpen(open: boolean): void;
+  /** These open the channel they give. */
+  createChannel(input: CallInput<'createChannel'>): Promise<Result<ChannelView>>;
+  joinChannel(channelId: string): Promise<Result<ChannelView>>;
+  openDm(userIds: string[]): Promise<Result<ChannelView>>;
+  leaveChannel(channelId: string): Promise<Result<undefined>>;
+  updateChannel(input: CallInput<'updateChannel'>): Promise<Result<ChannelView>>;
+  archiveChannel(channelId: string): Promise<Result<ChannelView>>;
+  addMember(channelId: string, userId: string): Promise<Result<ChannelView>>;
+};
+
 export type AppState = SessionSlice &
   ChannelSlice &
   MessageSlice &
   ThreadSlice &
   OutboxSlice &
   UiSlice &
-  ChangesSlice;
+  ChangesSlice &
+  WorkspaceSlice;
 
 export type SetState = (partial: Partial<AppState> | ((state: AppState) => Partial<AppState>)) => void;
 export type GetState = () => AppState;

@@ -5,6 +5,7 @@
  */
 import type {
   BridgeError,
+  BrowseChannelView,
   CallArgs,
   CallInput,
   CallName,
@@ -14,6 +15,7 @@ import type {
   EventPayload,
   MessageView,
   OutboxItem,
+  PersonView,
   RelayApi,
   Result,
   SearchResults,
@@ -32,6 +34,8 @@ export function fakeId(): string {
 export const alice: UserSummary = { id: fakeId(), name: 'alice' };
 export const bob: UserSummary = { id: fakeId(), name: 'bob' };
 export const carol: UserSummary = { id: fakeId(), name: 'carol' };
+/** Invited: not in the workspace's demo channels. */
+export const dave: UserSummary = { id: fakeId(), name: 'dave' };
 
 export function makeChannel(name: string, patch: Partial<ChannelView> = {}): ChannelView {
   return {
@@ -43,6 +47,10 @@ export function makeChannel(name: string, patch: Partial<ChannelView> = {}): Cha
     muted: false,
     notify: 'all',
     lastSeq: 0,
+    kind: 'channel',
+    private: false,
+    topic: '',
+    archived: false,
     ...patch,
   };
 }
@@ -97,6 +105,13 @@ export class FakeRelay {
   outbox: OutboxItem[] = [];
   /** What searchMessages answers (any query). */
   searchResults: SearchResults = { results: [], offline: false };
+  /** The workspace's people (the signed-in alice among them) and the channels one may browse. */
+  people: PersonView[] = [alice, bob, carol].map((u) => ({
+    ...u,
+    username: u.name,
+    presence: 'online' as const,
+  }));
+  browsable: BrowseChannelView[] = [];
   password = 'password';
   readonly calls: Call[] = [];
   private failures = new Map<CallName, BridgeError>();
@@ -167,6 +182,22 @@ export class FakeRelay {
     return changed;
   }
 
+  /** As the core does: a channel it gives is listed (the `channels` event) before the call answers. */
+  private listed(channel: ChannelView): ChannelView {
+    this.channels = [...this.channels, channel];
+    this.emit('channels', this.channels);
+    return channel;
+  }
+
+  private changed(channelId: string, patch: (c: ChannelView) => Partial<ChannelView>): ChannelView {
+    const channel = this.channels.find((c) => c.id === channelId);
+    if (!channel) throw { code: 'NOT_FOUND', message: 'Unknown channel' };
+    const next = { ...channel, ...patch(channel) };
+    this.channels = this.channels.map((c) => (c.id === channelId ? next : c));
+    this.emit('channels', this.channels);
+    return next;
+  }
+
   /** The `RelayApi` a renderer sees. */
   readonly api: RelayApi = this.build();
 
@@ -210,6 +241,52 @@ export class FakeRelay {
         return this.session;
       }),
       listChannels: answer('listChannels', () => this.channels),
+      redeemInvite: answer('redeemInvite', ({ serverUrl }) => {
+        this.session = { signedIn: true, user: dave, serverUrl, connection: 'connected' };
+        return this.session;
+      }),
+      listUsers: answer('listUsers', () => this.people),
+      browseChannels: answer('browseChannels', () => this.browsable),
+      createChannel: answer('createChannel', ({ name, private: isPrivate, topic }) =>
+        this.listed(makeChannel(name, { private: isPrivate, topic: topic ?? '', members: [alice] })),
+      ),
+      joinChannel: answer('joinChannel', ({ channelId }) => {
+        const found = this.browsable.find((c) => c.id === channelId);
+        if (!found) throw { code: 'NOT_FOUND', message: 'Channel not found' };
+        return this.listed(makeChannel(found.name, { id: found.id, topic: found.topic }));
+      }),
+      leaveChannel: answer('leaveChannel', ({ channelId }) => {
+        this.channels = this.channels.filter((c) => c.id !== channelId);
+        this.emit('channels', this.channels);
+        return undefined;
+      }),
+      addMember: answer('addMember', ({ channelId, userId }) => {
+        const person = this.people.find((p) => p.id === userId)!;
+        return this.changed(channelId, (c) => ({
+          members: [...c.members, { id: person.id, name: person.name }],
+        }));
+      }),
+      updateChannel: answer('updateChannel', ({ channelId, name, topic }) =>
+        this.changed(channelId, (c) => ({ name: name ?? c.name, topic: topic ?? c.topic })),
+      ),
+      archiveChannel: answer('archiveChannel', ({ channelId }) =>
+        this.changed(channelId, () => ({ archived: true })),
+      ),
+      openDm: answer('openDm', ({ userIds }) => {
+        const people = this.people.filter((p) => userIds.includes(p.id));
+        return this.listed(
+          makeChannel(people.map((p) => p.name).join(', '), {
+            kind: 'dm',
+            private: true,
+            members: [alice, ...people.map((p) => ({ id: p.id, name: p.name }))],
+          }),
+        );
+      }),
+      listMembers: answer('listMembers', ({ channelId }) => {
+        const channel = this.channels.find((c) => c.id === channelId);
+        return this.people.filter((p) => channel?.members.some((m) => m.id === p.id));
+      }),
+      setIdle: answer('setIdle', nothing),
       setActiveChannel: answer('setActiveChannel', nothing),
       setWindowFocused: answer('setWindowFocused', nothing),
       markRead: answer('markRead', nothing),

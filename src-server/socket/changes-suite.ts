@@ -300,6 +300,7 @@ export function changesSuite(options: () => Promise<Partial<ServerOptions>>): vo
     });
     // Query syntax of either engine is only text here.
     expect((await search(alice, 'q=" OR * NEAR( -:&|!')).status).toBe(200);
+    expect((await search(alice, 'q=___ ::*')).page?.messages).toEqual([]);
     expect((await search(alice, 'q=')).status).toBe(400);
   });
 

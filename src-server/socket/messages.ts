@@ -14,6 +14,8 @@
  * clientMessageId)): a copy starts once the one before it is stored or refused, so its lookup finds the
  * first, and it is answered as a replay before the rate limit, which it never touches.
  *
+ * Mentions (mentions.ts) are looked up on arrival with the other lookups and stored with the message.
+ *
  * Numbered sends (deviceId + deviceSeq, device-order.ts): in its turn, after the replay check, a send that
  * is not its device's next is refused OUT_OF_ORDER before anything else. A next one refused for good
  * (VALIDATION, FORBIDDEN, NOT_FOUND) uses up its number, so it never blocks the sends behind it; that

@@ -79,23 +79,81 @@ export async function redisTransport(url: string, logger: Logger, receive?: Rece
   };
 }
 
-export async function postgresTransport(url: string, logger: Logger, receive?: Receiver): Promise<Transport> {
-  const client = new pg.Client({ connectionString: url, application_name: 'relay-workspace' });
-  client.on('error', (err) => logger.error({ err }, 'postgres notification connection lost'));
-  await client.connect();
-  if (receive) {
-    client.on('notification', (message) => {
-      if (message.channel === POSTGRES_CHANNEL && message.payload)
-        void deliver(message.payload, receive, logger);
+/**
+ * LISTEN/NOTIFY on one dedicated connection. When it is lost (the database restarted, a failover, an
+ * idle cut by a proxy) it is opened again with capped backoff and LISTENs again, so one blip does not
+ * leave this instance deaf to every later change; what was sent while it was down is missed, and said so.
+ */
+export async function postgresTransport(
+  url: string,
+  logger: Logger,
+  receive?: Receiver,
+  retry: { minMs: number; maxMs: number } = { minMs: 250, maxMs: 10_000 },
+): Promise<Transport> {
+  let client: pg.Client | null = null;
+  let closed = false;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function open(): Promise<pg.Client> {
+    const c = new pg.Client({ connectionString: url, application_name: 'relay-workspace' });
+    c.on('error', (err) => {
+      logger.error({ err }, 'postgres notification connection lost');
+      lost(c);
     });
-    await client.query(`LISTEN ${POSTGRES_CHANNEL}`);
+    c.on('end', () => lost(c));
+    await c.connect();
+    if (receive) {
+      c.on('notification', (message) => {
+        if (message.channel === POSTGRES_CHANNEL && message.payload)
+          void deliver(message.payload, receive, logger);
+      });
+      await c.query(`LISTEN ${POSTGRES_CHANNEL}`);
+    }
+    return c;
   }
+
+  function lost(c: pg.Client): void {
+    if (closed || client !== c) return;
+    client = null;
+    c.end().catch(() => {});
+    reconnectLater();
+  }
+
+  function reconnectLater(): void {
+    if (closed || timer) return;
+    const delay = Math.min(retry.maxMs, retry.minMs * 2 ** attempt++);
+    timer = setTimeout(() => {
+      timer = undefined;
+      open().then(
+        (c) => {
+          if (closed) return void c.end().catch(() => {});
+          client = c;
+          attempt = 0;
+          logger.warn(
+            { event: 'workspace_listen_reconnected' },
+            'postgres notification connection back; changes made while it was down were missed',
+          );
+        },
+        (err: unknown) => {
+          logger.warn({ err, attempt }, 'postgres notification connection: reconnect failed');
+          reconnectLater();
+        },
+      );
+    }, delay);
+    timer.unref();
+  }
+
+  client = await open();
   return {
     async publish(envelope) {
+      if (!client) throw new Error('the PostgreSQL notification connection is down (reconnecting)');
       await client.query('SELECT pg_notify($1, $2)', [POSTGRES_CHANNEL, JSON.stringify(envelope)]);
     },
     async close() {
-      await client.end().catch(() => {});
+      closed = true;
+      clearTimeout(timer);
+      await client?.end().catch(() => {});
     },
   };
 }

@@ -11,12 +11,15 @@
 import { z } from 'zod';
 import { ChannelPreferences, NotifyLevel, SearchQuery } from '../protocol/changes';
 import { Emoji, Id, MessageContent, optionalField } from '../protocol/schemas';
+import { DM_MAX_PEOPLE, DM_MIN_PEOPLE, Name, NewPassword, Topic } from '../protocol/workspace';
 import {
+  BrowseChannelView,
   ChannelView,
   ConnectionState,
   MessageView,
   NotificationView,
   OutboxItem,
+  PersonView,
   SearchResults,
   SessionView,
   Settings,
@@ -49,6 +52,11 @@ export const calls = {
     SessionView,
   ),
   signOut: call(Void, SessionView),
+  /** "I have an invite": sets the password of an invited person and signs them in. */
+  redeemInvite: call(
+    z.object({ serverUrl: z.string().url(), token: z.string().min(1).max(200), password: NewPassword }),
+    SessionView,
+  ),
 
   // Channels
   listChannels: call(Void, z.array(ChannelView)),
@@ -66,6 +74,42 @@ export const calls = {
     z.object({ channelId: Id, notify: optionalField(NotifyLevel), muted: optionalField(z.boolean()) }),
     ChannelPreferences,
   ),
+
+  // Workspace (issue 13): people, channels, direct messages, presence
+  listUsers: call(Void, z.array(PersonView)),
+  browseChannels: call(Void, z.array(BrowseChannelView)),
+  createChannel: call(
+    z.object({
+      name: Name,
+      private: z.boolean(),
+      topic: optionalField(Topic),
+      memberIds: z.array(Id).max(100),
+    }),
+    ChannelView,
+  ),
+  joinChannel: call(ChannelRef, ChannelView),
+  leaveChannel: call(ChannelRef, Void),
+  addMember: call(z.object({ channelId: Id, userId: Id }), ChannelView),
+  updateChannel: call(
+    z
+      .object({ channelId: Id, name: optionalField(Name), topic: optionalField(Topic) })
+      .refine((r) => r.name !== undefined || r.topic !== undefined, { message: 'Give a name or a topic' }),
+    ChannelView,
+  ),
+  archiveChannel: call(ChannelRef, ChannelView),
+  /** The direct message with these people (the caller is always in it): found again for the same set. */
+  openDm: call(
+    z.object({
+      userIds: z
+        .array(Id)
+        .min(DM_MIN_PEOPLE - 1)
+        .max(DM_MAX_PEOPLE - 1),
+    }),
+    ChannelView,
+  ),
+  listMembers: call(ChannelRef, z.array(PersonView)),
+  /** The page saw no input for IDLE_AFTER_MS (true), or input again (false). */
+  setIdle: call(z.object({ idle: z.boolean() }), Void),
 
   // Messages
   /** A page of messages in `seq` order: the newest page, or the page before a seq, or around a message. */
@@ -131,6 +175,8 @@ export const events = {
   session: SessionView,
   connection: z.object({ state: ConnectionState, detail: optionalField(z.string()) }),
   channels: z.array(ChannelView),
+  /** The workspace's people with their presence, whenever it changes. */
+  people: z.array(PersonView),
   messageUpserted: MessageView,
   messageRemoved: z.object({ channelId: Id, key: z.string() }),
   typing: TypistsView,
@@ -169,6 +215,8 @@ export const BridgeErrorCode = z.enum([
   'VALIDATION',
   'FORBIDDEN',
   'NOT_FOUND',
+  /** A name already taken (HTTP 409). */
+  'CONFLICT',
   'RATE_LIMITED',
   'INTERNAL',
 ]);

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { NotifyLevel } from '../protocol/changes';
-import { DeliveryStatus, Id, IsoDate, optionalField, UserSummary } from '../protocol/schemas';
+import { ChannelKind, DeliveryStatus, Id, IsoDate, optionalField, UserSummary } from '../protocol/schemas';
+import { Presence } from '../protocol/workspace';
 
 /** A message's status as the UI labels it (interface.md: `message-status` text). */
 export const UiStatus = z.enum(['Sending', 'Sent', 'Delivered', 'Read', 'Failed']);
@@ -85,6 +86,12 @@ export const ChannelView = z.object({
   /** Which messages notify (per user, shared by their devices; interface.md). */
   notify: NotifyLevel,
   lastSeq: z.number().int().nonnegative(),
+  // The workspace's fields (issue 13): a DM is titled by its other members' names.
+  kind: ChannelKind,
+  private: z.boolean(),
+  topic: z.string(),
+  archived: z.boolean(),
+  createdBy: optionalField(Id),
 });
 export type ChannelView = z.infer<typeof ChannelView>;
 
@@ -174,3 +181,22 @@ export const NotificationView = z.object({
   messageId: optionalField(Id),
 });
 export type NotificationView = z.infer<typeof NotificationView>;
+
+/** A person of the workspace with what the app last heard of their presence. */
+export const PersonView = z.object({ id: Id, username: z.string(), name: z.string(), presence: Presence });
+export type PersonView = z.infer<typeof PersonView>;
+
+/** A channel in the channel browser: one the user is in, or a public one they may join. */
+export const BrowseChannelView = z.object({
+  id: Id,
+  name: z.string(),
+  topic: z.string(),
+  private: z.boolean(),
+  archived: z.boolean(),
+  memberCount: z.number().int().nonnegative(),
+  member: z.boolean(),
+});
+export type BrowseChannelView = z.infer<typeof BrowseChannelView>;
+
+/** After this long without input the app says its person is away (issue 13). */
+export const IDLE_AFTER_MS = 10 * 60 * 1000;

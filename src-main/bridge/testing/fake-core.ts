@@ -54,6 +54,21 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     pendingChange: null,
   });
 
+  const channel = (channelId: string, muted = false) => ({
+    id: channelId,
+    name: 'general',
+    members: [me],
+    unreadCount: 0,
+    mentionCount: 0,
+    muted,
+    notify: 'all' as const,
+    lastSeq: 0,
+    kind: 'channel' as const,
+    private: false,
+    topic: '',
+    archived: false,
+  });
+
   const base: CallHandlers = {
     getSession: () => session,
     signIn: ({ serverUrl }) => {
@@ -70,16 +85,19 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
     setOpenThread: () => undefined,
     setAtNewest: () => undefined,
     markRead: () => undefined,
-    setMuted: ({ channelId, muted }) => ({
-      id: channelId,
-      name: 'general',
-      members: [me],
-      unreadCount: 0,
-      mentionCount: 0,
-      muted,
-      notify: 'all',
-      lastSeq: 0,
-    }),
+    setMuted: ({ channelId, muted }) => channel(channelId, muted),
+    redeemInvite: () => session,
+    listUsers: () => [],
+    browseChannels: () => [],
+    createChannel: () => channel(randomUUID()),
+    joinChannel: ({ channelId }) => channel(channelId),
+    leaveChannel: () => undefined,
+    addMember: ({ channelId }) => channel(channelId),
+    updateChannel: ({ channelId }) => channel(channelId),
+    archiveChannel: ({ channelId }) => channel(channelId),
+    openDm: () => channel(randomUUID()),
+    listMembers: () => [],
+    setIdle: () => undefined,
     listMessages: () => ({ messages: [], hasMore: false }),
     listThread: () => [],
     sendMessage: ({ channelId, content }) => message(channelId, content),

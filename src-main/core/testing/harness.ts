@@ -70,6 +70,7 @@ const ALL_EVENTS: EventName[] = [
   'navigate',
   'notification',
   'error',
+  'people',
 ];
 
 export async function makeUserData(): Promise<string> {

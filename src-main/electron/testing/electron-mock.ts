@@ -174,7 +174,11 @@ export const ipcMain = {
 
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
 
-export const powerMonitor = new EventEmitter();
+/** `idleSeconds`: what getSystemIdleTime answers (a test sets it). */
+export const powerMonitor = Object.assign(new EventEmitter(), {
+  idleSeconds: 0,
+  getSystemIdleTime: () => powerMonitor.idleSeconds,
+});
 export const net = {
   online: true,
   isOnline: () => net.online,

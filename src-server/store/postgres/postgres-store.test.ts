@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../errors';
 import { createLogger } from '../../logger';
+import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
 import { workspaceContract } from '../workspace-contract';
@@ -43,6 +44,7 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
   };
   describe('contract', () => storeContract(fixture));
   describe('workspace', () => workspaceContract(fixture));
+  describe('messages that change', () => changesContract(fixture));
 
   it('keeps seq and replays right on a database whose default isolation is serializable', async () => {
     const url = await cluster.createDatabase();

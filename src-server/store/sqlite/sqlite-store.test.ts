@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
+import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
 import { loadMigrations, migrate } from '../migrate';
@@ -22,6 +23,7 @@ async function sqliteFixture() {
 describe('SqliteStore', () => {
   storeContract(sqliteFixture);
   describe('workspace', () => workspaceContract(sqliteFixture));
+  describe('messages that change', () => changesContract(sqliteFixture));
 });
 
 describe('SqliteStore writer thread', () => {
@@ -124,6 +126,32 @@ describe('SQLite schema', () => {
     await writeFile(join(migrations, '001_a.sql'), 'SELECT 1;');
     await writeFile(join(migrations, '003_c.sql'), 'SELECT 1;');
     expect(() => loadMigrations(migrations)).toThrow(/without gaps/);
+  });
+
+  it('brings messages stored before changes into the change feed and the search index', async () => {
+    const migrations = loadMigrations();
+    const at = migrations.findIndex((m) => m.name.endsWith('_message_changes.sql'));
+    const db = new Database(join(dir, DATABASE_FILE));
+    migrate(db, migrations.slice(0, at));
+    const now = new Date().toISOString();
+    db.prepare(
+      "INSERT INTO users (id, username, name, password_hash, created_at) VALUES ('u', 'ann', 'Ann', '', ?)",
+    ).run(now);
+    db.prepare("INSERT INTO channels (id, name, last_seq, created_at) VALUES ('c', 'old', 2, ?)").run(now);
+    const insert =
+      db.prepare(`INSERT INTO messages (id, channel_id, seq, user_id, content, created_at, updated_at)
+      VALUES (?, 'c', ?, 'u', ?, ?, ?)`);
+    insert.run('m1', 1, 'quarterly numbers', now, now);
+    insert.run('m2', 2, 'lunch', now, now);
+    migrate(db);
+    expect(db.prepare('SELECT id, change_seq FROM messages ORDER BY seq').all()).toEqual([
+      { id: 'm1', change_seq: 1 },
+      { id: 'm2', change_seq: 2 },
+    ]);
+    expect(db.prepare("SELECT last_change_seq FROM channels WHERE id = 'c'").pluck().get()).toBe(2);
+    const found = db.prepare('SELECT rowid FROM messages_fts WHERE messages_fts MATCH \'"quarter"*\'').all();
+    expect(found).toHaveLength(1);
+    db.close();
   });
 
   it('names the failing file and stays at its version for a database migrated by another history', async () => {

@@ -1,0 +1,96 @@
+/** "I have an invite": paste the link an admin gave, choose a password, and be signed in. */
+import { type FormEvent, useState } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../src-shared/protocol';
+import { useAppStore } from '../store/context';
+import { inviteErrorText, parseInvite } from './invite';
+import { serverUrlProblem } from './sign-in-errors';
+
+export function InviteForm({ serverUrl, onCancel }: { serverUrl: string; onCancel(): void }) {
+  const store = useAppStore();
+  const [link, setLink] = useState('');
+  const [server, setServer] = useState(serverUrl);
+  const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const invite = parseInvite(link, server);
+  // A bare token needs the server field; a whole link names its server.
+  const needsServer = link.trim() !== '' && invite !== null && !/^https?:/i.test(link.trim());
+  const short = password.length > 0 && password.length < MIN_PASSWORD_LENGTH;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!invite) return setError('Paste the invite link you were given (it contains /invite/).');
+    const urlProblem = serverUrlProblem(invite.serverUrl);
+    if (urlProblem) return setError(urlProblem);
+    if (password.length < MIN_PASSWORD_LENGTH)
+      return setError(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
+    if (password !== repeat) return setError('The two passwords differ.');
+    setBusy(true);
+    setError(null);
+    const result = await store.getState().redeemInvite({ ...invite, password });
+    setBusy(false);
+    if (!result.ok) setError(inviteErrorText(result.error, invite.serverUrl));
+  }
+
+  return (
+    <form className="sign-in-card" onSubmit={submit} aria-labelledby="invite-title" noValidate>
+      <h1 id="invite-title">Join with an invite</h1>
+      <label>
+        Invite link
+        <input
+          data-testid="invite-link"
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          placeholder="http://relay.example/invite/…"
+          autoComplete="off"
+          spellCheck={false}
+          // biome-ignore lint/a11y/noAutofocus: the form was opened to type exactly this
+          autoFocus
+        />
+      </label>
+      {needsServer && (
+        <label>
+          Server
+          <input type="url" value={server} onChange={(e) => setServer(e.target.value)} spellCheck={false} />
+        </label>
+      )}
+      <label>
+        New password
+        <input
+          data-testid="invite-password"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete="new-password"
+          aria-invalid={short}
+          aria-describedby="invite-password-rule"
+        />
+      </label>
+      <p id="invite-password-rule" className={`field-hint${short ? ' invalid' : ''}`} aria-live="polite">
+        At least {MIN_PASSWORD_LENGTH} characters{short ? ` (${password.length} so far)` : ''}.
+      </p>
+      <label>
+        Repeat the password
+        <input
+          data-testid="invite-password-repeat"
+          type="password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          autoComplete="new-password"
+        />
+      </label>
+      {error && (
+        <p data-testid="login-error" className="login-error" role="alert">
+          {error}
+        </p>
+      )}
+      <button data-testid="invite-submit" type="submit" className="primary" disabled={busy}>
+        {busy ? 'Joining…' : 'Set password and sign in'}
+      </button>
+      <button type="button" className="link-button" onClick={onCancel}>
+        Back to sign in
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,93 @@
+/** "Create a channel": the name's rules checked as it is typed, public or private, a topic, members. */
+import { useId, useState } from 'react';
+import { MAX_TOPIC_LENGTH, NAME_PATTERN } from '../../src-shared/protocol';
+import { useApp, useAppStore } from '../store/context';
+import { Dialog, DialogActions, DialogError } from './Dialog';
+import { PeoplePicker } from './PeoplePicker';
+import { useResult } from './use-result';
+
+/** What is wrong with a channel name, in words; null when it is fine. */
+export function nameProblem(name: string): string | null {
+  if (name.length === 0) return 'Give the channel a name.';
+  if (name.length > 80) return `At most 80 characters (${name.length} now).`;
+  if (/[A-Z]/.test(name)) return 'Lower-case letters only.';
+  if (/\s/.test(name)) return 'No spaces: use - or _ instead.';
+  if (!NAME_PATTERN.test(name)) return 'Only letters a–z, digits, - and _.';
+  return null;
+}
+
+export function CreateChannelDialog({ onClose }: { onClose(): void }) {
+  const store = useAppStore();
+  const ids = { name: useId(), rule: useId(), topic: useId(), private: useId() };
+  const selfId = useApp((s) => s.session?.user?.id);
+  const people = useApp((s) => s.people).filter((p) => p.id !== selfId);
+  const [name, setName] = useState('');
+  const [topic, setTopic] = useState('');
+  const [isPrivate, setPrivate] = useState(false);
+  const [members, setMembers] = useState<string[]>([]);
+  const { busy, error, run } = useResult();
+  const problem = nameProblem(name);
+
+  async function create() {
+    if (problem) return;
+    const created = await run(() =>
+      store.getState().createChannel({
+        name,
+        private: isPrivate,
+        topic: topic.trim() || undefined,
+        memberIds: members,
+      }),
+    );
+    if (created) onClose();
+  }
+
+  return (
+    <Dialog title="Create a channel" testId="channel-create" onClose={onClose}>
+      <form
+        className="dialog-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create();
+        }}
+      >
+        <label htmlFor={ids.name}>Name</label>
+        <input
+          id={ids.name}
+          data-autofocus
+          value={name}
+          maxLength={120}
+          aria-invalid={name.length > 0 && problem !== null}
+          aria-describedby={ids.rule}
+          autoComplete="off"
+          onChange={(e) => setName(e.target.value)}
+        />
+        <p
+          id={ids.rule}
+          className={`field-hint${name.length > 0 && problem ? ' invalid' : ''}`}
+          aria-live="polite"
+        >
+          {name.length > 0 && problem ? problem : 'Lower-case letters, digits, - and _; up to 80 characters.'}
+        </p>
+        <label htmlFor={ids.topic}>Topic (optional)</label>
+        <input
+          id={ids.topic}
+          value={topic}
+          maxLength={MAX_TOPIC_LENGTH}
+          onChange={(e) => setTopic(e.target.value)}
+        />
+        <label className="check" htmlFor={ids.private}>
+          <input
+            id={ids.private}
+            type="checkbox"
+            checked={isPrivate}
+            onChange={(e) => setPrivate(e.target.checked)}
+          />
+          Private: only members can see it and find it
+        </label>
+        <PeoplePicker label="Add members (optional)" people={people} picked={members} onChange={setMembers} />
+        <DialogError error={error} />
+        <DialogActions label="Create" disabled={busy || problem !== null} onCancel={onClose} />
+      </form>
+    </Dialog>
+  );
+}
