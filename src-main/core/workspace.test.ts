@@ -150,6 +150,27 @@ describe('the channel list, live', () => {
     );
   });
 
+  it('creates a private channel with members, who see it live; a member that cannot be added is said', async () => {
+    const alice = await core('alice');
+    const carol = await core('carol');
+    const people = await alice.core.handlers.listUsers(undefined);
+    const carolId = people.find((p) => p.username === 'carol')!.id;
+    const name = freshName('plans');
+    const unknown = '00000000-0000-4000-8000-00000000dead';
+    const created = await alice.core.handlers.createChannel({
+      name,
+      private: true,
+      memberIds: [carolId, unknown],
+    });
+    expect(created.members.map((m) => m.id)).toContain(carolId);
+    await waitFor(() => listed(carol, (c) => c.id === created.id && c.private), 'carol sees it live');
+    const said = await found(
+      () => alice.of('error').find((e) => e.message.includes(`#${name} was created`)),
+      'the refused member said',
+    );
+    expect(said.code).toBe('NOT_FOUND');
+  });
+
   it('keeps the unsent messages of a channel left elsewhere while offline, Failed with the reason', async () => {
     const proxy = await startProxy(server.port);
     proxies.push(proxy);
@@ -175,7 +196,54 @@ describe('the channel list, live', () => {
       return items.length === 2 && items.every((i) => i.status === 'Failed') ? items : undefined;
     }, 'both Failed, none dropped');
     expect(outbox.map((i) => i.content)).toEqual(['queued one', 'queued two']);
-    expect(outbox[0]?.failure?.message).toContain(`no longer a member of #${name}`);
+    // Whichever says it first (the catch-up's channel list, or the server refusing the send as it
+    // flushes on reconnect), the reason is membership, for both.
+    for (const item of outbox) {
+      expect(item.failure?.code).toBe('FORBIDDEN');
+      expect(item.failure?.message).toMatch(/member/i);
+    }
+  });
+});
+
+describe('leaving while messages wait', () => {
+  it('fails what still waits for a channel left live (channel:left), with the reason, dropping none', async () => {
+    // One message a second: the rest of a burst waits in the outbox, paced, when the leave arrives.
+    const slow = await startTestServer({ messageRateLimit: 1 });
+    try {
+      const alice = await createTestCore();
+      open.push(alice);
+      await signIn(alice, slow.url, 'alice');
+      const { token } = await login(slow.url, 'alice');
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(`${slow.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }).then((r) => r.json() as Promise<{ id: string }>);
+      const name = freshName('busy');
+      const channel = await call('POST', '/api/channels', { name });
+      await waitFor(() => listed(alice, (c) => c.id === channel.id), 'listed');
+      for (let i = 0; i < 6; i++)
+        await alice.core.handlers.sendMessage({ channelId: channel.id, content: `m${i}` });
+      await call('POST', `/api/channels/${channel.id}/leave`);
+
+      await waitFor(async () => !(await listed(alice, (c) => c.id === channel.id)), 'gone from the list');
+      const items = await found(async () => {
+        const list = await alice.core.handlers.listOutbox(undefined);
+        return list.length > 0 && list.every((i) => i.status === 'Failed') ? list : undefined;
+      }, 'what waited is Failed');
+      expect(
+        items.some((i) => i.failure?.message === `Not sent: you are no longer a member of #${name}`),
+      ).toBe(true);
+      // Sent before the leave, or kept as Failed: all six are accounted for, none left Sending.
+      const last = new Map<string, string | undefined>();
+      for (const m of alice.of('messageUpserted')) if (m.channelId === channel.id) last.set(m.key, m.status);
+      expect(last.size).toBe(6);
+      expect([...last.values()].filter((status) => status === 'Failed')).toHaveLength(items.length);
+      expect([...last.values()].every((status) => status !== 'Sending')).toBe(true);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

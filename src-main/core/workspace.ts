@@ -90,7 +90,9 @@ export class Workspace {
     const person = this.people.get(userId);
     if (joined && !person && credentials) {
       // Someone new to this app (invited since the list was fetched): learn their name first.
-      void this.refreshPeople(credentials).then(() => this.memberChanged(channelId, userId, joined, null));
+      this.refreshPeople(credentials)
+        .catch((error: unknown) => this.ctx.logger.warn({ err: String(error) }, 'people list failed'))
+        .then(() => this.memberChanged(channelId, userId, joined, null));
       return;
     }
     const next: UserSummary[] = joined
@@ -176,10 +178,19 @@ export class Workspace {
       topic,
     });
     this.channelJoined(channel, creds);
+    // The channel exists now, whatever happens to the members: a refusal is said, the channel kept.
     for (const userId of new Set(input.memberIds)) {
       if (userId === this.account.user.id) continue;
-      const info = await this.ctx.api.addMember(creds.serverUrl, creds.token, channel.id, userId);
-      this.channelUpdated(info);
+      try {
+        this.channelUpdated(await this.ctx.api.addMember(creds.serverUrl, creds.token, channel.id, userId));
+      } catch (error) {
+        const who = this.people.get(userId)?.name ?? 'someone';
+        const why = error instanceof Error ? error.message : String(error);
+        this.ctx.emitter.emit('error', {
+          code: error instanceof BridgeFailure ? error.code : 'INTERNAL',
+          message: `#${name} was created, but ${who} could not be added: ${why}`,
+        });
+      }
     }
     return this.view(channel.id);
   }
