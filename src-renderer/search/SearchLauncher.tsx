@@ -35,7 +35,7 @@ export function SearchLauncher() {
           size={14}
           strokeWidth={1.7}
         />
-        Search
+        <span className="search-button-text">Search</span>
       </button>
       {open && <SearchDialog onClose={() => setOpen(false)} />}
     </>
