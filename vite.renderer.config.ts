@@ -1,9 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('./src-renderer', import.meta.url));
 const outDir = fileURLToPath(new URL('./out/renderer', import.meta.url));
+
+/**
+ * Debian's Chromium (156) draws Noto Color Emoji from @fontsource's WOFF2 files blank, while the very
+ * same font as WOFF (or TTF) draws in colour; its stylesheet offers WOFF2 first, so the WOFF is never
+ * tried. Keep only the WOFF sources (e2e look.spec checks the emoji come out in colour).
+ */
+function emojiFontAsWoff(): Plugin {
+  return {
+    name: 'relay:emoji-font-as-woff',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/@fontsource[\\/]noto-color-emoji[\\/].*\.css/.test(id)) return null;
+      return code.replace(/url\([^)]*\.woff2\) format\('woff2'\),\s*/g, '');
+    },
+  };
+}
 
 /**
  * The renderer alone: the same bundle is loaded by the Electron window (file://, hence the relative
@@ -13,7 +29,7 @@ const outDir = fileURLToPath(new URL('./out/renderer', import.meta.url));
 export default defineConfig({
   root,
   base: './',
-  plugins: [react()],
+  plugins: [react(), emojiFontAsWoff()],
   build: {
     outDir,
     emptyOutDir: true,

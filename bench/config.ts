@@ -13,6 +13,11 @@ export interface Scale {
   renderer: { messages: number; scrollFrames: number; historyPages: number };
   /** Figure 8: edits paced under the per-connection allowance of changes (100 in 10 s). */
   changes: { warmup: number; count: number; gapMs: number };
+  upload: { megabytes: number; uploads: number };
+  /** Figure 9: local search over cached messages (FTS5). */
+  search: { messages: number; queries: number };
+  /** Figure 11: what a receipt flood and a login flood cost everyone else. */
+  floods: { acks: number; floodMs: number };
 }
 
 export const FULL: Scale = {
@@ -24,6 +29,9 @@ export const FULL: Scale = {
   outbox: { replay: 10_000 },
   renderer: { messages: 50_000, scrollFrames: 300, historyPages: 100 },
   changes: { warmup: 20, count: 500, gapMs: 110 },
+  upload: { megabytes: 25, uploads: 5 },
+  search: { messages: 100_000, queries: 300 },
+  floods: { acks: 150, floodMs: 3_000 },
 };
 
 export const QUICK: Scale = {
@@ -35,9 +43,12 @@ export const QUICK: Scale = {
   outbox: { replay: 300 },
   renderer: { messages: 50_000, scrollFrames: 60, historyPages: 10 },
   changes: { warmup: 5, count: 60, gapMs: 110 },
+  upload: { megabytes: 4, uploads: 3 },
+  search: { messages: 10_000, queries: 60 },
+  floods: { acks: 100, floodMs: 2_000 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8'] as const;
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {

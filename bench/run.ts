@@ -15,6 +15,9 @@ import { figure5 } from './figures/fig5-connections';
 import { figure6 } from './figures/fig6-outbox';
 import { figure7 } from './figures/fig7-renderer';
 import { figure8 } from './figures/fig8-changes';
+import { figure9 } from './figures/fig9-search';
+import { figure10 } from './figures/fig10-upload';
+import { figure11 } from './figures/fig11-floods';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -28,6 +31,9 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '6': figure6,
   '7': figure7,
   '8': figure8,
+  '9': figure9,
+  '10': figure10,
+  '11': figure11,
 };
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import { LoginThrottle } from './auth/login-throttle';
 import { resolveJwtSecret } from './auth/secret';
 import { createTokenService } from './auth/tokens';
 import type { ServerContext } from './context';
+import { createFileService, type FileService } from './files/service';
 import { createRequestHandler } from './http';
 import { parseTrustedProxies } from './http/client-address';
 import { capConnectionsPerAddress, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './http/connection-cap';
@@ -77,6 +78,10 @@ export interface ServerOptions extends AdminUiOptions {
   maxConnectionsPerAddress?: number;
   /** How long a client may take to send a whole request. Default 15 s. */
   requestTimeoutMs?: number;
+  /** Largest upload in bytes (413 beyond). Default 25 MiB. */
+  uploadMaxBytes?: number;
+  /** Bytes a user may upload in 24 h; 0 = no quota. Default 1 GiB. */
+  uploadQuotaBytes?: number;
   /** pino level when no logger is given. Default info. */
   logLevel?: string;
   logger?: Logger;
@@ -116,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rawStore = await openStore(options, logger);
   let network: Network | undefined;
   let limits: LimitBackend | undefined;
+  let files: FileService | undefined;
   try {
     if (options.demo) await seedDemo(rawStore);
     const metrics = createMetrics({
@@ -124,6 +130,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     const store = instrumentStore(rawStore, metrics);
     limits = await openLimitBackend(options.redisUrl, logger);
+    files = createFileService(options, { store, limits, logger });
     // Set once the sockets exist; nothing calls these before the server listens.
     let live: WorkspaceLive | undefined;
     let presenceTracker: PresenceTracker | undefined;
@@ -131,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       store,
       logger,
       limits,
+      files,
       loginThrottle: new LoginThrottle(limits),
       hashPool: new HashPool(),
       trustedProxies,
@@ -177,7 +185,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     });
     presenceTracker = presence;
-    network = { httpServer, io, typing, presence, limits };
+    network = { httpServer, io, typing, presence, limits, files };
     if (options.redisUrl) {
       const redis = await attachRedisAdapter(io, options.redisUrl, logger);
       network.redis = redis;
@@ -216,6 +224,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (err) {
     if (network) await shutDown(network, rawStore);
     else {
+      files?.collector.close();
       await limits?.close();
       await rawStore.close();
     }
@@ -229,18 +238,20 @@ interface Network {
   typing: TypingTracker;
   presence: PresenceTracker;
   limits: LimitBackend;
+  files: FileService;
   redis?: { close(): Promise<void>; ping(): Promise<void> };
   live?: WorkspaceLive;
 }
 
 /** Stop accepting, close every socket, let in-flight HTTP requests finish (briefly), close the database. */
 async function shutDown(
-  { httpServer, io, typing, presence, limits, redis, live }: Network,
+  { httpServer, io, typing, presence, limits, files, redis, live }: Network,
   store: Store,
 ): Promise<void> {
   const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
   typing.close();
   presence.close();
+  files.collector.close();
   await live?.close();
   // Closes every socket with 'transport close', so clients reconnect by themselves to the next server.
   await io.close();

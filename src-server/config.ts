@@ -61,6 +61,18 @@ export const SETTINGS: Setting[] = [
     help: 'messages a second per user, 0 = off (10)',
   },
   {
+    env: 'UPLOAD_MAX_BYTES',
+    kind: 'int',
+    key: 'uploadMaxBytes',
+    help: 'largest upload in bytes, refused with 413 beyond (26214400 = 25 MiB)',
+  },
+  {
+    env: 'UPLOAD_QUOTA_BYTES',
+    kind: 'int',
+    key: 'uploadQuotaBytes',
+    help: 'bytes one user may upload in 24 h, 0 = no quota (1073741824 = 1 GiB)',
+  },
+  {
     env: 'TYPING_TIMEOUT_MS',
     kind: 'int',
     key: 'typingTimeoutMs',

@@ -3,6 +3,7 @@ import type { Presence, WorkspaceChange } from '../src-shared/protocol';
 import type { HashPool } from './auth/hash-pool';
 import type { LoginThrottle } from './auth/login-throttle';
 import type { TokenService } from './auth/tokens';
+import type { FileService } from './files/service';
 import type { TrustedProxies } from './http/client-address';
 import type { LimitBackend } from './limits/limiter';
 import type { Metrics } from './ops/metrics';
@@ -32,4 +33,6 @@ export interface ServerContext {
   trustedProxies: TrustedProxies;
   /** Counters for the per-user and per-address limits: memory, or Redis with REDIS_URL. */
   limits: LimitBackend;
+  /** Uploads: blob store, upload limits, thumbnails (files/). */
+  files: FileService;
 }

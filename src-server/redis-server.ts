@@ -3,7 +3,8 @@
  * redis-server binary (Debian package redis-server); `redisUnavailable()` says why there is none.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { freePort } from './testing';
+import { rm } from 'node:fs/promises';
+import { type ClientSocket, freePort, makeTempDir, startTestServer, type TestServer } from './testing';
 
 export function redisUnavailable(): string | undefined {
   return spawnSync('redis-server', ['--version']).status === 0
@@ -47,6 +48,41 @@ export async function startRedis(port?: number): Promise<RedisProcess> {
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
+    },
+  };
+}
+
+/** Two server instances sharing one SQLite file and one Redis, and the sockets a test opened on them. */
+export interface TwoInstances {
+  redis: RedisProcess;
+  dataDir: string;
+  a: TestServer;
+  b: TestServer;
+  /** Closed by `stop`. */
+  sockets: ClientSocket[];
+  /** Closes the sockets, both instances and Redis, and removes the data folder. */
+  stop(): Promise<void>;
+}
+
+/** Framework-free: a suite calls it in `beforeAll` and calls `stop` in `afterAll`. */
+export async function startTwoInstances(): Promise<TwoInstances> {
+  const redis = await startRedis();
+  const dataDir = await makeTempDir();
+  const a = await startTestServer({ dataDir, redisUrl: redis.url });
+  const b = await startTestServer({ dataDir, redisUrl: redis.url });
+  const sockets: ClientSocket[] = [];
+  return {
+    redis,
+    dataDir,
+    a,
+    b,
+    sockets,
+    async stop() {
+      for (const socket of sockets.splice(0)) socket.close();
+      await a.close();
+      await b.close();
+      await redis.stop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

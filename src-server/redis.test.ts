@@ -1,46 +1,23 @@
-/**
- * REDIS_URL: two server instances on one database share rooms through the Socket.IO Redis adapter.
- * Needs the redis-server binary (Debian package redis-server); without it the suite says so and skips.
- */
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../src-shared/protocol';
-import { type RedisProcess, redisUnavailable, startRedis } from './redis-server';
-import {
-  type ClientSocket,
-  connectAs,
-  emitWithAck,
-  makeTempDir,
-  nextEvent,
-  startTestServer,
-  type TestServer,
-} from './testing';
+import { redisUnavailable, startTwoInstances, type TwoInstances } from './redis-server';
+import { type ClientSocket, connectAs, emitWithAck, nextEvent, type TestServer } from './testing';
 
 const unavailable = redisUnavailable();
 const hasRedis = unavailable === undefined;
 if (!hasRedis) console.warn(`redis.test.ts skipped: ${unavailable}`);
 
 describe.skipIf(!hasRedis)('two instances through Redis', () => {
-  let redis: RedisProcess;
-  let dataDir: string;
+  let instances: TwoInstances | undefined;
   let a: TestServer;
   let b: TestServer;
-  const sockets: ClientSocket[] = [];
+  let sockets: ClientSocket[];
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dataDir = await makeTempDir();
-    a = await startTestServer({ dataDir, redisUrl: redis.url });
-    b = await startTestServer({ dataDir, redisUrl: redis.url });
+    instances = await startTwoInstances();
+    ({ a, b, sockets } = instances);
   });
-
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a?.close();
-    await b?.close();
-    await redis?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => instances?.stop());
 
   it('carries messages, receipts and typing between instances', async () => {
     const alice = await connectAs(a.url, 'alice');

@@ -7,18 +7,20 @@ import type { CpuShare } from '../lib/result';
 import { cpuPercent } from '../lib/stats';
 import type { Identities, Topology } from '../servers/topology';
 
-export type SubjectKind = 'ws-echo' | 'sio-relay' | 'real';
+export type SubjectKind = 'ws-echo' | 'sio-relay' | 'real' | 'bare-upload';
 
 export const SUBJECT_NAMES: Record<SubjectKind, string> = {
   'ws-echo': 'raw ws echo',
   'sio-relay': 'bare Socket.IO relay',
   real: 'real server',
+  'bare-upload': 'bare Node PUT sink',
 };
 
 const SCRIPTS: Record<SubjectKind, string> = {
   'ws-echo': 'bench/servers/ws-echo.ts',
   'sio-relay': 'bench/servers/sio-relay.ts',
   real: 'bench/servers/real-server.ts',
+  'bare-upload': 'bench/servers/bare-upload.ts',
 };
 
 /** A figure's subject is not in the repository yet (another engineer's part): the row says so. */

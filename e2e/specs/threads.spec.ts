@@ -40,3 +40,36 @@ test('a reply goes into the thread, and the other side sees the count and the re
     message(bob.page, 'Who reviews the release notes?').getByRole('button', { name: '2 replies' }),
   ).toBeVisible();
 });
+
+test('a link to a thread reply (/#/message/ID) opens its channel and thread, the reply highlighted', async ({
+  signedIn,
+  target,
+}) => {
+  test.skip(
+    target !== 'browser',
+    'the hash link is the browser host’s; relay:// is unit-tested in electron/',
+  );
+  const { alice, bob } = await signedIn({ alice: 'random', bob: 'general' });
+  await send(bob.page, 'Where is the release checklist?');
+  const parent = message(bob.page, 'Where is the release checklist?');
+  await parent.getByTestId('reply-button').click();
+  const bobThread = bob.page.getByTestId('thread-view');
+  await bobThread.getByTestId('message-input').fill('In the wiki, under Releases');
+  await bobThread.getByTestId('message-input').press('Enter');
+  const replyRow = bobThread.locator('[data-message-id]', { hasText: 'In the wiki, under Releases' });
+  await expect(replyRow).toHaveAttribute('data-message-id', /.+/);
+  const replyId = (await replyRow.getAttribute('data-message-id'))!;
+
+  // alice is in #random with no thread open; the reply has reached her app.
+  await expect(message(alice.page, 'Where is the release checklist?')).toHaveCount(0);
+  await alice.page.evaluate((id) => {
+    window.location.hash = `#/message/${id}`;
+  }, replyId);
+  const aliceThread = alice.page.getByTestId('thread-view');
+  await expect(aliceThread).toBeVisible();
+  await expect(message(alice.page, 'Where is the release checklist?')).toBeVisible();
+  const reply = aliceThread.locator(`[data-message-id="${replyId}"]`);
+  await expect(reply).toBeVisible();
+  await expect(reply).toHaveClass(/highlighted/);
+  expect(await alice.page.evaluate(() => window.location.hash)).toBe('');
+});

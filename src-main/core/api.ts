@@ -173,7 +173,7 @@ function endpoint(serverUrl: string, path: string): string {
   return new URL(path, serverUrl).toString();
 }
 
-function codeFor(status: number): BridgeFailure['code'] {
+export function codeFor(status: number): BridgeFailure['code'] {
   if (status === 401) return 'UNAUTHORIZED';
   if (status === 400) return 'VALIDATION';
   if (status === 403) return 'FORBIDDEN';

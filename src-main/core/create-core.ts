@@ -15,10 +15,11 @@ import type { Account, Credentials } from './account';
 import { createApiClient } from './api';
 import { Connection } from './connection';
 import { CoreEmitter, type Listener } from './emitter';
+import { createFileCache, type FileSource } from './file-cache';
 import { guard, guardedClock, type ReportFault } from './guard';
 import { openAccount } from './open-account';
 import { backoffDelay, type CoreOptions, resolveOptions } from './options';
-import { type CorePorts, silentLogger } from './ports';
+import { type CorePorts, type FetchFn, silentLogger } from './ports';
 import { searchMessages } from './search';
 import { listenToServer } from './server-events';
 import { normaliseServerUrl, parseSession, type StoredSession, serialiseSession } from './stored-session';
@@ -28,6 +29,8 @@ export type { CoreOptions } from './options';
 
 export interface Core {
   handlers: CallHandlers;
+  /** Message files and thumbnails for the page, through main (the hosts serve them). */
+  files: FileSource;
   on<E extends EventName>(event: E, listener: Listener<E>): () => void;
   /** Restores the session from the SecretStore and connects. */
   start(): Promise<void>;
@@ -46,10 +49,8 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   const o = resolveOptions(options);
   const logger = ports.logger ?? silentLogger;
   const emitter = new CoreEmitter(logger);
-  const api = createApiClient(
-    ports.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-    o.requestTimeoutMs,
-  );
+  const fetchFn: FetchFn = ports.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const api = createApiClient(fetchFn, o.requestTimeoutMs);
   const ui = {
     focused: false,
     activeChannelId: null as string | null,
@@ -295,8 +296,21 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     return sessionView();
   }
 
+  const files = createFileCache({
+    userData: ports.paths.userData,
+    maxBytes: o.fileCacheMaxBytes,
+    fetch: fetchFn,
+    credentials: () => {
+      const creds = credentials();
+      return creds && session ? { ...creds, userId: session.user.id } : null;
+    },
+    timeoutMs: o.fileTimeoutMs,
+    logger,
+  });
+
   return {
     handlers,
+    files,
     on: (event, listener) => emitter.on(event, listener),
 
     async start() {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectAs, emitWithAck, startTestServer, type TestServer } from '../../src-server/testing';
 import { MessageEvent, SendAck } from '../../src-shared/protocol';
-import { channelId, createTestCore, signIn, type TestCore } from './testing/harness';
+import { channelId, createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
 
 let server: TestServer;
 let alice: TestCore;
@@ -55,4 +55,23 @@ it('pages back through the whole history, each message once, in seq order', asyn
   expect(around.messages.map((m) => m.content)).toEqual(
     Array.from({ length: 10 }, (_, i) => `old ${55 + i}`),
   );
+});
+
+it('finds a thread reply by id (a deep link to it): the page around it holds it, with its parent', async () => {
+  const general = await channelId(alice, 'general');
+  const parentId = (await alice.core.handlers.listMessages({ channelId: general, limit: 1 })).messages[0]!
+    .id!;
+  await alice.core.handlers.sendMessage({ channelId: general, content: 'a reply', parentId });
+  await waitFor(
+    async () =>
+      (await alice.core.handlers.listThread({ channelId: general, parentId })).some(
+        (m) => m.seq !== undefined,
+      ),
+    'the reply stored',
+  );
+  const reply = (await alice.core.handlers.listThread({ channelId: general, parentId })).find(
+    (m) => m.content === 'a reply',
+  )!;
+  const around = await alice.core.handlers.listMessages({ channelId: general, around: reply.id!, limit: 1 });
+  expect(around.messages.map((m) => [m.content, m.parentId])).toEqual([['a reply', parentId]]);
 });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { NotificationView, Settings } from '../../src-shared/bridge';
-import { Settings as SettingsSchema } from '../../src-shared/bridge';
+import { DEFAULT_SETTINGS, Settings as SettingsSchema } from '../../src-shared/bridge';
 import type { Clock, Notifier, SecretStore, SettingsStore } from './ports';
 
 export const systemClock: Clock = {
@@ -64,15 +64,7 @@ export function createFileSecretStore(userData: string, name = 'session.json'): 
   };
 }
 
-export const DEFAULT_SETTINGS: Settings = {
-  serverUrl: 'http://127.0.0.1:3000',
-  notificationsEnabled: true,
-  doNotDisturb: false,
-  theme: 'system',
-  openAtLogin: false,
-  startMinimized: false,
-  updateUrl: '',
-};
+export { DEFAULT_SETTINGS };
 
 /** Settings as JSON in userData; an unreadable or invalid file falls back to the defaults. */
 export function createFileSettingsStore(

@@ -20,6 +20,10 @@ export interface CoreOptions {
   connectTimeoutMs?: number;
   /** HTTP request timeout (login, channels, history). */
   requestTimeoutMs?: number;
+  /** The on-disk cache of message files and thumbnails (file-cache.ts) keeps at most this many bytes. */
+  fileCacheMaxBytes?: number;
+  /** How long one file download may take. */
+  fileTimeoutMs?: number;
   /** Notifications arriving within this long are shown as one. */
   notificationCoalesceMs?: number;
   /** Outgoing typing: start is sent after this debounce, refreshed this often, stopped after idle. */
@@ -51,6 +55,8 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     pipelineWindow: 256,
     connectTimeoutMs: 10_000,
     requestTimeoutMs: 15_000,
+    fileCacheMaxBytes: 512 * 1024 * 1024,
+    fileTimeoutMs: 5 * 60_000,
     notificationCoalesceMs: 1_500,
     typingDebounceMs: TYPING_DEBOUNCE_MS,
     typingRefreshMs: 3_000,

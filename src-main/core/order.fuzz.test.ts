@@ -1,17 +1,19 @@
 /**
  * Order by construction, as a property (issue 11): whatever the rate limit refuses, and wherever the
  * connection is cut or the app is restarted during the flush, every queued message reaches the server
- * exactly once and in send order per channel, and nothing is left Sending or Failed.
+ * exactly once and in send order per channel, and nothing is left Sending. A message the server refuses
+ * for good (VALIDATION, FORBIDDEN) is left Failed, never stored, and never holds up the ones behind it.
  *
  * Each case runs a real server (its own limit), the TCP proxy and a real core for a few seconds, so
  * `npm test` samples 2 cases and the long mode (`npm run test:fuzz`) at most 50.
  */
 import fc from 'fast-check';
-import { afterEach, describe, it } from 'vitest';
-import { login, startTestServer } from '../../src-server/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { login, startTestServer, type TestServer } from '../../src-server/testing';
+import { ErrorCode, MessageEvent } from '../../src-shared/protocol';
 import { fuzzRuns } from '../../src-shared/testing/fuzz';
-import { createTestCore, outboxEmpty, signIn, type TestCore } from './testing/harness';
-import { acceptedSoFar, queueOffline, verify } from './testing/invariants';
+import { assertExactlyOnceInOrder, createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
+import { acceptedSoFar, assertAllSentLocally, onServer, queueOffline } from './testing/invariants';
 import { startProxy } from './testing/proxy';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -25,19 +27,69 @@ const Fault = fc.record({
   kind: fc.constantFrom('restart' as const, 'cut' as const),
 });
 
+/** The server refuses message `at` for good, every time it arrives. */
+const Refusal = fc.record({
+  at: fc.nat({ max: 15 }),
+  code: fc.constantFrom(ErrorCode.VALIDATION, ErrorCode.FORBIDDEN),
+});
+
 const Case = fc.record({
   count: fc.integer({ min: 4, max: 16 }),
   limit: fc.integer({ min: 2, max: 6 }),
   faults: fc.array(Fault, { maxLength: 3 }),
+  refusals: fc.array(Refusal, { maxLength: 3 }),
 });
 
 type CaseValue = typeof Case extends fc.Arbitrary<infer T> ? T : never;
 
+/** Marks the sends the server's membership check should refuse, through the handler's async context. */
+const { forbidding } = await vi.hoisted(async () => {
+  const { AsyncLocalStorage } = await import('node:async_hooks');
+  return { forbidding: new AsyncLocalStorage<true>() };
+});
+vi.mock('../../src-server/membership', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-server/membership')>();
+  const { forbidden } = await import('../../src-server/errors');
+  return {
+    ...real,
+    requireWritable: (...args: Parameters<typeof real.requireWritable>) =>
+      forbidding.getStore()
+        ? Promise.reject(forbidden('Not a member of this channel'))
+        : real.requireWritable(...args),
+  };
+});
+
+/**
+ * Makes the real server refuse the sends whose content is in `refused`, through its own paths (so a
+ * numbered send's number is used up as for any refusal): VALIDATION by blanking the content on arrival
+ * (a zero-width space, which the server's content rule refuses), FORBIDDEN by the membership check
+ * (requireWritable, mocked above) refusing that send alone.
+ */
+function refuseFor(server: TestServer, refused: Map<string, string>): void {
+  server.io.on('connection', (socket) => {
+    socket.use((packet, next) => {
+      const payload = packet[1] as { content?: unknown } | undefined;
+      const code = packet[0] === MessageEvent.SEND ? refused.get(String(payload?.content)) : undefined;
+      if (code === ErrorCode.VALIDATION && payload) payload.content = '\u200b';
+      if (code === ErrorCode.FORBIDDEN) forbidding.run(true, next);
+      else next();
+    });
+  });
+}
+
 let run = 0;
 
-async function flushUnderFaults({ count, limit, faults }: CaseValue): Promise<void> {
+/** The flush is over: nothing left to send (what is left was refused for good). */
+async function settled(t: TestCore): Promise<boolean> {
+  return (await t.core.handlers.listOutbox(undefined)).every((item) => item.status === 'Failed');
+}
+
+async function flushUnderFaults({ count, limit, faults, refusals }: CaseValue): Promise<void> {
   const server = await startTestServer({ messageRateLimit: limit });
   cleanups.push(() => server.close());
+  const prefix = `p${run++}-`;
+  const refused = new Map(refusals.filter((r) => r.at < count).map((r) => [`${prefix}${r.at}`, r.code]));
+  refuseFor(server, refused);
   const proxy = await startProxy(server.port);
   cleanups.push(() => proxy.close());
   let t: TestCore = await createTestCore();
@@ -46,14 +98,13 @@ async function flushUnderFaults({ count, limit, faults }: CaseValue): Promise<vo
   await signIn(t, proxy.url, 'alice');
   const { token } = await login(server.url, 'alice');
   const base = await acceptedSoFar(server.url, token);
-  const prefix = `p${run++}-`;
-  const expected = await queueOffline(t, prefix, count);
+  const queued = await queueOffline(t, prefix, count);
   t.core.networkChanged(true);
 
   for (const fault of [...faults].sort((a, b) => a.after - b.after)) {
     // Wait until the server has this many (or the flush is over), then strike.
     for (;;) {
-      if ((await acceptedSoFar(server.url, token)) - base >= fault.after || (await outboxEmpty(t))) break;
+      if ((await acceptedSoFar(server.url, token)) - base >= fault.after || (await settled(t))) break;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     if (fault.kind === 'cut') proxy.cut();
@@ -62,7 +113,19 @@ async function flushUnderFaults({ count, limit, faults }: CaseValue): Promise<vo
       t = await createTestCore({ userData });
     }
   }
-  await verify(t, server.url, prefix, expected);
+  // Settled: the outbox holds exactly the refused messages, each Failed; the rest reached the server.
+  await waitFor(() => settled(t), 'only the refused left, Failed').catch(async (err: Error) => {
+    const items = await t.core.handlers.listOutbox(undefined);
+    const state = items.map((item) => `${item.content} ${item.status} ${item.failure?.code ?? ''}`);
+    throw new Error(`${err.message}; refused ${[...refused.keys()].join(',')}; outbox: ${state.join('; ')}`);
+  });
+  const left = await t.core.handlers.listOutbox(undefined);
+  expect(new Set(left.map((item) => item.content))).toEqual(new Set(refused.keys()));
+  const expected = new Map(
+    [...queued].map(([id, numbers]) => [id, numbers.filter((n) => !refused.has(`${prefix}${n}`))]),
+  );
+  assertExactlyOnceInOrder(await onServer(server.url, token, expected.keys()), prefix, expected);
+  await assertAllSentLocally(t, prefix, expected, refused.size);
   await t.close();
   cleanups.length = 0;
   await proxy.close();
@@ -70,7 +133,7 @@ async function flushUnderFaults({ count, limit, faults }: CaseValue): Promise<vo
 }
 
 describe('order under random refusals, cuts and restarts', () => {
-  it('stores every message once, in send order, whatever is refused, cut or restarted', async () => {
+  it('stores every message once, in send order, whatever is refused, cut or restarted; refused for good only Failed', async () => {
     await fc.assert(fc.asyncProperty(Case, flushUnderFaults), {
       numRuns: Math.min(fuzzRuns(2), 50),
       endOnFailure: true,

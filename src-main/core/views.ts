@@ -40,6 +40,7 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,
     seenBy: seen.list,
     replyCount: row.id ? store.replyCount(row.id) : 0,
+    files: row.files_json ? (JSON.parse(row.files_json) as MessageView['files']) : undefined,
     editedAt: shown.editedAt,
     deleted: shown.deleted,
     reactions: shown.reactions,

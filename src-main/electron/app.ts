@@ -84,7 +84,8 @@ export function startDesktopApp(): void {
     const resources = app.isPackaged
       ? join(process.resourcesPath, 'runtime')
       : join(appPath, 'resources', 'runtime');
-    lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'));
+    let core: ShellCore | undefined;
+    lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'), () => core?.files);
 
     const kv = new Store({
       name: 'relay',
@@ -113,7 +114,7 @@ export function startDesktopApp(): void {
     if (!nativeBinding)
       console.error('relay: no Electron build of better-sqlite3; run `node scripts/native-electron.mjs`');
 
-    const core: ShellCore = createCore(
+    core = createCore(
       {
         notifier: createElectronNotifier({ focusWindow: focus, icon: join(resources, 'icon.png') }),
         secrets: createSecretStore(kv, safeStorage),

@@ -6,26 +6,14 @@
 import { resolve } from 'node:path';
 import { app } from 'electron';
 import type { CallHandlers, EventPayload } from '../../src-shared/bridge';
-import { Id } from '../../src-shared/protocol/schemas';
+import {
+  DEEP_LINK_SCHEME,
+  type DeepLink,
+  deepLinkTarget as findTarget,
+  parseDeepLink,
+} from '../../src-shared/bridge/deep-link';
 
-export const DEEP_LINK_SCHEME = 'relay';
-
-export type DeepLink = { kind: 'channel' | 'message'; id: string };
-
-/** A well-formed link, or null (anything else that arrives is ignored). */
-export function parseDeepLink(url: string): DeepLink | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return null;
-  }
-  if (parsed.protocol !== `${DEEP_LINK_SCHEME}:`) return null;
-  const kind = parsed.hostname;
-  const id = parsed.pathname.replace(/^\/|\/$/g, '');
-  if ((kind !== 'channel' && kind !== 'message') || !Id.safeParse(id).success) return null;
-  return { kind, id };
-}
+export { DEEP_LINK_SCHEME, type DeepLink, parseDeepLink };
 
 /** The link on a command line (the OS appends it to the app's arguments on Windows and Linux). */
 export function deepLinkInArgv(argv: readonly string[]): DeepLink | null {
@@ -47,19 +35,13 @@ export function registerDeepLinks(open: (link: DeepLink) => void): DeepLink | nu
   return deepLinkInArgv(process.argv);
 }
 
-/**
- * Where a link leads, as the renderer's `navigate` event. A message is looked up in the channels the
- * user is in (the local store first, through the core's own calls); an unknown one is an error the
- * window shows, never a crash.
- */
-export async function deepLinkTarget(
+/** Where a link leads, as the renderer's `navigate` event (src-shared/bridge/deep-link.ts). */
+export function deepLinkTarget(
   link: DeepLink,
   handlers: Pick<CallHandlers, 'listChannels' | 'listMessages'>,
 ): Promise<EventPayload<'navigate'> | null> {
-  if (link.kind === 'channel') return { channelId: link.id };
-  for (const channel of await handlers.listChannels(undefined)) {
-    const page = await handlers.listMessages({ channelId: channel.id, around: link.id, limit: 1 });
-    if (page.messages.some((m) => m.id === link.id)) return { channelId: channel.id, messageId: link.id };
-  }
-  return null;
+  return findTarget(link, {
+    listChannels: () => Promise.resolve(handlers.listChannels(undefined)),
+    listMessages: (args) => Promise.resolve(handlers.listMessages(args)),
+  });
 }

@@ -49,4 +49,16 @@ describe('Electron notifier', () => {
     expect(electron.Notification.shown.length).toBe(before);
     electron.Notification.supported = true;
   });
+
+  it("closes what is still shown for a channel read elsewhere, and only that channel's", () => {
+    const notifier = createElectronNotifier({ focusWindow: () => {} });
+    const [read, other] = [randomUUID(), randomUUID()];
+    notifier.show({ title: 'a', body: 'a', channelId: read }, () => {});
+    notifier.show({ title: 'b', body: 'b', channelId: other }, () => {});
+    const [a, b] = electron.Notification.shown.slice(-2);
+    notifier.close?.(read);
+    expect([a?.closes, b?.closes]).toEqual([1, 0]);
+    notifier.close?.(read); // already forgotten: not closed twice
+    expect([a?.closes, b?.closes]).toEqual([1, 0]);
+  });
 });

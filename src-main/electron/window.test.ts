@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { BridgeFailure } from '../../src-shared/bridge';
 
 vi.mock('electron', () => import('./testing/electron-mock'));
 
@@ -147,5 +148,38 @@ describe('session', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect((await handle(new Request('app://relay/%2e%2e/secret.txt'))).status).toBe(404);
     expect((await handle(new Request('app://other/index.html'))).status).toBe(404);
+  });
+
+  it("serves a message's file on app://relay/files/:id from the core's cache, sandboxed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'relay-proto-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'cached'), 'bytes of the file');
+    const id = '0b6f4f5e-8a46-4c36-9d1b-4a1f1e0b8f27';
+    const opened: string[] = [];
+    const files = {
+      async open(fileId: string, variant: string) {
+        opened.push(`${fileId}:${variant}`);
+        if (fileId !== id) throw new BridgeFailure('NOT_FOUND', 'No such file');
+        return { path: join(dir, 'cached'), size: 17, mime: 'text/plain', disposition: 'attachment' };
+      },
+    };
+    const ses = new electron.FakeSession();
+    lockDownSession(ses as never, join(dir, 'renderer'), () => files);
+    const handle = ses.protocolHandlers.get('app')!;
+    const file = await handle(new Request(`app://relay/files/${id}`));
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe('bytes of the file');
+    expect(file.headers.get('content-disposition')).toBe('attachment');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('content-security-policy')).toMatch(/^sandbox/);
+    expect((await handle(new Request(`app://relay/files/${id}/thumbnail`))).status).toBe(200);
+    expect((await handle(new Request('app://relay/files/1b6f4f5e-8a46-4c36-9d1b-4a1f1e0b8f27'))).status).toBe(
+      404,
+    );
+    expect(opened).toEqual([
+      `${id}:original`,
+      `${id}:thumbnail`,
+      '1b6f4f5e-8a46-4c36-9d1b-4a1f1e0b8f27:original',
+    ]);
   });
 });

@@ -50,6 +50,8 @@ export interface MessageRow {
   failure_message: string | null;
   /** Others' replies that arrived while their thread was not shown (1) until it is (0). */
   reply_unread: number;
+  /** The message's files as the server sent them (JSON), or null. */
+  files_json: string | null;
   // As the server last said (our queued changes are shown over them: core/message-changes.ts).
   edited_at: string | null;
   deleted: number;

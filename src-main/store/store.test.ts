@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Channel, type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import { messageView } from '../core/views';
 import { LocalStore } from './store';
 
 const me = { id: randomUUID(), name: 'alice' };
@@ -85,6 +86,18 @@ describe('LocalStore', () => {
     expect(again.inserted).toBe(false);
     expect(again.changed).toBe(false);
     expect(store.allInChannel(channel.id)).toHaveLength(1);
+  });
+
+  it("keeps a message's files as the server sent them, from the first copy that carried them", () => {
+    const files = [{ id: randomUUID(), name: 'chart.png', size: 1234, mime: 'image/png' }];
+    const m = serverMessage({ seq: 1, files });
+    store.upsertServerMessage(m);
+    expect(messageView(store, store.messageById(m.id)!).files).toEqual(files);
+    store.upsertServerMessage({ ...m, files: undefined }); // a copy without them changes nothing
+    expect(messageView(store, store.messageById(m.id)!).files).toEqual(files);
+    const plain = serverMessage({ seq: 2 });
+    store.upsertServerMessage(plain);
+    expect(messageView(store, store.messageById(plain.id)!).files).toBeUndefined();
   });
 
   it('writes a queued message and its outbox row together, and an ack settles both', () => {

@@ -444,9 +444,9 @@ export class LocalStore {
         this.sql(`
             INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
                                   content, created_at, seq, own, status, edited_at, deleted, mentions_json,
-                                  reactions_json, change_seq)
+                                  reactions_json, change_seq, files_json)
             VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
-                    @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq)`).run({
+                    @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq, @files)`).run({
           ...changeFields(m),
           id: m.id,
           cmid: own ? (m.clientMessageId ?? null) : null,
@@ -459,6 +459,7 @@ export class LocalStore {
           seq: m.seq,
           own: own ? 1 : 0,
           status: own ? 'SENT' : null,
+          files: m.files?.length ? JSON.stringify(m.files) : null,
         });
         for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
         return this.finishOwn(this.messageById(m.id) as MessageRow, true);
@@ -477,7 +478,12 @@ export class LocalStore {
             row.mentions_json !== fields.mentions ||
             row.reactions_json !== fields.reactions));
       this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
-      this.sql('UPDATE messages SET author_name = ? WHERE key = ?').run(m.user.name, row.key);
+      // Files never change once posted: kept from the first copy that carried them.
+      this.sql('UPDATE messages SET author_name = ?, files_json = COALESCE(files_json, ?) WHERE key = ?').run(
+        m.user.name,
+        m.files?.length ? JSON.stringify(m.files) : null,
+        row.key,
+      );
       if (newer)
         this.sql(`
             UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
@@ -551,10 +557,17 @@ export class LocalStore {
     return { rows: page, hasMore: hasMore || (oldest != null && oldest > 1) };
   }
 
-  /** Up to `limit` messages centred on one message. */
+  /** Up to `limit` messages centred on one message: of the channel, or of its thread for a reply. */
   pageAround(channelId: string, key: string, limit: number): MessagePage | undefined {
     const target = this.messageById(key) ?? this.messageByKey(key);
     if (!target || target.channel_id !== channelId || target.seq === null) return undefined;
+    if (target.parent_id !== null) {
+      // A reply (a deep link to one) is shown in its thread, not among the channel's messages.
+      const replies = this.thread(target.parent_id);
+      const at = replies.findIndex((r) => r.key === target.key);
+      const start = Math.max(0, at - Math.floor(limit / 2));
+      return { rows: replies.slice(start, start + limit), hasMore: false };
+    }
     const half = Math.floor(limit / 2);
     const older = this.sql(
       'SELECT * FROM messages WHERE channel_id = ? AND parent_id IS NULL AND seq < ? ORDER BY seq DESC LIMIT ?',

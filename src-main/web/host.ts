@@ -10,19 +10,23 @@
  * (see ../bridge/ws-server).
  */
 import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import type { CallHandlers } from '../../src-shared/bridge';
 import { SECRET_META_NAME } from '../../src-shared/bridge/transport';
 import { createEventFanout, type EventFanout, type EventSource } from '../bridge/fanout';
 import { createRouter } from '../bridge/router';
 import { attachWsBridge, isLoopbackHost } from '../bridge/ws-server';
+import type { FileSource } from '../core/file-cache';
 import { createHostAccess, TOKEN_PARAM } from './access';
 import { contentSecurityPolicy, securityHeaders } from './csp';
+import { answerFile, isFilePath } from './file-route';
 import { readRendererFile } from './renderer-files';
 
 export type WebHostOptions = {
-  core: EventSource & { handlers: CallHandlers };
+  core: EventSource & { handlers: CallHandlers; files?: FileSource };
   rendererDir: string;
   port: number;
   /** Loopback only; a parameter so tests can say so explicitly. */
@@ -101,6 +105,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           ? 'Relay: open the address `npm run web` printed (it carries a one-time token).\n'
           : 'Relay: this address was already used. Open the newest address `npm run web` printed.\n',
       );
+      return;
+    }
+    if (isFilePath(path)) {
+      // A message's file, from main's cache (file-route.ts); same cookie as everything else here.
+      const answer = await answerFile(options.core.files, path);
+      response.writeHead(answer.status, answer.headers);
+      if (!answer.file || request.method === 'HEAD') response.end(answer.text);
+      else await pipeline(createReadStream(answer.file.path), response);
       return;
     }
     const file = await readRendererFile(options.rendererDir, path);

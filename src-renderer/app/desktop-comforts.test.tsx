@@ -5,9 +5,9 @@
  */
 import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { deepLinkInHash } from '../../src-shared/bridge/deep-link';
 import { FakeRelay } from '../testing/fake-relay';
 import { renderApp, settle } from '../testing/render-app';
-import { channelInHash } from './use-hash-link';
 
 afterEach(() => {
   cleanup();
@@ -62,8 +62,9 @@ describe('desktop comforts in the renderer', () => {
     expect(window.location.hash).toBe('');
     expect(window.location.search).toBe('?token=abc');
 
-    expect(channelInHash(`#/channel/${target.id}/`)).toBe(target.id);
-    expect(channelInHash('#/channel/not-an-id')).toBeNull();
-    expect(channelInHash('#/message/x')).toBeNull();
+    expect(deepLinkInHash(`#/channel/${target.id}/`)).toEqual({ kind: 'channel', id: target.id });
+    expect(deepLinkInHash('#/channel/not-an-id')).toBeNull();
+    expect(deepLinkInHash('#/message/x')).toBeNull();
+    expect(deepLinkInHash('#/user/x')).toBeNull();
   });
 });

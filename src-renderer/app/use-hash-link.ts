@@ -1,31 +1,42 @@
 /**
- * The browser host's deep links: `/#/channel/ID` opens that channel, as `relay://channel/ID` does in
- * the desktop app. Followed once signed in and the channels are known, then taken off the address so
- * a reload does not jump back; a later change of the hash is followed too.
+ * The browser host's deep links: `/#/channel/ID` opens that channel and `/#/message/ID` that message
+ * (in its thread, for a reply), as `relay://…` does in the desktop app (src-shared/bridge/deep-link.ts
+ * reads both). Followed once signed in and the channels are known, then taken off the address so a
+ * reload does not jump back; a later change of the hash is followed too.
  */
 import { useEffect } from 'react';
-import { Id } from '../../src-shared/protocol/schemas';
-import { useApp, useAppStore } from '../store/context';
+import type { Result } from '../../src-shared/bridge';
+import { deepLinkInHash, deepLinkTarget } from '../../src-shared/bridge/deep-link';
+import { useApp, useAppStore, useRelay } from '../store/context';
 
-export function channelInHash(hash: string): string | null {
-  const match = /^#\/channel\/([^/?#]+)\/?$/.exec(hash);
-  const id = match ? decodeURIComponent(match[1]!) : '';
-  return Id.safeParse(id).success ? id : null;
+function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value;
 }
 
 export function useHashLink(): void {
   const store = useAppStore();
+  const relay = useRelay();
   const ready = useApp((s) => s.session?.signedIn === true && s.channels.length > 0);
   useEffect(() => {
     if (!ready) return;
-    const follow = () => {
-      const channelId = channelInHash(window.location.hash);
-      if (!channelId) return;
+    const follow = async () => {
+      const link = deepLinkInHash(window.location.hash);
+      if (!link) return;
       window.history.replaceState(null, '', window.location.pathname + window.location.search);
-      void store.getState().navigateTo(channelId);
+      const target = await deepLinkTarget(link, {
+        listChannels: async () => unwrap(await relay.listChannels(undefined)),
+        listMessages: async (args) => unwrap(await relay.listMessages(args)),
+      }).catch(() => null);
+      if (target) await store.getState().navigateTo(target.channelId, target.messageId);
+      else
+        store
+          .getState()
+          .showError({ code: 'NOT_FOUND', message: 'That message is not in any of your channels' });
     };
-    follow();
-    window.addEventListener('hashchange', follow);
-    return () => window.removeEventListener('hashchange', follow);
-  }, [ready, store]);
+    void follow();
+    const onChange = () => void follow();
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, [ready, relay, store]);
 }

@@ -4,6 +4,7 @@ import { ErrorBoundary } from '../app/ErrorBoundary';
 import { useApp, useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
 import { MessageBody } from './MessageBody';
+import { MessageFiles } from './MessageFiles';
 import { MessageStatus, SeenBy } from './MessageStatus';
 import { MessageToolbar } from './MessageToolbar';
 import { Reactions } from './Reactions';
@@ -124,6 +125,9 @@ function MessageRowBody({
         </header>
       )}
       <MessageBody message={message} echo={echo} editing={editing !== null} onEditEnd={endEdit} />
+      {!message.deleted && message.files && message.files.length > 0 && (
+        <MessageFiles files={message.files} tabIndex={inner} />
+      )}
       {!message.deleted && (
         <Reactions
           reactions={message.reactions}

@@ -22,6 +22,7 @@ import type {
   SessionView,
   Settings,
 } from '../../src-shared/bridge';
+import { DEFAULT_SETTINGS } from '../../src-shared/bridge';
 import type { UserSummary } from '../../src-shared/protocol';
 
 let counter = 0;
@@ -90,15 +91,7 @@ export class FakeRelay {
     serverUrl: 'http://127.0.0.1:3000',
     connection: 'connected',
   };
-  settings: Settings = {
-    serverUrl: 'http://127.0.0.1:3000',
-    notificationsEnabled: true,
-    doNotDisturb: false,
-    theme: 'system',
-    openAtLogin: false,
-    startMinimized: false,
-    updateUrl: '',
-  };
+  settings: Settings = { ...DEFAULT_SETTINGS };
   channels: ChannelView[] = [];
   messages = new Map<string, MessageView[]>();
   drafts = new Map<string, string>();

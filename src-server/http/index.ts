@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
+import { routeFiles } from '../files/routes';
 import { routeChanges } from './change-routes';
 import { sendInvitePage } from './invite-page';
 import { metrics, readiness } from './ops-routes';
@@ -63,6 +64,7 @@ async function route(ctx: ServerContext, req: IncomingMessage, res: ServerRespon
   }
   if (await routeWorkspace(ctx, req, res, url.pathname, method)) return;
   if (await routeChanges(ctx, req, res, url, method)) return;
+  if (await routeFiles(ctx, req, res, url.pathname, method)) return;
   const messages = MESSAGES_PATH.exec(url.pathname);
   if (messages) {
     expect(method, 'GET');
@@ -86,6 +88,6 @@ function applyCors(req: IncomingMessage, res: ServerResponse, origins: string[])
   res.setHeader('access-control-allow-origin', origin);
   res.setHeader('vary', 'Origin');
   res.setHeader('access-control-allow-methods', 'GET, POST, PUT, PATCH, OPTIONS');
-  res.setHeader('access-control-allow-headers', 'authorization, content-type');
+  res.setHeader('access-control-allow-headers', 'authorization, content-type, x-file-name');
   res.setHeader('access-control-max-age', '600');
 }

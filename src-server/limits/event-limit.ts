@@ -5,7 +5,7 @@
  * the event is refused with RATE_LIMITED and does nothing.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import { ChangeEvent, MessageEvent } from '../../src-shared/protocol';
+import { ChangeEvent, MessageEvent, WorkspaceEvent } from '../../src-shared/protocol';
 import { consume, type LimitBackend } from './limiter';
 import type { GateRule } from './socket-gate';
 
@@ -45,6 +45,27 @@ export const CHANGE_LIMIT: EventLimitRule = {
   perUser: 200,
   windowSeconds: 10,
 };
+
+/**
+ * The app says `presence:set` when its person goes idle or comes back: a few times a minute at the most.
+ * The tracker already coalesces what it broadcasts (one a second per user), but each event still costs a
+ * parse and a bus message to the other instances; a loop or a flood is refused here instead.
+ */
+export const PRESENCE_LIMIT: EventLimitRule = {
+  name: 'presence',
+  events: [WorkspaceEvent.PRESENCE_SET],
+  perSocket: 10,
+  perUser: 20,
+  windowSeconds: 10,
+};
+
+/** Every limited event family, in the order the per-socket gate checks them. */
+export const GATED_EVENT_LIMITS: readonly EventLimitRule[] = [
+  TYPING_LIMIT,
+  RECEIPT_LIMIT,
+  CHANGE_LIMIT,
+  PRESENCE_LIMIT,
+];
 
 export class EventLimit {
   private readonly byUser: RateLimiterAbstract;

@@ -33,7 +33,7 @@ import {
 import { fuzzRuns } from '../../src-shared/testing/fuzz';
 import { waitFor } from '../../src-shared/testing/wait-for';
 import { mutatedFrom } from '../../src-shared/testing/zod-arbitrary';
-import { CHANGE_LIMIT, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
+import { GATED_EVENT_LIMITS } from '../limits/event-limit';
 import {
   type ClientSocket,
   type ConnectedUser,
@@ -85,8 +85,8 @@ async function storedCount(): Promise<number> {
  * allowance in one window), and refuses past the allowance before any handler runs: a fresh socket
  * takes over before the old one reaches the smallest allowance, so the handlers see every case.
  */
-const GATED = new Set<string>([...TYPING_LIMIT.events, ...RECEIPT_LIMIT.events, ...CHANGE_LIMIT.events]);
-const GATED_PER_SOCKET = Math.min(TYPING_LIMIT.perSocket, RECEIPT_LIMIT.perSocket, CHANGE_LIMIT.perSocket);
+const GATED = new Set<string>(GATED_EVENT_LIMITS.flatMap((rule) => rule.events));
+const GATED_PER_SOCKET = Math.min(...GATED_EVENT_LIMITS.map((rule) => rule.perSocket));
 let sender:
   | { socket: ClientSocket; events: { event: string; payload: unknown }[]; gated: number }
   | undefined;

@@ -12,7 +12,14 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
-import { CHANGE_LIMIT, EventLimit, RECEIPT_LIMIT, TYPING_LIMIT } from '../limits/event-limit';
+import {
+  CHANGE_LIMIT,
+  EventLimit,
+  GATED_EVENT_LIMITS,
+  PRESENCE_LIMIT,
+  RECEIPT_LIMIT,
+  TYPING_LIMIT,
+} from '../limits/event-limit';
 import { socketGate } from '../limits/socket-gate';
 import { observeSocket } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
@@ -93,6 +100,7 @@ export function createSocketServer(
   const presence = new PresenceTracker(io, ctx.store, options.presence);
   const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
   const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
+  const presenceLimit = new EventLimit(ctx.limits, PRESENCE_LIMIT);
   const changeLimit = new EventLimit(ctx.limits, CHANGE_LIMIT);
   const messageDeps = {
     limiter: createMessageRateLimiter(options.messageRateLimit),
@@ -121,14 +129,14 @@ export function createSocketServer(
     const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
     observeSocket(socket, ctx.metrics, HANDLED_EVENTS);
     endAtTokenExpiry(socket);
-    // Before any handler: a flood of typing, receipts or changes is dropped here, per socket.
-    socket.use(socketGate(socket, [TYPING_LIMIT, RECEIPT_LIMIT, CHANGE_LIMIT], ctx.logger));
+    // Before any handler: a flood of typing, receipts, changes or presence is dropped here, per socket.
+    socket.use(socketGate(socket, GATED_EVENT_LIMITS, ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, receiptLimit, socket);
     registerChangeHandlers(ctx, io, changeLimit, socket);
     registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);
-    registerPresenceHandlers(ctx, presence, socket);
+    registerPresenceHandlers(ctx, presence, presenceLimit, socket);
     let unknownEvents = 0;
     socket.onAny((event: unknown, ...args: unknown[]) => {
       if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;

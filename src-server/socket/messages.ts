@@ -30,6 +30,7 @@ import {
   type Message,
   MessageDeliveryStatus,
   MessageEvent,
+  type MessageFile,
   type MessageSent,
   optionalField,
   SendMessagePayload,
@@ -37,6 +38,7 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { AppError, invalid, notFound } from '../errors';
+import { filesToAttach } from '../files/attach';
 import { requireWritable } from '../membership';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
@@ -106,6 +108,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     const first = lookUpFirst(clientMessageId);
     const member = started(requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
+    const attached = started(filesToAttach(store, userId, payload.fileIds));
     const mentions = started(resolveMentions(store, channelId, payload.content));
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
@@ -116,12 +119,14 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         return { stored: Promise.resolve(replayed) };
       }
       if (device) await deps.order.check(userId, channelId, device);
+      let files: MessageFile[] | undefined;
       try {
         await member;
         if (parentId !== undefined) {
           const found = await parent;
           if (!found || found.channelId !== channelId) throw notFound('Parent message');
         }
+        files = await attached;
       } catch (err) {
         if (!(device && err instanceof AppError && PERMANENT.has(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
@@ -130,7 +135,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
       }
       const mentioned = await mentions;
       await deps.limiter.consume(userId);
-      const inserting = started(insert(payload, device, mentioned));
+      const inserting = started(insert(payload, device, mentioned, files));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
@@ -179,6 +184,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     payload: SendMessagePayload,
     device: DeviceSeq | undefined,
     mentions: string[],
+    files: MessageFile[] | undefined,
   ): Promise<Message> {
     const { channelId } = payload;
     const message = {
@@ -190,6 +196,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
       clientMessageId: payload.clientMessageId,
       createdAt: new Date().toISOString(),
       mentions,
+      files,
     };
     const stored = device
       ? store.insertNumbered(message, device).then((result) => {

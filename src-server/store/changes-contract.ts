@@ -4,30 +4,14 @@
  * socket suite cannot pin down from outside: changeSeq numbering and opIds raced across two instances.
  */
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ChangeRequest, MessageChange } from './changes';
-import type { StoreFixture } from './contract';
+import { type StoreFixture, storePerTest } from './contract';
 import { seedDemo } from './demo';
 import type { Store } from './types';
 
 export function changesContract(makeFixture: () => Promise<StoreFixture>): void {
-  let fixture: StoreFixture;
-  let stores: Store[];
-
-  beforeEach(async () => {
-    fixture = await makeFixture();
-    stores = [];
-  });
-  afterEach(async () => {
-    for (const store of stores) await store.close();
-    await fixture.dispose();
-  });
-
-  async function open(): Promise<Store> {
-    const store = await fixture.open();
-    stores.push(store);
-    return store;
-  }
+  const open = storePerTest(makeFixture);
 
   async function setUp(store: Store) {
     await seedDemo(store);

@@ -16,7 +16,11 @@ export interface StoreFixture {
   dispose(): Promise<void>;
 }
 
-export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
+/**
+ * Registers the hooks that give each test a fresh fixture and close what it opened; returns `open`,
+ * which opens a store on this test's database (the contracts of contract.ts and workspace-contract.ts).
+ */
+export function storePerTest(makeFixture: () => Promise<StoreFixture>): () => Promise<Store> {
   let fixture: StoreFixture;
   let stores: Store[];
 
@@ -29,11 +33,15 @@ export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
     await fixture.dispose();
   });
 
-  async function open(): Promise<Store> {
+  return async () => {
     const store = await fixture.open();
     stores.push(store);
     return store;
-  }
+  };
+}
+
+export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
+  const open = storePerTest(makeFixture);
 
   async function reopen(store: Store): Promise<Store> {
     await store.close();

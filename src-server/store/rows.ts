@@ -9,7 +9,7 @@ import type {
   UserSummary,
 } from '../../src-shared/protocol';
 import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/events';
-import type { ChannelRecord, ReceiptStatus, UserRecord } from './types';
+import type { ChannelRecord, FileRecord, ReceiptStatus, UserRecord } from './types';
 
 export interface UserRow {
   id: string;
@@ -33,6 +33,8 @@ export interface MessageRow {
   client_message_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The message's files as JSON ([{id, name, size, mime}]), or null. */
+  files: string | null;
   edited_at: string | null;
   /** 0/1 in SQLite, boolean in PostgreSQL. */
   deleted: number | boolean;
@@ -79,8 +81,8 @@ export interface MemberRow {
 
 /** Selects a MessageRow: `SELECT ${MESSAGE_SELECT} WHERE ...`. */
 export const MESSAGE_SELECT = `m.id, m.channel_id, m.seq, m.user_id, u.name AS user_name, m.parent_id, m.content,
-  m.client_message_id, m.created_at, m.updated_at, m.edited_at, m.deleted, m.mentions, m.reactions, m.change_seq
-  FROM messages m JOIN users u ON u.id = m.user_id`;
+  m.client_message_id, m.created_at, m.updated_at, m.edited_at, m.deleted, m.mentions, m.reactions, m.change_seq,
+  m.files FROM messages m JOIN users u ON u.id = m.user_id`;
 
 export function toUser(row: UserRow): UserRecord {
   return {
@@ -144,6 +146,7 @@ export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
   };
   if (row.parent_id !== null) message.parentId = row.parent_id;
   if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;
+  if (row.files !== null) message.files = JSON.parse(row.files) as Message['files'];
   if (receipts) {
     message.receipts = receipts;
     message.deliveryStatus = receipts.reduce((s, r) => maxStatus(s, r.status), message.deliveryStatus);
@@ -161,3 +164,32 @@ export function groupReceipts(rows: ReceiptRow[]): Map<string, Receipt[]> {
   }
   return byMessage;
 }
+
+export interface FileRow {
+  id: string;
+  user_id: string;
+  sha256: string;
+  name: string;
+  /** A bigint in PostgreSQL: pg gives it as a string. */
+  size: number | string;
+  mime: string;
+  created_at: string;
+  posted_at: string | null;
+}
+
+export function toFileRecord(row: FileRow): FileRecord {
+  const file: FileRecord = {
+    id: row.id,
+    userId: row.user_id,
+    sha256: row.sha256,
+    name: row.name,
+    size: Number(row.size),
+    mime: row.mime,
+    createdAt: row.created_at,
+  };
+  if (row.posted_at !== null) file.postedAt = row.posted_at;
+  return file;
+}
+
+/** A message's files column: the JSON of what it shows, or null when it carries none. */
+export const filesColumn = (files: Message['files']) => (files?.length ? JSON.stringify(files) : null);

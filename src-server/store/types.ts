@@ -12,6 +12,7 @@ import type {
   HistoryQuery,
   Message,
   MessageDeliveryStatus,
+  MessageFile,
   MessagesPage,
   SearchPage,
   SearchQuery,
@@ -86,6 +87,8 @@ export interface NewMessage {
   content: string;
   clientMessageId?: string;
   createdAt: string;
+  /** Uploads the message carries (checked by the caller: the sender's own); linked in the same transaction. */
+  files?: MessageFile[];
   /** User ids the content mentions (socket/mentions.ts). */
   mentions?: string[];
 }
@@ -124,6 +127,15 @@ export interface DemoUser {
   username: string;
   name: string;
   passwordHash: string;
+}
+
+/** An upload (POST /api/files): its bytes are the blob named by sha256 in the blob store. */
+export interface FileRecord extends MessageFile {
+  userId: string;
+  sha256: string;
+  createdAt: string;
+  /** When a message first carried it; until then it is collected after 24 h. */
+  postedAt?: string;
 }
 
 export interface Store {
@@ -182,6 +194,15 @@ export interface Store {
   /** Raises a recipient's status monotonically; READ also moves their read position. */
   recordReceipt(messageId: string, userId: string, status: ReceiptStatus, at: string): Promise<ReceiptResult>;
 
+  // Files (store/files-contract.ts).
+  insertFile(file: FileRecord): Promise<void>;
+  getFile(id: string): Promise<FileRecord | undefined>;
+  /** True when a message carrying the file was posted in a channel the user is a member of. */
+  canReadFile(fileId: string, userId: string): Promise<boolean>;
+  /** Deletes the files never posted and created before `cutoff`; returns them (their blobs may go). */
+  deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]>;
+  /** True while some file row still names this blob. */
+  blobInUse(sha256: string): Promise<boolean>;
   // Messages that change (store/changes.ts; contract: store/changes-contract.ts).
   /** The answer a change with this opId got, if it was applied. */
   appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined>;

@@ -2,28 +2,11 @@
  * The Store contract's workspace half (people, invites, channels), run against every store beside
  * contract.ts: `workspaceContract(fixture)` in sqlite.test.ts and postgres.test.ts.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { StoreFixture } from './contract';
-import type { Store } from './types';
+import { expect, it } from 'vitest';
+import { type StoreFixture, storePerTest } from './contract';
 
 export function workspaceContract(makeFixture: () => Promise<StoreFixture>): void {
-  let fixture: StoreFixture;
-  let stores: Store[];
-
-  beforeEach(async () => {
-    fixture = await makeFixture();
-    stores = [];
-  });
-  afterEach(async () => {
-    for (const store of stores) await store.close();
-    await fixture.dispose();
-  });
-
-  async function open(): Promise<Store> {
-    const store = await fixture.open();
-    stores.push(store);
-    return store;
-  }
+  const open = storePerTest(makeFixture);
 
   const day = (d: number) => new Date(Date.UTC(2026, 0, d)).toISOString();
 

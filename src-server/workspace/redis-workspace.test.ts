@@ -1,24 +1,15 @@
-/**
- * Two instances behind a real redis-server: membership changes and revocations made on one take effect
- * on the sockets the other holds. Issue 13 asks for "within 1 s", so the bound is asserted, measured
- * from the moment the instance that made the change answered (on a loaded box a pub/sub hop takes
- * milliseconds; the second is the product's promise, not this test's margin).
- */
-import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelJoinedEvent, MessageEvent, SendAck, WorkspaceEvent } from '../../src-shared/protocol';
 import { runAdmin } from '../admin/run';
-import { type RedisProcess, redisUnavailable, startRedis } from '../redis-server';
+import { redisUnavailable, startTwoInstances, type TwoInstances } from '../redis-server';
 import {
   type ClientSocket,
   connectAs,
   connectRefusal,
   emitWithAck,
   flush,
-  makeTempDir,
   nextEvent,
   recordEvents,
-  startTestServer,
   type TestServer,
 } from '../testing';
 import { api } from './suite';
@@ -30,25 +21,16 @@ if (!hasRedis) console.warn(`redis-workspace.test.ts skipped: ${unavailable}`);
 const BOUND_MS = 1_000;
 
 describe.skipIf(!hasRedis)('workspace changes across two instances through Redis', () => {
-  let redis: RedisProcess;
-  let dataDir: string;
+  let instances: TwoInstances | undefined;
   let a: TestServer;
   let b: TestServer;
-  const sockets: ClientSocket[] = [];
+  let sockets: ClientSocket[];
 
   beforeAll(async () => {
-    redis = await startRedis();
-    dataDir = await makeTempDir();
-    a = await startTestServer({ dataDir, redisUrl: redis.url });
-    b = await startTestServer({ dataDir, redisUrl: redis.url });
+    instances = await startTwoInstances();
+    ({ a, b, sockets } = instances);
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a?.close();
-    await b?.close();
-    await redis?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => instances?.stop());
 
   /** Resolves with how long after `since` the event arrived. */
   async function within<T>(pending: Promise<T>, since: number): Promise<{ value: T; ms: number }> {
@@ -95,11 +77,14 @@ describe.skipIf(!hasRedis)('workspace changes across two instances through Redis
     const carolOnB = await connectAs(b.url, 'carol');
     sockets.push(carolOnA.socket, carolOnB.socket);
     const drops = [carolOnA, carolOnB].map((c) => nextEvent(c.socket, 'disconnect'));
-    await runAdmin(['--data-dir', dataDir, '--redis-url', redis.url, 'user', 'deactivate', 'carol'], {
-      env: {},
-      stdin: process.stdin,
-      print: () => {},
-    });
+    await runAdmin(
+      ['--data-dir', instances!.dataDir, '--redis-url', instances!.redis.url, 'user', 'deactivate', 'carol'],
+      {
+        env: {},
+        stdin: process.stdin,
+        print: () => {},
+      },
+    );
     // From the moment the command is done (it has stored the change and published it).
     const since = Date.now();
     for (const drop of drops) expect((await within(drop, since)).ms).toBeLessThan(BOUND_MS);

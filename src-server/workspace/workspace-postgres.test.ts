@@ -1,23 +1,7 @@
 /** The Workspace section of interface.md on the PostgreSQL store (suite.ts), one database per test. */
-import { afterAll, beforeAll, describe } from 'vitest';
-import {
-  type PostgresCluster,
-  postgresUnavailable,
-  startPostgresCluster,
-} from '../store/postgres/postgres-cluster';
+import { describeOnPostgres } from '../store/postgres/testing/describe-on-postgres';
 import { workspaceSuite } from './suite';
 
-const unavailable = postgresUnavailable();
-if (unavailable) console.warn(`workspace-postgres.test.ts skipped: ${unavailable}`);
-
-describe.skipIf(unavailable !== undefined)('workspace on PostgreSQL', () => {
-  let cluster: PostgresCluster;
-  // initdb and a cold start take a while on a loaded machine.
-  beforeAll(async () => {
-    cluster = await startPostgresCluster();
-  }, 120_000);
-  afterAll(async () => {
-    await cluster?.stop();
-  });
-  workspaceSuite(async () => ({ databaseUrl: await cluster.createDatabase() }));
-});
+describeOnPostgres('workspace on PostgreSQL', 'workspace-postgres.test.ts', (createDatabase) =>
+  workspaceSuite(async () => ({ databaseUrl: await createDatabase() })),
+);

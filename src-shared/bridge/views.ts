@@ -4,7 +4,15 @@
  */
 import { z } from 'zod';
 import { NotifyLevel } from '../protocol/changes';
-import { ChannelKind, DeliveryStatus, Id, IsoDate, optionalField, UserSummary } from '../protocol/schemas';
+import {
+  ChannelKind,
+  DeliveryStatus,
+  Id,
+  IsoDate,
+  MessageFile,
+  optionalField,
+  UserSummary,
+} from '../protocol/schemas';
 import { Presence } from '../protocol/workspace';
 
 /** A message's status as the UI labels it (interface.md: `message-status` text). */
@@ -59,6 +67,8 @@ export const MessageView = z.object({
   failure: optionalField(Failure),
   seenBy: z.array(SeenBy),
   replyCount: z.number().int().nonnegative(),
+  /** Files the message carries; their bytes are at /files/:id (and /files/:id/thumbnail) on the page's origin. */
+  files: optionalField(z.array(MessageFile)),
   /** When it was last edited (absent: never). */
   editedAt: optionalField(IsoDate),
   /** A tombstone: deleted, content empty; kept so order and replies hold. */
@@ -167,6 +177,17 @@ export const Settings = z.object({
   lastChannels: z.record(z.string().max(64), Id).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
+
+/** A fresh install's settings: the app's, and the starting point of every fake in the tests. */
+export const DEFAULT_SETTINGS: Settings = {
+  serverUrl: 'http://127.0.0.1:3000',
+  notificationsEnabled: true,
+  doNotDisturb: false,
+  theme: 'system',
+  openAtLogin: false,
+  startMinimized: false,
+  updateUrl: '',
+};
 
 export const TypistsView = z.object({
   channelId: Id,

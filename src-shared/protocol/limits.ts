@@ -12,3 +12,7 @@ export const CLIENT_TYPING_TIMEOUT_MS = 10_000;
 export const TYPING_DEBOUNCE_MS = 300;
 /** Default messages a second per user; a burst of that many is allowed. */
 export const DEFAULT_MESSAGE_RATE_LIMIT = 10;
+/** Files one message may carry (interface.md, Files). */
+export const MAX_FILES_PER_MESSAGE = 10;
+/** Default UPLOAD_MAX_BYTES: a bigger upload is refused with 413. */
+export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024;

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode, MessageDeliveryStatus } from './events';
-import { MAX_CONTENT_LENGTH, MAX_PAGE_LIMIT } from './limits';
+import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, MAX_PAGE_LIMIT } from './limits';
 
 /** An optional field in which `null` counts as absent. */
 export function optionalField<T extends z.ZodType>(schema: T) {
@@ -74,6 +74,10 @@ export const SendMessagePayload = z
     deviceId: optionalField(Id),
     /** 1, 2, 3, … per device and channel: accepted only as the next after the last one used. */
     deviceSeq: optionalField(Seq),
+    /** Uploads of the sender (POST /api/files) this message carries. */
+    fileIds: optionalField(
+      z.array(Id).max(MAX_FILES_PER_MESSAGE, `At most ${MAX_FILES_PER_MESSAGE} files per message`),
+    ),
   })
   .refine((p) => (p.deviceId === undefined) === (p.deviceSeq === undefined), {
     message: 'deviceId and deviceSeq go together',
@@ -119,6 +123,15 @@ export const Receipt = z.object({
 export type Receipt = z.infer<typeof Receipt>;
 
 /** `message:new`, and every message of a history page. */
+/** A file a message carries (interface.md, Files); its bytes are at GET /api/files/:id. */
+export const MessageFile = z.object({
+  id: Id,
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mime: z.string(),
+});
+export type MessageFile = z.infer<typeof MessageFile>;
+
 export const Message = z.object({
   id: Id,
   content: z.string(),
@@ -141,6 +154,7 @@ export const Message = z.object({
   reactions: z.array(Reaction).default([]),
   /** The channel's change counter when this message last changed (0: from before changeSeq). */
   changeSeq: z.number().int().nonnegative().default(0),
+  files: optionalField(z.array(MessageFile)),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -11,6 +11,7 @@ import type {
   SessionView,
   Settings,
 } from '../../../src-shared/bridge';
+import { DEFAULT_SETTINGS } from '../../../src-shared/bridge';
 import { createMemorySettingsStore } from '../../core/node-ports';
 
 export type FakeCore = {
@@ -25,15 +26,7 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
   const received: FakeCore['received'] = [];
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const me = { id: randomUUID(), name: 'alice' };
-  let settings: Settings = {
-    serverUrl: 'http://127.0.0.1:3000',
-    notificationsEnabled: true,
-    doNotDisturb: false,
-    theme: 'system',
-    openAtLogin: false,
-    startMinimized: false,
-    updateUrl: '',
-  };
+  let settings: Settings = { ...DEFAULT_SETTINGS };
   let session: SessionView = { signedIn: false, serverUrl: settings.serverUrl, connection: 'offline' };
 
   const message = (channelId: string, content: string): MessageView => ({

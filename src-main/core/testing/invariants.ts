@@ -48,16 +48,22 @@ export async function acceptedSoFar(url: string, token: string): Promise<number>
   return ChannelList.parse(await res.json()).reduce((sum, c) => sum + c.lastSeq, 0);
 }
 
-/** Locally: every numbered message once, none left Sending or Failed. */
+/**
+ * Locally: every numbered message once and Sent; none left Sending, and none Failed but the `failed`
+ * the caller expects (messages refused for good, which stay in the outbox and are not listed here).
+ */
 export async function assertAllSentLocally(
   t: TestCore,
   prefix: string,
   expected: Map<string, number[]>,
+  failed = 0,
 ): Promise<void> {
-  expect(await t.core.handlers.listOutbox(undefined)).toEqual([]);
+  const outbox = await t.core.handlers.listOutbox(undefined);
+  expect(outbox.filter((item) => item.status !== 'Failed')).toEqual([]);
+  expect(outbox).toHaveLength(failed);
   for (const [id, numbers] of expected) {
     const page = await t.core.handlers.listMessages({ channelId: id, limit: 500 });
-    const mine = page.messages.filter((m) => m.content.startsWith(prefix));
+    const mine = page.messages.filter((m) => m.content.startsWith(prefix) && m.status !== 'Failed');
     expect(mine.map((m) => Number(m.content.slice(prefix.length)))).toEqual(numbers);
     expect(new Set(mine.map((m) => m.status))).toEqual(new Set(['Sent']));
   }

@@ -88,8 +88,14 @@ export class Notification extends EventEmitter {
   constructor(readonly options: { title: string; body: string; icon?: string }) {
     super();
   }
+  /** How many times close() was called. */
+  closes = 0;
   show() {
     Notification.shown.push(this);
+  }
+  close() {
+    this.closes++;
+    this.emit('close');
   }
 }
 

@@ -7,7 +7,8 @@ import m002 from './002-outbox-by-queued-at';
 import m003 from './003-device-sequence';
 import m004 from './004-unread-replies';
 import m005 from './005-workspace-channels';
-import m006 from './006-operations';
-import m007 from './007-message-search';
+import m006 from './006-message-files';
+import m007 from './007-operations';
+import m008 from './008-message-search';
 
-export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007];
+export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008];

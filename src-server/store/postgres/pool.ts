@@ -6,9 +6,16 @@
 import pg, { type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../errors';
+import { storeBusy } from '../busy';
 
 /** Connections one server instance may hold; more requests wait for a free one. */
 export const DEFAULT_POOL_SIZE = 10;
+/**
+ * Requests that may wait for a pooled connection; more are refused at once (RATE_LIMITED, retryable,
+ * see ../busy.ts) instead of queuing without bound: under a flood memory stays flat and every answer
+ * comes within a bounded wait. Ten connections work through this many in well under a second.
+ */
+export const DEFAULT_MAX_WAITING = 2_048;
 /** Waiting longer than this for a connection (database down, pool exhausted) fails the request. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -42,10 +49,17 @@ export function describeTarget(url: string): string {
   return `${hostname || 'local socket'}:${port || '5432'}${pathname || '/'}`;
 }
 
-export function createPool(url: string, logger: Logger, max = DEFAULT_POOL_SIZE): pg.Pool {
+export interface PoolLimits {
+  /** Connections at most (DEFAULT_POOL_SIZE). */
+  size?: number;
+  /** Requests waiting for a connection at most (DEFAULT_MAX_WAITING). */
+  maxWaiting?: number;
+}
+
+export function createPool(url: string, logger: Logger, limits: PoolLimits = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max,
+    max: limits.size ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'relay-server',
     types: typeParsers,
@@ -53,6 +67,26 @@ export function createPool(url: string, logger: Logger, max = DEFAULT_POOL_SIZE)
   // An idle connection that breaks (database restart, network) is dropped by the pool and reported
   // here; without a listener the error would crash the process.
   pool.on('error', (err) => logger.error({ err, database: describeTarget(url) }, 'postgres connection lost'));
+  return boundWaiting(pool, limits.maxWaiting ?? DEFAULT_MAX_WAITING);
+}
+
+type Connect = (
+  callback?: (err: Error | undefined, client?: PoolClient, done?: () => void) => void,
+) => unknown;
+
+/**
+ * pg's pool queues every request it has no connection for, without bound. Every path in (pool.query
+ * too) goes through `connect`: past `maxWaiting` waiting, it is refused instead.
+ */
+function boundWaiting(pool: pg.Pool, maxWaiting: number): pg.Pool {
+  const connect = pool.connect.bind(pool) as Connect;
+  (pool as unknown as { connect: Connect }).connect = (callback) => {
+    if (pool.waitingCount < maxWaiting) return connect(callback);
+    const busy = storeBusy();
+    if (!callback) return Promise.reject(busy);
+    process.nextTick(callback, busy);
+    return undefined;
+  };
   return pool;
 }
 

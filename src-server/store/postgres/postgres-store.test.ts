@@ -5,11 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../errors';
+import { AppError, ConfigError } from '../../errors';
 import { createLogger } from '../../logger';
+import { STORE_BUSY_RETRY_AFTER_MS } from '../busy';
 import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
+import { filesContract } from '../files-contract';
 import { workspaceContract } from '../workspace-contract';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
 import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
@@ -44,6 +46,7 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
   };
   describe('contract', () => storeContract(fixture));
   describe('workspace', () => workspaceContract(fixture));
+  describe('files', () => filesContract(fixture));
   describe('messages that change', () => changesContract(fixture));
 
   it('keeps seq and replays right on a database whose default isolation is serializable', async () => {
@@ -75,6 +78,36 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
       expect(copies).toHaveLength(4);
     } finally {
       await Promise.all([a!.close(), b!.close()]);
+    }
+  });
+
+  it('refuses RATE_LIMITED with retryAfterMs past maxWaiting requests, serves the ones it took, and recovers', async () => {
+    const url = await cluster.createDatabase();
+    const store = await PostgresStore.open(url, { logger, poolSize: 1, maxWaiting: 8 });
+    try {
+      await seedDemo(store);
+      const alice = (await store.findUserByUsername('alice'))!;
+      // One connection and eight places to wait: of 100 at once, a few are served (a listing may take
+      // more than one query, each waiting its turn) and the rest are refused at once instead of queuing
+      // (a flood of them would grow without bound).
+      const answers = await Promise.allSettled(
+        Array.from({ length: 100 }, () => store.listChannels(alice.id)),
+      );
+      const served = answers.filter((a) => a.status === 'fulfilled');
+      const refused = answers.flatMap((a) => (a.status === 'rejected' ? [a.reason] : []));
+      expect(served.length).toBeGreaterThan(0);
+      expect(refused.length).toBeGreaterThanOrEqual(100 - 9);
+      for (const reason of refused) {
+        expect(reason).toBeInstanceOf(AppError);
+        expect(reason).toMatchObject({
+          code: 'RATE_LIMITED',
+          hints: { retryAfterMs: STORE_BUSY_RETRY_AFTER_MS },
+        });
+      }
+      // Once the queue has drained, a request is served again.
+      expect((await store.listChannels(alice.id)).length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
     }
   });
 

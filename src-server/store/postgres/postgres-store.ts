@@ -32,6 +32,7 @@ import {
   CHANNEL_COLUMNS,
   type ChannelRecordRow,
   type ChannelRow,
+  filesColumn,
   MESSAGE_SELECT,
   type MemberRow,
   type MessageRow,
@@ -48,6 +49,7 @@ import type {
   ChannelRecord,
   DemoUser,
   DeviceSeq,
+  FileRecord,
   InsertResult,
   InviteRedemption,
   Membership,
@@ -60,8 +62,9 @@ import type {
   Store,
   UserRecord,
 } from '../types';
-import { checkDatabaseUrl, createPool, DEFAULT_POOL_SIZE, describeTarget, withTransaction } from './pool';
+import { checkDatabaseUrl, createPool, describeTarget, withTransaction } from './pool';
 import { PostgresChanges } from './postgres-changes';
+import { linkFiles, PostgresFiles } from './postgres-files';
 import { migratePostgres } from './postgres-migrate';
 import { PostgresWorkspace } from './postgres-workspace';
 
@@ -103,8 +106,8 @@ const SQL = {
       RETURNING last_seq, last_change_seq
     ), inserted AS (
       INSERT INTO messages (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at,
-        updated_at, mentions, change_seq)
-      SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz, $8, next.last_change_seq
+        updated_at, mentions, change_seq, files)
+      SELECT $1, $2, next.last_seq, $3, $4, $5, $6, $7::timestamptz, $7::timestamptz, $8, next.last_change_seq, $9
       FROM next
       ON CONFLICT (user_id, client_message_id) DO NOTHING
       RETURNING *
@@ -144,6 +147,8 @@ export interface PostgresStoreOptions {
   logger: Logger;
   /** Pooled connections at most (default 10). */
   poolSize?: number;
+  /** Requests waiting for a pooled connection at most; more are refused RATE_LIMITED (default 2,048). */
+  maxWaiting?: number;
 }
 
 export class PostgresStore implements Store {
@@ -151,6 +156,7 @@ export class PostgresStore implements Store {
   /** Inserts one at a time per channel: see the file comment. */
   private readonly channelWrites = new KeyedMutex();
   private readonly workspace = new PostgresWorkspace(() => this.db);
+  private readonly files = new PostgresFiles(() => this.db);
   private readonly changes = new PostgresChanges(() => this.db, this.channelWrites);
 
   private constructor(pool: pg.Pool) {
@@ -161,7 +167,7 @@ export class PostgresStore implements Store {
   static async open(url: string, options: PostgresStoreOptions): Promise<PostgresStore> {
     checkDatabaseUrl(url);
     const target = describeTarget(url);
-    const pool = createPool(url, options.logger, options.poolSize ?? DEFAULT_POOL_SIZE);
+    const pool = createPool(url, options.logger, { size: options.poolSize, maxWaiting: options.maxWaiting });
     try {
       // Connect once first: an unreachable database or a wrong password is a configuration problem
       // (one line from the CLI), a failing migration is not.
@@ -373,7 +379,10 @@ export class PostgresStore implements Store {
           input.clientMessageId ?? null,
           input.createdAt,
           JSON.stringify(input.mentions ?? []),
+          filesColumn(input.files),
         ]);
+        // Stored (not a replay): its files are linked in the same transaction.
+        if (rows[0]) await linkFiles(client, input);
         return rows[0];
       });
       if (stored) return { message: toMessage(stored), created: true };
@@ -424,6 +433,22 @@ export class PostgresStore implements Store {
     return { changed: false, status: current.status, at: current.at };
   }
 
+  // Files: see postgres-files.ts.
+  insertFile(file: FileRecord): Promise<void> {
+    return this.files.insertFile(file);
+  }
+  getFile(id: string): Promise<FileRecord | undefined> {
+    return this.files.getFile(id);
+  }
+  canReadFile(fileId: string, userId: string): Promise<boolean> {
+    return this.files.canReadFile(fileId, userId);
+  }
+  deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
+    return this.files.deleteUnpostedFiles(cutoff);
+  }
+  blobInUse(sha256: string): Promise<boolean> {
+    return this.files.blobInUse(sha256);
+  }
   // Messages that change: see postgres-changes.ts.
   appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
     return this.changes.appliedOp(userId, opId);

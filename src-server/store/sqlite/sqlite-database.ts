@@ -52,8 +52,11 @@ export const SQL = {
     RETURNING last_seq AS seq, last_change_seq AS change_seq`,
   insertMessage: `INSERT INTO messages
       (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at, mentions,
-       change_seq)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       change_seq, files)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  linkFile:
+    'INSERT INTO message_files (message_id, file_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+  markFilePosted: 'UPDATE files SET posted_at = COALESCE(posted_at, ?) WHERE id = ?',
   raiseReadSeq: `UPDATE channel_members SET last_read_seq = MAX(last_read_seq, ?)
     WHERE channel_id = ? AND user_id = ?`,
   receiptsOf: `SELECT message_id, user_id, status, at FROM receipts

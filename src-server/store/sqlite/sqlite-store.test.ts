@@ -8,6 +8,7 @@ import { MessageDeliveryStatus } from '../../../src-shared/protocol';
 import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
+import { filesContract } from '../files-contract';
 import { loadMigrations, migrate } from '../migrate';
 import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
@@ -23,6 +24,7 @@ async function sqliteFixture() {
 describe('SqliteStore', () => {
   storeContract(sqliteFixture);
   describe('workspace', () => workspaceContract(sqliteFixture));
+  describe('files', () => filesContract(sqliteFixture));
   describe('messages that change', () => changesContract(sqliteFixture));
 });
 

@@ -46,6 +46,7 @@ import type {
   ChannelRecord,
   DemoUser,
   DeviceSeq,
+  FileRecord,
   InsertResult,
   InviteRedemption,
   Membership,
@@ -60,6 +61,7 @@ import type {
 } from '../types';
 import { SqliteChangeReads } from './change-reads';
 import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
+import { SqliteFiles } from './sqlite-files';
 import { SqliteWorkspace } from './sqlite-workspace';
 import { WriterClient } from './writer-client';
 
@@ -95,6 +97,7 @@ const MAIN_THREAD_STATEMENTS = [
 export class SqliteStore implements Store {
   private readonly sql;
   private readonly workspace: SqliteWorkspace;
+  private readonly files: SqliteFiles;
   private readonly changes: SqliteChangeReads;
   private closing: Promise<void> | undefined;
 
@@ -105,6 +108,7 @@ export class SqliteStore implements Store {
   ) {
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
+    this.files = new SqliteFiles(db);
     this.changes = new SqliteChangeReads(db);
   }
 
@@ -254,6 +258,22 @@ export class SqliteStore implements Store {
     return this.writer.run({ kind: 'recordReceipt', messageId, userId, status, at });
   }
 
+  // Files: see sqlite-files.ts.
+  async insertFile(file: FileRecord): Promise<void> {
+    this.files.insertFile(file);
+  }
+  async getFile(id: string): Promise<FileRecord | undefined> {
+    return this.files.getFile(id);
+  }
+  async canReadFile(fileId: string, userId: string): Promise<boolean> {
+    return this.files.canReadFile(fileId, userId);
+  }
+  async deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
+    return this.files.deleteUnpostedFiles(cutoff);
+  }
+  async blobInUse(sha256: string): Promise<boolean> {
+    return this.files.blobInUse(sha256);
+  }
   // Messages that change: the change goes through the writer thread (change-writes.ts), the rest is here.
   async appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
     return this.changes.appliedOp(userId, opId);

@@ -15,8 +15,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { ErrorCode } from '../../../src-shared/protocol';
-import { AppError } from '../../errors';
+import { storeBusy } from '../busy';
 import type { Outcome } from './group-commit';
 import type { Synchronous } from './sqlite-database';
 import type { WriteOp } from './writes';
@@ -111,12 +110,8 @@ export class WriterClient {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(new Error('The database connection is not open'));
     if (this.queue.length >= MAX_QUEUED_WRITES) {
-      return Promise.reject(
-        // A full queue drains within a second (see MAX_QUEUED_WRITES): that is when to come back.
-        new AppError(ErrorCode.RATE_LIMITED, 'The server is busy: try again in a moment', {
-          retryAfterMs: 1_000,
-        }),
-      );
+      // A full queue drains within a second (see MAX_QUEUED_WRITES): that is when to come back.
+      return Promise.reject(storeBusy());
     }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 // protocol/events, not the index: this thread needs no zod (a faster start).
 import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/events';
 import type { ChangeRequest, ChangeResult } from '../changes';
-import { type MessageRow, toMessage } from '../rows';
+import { filesColumn, type MessageRow, toMessage } from '../rows';
 import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
 import { SqliteChangeWrites } from './change-writes';
 import { commitTogether, type Outcome } from './group-commit';
@@ -35,6 +35,8 @@ export class SqliteWrites {
       'upsertReceipt',
       'devicePosition',
       'setDevicePosition',
+      'linkFile',
+      'markFilePosted',
     ]);
     this.changes = new SqliteChangeWrites(db);
   }
@@ -94,7 +96,13 @@ export class SqliteWrites {
       input.createdAt,
       JSON.stringify(input.mentions ?? []),
       change_seq,
+      filesColumn(input.files),
     );
+    // In the message's transaction: a file is downloadable (and no longer an orphan) exactly when posted.
+    for (const file of input.files ?? []) {
+      this.sql.linkFile.run(input.id, file.id, input.channelId);
+      this.sql.markFilePosted.run(input.createdAt, file.id);
+    }
     // Sending means having seen the channel up to here.
     this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);
     return { message: toMessage(this.sql.messageById.get(input.id) as MessageRow), created: true };

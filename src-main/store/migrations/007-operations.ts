@@ -7,7 +7,7 @@
  *
  * Messages gain what changes (edited, deleted, mentions, reactions as the server last said, and its
  * changeSeq); channels gain the changeSeq catch-up resumes after and the notification level.
- * Numbered 006: 005 is the workspace's (issue 13), on another branch.
+ * Numbered 007: 005 is the workspace's (issue 13), 006 the message files (issue 17).
  */
 export default /* sql */ `
 CREATE TABLE operations (

@@ -1,0 +1,68 @@
+/**
+ * Figure 10 (issue 17): upload throughput of one file (25 MiB at full scale) to the real server's
+ * `POST /api/files` (auth, limits, sha256 while streaming, temp file + rename, MIME detection, a row)
+ * beside a plain `fetch` PUT of the same bytes to a bare Node server that only writes them to disk.
+ * The client is this process (fetch), the servers are children; the two alternate, upload by upload,
+ * so a load spike from elsewhere hits both. Target: ≥ 0.8× the bare server's MB/s.
+ */
+import { randomBytes } from 'node:crypto';
+import { makeRow, type Row } from '../lib/result';
+import { type Bench, SUBJECT_NAMES, type Subject, withCpu } from './context';
+
+const MIB = 1024 * 1024;
+
+async function timedUpload(url: string, init: RequestInit): Promise<number> {
+  const start = performance.now();
+  const res = await fetch(url, init);
+  await res.arrayBuffer();
+  if (res.status !== 201) throw new Error(`upload answered ${res.status}`);
+  return performance.now() - start;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function figure10(bench: Bench): Promise<Row[]> {
+  const { megabytes, uploads } = bench.options.scale.upload;
+  bench.log(`figure 10: ${uploads} uploads of ${megabytes} MiB, real server vs a bare Node PUT sink`);
+  // Random bytes: nothing compresses or short-cuts them; the same body for both servers.
+  const body = randomBytes(megabytes * MIB);
+  const real: Subject = await bench.subject('real');
+  const bare: Subject = await bench.subject('bare-upload');
+  const login = await fetch(`${real.url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'alice', password: 'password' }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const toReal = () =>
+    timedUpload(`${real.url}/api/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'x-file-name': 'bench.bin' },
+      body,
+    });
+  const toBare = () => timedUpload(`${bare.url}/upload`, { method: 'PUT', body });
+  // One of each first, unmeasured: module loading, the first blob folder, TCP warm-up.
+  await toReal();
+  await toBare();
+  const realMs: number[] = [];
+  const bareMs: number[] = [];
+  const { cpu } = await withCpu({ server: real.child }, async () => {
+    for (let i = 0; i < uploads; i++) {
+      realMs.push(await toReal());
+      bareMs.push(await toBare());
+    }
+  });
+  const rate = (ms: number) => megabytes / (ms / 1000);
+  return [
+    makeRow({
+      name: `9. upload throughput, ${megabytes} MiB file (median of ${uploads})`,
+      value: rate(median(realMs)),
+      unit: 'MiB/s',
+      baseline: rate(median(bareMs)),
+      baselineName: SUBJECT_NAMES['bare-upload'],
+      checks: [{ op: '>=', limit: 0.8, of: 'ratio' }],
+      cpu,
+      note: `real ${median(realMs).toFixed(0)} ms, bare PUT ${median(bareMs).toFixed(0)} ms per upload (client: fetch)`,
+    }),
+  ];
+}

@@ -1,0 +1,18 @@
+/** `message:send`'s fileIds: only the sender's own uploads, each once, shown on the message as {id, name, size, mime}. */
+import type { MessageFile } from '../../src-shared/protocol';
+import { forbidden, notFound } from '../errors';
+import type { Store } from '../store/types';
+
+export async function filesToAttach(
+  store: Store,
+  userId: string,
+  fileIds: string[] | undefined,
+): Promise<MessageFile[] | undefined> {
+  if (!fileIds?.length) return undefined;
+  const files = await Promise.all([...new Set(fileIds)].map((id) => store.getFile(id)));
+  return files.map((file) => {
+    if (!file) throw notFound('File');
+    if (file.userId !== userId) throw forbidden('Only your own uploads can be attached');
+    return { id: file.id, name: file.name, size: file.size, mime: file.mime };
+  });
+}

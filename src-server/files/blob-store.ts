@@ -1,0 +1,141 @@
+/**
+ * Where upload bytes live: a content-addressed store, one blob per sha256, behind an interface so that an
+ * S3-compatible store can replace the local disk (the embedded default, LocalBlobStore).
+ *
+ * Local layout under DATA_DIR/files (folders 0700, files 0600):
+ *   blobs/ab/abcdef…   the bytes of sha256 abcdef… (the first two hex digits fan the folder out)
+ *   thumbnails/ab/abcdef….webp   its thumbnail, made once (thumbnail.ts)
+ *   tmp/               uploads in flight: written here while hashed, renamed into blobs/ when complete
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-files';
+
+/** Bytes kept from the start of an upload for MIME detection (file-type reads at most this many). */
+export const HEAD_BYTES = 4100;
+
+export type BlobVariant = 'original' | 'thumbnail';
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  /** The first HEAD_BYTES bytes (fewer for a smaller blob). */
+  head: Buffer;
+}
+
+export interface BlobStore {
+  /**
+   * Streams `source` into the store, hashing as it goes, never holding more than a chunk; rejects with
+   * TooLargeError as soon as more than `maxBytes` arrived (nothing is kept then).
+   */
+  put(source: Readable, maxBytes: number): Promise<StoredBlob>;
+  /** Stores a small derived blob (a thumbnail) beside the original. */
+  putVariant(sha256: string, variant: Exclude<BlobVariant, 'original'>, bytes: Buffer): Promise<void>;
+  /** The size, or undefined when the blob (or that variant of it) is not stored. */
+  size(sha256: string, variant?: BlobVariant): Promise<number | undefined>;
+  /** The bytes, or the inclusive range `start`..`end` of them. */
+  open(sha256: string, variant?: BlobVariant, range?: { start: number; end: number }): Readable;
+  /** Deletes the blob and its variants unless written at or after `unlessWrittenSince` (a new upload of it). */
+  remove(sha256: string, unlessWrittenSince: Date): Promise<void>;
+}
+
+export class TooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The file is larger than ${maxBytes} bytes`);
+    this.name = 'TooLargeError';
+  }
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export class LocalBlobStore implements BlobStore {
+  constructor(private readonly root: string) {
+    ensurePrivateDir(root);
+    ensurePrivateDir(join(root, 'tmp'));
+  }
+
+  private path(sha256: string, variant: BlobVariant = 'original'): string {
+    // Never a path from outside: only a hex digest names a file here.
+    if (!SHA256.test(sha256)) throw new Error('Not a sha256 digest');
+    return variant === 'original'
+      ? join(this.root, 'blobs', sha256.slice(0, 2), sha256)
+      : join(this.root, 'thumbnails', sha256.slice(0, 2), `${sha256}.webp`);
+  }
+
+  async put(source: Readable, maxBytes: number): Promise<StoredBlob> {
+    const tmp = join(this.root, 'tmp', randomUUID());
+    const hash = createHash('sha256');
+    const headChunks: Buffer[] = [];
+    let headSize = 0;
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > maxBytes) return done(new TooLargeError(maxBytes));
+        hash.update(chunk);
+        if (headSize < HEAD_BYTES) {
+          const part = chunk.subarray(0, HEAD_BYTES - headSize);
+          headChunks.push(Buffer.from(part)); // a copy: the rest of the chunk can be freed
+          headSize += part.length;
+        }
+        done(null, chunk);
+      },
+    });
+    try {
+      // destroyOnReturn false: on an error (too large) the source is left to the caller, which still
+      // answers on its connection (an HTTP request destroyed here would take the 413 with it).
+      await pipeline(
+        source.iterator({ destroyOnReturn: false }),
+        meter,
+        createWriteStream(tmp, { flags: 'wx', mode: PRIVATE_FILE_MODE }),
+      );
+      const sha256 = hash.digest('hex');
+      const target = this.path(sha256);
+      await mkdir(join(target, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
+      // Atomic: a reader sees the whole blob or none. The same bytes uploaded again replace it with
+      // identical bytes and a fresh mtime, which keeps the orphan collector off it (remove).
+      await rename(tmp, target);
+      return { sha256, size, head: Buffer.concat(headChunks) };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async putVariant(sha256: string, variant: Exclude<BlobVariant, 'original'>, bytes: Buffer): Promise<void> {
+    const target = this.path(sha256, variant);
+    await mkdir(join(target, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const tmp = join(this.root, 'tmp', randomUUID());
+    await writeFile(tmp, bytes, { flag: 'wx', mode: PRIVATE_FILE_MODE });
+    await rename(tmp, target);
+  }
+
+  async size(sha256: string, variant?: BlobVariant): Promise<number | undefined> {
+    try {
+      return (await stat(this.path(sha256, variant))).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  open(sha256: string, variant?: BlobVariant, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.path(sha256, variant), range);
+  }
+
+  async remove(sha256: string, unlessWrittenSince: Date): Promise<void> {
+    const original = this.path(sha256);
+    try {
+      if ((await stat(original)).mtime >= unlessWrittenSince) return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    await rm(original, { force: true });
+    await rm(this.path(sha256, 'thumbnail'), { force: true });
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The Files section of interface.md against a real server, written once and run on each store:
+ * files.test.ts (SQLite) and files-postgres.test.ts (PostgreSQL). Real HTTP, real sockets, real disk.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import {
+  DEFAULT_UPLOAD_MAX_BYTES,
+  type Message,
+  MessageEvent,
+  type SendAck,
+  UploadedFile,
+} from '../../src-shared/protocol';
+import type { ServerOptions } from '../app';
+import {
+  type ClientSocket,
+  type ConnectedUser,
+  connectAs,
+  emitWithAck,
+  nextEvent,
+  startTestServer,
+  type TestServer,
+} from '../testing';
+import { LocalBlobStore } from './blob-store';
+import { collectOrphans } from './orphans';
+
+/** POST /api/files with a raw body; the answer's status and JSON. */
+export async function upload(
+  url: string,
+  token: string,
+  body: BodyInit,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { code?: string } & Partial<UploadedFile> }> {
+  const res = await fetch(`${url}/api/files`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', ...headers },
+    body,
+    // Streamed bodies (ReadableStream) need it; harmless for a Buffer.
+    duplex: 'half',
+  } as RequestInit);
+  return { status: res.status, body: await res.json() };
+}
+
+export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export const pngOf = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
+
+export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void {
+  let server: TestServer;
+  const sockets: ClientSocket[] = [];
+
+  beforeEach(async () => {
+    server = await startTestServer({ messageRateLimit: 0, ...(await options()) });
+  });
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.close();
+    await server.close();
+  });
+
+  async function as(username: string): Promise<ConnectedUser> {
+    const user = await connectAs(server.url, username);
+    sockets.push(user.socket);
+    return user;
+  }
+
+  const channelId = async (user: ConnectedUser, name: string) => {
+    const res = await fetch(`${server.url}/api/channels`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    return ((await res.json()) as { id: string; name: string }[]).find((c) => c.name === name)!.id;
+  };
+
+  const post = (user: ConnectedUser, channel: string, fileIds: string[]) =>
+    emitWithAck<SendAck>(user.socket, MessageEvent.SEND, {
+      channelId: channel,
+      content: 'see attached',
+      clientMessageId: randomUUID(),
+      fileIds,
+    });
+
+  const get = (user: ConnectedUser, path: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${user.token}`, ...headers } });
+
+  it('uploads, posts and serves a file to a member: same bytes, files on the message and in history', async () => {
+    const [alice, bob] = [await as('alice'), await as('bob')];
+    const random = await channelId(alice, 'random');
+    const bytes = Buffer.from('hello, files\n'.repeat(100));
+    const uploaded = await upload(server.url, alice.token, bytes, {
+      'x-file-name': encodeURIComponent('notes é.txt'),
+    });
+    expect(uploaded.status).toBe(201);
+    const file = UploadedFile.parse(uploaded.body);
+    expect(file).toMatchObject({
+      name: 'notes é.txt',
+      size: bytes.length,
+      mime: 'text/plain',
+      sha256: sha256(bytes),
+    });
+
+    const arrived = nextEvent<Message>(bob.socket, MessageEvent.NEW);
+    const ack = await post(alice, random, [file.id]);
+    expect(ack.ok).toBe(true);
+    const shown = { id: file.id, name: file.name, size: file.size, mime: file.mime };
+    expect((await arrived).files).toEqual([shown]);
+    const history = await (await get(bob, `/api/channels/${random}/messages`)).json();
+    expect(history.messages.at(-1).files).toEqual([shown]);
+
+    const res = await get(bob, `/api/files/${file.id}`);
+    expect(res.status).toBe(200);
+    expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(file.sha256);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="notes _.txt"; filename*=UTF-8''notes%20%C3%A9.txt`,
+    );
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
+
+    // The blob is content-addressed, private to the server's user.
+    const blob = join(server.dataDir, 'files', 'blobs', file.sha256.slice(0, 2), file.sha256);
+    expect((await stat(blob)).mode & 0o777).toBe(0o600);
+    expect((await stat(join(blob, '..'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(server.dataDir, 'files'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses 25 MiB + 1 byte with 413, declared or streamed, and keeps nothing of it', async () => {
+    const alice = await as('alice');
+    const max = DEFAULT_UPLOAD_MAX_BYTES;
+    const declared = await upload(server.url, alice.token, Buffer.alloc(max + 1));
+    expect(declared.status).toBe(413);
+    expect(declared.body.code).toBe('VALIDATION');
+    // No Content-Length: refused once the stream passes the limit.
+    const streamed = await upload(server.url, alice.token, zeros(max + 1));
+    expect(streamed.status).toBe(413);
+    // Exactly the limit is fine.
+    expect((await upload(server.url, alice.token, zeros(max))).status).toBe(201);
+    expect(
+      await new LocalBlobStore(join(server.dataDir, 'files')).size(sha256(Buffer.alloc(max + 1))),
+    ).toBeUndefined();
+  });
+
+  it('answers 404 to a non-member, to an unposted file and to an unknown id', async () => {
+    const [alice, carol] = [await as('alice'), await as('carol')];
+    const random = await channelId(alice, 'random'); // alice and bob only
+    const { body: file } = await upload(server.url, alice.token, Buffer.from('secret plans'));
+    expect((await get(alice, `/api/files/${file.id}`)).status).toBe(404); // not posted anywhere yet
+    expect((await post(alice, random, [file.id!])).ok).toBe(true);
+    expect((await get(alice, `/api/files/${file.id}`)).status).toBe(200);
+    const refused = await get(carol, `/api/files/${file.id}`);
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await get(carol, `/api/files/${randomUUID()}`)).status).toBe(404);
+    expect((await get(carol, '/api/files/not-an-id')).status).toBe(404);
+    expect((await fetch(`${server.url}/api/files/${file.id}`)).status).toBe(401);
+  });
+
+  it('serves an HTML upload as an attachment, nosniff, sandboxed; the bytes decide the type, not the header', async () => {
+    const alice = await as('alice');
+    const general = await channelId(alice, 'general');
+    const html = Buffer.from('<!doctype html><script>alert(document.cookie)</script>');
+    const page = await upload(server.url, alice.token, html, {
+      'content-type': 'image/png',
+      'x-file-name': 'cat.png',
+    });
+    expect(page.body.mime).toBe('text/plain'); // claimed image/png: it is not one
+    const png = await pngOf(8, 8);
+    const image = await upload(server.url, alice.token, png, {
+      'content-type': 'text/html',
+      'x-file-name': 'x.html',
+    });
+    expect(image.body.mime).toBe('image/png'); // claimed text/html: it is a PNG
+    expect((await post(alice, general, [page.body.id!, image.body.id!])).ok).toBe(true);
+
+    const served = await get(alice, `/api/files/${page.body.id}`);
+    expect(served.headers.get('content-type')).toBe('text/plain');
+    expect(served.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(served.headers.get('content-security-policy')).toMatch(/^sandbox\b/);
+    const inline = await get(alice, `/api/files/${image.body.id}`);
+    expect(inline.headers.get('content-type')).toBe('image/png');
+    expect(inline.headers.get('content-disposition')).toMatch(/^inline;/);
+    expect(inline.headers.get('content-security-policy')).toMatch(/^sandbox\b/);
+  });
+
+  it('answers a byte range with 206 and an impossible one with 416', async () => {
+    const alice = await as('alice');
+    const general = await channelId(alice, 'general');
+    const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+    const { body: file } = await upload(server.url, alice.token, bytes);
+    await post(alice, general, [file.id!]);
+    const part = await get(alice, `/api/files/${file.id}`, { range: 'bytes=100-199' });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 100-199/1000');
+    expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+    const tail = await get(alice, `/api/files/${file.id}`, { range: 'bytes=-10' });
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(990));
+    const beyond = await get(alice, `/api/files/${file.id}`, { range: 'bytes=1000-' });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe('bytes */1000');
+  });
+
+  it('makes an image thumbnail once, within its box, and none for other files', async () => {
+    const alice = await as('alice');
+    const general = await channelId(alice, 'general');
+    const { body: image } = await upload(server.url, alice.token, await pngOf(1200, 600));
+    const { body: text } = await upload(server.url, alice.token, Buffer.from('just text'));
+    await post(alice, general, [image.id!, text.id!]);
+    const first = await get(alice, `/api/files/${image.id}/thumbnail`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('image/webp');
+    const bytes = Buffer.from(await first.arrayBuffer());
+    expect(await sharp(bytes).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200 });
+    const cached = join(
+      server.dataDir,
+      'files',
+      'thumbnails',
+      image.sha256!.slice(0, 2),
+      `${image.sha256}.webp`,
+    );
+    const made = (await stat(cached)).mtimeMs;
+    const again = Buffer.from(await (await get(alice, `/api/files/${image.id}/thumbnail`)).arrayBuffer());
+    expect(again).toEqual(bytes);
+    expect((await stat(cached)).mtimeMs).toBe(made); // served from the store, not made again
+    expect((await get(alice, `/api/files/${text.id}/thumbnail`)).status).toBe(404);
+  });
+
+  it('collects uploads never posted once past the cutoff, rows and blobs, and keeps posted ones', async () => {
+    const alice = await as('alice');
+    const general = await channelId(alice, 'general');
+    const { body: kept } = await upload(server.url, alice.token, Buffer.from('posted'));
+    const { body: orphan } = await upload(server.url, alice.token, Buffer.from('never posted'));
+    await post(alice, general, [kept.id!]);
+    const blobs = new LocalBlobStore(join(server.dataDir, 'files'));
+    // Not yet 24 h old: nothing goes.
+    expect(await collectOrphans(server.store, blobs, new Date(Date.now() - 24 * 3600_000))).toBe(0);
+    // As if 24 h had passed.
+    expect(await collectOrphans(server.store, blobs, new Date(Date.now() + 1_000))).toBe(1);
+    expect(await server.store.getFile(orphan.id!)).toBeUndefined();
+    expect(await blobs.size(orphan.sha256!)).toBeUndefined();
+    expect(await blobs.size(kept.sha256!)).toBe(6);
+    // Posting a collected upload is refused, clearly.
+    expect(await post(alice, general, [orphan.id!])).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  it("refuses another user's upload, an unknown one and more than 10, and stores no message", async () => {
+    const [alice, bob] = [await as('alice'), await as('bob')];
+    const general = await channelId(alice, 'general');
+    const { body: bobs } = await upload(server.url, bob.token, Buffer.from("bob's"));
+    expect(await post(alice, general, [bobs.id!])).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await post(alice, general, [randomUUID()])).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const eleven = Array.from({ length: 11 }, () => randomUUID());
+    const tooMany = await post(alice, general, eleven);
+    expect(tooMany).toMatchObject({ ok: false, code: 'VALIDATION' });
+    expect(JSON.stringify(tooMany)).toMatch(/At most 10 files/);
+    const history = await (await get(alice, `/api/channels/${general}/messages`)).json();
+    expect(history.messages).toEqual([]);
+  });
+
+  it('keeps only a safe file name: no folders, no bidi overrides, no control characters', async () => {
+    const alice = await as('alice');
+    const name = encodeURIComponent('../../etc/\u202Egpj.exe\u0007');
+    const { body } = await upload(server.url, alice.token, Buffer.from('x'), { 'x-file-name': name });
+    expect(body.name).toBe('gpj.exe');
+  });
+}
+
+/** `size` zero bytes as a stream without a Content-Length, 64 KiB at a time (one chunk reused). */
+export function zeros(size: number): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(64 * 1024);
+  let left = size;
+  return new ReadableStream({
+    pull(controller) {
+      if (left <= 0) return controller.close();
+      const n = Math.min(left, chunk.length);
+      left -= n;
+      controller.enqueue(n === chunk.length ? chunk : chunk.subarray(0, n));
+    },
+  });
+}

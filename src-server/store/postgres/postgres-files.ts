@@ -1,0 +1,72 @@
+/**
+ * The PostgreSQL store's file rows (uploads): sqlite-files.ts's behaviour. Linking a file to its message
+ * happens in the message's own transaction (postgres-store.ts, linkFiles).
+ */
+import type pg from 'pg';
+import { type FileRow, toFileRecord } from '../rows';
+import type { FileRecord } from '../types';
+
+const SQL = {
+  insertFile: `INSERT INTO files (id, user_id, sha256, name, size, mime, created_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  fileById: 'SELECT * FROM files WHERE id = $1',
+  readable: `SELECT 1 FROM message_files mf
+    JOIN channel_members cm ON cm.channel_id = mf.channel_id AND cm.user_id = $1
+    WHERE mf.file_id = $2 LIMIT 1`,
+  deleteUnposted: 'DELETE FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz RETURNING *',
+  blobInUse: 'SELECT 1 FROM files WHERE sha256 = $1 LIMIT 1',
+  // In a message's transaction: link each file (rows of one JSON array) and mark it posted.
+  linkFiles: `WITH linked AS (
+      INSERT INTO message_files (message_id, file_id, channel_id)
+      SELECT $1, unnest($2::text[]), $3 ON CONFLICT DO NOTHING
+    )
+    UPDATE files SET posted_at = COALESCE(posted_at, $4::timestamptz) WHERE id = ANY($2::text[])`,
+} as const;
+
+/** Links the message's files in its transaction (on `client`); a file that vanished fails the insert. */
+export async function linkFiles(
+  client: pg.PoolClient,
+  message: { id: string; channelId: string; createdAt: string; files?: { id: string }[] },
+): Promise<void> {
+  if (!message.files?.length) return;
+  const ids = message.files.map((f) => f.id);
+  await client.query(SQL.linkFiles, [message.id, ids, message.channelId, message.createdAt]);
+}
+
+export class PostgresFiles {
+  /** `db` throws once the store is closed, as every store call must. */
+  constructor(private readonly db: () => pg.Pool) {}
+
+  private async rows<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
+    return (await this.db().query<R>(text, values)).rows;
+  }
+
+  async insertFile(file: FileRecord): Promise<void> {
+    await this.rows(SQL.insertFile, [
+      file.id,
+      file.userId,
+      file.sha256,
+      file.name,
+      file.size,
+      file.mime,
+      file.createdAt,
+    ]);
+  }
+
+  async getFile(id: string): Promise<FileRecord | undefined> {
+    const [row] = await this.rows<FileRow>(SQL.fileById, [id]);
+    return row && toFileRecord(row);
+  }
+
+  async canReadFile(fileId: string, userId: string): Promise<boolean> {
+    return (await this.rows(SQL.readable, [userId, fileId])).length > 0;
+  }
+
+  async deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
+    return (await this.rows<FileRow>(SQL.deleteUnposted, [cutoff])).map(toFileRecord);
+  }
+
+  async blobInUse(sha256: string): Promise<boolean> {
+    return (await this.rows(SQL.blobInUse, [sha256])).length > 0;
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * A suite run against a PostgreSQL cluster started for its file, one database per test through
+ * `createDatabase`; without PostgreSQL on the machine it is skipped, saying why.
+ */
+import { afterAll, beforeAll, describe } from 'vitest';
+import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from '../postgres-cluster';
+
+export function describeOnPostgres(
+  title: string,
+  file: string,
+  body: (createDatabase: () => Promise<string>) => void,
+): void {
+  const unavailable = postgresUnavailable();
+  if (unavailable) console.warn(`${file} skipped: ${unavailable}`);
+  describe.skipIf(unavailable !== undefined)(title, () => {
+    let cluster: PostgresCluster;
+    // initdb and a cold start take a while on a loaded machine.
+    beforeAll(async () => {
+      cluster = await startPostgresCluster();
+    }, 120_000);
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+    body(() => cluster.createDatabase());
+  });
+}

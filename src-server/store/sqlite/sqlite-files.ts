@@ -1,0 +1,59 @@
+/**
+ * The SQLite store's file rows (uploads), on the main thread's connection like the workspace's: one small
+ * write per upload. Linking a file to its message happens in the message's own write (writes.ts).
+ */
+import type Database from 'better-sqlite3';
+import { type FileRow, toFileRecord } from '../rows';
+import type { FileRecord } from '../types';
+
+const SQL = {
+  insertFile: `INSERT INTO files (id, user_id, sha256, name, size, mime, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  fileById: 'SELECT * FROM files WHERE id = ?',
+  readable: `SELECT 1 FROM message_files mf
+    JOIN channel_members cm ON cm.channel_id = mf.channel_id AND cm.user_id = ?
+    WHERE mf.file_id = ? LIMIT 1`,
+  deleteUnposted: 'DELETE FROM files WHERE posted_at IS NULL AND created_at < ? RETURNING *',
+  blobInUse: 'SELECT 1 FROM files WHERE sha256 = ? LIMIT 1',
+} as const;
+
+type Statements = { [K in keyof typeof SQL]: Database.Statement };
+
+export class SqliteFiles {
+  private readonly sql: Statements;
+
+  constructor(db: Database.Database) {
+    this.sql = Object.fromEntries(
+      Object.entries(SQL).map(([name, text]) => [name, db.prepare(text)]),
+    ) as Statements;
+  }
+
+  insertFile(file: FileRecord): void {
+    this.sql.insertFile.run(
+      file.id,
+      file.userId,
+      file.sha256,
+      file.name,
+      file.size,
+      file.mime,
+      file.createdAt,
+    );
+  }
+
+  getFile(id: string): FileRecord | undefined {
+    const row = this.sql.fileById.get(id) as FileRow | undefined;
+    return row && toFileRecord(row);
+  }
+
+  canReadFile(fileId: string, userId: string): boolean {
+    return this.sql.readable.get(userId, fileId) !== undefined;
+  }
+
+  deleteUnpostedFiles(cutoff: string): FileRecord[] {
+    return (this.sql.deleteUnposted.all(cutoff) as FileRow[]).map(toFileRecord);
+  }
+
+  blobInUse(sha256: string): boolean {
+    return this.sql.blobInUse.get(sha256) !== undefined;
+  }
+}
