@@ -1,8 +1,9 @@
 /**
  * Issue 14, messages that change, in real Chromium between two apps: an edit and a deletion reach
  * the other side live; a reaction is added and taken back on both; search finds a message and a
- * click opens it in its channel. axe runs on the toolbar, the emoji picker, "Delete message?" and
- * the search dialog.
+ * click opens it in its channel; an edit made while bob's app was closed is there when it opens; a
+ * channel set to "Mentions only" notifies a mention and not a plain message. axe runs on the toolbar,
+ * the emoji picker, "Delete message?" and the search dialog.
  */
 import type { Locator, Page } from '@playwright/test';
 import { checkAxe } from '../support/axe';
@@ -173,4 +174,56 @@ test('the toolbar stays off the text at three widths, and is one tab stop of its
   await expect(newest.getByTestId('message-seen-by')).toBeFocused();
   await page.keyboard.press('Shift+Tab');
   await expect(newest).toBeFocused();
+});
+
+test('an edit made while bob’s app was closed is there when it opens, marked edited', async ({
+  signedIn,
+}) => {
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
+  const original = unique('see you at 3');
+  await send(alice.page, original);
+  await expect(message(bob.page, original)).toHaveAttribute('data-message-id', /.+/);
+  const id = (await message(bob.page, original).getAttribute('data-message-id'))!;
+
+  await bob.kill();
+  const mine = rowWithId(alice.page, id);
+  await act(mine, 'message-edit');
+  const changed = original.replace('3', '4');
+  await mine.getByRole('textbox', { name: 'Edit message' }).fill(changed);
+  await alice.page.keyboard.press('Enter');
+  // Acknowledged by the server (no "Saving…" mark) before bob comes back.
+  await expect(mine.getByTestId('message-edited')).toHaveText('(edited)');
+  await expect(mine.getByText('Saving…')).toHaveCount(0);
+
+  await bob.start();
+  await openChannel(bob.page, 'general');
+  const row = rowWithId(bob.page, id);
+  await expect(row.getByTestId('message-content')).toHaveText(changed);
+  await expect(row.getByTestId('message-edited')).toHaveText('(edited)');
+});
+
+test('@bob notifies bob in a channel he set to mentions; a plain message there does not', async ({
+  signedIn,
+}) => {
+  const { alice, bob } = await signedIn({ alice: 'random', bob: 'general' });
+  // bob's window goes to the background: from there, every message of an "all" channel notifies.
+  const toBackground = () => bob.page.evaluate(() => window.dispatchEvent(new Event('blur')));
+  const bodies = async () => (await bob.notifications()).map((n) => n.body);
+  await toBackground();
+  const before = unique('plain, before');
+  await send(alice.page, before);
+  await expect.poll(bodies).toContain(before);
+
+  await openChannel(bob.page, 'random');
+  await bob.page.getByTestId('channel-notify').selectOption('mentions');
+  await expect(bob.page.getByTestId('channel-notify')).toHaveValue('mentions');
+  await openChannel(bob.page, 'general');
+  await toBackground();
+
+  const plain = unique('plain, after');
+  const mention = unique('@bob can you review');
+  await send(alice.page, plain);
+  await send(alice.page, mention);
+  await expect.poll(bodies).toContain(mention);
+  expect(await bodies()).not.toContain(plain);
 });
