@@ -12,8 +12,10 @@ import { formatSize } from '../../src-shared/protocol';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { MessageContent } from '../../src-shared/protocol/schemas';
 import { useAppStore, useRelay } from '../store/context';
+import { MentionSuggestions, optionId } from './MentionSuggestions';
 import { stageFiles, useAttachments } from './use-attachments';
 import { useDraft } from './use-draft';
+import { useMentionAutocomplete } from './use-mention-autocomplete';
 import { useTyping } from './use-typing';
 
 type Props = {
@@ -50,6 +52,8 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   const typing = useTyping(relay, channelId);
   const fileInputRef = useRef<HTMLInputElement>(null);
   const attachments = useAttachments(setError);
+  const listId = useId();
+  const mentions = useMentionAutocomplete(channelId, inputRef, (next) => edit(next));
 
   // A new channel or thread starts with an empty box (the draft, if any, loads into it).
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset per channel/thread
@@ -105,6 +109,20 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(event)) return;
+    if (
+      event.key === 'ArrowUp' &&
+      text === '' &&
+      !event.shiftKey &&
+      !event.altKey &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      store.getState().editLastOwn(channelId, parentId)
+    ) {
+      // Up in an empty box edits one's last message, in place (issue 14).
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
@@ -129,6 +147,7 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   }
 
   const label = parentId ? 'Reply in thread' : `Message #${channelName}`;
+  const suggesting = mentions.candidates.length > 0;
   return (
     <form
       className="composer"
@@ -151,6 +170,14 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
           ))}
         </ul>
       )}
+      {suggesting && (
+        <MentionSuggestions
+          id={listId}
+          candidates={mentions.candidates}
+          active={mentions.active}
+          onPick={mentions.pick}
+        />
+      )}
       <textarea
         ref={inputRef}
         data-testid="message-input"
@@ -161,10 +188,20 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
         aria-label={label}
         aria-invalid={tooLong || error !== null}
         aria-describedby={`${showCounter ? counterId : ''} ${error ? errorId : ''}`.trim() || undefined}
+        aria-autocomplete="list"
+        aria-controls={suggesting ? listId : undefined}
+        aria-activedescendant={suggesting ? optionId(listId, mentions.active) : undefined}
         rows={1}
-        onChange={(event) => edit(event.target.value)}
+        onChange={(event) => {
+          edit(event.target.value);
+          mentions.update(event.target);
+        }}
+        onSelect={(event) => mentions.update(event.currentTarget)}
         onKeyDown={onKeyDown}
-        onBlur={() => draft.flush()}
+        onBlur={() => {
+          draft.flush();
+          mentions.close();
+        }}
       />
       <div className="composer-bar">
         <input
