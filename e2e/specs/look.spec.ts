@@ -7,9 +7,9 @@
  * Deterministic pictures: fixed data (sent over raw sockets), animations off, the caret hidden, the
  * avatars (coloured by a per-server random id) and the times masked.
  */
-import type { Locator } from '@playwright/test';
 import type { DemoUser } from '../support/app';
 import { checkAxe } from '../support/axe';
+import { box, expectApart } from '../support/boxes';
 import { expect, test } from '../support/fixtures';
 import { connectPosters, type Poster } from '../support/seed';
 import { channelItem, message, openChannel, send, signIn } from '../support/ui';
@@ -276,19 +276,6 @@ test('a wrong password gives the focus back to the password field', async ({ app
   await expect(alice.page.getByTestId('login-error')).toBeVisible();
   await expect(alice.page.getByTestId('login-password')).toBeFocused();
 });
-
-type Box = { x: number; y: number; width: number; height: number };
-
-async function box(locator: Locator): Promise<Box> {
-  const b = await locator.boundingBox();
-  if (!b) throw new Error('not on screen');
-  return b;
-}
-
-function expectApart(a: Box, b: Box, what: string): void {
-  const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-  expect(overlap, `${what}: ${JSON.stringify(a)} overlaps ${JSON.stringify(b)}`).toBe(false);
-}
 
 /** The conversation in #general, a reply under bob's question, and one message in #random. */
 async function seed(url: string): Promise<Poster> {

@@ -3,6 +3,7 @@
  * the server sends (live, catch-up, history), receipts both ways, typing, notifications, unread.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { BridgeFailure, type ChannelView, type MessageView, type OutboxItem } from '../../src-shared/bridge';
 import type { ChannelPreferences } from '../../src-shared/protocol';
 import {
@@ -13,8 +14,9 @@ import {
   type ReceiptEvent,
   type UserSummary,
 } from '../../src-shared/protocol';
-import { type LocalStore, type MessageRow, members } from '../store/store';
+import { type LocalStore, type MessageRow, members, type QueuedFile } from '../store/store';
 import type { ApiClient } from './api';
+import { Attachments } from './attachments';
 import { Changes } from './changes';
 import { fetchPreferences, storePreferences } from './changes-api';
 import { Checkpoints } from './checkpoints';
@@ -30,9 +32,10 @@ import {
 } from './notifications';
 import type { ResolvedOptions } from './options';
 import { OutboxSender } from './outbox';
-import type { CorePorts, Logger } from './ports';
+import type { CorePorts, FetchFn, Logger } from './ports';
 import { ReceiptSender } from './receipts';
 import { Typing } from './typing';
+import { uploadOp } from './upload-op';
 import { channelTitle, channelView, messageView, outboxItem } from './views';
 import { Workspace } from './workspace';
 
@@ -64,6 +67,10 @@ export interface AccountContext {
   /** Reports a fault that has no caller to throw to. */
   fault: ReportFault;
   socket(): RelaySocket | null;
+  /** The signed-in session's server and token (uploads POST with them), null when signed out. */
+  credentials(): Credentials | null;
+  /** The ports' fetch (uploads). */
+  fetch: FetchFn;
   /** The connection looks stalled (an ack never came). */
   stalled(): void;
 }
@@ -74,6 +81,8 @@ export class Account {
   readonly typing: Typing;
   readonly changes: Changes;
   readonly workspace: Workspace;
+  /** Files being attached (issue 17), staged here until their message is sent. */
+  readonly attachments: Attachments;
   private readonly notifications: Notifications;
   private readonly checkpoints: Checkpoints;
   private syncing: Promise<void> | null = null;
@@ -85,6 +94,7 @@ export class Account {
     private readonly ctx: AccountContext,
   ) {
     const { ports, options, logger } = ctx;
+    this.attachments = new Attachments(join(ports.paths.userData, 'outgoing', user.id));
     this.outbox = new OutboxSender(store, {
       clock: ports.clock,
       options,
@@ -96,6 +106,7 @@ export class Account {
       changeRefused: (op, code, message) => this.changes.refused(op, code, message),
       countsChanged: () => this.emitOutboxCounts(),
       stalled: ctx.stalled,
+      upload: (op) => uploadOp(ctx.fetch, ctx.credentials(), op),
       fault: ctx.fault,
     });
     this.changes = new Changes({
@@ -158,7 +169,18 @@ export class Account {
 
   // Sending -------------------------------------------------------------------------------------
 
-  send(channelId: string, content: string, parentId?: string): MessageView {
+  /** A message with files staged by `attachments`: they are queued as uploads in the send's transaction. */
+  async sendWithFiles(
+    channelId: string,
+    content: string,
+    parentId: string | undefined,
+    attachmentIds: readonly string[],
+  ): Promise<MessageView> {
+    if (attachmentIds.length === 0) return this.send(channelId, content, parentId);
+    return this.send(channelId, content, parentId, await this.attachments.take(attachmentIds));
+  }
+
+  send(channelId: string, content: string, parentId?: string, files?: QueuedFile[]): MessageView {
     // The content was checked once, by the bridge contract (the router), against the protocol's schema.
     const clientMessageId = randomUUID();
     const channel = this.store.channel(channelId);
@@ -174,6 +196,7 @@ export class Account {
       author: this.user,
       createdAt: new Date(now).toISOString(),
       queuedAt: now,
+      files,
     });
     this.typing.stop(channelId);
     this.emitMessage(row);

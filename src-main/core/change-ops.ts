@@ -29,7 +29,7 @@ const EVENTS = {
 } as const;
 
 export function changeWire(store: LocalStore, op: OperationRow): ChangeWire {
-  if (op.kind === 'send') throw new Error('a send is not a change');
+  if (op.kind === 'send' || op.kind === 'upload') throw new Error(`${op.kind} is not a change`);
   const messageId = store.messageByKey(op.message_key)?.id;
   // In queue order its send went first and was acknowledged; without an id the message is gone here.
   if (!messageId) return { ok: false, code: 'NOT_FOUND', message: 'The message is not on the server' };

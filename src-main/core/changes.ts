@@ -159,4 +159,5 @@ const WHAT: Record<OperationRow['kind'], string> = {
   delete: 'deletion',
   react: 'reaction',
   unreact: 'removal of a reaction',
+  upload: 'file',
 };

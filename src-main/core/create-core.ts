@@ -168,6 +168,8 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       api,
       ui,
       socket: () => connection.live,
+      credentials,
+      fetch: fetchFn,
       stalled: () => connection.recycle('an acknowledgement timed out'),
     });
   }
@@ -230,7 +232,11 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted, credentials()),
     listMessages: (args) => need().listMessages(args, credentials()),
     listThread: ({ channelId, parentId }) => need().thread(channelId, parentId),
-    sendMessage: ({ channelId, content, parentId }) => need().send(channelId, content, parentId),
+    sendMessage: ({ channelId, content, parentId, attachmentIds }) =>
+      need().sendWithFiles(channelId, content, parentId, attachmentIds ?? []),
+    beginAttachment: async (file) => ({ attachmentId: await need().attachments.begin(file) }),
+    appendAttachment: ({ attachmentId, offset, data }) =>
+      need().attachments.append(attachmentId, offset, data).then(done),
     retryMessage: ({ clientMessageId }) => done(need().retry(clientMessageId)),
     discardMessage: ({ clientMessageId }) => done(need().discard(clientMessageId)),
     retryAll: () => need().retry(),

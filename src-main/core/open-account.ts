@@ -31,6 +31,10 @@ export function openAccount(user: UserSummary, ctx: AccountContext): Account {
       message: `The local message store could not be read and was started afresh (the old file was kept as ${store.recovered.movedTo}). Messages will be fetched from the server again; unsent messages in the old file could not be recovered.`,
     });
   }
+  // Local copies of files no longer queued (uploaded, discarded, staged and never sent) go.
+  account.attachments
+    .sweep(store.uploadKeys())
+    .catch((error: unknown) => logger.warn({ err: String(error) }, 'sweeping attachments failed'));
   account.outbox.kick();
   account.emitChannels();
   account.emitOutboxCounts();

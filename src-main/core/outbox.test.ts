@@ -107,6 +107,7 @@ function sender(options: CoreOptions = {}): OutboxSender {
     changeRefused: () => {},
     countsChanged: () => {},
     stalled: () => stalls++,
+    upload: () => Promise.reject(new Error('no uploads in these tests')),
     fault: (_where, error) => faults.push(error),
   });
   afterEach(() => outbox.dispose());

@@ -23,6 +23,7 @@
  * transaction, then the UI events. A message leaves the in-flight set only once its ack is
  * committed, so a rescan of the channel can never pick it up again.
  */
+import { unlink } from 'node:fs/promises';
 import {
   ChangeAck,
   type ChangeApplied,
@@ -41,6 +42,7 @@ import { backoffDelay, type ResolvedOptions } from './options';
 import { resendFromGap } from './outbox-order';
 import type { Clock, Logger } from './ports';
 import { SendPacer } from './send-pacer';
+import type { UploadOutcome } from './upload-op';
 
 export interface OutboxDeps {
   clock: Clock;
@@ -58,6 +60,8 @@ export interface OutboxDeps {
   countsChanged(): void;
   /** An ack never came although the socket says it is connected. */
   stalled(): void;
+  /** POSTs an upload operation's file (upload-op.ts). */
+  upload(op: OperationRow): Promise<UploadOutcome>;
   fault: ReportFault;
 }
 
@@ -184,7 +188,9 @@ export class OutboxSender {
       lane.flying.add(row.op_id);
       lane.after = { device_seq: row.device_seq, ord: row.ord };
       if (row.kind !== 'send') lane.change = row.op_id;
-      void (row.kind === 'send' ? this.send(row) : this.change(row))
+      void (
+        row.kind === 'send' ? this.send(row) : row.kind === 'upload' ? this.upload(row) : this.change(row)
+      )
         .then((batched) => {
           if (!batched) this.landed(row);
         })
@@ -220,6 +226,7 @@ export class OutboxSender {
       clientMessageId: row.op_id,
       deviceId: this.store.sequence.deviceId(),
       deviceSeq: row.device_seq,
+      fileIds: fileIdsOf(row),
     });
     if (!payload.success) {
       // Queued by an older version with other rules: it can never be sent, so it must not block the channel.
@@ -265,6 +272,31 @@ export class OutboxSender {
       this.deps.changeApplied(row, parsed.data);
     } else {
       this.refused(row, parsed.data);
+    }
+    return false;
+  }
+
+  /**
+   * Uploads one attached file; always false (nothing is batched). Like a change it goes alone, so its
+   * send (right behind it) goes only once every file of the message is on the server.
+   */
+  private async upload(row: OperationRow): Promise<boolean> {
+    const outcome = await this.deps.upload(row);
+    if (this.disposed) return false;
+    if (outcome.kind === 'uploaded') {
+      this.store.uploaded(row.op_id, outcome.file);
+      // The local copy is no longer needed (a kill -9 before this leaves it for the next start's sweep).
+      if (row.file_path) void unlink(row.file_path).catch(() => {});
+      this.deps.countsChanged();
+    } else if (outcome.kind === 'refused') {
+      // For good (too large, quota, type): the message fails with the server's words, its files with it.
+      this.lane(row.channel_id).after = null;
+      this.store.markFailed(row.op_id, outcome.code, outcome.message);
+      this.fail(row.message_key, outcome.code, outcome.message);
+    } else {
+      // Unreachable, a cut, a 5xx, a short rate limit: the queue's backoff, then the same file again.
+      this.lane(row.channel_id).after = null;
+      this.backOff(row);
     }
     return false;
   }
@@ -415,4 +447,10 @@ export class OutboxSender {
   private isFlying(row: OperationRow): boolean {
     return this.lanes.get(row.channel_id)?.flying.has(row.op_id) ?? false;
   }
+}
+
+/** A send's uploaded file ids (none: no files, so the payload keeps no empty list). */
+function fileIdsOf(row: OperationRow): string[] | undefined {
+  const files = JSON.parse(row.files_json) as { id: string }[];
+  return files.length > 0 ? files.map((f) => f.id) : undefined;
 }

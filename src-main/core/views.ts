@@ -121,7 +121,7 @@ export function outboxItem(store: LocalStore, row: OperationRow, selfId: string)
     opId: row.op_id,
     channelId: row.channel_id,
     channelName: channel ? channelTitle(channel, selfId) : '',
-    content: row.content ?? row.emoji ?? message?.content ?? '',
+    content: row.content ?? row.emoji ?? row.file_name ?? message?.content ?? '',
     status: row.state === 'failed' ? 'Failed' : 'Sending',
     attempts: row.attempts,
     failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : undefined,

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Channel, type Message, unchangedMessageFields } from '../../src-shared/protocol';
 import { migrations } from './migrations';
-import { LocalStore } from './store';
+import { LocalStore, type QueuedFile } from './store';
 
 const me = { id: randomUUID(), name: 'alice' };
 const bob = { id: randomUUID(), name: 'bob' };
@@ -48,7 +48,7 @@ function open(): LocalStore {
   return store;
 }
 
-function send(content: string): string {
+function send(content: string, files?: QueuedFile[]): string {
   const clientMessageId = randomUUID();
   store.queueOwnMessage({
     clientMessageId,
@@ -57,6 +57,7 @@ function send(content: string): string {
     author: me,
     createdAt: new Date().toISOString(),
     queuedAt: Date.now(),
+    files,
   });
   return clientMessageId;
 }
@@ -156,6 +157,40 @@ describe('sends and changes in one queue', () => {
       changed: [expect.objectContaining({ key: a })],
     });
     expect(store.changes.of(a)).toEqual([]);
+  });
+});
+
+describe('uploads in the queue (issue 17)', () => {
+  const file = (name: string): QueuedFile => ({
+    key: randomUUID(),
+    path: `/tmp/${name}`,
+    name,
+    mime: 'text/plain',
+    size: 3,
+  });
+  const order = () => store.pendingIn(channel.id, -1).map((op) => op.file_name ?? op.content);
+
+  it('go between the previous send and their own, through a renumbering, a failure and a retry', () => {
+    open();
+    send('before');
+    const [a, b] = [file('a.txt'), file('b.txt')];
+    const key = send('with files', [a, b]);
+    send('after');
+    expect(order()).toEqual(['before', 'a.txt', 'b.txt', 'with files', 'after']);
+    store.renumberPending(channel.id, 7);
+    expect(order()).toEqual(['before', 'a.txt', 'b.txt', 'with files', 'after']);
+    expect(store.outboxCounts().sending).toBe(5);
+
+    store.uploaded(a.key, { id: randomUUID(), name: 'a.txt', size: 3, mime: 'text/plain' });
+    store.markFailed(b.key, 'FILE_TOO_LARGE', 'b.txt: too large');
+    store.markFailed(key, 'FILE_TOO_LARGE', 'b.txt: too large');
+    expect(order()).toEqual(['before', 'after']);
+    store.retry(Date.now(), key);
+    // Retried at the end of the queue, its upload still before it, the one already uploaded kept on it.
+    expect(order()).toEqual(['before', 'after', 'b.txt', 'with files']);
+    const sendOp = store.outboxRow(key)!;
+    expect(JSON.parse(sendOp.files_json).map((f: { name: string }) => f.name)).toEqual(['a.txt']);
+    expect(store.uploadKeys()).toEqual(new Set([b.key]));
   });
 });
 

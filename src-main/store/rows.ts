@@ -60,8 +60,8 @@ export interface MessageRow {
   change_seq: number;
 }
 
-export type OperationKind = 'send' | 'edit' | 'delete' | 'react' | 'unreact';
-export type ChangeKind = Exclude<OperationKind, 'send'>;
+export type OperationKind = 'send' | 'edit' | 'delete' | 'react' | 'unreact' | 'upload';
+export type ChangeKind = Exclude<OperationKind, 'send' | 'upload'>;
 
 /** One queued operation (the operation queue: core/README.md). */
 export interface OperationRow {
@@ -85,6 +85,13 @@ export interface OperationRow {
   failure_message: string | null;
   /** A send: its number in this device's sequence for the channel; a change: the send it follows. */
   device_seq: number;
+  /** upload: the local copy (under userData, 0600) and what POST /api/files is told (migration 009). */
+  file_path: string | null;
+  file_name: string | null;
+  file_mime: string | null;
+  file_size: number | null;
+  /** send: its files uploaded so far, as the message shows them, in attach order (a JSON array). */
+  files_json: string;
 }
 
 export interface ReceiptRow {

@@ -7,6 +7,7 @@ import type {
   Channel,
   ChannelInfo,
   Message,
+  MessageFile,
   MessageSent,
   ReceiptEvent,
   UserSummary,
@@ -47,6 +48,17 @@ export interface NewOwnMessage {
   author: { id: string; name: string };
   createdAt: string;
   queuedAt: number;
+  /** Files attached (issue 17), already copied under userData: each an upload queued before the send. */
+  files?: QueuedFile[];
+}
+
+/** A file to upload before its message is sent; `key` is its upload's op id. */
+export interface QueuedFile {
+  key: string;
+  path: string;
+  name: string;
+  mime: string;
+  size: number;
 }
 
 export interface UpsertResult {
@@ -381,6 +393,25 @@ export class LocalStore {
           createdAt: m.createdAt,
         },
       );
+      // Each upload sorts after the channel's last send and before this one: (device_seq, ord) order.
+      const insertUpload = this.sql(`
+          INSERT INTO operations (op_id, kind, message_key, channel_id, queued_at, device_seq,
+                                  file_path, file_name, file_mime, file_size)
+          VALUES (?, 'upload', ?, ?, ?, ?, ?, ?, ?, ?)`);
+      for (const f of m.files ?? []) {
+        insertUpload.run(
+          f.key,
+          m.clientMessageId,
+          m.channelId,
+          m.queuedAt,
+          this.sequence.current(m.channelId),
+          f.path,
+          f.name,
+          f.mime,
+          f.size,
+        );
+        if (this.counts) this.counts.sending++;
+      }
       this.sql(`
           INSERT INTO operations (op_id, kind, message_key, channel_id, content, parent_id, queued_at, device_seq)
           VALUES (?, 'send', ?, ?, ?, ?, ?, ?)`).run(
@@ -395,6 +426,32 @@ export class LocalStore {
       if (this.counts) this.counts.sending++;
       return this.messageByKey(m.clientMessageId) as MessageRow;
     });
+  }
+
+  /**
+   * An upload is on the server: its row goes and the file id joins its send's, in one transaction (a
+   * kill -9 before the commit uploads again; after it, the send carries this id).
+   */
+  uploaded(opId: string, file: MessageFile): void {
+    this.counts = null;
+    this.transaction(() => {
+      const op = this.sql(
+        "DELETE FROM operations WHERE op_id = ? AND kind = 'upload' RETURNING message_key",
+      ).get(opId) as { message_key: string } | undefined;
+      if (!op) return;
+      this.sql(`
+          UPDATE operations SET files_json = json_insert(files_json, '$[#]', json(?))
+          WHERE op_id = ? AND kind = 'send'`).run(
+        JSON.stringify({ id: file.id, name: file.name, size: file.size, mime: file.mime }),
+        op.message_key,
+      );
+    });
+  }
+
+  /** The op ids of queued uploads: the names of the local copies still needed. */
+  uploadKeys(): Set<string> {
+    const rows = this.sql("SELECT op_id FROM operations WHERE kind = 'upload'").all() as { op_id: string }[];
+    return new Set(rows.map((r) => r.op_id));
   }
 
   messageByKey(key: string): MessageRow | undefined {
@@ -427,6 +484,11 @@ export class LocalStore {
     // outbox row happen in one transaction, so an id already held means nothing is left to do.
     if (row.id === ack.messageId && row.seq === ack.seq)
       return { row, inserted: false, changed: false, confirmedSend: false };
+    // The ack names no files: ours are those its send carried (its uploads' answers).
+    this.sql(`
+        UPDATE messages SET files_json = (
+          SELECT files_json FROM operations WHERE op_id = ? AND kind = 'send' AND files_json != '[]')
+        WHERE key = ? AND files_json IS NULL`).run(row.key, row.key);
     return this.finishOwn(row, false, this.claimServerIdentity(row, ack.messageId, ack.seq, ack.createdAt));
   }
 
@@ -785,7 +847,8 @@ export class LocalStore {
     if (op?.state !== 'failed') return [];
     if (op.kind !== 'send') return [op];
     return this.sql(
-      "SELECT * FROM operations WHERE state = 'failed' AND message_key = ? ORDER BY kind != 'send', device_seq, ord",
+      // Uploads first: each is renumbered behind the channel's last send, then the send takes the next number.
+      "SELECT * FROM operations WHERE state = 'failed' AND message_key = ? ORDER BY CASE kind WHEN 'upload' THEN 0 WHEN 'send' THEN 1 ELSE 2 END, device_seq, ord",
     ).all(op.message_key) as OperationRow[];
   }
 

@@ -2,11 +2,14 @@ import { type MouseEvent, useState } from 'react';
 import type { ChannelView } from '../../src-shared/bridge';
 import { ChannelList, useDmPresence } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
+import { NotifySetting } from '../channels/NotifySetting';
 import { Composer } from '../composer/Composer';
 import { TypingIndicator } from '../composer/TypingIndicator';
+import { PendingDeletion } from '../messages/ConfirmDelete';
 import { MessageList } from '../messages/MessageList';
 import { OfflineBanner } from '../outbox/OfflineBanner';
 import { OutboxPanel } from '../outbox/OutboxPanel';
+import { SearchLauncher } from '../search/SearchLauncher';
 import { useApp, useAppStore } from '../store/context';
 import { ThreadView } from '../thread/ThreadView';
 import { ChannelMenu } from '../workspace/ChannelMenu';
@@ -79,6 +82,7 @@ export function Workspace() {
           <OutboxPanel />
         </ErrorBoundary>
       )}
+      <PendingDeletion />
     </div>
   );
 }
@@ -157,7 +161,11 @@ function OpenChannel({ channel }: { channel: ChannelView }) {
           {channel.members.length === 1 ? '1 member' : `${channel.members.length} members`}
           {channel.topic ? ` · ${channel.topic}` : ''}
         </span>
-        <ChannelMenu channel={channel} />
+        <span className="pane-tools">
+          <NotifySetting channel={channel} />
+          <SearchLauncher />
+          <ChannelMenu channel={channel} />
+        </span>
       </header>
       <OfflineBanner />
       <MessageList key={channel.id} channelId={channel.id} channelName={channel.name} />

@@ -85,7 +85,11 @@ function ChannelItem({ channel, active }: { channel: ChannelView; active: boolea
   if (unread > 0) classes.push('has-unread');
   if (channel.muted) classes.push('muted');
   if (channel.archived) classes.push('archived');
-  const unreadLabel = unread > 0 ? `, ${unread} unread` : '';
+  const mentions = Math.min(channel.mentionCount, unread);
+  const unreadLabel =
+    unread > 0
+      ? `, ${unread} unread${mentions > 0 ? `, ${mentions} ${mentions === 1 ? 'mention' : 'mentions'}` : ''}`
+      : '';
   const sigil = channel.kind === 'dm' ? '' : channel.private ? '🔒 ' : '# ';
   return (
     <li className="channel-row">
@@ -105,6 +109,11 @@ function ChannelItem({ channel, active }: { channel: ChannelView; active: boolea
           {sigil}
           {channel.name}
         </span>
+        {mentions > 0 && (
+          <span className="mention-badge" data-mentions={mentions} aria-hidden="true">
+            @{mentions > 99 ? '99+' : mentions}
+          </span>
+        )}
         {unread > 0 && (
           <span className="unread-badge" aria-hidden="true">
             {unread > 99 ? '99+' : unread}

@@ -1,8 +1,21 @@
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import {
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
+import { formatSize } from '../../src-shared/protocol';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { MessageContent } from '../../src-shared/protocol/schemas';
 import { useAppStore, useRelay } from '../store/context';
+import { MentionSuggestions, optionId } from './MentionSuggestions';
+import { stageFiles, useAttachments } from './use-attachments';
 import { useDraft } from './use-draft';
+import { useMentionAutocomplete } from './use-mention-autocomplete';
 import { useTyping } from './use-typing';
 
 type Props = {
@@ -37,16 +50,24 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   const errorId = useId();
   const draft = useDraft(relay, channelId, parentId === undefined, setText);
   const typing = useTyping(relay, channelId);
+  const fileInputRef = useRef<HTMLInputElement>(null);
+  const attachments = useAttachments(setError);
+  const listId = useId();
+  const mentions = useMentionAutocomplete(channelId, inputRef, (next) => edit(next));
 
   // A new channel or thread starts with an empty box (the draft, if any, loads into it).
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset per channel/thread
   useEffect(() => {
     setText('');
     setError(null);
+    attachments.clear();
     if (autoFocus) inputRef.current?.focus();
   }, [channelId, parentId]);
 
-  const problem = contentProblem(text);
+  const files = attachments.files;
+  // Files alone are a message too: it says their names.
+  const content = text.trim() === '' && files.length > 0 ? files.map((f) => f.file.name).join(', ') : text;
+  const problem = contentProblem(content);
   const tooLong = text.length > MAX_CONTENT_LENGTH;
   const showCounter = text.length >= COUNTER_FROM;
 
@@ -63,26 +84,61 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
       if (text.trim() !== '') setError(problem);
       return;
     }
-    const content = text;
+    const typed = text;
     setText('');
     draft.changed('');
     draft.flush();
     typing.stop();
-    const result = await store.getState().sendMessage(channelId, content, parentId);
+    attachments.clear();
+    const staged = await stageFiles(
+      relay,
+      files.map((f) => f.file),
+    );
+    const result = staged.ok
+      ? await store.getState().sendMessage(channelId, content, parentId, staged.ids)
+      : ({ ok: false, error: { code: 'VALIDATION', message: staged.message } } as const);
     if (!result.ok) {
+      // Not taken: the files come back too.
+      attachments.add(files.map((f) => f.file));
       // Not taken (not even into the outbox): give the text back so nothing typed is lost.
-      setText((current) => (current === '' ? content : current));
-      draft.changed(content);
+      setText((current) => (current === '' ? typed : current));
+      draft.changed(typed);
       store.getState().showError(result.error);
     }
     inputRef.current?.focus();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mentions.onKeyDown(event)) return;
+    if (
+      event.key === 'ArrowUp' &&
+      text === '' &&
+      !event.shiftKey &&
+      !event.altKey &&
+      !event.ctrlKey &&
+      !event.metaKey &&
+      store.getState().editLastOwn(channelId, parentId)
+    ) {
+      // Up in an empty box edits one's last message, in place (issue 14).
+      event.preventDefault();
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void send();
     }
+  }
+
+  function onPaste(event: ClipboardEvent) {
+    if (event.clipboardData.files.length === 0) return;
+    event.preventDefault();
+    attachments.add(event.clipboardData.files);
+  }
+
+  function onDrop(event: DragEvent) {
+    if (event.dataTransfer.files.length === 0) return;
+    event.preventDefault();
+    attachments.add(event.dataTransfer.files);
   }
 
   function onSubmit(event: FormEvent) {
@@ -91,8 +147,37 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   }
 
   const label = parentId ? 'Reply in thread' : `Message #${channelName}`;
+  const suggesting = mentions.candidates.length > 0;
   return (
-    <form className="composer" onSubmit={onSubmit} aria-label={parentId ? 'Reply' : 'Send a message'}>
+    <form
+      className="composer"
+      onSubmit={onSubmit}
+      onPaste={onPaste}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDrop}
+      aria-label={parentId ? 'Reply' : 'Send a message'}
+    >
+      {files.length > 0 && (
+        <ul className="composer-files" aria-label="Files to send">
+          {files.map(({ id, file }) => (
+            <li key={id} className="composer-file" data-testid="attachment-chip">
+              <span className="composer-file-name">{file.name}</span>
+              <span className="composer-file-size">{formatSize(file.size)}</span>
+              <button type="button" aria-label={`Remove ${file.name}`} onClick={() => attachments.remove(id)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {suggesting && (
+        <MentionSuggestions
+          id={listId}
+          candidates={mentions.candidates}
+          active={mentions.active}
+          onPick={mentions.pick}
+        />
+      )}
       <textarea
         ref={inputRef}
         data-testid="message-input"
@@ -103,12 +188,41 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
         aria-label={label}
         aria-invalid={tooLong || error !== null}
         aria-describedby={`${showCounter ? counterId : ''} ${error ? errorId : ''}`.trim() || undefined}
+        aria-autocomplete="list"
+        aria-controls={suggesting ? listId : undefined}
+        aria-activedescendant={suggesting ? optionId(listId, mentions.active) : undefined}
         rows={1}
-        onChange={(event) => edit(event.target.value)}
+        onChange={(event) => {
+          edit(event.target.value);
+          mentions.update(event.target);
+        }}
+        onSelect={(event) => mentions.update(event.currentTarget)}
         onKeyDown={onKeyDown}
-        onBlur={() => draft.flush()}
+        onBlur={() => {
+          draft.flush();
+          mentions.close();
+        }}
       />
       <div className="composer-bar">
+        <input
+          ref={fileInputRef}
+          type="file"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(event) => {
+            if (event.target.files) attachments.add(event.target.files);
+            event.target.value = '';
+          }}
+        />
+        <button
+          type="button"
+          className="attach-button"
+          aria-label="Attach files"
+          onClick={() => fileInputRef.current?.click()}
+        >
+          Attach
+        </button>
         {showCounter && (
           <span id={counterId} className={`char-counter${tooLong ? ' over' : ''}`}>
             {text.length.toLocaleString()}/{MAX_CONTENT_LENGTH.toLocaleString()}

@@ -1,4 +1,5 @@
 import { memo, useMemo } from 'react';
+import { type MentionMarks, marksKey } from './mentions';
 import { renderMessageHtml } from './sanitize';
 
 /**
@@ -9,15 +10,16 @@ import { renderMessageHtml } from './sanitize';
 const CACHE_SIZE = 2_000;
 const rendered = new Map<string, string>();
 
-function renderCached(content: string): string {
-  const hit = rendered.get(content);
+function renderCached(content: string, mentions: MentionMarks | undefined): string {
+  const key = `${marksKey(mentions)}\u0000${content}`;
+  const hit = rendered.get(key);
   if (hit !== undefined) {
-    rendered.delete(content);
-    rendered.set(content, hit);
+    rendered.delete(key);
+    rendered.set(key, hit);
     return hit;
   }
-  const html = renderMessageHtml(content);
-  rendered.set(content, html);
+  const html = renderMessageHtml(content, mentions);
+  rendered.set(key, html);
   if (rendered.size > CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
   return html;
 }
@@ -29,12 +31,17 @@ function renderCached(content: string): string {
 export const MessageContent = memo(function MessageContent({
   content,
   testId = 'message-content',
+  mentions,
 }: {
   content: string;
   /** null: no test id (a copy of a message shown elsewhere on the page). */
   testId?: string | null;
+  /** The @names shown as pills; compared by value (a new but equal object renders nothing new). */
+  mentions?: MentionMarks;
 }) {
-  const html = useMemo(() => renderCached(content), [content]);
+  const mentionsKey = marksKey(mentions);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `mentions` is compared by its key
+  const html = useMemo(() => renderCached(content, mentions), [content, mentionsKey]);
   return (
     <div
       data-testid={testId ?? undefined}

@@ -5,16 +5,12 @@
  * the browser host's HTTP server, Electron's app:// protocol), never from the network.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { INLINE_IMAGE_TYPES, type MessageFile } from '../../src-shared/protocol';
+import { formatSize, INLINE_IMAGE_TYPES, type MessageFile } from '../../src-shared/protocol';
 
 export const fileUrl = (id: string) => `/files/${encodeURIComponent(id)}`;
 export const thumbnailUrl = (id: string) => `${fileUrl(id)}/thumbnail`;
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-}
+export { formatSize };
 
 /** A short type label: the extension, else the MIME subtype ("PDF", "TXT", "ZIP"). */
 export function typeLabel(file: MessageFile): string {

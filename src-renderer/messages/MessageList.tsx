@@ -37,6 +37,13 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
     store.getState().setAtNewest(atBottom);
   }, [store, atBottom]);
   const { stopKey, onKeyDown, onFocus } = useRovingRow(rows, virtualizer, scrollRef);
+  // The message edited in place (Up in an empty composer) is scrolled into view if it is not.
+  const editingKey = useApp((s) => (s.editing?.channelId === channelId ? s.editing.key : null));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per edit started, not per new row
+  useEffect(() => {
+    const index = editingKey ? rows.findIndex((r) => r.key === editingKey) : -1;
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [editingKey]);
   const lastOwnKey = useMemo(() => messages?.findLast((m) => m.own)?.key, [messages]);
 
   const openThread = useCallback(

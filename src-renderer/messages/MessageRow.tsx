@@ -1,12 +1,15 @@
-import { memo } from 'react';
+import { memo, useRef } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { ErrorBoundary } from '../app/ErrorBoundary';
-import { useAppStore } from '../store/context';
+import { useApp, useAppStore } from '../store/context';
 import { Avatar } from './Avatar';
-import { MessageContent } from './MessageContent';
+import { MessageBody } from './MessageBody';
 import { MessageFiles } from './MessageFiles';
 import { MessageStatus, SeenBy } from './MessageStatus';
+import { MessageToolbar } from './MessageToolbar';
+import { Reactions } from './Reactions';
 import { formatFull, formatTime } from './time';
+import { useMemberNames } from './use-member-names';
 
 type Props = {
   message: MessageView;
@@ -63,18 +66,43 @@ function MessageRowBody({
   lastOwn = false,
   tabStop,
 }: Props) {
+  const store = useAppStore();
+  const rowRef = useRef<HTMLElement>(null);
+  const editing = useApp((s) => (echo ? null : s.editing?.key === message.key ? s.editing : null));
+  const names = useMemberNames(message.channelId);
+  const me = useApp((s) => s.session?.user?.id);
   const created = new Date(message.createdAt);
   const classes = ['message'];
   if (grouped) classes.push('grouped');
   if (message.own) classes.push('own');
   if (message.status === 'Failed') classes.push('failed');
+  if (message.deleted) classes.push('deleted');
   if (highlighted) classes.push('highlighted');
+  if (!onReply) classes.push('no-reply');
   const replies = replyCount ?? message.replyCount;
   const time = formatTime(created);
   const inner = tabStop === false ? -1 : undefined;
+  const changeable = message.own && !message.deleted;
+
+  /** The edit ended: focus goes back where it came from (the composer, or this row). */
+  function endEdit(save?: string) {
+    const state = store.getState();
+    if (save === undefined) state.stopEditing();
+    else void state.saveEdit(message, save);
+    const pane = rowRef.current?.closest('.thread-view, .channel-pane');
+    const composer = pane?.querySelector<HTMLElement>('[data-testid="message-input"]');
+    if (editing?.via === 'composer' && composer) composer.focus();
+    else rowRef.current?.focus();
+  }
+
+  function toggleReaction(emoji: string, mine?: boolean) {
+    const held = mine ?? message.reactions.some((r) => r.emoji === emoji && r.mine);
+    void store.getState().toggleReaction(message, emoji, held);
+  }
 
   return (
     <article
+      ref={rowRef}
       data-testid={echo ? 'thread-parent' : 'message'}
       data-message-id={echo ? undefined : message.id}
       data-client-message-id={echo ? undefined : message.clientMessageId}
@@ -96,8 +124,19 @@ function MessageRowBody({
           </time>
         </header>
       )}
-      <MessageContent content={message.content} testId={echo ? null : 'message-content'} />
-      {message.files && message.files.length > 0 && <MessageFiles files={message.files} tabIndex={inner} />}
+      <MessageBody message={message} echo={echo} editing={editing !== null} onEditEnd={endEdit} />
+      {!message.deleted && message.files && message.files.length > 0 && (
+        <MessageFiles files={message.files} tabIndex={inner} />
+      )}
+      {!message.deleted && (
+        <Reactions
+          reactions={message.reactions}
+          nameOf={names.nameOf}
+          me={me}
+          onToggle={toggleReaction}
+          tabIndex={echo ? -1 : inner}
+        />
+      )}
       {!echo && (
         <MessageFooter
           message={message}
@@ -109,17 +148,15 @@ function MessageRowBody({
       )}
       {!echo && (
         <div className="message-side">
-          {onReply && message.id && (
-            <button
-              type="button"
-              data-testid="reply-button"
-              className="reply-button"
-              onClick={() => onReply(message)}
-              aria-label={`Reply to ${message.author.name} in a thread`}
+          {!message.deleted && !editing && (
+            <MessageToolbar
+              authorName={message.author.name}
+              onReact={toggleReaction}
+              onReply={onReply && message.id ? () => onReply(message) : undefined}
+              onEdit={changeable ? () => store.getState().startEditing(message) : undefined}
+              onDelete={changeable ? () => store.getState().askDelete(message) : undefined}
               tabIndex={inner}
-            >
-              Reply
-            </button>
+            />
           )}
           <MessageStatus message={message} always={lastOwn} />
         </div>
@@ -144,7 +181,8 @@ function MessageFooter({
   const store = useAppStore();
   const failed = message.status === 'Failed' && message.clientMessageId;
   const seenBy = message.own && message.seenBy.length > 0;
-  if (replies === 0 && !failed && !seenBy) return null;
+  const changeFailure = message.changeFailure;
+  if (replies === 0 && !failed && !seenBy && !changeFailure) return null;
   return (
     <footer className={`message-footer${seenBy && !lastOwn && replies === 0 && !failed ? ' on-focus' : ''}`}>
       {replies > 0 && onReply && (
@@ -161,25 +199,56 @@ function MessageFooter({
       {failed && (
         <>
           {message.failure && <span className="failure-reason">{message.failure.message}</span>}
-          <button
-            type="button"
-            data-testid="message-retry"
-            className="link-button"
-            onClick={() => void store.getState().retryMessage(message.clientMessageId!)}
+          <RetryOrDiscard
+            retry={() => store.getState().retryMessage(message.clientMessageId!)}
+            discard={() => store.getState().discardMessage(message.clientMessageId!)}
+            retryTestId="message-retry"
             tabIndex={tabIndex}
-          >
-            Retry
-          </button>
-          <button
-            type="button"
-            className="link-button danger"
-            onClick={() => void store.getState().discardMessage(message.clientMessageId!)}
+          />
+        </>
+      )}
+      {changeFailure && (
+        <>
+          <span className="failure-reason">
+            {message.deleted ? 'Deletion' : 'Change'} not sent: {changeFailure.message}
+          </span>
+          <RetryOrDiscard
+            retry={() => store.getState().retryChange(changeFailure.opId)}
+            discard={() => store.getState().discardChange(changeFailure.opId)}
             tabIndex={tabIndex}
-          >
-            Discard
-          </button>
+          />
         </>
       )}
     </footer>
+  );
+}
+
+/** What a failed send or change offers: try again, or give it up. */
+function RetryOrDiscard({
+  retry,
+  discard,
+  retryTestId,
+  tabIndex,
+}: {
+  retry: () => Promise<void>;
+  discard: () => Promise<void>;
+  retryTestId?: string;
+  tabIndex: number | undefined;
+}) {
+  return (
+    <>
+      <button
+        type="button"
+        data-testid={retryTestId}
+        className="link-button"
+        onClick={() => void retry()}
+        tabIndex={tabIndex}
+      >
+        Retry
+      </button>
+      <button type="button" className="link-button danger" onClick={() => void discard()} tabIndex={tabIndex}>
+        Discard
+      </button>
+    </>
   );
 }

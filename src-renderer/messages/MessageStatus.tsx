@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { MessageView, UiStatus } from '../../src-shared/bridge';
 import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
 import { useApp } from '../store/context';
+import { LineIcon } from './LineIcon';
 
 /** "Seen by bob, carol · Delivered to dave", for the status's tooltip. */
 export function seenByText(seenBy: MessageView['seenBy']): string {
@@ -102,20 +103,5 @@ const ICON_PATHS: Record<UiStatus, string> = {
 };
 
 function StatusIcon({ status }: { status: UiStatus }) {
-  return (
-    <svg
-      width="16"
-      height="16"
-      viewBox="0 0 16 16"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth={status === 'Read' ? 2.2 : 1.6}
-      strokeLinecap="round"
-      strokeLinejoin="round"
-    >
-      <path d={ICON_PATHS[status]} />
-    </svg>
-  );
+  return <LineIcon path={ICON_PATHS[status]} strokeWidth={status === 'Read' ? 2.2 : 1.6} />;
 }

@@ -1,6 +1,7 @@
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import { markdownIsBounded } from './markdown-bounds';
+import { type MentionMarks, markMentions } from './mentions';
 
 /**
  * Message bodies are written by other people: render them as Markdown, then keep only a small
@@ -71,10 +72,11 @@ function getPurifier(): ReturnType<typeof DOMPurify> {
 /**
  * Markdown → sanitized HTML, safe to set as innerHTML. Never throws: content past the Markdown bounds
  * (markdown-bounds.ts), or that marked or the sanitizer gives up on, is shown as the text typed.
+ * `mentions`: the @names to show as pills (mentions.ts), added after sanitizing.
  */
-export function renderMessageHtml(content: string): string {
+export function renderMessageHtml(content: string, mentions?: MentionMarks): string {
   try {
-    if (markdownIsBounded(content)) return sanitizeHtml(markdown.parse(content, { async: false }));
+    if (markdownIsBounded(content)) return sanitizeHtml(markdown.parse(content, { async: false }), mentions);
   } catch {
     // marked overflowed or threw on this input: fall through to the text as typed.
   }
@@ -90,7 +92,7 @@ export function plainTextHtml(content: string): string {
   return BIDI_CONTROL.test(content) ? `<p><bdi>${text}</bdi></p>` : `<p>${text}</p>`;
 }
 
-export function sanitizeHtml(html: string): string {
+export function sanitizeHtml(html: string, mentions?: MentionMarks): string {
   const purify = getPurifier();
   // Fail closed: a DOM DOMPurify cannot work with gets text, not markup.
   if (!purify.isSupported) return escapeHtml(html);
@@ -101,6 +103,7 @@ export function sanitizeHtml(html: string): string {
   });
   if (!fragment) return '';
   isolateBidi(fragment);
+  if (mentions) markMentions(fragment, mentions);
   const holder = fragment.ownerDocument.createElement('div');
   holder.append(fragment);
   return holder.innerHTML;

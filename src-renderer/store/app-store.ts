@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { RelayApi } from '../../src-shared/bridge';
 import { showBrowserNotification } from '../app/browser-notification';
 import type { Host } from '../bridge/connect';
+import { createChangesSlice } from './changes-slice';
 import { createChannelSlice } from './channel-slice';
 import { createMessageSlice } from './message-slice';
 import { createOutboxSlice } from './outbox-slice';
@@ -24,6 +25,7 @@ export function createAppStore(relay: RelayApi, host: Host): AppStore {
       ...createThreadSlice(context),
       ...createOutboxSlice(context),
       ...createUiSlice(context),
+      ...createChangesSlice(context),
       ...createWorkspaceSlice(context),
     };
   });
@@ -39,8 +41,8 @@ export function subscribeToCore(relay: RelayApi, store: AppStore): () => void {
     relay.on('messageUpserted', (message) => state().onMessage(message)),
     relay.on('messageRemoved', ({ channelId, key }) => state().onMessageRemoved(channelId, key)),
     relay.on('typing', ({ channelId, typists }) => state().onTyping(channelId, typists)),
-    relay.on('unread', ({ channelId, unreadCount, total }) =>
-      state().onUnread(channelId, unreadCount, total),
+    relay.on('unread', ({ channelId, unreadCount, total, mentionCount }) =>
+      state().onUnread(channelId, unreadCount, total, mentionCount),
     ),
     relay.on('outbox', ({ sending, failed }) => state().onOutbox(sending, failed)),
     relay.on('navigate', ({ channelId, messageId }) => void state().navigateTo(channelId, messageId)),

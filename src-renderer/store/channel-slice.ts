@@ -78,10 +78,12 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
       }
     },
 
-    onUnread(channelId, unreadCount, total) {
+    onUnread(channelId, unreadCount, total, mentionCount = 0) {
       set((state) => ({
         unreadTotal: total,
-        channels: state.channels.map((c) => (c.id === channelId ? { ...c, unreadCount } : c)),
+        channels: state.channels.map((c) =>
+          c.id === channelId ? { ...c, unreadCount, mentionCount: Math.min(mentionCount, unreadCount) } : c,
+        ),
       }));
       get().markReadIfLooking();
     },

@@ -75,10 +75,13 @@ export function createMessageSlice({ set, get, relay }: SliceContext): MessageSl
       }));
     },
 
-    async sendMessage(channelId, content, parentId) {
-      const result = await relay.sendMessage(
-        parentId ? { channelId, content, parentId } : { channelId, content },
-      );
+    async sendMessage(channelId, content, parentId, attachmentIds) {
+      const result = await relay.sendMessage({
+        channelId,
+        content,
+        ...(parentId ? { parentId } : {}),
+        ...(attachmentIds?.length ? { attachmentIds } : {}),
+      });
       // The message itself arrives once, as messageUpserted (the core emits it before answering).
       return result;
     },

@@ -12,6 +12,7 @@ import type {
   Settings,
 } from '../../src-shared/bridge';
 import type { UserSummary } from '../../src-shared/protocol';
+import type { ChannelPreferences } from '../../src-shared/protocol/changes';
 import type { Host } from '../bridge/connect';
 
 export type LoadStatus = 'loading' | 'ready' | 'error';
@@ -65,7 +66,7 @@ export type ChannelSlice = {
   moveChannel(delta: 1 | -1): void;
   setMuted(channelId: string, muted: boolean): Promise<void>;
   onChannels(channels: ChannelView[]): void;
-  onUnread(channelId: string, unreadCount: number, total: number): void;
+  onUnread(channelId: string, unreadCount: number, total: number, mentionCount?: number): void;
   unreadTotal: number;
 };
 
@@ -74,7 +75,13 @@ export type MessageSlice = {
   typists: Record<string, UserSummary[]>;
   loadNewest(channelId: string, prefer?: 'page' | 'existing'): Promise<void>;
   loadOlder(channelId: string): Promise<void>;
-  sendMessage(channelId: string, content: string, parentId?: string): Promise<Result<MessageView>>;
+  /** `attachmentIds`: files staged in main (composer/use-attachments.ts), uploaded before it is sent. */
+  sendMessage(
+    channelId: string,
+    content: string,
+    parentId?: string,
+    attachmentIds?: string[],
+  ): Promise<Result<MessageView>>;
   retryMessage(clientMessageId: string): Promise<void>;
   discardMessage(clientMessageId: string): Promise<void>;
   navigateTo(channelId: string, messageId?: string): Promise<void>;
@@ -115,6 +122,27 @@ export type UiSlice = {
   markReadIfLooking(always?: boolean): void;
 };
 
+/** Issue 14: a message edited in place, one about to be deleted, and the calls that change messages. */
+export type ChangesSlice = {
+  /** `via`: where focus goes back when the edit ends (the composer it started from, or the row). */
+  editing: { channelId: string; key: string; via: 'composer' | 'row' } | null;
+  /** Waiting for "Delete message?" to be answered. */
+  deleting: MessageView | null;
+  startEditing(message: MessageView, via?: 'composer' | 'row'): void;
+  stopEditing(): void;
+  /** Up in an empty composer: edits the last own message of the channel (or thread); false if none. */
+  editLastOwn(channelId: string, parentId?: string): boolean;
+  saveEdit(message: MessageView, content: string): Promise<void>;
+  askDelete(message: MessageView): void;
+  cancelDelete(): void;
+  confirmDelete(): Promise<void>;
+  toggleReaction(message: MessageView, emoji: string, mine: boolean): Promise<void>;
+  /** A change shown as not sent (`changeFailure`): try it again, or give it up (its effect is undone). */
+  retryChange(opId: string): Promise<void>;
+  discardChange(opId: string): Promise<void>;
+  setChannelPreferences(channelId: string, patch: Partial<ChannelPreferences>): Promise<void>;
+};
+
 export type WorkspaceSlice = {
   /** The workspace's people with their presence (the core's `people` event). */
   people: PersonView[];
@@ -139,6 +167,7 @@ export type AppState = SessionSlice &
   ThreadSlice &
   OutboxSlice &
   UiSlice &
+  ChangesSlice &
   WorkspaceSlice;
 
 export type SetState = (partial: Partial<AppState> | ((state: AppState) => Partial<AppState>)) => void;

@@ -18,6 +18,7 @@ import type {
   PersonView,
   RelayApi,
   Result,
+  SearchResults,
   SessionView,
   Settings,
 } from '../../src-shared/bridge';
@@ -95,6 +96,8 @@ export class FakeRelay {
   messages = new Map<string, MessageView[]>();
   drafts = new Map<string, string>();
   outbox: OutboxItem[] = [];
+  /** What searchMessages answers (any query). */
+  searchResults: SearchResults = { results: [], offline: false };
   /** The workspace's people (the signed-in alice among them) and the channels one may browse. */
   people: PersonView[] = [alice, bob, carol].map((u) => ({
     ...u,
@@ -336,7 +339,7 @@ export class FakeRelay {
       removeReaction: answer('removeReaction', ({ channelId, key }) => this.change(channelId, key, {})),
       retryChange: answer('retryChange', nothing),
       discardChange: answer('discardChange', nothing),
-      searchMessages: answer('searchMessages', () => ({ results: [], offline: false })),
+      searchMessages: answer('searchMessages', () => this.searchResults),
       getChannelPreferences: answer('getChannelPreferences', ({ channelId }) => {
         const channel = this.channels.find((c) => c.id === channelId);
         return { notify: channel?.notify ?? 'all', muted: channel?.muted ?? false };

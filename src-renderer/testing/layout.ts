@@ -1,3 +1,5 @@
+import { afterEach, beforeEach } from 'vitest';
+
 /**
  * happy-dom does no layout: every box is 0×0, so a virtual list would think it has no room for any
  * row. This gives the message scroller a viewport and each virtual row a height, as a browser would,
@@ -63,4 +65,16 @@ export function installLayout(): Restore {
   return () => {
     for (const restore of restores.reverse()) restore();
   };
+}
+
+/** installLayout for each test of the calling file (and RTL's cleanup before it is taken away). */
+export function layoutInEachTest(cleanup: () => void): void {
+  let restore: Restore = () => {};
+  beforeEach(() => {
+    restore = installLayout();
+  });
+  afterEach(() => {
+    cleanup();
+    restore();
+  });
 }

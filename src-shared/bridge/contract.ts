@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { ChannelPreferences, NotifyLevel, SearchQuery } from '../protocol/changes';
+import { MAX_FILES_PER_MESSAGE } from '../protocol/limits';
 import { Emoji, Id, MessageContent, optionalField } from '../protocol/schemas';
 import { DM_MAX_PEOPLE, DM_MIN_PEOPLE, Name, NewPassword, Topic } from '../protocol/workspace';
 import {
@@ -39,6 +40,9 @@ const OperationRef = z.object({ opId: Id });
 function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
+
+/** Bytes per appendAttachment chunk: base64 of it fits a bridge frame with room to spare. */
+export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
 
 export const calls = {
   // Session
@@ -124,8 +128,36 @@ export const calls = {
   ),
   listThread: call(z.object({ channelId: Id, parentId: Id }), z.array(MessageView)),
   sendMessage: call(
-    z.object({ channelId: Id, content: MessageContent, parentId: optionalField(Id) }),
+    z.object({
+      channelId: Id,
+      content: MessageContent,
+      parentId: optionalField(Id),
+      /** Files staged with beginAttachment/appendAttachment, uploaded before the message is sent. */
+      attachmentIds: optionalField(z.array(Id).max(MAX_FILES_PER_MESSAGE)),
+    }),
     MessageView,
+  ),
+  /**
+   * Attaching a file (issue 17): main stages it under userData (0600) in chunks, since the browser
+   * host's bridge frames are small (WS_MAX_FRAME_BYTES); a file past DEFAULT_UPLOAD_MAX_BYTES is refused
+   * here, at once, in plain words. Staged files are queued with their message by sendMessage.
+   */
+  beginAttachment: call(
+    z.object({
+      name: z.string().min(1).max(255),
+      mime: z.string().max(255),
+      size: z.number().int().nonnegative(),
+    }),
+    z.object({ attachmentId: Id }),
+  ),
+  /** The next chunk, base64, at the byte offset where the previous one ended. */
+  appendAttachment: call(
+    z.object({
+      attachmentId: Id,
+      offset: z.number().int().nonnegative(),
+      data: z.string().max(Math.ceil(ATTACHMENT_CHUNK_BYTES / 3) * 4),
+    }),
+    Void,
   ),
   retryMessage: call(OutboxRef, Void),
   discardMessage: call(OutboxRef, Void),

@@ -106,7 +106,7 @@ export const ChannelView = z.object({
 export type ChannelView = z.infer<typeof ChannelView>;
 
 /** What a queued operation does (the operation queue: core/README.md). */
-export const OperationKind = z.enum(['send', 'edit', 'delete', 'react', 'unreact']);
+export const OperationKind = z.enum(['send', 'edit', 'delete', 'react', 'unreact', 'upload']);
 export type OperationKind = z.infer<typeof OperationKind>;
 
 export const OutboxItem = z.object({

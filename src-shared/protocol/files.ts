@@ -22,3 +22,10 @@ export const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set([
   'image/gif',
   'image/webp',
 ]);
+
+/** A size as people read it (the composer's chips, its refusals, a file card). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}

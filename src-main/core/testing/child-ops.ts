@@ -8,13 +8,16 @@
  *
  * Usage: node --import tsx src-main/core/testing/child-ops.ts USER_DATA SERVER_URL USERNAME SCRIPT
  */
+import { readFile } from 'node:fs/promises';
+import { attachFile } from './attach-file';
 import { channelIds, startChildCore } from './child-start';
 
 export type ScriptOp =
   | { op: 'send'; ref: string; content: string }
   | { op: 'edit'; ref: string; content: string }
   | { op: 'delete'; ref: string }
-  | { op: 'react' | 'unreact'; ref: string; emoji: string };
+  | { op: 'react' | 'unreact'; ref: string; emoji: string }
+  | { op: 'attach'; ref: string; content: string; files: { name: string; mime: string; path: string }[] };
 
 const [userData, serverUrl, username, script] = process.argv.slice(2);
 if (!userData || !serverUrl || !username || !script)
@@ -29,7 +32,21 @@ const keys = new Map<string, string>();
 const keyOf = (ref: string) => keys.get(ref) ?? messages.findLast((m) => m.content === ref)?.key ?? ref;
 const ops = JSON.parse(script) as ScriptOp[];
 for (const op of ops) {
-  if (op.op === 'send') {
+  if (op.op === 'attach') {
+    const attachmentIds: string[] = [];
+    for (const f of op.files)
+      attachmentIds.push(
+        await attachFile(core.handlers, {
+          name: f.name,
+          mime: f.mime,
+          bytes: await readFile(f.path),
+        }),
+      );
+    keys.set(
+      op.ref,
+      (await core.handlers.sendMessage({ channelId, content: op.content, attachmentIds })).key,
+    );
+  } else if (op.op === 'send') {
     keys.set(op.ref, (await core.handlers.sendMessage({ channelId, content: op.content })).key);
   } else if (op.op === 'edit') {
     await core.handlers.editMessage({ channelId, key: keyOf(op.ref), content: op.content });

@@ -1,0 +1,93 @@
+/**
+ * Files being attached (issue 17), staged in main before their message is queued: each written under
+ * `<userData>/outgoing/<userId>/` (folder 0700, file 0600) in the chunks the bridge carries, then handed
+ * to the store as upload operations by `take` (store.queueOwnMessage, one transaction with the send).
+ * Staging is in memory: a file staged and never sent is gone with the process (its bytes are collected
+ * by `sweep` at the next start, which keeps only the files the queue still names).
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BridgeFailure } from '../../src-shared/bridge';
+import { DEFAULT_UPLOAD_MAX_BYTES, formatSize, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol';
+import type { QueuedFile } from '../store/store';
+
+interface Staged extends QueuedFile {
+  written: number;
+  /** Chunks are written one after another, in the order they came. */
+  tail: Promise<void>;
+}
+
+/** Staged files per account: a page that keeps staging without sending stops here. */
+const MAX_STAGED = 4 * MAX_FILES_PER_MESSAGE;
+
+export class Attachments {
+  private readonly staged = new Map<string, Staged>();
+
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes = DEFAULT_UPLOAD_MAX_BYTES,
+  ) {}
+
+  async begin(file: { name: string; mime: string; size: number }): Promise<string> {
+    if (file.size > this.maxBytes)
+      throw new BridgeFailure(
+        'VALIDATION',
+        `${file.name} is too large to send: ${formatSize(file.size)}, at most ${formatSize(this.maxBytes)}`,
+      );
+    if (this.staged.size >= MAX_STAGED)
+      throw new BridgeFailure('RATE_LIMITED', 'Too many files waiting to be sent: send or remove some first');
+    const key = randomUUID();
+    const path = join(this.dir, key);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeFile(path, new Uint8Array(), { mode: 0o600 });
+    this.staged.set(key, {
+      key,
+      path,
+      name: file.name,
+      mime: file.mime,
+      size: file.size,
+      written: 0,
+      tail: Promise.resolve(),
+    });
+    return key;
+  }
+
+  async append(key: string, offset: number, base64: string): Promise<void> {
+    const file = this.staged.get(key);
+    if (!file) throw new BridgeFailure('NOT_FOUND', 'This attachment is no longer staged');
+    const bytes = Buffer.from(base64, 'base64');
+    if (offset !== file.written)
+      throw new BridgeFailure('VALIDATION', `Expected the chunk at ${file.written}`);
+    if (offset + bytes.length > file.size)
+      throw new BridgeFailure('VALIDATION', `${file.name} is longer than announced`);
+    file.written += bytes.length;
+    const write = file.tail.then(() => appendFile(file.path, bytes));
+    file.tail = write.catch(() => {});
+    await write;
+  }
+
+  /** The staged files of a message, complete, in order; they leave staging (the queue owns them now). */
+  async take(keys: readonly string[]): Promise<QueuedFile[]> {
+    const files = keys.map((key) => {
+      const file = this.staged.get(key);
+      if (!file) throw new BridgeFailure('NOT_FOUND', 'An attachment is no longer staged: attach it again');
+      if (file.written !== file.size)
+        throw new BridgeFailure('VALIDATION', `${file.name} was not fully attached: attach it again`);
+      return file;
+    });
+    await Promise.all(files.map((f) => f.tail));
+    for (const f of files) this.staged.delete(f.key);
+    return files.map(({ key, path, name, mime, size }) => ({ key, path, name, mime, size }));
+  }
+
+  /** Deletes the files in the folder that neither the queue (`keep`) nor staging names. */
+  async sweep(keep: ReadonlySet<string>): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(
+      names
+        .filter((name) => !keep.has(name) && !this.staged.has(name))
+        .map((name) => unlink(join(this.dir, name)).catch(() => {})),
+    );
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Files attached in the composer (issue 17), before they are sent: chips to show and remove, a file too
+ * large refused at once in plain words. Sending stages each in main in bridge-sized chunks
+ * (beginAttachment/appendAttachment: the page has no network), and main queues the uploads with the
+ * message; the composer never waits on the server.
+ */
+import { useState } from 'react';
+import { ATTACHMENT_CHUNK_BYTES, type RelayApi } from '../../src-shared/bridge';
+import { DEFAULT_UPLOAD_MAX_BYTES, formatSize, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol';
+
+export interface Attached {
+  id: number;
+  file: File;
+}
+
+let nextId = 1;
+
+export function useAttachments(onProblem: (problem: string) => void) {
+  const [files, setFiles] = useState<Attached[]>([]);
+
+  function add(list: Iterable<File>) {
+    const accepted: Attached[] = [];
+    for (const file of list) {
+      if (file.size > DEFAULT_UPLOAD_MAX_BYTES) {
+        onProblem(
+          `${file.name} is too large to send: ${formatSize(file.size)}, at most ${formatSize(DEFAULT_UPLOAD_MAX_BYTES)}`,
+        );
+        continue;
+      }
+      accepted.push({ id: nextId++, file });
+    }
+    setFiles((current) => {
+      const next = [...current, ...accepted];
+      if (next.length > MAX_FILES_PER_MESSAGE)
+        onProblem(`At most ${MAX_FILES_PER_MESSAGE} files per message`);
+      return next.slice(0, MAX_FILES_PER_MESSAGE);
+    });
+  }
+
+  return {
+    files,
+    add,
+    remove: (id: number) => setFiles((current) => current.filter((f) => f.id !== id)),
+    clear: () => setFiles([]),
+  };
+}
+
+/** Stages the files in main, in order; their attachment ids for sendMessage, or the bridge's error. */
+export async function stageFiles(
+  relay: RelayApi,
+  files: readonly File[],
+): Promise<{ ok: true; ids: string[] } | { ok: false; message: string }> {
+  const ids: string[] = [];
+  for (const file of files) {
+    const begun = await relay.beginAttachment({ name: file.name, mime: file.type, size: file.size });
+    if (!begun.ok) return { ok: false, message: begun.error.message };
+    for (let offset = 0; offset < file.size; offset += ATTACHMENT_CHUNK_BYTES) {
+      const bytes = new Uint8Array(await file.slice(offset, offset + ATTACHMENT_CHUNK_BYTES).arrayBuffer());
+      const appended = await relay.appendAttachment({
+        attachmentId: begun.value.attachmentId,
+        offset,
+        data: toBase64(bytes),
+      });
+      if (!appended.ok) return { ok: false, message: appended.error.message };
+    }
+    ids.push(begun.value.attachmentId);
+  }
+  return { ok: true, ids };
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
