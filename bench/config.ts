@@ -18,6 +18,8 @@ export interface Scale {
   search: { messages: number; queries: number };
   /** Figure 11: what a receipt flood and a login flood cost everyone else. */
   floods: { acks: number; floodMs: number };
+  /** Figure 12: changes made while the app was away, caught up on reconnect. */
+  catchUp: { changes: number };
 }
 
 export const FULL: Scale = {
@@ -32,6 +34,7 @@ export const FULL: Scale = {
   upload: { megabytes: 25, uploads: 5 },
   search: { messages: 100_000, queries: 300 },
   floods: { acks: 150, floodMs: 3_000 },
+  catchUp: { changes: 10_000 },
 };
 
 export const QUICK: Scale = {
@@ -46,9 +49,10 @@ export const QUICK: Scale = {
   upload: { megabytes: 4, uploads: 3 },
   search: { messages: 10_000, queries: 60 },
   floods: { acks: 100, floodMs: 2_000 },
+  catchUp: { changes: 1_000 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11'] as const;
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {

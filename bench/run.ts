@@ -18,6 +18,7 @@ import { figure8 } from './figures/fig8-changes';
 import { figure9 } from './figures/fig9-search';
 import { figure10 } from './figures/fig10-upload';
 import { figure11 } from './figures/fig11-floods';
+import { figure12 } from './figures/fig12-catch-up';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -34,6 +35,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '9': figure9,
   '10': figure10,
   '11': figure11,
+  '12': figure12,
 };
 
 async function main(): Promise<void> {

@@ -104,12 +104,21 @@ export class Changes {
 
   /** A message's new state (`message:updated`, the changes feed): only for messages held here. */
   updated(message: Message): void {
+    const row = this.apply(message);
+    if (row) this.announce(row);
+  }
+
+  /** Stores a message's new state if we hold it; the row when that changed anything. */
+  private apply(message: Message): MessageRow | undefined {
     const { store } = this.deps;
-    if (!store.messageById(message.id)) return;
+    if (!store.messageById(message.id)) return undefined;
     const result = store.upsertServerMessage(message);
-    if (!result.changed) return;
-    this.deps.emitMessage(result.row);
-    this.deps.unreadChanged(message.channelId);
+    return result.changed ? result.row : undefined;
+  }
+
+  private announce(row: MessageRow): void {
+    this.deps.emitMessage(row);
+    this.deps.unreadChanged(row.channel_id);
   }
 
   deleted(event: MessageDeletedEvent): void {
@@ -134,10 +143,17 @@ export class Changes {
     let after = store.changes.cursor(channelId) ?? 0;
     for (;;) {
       const page = await fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
-      for (const m of page.messages) this.updated(m);
       const moved = page.changeSeq > after;
       after = Math.max(after, page.changeSeq);
-      store.changes.setCursor(channelId, after);
+      // A page and its cursor in one transaction: one commit per page, not one per message (bench
+      // figure 12: 1,000 changes took 935 ms committing each on its own, 455 ms this way).
+      // The page's UI events go out after its commit, as the acks' do.
+      const changed = store.transaction(() => {
+        const rows = page.messages.flatMap((m) => this.apply(m) ?? []);
+        store.changes.setCursor(channelId, after);
+        return rows;
+      });
+      for (const row of changed) this.announce(row);
       if (!page.hasMore || !moved) break;
     }
   }
