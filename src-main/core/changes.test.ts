@@ -4,10 +4,11 @@
  * live; a change refused for good is undone and said so; notifications follow the preferences.
  */
 import { rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login, startTestServer } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import type { ScriptOp } from './testing/child-ops';
+import { cleanupAfterEach } from './testing/cleanups';
 import {
   channelId,
   createTestCore,
@@ -20,12 +21,7 @@ import {
 } from './testing/harness';
 import { spawnCoreChild } from './testing/spawn-child';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
-  if (errors.length > 0) throw errors[0];
-});
+const cleanups = cleanupAfterEach();
 
 async function server() {
   const s = await startTestServer({ messageRateLimit: 0 });

@@ -3,18 +3,14 @@
  * restarted on the same folder, every message reaches the server exactly once, in order.
  */
 import { rm } from 'node:fs/promises';
-import { afterEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { login, startTestServer } from '../../src-server/testing';
+import { cleanupAfterEach } from './testing/cleanups';
 import { createTestCore, makeUserData, waitFor } from './testing/harness';
 import { acceptedSoFar, verify } from './testing/invariants';
 import { spawnCoreChild } from './testing/spawn-child';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
-  if (errors.length > 0) throw errors[0];
-});
+const cleanups = cleanupAfterEach();
 
 /**
  * Runs a core in a child process that queues `count` messages and goes online, kills it with

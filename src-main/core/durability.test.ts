@@ -4,18 +4,14 @@
  * down for a while, and a connection cut and stalled in the middle (kill -9 of the app: crash.test.ts).
  */
 import { rm } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login, makeTempDir, spawnServer, startTestServer } from '../../src-server/testing';
+import { cleanupAfterEach } from './testing/cleanups';
 import { channelId, createTestCore, signIn, waitFor } from './testing/harness';
 import { acceptedSoFar, queueOffline, verify } from './testing/invariants';
 import { startProxy } from './testing/proxy';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
-  if (errors.length > 0) throw errors[0];
-});
+const cleanups = cleanupAfterEach();
 
 describe('the outbox under failure', () => {
   it('survives the server killed (-9) and restarted mid-flush', async () => {

@@ -2,19 +2,15 @@
  * Order under the rate limit (issue 11), against the real server: a backlog flushed over a slow uplink
  * into the limit is stored in send order with few refusals, also when the app restarts during a block.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src-server/testing';
 import { MessageEvent } from '../../src-shared/protocol';
+import { cleanupAfterEach } from './testing/cleanups';
 import { createTestCore, signIn } from './testing/harness';
 import { queueOffline, verify } from './testing/invariants';
 import { startProxy } from './testing/proxy';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
-  if (errors.length > 0) throw errors[0];
-});
+const cleanups = cleanupAfterEach();
 
 /** Counts every refusal the server sends (`message:error`), on every connection from now on. */
 function countRefusals(server: TestServer): { count: number } {

@@ -1,6 +1,7 @@
 /** Outbox policy against the real server: rate limits wait and retry; the retry window fails; retry and discard. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { login, startTestServer } from '../../src-server/testing';
+import { cleanupAfterEach } from './testing/cleanups';
 import {
   channelId,
   createTestCore,
@@ -13,12 +14,7 @@ import {
 } from './testing/harness';
 import { startProxy } from './testing/proxy';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
-  if (errors.length > 0) throw errors[0];
-});
+const cleanups = cleanupAfterEach();
 
 async function statuses(t: TestCore, channel: string, prefix: string) {
   return (await t.core.handlers.listMessages({ channelId: channel, limit: 500 })).messages

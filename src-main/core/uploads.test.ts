@@ -8,12 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pngOf, sha256 } from '../../src-server/files/suite';
 import { login, startTestServer, type TestServer } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import { attachFile } from './testing/attach-file';
 import type { ScriptOp } from './testing/child-ops';
+import { cleanupAfterEach } from './testing/cleanups';
 import {
   channelId,
   createTestCore,
@@ -27,12 +28,7 @@ import {
 import { startProxy } from './testing/proxy';
 import { spawnCoreChild } from './testing/spawn-child';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  const errors: unknown[] = [];
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => errors.push(e));
-  if (errors.length > 0) throw errors[0];
-});
+const cleanups = cleanupAfterEach();
 
 async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
   const s = await startTestServer({ messageRateLimit: 0, ...opts });
