@@ -223,6 +223,8 @@ describe.skipIf(missing.length > 0)('two instances behind nginx', () => {
     );
     expect(ack.ok).toBe(true);
     expect((await arrived).content).toBe('back again');
-    expect(await nginx.errors()).toContain('connect() failed'); // nginx did see the dead instance
+    // nginx did see the dead instance: a refused connect if no request was in flight at the kill, or a
+    // reset / early close of the response that was (CI saw the latter, then no connect() at all).
+    expect(await nginx.errors()).toMatch(/connect\(\) failed|recv\(\) failed|upstream prematurely closed/);
   }, 240_000);
 });
