@@ -4,38 +4,17 @@
  * whatever order it wants: the orders a real server only produces under load or failure.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type ChangeAck,
-  type Channel,
-  ErrorCode,
-  MessageDeliveryStatus,
-  type SendAck,
-} from '../../src-shared/protocol';
-import { LocalStore } from '../store/store';
+import { type ChangeAck, ErrorCode, MessageDeliveryStatus, type SendAck } from '../../src-shared/protocol';
+import type { LocalStore } from '../store/store';
+import { me, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
 import type { RelaySocket } from './connection';
 import { type CoreOptions, resolveOptions } from './options';
 import { OutboxSender } from './outbox';
 import { silentLogger } from './ports';
 import { createManualClock, type ManualClock } from './testing/manual-clock';
 
-const me = { id: randomUUID(), name: 'alice' };
-const channel: Channel = {
-  id: randomUUID(),
-  name: 'general',
-  kind: 'channel',
-  private: false,
-  topic: '',
-  archived: false,
-  memberIds: [me.id],
-  members: [me],
-  lastSeq: 0,
-  lastReadSeq: 0,
-  unreadCount: 0,
-};
+const channel = testChannel([me]);
 
 interface Emit {
   event: string;
@@ -46,7 +25,7 @@ interface Emit {
   answer(response: SendAck | ChangeAck | Error): void;
 }
 
-let dir: string;
+const folder = storeFolderEachTest('relay-outbox-', { channels: [channel], now: () => clock.now() });
 let store: LocalStore;
 let clock: ManualClock;
 let emits: Emit[];
@@ -78,20 +57,13 @@ const socket = {
 } as unknown as RelaySocket;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'relay-outbox-'));
   clock = createManualClock();
-  store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id, now: () => clock.now() });
-  store.saveChannels([channel]);
+  store = folder.open();
   emits = [];
   connected = true;
   stalls = 0;
   faults = [];
   seq = 0;
-});
-
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function sender(options: CoreOptions = {}): OutboxSender {

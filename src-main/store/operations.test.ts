@@ -4,47 +4,19 @@
  * the changes queued on it, and the server's states ordered by changeSeq.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Channel, type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
 import { migrations } from './migrations';
-import { LocalStore, type QueuedFile } from './store';
+import type { LocalStore, QueuedFile } from './store';
+import { bob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
-const me = { id: randomUUID(), name: 'alice' };
-const bob = { id: randomUUID(), name: 'bob' };
-const channel: Channel = {
-  id: randomUUID(),
-  name: 'general',
-  kind: 'channel',
-  private: false,
-  topic: '',
-  archived: false,
-  memberIds: [me.id, bob.id],
-  members: [me, bob],
-  lastSeq: 0,
-  lastReadSeq: 0,
-  unreadCount: 0,
-};
-
-let dir: string;
-let file: string;
+const channel = testChannel();
+const folder = storeFolderEachTest('relay-ops-', { channels: [channel] });
 let store: LocalStore;
 
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'relay-ops-'));
-  file = join(dir, 'db.sqlite');
-});
-afterEach(() => {
-  store?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 function open(): LocalStore {
-  store = LocalStore.open({ file, selfId: me.id });
-  store.saveChannels([channel]);
+  store = folder.open();
   return store;
 }
 
@@ -83,7 +55,7 @@ const order = () => store.pendingIn(channel.id, 100).map((r) => [r.kind, r.conte
 
 describe('the migration from the outbox', () => {
   it('keeps every queued message, its state, number and order, as send operations', () => {
-    const db = new Database(file);
+    const db = new Database(folder.file);
     for (const sql of migrations.slice(0, 4)) db.exec(sql);
     db.pragma('user_version = 4');
     const insert = db.prepare(`

@@ -1,40 +1,17 @@
 /** The local store on real SQLite files: dedupe, acks, receipts (early, duplicate, late), outbox, cursors. */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Channel, type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
 import { messageView } from '../core/views';
-import { LocalStore } from './store';
+import type { LocalStore } from './store';
+import { bob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
-const me = { id: randomUUID(), name: 'alice' };
-const bob = { id: randomUUID(), name: 'bob' };
-const channel: Channel = {
-  id: randomUUID(),
-  name: 'general',
-  kind: 'channel',
-  private: false,
-  topic: '',
-  archived: false,
-  memberIds: [me.id, bob.id],
-  members: [me, bob],
-  lastSeq: 0,
-  lastReadSeq: 0,
-  unreadCount: 0,
-};
-
-let dir: string;
+const channel = testChannel();
+const folder = storeFolderEachTest('relay-store-', { channels: [channel] });
 let store: LocalStore;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
-  store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id });
-  store.saveChannels([channel]);
-});
-afterEach(() => {
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
+  store = folder.open();
 });
 
 function serverMessage(over: Partial<Message> & { seq: number }): Message {
@@ -236,7 +213,7 @@ describe('receipts we owe', () => {
     // A DELIVERED that was in flight when READ was queued must not erase the READ.
     store.receiptDone(messageId, 'DELIVERED');
     store.close();
-    store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id });
+    store = folder.open();
     expect(store.pendingReceipts(10)).toEqual([
       expect.objectContaining({ message_id: messageId, status: 'READ' }),
     ]);
@@ -273,7 +250,7 @@ describe('the device sequence (order by construction)', () => {
     store.retry(Date.now(), b);
     expect(numbers().map(([content]) => content)).toEqual(['a', 'c', 'd', 'b']);
     store.close();
-    store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id });
+    store = folder.open();
     expect(store.sequence.deviceId()).toBe(deviceId);
     queue('e');
     expect(numbers().at(-1)).toEqual(['e', 12]);

@@ -1,19 +1,12 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
 import { bob, carol, FakeRelay, makeMessage } from '../testing/fake-relay';
-import { installLayout } from '../testing/layout';
+import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
 
-let restoreLayout: () => void;
-beforeEach(() => {
-  restoreLayout = installLayout();
-});
-afterEach(() => {
-  cleanup();
-  restoreLayout();
-});
+layoutInEachTest();
 
 describe('the workspace', () => {
   it('lists channels with their id and unread count, and the active one', async () => {

@@ -3,22 +3,17 @@
  * Issue 12: what a new user hit in the renderer (findings 3, 5, 6, 7, 12, 13), one test each.
  * Layout collisions, contrast and the overlays are checked in real Chromium (e2e/specs/look.spec.ts).
  */
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { formatTime } from '../messages/time';
 import { alice, bob, carol, FakeRelay, makeChannel } from '../testing/fake-relay';
-import { installLayout } from '../testing/layout';
+import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
 
-let restoreLayout: () => void;
-beforeEach(() => {
-  restoreLayout = installLayout();
-});
+layoutInEachTest();
 afterEach(() => {
-  cleanup();
-  restoreLayout();
   vi.useRealTimers();
 });
 

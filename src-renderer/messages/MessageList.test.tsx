@@ -1,18 +1,11 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { FakeRelay } from '../testing/fake-relay';
-import { installLayout } from '../testing/layout';
+import { layoutInEachTest } from '../testing/layout';
 import { renderMessageList, settle } from '../testing/render-app';
 
-let restoreLayout: () => void;
-beforeEach(() => {
-  restoreLayout = installLayout();
-});
-afterEach(() => {
-  cleanup();
-  restoreLayout();
-});
+layoutInEachTest();
 
 /** A store already holding the newest `count` messages of one channel, and the list rendered over it. */
 async function renderList(count: number, hasMore = false, inCore = count) {

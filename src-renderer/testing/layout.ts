@@ -1,3 +1,4 @@
+import { cleanup } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 
 /**
@@ -67,8 +68,8 @@ export function installLayout(): Restore {
   };
 }
 
-/** installLayout for each test of the calling file (and RTL's cleanup before it is taken away). */
-export function layoutInEachTest(cleanup: () => void): void {
+/** installLayout for each test of the calling file, and what was rendered unmounted before it is taken away. */
+export function layoutInEachTest(): void {
   let restore: Restore = () => {};
   beforeEach(() => {
     restore = installLayout();

@@ -4,20 +4,13 @@
  * browser, the create dialog's live name rules and refusals, the DM picker's type-ahead, the member
  * list, the channel menu, the dialogs' keyboard behaviour, and "I have an invite".
  */
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import { alice, bob, carol, FakeRelay, fakeId, makeChannel } from '../testing/fake-relay';
-import { installLayout } from '../testing/layout';
+import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
 
-let restoreLayout: () => void;
-beforeEach(() => {
-  restoreLayout = installLayout();
-});
-afterEach(() => {
-  cleanup();
-  restoreLayout();
-});
+layoutInEachTest();
 
 const click = async (element: Element) => {
   fireEvent.click(element);
