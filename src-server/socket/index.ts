@@ -32,6 +32,7 @@ import { registerMessageHandlers } from './messages';
 import { registerPresenceHandlers } from './presence';
 import { createMessageRateLimiter } from './rate-limit';
 import { createRedisMessageRateLimiter, type RedisClient } from './rate-limit-redis';
+import { ReceiptWrites } from './receipt-writes';
 import { registerReceiptHandlers } from './receipts';
 import { registerRoomHandlers } from './rooms';
 import type { RelayServer } from './types';
@@ -100,6 +101,7 @@ export function createSocketServer(
   const presence = new PresenceTracker(io, ctx.store, options.presence);
   const typingLimit = new EventLimit(ctx.limits, TYPING_LIMIT);
   const receiptLimit = new EventLimit(ctx.limits, RECEIPT_LIMIT);
+  const receiptWrites = new ReceiptWrites(ctx.store);
   const presenceLimit = new EventLimit(ctx.limits, PRESENCE_LIMIT);
   const changeLimit = new EventLimit(ctx.limits, CHANGE_LIMIT);
   const messageDeps = {
@@ -132,7 +134,7 @@ export function createSocketServer(
     // Before any handler: a flood of typing, receipts, changes or presence is dropped here, per socket.
     socket.use(socketGate(socket, GATED_EVENT_LIMITS, ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
-    registerReceiptHandlers(ctx, io, receiptLimit, socket);
+    registerReceiptHandlers(ctx, io, receiptLimit, receiptWrites, socket);
     registerChangeHandlers(ctx, io, changeLimit, socket);
     registerTypingHandlers(ctx, io, typing, typingLimit, socket);
     registerRoomHandlers(ctx, socket);

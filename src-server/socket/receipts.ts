@@ -16,6 +16,7 @@ import type { EventLimit } from '../limits/event-limit';
 import { requireMember } from '../membership';
 import type { ReceiptStatus } from '../store/types';
 import { handle } from './handle';
+import type { ReceiptWrites } from './receipt-writes';
 import type { RelayServer, RelaySocket } from './types';
 
 const RECEIPTS: [MessageEvent.DELIVERED | MessageEvent.READ, ReceiptStatus][] = [
@@ -30,6 +31,7 @@ export function registerReceiptHandlers(
   ctx: ServerContext,
   io: RelayServer,
   limit: EventLimit,
+  writes: ReceiptWrites,
   socket: RelaySocket,
 ): void {
   const { store, logger } = ctx;
@@ -43,7 +45,8 @@ export function registerReceiptHandlers(
       if (!message || message.channelId !== channelId) throw notFound('Message');
       // The author's own devices report their own messages too: nothing to record.
       if (message.userId === userId) return { ok: true };
-      const result = await store.recordReceipt(messageId, userId, status, new Date().toISOString());
+      // Duplicates (a catch-up's repeats, a flood) are answered without queueing a write: receipt-writes.ts.
+      const result = await writes.record(messageId, userId, status, new Date().toISOString());
       if (result.changed) {
         const receipt: ReceiptEvent = { messageId, channelId, status: result.status, userId, at: result.at };
         io.to(userRoom(message.userId)).emit(eventFor(result.status), receipt);
