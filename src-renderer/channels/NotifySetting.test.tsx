@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { expect, it } from 'vitest';
 import { FakeRelay } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
 
-layoutInEachTest(cleanup);
+layoutInEachTest();
 
 it("sets the channel's notifications from its header: all, mentions, nothing or muted", async () => {
   const relay = new FakeRelay();

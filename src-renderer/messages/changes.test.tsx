@@ -3,14 +3,14 @@
  * Issue 14 in the message list: the toolbar, edit in place, delete with a confirmation and its
  * tombstone, reaction pills and the emoji picker, and @mention pills, over the fake core.
  */
-import { act, cleanup, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src-shared/bridge';
 import { alice, bob, FakeRelay, makeMessage } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
 
-layoutInEachTest(cleanup);
+layoutInEachTest();
 
 /** #general with bob's message, then two of alice's (the signed-in user), the newest last. */
 async function conversation(patch: (i: number) => Partial<MessageView> = () => ({})) {
