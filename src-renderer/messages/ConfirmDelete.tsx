@@ -1,5 +1,5 @@
-import { type SyntheticEvent, useEffect, useId, useRef } from 'react';
-import { createPortal } from 'react-dom';
+import { useId } from 'react';
+import { Dialog } from '../dialog/Dialog';
 import { useApp, useAppStore } from '../store/context';
 
 type Props = {
@@ -12,55 +12,28 @@ type Props = {
 const PREVIEW_LENGTH = 160;
 
 /**
- * "Delete message?": a modal dialog (the browser's own <dialog>: focus kept inside, Esc cancels,
- * the page behind inert). Focus starts on Cancel, the harmless choice, and goes back to where it
- * was when the dialog closes.
+ * "Delete message?": an alertdialog (the app's one Dialog: focus kept inside, Esc cancels, the page
+ * behind inert). Focus starts on Cancel, the harmless choice, and goes back to where it was when the
+ * dialog closes; once deleted, the button that asked is gone with the toolbar: then its row takes focus.
  */
 export function ConfirmDelete({ preview, onConfirm, onCancel }: Props) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
   const bodyId = useId();
-
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement as HTMLElement | null;
-    // Once deleted, the button that asked is gone with the toolbar: then its row takes focus.
-    const row = before?.closest<HTMLElement>('[data-testid="message"]');
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => {
-      if (dialog?.open) dialog.close();
-      if (before?.isConnected) before.focus();
-      else if (row?.isConnected) row.focus();
-    };
-  }, []);
-
-  function cancel(event: SyntheticEvent) {
-    event.preventDefault();
-    onCancel();
-  }
-
   const text = preview.length > PREVIEW_LENGTH ? `${preview.slice(0, PREVIEW_LENGTH)}…` : preview;
-  return createPortal(
-    <dialog
-      ref={ref}
+  return (
+    <Dialog
+      title="Delete message?"
       role="alertdialog"
+      describedBy={bodyId}
       className="confirm-dialog"
-      aria-labelledby={titleId}
-      aria-describedby={bodyId}
-      onCancel={cancel}
-      onKeyDown={(event) => {
-        // The window's Esc (close the thread) must not also fire behind the dialog.
-        if (event.key === 'Escape') event.stopPropagation();
-      }}
+      onClose={onCancel}
+      fallbackFocus={(opener) => opener.closest<HTMLElement>('[data-testid="message"]')}
     >
-      <h2 id={titleId}>Delete message?</h2>
       <p id={bodyId} className="confirm-text">
         This can't be undone. Everyone in the channel will see "This message was deleted".
       </p>
       {text && <blockquote className="confirm-preview">{text}</blockquote>}
       <div className="confirm-actions">
-        {/* biome-ignore lint/a11y/noAutofocus: a dialog puts focus on its harmless choice */}
-        <button type="button" className="secondary-button" autoFocus onClick={cancel}>
+        <button type="button" className="secondary-button" data-autofocus onClick={onCancel}>
           Cancel
         </button>
         <button
@@ -72,8 +45,7 @@ export function ConfirmDelete({ preview, onConfirm, onCancel }: Props) {
           Delete
         </button>
       </div>
-    </dialog>,
-    document.body,
+    </Dialog>
   );
 }
 

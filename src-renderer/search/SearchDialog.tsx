@@ -1,6 +1,6 @@
-import { type KeyboardEvent, type SyntheticEvent, useEffect, useId, useRef, useState } from 'react';
-import { createPortal } from 'react-dom';
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import type { SearchResult } from '../../src-shared/bridge';
+import { Dialog } from '../dialog/Dialog';
 import { formatFull, formatTime } from '../messages/time';
 import { useAppStore, useRelay } from '../store/context';
 import { rangeParts } from './highlight';
@@ -15,12 +15,11 @@ type Found = { query: string; results: SearchResult[]; offline: boolean };
  * Search over every channel one is in (issue 14): the core answers from what this app has seen at
  * once, with the server's older history merged in when online. Results show the channel, author,
  * time and the matching words; Enter or a click opens the message in its channel (or its thread).
- * A modal <dialog>: Esc closes it and focus goes back where it was.
+ * In the app's one Dialog: Esc closes it and focus goes back where it was.
  */
 export function SearchDialog({ onClose }: { onClose: () => void }) {
   const relay = useRelay();
   const store = useAppStore();
-  const ref = useRef<HTMLDialogElement>(null);
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<Found | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,16 +27,6 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
   const listId = useId();
   const statusId = useId();
   const asked = useRef(0);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    const before = document.activeElement as HTMLElement | null;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => {
-      if (dialog?.open) dialog.close();
-      if (before?.isConnected) before.focus();
-    };
-  }, []);
 
   useEffect(() => {
     const q = query.trim();
@@ -92,11 +81,6 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
     }
   }
 
-  function cancel(event: SyntheticEvent) {
-    event.preventDefault();
-    onClose();
-  }
-
   const status = error
     ? `Search failed: ${error}`
     : !found
@@ -107,20 +91,8 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
         ? `No messages match “${found.query}”`
         : `${results.length === RESULT_LIMIT ? `The ${RESULT_LIMIT} newest` : results.length} ${results.length === 1 ? 'message' : 'messages'}${found.offline ? ', from what this app has seen (offline)' : ''}`;
 
-  return createPortal(
-    <dialog
-      ref={ref}
-      className="search-dialog"
-      aria-label="Search messages"
-      onCancel={cancel}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') event.stopPropagation();
-      }}
-      onClick={(event) => {
-        // A click on the backdrop (the dialog element itself, outside its box) closes it.
-        if (event.target === ref.current) onClose();
-      }}
-    >
+  return (
+    <Dialog title="Search messages" titleHidden className="search-dialog" onClose={onClose}>
       <div className="search-box">
         <input
           type="search"
@@ -134,7 +106,7 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
           aria-describedby={statusId}
           aria-activedescendant={results.length > 0 ? optionId(current) : undefined}
           placeholder="Search messages"
-          autoFocus
+          data-autofocus
           value={query}
           onChange={(event) => setQuery(event.target.value)}
           onKeyDown={onKeyDown}
@@ -164,8 +136,7 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
           </div>
         ))}
       </div>
-    </dialog>,
-    document.body,
+    </Dialog>
   );
 }
 

@@ -1,8 +1,8 @@
 /** Browse the workspace's public channels (and one's own), search by name or topic, join or open one. */
 import { useEffect, useId, useState } from 'react';
 import type { BrowseChannelView } from '../../src-shared/bridge';
+import { Dialog, DialogError } from '../dialog/Dialog';
 import { useAppStore, useRelay } from '../store/context';
-import { Dialog, DialogError } from './Dialog';
 import { useResult } from './use-result';
 
 export function ChannelBrowser({ onClose }: { onClose(): void }) {

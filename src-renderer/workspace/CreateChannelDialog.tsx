@@ -1,8 +1,8 @@
 /** "Create a channel": the name's rules checked as it is typed, public or private, a topic, members. */
 import { useId, useState } from 'react';
 import { MAX_TOPIC_LENGTH, NAME_PATTERN } from '../../src-shared/protocol';
+import { Dialog, DialogActions, DialogError } from '../dialog/Dialog';
 import { useApp, useAppStore } from '../store/context';
-import { Dialog, DialogActions, DialogError } from './Dialog';
 import { PeoplePicker } from './PeoplePicker';
 import { useResult } from './use-result';
 

@@ -1,8 +1,8 @@
 /** "New message": pick one to seven people; opens the one direct message of exactly that group. */
 import { useState } from 'react';
 import { DM_MAX_PEOPLE } from '../../src-shared/protocol';
+import { Dialog, DialogActions, DialogError } from '../dialog/Dialog';
 import { useApp, useAppStore } from '../store/context';
-import { Dialog, DialogActions, DialogError } from './Dialog';
 import { PeoplePicker } from './PeoplePicker';
 import { useResult } from './use-result';
 

@@ -1,8 +1,8 @@
 /** The open channel's members with their presence, and adding people to it (not to a DM or an archive). */
 import { useState } from 'react';
 import type { ChannelView, PersonView } from '../../src-shared/bridge';
+import { DialogError } from '../dialog/Dialog';
 import { useApp, useAppStore } from '../store/context';
-import { DialogError } from './Dialog';
 import { PeoplePicker } from './PeoplePicker';
 import { PresenceDot } from './PresenceDot';
 import { useResult } from './use-result';

@@ -1,37 +1,66 @@
 /**
- * A modal dialog: labelled by its title, focus kept inside (Tab and Shift+Tab wrap), Esc or the
- * backdrop closes it, and focus goes back to what opened it. Its own element, not <dialog>, so it
- * behaves the same under happy-dom in the unit tests as in Chromium.
+ * The one modal dialog of the app (the workspace's dialogs, "Delete message?", search): labelled by
+ * its title, focus kept inside (Tab and Shift+Tab wrap), Esc closes it, and focus goes back to what
+ * opened it. Its own element, not <dialog>, so it behaves the same under happy-dom in the unit tests
+ * as in Chromium; like showModal(), it sits above the page (a portal into <body>) and makes the rest
+ * of the page inert while it is open.
  */
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
+import { createPortal } from 'react-dom';
 
 type Props = {
   title: string;
-  testId: string;
+  testId?: string;
   onClose(): void;
   children: ReactNode;
+  /** 'alertdialog' for a question that needs an answer: a click beside it does not close it. */
+  role?: 'dialog' | 'alertdialog';
+  /** The id of the text that says what the dialog is about (an alertdialog's question). */
+  describedBy?: string;
+  /** The title is for assistive technology only (the dialog's own fields say what it is). */
+  titleHidden?: boolean;
+  /** Added to the box's `dialog` class. */
+  className?: string;
+  /** Where focus goes on close when the opener is gone with what closing did (say, a deleted row). */
+  fallbackFocus?(opener: HTMLElement): HTMLElement | null;
 };
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
-export function Dialog({ title, testId, onClose, children }: Props) {
+export function Dialog({
+  title,
+  testId,
+  onClose,
+  children,
+  role = 'dialog',
+  describedBy,
+  titleHidden = false,
+  className,
+  fallbackFocus,
+}: Props) {
   const titleId = useId();
+  const backdrop = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLDivElement>(null);
 
   const close = useRef(onClose);
   close.current = onClose;
+  const fallback = useRef(fallbackFocus);
 
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const instead = opener ? (fallback.current?.(opener) ?? null) : null;
     const first = () =>
       box.current?.querySelector<HTMLElement>('[data-autofocus]') ?? focusables(box.current)[0];
+    const restoreInert = makeTheRestInert(backdrop.current);
     first()?.focus();
     // Esc closes wherever focus is (a button disabled while busy drops it to the page), and focus that
-    // wanders outside (a click on the page behind) is brought back in.
+    // wanders outside is brought back in.
     const onEscape = (event: globalThis.KeyboardEvent) => {
       if (event.key !== 'Escape') return;
+      // The window's own Esc (close the thread, say) must not also fire behind the dialog.
       event.stopPropagation();
+      event.preventDefault();
       close.current();
     };
     const onFocusIn = (event: FocusEvent) => {
@@ -42,7 +71,9 @@ export function Dialog({ title, testId, onClose, children }: Props) {
     return () => {
       document.removeEventListener('keydown', onEscape, true);
       document.removeEventListener('focusin', onFocusIn);
-      opener?.focus();
+      restoreInert();
+      if (opener?.isConnected) opener.focus();
+      else if (instead?.isConnected) instead.focus();
     };
   }, []);
 
@@ -61,28 +92,50 @@ export function Dialog({ title, testId, onClose, children }: Props) {
     }
   }
 
-  return (
+  const closeBeside = role === 'dialog';
+  return createPortal(
     // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog closes it, as Esc does from the keyboard
-    <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div
+      ref={backdrop}
+      className="dialog-backdrop"
+      onMouseDown={(e) => closeBeside && e.target === e.currentTarget && onClose()}
+    >
+      {/* biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useAriaPropsSupportedByRole: role is a prop, dialog or alertdialog, and both take aria-modal and keys */}
       <div
         ref={box}
-        role="dialog"
+        role={role}
         aria-modal="true"
-        aria-labelledby={titleId}
+        aria-labelledby={titleHidden ? undefined : titleId}
+        aria-label={titleHidden ? title : undefined}
+        aria-describedby={describedBy}
         data-testid={testId}
-        className="dialog"
+        className={className ? `dialog ${className}` : 'dialog'}
         onKeyDown={onKeyDown}
       >
-        <header className="dialog-header">
-          <h2 id={titleId}>{title}</h2>
-          <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
-            ×
-          </button>
-        </header>
+        {!titleHidden && (
+          <header className="dialog-header">
+            <h2 id={titleId}>{title}</h2>
+            <button type="button" className="icon-button" aria-label="Close" onClick={onClose}>
+              ×
+            </button>
+          </header>
+        )}
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
+}
+
+/** Everything else in <body> inert while the dialog is open (as showModal() does); undone after. */
+function makeTheRestInert(own: HTMLElement | null): () => void {
+  const made = [...document.body.children].filter(
+    (el): el is HTMLElement => el instanceof HTMLElement && el !== own && !el.inert,
+  );
+  for (const el of made) el.inert = true;
+  return () => {
+    for (const el of made) el.inert = false;
+  };
 }
 
 function focusables(root: HTMLElement | null): HTMLElement[] {
