@@ -20,6 +20,12 @@ export interface E2EServer {
   readonly running: boolean;
   /** kill -9. */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP: connections stay open but nothing is read or answered until `resume()` (SIGCONT), when
+   * whatever clients sent meanwhile arrives at once: a burst that does not depend on their speed.
+   */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port and DATA_DIR; `env` replaces the previous run's extra env. */
   start(env?: Record<string, string>): Promise<void>;
   /** As an operator would, with the server's own SQLite file (the server reads membership live). */
@@ -39,7 +45,14 @@ export async function startE2EServer(options: ServerOptions = {}): Promise<E2ESe
 
   async function start(env: Record<string, string> = options.env ?? {}): Promise<void> {
     if (child) throw new Error('the server is already running');
-    const spawned = await spawnServer({ dataDir, port, env: { LOG_LEVEL: 'info', ...env } });
+    // Generous: a spec that restarts its server (offline, rate-limit) must not fail because a loaded CI
+    // box took more than the default 20 s to compile and start it; a bound, not an expectation.
+    const spawned = await spawnServer({
+      dataDir,
+      port,
+      env: { LOG_LEVEL: 'info', ...env },
+      timeoutMs: 60_000,
+    });
     spawned.child.stdout!.on('data', (chunk: Buffer) => collect(chunk.toString()));
     port = spawned.port;
     child = spawned;
@@ -73,6 +86,12 @@ export async function startE2EServer(options: ServerOptions = {}): Promise<E2ESe
       await child?.kill('SIGKILL');
       child = null;
     },
+    pause() {
+      child?.child.kill('SIGSTOP');
+    },
+    resume() {
+      child?.child.kill('SIGCONT');
+    },
     start,
     sql(statement, ...params) {
       const db = new Database(join(dataDir, 'relay.sqlite'));
@@ -84,6 +103,7 @@ export async function startE2EServer(options: ServerOptions = {}): Promise<E2ESe
       }
     },
     async close() {
+      child?.child.kill('SIGCONT'); // a paused server is ended like any other
       await child?.kill('SIGKILL');
       child = null;
       await rm(dataDir, { recursive: true, force: true });
