@@ -71,6 +71,7 @@ const ALL_EVENTS: EventName[] = [
   'notification',
   'error',
   'people',
+  'uploadProgress',
 ];
 
 export async function makeUserData(): Promise<string> {
