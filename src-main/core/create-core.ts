@@ -10,7 +10,7 @@ import {
   type SessionView,
   type Settings,
 } from '../../src-shared/bridge';
-import type { LoginResponse } from '../../src-shared/protocol';
+import { type LoginResponse, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol';
 import type { Account, Credentials } from './account';
 import { createApiClient } from './api';
 import { Connection } from './connection';
@@ -241,7 +241,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     pickFiles: async () => {
       if (!ports.pickFiles) return null;
       const account = need();
-      const paths = await ports.pickFiles();
+      const paths = (await ports.pickFiles()).slice(0, MAX_FILES_PER_MESSAGE);
       return Promise.all(paths.map((path) => account.attachments.stageFromPath(path)));
     },
     retryMessage: ({ clientMessageId }) => done(need().retry(clientMessageId)),

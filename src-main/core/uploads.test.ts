@@ -205,6 +205,39 @@ describe('uploads on the operation queue', () => {
   }, 30_000);
 });
 
+describe('the desktop Attach (native dialog)', () => {
+  it('stages the chosen files by path, as the file input does, and sends them; no dialog here: null', async () => {
+    const s = await server();
+    const png = await pngOf(64, 48);
+    const folder = await makeUserData();
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const chosen = join(folder, 'Screenshot 1.png');
+    await writeFile(chosen, png);
+    const desktop = await createTestCore({ ports: { pickFiles: async () => [chosen] } });
+    cleanups.push(() => desktop.close());
+    await signIn(desktop, s.url, 'alice');
+    const general = await channelId(desktop, 'general');
+
+    const picked = (await desktop.core.handlers.pickFiles(undefined)) ?? [];
+    expect(picked.map((f) => [f.name, f.size, f.mime])).toEqual([
+      ['Screenshot 1.png', png.length, 'image/png'],
+    ]);
+    await desktop.core.handlers.sendMessage({
+      channelId: general,
+      content: 'from the dialog',
+      attachmentIds: picked.map((f) => f.attachmentId),
+    });
+    await waitFor(() => outboxEmpty(desktop), 'sent');
+    const { messages } = await ownOnServer(s, 'alice', general);
+    expect(messages.map((m) => [m.content, m.files?.map((f) => [f.name, f.size])])).toEqual([
+      ['from the dialog', [['Screenshot 1.png', png.length]]],
+    ]);
+
+    const browser = await app(s.url, 'bob');
+    expect(await browser.core.handlers.pickFiles(undefined)).toBeNull();
+  }, 30_000);
+});
+
 describe('upload progress and cancel', () => {
   it('reports progress per file, monotonic and throttled; a cancel mid-upload posts the message once without that file', async () => {
     const s = await server();
