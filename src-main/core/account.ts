@@ -3,6 +3,7 @@
  * the server sends (live, catch-up, history), receipts both ways, typing, notifications, unread.
  */
 import { randomUUID } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BridgeFailure, type ChannelView, type MessageView, type OutboxItem } from '../../src-shared/bridge';
 import type { ChannelPreferences } from '../../src-shared/protocol';
@@ -36,6 +37,7 @@ import type { CorePorts, FetchFn, Logger } from './ports';
 import { ReceiptSender } from './receipts';
 import { Typing } from './typing';
 import { uploadOp } from './upload-op';
+import { UploadProgress } from './upload-progress';
 import { channelTitle, channelView, messageView, outboxItem } from './views';
 import { Workspace } from './workspace';
 
@@ -83,6 +85,7 @@ export class Account {
   readonly workspace: Workspace;
   /** Files being attached (issue 17), staged here until their message is sent. */
   readonly attachments: Attachments;
+  private readonly uploadProgress: UploadProgress;
   private readonly notifications: Notifications;
   private readonly checkpoints: Checkpoints;
   private syncing: Promise<void> | null = null;
@@ -95,6 +98,9 @@ export class Account {
   ) {
     const { ports, options, logger } = ctx;
     this.attachments = new Attachments(join(ports.paths.userData, 'outgoing', user.id));
+    this.uploadProgress = new UploadProgress(ports.clock, (progress) =>
+      ctx.emitter.emit('uploadProgress', progress),
+    );
     this.outbox = new OutboxSender(store, {
       clock: ports.clock,
       options,
@@ -106,7 +112,8 @@ export class Account {
       changeRefused: (op, code, message) => this.changes.refused(op, code, message),
       countsChanged: () => this.emitOutboxCounts(),
       stalled: ctx.stalled,
-      upload: (op) => uploadOp(ctx.fetch, ctx.credentials(), op),
+      upload: (op, control) => uploadOp(ctx.fetch, ctx.credentials(), op, control),
+      uploadProgress: (op, sent, total) => this.uploadProgress.report(op, sent, total),
       fault: ctx.fault,
     });
     this.changes = new Changes({
@@ -242,6 +249,24 @@ export class Account {
     this.emitOutboxCounts();
     this.outbox.kick();
     return rows.length;
+  }
+
+  /**
+   * One file leaves its unsent message (issue 17), committed before anything else: an upload in flight
+   * is aborted, the local copy deleted (a kill -9 first leaves it to the start's sweep), and a message
+   * left with nothing to send is removed. Its send may go now if only that file held it back.
+   */
+  async cancelUpload(opId: string): Promise<void> {
+    const cancelled = this.store.uploads.cancel(opId);
+    if (!cancelled) throw new BridgeFailure('NOT_FOUND', 'That file is no longer waiting to be sent');
+    this.outbox.cancelUpload(opId);
+    this.uploadProgress.forget(opId);
+    if (cancelled.message) this.emitMessage(cancelled.message);
+    else
+      this.ctx.emitter.emit('messageRemoved', { channelId: cancelled.channelId, key: cancelled.messageKey });
+    this.emitOutboxCounts();
+    this.outbox.queued(cancelled.channelId);
+    if (cancelled.filePath) await unlink(cancelled.filePath).catch(() => {});
   }
 
   /** Failed operations (one, or all without an id) are dropped; how many messages that touched. */

@@ -6,8 +6,8 @@
  * by `sweep` at the next start, which keeps only the files the queue still names).
  */
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, chmod, copyFile, mkdir, readdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import { BridgeFailure } from '../../src-shared/bridge';
 import { DEFAULT_UPLOAD_MAX_BYTES, formatSize, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol';
 import type { QueuedFile } from '../store/store';
@@ -17,6 +17,17 @@ interface Staged extends QueuedFile {
   /** Chunks are written one after another, in the order they came. */
   tail: Promise<void>;
 }
+
+/** The usual types by extension, for the request and the chip; the server decides from the bytes. */
+const MIME_BY_EXTENSION: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain',
+};
 
 /** Staged files per account: a page that keeps staging without sending stops here. */
 const MAX_STAGED = 4 * MAX_FILES_PER_MESSAGE;
@@ -65,6 +76,34 @@ export class Attachments {
     const write = file.tail.then(() => appendFile(file.path, bytes));
     file.tail = write.catch(() => {});
     await write;
+  }
+
+  /**
+   * A file the user chose in the native dialog (desktop), staged whole by a copy: the same staging, the
+   * same limits, as the page's chunks. Its type is a guess from the name (the server detects the real one).
+   */
+  async stageFromPath(
+    source: string,
+  ): Promise<{ attachmentId: string; name: string; size: number; mime: string }> {
+    const info = await stat(source);
+    if (!info.isFile()) throw new BridgeFailure('VALIDATION', `${basename(source)} is not a file`);
+    const name = basename(source).slice(0, 255) || 'file';
+    const mime = MIME_BY_EXTENSION[extname(name).toLowerCase()] ?? 'application/octet-stream';
+    const key = await this.begin({ name, mime, size: info.size });
+    const file = this.staged.get(key) as Staged;
+    try {
+      await copyFile(source, file.path);
+      await chmod(file.path, 0o600);
+      const copied = (await stat(file.path)).size;
+      // Changed while being copied: what was announced is no longer what is sent.
+      if (copied !== info.size) throw new BridgeFailure('VALIDATION', `${name} changed while being attached`);
+    } catch (error) {
+      this.staged.delete(key);
+      await unlink(file.path).catch(() => {});
+      throw error;
+    }
+    file.written = info.size;
+    return { attachmentId: key, name, size: info.size, mime };
   }
 
   /** The staged files of a message, complete, in order; they leave staging (the queue owns them now). */

@@ -10,7 +10,7 @@ import {
   type SessionView,
   type Settings,
 } from '../../src-shared/bridge';
-import type { LoginResponse } from '../../src-shared/protocol';
+import { type LoginResponse, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol';
 import type { Account, Credentials } from './account';
 import { createApiClient } from './api';
 import { Connection } from './connection';
@@ -237,6 +237,13 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     beginAttachment: async (file) => ({ attachmentId: await need().attachments.begin(file) }),
     appendAttachment: ({ attachmentId, offset, data }) =>
       need().attachments.append(attachmentId, offset, data).then(done),
+    cancelUpload: ({ opId }) => need().cancelUpload(opId).then(done),
+    pickFiles: async () => {
+      if (!ports.pickFiles) return null;
+      const account = need();
+      const paths = (await ports.pickFiles()).slice(0, MAX_FILES_PER_MESSAGE);
+      return Promise.all(paths.map((path) => account.attachments.stageFromPath(path)));
+    },
     retryMessage: ({ clientMessageId }) => done(need().retry(clientMessageId)),
     discardMessage: ({ clientMessageId }) => done(need().discard(clientMessageId)),
     retryAll: () => need().retry(),

@@ -80,6 +80,7 @@ function sender(options: CoreOptions = {}): OutboxSender {
     countsChanged: () => {},
     stalled: () => stalls++,
     upload: () => Promise.reject(new Error('no uploads in these tests')),
+    uploadProgress: () => {},
     fault: (_where, error) => faults.push(error),
   });
   afterEach(() => outbox.dispose());

@@ -42,7 +42,7 @@ import { backoffDelay, type ResolvedOptions } from './options';
 import { resendFromGap } from './outbox-order';
 import type { Clock, Logger } from './ports';
 import { SendPacer } from './send-pacer';
-import type { UploadOutcome } from './upload-op';
+import type { UploadControl, UploadOutcome } from './upload-op';
 
 export interface OutboxDeps {
   clock: Clock;
@@ -61,7 +61,9 @@ export interface OutboxDeps {
   /** An ack never came although the socket says it is connected. */
   stalled(): void;
   /** POSTs an upload operation's file (upload-op.ts). */
-  upload(op: OperationRow): Promise<UploadOutcome>;
+  upload(op: OperationRow, control: UploadControl): Promise<UploadOutcome>;
+  /** An upload's bytes sent so far (throttled by the receiver). */
+  uploadProgress(op: OperationRow, sent: number, total: number): void;
   fault: ReportFault;
 }
 
@@ -90,6 +92,8 @@ export class OutboxSender {
   private readonly lanes = new Map<string, Lane>();
   private readonly wakeTimers = new Map<string, unknown>();
   private readonly cautious = new Set<string>();
+  /** Uploads in flight, to abort when the user cancels one. */
+  private readonly uploads = new Map<string, AbortController>();
   private readonly pacer: SendPacer;
   private expiryTimer: unknown = null;
   /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
@@ -133,7 +137,14 @@ export class OutboxSender {
     this.enqueueAck({ ack });
   }
 
+  /** The user cancelled an upload (its row is already gone): an attempt in flight is aborted. */
+  cancelUpload(opId: string): void {
+    this.uploads.get(opId)?.abort();
+  }
+
   dispose(): void {
+    for (const controller of this.uploads.values()) controller.abort();
+    this.uploads.clear();
     for (const timer of this.wakeTimers.values()) this.deps.clock.clearTimeout(timer);
     this.wakeTimers.clear();
     if (this.expiryTimer !== null) this.deps.clock.clearTimeout(this.expiryTimer);
@@ -281,8 +292,21 @@ export class OutboxSender {
    * send (right behind it) goes only once every file of the message is on the server.
    */
   private async upload(row: OperationRow): Promise<boolean> {
-    const outcome = await this.deps.upload(row);
-    if (this.disposed) return false;
+    const controller = new AbortController();
+    this.uploads.set(row.op_id, controller);
+    let outcome: UploadOutcome;
+    try {
+      outcome = await this.deps.upload(row, {
+        signal: controller.signal,
+        progress: (sent, total) => {
+          if (!controller.signal.aborted) this.deps.uploadProgress(row, sent, total);
+        },
+      });
+    } finally {
+      this.uploads.delete(row.op_id);
+    }
+    // Cancelled: its row is gone already, and whatever the request did is of no use now.
+    if (this.disposed || controller.signal.aborted) return false;
     if (outcome.kind === 'uploaded') {
       this.store.uploaded(row.op_id, outcome.file);
       // The local copy is no longer needed (a kill -9 before this leaves it for the next start's sweep).

@@ -62,6 +62,11 @@ export interface CorePorts {
   openExternal(url: string): Promise<void>;
   focusWindow?(): void;
   setBadgeCount?(count: number): void;
+  /**
+   * Desktop: the native open dialog, several files at once; the chosen files' paths (none when the user
+   * cancelled). Absent in the browser host, where the page has its own file input.
+   */
+  pickFiles?(): Promise<string[]>;
   /** Desktop: installs a downloaded update now; false when none is ready (the browser host has none). */
   restartToUpdate?(): boolean;
   logger?: Logger;

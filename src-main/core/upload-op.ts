@@ -22,11 +22,42 @@ export type UploadOutcome =
 const LONGEST_RATE_WAIT_MS = 5 * 60_000;
 /** A 25 MiB file over a slow uplink: a whole request, not one JSON answer. */
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+/** The body is handed to the network in slices this big: progress moves in these steps. */
+const SLICE_BYTES = 64 * 1024;
+
+export interface UploadControl {
+  /** Aborts the request (a cancel by the user). */
+  signal?: AbortSignal;
+  /** Bytes handed to the network so far, never decreasing within this attempt. */
+  progress?(sent: number, total: number): void;
+}
+
+/**
+ * The file as a request body that says how far the network has read it: a byte stream pulled one
+ * slice at a time (no slice is read ahead), so `sent` follows the socket, not the disk.
+ */
+function countedBody(bytes: Buffer, progress: UploadControl['progress']): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      const slice = bytes.subarray(offset, offset + SLICE_BYTES);
+      offset += slice.length;
+      controller.enqueue(new Uint8Array(slice));
+      progress?.(offset, bytes.length);
+    },
+  });
+}
 
 export async function uploadOp(
   fetchFn: FetchFn,
   credentials: Credentials | null,
   op: OperationRow,
+  control: UploadControl = {},
 ): Promise<UploadOutcome> {
   if (!credentials) return { kind: 'retry', why: 'signed out' };
   if (op.kind !== 'upload' || op.file_path === null) throw new Error('not an upload');
@@ -41,17 +72,22 @@ export async function uploadOp(
     };
   }
   let response: Response;
+  const timeout = AbortSignal.timeout(UPLOAD_TIMEOUT_MS);
   try {
+    control.progress?.(0, body.length);
     response = await fetchFn(new URL('/api/files', credentials.serverUrl).toString(), {
       method: 'POST',
       headers: {
         authorization: `Bearer ${credentials.token}`,
         'content-type': op.file_mime || 'application/octet-stream',
+        // Said up front, as a Buffer body would: the server checks the limit and the quota before it reads.
+        'content-length': String(body.length),
         [FILE_NAME_HEADER]: encodeURIComponent(op.file_name ?? 'file'),
       },
-      body,
-      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
-    });
+      body: countedBody(body, control.progress),
+      duplex: 'half',
+      signal: control.signal ? AbortSignal.any([timeout, control.signal]) : timeout,
+    } as RequestInit);
   } catch (error) {
     return { kind: 'retry', why: String(error) };
   }

@@ -61,23 +61,52 @@ async function ownOnServer(s: TestServer, username: string, channel: string) {
   };
 }
 
+/** alice signed in once on a kept folder, then closed (the child core opens it next). */
+async function aliceFolder(s: TestServer): Promise<{ aliceData: string; general: string }> {
+  const aliceData = await makeUserData();
+  cleanups.push(() => rm(aliceData, { recursive: true, force: true }));
+  const alice = await app(s.url, 'alice', aliceData);
+  const general = await channelId(alice, 'general');
+  await alice.close({ keep: true });
+  return { aliceData, general };
+}
+
+/** The chart and the log the child attaches, on disk (a command line cannot carry them). */
+async function chartAndLog(dir: string, png: Buffer, log: Buffer) {
+  const pngPath = join(dir, 'chart-source.png');
+  const logPath = join(dir, 'log-source.bin');
+  await writeFile(pngPath, png);
+  await writeFile(logPath, log);
+  return { pngPath, logPath };
+}
+
+/**
+ * Runs `script` offline in a child core, killed -9 right after its last call returned (only the commits
+ * and the staged copies can have kept anything), then restarts the app on the folder and flushes.
+ */
+async function killedThenRestarted(s: TestServer, aliceData: string, script: ScriptOp[]): Promise<TestCore> {
+  const child = spawnCoreChild(
+    'src-main/core/testing/child-ops.ts',
+    [aliceData, s.url, 'alice', JSON.stringify(script)],
+    (process) => process.kill('SIGKILL'),
+  );
+  cleanups.push(() => child.kill());
+  await child.queued;
+  await child.kill();
+  const restarted = await app(s.url, 'alice', aliceData);
+  await waitFor(() => outboxEmpty(restarted), 'the queue flushed');
+  return restarted;
+}
+
 describe('uploads on the operation queue', () => {
   it('a file attached offline, killed -9 and restarted, is uploaded once and its message posted once with it', async () => {
     const s = await server();
-    const aliceData = await makeUserData();
-    cleanups.push(() => rm(aliceData, { recursive: true, force: true }));
-    const alice = await app(s.url, 'alice', aliceData);
-    const general = await channelId(alice, 'general');
-    await alice.close({ keep: true });
+    const { aliceData, general } = await aliceFolder(s);
 
     const png = await pngOf(640, 480);
     // Past one bridge chunk, so staging writes several.
     const log = randomBytes(600 * 1024);
-    // The child reads them from disk (a command line cannot carry them).
-    const pngPath = join(aliceData, 'chart-source.png');
-    const logPath = join(aliceData, 'log-source.bin');
-    await writeFile(pngPath, png);
-    await writeFile(logPath, log);
+    const { pngPath, logPath } = await chartAndLog(aliceData, png, log);
     const script: ScriptOp[] = [
       {
         op: 'attach',
@@ -89,18 +118,7 @@ describe('uploads on the operation queue', () => {
         ],
       },
     ];
-    // Killed right after sendMessage returned: only the commit and the staged copies can have kept them.
-    const child = spawnCoreChild(
-      'src-main/core/testing/child-ops.ts',
-      [aliceData, s.url, 'alice', JSON.stringify(script)],
-      (process) => process.kill('SIGKILL'),
-    );
-    cleanups.push(() => child.kill());
-    await child.queued;
-    await child.kill();
-
-    const restarted = await app(s.url, 'alice', aliceData);
-    await waitFor(() => outboxEmpty(restarted), 'uploads and send flushed');
+    const restarted = await killedThenRestarted(s, aliceData, script);
     const { user, messages } = await ownOnServer(s, 'alice', general);
     expect(messages.map((m) => m.content)).toEqual(['the chart and the log']);
     const files = messages[0]!.files ?? [];
@@ -185,4 +203,153 @@ describe('uploads on the operation queue', () => {
     expect(failed?.failure?.message).toMatch(/^notes\.txt: The file is too large: at most 1000 bytes$/);
     expect((await ownOnServer(s, 'alice', general)).messages).toEqual([]);
   }, 30_000);
+});
+
+describe('the desktop Attach (native dialog)', () => {
+  it('stages the chosen files by path, as the file input does, and sends them; no dialog here: null', async () => {
+    const s = await server();
+    const png = await pngOf(64, 48);
+    const folder = await makeUserData();
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const chosen = join(folder, 'Screenshot 1.png');
+    await writeFile(chosen, png);
+    const desktop = await createTestCore({ ports: { pickFiles: async () => [chosen] } });
+    cleanups.push(() => desktop.close());
+    await signIn(desktop, s.url, 'alice');
+    const general = await channelId(desktop, 'general');
+
+    const picked = (await desktop.core.handlers.pickFiles(undefined)) ?? [];
+    expect(picked.map((f) => [f.name, f.size, f.mime])).toEqual([
+      ['Screenshot 1.png', png.length, 'image/png'],
+    ]);
+    await desktop.core.handlers.sendMessage({
+      channelId: general,
+      content: 'from the dialog',
+      attachmentIds: picked.map((f) => f.attachmentId),
+    });
+    await waitFor(() => outboxEmpty(desktop), 'sent');
+    const { messages } = await ownOnServer(s, 'alice', general);
+    expect(messages.map((m) => [m.content, m.files?.map((f) => [f.name, f.size])])).toEqual([
+      ['from the dialog', [['Screenshot 1.png', png.length]]],
+    ]);
+
+    const browser = await app(s.url, 'bob');
+    expect(await browser.core.handlers.pickFiles(undefined)).toBeNull();
+  }, 30_000);
+});
+
+describe('upload progress and cancel', () => {
+  it('reports progress per file, monotonic and throttled; a cancel mid-upload posts the message once without that file', async () => {
+    const s = await server();
+    // A slow uplink, so the big file is still streaming when it is cancelled. Loopback's socket buffers
+    // take a few MiB at once, so the file is bigger than they are.
+    const proxy = await startProxy(Number(new URL(s.url).port), { uplinkBytesPerSecond: 1024 * 1024 });
+    cleanups.push(() => proxy.close());
+    const alice = await app(proxy.url, 'alice');
+    const general = await channelId(alice, 'general');
+    const { user } = await login(s.url, 'alice');
+    const notes = Buffer.from('the notes\n'.repeat(2000));
+    const big = randomBytes(16 * 1024 * 1024);
+    const notesId = await attachFile(alice.core.handlers, {
+      name: 'notes.txt',
+      mime: 'text/plain',
+      bytes: notes,
+    });
+    const bigId = await attachFile(alice.core.handlers, {
+      name: 'big.bin',
+      mime: 'application/octet-stream',
+      bytes: big,
+    });
+    const sent = await alice.core.handlers.sendMessage({
+      channelId: general,
+      content: 'notes, not the big one',
+      attachmentIds: [notesId, bigId],
+    });
+    // Shown pending at once, both files with it, in attach order.
+    expect(sent.uploads?.map((u) => [u.name, u.size])).toEqual([
+      ['notes.txt', notes.length],
+      ['big.bin', big.length],
+    ]);
+    const bigOp = sent.uploads![1]!.opId;
+    const progressOf = (opId: string) => alice.of('uploadProgress').filter((p) => p.opId === opId);
+    // Cancelled once part of it is on the way (not all of it: the uplink takes 16 s for it).
+    await waitFor(
+      () => progressOf(bigOp).some((p) => p.sent > 0 && p.sent < big.length),
+      'the big file partly sent',
+    );
+    await alice.core.handlers.cancelUpload({ opId: bigOp });
+    const shown = alice.of('messageUpserted').findLast((m) => m.key === sent.key);
+    expect(shown?.uploads).toBeUndefined();
+
+    await waitFor(() => outboxEmpty(alice), 'the message sent');
+    const { messages } = await ownOnServer(s, 'alice', general);
+    expect(messages.map((m) => [m.content, m.files?.map((f) => f.name)])).toEqual([
+      ['notes, not the big one', ['notes.txt']],
+    ]);
+    // The aborted request stored nothing; the local copies are gone.
+    expect(uploadsOf(s, user.id).map((f) => f.sha256)).toEqual([sha256(notes)]);
+    await waitFor(
+      async () => (await readdir(join(alice.userData, 'outgoing', user.id))).length === 0,
+      'local copies removed',
+    );
+
+    // Per file: from 0, never back, the whole file at the end (the small one), each with its total.
+    const notesProgress = progressOf(sent.uploads![0]!.opId);
+    expect(notesProgress[0]?.sent).toBe(0);
+    expect(notesProgress.at(-1)?.sent).toBe(notes.length);
+    for (const list of [notesProgress, progressOf(bigOp)]) {
+      for (let i = 1; i < list.length; i++) expect(list[i]!.sent).toBeGreaterThanOrEqual(list[i - 1]!.sent);
+    }
+    expect(progressOf(bigOp).every((p) => p.total === big.length && p.messageKey === sent.key)).toBe(true);
+    // Throttled: 16 MiB is 256 slices of 64 KiB, each a report; what reached the page is far fewer.
+    expect(progressOf(bigOp).length).toBeLessThan(64);
+    // Cancelled for good: a second cancel finds nothing.
+    await expect(alice.core.handlers.cancelUpload({ opId: bigOp })).rejects.toThrow('no longer waiting');
+  }, 60_000);
+
+  it('cancels offline survive kill -9: a file removed stays removed, a message left with nothing is discarded', async () => {
+    const s = await server();
+    const { aliceData, general } = await aliceFolder(s);
+
+    const png = await pngOf(320, 200);
+    const log = randomBytes(300 * 1024);
+    const { pngPath, logPath } = await chartAndLog(aliceData, png, log);
+    const script: ScriptOp[] = [
+      {
+        op: 'attach',
+        ref: 'a',
+        content: 'the chart, not the log',
+        files: [
+          { name: 'chart.png', mime: 'image/png', path: pngPath },
+          { name: 'build.log', mime: 'text/plain', path: logPath },
+        ],
+      },
+      { op: 'cancel', ref: 'a', file: 'build.log' },
+      // Files alone: the composer's text is their names, so cancelling the only one leaves nothing.
+      {
+        op: 'attach',
+        ref: 'b',
+        content: 'dropped.bin',
+        files: [{ name: 'dropped.bin', mime: 'application/octet-stream', path: logPath }],
+      },
+      { op: 'cancel', ref: 'b', file: 'dropped.bin' },
+      { op: 'send', ref: 'c', content: 'and a word after' },
+    ];
+    const restarted = await killedThenRestarted(s, aliceData, script);
+    const { user, messages } = await ownOnServer(s, 'alice', general);
+    expect(messages.map((m) => [m.content, m.files?.map((f) => f.name) ?? []])).toEqual([
+      ['the chart, not the log', ['chart.png']],
+      ['and a word after', []],
+    ]);
+    expect(uploadsOf(s, user.id).map((f) => f.sha256)).toEqual([sha256(png)]);
+    const shown = (await restarted.core.handlers.listMessages({ channelId: general, limit: 50 })).messages;
+    expect(shown.filter((m) => m.own).map((m) => m.content)).toEqual([
+      'the chart, not the log',
+      'and a word after',
+    ]);
+    await waitFor(
+      async () => (await readdir(join(aliceData, 'outgoing', user.id))).length === 0,
+      'local copies removed',
+    );
+  }, 90_000);
 });

@@ -41,6 +41,7 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     seenBy: seen.list,
     replyCount: row.id ? store.replyCount(row.id) : 0,
     files: row.files_json ? (JSON.parse(row.files_json) as MessageView['files']) : undefined,
+    uploads: own && row.id === null ? pendingUploads(store, row.key) : undefined,
     editedAt: shown.editedAt,
     deleted: shown.deleted,
     reactions: shown.reactions,
@@ -49,6 +50,13 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     pendingChange: shown.pendingChange,
     changeFailure: shown.changeFailure,
   };
+}
+
+/** An unsent message's files still to upload (absent when none). */
+function pendingUploads(store: LocalStore, key: string): MessageView['uploads'] {
+  const rows = store.uploads.of(key);
+  if (rows.length === 0) return undefined;
+  return rows.map((r) => ({ opId: r.op_id, name: r.file_name, size: r.file_size, mime: r.file_mime }));
 }
 
 /**

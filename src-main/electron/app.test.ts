@@ -158,6 +158,19 @@ describe('desktop app launch', () => {
     // No update feed for an unpackaged app; the click says so rather than restarting.
     expect(core.ports.restartToUpdate?.()).toBe(false);
 
+    // "Attach" is the native dialog (files.spec's file input stays for the browser host).
+    electron.dialog.answer = { canceled: false, filePaths: ['/home/alice/chart.png'] };
+    expect(await core.ports.pickFiles?.()).toEqual(['/home/alice/chart.png']);
+    // Downloads of our own files are taken (no longer all refused).
+    const download = {
+      getURL: () => 'app://relay/files/11111111-1111-4111-8111-111111111111',
+      getFilename: () => 'chart.png',
+      setSavePath: vi.fn(),
+      setSaveDialogOptions: vi.fn(),
+    };
+    electron.session.defaultSession.emit('will-download', { preventDefault: vi.fn() }, download);
+    expect(download.setSavePath).toHaveBeenCalledOnce();
+
     // Every web contents created later is hardened too.
     const contents = new electron.FakeWebContents();
     electron.app.emit('web-contents-created', {}, contents);

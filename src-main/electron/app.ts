@@ -13,6 +13,8 @@ import { createBadge } from './badge';
 import { attachContextMenu } from './context-menu';
 import type { ShellCore } from './core-types';
 import { type DeepLink, deepLinkInArgv, deepLinkTarget, registerDeepLinks } from './deep-link';
+import { Downloads } from './downloads';
+import { pickFilesWith } from './file-dialog';
 import { APP_ID, DESKTOP_FILE } from './identity';
 import { bindIpc } from './ipc';
 import { electronNativeBinding } from './native-binding';
@@ -44,13 +46,15 @@ export function startDesktopApp(): void {
   app.setAppUserModelId(APP_ID);
   if (process.platform === 'linux') app.setDesktopName(DESKTOP_FILE);
   registerAppScheme();
+  // Message files saved from the window: to Downloads, or where "Save as…" says.
+  const downloads = new Downloads(() => app.getPath('downloads'));
 
   const openExternal = async (url: string) => {
     if (isSafeExternalUrl(url)) await shell.openExternal(url);
   };
   app.on('web-contents-created', (_event, contents) => {
     hardenWebContents(contents, (url) => void openExternal(url));
-    attachContextMenu(contents);
+    attachContextMenu(contents, (url) => downloads.saveAs(url));
   });
   // Never trust a certificate Chromium rejected: say which, refuse it (the default, made explicit).
   app.on('certificate-error', (_event, _contents, url, error, _certificate, callback) => {
@@ -85,7 +89,7 @@ export function startDesktopApp(): void {
       ? join(process.resourcesPath, 'runtime')
       : join(appPath, 'resources', 'runtime');
     let core: ShellCore | undefined;
-    lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'), () => core?.files);
+    lockDownSession(session.defaultSession, join(appPath, 'out', 'renderer'), () => core?.files, downloads);
 
     const kv = new Store({
       name: 'relay',
@@ -126,6 +130,7 @@ export function startDesktopApp(): void {
         focusWindow: focus,
         setBadgeCount: (count) => badge.setBadgeCount(count),
         restartToUpdate: () => updates?.restartToUpdate() ?? false,
+        pickFiles: pickFilesWith(() => win),
       },
       nativeBinding ? { nativeBinding } : {},
     );

@@ -58,4 +58,29 @@ describe('context menu', () => {
     (menu.template[3] as { click(): void }).click();
     expect(contents.session.addWordToSpellCheckerDictionary).toHaveBeenCalledWith('helo');
   });
+
+  it('offers "Save as…" on a message file (a card, or an image: its original), which asks where first', () => {
+    const file = 'app://relay/files/11111111-1111-4111-8111-111111111111';
+    const plain = { ...misspelt, misspelledWord: '', isEditable: false };
+    const askWhere = vi.fn();
+    const contents = Object.assign(new electron.FakeWebContents(), {
+      replaceMisspelling: vi.fn(),
+      downloadURL: vi.fn(),
+      session: { addWordToSpellCheckerDictionary: vi.fn() },
+    });
+    attachContextMenu(contents as never, askWhere);
+    contents.emit('context-menu', {}, { ...plain, srcURL: `${file}/thumbnail` });
+    const menu = electron.Menu.shown.at(-1)!;
+    expect((menu.template[0] as { label: string }).label).toBe('Save as…');
+    (menu.template[0] as { click(): void }).click();
+    expect(askWhere).toHaveBeenCalledWith(file);
+    expect(contents.downloadURL).toHaveBeenCalledWith(file);
+    // Not on a link elsewhere, and not without a place to ask.
+    const target = { replaceMisspelling: vi.fn(), addToDictionary: vi.fn(), saveFileAs: vi.fn() };
+    expect(contextMenuTemplate({ ...plain, linkURL: 'https://example.com/files/x' }, target)).toEqual([]);
+    expect(contextMenuTemplate({ ...plain, linkURL: file }, { ...target, saveFileAs: undefined })).toEqual(
+      [],
+    );
+    expect(contextMenuTemplate({ ...plain, linkURL: file }, target)[0]?.label).toBe('Save as…');
+  });
 });

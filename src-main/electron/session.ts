@@ -1,7 +1,7 @@
 /**
  * The session's policy: every permission request is refused (the app needs no camera, location,
  * notifications-from-the-page or anything else; OS notifications come from main), downloads are
- * refused, and the renderer is served from app://relay with a strict CSP (../web/csp.ts). Message files
+ * refused but for message files of our own origin (./downloads.ts), and the renderer is served from app://relay with a strict CSP (../web/csp.ts). Message files
  * are served on the same origin, app://relay/files/:id (../web/file-route.ts: main's cache, never the
  * network), so the CSP keeps `img-src 'self'`.
  */
@@ -12,6 +12,7 @@ import type { FileSource } from '../core/file-cache';
 import { contentSecurityPolicy, securityHeaders } from '../web/csp';
 import { answerFile, isFilePath } from '../web/file-route';
 import { readRendererFile } from '../web/renderer-files';
+import type { Downloads } from './downloads';
 import { APP_HOST, APP_SCHEME } from './identity';
 
 /** Must run before app 'ready'. */
@@ -26,11 +27,14 @@ export function lockDownSession(
   session: Session,
   rendererDir: string,
   files: () => FileSource | undefined = () => undefined,
+  downloads?: Downloads,
 ): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
-  session.on('will-download', (event) => event.preventDefault());
+  session.on('will-download', (event, item) =>
+    downloads ? downloads.willDownload(event, item) : event.preventDefault(),
+  );
 
   const headers = securityHeaders(contentSecurityPolicy());
   session.protocol.handle(APP_SCHEME, async (request) => {

@@ -164,6 +164,37 @@ describe('uploads in the queue (issue 17)', () => {
     expect(JSON.parse(sendOp.files_json).map((f: { name: string }) => f.name)).toEqual(['a.txt']);
     expect(store.uploadKeys()).toEqual(new Set([b.key]));
   });
+
+  it('a cancel removes one file; text of names only follows the files left, and goes with the last one', () => {
+    open();
+    const [a, b, c] = [file('a.txt'), file('b.txt'), file('c.txt')];
+    const named = send('a.txt, b.txt, c.txt', [a, b, c]);
+    const worded = send('my words', [file('d.txt')]);
+    store.uploaded(a.key, { id: randomUUID(), name: 'a.txt', size: 3, mime: 'text/plain' });
+
+    const first = store.uploads.cancel(b.key);
+    expect(first).toMatchObject({ filePath: '/tmp/b.txt', messageKey: named });
+    expect(first?.message?.content).toBe('a.txt, c.txt');
+    expect(store.outboxRow(named)?.content).toBe('a.txt, c.txt');
+    expect(store.uploads.of(named).map((u) => u.file_name)).toEqual(['c.txt']);
+    expect(store.uploads.cancel(b.key)).toBeUndefined();
+    // The uploaded one stays, so the message does too.
+    expect(store.uploads.cancel(c.key)?.message?.content).toBe('a.txt');
+
+    // Words of its own: the message stays, without files.
+    const d = store.uploads.of(worded)[0]!;
+    expect(store.uploads.cancel(d.op_id)?.message?.content).toBe('my words');
+    expect(store.outboxRow(worded)?.state).toBe('pending');
+    expect(store.outboxCounts().sending).toBe(2);
+
+    // Names only, none uploaded: the last cancel discards the message and its send.
+    const e = file('e.txt');
+    const alone = send('e.txt', [e]);
+    expect(store.uploads.cancel(e.key)?.message).toBeNull();
+    expect(store.messageByKey(alone)).toBeUndefined();
+    expect(store.outboxRow(alone)).toBeUndefined();
+    expect(store.outboxCounts().sending).toBe(2);
+  });
 });
 
 describe("the server's states", () => {

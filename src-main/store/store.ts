@@ -16,6 +16,7 @@ import { type Db, type OpenOptions, openDatabase } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
 import { searchMessages } from './message-search';
+import { PendingUploads } from './pending-uploads';
 import {
   type ChannelRow,
   higherStatus,
@@ -82,6 +83,8 @@ export class LocalStore {
   readonly sequence: DeviceSequence;
   /** Our queued changes of messages, and the server's as they arrive. */
   readonly changes: MessageChanges;
+  /** Files of our own messages not uploaded yet: shown, and cancelled one by one. */
+  readonly uploads: PendingUploads;
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
   private counts: { sending: number; failed: number } | null = null;
@@ -98,6 +101,11 @@ export class LocalStore {
       (source) => this.sql(source),
       this.sequence,
       selfId,
+      () => this.recount(),
+    );
+    this.uploads = new PendingUploads(
+      (source) => this.sql(source),
+      (fn) => this.transaction(fn),
       () => this.recount(),
     );
   }

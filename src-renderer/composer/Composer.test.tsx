@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Host } from '../bridge/connect';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import { FakeRelay } from '../testing/fake-relay';
@@ -12,9 +13,9 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function renderComposer(relay = new FakeRelay()) {
+async function renderComposer(relay = new FakeRelay(), host: Host = 'electron') {
   const channel = relay.channels[0]!;
-  const store = createAppStore(relay.api, 'electron');
+  const store = createAppStore(relay.api, host);
   const view = render(
     <AppProvider store={store} relay={relay.api}>
       <Composer channelId={channel.id} channelName={channel.name} />
@@ -28,6 +29,34 @@ async function renderComposer(relay = new FakeRelay()) {
 function type(input: HTMLTextAreaElement, value: string) {
   fireEvent.change(input, { target: { value } });
 }
+
+describe('Attach', () => {
+  it('in the desktop app opens main’s dialog; the files come back staged and go by their ids', async () => {
+    const relay = new FakeRelay();
+    const attachmentId = crypto.randomUUID();
+    relay.picked = [{ attachmentId, name: 'Screenshot 1.png', size: 2048, mime: 'image/png' }];
+    const { channel, input } = await renderComposer(relay);
+    fireEvent.click(screen.getByRole('button', { name: 'Attach files' }));
+    await settle();
+    expect(screen.getByTestId('attachment-chip').textContent).toContain('Screenshot 1.png');
+    fireEvent.keyDown(input, { key: 'Enter' });
+    await settle();
+    expect(relay.callsOf('beginAttachment')).toEqual([]);
+    expect(relay.callsOf('sendMessage')).toEqual([
+      { channelId: channel.id, content: 'Screenshot 1.png', attachmentIds: [attachmentId] },
+    ]);
+  });
+
+  it('in the browser host opens the page’s file input, never main', async () => {
+    const click = vi.spyOn(HTMLInputElement.prototype, 'click').mockImplementation(() => {});
+    const { relay } = await renderComposer(new FakeRelay(), 'browser');
+    fireEvent.click(screen.getByRole('button', { name: 'Attach files' }));
+    await settle();
+    expect(relay.callsOf('pickFiles')).toEqual([]);
+    expect(click).toHaveBeenCalledOnce();
+    click.mockRestore();
+  });
+});
 
 describe('the composer', () => {
   it('sends on Enter and clears; Shift+Enter does not send', async () => {

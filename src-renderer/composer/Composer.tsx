@@ -11,7 +11,7 @@ import {
 import { formatSize } from '../../src-shared/protocol';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { MessageContent } from '../../src-shared/protocol/schemas';
-import { useAppStore, useRelay } from '../store/context';
+import { useApp, useAppStore, useRelay } from '../store/context';
 import { MentionSuggestions, optionId } from './MentionSuggestions';
 import { stageFiles, useAttachments } from './use-attachments';
 import { useDraft } from './use-draft';
@@ -52,6 +52,7 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
   const typing = useTyping(relay, channelId);
   const fileInputRef = useRef<HTMLInputElement>(null);
   const attachments = useAttachments(setError);
+  const desktop = useApp((s) => s.host === 'electron');
   const listId = useId();
   const mentions = useMentionAutocomplete(channelId, inputRef, (next) => edit(next));
 
@@ -66,7 +67,7 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
 
   const files = attachments.files;
   // Files alone are a message too: it says their names.
-  const content = text.trim() === '' && files.length > 0 ? files.map((f) => f.file.name).join(', ') : text;
+  const content = text.trim() === '' && files.length > 0 ? files.map((f) => f.name).join(', ') : text;
   const problem = contentProblem(content);
   const tooLong = text.length > MAX_CONTENT_LENGTH;
   const showCounter = text.length >= COUNTER_FROM;
@@ -90,16 +91,13 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
     draft.flush();
     typing.stop();
     attachments.clear();
-    const staged = await stageFiles(
-      relay,
-      files.map((f) => f.file),
-    );
+    const staged = await stageFiles(relay, files);
     const result = staged.ok
       ? await store.getState().sendMessage(channelId, content, parentId, staged.ids)
       : ({ ok: false, error: { code: 'VALIDATION', message: staged.message } } as const);
     if (!result.ok) {
       // Not taken: the files come back too.
-      attachments.add(files.map((f) => f.file));
+      attachments.add(files.map(({ id: _id, ...f }) => f));
       // Not taken (not even into the outbox): give the text back so nothing typed is lost.
       setText((current) => (current === '' ? typed : current));
       draft.changed(typed);
@@ -141,6 +139,18 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
     attachments.add(event.dataTransfer.files);
   }
 
+  /** Desktop: main's native dialog (files staged there); the browser host: the page's file input. */
+  async function attach() {
+    if (!desktop) {
+      fileInputRef.current?.click();
+      return;
+    }
+    const picked = await relay.pickFiles(undefined);
+    if (!picked.ok) setError(picked.error.message);
+    else if (picked.value === null) fileInputRef.current?.click();
+    else attachments.add(picked.value);
+  }
+
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     void send();
@@ -159,11 +169,11 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
     >
       {files.length > 0 && (
         <ul className="composer-files" aria-label="Files to send">
-          {files.map(({ id, file }) => (
+          {files.map(({ id, name, size }) => (
             <li key={id} className="composer-file" data-testid="attachment-chip">
-              <span className="composer-file-name">{file.name}</span>
-              <span className="composer-file-size">{formatSize(file.size)}</span>
-              <button type="button" aria-label={`Remove ${file.name}`} onClick={() => attachments.remove(id)}>
+              <span className="composer-file-name">{name}</span>
+              <span className="composer-file-size">{formatSize(size)}</span>
+              <button type="button" aria-label={`Remove ${name}`} onClick={() => attachments.remove(id)}>
                 ×
               </button>
             </li>
@@ -219,7 +229,7 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
           type="button"
           className="attach-button"
           aria-label="Attach files"
-          onClick={() => fileInputRef.current?.click()}
+          onClick={() => void attach()}
         >
           Attach
         </button>

@@ -2,7 +2,8 @@
  * Files attached in the composer (issue 17), before they are sent: chips to show and remove, a file too
  * large refused at once in plain words. Sending stages each in main in bridge-sized chunks
  * (beginAttachment/appendAttachment: the page has no network), and main queues the uploads with the
- * message; the composer never waits on the server.
+ * message; the composer never waits on the server. In the desktop app "Attach" is main's native dialog
+ * (pickFiles): those files come back already staged, by their attachment id.
  */
 import { useState } from 'react';
 import { ATTACHMENT_CHUNK_BYTES, type RelayApi } from '../../src-shared/bridge';
@@ -10,7 +11,12 @@ import { DEFAULT_UPLOAD_MAX_BYTES, formatSize, MAX_FILES_PER_MESSAGE } from '../
 
 export interface Attached {
   id: number;
-  file: File;
+  name: string;
+  size: number;
+  /** A file from the page (input, paste, drop): staged when the message is sent. */
+  file?: File;
+  /** A file main staged already (the desktop dialog). */
+  attachmentId?: string;
 }
 
 let nextId = 1;
@@ -18,16 +24,17 @@ let nextId = 1;
 export function useAttachments(onProblem: (problem: string) => void) {
   const [files, setFiles] = useState<Attached[]>([]);
 
-  function add(list: Iterable<File>) {
+  function add(list: Iterable<File | Omit<Attached, 'id'>>) {
     const accepted: Attached[] = [];
-    for (const file of list) {
-      if (file.size > DEFAULT_UPLOAD_MAX_BYTES) {
+    for (const item of list) {
+      const entry = item instanceof File ? { name: item.name, size: item.size, file: item } : item;
+      if (entry.size > DEFAULT_UPLOAD_MAX_BYTES) {
         onProblem(
-          `${file.name} is too large to send: ${formatSize(file.size)}, at most ${formatSize(DEFAULT_UPLOAD_MAX_BYTES)}`,
+          `${entry.name} is too large to send: ${formatSize(entry.size)}, at most ${formatSize(DEFAULT_UPLOAD_MAX_BYTES)}`,
         );
         continue;
       }
-      accepted.push({ id: nextId++, file });
+      accepted.push({ id: nextId++, ...entry });
     }
     setFiles((current) => {
       const next = [...current, ...accepted];
@@ -45,13 +52,20 @@ export function useAttachments(onProblem: (problem: string) => void) {
   };
 }
 
-/** Stages the files in main, in order; their attachment ids for sendMessage, or the bridge's error. */
+/**
+ * Stages the page's files in main, in order (those main staged already keep their id); the attachment
+ * ids for sendMessage, or the bridge's error.
+ */
 export async function stageFiles(
   relay: RelayApi,
-  files: readonly File[],
+  files: readonly Attached[],
 ): Promise<{ ok: true; ids: string[] } | { ok: false; message: string }> {
   const ids: string[] = [];
-  for (const file of files) {
+  for (const { file, attachmentId } of files) {
+    if (attachmentId !== undefined || !file) {
+      if (attachmentId !== undefined) ids.push(attachmentId);
+      continue;
+    }
     const begun = await relay.beginAttachment({ name: file.name, mime: file.type, size: file.size });
     if (!begun.ok) return { ok: false, message: begun.error.message };
     for (let offset = 0; offset < file.size; offset += ATTACHMENT_CHUNK_BYTES) {

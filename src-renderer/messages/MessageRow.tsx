@@ -7,6 +7,7 @@ import { MessageBody } from './MessageBody';
 import { MessageFiles } from './MessageFiles';
 import { MessageStatus, SeenBy } from './MessageStatus';
 import { MessageToolbar } from './MessageToolbar';
+import { PendingUploads } from './PendingUploads';
 import { Reactions } from './Reactions';
 import { formatFull, formatTime } from './time';
 import { useMemberNames } from './use-member-names';
@@ -127,6 +128,9 @@ function MessageRowBody({
       <MessageBody message={message} echo={echo} editing={editing !== null} onEditEnd={endEdit} />
       {!message.deleted && message.files && message.files.length > 0 && (
         <MessageFiles files={message.files} tabIndex={inner} />
+      )}
+      {!message.deleted && message.uploads && message.uploads.length > 0 && (
+        <PendingUploads uploads={message.uploads} tabIndex={inner} />
       )}
       {!message.deleted && (
         <Reactions

@@ -29,6 +29,8 @@ const byCode: Record<string, (message: string) => ErrorText> = {
   }),
   CONFLICT: (message) => ({ title: 'Name taken', detail: withAdvice(message, 'Pick another name.') }),
   NOT_FOUND: () => ({ title: 'Not found', detail: 'That channel or message no longer exists.' }),
+  /** A file's cancel came too late (it was uploaded meanwhile) or failed: main says which. */
+  UPLOAD_NOT_CANCELLED: (message) => ({ title: 'Could not cancel', detail: message }),
   INTERNAL: () => ({ title: 'Something went wrong', detail: 'Try again in a moment.' }),
 };
 

@@ -105,6 +105,8 @@ export class FakeRelay {
     presence: 'online' as const,
   }));
   browsable: BrowseChannelView[] = [];
+  /** What pickFiles answers (null: no native dialog, as in the browser host). */
+  picked: CallOutput<'pickFiles'> = null;
   password = 'password';
   readonly calls: Call[] = [];
   private failures = new Map<CallName, BridgeError>();
@@ -337,6 +339,17 @@ export class FakeRelay {
       ),
       addReaction: answer('addReaction', ({ channelId, key }) => this.change(channelId, key, {})),
       removeReaction: answer('removeReaction', ({ channelId, key }) => this.change(channelId, key, {})),
+      cancelUpload: answer('cancelUpload', ({ opId }) => {
+        for (const [channelId, list] of this.messages) {
+          const m = list.find((v) => v.uploads?.some((u) => u.opId === opId));
+          if (!m) continue;
+          const uploads = m.uploads!.filter((u) => u.opId !== opId);
+          this.change(channelId, m.key, { uploads: uploads.length > 0 ? uploads : undefined });
+          return undefined;
+        }
+        throw { code: 'NOT_FOUND', message: 'That file is no longer waiting to be sent' };
+      }),
+      pickFiles: answer('pickFiles', () => this.picked),
       retryChange: answer('retryChange', nothing),
       discardChange: answer('discardChange', nothing),
       searchMessages: answer('searchMessages', () => this.searchResults),

@@ -44,6 +44,14 @@ function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
 /** Bytes per appendAttachment chunk: base64 of it fits a bridge frame with room to spare. */
 export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
 
+/** A file staged in main by pickFiles, ready for sendMessage's attachmentIds. */
+const StagedFile = z.object({
+  attachmentId: Id,
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mime: z.string(),
+});
+
 export const calls = {
   // Session
   getSession: call(Void, SessionView),
@@ -159,6 +167,16 @@ export const calls = {
     }),
     Void,
   ),
+  /**
+   * Removes a file not yet uploaded from its message, durably: an upload in flight is aborted and the
+   * local copy deleted; a message left with neither text nor files is discarded (messageRemoved).
+   */
+  cancelUpload: call(OperationRef, Void),
+  /**
+   * Desktop: the native open dialog (several files); the chosen files are staged like beginAttachment's.
+   * null where there is none (the browser host: the page keeps its file input).
+   */
+  pickFiles: call(Void, z.array(StagedFile).nullable()),
   retryMessage: call(OutboxRef, Void),
   discardMessage: call(OutboxRef, Void),
   retryAll: call(Void, z.number().int().nonnegative()),
@@ -222,6 +240,17 @@ export const events = {
   outbox: z.object({ sending: z.number().int().nonnegative(), failed: z.number().int().nonnegative() }),
   navigate: z.object({ channelId: Id, messageId: optionalField(Id) }),
   notification: NotificationView,
+  /**
+   * An upload's bytes handed to the network so far (never decreasing for one attempt; a restarted
+   * upload starts again from 0), at most every 100 ms per file, and once at the end.
+   */
+  uploadProgress: z.object({
+    channelId: Id,
+    messageKey: z.string(),
+    opId: Id,
+    sent: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
   /** Desktop: an update is downloaded and installs on restart (the "Restart to update" banner). */
   updateReady: z.object({ version: z.string().max(64) }),
   error: z.object({ code: z.string(), message: z.string() }),

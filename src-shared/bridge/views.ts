@@ -48,6 +48,16 @@ export type ReactionView = z.infer<typeof ReactionView>;
 export const PendingChange = z.enum(['edit', 'delete']);
 export type PendingChange = z.infer<typeof PendingChange>;
 
+/** A file of our own message still waiting to be uploaded (issue 17): shown with its progress, cancellable. */
+export const PendingUpload = z.object({
+  /** Its upload operation: cancelUpload takes it, uploadProgress names it. */
+  opId: Id,
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mime: z.string(),
+});
+export type PendingUpload = z.infer<typeof PendingUpload>;
+
 export const MessageView = z.object({
   /** Stable local key: the clientMessageId for our own sends, else the server id. */
   key: z.string(),
@@ -69,6 +79,8 @@ export const MessageView = z.object({
   replyCount: z.number().int().nonnegative(),
   /** Files the message carries; their bytes are at /files/:id (and /files/:id/thumbnail) on the page's origin. */
   files: optionalField(z.array(MessageFile)),
+  /** Our own unsent message: its files not uploaded yet, in attach order (absent: none). */
+  uploads: optionalField(z.array(PendingUpload)),
   /** When it was last edited (absent: never). */
   editedAt: optionalField(IsoDate),
   /** A tombstone: deleted, content empty; kept so order and replies hold. */

@@ -17,7 +17,9 @@ export type ScriptOp =
   | { op: 'edit'; ref: string; content: string }
   | { op: 'delete'; ref: string }
   | { op: 'react' | 'unreact'; ref: string; emoji: string }
-  | { op: 'attach'; ref: string; content: string; files: { name: string; mime: string; path: string }[] };
+  | { op: 'attach'; ref: string; content: string; files: { name: string; mime: string; path: string }[] }
+  /** Cancels the upload of the file named `file` on the message `ref` (not uploaded yet: offline). */
+  | { op: 'cancel'; ref: string; file: string };
 
 const [userData, serverUrl, username, script] = process.argv.slice(2);
 if (!userData || !serverUrl || !username || !script)
@@ -46,6 +48,11 @@ for (const op of ops) {
       op.ref,
       (await core.handlers.sendMessage({ channelId, content: op.content, attachmentIds })).key,
     );
+  } else if (op.op === 'cancel') {
+    const shown = (await core.handlers.listMessages({ channelId, limit: 500 })).messages;
+    const upload = shown.find((m) => m.key === keyOf(op.ref))?.uploads?.find((u) => u.name === op.file);
+    if (!upload) throw new Error(`no upload of ${op.file} on ${op.ref}`);
+    await core.handlers.cancelUpload({ opId: upload.opId });
   } else if (op.op === 'send') {
     keys.set(op.ref, (await core.handlers.sendMessage({ channelId, content: op.content })).key);
   } else if (op.op === 'edit') {

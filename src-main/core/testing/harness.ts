@@ -26,6 +26,7 @@ import {
   type RecordingNotifier,
   systemClock,
 } from '../node-ports';
+import type { CorePorts } from '../ports';
 
 /** Short timeouts and backoff so the failure paths run in milliseconds. */
 export const FAST: CoreOptions = {
@@ -71,6 +72,7 @@ const ALL_EVENTS: EventName[] = [
   'notification',
   'error',
   'people',
+  'uploadProgress',
 ];
 
 export async function makeUserData(): Promise<string> {
@@ -78,7 +80,14 @@ export async function makeUserData(): Promise<string> {
 }
 
 export async function createTestCore(
-  opts: { userData?: string; options?: CoreOptions; settings?: Partial<Settings>; start?: boolean } = {},
+  opts: {
+    userData?: string;
+    options?: CoreOptions;
+    settings?: Partial<Settings>;
+    start?: boolean;
+    /** Ports of a host besides the plain ones (the desktop's pickFiles). */
+    ports?: Pick<CorePorts, 'pickFiles'>;
+  } = {},
 ): Promise<TestCore> {
   const userData = opts.userData ?? (await makeUserData());
   const notifier = createRecordingNotifier();
@@ -117,6 +126,7 @@ export async function createTestCore(
       setBadgeCount: (n) => {
         test.badge = n;
       },
+      ...opts.ports,
     },
     { ...FAST, ...opts.options },
   );

@@ -178,6 +178,12 @@ export const ipcMain = {
   },
 };
 
+/** `answer`: what the next open dialogs return (a test sets it). */
+export const dialog = {
+  answer: { canceled: true, filePaths: [] as string[] },
+  showOpenDialog: vi.fn(async (..._args: unknown[]) => dialog.answer),
+};
+
 export const shell = { openExternal: vi.fn(async (_url: string) => {}) };
 
 /** `idleSeconds`: what getSystemIdleTime answers (a test sets it). */
