@@ -18,6 +18,7 @@ import { capConnectionsPerAddress, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from '.
 import { hostAllowList, isLoopback } from './http/host-allow-list';
 import { type LimitBackend, openLimitBackend } from './limits/limiter';
 import { createLogger } from './logger';
+import { MembershipCache } from './membership-cache';
 import { type AdminUiOptions, adminUiEnabled, adminUiOrigins, attachAdminUi } from './ops/admin-ui';
 import { createMetrics } from './ops/metrics';
 import { checkReadiness } from './ops/readiness';
@@ -128,7 +129,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       defaults: options.metrics === true,
       connectedSockets: () => network?.io.of('/').sockets.size ?? 0,
     });
-    const store = instrumentStore(rawStore, metrics);
+    const memberships = new MembershipCache();
+    const store = memberships.watch(instrumentStore(rawStore, metrics));
     limits = await openLimitBackend(options.redisUrl, logger);
     files = createFileService(options, { store, limits, logger });
     // Set once the sockets exist; nothing calls these before the server listens.
@@ -136,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let presenceTracker: PresenceTracker | undefined;
     const ctx: ServerContext = {
       store,
+      memberships,
       logger,
       limits,
       files,
@@ -192,7 +195,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       shareLimits(redis.client);
     }
     live = await startWorkspaceLive(
-      { io, store, onPresence: (userId, state) => presence.remote(userId, state) },
+      { io, store, memberships, onPresence: (userId, state) => presence.remote(userId, state) },
       { dataDir: options.dataDir, redisUrl: options.redisUrl, databaseUrl: options.databaseUrl },
       logger,
     );

@@ -6,6 +6,7 @@ import type { TokenService } from './auth/tokens';
 import type { FileService } from './files/service';
 import type { TrustedProxies } from './http/client-address';
 import type { LimitBackend } from './limits/limiter';
+import type { MembershipCache } from './membership-cache';
 import type { Metrics } from './ops/metrics';
 import type { Readiness } from './ops/readiness';
 import type { Store } from './store/types';
@@ -13,6 +14,8 @@ import type { Store } from './store/types';
 /** What every HTTP route and socket handler needs, built once by startServer. */
 export interface ServerContext {
   store: Store;
+  /** Who may send where, remembered; forgotten by every membership change (membership-cache.ts). */
+  memberships: MembershipCache;
   tokens: TokenService;
   logger: Logger;
   loginThrottle: LoginThrottle;

@@ -39,7 +39,6 @@ import {
 import type { ServerContext } from '../context';
 import { AppError, invalid, notFound } from '../errors';
 import { filesToAttach } from '../files/attach';
-import { requireWritable } from '../membership';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
 import { type DeviceOrder, outOfOrder } from './device-order';
@@ -106,7 +105,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     const { channelId, clientMessageId, parentId } = payload;
     const device = deviceOf(payload);
     const first = lookUpFirst(clientMessageId);
-    const member = started(requireWritable(store, channelId, userId));
+    const member = started(ctx.memberships.requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
     const attached = started(filesToAttach(store, userId, payload.fileIds));
     const mentions = started(resolveMentions(store, channelId, payload.content));

@@ -12,20 +12,24 @@ import {
   type WorkspaceChange,
   WorkspaceEvent,
 } from '../../src-shared/protocol';
+import type { MembershipCache } from '../membership-cache';
 import type { RelayServer } from '../socket/types';
 import type { Store } from '../store/types';
 
 export interface ApplyDeps {
   io: RelayServer;
   store: Store;
+  /** What `message:send` remembers of who may send where: forgotten first, before anything else. */
+  memberships?: MembershipCache;
   /** A presence change of someone connected elsewhere. */
   onPresence?(userId: string, presence: 'online' | 'away' | 'offline'): void;
 }
 
 export async function applyChange(
-  { io, store, onPresence }: ApplyDeps,
+  { io, store, memberships, onPresence }: ApplyDeps,
   change: WorkspaceChange,
 ): Promise<void> {
+  memberships?.forget(change);
   switch (change.type) {
     case 'member': {
       const { channelId, userId } = change;

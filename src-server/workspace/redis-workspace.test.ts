@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChannelJoinedEvent, MessageEvent, SendAck, WorkspaceEvent } from '../../src-shared/protocol';
 import { runAdmin } from '../admin/run';
@@ -70,6 +71,39 @@ describe.skipIf(!hasRedis)('workspace changes across two instances through Redis
     expect((await api(a.url, bob.token, 'POST', '/api/logout-everywhere')).status).toBe(200);
     expect((await within(dropped, Date.now())).ms).toBeLessThan(BOUND_MS);
     expect((await connectRefusal(b.url, { token: bob.token })).data).toEqual({ reason: 'token_revoked' });
+  });
+
+  // What instance B remembers of who may send where (membership-cache.ts) is forgotten through the same
+  // Redis message that takes B's sockets out of the room, before B tells the socket.
+  it('refuses on the other instance the next send of a member who left, or in an archived channel', async () => {
+    const alice = await connectAs(a.url, 'alice');
+    const bob = await connectAs(b.url, 'bob');
+    sockets.push(alice.socket, bob.socket);
+    const { body: channel } = await api(a.url, alice.token, 'POST', '/api/channels', { name: 'remembered' });
+    const joined = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_JOINED);
+    expect((await api(a.url, bob.token, 'POST', `/api/channels/${channel.id}/join`)).status).toBe(200);
+    await joined;
+    const send = (content: string) =>
+      emitWithAck(bob.socket, MessageEvent.SEND, {
+        channelId: channel.id,
+        content,
+        clientMessageId: randomUUID(),
+      });
+    expect(await send('from b')).toMatchObject({ ok: true });
+
+    const left = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_LEFT);
+    expect((await api(a.url, bob.token, 'POST', `/api/channels/${channel.id}/leave`)).status).toBe(200);
+    await left;
+    expect(await send('after leaving')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+
+    const rejoined = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_JOINED);
+    expect((await api(a.url, bob.token, 'POST', `/api/channels/${channel.id}/join`)).status).toBe(200);
+    await rejoined;
+    expect(await send('back')).toMatchObject({ ok: true });
+    const archived = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_UPDATED);
+    expect((await api(a.url, alice.token, 'POST', `/api/channels/${channel.id}/archive`)).status).toBe(200);
+    await archived;
+    expect(await send('after the archive')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
   it('applies an admin command (told through Redis) on every instance', async () => {

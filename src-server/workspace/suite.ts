@@ -215,6 +215,34 @@ export function workspaceSuite(options: () => Promise<Partial<ServerOptions>>): 
     expect((await arrived).content).toBe('hello carol');
   });
 
+  // message:send remembers who may send where (membership-cache.ts): each refusal below comes right
+  // after a send that was accepted, so it fails if what was remembered were not forgotten.
+  it('refuses the very next send of a member who left, or in a channel just archived', async () => {
+    const alice = await as('alice');
+    const bob = await as('bob');
+    const { body: channel } = await alice.call('POST', '/api/channels', { name: 'brief' });
+    expect((await bob.call('POST', `/api/channels/${channel.id}/join`)).status).toBe(200);
+    expect(await send(bob.socket, channel.id, 'hello')).toMatchObject({ ok: true });
+    expect((await bob.call('POST', `/api/channels/${channel.id}/leave`)).status).toBe(200);
+    expect(await send(bob.socket, channel.id, 'still here?')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect((await bob.call('POST', `/api/channels/${channel.id}/join`)).status).toBe(200);
+    expect(await send(bob.socket, channel.id, 'back')).toMatchObject({ ok: true });
+
+    expect(await send(alice.socket, channel.id, 'last words')).toMatchObject({ ok: true });
+    expect((await alice.call('POST', `/api/channels/${channel.id}/archive`)).status).toBe(200);
+    for (const user of [alice, bob]) {
+      expect(await send(user.socket, channel.id, 'too late')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    }
+  });
+
+  it('forgets who may send when the store itself is written, with nothing notified', async () => {
+    const alice = await as('alice');
+    const { body: channel } = await alice.call('POST', '/api/channels', { name: 'quiet' });
+    expect(await send(alice.socket, channel.id, 'hello')).toMatchObject({ ok: true });
+    await server.store.removeMember(channel.id, alice.user.id);
+    expect(await send(alice.socket, channel.id, 'gone')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+  });
+
   it('renames and sets a topic live, archives (creator or admin only) into read-only', async () => {
     const alice = await as('alice');
     const bob = await as('bob');
