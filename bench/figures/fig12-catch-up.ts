@@ -4,16 +4,15 @@
  * GET /api/channels/:id/changes from its cursor and applies every message (core/changes.ts). Real
  * server (in this process, SQLite), real account database. Bound: ≤ 1 s for 10,000 changes.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createApiClient } from '../../src-main/core/api';
 import { Changes } from '../../src-main/core/changes';
 import { systemClock } from '../../src-main/core/node-ports';
+import { editedMessages, fixed } from '../../src-main/core/testing/edited-messages';
 import { LocalStore } from '../../src-main/store/store';
 import { login, startTestServer } from '../../src-server/testing';
-import type { Message } from '../../src-shared/protocol';
 import { makeRow, type Row } from '../lib/result';
 import type { Bench } from './context';
 
@@ -32,32 +31,14 @@ export async function figure12(bench: Bench): Promise<Row[]> {
     const channelId = channels.find((c) => c.name === 'general')!.id;
 
     // Set-up: bob's N messages, as alice's app first received them, then an edit of each on the server.
-    const received: Message[] = [];
-    for (let i = 0; i < count; i++) {
-      const { message } = await server.store.insertMessage({
-        id: randomUUID(),
-        channelId,
-        userId: bob.user.id,
-        content: `message ${i}`,
-        createdAt: new Date().toISOString(),
-      });
-      received.push(message);
-    }
+    const received = await editedMessages(server, channelId, bob.user.id, count);
     store.transaction(() => {
       for (const m of received) store.upsertServerMessage(m);
     });
-    const before = received.reduce((max, m) => Math.max(max, m.changeSeq), 0);
-    store.changes.setCursor(channelId, before);
-    for (const m of received) {
-      await server.store.changeMessage({
-        opId: randomUUID(),
-        userId: bob.user.id,
-        messageId: m.id,
-        moderator: false,
-        change: { kind: 'edit', content: `${m.content} (fixed)`, mentions: [] },
-        at: new Date().toISOString(),
-      });
-    }
+    store.changes.setCursor(
+      channelId,
+      received.reduce((max, m) => Math.max(max, m.changeSeq), 0),
+    );
 
     let emitted = 0;
     const changes = new Changes({
@@ -76,7 +57,7 @@ export async function figure12(bench: Bench): Promise<Row[]> {
     await changes.catchUp(channelId, { serverUrl: server.url, token });
     const ms = performance.now() - t0;
 
-    const edited = received.filter((m) => store.messageById(m.id)?.content === `${m.content} (fixed)`).length;
+    const edited = received.filter((m) => store.messageById(m.id)?.content === fixed(m)).length;
     const problems = [
       edited !== count ? `${count - edited} edits not applied` : '',
       emitted !== count ? `${emitted} messages emitted for ${count} changes` : '',

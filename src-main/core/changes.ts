@@ -137,24 +137,37 @@ export class Changes {
    * Everything changed in the channel since its cursor (after the catch-up of new messages, so every
    * message the feed names that matters is held; others are skipped: a page fetched later is current).
    * A first sync sets the cursor (account.ts); a channel synced by an older version starts from 0.
+   *
+   * Bench figure 12 (BENCHMARKS.md): each page is applied in one pass (store/change-feed.ts) in one
+   * transaction with its cursor, and the next page is already on its way while one is applied: pages
+   * are still applied one after the other, in changeSeq order, each once.
    */
   async catchUp(channelId: string, credentials: Credentials): Promise<void> {
     const { store } = this.deps;
+    const fetchAfter = (after: number) => {
+      const page = fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
+      // Awaited below unless applying the page before it fails: then its failure is not news.
+      page.catch(() => {});
+      return page;
+    };
     let after = store.changes.cursor(channelId) ?? 0;
+    let next = fetchAfter(after);
     for (;;) {
-      const page = await fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
+      const page = await next;
       const moved = page.changeSeq > after;
       after = Math.max(after, page.changeSeq);
-      // A page and its cursor in one transaction: one commit per page, not one per message (bench
-      // figure 12: 1,000 changes took 935 ms committing each on its own, 455 ms this way).
-      // The page's UI events go out after its commit, as the acks' do.
+      const more = page.hasMore && moved;
+      if (more) next = fetchAfter(after);
+      // The page's UI events go out after its commit, as the acks' do; the channel's unread count
+      // (mentions, deletions) once per page, not once per message.
       const changed = store.transaction(() => {
-        const rows = page.messages.flatMap((m) => this.apply(m) ?? []);
+        const rows = store.applyChangePage(page.messages);
         store.changes.setCursor(channelId, after);
         return rows;
       });
-      for (const row of changed) this.announce(row);
-      if (!page.hasMore || !moved) break;
+      for (const row of changed) this.deps.emitMessage(row);
+      if (changed.length > 0) this.deps.unreadChanged(channelId);
+      if (!more) break;
     }
   }
 

@@ -12,6 +12,7 @@ import type {
   ReceiptEvent,
   UserSummary,
 } from '../../src-shared/protocol';
+import { applyChangePage, changeFields } from './change-feed';
 import { type Db, type OpenOptions, openDatabase } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
@@ -29,17 +30,6 @@ import {
 export * from './rows';
 
 type Statement = SqliteStatement<unknown[], unknown>;
-
-/** A server message's changing fields as the messages table holds them. */
-function changeFields(m: Message) {
-  return {
-    editedAt: m.editedAt,
-    deleted: m.deleted ? 1 : 0,
-    mentions: JSON.stringify(m.mentions),
-    reactions: JSON.stringify(m.reactions),
-    changeSeq: m.changeSeq,
-  };
-}
 
 export interface NewOwnMessage {
   clientMessageId: string;
@@ -563,6 +553,18 @@ export class LocalStore {
       const result = this.finishOwn(row, false);
       return { ...result, changed: result.changed || changedServerSide };
     });
+  }
+
+  /**
+   * A page of the changes feed, for the messages held here (change-feed.ts); the rows whose shown state
+   * changed. Call inside the transaction that stores the feed's cursor.
+   */
+  applyChangePage(messages: Message[]): MessageRow[] {
+    return applyChangePage(
+      (source) => this.sql(source),
+      messages,
+      (m) => this.upsertServerMessage(m),
+    );
   }
 
   /** Gives a row its server identity; returns the row as it is now. */

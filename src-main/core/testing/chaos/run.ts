@@ -15,7 +15,7 @@ import {
   type SpawnedServer,
   spawnServer,
 } from '../../../../src-server/testing';
-import { ChannelList } from '../../../../src-shared/protocol';
+import { ChannelList, type LoginResponse } from '../../../../src-shared/protocol';
 import { serverMessages } from '../harness';
 import { startProxy, type TestProxy } from '../proxy';
 import { type AppChild, spawnApp } from './app-client';
@@ -74,15 +74,22 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   const startServer = () =>
     spawnServer({ dataDir, port, args: ['--message-rate-limit', '0'], timeoutMs: 90_000 });
   let server: SpawnedServer = await startServer();
+  log(`server started in ${Date.now() - started} ms`);
   const apps: App[] = [];
   const intent = new Intent();
   let counter = 0;
   try {
-    for (const name of USERS) {
-      const userData = await mkdtemp(join(tmpdir(), `relay-chaos-${name}-`));
-      const proxy = await startProxy(port);
-      apps.push({ name, userData, proxy, child: await spawnApp(userData, proxy.url, name) });
-    }
+    // Both apps start at once: a start is mostly the child's module loading, on a core of its own.
+    apps.push(
+      ...(await Promise.all(
+        USERS.map(async (name) => {
+          const userData = await mkdtemp(join(tmpdir(), `relay-chaos-${name}-`));
+          const proxy = await startProxy(port);
+          return { name, userData, proxy, child: await spawnApp(userData, proxy.url, name) };
+        }),
+      )),
+    );
+    log(`apps started in ${Date.now() - started} ms from the beginning`);
     const drive = async (app: App, count: number) => {
       for (let i = 0; i < count; i++) {
         const op = await oneOp(app, rng, intent, () => `${app.name}-${++counter}`);
@@ -196,8 +203,11 @@ async function answered(app: App, req: Parameters<AppChild['call']>[0]) {
 /** Waits until the server holds every intent and both apps' views equal it; else fails with why. */
 async function drained(url: string, apps: App[], intent: Intent, drainMs: number): Promise<void> {
   const deadline = Date.now() + drainMs;
+  // Signed in once (no fault is injected while draining): a login is a scrypt hash on the server,
+  // and polling with two of them each round slowed the very drain it waits for.
+  const sessions = await Promise.all(USERS.map((u) => login(url, u)));
   for (;;) {
-    const problems = await endStateProblems(url, apps, intent);
+    const problems = await endStateProblems(url, sessions, apps, intent);
     if (problems.length === 0) return;
     if (Date.now() > deadline)
       throw new Error(`not drained after ${drainMs} ms:\n${problems.slice(0, 20).join('\n')}`);
@@ -205,8 +215,12 @@ async function drained(url: string, apps: App[], intent: Intent, drainMs: number
   }
 }
 
-async function endStateProblems(url: string, apps: App[], intent: Intent): Promise<string[]> {
-  const sessions = await Promise.all(USERS.map((u) => login(url, u)));
+async function endStateProblems(
+  url: string,
+  sessions: LoginResponse[],
+  apps: App[],
+  intent: Intent,
+): Promise<string[]> {
   const usernames = new Map(sessions.map((s, i) => [s.user.id, USERS[i] as string]));
   const token = (sessions[0] as { token: string }).token;
   const res = await fetch(`${url}/api/channels`, { headers: { authorization: `Bearer ${token}` } });

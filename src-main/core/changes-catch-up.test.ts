@@ -1,0 +1,138 @@
+/**
+ * Catch-up of the changes feed over several pages (core/changes.ts, bench figure 12): every change
+ * applied once; a page's UI events only after its commit, with its cursor; the next page fetched while
+ * one is applied, yet a failed fetch leaves the pages before it applied and their cursor stored, and a
+ * second run resumes there. Real server (SQLite), real account databases.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { login, startTestServer, type TestServer } from '../../src-server/testing';
+import { type LoginResponse, MAX_PAGE_LIMIT, type Message } from '../../src-shared/protocol';
+import { LocalStore, type MessageRow } from '../store/store';
+import { type ApiClient, createApiClient } from './api';
+import { Changes } from './changes';
+import { systemClock } from './node-ports';
+import { cleanupAfterEach } from './testing/cleanups';
+import { editedMessages, fixed } from './testing/edited-messages';
+
+const cleanups = cleanupAfterEach();
+/** Two pages: a full one and a part. */
+const COUNT = MAX_PAGE_LIMIT + 37;
+
+interface Feed {
+  server: TestServer;
+  channelId: string;
+  alice: LoginResponse;
+  /** bob's messages as alice's app received them, each edited on the server since. */
+  received: Message[];
+}
+let feed: Feed;
+
+beforeAll(async () => {
+  const server = await startTestServer({ messageRateLimit: 0 });
+  const alice = await login(server.url, 'alice');
+  const bob = await login(server.url, 'bob');
+  const channels = await createApiClient(fetch, 10_000).channels(server.url, alice.token);
+  const channelId = channels.find((c) => c.name === 'general')!.id;
+  const received = await editedMessages(server, channelId, bob.user.id, COUNT);
+  feed = { server, channelId, alice, received };
+}, 60_000);
+afterAll(() => feed?.server.close());
+
+/** Alice's account database as it was before the edits, and a second connection that sees only commits. */
+async function accountBeforeTheEdits() {
+  const { server, channelId, alice, received } = feed;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'relay-catch-up-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'db.sqlite');
+  const store = LocalStore.open({ file, selfId: alice.user.id });
+  cleanups.push(async () => store.close());
+  const reader = LocalStore.open({ file, selfId: alice.user.id });
+  cleanups.push(async () => reader.close());
+  store.saveChannels(await createApiClient(fetch, 10_000).channels(server.url, alice.token));
+  store.transaction(() => {
+    for (const m of received) store.upsertServerMessage(m);
+  });
+  store.changes.setCursor(channelId, Math.max(...received.map((m) => m.changeSeq)));
+  const credentials = { serverUrl: server.url, token: alice.token };
+  const edited = () => received.filter((m) => store.messageById(m.id)?.content === fixed(m));
+  return { store, reader, channelId, received, credentials, edited };
+}
+
+function changesWith(store: LocalStore, api: ApiClient, user: { id: string; name: string }) {
+  const emitted: MessageRow[] = [];
+  const unread: string[] = [];
+  const changes = new Changes({
+    store,
+    user,
+    clock: systemClock,
+    api,
+    emitMessage: (row) => emitted.push(row),
+    unreadChanged: (channelId) => unread.push(channelId),
+    queueChanged: () => {},
+    error: (code, message) => {
+      throw new Error(`${code} ${message}`);
+    },
+  });
+  return { changes, emitted, unread };
+}
+
+it('catches up every change of several pages once, each page committed with its cursor before its events', async () => {
+  const { store, reader, channelId, received, credentials, edited } = await accountBeforeTheEdits();
+  const committed: boolean[] = [];
+  const { changes, emitted, unread } = changesWith(store, createApiClient(fetch, 30_000), {
+    id: store.selfId,
+    name: 'alice',
+  });
+  const emit = emitted.push.bind(emitted);
+  emitted.push = (row: MessageRow) => {
+    // What the event shows is on disk, and so is a cursor at least as far as its change.
+    const onDisk = reader.messageById(row.id as string);
+    committed.push(
+      onDisk?.content === row.content && (reader.changes.cursor(channelId) ?? 0) >= row.change_seq,
+    );
+    return emit(row);
+  };
+  await changes.catchUp(channelId, credentials);
+
+  expect(edited()).toHaveLength(COUNT);
+  expect(emitted.map((r) => r.id)).toEqual(received.map((m) => m.id));
+  expect(committed.every(Boolean)).toBe(true);
+  // Changes come in changeSeq order, and the unread count is asked for once per page, not per message.
+  const seqs = emitted.map((r) => r.change_seq);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  expect(unread).toEqual([channelId, channelId]);
+  expect(reader.changes.cursor(channelId)).toBe(seqs.at(-1));
+
+  // A second run finds nothing new: nothing applied twice.
+  const again = changesWith(store, createApiClient(fetch, 30_000), { id: store.selfId, name: 'alice' });
+  await again.changes.catchUp(channelId, credentials);
+  expect(again.emitted).toEqual([]);
+}, 30_000);
+
+it('a failed page fetch keeps the pages before it; the next run resumes from their cursor', async () => {
+  const { store, channelId, credentials, edited } = await accountBeforeTheEdits();
+  const real = createApiClient(fetch, 30_000);
+  let fetches = 0;
+  // The server answers the first page; the second (fetched while the first is applied) fails.
+  const failing: ApiClient = {
+    ...real,
+    json: (...args) => {
+      fetches++;
+      return fetches === 2 ? Promise.reject(new Error('connection cut')) : real.json(...args);
+    },
+  };
+  const first = changesWith(store, failing, { id: store.selfId, name: 'alice' });
+  await expect(first.changes.catchUp(channelId, credentials)).rejects.toThrow('connection cut');
+  expect(first.emitted).toHaveLength(MAX_PAGE_LIMIT);
+  expect(store.changes.cursor(channelId)).toBe(first.emitted.at(-1)?.change_seq);
+  expect(edited()).toHaveLength(MAX_PAGE_LIMIT);
+
+  const second = changesWith(store, real, { id: store.selfId, name: 'alice' });
+  await second.changes.catchUp(channelId, credentials);
+  expect(edited()).toHaveLength(COUNT);
+  expect(second.emitted).toHaveLength(COUNT - MAX_PAGE_LIMIT);
+  expect(new Set([...first.emitted, ...second.emitted].map((r) => r.id)).size).toBe(COUNT);
+}, 30_000);
