@@ -48,7 +48,7 @@ export async function insertMessages(
       stored.push(message);
     }
   };
-  await Promise.all(Array.from({ length: args.window ?? 256 }, worker));
+  await Promise.all(Array.from({ length: args.window ?? 2_048 }, worker));
   return stored;
 }
 

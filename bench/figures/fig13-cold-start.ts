@@ -23,7 +23,8 @@ interface Started {
   cachedMessages: number;
   seen: number;
   timings: {
-    connectedMs: number;
+    complete: boolean;
+    connectedMs: number | null;
     caughtUpMs: number;
     loopDelayP50: number;
     loopDelayP99: number;
@@ -69,6 +70,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
       userId: bob.user.id,
       prefix: 'old ',
     });
+    bench.log('figure 13: cached history on the server');
     const userData = bench.dataDir('app');
     await prepareUserData(userData, {
       serverUrl: server.url,
@@ -107,7 +109,9 @@ export async function figure13(bench: Bench): Promise<Row[]> {
         doneSelector: '[data-testid="message"]',
         timeoutMs: 30_000,
       });
-      const started = await app.call<Started>('result', { timeoutMs: 60_000 }, 90_000);
+      // The app answers between two of its tasks: a catch-up that holds its event loop for long
+      // stretches answers late, hence the runner's longer wait than the app's own 30 s.
+      const started = await app.call<Started>('result', { timeoutMs: 30_000 }, 150_000);
       // The renderer's share of the catch-up: the events still in flight to the page, then a frame.
       await page.waitForTimeout(500);
       const tasks = await page.evaluate(
@@ -134,8 +138,10 @@ export async function figure13(bench: Bench): Promise<Row[]> {
           unit: 'ms',
           checks: [{ op: '<=', limit: targets.catchUpMs, of: 'value' }],
           note:
-            `from core.start; connected at ${t ? t.connectedMs.toFixed(0) : '–'} ms; ` +
-            (missing > 0 ? `${missing} new messages NOT seen` : `all ${n(started.seen)} raised once each`),
+            `from core.start; connected at ${t?.connectedMs?.toFixed(0) ?? '–'} ms; ` +
+            (missing > 0
+              ? `gave up waiting: ${n(missing)} of ${n(s.backlog)} new messages NOT yet raised (the value is a lower bound)`
+              : `all ${n(started.seen)} raised once each`),
         }),
         makeRow({
           name: '13. cold start: renderer longest task during catch-up',
@@ -152,8 +158,8 @@ export async function figure13(bench: Bench): Promise<Row[]> {
           unit: 'ms',
           checks: [{ op: '<=', limit: targets.loopDelayP99Ms, of: 'value' }],
           note: t
-            ? `monitorEventLoopDelay (1 ms resolution), core.start → caught up; p50 ${t.loopDelayP50.toFixed(1)} ms, max ${t.loopDelayMax.toFixed(0)} ms`
-            : 'not caught up in time',
+            ? `monitorEventLoopDelay (1 ms resolution), core.start → ${t.complete ? 'caught up' : 'given up'}; p50 ${t.loopDelayP50.toFixed(1)} ms, max ${t.loopDelayMax.toFixed(0)} ms`
+            : 'no readings',
         }),
       ];
     } finally {
