@@ -51,7 +51,7 @@ export const FULL: Scale = {
   catchUp: { changes: 10_000 },
   coldStart: { channels: 20, cached: 50_000, backlog: 10_000 },
   longDay: { messages: 100_000, seconds: 120, minutes: 480 },
-  scaleOut: { warmup: 100, count: 2_000, gapMs: 1, members: 200, burst: 200, paced: 100, commits: 2_000 },
+  scaleOut: { warmup: 100, count: 1_000, gapMs: 1, members: 200, burst: 200, paced: 100, commits: 1_000 },
 };
 
 export const QUICK: Scale = {
