@@ -68,7 +68,7 @@ export const QUICK: Scale = {
   floods: { acks: 100, floodMs: 2_000 },
   catchUp: { changes: 1_000 },
   coldStart: { channels: 20, cached: 5_000, backlog: 1_000 },
-  longDay: { messages: 5_000, seconds: 8, minutes: 16 },
+  longDay: { messages: 2_000, seconds: 8, minutes: 16 },
   scaleOut: { warmup: 20, count: 200, gapMs: 1, members: 40, burst: 40, paced: 20, commits: 200 },
 };
 
