@@ -18,6 +18,21 @@ import { startWebHost, type WebHost } from '../../src-main/web/host';
 import type { MessageView } from '../../src-shared/bridge';
 import { collectGarbage, emitEvent, serve } from '../lib/serve';
 
+/** What `result` answers. */
+export interface AppResult {
+  cacheMs: number | null;
+  cachedMessages: number;
+  seen: number;
+  timings: {
+    complete: boolean;
+    connectedMs: number | null;
+    caughtUpMs: number;
+    loopDelayP50: number;
+    loopDelayP99: number;
+    loopDelayMax: number;
+  } | null;
+}
+
 const [userData, rendererDir] = process.argv.slice(2);
 if (!userData || !rendererDir) throw new Error('usage: app-host.ts USER_DATA RENDERER_DIR');
 
@@ -91,7 +106,7 @@ serve({
   },
 
   /** Waits (bounded) until the watched messages are all in, then says when each step finished. */
-  async result({ timeoutMs }: { timeoutMs: number }) {
+  async result({ timeoutMs }: { timeoutMs: number }): Promise<AppResult> {
     const deadline = performance.now() + timeoutMs;
     while (timings === null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Not all in by then: the readings so far, marked incomplete (the elapsed time is a lower bound).
@@ -115,14 +130,7 @@ serve({
 let cacheMs: number | null = null;
 let cachedMessages = 0;
 let connectedMs: number | null = null;
-let timings: {
-  complete: boolean;
-  connectedMs: number | null;
-  caughtUpMs: number;
-  loopDelayP50: number;
-  loopDelayP99: number;
-  loopDelayMax: number;
-} | null = null;
+let timings: AppResult['timings'] = null;
 
 /** From start to now: caught up (`complete`) or given up waiting. */
 function finish(complete: boolean): void {

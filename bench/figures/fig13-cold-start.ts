@@ -7,30 +7,14 @@
  * new message, the renderer's long tasks meanwhile (PerformanceObserver 'longtask') and the main
  * process's event-loop delay (monitorEventLoopDelay) from start to caught up.
  */
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
-import { login, startTestServer } from '../../src-server/testing';
-import type { Channel } from '../../src-shared/protocol';
+import type { AppResult } from '../app/app-host';
+import { channelsOf, launchChromium, openWindow, spawnApp, startWorld } from '../app/open-app';
 import { insertMessages, prepareUserData } from '../app/seed';
 import { TARGETS_13_TO_15 } from '../config';
 import { makeRow, type Row } from '../lib/result';
 import { timeClickToPaint } from '../renderer/in-page';
-import { markShellPaint, rendererBuild, run, script } from '../renderer/page-tools';
+import { rendererBuild, run, script } from '../renderer/page-tools';
 import type { Bench } from './context';
-
-interface Started {
-  cacheMs: number | null;
-  cachedMessages: number;
-  seen: number;
-  timings: {
-    complete: boolean;
-    connectedMs: number | null;
-    caughtUpMs: number;
-    loopDelayP50: number;
-    loopDelayP99: number;
-    loopDelayMax: number;
-  } | null;
-}
 
 /** Every long task (over 50 ms) the page runs, from its first script on (buffered). */
 function recordLongTasks(): void {
@@ -41,29 +25,14 @@ function recordLongTasks(): void {
   }).observe({ type: 'longtask', buffered: true });
 }
 
-/** The server's channels for this user (the app's own list as it last saw it). */
-async function channelsOf(url: string, token: string): Promise<Channel[]> {
-  const res = await fetch(`${url}/api/channels`, { headers: { authorization: `Bearer ${token}` } });
-  return (await res.json()) as Channel[];
-}
-
 export async function figure13(bench: Bench): Promise<Row[]> {
   const s = bench.options.scale.coldStart;
   const targets = TARGETS_13_TO_15.coldStart;
   const n = (x: number) => x.toLocaleString('en-US');
   bench.log(`figure 13: cold start, ${n(s.cached)} cached in ${s.channels} channels, ${n(s.backlog)} new`);
   const rendererDir = rendererBuild(bench);
-  const server = await startTestServer({ messageRateLimit: 0 });
+  const { server, alice, bob, channelIds } = await startWorld('cold', s.channels);
   try {
-    const alice = await login(server.url, 'alice');
-    const bob = await login(server.url, 'bob');
-    const channelIds: string[] = [];
-    for (let c = 0; c < s.channels; c++) {
-      const channel = await server.store.ensureChannel(`cold-${String(c).padStart(2, '0')}`);
-      await server.store.addMember(channel.id, alice.user.id);
-      await server.store.addMember(channel.id, bob.user.id);
-      channelIds.push(channel.id);
-    }
     const cached = await insertMessages(server.store, {
       channelIds,
       total: s.cached,
@@ -81,29 +50,15 @@ export async function figure13(bench: Bench): Promise<Row[]> {
     await insertMessages(server.store, { channelIds, total: s.backlog, userId: bob.user.id, prefix: 'new ' });
     bench.log('figure 13: cache and backlog written');
 
-    const app = bench.spawn(
-      'app-host',
-      'bench/app/app-host.ts',
-      [userData, await rendererDir],
-      ['--expose-gc', ...bench.profileArgs('app-host')],
-    );
-    await app.waitFor('ready', 60_000);
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const app = await spawnApp(bench, userData, await rendererDir);
+    const browser = await launchChromium();
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.addInitScript({ content: script(recordLongTasks) });
-      await context.addInitScript({ content: script(markShellPaint) });
-      const page = await context.newPage();
-      // App start: the core starts and the window opens on it at once.
-      const { url } = await app.call<{ url: string }>('start', {
-        watch: { prefix: 'new ', count: s.backlog },
-        firstChannelId: channelIds[0],
-      });
-      await page.goto(url);
-      await page.waitForFunction(
-        () => (window as unknown as { __shellPaint?: number }).__shellPaint !== undefined,
+      const { page, shell } = await openWindow(
+        browser,
+        app,
+        { watch: { prefix: 'new ', count: s.backlog }, firstChannelId: channelIds[0]! },
+        [script(recordLongTasks)],
       );
-      const shell = await page.evaluate(() => (window as unknown as { __shellPaint: number }).__shellPaint);
       const open = await run<number>(page, timeClickToPaint, {
         clickSelector: `[data-testid="channel-item"][data-channel-id="${channelIds[0]}"]`,
         doneSelector: '[data-testid="message"]',
@@ -111,7 +66,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
       });
       // The app answers between two of its tasks: a catch-up that holds its event loop for long
       // stretches answers late, hence the runner's longer wait than the app's own 30 s.
-      const started = await app.call<Started>('result', { timeoutMs: 30_000 }, 150_000);
+      const started = await app.call<AppResult>('result', { timeoutMs: 30_000 }, 150_000);
       // The renderer's share of the catch-up: the events still in flight to the page, then a frame.
       await page.waitForTimeout(500);
       const tasks = await page.evaluate(

@@ -8,17 +8,17 @@
  * forced GC (CDP), the main process's RSS after a full GC (--expose-gc), and the input latency of the
  * composer (keydown → painted, bench/renderer/key-paint.ts).
  */
-import { chromium, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
-import { connectSocket, login, startTestServer } from '../../src-server/testing';
-import { type Channel, MessageEvent } from '../../src-shared/protocol';
+import type { Page } from '@playwright/test';
+import { connectSocket } from '../../src-server/testing';
+import { MessageEvent } from '../../src-shared/protocol';
+import { channelsOf, launchChromium, openWindow, spawnApp, startWorld } from '../app/open-app';
 import { insertMessages, perChannel, prepareUserData } from '../app/seed';
 import { TARGETS_13_TO_15 } from '../config';
 import { makeRow, type Row } from '../lib/result';
 import { median } from '../lib/stats';
 import { scrollFrames, timeClickToPaint } from '../renderer/in-page';
 import { recordKeyPaints, takeKeyPaints } from '../renderer/key-paint';
-import { heapUsedMB, markShellPaint, rendererBuild, run, script } from '../renderer/page-tools';
+import { heapUsedMB, rendererBuild, run } from '../renderer/page-tools';
 import type { Bench } from './context';
 
 const CHANNELS = 10;
@@ -54,17 +54,8 @@ export async function figure14(bench: Bench): Promise<Row[]> {
   const n = (x: number) => x.toLocaleString('en-US');
   bench.log(`figure 14: a long day, ${n(s.messages)} messages in ${s.seconds} s, ${s.minutes} looks around`);
   const rendererDir = rendererBuild(bench);
-  const server = await startTestServer({ messageRateLimit: 0 });
+  const { server, alice, bob, channelIds } = await startWorld('day', CHANNELS);
   try {
-    const alice = await login(server.url, 'alice');
-    const bob = await login(server.url, 'bob');
-    const channelIds: string[] = [];
-    for (let c = 0; c < CHANNELS; c++) {
-      const channel = await server.store.ensureChannel(`day-${c}`);
-      await server.store.addMember(channel.id, alice.user.id);
-      await server.store.addMember(channel.id, bob.user.id);
-      channelIds.push(channel.id);
-    }
     const history = await insertMessages(server.store, {
       channelIds,
       total: CHANNELS * CACHED_PER_CHANNEL,
@@ -72,31 +63,16 @@ export async function figure14(bench: Bench): Promise<Row[]> {
       prefix: 'old ',
     });
     const userData = bench.dataDir('app');
-    const channels = (await (
-      await fetch(`${server.url}/api/channels`, { headers: { authorization: `Bearer ${alice.token}` } })
-    ).json()) as Channel[];
+    const channels = await channelsOf(server.url, alice.token);
     await prepareUserData(userData, { serverUrl: server.url, login: alice, channels, messages: history });
-    const app = bench.spawn(
-      'app-host',
-      'bench/app/app-host.ts',
-      [userData, await rendererDir],
-      ['--expose-gc', ...bench.profileArgs('app-host')],
-    );
-    await app.waitFor('ready', 60_000);
+    const app = await spawnApp(bench, userData, await rendererDir);
     const sender = await connectSocket(server.url, { token: bob.token });
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      await context.addInitScript({ content: script(markShellPaint) });
-      const page = await context.newPage();
-      const { url } = await app.call<{ url: string }>('start', {
+      const { page } = await openWindow(browser, app, {
         watch: { prefix: 'day ', count: s.messages },
-        firstChannelId: channelIds[0],
+        firstChannelId: channelIds[0]!,
       });
-      await page.goto(url);
-      await page.waitForFunction(
-        () => (window as unknown as { __shellPaint?: number }).__shellPaint !== undefined,
-      );
       await openChannel(page, channelIds[0]!);
       await run(page, recordKeyPaints, { selector: INPUT });
       const before = {
