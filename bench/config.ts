@@ -20,6 +20,20 @@ export interface Scale {
   floods: { acks: number; floodMs: number };
   /** Figure 12: changes made while the app was away, caught up on reconnect. */
   catchUp: { changes: number };
+  /** Figure 13: cold start, `cached` messages across `channels` in the app's store, `backlog` new on the server. */
+  coldStart: { channels: number; cached: number; backlog: number };
+  /** Figure 14: a long day, `messages` arriving over `seconds` while the person looks around each `minutes`. */
+  longDay: { messages: number; seconds: number; minutes: number };
+  /** Figure 15: two server instances behind Redis on PostgreSQL, beside one instance of the same run. */
+  scaleOut: {
+    warmup: number;
+    count: number;
+    gapMs: number;
+    members: number;
+    burst: number;
+    paced: number;
+    commits: number;
+  };
 }
 
 export const FULL: Scale = {
@@ -35,6 +49,9 @@ export const FULL: Scale = {
   search: { messages: 100_000, queries: 300 },
   floods: { acks: 150, floodMs: 3_000 },
   catchUp: { changes: 10_000 },
+  coldStart: { channels: 20, cached: 50_000, backlog: 10_000 },
+  longDay: { messages: 100_000, seconds: 120, minutes: 480 },
+  scaleOut: { warmup: 100, count: 1_000, gapMs: 1, members: 200, burst: 200, paced: 100, commits: 1_000 },
 };
 
 export const QUICK: Scale = {
@@ -50,9 +67,35 @@ export const QUICK: Scale = {
   search: { messages: 10_000, queries: 60 },
   floods: { acks: 100, floodMs: 2_000 },
   catchUp: { changes: 1_000 },
+  coldStart: { channels: 20, cached: 5_000, backlog: 1_000 },
+  longDay: { messages: 2_000, seconds: 8, minutes: 16 },
+  scaleOut: { warmup: 20, count: 200, gapMs: 1, members: 40, burst: 40, paced: 20, commits: 200 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'] as const;
+/** The targets of figures 13 to 15 (issue 16); never loosened to pass. */
+export const TARGETS_13_TO_15 = {
+  coldStart: { cacheMs: 300, catchUpMs: 5_000, longTaskMs: 50, loopDelayP99Ms: 20 },
+  longDay: { rendererHeapMb: 50, coreRssMb: 100, inputLatencyRatio: 1.5 },
+  scaleOut: { crossP50Ratio: 2, fanoutRatio: 0.5 },
+} as const;
+
+export const FIGURES = [
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+  '8',
+  '9',
+  '10',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {

@@ -19,6 +19,9 @@ import { figure9 } from './figures/fig9-search';
 import { figure10 } from './figures/fig10-upload';
 import { figure11 } from './figures/fig11-floods';
 import { figure12 } from './figures/fig12-catch-up';
+import { figure13 } from './figures/fig13-cold-start';
+import { figure14 } from './figures/fig14-long-day';
+import { figure15 } from './figures/fig15-scale-out';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -36,6 +39,9 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '10': figure10,
   '11': figure11,
   '12': figure12,
+  '13': figure13,
+  '14': figure14,
+  '15': figure15,
 };
 
 async function main(): Promise<void> {

@@ -59,8 +59,14 @@ export class Bench {
     return dir;
   }
 
-  spawn(name: string, script: string, args: string[] = [], nodeArgs: string[] = []): Child {
-    const child = spawnNode(name, script, args, { logFile: this.logFile(name), nodeArgs });
+  spawn(
+    name: string,
+    script: string,
+    args: string[] = [],
+    nodeArgs: string[] = [],
+    env: NodeJS.ProcessEnv = {},
+  ): Child {
+    const child = spawnNode(name, script, args, { logFile: this.logFile(name), nodeArgs, env });
     this.started.push(child);
     return child;
   }
@@ -72,7 +78,10 @@ export class Bench {
   }
 
   /** Starts a subject server; `port` 0 picks a free one, `dataDir` is kept across restarts. */
-  async subject(kind: SubjectKind, options: { port?: number; dataDir?: string } = {}): Promise<Subject> {
+  async subject(
+    kind: SubjectKind,
+    options: { port?: number; dataDir?: string; env?: NodeJS.ProcessEnv } = {},
+  ): Promise<Subject> {
     if (kind === 'real' && !existsSync(path.join(repoRoot, 'src-server', 'app.ts'))) {
       throw new Unavailable('src-server/app.ts is not in the repository yet');
     }
@@ -80,7 +89,7 @@ export class Bench {
     if (kind === 'real') args.push(options.dataDir ?? this.dataDir('server'));
     // --expose-gc: figure 5 collects garbage before reading RSS, so the reading is what stays.
     const nodeArgs = ['--expose-gc', ...(kind === 'real' ? this.profileArgs('server') : [])];
-    const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs);
+    const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs, options.env);
     const ready = await child.waitFor('ready', 60_000);
     const url = String(ready.url);
     return { kind, child, url, port: Number(new URL(url).port) };

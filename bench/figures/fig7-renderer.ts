@@ -4,21 +4,19 @@
  * page by page — the renderer is measured alone, not the core or the server. Baseline: the same
  * measurements on a plain-DOM page in the same browser.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
-import { repoRoot } from '../lib/proc';
 import { type CpuProfile, selfTimes } from '../lib/profile';
 import { makeRow, type Row } from '../lib/result';
 import { median } from '../lib/stats';
 import { flingToTop, installPlainList, scrollFrames, timeClickToPaint } from '../renderer/in-page';
+import { heapUsedMB, markShellPaint, rendererBuild, run, script } from '../renderer/page-tools';
 import { installStubBridge, type StubConfig } from '../renderer/stub-bridge';
-import { type Bench, Unavailable } from './context';
+import type { Bench } from './context';
 
 const STUB: StubConfig = {
   bigCount: 50_000,
@@ -42,30 +40,6 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-async function buildRenderer(bench: Bench): Promise<string> {
-  const outDir = path.join(bench.workDir, 'renderer');
-  const vite = path.join(repoRoot, 'node_modules', '.bin', 'vite');
-  try {
-    await promisify(execFile)(
-      vite,
-      [
-        'build',
-        '--config',
-        'vite.renderer.config.ts',
-        '--outDir',
-        outDir,
-        '--emptyOutDir',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: repoRoot, timeout: 180_000 },
-    );
-  } catch (error) {
-    throw new Unavailable(`renderer build failed: ${(error as Error).message.split('\n')[0]}`);
-  }
-  return outDir;
-}
-
 /** Static files of the build, with no cache headers (every context is cold anyway). */
 function serveStatic(dir: string): Promise<Server> {
   const server = createServer(async (req, res) => {
@@ -86,43 +60,6 @@ function serveStatic(dir: string): Promise<Server> {
     }
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-/** Records when the channel list is first painted, from navigation start. */
-function markShellPaint(): void {
-  const w = window as unknown as { __shellPaint?: number };
-  const check = () => {
-    if (document.querySelector('[data-testid="channel-list"] [data-testid="channel-item"]')) {
-      requestAnimationFrame(() => {
-        const c = new MessageChannel();
-        c.port1.onmessage = () => {
-          w.__shellPaint ??= performance.now();
-        };
-        c.port2.postMessage(0);
-      });
-    } else requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
-}
-
-/**
- * A function's source, called with `arg`, as a script for the page. tsx (esbuild, keepNames) wraps
- * functions in a `__name` helper that does not exist in the page: give it one.
- */
-function script(fn: (arg: never) => unknown, arg?: unknown): string {
-  return `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg ?? null)}); })()`;
-}
-
-function run<T>(page: Page, fn: (arg: never) => T | Promise<T>, arg?: unknown): Promise<T> {
-  return page.evaluate(script(fn, arg)) as Promise<T>;
-}
-
-async function heapUsedMB(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  await cdp.detach();
-  return usedSize / 1024 / 1024;
 }
 
 async function coldLoad(
@@ -174,7 +111,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
   STUB.bigCount = renderer.messages;
   const n = renderer.messages.toLocaleString('en-US');
   bench.log(`figure 7: renderer in Chromium, a ${n}-message channel over a bench-only bridge stub`);
-  const dir = await buildRenderer(bench);
+  const dir = await rendererBuild(bench);
   const server = await serveStatic(dir);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -21,12 +21,15 @@ const dataDir = process.argv[3];
 if (!dataDir) throw new Error('usage: real-server.ts PORT DATA_DIR');
 
 // Thousands of simulated clients share one loopback address: no per-address connection cap.
+// Figure 15 runs two instances on PostgreSQL behind Redis (from the environment, as an operator sets them).
 const server = await startServer({
   port,
   dataDir,
   demo: true,
   messageRateLimit: 0,
   maxConnectionsPerAddress: 0,
+  ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
 });
 const tokens = createTokenService(resolveJwtSecret({ demo: true, dataDir }), 24 * 3600);
 
@@ -54,7 +57,8 @@ serve({
     // Set-up only, before any client connects: one transaction around the store's own inserts, or
     // 19,000 users would cost 38,000 fsyncs. Reaches the SQLite handle the store keeps; without one
     // (another store) the inserts simply run one by one.
-    const db = (store as unknown as { db?: { exec(sql: string): unknown } }).db;
+    const handle = (store as unknown as { db?: { exec?: unknown } }).db;
+    const db = typeof handle?.exec === 'function' ? (handle as { exec(sql: string): unknown }) : undefined;
     db?.exec('BEGIN');
     try {
       for (let i = 0; i < topology.users; i++) {

@@ -67,7 +67,11 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+/**
+ * `durable`: fsync and full-page writes on, as an operator runs it (the bench compares the server's
+ * own commit with PostgreSQL's); tests keep them off, as nothing there has to survive the machine.
+ */
+export async function startPostgresCluster(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
   const reason = postgresUnavailable();
   if (reason) throw new Error(`Cannot start PostgreSQL: ${reason}`);
   const dir = await mkdtemp(join(tmpdir(), 'relay-pg-'));
@@ -101,7 +105,8 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await rm(pwfile);
     const server = [
       ...['-h', '127.0.0.1', '-p', String(port), '-k', `'${dir}'`],
-      ...['-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=50'],
+      ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'full_page_writes=off']),
+      ...['-c', 'max_connections=50'],
     ];
     await pgBin('pg_ctl', [
       'start',

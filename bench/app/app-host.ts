@@ -1,0 +1,156 @@
+/**
+ * One app instance as the browser host runs it (src-main/web: the core in this Node process, the
+ * renderer served over HTTP to Chromium, the bridge over a WebSocket), on a user data folder the runner
+ * prepared (session, settings, account database), driven over IPC. This process is the app's "main
+ * process": its event-loop delay and RSS are the main process's. Figures 13 and 14.
+ *
+ * argv: USER_DATA RENDERER_DIR
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createCore } from '../../src-main/core/create-core';
+import {
+  createFileSecretStore,
+  createFileSettingsStore,
+  DEFAULT_SETTINGS,
+  systemClock,
+} from '../../src-main/core/node-ports';
+import { startWebHost, type WebHost } from '../../src-main/web/host';
+import type { MessageView } from '../../src-shared/bridge';
+import { collectGarbage, emitEvent, serve } from '../lib/serve';
+
+/** What `result` answers. */
+export interface AppResult {
+  cacheMs: number | null;
+  cachedMessages: number;
+  seen: number;
+  timings: {
+    complete: boolean;
+    connectedMs: number | null;
+    caughtUpMs: number;
+    loopDelayP50: number;
+    loopDelayP99: number;
+    loopDelayMax: number;
+  } | null;
+}
+
+const [userData, rendererDir] = process.argv.slice(2);
+if (!userData || !rendererDir) throw new Error('usage: app-host.ts USER_DATA RENDERER_DIR');
+
+const core = createCore({
+  notifier: { show() {} },
+  secrets: createFileSecretStore(userData),
+  settings: createFileSettingsStore(userData, DEFAULT_SETTINGS),
+  clock: systemClock,
+  paths: { userData },
+  openExternal: async () => {},
+});
+let host: WebHost | undefined;
+let started: Promise<void> | undefined;
+let t0 = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+const ms = (ns: number) => ns / 1e6;
+
+/** Messages whose content starts with `prefix`, counted once each as the core raises them. */
+let watched: { prefix: string; ids: Set<string>; count: number; done: () => void } | null = null;
+core.on('messageUpserted', (m: MessageView) => {
+  if (!watched || !m.content.startsWith(watched.prefix) || !m.id) return;
+  watched.ids.add(m.id);
+  if (watched.ids.size >= watched.count) watched.done();
+});
+
+serve({
+  /**
+   * App start: the core is created (above, as the process starts) and its web host listens; the core
+   * starts (session restored, connect, catch-up) without being awaited, and the page's address is
+   * returned at once, as the desktop app opens its window while the core starts.
+   */
+  async start({
+    watch,
+    firstChannelId,
+  }: {
+    watch: { prefix: string; count: number } | null;
+    /** The channel the UI opens first (else the first listed). */
+    firstChannelId?: string;
+  }) {
+    let done!: () => void;
+    const caughtUp = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    watched = watch ? { ...watch, ids: new Set(), done } : null;
+    t0 = performance.now();
+    loopDelay.reset();
+    loopDelay.enable();
+    host = await startWebHost({ core, rendererDir, port: 0, log: (m, d) => console.error(m, d) });
+    started = core.start();
+    const connected = new Promise<number>((resolve) => {
+      const off = core.on('connection', ({ state }) => {
+        if (state === 'connected') {
+          off();
+          resolve(performance.now() - t0);
+        }
+      });
+    });
+    void started.then(async () => {
+      // The UI's first two calls, answered from the local store.
+      const channels = await core.handlers.listChannels(undefined);
+      const first = firstChannelId ?? channels[0]?.id;
+      const page = first ? await core.handlers.listMessages({ channelId: first }) : null;
+      cacheMs = performance.now() - t0;
+      cachedMessages = page?.messages.length ?? 0;
+    });
+    void connected.then((at) => {
+      connectedMs = at;
+    });
+    void caughtUp.then(() => finish(true));
+    return { url: host.url };
+  },
+
+  /** Waits (bounded) until the watched messages are all in, then says when each step finished. */
+  async result({ timeoutMs }: { timeoutMs: number }): Promise<AppResult> {
+    const deadline = performance.now() + timeoutMs;
+    while (timings === null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Not all in by then: the readings so far, marked incomplete (the elapsed time is a lower bound).
+    if (timings === null) finish(false);
+    return { cacheMs, cachedMessages, timings, seen: watched?.ids.size ?? 0 };
+  },
+
+  /** The main process's memory after a full collection (node runs with --expose-gc). */
+  memory() {
+    collectGarbage();
+    const { rss, heapUsed } = process.memoryUsage();
+    return { rssMB: rss / 1024 / 1024, heapMB: heapUsed / 1024 / 1024 };
+  },
+
+  /** Only what the renderer would call: a channel's page, for the runner's own checks. */
+  async channels() {
+    return (await core.handlers.listChannels(undefined)).map((c) => ({ id: c.id, name: c.name }));
+  },
+});
+
+let cacheMs: number | null = null;
+let cachedMessages = 0;
+let connectedMs: number | null = null;
+let timings: AppResult['timings'] = null;
+
+/** From start to now: caught up (`complete`) or given up waiting. */
+function finish(complete: boolean): void {
+  if (timings) return;
+  loopDelay.disable();
+  timings = {
+    complete,
+    connectedMs,
+    caughtUpMs: performance.now() - t0,
+    loopDelayP50: ms(loopDelay.percentile(50)),
+    loopDelayP99: ms(loopDelay.percentile(99)),
+    loopDelayMax: ms(loopDelay.max),
+  };
+}
+
+process.on('SIGTERM', () => {
+  void (async () => {
+    await host?.close();
+    await core.close();
+    process.exit(0);
+  })();
+});
+emitEvent({ event: 'ready' });

@@ -1,0 +1,83 @@
+/**
+ * What the figures that drive the real renderer in Chromium share (7, 13, 14): the renderer's build
+ * (once per run), scripts for the page, painting marks and the page's heap after a collection.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Page } from '@playwright/test';
+import { type Bench, Unavailable } from '../figures/context';
+import { repoRoot } from '../lib/proc';
+
+const builds = new WeakMap<Bench, Promise<string>>();
+
+/** A `vite build` of src-renderer into the run's temp folder, made once per run and shared. */
+export function rendererBuild(bench: Bench): Promise<string> {
+  let build = builds.get(bench);
+  if (!build) {
+    build = buildRenderer(bench);
+    builds.set(bench, build);
+  }
+  return build;
+}
+
+async function buildRenderer(bench: Bench): Promise<string> {
+  const outDir = path.join(bench.workDir, 'renderer');
+  const vite = path.join(repoRoot, 'node_modules', '.bin', 'vite');
+  try {
+    await promisify(execFile)(
+      vite,
+      [
+        'build',
+        '--config',
+        'vite.renderer.config.ts',
+        '--outDir',
+        outDir,
+        '--emptyOutDir',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: repoRoot, timeout: 180_000 },
+    );
+  } catch (error) {
+    throw new Unavailable(`renderer build failed: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return outDir;
+}
+
+/** Records when the channel list is first painted, from navigation start. */
+export function markShellPaint(): void {
+  const w = window as unknown as { __shellPaint?: number };
+  const check = () => {
+    if (document.querySelector('[data-testid="channel-list"] [data-testid="channel-item"]')) {
+      requestAnimationFrame(() => {
+        const c = new MessageChannel();
+        c.port1.onmessage = () => {
+          w.__shellPaint ??= performance.now();
+        };
+        c.port2.postMessage(0);
+      });
+    } else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
+/**
+ * A function's source, called with `arg`, as a script for the page. tsx (esbuild, keepNames) wraps
+ * functions in a `__name` helper that does not exist in the page: give it one.
+ */
+export function script(fn: (arg: never) => unknown, arg?: unknown): string {
+  return `(() => { const __name = (f) => f; return (${fn.toString()})(${JSON.stringify(arg ?? null)}); })()`;
+}
+
+export function run<T>(page: Page, fn: (arg: never) => T | Promise<T>, arg?: unknown): Promise<T> {
+  return page.evaluate(script(fn, arg)) as Promise<T>;
+}
+
+export async function heapUsedMB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / 1024 / 1024;
+}
