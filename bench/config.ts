@@ -47,7 +47,7 @@ export const QUICK: Scale = {
   disk: { fdatasyncs: 200 },
   load: { clients: 200, channelSize: 5, rate: 200, warmupSeconds: 1, seconds: 2 },
   fanout: { members: 100, warmup: 5, paced: 20, burst: 40, window: 8 },
-  connections: { count: 1_000, concurrency: 64, reconnectTimeoutMs: 30_000 },
+  connections: { count: 500, concurrency: 64, reconnectTimeoutMs: 30_000 },
   cores: { warmup: 10, count: 100, gapMs: 2 },
   outbox: { replay: 300 },
   renderer: { messages: 50_000, scrollFrames: 60, historyPages: 10 },
