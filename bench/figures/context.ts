@@ -7,11 +7,12 @@ import type { CpuShare } from '../lib/result';
 import { cpuPercent } from '../lib/stats';
 import type { Identities, Topology } from '../servers/topology';
 
-export type SubjectKind = 'ws-echo' | 'sio-relay' | 'real' | 'bare-upload';
+export type SubjectKind = 'ws-echo' | 'sio-relay' | 'durable-relay' | 'real' | 'bare-upload';
 
 export const SUBJECT_NAMES: Record<SubjectKind, string> = {
   'ws-echo': 'raw ws echo',
   'sio-relay': 'bare Socket.IO relay',
+  'durable-relay': 'durable relay (bare relay + one SQLite insert, server pragmas)',
   real: 'real server',
   'bare-upload': 'bare Node PUT sink',
 };
@@ -19,6 +20,7 @@ export const SUBJECT_NAMES: Record<SubjectKind, string> = {
 const SCRIPTS: Record<SubjectKind, string> = {
   'ws-echo': 'bench/servers/ws-echo.ts',
   'sio-relay': 'bench/servers/sio-relay.ts',
+  'durable-relay': 'bench/servers/durable-relay.ts',
   real: 'bench/servers/real-server.ts',
   'bare-upload': 'bench/servers/bare-upload.ts',
 };
@@ -77,19 +79,28 @@ export class Bench {
     return child;
   }
 
-  /** Starts a subject server; `port` 0 picks a free one, `dataDir` is kept across restarts. */
+  /**
+   * Starts a subject server; `port` 0 picks a free one, `dataDir` is kept across restarts.
+   * `synchronous: 'normal'` runs a SQLite subject with SQLITE_SYNCHRONOUS=normal (the default is full).
+   */
   async subject(
     kind: SubjectKind,
-    options: { port?: number; dataDir?: string; env?: NodeJS.ProcessEnv } = {},
+    options: {
+      port?: number;
+      dataDir?: string;
+      synchronous?: 'full' | 'normal';
+      env?: NodeJS.ProcessEnv;
+    } = {},
   ): Promise<Subject> {
     if (kind === 'real' && !existsSync(path.join(repoRoot, 'src-server', 'app.ts'))) {
       throw new Unavailable('src-server/app.ts is not in the repository yet');
     }
     const args = [String(options.port ?? 0)];
-    if (kind === 'real') args.push(options.dataDir ?? this.dataDir('server'));
+    if (kind === 'real' || kind === 'durable-relay') args.push(options.dataDir ?? this.dataDir(kind));
     // --expose-gc: figure 5 collects garbage before reading RSS, so the reading is what stays.
     const nodeArgs = ['--expose-gc', ...(kind === 'real' ? this.profileArgs('server') : [])];
-    const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs, options.env);
+    const env = { SQLITE_SYNCHRONOUS: options.synchronous ?? 'full', ...options.env };
+    const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs, env);
     const ready = await child.waitFor('ready', 60_000);
     const url = String(ready.url);
     return { kind, child, url, port: Number(new URL(url).port) };

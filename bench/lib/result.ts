@@ -3,12 +3,16 @@
  * `latest.json` is a list of `Row`s: {name, value, unit, baseline, ratio, target, meets, ...}.
  */
 
-/** A bound on the measured value itself (`of: 'value'`) or on value ÷ baseline (`of: 'ratio'`). */
-export interface Check {
-  op: '<=' | '>=';
-  limit: number;
-  of: 'value' | 'ratio';
-}
+/**
+ * A bound on the measured value itself (`of: 'value'`), on value ÷ baseline (`of: 'ratio'`), or on
+ * value ÷ another number measured in the same run (`of: 'reference'`, e.g. the disk's fdatasync p99).
+ */
+export type Check =
+  | { op: Op; limit: number; of: 'value' | 'ratio' }
+  | { op: Op; limit: number; of: 'reference'; reference: { name: string; value: number | null } };
+
+/** `<` where a target says "below" (figure 3: below the durable relay's p99). */
+export type Op = '<=' | '>=' | '<';
 
 export interface CpuShare {
   /** Percent of one core used by the subject server over the figure's measurement window. */
@@ -43,7 +47,7 @@ export interface RowInput {
   unit: string;
   baseline?: number | null;
   baselineName?: string;
-  checks: Check[];
+  checks: readonly Check[];
   cpu?: CpuShare;
   baselineCpu?: CpuShare;
   note?: string;
@@ -55,28 +59,39 @@ export function ratioOf(value: number | null, baseline: number | null | undefine
 }
 
 /** true/false when every check can be decided, null when a needed number is missing. */
-export function meetsAll(value: number | null, ratio: number | null, checks: Check[]): boolean | null {
+export function meetsAll(
+  value: number | null,
+  ratio: number | null,
+  checks: readonly Check[],
+): boolean | null {
   if (checks.length === 0) return null;
   let undecided = false;
   for (const check of checks) {
-    const subject = check.of === 'value' ? value : ratio;
+    const subject =
+      check.of === 'reference' ? ratioOf(value, check.reference.value) : check.of === 'value' ? value : ratio;
     if (subject === null || !Number.isFinite(subject)) {
       undecided = true;
       continue;
     }
-    const holds = check.op === '<=' ? subject <= check.limit : subject >= check.limit;
+    const holds =
+      check.op === '<='
+        ? subject <= check.limit
+        : check.op === '<'
+          ? subject < check.limit
+          : subject >= check.limit;
     if (!holds) return false;
   }
   return undecided ? null : true;
 }
 
-export function describeChecks(checks: Check[], unit: string): string {
+export function describeChecks(checks: readonly Check[], unit: string): string {
   return checks
     .map((c) => {
-      const op = c.op === '<=' ? '≤' : '≥';
-      return c.of === 'ratio'
-        ? `${op} ${c.limit}× baseline`
-        : `${op} ${c.limit.toLocaleString('en-US')} ${unit}`;
+      const op = { '<=': '≤', '>=': '≥', '<': '<' }[c.op];
+      if (c.of === 'ratio')
+        return c.op === '<' && c.limit === 1 ? '< baseline' : `${op} ${c.limit}× baseline`;
+      if (c.of === 'reference') return `${op} ${c.limit}× ${c.reference.name}`;
+      return `${op} ${c.limit.toLocaleString('en-US')} ${unit}`;
     })
     .join(' and ');
 }

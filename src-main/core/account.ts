@@ -206,11 +206,14 @@ export class Account {
       files,
     });
     this.typing.stop(channelId);
-    this.emitMessage(row);
+    // One view for the UI event and the answer: building it reads the store (the message's queued
+    // changes), and nothing between the two changes what it shows.
+    const view = messageView(this.store, row);
+    this.ctx.emitter.emit('messageUpserted', view);
     if (row.parent_id) this.reemit(row.parent_id);
     this.emitOutboxCounts();
     this.outbox.queued(channelId);
-    return messageView(this.store, row);
+    return view;
   }
 
   /**
