@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
+  type ChangeAck,
+  ChangeEvent,
   DEFAULT_UPLOAD_MAX_BYTES,
   type Message,
   MessageEvent,
@@ -243,6 +245,42 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     expect(await blobs.size(kept.sha256!)).toBe(6);
     // Posting a collected upload is refused, clearly.
     expect(await post(alice, general, [orphan.id!])).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  it('stops serving the files of a deleted message, unless a live message in your channels also carries them', async () => {
+    const [alice, bob] = [await as('alice'), await as('bob')];
+    const [general, random] = [await channelId(alice, 'general'), await channelId(alice, 'random')];
+    const { body: image } = await upload(server.url, alice.token, await pngOf(64, 64));
+    const { body: shared } = await upload(server.url, alice.token, Buffer.from('posted twice'));
+    const first = await post(alice, random, [image.id!, shared.id!]);
+    const again = await post(alice, general, [shared.id!]);
+    expect([first.ok, again.ok]).toEqual([true, true]);
+    expect((await get(bob, `/api/files/${image.id}`)).status).toBe(200);
+    expect((await get(bob, `/api/files/${image.id}/thumbnail`)).status).toBe(200);
+
+    const deleted = await emitWithAck<ChangeAck>(alice.socket, ChangeEvent.DELETE, {
+      messageId: first.ok ? first.messageId : '',
+      opId: randomUUID(),
+    });
+    expect(deleted.ok).toBe(true);
+    for (const user of [alice, bob]) {
+      expect((await get(user, `/api/files/${image.id}`)).status).toBe(404);
+      expect((await get(user, `/api/files/${image.id}/thumbnail`)).status).toBe(404);
+      // Still on a live message in general: still served.
+      expect((await get(user, `/api/files/${shared.id}`)).status).toBe(200);
+    }
+    // The tombstone shows no files either.
+    const history = await (await get(bob, `/api/channels/${random}/messages`)).json();
+    expect(history.messages.at(-1)).toMatchObject({ deleted: true, content: '' });
+    expect(history.messages.at(-1).files).toBeUndefined();
+
+    // Once no live message carries it, an upload is collected like one never posted (after 24 h).
+    const blobs = new LocalBlobStore(join(server.dataDir, 'files'));
+    expect(await collectOrphans(server.store, blobs, new Date(Date.now() + 1_000))).toBe(1);
+    expect(await server.store.getFile(image.id!)).toBeUndefined();
+    expect(await blobs.size(image.sha256!)).toBeUndefined();
+    expect(await blobs.size(image.sha256!, 'thumbnail')).toBeUndefined();
+    expect(await blobs.size(shared.sha256!)).toBe(12);
   });
 
   it("refuses another user's upload, an unknown one and more than 10, and stores no message", async () => {

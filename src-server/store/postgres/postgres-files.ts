@@ -10,10 +10,14 @@ const SQL = {
   insertFile: `INSERT INTO files (id, user_id, sha256, name, size, mime, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   fileById: 'SELECT * FROM files WHERE id = $1',
+  // Deleting a message unlinks its files; the test on deleted also covers links older than that rule.
   readable: `SELECT 1 FROM message_files mf
     JOIN channel_members cm ON cm.channel_id = mf.channel_id AND cm.user_id = $1
+    JOIN messages m ON m.id = mf.message_id AND NOT m.deleted
     WHERE mf.file_id = $2 LIMIT 1`,
-  deleteUnposted: 'DELETE FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz RETURNING *',
+  // The link test: a file unposted by a deletion while another message was posting it stays.
+  deleteUnposted: `DELETE FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz
+    AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id) RETURNING *`,
   blobInUse: 'SELECT 1 FROM files WHERE sha256 = $1 LIMIT 1',
   // In a message's transaction: link each file (rows of one JSON array) and mark it posted.
   linkFiles: `WITH linked AS (
