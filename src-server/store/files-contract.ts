@@ -148,7 +148,8 @@ export function filesContract(makeFixture: () => Promise<StoreFixture>): void {
     expect(deleted.map((f) => f.id).sort()).toEqual([old.id, other.id].sort());
     expect(await store.getFile(old.id)).toBeUndefined();
     expect(await store.getFile(twin.id)).toEqual(twin);
-    expect(await store.blobInUse(old.sha256)).toBe(true); // the twin still names it
-    expect(await store.blobInUse(other.sha256)).toBe(false);
+    // The twin still names old's blob.
+    expect(await store.blobsInUse([old.sha256, other.sha256, 'e'.repeat(64)])).toEqual(new Set([old.sha256]));
+    expect(await store.blobsInUse([])).toEqual(new Set());
   });
 }

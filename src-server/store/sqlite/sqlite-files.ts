@@ -18,7 +18,7 @@ const SQL = {
   // The link test: a file unposted by a deletion while another message was posting it stays.
   deleteUnposted: `DELETE FROM files WHERE posted_at IS NULL AND created_at < ?
     AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id) RETURNING *`,
-  blobInUse: 'SELECT 1 FROM files WHERE sha256 = ? LIMIT 1',
+  blobsInUse: 'SELECT DISTINCT sha256 FROM files WHERE sha256 IN (SELECT value FROM json_each(?))',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
@@ -57,7 +57,8 @@ export class SqliteFiles {
     return (this.sql.deleteUnposted.all(cutoff) as FileRow[]).map(toFileRecord);
   }
 
-  blobInUse(sha256: string): boolean {
-    return this.sql.blobInUse.get(sha256) !== undefined;
+  blobsInUse(sha256s: string[]): Set<string> {
+    const rows = this.sql.blobsInUse.all(JSON.stringify(sha256s)) as { sha256: string }[];
+    return new Set(rows.map((r) => r.sha256));
   }
 }
