@@ -4,7 +4,7 @@ import { applySet, FULL, parseArgs, QUICK } from './config';
 describe('parseArgs', () => {
   it('runs every figure at full scale by default', () => {
     const options = parseArgs([]);
-    expect(options.figures).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12']);
+    expect(options.figures).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '16']);
     expect(options.scale).toEqual(FULL);
   });
 

@@ -20,7 +20,15 @@ export interface Scale {
   floods: { acks: number; floodMs: number };
   /** Figure 12: changes made while the app was away, caught up on reconnect. */
   catchUp: { changes: number };
+  /** Figure 16: upload + send of an image until the other client has its thumbnail. */
+  thumbnail: { images: number; megabytes: number };
 }
+
+/**
+ * Figure 16's bound: time to the first thumbnail ≤ 2× (send→receive + sharp's resize of that image), both
+ * measured in the same run. Beyond those two, only a local upload of a few MB and two HTTP round trips.
+ */
+export const THUMBNAIL_TARGET_RATIO = 2;
 
 export const FULL: Scale = {
   idle: { warmup: 300, count: 5_000, gapMs: 1 },
@@ -35,6 +43,7 @@ export const FULL: Scale = {
   search: { messages: 100_000, queries: 300 },
   floods: { acks: 150, floodMs: 3_000 },
   catchUp: { changes: 10_000 },
+  thumbnail: { images: 20, megabytes: 3 },
 };
 
 export const QUICK: Scale = {
@@ -50,9 +59,10 @@ export const QUICK: Scale = {
   search: { messages: 10_000, queries: 60 },
   floods: { acks: 100, floodMs: 2_000 },
   catchUp: { changes: 1_000 },
+  thumbnail: { images: 3, megabytes: 1 },
 };
 
-export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'] as const;
+export const FIGURES = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '16'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface Options {

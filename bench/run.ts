@@ -19,6 +19,7 @@ import { figure9 } from './figures/fig9-search';
 import { figure10 } from './figures/fig10-upload';
 import { figure11 } from './figures/fig11-floods';
 import { figure12 } from './figures/fig12-catch-up';
+import { figure16 } from './figures/fig16-thumbnail';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -36,6 +37,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '10': figure10,
   '11': figure11,
   '12': figure12,
+  '16': figure16,
 };
 
 async function main(): Promise<void> {
