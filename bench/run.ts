@@ -22,6 +22,7 @@ import { figure12 } from './figures/fig12-catch-up';
 import { figure13 } from './figures/fig13-cold-start';
 import { figure14 } from './figures/fig14-long-day';
 import { figure15 } from './figures/fig15-scale-out';
+import { figure16 } from './figures/fig16-thumbnail';
 import { repoRoot } from './lib/proc';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
@@ -42,6 +43,7 @@ const FIGURES: Partial<Record<FigureId, (bench: Bench) => Promise<Row[]>>> = {
   '13': figure13,
   '14': figure14,
   '15': figure15,
+  '16': figure16,
 };
 
 async function main(): Promise<void> {

@@ -6,10 +6,11 @@
  *   blobs/ab/abcdef…   the bytes of sha256 abcdef… (the first two hex digits fan the folder out)
  *   thumbnails/ab/abcdef….webp   its thumbnail, made once (thumbnail.ts)
  *   tmp/               uploads in flight: written here while hashed, renamed into blobs/ when complete
+ * A crash can leave a temp file, or a renamed blob whose row was never inserted: files/sweep.ts.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, type Stats } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -28,6 +29,12 @@ export interface StoredBlob {
   head: Buffer;
 }
 
+export interface BlobEntry {
+  sha256: string;
+  /** When its bytes were last written (a new upload of the same bytes writes them again). */
+  writtenAt: Date;
+}
+
 export interface BlobStore {
   /**
    * Streams `source` into the store, hashing as it goes, never holding more than a chunk; rejects with
@@ -40,8 +47,18 @@ export interface BlobStore {
   size(sha256: string, variant?: BlobVariant): Promise<number | undefined>;
   /** The bytes, or the inclusive range `start`..`end` of them. */
   open(sha256: string, variant?: BlobVariant, range?: { start: number; end: number }): Readable;
-  /** Deletes the blob and its variants unless written at or after `unlessWrittenSince` (a new upload of it). */
-  remove(sha256: string, unlessWrittenSince: Date): Promise<void>;
+  /**
+   * Deletes the blob and its variants unless written at or after `unlessWrittenSince` (a new upload of it);
+   * true when it was deleted.
+   */
+  remove(sha256: string, unlessWrittenSince: Date): Promise<boolean>;
+  /** Every stored blob (originals), a batch at a time. */
+  list(): AsyncIterable<BlobEntry[]>;
+  /**
+   * Deletes what a crash leaves that no row can name, last written before `before`: temp files of uploads
+   * and thumbnails never renamed into place, and thumbnails whose blob is gone. Returns how many.
+   */
+  removeLeftovers(before: Date): Promise<number>;
 }
 
 export class TooLargeError extends Error {
@@ -52,6 +69,8 @@ export class TooLargeError extends Error {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const FAN_OUT = /^[0-9a-f]{2}$/;
+const THUMBNAIL_FILE = /^([0-9a-f]{64})\.webp$/;
 
 export class LocalBlobStore implements BlobStore {
   constructor(private readonly root: string) {
@@ -116,26 +135,86 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async size(sha256: string, variant?: BlobVariant): Promise<number | undefined> {
-    try {
-      return (await stat(this.path(sha256, variant))).size;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    return (await statIfAny(this.path(sha256, variant)))?.size;
   }
 
   open(sha256: string, variant?: BlobVariant, range?: { start: number; end: number }): Readable {
     return createReadStream(this.path(sha256, variant), range);
   }
 
-  async remove(sha256: string, unlessWrittenSince: Date): Promise<void> {
+  async remove(sha256: string, unlessWrittenSince: Date): Promise<boolean> {
     const original = this.path(sha256);
+    // Moved aside first, then judged by its mtime: an upload of the same bytes renamed in before the move
+    // is moved back (identical bytes, so a second upload landing meanwhile loses nothing); one renamed in
+    // after it simply takes the place. A stat-then-delete would leave a window to delete a fresh upload.
+    const aside = join(this.root, 'tmp', randomUUID());
     try {
-      if ((await stat(original)).mtime >= unlessWrittenSince) return;
+      await rename(original, aside);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await rm(this.path(sha256, 'thumbnail'), { force: true });
+      return false;
     }
-    await rm(original, { force: true });
+    if ((await stat(aside)).mtime >= unlessWrittenSince) {
+      await rename(aside, original);
+      return false;
+    }
+    await rm(aside, { force: true });
     await rm(this.path(sha256, 'thumbnail'), { force: true });
+    return true;
+  }
+
+  async *list(): AsyncIterable<BlobEntry[]> {
+    const blobs = join(this.root, 'blobs');
+    for (const fan of await entries(blobs, FAN_OUT)) {
+      const batch: BlobEntry[] = [];
+      for (const name of await entries(join(blobs, fan), SHA256)) {
+        const info = await statIfAny(join(blobs, fan, name));
+        if (info) batch.push({ sha256: name, writtenAt: info.mtime });
+      }
+      if (batch.length > 0) yield batch;
+    }
+  }
+
+  async removeLeftovers(before: Date): Promise<number> {
+    let removed = 0;
+    const removeIfStale = async (path: string, orphan: () => Promise<boolean>) => {
+      const info = await statIfAny(path);
+      if (info && info.mtime < before && (await orphan())) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    };
+    const tmp = join(this.root, 'tmp');
+    // An upload streaming writes its temp file all along (and lasts at most the request timeout).
+    for (const name of await entries(tmp)) await removeIfStale(join(tmp, name), async () => true);
+    const thumbnails = join(this.root, 'thumbnails');
+    for (const fan of await entries(thumbnails, FAN_OUT)) {
+      for (const name of await entries(join(thumbnails, fan), THUMBNAIL_FILE)) {
+        const sha256 = THUMBNAIL_FILE.exec(name)![1]!;
+        await removeIfStale(join(thumbnails, fan, name), async () => (await this.size(sha256)) === undefined);
+      }
+    }
+    return removed;
+  }
+}
+
+/** The names in `dir` (matching `pattern` when given); none when it does not exist. */
+async function entries(dir: string, pattern?: RegExp): Promise<string[]> {
+  try {
+    const names = await readdir(dir);
+    return pattern ? names.filter((n) => pattern.test(n)) : names;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+async function statIfAny(path: string): Promise<Stats | undefined> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }

@@ -3,29 +3,35 @@
  * files.test.ts (SQLite) and files-postgres.test.ts (PostgreSQL). Real HTTP, real sockets, real disk.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
+  type ChangeAck,
+  ChangeEvent,
   DEFAULT_UPLOAD_MAX_BYTES,
   type Message,
   MessageEvent,
   type SendAck,
   UploadedFile,
 } from '../../src-shared/protocol';
+import { waitFor } from '../../src-shared/testing/wait-for';
 import type { ServerOptions } from '../app';
 import {
   type ClientSocket,
   type ConnectedUser,
   connectAs,
   emitWithAck,
+  makeTempDir,
   nextEvent,
   startTestServer,
   type TestServer,
 } from '../testing';
 import { LocalBlobStore } from './blob-store';
 import { collectOrphans } from './orphans';
+import { BLOB_GRACE_MS, sweepBlobs } from './sweep';
 
 /** POST /api/files with a raw body; the answer's status and JSON. */
 export async function upload(
@@ -245,6 +251,108 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     expect(await post(alice, general, [orphan.id!])).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 
+  it('stops serving the files of a deleted message, unless a live message in your channels also carries them', async () => {
+    const [alice, bob] = [await as('alice'), await as('bob')];
+    const [general, random] = [await channelId(alice, 'general'), await channelId(alice, 'random')];
+    const { body: image } = await upload(server.url, alice.token, await pngOf(64, 64));
+    const { body: shared } = await upload(server.url, alice.token, Buffer.from('posted twice'));
+    const first = await post(alice, random, [image.id!, shared.id!]);
+    const again = await post(alice, general, [shared.id!]);
+    expect([first.ok, again.ok]).toEqual([true, true]);
+    expect((await get(bob, `/api/files/${image.id}`)).status).toBe(200);
+    expect((await get(bob, `/api/files/${image.id}/thumbnail`)).status).toBe(200);
+
+    const deleted = await emitWithAck<ChangeAck>(alice.socket, ChangeEvent.DELETE, {
+      messageId: first.ok ? first.messageId : '',
+      opId: randomUUID(),
+    });
+    expect(deleted.ok).toBe(true);
+    for (const user of [alice, bob]) {
+      expect((await get(user, `/api/files/${image.id}`)).status).toBe(404);
+      expect((await get(user, `/api/files/${image.id}/thumbnail`)).status).toBe(404);
+      // Still on a live message in general: still served.
+      expect((await get(user, `/api/files/${shared.id}`)).status).toBe(200);
+    }
+    // The tombstone shows no files either.
+    const history = await (await get(bob, `/api/channels/${random}/messages`)).json();
+    expect(history.messages.at(-1)).toMatchObject({ deleted: true, content: '' });
+    expect(history.messages.at(-1).files).toBeUndefined();
+
+    // Once no live message carries it, an upload is collected like one never posted (after 24 h).
+    const blobs = new LocalBlobStore(join(server.dataDir, 'files'));
+    expect(await collectOrphans(server.store, blobs, new Date(Date.now() + 1_000))).toBe(1);
+    expect(await server.store.getFile(image.id!)).toBeUndefined();
+    expect(await blobs.size(image.sha256!)).toBeUndefined();
+    expect(await blobs.size(image.sha256!, 'thumbnail')).toBeUndefined();
+    expect(await blobs.size(shared.sha256!)).toBe(12);
+  });
+
+  it('sweeps blobs no row names and stale temp files past the grace period, never an upload in flight', async () => {
+    const alice = await as('alice');
+    const general = await channelId(alice, 'general');
+    // A blob folder of its own, with this server's rows: the server's own start-up sweep stays out of it.
+    const root = await makeTempDir();
+    const blobs = new LocalBlobStore(root);
+    const longAgo = new Date(Date.now() - 2 * BLOB_GRACE_MS);
+    // Posted long ago: its row keeps it, however old its bytes.
+    const { body: posted } = await upload(server.url, alice.token, Buffer.from('posted long ago'));
+    await post(alice, general, [posted.id!]);
+    const kept = await plantBlob(blobs, 'posted long ago');
+    await utimes(blobPath(root, kept), longAgo, longAgo);
+    // Killed between the rename and the row, long ago: bytes (and a thumbnail) no row will ever name.
+    const lost = await plantBlob(blobs, 'renamed, then kill -9');
+    await blobs.putVariant(lost, 'thumbnail', Buffer.from('thumb'));
+    await utimes(blobPath(root, lost), longAgo, longAgo);
+    // Renamed a moment ago, its row not committed yet: an upload in flight.
+    const inFlight = await plantBlob(blobs, 'row about to be committed');
+    // Temp files: one left by a crash long ago, one being written now.
+    const [staleTmp, liveTmp] = [join(root, 'tmp', randomUUID()), join(root, 'tmp', randomUUID())];
+    await writeFile(staleTmp, 'half an upload');
+    await writeFile(liveTmp, 'an upload streaming');
+    await utimes(staleTmp, longAgo, longAgo);
+    // A thumbnail whose blob went (a crash between the two removals), long ago.
+    const bare = sha256(Buffer.from('gone'));
+    await blobs.putVariant(bare, 'thumbnail', Buffer.from('thumb'));
+    await utimes(join(root, 'thumbnails', bare.slice(0, 2), `${bare}.webp`), longAgo, longAgo);
+
+    try {
+      expect(await sweepBlobs(server.store, blobs, new Date(Date.now() - BLOB_GRACE_MS))).toEqual({
+        blobs: 1,
+        leftovers: 2,
+      });
+      expect(await blobs.size(lost)).toBeUndefined();
+      expect(await blobs.size(lost, 'thumbnail')).toBeUndefined();
+      expect(await blobs.size(bare, 'thumbnail')).toBeUndefined();
+      expect(await blobs.size(kept)).toBe(15);
+      expect(await blobs.size(inFlight)).toBe(25);
+      expect(await readdir(join(root, 'tmp'))).toEqual([liveTmp.split('/').at(-1)]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('sweeps at start-up what a crash left behind', async () => {
+    const dataDir = await makeTempDir();
+    const root = join(dataDir, 'files');
+    const lost = await plantBlob(new LocalBlobStore(root), 'left by a crash');
+    const tmp = join(root, 'tmp', randomUUID());
+    await writeFile(tmp, 'half an upload');
+    const longAgo = new Date(Date.now() - 2 * BLOB_GRACE_MS);
+    await utimes(blobPath(root, lost), longAgo, longAgo);
+    await utimes(tmp, longAgo, longAgo);
+    const restarted = await startTestServer({ ...(await options()), dataDir });
+    try {
+      const blobs = new LocalBlobStore(root);
+      await waitFor(
+        async () => (await blobs.size(lost)) === undefined && (await readdir(join(root, 'tmp'))).length === 0,
+        'the start-up sweep',
+      );
+    } finally {
+      await restarted.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses another user's upload, an unknown one and more than 10, and stores no message", async () => {
     const [alice, bob] = [await as('alice'), await as('bob')];
     const general = await channelId(alice, 'general');
@@ -265,6 +373,13 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     const { body } = await upload(server.url, alice.token, Buffer.from('x'), { 'x-file-name': name });
     expect(body.name).toBe('gpj.exe');
   });
+}
+
+const blobPath = (root: string, digest: string) => join(root, 'blobs', digest.slice(0, 2), digest);
+
+/** Bytes in the blob store with no row naming them (as an upload killed after its rename leaves them). */
+async function plantBlob(blobs: LocalBlobStore, text: string): Promise<string> {
+  return (await blobs.put(Readable.from([Buffer.from(text)]), 1024)).sha256;
 }
 
 /** `size` zero bytes as a stream without a Content-Length, 64 KiB at a time (one chunk reused). */

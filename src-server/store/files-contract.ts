@@ -100,6 +100,43 @@ export function filesContract(makeFixture: () => Promise<StoreFixture>): void {
     expect(await store.getMessage(id)).toBeUndefined();
   });
 
+  it("unlinks a deleted message's files: unreadable, unposted unless another message carries them", async () => {
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const [general, random] = [await channel('general'), await channel('random')];
+    const [only, twice] = [file(alice), file(alice, { sha256: 'd'.repeat(64) })];
+    for (const f of [only, twice]) await store.insertFile(f);
+    const shown = (f: FileRecord) => ({ id: f.id, name: f.name, size: f.size, mime: f.mime });
+    const send = async (channelId: string, files: FileRecord[]) =>
+      (
+        await store.insertMessage({
+          id: randomUUID(),
+          channelId,
+          userId: alice,
+          content: 'files',
+          createdAt: new Date(Date.UTC(2026, 0, 2)).toISOString(),
+          files: files.map(shown),
+        })
+      ).message;
+    const doomed = await send(random, [only, twice]);
+    await send(general, [twice]);
+    const result = await store.changeMessage({
+      opId: randomUUID(),
+      userId: alice,
+      messageId: doomed.id,
+      moderator: false,
+      change: { kind: 'delete' },
+      at: new Date(Date.UTC(2026, 0, 3)).toISOString(),
+    });
+    expect(result).toMatchObject({ status: 'applied', message: { deleted: true } });
+    expect(result.status === 'applied' && result.message.files).toBeUndefined();
+    expect((await store.getMessage(doomed.id))?.files).toBeUndefined();
+    expect(await store.canReadFile(only.id, bob)).toBe(false);
+    expect(await store.canReadFile(twice.id, bob)).toBe(true);
+    expect((await store.getFile(only.id))?.postedAt).toBeUndefined();
+    const collected = await store.deleteUnpostedFiles(new Date(Date.UTC(2030, 0, 1)).toISOString());
+    expect(collected.map((f) => f.id)).toEqual([only.id]);
+  });
+
   it('deletes only unposted files older than the cutoff, and says which blobs are still named', async () => {
     const alice = await user('alice');
     const day = (d: number) => new Date(Date.UTC(2026, 0, d)).toISOString();
@@ -111,7 +148,8 @@ export function filesContract(makeFixture: () => Promise<StoreFixture>): void {
     expect(deleted.map((f) => f.id).sort()).toEqual([old.id, other.id].sort());
     expect(await store.getFile(old.id)).toBeUndefined();
     expect(await store.getFile(twin.id)).toEqual(twin);
-    expect(await store.blobInUse(old.sha256)).toBe(true); // the twin still names it
-    expect(await store.blobInUse(other.sha256)).toBe(false);
+    // The twin still names old's blob.
+    expect(await store.blobsInUse([old.sha256, other.sha256, 'e'.repeat(64)])).toEqual(new Set([old.sha256]));
+    expect(await store.blobsInUse([])).toEqual(new Set());
   });
 }

@@ -146,7 +146,8 @@ export function toMessage(row: MessageRow, receipts?: Receipt[]): Message {
   };
   if (row.parent_id !== null) message.parentId = row.parent_id;
   if (row.client_message_id !== null) message.clientMessageId = row.client_message_id;
-  if (row.files !== null) message.files = JSON.parse(row.files) as Message['files'];
+  // A tombstone shows no files, as it shows no content (and they are no longer served).
+  if (row.files !== null && !row.deleted) message.files = JSON.parse(row.files) as Message['files'];
   if (receipts) {
     message.receipts = receipts;
     message.deliveryStatus = receipts.reduce((s, r) => maxStatus(s, r.status), message.deliveryStatus);

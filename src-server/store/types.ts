@@ -201,8 +201,8 @@ export interface Store {
   canReadFile(fileId: string, userId: string): Promise<boolean>;
   /** Deletes the files never posted and created before `cutoff`; returns them (their blobs may go). */
   deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]>;
-  /** True while some file row still names this blob. */
-  blobInUse(sha256: string): Promise<boolean>;
+  /** Those of these blobs that some file row still names. */
+  blobsInUse(sha256s: string[]): Promise<Set<string>>;
   // Messages that change (store/changes.ts; contract: store/changes-contract.ts).
   /** The answer a change with this opId got, if it was applied. */
   appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined>;

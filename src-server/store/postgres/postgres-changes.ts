@@ -45,6 +45,12 @@ const SQL = {
     RETURNING last_change_seq`,
   updateMessage: `UPDATE messages SET content = $1, edited_at = $2, deleted = $3, mentions = $4, reactions = $5,
     change_seq = $6, updated_at = $7 WHERE id = $8`,
+  // A deleted message's files: no longer readable through it, and unposted (collected as orphans) when no
+  // other message carries them (files/orphans.ts). The UPDATE sees the links as they were before the
+  // DELETE (one snapshot), hence the message_id test.
+  unlinkFiles: `WITH unlinked AS (DELETE FROM message_files WHERE message_id = $1 RETURNING file_id)
+    UPDATE files SET posted_at = NULL WHERE id IN (SELECT file_id FROM unlinked)
+      AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id AND mf.message_id <> $1)`,
   changesAfter: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = $1 AND m.change_seq > $2::bigint
     ORDER BY m.change_seq ASC LIMIT $3`,
   preferences: 'SELECT notify, muted FROM channel_preferences WHERE channel_id = $1 AND user_id = $2',
@@ -132,6 +138,8 @@ export class PostgresChanges {
         at,
         messageId,
       ]);
+      // Only a deletion sets deleted (a tombstone refuses edits and reactions).
+      if (u.deleted) await client.query(SQL.unlinkFiles, [messageId]);
     }
     const answer = appliedAnswer(request, channelId, changeSeq);
     await client.query(SQL.recordAnswer, [userId, opId, JSON.stringify(answer)]);

@@ -10,11 +10,15 @@ const SQL = {
   insertFile: `INSERT INTO files (id, user_id, sha256, name, size, mime, created_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
   fileById: 'SELECT * FROM files WHERE id = $1',
+  // Deleting a message unlinks its files; the test on deleted also covers links older than that rule.
   readable: `SELECT 1 FROM message_files mf
     JOIN channel_members cm ON cm.channel_id = mf.channel_id AND cm.user_id = $1
+    JOIN messages m ON m.id = mf.message_id AND NOT m.deleted
     WHERE mf.file_id = $2 LIMIT 1`,
-  deleteUnposted: 'DELETE FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz RETURNING *',
-  blobInUse: 'SELECT 1 FROM files WHERE sha256 = $1 LIMIT 1',
+  // The link test: a file unposted by a deletion while another message was posting it stays.
+  deleteUnposted: `DELETE FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz
+    AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id) RETURNING *`,
+  blobsInUse: 'SELECT DISTINCT sha256 FROM files WHERE sha256 = ANY($1::text[])',
   // In a message's transaction: link each file (rows of one JSON array) and mark it posted.
   linkFiles: `WITH linked AS (
       INSERT INTO message_files (message_id, file_id, channel_id)
@@ -66,7 +70,7 @@ export class PostgresFiles {
     return (await this.rows<FileRow>(SQL.deleteUnposted, [cutoff])).map(toFileRecord);
   }
 
-  async blobInUse(sha256: string): Promise<boolean> {
-    return (await this.rows(SQL.blobInUse, [sha256])).length > 0;
+  async blobsInUse(sha256s: string[]): Promise<Set<string>> {
+    return new Set((await this.rows<{ sha256: string }>(SQL.blobsInUse, [sha256s])).map((r) => r.sha256));
   }
 }

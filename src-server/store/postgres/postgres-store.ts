@@ -446,8 +446,8 @@ export class PostgresStore implements Store {
   deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
     return this.files.deleteUnpostedFiles(cutoff);
   }
-  blobInUse(sha256: string): Promise<boolean> {
-    return this.files.blobInUse(sha256);
+  blobsInUse(sha256s: string[]): Promise<Set<string>> {
+    return this.files.blobsInUse(sha256s);
   }
   // Messages that change: see postgres-changes.ts.
   appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {

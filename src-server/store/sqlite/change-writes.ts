@@ -12,7 +12,15 @@ export class SqliteChangeWrites {
   private readonly sql;
 
   constructor(db: Database.Database) {
-    this.sql = prepare(db, ['appliedOp', 'insertAppliedOp', 'messageById', 'nextChangeSeq', 'updateMessage']);
+    this.sql = prepare(db, [
+      'appliedOp',
+      'insertAppliedOp',
+      'messageById',
+      'nextChangeSeq',
+      'updateMessage',
+      'unlinkFiles',
+      'unpostFiles',
+    ]);
   }
 
   apply(request: ChangeRequest): ChangeResult {
@@ -37,10 +45,18 @@ export class SqliteChangeWrites {
         at,
         messageId,
       );
+      // Only a deletion sets deleted (a tombstone refuses edits and reactions).
+      if (u.deleted) this.unlinkFiles(messageId);
     }
     const answer = appliedAnswer(request, stored.channel_id, changeSeq);
     this.sql.insertAppliedOp.run(userId, opId, JSON.stringify(answer), at);
     const message = toMessage(this.sql.messageById.get(messageId) as MessageRow);
     return { status: 'applied', answer, message, changed: plan.update !== undefined };
+  }
+
+  /** A deleted message no longer lets anyone read its files; those no other message carries are unposted. */
+  private unlinkFiles(messageId: string): void {
+    const unlinked = (this.sql.unlinkFiles.all(messageId) as { file_id: string }[]).map((r) => r.file_id);
+    if (unlinked.length > 0) this.sql.unpostFiles.run(JSON.stringify(unlinked));
   }
 }

@@ -74,6 +74,11 @@ export const SQL = {
     RETURNING last_change_seq AS change_seq`,
   updateMessage: `UPDATE messages SET content = ?, edited_at = ?, deleted = ?, mentions = ?, reactions = ?,
     change_seq = ?, updated_at = ? WHERE id = ?`,
+  // A deleted message's files: no longer readable through it, and unposted (collected as orphans) when no
+  // other message carries them (files/orphans.ts).
+  unlinkFiles: 'DELETE FROM message_files WHERE message_id = ? RETURNING file_id',
+  unpostFiles: `UPDATE files SET posted_at = NULL WHERE id IN (SELECT value FROM json_each(?))
+    AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id)`,
   changesAfter: `SELECT ${MESSAGE_SELECT} WHERE m.channel_id = ? AND m.change_seq > ?
     ORDER BY m.change_seq ASC LIMIT ?`,
   preferences: 'SELECT notify, muted FROM channel_preferences WHERE channel_id = ? AND user_id = ?',

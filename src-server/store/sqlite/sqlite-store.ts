@@ -271,8 +271,8 @@ export class SqliteStore implements Store {
   async deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
     return this.files.deleteUnpostedFiles(cutoff);
   }
-  async blobInUse(sha256: string): Promise<boolean> {
-    return this.files.blobInUse(sha256);
+  async blobsInUse(sha256s: string[]): Promise<Set<string>> {
+    return this.files.blobsInUse(sha256s);
   }
   // Messages that change: the change goes through the writer thread (change-writes.ts), the rest is here.
   async appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
