@@ -104,6 +104,40 @@ describe('catch-up', () => {
     await waitFor(() => find(alice, general, 'after resume'), 'live again');
     expect((await messages(alice, general)).length).toBe(before + 1);
   });
+
+  it('raises one unread event per channel for a caught-up page, with the final count (bench figure 13)', async () => {
+    const away = await startProxy(server.port);
+    const alice = await core('alice', away.url);
+    const general = await channelId(alice, 'general');
+    await alice.core.handlers.markRead({ channelId: general });
+    away.refuse();
+    await waitFor(
+      async () => (await alice.core.handlers.getSession(undefined)).connection !== 'connected',
+      'offline',
+    );
+    for (let i = 0; i < 40; i++) await post(bob.socket, general, `backlog ${i}`);
+    const seen = alice.of('unread').length;
+    away.heal();
+    alice.core.resume();
+    await waitFor(() => find(alice, general, 'backlog 39'), 'caught up');
+    await waitFor(
+      () =>
+        alice
+          .of('unread')
+          .slice(seen)
+          .some((u) => u.unreadCount === 40),
+      'counted',
+    );
+    // Counted after each of the 40 messages, the badge total (every channel's unread) made catch-up quadratic.
+    const forGeneral = alice
+      .of('unread')
+      .slice(seen)
+      .filter((u) => u.channelId === general);
+    expect(forGeneral.length).toBeLessThanOrEqual(2);
+    expect(forGeneral.at(-1)).toMatchObject({ unreadCount: 40, total: 40 });
+    expect(alice.badge).toBe(40);
+    await away.close();
+  });
 });
 
 describe('receipts', () => {
