@@ -7,6 +7,7 @@
  * Deterministic pictures: fixed data (sent over raw sockets), animations off, the caret hidden, the
  * avatars (coloured by a per-server random id) and the times masked.
  */
+import path from 'node:path';
 import type { DemoUser } from '../support/app';
 import { checkAxe } from '../support/axe';
 import { box, expectApart } from '../support/boxes';
@@ -76,6 +77,7 @@ test.describe('look and accessibility', () => {
             animations: 'disabled',
             caret: 'hide',
             mask: [page.locator('.avatar'), page.locator('time')],
+            stylePath: path.join(import.meta.dirname, 'look.screenshot.css'),
             maxDiffPixelRatio: 0.002,
           });
         }
