@@ -5,36 +5,23 @@
  */
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { login, startTestServer } from '../../src-server/testing';
+import { login } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import type { ScriptOp } from './testing/child-ops';
 import { cleanupAfterEach } from './testing/cleanups';
 import {
   channelId,
-  createTestCore,
   makeUserData,
   outboxEmpty,
   serverMessages,
-  signIn,
   type TestCore,
   waitFor,
 } from './testing/harness';
-import { spawnCoreChild } from './testing/spawn-child';
+import { queueFixtures } from './testing/queue-fixtures';
 
 const cleanups = cleanupAfterEach();
 
-async function server() {
-  const s = await startTestServer({ messageRateLimit: 0 });
-  cleanups.push(() => s.close());
-  return s;
-}
-
-async function app(url: string, username: string, userData?: string): Promise<TestCore> {
-  const t = await createTestCore({ userData });
-  cleanups.push(() => t.close({ keep: userData !== undefined }));
-  if (!(await t.core.handlers.getSession(undefined)).signedIn) await signIn(t, url, username);
-  return t;
-}
+const { server, app, killedThenRestarted } = queueFixtures(cleanups);
 
 async function shown(t: TestCore, channel: string): Promise<MessageView[]> {
   return (await t.core.handlers.listMessages({ channelId: channel, limit: 500 })).messages;
@@ -69,17 +56,7 @@ describe('the operation queue against the server', () => {
       { op: 'delete', ref: 'to be deleted' },
     ];
     // Killed right after the last call returned: only the commits can have kept the operations.
-    const child = spawnCoreChild(
-      'src-main/core/testing/child-ops.ts',
-      [aliceData, s.url, 'alice', JSON.stringify(script)],
-      (process) => process.kill('SIGKILL'),
-    );
-    cleanups.push(() => child.kill());
-    await child.queued;
-    await child.kill();
-
-    const restarted = await app(s.url, 'alice', aliceData);
-    await waitFor(() => outboxEmpty(restarted), 'queue flushed');
+    const restarted = await killedThenRestarted(s, aliceData, script);
     const { token, user } = await login(s.url, 'alice');
     const onServer = (await serverMessages(s.url, token, general)).filter((m) => m.userId === user.id);
     expect(onServer.map((m) => [m.content, m.deleted])).toEqual([

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { pngOf, sha256 } from '../../src-server/files/suite';
-import { login, startTestServer, type TestServer } from '../../src-server/testing';
+import { login, type TestServer } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import { attachFile } from './testing/attach-file';
 import type { ScriptOp } from './testing/child-ops';
@@ -22,26 +22,14 @@ import {
   outboxEmpty,
   serverMessages,
   signIn,
-  type TestCore,
   waitFor,
 } from './testing/harness';
 import { startProxy } from './testing/proxy';
-import { spawnCoreChild } from './testing/spawn-child';
+import { queueFixtures } from './testing/queue-fixtures';
 
 const cleanups = cleanupAfterEach();
 
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer({ messageRateLimit: 0, ...opts });
-  cleanups.push(() => s.close());
-  return s;
-}
-
-async function app(url: string, username: string, userData?: string): Promise<TestCore> {
-  const t = await createTestCore({ userData });
-  cleanups.push(() => t.close({ keep: userData !== undefined }));
-  if (!(await t.core.handlers.getSession(undefined)).signedIn) await signIn(t, url, username);
-  return t;
-}
+const { server, app, killedThenRestarted } = queueFixtures(cleanups);
 
 /** The uploads the server holds for a user (its files table): "uploaded once" is one row. */
 function uploadsOf(s: TestServer, userId: string): { sha256: string }[] {
@@ -78,24 +66,6 @@ async function chartAndLog(dir: string, png: Buffer, log: Buffer) {
   await writeFile(pngPath, png);
   await writeFile(logPath, log);
   return { pngPath, logPath };
-}
-
-/**
- * Runs `script` offline in a child core, killed -9 right after its last call returned (only the commits
- * and the staged copies can have kept anything), then restarts the app on the folder and flushes.
- */
-async function killedThenRestarted(s: TestServer, aliceData: string, script: ScriptOp[]): Promise<TestCore> {
-  const child = spawnCoreChild(
-    'src-main/core/testing/child-ops.ts',
-    [aliceData, s.url, 'alice', JSON.stringify(script)],
-    (process) => process.kill('SIGKILL'),
-  );
-  cleanups.push(() => child.kill());
-  await child.queued;
-  await child.kill();
-  const restarted = await app(s.url, 'alice', aliceData);
-  await waitFor(() => outboxEmpty(restarted), 'the queue flushed');
-  return restarted;
 }
 
 describe('uploads on the operation queue', () => {

@@ -14,9 +14,8 @@ import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
 import { LocalStore } from './store';
+import { bob, me, testChannel } from './testing/store-fixture';
 
-const me = { id: randomUUID(), name: 'alice' };
-const bob = { id: randomUUID(), name: 'bob' };
 const dir = mkdtempSync(join(tmpdir(), 'relay-feed-'));
 // One pair of stores for every run (opening a database costs more than a run); each run has its own
 // channel, and the two are compared on it.
@@ -84,21 +83,7 @@ interface Run {
 
 /** Builds a run's held state in a store: every id is given, so the two stores match row for row. */
 function seed(store: LocalStore, { channelId, held, ids, cmids }: Run): void {
-  store.saveChannels([
-    {
-      id: channelId,
-      name: 'general',
-      kind: 'channel',
-      private: false,
-      topic: '',
-      archived: false,
-      memberIds: [me.id, bob.id],
-      members: [me, bob],
-      lastSeq: 0,
-      lastReadSeq: 0,
-      unreadCount: 0,
-    },
-  ]);
+  store.saveChannels([{ ...testChannel([me, bob]), id: channelId }]);
   held.forEach((kind, i) => {
     const own = kind !== 'others';
     const m = original(channelId, i, ids[i]!, own, own ? cmids[i] : undefined);

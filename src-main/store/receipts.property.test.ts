@@ -11,8 +11,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { unchangedMessageFields } from '../../src-shared/protocol';
 import { LocalStore } from './store';
+import { me, testChannel } from './testing/store-fixture';
 
-const me = { id: randomUUID(), name: 'alice' };
 const recipients = [randomUUID(), randomUUID(), randomUUID()];
 const channelId = randomUUID();
 const RANK = { SENT: 0, DELIVERED: 1, READ: 2 } as const;
@@ -24,19 +24,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'relay-prop-'));
   store = LocalStore.open({ file: join(dir, 'db.sqlite'), selfId: me.id });
   store.saveChannels([
-    {
-      id: channelId,
-      name: 'general',
-      kind: 'channel',
-      private: false,
-      topic: '',
-      archived: false,
-      memberIds: [me.id, ...recipients],
-      members: [me, ...recipients.map((id, i) => ({ id, name: `user${i}` }))],
-      lastSeq: 0,
-      lastReadSeq: 0,
-      unreadCount: 0,
-    },
+    { ...testChannel([me, ...recipients.map((id, i) => ({ id, name: `user${i}` }))]), id: channelId },
   ]);
 });
 afterAll(() => {
