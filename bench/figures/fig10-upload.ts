@@ -55,7 +55,7 @@ export async function figure10(bench: Bench): Promise<Row[]> {
   const rate = (ms: number) => megabytes / (ms / 1000);
   return [
     makeRow({
-      name: `9. upload throughput, ${megabytes} MiB file (median of ${uploads})`,
+      name: `10. upload throughput, ${megabytes} MiB file (median of ${uploads})`,
       value: rate(median(realMs)),
       unit: 'MiB/s',
       baseline: rate(median(bareMs)),

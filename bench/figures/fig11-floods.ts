@@ -35,7 +35,7 @@ async function receiptFlood(bench: Bench): Promise<Row> {
     const during = percentile(await ackTimes(alice, generalId, acks), 99);
     const { emitted, ended } = await flooded;
     return makeRow({
-      name: `9. send-ack p99 during a receipt flood (${acks} acks)`,
+      name: `11. send-ack p99 during a receipt flood (${acks} acks)`,
       value: during,
       unit: 'ms',
       baseline: quiet,
@@ -63,7 +63,7 @@ async function loginFlood(bench: Bench): Promise<Row> {
     const during = await loginDuringFlood(server.url, real);
     if (during.real.status !== 200) throw new Error(`the real login got ${during.real.status}`);
     return makeRow({
-      name: '9. login beside a 240-username flood from one address',
+      name: '11. login beside a 240-username flood from one address',
       value: during.real.ms,
       unit: 'ms',
       baseline: median(alone),
