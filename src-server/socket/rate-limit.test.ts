@@ -123,6 +123,14 @@ describe('createMessageRateLimiter (its own clock)', () => {
     expect([1, 2, 3, 4].map(() => allowed())).toEqual([true, true, true, false]);
   });
 
+  it('says a block is one second, never more, whatever the clock reads (no float rounding up to 1,001)', () => {
+    // At this clock reading, (t + 1000) - t is 1000.0000000000001 in floating point.
+    const t = 16270.712173696911;
+    const limit = createMessageRateLimiter(1, () => t);
+    limit.consume('u');
+    expect(() => limit.consume('u')).toThrow(expect.objectContaining({ hints: { retryAfterMs: 1_000 } }));
+  });
+
   it('counts each user apart', () => {
     const { allowed } = limiter(1);
     expect([allowed('a'), allowed('a'), allowed('b')]).toEqual([true, false, true]);

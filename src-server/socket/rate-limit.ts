@@ -90,8 +90,13 @@ export function createMessageRateLimiter(
         return;
       }
       // Only the first refusal starts a block: a client that keeps sending into it is not held longer.
-      if (bucket.blockedUntil === 0) bucket.blockedUntil = t + BLOCK_MS;
-      throw rateLimited(perSecond, bucket.blockedUntil - t);
+      // That refusal says BLOCK_MS outright: (t + BLOCK_MS) - t can come out a hair over in floating
+      // point, which the ceiling would turn into 1,001 ms.
+      if (bucket.blockedUntil === 0) {
+        bucket.blockedUntil = t + BLOCK_MS;
+        throw rateLimited(perSecond, BLOCK_MS);
+      }
+      throw rateLimited(perSecond, Math.min(BLOCK_MS, bucket.blockedUntil - t));
     },
   };
 }
