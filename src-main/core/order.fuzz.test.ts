@@ -47,23 +47,29 @@ const { forbidding } = await vi.hoisted(async () => {
   const { AsyncLocalStorage } = await import('node:async_hooks');
   return { forbidding: new AsyncLocalStorage<true>() };
 });
-vi.mock('../../src-server/membership', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src-server/membership')>();
+// The send path asks the membership cache (membership-cache.ts), which answers a known member from
+// memory without calling membership.ts again: the refusal goes in front of the cache, or only a
+// channel's first send could ever be refused.
+vi.mock('../../src-server/membership-cache', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-server/membership-cache')>();
   const { forbidden } = await import('../../src-server/errors');
-  return {
-    ...real,
-    requireWritable: (...args: Parameters<typeof real.requireWritable>) =>
-      forbidding.getStore()
+  class ForbiddingCache extends real.MembershipCache {
+    override requireWritable(
+      ...args: Parameters<InstanceType<typeof real.MembershipCache>['requireWritable']>
+    ) {
+      return forbidding.getStore()
         ? Promise.reject(forbidden('Not a member of this channel'))
-        : real.requireWritable(...args),
-  };
+        : super.requireWritable(...args);
+    }
+  }
+  return { ...real, MembershipCache: ForbiddingCache };
 });
 
 /**
  * Makes the real server refuse the sends whose content is in `refused`, through its own paths (so a
  * numbered send's number is used up as for any refusal): VALIDATION by blanking the content on arrival
  * (a zero-width space, which the server's content rule refuses), FORBIDDEN by the membership check
- * (requireWritable, mocked above) refusing that send alone.
+ * (the cache's requireWritable, mocked above) refusing that send alone.
  */
 function refuseFor(server: TestServer, refused: Map<string, string>): void {
   server.io.on('connection', (socket) => {
