@@ -1,7 +1,8 @@
 /**
  * Edits, deletions and reactions on the SQLite writer thread (writes.ts runs them in its group commit):
- * the replay check, the change, the channel's next changeSeq and the applied-op record, in one savepoint.
- * The FTS5 index follows the content through the triggers of migrations/004, in the same transaction.
+ * the replay check, the change, the channel's next changeSeq and the applied-op record, in one write.
+ * The FTS5 index follows an edit or deletion through the triggers of migrations/004, in the same
+ * transaction (a new message is indexed by writes.ts).
  */
 import type Database from 'better-sqlite3';
 import { appliedAnswer, type ChangeRequest, type ChangeResult, planChange } from '../changes';

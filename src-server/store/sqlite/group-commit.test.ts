@@ -50,3 +50,44 @@ describe('commitTogether', () => {
     expect(() => commitTogether(db, [insert(1)])).toThrow(/not open/);
   });
 });
+
+describe('commitTogether, the batch around the writes', () => {
+  it('runs each write once when none throws, with `end` after them in the same transaction', () => {
+    const calls: string[] = [];
+    const write = (v: number) => () => {
+      calls.push(`write ${v}`);
+      return insert(v)();
+    };
+    commitTogether(db, [write(1), write(2)], {
+      begin: () => calls.push('begin'),
+      end: () => {
+        calls.push(`end sees ${stored().length}`);
+        insert(9)();
+      },
+    });
+    expect(calls).toEqual(['begin', 'write 1', 'write 2', 'end sees 2']);
+    expect(stored()).toEqual([1, 2, 9]);
+  });
+
+  it('begins again when a write throws, and commits the others with `end`', () => {
+    let begins = 0;
+    const outcomes = commitTogether(db, [insert(1), insert(1), insert(2)], {
+      begin: () => begins++,
+      end: () => insert(9)(),
+    });
+    expect(begins).toBe(2);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(stored()).toEqual([1, 2, 9]);
+  });
+
+  it('commits nothing and throws when `end` throws', () => {
+    expect(() =>
+      commitTogether(db, [insert(1)], {
+        end: () => {
+          throw new Error('index failed');
+        },
+      }),
+    ).toThrow('index failed');
+    expect(stored()).toEqual([]);
+  });
+});

@@ -1,23 +1,70 @@
 /**
  * Group commit: a batch of writes in one transaction, so one disk flush (synchronous=FULL) covers them
- * all. Each write runs in its own savepoint, so one that throws is rolled back alone and fails alone.
+ * all. A write that throws is undone alone and fails alone; the others commit.
+ *
+ * Writes almost never throw, so a batch first runs as one plain transaction. Only if a write throws is
+ * that attempt rolled back whole and the batch run again with a savepoint around each write. A savepoint
+ * per write cost the writer thread about a fifth of its CPU per message (BENCHMARKS.md, "Where a
+ * message's time goes"): better-sqlite3 builds a wrapper for each, and SQLite opens and releases a
+ * statement journal scope. The outcomes are the same either way.
  */
 import type Database from 'better-sqlite3';
 
 export type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: unknown };
 
+export interface Attempt {
+  /** At the start of each attempt (the plain one, and the retry with savepoints). */
+  begin?: () => void;
+  /**
+   * After the writes, inside the transaction and outside any savepoint: work that belongs to the batch
+   * as a whole. If it throws, nothing is committed and commitTogether throws.
+   */
+  end?: () => void;
+}
+
 /** Outcomes in the order of `works`. Throws, having committed nothing, when the transaction itself fails. */
-export function commitTogether<T>(db: Database.Database, works: readonly (() => T)[]): Outcome<T>[] {
+export function commitTogether<T>(
+  db: Database.Database,
+  works: readonly (() => T)[],
+  attempt: Attempt = {},
+): Outcome<T>[] {
+  let writeThrew = false;
+  const plain = (work: () => T): Outcome<T> => {
+    try {
+      return { ok: true, value: work() };
+    } catch (error) {
+      writeThrew = true;
+      throw error; // the whole attempt is rolled back
+    }
+  };
+  try {
+    return inOneTransaction(db, works, attempt, plain);
+  } catch (error) {
+    if (!writeThrew) throw error;
+  }
+  // A nested transaction is a savepoint: a failing write undoes only itself.
+  const inSavepoint = (work: () => T): Outcome<T> => {
+    try {
+      return { ok: true, value: db.transaction(work)() };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  return inOneTransaction(db, works, attempt, inSavepoint);
+}
+
+function inOneTransaction<T>(
+  db: Database.Database,
+  works: readonly (() => T)[],
+  attempt: Attempt,
+  run: (work: () => T) => Outcome<T>,
+): Outcome<T>[] {
   return db
-    .transaction(() =>
-      works.map((work): Outcome<T> => {
-        try {
-          // A nested transaction is a savepoint: a failing write undoes only itself.
-          return { ok: true, value: db.transaction(work)() };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
-    )
+    .transaction(() => {
+      attempt.begin?.();
+      const outcomes = works.map(run);
+      attempt.end?.();
+      return outcomes;
+    })
     .immediate();
 }

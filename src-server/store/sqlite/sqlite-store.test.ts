@@ -98,6 +98,56 @@ describe('SqliteStore writer thread', () => {
     expect(db.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(1);
     db.close();
   });
+
+  it('indexes a batch’s messages for search once, also when one of its writes fails or edits them', async () => {
+    const store = await SqliteStore.open(dir);
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    const message = (content: string, channelId = general.id) => ({
+      id: randomUUID(),
+      channelId,
+      userId: alice.id,
+      content,
+      createdAt: new Date().toISOString(),
+    });
+    const found = async (q: string) =>
+      (await store.searchMessages(alice.id, { q, limit: 10 })).messages.map((m) => m.content);
+    // Queued in one turn: one batch. The second write fails, so the batch runs again write by write.
+    const first = await Promise.allSettled([
+      store.insertMessage(message('quarterly numbers')),
+      store.insertMessage(message('lost', randomUUID())),
+      store.insertMessage(message('lunch plans')),
+    ]);
+    expect(first.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // A batch that also edits a message it stores (each message is then indexed as it is stored).
+    const draft = message('draft wording');
+    const [, edited] = await Promise.all([
+      store.insertMessage(draft),
+      store.changeMessage({
+        opId: randomUUID(),
+        userId: alice.id,
+        messageId: draft.id,
+        moderator: false,
+        change: { kind: 'edit', content: 'final wording', mentions: [] },
+        at: new Date().toISOString(),
+      }),
+    ]);
+    expect(edited).toMatchObject({ status: 'applied' });
+    expect(await found('quarterly')).toEqual(['quarterly numbers']);
+    expect(await found('lunch')).toEqual(['lunch plans']);
+    expect(await found('lost')).toEqual([]);
+    expect(await found('final')).toEqual(['final wording']);
+    expect(await found('draft')).toEqual([]);
+    await store.close();
+    // The index holds exactly the messages' text: FTS5 compares it with the content table.
+    const db = new Database(join(dir, DATABASE_FILE));
+    expect(() =>
+      db.exec("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)"),
+    ).not.toThrow();
+    expect(db.prepare('SELECT COUNT(*) FROM messages_fts').pluck().get()).toBe(3);
+    db.close();
+  });
 });
 
 describe('SQLite schema', () => {

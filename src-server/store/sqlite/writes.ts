@@ -1,7 +1,13 @@
 /**
  * The store's hot writes (messages, receipts, the read positions they move), run on the writer thread's
- * connection. A batch is committed as one transaction (group-commit.ts), each write in its own savepoint,
- * in the order the main thread queued them: seqs follow the order insertMessage was called.
+ * connection. A batch is committed as one transaction (group-commit.ts), in the order the main thread
+ * queued them: seqs follow the order insertMessage was called.
+ *
+ * Search. A batch's new messages enter the FTS5 index together, in one statement at the end of its
+ * transaction (migrations/006): FTS5 writes a new index segment each time a statement touches it, so
+ * indexing each message as it was stored cost a segment per message and the merges after. A batch that
+ * also changes messages indexes each one as it is stored instead: a change's trigger takes the old text
+ * out of the index, which it can only do for text that is in it.
  */
 import type Database from 'better-sqlite3';
 // protocol/events, not the index: this thread needs no zod (a faster start).
@@ -23,6 +29,9 @@ export type WriteOp =
 export class SqliteWrites {
   private readonly sql;
   private readonly changes: SqliteChangeWrites;
+  /** Rowids of the messages this attempt stored and has not indexed yet. */
+  private unindexed: number[] = [];
+  private indexEach = false;
 
   constructor(private readonly db: Database.Database) {
     this.sql = prepare(db, [
@@ -30,6 +39,7 @@ export class SqliteWrites {
       'messageByClientId',
       'nextSeq',
       'insertMessage',
+      'indexMessages',
       'raiseReadSeq',
       'receipt',
       'upsertReceipt',
@@ -43,10 +53,12 @@ export class SqliteWrites {
 
   /** One transaction, one disk flush; outcomes in the order of `ops`. */
   commit(ops: readonly WriteOp[]): Outcome[] {
+    this.indexEach = ops.some((op) => op.kind === 'changeMessage');
     try {
       return commitTogether(
         this.db,
         ops.map((op) => () => this.apply(op)),
+        { begin: () => (this.unindexed = []), end: () => this.index(this.unindexed) },
       );
     } catch (error) {
       // Nothing was committed (BEGIN or COMMIT failed): every write fails.
@@ -84,7 +96,7 @@ export class SqliteWrites {
     const first = this.replayOf(input);
     if (first) return first;
     const { seq, change_seq } = this.sql.nextSeq.get(input.channelId) as { seq: number; change_seq: number };
-    this.sql.insertMessage.run(
+    const { lastInsertRowid } = this.sql.insertMessage.run(
       input.id,
       input.channelId,
       seq,
@@ -98,6 +110,8 @@ export class SqliteWrites {
       change_seq,
       filesColumn(input.files),
     );
+    if (this.indexEach) this.index([Number(lastInsertRowid)]);
+    else this.unindexed.push(Number(lastInsertRowid));
     // In the message's transaction: a file is downloadable (and no longer an orphan) exactly when posted.
     for (const file of input.files ?? []) {
       this.sql.linkFile.run(input.id, file.id, input.channelId);
@@ -106,6 +120,11 @@ export class SqliteWrites {
     // Sending means having seen the channel up to here.
     this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);
     return { message: toMessage(this.sql.messageById.get(input.id) as MessageRow), created: true };
+  }
+
+  /** Into the search index (a rowid whose write was undone since is not in `messages`: skipped). */
+  private index(rowids: number[]): void {
+    if (rowids.length > 0) this.sql.indexMessages.run(JSON.stringify(rowids));
   }
 
   /** A replay first (it is answered whatever its number), then the device's order, then the insert. */
