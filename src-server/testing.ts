@@ -81,6 +81,8 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   /** Extra CLI flags. */
   args?: string[];
+  /** Flags for node itself, e.g. --cpu-prof (which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
   /** Pass --demo (default true). */
   demo?: boolean;
   /** How long to wait for the "listening" line (default 20 s). */
@@ -99,6 +101,7 @@ export interface SpawnedServer {
 
 export function spawnServer(options: SpawnOptions): Promise<SpawnedServer> {
   const args = [
+    ...(options.nodeArgs ?? []),
     '--import',
     'tsx',
     'src-server/cli.ts',

@@ -18,7 +18,13 @@ import type { Bench } from './context';
 async function receiptFlood(bench: Bench): Promise<Row> {
   const { acks, floodMs } = bench.options.scale.floods;
   const dataDir = bench.dataDir('floods');
-  const server = await spawnServer({ dataDir, env: { MESSAGE_RATE_LIMIT: '0' }, timeoutMs: 60_000 });
+  const server = await spawnServer({
+    dataDir,
+    env: { MESSAGE_RATE_LIMIT: '0' },
+    // With --cpu-prof: the server's profile, where the flood's cost shows.
+    nodeArgs: bench.profileArgs('receipt-flood-server'),
+    timeoutMs: 60_000,
+  });
   const alice = await connectAs(server.url, 'alice');
   const carol = await connectAs(server.url, 'carol');
   try {

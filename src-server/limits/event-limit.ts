@@ -25,6 +25,9 @@ export const TYPING_LIMIT: EventLimitRule = {
 /**
  * A catch-up sends a receipt per message it fetched (in batches of 64, the next as soon as one is
  * answered), so receipts come in bursts: up to 1,000 per socket in 10 s, 2,000 per user.
+ * Cut at 4× (not 10×): at 10× a duplicate flood had 10,000 packets decoded before its cut, and the
+ * other users' acks waited behind them (figure 11). Our app stays under it: its batches of 64 stop at
+ * a refusal and retry after a backoff or at its next kick (47 of them in one window to reach 4×).
  */
 export const RECEIPT_LIMIT: EventLimitRule = {
   name: 'receipts',
@@ -32,6 +35,7 @@ export const RECEIPT_LIMIT: EventLimitRule = {
   perSocket: 1_000,
   perUser: 2_000,
   windowSeconds: 10,
+  floodFactor: 4,
 };
 
 /**

@@ -7,7 +7,14 @@ import { FLOOD_FACTOR, type GateRule, socketGate } from './socket-gate';
 const RULE: GateRule = { name: 'receipt', events: ['message:delivered'], perSocket: 5, windowSeconds: 10 };
 
 function gate() {
-  const socket = { id: 's1', data: { userId: 'u1' }, emit: vi.fn(), disconnect: vi.fn() };
+  const transport = { socket: { pause: vi.fn(), terminate: vi.fn() } };
+  const socket = {
+    id: 's1',
+    data: { userId: 'u1' },
+    conn: { transport },
+    emit: vi.fn(),
+    disconnect: vi.fn(),
+  };
   const clock = { now: 0 };
   const check = socketGate(
     socket as unknown as RelaySocket,
@@ -21,7 +28,7 @@ function gate() {
     check([event, {}, ack], next);
     return { ack, passed: next.mock.calls.length === 1 };
   };
-  return { socket, send, clock };
+  return { socket, ws: transport.socket, send, clock };
 }
 
 describe('socketGate', () => {
@@ -56,10 +63,35 @@ describe('socketGate', () => {
   });
 
   it(`disconnects a socket that goes ${FLOOD_FACTOR}× past its allowance in one window, and only then`, () => {
-    const { socket, send } = gate();
+    const { socket, ws, send } = gate();
     for (let i = 0; i < RULE.perSocket * FLOOD_FACTOR; i++) send();
     expect(socket.disconnect).not.toHaveBeenCalled();
+    expect(ws.pause).not.toHaveBeenCalled();
     expect(send().ack).not.toHaveBeenCalled();
     expect(socket.disconnect).toHaveBeenCalledWith(true);
+    // It stopped reading the connection first: what the flooder sent since is never decoded.
+    expect(ws.pause).toHaveBeenCalledTimes(1);
+    expect(ws.pause.mock.invocationCallOrder[0]).toBeLessThan(socket.disconnect.mock.invocationCallOrder[0]!);
+  });
+
+  it('lets nothing through once it has cut the connection, whatever the event', () => {
+    const { socket, send } = gate();
+    for (let i = 0; i <= RULE.perSocket * FLOOD_FACTOR; i++) send();
+    expect(socket.disconnect).toHaveBeenCalledTimes(1);
+    // Packets read before the cut took effect: not passed on, not answered, no second cut.
+    const late = [send(), send('message:send')];
+    expect(late.map((p) => p.passed)).toEqual([false, false]);
+    expect(late.every((p) => p.ack.mock.calls.length === 0)).toBe(true);
+    expect(socket.disconnect).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a refusal nobody asked about with nothing: only the first of a window says message:error', () => {
+    const { socket } = gate();
+    const check = socketGate(socket as unknown as RelaySocket, [RULE], pino({ level: 'silent' }), () => 0);
+    const next = vi.fn();
+    for (let i = 0; i < RULE.perSocket * 2; i++) check(['message:delivered', {}], next);
+    expect(next).toHaveBeenCalledTimes(RULE.perSocket);
+    expect(socket.emit).toHaveBeenCalledTimes(1);
+    expect(socket.disconnect).not.toHaveBeenCalled();
   });
 });

@@ -1,15 +1,16 @@
 /**
  * The first check every inbound packet of a limited event meets (a Socket.IO per-socket middleware),
- * synchronous and allocation-light, so that refusing a flood costs the server less than the flood
- * costs the client. Each socket has an allowance per window for each limited event family; over it
- * the packet is dropped: its acknowledgement (when it asked for one) says RATE_LIMITED, and the first
- * refusal of a window also sends `message:error` and one debug log line. Nothing else happens: no
- * parse, no read, no write, no broadcast.
+ * synchronous and allocation-free until it refuses, so that refusing a flood costs the server less
+ * than the flood costs the client. Each socket has an allowance per window for each limited event
+ * family; over it the packet is dropped: its acknowledgement (when it asked for one) says
+ * RATE_LIMITED, and the first refusal of a window also sends `message:error` and one debug log line.
+ * Nothing else happens: no parse, no read, no write, no broadcast.
  *
  * A socket that keeps going far past its allowance (FLOOD_FACTOR times it in one window) is no client
  * of ours misbehaving for a moment: it is disconnected. Even a dropped packet costs the server its
- * decoding, so a flood left connected would still slow everyone else's acks; cut, it costs nothing.
- * Only that socket goes: the user's other sockets, and everyone else, carry on.
+ * decoding (WebSocket frame, engine.io, Socket.IO: most of a flood's cost, figure 11), so the cut comes
+ * early, and the server stops reading that connection first: what the flooder had already sent is
+ * never decoded. Only that socket goes: the user's other sockets, and everyone else, carry on.
  */
 import type { Logger } from 'pino';
 import { type AckError, ErrorCode, type MessageErrorEvent, MessageEvent } from '../../src-shared/protocol';
@@ -21,14 +22,42 @@ export interface GateRule {
   events: readonly string[];
   perSocket: number;
   windowSeconds: number;
+  /** FLOOD_FACTOR for this family. */
+  floodFactor?: number;
 }
 
-/** How far past its allowance (in one window) a socket may go before it is disconnected. */
+/**
+ * How far past its allowance (in one window) a socket may go before it is disconnected, unless its
+ * rule says otherwise (receipts: event-limit.ts). Our app stays well under it.
+ */
 export const FLOOD_FACTOR = 10;
 
 interface Window {
+  rule: GateRule;
+  /** The refusal's text, made once. */
+  error: string;
   startedAt: number;
   count: number;
+}
+
+/**
+ * How long a cut connection stays open, unread, before it is destroyed: time for the client to read
+ * the disconnect (its reason, `io server disconnect`, says it was the server). Without it the socket
+ * would wait for a close frame nobody reads, for ws's 30 s close timeout (and hold a shutdown as long).
+ */
+export const CUT_GRACE_MS = 1_000;
+
+/**
+ * Stops reading the connection: frames it has sent and the server has not read yet are never decoded.
+ * Only the WebSocket transport has such a stream; a long-polling request is bounded by
+ * maxHttpBufferSize and refused once the session is closed.
+ */
+function stopReading(socket: RelaySocket): void {
+  const transport = socket.conn.transport as unknown as { socket?: { pause?(): void; terminate?(): void } };
+  const ws = transport.socket;
+  if (typeof ws?.pause !== 'function' || typeof ws.terminate !== 'function') return;
+  ws.pause();
+  setTimeout(() => ws.terminate?.(), CUT_GRACE_MS).unref();
 }
 
 export function socketGate(
@@ -37,27 +66,39 @@ export function socketGate(
   logger: Logger,
   now: () => number = Date.now,
 ) {
-  const ruleOf = new Map<string, GateRule>();
-  for (const rule of rules) for (const event of rule.events) ruleOf.set(event, rule);
-  const windows = new Map<GateRule, Window>();
+  // One window per family, found by event name: the check allocates nothing per packet.
+  const windowOf = new Map<string, Window>();
+  for (const rule of rules) {
+    const window: Window = {
+      rule,
+      error: `Too many ${rule.name} events: at most ${rule.perSocket} in ${rule.windowSeconds} s per connection`,
+      startedAt: Number.NEGATIVE_INFINITY,
+      count: 0,
+    };
+    for (const event of rule.events) windowOf.set(event, window);
+  }
+  let cut = false;
 
   return (packet: unknown[], next: (err?: Error) => void): void => {
-    const rule = ruleOf.get(packet[0] as string);
-    if (!rule) {
+    if (cut) return; // read before the cut took effect: nothing from this connection goes further
+    const window = windowOf.get(packet[0] as string);
+    if (!window) {
       next();
       return;
     }
+    const { rule } = window;
     const t = now();
-    let window = windows.get(rule);
-    if (!window || t - window.startedAt >= rule.windowSeconds * 1_000) {
-      window = { startedAt: t, count: 0 };
-      windows.set(rule, window);
+    if (t - window.startedAt >= rule.windowSeconds * 1_000) {
+      window.startedAt = t;
+      window.count = 0;
     }
     if (++window.count <= rule.perSocket) {
       next();
       return;
     }
-    if (window.count > rule.perSocket * FLOOD_FACTOR) {
+    if (window.count > rule.perSocket * (rule.floodFactor ?? FLOOD_FACTOR)) {
+      cut = true;
+      stopReading(socket);
       logger.warn(
         { event: packet[0], userId: socket.data.userId, socketId: socket.id },
         'event flood: connection closed',
@@ -65,14 +106,16 @@ export function socketGate(
       socket.disconnect(true);
       return;
     }
-    const error = `Too many ${rule.name} events: at most ${rule.perSocket} in ${rule.windowSeconds} s per connection`;
+    const ack = packet[packet.length - 1];
+    const first = window.count === rule.perSocket + 1;
+    if (typeof ack !== 'function' && !first) return;
+    const { error } = window;
     // This socket's allowance comes back when its window ends.
     const retryAfterMs = Math.max(0, window.startedAt + rule.windowSeconds * 1_000 - t);
-    const ack = packet.at(-1);
     if (typeof ack === 'function') {
       ack({ ok: false, error, code: ErrorCode.RATE_LIMITED, retryAfterMs } satisfies AckError);
     }
-    if (window.count === rule.perSocket + 1) {
+    if (first) {
       const body: MessageErrorEvent = {
         error,
         code: ErrorCode.RATE_LIMITED,

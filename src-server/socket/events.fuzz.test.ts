@@ -81,8 +81,8 @@ async function storedCount(): Promise<number> {
 }
 
 /**
- * The sending socket. The per-socket gate cuts a connection that floods typing or receipts (10× its
- * allowance in one window), and refuses past the allowance before any handler runs: a fresh socket
+ * The sending socket. The per-socket gate cuts a connection that floods typing or receipts
+ * (a few times its allowance in one window), and refuses past the allowance before any handler runs: a fresh socket
  * takes over before the old one reaches the smallest allowance, so the handlers see every case.
  */
 const GATED = new Set<string>(GATED_EVENT_LIMITS.flatMap((rule) => rule.events));

@@ -7,7 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../../src-shared/protocol';
-import { type ConnectedUser, demoServer, emitWithAck, flush, recordEvents } from '../testing';
+import { RECEIPT_LIMIT } from '../limits/event-limit';
+import { type ConnectedUser, demoServer, emitWithAck, flush, nextEvent, recordEvents } from '../testing';
 
 const demo = demoServer();
 let alice: ConnectedUser;
@@ -71,5 +72,34 @@ describe('duplicate receipts', () => {
     };
     const stored = page.messages.find((m) => m.id === messageId);
     expect(stored?.receipts).toEqual([expect.objectContaining({ userId: bob.user.id, status: 'READ' })]);
+  });
+});
+
+describe('a receipt flood from one socket (figure 11)', () => {
+  it('is cut at 4× its allowance; past the allowance nothing reaches a handler; the rest carry on', async () => {
+    const flooder = await demo.as('bob');
+    const refusals: { code: string }[] = [];
+    flooder.socket.on(MessageEvent.ERROR, (error) => refusals.push(error as { code: string }));
+    const cut = nextEvent<string>(flooder.socket, 'disconnect', 60_000);
+    // Duplicates without acks, as the bench's flooder sends them, a few past the cut.
+    for (let i = 0; i < RECEIPT_LIMIT.perSocket * 4 + 50; i++) {
+      flooder.socket.emit(MessageEvent.DELIVERED, { messageId, channelId: demo.general.id });
+    }
+    expect(await cut).toBe('io server disconnect');
+    expect(refusals.map((r) => r.code)).toEqual(['RATE_LIMITED']);
+    // One write for the lot.
+    expect(await receiptWrites()).toBe(1);
+    // The handlers counted the allowance only (1,000 of bob's 2,000 a window): bob's other socket still
+    // has the rest, so the 3,000 dropped packets never reached the per-user limit.
+    const more = Array.from({ length: RECEIPT_LIMIT.perUser - RECEIPT_LIMIT.perSocket }, () =>
+      emitWithAck(bob.socket, MessageEvent.READ, { messageId, channelId: demo.general.id }),
+    );
+    expect((await Promise.all(more)).every((a) => (a as { ok: boolean }).ok)).toBe(true);
+    expect(await receiptWrites()).toBe(2);
+    // And alice's sends go on.
+    const ack = SendAck.parse(
+      await emitWithAck(alice.socket, MessageEvent.SEND, { content: 'after', channelId: demo.general.id }),
+    );
+    expect(ack.ok).toBe(true);
   });
 });
