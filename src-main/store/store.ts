@@ -16,7 +16,7 @@ import { applyChangePage, changeFields } from './change-feed';
 import { type Db, type OpenOptions, openDatabase } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
-import { searchMessages } from './message-search';
+import { indexPending, pendingCount, searchMessages } from './message-search';
 import { PendingUploads } from './pending-uploads';
 import {
   type ChannelRow,
@@ -30,6 +30,9 @@ import {
 export * from './rows';
 
 type Statement = SqliteStatement<unknown[], unknown>;
+
+/** Messages indexed for search per transaction: a few milliseconds, so a send waits at most that long. */
+export const SEARCH_INDEX_BATCH = 500;
 
 export interface NewOwnMessage {
   clientMessageId: string;
@@ -692,9 +695,27 @@ export class LocalStore {
     ).n;
   }
 
-  /** Cached messages matching every word of `query` (prefixes), newest cached first. */
+  /**
+   * Cached messages matching every word of `query` (prefixes), newest cached first. The index catches up
+   * first, so a message sent or edited a moment ago is found by its text and a deleted one is not.
+   */
   search(query: string, options: { channelId?: string; limit: number }): MessageRow[] {
+    while (this.indexForSearch(SEARCH_INDEX_BATCH) === SEARCH_INDEX_BATCH);
     return searchMessages((source) => this.sql(source), query, options);
+  }
+
+  /**
+   * Brings the search index up to date for up to `limit` written messages, in one transaction; returns
+   * how many (fewer than `limit`: it is up to date). Off the write path (migration 010): the core's idle
+   * tick calls it, and every search.
+   */
+  indexForSearch(limit: number = SEARCH_INDEX_BATCH): number {
+    return this.transaction(() => indexPending((source) => this.sql(source), limit));
+  }
+
+  /** How many written messages the search index has still to take in. */
+  searchIndexBacklog(): number {
+    return pendingCount((source) => this.sql(source));
   }
 
   /** All messages of a channel with a seq, in seq order (tests and diagnostics). */
