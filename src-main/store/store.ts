@@ -22,6 +22,7 @@ import {
   type ChannelRow,
   higherStatus,
   type MessageRow,
+  OPERATIONS_OF_MESSAGE_DELETE,
   type OperationRow,
   type ReceiptOutboxRow,
   type ReceiptRow,
@@ -879,8 +880,8 @@ export class LocalStore {
     if (op.kind !== 'send') return [op];
     return this.sql(
       // Uploads first: each is renumbered behind the channel's last send, then the send takes the next number.
-      "SELECT * FROM operations WHERE state = 'failed' AND message_key = ? ORDER BY CASE kind WHEN 'upload' THEN 0 WHEN 'send' THEN 1 ELSE 2 END, device_seq, ord",
-    ).all(op.message_key) as OperationRow[];
+      "SELECT * FROM operations WHERE state = 'failed' AND (op_id = ? OR (kind != 'send' AND message_key = ?)) ORDER BY CASE kind WHEN 'upload' THEN 0 WHEN 'send' THEN 1 ELSE 2 END, device_seq, ord",
+    ).all(op.message_key, op.message_key) as OperationRow[];
   }
 
   /**
@@ -931,7 +932,7 @@ export class LocalStore {
         const message = this.messageByKey(op.message_key);
         this.sql('DELETE FROM operations WHERE op_id = ?').run(op.op_id);
         if (op.kind === 'send') {
-          this.sql('DELETE FROM operations WHERE message_key = ?').run(op.message_key);
+          this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(op.message_key, op.message_key);
           this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(op.message_key);
           if (message) removed.push(message);
           changed.delete(op.message_key);
