@@ -20,7 +20,6 @@ import type { ApiClient } from './api';
 import { Attachments } from './attachments';
 import { Changes } from './changes';
 import { fetchPreferences, storePreferences } from './changes-api';
-import { Checkpoints } from './checkpoints';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
 import type { ReportFault } from './guard';
@@ -35,6 +34,7 @@ import type { ResolvedOptions } from './options';
 import { OutboxSender } from './outbox';
 import type { CorePorts, FetchFn, Logger } from './ports';
 import { ReceiptSender } from './receipts';
+import { StoreUpkeep } from './store-upkeep';
 import { Typing } from './typing';
 import { uploadOp } from './upload-op';
 import { UploadProgress } from './upload-progress';
@@ -87,7 +87,7 @@ export class Account {
   readonly attachments: Attachments;
   private readonly uploadProgress: UploadProgress;
   private readonly notifications: Notifications;
-  private readonly checkpoints: Checkpoints;
+  private readonly upkeep: StoreUpkeep;
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
 
@@ -130,7 +130,7 @@ export class Account {
       error: (code, message) => ctx.emitter.emit('error', { code, message }),
     });
     this.workspace = new Workspace(this, ctx);
-    this.checkpoints = new Checkpoints(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
+    this.upkeep = new StoreUpkeep(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
     this.typing = new Typing(
       ports.clock,
@@ -158,7 +158,7 @@ export class Account {
     this.receipts.dispose();
     this.typing.dispose();
     this.notifications.dispose();
-    this.checkpoints.dispose();
+    this.upkeep.dispose();
     this.store.close();
   }
 

@@ -54,7 +54,7 @@ export class MessageChanges {
   /** Our queued changes of a message (pending or failed), in queue order: they are shown over it. */
   of(messageKey: string): OperationRow[] {
     return this.sql(
-      "SELECT * FROM operations WHERE message_key = ? AND kind NOT IN ('send', 'upload') ORDER BY device_seq, ord",
+      "SELECT * FROM operations WHERE message_key = ? AND kind != 'send' AND kind != 'upload' ORDER BY device_seq, ord",
     ).all(messageKey) as OperationRow[];
   }
 

@@ -1,7 +1,11 @@
 /**
- * Local search over the cached messages (FTS5, migration 007): every word of the query, each as a
+ * Local search over the cached messages (FTS5, migration 008): every word of the query, each as a
  * prefix ("depl" finds "deploy"), newest cached first. Works offline; the core merges the server's
  * results for older history (core/search.ts).
+ *
+ * The index is brought up to date off the write path (migration 010): message writes only note their
+ * rowid in `search_pending`; `indexPending` applies those notes in bounded batches, on the core's idle
+ * tick and before every search.
  */
 import type { Statement } from 'better-sqlite3';
 import type { MessageRow } from './rows';
@@ -38,4 +42,35 @@ export function searchMessages(
     options.channelId ?? null,
     options.limit,
   ) as MessageRow[];
+}
+
+/**
+ * Brings the index up to date for the first `limit` noted messages (by rowid); returns how many it
+ * took. Call inside a transaction: the notes go with the index rows they paid for, so a kill -9 mid-batch
+ * leaves them all to do again. A noted message's old entry is taken out with the text it was indexed
+ * with (external content), then its current text, if it still exists, goes in.
+ */
+export function indexPending(sql: Sql, limit: number): number {
+  const { upTo, n } = sql(`
+      SELECT max(message_rowid) AS upTo, count(*) AS n
+      FROM (SELECT message_rowid FROM search_pending ORDER BY message_rowid LIMIT ?)`).get(limit) as {
+    upTo: number | null;
+    n: number;
+  };
+  if (upTo === null) return 0;
+  sql(`
+      INSERT INTO messages_fts (messages_fts, rowid, content)
+      SELECT 'delete', message_rowid, indexed FROM search_pending
+      WHERE message_rowid <= ? AND indexed IS NOT NULL`).run(upTo);
+  sql(`
+      INSERT INTO messages_fts (rowid, content)
+      SELECT m.rowid, m.content FROM search_pending p JOIN messages m ON m.rowid = p.message_rowid
+      WHERE p.message_rowid <= ?`).run(upTo);
+  sql('DELETE FROM search_pending WHERE message_rowid <= ?').run(upTo);
+  return n;
+}
+
+/** How many messages wait for the index (diagnostics and tests). */
+export function pendingCount(sql: Sql): number {
+  return (sql('SELECT count(*) AS n FROM search_pending').get() as { n: number }).n;
 }

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
 import { migrations } from './migrations';
 import type { LocalStore, QueuedFile } from './store';
-import { bob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-ops-', { channels: [channel] });
@@ -20,19 +20,7 @@ function open(): LocalStore {
   return store;
 }
 
-function send(content: string, files?: QueuedFile[]): string {
-  const clientMessageId = randomUUID();
-  store.queueOwnMessage({
-    clientMessageId,
-    channelId: channel.id,
-    content,
-    author: me,
-    createdAt: new Date().toISOString(),
-    queuedAt: Date.now(),
-    files,
-  });
-  return clientMessageId;
-}
+const send = (content: string, files?: QueuedFile[]) => queueOwn(store, channel.id, content, files);
 
 function change(
   kind: 'edit' | 'delete' | 'react' | 'unreact',

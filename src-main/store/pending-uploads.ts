@@ -6,7 +6,7 @@
  * says the remaining names, or is discarded when none remain.
  */
 import type { Statement } from 'better-sqlite3';
-import type { MessageRow, OperationRow } from './rows';
+import { type MessageRow, OPERATIONS_OF_MESSAGE_DELETE, type OperationRow } from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
 
@@ -42,7 +42,7 @@ export class PendingUploads {
   of(messageKey: string): PendingUploadRow[] {
     return this.sql(`
         SELECT op_id, file_name, file_size, file_mime FROM operations
-        WHERE message_key = ? AND kind = 'upload' ORDER BY device_seq, ord`).all(
+        WHERE message_key = ? AND kind != 'send' AND kind = 'upload' ORDER BY device_seq, ord`).all(
       messageKey,
     ) as PendingUploadRow[];
   }
@@ -68,7 +68,7 @@ export class PendingUploads {
       const namesOnly = send !== undefined && send.content === namesContent(before);
       if (namesOnly && after.length === 0) {
         // Nothing left to say: discarded like a discarded send (its changes with it).
-        this.sql('DELETE FROM operations WHERE message_key = ?').run(key);
+        this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(key, key);
         this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(key);
         return { ...base, message: null };
       }

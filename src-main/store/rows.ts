@@ -111,3 +111,12 @@ export interface ReceiptOutboxRow {
 export function members(row: ChannelRow): UserSummary[] {
   return JSON.parse(row.members_json) as UserSummary[];
 }
+
+/**
+ * Deletes a message's operations: its send (whose op id is the message's key) and every other kind
+ * (by message_key). Written so, since migration 010 indexes message_key for non-sends only (a send
+ * writes one index page less), and SQLite uses a partial index only for a query that names its WHERE.
+ * Bind the message's key twice.
+ */
+export const OPERATIONS_OF_MESSAGE_DELETE =
+  "DELETE FROM operations WHERE op_id = ? OR (kind != 'send' AND message_key = ?)";

@@ -1,10 +1,10 @@
 /** The local store on real SQLite files: dedupe, acks, receipts (early, duplicate, late), outbox, cursors. */
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import type { Message } from '../../src-shared/protocol';
 import { messageView } from '../core/views';
 import type { LocalStore } from './store';
-import { bob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { bob, fromBob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-store-', { channels: [channel] });
@@ -14,21 +14,8 @@ beforeEach(() => {
   store = folder.open();
 });
 
-function serverMessage(over: Partial<Message> & { seq: number }): Message {
-  const at = new Date(1_700_000_000_000 + over.seq * 1000).toISOString();
-  return {
-    id: randomUUID(),
-    content: `message ${over.seq}`,
-    channelId: channel.id,
-    userId: bob.id,
-    createdAt: at,
-    updatedAt: at,
-    deliveryStatus: 'SENT' as Message['deliveryStatus'],
-    user: bob,
-    ...unchangedMessageFields(),
-    ...over,
-  };
-}
+const serverMessage = ({ seq, ...over }: Partial<Message> & { seq: number }) =>
+  fromBob(channel.id, seq, over);
 
 function queue(content: string) {
   const clientMessageId = randomUUID();

@@ -16,12 +16,13 @@ import { applyChangePage, changeFields } from './change-feed';
 import { type Db, type OpenOptions, openDatabase } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
-import { searchMessages } from './message-search';
+import { indexPending, pendingCount, searchMessages } from './message-search';
 import { PendingUploads } from './pending-uploads';
 import {
   type ChannelRow,
   higherStatus,
   type MessageRow,
+  OPERATIONS_OF_MESSAGE_DELETE,
   type OperationRow,
   type ReceiptOutboxRow,
   type ReceiptRow,
@@ -30,6 +31,9 @@ import {
 export * from './rows';
 
 type Statement = SqliteStatement<unknown[], unknown>;
+
+/** Messages indexed for search per transaction: a few milliseconds, so a send waits at most that long. */
+export const SEARCH_INDEX_BATCH = 500;
 
 export interface NewOwnMessage {
   clientMessageId: string;
@@ -692,9 +696,27 @@ export class LocalStore {
     ).n;
   }
 
-  /** Cached messages matching every word of `query` (prefixes), newest cached first. */
+  /**
+   * Cached messages matching every word of `query` (prefixes), newest cached first. The index catches up
+   * first, so a message sent or edited a moment ago is found by its text and a deleted one is not.
+   */
   search(query: string, options: { channelId?: string; limit: number }): MessageRow[] {
+    while (this.indexForSearch(SEARCH_INDEX_BATCH) === SEARCH_INDEX_BATCH);
     return searchMessages((source) => this.sql(source), query, options);
+  }
+
+  /**
+   * Brings the search index up to date for up to `limit` written messages, in one transaction; returns
+   * how many (fewer than `limit`: it is up to date). Off the write path (migration 010): the core's idle
+   * tick calls it, and every search.
+   */
+  indexForSearch(limit: number = SEARCH_INDEX_BATCH): number {
+    return this.transaction(() => indexPending((source) => this.sql(source), limit));
+  }
+
+  /** How many written messages the search index has still to take in. */
+  searchIndexBacklog(): number {
+    return pendingCount((source) => this.sql(source));
   }
 
   /** All messages of a channel with a seq, in seq order (tests and diagnostics). */
@@ -858,8 +880,8 @@ export class LocalStore {
     if (op.kind !== 'send') return [op];
     return this.sql(
       // Uploads first: each is renumbered behind the channel's last send, then the send takes the next number.
-      "SELECT * FROM operations WHERE state = 'failed' AND message_key = ? ORDER BY CASE kind WHEN 'upload' THEN 0 WHEN 'send' THEN 1 ELSE 2 END, device_seq, ord",
-    ).all(op.message_key) as OperationRow[];
+      "SELECT * FROM operations WHERE state = 'failed' AND (op_id = ? OR (kind != 'send' AND message_key = ?)) ORDER BY CASE kind WHEN 'upload' THEN 0 WHEN 'send' THEN 1 ELSE 2 END, device_seq, ord",
+    ).all(op.message_key, op.message_key) as OperationRow[];
   }
 
   /**
@@ -910,7 +932,7 @@ export class LocalStore {
         const message = this.messageByKey(op.message_key);
         this.sql('DELETE FROM operations WHERE op_id = ?').run(op.op_id);
         if (op.kind === 'send') {
-          this.sql('DELETE FROM operations WHERE message_key = ?').run(op.message_key);
+          this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(op.message_key, op.message_key);
           this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(op.message_key);
           if (message) removed.push(message);
           changed.delete(op.message_key);

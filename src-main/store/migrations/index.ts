@@ -11,5 +11,6 @@ import m006 from './006-message-files';
 import m007 from './007-operations';
 import m008 from './008-message-search';
 import m009 from './009-upload-operations';
+import m010 from './010-search-index-off-write-path';
 
-export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009];
+export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010];

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import type { Channel } from '../../../src-shared/protocol';
+import { type Channel, type Message, unchangedMessageFields } from '../../../src-shared/protocol';
 import { LocalStore } from '../store';
 
 export type TestUser = { id: string; name: string };
@@ -66,4 +66,42 @@ export function storeFolderEachTest(
     rmSync(folder.dir, { recursive: true, force: true });
   });
   return folder;
+}
+
+/** Queues `content` as our message in `channelId`, now; returns its clientMessageId. */
+export function queueOwn(
+  store: LocalStore,
+  channelId: string,
+  content: string,
+  files?: Parameters<LocalStore['queueOwnMessage']>[0]['files'],
+): string {
+  const clientMessageId = randomUUID();
+  store.queueOwnMessage({
+    clientMessageId,
+    channelId,
+    content,
+    author: me,
+    createdAt: new Date().toISOString(),
+    queuedAt: Date.now(),
+    files,
+  });
+  return clientMessageId;
+}
+
+/** bob's message number `seq` in `channelId` as the server sends it (created `seq` seconds into 2023-11). */
+export function fromBob(channelId: string, seq: number, over: Partial<Message> = {}): Message {
+  const at = new Date(1_700_000_000_000 + seq * 1000).toISOString();
+  return {
+    id: randomUUID(),
+    content: `message ${seq}`,
+    channelId,
+    userId: bob.id,
+    createdAt: at,
+    updatedAt: at,
+    deliveryStatus: 'SENT' as Message['deliveryStatus'],
+    user: bob,
+    ...unchangedMessageFields(),
+    seq,
+    ...over,
+  };
 }

@@ -1,0 +1,64 @@
+/**
+ * The local database's upkeep, between the user's actions rather than inside them.
+ *
+ * WAL checkpoints: SQLite's automatic checkpoint runs in whichever commit crosses the WAL's size limit
+ * and syncs the database file there: a few milliseconds that landed in one send out of ~150 (figure 6's
+ * enqueue p99). The store raises that limit to a safety net (database.ts) and this copies the WAL back
+ * on a timer, outside any send.
+ *
+ * The search index: message writes only note what the index must take in (migration 010); this takes it
+ * in, a bounded batch at a time, on the same tick, and batch after batch while a backlog lasts (a
+ * catch-up of thousands of edits), yielding to the event loop between them so sends and acks interleave.
+ * A search catches the index up itself first (store.search), so the index is never stale when read.
+ */
+import { type LocalStore, SEARCH_INDEX_BATCH } from '../store/store';
+import type { ReportFault } from './guard';
+import type { Clock } from './ports';
+
+/** Between two batches of a backlog: long enough for the socket's pending events to run first. */
+const BACKLOG_GAP_MS = 5;
+
+export class StoreUpkeep {
+  private checkpointTimer: unknown = null;
+  private indexTimer: unknown = null;
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly clock: Clock,
+    private readonly intervalMs: number,
+    private readonly fault: ReportFault,
+  ) {
+    this.scheduleCheckpoint();
+    this.scheduleIndex(this.intervalMs);
+  }
+
+  dispose(): void {
+    for (const timer of [this.checkpointTimer, this.indexTimer])
+      if (timer !== null) this.clock.clearTimeout(timer);
+    this.checkpointTimer = null;
+    this.indexTimer = null;
+  }
+
+  private scheduleCheckpoint(): void {
+    this.checkpointTimer = this.clock.setTimeout(() => {
+      try {
+        this.store.checkpoint();
+      } catch (error) {
+        this.fault('checkpointing the local database', error);
+      }
+      this.scheduleCheckpoint();
+    }, this.intervalMs);
+  }
+
+  private scheduleIndex(delayMs: number): void {
+    this.indexTimer = this.clock.setTimeout(() => {
+      let backlog = false;
+      try {
+        backlog = this.store.indexForSearch(SEARCH_INDEX_BATCH) === SEARCH_INDEX_BATCH;
+      } catch (error) {
+        this.fault('indexing messages for search', error);
+      }
+      this.scheduleIndex(backlog ? BACKLOG_GAP_MS : this.intervalMs);
+    }, delayMs);
+  }
+}
