@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { login, startTestServer, type TestServer } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import { waitFor } from '../../src-shared/testing/wait-for';
+import { CATCH_UP_CHUNK } from './account';
 import { cleanupAfterEach } from './testing/cleanups';
 import { createTestCore, makeUserData, signIn, type TestCore, waitForCaughtUp } from './testing/harness';
 
@@ -95,15 +96,15 @@ describe('catch-up in batches', () => {
     const raised = upsertedWith(alice, 'b-');
     expect(new Set(raised.map((m) => m.id)).size).toBe(250);
     expect(raised.map((m) => m.content)).toEqual(Array.from({ length: 250 }, (_, i) => `b-${i}`));
-    // 250 in one page: chunks of 100, 100 and 50, each one event.
+    // 250 in one page: in chunks, each one event.
     const batches = alice.events
       .filter((e) => e.event === 'messagesUpserted')
       .map((e) => (e.payload as MessageView[]).filter((m) => m.content.startsWith('b-')).length)
       .filter((n) => n > 0);
-    expect(batches).toEqual([100, 100, 50]);
+    expect(batches).toEqual(Array.from({ length: 250 / CATCH_UP_CHUNK }, () => CATCH_UP_CHUNK));
     // The unread count is raised per chunk, not per message.
     const unread = alice.of('unread').filter((u) => u.channelId === general);
-    expect(unread.length).toBeLessThanOrEqual(3);
+    expect(unread.length).toBeLessThanOrEqual(250 / CATCH_UP_CHUNK);
     expect(unread.at(-1)?.unreadCount).toBe(251); // with the seed message, never read
     // The window is not focused: the run's messages notify, once, as one summary.
     await waitFor(() => alice.notifier.shown.length > 0, 'a notification');
@@ -119,10 +120,10 @@ describe('catch-up in batches', () => {
     const before = held(userData, aliceId, general);
     await bobWrites(server, general, 'k-', 250);
 
-    // Killed while storing k-150: the second chunk (k-100 … k-199) is in its transaction.
+    // Killed while storing k-110, inside the transaction of its chunk.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'src-main/core/testing/child-catch-up.ts', userData, server.url, 'k-150'],
+      ['--import', 'tsx', 'src-main/core/testing/child-catch-up.ts', userData, server.url, 'k-110'],
       { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
@@ -131,8 +132,11 @@ describe('catch-up in batches', () => {
     expect(signal).toBe('SIGKILL');
 
     const atKill = held(userData, aliceId, general);
-    const first = Array.from({ length: 100 }, (_, i) => `k-${i}`);
-    // The first chunk committed with its cursor; nothing of the second, though 51 of it had been written.
+    // The chunks before it committed with their cursor; nothing of its own chunk, though written up to it.
+    const first = Array.from(
+      { length: Math.floor(110 / CATCH_UP_CHUNK) * CATCH_UP_CHUNK },
+      (_, i) => `k-${i}`,
+    );
     expect(atKill.contents).toEqual([...before.contents, ...first]);
     expect(atKill.cursor).toBe(atKill.maxSeq);
 
@@ -145,9 +149,9 @@ describe('catch-up in batches', () => {
       'all held',
     );
     expect(held(userData, aliceId, general).contents).toEqual([...before.contents, ...all]);
-    // Raised once each after the restart: the 150 not stored before the kill.
+    // Raised once each after the restart: those not stored before the kill.
     const raised = upsertedWith(alice, 'k-').map((m) => m.content);
-    expect(raised).toEqual(all.slice(100));
+    expect(raised).toEqual(all.slice(first.length));
     const after = held(userData, aliceId, general);
     expect(after.cursor).toBe(after.maxSeq);
   }, 90_000);
