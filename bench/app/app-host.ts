@@ -8,6 +8,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore } from '../../src-main/core/create-core';
+import { onEachMessage } from '../../src-main/core/event-batch';
 import {
   createFileSecretStore,
   createFileSettingsStore,
@@ -52,7 +53,7 @@ const ms = (ns: number) => ns / 1e6;
 
 /** Messages whose content starts with `prefix`, counted once each as the core raises them. */
 let watched: { prefix: string; ids: Set<string>; count: number; done: () => void } | null = null;
-core.on('messageUpserted', (m: MessageView) => {
+onEachMessage(core, (m: MessageView) => {
   if (!watched || !m.content.startsWith(watched.prefix) || !m.id) return;
   watched.ids.add(m.id);
   if (watched.ids.size >= watched.count) watched.done();

@@ -12,6 +12,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
 import { type Core, createCore } from '../../src-main/core/create-core';
+import { onEachMessage } from '../../src-main/core/event-batch';
 import {
   createFileSecretStore,
   createMemorySettingsStore,
@@ -96,7 +97,7 @@ serve({
     const [a, b] = [core(args.from), core(args.to)];
     const histogram = createHistogram();
     let waiting: { prefix: string; resolve: () => void } | null = null;
-    const off = b.on('messageUpserted', (m) => {
+    const off = onEachMessage(b, (m) => {
       if (waiting && !m.own && m.content.startsWith(waiting.prefix)) waiting.resolve();
     });
     let lost = 0;

@@ -15,14 +15,23 @@ import {
   type ReceiptEvent,
   type UserSummary,
 } from '../../src-shared/protocol';
-import { type LocalStore, type MessageRow, members, type QueuedFile } from '../store/store';
+import {
+  type ChannelRow,
+  type LocalStore,
+  type MessageRow,
+  members,
+  type QueuedFile,
+  type UpsertResult,
+} from '../store/store';
 import type { ApiClient } from './api';
 import { Attachments } from './attachments';
 import { Changes } from './changes';
 import { fetchPreferences, storePreferences } from './changes-api';
 import type { RelaySocket } from './connection';
 import type { CoreEmitter } from './emitter';
+import { EventBatch } from './event-batch';
 import type { ReportFault } from './guard';
+import { LiveArrivals } from './live-arrivals';
 import {
   Notifications,
   type Offer,
@@ -44,8 +53,26 @@ import { Workspace } from './workspace';
 /** How far back (in seq) catch-up looks for our own messages still waiting for a receipt. */
 const RECEIPT_LOOKBACK = 100;
 
+/** Channels caught up at once. */
+const CATCH_UP_CHANNELS = 4;
+/**
+ * Messages of a catch-up page committed (and raised to the UI) together, the event loop free between:
+ * about 1 ms each all told on the bench box under load, so a chunk holds the loop for tens of ms.
+ */
+export const CATCH_UP_CHUNK = 25;
+
 /** How a message reached us: only live and catch-up arrivals may notify. */
 export type Arrival = 'live' | 'catchup' | 'firstSync' | 'history';
+
+/** What storing one arrival wrote, for what follows its commit. */
+interface StoredArrival {
+  message: Message;
+  channelId: string;
+  result: UpsertResult;
+  /** The channel as it was before this arrival's effects, for a new message of someone else's. */
+  channel: ChannelRow | undefined;
+  owesDelivered: boolean;
+}
 
 export interface Credentials {
   serverUrl: string;
@@ -83,11 +110,15 @@ export class Account {
   readonly typing: Typing;
   readonly changes: Changes;
   readonly workspace: Workspace;
+  /** `message:new` as it arrives, ingested once per turn of the event loop (live-arrivals.ts). */
+  readonly live: LiveArrivals;
   /** Files being attached (issue 17), staged here until their message is sent. */
   readonly attachments: Attachments;
   private readonly uploadProgress: UploadProgress;
   private readonly notifications: Notifications;
   private readonly upkeep: StoreUpkeep;
+  /** The UI's events, held while a batch of work runs (event-batch.ts). */
+  private readonly events: EventBatch;
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
 
@@ -97,6 +128,12 @@ export class Account {
     private readonly ctx: AccountContext,
   ) {
     const { ports, options, logger } = ctx;
+    this.events = new EventBatch({
+      emitter: ctx.emitter,
+      view: (row) => messageView(store, row),
+      outboxCounts: () => ctx.emitter.emit('outbox', store.outboxCounts()),
+      unread: (channelIds) => this.emitUnreadOf(channelIds),
+    });
     this.attachments = new Attachments(join(ports.paths.userData, 'outgoing', user.id));
     this.uploadProgress = new UploadProgress(ports.clock, (progress) =>
       ctx.emitter.emit('uploadProgress', progress),
@@ -130,6 +167,7 @@ export class Account {
       error: (code, message) => ctx.emitter.emit('error', { code, message }),
     });
     this.workspace = new Workspace(this, ctx);
+    this.live = new LiveArrivals((messages) => this.ingestAll(messages, 'live'), ctx.fault);
     this.upkeep = new StoreUpkeep(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
     this.typing = new Typing(
@@ -154,6 +192,7 @@ export class Account {
   }
 
   dispose(): void {
+    this.live.dispose();
     this.outbox.dispose();
     this.receipts.dispose();
     this.typing.dispose();
@@ -299,21 +338,48 @@ export class Account {
   // Receiving -----------------------------------------------------------------------------------
 
   ingest(message: Message, arrival: Arrival): void {
-    // One commit for what an arrival writes (the message, the cursor, the DELIVERED we owe); the
-    // UI hears of it after the commit.
-    const { result, channel, owesDelivered } = this.store.transaction(() => {
-      const result = this.store.upsertServerMessage(message);
-      const { row } = result;
-      if (arrival === 'live' && row.seq !== null) this.store.advanceCursor(row.channel_id);
-      const channel = result.inserted && !row.own ? this.store.channel(row.channel_id) : undefined;
-      // A reply is read when its thread is shown; a channel message when the channel is.
-      const shown = row.parent_id !== null ? this.threadShown(row.parent_id) : this.lookingAt(row.channel_id);
-      const owesDelivered = !!channel && row.seq !== null && row.seq > channel.read_seq && !shown;
-      if (owesDelivered) this.store.queueReceipt(message.id, message.channelId, 'DELIVERED');
-      if (owesDelivered && row.parent_id !== null && (arrival === 'live' || arrival === 'catchup'))
-        this.store.markReplyUnread(row.key);
-      return { result, channel, owesDelivered };
+    this.ingestAll([message], arrival);
+  }
+
+  /**
+   * Messages that arrived together (a catch-up chunk, the live arrivals of one turn, a history page):
+   * one commit for all they write (each message, the DELIVERED we owe, and `within`: a catch-up's
+   * cursor, so it never passes a message not stored), then the UI hears of them in one batch.
+   */
+  ingestAll(messages: readonly Message[], arrival: Arrival, within?: () => void): void {
+    if (messages.length === 0 && !within) return;
+    const stored = this.store.transaction(() => {
+      const stored = messages.map((m) => this.storeArrival(m, arrival));
+      // Live arrivals move the cursor over what is now held contiguously, once per channel.
+      if (arrival === 'live')
+        for (const channelId of new Set(
+          stored.filter((s) => s.result.row.seq !== null).map((s) => s.channelId),
+        ))
+          this.store.advanceCursor(channelId);
+      within?.();
+      return stored;
     });
+    this.events.run(() => {
+      for (const s of stored) this.arrived(s, arrival);
+    });
+  }
+
+  /** One arrival's writes, inside the caller's transaction. */
+  private storeArrival(message: Message, arrival: Arrival): StoredArrival {
+    const result = this.store.upsertServerMessage(message);
+    const { row } = result;
+    const channel = result.inserted && !row.own ? this.store.channel(row.channel_id) : undefined;
+    // A reply is read when its thread is shown; a channel message when the channel is.
+    const shown = row.parent_id !== null ? this.threadShown(row.parent_id) : this.lookingAt(row.channel_id);
+    const owesDelivered = !!channel && row.seq !== null && row.seq > channel.read_seq && !shown;
+    if (owesDelivered) this.store.queueReceipt(message.id, message.channelId, 'DELIVERED');
+    if (owesDelivered && row.parent_id !== null && (arrival === 'live' || arrival === 'catchup'))
+      this.store.markReplyUnread(row.key);
+    return { message, channelId: row.channel_id, result, channel, owesDelivered };
+  }
+
+  /** What one arrival means after the commit: the UI, receipts, read positions, a notification. */
+  private arrived({ message, result, channel, owesDelivered }: StoredArrival, arrival: Arrival): void {
     const { row } = result;
     if (result.changed) this.emitMessage(row);
     if (result.confirmedSend) this.emitOutboxCounts();
@@ -363,12 +429,15 @@ export class Account {
       return this.syncing;
     }
     this.syncing = (async () => {
+      // What the whole run brings is offered as one notification, when it is done.
+      const release = this.notifications.hold();
       try {
         do {
           this.syncAgain = false;
           await this.syncOnce(credentials);
         } while (this.syncAgain);
       } finally {
+        release();
         this.syncing = null;
       }
     })();
@@ -380,7 +449,13 @@ export class Account {
     this.workspace.failUnsent(this.store.saveChannels(channels));
     this.emitChannels();
     for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
-    const results = await Promise.allSettled(channels.map((c) => this.catchUpChannel(c.id, credentials)));
+    // A few channels at a time: twenty at once interleaved their pages on the event loop, so every
+    // channel finished late and the loop was never free for long (bench figure 13).
+    const results = await settleEach(
+      channels.map((c) => c.id),
+      CATCH_UP_CHANNELS,
+      (channelId) => this.catchUpChannel(channelId, credentials),
+    );
     this.emitChannels();
     // One channel gone (left, deleted) must not hold up the rest; anything else is retried by the caller.
     for (const r of results) {
@@ -399,12 +474,11 @@ export class Account {
       const page = await this.ctx.api.history(serverUrl, token, channelId, {
         limit: DEFAULT_PAGE_LIMIT,
       });
-      this.withUnreadHeld(() => {
-        for (const m of page.messages) this.ingest(m, 'firstSync');
+      this.ingestAll(page.messages, 'firstSync', () => {
+        this.store.setCursor(channelId, page.messages.at(-1)?.seq ?? 0);
+        // What the page holds is current: any later change has a higher changeSeq than all of it.
+        this.store.changes.setCursor(channelId, this.store.maxChangeSeq(channelId));
       });
-      this.store.setCursor(channelId, page.messages.at(-1)?.seq ?? 0);
-      // What the page holds is current: any later change has a higher changeSeq than all of it.
-      this.store.changes.setCursor(channelId, this.store.maxChangeSeq(channelId));
       return;
     }
     // From the cursor, or from before our own recent unread messages: their receipts come along.
@@ -415,17 +489,28 @@ export class Account {
         after,
         limit: MAX_PAGE_LIMIT,
       });
-      this.withUnreadHeld(() => {
-        for (const m of page.messages) this.ingest(m, 'catchup');
-      });
       const last = page.messages.at(-1);
       if (!last) break;
+      await this.ingestInChunks(channelId, page.messages);
       after = last.seq;
-      this.store.setCursor(channelId, after);
       if (!page.hasMore) break;
     }
     this.store.advanceCursor(channelId);
     await this.changes.catchUp(channelId, { serverUrl, token });
+  }
+
+  /**
+   * A catch-up page in chunks, each one commit with the cursor moved to its last message (a kill -9
+   * between two leaves the cursor at what is stored), with the event loop free between them: a page
+   * of 500 in one go held it for the whole page (bench figure 13).
+   */
+  private async ingestInChunks(channelId: string, messages: readonly Message[]): Promise<void> {
+    for (let at = 0; at < messages.length; at += CATCH_UP_CHUNK) {
+      if (at > 0) await yieldToEventLoop();
+      const chunk = messages.slice(at, at + CATCH_UP_CHUNK);
+      const cursor = chunk.at(-1)!.seq;
+      this.ingestAll(chunk, 'catchup', () => this.store.setCursor(channelId, cursor));
+    }
   }
 
   // Channels and drafts -------------------------------------------------------------------------
@@ -601,9 +686,7 @@ export class Account {
     if (!credentials) return;
     try {
       const remote = await this.ctx.api.history(credentials.serverUrl, credentials.token, channelId, query);
-      this.withUnreadHeld(() => {
-        for (const m of remote.messages) this.ingest(m, 'history');
-      });
+      this.ingestAll(remote.messages, 'history');
     } catch (error) {
       this.ctx.logger.info({ err: String(error) }, 'history fetch failed; serving the local page');
     }
@@ -634,8 +717,9 @@ export class Account {
 
   // Events to the UI ----------------------------------------------------------------------------
 
+  /** Raised at once, or with the batch being worked on (events.run). */
   emitMessage(row: MessageRow): void {
-    this.ctx.emitter.emit('messageUpserted', messageView(this.store, row));
+    this.events.message(row);
   }
 
   private reemit(messageId: string): void {
@@ -644,7 +728,7 @@ export class Account {
   }
 
   emitOutboxCounts(): void {
-    this.ctx.emitter.emit('outbox', this.store.outboxCounts());
+    this.events.outbox();
   }
 
   emitChannels(): void {
@@ -653,28 +737,8 @@ export class Account {
   }
 
   emitUnread(channelId: string): void {
-    if (this.unreadHeld) this.unreadHeld.add(channelId);
-    else this.emitUnreadOf([channelId]);
+    this.events.unread(channelId);
   }
-
-  /**
-   * Runs `work` with unread events held back, then raises one per channel it touched, with the final
-   * counts. A catch-up page ingests up to 500 messages: counted after each one, the badge total (every
-   * channel's unread, each a count over what is unread) made catching up quadratic (bench figure 13).
-   */
-  withUnreadHeld<T>(work: () => T): T {
-    if (this.unreadHeld) return work();
-    const held = new Set<string>();
-    this.unreadHeld = held;
-    try {
-      return work();
-    } finally {
-      this.unreadHeld = null;
-      if (held.size > 0) this.emitUnreadOf(held);
-    }
-  }
-
-  private unreadHeld: Set<string> | null = null;
 
   private emitUnreadOf(channelIds: Iterable<string>): void {
     const total = this.badgeTotal();
@@ -705,6 +769,32 @@ export class Account {
     const channel = this.store.channel(channelId);
     return channel ? members(channel).find((m) => m.id === userId) : undefined;
   }
+}
+
+/** Lets timers, sockets and the UI's calls run before the next piece of a long job. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** `work` for every item, at most `limit` at a time; each one's outcome, in order (Promise.allSettled). */
+async function settleEach<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<PromiseSettledResult<void>[]> {
+  const results: PromiseSettledResult<void>[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const at = next++;
+      results[at] = await work(items[at]!).then(
+        (value) => ({ status: 'fulfilled', value }) as const,
+        (reason: unknown) => ({ status: 'rejected', reason }) as const,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function isGone(error: unknown): boolean {

@@ -59,6 +59,8 @@ const MAX_BODY = 200;
 export class Notifications {
   private pending: Offer[] = [];
   private timer: unknown = null;
+  /** Catch-ups running: offers wait for the last to end, then show as one (hold()). */
+  private holds = 0;
   /** Ids already offered: a message notifies once, whatever arrives twice. */
   private readonly seen = new Set<string>();
 
@@ -71,6 +73,22 @@ export class Notifications {
     this.timer ??= this.deps.clock.setTimeout(() => this.flush(), this.deps.coalesceMs);
   }
 
+  /**
+   * Offers wait until the returned release is called (a catch-up: its thousands of messages arrive
+   * over seconds, and the coalescing window alone would show one notification per window). Nested
+   * holds release when the last one does.
+   */
+  hold(): () => void {
+    this.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      if (this.holds === 0 && this.pending.length > 0 && this.timer === null) this.flush();
+    };
+  }
+
   dispose(): void {
     if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
@@ -79,6 +97,7 @@ export class Notifications {
 
   private flush(): void {
     this.timer = null;
+    if (this.holds > 0) return;
     const offers = this.pending.filter((o) => this.deps.stillWanted(o));
     this.pending = [];
     const view = summarise(offers);

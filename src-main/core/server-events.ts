@@ -34,14 +34,21 @@ export function listenToServer(
   credentials: () => Credentials | null,
 ): void {
   const mine = () => (current() === owner ? owner : null);
-  const on = <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
+  const listen = <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
     (socket as unknown as { on(e: string, f: (...args: A) => void): void }).on(
       event,
       guard(report, `handling ${event}`, fn),
     );
-  on(MessageEvent.NEW, (raw: unknown) => {
+  // New messages wait for the end of the turn (live-arrivals.ts); every other event first commits
+  // them, so events are applied in the order the server sent them.
+  const on = <A extends unknown[]>(event: string, fn: (...args: A) => void) =>
+    listen(event, (...args: A) => {
+      mine()?.live.flush();
+      fn(...args);
+    });
+  listen(MessageEvent.NEW, (raw: unknown) => {
     const m = Message.safeParse(raw);
-    if (m.success) mine()?.ingest(m.data, 'live');
+    if (m.success) mine()?.live.add(m.data);
     else logger.warn({ event: MessageEvent.NEW }, 'unreadable message from server');
   });
   on(MessageEvent.SENT, (raw: unknown) => {

@@ -91,6 +91,28 @@ describe('the app store', () => {
     expect(store.getState().threads[parent!.id!]!.replies.map((r) => r.content)).toEqual(['a reply']);
   });
 
+  it('applies a batch of messages (messagesUpserted) in one store update: channel, thread, and not held', async () => {
+    const relay = new FakeRelay();
+    const [general, other] = relay.channels;
+    const [parent] = relay.seed(general!.id, 1);
+    const { store } = await bootedStore(relay);
+    await store.getState().showThread(general!.id, parent!.id!);
+    let updates = 0;
+    const stop = store.subscribe(() => updates++);
+    relay.emit('messagesUpserted', [
+      makeMessage(general!.id, { seq: 3, content: 'three' }),
+      makeMessage(general!.id, { parentId: parent!.id, seq: 2, content: 'a reply' }),
+      makeMessage(general!.id, { seq: 4, content: 'four' }),
+      makeMessage(other!.id, { seq: 1, content: 'in a channel never opened' }),
+    ]);
+    stop();
+    expect(updates).toBe(1);
+    const state = store.getState();
+    expect(state.histories[general!.id]!.messages.map((m) => m.seq)).toEqual([1, 3, 4]);
+    expect(state.threads[parent!.id!]!.replies.map((r) => r.content)).toEqual(['a reply']);
+    expect(state.histories[other!.id]).toBeUndefined();
+  });
+
   it('marks the active channel read only while the window is focused and visible', async () => {
     const relay = new FakeRelay();
     const store = createAppStore(relay.api, 'electron');

@@ -39,6 +39,7 @@ export function subscribeToCore(relay: RelayApi, store: AppStore): () => void {
     relay.on('connection', ({ state: connection, detail }) => state().onConnection(connection, detail)),
     relay.on('channels', (channels) => state().onChannels(channels)),
     relay.on('messageUpserted', (message) => state().onMessage(message)),
+    relay.on('messagesUpserted', (messages) => state().onMessages(messages)),
     relay.on('messageRemoved', ({ channelId, key }) => state().onMessageRemoved(channelId, key)),
     relay.on('typing', ({ channelId, typists }) => state().onTyping(channelId, typists)),
     relay.on('unread', ({ channelId, unreadCount, total, mentionCount }) =>

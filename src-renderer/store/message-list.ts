@@ -52,6 +52,27 @@ export function upsertMessage(list: readonly MessageView[], message: MessageView
   return insertAt(list, message);
 }
 
+/**
+ * Several upserts at once (a `messagesUpserted` batch): the same list as upserting each in turn, with
+ * one sort instead of one copy of the list per message. A message twice in the batch: its last copy.
+ */
+export function upsertMessages(
+  list: readonly MessageView[],
+  messages: readonly MessageView[],
+): MessageView[] {
+  // The batch folded on its own first (it is small), so one message in it twice, by key or by id, is
+  // one; a held message goes if any copy in the batch names it (an own message's first copy has its
+  // client key, a later one its server id).
+  const batch = messages.reduce<MessageView[]>((acc, m) => upsertMessage(acc, m), []);
+  const named = new Set(messages.flatMap(identities));
+  const kept = list.filter((m) => !identities(m).some((k) => named.has(k)));
+  return [...kept, ...batch].sort(compareMessages);
+}
+
+function identities(m: MessageView): string[] {
+  return m.id === undefined ? [m.key] : [m.key, m.id];
+}
+
 function insertAt(list: readonly MessageView[], message: MessageView): MessageView[] {
   const at = insertionPoint(list, message);
   const next = list.slice(0, at);
@@ -76,7 +97,6 @@ export function mergeMessages(
   prefer: 'page' | 'existing',
 ): MessageView[] {
   if (page.length === 0) return list as MessageView[];
-  const identities = (m: MessageView) => (m.id === undefined ? [m.key] : [m.key, m.id]);
   const held = new Set((prefer === 'page' ? page : list).flatMap(identities));
   const kept = prefer === 'page' ? list.filter((m) => !identities(m).some((k) => held.has(k))) : list;
   const added = prefer === 'page' ? page : page.filter((m) => !identities(m).some((k) => held.has(k)));

@@ -1,5 +1,12 @@
 import type { MessageView } from '../../src-shared/bridge';
-import { mergeMessages, newestSeq, oldestSeq, removeMessage, upsertMessage } from './message-list';
+import {
+  mergeMessages,
+  newestSeq,
+  oldestSeq,
+  removeMessage,
+  upsertMessage,
+  upsertMessages,
+} from './message-list';
 import type { ChannelHistory, MessageSlice, SliceContext } from './types';
 
 export const PAGE_SIZE = 50;
@@ -136,6 +143,33 @@ export function createMessageSlice({ set, get, relay }: SliceContext): MessageSl
       if (message.channelId === get().activeChannelId) get().markReadIfLooking();
     },
 
+    onMessages(messages: MessageView[]) {
+      // Grouped by the list each joins (an open thread's replies, a held channel's history), then one
+      // store update for all: a catch-up page is one render, not one per message.
+      const replies = groupBy(messages, (m) => m.parentId);
+      const inChannels = groupBy(
+        messages.filter((m) => m.parentId === undefined),
+        (m) => m.channelId,
+      );
+      set((state) => {
+        const threads = { ...state.threads };
+        for (const [parentId, batch] of replies) {
+          const thread = threads[parentId];
+          if (thread) threads[parentId] = { ...thread, replies: upsertMessages(thread.replies, batch) };
+        }
+        // Channels never opened load their history when opened; only extend what is held.
+        const histories = { ...state.histories };
+        for (const [channelId, batch] of inChannels) {
+          const history = histories[channelId];
+          if (history)
+            histories[channelId] = { ...history, messages: upsertMessages(history.messages, batch) };
+        }
+        return { threads, histories };
+      });
+      const active = get().activeChannelId;
+      if (active && inChannels.has(active) && get().histories[active]) get().markReadIfLooking();
+    },
+
     onMessageRemoved(channelId, key) {
       set((state) => {
         const threads = { ...state.threads };
@@ -159,4 +193,17 @@ export function createMessageSlice({ set, get, relay }: SliceContext): MessageSl
       set((state) => ({ typists: { ...state.typists, [channelId]: typists.filter((t) => t.id !== me) } }));
     },
   };
+}
+
+/** The items with a key, grouped by it (first seen first, each group in order). */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

@@ -86,6 +86,8 @@ export type MessageSlice = {
   discardMessage(clientMessageId: string): Promise<void>;
   navigateTo(channelId: string, messageId?: string): Promise<void>;
   onMessage(message: MessageView): void;
+  /** Several messages upserted together (messagesUpserted), applied in one store update. */
+  onMessages(messages: MessageView[]): void;
   onMessageRemoved(channelId: string, key: string): void;
   onTyping(channelId: string, typists: UserSummary[]): void;
 };

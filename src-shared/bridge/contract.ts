@@ -221,6 +221,9 @@ export const calls = {
   restartToUpdate: call(Void, z.boolean()),
 } as const;
 
+/** The most messages one `messagesUpserted` event carries (a bigger batch is sent as several). */
+export const MAX_UPSERT_BATCH = 500;
+
 export const events = {
   session: SessionView,
   connection: z.object({ state: ConnectionState, detail: optionalField(z.string()) }),
@@ -228,6 +231,11 @@ export const events = {
   /** The workspace's people with their presence, whenever it changes. */
   people: z.array(PersonView),
   messageUpserted: MessageView,
+  /**
+   * Several messages upserted by one piece of work (a catch-up page, the live arrivals of one turn), in
+   * one event: each message once, as it is now. Applied like as many `messageUpserted`, in one update.
+   */
+  messagesUpserted: z.array(MessageView).min(2).max(MAX_UPSERT_BATCH),
   messageRemoved: z.object({ channelId: Id, key: z.string() }),
   typing: TypistsView,
   unread: z.object({

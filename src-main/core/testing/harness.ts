@@ -64,6 +64,7 @@ const ALL_EVENTS: EventName[] = [
   'connection',
   'channels',
   'messageUpserted',
+  'messagesUpserted',
   'messageRemoved',
   'typing',
   'unread',
@@ -101,8 +102,15 @@ export async function createTestCore(
     badge: undefined,
     opened: [],
     violations: [],
+    // A batch (messagesUpserted) is its messages upserted in turn: of('messageUpserted') lists them too.
     of: <E extends EventName>(event: E) =>
-      events.filter((e) => e.event === event).map((e) => e.payload as EventPayload<E>),
+      events.flatMap((e) =>
+        e.event === event
+          ? [e.payload as EventPayload<E>]
+          : event === 'messageUpserted' && e.event === 'messagesUpserted'
+            ? (e.payload as EventPayload<E>[])
+            : [],
+      ),
     async close({ keep = false } = {}) {
       await test.core.close();
       if (!keep) await rm(userData, { recursive: true, force: true });
