@@ -189,7 +189,7 @@ describe('the workspace', () => {
     expect(screen.getByText('1 reply')).toBeTruthy();
     fireEvent.click(screen.getByTestId('reply-button'));
     await settle();
-    const thread = screen.getByTestId('thread-view');
+    const thread = await screen.findByTestId('thread-view');
     expect(within(thread).getByTestId('thread-parent').textContent).toContain('the parent');
     expect(
       within(thread)
@@ -240,7 +240,7 @@ describe('the workspace', () => {
     expect(screen.getByText(/3 messages are waiting/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: /^Outbox/ }));
     await settle();
-    const outbox = screen.getByRole('region', { name: 'Outbox' });
+    const outbox = await screen.findByRole('region', { name: 'Outbox' });
     expect(within(outbox).getByText('Too long')).toBeTruthy();
     fireEvent.click(within(outbox).getByRole('button', { name: 'Retry all' }));
     fireEvent.click(within(outbox).getByRole('button', { name: 'Discard failed' }));
@@ -319,7 +319,7 @@ describe('settings', () => {
     const relay = new FakeRelay();
     await renderApp(relay);
     fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
-    fireEvent.change(screen.getByLabelText('Theme'), { target: { value: 'dark' } });
+    fireEvent.change(await screen.findByLabelText('Theme'), { target: { value: 'dark' } });
     await settle();
     expect(relay.callsOf('updateSettings')).toEqual([{ theme: 'dark' }]);
     expect(document.documentElement.dataset.theme).toBe('dark');

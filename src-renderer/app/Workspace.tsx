@@ -1,4 +1,4 @@
-import { type MouseEvent, useState } from 'react';
+import { type MouseEvent, Suspense, useState } from 'react';
 import type { ChannelView } from '../../src-shared/bridge';
 import { ChannelList, useDmPresence } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
@@ -8,20 +8,23 @@ import { TypingIndicator } from '../composer/TypingIndicator';
 import { PendingDeletion } from '../messages/ConfirmDelete';
 import { MessageList } from '../messages/MessageList';
 import { OfflineBanner } from '../outbox/OfflineBanner';
-import { OutboxPanel } from '../outbox/OutboxPanel';
 import { SearchLauncher } from '../search/SearchLauncher';
 import { useApp, useAppStore } from '../store/context';
-import { ThreadView } from '../thread/ThreadView';
 import { ChannelMenu } from '../workspace/ChannelMenu';
-import { MemberList } from '../workspace/MemberList';
 import { PresenceDot } from '../workspace/PresenceDot';
 import { useIdleReport } from '../workspace/use-idle-report';
 import { ErrorBoundary, PanelUnavailable } from './ErrorBoundary';
+import { lazyComponent } from './lazy';
 import { NotificationPrompt } from './NotificationPrompt';
-import { SettingsPanel } from './SettingsPanel';
 import { focusMainComposer, useKeyboard } from './use-keyboard';
 import { useLinkInterceptor } from './use-link-interceptor';
 import { useWindowFocus } from './use-window-focus';
+
+// The side panels and settings: their code loads when one first opens, not at start-up.
+const ThreadView = lazyComponent(() => import('../thread/ThreadView').then((m) => m.ThreadView));
+const MemberList = lazyComponent(() => import('../workspace/MemberList').then((m) => m.MemberList));
+const OutboxPanel = lazyComponent(() => import('../outbox/OutboxPanel').then((m) => m.OutboxPanel));
+const SettingsPanel = lazyComponent(() => import('./SettingsPanel').then((m) => m.SettingsPanel));
 
 export function Workspace() {
   useWindowFocus();
@@ -69,17 +72,23 @@ export function Workspace() {
           resetKey={openThread.parentId}
           fallback={(retry) => <PanelUnavailable name="thread" retry={retry} />}
         >
-          <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />
+          <Suspense fallback={null}>
+            <ThreadView channelId={openThread.channelId} parentId={openThread.parentId} />
+          </Suspense>
         </ErrorBoundary>
       )}
       {membersOf && !openThread && (
         <ErrorBoundary fallback={(retry) => <PanelUnavailable name="member list" retry={retry} />}>
-          <MemberList channel={membersOf} />
+          <Suspense fallback={null}>
+            <MemberList channel={membersOf} />
+          </Suspense>
         </ErrorBoundary>
       )}
       {outboxOpen && (
         <ErrorBoundary fallback={(retry) => <PanelUnavailable name="outbox" retry={retry} />}>
-          <OutboxPanel />
+          <Suspense fallback={null}>
+            <OutboxPanel />
+          </Suspense>
         </ErrorBoundary>
       )}
       <PendingDeletion />
@@ -106,7 +115,11 @@ function Sidebar() {
       </header>
       <ChannelList />
       <NotificationPrompt />
-      {settingsOpen && <SettingsPanel />}
+      {settingsOpen && (
+        <Suspense fallback={null}>
+          <SettingsPanel />
+        </Suspense>
+      )}
       <footer className="sidebar-footer">
         <button
           type="button"

@@ -33,7 +33,7 @@ describe('desktop comforts in the renderer', () => {
     const relay = new FakeRelay();
     await renderApp(relay);
     fireEvent.click(screen.getByRole('button', { name: /settings/i }));
-    const login = screen.getByRole('checkbox', { name: 'Start when I log in' }) as HTMLInputElement;
+    const login = (await screen.findByRole('checkbox', { name: 'Start when I log in' })) as HTMLInputElement;
     expect(login.checked).toBe(false);
     fireEvent.click(login);
     await settle(1);

@@ -1,11 +1,18 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import type { ChannelView } from '../../src-shared/bridge';
+import { lazyComponent } from '../app/lazy';
 import { useApp, useAppStore } from '../store/context';
-import { ChannelBrowser } from '../workspace/ChannelBrowser';
-import { CreateChannelDialog } from '../workspace/CreateChannelDialog';
-import { DmPicker } from '../workspace/DmPicker';
 import { PresenceDot } from '../workspace/PresenceDot';
 import { BellIcon } from './BellIcon';
+
+// Dialogs: their code loads when one first opens, not at start-up.
+const ChannelBrowser = lazyComponent(() =>
+  import('../workspace/ChannelBrowser').then((m) => m.ChannelBrowser),
+);
+const CreateChannelDialog = lazyComponent(() =>
+  import('../workspace/CreateChannelDialog').then((m) => m.CreateChannelDialog),
+);
+const DmPicker = lazyComponent(() => import('../workspace/DmPicker').then((m) => m.DmPicker));
 
 type Dialog = 'browse' | 'create' | 'dm' | null;
 
@@ -43,9 +50,11 @@ export function ChannelList() {
           ))}
         </ul>
       </div>
-      {dialog === 'browse' && <ChannelBrowser onClose={close} />}
-      {dialog === 'create' && <CreateChannelDialog onClose={close} />}
-      {dialog === 'dm' && <DmPicker onClose={close} />}
+      <Suspense fallback={null}>
+        {dialog === 'browse' && <ChannelBrowser onClose={close} />}
+        {dialog === 'create' && <CreateChannelDialog onClose={close} />}
+        {dialog === 'dm' && <DmPicker onClose={close} />}
+      </Suspense>
     </nav>
   );
 }

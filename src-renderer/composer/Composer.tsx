@@ -8,7 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { formatSize } from '../../src-shared/protocol';
+import { formatSize } from '../../src-shared/protocol/file-display';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { MessageContent } from '../../src-shared/protocol/schemas';
 import { useApp, useAppStore, useRelay } from '../store/context';

@@ -6,8 +6,10 @@
  * (pickFiles): those files come back already staged, by their attachment id.
  */
 import { useState } from 'react';
-import { ATTACHMENT_CHUNK_BYTES, type RelayApi } from '../../src-shared/bridge';
-import { DEFAULT_UPLOAD_MAX_BYTES, formatSize, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol';
+import type { RelayApi } from '../../src-shared/bridge';
+import { ATTACHMENT_CHUNK_BYTES } from '../../src-shared/bridge/limits';
+import { formatSize } from '../../src-shared/protocol/file-display';
+import { DEFAULT_UPLOAD_MAX_BYTES, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol/limits';
 
 export interface Attached {
   id: number;

@@ -5,7 +5,8 @@
  * the browser host's HTTP server, Electron's app:// protocol), never from the network.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { formatSize, INLINE_IMAGE_TYPES, type MessageFile } from '../../src-shared/protocol';
+import type { MessageFile } from '../../src-shared/protocol';
+import { formatSize, INLINE_IMAGE_TYPES } from '../../src-shared/protocol/file-display';
 
 export const fileUrl = (id: string) => `/files/${encodeURIComponent(id)}`;
 export const thumbnailUrl = (id: string) => `${fileUrl(id)}/thumbnail`;

@@ -1,6 +1,9 @@
-import { type KeyboardEvent, useRef, useState } from 'react';
-import { EmojiPicker } from './EmojiPicker';
+import { type KeyboardEvent, Suspense, useRef, useState } from 'react';
+import { lazyComponent } from '../app/lazy';
 import { LineIcon } from './LineIcon';
+
+/** The picker and its emoji table load when someone first reacts, not at start-up. */
+const EmojiPicker = lazyComponent(() => import('./EmojiPicker').then((m) => m.EmojiPicker));
 
 type Action = 'react' | 'reply' | 'edit' | 'delete';
 
@@ -106,11 +109,13 @@ export function MessageToolbar({ authorName, onReact, onReply, onEdit, onDelete,
         ))}
       </div>
       {picking && (
-        <EmojiPicker
-          anchor={buttons.current.react ?? null}
-          onPick={onReact}
-          onClose={() => setPicking(false)}
-        />
+        <Suspense fallback={null}>
+          <EmojiPicker
+            anchor={buttons.current.react ?? null}
+            onPick={onReact}
+            onClose={() => setPicking(false)}
+          />
+        </Suspense>
       )}
     </>
   );

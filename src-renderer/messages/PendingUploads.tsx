@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { PendingUpload } from '../../src-shared/bridge';
-import { formatSize } from '../../src-shared/protocol';
+import { formatSize } from '../../src-shared/protocol/file-display';
 import { useAppStore, useRelay } from '../store/context';
 
 export function PendingUploads({ uploads, tabIndex }: { uploads: PendingUpload[]; tabIndex?: number }) {

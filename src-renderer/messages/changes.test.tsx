@@ -212,7 +212,7 @@ describe('reactions', () => {
     const { relay, general, messages, row } = await conversation();
     const add = within(row('from bob')).getByTestId('reaction-add');
     fireEvent.click(add);
-    const picker = screen.getByRole('dialog', { name: 'Add a reaction' });
+    const picker = await screen.findByRole('dialog', { name: 'Add a reaction' });
     const search = within(picker).getByRole('combobox', { name: 'Search emoji' });
     expect(document.activeElement).toBe(search);
     fireEvent.change(search, { target: { value: 'party' } });

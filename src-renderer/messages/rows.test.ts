@@ -79,4 +79,17 @@ describe('buildRows', () => {
     expect(dayLabel(new Date(2026, 10, 26, 23), now)).toBe('Yesterday');
     expect(dayLabel(new Date(2026, 10, 20, 9), now)).not.toMatch(/Today|Yesterday/);
   });
+
+  it('writes other days as the locale does, with the year only when it is not this one', () => {
+    const now = new Date(2026, 10, 27, 12);
+    const long = { weekday: 'long', month: 'long', day: 'numeric' } as const;
+    const thisYear = new Date(2026, 10, 20, 9);
+    const lastYear = new Date(2025, 10, 20, 9);
+    expect(dayLabel(thisYear, now)).toBe(thisYear.toLocaleDateString(undefined, long));
+    expect(dayLabel(lastYear, now)).toBe(
+      lastYear.toLocaleDateString(undefined, { ...long, year: 'numeric' }),
+    );
+    expect(dayLabel(lastYear, now)).toContain('2025');
+    expect(dayLabel(thisYear, now)).not.toContain('2026');
+  });
 });

@@ -1,4 +1,5 @@
 import type { MessageView } from '../../src-shared/bridge';
+import { formatDay } from './time';
 
 /** What the virtual list shows: a day separator, or a message (grouped under the one before it). */
 export type Row =
@@ -19,13 +20,7 @@ export function dayLabel(date: Date, now: Date = new Date()): string {
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
   if (dayKey(date) === dayKey(yesterday)) return 'Yesterday';
-  const sameYear = date.getFullYear() === now.getFullYear();
-  return date.toLocaleDateString(undefined, {
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-    ...(sameYear ? {} : { year: 'numeric' }),
-  });
+  return formatDay(date, date.getFullYear() !== now.getFullYear());
 }
 
 export type RowOptions = {

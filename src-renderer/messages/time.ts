@@ -22,3 +22,17 @@ export function formatTime(date: Date, locale?: string): string {
 export function formatFull(date: Date, locale?: string): string {
   return format(locale, { dateStyle: 'full', timeStyle: 'short' }).format(date);
 }
+
+/**
+ * A day as a separator names it: "Friday, November 20", with the year when it is not this one.
+ * Through the cached formats: `toLocaleDateString` with options builds a new formatter (ICU's
+ * locale data) on every call, which cost tens of milliseconds of a channel's first paint.
+ */
+export function formatDay(date: Date, withYear: boolean, locale?: string): string {
+  return format(locale, {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    ...(withYear ? { year: 'numeric' } : {}),
+  }).format(date);
+}

@@ -37,7 +37,7 @@ it('opens from Ctrl+K (and Cmd+F) with the search box focused; Esc closes it', a
   await withResults();
   fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
   await settle(1);
-  const input = screen.getByTestId('search-input');
+  const input = await screen.findByTestId('search-input');
   expect(document.activeElement).toBe(input);
   expect(screen.getByRole('dialog', { name: 'Search messages' })).toBeTruthy();
   fireEvent.keyDown(input, { key: 'Escape' });

@@ -1,6 +1,9 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
+import { lazyComponent } from '../app/lazy';
 import { LineIcon } from '../messages/LineIcon';
-import { SearchDialog } from './SearchDialog';
+
+/** Loaded when search first opens, not at start-up. */
+const SearchDialog = lazyComponent(() => import('./SearchDialog').then((m) => m.SearchDialog));
 
 /** Ctrl+K or Ctrl+F (Cmd on a Mac) opens search from anywhere in the window. */
 export function isSearchShortcut(event: KeyboardEvent): boolean {
@@ -37,7 +40,11 @@ export function SearchLauncher() {
         />
         <span className="search-button-text">Search</span>
       </button>
-      {open && <SearchDialog onClose={() => setOpen(false)} />}
+      {open && (
+        <Suspense fallback={null}>
+          <SearchDialog onClose={() => setOpen(false)} />
+        </Suspense>
+      )}
     </>
   );
 }

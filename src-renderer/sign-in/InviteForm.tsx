@@ -1,6 +1,6 @@
 /** "I have an invite": paste the link an admin gave, choose a password, and be signed in. */
 import { type FormEvent, useState } from 'react';
-import { MIN_PASSWORD_LENGTH } from '../../src-shared/protocol';
+import { MIN_PASSWORD_LENGTH } from '../../src-shared/protocol/limits';
 import { useAppStore } from '../store/context';
 import { inviteErrorText, parseInvite } from './invite';
 import { serverUrlProblem } from './sign-in-errors';

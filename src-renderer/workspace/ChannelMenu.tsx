@@ -4,10 +4,10 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import type { ChannelView } from '../../src-shared/bridge';
-import { MAX_TOPIC_LENGTH } from '../../src-shared/protocol';
+import { MAX_TOPIC_LENGTH } from '../../src-shared/protocol/limits';
 import { Dialog, DialogActions, DialogError } from '../dialog/Dialog';
 import { useAppStore } from '../store/context';
-import { nameProblem } from './CreateChannelDialog';
+import { nameProblem } from './channel-name';
 import { useResult } from './use-result';
 
 type Open = 'rename' | 'topic' | 'leave' | 'archive' | null;

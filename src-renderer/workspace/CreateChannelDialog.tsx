@@ -1,20 +1,11 @@
 /** "Create a channel": the name's rules checked as it is typed, public or private, a topic, members. */
 import { useId, useState } from 'react';
-import { MAX_TOPIC_LENGTH, NAME_PATTERN } from '../../src-shared/protocol';
+import { MAX_TOPIC_LENGTH } from '../../src-shared/protocol/limits';
 import { Dialog, DialogActions, DialogError } from '../dialog/Dialog';
 import { useApp, useAppStore } from '../store/context';
+import { nameProblem } from './channel-name';
 import { PeoplePicker } from './PeoplePicker';
 import { useResult } from './use-result';
-
-/** What is wrong with a channel name, in words; null when it is fine. */
-export function nameProblem(name: string): string | null {
-  if (name.length === 0) return 'Give the channel a name.';
-  if (name.length > 80) return `At most 80 characters (${name.length} now).`;
-  if (/[A-Z]/.test(name)) return 'Lower-case letters only.';
-  if (/\s/.test(name)) return 'No spaces: use - or _ instead.';
-  if (!NAME_PATTERN.test(name)) return 'Only letters a–z, digits, - and _.';
-  return null;
-}
 
 export function CreateChannelDialog({ onClose }: { onClose(): void }) {
   const store = useAppStore();

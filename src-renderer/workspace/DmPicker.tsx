@@ -1,6 +1,6 @@
 /** "New message": pick one to seven people; opens the one direct message of exactly that group. */
 import { useState } from 'react';
-import { DM_MAX_PEOPLE } from '../../src-shared/protocol';
+import { DM_MAX_PEOPLE } from '../../src-shared/protocol/limits';
 import { Dialog, DialogActions, DialogError } from '../dialog/Dialog';
 import { useApp, useAppStore } from '../store/context';
 import { PeoplePicker } from './PeoplePicker';

@@ -4,7 +4,7 @@
  * the core prefers the system's idle time, which also sees input in other apps.
  */
 import { useEffect } from 'react';
-import { IDLE_AFTER_MS } from '../../src-shared/bridge';
+import { IDLE_AFTER_MS } from '../../src-shared/bridge/limits';
 import { useRelay } from '../store/context';
 
 const INPUT_EVENTS = ['keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart', 'focus'] as const;

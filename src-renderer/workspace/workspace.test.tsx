@@ -60,7 +60,7 @@ describe('the channel browser', () => {
     relay.browsable = [design, ops];
     await renderApp(relay);
     await click(screen.getByRole('button', { name: 'Browse channels' }));
-    const dialog = screen.getByTestId('channel-browser');
+    const dialog = await screen.findByTestId('channel-browser');
     expect(dialog.getAttribute('role')).toBe('dialog');
     type(within(dialog).getByLabelText('Search channels'), 'pager');
     expect(within(dialog).queryByText('# design')).toBeNull();
@@ -76,7 +76,7 @@ describe('the create-channel dialog', () => {
     const relay = new FakeRelay();
     await renderApp(relay);
     await click(screen.getByRole('button', { name: 'Create a channel' }));
-    const dialog = screen.getByTestId('channel-create');
+    const dialog = await screen.findByTestId('channel-create');
     const name = within(dialog).getByLabelText('Name');
     const create = within(dialog).getByRole('button', { name: 'Create' });
     expect(document.activeElement).toBe(name);
@@ -140,7 +140,7 @@ describe('the DM picker', () => {
     const relay = new FakeRelay();
     await renderApp(relay);
     await click(screen.getByRole('button', { name: 'New direct message' }));
-    const dialog = screen.getByTestId('dm-create');
+    const dialog = await screen.findByTestId('dm-create');
     const input = within(dialog).getByRole('combobox');
     type(input, 'ca');
     const options = within(dialog).getAllByRole('option');
@@ -165,7 +165,7 @@ describe('the channel menu and the member list', () => {
     const general = relay.channels[0]!;
     await click(screen.getByRole('button', { name: 'Channel menu' }));
     await click(screen.getByRole('button', { name: 'Members' }));
-    const list = screen.getByTestId('member-list');
+    const list = await screen.findByTestId('member-list');
     const presence = within(list)
       .getAllByTestId('presence')
       .map((p) => p.getAttribute('data-presence'));

@@ -10,9 +10,10 @@
  */
 import { z } from 'zod';
 import { ChannelPreferences, NotifyLevel, SearchQuery } from '../protocol/changes';
-import { MAX_FILES_PER_MESSAGE } from '../protocol/limits';
+import { DM_MAX_PEOPLE, DM_MIN_PEOPLE, MAX_FILES_PER_MESSAGE } from '../protocol/limits';
 import { Emoji, Id, MessageContent, optionalField } from '../protocol/schemas';
-import { DM_MAX_PEOPLE, DM_MIN_PEOPLE, Name, NewPassword, Topic } from '../protocol/workspace';
+import { Name, NewPassword, Topic } from '../protocol/workspace';
+import { ATTACHMENT_CHUNK_BYTES } from './limits';
 import {
   BrowseChannelView,
   ChannelView,
@@ -40,9 +41,6 @@ const OperationRef = z.object({ opId: Id });
 function call<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
-
-/** Bytes per appendAttachment chunk: base64 of it fits a bridge frame with room to spare. */
-export const ATTACHMENT_CHUNK_BYTES = 256 * 1024;
 
 /** A file staged in main by pickFiles, ready for sendMessage's attachmentIds. */
 const StagedFile = z.object({

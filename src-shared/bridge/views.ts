@@ -230,6 +230,3 @@ export const BrowseChannelView = z.object({
   member: z.boolean(),
 });
 export type BrowseChannelView = z.infer<typeof BrowseChannelView>;
-
-/** After this long without input the app says its person is away (issue 13). */
-export const IDLE_AFTER_MS = 10 * 60 * 1000;

@@ -16,3 +16,14 @@ export const DEFAULT_MESSAGE_RATE_LIMIT = 10;
 export const MAX_FILES_PER_MESSAGE = 10;
 /** Default UPLOAD_MAX_BYTES: a bigger upload is refused with 413. */
 export const DEFAULT_UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+
+// The workspace's limits (workspace.ts builds its schemas from them). Here, in a module without zod,
+// so the renderer's first screen can read them without building every schema (figure 7).
+/** User and channel names: lower-case letters, digits, `-` and `_`, 1 to 80 characters. */
+export const NAME_PATTERN = /^[a-z0-9_-]{1,80}$/;
+/** Set by an invite, a reset or --password-stdin (the --demo users keep `password`). */
+export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_TOPIC_LENGTH = 250;
+/** People in one direct message, the caller included. */
+export const DM_MIN_PEOPLE = 2;
+export const DM_MAX_PEOPLE = 8;

@@ -3,26 +3,18 @@
  * Requests and live events, defined once; the server parses with them, the app reads with them.
  */
 import { z } from 'zod';
+import { DM_MAX_PEOPLE, DM_MIN_PEOPLE, MAX_TOPIC_LENGTH, MIN_PASSWORD_LENGTH, NAME_PATTERN } from './limits';
 import { Channel, ChannelInfo, Id, optionalField } from './schemas';
 
-/** User and channel names: lower-case letters, digits, `-` and `_`, 1 to 80 characters. */
-export const NAME_PATTERN = /^[a-z0-9_-]{1,80}$/;
 export const NAME_RULE = 'lower-case letters, digits, - and _, 1 to 80 characters';
 export const Name = z.string().regex(NAME_PATTERN, `Names are ${NAME_RULE}`);
 
-/** Set by an invite, a reset or --password-stdin (the --demo users keep `password`). */
-export const MIN_PASSWORD_LENGTH = 10;
 export const NewPassword = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `Passwords have at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(256, 'Passwords have at most 256 characters');
 
-export const MAX_TOPIC_LENGTH = 250;
 export const Topic = z.string().max(MAX_TOPIC_LENGTH, `Topics have at most ${MAX_TOPIC_LENGTH} characters`);
-
-/** People in one direct message, the caller included. */
-export const DM_MIN_PEOPLE = 2;
-export const DM_MAX_PEOPLE = 8;
 
 /** An invite link is valid this long. */
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
