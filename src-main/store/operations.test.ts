@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import type { Message } from '../../src-shared/protocol';
+import * as messages from '../../src-shared/testing/messages';
 import { migrations } from './migrations';
 import type { LocalStore, QueuedFile } from './store';
-import { bob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-ops-', { channels: [channel] });
@@ -21,17 +22,7 @@ function open(): LocalStore {
 }
 
 function send(content: string, files?: QueuedFile[]): string {
-  const clientMessageId = randomUUID();
-  store.queueOwnMessage({
-    clientMessageId,
-    channelId: channel.id,
-    content,
-    author: me,
-    createdAt: new Date().toISOString(),
-    queuedAt: Date.now(),
-    files,
-  });
-  return clientMessageId;
+  return queueOwn(store, { channelId: channel.id, content, files });
 }
 
 function change(
@@ -203,20 +194,7 @@ describe("the server's states", () => {
   });
 
   function serverMessage(over: Partial<Message> = {}): Message {
-    const at = new Date().toISOString();
-    return {
-      id: randomUUID(),
-      content: 'hello',
-      channelId: channel.id,
-      userId: bob.id,
-      createdAt: at,
-      updatedAt: at,
-      deliveryStatus: 'SENT' as Message['deliveryStatus'],
-      user: bob,
-      seq: 1,
-      ...unchangedMessageFields(),
-      ...over,
-    };
+    return messages.serverMessage({ channelId: channel.id, user: bob, seq: 1, content: 'hello', ...over });
   }
 
   it('never go back to an older changeSeq, and an acknowledged change of ours becomes the state', () => {

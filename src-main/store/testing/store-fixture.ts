@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { Channel } from '../../../src-shared/protocol';
-import { LocalStore } from '../store';
+import { LocalStore, type NewOwnMessage } from '../store';
 
 export type TestUser = { id: string; name: string };
 
@@ -30,6 +30,26 @@ export function testChannel(members: TestUser[] = [me, bob]): Channel {
     lastReadSeq: 0,
     unreadCount: 0,
   };
+}
+
+/**
+ * Queues `me`'s message as sendMessage does (the message and its outbox row in one transaction), at
+ * `now` unless `createdAt`/`queuedAt` say otherwise; returns its clientMessageId.
+ */
+export function queueOwn(
+  store: LocalStore,
+  m: Pick<NewOwnMessage, 'channelId' | 'content'> & Partial<NewOwnMessage>,
+  now = Date.now(),
+): string {
+  const clientMessageId = m.clientMessageId ?? randomUUID();
+  store.queueOwnMessage({
+    clientMessageId,
+    author: me,
+    createdAt: new Date(now).toISOString(),
+    queuedAt: now,
+    ...m,
+  });
+  return clientMessageId;
 }
 
 export type StoreFolder = {
