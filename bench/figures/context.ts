@@ -124,6 +124,20 @@ export function provision(subject: Subject, topology: Topology): Promise<Identit
   return subject.child.call<Identities>('provision', topology, 300_000);
 }
 
+/** Two users sharing one channel, both connected through the load generator: the idle figures' pair. */
+export async function connectPair(subject: Subject, loadgen: Child): Promise<Identities> {
+  const identities = await provision(subject, { users: 2, channels: [[0, 1]] });
+  await loadgen.call('connect', {
+    url: subject.url,
+    identities: identities.users,
+    count: 2,
+    concurrency: 2,
+    reconnect: false,
+    timeoutMs: 10_000,
+  });
+  return identities;
+}
+
 /** Runs `fn` and reports the CPU each process used meanwhile, in percent of one core. */
 export async function withCpu<T>(
   processes: { server?: Child | undefined; loadgen?: Child | undefined },

@@ -10,7 +10,7 @@ import { floorNote, measureFdatasync } from '../lib/disk';
 import type { CpuShare } from '../lib/result';
 import { makeRow, type Row, type RowInput } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
-import { type Bench, provision, SUBJECT_NAMES, type SubjectKind, withCpu } from './context';
+import { type Bench, connectPair, SUBJECT_NAMES, type SubjectKind, withCpu } from './context';
 
 interface Measured {
   summary: LatencySummary & { lost: number };
@@ -31,15 +31,7 @@ async function measure(bench: Bench, kind: SubjectKind, synchronous?: 'normal'):
       );
       return { summary: result, cpu };
     }
-    const identities = await provision(subject, { users: 2, channels: [[0, 1]] });
-    await loadgen.call('connect', {
-      url: subject.url,
-      identities: identities.users,
-      count: 2,
-      concurrency: 2,
-      reconnect: false,
-      timeoutMs: 10_000,
-    });
+    const identities = await connectPair(subject, loadgen);
     const { result, cpu } = await withCpu({ server: subject.child, loadgen }, () =>
       loadgen.call<Measured['summary']>('idle', {
         ...args,

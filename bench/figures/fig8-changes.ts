@@ -7,7 +7,7 @@
 
 import { makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
-import { type Bench, provision, withCpu } from './context';
+import { type Bench, connectPair, withCpu } from './context';
 
 export async function figure8(bench: Bench): Promise<Row[]> {
   const { changes } = bench.options.scale;
@@ -15,15 +15,7 @@ export async function figure8(bench: Bench): Promise<Row[]> {
   const subject = await bench.subject('real');
   const loadgen = await bench.loadgen();
   try {
-    const identities = await provision(subject, { users: 2, channels: [[0, 1]] });
-    await loadgen.call('connect', {
-      url: subject.url,
-      identities: identities.users,
-      count: 2,
-      concurrency: 2,
-      reconnect: false,
-      timeoutMs: 10_000,
-    });
+    const identities = await connectPair(subject, loadgen);
     const args = { ...changes, channelId: identities.channelIds[0], timeoutMs: 600_000 };
     const send = await withCpu({ server: subject.child, loadgen }, () =>
       loadgen.call<LatencySummary & { lost: number }>('idle', { ...args, mode: 'sio' }, 600_000),

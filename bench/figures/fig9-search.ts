@@ -11,7 +11,7 @@ import { createApiClient } from '../../src-main/core/api';
 import { silentLogger } from '../../src-main/core/ports';
 import { searchMessages } from '../../src-main/core/search';
 import { LocalStore } from '../../src-main/store/store';
-import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import { serverMessage } from '../../src-shared/testing/messages';
 import { makeRow, type Row } from '../lib/result';
 import { percentile } from '../lib/stats';
 import type { Bench } from './context';
@@ -41,19 +41,9 @@ export async function figure9(bench: Bench): Promise<Row[]> {
     store.transaction(() => {
       for (let seq = 1; seq <= messages; seq++) {
         const at = new Date(start + seq * 1000).toISOString();
-        const m: Message = {
-          id: randomUUID(),
-          content: words(12).join(' '),
-          channelId,
-          userId: author.id,
-          createdAt: at,
-          updatedAt: at,
-          deliveryStatus: 'SENT' as Message['deliveryStatus'],
-          user: author,
-          seq,
-          ...unchangedMessageFields(),
-        };
-        store.upsertServerMessage(m);
+        store.upsertServerMessage(
+          serverMessage({ channelId, user: author, seq, at, content: words(12).join(' ') }),
+        );
       }
     });
     const deps = {

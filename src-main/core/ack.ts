@@ -1,5 +1,5 @@
 /** An emit that waits for the server's acknowledgement, or says why it never came. */
-import { type ClientToServerEvents, ErrorCode } from '../../src-shared/protocol';
+import type { ClientToServerEvents } from '../../src-shared/protocol';
 import type { RelaySocket } from './connection';
 
 export type AckOutcome = { kind: 'ack'; response: unknown } | { kind: 'timeout' } | { kind: 'disconnected' };
@@ -28,9 +28,5 @@ export function emitAndAwaitAck(
   });
 }
 
-/** Refusals that will not get better by sending again: the one rule for sends and receipts alike. */
-const PERMANENT = new Set<string>([ErrorCode.VALIDATION, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND]);
-
-export function isPermanentRefusal(code: string): boolean {
-  return PERMANENT.has(code);
-}
+/** Refusals that will not get better by sending again: the protocol's one rule, for sends and receipts alike. */
+export { isPermanentRefusal } from '../../src-shared/protocol';

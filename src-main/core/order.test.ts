@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src-server/testing';
 import { MessageEvent } from '../../src-shared/protocol';
 import { cleanupAfterEach } from './testing/cleanups';
-import { createTestCore, signIn } from './testing/harness';
+import { createTestCore, signIn, waitFor } from './testing/harness';
 import { queueOffline, verify } from './testing/invariants';
 import { startProxy } from './testing/proxy';
 
@@ -54,7 +54,7 @@ describe('order under the rate limit', () => {
     await signIn(t, server.url, 'alice');
     const expected = await queueOffline(t, PREFIX, 60);
     t.core.networkChanged(true);
-    await waitForRefusal(refusals);
+    await waitFor(() => refusals.count > 0, 'a refusal', 20_000);
     await t.close({ keep: true });
     // Refusals to the restarted app's connections only (the old pipeline's answers are still coming).
     const afterRestart = countRefusals(server);
@@ -68,11 +68,3 @@ describe('order under the rate limit', () => {
     expect(afterRestart.count).toBeLessThanOrEqual(14);
   }, 90_000);
 });
-
-async function waitForRefusal(refusals: { count: number }): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (refusals.count === 0) {
-    if (Date.now() > deadline) throw new Error('no refusal came');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}

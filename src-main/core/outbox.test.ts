@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ChangeAck, ErrorCode, MessageDeliveryStatus, type SendAck } from '../../src-shared/protocol';
 import type { LocalStore } from '../store/store';
-import { me, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
+import { me, queueOwn, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
 import type { RelaySocket } from './connection';
 import { type CoreOptions, resolveOptions } from './options';
 import { OutboxSender } from './outbox';
@@ -89,15 +89,7 @@ function sender(options: CoreOptions = {}): OutboxSender {
 
 function queue(outbox: OutboxSender, ...contents: string[]): string[] {
   return contents.map((content) => {
-    const clientMessageId = randomUUID();
-    store.queueOwnMessage({
-      clientMessageId,
-      channelId: channel.id,
-      content,
-      author: me,
-      createdAt: new Date(clock.now()).toISOString(),
-      queuedAt: clock.now(),
-    });
+    const clientMessageId = queueOwn(store, { channelId: channel.id, content }, clock.now());
     outbox.queued(channel.id);
     return clientMessageId;
   });

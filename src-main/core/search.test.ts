@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectAs, emitWithAck, login, startTestServer } from '../../src-server/testing';
-import { ChannelList, type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import { ChannelList, type Message } from '../../src-shared/protocol';
+import { serverMessage } from '../../src-shared/testing/messages';
 import { LocalStore } from '../store/store';
 import { snippet } from './search';
 import { channelId, createTestCore, signIn, waitFor } from './testing/harness';
@@ -26,18 +27,14 @@ describe('the local index', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     cleanups.push(() => store.close());
     const [a, b] = [randomUUID(), randomUUID()];
-    const message = (channel: string, seq: number, content: string): Message => ({
-      id: randomUUID(),
-      content,
-      channelId: channel,
-      userId: randomUUID(),
-      createdAt: new Date(1_700_000_000_000 + seq).toISOString(),
-      updatedAt: new Date().toISOString(),
-      deliveryStatus: 'SENT' as Message['deliveryStatus'],
-      user: { id: randomUUID(), name: 'bob' },
-      seq,
-      ...unchangedMessageFields(),
-    });
+    const message = (channel: string, seq: number, content: string): Message =>
+      serverMessage({
+        channelId: channel,
+        user: { id: randomUUID(), name: 'bob' },
+        seq,
+        content,
+        createdAt: new Date(1_700_000_000_000 + seq).toISOString(),
+      });
     const deploy = message(a, 1, 'The Déploiement of the café starts at noon');
     const other = message(b, 1, 'deploy notes, in another channel');
     store.upsertServerMessage(deploy);

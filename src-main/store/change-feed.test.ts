@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
-import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import type { Message } from '../../src-shared/protocol';
+import { serverMessage } from '../../src-shared/testing/messages';
 import { LocalStore } from './store';
-import { bob, me, testChannel } from './testing/store-fixture';
+import { bob, me, queueOwn, testChannel } from './testing/store-fixture';
 
 const dir = mkdtempSync(join(tmpdir(), 'relay-feed-'));
 // One pair of stores for every run (opening a database costs more than a run); each run has its own
@@ -58,20 +59,15 @@ const changeArb = fc.record({
 function original(channelId: string, i: number, id: string, own: boolean, cmid: string | undefined): Message {
   const at = new Date(1_700_000_000_000 + i * 1000).toISOString();
   const author = own ? me : bob;
-  return {
+  return serverMessage({
     id,
-    content: `message ${i}`,
     channelId,
-    userId: author.id,
-    createdAt: at,
-    updatedAt: at,
-    deliveryStatus: 'SENT' as Message['deliveryStatus'],
     user: author,
     seq: i + 1,
+    at,
     ...(cmid ? { clientMessageId: cmid } : {}),
-    ...unchangedMessageFields(),
     changeSeq: 10 * (i + 1),
-  };
+  });
 }
 
 interface Run {
@@ -91,14 +87,11 @@ function seed(store: LocalStore, { channelId, held, ids, cmids }: Run): void {
       store.upsertServerMessage(m);
       return;
     }
-    store.queueOwnMessage({
-      clientMessageId: cmids[i]!,
-      channelId,
-      content: m.content,
-      author: me,
-      createdAt: m.createdAt,
-      queuedAt: 1_700_000_000_000,
-    });
+    queueOwn(
+      store,
+      { clientMessageId: cmids[i]!, channelId, content: m.content, createdAt: m.createdAt },
+      1_700_000_000_000,
+    );
     if (kind === 'unsent') return;
     store.applyAck({
       ok: true,

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Message, unchangedMessageFields } from '../../src-shared/protocol';
+import type { Message } from '../../src-shared/protocol';
+import * as messages from '../../src-shared/testing/messages';
 import { migrations } from './migrations';
 import type { LocalStore, QueuedFile } from './store';
 import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
@@ -20,7 +21,9 @@ function open(): LocalStore {
   return store;
 }
 
-const send = (content: string, files?: QueuedFile[]) => queueOwn(store, channel.id, content, files);
+function send(content: string, files?: QueuedFile[]): string {
+  return queueOwn(store, { channelId: channel.id, content, files });
+}
 
 function change(
   kind: 'edit' | 'delete' | 'react' | 'unreact',
@@ -191,20 +194,7 @@ describe("the server's states", () => {
   });
 
   function serverMessage(over: Partial<Message> = {}): Message {
-    const at = new Date().toISOString();
-    return {
-      id: randomUUID(),
-      content: 'hello',
-      channelId: channel.id,
-      userId: bob.id,
-      createdAt: at,
-      updatedAt: at,
-      deliveryStatus: 'SENT' as Message['deliveryStatus'],
-      user: bob,
-      seq: 1,
-      ...unchangedMessageFields(),
-      ...over,
-    };
+    return messages.serverMessage({ channelId: channel.id, user: bob, seq: 1, content: 'hello', ...over });
   }
 
   it('never go back to an older changeSeq, and an acknowledged change of ours becomes the state', () => {

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { unchangedMessageFields } from '../../src-shared/protocol';
+import { serverMessage } from '../../src-shared/testing/messages';
 import { LocalStore } from './store';
-import { me, testChannel } from './testing/store-fixture';
+import { me, queueOwn, testChannel } from './testing/store-fixture';
 
 const recipients = [randomUUID(), randomUUID(), randomUUID()];
 const channelId = randomUUID();
@@ -51,14 +51,7 @@ it('ends at the highest status, whatever the arrival order', () => {
       const messageId = randomUUID();
       const mySeq = ++seq;
       const at = new Date().toISOString();
-      store.queueOwnMessage({
-        clientMessageId: cmid,
-        channelId,
-        content: 'x',
-        author: me,
-        createdAt: at,
-        queuedAt: Date.now(),
-      });
+      queueOwn(store, { clientMessageId: cmid, channelId, content: 'x', createdAt: at });
       const best = new Map<string, Status>();
       let acked = false;
       for (const e of [...events, { kind: 'ack' as const }]) {
@@ -75,19 +68,17 @@ it('ends at the highest status, whatever the arrival order', () => {
           acked = true;
         } else if (e.kind === 'history') {
           // Our own message coming back in a history page (the ack may not have arrived yet).
-          store.upsertServerMessage({
-            id: messageId,
-            content: 'x',
-            channelId,
-            userId: me.id,
-            createdAt: at,
-            updatedAt: at,
-            deliveryStatus: 'SENT' as never,
-            user: me,
-            seq: mySeq,
-            clientMessageId: cmid,
-            ...unchangedMessageFields(),
-          });
+          store.upsertServerMessage(
+            serverMessage({
+              id: messageId,
+              content: 'x',
+              channelId,
+              user: me,
+              seq: mySeq,
+              at,
+              clientMessageId: cmid,
+            }),
+          );
         } else {
           const userId = recipients[e.user] as string;
           store.applyReceipt({ messageId, channelId, userId, status: e.status as never, at });

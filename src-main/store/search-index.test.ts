@@ -10,7 +10,8 @@ import Database from 'better-sqlite3';
 import { beforeEach, expect, it } from 'vitest';
 import { migrations } from './migrations';
 import { LocalStore } from './store';
-import { bob, fromBob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { serverMessage } from '../../src-shared/testing/messages';
+import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-search-index-', { channels: [channel] });
@@ -20,9 +21,10 @@ beforeEach(() => {
   store = folder.open();
 });
 
-const bobSays = (seq: number, content: string) => fromBob(channel.id, seq, { content });
+const bobSays = (seq: number, content: string) =>
+  serverMessage({ channelId: channel.id, user: bob, seq, content });
 
-const send = (content: string) => queueOwn(store, channel.id, content);
+const send = (content: string) => queueOwn(store, { channelId: channel.id, content });
 
 const found = (query: string) => store.search(query, { limit: 1_000 }).map((r) => r.content);
 

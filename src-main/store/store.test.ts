@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src-shared/protocol';
+import * as messages from '../../src-shared/testing/messages';
 import { messageView } from '../core/views';
 import type { LocalStore } from './store';
-import { bob, fromBob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-store-', { channels: [channel] });
@@ -14,20 +15,14 @@ beforeEach(() => {
   store = folder.open();
 });
 
-const serverMessage = ({ seq, ...over }: Partial<Message> & { seq: number }) =>
-  fromBob(channel.id, seq, over);
+/** Bob's message number `seq` in the channel, a second after the one before. */
+function serverMessage(over: Partial<Message> & { seq: number }): Message {
+  const at = new Date(1_700_000_000_000 + over.seq * 1000).toISOString();
+  return messages.serverMessage({ channelId: channel.id, user: bob, at, ...over });
+}
 
 function queue(content: string) {
-  const clientMessageId = randomUUID();
-  store.queueOwnMessage({
-    clientMessageId,
-    channelId: channel.id,
-    content,
-    author: me,
-    createdAt: new Date().toISOString(),
-    queuedAt: Date.now(),
-  });
-  return clientMessageId;
+  return queueOwn(store, { channelId: channel.id, content });
 }
 
 function ack(clientMessageId: string, seq: number, messageId: string = randomUUID()) {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
+import { MessageDeliveryStatus } from '../../src-shared/protocol/codes';
 import { bob, carol, FakeRelay, makeMessage } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';

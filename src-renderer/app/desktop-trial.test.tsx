@@ -5,7 +5,7 @@
  */
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
+import { MessageDeliveryStatus } from '../../src-shared/protocol/codes';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { formatTime } from '../messages/time';
 import { alice, bob, carol, FakeRelay, makeChannel } from '../testing/fake-relay';

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { MessageView, UiStatus } from '../../src-shared/bridge';
-import { MessageDeliveryStatus } from '../../src-shared/protocol/events';
+import { MessageDeliveryStatus } from '../../src-shared/protocol/codes';
 import { useApp } from '../store/context';
 import { LineIcon } from './LineIcon';
 

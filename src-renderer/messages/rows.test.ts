@@ -1,32 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../src-shared/bridge';
+import { messageView } from '../../src-shared/testing/messages';
 import { buildRows, dayLabel } from './rows';
 
 const alice = { id: '00000000-0000-4000-8000-00000000000a', name: 'alice' };
 const bob = { id: '00000000-0000-4000-8000-00000000000b', name: 'bob' };
 
 function message(key: string, author: typeof alice, createdAt: string): MessageView {
-  return {
-    key,
-    id: undefined,
-    clientMessageId: undefined,
-    channelId: '00000000-0000-4000-8000-0000000000c1',
-    parentId: undefined,
-    author,
-    content: key,
-    createdAt,
-    seq: undefined,
-    own: false,
-    status: undefined,
-    failure: undefined,
-    seenBy: [],
-    replyCount: 0,
-    deleted: false,
-    reactions: [],
-    mentions: [],
-    mentionsMe: false,
-    pendingChange: null,
-  };
+  const channelId = '00000000-0000-4000-8000-0000000000c1';
+  return messageView({ key, id: undefined, channelId, author, content: key, createdAt });
 }
 
 describe('buildRows', () => {

@@ -24,6 +24,7 @@ import type {
 } from '../../src-shared/bridge';
 import { DEFAULT_SETTINGS } from '../../src-shared/bridge';
 import type { UserSummary } from '../../src-shared/protocol';
+import { messageView } from '../../src-shared/testing/messages';
 
 let counter = 0;
 /** Deterministic UUIDs (v4-shaped) so failures print readable ids. */
@@ -58,28 +59,7 @@ export function makeChannel(name: string, patch: Partial<ChannelView> = {}): Cha
 
 export function makeMessage(channelId: string, patch: Partial<MessageView> = {}): MessageView {
   const id = patch.id ?? fakeId();
-  return {
-    key: id,
-    id,
-    clientMessageId: undefined,
-    channelId,
-    parentId: undefined,
-    author: bob,
-    content: 'hello',
-    createdAt: new Date().toISOString(),
-    seq: undefined,
-    own: false,
-    status: undefined,
-    failure: undefined,
-    seenBy: [],
-    replyCount: 0,
-    deleted: false,
-    reactions: [],
-    mentions: [],
-    mentionsMe: false,
-    pendingChange: null,
-    ...patch,
-  };
+  return messageView({ key: id, id, channelId, author: bob, ...patch });
 }
 
 type Call = { name: CallName; input: unknown };

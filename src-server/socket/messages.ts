@@ -25,8 +25,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   channelRoom,
-  ErrorCode,
   Id,
+  isPermanentRefusal,
   type Message,
   MessageDeliveryStatus,
   MessageEvent,
@@ -68,9 +68,6 @@ const Numbering = z.object({
   deviceSeq: Seq,
 });
 type Numbering = z.infer<typeof Numbering>;
-
-/** Refusals that sending again would not change: they use up a numbered send's number. */
-const PERMANENT = new Set<string>([ErrorCode.VALIDATION, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND]);
 
 function deviceOf(payload: { deviceId?: string; deviceSeq?: number }): DeviceSeq | undefined {
   const { deviceId, deviceSeq } = payload;
@@ -127,7 +124,7 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
         }
         files = await attached;
       } catch (err) {
-        if (!(device && err instanceof AppError && PERMANENT.has(err.code))) throw err;
+        if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
         const { spent } = await spendNumber(channelId, device);
         return { stored: started(spent.then(() => Promise.reject(err))) };

@@ -1,5 +1,5 @@
 /** SQLite rows and their mapping to the shared protocol shapes. */
-// From protocol/events, not the protocol's index: the writer thread loads this file, and needs no zod.
+// From protocol/codes, not the protocol's index: the writer thread loads this file, and needs no zod.
 import type {
   Channel,
   ChannelKind,
@@ -8,7 +8,7 @@ import type {
   Receipt,
   UserSummary,
 } from '../../src-shared/protocol';
-import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/events';
+import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/codes';
 import type { ChannelRecord, FileRecord, ReceiptStatus, UserRecord } from './types';
 
 export interface UserRow {

@@ -8,18 +8,6 @@ import { z } from 'zod';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from './limits';
 import { AckError, Emoji, Id, Message, MessageContent, optionalField, Reaction } from './schemas';
 
-export enum ChangeEvent {
-  // Client → server (each with an ack)
-  EDIT = 'message:edit',
-  DELETE = 'message:delete',
-  REACTION_ADD = 'reaction:add',
-  REACTION_REMOVE = 'reaction:remove',
-  // Server → the channel room
-  UPDATED = 'message:updated',
-  DELETED = 'message:deleted',
-  REACTION_UPDATED = 'reaction:updated',
-}
-
 /** One change as the client queued it: the same opId sent again changes nothing. */
 export const OpId = Id;
 

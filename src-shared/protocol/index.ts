@@ -1,5 +1,6 @@
 export * from './changes';
-export * from './events';
+export * from './codes';
+export * from './event-names';
 export * from './file-display';
 export * from './files';
 export * from './limits';

@@ -7,7 +7,7 @@
  * whitespace or invisible characters, and valid UTF-16 (no lone surrogate), ids are UUIDs.
  */
 import { z } from 'zod';
-import { ErrorCode, MessageDeliveryStatus } from './events';
+import { ErrorCode, MessageDeliveryStatus } from './codes';
 import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, MAX_PAGE_LIMIT } from './limits';
 
 /** An optional field in which `null` counts as absent. */
@@ -122,7 +122,6 @@ export const Receipt = z.object({
 });
 export type Receipt = z.infer<typeof Receipt>;
 
-/** `message:new`, and every message of a history page. */
 /** A file a message carries (interface.md, Files); its bytes are at GET /api/files/:id. */
 export const MessageFile = z.object({
   id: Id,
@@ -132,6 +131,7 @@ export const MessageFile = z.object({
 });
 export type MessageFile = z.infer<typeof MessageFile>;
 
+/** `message:new`, and every message of a history page. */
 export const Message = z.object({
   id: Id,
   content: z.string(),

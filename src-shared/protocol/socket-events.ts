@@ -12,8 +12,7 @@ import type {
   ReactionPayload,
   ReactionUpdatedEvent,
 } from './changes';
-import { ChangeEvent } from './changes';
-import { MessageEvent, RoomEvent } from './events';
+import { ChangeEvent, MessageEvent, RoomEvent, WorkspaceEvent } from './event-names';
 import type {
   Message,
   MessageErrorEvent,
@@ -35,7 +34,6 @@ import type {
   PresenceSetPayload,
   PresenceUpdate,
 } from './workspace';
-import { WorkspaceEvent } from './workspace';
 
 type Ack<T> = (response: T) => void;
 

@@ -27,17 +27,6 @@ export const OFFLINE_AFTER_MS = 30_000;
 /** At most one presence update a second per user reaches the others. */
 export const PRESENCE_COALESCE_MS = 1_000;
 
-export enum WorkspaceEvent {
-  CHANNEL_JOINED = 'channel:joined',
-  CHANNEL_LEFT = 'channel:left',
-  CHANNEL_UPDATED = 'channel:updated',
-  MEMBER_JOINED = 'member:joined',
-  MEMBER_LEFT = 'member:left',
-  PRESENCE_UPDATE = 'presence:update',
-  /** Client → server: the app says its person is idle (`away`) or back (`online`). */
-  PRESENCE_SET = 'presence:set',
-}
-
 // ---------------------------------------------------------------------------------------------
 // HTTP
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import type {
   Settings,
 } from '../../../src-shared/bridge';
 import { DEFAULT_SETTINGS } from '../../../src-shared/bridge';
+import { messageView } from '../../../src-shared/testing/messages';
 import { createMemorySettingsStore } from '../../core/node-ports';
 
 export type FakeCore = {
@@ -29,23 +30,17 @@ export function createFakeCore(overrides: Partial<CallHandlers> = {}): FakeCore 
   let settings: Settings = { ...DEFAULT_SETTINGS };
   let session: SessionView = { signedIn: false, serverUrl: settings.serverUrl, connection: 'offline' };
 
-  const message = (channelId: string, content: string): MessageView => ({
-    key: randomUUID(),
-    clientMessageId: randomUUID(),
-    channelId,
-    author: me,
-    content,
-    createdAt: new Date().toISOString(),
-    own: true,
-    status: 'Sending',
-    seenBy: [],
-    replyCount: 0,
-    deleted: false,
-    reactions: [],
-    mentions: [],
-    mentionsMe: false,
-    pendingChange: null,
-  });
+  const message = (channelId: string, content: string): MessageView =>
+    messageView({
+      key: randomUUID(),
+      id: undefined,
+      clientMessageId: randomUUID(),
+      channelId,
+      author: me,
+      content,
+      own: true,
+      status: 'Sending',
+    });
 
   const channel = (channelId: string, muted = false) => ({
     id: channelId,

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import { type Channel, type Message, unchangedMessageFields } from '../../../src-shared/protocol';
-import { LocalStore } from '../store';
+import type { Channel } from '../../../src-shared/protocol';
+import { LocalStore, type NewOwnMessage } from '../store';
 
 export type TestUser = { id: string; name: string };
 
@@ -30,6 +30,26 @@ export function testChannel(members: TestUser[] = [me, bob]): Channel {
     lastReadSeq: 0,
     unreadCount: 0,
   };
+}
+
+/**
+ * Queues `me`'s message as sendMessage does (the message and its outbox row in one transaction), at
+ * `now` unless `createdAt`/`queuedAt` say otherwise; returns its clientMessageId.
+ */
+export function queueOwn(
+  store: LocalStore,
+  m: Pick<NewOwnMessage, 'channelId' | 'content'> & Partial<NewOwnMessage>,
+  now = Date.now(),
+): string {
+  const clientMessageId = m.clientMessageId ?? randomUUID();
+  store.queueOwnMessage({
+    clientMessageId,
+    author: me,
+    createdAt: new Date(now).toISOString(),
+    queuedAt: now,
+    ...m,
+  });
+  return clientMessageId;
 }
 
 export type StoreFolder = {
@@ -66,42 +86,4 @@ export function storeFolderEachTest(
     rmSync(folder.dir, { recursive: true, force: true });
   });
   return folder;
-}
-
-/** Queues `content` as our message in `channelId`, now; returns its clientMessageId. */
-export function queueOwn(
-  store: LocalStore,
-  channelId: string,
-  content: string,
-  files?: Parameters<LocalStore['queueOwnMessage']>[0]['files'],
-): string {
-  const clientMessageId = randomUUID();
-  store.queueOwnMessage({
-    clientMessageId,
-    channelId,
-    content,
-    author: me,
-    createdAt: new Date().toISOString(),
-    queuedAt: Date.now(),
-    files,
-  });
-  return clientMessageId;
-}
-
-/** bob's message number `seq` in `channelId` as the server sends it (created `seq` seconds into 2023-11). */
-export function fromBob(channelId: string, seq: number, over: Partial<Message> = {}): Message {
-  const at = new Date(1_700_000_000_000 + seq * 1000).toISOString();
-  return {
-    id: randomUUID(),
-    content: `message ${seq}`,
-    channelId,
-    userId: bob.id,
-    createdAt: at,
-    updatedAt: at,
-    deliveryStatus: 'SENT' as Message['deliveryStatus'],
-    user: bob,
-    ...unchangedMessageFields(),
-    seq,
-    ...over,
-  };
 }

@@ -10,8 +10,8 @@
  * out of the index, which it can only do for text that is in it.
  */
 import type Database from 'better-sqlite3';
-// protocol/events, not the index: this thread needs no zod (a faster start).
-import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/events';
+// protocol/codes, not the index: this thread needs no zod (a faster start).
+import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/codes';
 import type { ChangeRequest, ChangeResult } from '../changes';
 import { filesColumn, type MessageRow, toMessage } from '../rows';
 import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
