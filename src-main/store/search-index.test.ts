@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeEach, expect, it } from 'vitest';
+import { serverMessage } from '../../src-shared/testing/messages';
 import { migrations } from './migrations';
 import { LocalStore } from './store';
-import { serverMessage } from '../../src-shared/testing/messages';
 import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
