@@ -1,6 +1,5 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { z } from 'zod';
 import { App } from './app/App';
 import { connectBridge } from './bridge/connect';
 import { createAppStore, subscribeToCore } from './store/app-store';
@@ -9,9 +8,6 @@ import { AppProvider } from './store/context';
 import '@fontsource/noto-color-emoji/400.css';
 import './styles/app.css';
 import './styles/workspace.css';
-
-// The page's CSP has no 'unsafe-eval': tell zod not to probe for (or use) `new Function`.
-z.config({ jitless: true });
 
 async function start(root: HTMLElement) {
   const { relay, host } = await connectBridge();

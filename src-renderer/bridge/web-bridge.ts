@@ -7,6 +7,8 @@
  * If the host goes away, pending calls fail at once, the page is told it is offline, and once the host
  * answers again the page reloads to pick up the new launch's secret and state.
  */
+// First: configures zod before the contract's schemas are built (see the module).
+import './zod-jitless';
 import type { CallName, RelayApi, Result } from '../../src-shared/bridge';
 import { createListeners, createRelayApi } from '../../src-shared/bridge/relay-api';
 import {

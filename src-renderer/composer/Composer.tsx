@@ -8,9 +8,9 @@ import {
   useRef,
   useState,
 } from 'react';
+import { contentRefusal } from '../../src-shared/protocol/content-rules';
 import { formatSize } from '../../src-shared/protocol/file-display';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
-import { MessageContent } from '../../src-shared/protocol/schemas';
 import { useApp, useAppStore, useRelay } from '../store/context';
 import { MentionSuggestions, optionId } from './MentionSuggestions';
 import { stageFiles, useAttachments } from './use-attachments';
@@ -34,9 +34,8 @@ export const COUNTER_FROM = Math.floor(MAX_CONTENT_LENGTH * 0.9);
  * fine. Numbers are written as the counter writes them ("2,000", not "2000").
  */
 export function contentProblem(text: string): string | null {
-  const parsed = MessageContent.safeParse(text);
-  if (parsed.success) return null;
-  const problem = parsed.error.issues[0]?.message ?? 'Message is not valid';
+  const problem = contentRefusal(text);
+  if (problem === null) return null;
   return problem.replace(/\d{4,}/g, (n) => Number(n).toLocaleString());
 }
 

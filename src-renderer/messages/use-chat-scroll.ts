@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 import type { Row } from './rows';
@@ -13,6 +13,17 @@ const HIGHLIGHT_MS = 2_500;
 function estimateSize(row: Row | undefined): number {
   if (row?.kind !== 'message') return 36;
   return row.grouped ? 28 : 60;
+}
+
+/** The scroll area is not laid out yet on the first render: the window's height is an upper bound. */
+function viewportGuess(): number {
+  return typeof window === 'undefined' ? 800 : window.innerHeight;
+}
+
+function estimatedHeight(rows: Row[]): number {
+  let sum = 0;
+  for (const row of rows) sum += estimateSize(row);
+  return sum;
 }
 
 type Options = {
@@ -36,8 +47,16 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
   /** The list has been at its newest end once: from now on, reaching the top means "show older". */
   const [positioned, setPositioned] = useState(false);
 
+  // Not before the first page is in: the first frame with rows then starts at the newest end (see
+  // initialOffset), instead of mounting the oldest rows of the page (and rendering their Markdown)
+  // only to scroll them away a frame later (figure 7).
+  const hasRows = ready && rows.length > 0;
   const virtualizer = useVirtualizer({
+    enabled: hasRows,
     count: rows.length,
+    // Until the list is laid out, guess its height (the window's) and start at the estimated end.
+    initialRect: { width: 0, height: viewportGuess() },
+    initialOffset: () => Math.max(0, estimatedHeight(rows) - viewportGuess()),
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => estimateSize(rows[index]),
     getItemKey: (index) => rows[index]?.key ?? index,
@@ -53,9 +72,10 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     },
   });
 
-  // The first screenful opens at the newest message.
+  // The first screenful opens at the newest message: before the frame is painted, so the rows mounted
+  // at the end are what the first frame shows.
   const openedAtEnd = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (ready && !openedAtEnd.current && rows.length > 0) {
       openedAtEnd.current = true;
       virtualizer.scrollToEnd();

@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { contentRefusal } from './content-rules';
+import { MAX_CONTENT_LENGTH } from './limits';
 import { MessageContent } from './schemas';
 
 const refusal = (content: string) => {
@@ -39,5 +42,45 @@ describe('MessageContent (issue 11: content that looks empty, lone surrogates)',
     ['one dot', '.'],
   ])('accepts %s', (_name, content) => {
     expect(MessageContent.safeParse(content).success).toBe(true);
+  });
+});
+
+describe('contentRefusal (the zod-free check the composer uses, figure 7)', () => {
+  const invisible = fc.constantFrom(' ', '\n', '\u200B', '\u202E', '\u3164', '\u2800', '\u{E0020}', '\uFE0F');
+  const halves = fc.constantFrom('\uD83D', '\uDE00');
+  const piece = fc.oneof(fc.string({ unit: 'grapheme' }), invisible, halves, fc.constant('😀'.repeat(7)));
+  // Near the limit too: 2,000 UTF-16 units that are fewer code points, and one unit over.
+  const long = fc
+    .tuple(
+      fc.integer({ min: MAX_CONTENT_LENGTH - 2, max: MAX_CONTENT_LENGTH + 1 }),
+      fc.constantFrom('a', '😀', ' '),
+    )
+    .map(([n, unit]) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n));
+
+  it('refuses exactly what MessageContent refuses, with its first message', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(piece, { maxLength: 6 }).map((p) => p.join('')),
+          long,
+        ),
+        (content) => {
+          const parsed = MessageContent.safeParse(content);
+          expect(contentRefusal(content)).toBe(parsed.success ? null : parsed.error.issues[0]?.message);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['empty', ''],
+    ['blank', ' \u200B'],
+    ['lone half', 'a\uD83D'],
+    ['too long', 'x'.repeat(2001)],
+  ])('agrees on %s', (_name, content) => {
+    const parsed = MessageContent.safeParse(content);
+    expect(parsed.success).toBe(false);
+    expect(contentRefusal(content)).toBe(parsed.success ? null : parsed.error.issues[0]?.message);
   });
 });

@@ -8,6 +8,14 @@
  */
 import { z } from 'zod';
 import { ErrorCode, MessageDeliveryStatus } from './codes';
+import {
+  CONTENT_EMPTY,
+  CONTENT_LONE_SURROGATE,
+  CONTENT_LOOKS_EMPTY,
+  CONTENT_TOO_LONG,
+  LONE_SURROGATE,
+  LOOKS_EMPTY,
+} from './content-rules';
 import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, MAX_PAGE_LIMIT } from './limits';
 
 /** An optional field in which `null` counts as absent. */
@@ -21,23 +29,15 @@ export const IsoDate = z.iso.datetime({ offset: true });
 export const DeliveryStatus = z.enum(MessageDeliveryStatus);
 export const ErrorCodeSchema = z.enum(ErrorCode);
 
-/** In `u` mode a surrogate pair is one code point, so only an unpaired half matches. */
-const LONE_SURROGATE = /\p{Cs}/u;
-/**
- * Nothing a reader can see: whitespace, format characters (zero-width, bidi controls, BOM, tags),
- * default-ignorable code points (Hangul fillers, variation selectors…) and the braille blank.
- */
-const LOOKS_EMPTY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
-
 export const MessageContent = z
   .string()
-  .min(1, 'Message is empty')
-  .max(MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
+  .min(1, CONTENT_EMPTY)
+  .max(MAX_CONTENT_LENGTH, CONTENT_TOO_LONG)
   // zod 4 measures max() in code points; interface.md counts characters as JavaScript does (UTF-16 units).
-  .refine((s) => s.length <= MAX_CONTENT_LENGTH, `Message is longer than ${MAX_CONTENT_LENGTH} characters`)
+  .refine((s) => s.length <= MAX_CONTENT_LENGTH, CONTENT_TOO_LONG)
   // Lone surrogates come back as U+FFFD from every encoder (tripling the size) and break renderers.
-  .refine((s) => !LONE_SURROGATE.test(s), 'Message contains an unpaired surrogate (not valid Unicode)')
-  .refine((s) => !LOOKS_EMPTY.test(s), 'Message is empty (only whitespace or invisible characters)');
+  .refine((s) => !LONE_SURROGATE.test(s), CONTENT_LONE_SURROGATE)
+  .refine((s) => !LOOKS_EMPTY.test(s), CONTENT_LOOKS_EMPTY);
 
 export const MAX_EMOJI_LENGTH = 32;
 /** A reaction: 1 to 32 characters (UTF-16 units, as content counts them), visible, valid UTF-16. */
