@@ -41,7 +41,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Static files of the build, with no cache headers (every context is cold anyway). */
-function serveStatic(dir: string): Promise<Server> {
+export function serveStatic(dir: string): Promise<Server> {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === STATIC_PAGE) {

@@ -7,12 +7,11 @@
  * message's paint, with the wall times beside them. BREAKDOWN=1 also prints the main thread's time by
  * trace event (FunctionCall, v8.evaluateModule, Layout…) for each trace.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
+import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
 import { timeClickToPaint } from './in-page';
 import { markShellPaint, run, script } from './page-tools';
@@ -25,7 +24,6 @@ const STUB: StubConfig = {
   smallChannelId: '00000000-0000-4000-a000-0000000000a1',
 };
 const NEWEST = `00000000-0000-4200-9000-${STUB.bigCount.toString(16).padStart(12, '0')}`;
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
 
 type TraceEvent = {
   name: string;
@@ -37,21 +35,6 @@ type TraceEvent = {
   tid: number;
   args?: { name?: string };
 };
-
-function serve(dir: string): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    const relative = req.url === '/' ? 'index.html' : (req.url ?? '/').slice(1).split('?')[0]!;
-    try {
-      const body = await readFile(path.join(dir, relative));
-      res
-        .writeHead(200, { 'content-type': TYPES[path.extname(relative)] ?? 'application/octet-stream' })
-        .end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 /**
  * CPU ms of the page's main thread in top-level tasks, from the trace of one page; with `until` (ms
@@ -132,7 +115,7 @@ async function main() {
   const loadsAt = args.indexOf('--loads');
   const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 5;
   const dirs = args.map((d) => path.resolve(d));
-  const servers = await Promise.all(dirs.map(serve));
+  const servers = await Promise.all(dirs.map(serveStatic));
   const urls = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/`);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const results = dirs.map(() => [] as Awaited<ReturnType<typeof once>>[]);
