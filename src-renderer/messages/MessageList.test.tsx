@@ -1,9 +1,12 @@
 // @vitest-environment happy-dom
-import { act, fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { createAppStore } from '../store/app-store';
+import { AppProvider } from '../store/context';
 import { FakeRelay } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderMessageList, settle } from '../testing/render-app';
+import { MessageList } from './MessageList';
 
 layoutInEachTest();
 
@@ -72,6 +75,45 @@ describe('the message list', () => {
     fireEvent.click(screen.getByRole('button', { name: /Jump to newest/ }));
     await settle(2);
     expect(scroller.scrollTop).toBeGreaterThan(1_000);
+  });
+
+  it('opens at the newest rows: the oldest of the page are never mounted on the way (figure 7)', async () => {
+    const relay = new FakeRelay();
+    const channel = relay.channels[0]!;
+    const messages = relay.seed(channel.id, 50);
+    const store = createAppStore(relay.api, 'electron');
+    store.setState({ channels: relay.channels, activeChannelId: channel.id });
+    // Every message row that is ever put in the document, in order.
+    const mounted: string[] = [];
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (!(node instanceof HTMLElement)) continue;
+          const rows = [node, ...node.querySelectorAll<HTMLElement>('[data-testid="message"]')];
+          for (const row of rows) if (row.dataset.testid === 'message') mounted.push(row.dataset.messageId!);
+        }
+      }
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+    // Mounted while the page loads, as when a channel is clicked; then the page arrives.
+    render(
+      <AppProvider store={store} relay={relay.api}>
+        <MessageList channelId={channel.id} channelName={channel.name} />
+      </AppProvider>,
+    );
+    await settle();
+    act(() => {
+      store.setState({
+        histories: { [channel.id]: { messages, hasMore: true, status: 'ready', loadingOlder: false } },
+      });
+    });
+    await settle(3);
+    observer.disconnect();
+    expect(mounted).toContain(messages.at(-1)!.id);
+    expect(mounted).not.toContain(messages[0]!.id);
+    // The first frame guesses the view is the window's height (an upper bound), so a few more than a
+    // 600 px screenful of 40 px rows: still fewer than the page's 50.
+    expect(new Set(mounted).size).toBeLessThan(messages.length);
   });
 
   it('puts a separator before each day', async () => {
