@@ -212,9 +212,7 @@ describe('reactions', () => {
     const { relay, general, messages, row } = await conversation();
     const add = within(row('from bob')).getByTestId('reaction-add');
     fireEvent.click(add);
-    // The picker's code loads on first use (its own chunk): on a loaded machine that import alone
-    // can take longer than findBy's default second, so wait for it longer (a condition, not a bound).
-    const picker = await screen.findByRole('dialog', { name: 'Add a reaction' }, { timeout: 10_000 });
+    const picker = await screen.findByRole('dialog', { name: 'Add a reaction' });
     const search = within(picker).getByRole('combobox', { name: 'Search emoji' });
     expect(document.activeElement).toBe(search);
     fireEvent.change(search, { target: { value: 'party' } });
