@@ -12,21 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type {
-  ChangeApplied,
-  ChangesPage,
-  Channel,
-  ChannelPreferences,
-  HistoryQuery,
-  Message,
-  MessagesPage,
-  SearchPage,
-  SearchQuery,
-  UserSummary,
-} from '../../../src-shared/protocol';
+import type { Channel, HistoryQuery, Message, MessagesPage } from '../../../src-shared/protocol';
 import { ConfigError } from '../../errors';
 import { KeyedMutex } from '../../socket/keyed-mutex';
 import type { ChangeRequest, ChangeResult } from '../changes';
+import { DelegatingStore } from '../delegating-store';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
   CHANNEL_COLUMNS,
@@ -44,18 +34,12 @@ import {
   type UserRow,
 } from '../rows';
 import type {
-  AuthChange,
-  ChannelChanges,
   ChannelRecord,
   DemoUser,
   DeviceSeq,
-  FileRecord,
   InsertResult,
-  InviteRedemption,
   Membership,
-  NewChannel,
   NewMessage,
-  NewUser,
   OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
@@ -151,15 +135,17 @@ export interface PostgresStoreOptions {
   maxWaiting?: number;
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore extends DelegatingStore implements Store {
   private pool: pg.Pool | undefined;
   /** Inserts one at a time per channel: see the file comment. */
   private readonly channelWrites = new KeyedMutex();
-  private readonly workspace = new PostgresWorkspace(() => this.db);
-  private readonly files = new PostgresFiles(() => this.db);
-  private readonly changes = new PostgresChanges(() => this.db, this.channelWrites);
+  // The workspace, the files and the reads of changes: see DelegatingStore and these files.
+  protected readonly workspace = new PostgresWorkspace(() => this.db);
+  protected readonly files = new PostgresFiles(() => this.db);
+  protected readonly changes = new PostgresChanges(() => this.db, this.channelWrites);
 
   private constructor(pool: pg.Pool) {
+    super();
     this.pool = pool;
   }
 
@@ -223,44 +209,6 @@ export class PostgresStore implements Store {
   async addMember(channelId: string, userId: string): Promise<boolean> {
     const { rowCount } = await this.db.query(SQL.insertMember, [channelId, userId, new Date().toISOString()]);
     return (rowCount ?? 0) > 0;
-  }
-
-  // The workspace: see postgres-workspace.ts.
-  createUser(user: NewUser): Promise<UserRecord | undefined> {
-    return this.workspace.createUser(user);
-  }
-  listUsers(): Promise<UserRecord[]> {
-    return this.workspace.listUsers();
-  }
-  changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined> {
-    return this.workspace.changeAuth(userId, change);
-  }
-  createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void> {
-    return this.workspace.createInvite(userId, tokenHash, expiresAt);
-  }
-  redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption> {
-    return this.workspace.redeemInvite(tokenHash, passwordHash, now);
-  }
-  createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }> {
-    return this.workspace.createChannel(channel);
-  }
-  getChannel(id: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.getChannel(id);
-  }
-  findChannelByName(name: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.findChannelByName(name);
-  }
-  listChannelRecords(): Promise<ChannelRecord[]> {
-    return this.workspace.listChannelRecords();
-  }
-  channelMembers(channelId: string): Promise<UserSummary[]> {
-    return this.workspace.channelMembers(channelId);
-  }
-  removeMember(channelId: string, userId: string): Promise<boolean> {
-    return this.workspace.removeMember(channelId, userId);
-  }
-  updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean> {
-    return this.workspace.updateChannel(channelId, changes);
   }
 
   async membership(channelId: string, userId: string): Promise<Membership> {
@@ -433,40 +381,8 @@ export class PostgresStore implements Store {
     return { changed: false, status: current.status, at: current.at };
   }
 
-  // Files: see postgres-files.ts.
-  insertFile(file: FileRecord): Promise<void> {
-    return this.files.insertFile(file);
-  }
-  getFile(id: string): Promise<FileRecord | undefined> {
-    return this.files.getFile(id);
-  }
-  canReadFile(fileId: string, userId: string): Promise<boolean> {
-    return this.files.canReadFile(fileId, userId);
-  }
-  deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
-    return this.files.deleteUnpostedFiles(cutoff);
-  }
-  blobsInUse(sha256s: string[]): Promise<Set<string>> {
-    return this.files.blobsInUse(sha256s);
-  }
-  // Messages that change: see postgres-changes.ts.
-  appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
-    return this.changes.appliedOp(userId, opId);
-  }
   changeMessage(request: ChangeRequest): Promise<ChangeResult> {
     return this.changes.changeMessage(request);
-  }
-  listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage> {
-    return this.changes.listChanges(channelId, after, limit);
-  }
-  getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
-    return this.changes.getPreferences(channelId, userId);
-  }
-  setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {
-    return this.changes.setPreferences(channelId, userId, preferences);
-  }
-  searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
-    return this.changes.searchMessages(userId, query);
   }
 
   /** Waits for the queries in flight, then closes every connection. Idempotent. */

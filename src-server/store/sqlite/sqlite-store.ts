@@ -12,20 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type {
-  ChangeApplied,
-  ChangesPage,
-  Channel,
-  ChannelPreferences,
-  HistoryQuery,
-  Message,
-  MessagesPage,
-  SearchPage,
-  SearchQuery,
-  UserSummary,
-} from '../../../src-shared/protocol';
+import type { Channel, HistoryQuery, Message, MessagesPage } from '../../../src-shared/protocol';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import type { ChangeRequest, ChangeResult } from '../changes';
+import { DelegatingStore } from '../delegating-store';
 import { migrate } from '../migrate';
 import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
 import {
@@ -41,18 +31,12 @@ import {
   type UserRow,
 } from '../rows';
 import type {
-  AuthChange,
-  ChannelChanges,
   ChannelRecord,
   DemoUser,
   DeviceSeq,
-  FileRecord,
   InsertResult,
-  InviteRedemption,
   Membership,
-  NewChannel,
   NewMessage,
-  NewUser,
   OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
@@ -94,11 +78,12 @@ const MAIN_THREAD_STATEMENTS = [
   'devicePosition',
 ] as const;
 
-export class SqliteStore implements Store {
+export class SqliteStore extends DelegatingStore implements Store {
   private readonly sql;
-  private readonly workspace: SqliteWorkspace;
-  private readonly files: SqliteFiles;
-  private readonly changes: SqliteChangeReads;
+  // The workspace, the files and the reads of changes: see DelegatingStore and these files.
+  protected readonly workspace: SqliteWorkspace;
+  protected readonly files: SqliteFiles;
+  protected readonly changes: SqliteChangeReads;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -106,6 +91,7 @@ export class SqliteStore implements Store {
     private readonly db: Database.Database,
     private readonly writer: WriterClient,
   ) {
+    super();
     this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
     this.files = new SqliteFiles(db);
@@ -153,44 +139,6 @@ export class SqliteStore implements Store {
 
   async addMember(channelId: string, userId: string): Promise<boolean> {
     return this.sql.insertMember.run(channelId, userId, new Date().toISOString()).changes > 0;
-  }
-
-  // The workspace: see sqlite-workspace.ts.
-  async createUser(user: NewUser): Promise<UserRecord | undefined> {
-    return this.workspace.createUser(user);
-  }
-  async listUsers(): Promise<UserRecord[]> {
-    return this.workspace.listUsers();
-  }
-  async changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined> {
-    return this.workspace.changeAuth(userId, change);
-  }
-  async createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void> {
-    this.workspace.createInvite(userId, tokenHash, expiresAt);
-  }
-  async redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption> {
-    return this.workspace.redeemInvite(tokenHash, passwordHash, now);
-  }
-  async createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }> {
-    return this.workspace.createChannel(channel);
-  }
-  async getChannel(id: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.getChannel(id);
-  }
-  async findChannelByName(name: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.findChannelByName(name);
-  }
-  async listChannelRecords(): Promise<ChannelRecord[]> {
-    return this.workspace.listChannelRecords();
-  }
-  async channelMembers(channelId: string): Promise<UserSummary[]> {
-    return this.workspace.channelMembers(channelId);
-  }
-  async removeMember(channelId: string, userId: string): Promise<boolean> {
-    return this.workspace.removeMember(channelId, userId);
-  }
-  async updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean> {
-    return this.workspace.updateChannel(channelId, changes);
   }
 
   async membership(channelId: string, userId: string): Promise<Membership> {
@@ -258,40 +206,9 @@ export class SqliteStore implements Store {
     return this.writer.run({ kind: 'recordReceipt', messageId, userId, status, at });
   }
 
-  // Files: see sqlite-files.ts.
-  async insertFile(file: FileRecord): Promise<void> {
-    this.files.insertFile(file);
-  }
-  async getFile(id: string): Promise<FileRecord | undefined> {
-    return this.files.getFile(id);
-  }
-  async canReadFile(fileId: string, userId: string): Promise<boolean> {
-    return this.files.canReadFile(fileId, userId);
-  }
-  async deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
-    return this.files.deleteUnpostedFiles(cutoff);
-  }
-  async blobsInUse(sha256s: string[]): Promise<Set<string>> {
-    return this.files.blobsInUse(sha256s);
-  }
-  // Messages that change: the change goes through the writer thread (change-writes.ts), the rest is here.
-  async appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
-    return this.changes.appliedOp(userId, opId);
-  }
+  // A change goes through the writer thread (change-writes.ts); its reads are here (DelegatingStore).
   async changeMessage(request: ChangeRequest): Promise<ChangeResult> {
     return this.writer.run({ kind: 'changeMessage', request });
-  }
-  async listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage> {
-    return this.changes.listChanges(channelId, after, limit);
-  }
-  async getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
-    return this.changes.getPreferences(channelId, userId);
-  }
-  async setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {
-    this.changes.setPreferences(channelId, userId, preferences);
-  }
-  async searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
-    return this.changes.searchMessages(userId, query);
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */
