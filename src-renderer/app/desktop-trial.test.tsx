@@ -213,7 +213,8 @@ describe('finding 13: polish', () => {
     const { store } = await renderApp(relay);
     await act(() => store.getState().showThread(relay.channels[0]!.id, root!.id!));
     await settle();
-    const thread = screen.getByTestId('thread-view');
+    // The thread panel is a lazy chunk (app/lazy.ts): wait for it, as a person would.
+    const thread = await screen.findByTestId('thread-view');
     expect(thread.textContent).not.toContain('0 replies');
     expect(thread.textContent).toContain('No replies yet');
 
