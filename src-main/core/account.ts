@@ -229,10 +229,10 @@ export class Account {
   send(channelId: string, content: string, parentId?: string, files?: QueuedFile[]): MessageView {
     // The content was checked once, by the bridge contract (the router), against the protocol's schema.
     const clientMessageId = randomUUID();
-    const channel = this.store.channel(channelId);
-    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    const archived = this.store.channelArchived(channelId);
+    if (archived === undefined) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
     // The server refuses it for good (FORBIDDEN): say so now rather than queue a message to fail.
-    if (channel.archived) throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
+    if (archived) throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
     const now = this.ctx.ports.clock.now();
     const row = this.store.queueOwnMessage({
       clientMessageId,
@@ -247,7 +247,7 @@ export class Account {
     this.typing.stop(channelId);
     // One view for the UI event and the answer: building it reads the store (the message's queued
     // changes), and nothing between the two changes what it shows.
-    const view = messageView(this.store, row);
+    const view = messageView(this.store, row, { queued: files ?? [] });
     this.ctx.emitter.emit('messageUpserted', view);
     if (row.parent_id) this.reemit(row.parent_id);
     this.emitOutboxCounts();
