@@ -4,7 +4,9 @@
  * WAL checkpoints: SQLite's automatic checkpoint runs in whichever commit crosses the WAL's size limit
  * and syncs the database file there: a few milliseconds that landed in one send out of ~150 (figure 6's
  * enqueue p99). The store raises that limit to a safety net (database.ts) and this copies the WAL back
- * on a timer, outside any send.
+ * on a timer, outside any send. Not while the core catches up (`busy`): each checkpoint then copied the
+ * same hot pages (the messages' indexes) again and held the event loop 100-200 ms under load (bench
+ * figure 13); the one after the catch-up copies them once.
  *
  * The search index: message writes only note what the index must take in (migration 010); this takes it
  * in, a bounded batch at a time, on the same tick, and batch after batch while a backlog lasts (a
@@ -49,7 +51,7 @@ export class StoreUpkeep {
   private scheduleCheckpoint(): void {
     this.checkpointTimer = this.clock.setTimeout(() => {
       try {
-        this.store.checkpoint();
+        if (!this.busy()) this.store.checkpoint();
       } catch (error) {
         this.fault('checkpointing the local database', error);
       }
