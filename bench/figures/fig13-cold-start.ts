@@ -116,6 +116,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
           checks: [{ op: '<=', limit: targets.catchUpMs, of: 'value' }],
           note:
             `from core.start; connected at ${t?.connectedMs?.toFixed(0) ?? '–'} ms; ` +
+            `app process CPU ${t ? (t.cpuMs / 1000).toFixed(1) : '–'} s; ` +
             (missing > 0
               ? `gave up waiting: ${n(missing)} of ${n(s.backlog)} new messages NOT yet raised (the value is a lower bound)`
               : `all ${n(started.seen)} raised once each`),
