@@ -1,4 +1,4 @@
-import { act, render } from '@testing-library/react';
+import { act, configure, render } from '@testing-library/react';
 import type { MessageView } from '../../src-shared/bridge';
 import { App } from '../app/App';
 import type { Host } from '../bridge/connect';
@@ -6,6 +6,11 @@ import { MessageList } from '../messages/MessageList';
 import { createAppStore, subscribeToCore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import type { FakeRelay } from './fake-relay';
+
+// Panels and dialogs are lazy chunks (app/lazy.ts): the first one a test opens is imported on demand,
+// which takes well over findBy's default second on a loaded two-core CI box. findBy still returns as
+// soon as the element is there; only a real failure waits this long.
+configure({ asyncUtilTimeout: 15_000 });
 
 /** Lets every pending promise (bridge answers, effects that await them) settle. */
 export async function settle(rounds = 5): Promise<void> {
