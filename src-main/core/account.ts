@@ -511,17 +511,19 @@ export class Account {
     }
     // From the cursor, or from before our own recent unread messages: their receipts come along.
     const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
-    let after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
+    const fetchAfter = (after: number) =>
+      this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
+    let page = await fetchAfter(unread !== undefined ? Math.min(cursor, unread - 1) : cursor);
     for (;;) {
-      const page = await this.ctx.api.history(serverUrl, token, channelId, {
-        after,
-        limit: CATCH_UP_PAGE,
-      });
       const last = page.messages.at(-1);
       if (!last) break;
+      // The next page is asked for while this one is stored (pages of 100 made the round trips add
+      // up); pages are still stored one after the other, in order.
+      const next = page.hasMore ? fetchAfter(last.seq) : null;
+      next?.catch(() => {}); // its failure is thrown where it is awaited, below
       await this.ingestInChunks(channelId, page.messages);
-      after = last.seq;
-      if (!page.hasMore) break;
+      if (!next) break;
+      page = await next;
     }
     this.store.advanceCursor(channelId);
     await this.changes.catchUp(channelId, { serverUrl, token });
