@@ -1,5 +1,6 @@
-import { type KeyboardEvent, useId, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useMemo, useRef } from 'react';
 import { createPortal } from 'react-dom';
+import { useCombobox } from '../dialog/use-combobox';
 import { searchEmoji } from './emoji';
 import { useFloatingPosition, useOutsidePress } from './floating';
 
@@ -19,10 +20,8 @@ type Props = {
  * typing and moving never fight over focus.
  */
 export function EmojiPicker({ anchor, onPick, onClose }: Props) {
-  const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
+  const { listId, query, active, setActive, inputProps } = useCombobox();
   const ref = useRef<HTMLDivElement>(null);
-  const listId = useId();
   const results = useMemo(() => searchEmoji(query), [query]);
   const position = useFloatingPosition(anchor, ref);
   useOutsidePress(ref, onClose, anchor);
@@ -77,21 +76,11 @@ export function EmojiPicker({ anchor, onPick, onClose }: Props) {
       <input
         type="text"
         className="emoji-search"
-        role="combobox"
         aria-label="Search emoji"
-        aria-expanded={true}
-        aria-controls={listId}
-        aria-autocomplete="list"
-        aria-activedescendant={results.length > 0 ? optionId(current) : undefined}
+        {...inputProps(true, results.length > 0 ? optionId(current) : undefined, onKeyDown)}
         placeholder="Search emoji"
         // biome-ignore lint/a11y/noAutofocus: the picker opens to be typed into (a click or a keypress on "Add reaction")
         autoFocus
-        value={query}
-        onChange={(event) => {
-          setQuery(event.target.value);
-          setActive(0);
-        }}
-        onKeyDown={onKeyDown}
       />
       <div id={listId} role="listbox" aria-label="Emoji" className="emoji-grid">
         {results.map((entry, i) => (

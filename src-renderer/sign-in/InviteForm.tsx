@@ -2,6 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../src-shared/protocol/limits';
 import { useAppStore } from '../store/context';
+import { FormError, TextField } from './fields';
 import { inviteErrorText, parseInvite } from './invite';
 import { serverUrlProblem } from './sign-in-errors';
 
@@ -36,55 +37,42 @@ export function InviteForm({ serverUrl, onCancel }: { serverUrl: string; onCance
   return (
     <form className="sign-in-card" onSubmit={submit} aria-labelledby="invite-title" noValidate>
       <h1 id="invite-title">Join with an invite</h1>
-      <label>
-        Invite link
-        <input
-          data-testid="invite-link"
-          value={link}
-          onChange={(e) => setLink(e.target.value)}
-          placeholder="http://relay.example/invite/…"
-          autoComplete="off"
-          spellCheck={false}
-          // biome-ignore lint/a11y/noAutofocus: the form was opened to type exactly this
-          autoFocus
-        />
-      </label>
+      <TextField
+        label="Invite link"
+        data-testid="invite-link"
+        value={link}
+        onValue={setLink}
+        placeholder="http://relay.example/invite/…"
+        autoComplete="off"
+        spellCheck={false}
+        // Focused: the form was opened to type exactly this.
+        autoFocus
+      />
       {needsServer && (
-        <label>
-          Server
-          <input type="url" value={server} onChange={(e) => setServer(e.target.value)} spellCheck={false} />
-        </label>
+        <TextField label="Server" type="url" value={server} onValue={setServer} spellCheck={false} />
       )}
-      <label>
-        New password
-        <input
-          data-testid="invite-password"
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete="new-password"
-          aria-invalid={short}
-          aria-describedby="invite-password-rule"
-        />
-      </label>
+      <TextField
+        label="New password"
+        data-testid="invite-password"
+        type="password"
+        value={password}
+        onValue={setPassword}
+        autoComplete="new-password"
+        aria-invalid={short}
+        aria-describedby="invite-password-rule"
+      />
       <p id="invite-password-rule" className={`field-hint${short ? ' invalid' : ''}`} aria-live="polite">
         At least {MIN_PASSWORD_LENGTH} characters{short ? ` (${password.length} so far)` : ''}.
       </p>
-      <label>
-        Repeat the password
-        <input
-          data-testid="invite-password-repeat"
-          type="password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          autoComplete="new-password"
-        />
-      </label>
-      {error && (
-        <p data-testid="login-error" className="login-error" role="alert">
-          {error}
-        </p>
-      )}
+      <TextField
+        label="Repeat the password"
+        data-testid="invite-password-repeat"
+        type="password"
+        value={repeat}
+        onValue={setRepeat}
+        autoComplete="new-password"
+      />
+      <FormError error={error} />
       <button data-testid="invite-submit" type="submit" className="primary" disabled={busy}>
         {busy ? 'Joining…' : 'Set password and sign in'}
       </button>

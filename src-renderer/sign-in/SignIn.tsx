@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { requestNotificationPermission } from '../app/browser-notification';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { useApp, useAppStore } from '../store/context';
+import { FormError, TextField } from './fields';
 import { InviteForm } from './InviteForm';
 import { serverUrlProblem, signInErrorText } from './sign-in-errors';
 
@@ -73,52 +74,42 @@ export function SignIn() {
             </p>
           </div>
         )}
-        <label>
-          Server
-          <input
-            data-testid="login-server"
-            type="url"
-            value={serverUrl}
-            onChange={(e) => setServerUrl(e.target.value)}
-            placeholder="http://127.0.0.1:3000"
-            autoComplete="url"
-            spellCheck={false}
-            required
-          />
-        </label>
-        <label>
-          Username
-          <input
-            ref={username ? undefined : firstEmpty}
-            data-testid="login-username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-          />
-        </label>
-        <label>
-          Password
-          <input
-            ref={(el) => {
-              passwordRef.current = el;
-              if (username) firstEmpty.current = el;
-            }}
-            data-testid="login-password"
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-            required
-          />
-        </label>
-        {error && (
-          <p data-testid="login-error" className="login-error" role="alert">
-            {error}
-          </p>
-        )}
+        <TextField
+          label="Server"
+          data-testid="login-server"
+          type="url"
+          value={serverUrl}
+          onValue={setServerUrl}
+          placeholder="http://127.0.0.1:3000"
+          autoComplete="url"
+          spellCheck={false}
+          required
+        />
+        <TextField
+          label="Username"
+          ref={username ? undefined : firstEmpty}
+          data-testid="login-username"
+          value={username}
+          onValue={setUsername}
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+        />
+        <TextField
+          label="Password"
+          ref={(el) => {
+            passwordRef.current = el;
+            if (username) firstEmpty.current = el;
+          }}
+          data-testid="login-password"
+          type="password"
+          value={password}
+          onValue={setPassword}
+          autoComplete="current-password"
+          required
+        />
+        <FormError error={error} />
         <button data-testid="login-submit" type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

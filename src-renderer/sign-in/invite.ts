@@ -1,4 +1,5 @@
 import type { BridgeError } from '../../src-shared/bridge';
+import { refusalText } from './sign-in-errors';
 
 /**
  * What an invited person pastes: the whole link (`RELAY_URL/invite/TOKEN`, which also names the
@@ -21,17 +22,15 @@ export function parseInvite(
 }
 
 export function inviteErrorText(error: BridgeError, serverUrl: string): string {
-  switch (error.code) {
-    case 'NOT_FOUND':
-      return 'This invite is unknown or has already been used. Ask your admin for a new one.';
-    case 'FORBIDDEN':
-      return 'This invite has expired (invites last 7 days). Ask your admin for a new one.';
-    case 'SERVER_UNREACHABLE':
-      return `Can't reach the server at ${serverUrl}. Check the link and that the server is running.`;
-    case 'VALIDATION':
-    case 'BAD_REQUEST':
-      return error.message || 'Check the invite link and the password.';
-    default:
-      return `Couldn't use the invite: ${error.message || 'unknown error'}. Try again.`;
-  }
+  const check = (refused: BridgeError) => refused.message || 'Check the invite link and the password.';
+  return refusalText(error, serverUrl, {
+    doing: 'use the invite',
+    check: 'the link',
+    byCode: {
+      NOT_FOUND: 'This invite is unknown or has already been used. Ask your admin for a new one.',
+      FORBIDDEN: 'This invite has expired (invites last 7 days). Ask your admin for a new one.',
+      VALIDATION: check,
+      BAD_REQUEST: check,
+    },
+  });
 }

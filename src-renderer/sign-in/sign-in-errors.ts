@@ -1,20 +1,37 @@
 import type { BridgeError } from '../../src-shared/bridge';
 
+/** The words for a refused attempt at `doing`: by its code, else the ones every attempt shares. */
+export function refusalText(
+  error: BridgeError,
+  serverUrl: string,
+  words: {
+    doing: string;
+    check: string;
+    byCode: Partial<Record<string, string | ((error: BridgeError) => string)>>;
+  },
+): string {
+  const text = words.byCode[error.code];
+  if (typeof text === 'function') return text(error);
+  if (text !== undefined) return text;
+  if (error.code === 'SERVER_UNREACHABLE') {
+    return `Can't reach the server at ${serverUrl}. Check ${words.check} and that the server is running.`;
+  }
+  return `Couldn't ${words.doing}: ${error.message || 'unknown error'}. Try again.`;
+}
+
 /** What went wrong signing in, in words that say what to do (interface.md: login-error). */
 export function signInErrorText(error: BridgeError, serverUrl: string): string {
-  switch (error.code) {
-    case 'UNAUTHORIZED':
-      return 'Wrong username or password. Check them and try again.';
-    case 'SERVER_UNREACHABLE':
-      return `Can't reach the server at ${serverUrl}. Check the address and that the server is running.`;
-    case 'BAD_REQUEST':
-    case 'VALIDATION':
-      return 'Check the server address (like http://127.0.0.1:3000), username and password.';
-    case 'RATE_LIMITED':
-      return 'Too many attempts. Wait a moment, then try again.';
-    default:
-      return `Couldn't sign in: ${error.message || 'unknown error'}. Try again.`;
-  }
+  const check = 'Check the server address (like http://127.0.0.1:3000), username and password.';
+  return refusalText(error, serverUrl, {
+    doing: 'sign in',
+    check: 'the address',
+    byCode: {
+      UNAUTHORIZED: 'Wrong username or password. Check them and try again.',
+      BAD_REQUEST: check,
+      VALIDATION: check,
+      RATE_LIMITED: 'Too many attempts. Wait a moment, then try again.',
+    },
+  });
 }
 
 /** A server address the core will accept: an absolute http(s) URL. */

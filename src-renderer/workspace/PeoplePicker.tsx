@@ -3,8 +3,9 @@
  * (arrow keys move, Enter picks), and the picked people as removable chips. Used by the DM picker and
  * the create-channel dialog.
  */
-import { type KeyboardEvent, useId, useState } from 'react';
+import { type KeyboardEvent, useId } from 'react';
 import type { PersonView } from '../../src-shared/bridge';
+import { useCombobox } from '../dialog/use-combobox';
 import { PresenceDot } from './PresenceDot';
 
 type Props = {
@@ -19,9 +20,7 @@ const MAX_SHOWN = 8;
 
 export function PeoplePicker({ label, people, picked, onChange, autoFocus }: Props) {
   const inputId = useId();
-  const listId = useId();
-  const [query, setQuery] = useState('');
-  const [active, setActive] = useState(0);
+  const { listId, query, setQuery, active, setActive, inputProps } = useCombobox();
   const q = query.trim().toLowerCase();
   const matches = people
     .filter((p) => !picked.includes(p.id))
@@ -71,20 +70,14 @@ export function PeoplePicker({ label, people, picked, onChange, autoFocus }: Pro
       )}
       <input
         id={inputId}
-        role="combobox"
-        aria-expanded={matches.length > 0}
-        aria-controls={listId}
-        aria-autocomplete="list"
-        aria-activedescendant={matches[active] ? `${listId}-${matches[active].id}` : undefined}
+        {...inputProps(
+          matches.length > 0,
+          matches[active] ? `${listId}-${matches[active].id}` : undefined,
+          onKeyDown,
+        )}
         autoComplete="off"
         data-autofocus={autoFocus ? true : undefined}
-        value={query}
         placeholder="Type a name"
-        onChange={(e) => {
-          setQuery(e.target.value);
-          setActive(0);
-        }}
-        onKeyDown={onKeyDown}
       />
       <div id={listId} role="listbox" aria-label="People" className="dialog-list people-options">
         {matches.map((p, i) => (

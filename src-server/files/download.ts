@@ -4,11 +4,12 @@
  * attachment unless a raster image, nosniff, and a sandboxing CSP (a page opened anyway has no origin
  * and runs no script). Single byte ranges are honoured (206, 416).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Id } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { notFound } from '../errors';
+import type { RouteHandler } from '../http/route-table';
 import { authenticate } from '../http/routes';
 import type { FileRecord } from '../store/types';
 import { SAFE_INLINE_IMAGES } from './detect-mime';
@@ -28,12 +29,7 @@ async function readableFile(ctx: ServerContext, req: IncomingMessage, id: string
   return file;
 }
 
-export async function downloadFile(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-): Promise<void> {
+export const downloadFile: RouteHandler = async (ctx, req, res, id) => {
   const file = await readableFile(ctx, req, id);
   const size = await ctx.files.blobs.size(file.sha256);
   if (size === undefined) {
@@ -66,14 +62,9 @@ export async function downloadFile(
     return;
   }
   await pipeline(ctx.files.blobs.open(file.sha256, 'original', range ?? undefined), res);
-}
+};
 
-export async function downloadThumbnail(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-): Promise<void> {
+export const downloadThumbnail: RouteHandler = async (ctx, req, res, id) => {
   const file = await readableFile(ctx, req, id);
   if (!SAFE_INLINE_IMAGES.has(file.mime) || !(await ctx.files.thumbnails.ensure(file.sha256))) {
     throw notFound('Thumbnail');
@@ -86,7 +77,7 @@ export async function downloadThumbnail(
     'content-length': size,
   });
   await pipeline(ctx.files.blobs.open(file.sha256, 'thumbnail'), res);
-}
+};
 
 /** inline only for a raster image; the name as RFC 6266 wants it (an ASCII fallback, then UTF-8). */
 export function contentDisposition(file: { name: string; mime: string }): string {

@@ -35,20 +35,8 @@ import { channelInfo, channelOf } from '../workspace/apply';
 import { hashInviteToken, INVITE_TOKEN_PATTERN } from '../workspace/invites';
 import { clientAddress } from './client-address';
 import { HttpError, readJsonBody, sendJson } from './respond';
+import { type Route, routeTable } from './route-table';
 import { authenticate } from './routes';
-
-type Handler = (
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  param: string,
-) => Promise<void>;
-
-interface Route {
-  method: string;
-  path: RegExp;
-  handler: Handler;
-}
 
 const CHANNEL = '/api/channels/([^/]+)';
 
@@ -66,25 +54,7 @@ const ROUTES: Route[] = [
 ];
 
 /** Answers the request when it is a workspace route; false when it is not one. */
-export async function routeWorkspace(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  pathname: string,
-  method: string,
-): Promise<boolean> {
-  let pathMatched = false;
-  for (const route of ROUTES) {
-    const match = route.path.exec(pathname);
-    if (!match) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
-    await route.handler(ctx, req, res, match[1] ?? '');
-    return true;
-  }
-  if (pathMatched) throw new HttpError(405, ErrorCode.VALIDATION, `Method ${method} not allowed`);
-  return false;
-}
+export const routeWorkspace = routeTable(ROUTES);
 
 async function body<S extends z.ZodType>(req: IncomingMessage, schema: S): Promise<z.infer<S>> {
   const parsed = schema.safeParse(await readJsonBody(req));

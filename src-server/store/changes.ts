@@ -4,7 +4,15 @@
  * transaction with the replay check, the channel's next changeSeq and the applied-op record.
  */
 // Types only: the SQLite writer thread loads this file and needs no zod.
-import type { ChangeApplied, ChangesPage, Message, Reaction, SearchPage } from '../../src-shared/protocol';
+import {
+  type ChangeApplied,
+  type ChangesPage,
+  type ChannelPreferences,
+  DEFAULT_PREFERENCES,
+  type Message,
+  type Reaction,
+  type SearchPage,
+} from '../../src-shared/protocol';
 import { type MessageRow, toMessage } from './rows';
 
 export type MessageChange =
@@ -151,4 +159,17 @@ export function ftsMatch(query: string): string | undefined {
 export function tsQuery(query: string): string | undefined {
   const terms = searchTerms(query);
   return terms.length === 0 ? undefined : terms.map((t) => `${t}:*`).join(' & ');
+}
+
+/** A stored preferences row: muted is 0/1 in SQLite, a boolean in PostgreSQL. */
+export interface PreferencesRow {
+  notify: ChannelPreferences['notify'];
+  muted: number | boolean;
+}
+
+/** The stored preferences, or the defaults when none are stored. */
+export function toPreferences(row: PreferencesRow | undefined): ChannelPreferences {
+  return row
+    ? { notify: row.notify, muted: row.muted === true || row.muted === 1 }
+    : { ...DEFAULT_PREFERENCES };
 }

@@ -178,6 +178,11 @@ export interface FileRow {
   posted_at: string | null;
 }
 
+/** The parameters of both stores' insertFile statement, in its column order. */
+export function fileColumns(file: FileRecord): unknown[] {
+  return [file.id, file.userId, file.sha256, file.name, file.size, file.mime, file.createdAt];
+}
+
 export function toFileRecord(row: FileRow): FileRecord {
   const file: FileRecord = {
     id: row.id,

@@ -200,13 +200,7 @@ export const SimpleAck = z.discriminatedUnion('ok', [z.object({ ok: z.literal(tr
 export type SimpleAck = z.infer<typeof SimpleAck>;
 
 /** `message:delivered` / `message:read` forwarded to `user:{authorId}`. */
-export const ReceiptEvent = z.object({
-  messageId: Id,
-  channelId: Id,
-  status: DeliveryStatus,
-  userId: Id,
-  at: IsoDate,
-});
+export const ReceiptEvent = Receipt.extend({ messageId: Id, channelId: Id });
 export type ReceiptEvent = z.infer<typeof ReceiptEvent>;
 
 /** `message:typing:start` / `message:typing:stop` forwarded to the channel room. */

@@ -10,13 +10,12 @@
  * The search column is generated from the content (migrations-pg/004), so it changes in the same write.
  */
 import type pg from 'pg';
-import {
-  type ChangeApplied,
-  type ChangesPage,
-  type ChannelPreferences,
-  DEFAULT_PREFERENCES,
-  type SearchPage,
-  type SearchQuery,
+import type {
+  ChangeApplied,
+  ChangesPage,
+  ChannelPreferences,
+  SearchPage,
+  SearchQuery,
 } from '../../../src-shared/protocol';
 import type { KeyedMutex } from '../../socket/keyed-mutex';
 import {
@@ -25,8 +24,10 @@ import {
   type ChangeRequest,
   type ChangeResult,
   changesPage,
+  type PreferencesRow,
   planChange,
   searchPage,
+  toPreferences,
   tsQuery,
 } from '../changes';
 import { MESSAGE_SELECT, type MessageRow, toMessage } from '../rows';
@@ -161,8 +162,8 @@ export class PostgresChanges {
   }
 
   async getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
-    const [row] = await this.rows<ChannelPreferences>(SQL.preferences, [channelId, userId]);
-    return row ? { notify: row.notify, muted: row.muted } : { ...DEFAULT_PREFERENCES };
+    const [row] = await this.rows<PreferencesRow>(SQL.preferences, [channelId, userId]);
+    return toPreferences(row);
   }
 
   async setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {

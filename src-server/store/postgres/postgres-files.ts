@@ -3,7 +3,7 @@
  * happens in the message's own transaction (postgres-store.ts, linkFiles).
  */
 import type pg from 'pg';
-import { type FileRow, toFileRecord } from '../rows';
+import { type FileRow, fileColumns, toFileRecord } from '../rows';
 import type { FileRecord } from '../types';
 
 const SQL = {
@@ -46,15 +46,7 @@ export class PostgresFiles {
   }
 
   async insertFile(file: FileRecord): Promise<void> {
-    await this.rows(SQL.insertFile, [
-      file.id,
-      file.userId,
-      file.sha256,
-      file.name,
-      file.size,
-      file.mime,
-      file.createdAt,
-    ]);
+    await this.rows(SQL.insertFile, fileColumns(file));
   }
 
   async getFile(id: string): Promise<FileRecord | undefined> {

@@ -1,66 +1,18 @@
-/**
- * The PostgreSQL store (DATABASE_URL): the SQLite store's behaviour on a database that several server
- * instances share. What keeps it right with many writers:
- * - a message's seq comes from `UPDATE channels ... RETURNING` inside the insert's transaction: the row
- *   lock serialises the writers of one channel across instances, and a rollback gives the number back;
- * - a replay is caught by UNIQUE (user_id, client_message_id) with ON CONFLICT, which waits for a
- *   concurrent first copy to commit and then answers with it;
- * - a receipt is raised by one conditional upsert, so it only ever goes up.
- * Within one instance the inserts of a channel also run one at a time, so they resolve (and are
- * broadcast) in seq order, as with SQLite, and a busy channel holds one pooled connection, not all.
- */
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type {
-  ChangeApplied,
-  ChangesPage,
-  Channel,
-  ChannelPreferences,
-  HistoryQuery,
-  Message,
-  MessagesPage,
-  SearchPage,
-  SearchQuery,
-  UserSummary,
-} from '../../../src-shared/protocol';
 import { ConfigError } from '../../errors';
 import { KeyedMutex } from '../../socket/keyed-mutex';
 import type { ChangeRequest, ChangeResult } from '../changes';
-import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
-import {
-  CHANNEL_COLUMNS,
-  type ChannelRecordRow,
-  type ChannelRow,
-  filesColumn,
-  MESSAGE_SELECT,
-  type MemberRow,
-  type MessageRow,
-  type ReceiptRow,
-  toChannelRecord,
-  toChannels,
-  toMessage,
-  toUser,
-  type UserRow,
-} from '../rows';
+import { CHANNEL_COLUMNS, filesColumn, MESSAGE_SELECT, type MessageRow, toMessage } from '../rows';
+import { type SharedStatement, SharedStore } from '../shared-store';
 import type {
-  AuthChange,
-  ChannelChanges,
-  ChannelRecord,
-  DemoUser,
   DeviceSeq,
-  FileRecord,
   InsertResult,
-  InviteRedemption,
-  Membership,
-  NewChannel,
   NewMessage,
-  NewUser,
   OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
   Store,
-  UserRecord,
 } from '../types';
 import { checkDatabaseUrl, createPool, describeTarget, withTransaction } from './pool';
 import { PostgresChanges } from './postgres-changes';
@@ -151,15 +103,17 @@ export interface PostgresStoreOptions {
   maxWaiting?: number;
 }
 
-export class PostgresStore implements Store {
+export class PostgresStore extends SharedStore implements Store {
   private pool: pg.Pool | undefined;
   /** Inserts one at a time per channel: see the file comment. */
   private readonly channelWrites = new KeyedMutex();
-  private readonly workspace = new PostgresWorkspace(() => this.db);
-  private readonly files = new PostgresFiles(() => this.db);
-  private readonly changes = new PostgresChanges(() => this.db, this.channelWrites);
+  // The workspace, the files and the reads of changes: see SharedStore and these files.
+  protected readonly workspace = new PostgresWorkspace(() => this.db);
+  protected readonly files = new PostgresFiles(() => this.db);
+  protected readonly changes = new PostgresChanges(() => this.db, this.channelWrites);
 
   private constructor(pool: pg.Pool) {
+    super();
     this.pool = pool;
   }
 
@@ -195,101 +149,16 @@ export class PostgresStore implements Store {
     return rows[0];
   }
 
-  private async all<R extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<R[]> {
-    return (await this.db.query<R>(text, values)).rows;
+  protected row<R>(statement: SharedStatement, params: unknown[]): Promise<R | undefined> {
+    return this.one<R & pg.QueryResultRow>(SQL[statement], params);
   }
 
-  async getUser(id: string): Promise<UserRecord | undefined> {
-    const row = await this.one<UserRow>(SQL.userById, [id]);
-    return row && toUser(row);
+  protected async rows<R>(statement: SharedStatement, params: unknown[]): Promise<R[]> {
+    return (await this.db.query<R & pg.QueryResultRow>(SQL[statement], params)).rows;
   }
 
-  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
-    const row = await this.one<UserRow>(SQL.userByUsername, [username]);
-    return row && toUser(row);
-  }
-
-  async ensureUser(user: DemoUser): Promise<UserRecord> {
-    const now = new Date().toISOString();
-    await this.db.query(SQL.insertUser, [randomUUID(), user.username, user.name, user.passwordHash, now]);
-    return (await this.findUserByUsername(user.username))!;
-  }
-
-  async ensureChannel(name: string): Promise<ChannelRecord> {
-    await this.db.query(SQL.insertChannel, [randomUUID(), name, new Date().toISOString()]);
-    return toChannelRecord((await this.one<ChannelRecordRow>(SQL.channelByName, [name]))!);
-  }
-
-  async addMember(channelId: string, userId: string): Promise<boolean> {
-    const { rowCount } = await this.db.query(SQL.insertMember, [channelId, userId, new Date().toISOString()]);
-    return (rowCount ?? 0) > 0;
-  }
-
-  // The workspace: see postgres-workspace.ts.
-  createUser(user: NewUser): Promise<UserRecord | undefined> {
-    return this.workspace.createUser(user);
-  }
-  listUsers(): Promise<UserRecord[]> {
-    return this.workspace.listUsers();
-  }
-  changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined> {
-    return this.workspace.changeAuth(userId, change);
-  }
-  createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void> {
-    return this.workspace.createInvite(userId, tokenHash, expiresAt);
-  }
-  redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption> {
-    return this.workspace.redeemInvite(tokenHash, passwordHash, now);
-  }
-  createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }> {
-    return this.workspace.createChannel(channel);
-  }
-  getChannel(id: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.getChannel(id);
-  }
-  findChannelByName(name: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.findChannelByName(name);
-  }
-  listChannelRecords(): Promise<ChannelRecord[]> {
-    return this.workspace.listChannelRecords();
-  }
-  channelMembers(channelId: string): Promise<UserSummary[]> {
-    return this.workspace.channelMembers(channelId);
-  }
-  removeMember(channelId: string, userId: string): Promise<boolean> {
-    return this.workspace.removeMember(channelId, userId);
-  }
-  updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean> {
-    return this.workspace.updateChannel(channelId, changes);
-  }
-
-  async membership(channelId: string, userId: string): Promise<Membership> {
-    const row = await this.one<{ member: string | null }>(SQL.membership, [userId, channelId]);
-    if (!row) return 'no_channel';
-    return row.member === null ? 'not_member' : 'member';
-  }
-
-  async memberChannelIds(userId: string): Promise<string[]> {
-    const rows = await this.all<{ channel_id: string }>(SQL.memberChannelIds, [userId]);
-    return rows.map((row) => row.channel_id);
-  }
-
-  async listChannels(userId: string): Promise<Channel[]> {
-    const [rows, members] = await Promise.all([
-      this.all<ChannelRow>(SQL.channelsOfUser, [userId]),
-      this.all<MemberRow>(SQL.membersOfUsersChannels, [userId]),
-    ]);
-    return toChannels(rows, members);
-  }
-
-  async getMessage(id: string): Promise<Message | undefined> {
-    const row = await this.one<MessageRow>(SQL.messageById, [id]);
-    return row && toMessage(row);
-  }
-
-  async findByClientMessageId(userId: string, clientMessageId: string): Promise<Message | undefined> {
-    const row = await this.one<MessageRow>(SQL.messageByClientId, [userId, clientMessageId]);
-    return row && toMessage(row);
+  protected async run(statement: SharedStatement, params: unknown[]): Promise<number> {
+    return (await this.db.query(SQL[statement], params)).rowCount ?? 0;
   }
 
   async insertMessage(input: NewMessage): Promise<InsertResult> {
@@ -330,12 +199,6 @@ export class PostgresStore implements Store {
         await client.query(SQL.setDevicePosition, [userId, device.deviceId, channelId, device.deviceSeq]);
         return true;
       }),
-    );
-  }
-
-  async devicePosition(userId: string, deviceId: string, channelId: string): Promise<number> {
-    return (
-      (await this.one<{ last_seq: number }>(SQL.devicePosition, [userId, deviceId, channelId]))?.last_seq ?? 0
     );
   }
 
@@ -397,21 +260,6 @@ export class PostgresStore implements Store {
     });
   }
 
-  async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {
-    const request = pageRequest(query);
-    const { rows, hasMore } = pageRows(
-      request,
-      await this.all<MessageRow>(request.newer ? SQL.messagesAfter : SQL.messagesBefore, [
-        channelId,
-        request.bound,
-        request.fetch,
-      ]),
-    );
-    const ownIds = ownMessageIds(rows, viewerId);
-    const receipts = ownIds.length === 0 ? [] : await this.all<ReceiptRow>(SQL.receiptsOf, [ownIds]);
-    return { messages: pageMessages(rows, viewerId, receipts), hasMore };
-  }
-
   async recordReceipt(
     messageId: string,
     userId: string,
@@ -433,40 +281,8 @@ export class PostgresStore implements Store {
     return { changed: false, status: current.status, at: current.at };
   }
 
-  // Files: see postgres-files.ts.
-  insertFile(file: FileRecord): Promise<void> {
-    return this.files.insertFile(file);
-  }
-  getFile(id: string): Promise<FileRecord | undefined> {
-    return this.files.getFile(id);
-  }
-  canReadFile(fileId: string, userId: string): Promise<boolean> {
-    return this.files.canReadFile(fileId, userId);
-  }
-  deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
-    return this.files.deleteUnpostedFiles(cutoff);
-  }
-  blobsInUse(sha256s: string[]): Promise<Set<string>> {
-    return this.files.blobsInUse(sha256s);
-  }
-  // Messages that change: see postgres-changes.ts.
-  appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
-    return this.changes.appliedOp(userId, opId);
-  }
   changeMessage(request: ChangeRequest): Promise<ChangeResult> {
     return this.changes.changeMessage(request);
-  }
-  listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage> {
-    return this.changes.listChanges(channelId, after, limit);
-  }
-  getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
-    return this.changes.getPreferences(channelId, userId);
-  }
-  setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {
-    return this.changes.setPreferences(channelId, userId, preferences);
-  }
-  searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
-    return this.changes.searchMessages(userId, query);
   }
 
   /** Waits for the queries in flight, then closes every connection. Idempotent. */

@@ -3,15 +3,14 @@
  * rare write, preferences, on the main thread's connection (see sqlite-store.ts).
  */
 import type Database from 'better-sqlite3';
-import {
-  type ChangeApplied,
-  type ChangesPage,
-  type ChannelPreferences,
-  DEFAULT_PREFERENCES,
-  type SearchPage,
-  type SearchQuery,
+import type {
+  ChangeApplied,
+  ChangesPage,
+  ChannelPreferences,
+  SearchPage,
+  SearchQuery,
 } from '../../../src-shared/protocol';
-import { changesPage, ftsMatch, searchPage } from '../changes';
+import { changesPage, ftsMatch, type PreferencesRow, searchPage, toPreferences } from '../changes';
 import type { MessageRow } from '../rows';
 import { prepare } from './sqlite-database';
 
@@ -40,10 +39,7 @@ export class SqliteChangeReads {
   }
 
   getPreferences(channelId: string, userId: string): ChannelPreferences {
-    const row = this.sql.preferences.get(channelId, userId) as
-      | { notify: ChannelPreferences['notify']; muted: number }
-      | undefined;
-    return row ? { notify: row.notify, muted: row.muted === 1 } : { ...DEFAULT_PREFERENCES };
+    return toPreferences(this.sql.preferences.get(channelId, userId) as PreferencesRow | undefined);
   }
 
   setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): void {

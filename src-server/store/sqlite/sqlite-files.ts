@@ -3,7 +3,7 @@
  * write per upload. Linking a file to its message happens in the message's own write (writes.ts).
  */
 import type Database from 'better-sqlite3';
-import { type FileRow, toFileRecord } from '../rows';
+import { type FileRow, fileColumns, toFileRecord } from '../rows';
 import type { FileRecord } from '../types';
 
 const SQL = {
@@ -33,15 +33,7 @@ export class SqliteFiles {
   }
 
   insertFile(file: FileRecord): void {
-    this.sql.insertFile.run(
-      file.id,
-      file.userId,
-      file.sha256,
-      file.name,
-      file.size,
-      file.mime,
-      file.createdAt,
-    );
+    this.sql.insertFile.run(...fileColumns(file));
   }
 
   getFile(id: string): FileRecord | undefined {

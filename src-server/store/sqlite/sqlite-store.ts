@@ -1,63 +1,18 @@
-/**
- * The SQLite store: one file in DATA_DIR, WAL journal, synchronous=FULL by default so an acknowledged
- * message survives a crash of the machine, not only of the process.
- *
- * Two connections. Messages and receipts are stored by a writer thread (writer-client.ts) that
- * group-commits them, so the disk flush of each commit never blocks the event loop; their promises
- * resolve once committed. Reads run here on the main thread's connection (WAL: a reader sees every
- * committed write and never waits for the writer), as do the rare set-up writes (users, channels,
- * members: the demo seed), which keep their simple synchronous form.
- */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type {
-  ChangeApplied,
-  ChangesPage,
-  Channel,
-  ChannelPreferences,
-  HistoryQuery,
-  Message,
-  MessagesPage,
-  SearchPage,
-  SearchQuery,
-  UserSummary,
-} from '../../../src-shared/protocol';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import type { ChangeRequest, ChangeResult } from '../changes';
 import { migrate } from '../migrate';
-import { ownMessageIds, pageMessages, pageRequest, pageRows } from '../paging';
-import {
-  type ChannelRecordRow,
-  type ChannelRow,
-  type MemberRow,
-  type MessageRow,
-  type ReceiptRow,
-  toChannelRecord,
-  toChannels,
-  toMessage,
-  toUser,
-  type UserRow,
-} from '../rows';
+import { SHARED_STATEMENTS, type SharedStatement, SharedStore } from '../shared-store';
 import type {
-  AuthChange,
-  ChannelChanges,
-  ChannelRecord,
-  DemoUser,
   DeviceSeq,
-  FileRecord,
   InsertResult,
-  InviteRedemption,
-  Membership,
-  NewChannel,
   NewMessage,
-  NewUser,
   OutOfOrder,
   ReceiptResult,
   ReceiptStatus,
   Store,
-  UserRecord,
 } from '../types';
 import { SqliteChangeReads } from './change-reads';
 import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
@@ -74,31 +29,17 @@ export interface SqliteOptions {
   logger?: Logger;
 }
 
-/** The main thread's statements: reads, and the set-up writes. */
-const MAIN_THREAD_STATEMENTS = [
-  'userById',
-  'userByUsername',
-  'insertUser',
-  'insertChannel',
-  'channelByName',
-  'insertMember',
-  'membership',
-  'memberChannelIds',
-  'channelsOfUser',
-  'membersOfUsersChannels',
-  'messageById',
-  'messageByClientId',
-  'messagesAfter',
-  'messagesBefore',
-  'receiptsOf',
-  'devicePosition',
-] as const;
+/** An array parameter is bound as JSON: the statements read it with json_each. */
+function bindParams(params: unknown[]): unknown[] {
+  return params.map((param) => (Array.isArray(param) ? JSON.stringify(param) : param));
+}
 
-export class SqliteStore implements Store {
+export class SqliteStore extends SharedStore implements Store {
   private readonly sql;
-  private readonly workspace: SqliteWorkspace;
-  private readonly files: SqliteFiles;
-  private readonly changes: SqliteChangeReads;
+  // The workspace, the files and the reads of changes: see SharedStore and these files.
+  protected readonly workspace: SqliteWorkspace;
+  protected readonly files: SqliteFiles;
+  protected readonly changes: SqliteChangeReads;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -106,10 +47,23 @@ export class SqliteStore implements Store {
     private readonly db: Database.Database,
     private readonly writer: WriterClient,
   ) {
-    this.sql = prepare(db, MAIN_THREAD_STATEMENTS);
+    super();
+    this.sql = prepare(db, SHARED_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
     this.files = new SqliteFiles(db);
     this.changes = new SqliteChangeReads(db);
+  }
+
+  protected row<R>(statement: SharedStatement, params: unknown[]): R | undefined {
+    return this.sql[statement].get(...bindParams(params)) as R | undefined;
+  }
+
+  protected rows<R>(statement: SharedStatement, params: unknown[]): R[] {
+    return this.sql[statement].all(...bindParams(params)) as R[];
+  }
+
+  protected run(statement: SharedStatement, params: unknown[]): number {
+    return this.sql[statement].run(...bindParams(params)).changes;
   }
 
   /** Opens (creating and migrating) the database in `dataDir`; resolves once the writer thread is up. */
@@ -130,95 +84,6 @@ export class SqliteStore implements Store {
     }
   }
 
-  async getUser(id: string): Promise<UserRecord | undefined> {
-    const row = this.sql.userById.get(id) as UserRow | undefined;
-    return row && toUser(row);
-  }
-
-  async findUserByUsername(username: string): Promise<UserRecord | undefined> {
-    const row = this.sql.userByUsername.get(username) as UserRow | undefined;
-    return row && toUser(row);
-  }
-
-  async ensureUser(user: DemoUser): Promise<UserRecord> {
-    const now = new Date().toISOString();
-    this.sql.insertUser.run(randomUUID(), user.username, user.name, user.passwordHash, now);
-    return (await this.findUserByUsername(user.username))!;
-  }
-
-  async ensureChannel(name: string): Promise<ChannelRecord> {
-    this.sql.insertChannel.run(randomUUID(), name, new Date().toISOString());
-    return toChannelRecord(this.sql.channelByName.get(name) as ChannelRecordRow);
-  }
-
-  async addMember(channelId: string, userId: string): Promise<boolean> {
-    return this.sql.insertMember.run(channelId, userId, new Date().toISOString()).changes > 0;
-  }
-
-  // The workspace: see sqlite-workspace.ts.
-  async createUser(user: NewUser): Promise<UserRecord | undefined> {
-    return this.workspace.createUser(user);
-  }
-  async listUsers(): Promise<UserRecord[]> {
-    return this.workspace.listUsers();
-  }
-  async changeAuth(userId: string, change: AuthChange): Promise<UserRecord | undefined> {
-    return this.workspace.changeAuth(userId, change);
-  }
-  async createInvite(userId: string, tokenHash: string, expiresAt: string): Promise<void> {
-    this.workspace.createInvite(userId, tokenHash, expiresAt);
-  }
-  async redeemInvite(tokenHash: string, passwordHash: string, now: string): Promise<InviteRedemption> {
-    return this.workspace.redeemInvite(tokenHash, passwordHash, now);
-  }
-  async createChannel(channel: NewChannel): Promise<{ channel: ChannelRecord; created: boolean }> {
-    return this.workspace.createChannel(channel);
-  }
-  async getChannel(id: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.getChannel(id);
-  }
-  async findChannelByName(name: string): Promise<ChannelRecord | undefined> {
-    return this.workspace.findChannelByName(name);
-  }
-  async listChannelRecords(): Promise<ChannelRecord[]> {
-    return this.workspace.listChannelRecords();
-  }
-  async channelMembers(channelId: string): Promise<UserSummary[]> {
-    return this.workspace.channelMembers(channelId);
-  }
-  async removeMember(channelId: string, userId: string): Promise<boolean> {
-    return this.workspace.removeMember(channelId, userId);
-  }
-  async updateChannel(channelId: string, changes: ChannelChanges): Promise<boolean> {
-    return this.workspace.updateChannel(channelId, changes);
-  }
-
-  async membership(channelId: string, userId: string): Promise<Membership> {
-    const row = this.sql.membership.get(userId, channelId) as { member: string | null } | undefined;
-    if (!row) return 'no_channel';
-    return row.member === null ? 'not_member' : 'member';
-  }
-
-  async memberChannelIds(userId: string): Promise<string[]> {
-    return this.sql.memberChannelIds.pluck().all(userId) as string[];
-  }
-
-  async listChannels(userId: string): Promise<Channel[]> {
-    const rows = this.sql.channelsOfUser.all(userId) as ChannelRow[];
-    const members = this.sql.membersOfUsersChannels.all(userId) as MemberRow[];
-    return toChannels(rows, members);
-  }
-
-  async getMessage(id: string): Promise<Message | undefined> {
-    const row = this.sql.messageById.get(id) as MessageRow | undefined;
-    return row && toMessage(row);
-  }
-
-  async findByClientMessageId(userId: string, clientMessageId: string): Promise<Message | undefined> {
-    const row = this.sql.messageByClientId.get(userId, clientMessageId) as MessageRow | undefined;
-    return row && toMessage(row);
-  }
-
   async insertMessage(message: NewMessage): Promise<InsertResult> {
     return this.writer.run({ kind: 'insertMessage', message });
   }
@@ -231,24 +96,6 @@ export class SqliteStore implements Store {
     await this.writer.run({ kind: 'skipDeviceSeq', userId, channelId, device });
   }
 
-  async devicePosition(userId: string, deviceId: string, channelId: string): Promise<number> {
-    const row = this.sql.devicePosition.get(userId, deviceId, channelId) as { last_seq: number } | undefined;
-    return row?.last_seq ?? 0;
-  }
-
-  async listMessages(channelId: string, viewerId: string, query: HistoryQuery): Promise<MessagesPage> {
-    const request = pageRequest(query);
-    const statement = request.newer ? this.sql.messagesAfter : this.sql.messagesBefore;
-    const { rows, hasMore } = pageRows(
-      request,
-      statement.all(channelId, request.bound, request.fetch) as MessageRow[],
-    );
-    const ownIds = ownMessageIds(rows, viewerId);
-    const receipts =
-      ownIds.length === 0 ? [] : (this.sql.receiptsOf.all(JSON.stringify(ownIds)) as ReceiptRow[]);
-    return { messages: pageMessages(rows, viewerId, receipts), hasMore };
-  }
-
   async recordReceipt(
     messageId: string,
     userId: string,
@@ -258,40 +105,9 @@ export class SqliteStore implements Store {
     return this.writer.run({ kind: 'recordReceipt', messageId, userId, status, at });
   }
 
-  // Files: see sqlite-files.ts.
-  async insertFile(file: FileRecord): Promise<void> {
-    this.files.insertFile(file);
-  }
-  async getFile(id: string): Promise<FileRecord | undefined> {
-    return this.files.getFile(id);
-  }
-  async canReadFile(fileId: string, userId: string): Promise<boolean> {
-    return this.files.canReadFile(fileId, userId);
-  }
-  async deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
-    return this.files.deleteUnpostedFiles(cutoff);
-  }
-  async blobsInUse(sha256s: string[]): Promise<Set<string>> {
-    return this.files.blobsInUse(sha256s);
-  }
-  // Messages that change: the change goes through the writer thread (change-writes.ts), the rest is here.
-  async appliedOp(userId: string, opId: string): Promise<ChangeApplied | undefined> {
-    return this.changes.appliedOp(userId, opId);
-  }
+  // A change goes through the writer thread (change-writes.ts); its reads are here (DelegatingStore).
   async changeMessage(request: ChangeRequest): Promise<ChangeResult> {
     return this.writer.run({ kind: 'changeMessage', request });
-  }
-  async listChanges(channelId: string, after: number, limit: number): Promise<ChangesPage> {
-    return this.changes.listChanges(channelId, after, limit);
-  }
-  async getPreferences(channelId: string, userId: string): Promise<ChannelPreferences> {
-    return this.changes.getPreferences(channelId, userId);
-  }
-  async setPreferences(channelId: string, userId: string, preferences: ChannelPreferences): Promise<void> {
-    this.changes.setPreferences(channelId, userId, preferences);
-  }
-  async searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
-    return this.changes.searchMessages(userId, query);
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */

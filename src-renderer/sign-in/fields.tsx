@@ -1,0 +1,29 @@
+/** The parts both sign-in forms (SignIn.tsx, InviteForm.tsx) are made of. */
+import type { InputHTMLAttributes, Ref } from 'react';
+
+type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange'> & {
+  label: string;
+  value: string;
+  onValue(value: string): void;
+  ref?: Ref<HTMLInputElement>;
+};
+
+/** An input inside its label (so the label names it); `onValue` gets what was typed. */
+export function TextField({ label, value, onValue, ...input }: TextFieldProps) {
+  return (
+    <label>
+      {label}
+      <input {...input} value={value} onChange={(e) => onValue(e.target.value)} />
+    </label>
+  );
+}
+
+/** Why the last attempt failed (interface.md: login-error), read out as it appears. */
+export function FormError({ error }: { error: string | null }) {
+  if (!error) return null;
+  return (
+    <p data-testid="login-error" className="login-error" role="alert">
+      {error}
+    </p>
+  );
+}
