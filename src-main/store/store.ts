@@ -72,6 +72,18 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
+/** A channel `c`'s unread count: what the server counted when we last synced, plus what arrived since. */
+const UNREAD_OF_C = `(
+  (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
+    SELECT count(*) FROM messages m
+    WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
+  ) + (
+    SELECT count(*) FROM messages r
+    WHERE r.channel_id = c.id AND r.reply_unread = 1 AND (
+      EXISTS (SELECT 1 FROM messages p WHERE p.id = r.parent_id AND p.own = 1)
+      OR EXISTS (SELECT 1 FROM messages o WHERE o.parent_id = r.parent_id AND o.own = 1))
+  ))`;
+
 export class LocalStore {
   readonly recovered: { movedTo: string; reason: string } | undefined;
   /** This installation's device id and per-channel operation numbers. */
@@ -83,6 +95,11 @@ export class LocalStore {
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
   private counts: { sending: number; failed: number } | null = null;
+  /**
+   * One better-sqlite3 wrapper for every transaction: `db.transaction(fn)` builds a new one per call,
+   * a tenth of what storing a caught-up message cost (BENCHMARKS.md, figure 13's profile).
+   */
+  private readonly inTransaction: <T>(fn: () => T) => T;
 
   private constructor(
     db: Db,
@@ -90,6 +107,7 @@ export class LocalStore {
     recovered: LocalStore['recovered'],
   ) {
     this.db = db;
+    this.inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
     this.recovered = recovered;
     this.sequence = new DeviceSequence(db);
     this.changes = new MessageChanges(
@@ -119,9 +137,10 @@ export class LocalStore {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
+  /** `fn` in a transaction; inside another one, in a savepoint (a throw undoes only `fn`'s writes). */
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn)();
+      return this.inTransaction(fn);
     } catch (error) {
       this.counts = null;
       throw error;
@@ -250,17 +269,9 @@ export class LocalStore {
   }
 
   unreadCount(channelId: string): number {
-    const row = this.sql(`
-        SELECT (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
-          SELECT count(*) FROM messages m
-          WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
-        ) + (
-          SELECT count(*) FROM messages r
-          WHERE r.channel_id = c.id AND r.reply_unread = 1 AND (
-            EXISTS (SELECT 1 FROM messages p WHERE p.id = r.parent_id AND p.own = 1)
-            OR EXISTS (SELECT 1 FROM messages o WHERE o.parent_id = r.parent_id AND o.own = 1))
-        ) AS n
-        FROM channels c WHERE c.id = ?`).get(channelId) as { n: number } | undefined;
+    const row = this.sql(`SELECT ${UNREAD_OF_C} AS n FROM channels c WHERE c.id = ?`).get(channelId) as
+      | { n: number }
+      | undefined;
     return row?.n ?? 0;
   }
 
@@ -279,8 +290,16 @@ export class LocalStore {
     return row.n;
   }
 
+  /**
+   * Unread across channels, muted ones left out (the badge): one statement, not one per channel (it is
+   * counted after every batch of arrivals).
+   */
   totalUnread(): number {
-    return this.channels().reduce((sum, c) => sum + this.unreadCount(c.id), 0);
+    return (
+      this.sql(`SELECT coalesce(sum(${UNREAD_OF_C}), 0) AS n FROM channels c WHERE c.muted = 0`).get() as {
+        n: number;
+      }
+    ).n;
   }
 
   setMuted(channelId: string, muted: boolean): void {
@@ -535,69 +554,82 @@ export class LocalStore {
     return this.finishOwn(row, false, current, { confirmedSend: send !== undefined });
   }
 
-  /** Stores a message from `message:new` or a history page, once, by server id. */
+  /**
+   * Stores a message from `message:new` or a history page, once, by server id. Inside the caller's
+   * transaction (a batch of arrivals) it takes no savepoint of its own: no caller goes on after one
+   * of these throws, so the caller's whole transaction is rolled back anyway, and a savepoint per
+   * message cost about a sixth of storing it (figure 13's profile; the server's group commit found
+   * the same, src-server/store/sqlite/group-commit.ts).
+   */
   upsertServerMessage(m: Message): UpsertResult {
-    return this.transaction(() => {
-      const own = m.userId === this.selfId;
-      let row = this.messageById(m.id);
-      if (!row && own && m.clientMessageId) {
-        row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(m.clientMessageId) as
-          | MessageRow
-          | undefined;
-      }
-      if (!row) {
-        this.sql(`
-            INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
-                                  content, created_at, seq, own, status, edited_at, deleted, mentions_json,
-                                  reactions_json, change_seq, files_json)
-            VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
-                    @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq, @files)`).run({
-          ...changeFields(m),
-          id: m.id,
-          cmid: own ? (m.clientMessageId ?? null) : null,
-          channelId: m.channelId,
-          parentId: m.parentId ?? null,
-          authorId: m.userId,
-          authorName: m.user.name,
-          content: m.content,
-          createdAt: m.createdAt,
-          seq: m.seq,
-          own: own ? 1 : 0,
-          status: own ? 'SENT' : null,
-          files: m.files?.length ? JSON.stringify(m.files) : null,
-        });
-        for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
-        return this.finishOwn(this.messageById(m.id) as MessageRow, true);
-      }
-      // An older state than the one held (a page fetched before a change we already applied) is not
-      // written back over it: changeSeq orders every state of a message.
-      const newer = m.changeSeq >= row.change_seq;
-      const fields = changeFields(m);
-      const changedServerSide =
-        row.id !== m.id ||
-        row.seq !== m.seq ||
-        (newer &&
-          (row.content !== m.content ||
-            row.edited_at !== fields.editedAt ||
-            row.deleted !== fields.deleted ||
-            row.mentions_json !== fields.mentions ||
-            row.reactions_json !== fields.reactions));
-      this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
-      // Files never change once posted: kept from the first copy that carried them.
-      this.sql('UPDATE messages SET author_name = ?, files_json = COALESCE(files_json, ?) WHERE key = ?').run(
-        m.user.name,
-        m.files?.length ? JSON.stringify(m.files) : null,
-        row.key,
-      );
-      if (newer)
-        this.sql(`
-            UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
-              mentions_json = @mentions, reactions_json = @reactions, change_seq = @changeSeq
-            WHERE key = @key`).run({ ...fields, content: m.content, key: row.key });
+    return this.db.inTransaction
+      ? this.storeServerMessage(m)
+      : this.transaction(() => this.storeServerMessage(m));
+  }
+
+  private storeServerMessage(m: Message): UpsertResult {
+    const own = m.userId === this.selfId;
+    let row = this.messageById(m.id);
+    if (!row && own && m.clientMessageId) {
+      row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(m.clientMessageId) as
+        | MessageRow
+        | undefined;
+    }
+    if (!row) {
+      // The row as stored, from the insert itself: reading it back twice was a fifth of storing it.
+      const inserted = this.sql(`
+          INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
+                                content, created_at, seq, own, status, edited_at, deleted, mentions_json,
+                                reactions_json, change_seq, files_json)
+          VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
+                  @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq, @files)
+          RETURNING *`).get({
+        ...changeFields(m),
+        id: m.id,
+        cmid: own ? (m.clientMessageId ?? null) : null,
+        channelId: m.channelId,
+        parentId: m.parentId ?? null,
+        authorId: m.userId,
+        authorName: m.user.name,
+        content: m.content,
+        createdAt: m.createdAt,
+        seq: m.seq,
+        own: own ? 1 : 0,
+        status: own ? 'SENT' : null,
+        files: m.files?.length ? JSON.stringify(m.files) : null,
+      }) as MessageRow;
+      // Receipts live in their own table: the message row is as inserted.
       for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
-      const result = this.finishOwn(row, false);
-      return { ...result, changed: result.changed || changedServerSide };
-    });
+      return this.finishOwn(inserted, true, inserted);
+    }
+    // An older state than the one held (a page fetched before a change we already applied) is not
+    // written back over it: changeSeq orders every state of a message.
+    const newer = m.changeSeq >= row.change_seq;
+    const fields = changeFields(m);
+    const changedServerSide =
+      row.id !== m.id ||
+      row.seq !== m.seq ||
+      (newer &&
+        (row.content !== m.content ||
+          row.edited_at !== fields.editedAt ||
+          row.deleted !== fields.deleted ||
+          row.mentions_json !== fields.mentions ||
+          row.reactions_json !== fields.reactions));
+    this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
+    // Files never change once posted: kept from the first copy that carried them.
+    this.sql('UPDATE messages SET author_name = ?, files_json = COALESCE(files_json, ?) WHERE key = ?').run(
+      m.user.name,
+      m.files?.length ? JSON.stringify(m.files) : null,
+      row.key,
+    );
+    if (newer)
+      this.sql(`
+          UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
+            mentions_json = @mentions, reactions_json = @reactions, change_seq = @changeSeq
+          WHERE key = @key`).run({ ...fields, content: m.content, key: row.key });
+    for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
+    const result = this.finishOwn(row, false);
+    return { ...result, changed: result.changed || changedServerSide };
   }
 
   /**
