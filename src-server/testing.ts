@@ -249,6 +249,13 @@ export function nextEvent<T = unknown>(socket: ClientSocket, event: string, time
   });
 }
 
+/**
+ * How long a test waits for one ack before failing. Not a speed bound: a pipelined burst's last ack
+ * comes after every commit before it (201 PostgreSQL commits took over 5 s at a load of 20 on two
+ * cores), and a server that never answers still fails the test well inside its 30 s.
+ */
+const ACK_WAIT_MS = 20_000;
+
 /** Emits with an acknowledgement callback and resolves with the server's answer. */
 export function emitWithAck<T = unknown>(
   socket: ClientSocket,
@@ -256,7 +263,7 @@ export function emitWithAck<T = unknown>(
   ...args: unknown[]
 ): Promise<T> {
   return (
-    socket.timeout(5_000) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<T> }
+    socket.timeout(ACK_WAIT_MS) as unknown as { emitWithAck(e: string, ...a: unknown[]): Promise<T> }
   ).emitWithAck(event, ...args);
 }
 

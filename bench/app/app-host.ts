@@ -31,6 +31,8 @@ export interface AppResult {
     loopDelayP50: number;
     loopDelayP99: number;
     loopDelayMax: number;
+    /** The process's CPU time (user + system) over the same span: beside the wall time on a shared box. */
+    cpuMs: number;
   } | null;
 }
 
@@ -79,6 +81,7 @@ serve({
     });
     watched = watch ? { ...watch, ids: new Set(), done } : null;
     t0 = performance.now();
+    cpu0 = process.cpuUsage();
     loopDelay.reset();
     loopDelay.enable();
     host = await startWebHost({ core, rendererDir, port: 0, log: (m, d) => console.error(m, d) });
@@ -132,6 +135,12 @@ let cacheMs: number | null = null;
 let cachedMessages = 0;
 let connectedMs: number | null = null;
 let timings: AppResult['timings'] = null;
+let cpu0: NodeJS.CpuUsage | undefined;
+
+function cpuSince(start: NodeJS.CpuUsage | undefined): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
 
 /** From start to now: caught up (`complete`) or given up waiting. */
 function finish(complete: boolean): void {
@@ -144,6 +153,7 @@ function finish(complete: boolean): void {
     loopDelayP50: ms(loopDelay.percentile(50)),
     loopDelayP99: ms(loopDelay.percentile(99)),
     loopDelayMax: ms(loopDelay.max),
+    cpuMs: cpuSince(cpu0),
   };
 }
 

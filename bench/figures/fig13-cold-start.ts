@@ -7,6 +7,9 @@
  * new message, the renderer's long tasks meanwhile (PerformanceObserver 'longtask') and the main
  * process's event-loop delay (monitorEventLoopDelay) from start to caught up.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
 import type { AppResult } from '../app/app-host';
 import { channelsOf, launchChromium, openWindow, spawnApp, startWorld } from '../app/open-app';
 import { insertMessages, prepareUserData } from '../app/seed';
@@ -23,6 +26,23 @@ function recordLongTasks(): void {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
+}
+
+/**
+ * With --cpu-prof DIR: the page's JS profile from here on (the sampler costs frames, so only in a
+ * profiling run), written to DIR/renderer/catch-up.cpuprofile by the function this returns.
+ */
+async function profilePage(page: Page, dir: string | null): Promise<() => Promise<void>> {
+  if (!dir) return async () => {};
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    await mkdir(path.join(dir, 'renderer'), { recursive: true });
+    await writeFile(path.join(dir, 'renderer', 'catch-up.cpuprofile'), JSON.stringify(profile));
+    await cdp.detach();
+  };
 }
 
 export async function figure13(bench: Bench): Promise<Row[]> {
@@ -59,6 +79,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
         { watch: { prefix: 'new ', count: s.backlog }, firstChannelId: channelIds[0]! },
         [script(recordLongTasks)],
       );
+      const profiled = await profilePage(page, bench.options.cpuProf);
       const open = await run<number>(page, timeClickToPaint, {
         clickSelector: `[data-testid="channel-item"][data-channel-id="${channelIds[0]}"]`,
         doneSelector: '[data-testid="message"]',
@@ -69,6 +90,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
       const started = await app.call<AppResult>('result', { timeoutMs: 30_000 }, 150_000);
       // The renderer's share of the catch-up: the events still in flight to the page, then a frame.
       await page.waitForTimeout(500);
+      await profiled();
       const tasks = await page.evaluate(
         () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
       );
@@ -94,6 +116,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
           checks: [{ op: '<=', limit: targets.catchUpMs, of: 'value' }],
           note:
             `from core.start; connected at ${t?.connectedMs?.toFixed(0) ?? '–'} ms; ` +
+            `app process CPU ${t ? (t.cpuMs / 1000).toFixed(1) : '–'} s; ` +
             (missing > 0
               ? `gave up waiting: ${n(missing)} of ${n(s.backlog)} new messages NOT yet raised (the value is a lower bound)`
               : `all ${n(started.seen)} raised once each`),

@@ -9,7 +9,6 @@ import { BridgeFailure, type ChannelView, type MessageView, type OutboxItem } fr
 import type { ChannelPreferences } from '../../src-shared/protocol';
 import {
   DEFAULT_PAGE_LIMIT,
-  MAX_PAGE_LIMIT,
   type Message,
   type MessageSent,
   type ReceiptEvent,
@@ -44,6 +43,7 @@ import { OutboxSender } from './outbox';
 import type { CorePorts, FetchFn, Logger } from './ports';
 import { ReceiptSender } from './receipts';
 import { StoreUpkeep } from './store-upkeep';
+import { Turns } from './turns';
 import { Typing } from './typing';
 import { uploadOp } from './upload-op';
 import { UploadProgress } from './upload-progress';
@@ -60,6 +60,12 @@ const CATCH_UP_CHANNELS = 4;
  * about 1 ms each all told on the bench box under load, so a chunk holds the loop for tens of ms.
  */
 export const CATCH_UP_CHUNK = 25;
+/**
+ * Messages asked for per history request of a catch-up (a multiple of the chunk): a page of 500 (the
+ * server's most) was parsed and checked in one go, up to 300 ms of the event loop on the loaded bench
+ * box (figure 13); a request per 100 costs little beside that.
+ */
+const CATCH_UP_PAGE = 4 * CATCH_UP_CHUNK;
 
 /** How a message reached us: only live and catch-up arrivals may notify. */
 export type Arrival = 'live' | 'catchup' | 'firstSync' | 'history';
@@ -119,6 +125,8 @@ export class Account {
   private readonly upkeep: StoreUpkeep;
   /** The UI's events, held while a batch of work runs (event-batch.ts). */
   private readonly events: EventBatch;
+  /** The catch-up's chunks, one per turn of the event loop. */
+  private readonly turns = new Turns();
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
 
@@ -168,7 +176,13 @@ export class Account {
     });
     this.workspace = new Workspace(this, ctx);
     this.live = new LiveArrivals((messages) => this.ingestAll(messages, 'live'), ctx.fault);
-    this.upkeep = new StoreUpkeep(store, ports.clock, options.checkpointIntervalMs, ctx.fault);
+    this.upkeep = new StoreUpkeep(
+      store,
+      ports.clock,
+      options.checkpointIntervalMs,
+      ctx.fault,
+      () => this.syncing !== null,
+    );
     this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
     this.typing = new Typing(
       ports.clock,
@@ -229,10 +243,10 @@ export class Account {
   send(channelId: string, content: string, parentId?: string, files?: QueuedFile[]): MessageView {
     // The content was checked once, by the bridge contract (the router), against the protocol's schema.
     const clientMessageId = randomUUID();
-    const channel = this.store.channel(channelId);
-    if (!channel) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    const archived = this.store.channelArchived(channelId);
+    if (archived === undefined) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
     // The server refuses it for good (FORBIDDEN): say so now rather than queue a message to fail.
-    if (channel.archived) throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
+    if (archived) throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
     const now = this.ctx.ports.clock.now();
     const row = this.store.queueOwnMessage({
       clientMessageId,
@@ -247,7 +261,7 @@ export class Account {
     this.typing.stop(channelId);
     // One view for the UI event and the answer: building it reads the store (the message's queued
     // changes), and nothing between the two changes what it shows.
-    const view = messageView(this.store, row);
+    const view = messageView(this.store, row, { queued: files ?? [] });
     this.ctx.emitter.emit('messageUpserted', view);
     if (row.parent_id) this.reemit(row.parent_id);
     this.emitOutboxCounts();
@@ -349,7 +363,8 @@ export class Account {
   ingestAll(messages: readonly Message[], arrival: Arrival, within?: () => void): void {
     if (messages.length === 0 && !within) return;
     const stored = this.store.transaction(() => {
-      const stored = messages.map((m) => this.storeArrival(m, arrival));
+      const channels = new Map<string, ChannelRow | undefined>();
+      const stored = messages.map((m) => this.storeArrival(m, arrival, channels));
       // Live arrivals move the cursor over what is now held contiguously, once per channel.
       if (arrival === 'live')
         for (const channelId of new Set(
@@ -364,11 +379,19 @@ export class Account {
     });
   }
 
-  /** One arrival's writes, inside the caller's transaction. */
-  private storeArrival(message: Message, arrival: Arrival): StoredArrival {
+  /**
+   * One arrival's writes, inside the caller's transaction. `channels`: each channel's row as the batch
+   * first read it (storing messages moves only its last_seq, which what follows does not read), one
+   * read per channel instead of one per message.
+   */
+  private storeArrival(
+    message: Message,
+    arrival: Arrival,
+    channels: Map<string, ChannelRow | undefined>,
+  ): StoredArrival {
     const result = this.store.upsertServerMessage(message);
     const { row } = result;
-    const channel = result.inserted && !row.own ? this.store.channel(row.channel_id) : undefined;
+    const channel = result.inserted && !row.own ? this.channelOf(row.channel_id, channels) : undefined;
     // A reply is read when its thread is shown; a channel message when the channel is.
     const shown = row.parent_id !== null ? this.threadShown(row.parent_id) : this.lookingAt(row.channel_id);
     const owesDelivered = !!channel && row.seq !== null && row.seq > channel.read_seq && !shown;
@@ -376,6 +399,11 @@ export class Account {
     if (owesDelivered && row.parent_id !== null && (arrival === 'live' || arrival === 'catchup'))
       this.store.markReplyUnread(row.key);
     return { message, channelId: row.channel_id, result, channel, owesDelivered };
+  }
+
+  private channelOf(channelId: string, read: Map<string, ChannelRow | undefined>): ChannelRow | undefined {
+    if (!read.has(channelId)) read.set(channelId, this.store.channel(channelId));
+    return read.get(channelId);
   }
 
   /** What one arrival means after the commit: the UI, receipts, read positions, a notification. */
@@ -483,17 +511,19 @@ export class Account {
     }
     // From the cursor, or from before our own recent unread messages: their receipts come along.
     const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
-    let after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
+    const fetchAfter = (after: number) =>
+      this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
+    let page = await fetchAfter(unread !== undefined ? Math.min(cursor, unread - 1) : cursor);
     for (;;) {
-      const page = await this.ctx.api.history(serverUrl, token, channelId, {
-        after,
-        limit: MAX_PAGE_LIMIT,
-      });
       const last = page.messages.at(-1);
       if (!last) break;
+      // The next page is asked for while this one is stored (pages of 100 made the round trips add
+      // up); pages are still stored one after the other, in order.
+      const next = page.hasMore ? fetchAfter(last.seq) : null;
+      next?.catch(() => {}); // its failure is thrown where it is awaited, below
       await this.ingestInChunks(channelId, page.messages);
-      after = last.seq;
-      if (!page.hasMore) break;
+      if (!next) break;
+      page = await next;
     }
     this.store.advanceCursor(channelId);
     await this.changes.catchUp(channelId, { serverUrl, token });
@@ -506,7 +536,8 @@ export class Account {
    */
   private async ingestInChunks(channelId: string, messages: readonly Message[]): Promise<void> {
     for (let at = 0; at < messages.length; at += CATCH_UP_CHUNK) {
-      if (at > 0) await yieldToEventLoop();
+      // One chunk per turn of the loop across the channels caught up at once (turns.ts).
+      await this.turns.next();
       const chunk = messages.slice(at, at + CATCH_UP_CHUNK);
       const cursor = chunk.at(-1)!.seq;
       this.ingestAll(chunk, 'catchup', () => this.store.setCursor(channelId, cursor));
@@ -698,6 +729,8 @@ export class Account {
   private shouldNotify(offer: Offer): boolean {
     const settings = this.ctx.ports.settings.get();
     if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
+    // Before the reads below: in a focused window most offers end here, and a catch-up offers each message.
+    if (!toastWorthy(offer, this.ctx.ui.focused)) return false;
     const channel = this.store.channel(offer.channelId);
     if (!channel) return false;
     const row = this.store.messageById(offer.messageId);
@@ -705,7 +738,6 @@ export class Account {
     const mentioned = this.mentioned(row.content, JSON.parse(row.mentions_json) as string[]);
     const preferences = { notify: channel.notify, muted: channel.muted === 1 };
     if (!preferencesAllow(preferences, { mentioned, personal: offer.personal })) return false;
-    if (!toastWorthy(offer, this.ctx.ui.focused)) return false;
     if (row.parent_id !== null) return row.reply_unread === 1 && !this.threadShown(row.parent_id);
     return !this.lookingAt(offer.channelId) && row.seq > channel.read_seq;
   }
@@ -759,21 +791,13 @@ export class Account {
 
   /** Unread across channels, muted ones left out (muting means "don't bother me"). */
   private badgeTotal(): number {
-    return this.store
-      .channels()
-      .filter((c) => c.muted === 0)
-      .reduce((sum, c) => sum + this.store.unreadCount(c.id), 0);
+    return this.store.totalUnread();
   }
 
   private member(channelId: string, userId: string): UserSummary | undefined {
     const channel = this.store.channel(channelId);
     return channel ? members(channel).find((m) => m.id === userId) : undefined;
   }
-}
-
-/** Lets timers, sockets and the UI's calls run before the next piece of a long job. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** `work` for every item, at most `limit` at a time; each one's outcome, in order (Promise.allSettled). */

@@ -1,8 +1,11 @@
 /**
  * Sends the receipts we owe (DELIVERED for what arrived, READ for what was looked at) from their
  * durable queue whenever connected. The server ignores repeats, so a resend is always safe.
+ *
+ * A RATE_LIMITED refusal says when the allowance comes back (`retryAfterMs`): the rest wait that long,
+ * as the outbox does, instead of a backoff that may come back sooner, into the same block.
  */
-import { MessageDeliveryStatus, MessageEvent, SimpleAck } from '../../src-shared/protocol';
+import { ErrorCode, MessageDeliveryStatus, MessageEvent, SimpleAck } from '../../src-shared/protocol';
 import type { LocalStore } from '../store/store';
 import { emitAndAwaitAck, isPermanentRefusal } from './ack';
 import type { RelaySocket } from './connection';
@@ -60,6 +63,8 @@ export class ReceiptSender {
       if (!socket || this.disposed) return;
       const batch = this.store.pendingReceipts(BATCH);
       if (batch.length === 0) return;
+      /** The longest wait a RATE_LIMITED refusal in this batch asked for. */
+      let limitedFor: number | undefined;
       const outcomes = await Promise.all(
         batch.map(async (r) => {
           const event = r.status === 'READ' ? MessageEvent.READ : MessageEvent.DELIVERED;
@@ -77,26 +82,31 @@ export class ReceiptSender {
             this.store.receiptDone(r.message_id, r.status);
             return true;
           }
+          if (ack.success && !ack.data.ok && ack.data.code === ErrorCode.RATE_LIMITED) {
+            const wait = ack.data.retryAfterMs ?? this.options.rateLimitWaitMs;
+            limitedFor = Math.max(limitedFor ?? 0, wait);
+          }
           return false;
         }),
       );
       if (outcomes.some((done) => !done)) {
         // Rate limited, timed out or disconnected: leave the rest queued and come back later.
-        this.retryLater();
+        this.retryLater(limitedFor);
         return;
       }
       this.failures = 0;
     }
   }
 
-  private retryLater(): void {
+  /** After `limitedFor` ms when the server said how long to wait, else after the backoff. */
+  private retryLater(limitedFor?: number): void {
     if (this.retryTimer !== null || this.disposed) return;
     this.retryTimer = this.clock.setTimeout(
       () => {
         this.retryTimer = null;
         this.kick();
       },
-      backoffDelay(this.failures++, this.options),
+      limitedFor ?? backoffDelay(this.failures++, this.options),
     );
   }
 }

@@ -4,19 +4,26 @@
  * WAL checkpoints: SQLite's automatic checkpoint runs in whichever commit crosses the WAL's size limit
  * and syncs the database file there: a few milliseconds that landed in one send out of ~150 (figure 6's
  * enqueue p99). The store raises that limit to a safety net (database.ts) and this copies the WAL back
- * on a timer, outside any send.
+ * on a timer, outside any send. Not while the core catches up (`busy`): each checkpoint then copied the
+ * same hot pages (the messages' indexes) again and held the event loop 100-200 ms under load (bench
+ * figure 13); the one after the catch-up copies them once.
  *
  * The search index: message writes only note what the index must take in (migration 010); this takes it
  * in, a bounded batch at a time, on the same tick, and batch after batch while a backlog lasts (a
  * catch-up of thousands of edits), yielding to the event loop between them so sends and acks interleave.
  * A search catches the index up itself first (store.search), so the index is never stale when read.
+ * While the core catches up (`busy`), the index waits: indexing 10,000 caught-up messages took about a
+ * sixth of the catch-up's CPU and held the event loop in its batches (bench figure 13), and nobody
+ * searches what the catch-up has not finished bringing (a search that does still finds it, as above).
  */
-import { type LocalStore, SEARCH_INDEX_BATCH } from '../store/store';
+import type { LocalStore } from '../store/store';
 import type { ReportFault } from './guard';
 import type { Clock } from './ports';
 
 /** Between two batches of a backlog: long enough for the socket's pending events to run first. */
 const BACKLOG_GAP_MS = 5;
+/** Messages indexed per turn of the event loop: a few milliseconds each batch (FTS5 insert + delete). */
+export const UPKEEP_INDEX_BATCH = 100;
 
 export class StoreUpkeep {
   private checkpointTimer: unknown = null;
@@ -27,6 +34,8 @@ export class StoreUpkeep {
     private readonly clock: Clock,
     private readonly intervalMs: number,
     private readonly fault: ReportFault,
+    /** Foreground work is running (a catch-up): the index can wait for it. */
+    private readonly busy: () => boolean = () => false,
   ) {
     this.scheduleCheckpoint();
     this.scheduleIndex(this.intervalMs);
@@ -42,7 +51,7 @@ export class StoreUpkeep {
   private scheduleCheckpoint(): void {
     this.checkpointTimer = this.clock.setTimeout(() => {
       try {
-        this.store.checkpoint();
+        if (!this.busy()) this.store.checkpoint();
       } catch (error) {
         this.fault('checkpointing the local database', error);
       }
@@ -52,9 +61,10 @@ export class StoreUpkeep {
 
   private scheduleIndex(delayMs: number): void {
     this.indexTimer = this.clock.setTimeout(() => {
+      if (this.busy()) return this.scheduleIndex(this.intervalMs);
       let backlog = false;
       try {
-        backlog = this.store.indexForSearch(SEARCH_INDEX_BATCH) === SEARCH_INDEX_BATCH;
+        backlog = this.store.indexForSearch(UPKEEP_INDEX_BATCH) === UPKEEP_INDEX_BATCH;
       } catch (error) {
         this.fault('indexing messages for search', error);
       }

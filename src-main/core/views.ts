@@ -9,6 +9,7 @@ import {
   type MessageRow,
   members,
   type OperationRow,
+  type QueuedFile,
 } from '../store/store';
 import { shownChanges } from './change-overlay';
 
@@ -20,10 +21,19 @@ const UI_STATUS: Record<LocalStatus, UiStatus> = {
   FAILED: 'Failed',
 };
 
-export function messageView(store: LocalStore, row: MessageRow): MessageView {
+/**
+ * `fresh.queued`: the row was just queued by this send, with these files. Nothing can be queued against
+ * its new key yet and its uploads are these files, so the view reads nothing more (bench figure 6: the
+ * two reads were a tenth of an enqueue).
+ */
+export function messageView(
+  store: LocalStore,
+  row: MessageRow,
+  fresh?: { queued: readonly QueuedFile[] },
+): MessageView {
   const own = row.own === 1;
   const seen = own && row.id ? seenBy(store, row) : { list: [], others: 0 };
-  const shown = shownChanges(row, store.changes.of(row.key), store.selfId);
+  const shown = shownChanges(row, fresh ? [] : store.changes.of(row.key), store.selfId);
   const mentions = JSON.parse(row.mentions_json) as string[];
   return {
     key: row.key,
@@ -41,7 +51,12 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     seenBy: seen.list,
     replyCount: row.id ? store.replyCount(row.id) : 0,
     files: row.files_json ? (JSON.parse(row.files_json) as MessageView['files']) : undefined,
-    uploads: own && row.id === null ? pendingUploads(store, row.key) : undefined,
+    uploads:
+      own && row.id === null
+        ? fresh
+          ? queuedUploads(fresh.queued)
+          : pendingUploads(store, row.key)
+        : undefined,
     editedAt: shown.editedAt,
     deleted: shown.deleted,
     reactions: shown.reactions,
@@ -50,6 +65,12 @@ export function messageView(store: LocalStore, row: MessageRow): MessageView {
     pendingChange: shown.pendingChange,
     changeFailure: shown.changeFailure,
   };
+}
+
+/** The files a send just queued, as `pendingUploads` would read them back (absent when none). */
+function queuedUploads(files: readonly QueuedFile[]): MessageView['uploads'] {
+  if (files.length === 0) return undefined;
+  return files.map((f) => ({ opId: f.key, name: f.name, size: f.size, mime: f.mime }));
 }
 
 /** An unsent message's files still to upload (absent when none). */

@@ -23,6 +23,15 @@ export function changeFields(m: Message) {
   };
 }
 
+const SET_CHANGES = `edited_at = ?, deleted = ?, mentions_json = ?, reactions_json = ?, change_seq = ?
+  WHERE key = ?`;
+/**
+ * The two forms of a message's update, built once: the statement cache is keyed by the SQL text, and a
+ * text built per message had to be hashed again each time (bench figure 12, 10,000 messages).
+ */
+const UPDATE_CHANGES = `UPDATE messages SET ${SET_CHANGES}`;
+const UPDATE_WITH_CONTENT = `UPDATE messages SET content = ?, ${SET_CHANGES}`;
+
 /**
  * Stores the page's messages that are held here (others are skipped: a page fetched later is current);
  * the rows whose shown state changed, as they are now. Call inside the transaction that also stores the
@@ -53,10 +62,7 @@ export function applyChangePage(
     const after = newState(row, m);
     if (!after) continue;
     const content = after.content !== row.content;
-    sql(`
-        UPDATE messages SET ${content ? 'content = ?, ' : ''}edited_at = ?, deleted = ?, mentions_json = ?,
-          reactions_json = ?, change_seq = ?
-        WHERE key = ?`).run(
+    sql(content ? UPDATE_WITH_CONTENT : UPDATE_CHANGES).run(
       ...(content ? [after.content] : []),
       after.edited_at,
       after.deleted,

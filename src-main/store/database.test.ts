@@ -62,3 +62,14 @@ it('keeps the database, its WAL and its folder readable by their owner alone (06
   openDatabase({ file: old }).db.close();
   expect(statSync(old).mode & 0o777).toBe(0o600);
 });
+
+it('keeps on the operation queue only the indexes its reads use (each one is written by every send and ack)', () => {
+  const { db } = openDatabase({ file: join(dir, 'c.sqlite') });
+  const indexes = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'operations' ORDER BY name")
+    .pluck()
+    .all();
+  // Migration 011 dropped operations_by_queued_at: the retry-window check reads the queue without it.
+  expect(indexes).toEqual(['operations_by_message', 'operations_in_order', 'sqlite_autoindex_operations_1']);
+  db.close();
+});

@@ -156,6 +156,31 @@ describe('uploads in the queue (issue 17)', () => {
     expect(store.uploadKeys()).toEqual(new Set([b.key]));
   });
 
+  it('an ack gives the message the files its send carried, and the row it returns is the row stored', () => {
+    open();
+    const a = file('a.txt');
+    const key = send('with a file', [a]);
+    const uploadedFile = { id: randomUUID(), name: 'a.txt', size: 3, mime: 'text/plain' };
+    store.uploaded(a.key, uploadedFile);
+    const [result] = store.applyAcks([
+      {
+        ok: true,
+        status: 'SENT' as never,
+        messageId: randomUUID(),
+        channelId: channel.id,
+        clientMessageId: key,
+        seq: 1,
+        createdAt: new Date().toISOString(),
+      },
+    ]);
+    // The ack's row is built from the row read before it and what the ack wrote (no read back).
+    expect(result?.row).toEqual(store.messageByKey(key));
+    expect(JSON.parse(result?.row.files_json ?? 'null')).toEqual([uploadedFile]);
+    expect(result?.row).toMatchObject({ status: 'SENT', seq: 1, failure_code: null });
+    expect(result?.confirmedSend).toBe(true);
+    expect(store.outbox()).toEqual([]);
+  });
+
   it('a cancel removes one file; text of names only follows the files left, and goes with the last one', () => {
     open();
     const [a, b, c] = [file('a.txt'), file('b.txt'), file('c.txt')];

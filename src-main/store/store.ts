@@ -21,6 +21,7 @@ import { PendingUploads } from './pending-uploads';
 import {
   type ChannelRow,
   higherStatus,
+  type LocalStatus,
   type MessageRow,
   OPERATIONS_OF_MESSAGE_DELETE,
   type OperationRow,
@@ -71,6 +72,18 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
+/** A channel `c`'s unread count: what the server counted when we last synced, plus what arrived since. */
+const UNREAD_OF_C = `(
+  (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
+    SELECT count(*) FROM messages m
+    WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
+  ) + (
+    SELECT count(*) FROM messages r
+    WHERE r.channel_id = c.id AND r.reply_unread = 1 AND (
+      EXISTS (SELECT 1 FROM messages p WHERE p.id = r.parent_id AND p.own = 1)
+      OR EXISTS (SELECT 1 FROM messages o WHERE o.parent_id = r.parent_id AND o.own = 1))
+  ))`;
+
 export class LocalStore {
   readonly recovered: { movedTo: string; reason: string } | undefined;
   /** This installation's device id and per-channel operation numbers. */
@@ -82,6 +95,11 @@ export class LocalStore {
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
   private counts: { sending: number; failed: number } | null = null;
+  /**
+   * One better-sqlite3 wrapper for every transaction: `db.transaction(fn)` builds a new one per call,
+   * a tenth of what storing a caught-up message cost (BENCHMARKS.md, figure 13's profile).
+   */
+  private readonly inTransaction: <T>(fn: () => T) => T;
 
   private constructor(
     db: Db,
@@ -89,6 +107,7 @@ export class LocalStore {
     recovered: LocalStore['recovered'],
   ) {
     this.db = db;
+    this.inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
     this.recovered = recovered;
     this.sequence = new DeviceSequence(db);
     this.changes = new MessageChanges(
@@ -118,9 +137,10 @@ export class LocalStore {
     this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
+  /** `fn` in a transaction; inside another one, in a savepoint (a throw undoes only `fn`'s writes). */
   transaction<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn)();
+      return this.inTransaction(fn);
     } catch (error) {
       this.counts = null;
       throw error;
@@ -237,18 +257,21 @@ export class LocalStore {
     return this.sql('SELECT * FROM channels WHERE id = ?').get(id) as ChannelRow | undefined;
   }
 
+  /**
+   * Whether a channel is archived, undefined when it is not held here: what a send checks, without
+   * reading the whole row (its members list grows with the channel) on every send (bench figure 6).
+   */
+  channelArchived(id: string): boolean | undefined {
+    const archived = this.sql('SELECT archived FROM channels WHERE id = ?').pluck().get(id) as
+      | number
+      | undefined;
+    return archived === undefined ? undefined : archived === 1;
+  }
+
   unreadCount(channelId: string): number {
-    const row = this.sql(`
-        SELECT (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
-          SELECT count(*) FROM messages m
-          WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
-        ) + (
-          SELECT count(*) FROM messages r
-          WHERE r.channel_id = c.id AND r.reply_unread = 1 AND (
-            EXISTS (SELECT 1 FROM messages p WHERE p.id = r.parent_id AND p.own = 1)
-            OR EXISTS (SELECT 1 FROM messages o WHERE o.parent_id = r.parent_id AND o.own = 1))
-        ) AS n
-        FROM channels c WHERE c.id = ?`).get(channelId) as { n: number } | undefined;
+    const row = this.sql(`SELECT ${UNREAD_OF_C} AS n FROM channels c WHERE c.id = ?`).get(channelId) as
+      | { n: number }
+      | undefined;
     return row?.n ?? 0;
   }
 
@@ -267,8 +290,16 @@ export class LocalStore {
     return row.n;
   }
 
+  /**
+   * Unread across channels, muted ones left out (the badge): one statement, not one per channel (it is
+   * counted after every batch of arrivals).
+   */
   totalUnread(): number {
-    return this.channels().reduce((sum, c) => sum + this.unreadCount(c.id), 0);
+    return (
+      this.sql(`SELECT coalesce(sum(${UNREAD_OF_C}), 0) AS n FROM channels c WHERE c.muted = 0`).get() as {
+        n: number;
+      }
+    ).n;
   }
 
   setMuted(channelId: string, muted: boolean): void {
@@ -386,20 +417,23 @@ export class LocalStore {
    */
   queueOwnMessage(m: NewOwnMessage): MessageRow {
     return this.transaction(() => {
-      // RETURNING: the row as stored, without reading it back by key afterwards (one statement less a send).
-      const row = this.sql(`
+      // The row as stored, read back by its rowid: a third cheaper than `RETURNING *` (which goes through
+      // a temporary table) or a read by key (bench figure 6).
+      const { lastInsertRowid } = this.sql(`
           INSERT INTO messages (key, client_message_id, channel_id, parent_id, author_id, author_name, content,
                                 created_at, own, status)
-          VALUES (@cmid, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, 1, 'SENDING')
-          RETURNING *`).get({
-        cmid: m.clientMessageId,
-        channelId: m.channelId,
-        parentId: m.parentId ?? null,
-        authorId: m.author.id,
-        authorName: m.author.name,
-        content: m.content,
-        createdAt: m.createdAt,
-      }) as MessageRow;
+          VALUES (@cmid, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, 1, 'SENDING')`).run(
+        {
+          cmid: m.clientMessageId,
+          channelId: m.channelId,
+          parentId: m.parentId ?? null,
+          authorId: m.author.id,
+          authorName: m.author.name,
+          content: m.content,
+          createdAt: m.createdAt,
+        },
+      );
+      const row = this.sql('SELECT * FROM messages WHERE rowid = ?').get(lastInsertRowid) as MessageRow;
       // Each upload sorts after the channel's last send and before this one: (device_seq, ord) order.
       const insertUpload = this.sql(`
           INSERT INTO operations (op_id, kind, message_key, channel_id, queued_at, device_seq,
@@ -491,77 +525,111 @@ export class LocalStore {
     // outbox row happen in one transaction, so an id already held means nothing is left to do.
     if (row.id === ack.messageId && row.seq === ack.seq)
       return { row, inserted: false, changed: false, confirmedSend: false };
-    // The ack names no files: ours are those its send carried (its uploads' answers).
+    // Bench figure 6: one write of the row and nothing read back (three UPDATEs of it, the last with
+    // RETURNING *, were the heaviest part of an ack). Its send row goes first: the files that send carried
+    // (its uploads' answers; the ack names none) are the message's. Its status is what its receipts give
+    // it (any that came before the ack), so finishOwn finds it settled.
+    const send = row.own ? this.dropSend(ack.clientMessageId) : undefined;
+    const current: MessageRow = {
+      ...row,
+      id: ack.messageId,
+      seq: ack.seq,
+      created_at: ack.createdAt,
+      failure_code: null,
+      failure_message: null,
+      status: row.own ? this.statusWithReceipts(row.status, ack.messageId) : row.status,
+      files_json: row.files_json ?? (send && send.files_json !== '[]' ? send.files_json : null),
+    };
     this.sql(`
-        UPDATE messages SET files_json = (
-          SELECT files_json FROM operations WHERE op_id = ? AND kind = 'send' AND files_json != '[]')
-        WHERE key = ? AND files_json IS NULL`).run(row.key, row.key);
-    return this.finishOwn(row, false, this.claimServerIdentity(row, ack.messageId, ack.seq, ack.createdAt));
+        UPDATE messages SET id = @id, seq = @seq, created_at = @createdAt, failure_code = NULL,
+          failure_message = NULL, status = @status, files_json = @files
+        WHERE key = @key`).run({
+      id: current.id,
+      seq: current.seq,
+      createdAt: current.created_at,
+      status: current.status,
+      files: current.files_json,
+      key: row.key,
+    });
+    return this.finishOwn(row, false, current, { confirmedSend: send !== undefined });
   }
 
-  /** Stores a message from `message:new` or a history page, once, by server id. */
+  /**
+   * Stores a message from `message:new` or a history page, once, by server id. Inside the caller's
+   * transaction (a batch of arrivals) it takes no savepoint of its own: no caller goes on after one
+   * of these throws, so the caller's whole transaction is rolled back anyway, and a savepoint per
+   * message cost about a sixth of storing it (figure 13's profile; the server's group commit found
+   * the same, src-server/store/sqlite/group-commit.ts).
+   */
   upsertServerMessage(m: Message): UpsertResult {
-    return this.transaction(() => {
-      const own = m.userId === this.selfId;
-      let row = this.messageById(m.id);
-      if (!row && own && m.clientMessageId) {
-        row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(m.clientMessageId) as
-          | MessageRow
-          | undefined;
-      }
-      if (!row) {
-        this.sql(`
-            INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
-                                  content, created_at, seq, own, status, edited_at, deleted, mentions_json,
-                                  reactions_json, change_seq, files_json)
-            VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
-                    @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq, @files)`).run({
-          ...changeFields(m),
-          id: m.id,
-          cmid: own ? (m.clientMessageId ?? null) : null,
-          channelId: m.channelId,
-          parentId: m.parentId ?? null,
-          authorId: m.userId,
-          authorName: m.user.name,
-          content: m.content,
-          createdAt: m.createdAt,
-          seq: m.seq,
-          own: own ? 1 : 0,
-          status: own ? 'SENT' : null,
-          files: m.files?.length ? JSON.stringify(m.files) : null,
-        });
-        for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
-        return this.finishOwn(this.messageById(m.id) as MessageRow, true);
-      }
-      // An older state than the one held (a page fetched before a change we already applied) is not
-      // written back over it: changeSeq orders every state of a message.
-      const newer = m.changeSeq >= row.change_seq;
-      const fields = changeFields(m);
-      const changedServerSide =
-        row.id !== m.id ||
-        row.seq !== m.seq ||
-        (newer &&
-          (row.content !== m.content ||
-            row.edited_at !== fields.editedAt ||
-            row.deleted !== fields.deleted ||
-            row.mentions_json !== fields.mentions ||
-            row.reactions_json !== fields.reactions));
-      this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
-      // Files never change once posted: kept from the first copy that carried them.
-      this.sql('UPDATE messages SET author_name = ?, files_json = COALESCE(files_json, ?) WHERE key = ?').run(
-        m.user.name,
-        m.files?.length ? JSON.stringify(m.files) : null,
-        row.key,
-      );
-      if (newer)
-        this.sql(`
-            UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
-              mentions_json = @mentions, reactions_json = @reactions, change_seq = @changeSeq
-            WHERE key = @key`).run({ ...fields, content: m.content, key: row.key });
+    return this.db.inTransaction
+      ? this.storeServerMessage(m)
+      : this.transaction(() => this.storeServerMessage(m));
+  }
+
+  private storeServerMessage(m: Message): UpsertResult {
+    const own = m.userId === this.selfId;
+    let row = this.messageById(m.id);
+    if (!row && own && m.clientMessageId) {
+      row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(m.clientMessageId) as
+        | MessageRow
+        | undefined;
+    }
+    if (!row) {
+      // The row as stored, from the insert itself: reading it back twice was a fifth of storing it.
+      const inserted = this.sql(`
+          INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
+                                content, created_at, seq, own, status, edited_at, deleted, mentions_json,
+                                reactions_json, change_seq, files_json)
+          VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
+                  @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq, @files)
+          RETURNING *`).get({
+        ...changeFields(m),
+        id: m.id,
+        cmid: own ? (m.clientMessageId ?? null) : null,
+        channelId: m.channelId,
+        parentId: m.parentId ?? null,
+        authorId: m.userId,
+        authorName: m.user.name,
+        content: m.content,
+        createdAt: m.createdAt,
+        seq: m.seq,
+        own: own ? 1 : 0,
+        status: own ? 'SENT' : null,
+        files: m.files?.length ? JSON.stringify(m.files) : null,
+      }) as MessageRow;
+      // Receipts live in their own table: the message row is as inserted.
       for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
-      const result = this.finishOwn(row, false);
-      return { ...result, changed: result.changed || changedServerSide };
-    });
+      return this.finishOwn(inserted, true, inserted);
+    }
+    // An older state than the one held (a page fetched before a change we already applied) is not
+    // written back over it: changeSeq orders every state of a message.
+    const newer = m.changeSeq >= row.change_seq;
+    const fields = changeFields(m);
+    const changedServerSide =
+      row.id !== m.id ||
+      row.seq !== m.seq ||
+      (newer &&
+        (row.content !== m.content ||
+          row.edited_at !== fields.editedAt ||
+          row.deleted !== fields.deleted ||
+          row.mentions_json !== fields.mentions ||
+          row.reactions_json !== fields.reactions));
+    this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
+    // Files never change once posted: kept from the first copy that carried them.
+    this.sql('UPDATE messages SET author_name = ?, files_json = COALESCE(files_json, ?) WHERE key = ?').run(
+      m.user.name,
+      m.files?.length ? JSON.stringify(m.files) : null,
+      row.key,
+    );
+    if (newer)
+      this.sql(`
+          UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
+            mentions_json = @mentions, reactions_json = @reactions, change_seq = @changeSeq
+          WHERE key = @key`).run({ ...fields, content: m.content, key: row.key });
+    for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
+    const result = this.finishOwn(row, false);
+    return { ...result, changed: result.changed || changedServerSide };
   }
 
   /**
@@ -587,21 +655,19 @@ export class LocalStore {
    * After a message got its server id: drop its outbox row, lift its status from SENT and receipts.
    * `current` is the row as it is now, when the caller has it.
    */
-  private finishOwn(before: MessageRow, inserted: boolean, current?: MessageRow): UpsertResult {
+  private finishOwn(
+    before: MessageRow,
+    inserted: boolean,
+    current?: MessageRow,
+    dropped?: { confirmedSend: boolean },
+  ): UpsertResult {
     const row = current ?? (this.messageByKey(before.key) as MessageRow);
-    let confirmedSend = false;
-    if (row.own && row.client_message_id) {
-      const removed = this.sql("DELETE FROM operations WHERE op_id = ? AND kind = 'send' RETURNING state")
-        .pluck()
-        .get(row.client_message_id) as OperationRow['state'] | undefined;
-      confirmedSend = removed !== undefined;
-      if (this.counts && removed === 'pending') this.counts.sending--;
-      else if (this.counts && removed === 'failed') this.counts.failed--;
-    }
+    let confirmedSend = dropped?.confirmedSend ?? false;
+    if (!dropped && row.own && row.client_message_id)
+      confirmedSend = this.dropSend(row.client_message_id) !== undefined;
     let after = row;
     if (row.own && row.id) {
-      let status = higherStatus(row.status ?? 'SENT', 'SENT');
-      for (const r of this.receiptsFor(row.id)) status = higherStatus(status, r.status);
+      const status = this.statusWithReceipts(row.status, row.id);
       if (status !== row.status) {
         this.sql('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
         after = { ...row, status };
@@ -615,6 +681,23 @@ export class LocalStore {
       after.id !== before.id ||
       after.failure_code !== before.failure_code;
     return { row: after, inserted, changed, confirmedSend };
+  }
+
+  /** Our send of this message is done: its operation row goes (what it held, or undefined if none was left). */
+  private dropSend(clientMessageId: string): Pick<OperationRow, 'state' | 'files_json'> | undefined {
+    const removed = this.sql(
+      "DELETE FROM operations WHERE op_id = ? AND kind = 'send' RETURNING state, files_json",
+    ).get(clientMessageId) as Pick<OperationRow, 'state' | 'files_json'> | undefined;
+    if (this.counts && removed?.state === 'pending') this.counts.sending--;
+    else if (this.counts && removed?.state === 'failed') this.counts.failed--;
+    return removed;
+  }
+
+  /** An own message with its server id: at least SENT, lifted by every receipt held for it. */
+  private statusWithReceipts(status: LocalStatus | null, messageId: string): LocalStatus {
+    let lifted = higherStatus(status ?? 'SENT', 'SENT');
+    for (const r of this.receiptsFor(messageId)) lifted = higherStatus(lifted, r.status);
+    return lifted;
   }
 
   private raiseLastSeq(channelId: string, seq: number): void {

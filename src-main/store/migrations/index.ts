@@ -12,5 +12,18 @@ import m007 from './007-operations';
 import m008 from './008-message-search';
 import m009 from './009-upload-operations';
 import m010 from './010-search-index-off-write-path';
+import m011 from './011-operations-fewer-indexes';
 
-export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010];
+export const migrations: readonly string[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m008,
+  m009,
+  m010,
+  m011,
+];

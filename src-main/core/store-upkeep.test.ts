@@ -1,0 +1,47 @@
+/**
+ * The search index's upkeep on a real store file and a manual clock: it waits while the core is busy
+ * catching up, then takes the backlog in bounded batches.
+ */
+import { expect, it } from 'vitest';
+import { serverMessage } from '../../src-shared/testing/messages';
+import { bob, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
+import { StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
+import { createManualClock } from './testing/manual-clock';
+
+const channel = testChannel();
+const folder = storeFolderEachTest('relay-store-upkeep-', { channels: [channel] });
+const INTERVAL_MS = 1_000;
+
+it('indexes nothing while busy, then the whole backlog in batches of UPKEEP_INDEX_BATCH', () => {
+  const store = folder.open();
+  const total = UPKEEP_INDEX_BATCH * 2 + 10;
+  store.transaction(() => {
+    for (let seq = 1; seq <= total; seq++)
+      store.upsertServerMessage(serverMessage({ channelId: channel.id, user: bob, seq, content: `m${seq}` }));
+  });
+  const clock = createManualClock();
+  let busy = true;
+  const upkeep = new StoreUpkeep(
+    store,
+    clock,
+    INTERVAL_MS,
+    (what, error) => {
+      throw new Error(`${what}: ${String(error)}`);
+    },
+    () => busy,
+  );
+  try {
+    clock.advance(INTERVAL_MS * 5);
+    expect(store.searchIndexBacklog()).toBe(total);
+
+    busy = false;
+    clock.advance(INTERVAL_MS); // the next tick: one batch
+    expect(store.searchIndexBacklog()).toBe(total - UPKEEP_INDEX_BATCH);
+    clock.advance(INTERVAL_MS); // the backlog's batches follow each other closely
+    expect(store.searchIndexBacklog()).toBe(0);
+    expect(store.search(`m${total}`, { limit: 5 }).map((r) => r.content)).toEqual([`m${total}`]);
+  } finally {
+    upkeep.dispose();
+    store.close();
+  }
+});
