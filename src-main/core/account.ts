@@ -40,6 +40,7 @@ import {
 } from './notifications';
 import type { ResolvedOptions } from './options';
 import { OutboxSender } from './outbox';
+import { pipelinedPages } from './pipelined-pages';
 import type { CorePorts, FetchFn, Logger } from './ports';
 import { ReceiptSender } from './receipts';
 import { StoreUpkeep } from './store-upkeep';
@@ -513,18 +514,15 @@ export class Account {
     const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
     const fetchAfter = (after: number) =>
       this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
-    let page = await fetchAfter(unread !== undefined ? Math.min(cursor, unread - 1) : cursor);
-    for (;;) {
-      const last = page.messages.at(-1);
-      if (!last) break;
-      // The next page is asked for while this one is stored (pages of 100 made the round trips add
-      // up); pages are still stored one after the other, in order.
-      const next = page.hasMore ? fetchAfter(last.seq) : null;
-      next?.catch(() => {}); // its failure is thrown where it is awaited, below
-      await this.ingestInChunks(channelId, page.messages);
-      if (!next) break;
-      page = await next;
-    }
+    // The next page is asked for while this one is stored (pages of 100 made the round trips add up).
+    await pipelinedPages(
+      fetchAfter(unread !== undefined ? Math.min(cursor, unread - 1) : cursor),
+      (page) => {
+        const last = page.messages.at(-1);
+        return last && page.hasMore ? fetchAfter(last.seq) : null;
+      },
+      (page) => this.ingestInChunks(channelId, page.messages),
+    );
     this.store.advanceCursor(channelId);
     await this.changes.catchUp(channelId, { serverUrl, token });
   }

@@ -18,6 +18,7 @@ import type { Credentials } from './account';
 import type { ApiClient } from './api';
 import { shownChanges } from './change-overlay';
 import { fetchChanges } from './changes-api';
+import { pipelinedPages } from './pipelined-pages';
 import type { Clock } from './ports';
 import { messageView } from './views';
 
@@ -144,31 +145,28 @@ export class Changes {
    */
   async catchUp(channelId: string, credentials: Credentials): Promise<void> {
     const { store } = this.deps;
-    const fetchAfter = (after: number) => {
-      const page = fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
-      // Awaited below unless applying the page before it fails: then its failure is not news.
-      page.catch(() => {});
-      return page;
-    };
+    const fetchAfter = (after: number) =>
+      fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
     let after = store.changes.cursor(channelId) ?? 0;
-    let next = fetchAfter(after);
-    for (;;) {
-      const page = await next;
-      const moved = page.changeSeq > after;
-      after = Math.max(after, page.changeSeq);
-      const more = page.hasMore && moved;
-      if (more) next = fetchAfter(after);
-      // The page's UI events go out after its commit, as the acks' do; the channel's unread count
-      // (mentions, deletions) once per page, not once per message.
-      const changed = store.transaction(() => {
-        const rows = store.applyChangePage(page.messages);
-        store.changes.setCursor(channelId, after);
-        return rows;
-      });
-      for (const row of changed) this.deps.emitMessage(row);
-      if (changed.length > 0) this.deps.unreadChanged(channelId);
-      if (!more) break;
-    }
+    await pipelinedPages(
+      fetchAfter(after),
+      (page) => {
+        const moved = page.changeSeq > after;
+        after = Math.max(after, page.changeSeq);
+        return page.hasMore && moved ? fetchAfter(after) : null;
+      },
+      (page) => {
+        // The page's UI events go out after its commit, as the acks' do; the channel's unread count
+        // (mentions, deletions) once per page, not once per message.
+        const changed = store.transaction(() => {
+          const rows = store.applyChangePage(page.messages);
+          store.changes.setCursor(channelId, after);
+          return rows;
+        });
+        for (const row of changed) this.deps.emitMessage(row);
+        if (changed.length > 0) this.deps.unreadChanged(channelId);
+      },
+    );
   }
 
   private target(channelId: string, key: string): MessageRow {
