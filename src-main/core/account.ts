@@ -497,13 +497,21 @@ export class Account {
     await this.syncPreferences(channelId, { serverUrl, token }).catch((error: unknown) =>
       this.ctx.logger.info({ err: String(error) }, 'preferences not fetched'),
     );
-    const cursor = this.store.channel(channelId)?.cursor ?? null;
+    const known = this.store.channel(channelId);
+    const cursor = known?.cursor ?? null;
     if (cursor === null) {
       // Never synced: the newest page only; older history is fetched when scrolled to.
       const page = await this.ctx.api.history(serverUrl, token, channelId, {
         limit: DEFAULT_PAGE_LIMIT,
       });
-      this.ingestAll(page.messages, 'firstSync', () => {
+      // What was sent after the server listed the channel to us is new, not history: it notifies as
+      // a live arrival would have (the page can bring it before its live event does).
+      const listedUpTo = known?.server_seq ?? Number.POSITIVE_INFINITY;
+      const history = page.messages.filter((m) => m.seq <= listedUpTo);
+      const arrivedSince = page.messages.filter((m) => m.seq > listedUpTo);
+      // Two commits: a kill -9 between them leaves the cursor unset, and the page is fetched again.
+      this.ingestAll(history, 'firstSync');
+      this.ingestAll(arrivedSince, 'catchup', () => {
         this.store.setCursor(channelId, page.messages.at(-1)?.seq ?? 0);
         // What the page holds is current: any later change has a higher changeSeq than all of it.
         this.store.changes.setCursor(channelId, this.store.maxChangeSeq(channelId));

@@ -4,12 +4,13 @@
  * direct messages are titled by people and notify; presence comes and goes (away while idle); a
  * revoked token shows as Unauthorized and keeps the outbox; refusals come back as clear codes.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { hashPassword } from '../../src-server/auth/passwords';
 import { connectAs, emitWithAck, login, startTestServer, type TestServer } from '../../src-server/testing';
 import { createInvite } from '../../src-server/workspace/invites';
 import { BridgeFailure, type ChannelView } from '../../src-shared/bridge';
 import { MessageEvent } from '../../src-shared/protocol';
-import { createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
+import { createTestCore, signIn, type TestCore, waitFor, waitForCaughtUp } from './testing/harness';
 import { startProxy, type TestProxy } from './testing/proxy';
 
 let server: TestServer;
@@ -267,6 +268,69 @@ describe('direct messages', () => {
     await alice.core.handlers.sendMessage({ channelId: dm.id, content: 'lunch?' });
     const shown = await found(() => carol.notifier.shown.find((n) => n.body === 'lunch?'), 'notified');
     expect(shown.title).toBe('Alice');
+  });
+
+  it('notifies a DM message that its first history fetch brings before the live event does', async () => {
+    // Carol's socket goes through a proxy and her HTTP calls straight to the server, so the live
+    // event can be held back while the first fetch of the new DM's history already holds the message.
+    const proxy = await startProxy(Number(new URL(server.url).port));
+    proxies.push(proxy);
+    let holding = false;
+    const held: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const carol = await createTestCore({
+      ports: {
+        fetch: async (input, init) => {
+          const url = String(input).replace(proxy.url, server.url);
+          // A first sync asks for the newest page: no `after`, no `before`.
+          if (holding && /\/api\/channels\/[^/]+\/messages/.test(url) && !/after=|before=/.test(url)) {
+            held.push(url);
+            await gate;
+          }
+          return globalThis.fetch(url, init);
+        },
+      },
+    });
+    open.push(carol);
+    await signIn(carol, proxy.url, 'carol');
+    await waitForCaughtUp(carol);
+    // Someone new, so the DM is new to carol whatever the tests before this one opened.
+    const erin = await server.store.createUser({
+      username: freshName('erin'),
+      name: 'Erin',
+      passwordHash: await hashPassword('password'),
+    });
+    const { socket, token } = await connectAs(server.url, erin!.username);
+    onTestFinished(() => {
+      socket.close();
+    });
+    const carolId = (await server.store.listUsers()).find((u) => u.username === 'carol')!.id;
+    const general = await listed(carol, (c) => c.name === 'general');
+    await carol.core.handlers.setActiveChannel({ channelId: general!.id });
+    await carol.core.handlers.setWindowFocused({ focused: true });
+
+    holding = true;
+    const res = await fetch(`${server.url}/api/dms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ userIds: [carolId] }),
+    });
+    const dm = (await res.json()) as { id: string };
+    await waitFor(() => held.some((url) => url.includes(dm.id)), "carol's first fetch of the DM's history");
+    proxy.stall();
+    // Acknowledged: stored on the server, and its live event held in the proxy on the way to carol.
+    await emitWithAck(socket, MessageEvent.SEND, { channelId: dm.id, content: 'pizza?' });
+    release();
+    await waitFor(
+      () => carol.of('messageUpserted').some((m) => m.content === 'pizza?'),
+      'carol holds pizza? from the history page',
+    );
+    proxy.heal();
+    const shown = await found(() => carol.notifier.shown.find((n) => n.body === 'pizza?'), 'notified');
+    expect(shown.title).toBe('Erin');
   });
 });
 

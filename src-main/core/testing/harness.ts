@@ -86,8 +86,8 @@ export async function createTestCore(
     options?: CoreOptions;
     settings?: Partial<Settings>;
     start?: boolean;
-    /** Ports of a host besides the plain ones (the desktop's pickFiles). */
-    ports?: Pick<CorePorts, 'pickFiles'>;
+    /** Ports of a host besides the plain ones (the desktop's pickFiles, a fetch that steers requests). */
+    ports?: Pick<CorePorts, 'pickFiles' | 'fetch'>;
   } = {},
 ): Promise<TestCore> {
   const userData = opts.userData ?? (await makeUserData());
