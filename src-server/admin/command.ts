@@ -36,3 +36,24 @@ export interface AdminCommand {
 export class AdminError extends Error {
   override name = 'AdminError';
 }
+
+/** A group's subcommand: the words after its name (`channel add NAME` gets `['NAME']`). */
+export type Subcommand = (args: string[], ctx: AdminContext) => Promise<void>;
+
+/** A group of subcommands (`user add`, `channel list`, …): runs the one named by the first word. */
+export function subcommandGroup(
+  group: string,
+  summary: string,
+  usage: string,
+  subcommands: Record<string, Subcommand>,
+): AdminCommand {
+  return {
+    summary,
+    usage,
+    async run([sub, ...args], ctx) {
+      const run = sub && Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+      if (!run) throw new AdminError(`Unknown ${group} command "${sub ?? ''}" (see ${group} --help)`);
+      await run(args, ctx);
+    },
+  };
+}

@@ -5,10 +5,9 @@
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AdminCommand, AdminError } from '../command';
-import { checkDatabase, liveDatabaseFile } from './sqlite-file';
+import { checkDatabase, fileCommandArgs, fileCommandUsage } from './sqlite-file';
 
 /**
  * Pages per backup step: all of them. One step is one read transaction, so the server's commits during
@@ -19,18 +18,13 @@ const ALL_PAGES = 2 ** 31 - 1;
 
 export const backup: AdminCommand = {
   summary: 'copy the SQLite database to FILE while the server runs, and check the copy',
-  usage: [
-    'Usage: npm run admin -- backup FILE',
-    '',
+  usage: fileCommandUsage(
+    'backup',
     'Copies DATA_DIR/relay.sqlite to FILE with SQLite’s online backup API (the server may keep running),',
     'checks the copy with PRAGMA integrity_check, and prints what it holds. FILE must not exist yet.',
-    'With DATABASE_URL (PostgreSQL) use pg_dump instead: see README, “Deploying”.',
-  ].join('\n'),
+  ),
   async run(args, ctx) {
-    const [target, ...extra] = args;
-    if (!target || extra.length > 0) throw new AdminError('backup takes one FILE (see backup --help)');
-    const source = liveDatabaseFile(ctx, 'backup');
-    const destination = resolve(target);
+    const { live: source, file: destination } = fileCommandArgs(args, ctx, 'backup');
     if (existsSync(destination))
       throw new AdminError(`${destination} exists: backup never overwrites a file`);
     const partial = `${destination}.partial`;

@@ -2,7 +2,7 @@
 import { Name } from '../../../src-shared/protocol';
 import { describeZodError } from '../../validation';
 import { oneName, parseCommandArgs } from '../args';
-import { type AdminCommand, type AdminContext, AdminError } from '../command';
+import { type AdminContext, AdminError, subcommandGroup } from '../command';
 
 const USAGE = `Usage: npm run admin -- channel COMMAND
 
@@ -69,18 +69,13 @@ async function archive(args: string[], ctx: AdminContext): Promise<void> {
   ctx.print(`Archived #${name}: it stays readable and refuses new messages.`);
 }
 
-const SUBCOMMANDS: Record<string, (args: string[], ctx: AdminContext) => Promise<void>> = {
-  add,
-  list,
-  archive,
-};
-
-export const channelCommand: AdminCommand = {
-  summary: 'channels: add (--private, --members), list, archive',
-  usage: USAGE,
-  async run([sub, ...args], ctx) {
-    const run = sub && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-    if (!run) throw new AdminError(`Unknown channel command "${sub ?? ''}" (see channel --help)`);
-    await run(args, ctx);
+export const channelCommand = subcommandGroup(
+  'channel',
+  'channels: add (--private, --members), list, archive',
+  USAGE,
+  {
+    add,
+    list,
+    archive,
   },
-};
+);

@@ -5,26 +5,20 @@
  */
 import { copyFileSync, renameSync, rmSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AdminCommand, AdminError } from '../command';
-import { checkDatabase, databaseInUse, liveDatabaseFile } from './sqlite-file';
+import { checkDatabase, databaseInUse, fileCommandArgs, fileCommandUsage } from './sqlite-file';
 
 export const restore: AdminCommand = {
   summary: 'replace the SQLite database with a backup FILE (server stopped)',
-  usage: [
-    'Usage: npm run admin -- restore FILE',
-    '',
+  usage: fileCommandUsage(
+    'restore',
     'Checks FILE (PRAGMA integrity_check, a Relay database), keeps the current DATA_DIR/relay.sqlite as',
     'relay.sqlite.before-restore-TIME, and puts FILE in its place. The server must be stopped: restore',
     'refuses while any process has the database open. Start the server afterwards.',
-    'With DATABASE_URL (PostgreSQL) use pg_restore instead: see README, “Deploying”.',
-  ].join('\n'),
+  ),
   async run(args, ctx) {
-    const [source, ...extra] = args;
-    if (!source || extra.length > 0) throw new AdminError('restore takes one FILE (see restore --help)');
-    const live = liveDatabaseFile(ctx, 'restore');
-    const backupFile = resolve(source);
+    const { live, file: backupFile } = fileCommandArgs(args, ctx, 'restore');
     const { messages, users } = checkDatabase(backupFile);
     if (databaseInUse(live)) {
       throw new AdminError(

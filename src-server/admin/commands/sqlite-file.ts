@@ -8,12 +8,37 @@ import Database from 'better-sqlite3';
 import { DATABASE_FILE } from '../../store/sqlite/sqlite-database';
 import { type AdminContext, AdminError } from '../command';
 
+export type FileCommand = 'backup' | 'restore';
+
+/** What PostgreSQL has in place of the command. */
+const POSTGRES_TOOL: Record<FileCommand, string> = { backup: 'pg_dump', restore: 'pg_restore' };
+
+/** The command's --help: its usage line, what it does, and the PostgreSQL tool to use instead. */
+export function fileCommandUsage(command: FileCommand, ...what: string[]): string {
+  return [
+    `Usage: npm run admin -- ${command} FILE`,
+    '',
+    ...what,
+    `With DATABASE_URL (PostgreSQL) use ${POSTGRES_TOOL[command]} instead: see README, “Deploying”.`,
+  ].join('\n');
+}
+
+/** The command's one FILE argument (resolved) and the live database file, refused in that order. */
+export function fileCommandArgs(
+  args: string[],
+  ctx: AdminContext,
+  command: FileCommand,
+): { file: string; live: string } {
+  const [file, ...extra] = args;
+  if (!file || extra.length > 0) throw new AdminError(`${command} takes one FILE (see ${command} --help)`);
+  return { live: liveDatabaseFile(ctx, command), file: resolve(file) };
+}
+
 /** The live database file; refuses with DATABASE_URL (PostgreSQL has its own tools) or when there is none. */
-export function liveDatabaseFile(ctx: AdminContext, command: string): string {
+function liveDatabaseFile(ctx: AdminContext, command: FileCommand): string {
   if (ctx.databaseUrl) {
-    const tool = command === 'backup' ? 'pg_dump' : 'pg_restore';
     throw new AdminError(
-      `${command} is for the SQLite store; with DATABASE_URL use ${tool} (README, Deploying: backups)`,
+      `${command} is for the SQLite store; with DATABASE_URL use ${POSTGRES_TOOL[command]} (README, Deploying: backups)`,
     );
   }
   const file = resolve(join(ctx.dataDir, DATABASE_FILE));

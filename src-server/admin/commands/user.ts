@@ -5,7 +5,7 @@ import type { Store, UserRecord } from '../../store/types';
 import { describeZodError } from '../../validation';
 import { createInvite, inviteLink } from '../../workspace/invites';
 import { oneName, parseCommandArgs } from '../args';
-import { type AdminCommand, type AdminContext, AdminError } from '../command';
+import { type AdminContext, AdminError, subcommandGroup } from '../command';
 
 const USAGE = `Usage: npm run admin -- user COMMAND
 
@@ -109,19 +109,14 @@ async function resetPassword(args: string[], ctx: AdminContext): Promise<void> {
   ctx.print(inviteLink(relayUrl(ctx.env), await createInvite(store, user.id)));
 }
 
-const SUBCOMMANDS: Record<string, (args: string[], ctx: AdminContext) => Promise<void>> = {
-  add,
-  list,
-  deactivate,
-  'reset-password': resetPassword,
-};
-
-export const userCommand: AdminCommand = {
-  summary: 'people: add (invite link or --password-stdin), list, deactivate, reset-password',
-  usage: USAGE,
-  async run([sub, ...args], ctx) {
-    const run = sub && Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
-    if (!run) throw new AdminError(`Unknown user command "${sub ?? ''}" (see user --help)`);
-    await run(args, ctx);
+export const userCommand = subcommandGroup(
+  'user',
+  'people: add (invite link or --password-stdin), list, deactivate, reset-password',
+  USAGE,
+  {
+    add,
+    list,
+    deactivate,
+    'reset-password': resetPassword,
   },
-};
+);
