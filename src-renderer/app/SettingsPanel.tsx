@@ -1,7 +1,8 @@
 import type { Settings } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
+import { type Choice, ChoiceOptions } from './ChoiceOptions';
 
-const THEMES: { value: Settings['theme']; label: string }[] = [
+const THEMES: Choice<Settings['theme']>[] = [
   { value: 'system', label: 'Match the system' },
   { value: 'light', label: 'Light' },
   { value: 'dark', label: 'Dark' },
@@ -22,29 +23,11 @@ export function SettingsPanel() {
           value={settings.theme}
           onChange={(e) => update({ theme: e.target.value as Settings['theme'] })}
         >
-          {THEMES.map((theme) => (
-            <option key={theme.value} value={theme.value}>
-              {theme.label}
-            </option>
-          ))}
+          <ChoiceOptions choices={THEMES} />
         </select>
       </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={settings.notificationsEnabled}
-          onChange={(e) => update({ notificationsEnabled: e.target.checked })}
-        />
-        Notifications
-      </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={settings.doNotDisturb}
-          onChange={(e) => update({ doNotDisturb: e.target.checked })}
-        />
-        Do not disturb
-      </label>
+      <CheckSetting settings={settings} update={update} name="notificationsEnabled" label="Notifications" />
+      <CheckSetting settings={settings} update={update} name="doNotDisturb" label="Do not disturb" />
       {desktop && <DesktopSettings settings={settings} update={update} />}
     </section>
   );
@@ -85,7 +68,7 @@ function DesktopSettings({
   );
 }
 
-type BooleanSetting = 'openAtLogin' | 'startMinimized';
+type BooleanSetting = 'notificationsEnabled' | 'doNotDisturb' | 'openAtLogin' | 'startMinimized';
 
 function CheckSetting(props: {
   settings: Settings;

@@ -1,11 +1,12 @@
 import { useId } from 'react';
 import type { ChannelView } from '../../src-shared/bridge';
 import type { NotifyLevel } from '../../src-shared/protocol/changes';
+import { type Choice, ChoiceOptions } from '../app/ChoiceOptions';
 import { useAppStore } from '../store/context';
 
-type Choice = NotifyLevel | 'mute';
+type Level = NotifyLevel | 'mute';
 
-const CHOICES: { value: Choice; label: string }[] = [
+const CHOICES: Choice<Level>[] = [
   { value: 'all', label: 'All messages' },
   { value: 'mentions', label: 'Mentions only' },
   { value: 'none', label: 'Nothing' },
@@ -20,8 +21,8 @@ const CHOICES: { value: Choice; label: string }[] = [
 export function NotifySetting({ channel }: { channel: ChannelView }) {
   const store = useAppStore();
   const id = useId();
-  const value: Choice = channel.muted ? 'mute' : channel.notify;
-  function choose(choice: Choice) {
+  const value: Level = channel.muted ? 'mute' : channel.notify;
+  function choose(choice: Level) {
     const patch = choice === 'mute' ? { muted: true } : { notify: choice, muted: false };
     void store.getState().setChannelPreferences(channel.id, patch);
   }
@@ -35,13 +36,9 @@ export function NotifySetting({ channel }: { channel: ChannelView }) {
         data-testid="channel-notify"
         className="notify-select"
         value={value}
-        onChange={(event) => choose(event.target.value as Choice)}
+        onChange={(event) => choose(event.target.value as Level)}
       >
-        {CHOICES.map((choice) => (
-          <option key={choice.value} value={choice.value}>
-            {choice.label}
-          </option>
-        ))}
+        <ChoiceOptions choices={CHOICES} />
       </select>
     </span>
   );

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { RelayApi } from '../../src-shared/bridge';
+import type { RelayApi, Result } from '../../src-shared/bridge';
 import { showBrowserNotification } from '../app/browser-notification';
 import type { Host } from '../bridge/connect';
 import { createChangesSlice } from './changes-slice';
@@ -17,7 +17,14 @@ export type AppStore = StoreApi<AppState>;
 /** One store per window, talking to the core only through `relay`. */
 export function createAppStore(relay: RelayApi, host: Host): AppStore {
   return createStore<AppState>()((set, get) => {
-    const context = { set, get, relay };
+    const context = {
+      set,
+      get,
+      relay,
+      showRefusal: (result: Result<unknown>) => {
+        if (!result.ok) get().showError(result.error);
+      },
+    };
     return {
       ...createSessionSlice(context, host),
       ...createChannelSlice(context),

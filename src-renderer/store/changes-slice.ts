@@ -7,7 +7,7 @@ import type { ChangesSlice, SliceContext } from './types';
  * `pending`) and emits the message as now shown (messageUpserted), so the lists update from that
  * event alone; these only say what was asked, and show an error when the core refuses.
  */
-export function createChangesSlice({ set, get, relay }: SliceContext): ChangesSlice {
+export function createChangesSlice({ set, get, relay, showRefusal }: SliceContext): ChangesSlice {
   /** Our own messages that can still change: not deleted, and not a send that failed. */
   const changeable = (m: MessageView) => m.own && !m.deleted;
 
@@ -36,8 +36,7 @@ export function createChangesSlice({ set, get, relay }: SliceContext): ChangesSl
     async saveEdit(message, content) {
       set({ editing: null });
       if (content === message.content) return;
-      const result = await relay.editMessage({ channelId: message.channelId, key: message.key, content });
-      if (!result.ok) get().showError(result.error);
+      showRefusal(await relay.editMessage({ channelId: message.channelId, key: message.key, content }));
     },
 
     askDelete(message) {
@@ -61,18 +60,15 @@ export function createChangesSlice({ set, get, relay }: SliceContext): ChangesSl
 
     async toggleReaction(message, emoji, mine) {
       const input = { channelId: message.channelId, key: message.key, emoji };
-      const result = mine ? await relay.removeReaction(input) : await relay.addReaction(input);
-      if (!result.ok) get().showError(result.error);
+      showRefusal(mine ? await relay.removeReaction(input) : await relay.addReaction(input));
     },
 
     async retryChange(opId) {
-      const result = await relay.retryChange({ opId });
-      if (!result.ok) get().showError(result.error);
+      showRefusal(await relay.retryChange({ opId }));
     },
 
     async discardChange(opId) {
-      const result = await relay.discardChange({ opId });
-      if (!result.ok) get().showError(result.error);
+      showRefusal(await relay.discardChange({ opId }));
     },
 
     async setChannelPreferences(channelId, patch) {

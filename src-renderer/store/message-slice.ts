@@ -15,7 +15,7 @@ const MAX_PAGES_TO_FIND = 10;
 
 const emptyHistory: ChannelHistory = { messages: [], hasMore: true, status: 'loading', loadingOlder: false };
 
-export function createMessageSlice({ set, get, relay }: SliceContext): MessageSlice {
+export function createMessageSlice({ set, get, relay, showRefusal }: SliceContext): MessageSlice {
   let highlightNonce = 0;
 
   function patchHistory(channelId: string, patch: (h: ChannelHistory) => Partial<ChannelHistory>): void {
@@ -94,13 +94,11 @@ export function createMessageSlice({ set, get, relay }: SliceContext): MessageSl
     },
 
     async retryMessage(clientMessageId) {
-      const result = await relay.retryMessage({ clientMessageId });
-      if (!result.ok) get().showError(result.error);
+      showRefusal(await relay.retryMessage({ clientMessageId }));
     },
 
     async discardMessage(clientMessageId) {
-      const result = await relay.discardMessage({ clientMessageId });
-      if (!result.ok) get().showError(result.error);
+      showRefusal(await relay.discardMessage({ clientMessageId }));
     },
 
     async navigateTo(channelId, messageId) {

@@ -1,6 +1,6 @@
 import type { OutboxSlice, SliceContext } from './types';
 
-export function createOutboxSlice({ set, get, relay }: SliceContext): OutboxSlice {
+export function createOutboxSlice({ set, get, relay, showRefusal }: SliceContext): OutboxSlice {
   return {
     outboxCounts: { sending: 0, failed: 0 },
     outbox: [],
@@ -19,14 +19,12 @@ export function createOutboxSlice({ set, get, relay }: SliceContext): OutboxSlic
     },
 
     async retryAll() {
-      const result = await relay.retryAll(undefined);
-      if (!result.ok) get().showError(result.error);
+      showRefusal(await relay.retryAll(undefined));
       await get().refreshOutbox();
     },
 
     async discardAllFailed() {
-      const result = await relay.discardAllFailed(undefined);
-      if (!result.ok) get().showError(result.error);
+      showRefusal(await relay.discardAllFailed(undefined));
       await get().refreshOutbox();
     },
 

@@ -174,4 +174,10 @@ export type AppState = SessionSlice &
 
 export type SetState = (partial: Partial<AppState> | ((state: AppState) => Partial<AppState>)) => void;
 export type GetState = () => AppState;
-export type SliceContext = { set: SetState; get: GetState; relay: RelayApi };
+export type SliceContext = {
+  set: SetState;
+  get: GetState;
+  relay: RelayApi;
+  /** Shows the error of a call the core refused; one that went through needs nothing (its events follow). */
+  showRefusal(result: Result<unknown>): void;
+};
