@@ -58,6 +58,11 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     atNewest: true,
     away: false,
   };
+  /** What the person sees changed: note it, then the account reads what is now shown. */
+  function looked(change: Partial<Omit<typeof ui, 'away'>>): undefined {
+    Object.assign(ui, change);
+    return done(account?.looked());
+  }
   // Idle (issue 13): the system's idle time where the shell can read it (Electron's powerMonitor)
   // wins, since it sees input in every app; else the page's own activity (the browser host).
   const idle = { page: false, system: undefined as boolean | undefined };
@@ -197,22 +202,10 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     redeemInvite: ({ serverUrl, token, password }) =>
       signInWith(serverUrl, (url) => api.redeemInvite(url, token, password)),
     listChannels: () => account?.channelViews() ?? [],
-    setActiveChannel({ channelId }) {
-      ui.activeChannelId = channelId;
-      return done(account?.looked());
-    },
-    setWindowFocused({ focused }) {
-      ui.focused = focused;
-      return done(account?.looked());
-    },
-    setAtNewest({ atNewest }) {
-      ui.atNewest = atNewest;
-      return done(account?.looked());
-    },
-    setOpenThread({ parentId }) {
-      ui.openThreadId = parentId;
-      return done(account?.looked());
-    },
+    setActiveChannel: ({ channelId }) => looked({ activeChannelId: channelId }),
+    setWindowFocused: ({ focused }) => looked({ focused }),
+    setAtNewest: ({ atNewest }) => looked({ atNewest }),
+    setOpenThread: ({ parentId }) => looked({ openThreadId: parentId }),
     listUsers: () => account?.workspace.listUsers() ?? [],
     browseChannels: () => need().workspace.browse(credentials()),
     createChannel: (input) => need().workspace.create(credentials(), input),
