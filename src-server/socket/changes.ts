@@ -30,10 +30,15 @@ const NOT_AUTHOR: Record<MessageChange['kind'], string> = {
   react: 'Not allowed to react to this message',
 };
 
+export interface ChangeDeps {
+  io: RelayServer;
+  /** Per user: CHANGE_LIMIT. */
+  limit: EventLimit;
+}
+
 export function registerChangeHandlers(
   ctx: ServerContext,
-  io: RelayServer,
-  limit: EventLimit,
+  { io, limit }: ChangeDeps,
   socket: RelaySocket,
 ): void {
   const { store, logger } = ctx;

@@ -135,8 +135,8 @@ export function createSocketServer(
     socket.use(socketGate(socket, GATED_EVENT_LIMITS, ctx.logger));
     registerMessageHandlers(ctx, messageDeps, socket);
     registerReceiptHandlers(ctx, io, receiptLimit, receiptWrites, socket);
-    registerChangeHandlers(ctx, io, changeLimit, socket);
-    registerTypingHandlers(ctx, io, typing, typingLimit, socket);
+    registerChangeHandlers(ctx, { io, limit: changeLimit }, socket);
+    registerTypingHandlers(ctx, { io, typing, limit: typingLimit }, socket);
     registerRoomHandlers(ctx, socket);
     registerPresenceHandlers(ctx, presence, presenceLimit, socket);
     let unknownEvents = 0;

@@ -60,11 +60,8 @@ export class TypingTracker {
 
   /** A typing stop from the client: told now, or at the end of the quiet period if still stopped. */
   clientStop(userId: string, channelId: string): void {
-    const typist = this.typists.get(userId)?.get(channelId);
-    if (!typist) return;
-    typist.typing = false;
-    clearTimeout(typist.expiry);
-    if (!typist.quiet) this.settle(userId, channelId, typist);
+    const typist = this.stopped(userId, channelId);
+    if (typist && !typist.quiet) this.settle(userId, channelId, typist);
   }
 
   /**
@@ -72,11 +69,17 @@ export class TypingTracker {
    * nobody was told about is not announced.
    */
   stop(userId: string, channelId: string): void {
+    const typist = this.stopped(userId, channelId);
+    if (typist?.announced) this.announce(userId, channelId, typist);
+  }
+
+  /** Marks the typist (if any) as no longer typing and cancels its expiry; who is told is the caller's call. */
+  private stopped(userId: string, channelId: string): Typist | undefined {
     const typist = this.typists.get(userId)?.get(channelId);
-    if (!typist) return;
+    if (!typist) return undefined;
     typist.typing = false;
     clearTimeout(typist.expiry);
-    if (typist.announced) this.announce(userId, channelId, typist);
+    return typist;
   }
 
   isTyping(userId: string): boolean {
@@ -141,39 +144,28 @@ export class TypingTracker {
   }
 }
 
-export function registerTypingHandlers(
-  ctx: ServerContext,
-  io: RelayServer,
-  typing: TypingTracker,
-  limit: EventLimit,
-  socket: RelaySocket,
-): void {
+export interface TypingDeps {
+  io: RelayServer;
+  typing: TypingTracker;
+  /** Per user: TYPING_LIMIT. */
+  limit: EventLimit;
+}
+
+export function registerTypingHandlers(ctx: ServerContext, deps: TypingDeps, socket: RelaySocket): void {
   const { store, logger } = ctx;
+  const { io, typing, limit } = deps;
   const { userId } = socket.data;
-  handle(
-    socket,
-    logger,
-    MessageEvent.TYPING_START,
-    TypingPayload,
-    async ({ channelId }): Promise<SimpleAck> => {
+  for (const [event, act] of [
+    [MessageEvent.TYPING_START, 'start'],
+    [MessageEvent.TYPING_STOP, 'clientStop'],
+  ] as const) {
+    handle(socket, logger, event, TypingPayload, async ({ channelId }): Promise<SimpleAck> => {
       await limit.consume(userId);
       await requireMember(store, channelId, userId);
-      typing.start(userId, channelId);
+      typing[act](userId, channelId);
       return { ok: true };
-    },
-  );
-  handle(
-    socket,
-    logger,
-    MessageEvent.TYPING_STOP,
-    TypingPayload,
-    async ({ channelId }): Promise<SimpleAck> => {
-      await limit.consume(userId);
-      await requireMember(store, channelId, userId);
-      typing.clientStop(userId, channelId);
-      return { ok: true };
-    },
-  );
+    });
+  }
   socket.on('disconnect', () => {
     if (typing.isClosed || !typing.isTyping(userId)) return;
     // The socket has already left its rooms: any left in user:{id} are the typist's other devices.
