@@ -298,6 +298,8 @@ export interface DemoServer {
   readonly random: Channel;
   /** Logs `username` in and connects a socket, closed by `stop`. */
   as(username: string): Promise<ConnectedUser>;
+  /** A socket the test connected itself, to be closed by `stop` with the others. */
+  closeAtStop(socket: ClientSocket): void;
 }
 
 /**
@@ -350,6 +352,9 @@ export function demoServer(defaults: Partial<ServerOptions> = {}): DemoServer {
       const client = await connectAs(started().url, username);
       sockets.push(client.socket);
       return client;
+    },
+    closeAtStop(socket) {
+      sockets.push(socket);
     },
   };
 }

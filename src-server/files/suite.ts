@@ -20,14 +20,12 @@ import {
 import { waitFor } from '../../src-shared/testing/wait-for';
 import type { ServerOptions } from '../app';
 import {
-  type ClientSocket,
   type ConnectedUser,
-  connectAs,
+  demoServer,
   emitWithAck,
   makeTempDir,
   nextEvent,
   startTestServer,
-  type TestServer,
 } from '../testing';
 import { LocalBlobStore } from './blob-store';
 import { collectOrphans } from './orphans';
@@ -58,25 +56,13 @@ export const pngOf = (width: number, height: number) =>
     .toBuffer();
 
 export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void {
-  let server: TestServer;
-  const sockets: ClientSocket[] = [];
-
-  beforeEach(async () => {
-    server = await startTestServer({ messageRateLimit: 0, ...(await options()) });
-  });
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    await server.close();
-  });
-
-  async function as(username: string): Promise<ConnectedUser> {
-    const user = await connectAs(server.url, username);
-    sockets.push(user.socket);
-    return user;
-  }
+  const demo = demoServer({ messageRateLimit: 0 });
+  beforeEach(async () => demo.start(await options()));
+  afterEach(() => demo.stop());
+  const as = (username: string) => demo.as(username);
 
   const channelId = async (user: ConnectedUser, name: string) => {
-    const res = await fetch(`${server.url}/api/channels`, {
+    const res = await fetch(`${demo.server.url}/api/channels`, {
       headers: { authorization: `Bearer ${user.token}` },
     });
     return ((await res.json()) as { id: string; name: string }[]).find((c) => c.name === name)!.id;
@@ -91,13 +77,13 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     });
 
   const get = (user: ConnectedUser, path: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${user.token}`, ...headers } });
+    fetch(`${demo.server.url}${path}`, { headers: { authorization: `Bearer ${user.token}`, ...headers } });
 
   it('uploads, posts and serves a file to a member: same bytes, files on the message and in history', async () => {
     const [alice, bob] = [await as('alice'), await as('bob')];
     const random = await channelId(alice, 'random');
     const bytes = Buffer.from('hello, files\n'.repeat(100));
-    const uploaded = await upload(server.url, alice.token, bytes, {
+    const uploaded = await upload(demo.server.url, alice.token, bytes, {
       'x-file-name': encodeURIComponent('notes é.txt'),
     });
     expect(uploaded.status).toBe(201);
@@ -126,32 +112,32 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     expect(res.headers.get('accept-ranges')).toBe('bytes');
 
     // The blob is content-addressed, private to the server's user.
-    const blob = join(server.dataDir, 'files', 'blobs', file.sha256.slice(0, 2), file.sha256);
+    const blob = join(demo.server.dataDir, 'files', 'blobs', file.sha256.slice(0, 2), file.sha256);
     expect((await stat(blob)).mode & 0o777).toBe(0o600);
     expect((await stat(join(blob, '..'))).mode & 0o777).toBe(0o700);
-    expect((await stat(join(server.dataDir, 'files'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(demo.server.dataDir, 'files'))).mode & 0o777).toBe(0o700);
   });
 
   it('refuses 25 MiB + 1 byte with 413, declared or streamed, and keeps nothing of it', async () => {
     const alice = await as('alice');
     const max = DEFAULT_UPLOAD_MAX_BYTES;
-    const declared = await upload(server.url, alice.token, Buffer.alloc(max + 1));
+    const declared = await upload(demo.server.url, alice.token, Buffer.alloc(max + 1));
     expect(declared.status).toBe(413);
     expect(declared.body.code).toBe('VALIDATION');
     // No Content-Length: refused once the stream passes the limit.
-    const streamed = await upload(server.url, alice.token, zeros(max + 1));
+    const streamed = await upload(demo.server.url, alice.token, zeros(max + 1));
     expect(streamed.status).toBe(413);
     // Exactly the limit is fine.
-    expect((await upload(server.url, alice.token, zeros(max))).status).toBe(201);
+    expect((await upload(demo.server.url, alice.token, zeros(max))).status).toBe(201);
     expect(
-      await new LocalBlobStore(join(server.dataDir, 'files')).size(sha256(Buffer.alloc(max + 1))),
+      await new LocalBlobStore(join(demo.server.dataDir, 'files')).size(sha256(Buffer.alloc(max + 1))),
     ).toBeUndefined();
   });
 
   it('answers 404 to a non-member, to an unposted file and to an unknown id', async () => {
     const [alice, carol] = [await as('alice'), await as('carol')];
     const random = await channelId(alice, 'random'); // alice and bob only
-    const { body: file } = await upload(server.url, alice.token, Buffer.from('secret plans'));
+    const { body: file } = await upload(demo.server.url, alice.token, Buffer.from('secret plans'));
     expect((await get(alice, `/api/files/${file.id}`)).status).toBe(404); // not posted anywhere yet
     expect((await post(alice, random, [file.id!])).ok).toBe(true);
     expect((await get(alice, `/api/files/${file.id}`)).status).toBe(200);
@@ -160,20 +146,20 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     expect(await refused.json()).toMatchObject({ code: 'NOT_FOUND' });
     expect((await get(carol, `/api/files/${randomUUID()}`)).status).toBe(404);
     expect((await get(carol, '/api/files/not-an-id')).status).toBe(404);
-    expect((await fetch(`${server.url}/api/files/${file.id}`)).status).toBe(401);
+    expect((await fetch(`${demo.server.url}/api/files/${file.id}`)).status).toBe(401);
   });
 
   it('serves an HTML upload as an attachment, nosniff, sandboxed; the bytes decide the type, not the header', async () => {
     const alice = await as('alice');
     const general = await channelId(alice, 'general');
     const html = Buffer.from('<!doctype html><script>alert(document.cookie)</script>');
-    const page = await upload(server.url, alice.token, html, {
+    const page = await upload(demo.server.url, alice.token, html, {
       'content-type': 'image/png',
       'x-file-name': 'cat.png',
     });
     expect(page.body.mime).toBe('text/plain'); // claimed image/png: it is not one
     const png = await pngOf(8, 8);
-    const image = await upload(server.url, alice.token, png, {
+    const image = await upload(demo.server.url, alice.token, png, {
       'content-type': 'text/html',
       'x-file-name': 'x.html',
     });
@@ -195,7 +181,7 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     const alice = await as('alice');
     const general = await channelId(alice, 'general');
     const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
-    const { body: file } = await upload(server.url, alice.token, bytes);
+    const { body: file } = await upload(demo.server.url, alice.token, bytes);
     await post(alice, general, [file.id!]);
     const part = await get(alice, `/api/files/${file.id}`, { range: 'bytes=100-199' });
     expect(part.status).toBe(206);
@@ -211,8 +197,8 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
   it('makes an image thumbnail once, within its box, and none for other files', async () => {
     const alice = await as('alice');
     const general = await channelId(alice, 'general');
-    const { body: image } = await upload(server.url, alice.token, await pngOf(1200, 600));
-    const { body: text } = await upload(server.url, alice.token, Buffer.from('just text'));
+    const { body: image } = await upload(demo.server.url, alice.token, await pngOf(1200, 600));
+    const { body: text } = await upload(demo.server.url, alice.token, Buffer.from('just text'));
     await post(alice, general, [image.id!, text.id!]);
     const first = await get(alice, `/api/files/${image.id}/thumbnail`);
     expect(first.status).toBe(200);
@@ -220,7 +206,7 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     const bytes = Buffer.from(await first.arrayBuffer());
     expect(await sharp(bytes).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200 });
     const cached = join(
-      server.dataDir,
+      demo.server.dataDir,
       'files',
       'thumbnails',
       image.sha256!.slice(0, 2),
@@ -236,15 +222,15 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
   it('collects uploads never posted once past the cutoff, rows and blobs, and keeps posted ones', async () => {
     const alice = await as('alice');
     const general = await channelId(alice, 'general');
-    const { body: kept } = await upload(server.url, alice.token, Buffer.from('posted'));
-    const { body: orphan } = await upload(server.url, alice.token, Buffer.from('never posted'));
+    const { body: kept } = await upload(demo.server.url, alice.token, Buffer.from('posted'));
+    const { body: orphan } = await upload(demo.server.url, alice.token, Buffer.from('never posted'));
     await post(alice, general, [kept.id!]);
-    const blobs = new LocalBlobStore(join(server.dataDir, 'files'));
+    const blobs = new LocalBlobStore(join(demo.server.dataDir, 'files'));
     // Not yet 24 h old: nothing goes.
-    expect(await collectOrphans(server.store, blobs, new Date(Date.now() - 24 * 3600_000))).toBe(0);
+    expect(await collectOrphans(demo.server.store, blobs, new Date(Date.now() - 24 * 3600_000))).toBe(0);
     // As if 24 h had passed.
-    expect(await collectOrphans(server.store, blobs, new Date(Date.now() + 1_000))).toBe(1);
-    expect(await server.store.getFile(orphan.id!)).toBeUndefined();
+    expect(await collectOrphans(demo.server.store, blobs, new Date(Date.now() + 1_000))).toBe(1);
+    expect(await demo.server.store.getFile(orphan.id!)).toBeUndefined();
     expect(await blobs.size(orphan.sha256!)).toBeUndefined();
     expect(await blobs.size(kept.sha256!)).toBe(6);
     // Posting a collected upload is refused, clearly.
@@ -254,8 +240,8 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
   it('stops serving the files of a deleted message, unless a live message in your channels also carries them', async () => {
     const [alice, bob] = [await as('alice'), await as('bob')];
     const [general, random] = [await channelId(alice, 'general'), await channelId(alice, 'random')];
-    const { body: image } = await upload(server.url, alice.token, await pngOf(64, 64));
-    const { body: shared } = await upload(server.url, alice.token, Buffer.from('posted twice'));
+    const { body: image } = await upload(demo.server.url, alice.token, await pngOf(64, 64));
+    const { body: shared } = await upload(demo.server.url, alice.token, Buffer.from('posted twice'));
     const first = await post(alice, random, [image.id!, shared.id!]);
     const again = await post(alice, general, [shared.id!]);
     expect([first.ok, again.ok]).toEqual([true, true]);
@@ -279,9 +265,9 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     expect(history.messages.at(-1).files).toBeUndefined();
 
     // Once no live message carries it, an upload is collected like one never posted (after 24 h).
-    const blobs = new LocalBlobStore(join(server.dataDir, 'files'));
-    expect(await collectOrphans(server.store, blobs, new Date(Date.now() + 1_000))).toBe(1);
-    expect(await server.store.getFile(image.id!)).toBeUndefined();
+    const blobs = new LocalBlobStore(join(demo.server.dataDir, 'files'));
+    expect(await collectOrphans(demo.server.store, blobs, new Date(Date.now() + 1_000))).toBe(1);
+    expect(await demo.server.store.getFile(image.id!)).toBeUndefined();
     expect(await blobs.size(image.sha256!)).toBeUndefined();
     expect(await blobs.size(image.sha256!, 'thumbnail')).toBeUndefined();
     expect(await blobs.size(shared.sha256!)).toBe(12);
@@ -295,7 +281,7 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     const blobs = new LocalBlobStore(root);
     const longAgo = new Date(Date.now() - 2 * BLOB_GRACE_MS);
     // Posted long ago: its row keeps it, however old its bytes.
-    const { body: posted } = await upload(server.url, alice.token, Buffer.from('posted long ago'));
+    const { body: posted } = await upload(demo.server.url, alice.token, Buffer.from('posted long ago'));
     await post(alice, general, [posted.id!]);
     const kept = await plantBlob(blobs, 'posted long ago');
     await utimes(blobPath(root, kept), longAgo, longAgo);
@@ -316,7 +302,7 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     await utimes(join(root, 'thumbnails', bare.slice(0, 2), `${bare}.webp`), longAgo, longAgo);
 
     try {
-      expect(await sweepBlobs(server.store, blobs, new Date(Date.now() - BLOB_GRACE_MS))).toEqual({
+      expect(await sweepBlobs(demo.server.store, blobs, new Date(Date.now() - BLOB_GRACE_MS))).toEqual({
         blobs: 1,
         leftovers: 2,
       });
@@ -356,7 +342,7 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
   it("refuses another user's upload, an unknown one and more than 10, and stores no message", async () => {
     const [alice, bob] = [await as('alice'), await as('bob')];
     const general = await channelId(alice, 'general');
-    const { body: bobs } = await upload(server.url, bob.token, Buffer.from("bob's"));
+    const { body: bobs } = await upload(demo.server.url, bob.token, Buffer.from("bob's"));
     expect(await post(alice, general, [bobs.id!])).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     expect(await post(alice, general, [randomUUID()])).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     const eleven = Array.from({ length: 11 }, () => randomUUID());
@@ -370,7 +356,7 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
   it('keeps only a safe file name: no folders, no bidi overrides, no control characters', async () => {
     const alice = await as('alice');
     const name = encodeURIComponent('../../etc/\u202Egpj.exe\u0007');
-    const { body } = await upload(server.url, alice.token, Buffer.from('x'), { 'x-file-name': name });
+    const { body } = await upload(demo.server.url, alice.token, Buffer.from('x'), { 'x-file-name': name });
     expect(body.name).toBe('gpj.exe');
   });
 }

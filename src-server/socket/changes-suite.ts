@@ -19,52 +19,32 @@ import {
 } from '../../src-shared/protocol';
 import type { ServerOptions } from '../app';
 import { hashPassword } from '../auth/passwords';
-import {
-  type ClientSocket,
-  type ConnectedUser,
-  connectAs,
-  emitWithAck,
-  flush,
-  nextEvent,
-  recordEvents,
-  startTestServer,
-  type TestServer,
-} from '../testing';
-import { type Api, api } from '../workspace/suite';
+import { demoServer, emitWithAck, flush, nextEvent, recordEvents } from '../testing';
+import { type ApiUser, connectWithApi } from '../workspace/suite';
 
-type User = ConnectedUser & { call: (method: string, path: string, body?: unknown) => Promise<Api> };
+type User = ApiUser;
 
 export function changesSuite(options: () => Promise<Partial<ServerOptions>>): void {
-  let server: TestServer;
   let general: string;
   let random: string;
-  const sockets: ClientSocket[] = [];
-
+  const demo = demoServer({ messageRateLimit: 0 });
   beforeEach(async () => {
-    server = await startTestServer({ messageRateLimit: 0, ...(await options()) });
-    general = (await server.store.findChannelByName('general'))!.id;
-    random = (await server.store.findChannelByName('random'))!.id;
+    await demo.start(await options());
+    general = demo.general.id;
+    random = demo.random.id;
   });
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    await server.close();
-  });
-
-  async function as(username: string): Promise<User> {
-    const user = await connectAs(server.url, username);
-    sockets.push(user.socket);
-    return { ...user, call: (method, path, body) => api(server.url, user.token, method, path, body) };
-  }
+  afterEach(() => demo.stop());
+  const as = (username: string): Promise<User> => connectWithApi(demo, username);
 
   /** dana: an admin, in #general only. */
   async function admin(): Promise<User> {
-    const dana = await server.store.createUser({
+    const dana = await demo.server.store.createUser({
       username: 'dana',
       name: 'Dana',
       admin: true,
       passwordHash: await hashPassword('password'),
     });
-    await server.store.addMember(general, dana!.id);
+    await demo.server.store.addMember(general, dana!.id);
     return as('dana');
   }
 
@@ -265,7 +245,7 @@ export function changesSuite(options: () => Promise<Partial<ServerOptions>>): vo
       emoji: '👋',
       opId,
     });
-    await server.store.updateChannel(general, { archived: true });
+    await demo.server.store.updateChannel(general, { archived: true });
     expect(codeOf(await edit(alice, id, 'after'))).toBe('FORBIDDEN');
     expect(codeOf(await remove(alice, id))).toBe('FORBIDDEN');
     expect(codeOf(await react(bob, id, '👍'))).toBe('FORBIDDEN');

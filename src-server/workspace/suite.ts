@@ -19,13 +19,12 @@ import {
   type ConnectedUser,
   connectRefusal,
   connectSocket,
+  type DemoServer,
+  demoServer,
   emitWithAck,
   flush,
   nextEvent,
   recordEvents,
-  startTestServer,
-  type TestServer,
-  connectAs as testConnectAs,
 } from '../testing';
 import { createInvite } from './invites';
 
@@ -73,30 +72,22 @@ export function eventMatching(socket: ClientSocket, event: string, expected: unk
   });
 }
 
+export type ApiUser = ConnectedUser & {
+  call: (method: string, path: string, body?: unknown) => Promise<Api>;
+};
+
+/** A user connected to the demo server (closed by its stop) who also calls its HTTP API with their token. */
+export async function connectWithApi(demo: DemoServer, username: string): Promise<ApiUser> {
+  const user = await demo.as(username);
+  return { ...user, call: (method, path, body) => api(demo.server.url, user.token, method, path, body) };
+}
+
 export function workspaceSuite(options: () => Promise<Partial<ServerOptions>>): void {
-  let server: TestServer;
-  const sockets: ClientSocket[] = [];
-
-  beforeEach(async () => {
-    // No message rate limit: the flow test sends as fast as acks come back.
-    server = await startTestServer({
-      presenceOfflineAfterMs: 300,
-      messageRateLimit: 0,
-      ...(await options()),
-    });
-  });
-  afterEach(async () => {
-    for (const socket of sockets.splice(0)) socket.close();
-    await server.close();
-  });
-
-  async function as(
-    username: string,
-  ): Promise<ConnectedUser & { call: (m: string, p: string, b?: unknown) => Promise<Api> }> {
-    const user = await testConnectAs(server.url, username);
-    sockets.push(user.socket);
-    return { ...user, call: (method, path, body) => api(server.url, user.token, method, path, body) };
-  }
+  // No message rate limit: the flow test sends as fast as acks come back.
+  const demo = demoServer({ presenceOfflineAfterMs: 300, messageRateLimit: 0 });
+  beforeEach(async () => demo.start(await options()));
+  afterEach(() => demo.stop());
+  const as = (username: string) => connectWithApi(demo, username);
 
   const send = (socket: ClientSocket, channelId: string, content: string) =>
     emitWithAck<SendAck>(socket, MessageEvent.SEND, { channelId, content, clientMessageId: randomUUID() });
@@ -239,7 +230,7 @@ export function workspaceSuite(options: () => Promise<Partial<ServerOptions>>): 
     const alice = await as('alice');
     const { body: channel } = await alice.call('POST', '/api/channels', { name: 'quiet' });
     expect(await send(alice.socket, channel.id, 'hello')).toMatchObject({ ok: true });
-    await server.store.removeMember(channel.id, alice.user.id);
+    await demo.server.store.removeMember(channel.id, alice.user.id);
     expect(await send(alice.socket, channel.id, 'gone')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
@@ -300,7 +291,7 @@ export function workspaceSuite(options: () => Promise<Partial<ServerOptions>>): 
 
   it('lists the active users with presence, and tells people sharing a channel when someone comes and goes', async () => {
     const alice = await as('alice');
-    const bobId = (await server.store.findUserByUsername('bob'))!.id;
+    const bobId = (await demo.server.store.findUserByUsername('bob'))!.id;
     const presence = (state: string, timeoutMs?: number) =>
       eventMatching(
         alice.socket,
@@ -340,32 +331,32 @@ export function workspaceSuite(options: () => Promise<Partial<ServerOptions>>): 
       code: 'UNAUTHORIZED',
       reason: 'token_revoked',
     });
-    expect((await connectRefusal(server.url, { token: bob.token })).data).toEqual({
+    expect((await connectRefusal(demo.server.url, { token: bob.token })).data).toEqual({
       reason: 'token_revoked',
     });
   });
 
   it('sets a password once through an invite (at least 10 characters), and serves the invite page', async () => {
-    const dana = (await server.store.createUser({ username: 'dana', name: 'Dana' }))!;
-    const token = await createInvite(server.store, dana.id);
+    const dana = (await demo.server.store.createUser({ username: 'dana', name: 'Dana' }))!;
+    const token = await createInvite(demo.server.store, dana.id);
     const redeem = (password: string) =>
-      fetch(`${server.url}/api/invites/${token}`, {
+      fetch(`${demo.server.url}/api/invites/${token}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ password }),
       });
-    const page = await fetch(`${server.url}/invite/${token}`);
+    const page = await fetch(`${demo.server.url}/invite/${token}`);
     expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
     expect(await page.text()).toContain('Choose a password');
     expect((await redeem('short')).status).toBe(400);
     const ok = await redeem('correct horse battery');
     expect(ok.status).toBe(200);
     const { token: session } = (await ok.json()) as { token: string };
-    const socket = await connectSocket(server.url, { token: session });
-    sockets.push(socket);
+    const socket = await connectSocket(demo.server.url, { token: session });
+    demo.closeAtStop(socket);
     expect(socket.connected).toBe(true);
     expect((await redeem('another password')).status).toBe(404);
-    const login = await fetch(`${server.url}/api/login`, {
+    const login = await fetch(`${demo.server.url}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'dana', password: 'correct horse battery' }),
