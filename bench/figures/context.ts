@@ -5,7 +5,7 @@ import type { Options } from '../config';
 import { type Child, repoRoot, spawnNode } from '../lib/proc';
 import type { CpuShare } from '../lib/result';
 import { cpuPercent } from '../lib/stats';
-import type { Identities, Topology } from '../servers/topology';
+import type { Identities, Identity, Topology } from '../servers/topology';
 
 export type SubjectKind = 'ws-echo' | 'sio-relay' | 'durable-relay' | 'real' | 'bare-upload';
 
@@ -136,6 +136,41 @@ export async function connectPair(subject: Subject, loadgen: Child): Promise<Ide
     timeoutMs: 10_000,
   });
   return identities;
+}
+
+/**
+ * Connects every one of `users` to the subject through the load generator (no reconnecting), and
+ * throws unless all of them are up: a figure measured on fewer sockets than it says would mislead.
+ */
+export async function connectAll(
+  loadgen: Child,
+  subject: Subject,
+  users: Identity[],
+  timeoutMs: number,
+): Promise<void> {
+  const count = users.length;
+  const connected = await loadgen.call<{ connected: number; firstError?: string }>(
+    'connect',
+    { url: subject.url, identities: users, count, concurrency: 64, reconnect: false, timeoutMs },
+    timeoutMs * 1.5,
+  );
+  if (connected.connected < count) {
+    throw new Error(`only ${connected.connected} of ${count} connected: ${connected.firstError}`);
+  }
+}
+
+/** A row's note for a subject that could not be measured: the error's first line. */
+export function notMeasured(error: unknown): string {
+  return `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+}
+
+/** The fields of a row that compares the real server (when it was measured) with the bare relay. */
+export function againstRelay(relay: { cpu: CpuShare }, real: { cpu: CpuShare } | null) {
+  return {
+    baselineName: SUBJECT_NAMES['sio-relay'],
+    baselineCpu: relay.cpu,
+    ...(real ? { cpu: real.cpu } : {}),
+  };
 }
 
 /** Runs `fn` and reports the CPU each process used meanwhile, in percent of one core. */

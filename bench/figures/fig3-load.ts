@@ -13,7 +13,15 @@ import type { CpuShare } from '../lib/result';
 import { makeRow, type Row, type RowInput } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
 import { groupsOf, type Identities } from '../servers/topology';
-import { type Bench, provision, SUBJECT_NAMES, type SubjectKind, withCpu } from './context';
+import {
+  type Bench,
+  connectAll,
+  notMeasured,
+  provision,
+  SUBJECT_NAMES,
+  type SubjectKind,
+  withCpu,
+} from './context';
 
 interface LoadResult {
   p50: number;
@@ -43,21 +51,7 @@ async function measure(bench: Bench, kind: SubjectKind, synchronous?: 'normal'):
   try {
     const topology = groupsOf(load.clients, load.channelSize);
     const identities: Identities = await provision(subject, topology);
-    const connected = await loadgen.call<{ connected: number; failed: number; firstError?: string }>(
-      'connect',
-      {
-        url: subject.url,
-        identities: identities.users,
-        count: load.clients,
-        concurrency: 64,
-        reconnect: false,
-        timeoutMs: 120_000,
-      },
-      180_000,
-    );
-    if (connected.connected < load.clients) {
-      throw new Error(`only ${connected.connected} of ${load.clients} connected: ${connected.firstError}`);
-    }
+    await connectAll(loadgen, subject, identities.users, 120_000);
     const channelOf: string[] = [];
     const recipientsOf: Record<string, number> = {};
     topology.channels.forEach((members, c) => {
@@ -107,7 +101,7 @@ async function measureReal(bench: Bench, synchronous?: 'normal'): Promise<Measur
   try {
     return await measure(bench, 'real', synchronous);
   } catch (error) {
-    return `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    return notMeasured(error);
   }
 }
 

@@ -3,7 +3,15 @@
 import type { CpuShare } from '../lib/result';
 import { makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
-import { type Bench, provision, SUBJECT_NAMES, type SubjectKind, withCpu } from './context';
+import {
+  againstRelay,
+  type Bench,
+  connectAll,
+  notMeasured,
+  provision,
+  type SubjectKind,
+  withCpu,
+} from './context';
 
 interface FanoutResult {
   recipients: number;
@@ -20,21 +28,7 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<{ result: Fanou
   try {
     const members = Array.from({ length: fanout.members }, (_, i) => i);
     const identities = await provision(subject, { users: fanout.members, channels: [members] });
-    const connected = await loadgen.call<{ connected: number; firstError?: string }>(
-      'connect',
-      {
-        url: subject.url,
-        identities: identities.users,
-        count: fanout.members,
-        concurrency: 64,
-        reconnect: false,
-        timeoutMs: 60_000,
-      },
-      90_000,
-    );
-    if (connected.connected < fanout.members) {
-      throw new Error(`only ${connected.connected} of ${fanout.members} connected: ${connected.firstError}`);
-    }
+    await connectAll(loadgen, subject, identities.users, 60_000);
     const args = { ...fanout, channelId: identities.channelIds[0], timeoutMs: 120_000 };
     return await withCpu({ server: subject.child, loadgen }, () =>
       loadgen.call<FanoutResult>('fanout', args, 150_000),
@@ -62,13 +56,9 @@ export async function figure4(bench: Bench): Promise<Row[]> {
         ? `${lost} deliveries LOST`
         : `${real.result.deliveries.toLocaleString('en-US')} deliveries, none lost`;
   } catch (error) {
-    note = `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    note = notMeasured(error);
   }
-  const common = {
-    baselineName: SUBJECT_NAMES['sio-relay'],
-    baselineCpu: relay.cpu,
-    ...(real ? { cpu: real.cpu } : {}),
-  };
+  const common = againstRelay(relay, real);
   return [
     makeRow({
       name: `4. fan-out deliveries/s (${scale})`,

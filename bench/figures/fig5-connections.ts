@@ -8,7 +8,15 @@ import { listenOverflows } from '../lib/proc';
 import type { CpuShare } from '../lib/result';
 import { makeRow, type Row } from '../lib/result';
 import { groupsOf } from '../servers/topology';
-import { type Bench, provision, SUBJECT_NAMES, type Subject, type SubjectKind, withCpu } from './context';
+import {
+  againstRelay,
+  type Bench,
+  notMeasured,
+  provision,
+  type Subject,
+  type SubjectKind,
+  withCpu,
+} from './context';
 
 interface Measured {
   connected: number;
@@ -97,13 +105,9 @@ export async function figure5(bench: Bench): Promise<Row[]> {
   try {
     real = await measure(bench, 'real');
   } catch (error) {
-    missing = `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    missing = notMeasured(error);
   }
-  const common = {
-    baselineName: SUBJECT_NAMES['sio-relay'],
-    baselineCpu: relay.cpu,
-    ...(real ? { cpu: real.cpu } : {}),
-  };
+  const common = againstRelay(relay, real);
   const note = (text: string | undefined) => (missing ? { note: missing } : text ? { note: text } : {});
   return [
     makeRow({

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ChangeEvent, MessageEvent } from '../../src-shared/protocol';
-import { createHistogram, type LatencySummary, recordMs, summarize } from '../lib/stats';
+import type { LatencySummary } from '../lib/stats';
+import { OneInFlight } from './one-in-flight';
 import { onFrames, pool, reserveSeqs, sendPayload, seqOf } from './pool';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const UPDATED_PREFIX = Buffer.from(`42["${ChangeEvent.UPDATED}"`);
 
 export interface EditArgs {
@@ -33,42 +33,22 @@ export async function editLatency(
       else reject(new Error(`the message to edit was refused: ${ack.error}`));
     }),
   );
-  const histogram = createHistogram();
-  const total = args.warmup + args.count;
-  const first = reserveSeqs(total);
-  let current = 0;
-  let sentAt = 0;
-  let seen: (() => void) | null = null;
+  const flight = new OneInFlight(args);
   onFrames((frame, index) => {
     if (
       index !== 1 ||
       frame.compare(UPDATED_PREFIX, 0, UPDATED_PREFIX.length, 0, UPDATED_PREFIX.length) !== 0
     )
       return;
-    if (seqOf(frame) !== current) return;
-    if (current - first >= args.warmup) recordMs(histogram, performance.now() - sentAt);
-    seen?.();
+    flight.arrived(seqOf(frame));
   });
-  let lost = 0;
   let refused = 0;
-  const deadline = performance.now() + args.timeoutMs;
-  for (let i = 0; i < total && performance.now() < deadline; i++) {
-    current = first + i;
-    let timer: NodeJS.Timeout | undefined;
-    const got = new Promise<boolean>((resolve) => {
-      seen = () => resolve(true);
-      timer = setTimeout(() => resolve(false), 2_000);
-    });
-    const { content } = sendPayload(args.channelId, current);
-    sentAt = performance.now();
+  const result = await flight.run((seq) => {
+    const { content } = sendPayload(args.channelId, seq);
     sender.emit(ChangeEvent.EDIT, { messageId, content, opId: randomUUID() }, (json) => {
       if (!json.startsWith('[{"ok":true')) refused++;
     });
-    if (!(await got)) lost++;
-    clearTimeout(timer);
-    seen = null;
-    await sleep(args.gapMs);
-  }
+  });
   onFrames(null);
-  return { ...summarize(histogram), lost, refused };
+  return { ...result, refused };
 }

@@ -1,8 +1,8 @@
 /**
  * send → receive latency, all timed in this one process (one clock for sender and receiver).
  *
- * - idle: one message in flight; the next is sent `gapMs` after the previous arrived. Nothing queues,
- *   so there is no coordinated omission to correct; latency runs from the actual send.
+ * - idle: one message in flight; the next is sent `gapMs` after the previous arrived (one-in-flight.ts).
+ *   Nothing queues, so there is no coordinated omission to correct; latency runs from the actual send.
  * - load: an open-loop schedule of `rate` messages a second from random senders, whatever the
  *   server's answers; each delivery's latency runs from the message's *intended* send time, so a
  *   stall is charged to every message it delayed (coordinated-omission correction, as in wrk2).
@@ -11,6 +11,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import { MessageEvent } from '../../src-shared/protocol';
 import { createHistogram, type LatencySummary, recordMs, summarize } from '../lib/stats';
+import { OneInFlight } from './one-in-flight';
 import { isNewMessage, onFrames, pool, reserveSeqs, sendPayload, seqOf } from './pool';
 import { rawSocket } from './sio-lite';
 
@@ -28,18 +29,8 @@ export interface IdleArgs {
 }
 
 export async function idleLatency(args: IdleArgs): Promise<LatencySummary & { lost: number }> {
-  const histogram = createHistogram();
-  const total = args.warmup + args.count;
-  const first = reserveSeqs(total);
-  let sentAt = 0;
-  let arrived: (() => void) | null = null;
-  const onArrival = (frame: Buffer) => {
-    if (seqOf(frame) !== current) return;
-    const elapsed = performance.now() - sentAt;
-    if (current - first >= args.warmup) recordMs(histogram, elapsed);
-    arrived?.();
-  };
-  let current = 0;
+  const flight = new OneInFlight(args);
+  const onArrival = (frame: Buffer) => flight.arrived(seqOf(frame));
   let send: (seq: number) => void;
   let echo: WebSocket | null = null;
   if (args.mode === 'ws') {
@@ -54,25 +45,10 @@ export async function idleLatency(args: IdleArgs): Promise<LatencySummary & { lo
     });
     send = (seq) => sender.emit(MessageEvent.SEND, sendPayload(args.channelId!, seq), () => {});
   }
-  let lost = 0;
-  const deadline = performance.now() + args.timeoutMs;
-  for (let i = 0; i < total && performance.now() < deadline; i++) {
-    current = first + i;
-    let timer: NodeJS.Timeout | undefined;
-    const got = new Promise<boolean>((resolve) => {
-      arrived = () => resolve(true);
-      timer = setTimeout(() => resolve(false), 2_000);
-    });
-    sentAt = performance.now();
-    send(current);
-    if (!(await got)) lost++;
-    clearTimeout(timer);
-    arrived = null;
-    await sleep(args.gapMs);
-  }
+  const result = await flight.run(send);
   onFrames(null);
   echo?.terminate();
-  return { ...summarize(histogram), lost };
+  return result;
 }
 
 export interface LoadArgs {
