@@ -138,6 +138,23 @@ export async function connectPair(subject: Subject, loadgen: Child): Promise<Ide
   return identities;
 }
 
+/** Starts the subject and a load generator, runs `fn` with them, and stops both however it ends. */
+export async function underLoad<T>(
+  bench: Bench,
+  kind: SubjectKind,
+  options: Parameters<Bench['subject']>[1],
+  fn: (subject: Subject, loadgen: Child) => Promise<T>,
+): Promise<T> {
+  const subject = await bench.subject(kind, options);
+  const loadgen = await bench.loadgen();
+  try {
+    return await fn(subject, loadgen);
+  } finally {
+    await loadgen.stop();
+    await subject.child.stop();
+  }
+}
+
 /**
  * Connects every one of `users` to the subject through the load generator (no reconnecting), and
  * throws unless all of them are up: a figure measured on fewer sockets than it says would mislead.

@@ -20,6 +20,7 @@ import {
   provision,
   SUBJECT_NAMES,
   type SubjectKind,
+  underLoad,
   withCpu,
 } from './context';
 
@@ -46,9 +47,7 @@ interface Measured {
 
 async function measure(bench: Bench, kind: SubjectKind, synchronous?: 'normal'): Promise<Measured> {
   const { load } = bench.options.scale;
-  const subject = await bench.subject(kind, synchronous ? { synchronous } : {});
-  const loadgen = await bench.loadgen();
-  try {
+  return underLoad(bench, kind, synchronous ? { synchronous } : {}, async (subject, loadgen) => {
     const topology = groupsOf(load.clients, load.channelSize);
     const identities: Identities = await provision(subject, topology);
     await connectAll(loadgen, subject, identities.users, 120_000);
@@ -73,10 +72,7 @@ async function measure(bench: Bench, kind: SubjectKind, synchronous?: 'normal'):
     );
     if (kind !== 'real') return measured;
     return { ...measured, insert: await subject.child.call<LatencySummary>('insertStats') };
-  } finally {
-    await loadgen.stop();
-    await subject.child.stop();
-  }
+  });
 }
 
 /** What a run of the real server says beside its p99: deliveries, losses, the load generator's lag. */

@@ -10,6 +10,7 @@ import {
   notMeasured,
   provision,
   type SubjectKind,
+  underLoad,
   withCpu,
 } from './context';
 
@@ -23,9 +24,7 @@ interface FanoutResult {
 
 async function measure(bench: Bench, kind: SubjectKind): Promise<{ result: FanoutResult; cpu: CpuShare }> {
   const { fanout } = bench.options.scale;
-  const subject = await bench.subject(kind);
-  const loadgen = await bench.loadgen();
-  try {
+  return underLoad(bench, kind, {}, async (subject, loadgen) => {
     const members = Array.from({ length: fanout.members }, (_, i) => i);
     const identities = await provision(subject, { users: fanout.members, channels: [members] });
     await connectAll(loadgen, subject, identities.users, 60_000);
@@ -33,10 +32,7 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<{ result: Fanou
     return await withCpu({ server: subject.child, loadgen }, () =>
       loadgen.call<FanoutResult>('fanout', args, 150_000),
     );
-  } finally {
-    await loadgen.stop();
-    await subject.child.stop();
-  }
+  });
 }
 
 export async function figure4(bench: Bench): Promise<Row[]> {

@@ -7,14 +7,12 @@
 
 import { makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
-import { type Bench, connectPair, withCpu } from './context';
+import { type Bench, connectPair, underLoad, withCpu } from './context';
 
 export async function figure8(bench: Bench): Promise<Row[]> {
   const { changes } = bench.options.scale;
   bench.log(`figure 8: idle edit→seen beside send→receive, ${changes.count} each, ${changes.gapMs} ms apart`);
-  const subject = await bench.subject('real');
-  const loadgen = await bench.loadgen();
-  try {
+  return underLoad(bench, 'real', {}, async (subject, loadgen) => {
     const identities = await connectPair(subject, loadgen);
     const args = { ...changes, channelId: identities.channelIds[0], timeoutMs: 600_000 };
     const send = await withCpu({ server: subject.child, loadgen }, () =>
@@ -39,8 +37,5 @@ export async function figure8(bench: Bench): Promise<Row[]> {
         note: problems.length > 0 ? problems.join('; ') : `send→receive ${q} ${send.result[q].toFixed(2)} ms`,
       }),
     );
-  } finally {
-    await loadgen.stop();
-    await subject.child.stop();
-  }
+  });
 }
