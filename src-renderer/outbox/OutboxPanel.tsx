@@ -1,3 +1,4 @@
+import type { OutboxItem } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 
 /** Everything we wrote that the server has not taken yet: retry it, or let it go. */
@@ -6,6 +7,12 @@ export function OutboxPanel() {
   const items = useApp((s) => s.outbox);
   const failed = useApp((s) => s.outboxCounts.failed);
   const close = () => store.getState().setOutboxOpen(false);
+  /** A click that retries or discards the item, then reads the outbox again. */
+  const act = (action: 'retryMessage' | 'discardMessage', item: OutboxItem) => () =>
+    void store
+      .getState()
+      [action](item.clientMessageId)
+      .then(() => store.getState().refreshOutbox());
   return (
     <section className="outbox-panel" aria-label="Outbox">
       <header className="pane-header">
@@ -41,28 +48,10 @@ export function OutboxPanel() {
               <p className="outbox-content">{item.content}</p>
               {item.failure && <p className="failure-reason">{item.failure.message}</p>}
               <div className="outbox-item-actions">
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() =>
-                    void store
-                      .getState()
-                      .retryMessage(item.clientMessageId)
-                      .then(() => store.getState().refreshOutbox())
-                  }
-                >
+                <button type="button" className="link-button" onClick={act('retryMessage', item)}>
                   Retry
                 </button>
-                <button
-                  type="button"
-                  className="link-button danger"
-                  onClick={() =>
-                    void store
-                      .getState()
-                      .discardMessage(item.clientMessageId)
-                      .then(() => store.getState().refreshOutbox())
-                  }
-                >
+                <button type="button" className="link-button danger" onClick={act('discardMessage', item)}>
                   Discard
                 </button>
               </div>

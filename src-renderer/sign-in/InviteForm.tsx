@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../src-shared/protocol/limits';
 import { useAppStore } from '../store/context';
-import { FormError, TextField } from './fields';
+import { FormError, PasswordField, TextField } from './fields';
 import { inviteErrorText, parseInvite } from './invite';
 import { serverUrlProblem } from './sign-in-errors';
 
@@ -51,26 +51,24 @@ export function InviteForm({ serverUrl, onCancel }: { serverUrl: string; onCance
       {needsServer && (
         <TextField label="Server" type="url" value={server} onValue={setServer} spellCheck={false} />
       )}
-      <TextField
+      <PasswordField
         label="New password"
         data-testid="invite-password"
-        type="password"
         value={password}
         onValue={setPassword}
-        autoComplete="new-password"
         aria-invalid={short}
         aria-describedby="invite-password-rule"
+        isNew
       />
       <p id="invite-password-rule" className={`field-hint${short ? ' invalid' : ''}`} aria-live="polite">
         At least {MIN_PASSWORD_LENGTH} characters{short ? ` (${password.length} so far)` : ''}.
       </p>
-      <TextField
+      <PasswordField
         label="Repeat the password"
         data-testid="invite-password-repeat"
-        type="password"
         value={repeat}
         onValue={setRepeat}
-        autoComplete="new-password"
+        isNew
       />
       <FormError error={error} />
       <button data-testid="invite-submit" type="submit" className="primary" disabled={busy}>

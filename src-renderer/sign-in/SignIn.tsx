@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { requestNotificationPermission } from '../app/browser-notification';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { useApp, useAppStore } from '../store/context';
-import { FormError, TextField } from './fields';
+import { FormError, PasswordField, TextField } from './fields';
 import { InviteForm } from './InviteForm';
 import { serverUrlProblem, signInErrorText } from './sign-in-errors';
 
@@ -96,17 +96,15 @@ export function SignIn() {
           spellCheck={false}
           required
         />
-        <TextField
+        <PasswordField
           label="Password"
           ref={(el) => {
             passwordRef.current = el;
             if (username) firstEmpty.current = el;
           }}
           data-testid="login-password"
-          type="password"
           value={password}
           onValue={setPassword}
-          autoComplete="current-password"
           required
         />
         <FormError error={error} />

@@ -18,6 +18,14 @@ export function TextField({ label, value, onValue, ...input }: TextFieldProps) {
   );
 }
 
+/** A password input: `isNew` for one being chosen (a password manager may offer one), else the current one. */
+export function PasswordField({
+  isNew,
+  ...field
+}: Omit<TextFieldProps, 'type' | 'autoComplete'> & { isNew?: boolean }) {
+  return <TextField {...field} type="password" autoComplete={isNew ? 'new-password' : 'current-password'} />;
+}
+
 /** Why the last attempt failed (interface.md: login-error), read out as it appears. */
 export function FormError({ error }: { error: string | null }) {
   if (!error) return null;

@@ -52,9 +52,8 @@ export type PendingChange = z.infer<typeof PendingChange>;
 export const PendingUpload = z.object({
   /** Its upload operation: cancelUpload takes it, uploadProgress names it. */
   opId: Id,
-  name: z.string(),
-  size: z.number().int().nonnegative(),
-  mime: z.string(),
+  // The file as the server will carry it (name, size, mime), less the id it does not have yet.
+  ...MessageFile.omit({ id: true }).shape,
 });
 export type PendingUpload = z.infer<typeof PendingUpload>;
 
