@@ -1,29 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../src-shared/protocol';
-import { redisUnavailable, startTwoInstances, type TwoInstances } from './redis-server';
-import { type ClientSocket, connectAs, emitWithAck, nextEvent, type TestServer } from './testing';
+import { describeOnTwoInstances } from './socket/testing/describe-on-two-instances';
+import { type ClientSocket, connectAs, emitWithAck, nextEvent } from './testing';
 
-const unavailable = redisUnavailable();
-const hasRedis = unavailable === undefined;
-if (!hasRedis) console.warn(`redis.test.ts skipped: ${unavailable}`);
-
-describe.skipIf(!hasRedis)('two instances through Redis', () => {
-  let instances: TwoInstances | undefined;
-  let a: TestServer;
-  let b: TestServer;
-  let sockets: ClientSocket[];
-
-  beforeAll(async () => {
-    instances = await startTwoInstances();
-    ({ a, b, sockets } = instances);
-  });
-  afterAll(() => instances?.stop());
-
+describeOnTwoInstances('two instances through Redis', 'redis.test.ts', (instances) => {
   it('carries messages, receipts and typing between instances', async () => {
-    const alice = await connectAs(a.url, 'alice');
-    const bob = await connectAs(b.url, 'bob');
-    sockets.push(alice.socket, bob.socket);
-    const general = (await a.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
+    const alice = await connectAs(instances.a.url, 'alice');
+    const bob = await connectAs(instances.b.url, 'bob');
+    instances.sockets.push(alice.socket, bob.socket);
+    const general = (await instances.a.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
 
     const typing = nextEvent(bob.socket, MessageEvent.TYPING_START);
     await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: general.id });
@@ -46,10 +31,10 @@ describe.skipIf(!hasRedis)('two instances through Redis', () => {
   });
 
   it('shares one seq and one dedupe between instances', async () => {
-    const alice = await connectAs(a.url, 'alice');
-    const laptop = await connectAs(b.url, 'alice');
-    sockets.push(alice.socket, laptop.socket);
-    const general = (await a.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
+    const alice = await connectAs(instances.a.url, 'alice');
+    const laptop = await connectAs(instances.b.url, 'alice');
+    instances.sockets.push(alice.socket, laptop.socket);
+    const general = (await instances.a.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
     const clientMessageId = crypto.randomUUID();
     const payload = { content: 'twice', channelId: general.id, clientMessageId };
     const acks = (
@@ -59,7 +44,7 @@ describe.skipIf(!hasRedis)('two instances through Redis', () => {
       ])
     ).map((x) => SendAck.parse(x));
     expect(acks[0]).toEqual(acks[1]);
-    const seqs = (await b.store.listMessages(general.id, alice.user.id, { after: 0 })).messages.map(
+    const seqs = (await instances.b.store.listMessages(general.id, alice.user.id, { after: 0 })).messages.map(
       (m) => m.seq,
     );
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
@@ -67,10 +52,10 @@ describe.skipIf(!hasRedis)('two instances through Redis', () => {
 
   it('counts the messages of one user across instances: a burst of 8 + 8 at a limit of 10 lets 10 in', async () => {
     // Before issue 11 each instance kept its own count, and all 16 were accepted.
-    const one = await connectAs(a.url, 'carol');
-    const two = await connectAs(b.url, 'carol');
-    sockets.push(one.socket, two.socket);
-    const general = (await a.store.listChannels(one.user.id)).find((c) => c.name === 'general')!;
+    const one = await connectAs(instances.a.url, 'carol');
+    const two = await connectAs(instances.b.url, 'carol');
+    instances.sockets.push(one.socket, two.socket);
+    const general = (await instances.a.store.listChannels(one.user.id)).find((c) => c.name === 'general')!;
     const burst = (socket: ClientSocket) =>
       Array.from({ length: 8 }, (_, i) =>
         emitWithAck(socket, MessageEvent.SEND, { content: `burst ${i}`, channelId: general.id }).then((x) =>
