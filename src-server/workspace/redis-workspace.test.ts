@@ -3,7 +3,15 @@ import { expect, it } from 'vitest';
 import { type ChannelJoinedEvent, MessageEvent, SendAck, WorkspaceEvent } from '../../src-shared/protocol';
 import { runAdmin } from '../admin/run';
 import { describeOnTwoInstances } from '../socket/testing/describe-on-two-instances';
-import { connectAs, connectRefusal, emitWithAck, flush, nextEvent, recordEvents } from '../testing';
+import {
+  type ConnectedUser,
+  connectAs,
+  connectRefusal,
+  emitWithAck,
+  flush,
+  nextEvent,
+  recordEvents,
+} from '../testing';
 import { api } from './suite';
 
 const BOUND_MS = 1_000;
@@ -70,10 +78,11 @@ describeOnTwoInstances(
       const { body: channel } = await api(instances.a.url, alice.token, 'POST', '/api/channels', {
         name: 'remembered',
       });
+      /** A channel action through instance A: its HTTP status. */
+      const act = async (user: ConnectedUser, action: 'join' | 'leave' | 'archive') =>
+        (await api(instances.a.url, user.token, 'POST', `/api/channels/${channel.id}/${action}`)).status;
       const joined = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_JOINED);
-      expect((await api(instances.a.url, bob.token, 'POST', `/api/channels/${channel.id}/join`)).status).toBe(
-        200,
-      );
+      expect(await act(bob, 'join')).toBe(200);
       await joined;
       const send = (content: string) =>
         emitWithAck(bob.socket, MessageEvent.SEND, {
@@ -84,22 +93,16 @@ describeOnTwoInstances(
       expect(await send('from b')).toMatchObject({ ok: true });
 
       const left = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_LEFT);
-      expect(
-        (await api(instances.a.url, bob.token, 'POST', `/api/channels/${channel.id}/leave`)).status,
-      ).toBe(200);
+      expect(await act(bob, 'leave')).toBe(200);
       await left;
       expect(await send('after leaving')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
 
       const rejoined = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_JOINED);
-      expect((await api(instances.a.url, bob.token, 'POST', `/api/channels/${channel.id}/join`)).status).toBe(
-        200,
-      );
+      expect(await act(bob, 'join')).toBe(200);
       await rejoined;
       expect(await send('back')).toMatchObject({ ok: true });
       const archived = nextEvent(bob.socket, WorkspaceEvent.CHANNEL_UPDATED);
-      expect(
-        (await api(instances.a.url, alice.token, 'POST', `/api/channels/${channel.id}/archive`)).status,
-      ).toBe(200);
+      expect(await act(alice, 'archive')).toBe(200);
       await archived;
       expect(await send('after the archive')).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     });
