@@ -2,7 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { MIN_PASSWORD_LENGTH } from '../../src-shared/protocol/limits';
 import { useAppStore } from '../store/context';
-import { FormError, PasswordField, TextField } from './fields';
+import { FormFooter, PasswordField, TextField } from './fields';
 import { inviteErrorText, parseInvite } from './invite';
 import { serverUrlProblem } from './sign-in-errors';
 
@@ -70,13 +70,15 @@ export function InviteForm({ serverUrl, onCancel }: { serverUrl: string; onCance
         onValue={setRepeat}
         isNew
       />
-      <FormError error={error} />
-      <button data-testid="invite-submit" type="submit" className="primary" disabled={busy}>
-        {busy ? 'Joining…' : 'Set password and sign in'}
-      </button>
-      <button type="button" className="link-button" onClick={onCancel}>
-        Back to sign in
-      </button>
+      <FormFooter
+        error={error}
+        busy={busy}
+        submitTestId="invite-submit"
+        submit="Set password and sign in"
+        submitting="Joining…"
+        other="Back to sign in"
+        onOther={onCancel}
+      />
     </form>
   );
 }

@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { requestNotificationPermission } from '../app/browser-notification';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
 import { useApp, useAppStore } from '../store/context';
-import { FormError, PasswordField, TextField } from './fields';
+import { FormFooter, PasswordField, TextField } from './fields';
 import { InviteForm } from './InviteForm';
 import { serverUrlProblem, signInErrorText } from './sign-in-errors';
 
@@ -107,13 +107,15 @@ export function SignIn() {
           onValue={setPassword}
           required
         />
-        <FormError error={error} />
-        <button data-testid="login-submit" type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-        <button type="button" className="link-button" onClick={() => setInvited(true)}>
-          I have an invite
-        </button>
+        <FormFooter
+          error={error}
+          busy={busy}
+          submitTestId="login-submit"
+          submit="Sign in"
+          submitting="Signing in…"
+          other="I have an invite"
+          onOther={() => setInvited(true)}
+        />
       </form>
     </main>
   );

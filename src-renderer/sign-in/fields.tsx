@@ -35,3 +35,27 @@ export function FormError({ error }: { error: string | null }) {
     </p>
   );
 }
+
+/** The foot of a sign-in form: why the last attempt failed, its submit button, and the way to the other form. */
+export function FormFooter(props: {
+  error: string | null;
+  busy: boolean;
+  submitTestId: string;
+  submit: string;
+  /** The submit button's words while the attempt runs (it is disabled meanwhile). */
+  submitting: string;
+  other: string;
+  onOther(): void;
+}) {
+  return (
+    <>
+      <FormError error={props.error} />
+      <button data-testid={props.submitTestId} type="submit" className="primary" disabled={props.busy}>
+        {props.busy ? props.submitting : props.submit}
+      </button>
+      <button type="button" className="link-button" onClick={props.onOther}>
+        {props.other}
+      </button>
+    </>
+  );
+}

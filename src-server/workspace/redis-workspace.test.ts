@@ -26,13 +26,17 @@ describeOnTwoInstances(
       return { value, ms: Date.now() - since };
     }
 
-    it('joins, leaves and revokes the sockets of the other instance within 1 s', async () => {
+    /** alice on instance A creates a public channel; bob is connected to instance B. */
+    async function aliceCreates(name: string) {
       const alice = await connectAs(instances.a.url, 'alice');
       const bob = await connectAs(instances.b.url, 'bob');
       instances.sockets.push(alice.socket, bob.socket);
-      const { body: channel } = await api(instances.a.url, alice.token, 'POST', '/api/channels', {
-        name: 'across',
-      });
+      const { body: channel } = await api(instances.a.url, alice.token, 'POST', '/api/channels', { name });
+      return { alice, bob, channel };
+    }
+
+    it('joins, leaves and revokes the sockets of the other instance within 1 s', async () => {
+      const { alice, bob, channel } = await aliceCreates('across');
 
       const joined = nextEvent<ChannelJoinedEvent>(bob.socket, WorkspaceEvent.CHANNEL_JOINED);
       expect(
@@ -72,12 +76,7 @@ describeOnTwoInstances(
     // What instance B remembers of who may send where (membership-cache.ts) is forgotten through the same
     // Redis message that takes B's sockets out of the room, before B tells the socket.
     it('refuses on the other instance the next send of a member who left, or in an archived channel', async () => {
-      const alice = await connectAs(instances.a.url, 'alice');
-      const bob = await connectAs(instances.b.url, 'bob');
-      instances.sockets.push(alice.socket, bob.socket);
-      const { body: channel } = await api(instances.a.url, alice.token, 'POST', '/api/channels', {
-        name: 'remembered',
-      });
+      const { alice, bob, channel } = await aliceCreates('remembered');
       /** A channel action through instance A: its HTTP status. */
       const act = async (user: ConnectedUser, action: 'join' | 'leave' | 'archive') =>
         (await api(instances.a.url, user.token, 'POST', `/api/channels/${channel.id}/${action}`)).status;

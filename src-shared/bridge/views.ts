@@ -6,11 +6,11 @@ import { z } from 'zod';
 import { NotifyLevel } from '../protocol/changes';
 import {
   ChannelKind,
-  DeliveryStatus,
   Id,
   IsoDate,
   MessageFile,
   optionalField,
+  Receipt,
   UserSummary,
 } from '../protocol/schemas';
 import { Presence } from '../protocol/workspace';
@@ -22,12 +22,8 @@ export type UiStatus = z.infer<typeof UiStatus>;
 export const ConnectionState = z.enum(['connecting', 'connected', 'offline', 'unauthorized']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
-export const SeenBy = z.object({
-  userId: Id,
-  name: z.string(),
-  status: DeliveryStatus,
-  at: IsoDate,
-});
+/** A receipt of one of ours, with the reader's name to show. */
+export const SeenBy = Receipt.extend({ name: z.string() });
 export type SeenBy = z.infer<typeof SeenBy>;
 
 export const Failure = z.object({ code: z.string(), message: z.string() });
