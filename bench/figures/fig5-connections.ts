@@ -107,52 +107,55 @@ export async function figure5(bench: Bench): Promise<Row[]> {
   } catch (error) {
     missing = notMeasured(error);
   }
-  const common = againstRelay(relay, real);
-  const note = (text: string | undefined) => (missing ? { note: missing } : text ? { note: text } : {});
+  /** One row: the real server's `field` against the bare relay's, one bound on the value, a note. */
+  const row = (
+    name: string,
+    field: 'connected' | 'rssPerConnectionKB' | 'connectsPerSecond' | 'reconnectSeconds',
+    unit: string,
+    [op, limit]: ['>=' | '<=', number],
+    text: string | undefined,
+  ) =>
+    makeRow({
+      name,
+      value: real?.[field] ?? null,
+      unit,
+      baseline: relay[field],
+      checks: [{ op, limit, of: 'value' }],
+      ...againstRelay(relay, real),
+      ...(missing ? { note: missing } : text ? { note: text } : {}),
+    });
   return [
-    makeRow({
-      name: `5. concurrent sockets, one server (${n} attempted)`,
-      value: real?.connected ?? null,
-      unit: 'sockets',
-      baseline: relay.connected,
-      checks: [{ op: '>=', limit: 19_000, of: 'value' }],
-      ...common,
-      ...note(real && real.failed > 0 ? `${real.failed} failed to connect` : undefined),
-    }),
-    makeRow({
-      name: '5. server RSS per connection',
-      value: real?.rssPerConnectionKB ?? null,
-      unit: 'KB',
-      baseline: relay.rssPerConnectionKB,
-      checks: [{ op: '<=', limit: 16, of: 'value' }],
-      ...common,
-      ...note(
-        'RSS growth (each reading after a full GC) from before the first connect to 2 s after the last, over sockets connected',
-      ),
-    }),
-    makeRow({
-      name: '5. connects/s',
-      value: real?.connectsPerSecond ?? null,
-      unit: 'connects/s',
-      baseline: relay.connectsPerSecond,
-      checks: [{ op: '>=', limit: 1_000, of: 'value' }],
-      ...common,
-      ...note(`${connections.concurrency} handshakes in flight, each with a token (real server)`),
-    }),
-    makeRow({
-      name: '5. all reconnected after server restart',
-      value: real?.reconnectSeconds ?? null,
-      unit: 's',
-      baseline: relay.reconnectSeconds,
-      checks: [{ op: '<=', limit: 30, of: 'value' }],
-      ...common,
-      ...note(
-        real
-          ? `${real.reconnectNote}; clients back off like socket.io-client (1–5 s, jittered); ` +
-              `kernel listen-queue overflows during the reconnect: ${real.overflows.restart} ` +
-              `(relay run: ${relay.overflows.restart})`
-          : undefined,
-      ),
-    }),
+    row(
+      `5. concurrent sockets, one server (${n} attempted)`,
+      'connected',
+      'sockets',
+      ['>=', 19_000],
+      real && real.failed > 0 ? `${real.failed} failed to connect` : undefined,
+    ),
+    row(
+      '5. server RSS per connection',
+      'rssPerConnectionKB',
+      'KB',
+      ['<=', 16],
+      'RSS growth (each reading after a full GC) from before the first connect to 2 s after the last, over sockets connected',
+    ),
+    row(
+      '5. connects/s',
+      'connectsPerSecond',
+      'connects/s',
+      ['>=', 1_000],
+      `${connections.concurrency} handshakes in flight, each with a token (real server)`,
+    ),
+    row(
+      '5. all reconnected after server restart',
+      'reconnectSeconds',
+      's',
+      ['<=', 30],
+      real
+        ? `${real.reconnectNote}; clients back off like socket.io-client (1–5 s, jittered); ` +
+            `kernel listen-queue overflows during the reconnect: ${real.overflows.restart} ` +
+            `(relay run: ${relay.overflows.restart})`
+        : undefined,
+    ),
   ];
 }
