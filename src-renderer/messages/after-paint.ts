@@ -8,10 +8,12 @@
 type Callback = () => void;
 
 /**
- * A page that produces no frames (a hidden window stops rAF) or never goes idle still runs the work
- * by then: it is deferred, never dropped.
+ * An idle period comes this long after the frame at the latest. A page that produces no frames (a
+ * hidden window stops rAF) runs the work after four times as long: deferred, never dropped; and a
+ * slow frame on a loaded machine (hundreds of ms) is not overtaken.
  */
 const LATEST_MS = 250;
+const NO_FRAME_MS = 4 * LATEST_MS;
 
 let waiting: Set<Callback> | null = null;
 
@@ -35,7 +37,7 @@ export function afterNextPaint(callback: Callback): () => void {
     };
     if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => whenIdle(flush));
     else whenIdle(flush);
-    setTimeout(flush, LATEST_MS);
+    setTimeout(flush, NO_FRAME_MS);
   }
   batch.add(callback);
   return () => batch.delete(callback);
