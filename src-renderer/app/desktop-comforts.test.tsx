@@ -3,7 +3,7 @@
  * The renderer's side of the desktop comforts: the "Restart to update" banner, the desktop-only
  * settings, and the browser host's `/#/channel/ID` deep links.
  */
-import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deepLinkInHash } from '../../src-shared/bridge/deep-link';
 import { FakeRelay } from '../testing/fake-relay';
@@ -54,11 +54,14 @@ describe('desktop comforts in the renderer', () => {
     const target = relay.channels[1]!;
     window.history.replaceState(null, '', `/?token=abc#/channel/${target.id}`);
     await renderApp(relay, 'browser');
-    await settle(3);
-    const active = screen
-      .getAllByTestId('channel-item')
-      .find((i) => i.getAttribute('aria-current') === 'page');
-    expect(active?.getAttribute('data-channel-id')).toBe(target.id);
+    // The link reader is a chunk imported on demand: a loaded machine can take longer than a few
+    // timer turns to bring it (this failed once under load), so wait for its effect.
+    await waitFor(() => {
+      const active = screen
+        .getAllByTestId('channel-item')
+        .find((i) => i.getAttribute('aria-current') === 'page');
+      expect(active?.getAttribute('data-channel-id')).toBe(target.id);
+    });
     expect(window.location.hash).toBe('');
     expect(window.location.search).toBe('?token=abc');
 

@@ -14,6 +14,8 @@ type Props = {
   editing: boolean;
   /** The edit ended: saved with this text, or cancelled (undefined). */
   onEditEnd: (save?: string) => void;
+  /** The text as typed for now, its Markdown a frame later (MessageContent's `plain`). */
+  plain?: boolean;
 };
 
 export const TOMBSTONE = 'This message was deleted';
@@ -23,7 +25,7 @@ export const TOMBSTONE = 'This message was deleted';
  * editor while it is edited in place, or the tombstone of a deleted one (kept in its place so the
  * order and its replies hold). A change not yet acknowledged says so beside it.
  */
-export function MessageBody({ message, echo, editing, onEditEnd }: Props) {
+export function MessageBody({ message, echo, editing, onEditEnd, plain }: Props) {
   const marks = useMentionMarks(message);
   const testId = (id: string) => (echo ? undefined : id);
   if (message.deleted) {
@@ -38,7 +40,12 @@ export function MessageBody({ message, echo, editing, onEditEnd }: Props) {
     return <MessageEditor initial={message.content} onSave={onEditEnd} onCancel={() => onEditEnd()} />;
   }
   const content = (
-    <MessageContent content={message.content} testId={echo ? null : 'message-content'} mentions={marks} />
+    <MessageContent
+      content={message.content}
+      testId={echo ? null : 'message-content'}
+      mentions={marks}
+      plain={plain}
+    />
   );
   if (!message.editedAt && !message.pendingChange) return content;
   return (

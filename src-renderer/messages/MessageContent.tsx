@@ -32,12 +32,37 @@ export const MessageContent = memo(function MessageContent({
   content,
   testId = 'message-content',
   mentions,
+  plain = false,
 }: {
   content: string;
   /** null: no test id (a copy of a message shown elsewhere on the page). */
   testId?: string | null;
   /** The @names shown as pills; compared by value (a new but equal object renders nothing new). */
   mentions?: MentionMarks;
+  /**
+   * For now the text as typed, as text (React escapes it; no HTML, so nothing to sanitize): a row
+   * off screen while its list's first frame is made gets its Markdown right after that frame.
+   */
+  plain?: boolean;
+}) {
+  if (plain) {
+    return (
+      <div data-testid={testId ?? undefined} className="message-content plain">
+        <p>{content}</p>
+      </div>
+    );
+  }
+  return <RenderedContent content={content} testId={testId} mentions={mentions} />;
+});
+
+function RenderedContent({
+  content,
+  testId,
+  mentions,
+}: {
+  content: string;
+  testId: string | null;
+  mentions: MentionMarks | undefined;
 }) {
   const mentionsKey = marksKey(mentions);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `mentions` is compared by its key
@@ -50,4 +75,4 @@ export const MessageContent = memo(function MessageContent({
       dangerouslySetInnerHTML={{ __html: html }}
     />
   );
-});
+}

@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
-import { FakeRelay } from '../testing/fake-relay';
+import { alice, FakeRelay } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderMessageList, settle } from '../testing/render-app';
 import { MessageList } from './MessageList';
@@ -114,6 +114,52 @@ describe('the message list', () => {
     // The first frame guesses the view is the window's height (an upper bound), so a few more than a
     // 600 px screenful of 40 px rows: still fewer than the page's 50.
     expect(new Set(mounted).size).toBeLessThan(messages.length);
+  });
+
+  it('makes its first frame without hover toolbars and off-screen Markdown, and adds them right after (figure 7)', async () => {
+    const relay = new FakeRelay();
+    const channel = relay.channels[0]!;
+    // Own messages, "Sent": the newest shows its status mark at rest, the others only on hover.
+    const messages = relay.seed(channel.id, 50, (i) => ({
+      content: `**bold** ${i}`,
+      own: true,
+      author: alice,
+      status: 'Sent' as const,
+    }));
+    const store = createAppStore(relay.api, 'electron');
+    store.setState({
+      channels: relay.channels,
+      activeChannelId: channel.id,
+      histories: { [channel.id]: { messages, hasMore: false, status: 'ready', loadingOlder: false } },
+    });
+    render(
+      <AppProvider store={store} relay={relay.api}>
+        <MessageList channelId={channel.id} channelName={channel.name} />
+      </AppProvider>,
+    );
+    const rows = () => screen.getAllByTestId('message');
+    const newest = () => rows().find((r) => r.dataset.messageId === messages.at(-1)!.id)!;
+    const plain = () => rows().filter((r) => r.querySelector('.message-content.plain'));
+    // The first frame: no toolbar anywhere, the status of the newest own message only, and the rows
+    // above the view as plain text (no HTML), those in it rendered.
+    expect(screen.queryAllByRole('toolbar')).toEqual([]);
+    expect(screen.getAllByTestId('message-status')).toHaveLength(1);
+    expect(newest().querySelector('[data-testid="message-status"]')).not.toBeNull();
+    expect(plain().length).toBeGreaterThan(0);
+    for (const row of plain()) {
+      expect(row.querySelector('strong')).toBeNull();
+      expect(row.querySelector('[data-testid="message-content"]')!.textContent).toMatch(/^\*\*bold\*\* \d+$/);
+    }
+    expect(newest().querySelector('[data-testid="message-content"] strong')!.textContent).toBe('bold');
+    // Right after it, every row has all of it.
+    await settle();
+    expect(rows().length).toBeGreaterThan(5);
+    expect(plain()).toEqual([]);
+    for (const row of rows()) {
+      expect(row.querySelector('[role="toolbar"] [data-testid="reply-button"]')).not.toBeNull();
+      expect(row.querySelector('[data-testid="message-status"]')).not.toBeNull();
+      expect(row.querySelector('[data-testid="message-content"] strong')!.textContent).toBe('bold');
+    }
   });
 
   it('puts a separator before each day', async () => {

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 import type { ChannelHistory, ThreadHistory } from '../store/types';
+import { afterNextPaint } from './after-paint';
 import { useAnnouncement } from './announce';
 import { MessageRow } from './MessageRow';
 import { buildRows } from './rows';
@@ -32,6 +33,15 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
     overscan,
   });
   const announcement = useAnnouncement(messages, ready);
+  const opening = useOpening(channelId, ready);
+  // While it opens, the rows mounted beyond the screen (the overscan) show their text plain. On
+  // screen: within the scroll offset's view, or within a view's height of the end, where the list
+  // opens (the offset may still be the estimate's while the first rows are measured).
+  const viewHeight = virtualizer.scrollRect?.height || window.innerHeight;
+  const viewTop = virtualizer.scrollOffset ?? 0;
+  const endViewTop = virtualizer.getTotalSize() - viewHeight;
+  const offScreen = (item: { start: number; end: number }) =>
+    (item.end <= viewTop || item.start >= viewTop + viewHeight) && item.end <= endViewTop;
   // Read means seen: scrolled up, the newest messages are not (issue 12).
   useEffect(() => {
     store.getState().setAtNewest(atBottom);
@@ -92,6 +102,8 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
                     replyCount={replyCountOf(row.message, threads)}
                     lastOwn={row.message.key === lastOwnKey}
                     tabStop={row.key === stopKey}
+                    decorated={!opening}
+                    plainBody={opening && offScreen(item)}
                   />
                 )}
               </div>
@@ -114,6 +126,21 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
       </div>
     </div>
   );
+}
+
+/**
+ * True from a channel's opening until its first frame with rows is on screen (figure 7). Meanwhile
+ * the rows leave out what nobody sees at rest (each row's hover toolbar and hover-only status); they
+ * add it in one render after that frame, before anyone can point at a row or Tab to it.
+ */
+function useOpening(channelId: string, ready: boolean): boolean {
+  const [openedId, setOpenedId] = useState<string | null>(null);
+  const opening = openedId !== channelId;
+  useEffect(() => {
+    if (!ready || !opening) return;
+    return afterNextPaint(() => setOpenedId(channelId));
+  }, [channelId, ready, opening]);
+  return opening;
 }
 
 /** The core's count, or more if we already hold more replies live (the count may lag an event). */

@@ -32,6 +32,13 @@ type Props = {
    * tab stops only while it is; undefined outside such a list (a thread's replies).
    */
   tabStop?: boolean;
+  /**
+   * False while the list's first frame is being made: the row leaves out its hover toolbar and its
+   * hover-only status mark (invisible at rest), which the list adds right after that frame.
+   */
+  decorated?: boolean;
+  /** Off screen while the list's first frame is made: the body's Markdown comes right after it. */
+  plainBody?: boolean;
 };
 
 /** One message; if anything in it fails to render, a note takes that row's place and nothing else's. */
@@ -66,6 +73,8 @@ function MessageRowBody({
   echo = false,
   lastOwn = false,
   tabStop,
+  decorated = true,
+  plainBody = false,
 }: Props) {
   const store = useAppStore();
   const rowRef = useRef<HTMLElement>(null);
@@ -125,7 +134,13 @@ function MessageRowBody({
           </time>
         </header>
       )}
-      <MessageBody message={message} echo={echo} editing={editing !== null} onEditEnd={endEdit} />
+      <MessageBody
+        message={message}
+        echo={echo}
+        editing={editing !== null}
+        onEditEnd={endEdit}
+        plain={plainBody}
+      />
       {!message.deleted && message.files && message.files.length > 0 && (
         <MessageFiles files={message.files} tabIndex={inner} />
       )}
@@ -152,7 +167,7 @@ function MessageRowBody({
       )}
       {!echo && (
         <div className="message-side">
-          {!message.deleted && !editing && (
+          {decorated && !message.deleted && !editing && (
             <MessageToolbar
               authorName={message.author.name}
               onReact={toggleReaction}
@@ -162,7 +177,9 @@ function MessageRowBody({
               tabIndex={inner}
             />
           )}
-          <MessageStatus message={message} always={lastOwn} />
+          {(decorated || lastOwn || message.status === 'Failed') && (
+            <MessageStatus message={message} always={lastOwn} />
+          )}
         </div>
       )}
     </article>

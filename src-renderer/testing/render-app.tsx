@@ -2,6 +2,7 @@ import { act, configure, render } from '@testing-library/react';
 import type { MessageView } from '../../src-shared/bridge';
 import { App } from '../app/App';
 import type { Host } from '../bridge/connect';
+import { paintWorkDone } from '../messages/after-paint';
 import { MessageList } from '../messages/MessageList';
 import { createAppStore, subscribeToCore } from '../store/app-store';
 import { AppProvider } from '../store/context';
@@ -12,11 +13,15 @@ import type { FakeRelay } from './fake-relay';
 // soon as the element is there; only a real failure waits this long.
 configure({ asyncUtilTimeout: 15_000 });
 
-/** Lets every pending promise (bridge answers, effects that await them) settle. */
+/**
+ * Lets every pending promise (bridge answers, effects that await them) settle, and the work a list
+ * leaves for after its first frame (messages/after-paint) run.
+ */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     await act(async () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
+      await paintWorkDone();
     });
   }
 }
