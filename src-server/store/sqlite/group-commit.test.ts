@@ -51,43 +51,27 @@ describe('commitTogether', () => {
   });
 });
 
-describe('commitTogether, the batch around the writes', () => {
-  it('runs each write once when none throws, with `end` after them in the same transaction', () => {
-    const calls: string[] = [];
+describe('commitTogether, the attempts', () => {
+  it('runs each write once when none throws', () => {
+    const calls: number[] = [];
     const write = (v: number) => () => {
-      calls.push(`write ${v}`);
+      calls.push(v);
       return insert(v)();
     };
-    commitTogether(db, [write(1), write(2)], {
-      begin: () => calls.push('begin'),
-      end: () => {
-        calls.push(`end sees ${stored().length}`);
-        insert(9)();
-      },
-    });
-    expect(calls).toEqual(['begin', 'write 1', 'write 2', 'end sees 2']);
-    expect(stored()).toEqual([1, 2, 9]);
+    commitTogether(db, [write(1), write(2)]);
+    expect(calls).toEqual([1, 2]);
+    expect(stored()).toEqual([1, 2]);
   });
 
-  it('begins again when a write throws, and commits the others with `end`', () => {
-    let begins = 0;
-    const outcomes = commitTogether(db, [insert(1), insert(1), insert(2)], {
-      begin: () => begins++,
-      end: () => insert(9)(),
-    });
-    expect(begins).toBe(2);
+  it('runs the batch again, write by write, when one throws', () => {
+    const calls: number[] = [];
+    const write = (v: number) => () => {
+      calls.push(v);
+      return insert(v)();
+    };
+    const outcomes = commitTogether(db, [write(1), write(1), write(2)]);
+    expect(calls).toEqual([1, 1, 1, 1, 2]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
-    expect(stored()).toEqual([1, 2, 9]);
-  });
-
-  it('commits nothing and throws when `end` throws', () => {
-    expect(() =>
-      commitTogether(db, [insert(1)], {
-        end: () => {
-          throw new Error('index failed');
-        },
-      }),
-    ).toThrow('index failed');
-    expect(stored()).toEqual([]);
+    expect(stored()).toEqual([1, 2]);
   });
 });

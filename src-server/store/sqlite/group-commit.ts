@@ -12,22 +12,8 @@ import type Database from 'better-sqlite3';
 
 export type Outcome<T = unknown> = { ok: true; value: T } | { ok: false; error: unknown };
 
-export interface Attempt {
-  /** At the start of each attempt (the plain one, and the retry with savepoints). */
-  begin?: () => void;
-  /**
-   * After the writes, inside the transaction and outside any savepoint: work that belongs to the batch
-   * as a whole. If it throws, nothing is committed and commitTogether throws.
-   */
-  end?: () => void;
-}
-
 /** Outcomes in the order of `works`. Throws, having committed nothing, when the transaction itself fails. */
-export function commitTogether<T>(
-  db: Database.Database,
-  works: readonly (() => T)[],
-  attempt: Attempt = {},
-): Outcome<T>[] {
+export function commitTogether<T>(db: Database.Database, works: readonly (() => T)[]): Outcome<T>[] {
   let writeThrew = false;
   const plain = (work: () => T): Outcome<T> => {
     try {
@@ -38,7 +24,7 @@ export function commitTogether<T>(
     }
   };
   try {
-    return inOneTransaction(db, works, attempt, plain);
+    return inOneTransaction(db, works, plain);
   } catch (error) {
     if (!writeThrew) throw error;
   }
@@ -50,7 +36,7 @@ export function commitTogether<T>(
       return { ok: false, error };
     }
   };
-  return inOneTransaction(db, works, attempt, inSavepoint);
+  return inOneTransaction(db, works, inSavepoint);
 }
 
 type Transaction = Database.Transaction<(body: () => unknown) => unknown>;
@@ -73,13 +59,7 @@ function transactionOf(db: Database.Database): Transaction {
 function inOneTransaction<T>(
   db: Database.Database,
   works: readonly (() => T)[],
-  attempt: Attempt,
   run: (work: () => T) => Outcome<T>,
 ): Outcome<T>[] {
-  return transactionOf(db).immediate(() => {
-    attempt.begin?.();
-    const outcomes = works.map(run);
-    attempt.end?.();
-    return outcomes;
-  }) as Outcome<T>[];
+  return transactionOf(db).immediate(() => works.map(run)) as Outcome<T>[];
 }

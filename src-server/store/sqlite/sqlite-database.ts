@@ -54,9 +54,12 @@ export const SQL = {
       (id, channel_id, seq, user_id, parent_id, content, client_message_id, created_at, updated_at, mentions,
        change_seq, files)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  // Search: the batch's new messages, indexed in one statement (migrations/006).
-  indexMessages: `INSERT INTO messages_fts (rowid, content)
-    SELECT rowid, content FROM messages WHERE rowid IN (SELECT value FROM json_each(?))`,
+  // Search (search-index.ts): the new messages the index has not reached, indexed in one statement.
+  searchGap: `SELECT up_to_rowid AS indexed, COALESCE((SELECT MAX(rowid) FROM messages), 0) AS stored
+    FROM search_indexed`,
+  indexMessagesIn: `INSERT INTO messages_fts (rowid, content)
+    SELECT rowid, content FROM messages WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
+  setSearchIndexed: 'UPDATE search_indexed SET up_to_rowid = ?',
   linkFile:
     'INSERT INTO message_files (message_id, file_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   markFilePosted: 'UPDATE files SET posted_at = COALESCE(posted_at, ?) WHERE id = ?',

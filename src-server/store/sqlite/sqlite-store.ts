@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import type { SearchPage, SearchQuery } from '../../../src-shared/protocol';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import type { ChangeRequest, ChangeResult } from '../changes';
 import { migrate } from '../migrate';
@@ -108,6 +109,12 @@ export class SqliteStore extends SharedStore implements Store {
   // A change goes through the writer thread (change-writes.ts); its reads are here (DelegatingStore).
   async changeMessage(request: ChangeRequest): Promise<ChangeResult> {
     return this.writer.run({ kind: 'changeMessage', request });
+  }
+
+  /** Read-your-writes: every message acknowledged before the search is in its index (search-index.ts). */
+  override async searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
+    await this.writer.indexed();
+    return super.searchMessages(userId, query);
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */

@@ -2,26 +2,51 @@
  * The SQLite writer thread (started by writer-client.ts). It owns the connection that stores messages
  * and receipts, so the disk flush of each commit blocks this thread, not the server's event loop. It
  * takes one batch at a time, commits it as one transaction and answers with the outcomes in order;
- * the main thread meanwhile gathers the next batch.
+ * the main thread meanwhile gathers the next batch. Then, before the next batch, it indexes the batch's
+ * new messages for search in a second transaction (search-index.ts): the ack does not wait for that.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteSearchIndex } from './search-index';
 import { openDatabase } from './sqlite-database';
-import { type FromWriter, postable, type ToWriter, type WriterConfig } from './writer-client';
+import { type FromWriter, postable, type ToWriter, type WriterConfig, writeFailure } from './writer-client';
 import { SqliteWrites } from './writes';
 
 const port = parentPort!;
 const { file, synchronous } = workerData as WriterConfig;
 const db = openDatabase(file, synchronous);
-const writes = new SqliteWrites(db);
+const search = new SqliteSearchIndex(db, synchronous);
+const writes = new SqliteWrites(db, search);
 
 const answer = (message: FromWriter) => port.postMessage(message);
 
-port.on('message', (message: ToWriter) => {
-  if (message.type === 'close') {
-    db.close();
-    port.close(); // nothing else keeps the thread alive: it ends
-    return;
+/**
+ * A failure leaves the gap for the next update (after the next batch, before a search): messages stay
+ * stored and acknowledged, only not yet findable. Reported, never fatal to the thread.
+ */
+function updateSearchIndex(): void {
+  try {
+    search.update();
+  } catch (error) {
+    answer({ type: 'indexFailed', error: writeFailure(error) });
   }
-  answer({ type: 'committed', outcomes: writes.commit(message.ops).map(postable) });
+}
+
+port.on('message', (message: ToWriter) => {
+  switch (message.type) {
+    case 'close':
+      db.close();
+      port.close(); // nothing else keeps the thread alive: it ends
+      return;
+    case 'batch':
+      answer({ type: 'committed', outcomes: writes.commit(message.ops).map(postable) });
+      updateSearchIndex();
+      return;
+    case 'index':
+      updateSearchIndex();
+      answer({ type: 'indexed' });
+      return;
+  }
 });
+// A crash between a batch's commit and its index left a gap: closed before the first write.
+updateSearchIndex();
 answer({ type: 'ready' });

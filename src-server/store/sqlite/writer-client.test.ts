@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
+import { waitFor } from '../../../src-shared/testing/wait-for';
 import { MAX_QUEUED_WRITES, WriterClient } from './writer-client';
 import type { WriteOp } from './writes';
 
@@ -129,5 +130,66 @@ parentPort.postMessage({ type: 'ready' });
     await worker.terminate();
     // The queued ones were not dropped: they fail only because the thread is gone.
     await expect(waiting[0]).rejects.toThrow(/writer thread stopped/);
+  });
+});
+
+describe('WriterClient, search read-your-writes', () => {
+  /**
+   * Answers batches at once; holds each `index` request until the test posts `flush`, then answers them
+   * all and tells the test how many it held.
+   */
+  const INDEXING = `
+const { parentPort } = require('node:worker_threads');
+let held = 0;
+parentPort.on('message', (message) => {
+  if (message.type === 'close') return parentPort.close();
+  if (message.type === 'index') return held++;
+  if (message.type === 'flush') {
+    parentPort.postMessage({ type: 'held', count: held });
+    for (; held > 0; held--) parentPort.postMessage({ type: 'indexed' });
+    return;
+  }
+  parentPort.postMessage({ type: 'committed', outcomes: message.ops.map(() => ({ ok: true, value: 1 })) });
+});
+parentPort.postMessage({ type: 'ready' });
+`;
+
+  it('waits for the index of the writes answered before, asks once for many searches, and not again', async () => {
+    const worker = new Worker(INDEXING, { eval: true });
+    const writer = new WriterClient(worker);
+    await writer.ready;
+    const heldCounts: number[] = [];
+    worker.on('message', (message: { type: string; count?: number }) => {
+      if (message.type === 'held') heldCounts.push(message.count!);
+    });
+    const flush = async () => {
+      const before = heldCounts.length;
+      worker.postMessage({ type: 'flush' });
+      await waitFor(() => heldCounts.length > before, 'the stand-in to answer flush');
+    };
+    await writer.indexed(); // nothing answered yet: no request
+    await writer.run(op('a'));
+    let settled = 0;
+    const searches = [writer.indexed(), writer.indexed()].map((p) => p.then(() => settled++));
+    for (let turn = 0; turn < 5; turn++) await nextTurn();
+    expect(settled).toBe(0); // the thread has not said the index holds 'a'
+    await flush();
+    await Promise.all(searches);
+    expect(heldCounts).toEqual([1]); // two searches, one request
+    await writer.indexed(); // nothing answered since: resolves without a request
+    await flush();
+    expect(heldCounts).toEqual([1, 0]);
+    await writer.close();
+  });
+
+  it('does not keep a search waiting once the thread has died', async () => {
+    const worker = new Worker(INDEXING, { eval: true });
+    const writer = new WriterClient(worker);
+    await writer.ready;
+    await writer.run(op('a'));
+    const search = writer.indexed();
+    await worker.terminate();
+    await expect(search).resolves.toBeUndefined();
+    await expect(writer.indexed()).resolves.toBeUndefined();
   });
 });

@@ -25,8 +25,13 @@ export interface WriterConfig {
   synchronous: Synchronous;
 }
 
-export type ToWriter = { type: 'batch'; ops: WriteOp[] } | { type: 'close' };
-export type FromWriter = { type: 'ready' } | { type: 'committed'; outcomes: CommitOutcome[] };
+/** `index`: bring the search index up to date, then answer `indexed` (search-index.ts). */
+export type ToWriter = { type: 'batch'; ops: WriteOp[] } | { type: 'index' } | { type: 'close' };
+export type FromWriter =
+  | { type: 'ready' }
+  | { type: 'committed'; outcomes: CommitOutcome[] }
+  | { type: 'indexed' }
+  | { type: 'indexFailed'; error: WriteFailure };
 
 /**
  * A failed write as it crosses the thread boundary. better-sqlite3's SqliteError is not a native Error
@@ -38,13 +43,16 @@ export interface WriteFailure {
 }
 export type CommitOutcome = { ok: true; value: unknown } | { ok: false; error: WriteFailure };
 
+/** On the writer thread: an error as it can be posted. */
+export function writeFailure(error: unknown): WriteFailure {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return { message: error.message, ...(typeof code === 'string' && { code }) };
+}
+
 /** On the writer thread: an outcome as it can be posted. */
 export function postable(outcome: Outcome): CommitOutcome {
-  if (outcome.ok) return outcome;
-  const { error } = outcome;
-  if (!(error instanceof Error)) return { ok: false, error: { message: String(error) } };
-  const code = (error as { code?: unknown }).code;
-  return { ok: false, error: { message: error.message, ...(typeof code === 'string' && { code }) } };
+  return outcome.ok ? outcome : { ok: false, error: writeFailure(outcome.error) };
 }
 
 function revive(failure: WriteFailure): Error {
@@ -79,6 +87,11 @@ export class WriterClient {
   /** Set once the thread was told to end: from then on its exit is no failure. */
   private ending = false;
   private whenIdle: (() => void)[] = [];
+  /** Batches answered so far, and how many of them the search index is known to hold. */
+  private answered = 0;
+  private indexedUpTo = 0;
+  /** `index` requests in flight, in order; each knows how many batches were answered when it went. */
+  private indexing: { upTo: number; done: Promise<void>; resolve: () => void }[] = [];
   private markReady!: () => void;
   private markNotReady!: (reason: Error) => void;
 
@@ -102,6 +115,7 @@ export class WriterClient {
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
       if (!this.ending) this.fail(new Error(`it exited with code ${code}`));
+      for (const request of this.indexing.splice(0)) request.resolve();
     });
   }
 
@@ -124,6 +138,23 @@ export class WriterClient {
         });
       }
     });
+  }
+
+  /**
+   * Resolves once every write answered so far is in the search index (read-your-writes for search): the
+   * thread indexes each batch right after answering it, so this usually costs one round trip, and none
+   * when nothing was answered since the last time. Never rejects: once the thread has stopped, a search
+   * reads the index as it is.
+   */
+  indexed(): Promise<void> {
+    if (this.indexedUpTo >= this.answered || this.failure || this.closing) return Promise.resolve();
+    const last = this.indexing.at(-1);
+    if (last && last.upTo >= this.answered) return last.done;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    this.indexing.push({ upTo: this.answered, done, resolve });
+    this.send({ type: 'index' });
+    return done;
   }
 
   /** Commits what is queued, then ends the thread. Idempotent. */
@@ -151,16 +182,40 @@ export class WriterClient {
   }
 
   private onMessage(message: FromWriter): void {
-    if (message.type === 'ready') {
-      this.markReady();
-      return;
+    switch (message.type) {
+      case 'ready':
+        this.markReady();
+        return;
+      case 'indexed':
+        this.settleIndexed();
+        return;
+      case 'indexFailed':
+        this.logger?.warn(
+          { err: message.error },
+          'the SQLite writer thread could not index new messages for search: it will try again',
+        );
+        return;
+      case 'committed':
+        this.settleBatch(message.outcomes);
+        return;
     }
+  }
+
+  private settleIndexed(): void {
+    const request = this.indexing.shift();
+    if (!request) return;
+    this.indexedUpTo = Math.max(this.indexedUpTo, request.upTo);
+    request.resolve();
+  }
+
+  private settleBatch(outcomes: CommitOutcome[]): void {
+    this.answered++;
     const batch = this.inFlight ?? [];
     this.inFlight = undefined;
     // What gathered during that commit goes at once; writes queued by the callers below join the next.
     this.post();
     batch.forEach((item, i) => {
-      const outcome = message.outcomes[i];
+      const outcome = outcomes[i];
       if (outcome?.ok) item.resolve(outcome.value);
       else
         item.reject(outcome ? revive(outcome.error) : new Error('The SQLite writer thread gave no outcome'));
@@ -184,6 +239,7 @@ export class WriterClient {
     this.inFlight = undefined;
     this.queue = [];
     for (const item of pending) item.reject(this.failure);
+    for (const request of this.indexing.splice(0)) request.resolve();
     this.markNotReady(this.failure);
     this.settleIdle();
   }

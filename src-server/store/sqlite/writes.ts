@@ -3,11 +3,11 @@
  * connection. A batch is committed as one transaction (group-commit.ts), in the order the main thread
  * queued them: seqs follow the order insertMessage was called.
  *
- * Search. A batch's new messages enter the FTS5 index together, in one statement at the end of its
- * transaction (migrations/006): FTS5 writes a new index segment each time a statement touches it, so
- * indexing each message as it was stored cost a segment per message and the merges after. A batch that
- * also changes messages indexes each one as it is stored instead: a change's trigger takes the old text
- * out of the index, which it can only do for text that is in it.
+ * Search. A new message is indexed after its batch is answered, in a second transaction
+ * (search-index.ts), so the index is not in the ack's commit. A change to a message brings the index up
+ * to date first, in its own transaction: an edit's trigger takes the old text out of the index, which it
+ * can only do for text that is in it (the message may have been stored a moment before, even in the same
+ * batch).
  */
 import type Database from 'better-sqlite3';
 // protocol/codes, not the index: this thread needs no zod (a faster start).
@@ -17,6 +17,7 @@ import { filesColumn, type MessageRow, toMessage } from '../rows';
 import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
 import { SqliteChangeWrites } from './change-writes';
 import { commitTogether, type Outcome } from './group-commit';
+import type { SqliteSearchIndex } from './search-index';
 import { prepare } from './sqlite-database';
 
 export type WriteOp =
@@ -29,17 +30,16 @@ export type WriteOp =
 export class SqliteWrites {
   private readonly sql;
   private readonly changes: SqliteChangeWrites;
-  /** Rowids of the messages this attempt stored and has not indexed yet. */
-  private unindexed: number[] = [];
-  private indexEach = false;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly search: SqliteSearchIndex,
+  ) {
     this.sql = prepare(db, [
       'messageById',
       'messageByClientId',
       'nextSeq',
       'insertMessage',
-      'indexMessages',
       'raiseReadSeq',
       'receipt',
       'upsertReceipt',
@@ -53,12 +53,10 @@ export class SqliteWrites {
 
   /** One transaction, one disk flush; outcomes in the order of `ops`. */
   commit(ops: readonly WriteOp[]): Outcome[] {
-    this.indexEach = ops.some((op) => op.kind === 'changeMessage');
     try {
       return commitTogether(
         this.db,
         ops.map((op) => () => this.apply(op)),
-        { begin: () => (this.unindexed = []), end: () => this.index(this.unindexed) },
       );
     } catch (error) {
       // Nothing was committed (BEGIN or COMMIT failed): every write fails.
@@ -79,6 +77,7 @@ export class SqliteWrites {
       case 'recordReceipt':
         return this.recordReceipt(op.messageId, op.userId, op.status, op.at);
       case 'changeMessage':
+        this.search.catchUp();
         return this.changes.apply(op.request);
     }
   }
@@ -96,7 +95,7 @@ export class SqliteWrites {
     const first = this.replayOf(input);
     if (first) return first;
     const { seq, change_seq } = this.sql.nextSeq.get(input.channelId) as { seq: number; change_seq: number };
-    const { lastInsertRowid } = this.sql.insertMessage.run(
+    this.sql.insertMessage.run(
       input.id,
       input.channelId,
       seq,
@@ -110,8 +109,6 @@ export class SqliteWrites {
       change_seq,
       filesColumn(input.files),
     );
-    if (this.indexEach) this.index([Number(lastInsertRowid)]);
-    else this.unindexed.push(Number(lastInsertRowid));
     // In the message's transaction: a file is downloadable (and no longer an orphan) exactly when posted.
     for (const file of input.files ?? []) {
       this.sql.linkFile.run(input.id, file.id, input.channelId);
@@ -120,11 +117,6 @@ export class SqliteWrites {
     // Sending means having seen the channel up to here.
     this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);
     return { message: toMessage(this.sql.messageById.get(input.id) as MessageRow), created: true };
-  }
-
-  /** Into the search index (a rowid whose write was undone since is not in `messages`: skipped). */
-  private index(rowids: number[]): void {
-    if (rowids.length > 0) this.sql.indexMessages.run(JSON.stringify(rowids));
   }
 
   /** A replay first (it is answered whatever its number), then the device's order, then the insert. */
