@@ -16,8 +16,19 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 
+/**
+ * SQL for a new operation's place in the queue (`ord`, the tie-break behind `device_seq`), bound to
+ * `DeviceSequence.ordFloor()`: after every row of the queue, and after every place this store gave
+ * (migration 012 took AUTOINCREMENT off, which wrote `sqlite_sequence` in every send's commit). So a place
+ * freed by an ack is not given again while the outbox's in-memory cursor (`lane.after`, outbox.ts) may
+ * still name it; a new process starts its cursors afresh, and among the rows that exist `ord` is always
+ * the order they were queued in.
+ */
+export const NEXT_ORD = 'max(?, coalesce((SELECT max(ord) FROM operations), 0)) + 1';
+
 export class DeviceSequence {
   private id: string | undefined;
+  private lastOrd = 0;
   private readonly statements: Record<
     'get' | 'set' | 'next' | 'current' | 'restart',
     Statement<unknown[], unknown>
@@ -61,6 +72,16 @@ export class DeviceSequence {
   /** The server expects `from` next and `count` operations are queued: they become from … from+count-1. */
   restartAt(channelId: string, from: number, count: number): void {
     this.statements.restart.run(channelId, from + count - 1);
+  }
+
+  /** What NEXT_ORD's parameter is bound to: the last place given. */
+  ordFloor(): number {
+    return this.lastOrd;
+  }
+
+  /** A place was given (the `ord` of a row just inserted or requeued). */
+  gaveOrd(ord: number | bigint): void {
+    this.lastOrd = Math.max(this.lastOrd, Number(ord));
   }
 
   meta(key: string): string | undefined {
