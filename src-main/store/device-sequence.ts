@@ -29,10 +29,7 @@ export const NEXT_ORD = 'max(?, coalesce((SELECT max(ord) FROM operations), 0)) 
 export class DeviceSequence {
   private id: string | undefined;
   private lastOrd = 0;
-  private readonly statements: Record<
-    'get' | 'set' | 'next' | 'current' | 'restart',
-    Statement<unknown[], unknown>
-  >;
+  private readonly statements: Record<'get' | 'set' | 'current' | 'restart', Statement<unknown[], unknown>>;
 
   constructor(db: Db) {
     this.statements = {
@@ -40,10 +37,16 @@ export class DeviceSequence {
       set: db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
-      next: db.prepare(`
-        INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, 1)
-        ON CONFLICT (channel_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`),
-      current: db.prepare('SELECT last_seq FROM device_sequences WHERE channel_id = ?'),
+      // The last number given (migration 012): the row's, or a higher one on a pending operation. A send
+      // writes no row: a trigger raises the row to an operation's number when it leaves the pending set
+      // (acked, failed, cancelled), so the highest of the two is what the row held before 012. One index
+      // seek of operations_in_order.
+      current: db
+        .prepare(`
+        SELECT max(
+          coalesce((SELECT last_seq FROM device_sequences WHERE channel_id = ?), 0),
+          coalesce((SELECT max(device_seq) FROM operations WHERE state = 'pending' AND channel_id = ?), 0))`)
+        .pluck(),
       restart: db.prepare(`
         INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, ?)
         ON CONFLICT (channel_id) DO UPDATE SET last_seq = excluded.last_seq`),
@@ -59,14 +62,17 @@ export class DeviceSequence {
     return this.id;
   }
 
-  /** The channel's next number: call inside the transaction that queues the operation it numbers. */
+  /**
+   * The channel's next number: call inside the transaction that queues the send it numbers (the number
+   * is given by that send's row: nothing else is written).
+   */
   next(channelId: string): number {
-    return (this.statements.next.get(channelId) as { last_seq: number }).last_seq;
+    return this.current(channelId) + 1;
   }
 
   /** The channel's last number given (0: none yet); a change is queued behind it. */
   current(channelId: string): number {
-    return (this.statements.current.get(channelId) as { last_seq: number } | undefined)?.last_seq ?? 0;
+    return this.statements.current.get(channelId, channelId) as number;
   }
 
   /** The server expects `from` next and `count` operations are queued: they become from … from+count-1. */

@@ -120,6 +120,61 @@ describe('migration 012: the queue without AUTOINCREMENT (bench figure 6)', () =
     expect(store.outbox().at(-1)?.ord).toBeGreaterThan(31);
   });
 
+  it('a send writes no device_sequences row, and no number is given twice: acked, failed, discarded, reopened', () => {
+    open();
+    const rowOf = () => {
+      const db = new Database(folder.file, { readonly: true });
+      try {
+        return db
+          .prepare('SELECT last_seq FROM device_sequences WHERE channel_id = ?')
+          .pluck()
+          .get(channel.id);
+      } finally {
+        db.close();
+      }
+    };
+    const numberOf = (key: string) => store.outboxRow(key)!.device_seq;
+    const ack = (key: string, seq: number) =>
+      store.applyAcks([
+        {
+          ok: true,
+          status: 'SENT' as never,
+          messageId: randomUUID(),
+          channelId: channel.id,
+          clientMessageId: key,
+          seq,
+          createdAt: new Date().toISOString(),
+        },
+      ]);
+    const [a, b] = [send('a'), send('b')];
+    expect([numberOf(a), numberOf(b)]).toEqual([1, 2]);
+    expect(rowOf()).toBeUndefined();
+    ack(a, 1);
+    ack(b, 2);
+    // The queue is empty: the row holds the last number, raised by the acks' own transactions.
+    expect(rowOf()).toBe(2);
+    const c = send('c');
+    expect(numberOf(c)).toBe(3);
+    store.markFailed(c, 'TIMEOUT', 'x');
+    expect(rowOf()).toBe(3);
+    const d = send('d');
+    expect(numberOf(d)).toBe(4);
+    store.discard(c);
+    const e = send('e');
+    expect(numberOf(e)).toBe(5);
+    store.close();
+    open();
+    expect(numberOf(send('f'))).toBe(6);
+    // A renumbering still sets the channel's count, as before.
+    store.renumberPending(channel.id, 2);
+    expect(order().map((r) => [r[1], r[2]])).toEqual([
+      ['d', 2],
+      ['e', 3],
+      ['f', 4],
+    ]);
+    expect(numberOf(send('g'))).toBe(5);
+  });
+
   it('never gives a freed place again in one process, so a change queued after an ack sorts after it', () => {
     open();
     const a = send('a');
