@@ -1,5 +1,5 @@
 /**
- * Bench figure 6: three pages less in every send's commit (BENCHMARKS.md, "Figure 6: two pages off the send").
+ * Bench figure 6: three pages less in every send's commit (BENCHMARKS.md, "Figure 6: three pages off the send").
  *
  * 1. `operations.ord` loses AUTOINCREMENT, which wrote `sqlite_sequence` in every transaction that queued
  *    an operation. A new row now takes its place from the queue itself (device-sequence.ts, NEXT_ORD:
