@@ -8,7 +8,7 @@
  * messages per round; rounds alternate between the trees. Reported per tree, min and median over the
  * rounds: CPU µs a send (process.cpuUsage, user + system, so the WAL writes count) and WAL frames a send
  * (the -wal file's growth: the WAL is truncated before each round, from a second connection), which the
- * machine's load cannot move.
+ * machine's load cannot move; and the wall time of each send, p50 and p99 over all rounds.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -39,6 +39,8 @@ interface Subject {
   file: string;
   cpu: number[];
   frames: number[];
+  /** Wall time of every send, µs. */
+  times: number[];
 }
 
 async function subject(name: string, tree: string, folder: string): Promise<Subject> {
@@ -46,7 +48,7 @@ async function subject(name: string, tree: string, folder: string): Promise<Subj
     LocalStore: { open(o: { file: string; selfId: string }): Store };
   };
   const file = join(folder, `${name}.sqlite`);
-  return { name, store: LocalStore.open({ file, selfId: 'me' }), file, cpu: [], frames: [] };
+  return { name, store: LocalStore.open({ file, selfId: 'me' }), file, cpu: [], frames: [], times: [] };
 }
 
 function round(s: Subject, channelId: string): void {
@@ -57,6 +59,7 @@ function round(s: Subject, channelId: string): void {
   const before = process.cpuUsage();
   for (let i = 0; i < SENDS; i++) {
     const now = Date.now();
+    const start = performance.now();
     s.store.queueOwnMessage({
       clientMessageId: randomUUID(),
       channelId,
@@ -65,6 +68,7 @@ function round(s: Subject, channelId: string): void {
       createdAt: new Date(now).toISOString(),
       queuedAt: now,
     });
+    s.times.push((performance.now() - start) * 1000);
   }
   const cpu = process.cpuUsage(before);
   s.cpu.push((cpu.user + cpu.system) / SENDS);
@@ -73,7 +77,9 @@ function round(s: Subject, channelId: string): void {
   s.frames.push(grown / (PAGE + 24) / SENDS);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] as number;
+const median = (xs: number[]) => quantile(xs, 0.5);
 
 async function main(): Promise<void> {
   const folder = mkdtempSync(join(DIR, 'relay-enqueue-'));
@@ -86,7 +92,8 @@ async function main(): Promise<void> {
     for (const s of subjects) {
       console.log(
         `${s.name.padEnd(8)} CPU µs a send min ${Math.min(...s.cpu).toFixed(1)} median ${median(s.cpu).toFixed(1)}` +
-          `; WAL frames a send min ${Math.min(...s.frames).toFixed(2)} median ${median(s.frames).toFixed(2)}`,
+          `; WAL frames a send min ${Math.min(...s.frames).toFixed(2)} median ${median(s.frames).toFixed(2)}` +
+          `; wall µs a send p50 ${median(s.times).toFixed(0)} p99 ${quantile(s.times, 0.99).toFixed(0)}`,
       );
       s.store.close();
     }
