@@ -272,8 +272,9 @@ export class Account {
 
   /**
    * Acks that arrived together: written in one transaction (each message, then per channel the
-   * cursor and the read position), the UI told after the commit. Sending in a channel reads it
-   * up to the message sent, as the server counts it (lastReadSeq).
+   * cursor and the read position), the UI told after the commit, in one batch of events (bench
+   * figure 6: a replay of 10,000 was 10,000 `messageUpserted` events and a badge count per channel per
+   * batch). Sending in a channel reads it up to the message sent, as the server counts it (lastReadSeq).
    */
   private applyAcks(acks: MessageSent[]): void {
     const { results, read } = this.store.transaction(() => {
@@ -289,10 +290,12 @@ export class Account {
       });
       return { results, read };
     });
-    for (const result of results) if (result.changed) this.emitMessage(result.row);
-    if (results.some((r) => r.confirmedSend)) this.emitOutboxCounts();
+    this.events.run(() => {
+      for (const result of results) if (result.changed) this.emitMessage(result.row);
+      if (results.some((r) => r.confirmedSend)) this.emitOutboxCounts();
+      for (const { channelId } of read) this.emitUnread(channelId);
+    });
     if (read.some((r) => r.newlyRead > 0)) this.receipts.kick();
-    for (const { channelId } of read) this.emitUnread(channelId);
   }
 
   /**

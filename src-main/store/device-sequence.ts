@@ -16,12 +16,20 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 
+/**
+ * SQL for a new operation's place in the queue (`ord`, the tie-break behind `device_seq`), bound to
+ * `DeviceSequence.ordFloor()`: after every row of the queue, and after every place this store gave
+ * (migration 012 took AUTOINCREMENT off, which wrote `sqlite_sequence` in every send's commit). So a place
+ * freed by an ack is not given again while the outbox's in-memory cursor (`lane.after`, outbox.ts) may
+ * still name it; a new process starts its cursors afresh, and among the rows that exist `ord` is always
+ * the order they were queued in.
+ */
+export const NEXT_ORD = 'max(?, coalesce((SELECT max(ord) FROM operations), 0)) + 1';
+
 export class DeviceSequence {
   private id: string | undefined;
-  private readonly statements: Record<
-    'get' | 'set' | 'next' | 'current' | 'restart',
-    Statement<unknown[], unknown>
-  >;
+  private lastOrd = 0;
+  private readonly statements: Record<'get' | 'set' | 'current' | 'restart', Statement<unknown[], unknown>>;
 
   constructor(db: Db) {
     this.statements = {
@@ -29,10 +37,16 @@ export class DeviceSequence {
       set: db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
-      next: db.prepare(`
-        INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, 1)
-        ON CONFLICT (channel_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`),
-      current: db.prepare('SELECT last_seq FROM device_sequences WHERE channel_id = ?'),
+      // The last number given (migration 012): the row's, or a higher one on a pending operation. A send
+      // writes no row: a trigger raises the row to an operation's number when it leaves the pending set
+      // (acked, failed, cancelled), so the highest of the two is what the row held before 012. One index
+      // seek of operations_in_order.
+      current: db
+        .prepare(`
+        SELECT max(
+          coalesce((SELECT last_seq FROM device_sequences WHERE channel_id = ?), 0),
+          coalesce((SELECT max(device_seq) FROM operations WHERE state = 'pending' AND channel_id = ?), 0))`)
+        .pluck(),
       restart: db.prepare(`
         INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, ?)
         ON CONFLICT (channel_id) DO UPDATE SET last_seq = excluded.last_seq`),
@@ -48,19 +62,32 @@ export class DeviceSequence {
     return this.id;
   }
 
-  /** The channel's next number: call inside the transaction that queues the operation it numbers. */
+  /**
+   * The channel's next number: call inside the transaction that queues the send it numbers (the number
+   * is given by that send's row: nothing else is written).
+   */
   next(channelId: string): number {
-    return (this.statements.next.get(channelId) as { last_seq: number }).last_seq;
+    return this.current(channelId) + 1;
   }
 
   /** The channel's last number given (0: none yet); a change is queued behind it. */
   current(channelId: string): number {
-    return (this.statements.current.get(channelId) as { last_seq: number } | undefined)?.last_seq ?? 0;
+    return this.statements.current.get(channelId, channelId) as number;
   }
 
   /** The server expects `from` next and `count` operations are queued: they become from … from+count-1. */
   restartAt(channelId: string, from: number, count: number): void {
     this.statements.restart.run(channelId, from + count - 1);
+  }
+
+  /** What NEXT_ORD's parameter is bound to: the last place given. */
+  ordFloor(): number {
+    return this.lastOrd;
+  }
+
+  /** A place was given (the `ord` of a row just inserted or requeued). */
+  gaveOrd(ord: number | bigint): void {
+    this.lastOrd = Math.max(this.lastOrd, Number(ord));
   }
 
   meta(key: string): string | undefined {

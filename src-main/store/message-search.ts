@@ -3,9 +3,10 @@
  * prefix ("depl" finds "deploy"), newest cached first. Works offline; the core merges the server's
  * results for older history (core/search.ts).
  *
- * The index is brought up to date off the write path (migration 010): message writes only note their
- * rowid in `search_pending`; `indexPending` applies those notes in bounded batches, on the core's idle
- * tick and before every search.
+ * The index is brought up to date off the write path: messages above a high-water rowid
+ * (`search_progress.upto`, migration 012) are not indexed yet, and edits and deletes of those at or below
+ * it note their rowid in `search_pending` (migration 010); `indexPending` takes both in bounded batches,
+ * on the core's idle tick and before every search. An insert writes nothing for the index.
  */
 import type { Statement } from 'better-sqlite3';
 import type { MessageRow } from './rows';
@@ -45,12 +46,41 @@ export function searchMessages(
 }
 
 /**
- * Brings the index up to date for the first `limit` noted messages (by rowid); returns how many it
- * took. Call inside a transaction: the notes go with the index rows they paid for, so a kill -9 mid-batch
- * leaves them all to do again. A noted message's old entry is taken out with the text it was indexed
- * with (external content), then its current text, if it still exists, goes in.
+ * Brings the index up to date for up to `limit` messages (new ones above the mark first, then noted
+ * ones, by rowid); returns how many it took. Call inside a transaction: the mark and the notes go with
+ * the index rows they paid for, so a kill -9 mid-batch leaves them all to do again.
+ *
+ * A noted message's old entry is taken out with the text it was indexed with (external content), then
+ * its current text, if it still exists, goes in. A message above the mark that has a note is left to the
+ * note (its rowid was freed and given again after the mark was lowered under it): indexing it twice would
+ * corrupt the index. Last, the mark comes down to the highest rowid held, so a freed rowid given again
+ * is above it (migration 012).
  */
 export function indexPending(sql: Sql, limit: number): number {
+  const upto = sql('SELECT upto FROM search_progress').pluck().get() as number;
+  const fresh = sql(`
+      SELECT max(rowid) AS through, count(*) AS n
+      FROM (SELECT rowid FROM messages WHERE rowid > ? ORDER BY rowid LIMIT ?)`).get(upto, limit) as {
+    through: number | null;
+    n: number;
+  };
+  if (fresh.through !== null) {
+    sql(`
+        INSERT INTO messages_fts (rowid, content)
+        SELECT rowid, content FROM messages
+        WHERE rowid > ? AND rowid <= ? AND rowid NOT IN (SELECT message_rowid FROM search_pending)`).run(
+      upto,
+      fresh.through,
+    );
+    sql('UPDATE search_progress SET upto = ?').run(fresh.through);
+  }
+  const noted = limit - fresh.n > 0 ? indexNoted(sql, limit - fresh.n) : 0;
+  sql('UPDATE search_progress SET upto = min(upto, coalesce((SELECT max(rowid) FROM messages), 0))').run();
+  return fresh.n + noted;
+}
+
+/** The first `limit` noted messages (by rowid): old entry out, current text in. */
+function indexNoted(sql: Sql, limit: number): number {
   const { upTo, n } = sql(`
       SELECT max(message_rowid) AS upTo, count(*) AS n
       FROM (SELECT message_rowid FROM search_pending ORDER BY message_rowid LIMIT ?)`).get(limit) as {
@@ -72,5 +102,11 @@ export function indexPending(sql: Sql, limit: number): number {
 
 /** How many messages wait for the index (diagnostics and tests). */
 export function pendingCount(sql: Sql): number {
-  return (sql('SELECT count(*) AS n FROM search_pending').get() as { n: number }).n;
+  return (
+    sql(`
+      SELECT (SELECT count(*) FROM search_pending) + (
+        SELECT count(*) FROM messages
+        WHERE rowid > (SELECT upto FROM search_progress)
+          AND rowid NOT IN (SELECT message_rowid FROM search_pending)) AS n`).get() as { n: number }
+  ).n;
 }

@@ -66,6 +66,147 @@ describe('the migration from the outbox', () => {
   });
 });
 
+describe('migration 012: the queue without AUTOINCREMENT (bench figure 6)', () => {
+  it('keeps every queued operation, its state and its order, and what is queued next goes after them', () => {
+    const db = new Database(folder.file);
+    for (const [i, sql] of migrations.slice(0, 11).entries()) {
+      db.exec(sql);
+      db.pragma(`user_version = ${i + 1}`);
+    }
+    const insert = db.prepare(`
+      INSERT INTO operations (ord, op_id, kind, channel_id, message_key, content, emoji, queued_at, state,
+                              device_seq, file_name, files_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`);
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    // Places with gaps (acks took rows out): 011 gave them by AUTOINCREMENT, sqlite_sequence at 40.
+    const rows = [
+      [3, a, 'send', channel.id, a, 'a', null, 'pending', 1, null, '[{"id":"f1"}]'],
+      [9, randomUUID(), 'edit', channel.id, a, 'a2', null, 'pending', 1, null, '[]'],
+      [12, randomUUID(), 'upload', channel.id, b, null, null, 'pending', 1, 'b.txt', '[]'],
+      [20, b, 'send', channel.id, b, 'b', null, 'pending', 2, null, '[]'],
+      [25, c, 'send', channel.id, c, 'c', null, 'failed', 3, null, '[]'],
+      [31, randomUUID(), 'react', channel.id, b, null, '👍', 'pending', 2, null, '[]'],
+    ] as const;
+    for (const row of rows) insert.run(...row);
+    db.prepare("UPDATE sqlite_sequence SET seq = 40 WHERE name = 'operations'").run();
+    db.prepare('INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, 3)').run(channel.id);
+    db.close();
+
+    open();
+    const ops = () =>
+      store.outbox().map((r) => [r.ord, r.op_id, r.kind, r.content ?? r.emoji ?? r.file_name, r.state]);
+    expect(ops()).toEqual(rows.map((r) => [r[0], r[1], r[2], r[5] ?? r[6] ?? r[9], r[7]]));
+    expect(store.outboxRow(a)?.files_json).toBe('[{"id":"f1"}]');
+    expect(order()).toEqual([
+      ['send', 'a', 1],
+      ['edit', 'a2', 1],
+      ['upload', null, 1],
+      ['send', 'b', 2],
+      ['react', '👍', 2],
+    ]);
+    const schema = new Database(folder.file, { readonly: true });
+    expect(
+      schema.prepare("SELECT sql FROM sqlite_schema WHERE name = 'operations'").pluck().get(),
+    ).not.toMatch(/AUTOINCREMENT/);
+    expect(schema.prepare('SELECT count(*) FROM sqlite_sequence').pluck().get()).toBe(0);
+    schema.close();
+    // Queued after the upgrade: behind everything, in this channel's order too.
+    send('d');
+    change('edit', b, { content: 'b2' });
+    expect(order().slice(-2)).toEqual([
+      ['send', 'd', 4],
+      ['edit', 'b2', 4],
+    ]);
+    expect(store.outbox().at(-1)?.ord).toBeGreaterThan(31);
+  });
+
+  it('a send writes no device_sequences row, and no number is given twice: acked, failed, discarded, reopened', () => {
+    open();
+    const rowOf = () => {
+      const db = new Database(folder.file, { readonly: true });
+      try {
+        return db
+          .prepare('SELECT last_seq FROM device_sequences WHERE channel_id = ?')
+          .pluck()
+          .get(channel.id);
+      } finally {
+        db.close();
+      }
+    };
+    const numberOf = (key: string) => store.outboxRow(key)!.device_seq;
+    const ack = (key: string, seq: number) =>
+      store.applyAcks([
+        {
+          ok: true,
+          status: 'SENT' as never,
+          messageId: randomUUID(),
+          channelId: channel.id,
+          clientMessageId: key,
+          seq,
+          createdAt: new Date().toISOString(),
+        },
+      ]);
+    const [a, b] = [send('a'), send('b')];
+    expect([numberOf(a), numberOf(b)]).toEqual([1, 2]);
+    expect(rowOf()).toBeUndefined();
+    ack(a, 1);
+    ack(b, 2);
+    // The queue is empty: the row holds the last number, raised by the acks' own transactions.
+    expect(rowOf()).toBe(2);
+    const c = send('c');
+    expect(numberOf(c)).toBe(3);
+    store.markFailed(c, 'TIMEOUT', 'x');
+    expect(rowOf()).toBe(3);
+    const d = send('d');
+    expect(numberOf(d)).toBe(4);
+    store.discard(c);
+    const e = send('e');
+    expect(numberOf(e)).toBe(5);
+    store.close();
+    open();
+    expect(numberOf(send('f'))).toBe(6);
+    // A renumbering still sets the channel's count, as before.
+    store.renumberPending(channel.id, 2);
+    expect(order().map((r) => [r[1], r[2]])).toEqual([
+      ['d', 2],
+      ['e', 3],
+      ['f', 4],
+    ]);
+    expect(numberOf(send('g'))).toBe(5);
+  });
+
+  it('never gives a freed place again in one process, so a change queued after an ack sorts after it', () => {
+    open();
+    const a = send('a');
+    const b = send('b');
+    const bPlace = store.outboxRow(b)!.ord;
+    // b is acknowledged (another connection's message:sent) while the outbox's cursor may still name it.
+    store.applyAcks([
+      {
+        ok: true,
+        status: 'SENT' as never,
+        messageId: randomUUID(),
+        channelId: channel.id,
+        clientMessageId: b,
+        seq: 2,
+        createdAt: new Date().toISOString(),
+      },
+    ]);
+    const edit = change('edit', a, { content: 'a2' });
+    // Same number as b (a change takes the channel's current one): only the place tells them apart.
+    expect(edit.device_seq).toBe(2);
+    expect(edit.ord).toBeGreaterThan(bPlace);
+    expect(store.pendingAfter(channel.id, { device_seq: 2, ord: bPlace }, 10).map((r) => r.op_id)).toEqual([
+      edit.op_id,
+    ]);
+    // Retried operations take places the same way.
+    store.markFailed(a, 'TIMEOUT', 'x');
+    store.retry(Date.now(), a);
+    expect(store.outbox().map((r) => r.content)).toEqual(['a', 'a2']);
+    expect(store.outboxRow(a)!.ord).toBeGreaterThan(edit.ord);
+  });
+});
+
 describe('sends and changes in one queue', () => {
   beforeEach(() => {
     open();

@@ -14,7 +14,7 @@ import type {
 } from '../../src-shared/protocol';
 import { applyChangePage, changeFields } from './change-feed';
 import { type Db, type OpenOptions, openDatabase } from './database';
-import { DeviceSequence } from './device-sequence';
+import { DeviceSequence, NEXT_ORD } from './device-sequence';
 import { MessageChanges } from './message-changes';
 import { indexPending, pendingCount, searchMessages } from './message-search';
 import { PendingUploads } from './pending-uploads';
@@ -432,12 +432,12 @@ export class LocalStore {
         },
       );
       // Each upload sorts after the channel's last send and before this one: (device_seq, ord) order.
-      const insertUpload = this.sql(`
-          INSERT INTO operations (op_id, kind, message_key, channel_id, queued_at, device_seq,
-                                  file_path, file_name, file_mime, file_size)
-          VALUES (?, 'upload', ?, ?, ?, ?, ?, ?, ?, ?)`);
       for (const f of m.files ?? []) {
-        insertUpload.run(
+        const upload = this.sql(`
+            INSERT INTO operations (ord, op_id, kind, message_key, channel_id, queued_at, device_seq,
+                                    file_path, file_name, file_mime, file_size)
+            VALUES (${NEXT_ORD}, ?, 'upload', ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          this.sequence.ordFloor(),
           f.key,
           m.clientMessageId,
           m.channelId,
@@ -448,11 +448,14 @@ export class LocalStore {
           f.mime,
           f.size,
         );
+        this.sequence.gaveOrd(upload.lastInsertRowid);
         if (this.counts) this.counts.sending++;
       }
-      this.sql(`
-          INSERT INTO operations (op_id, kind, message_key, channel_id, content, parent_id, queued_at, device_seq)
-          VALUES (?, 'send', ?, ?, ?, ?, ?, ?)`).run(
+      const send = this.sql(`
+          INSERT INTO operations (ord, op_id, kind, message_key, channel_id, content, parent_id, queued_at,
+                                  device_seq)
+          VALUES (${NEXT_ORD}, ?, 'send', ?, ?, ?, ?, ?, ?)`).run(
+        this.sequence.ordFloor(),
         m.clientMessageId,
         m.clientMessageId,
         m.channelId,
@@ -461,6 +464,7 @@ export class LocalStore {
         m.queuedAt,
         this.sequence.next(m.channelId),
       );
+      this.sequence.gaveOrd(send.lastInsertRowid);
       if (this.counts) this.counts.sending++;
       return row;
     });
@@ -1011,7 +1015,9 @@ export class LocalStore {
 
   /** A place at the end of the queue (a retried operation goes behind everything queued before). */
   private nextOrd(): number {
-    return (this.sql('SELECT coalesce(max(ord), 0) + 1 AS n FROM operations').get() as { n: number }).n;
+    const ord = this.sql(`SELECT ${NEXT_ORD}`).pluck().get(this.sequence.ordFloor()) as number;
+    this.sequence.gaveOrd(ord);
+    return ord;
   }
 
   /**

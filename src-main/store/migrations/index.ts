@@ -13,6 +13,7 @@ import m008 from './008-message-search';
 import m009 from './009-upload-operations';
 import m010 from './010-search-index-off-write-path';
 import m011 from './011-operations-fewer-indexes';
+import m012 from './012-queue-and-search-off-the-send';
 
 export const migrations: readonly string[] = [
   m001,
@@ -26,4 +27,5 @@ export const migrations: readonly string[] = [
   m009,
   m010,
   m011,
+  m012,
 ];
