@@ -20,11 +20,14 @@ export function changeFields(m: Message) {
   return {
     editedAt: m.editedAt,
     deleted: m.deleted ? 1 : 0,
-    mentions: JSON.stringify(m.mentions),
-    reactions: JSON.stringify(m.reactions),
+    mentions: jsonList(m.mentions),
+    reactions: jsonList(m.reactions),
     changeSeq: m.changeSeq,
   };
 }
+
+/** Most messages have no mentions and no reactions: '[]' without a JSON.stringify (figure 12's profile). */
+const jsonList = (list: unknown[]) => (list.length === 0 ? '[]' : JSON.stringify(list));
 
 // By rowid, read with the row: the key would be one more index lookup per message.
 const SET_CHANGES = `edited_at = ?, deleted = ?, mentions_json = ?, reactions_json = ?, change_seq = ?
