@@ -4,10 +4,13 @@
  * `upsertServerMessage` one message at a time would (change-feed.test.ts compares the two), but with one
  * lookup for the whole page and, for a message whose identity is already settled, only the statement that
  * writes what changed: no re-lookups, no identity claim, no send bookkeeping, and the content (whose
- * update re-indexes the message for local search, migration 008) only when it differs.
+ * update notes the message for the search index, migration 010) only when it differs. The page's held
+ * rows are read raw (message-row-reader.ts: a `SELECT *` row of messages is slow to build and to copy)
+ * with their rowids, and each update finds its row by rowid.
  */
 import type { Statement } from 'better-sqlite3';
 import type { Message } from '../../src-shared/protocol';
+import { MESSAGE_COLUMNS_AND_ROWID, messageRowOf, ROWID } from './message-row-reader';
 import type { MessageRow } from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
@@ -17,20 +20,25 @@ export function changeFields(m: Message) {
   return {
     editedAt: m.editedAt,
     deleted: m.deleted ? 1 : 0,
-    mentions: JSON.stringify(m.mentions),
-    reactions: JSON.stringify(m.reactions),
+    mentions: jsonList(m.mentions),
+    reactions: jsonList(m.reactions),
     changeSeq: m.changeSeq,
   };
 }
 
+/** Most messages have no mentions and no reactions: '[]' without a JSON.stringify (figure 12's profile). */
+const jsonList = (list: unknown[]) => (list.length === 0 ? '[]' : JSON.stringify(list));
+
+// By rowid, read with the row: the key would be one more index lookup per message.
 const SET_CHANGES = `edited_at = ?, deleted = ?, mentions_json = ?, reactions_json = ?, change_seq = ?
-  WHERE key = ?`;
+  WHERE rowid = ?`;
 /**
  * The two forms of a message's update, built once: the statement cache is keyed by the SQL text, and a
  * text built per message had to be hashed again each time (bench figure 12, 10,000 messages).
  */
 const UPDATE_CHANGES = `UPDATE messages SET ${SET_CHANGES}`;
 const UPDATE_WITH_CONTENT = `UPDATE messages SET content = ?, ${SET_CHANGES}`;
+const HELD = `SELECT ${MESSAGE_COLUMNS_AND_ROWID} FROM messages WHERE id IN (SELECT value FROM json_each(?))`;
 
 /**
  * Stores the page's messages that are held here (others are skipped: a page fetched later is current);
@@ -43,10 +51,15 @@ export function applyChangePage(
   upsert: (m: Message) => { row: MessageRow; changed: boolean },
 ): MessageRow[] {
   const held = new Map<string, MessageRow>();
-  const rows = sql('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))').all(
-    JSON.stringify(messages.map((m) => m.id)),
-  ) as MessageRow[];
-  for (const row of rows) held.set(row.id as string, row);
+  const rowids = new Map<string, number>();
+  const raw = sql(HELD)
+    .raw(true)
+    .all(JSON.stringify(messages.map((m) => m.id))) as unknown[][];
+  for (const r of raw) {
+    const row = messageRowOf(r);
+    held.set(row.id as string, row);
+    rowids.set(row.id as string, r[ROWID] as number);
+  }
   const changed: MessageRow[] = [];
   const lastSeq = new Map<string, number>();
   for (const m of messages) {
@@ -69,7 +82,7 @@ export function applyChangePage(
       after.mentions_json,
       after.reactions_json,
       after.change_seq,
-      row.key,
+      rowids.get(m.id),
     );
     held.set(m.id, after);
     if (shownDiffers(row, after)) changed.push(after);
