@@ -16,20 +16,14 @@ import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 
-/**
- * SQL for a new operation's place in the queue (`ord`, the tie-break behind `device_seq`), bound to
- * `DeviceSequence.ordFloor()`: after every row of the queue, and after every place this store gave
- * (migration 012 took AUTOINCREMENT off, which wrote `sqlite_sequence` in every send's commit). So a place
- * freed by an ack is not given again while the outbox's in-memory cursor (`lane.after`, outbox.ts) may
- * still name it; a new process starts its cursors afresh, and among the rows that exist `ord` is always
- * the order they were queued in.
- */
-export const NEXT_ORD = 'max(?, coalesce((SELECT max(ord) FROM operations), 0)) + 1';
-
 export class DeviceSequence {
   private id: string | undefined;
+  /** The last place `nextOrd` gave. */
   private lastOrd = 0;
-  private readonly statements: Record<'get' | 'set' | 'current' | 'restart', Statement<unknown[], unknown>>;
+  private readonly statements: Record<
+    'get' | 'set' | 'current' | 'restart' | 'nextOrd',
+    Statement<unknown[], unknown>
+  >;
 
   constructor(db: Db) {
     this.statements = {
@@ -50,6 +44,7 @@ export class DeviceSequence {
       restart: db.prepare(`
         INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, ?)
         ON CONFLICT (channel_id) DO UPDATE SET last_seq = excluded.last_seq`),
+      nextOrd: db.prepare('SELECT max(?, coalesce((SELECT max(ord) FROM operations), 0)) + 1').pluck(),
     };
   }
 
@@ -80,14 +75,17 @@ export class DeviceSequence {
     this.statements.restart.run(channelId, from + count - 1);
   }
 
-  /** What NEXT_ORD's parameter is bound to: the last place given. */
-  ordFloor(): number {
+  /**
+   * A new operation's place in the queue (`ord`, the tie-break behind `device_seq`): after every row of
+   * the queue, and after every place this store gave (migration 012 took AUTOINCREMENT off, which wrote
+   * `sqlite_sequence` in every send's commit). So a place freed by an ack is not given again while the
+   * outbox's in-memory cursor (`lane.after`, outbox.ts) may still name it; a new process starts its
+   * cursors afresh, and among the rows that exist `ord` is always the order they were queued in. Call it
+   * inside the transaction that writes the place.
+   */
+  nextOrd(): number {
+    this.lastOrd = this.statements.nextOrd.get(this.lastOrd) as number;
     return this.lastOrd;
-  }
-
-  /** A place was given (the `ord` of a row just inserted or requeued). */
-  gaveOrd(ord: number | bigint): void {
-    this.lastOrd = Math.max(this.lastOrd, Number(ord));
   }
 
   meta(key: string): string | undefined {

@@ -11,7 +11,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Reaction } from '../../src-shared/protocol';
-import { type DeviceSequence, NEXT_ORD } from './device-sequence';
+import type { DeviceSequence } from './device-sequence';
 import type { ChangeKind, MessageRow, OperationRow } from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
@@ -37,10 +37,10 @@ export class MessageChanges {
   /** Queues a change behind everything queued in its channel (call inside the transaction that shows it). */
   queue(change: NewChange): OperationRow {
     this.onQueueWrite();
-    const row = this.sql(`
+    return this.sql(`
         INSERT INTO operations (ord, op_id, kind, channel_id, message_key, content, emoji, queued_at, device_seq)
-        VALUES (${NEXT_ORD}, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(
-      this.sequence.ordFloor(),
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`).get(
+      this.sequence.nextOrd(),
       change.opId,
       change.kind,
       change.channelId,
@@ -50,8 +50,6 @@ export class MessageChanges {
       change.queuedAt,
       this.sequence.current(change.channelId),
     ) as OperationRow;
-    this.sequence.gaveOrd(row.ord);
-    return row;
   }
 
   /** Our queued changes of a message (pending or failed), in queue order: they are shown over it. */

@@ -14,7 +14,7 @@ import type {
 } from '../../src-shared/protocol';
 import { applyChangePage, changeFields } from './change-feed';
 import { type Db, type OpenOptions, openDatabase } from './database';
-import { DeviceSequence, NEXT_ORD } from './device-sequence';
+import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
 import { indexPending, pendingCount, searchMessages } from './message-search';
 import { PendingUploads } from './pending-uploads';
@@ -433,11 +433,11 @@ export class LocalStore {
       );
       // Each upload sorts after the channel's last send and before this one: (device_seq, ord) order.
       for (const f of m.files ?? []) {
-        const upload = this.sql(`
+        this.sql(`
             INSERT INTO operations (ord, op_id, kind, message_key, channel_id, queued_at, device_seq,
                                     file_path, file_name, file_mime, file_size)
-            VALUES (${NEXT_ORD}, ?, 'upload', ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-          this.sequence.ordFloor(),
+            VALUES (?, ?, 'upload', ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+          this.sequence.nextOrd(),
           f.key,
           m.clientMessageId,
           m.channelId,
@@ -448,14 +448,13 @@ export class LocalStore {
           f.mime,
           f.size,
         );
-        this.sequence.gaveOrd(upload.lastInsertRowid);
         if (this.counts) this.counts.sending++;
       }
-      const send = this.sql(`
+      this.sql(`
           INSERT INTO operations (ord, op_id, kind, message_key, channel_id, content, parent_id, queued_at,
                                   device_seq)
-          VALUES (${NEXT_ORD}, ?, 'send', ?, ?, ?, ?, ?, ?)`).run(
-        this.sequence.ordFloor(),
+          VALUES (?, ?, 'send', ?, ?, ?, ?, ?, ?)`).run(
+        this.sequence.nextOrd(),
         m.clientMessageId,
         m.clientMessageId,
         m.channelId,
@@ -464,7 +463,6 @@ export class LocalStore {
         m.queuedAt,
         this.sequence.next(m.channelId),
       );
-      this.sequence.gaveOrd(send.lastInsertRowid);
       if (this.counts) this.counts.sending++;
       return row;
     });
@@ -1005,19 +1003,12 @@ export class LocalStore {
       for (const op of ops) {
         const number =
           op.kind === 'send' ? this.sequence.next(op.channel_id) : this.sequence.current(op.channel_id);
-        requeue.run(now, number, this.nextOrd(), op.op_id);
+        requeue.run(now, number, this.sequence.nextOrd(), op.op_id);
         if (op.kind === 'send') resetMessage.run(op.message_key);
         keys.add(op.message_key);
       }
       return [...keys].map((key) => this.messageByKey(key)).filter((r): r is MessageRow => r !== undefined);
     });
-  }
-
-  /** A place at the end of the queue (a retried operation goes behind everything queued before). */
-  private nextOrd(): number {
-    const ord = this.sql(`SELECT ${NEXT_ORD}`).pluck().get(this.sequence.ordFloor()) as number;
-    this.sequence.gaveOrd(ord);
-    return ord;
   }
 
   /**

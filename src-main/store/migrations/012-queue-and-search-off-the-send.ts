@@ -2,7 +2,7 @@
  * Bench figure 6: three pages less in every send's commit (BENCHMARKS.md, "Figure 6: three pages off the send").
  *
  * 1. `operations.ord` loses AUTOINCREMENT, which wrote `sqlite_sequence` in every transaction that queued
- *    an operation. A new row now takes its place from the queue itself (device-sequence.ts, NEXT_ORD:
+ *    an operation. A new row now takes its place from the queue itself (device-sequence.ts, `nextOrd`:
  *    after every row queued, and after every place this process gave, so a place freed by an ack is never
  *    given again while the outbox's in-memory cursor, `lane.after`, may still name it). What FIFO needs
  *    across restarts holds as before: among the rows that exist, `(device_seq, ord)` is the order they
