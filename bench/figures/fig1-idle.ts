@@ -2,7 +2,9 @@
  * Figure 1: send → receive, idle, client A → server → client B. Beside, in the same run: a raw ws echo
  * (the wire), the bare relay, the durable relay (the bare relay + one SQLite insert with the server's
  * pragmas) and the disk's own 4 KiB fdatasync (the floor of any durable ack); the real server runs with
- * its default (synchronous=FULL) and with SQLITE_SYNCHRONOUS=normal.
+ * its default (synchronous=FULL) and with SQLITE_SYNCHRONOUS=normal. Floor rows without a target show
+ * what the real server's design costs beyond the durable relay: the same relay committing on a writer
+ * thread (the hop), and both relays with NORMAL pragmas (the floors of the `normal` row).
  */
 
 import { TARGETS } from '../config';
@@ -19,9 +21,17 @@ interface Measured {
   insert?: LatencySummary;
 }
 
-async function measure(bench: Bench, kind: SubjectKind, synchronous?: 'normal'): Promise<Measured> {
+async function measure(
+  bench: Bench,
+  kind: SubjectKind,
+  synchronous?: 'normal',
+  env?: NodeJS.ProcessEnv,
+): Promise<Measured> {
   const { idle } = bench.options.scale;
-  const subject = await bench.subject(kind, synchronous ? { synchronous } : {});
+  const subject = await bench.subject(kind, {
+    ...(synchronous ? { synchronous } : {}),
+    ...(env ? { env } : {}),
+  });
   const loadgen = await bench.loadgen();
   try {
     const args = { warmup: idle.warmup, count: idle.count, gapMs: idle.gapMs, timeoutMs: 120_000 };
@@ -72,6 +82,12 @@ export async function figure1(bench: Bench): Promise<Row[]> {
   // The disk's floor, right before the durable subjects: no subject is running meanwhile.
   const fsync = measureFdatasync(bench.workDir, disk.fdatasyncs);
   const durable = await measure(bench, 'durable-relay');
+  // The same relay with its insert on a worker thread: what the real server's writer hop costs here.
+  const onThread = { DURABLE_RELAY_THREAD: '1' };
+  const threaded = await measure(bench, 'durable-relay', undefined, onThread);
+  // The floors of the `normal` row: the same two relays with the server's NORMAL pragmas.
+  const durableNormal = await measure(bench, 'durable-relay', 'normal');
+  const threadedNormal = await measure(bench, 'durable-relay', 'normal', onThread);
   const real = await measureReal(bench);
   const normal = await measureReal(bench, 'normal');
 
@@ -95,6 +111,25 @@ export async function figure1(bench: Bench): Promise<Row[]> {
       ...(typeof m === 'string' ? {} : { cpu: m.cpu }),
       ...rest,
     });
+  /** Informational rows: a relay that shows one part of the real server's floor, over the relay without it. */
+  const floorRows = (
+    what: string,
+    m: Measured,
+    over: Measured,
+    base: Pick<RowInput, 'baselineName' | 'baselineCpu'>,
+  ) =>
+    (['p50', 'p99'] as const).map((q) =>
+      makeRow({
+        name: `1. idle ${what} ${q} (${n} msgs)`,
+        value: m.summary[q],
+        unit: 'ms',
+        baseline: over.summary[q],
+        checks: [],
+        ...base,
+        cpu: m.cpu,
+        note: `a floor of the real server's design, not a target${lostNote(m)}`,
+      }),
+    );
   const realNote = (m: Measured | string, q: 'p50' | 'p99') =>
     typeof m === 'string' ? { note: m } : { note: `${floor(m.summary[q], q)}${insert(m)}${lostNote(m)}` };
 
@@ -127,6 +162,17 @@ export async function figure1(bench: Bench): Promise<Row[]> {
         cpu: durable.cpu,
         note: `${floor(durable.summary[q], q)}; one fsync'd insert per message on the event loop${lostNote(durable)}`,
       }),
+    ),
+    ...floorRows('durable relay committing on a writer thread', threaded, durable, overDurable),
+    ...floorRows('durable relay with SQLITE_SYNCHRONOUS=normal', durableNormal, relay, bare),
+    ...floorRows(
+      'durable relay with SQLITE_SYNCHRONOUS=normal committing on a writer thread',
+      threadedNormal,
+      durableNormal,
+      {
+        baselineName: `${SUBJECT_NAMES['durable-relay']}, SQLITE_SYNCHRONOUS=normal`,
+        baselineCpu: durableNormal.cpu,
+      },
     ),
     realRow(real, 'p50', 'durable default', {
       baseline: durable.summary.p50,

@@ -6,41 +6,71 @@
  * transaction (one fsync) per message: no writer thread and no group commit, which is what the real
  * server adds to beat it under load.
  *
+ * With DURABLE_RELAY_THREAD=1 the same insert runs on a worker thread (durable-relay-writer.ts), one
+ * message each way per insert: figure 1 reports it as the cost of the real server's hop to its writer.
+ *
  * argv: PORT DATA_DIR
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { openDatabase, type Synchronous } from '../../src-server/store/sqlite/sqlite-database';
-import { startRelay } from './relay';
+import { type InsertRow, openRelayTable } from './durable-relay-table';
+import { type RelayedMessage, type StoreMessage, startRelay } from './relay';
 
 const dataDir = process.argv[3];
 if (!dataDir) throw new Error('usage: durable-relay.ts PORT DATA_DIR');
 const synchronous: Synchronous = process.env.SQLITE_SYNCHRONOUS === 'normal' ? 'normal' : 'full';
-
-const db = openDatabase(path.join(dataDir, 'durable-relay.sqlite'), synchronous);
-// The columns a chat message needs, with the real table's UNIQUE (user_id, client_message_id).
-db.exec(`CREATE TABLE IF NOT EXISTS messages (
-  id TEXT PRIMARY KEY, channel_id TEXT NOT NULL, seq INTEGER NOT NULL, user_id TEXT NOT NULL,
-  content TEXT NOT NULL, client_message_id TEXT, created_at INTEGER NOT NULL,
-  UNIQUE (user_id, client_message_id))`);
-const insert = db.prepare(
-  'INSERT INTO messages (id, channel_id, seq, user_id, content, client_message_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-);
+const file = path.join(dataDir, 'durable-relay.sqlite');
 let seq = 0;
 
-startRelay(Number(process.argv[2] ?? 0), (message) => {
-  insert.run(
-    randomUUID(),
-    message.channelId,
-    ++seq,
-    message.userId,
-    message.content ?? '',
-    message.clientMessageId ?? null,
-    Date.now(),
-  );
-});
+const rowOf = (message: RelayedMessage): InsertRow => [
+  randomUUID(),
+  message.channelId,
+  ++seq,
+  message.userId,
+  message.content ?? '',
+  message.clientMessageId ?? null,
+  Date.now(),
+];
 
-process.on('SIGTERM', () => {
-  db.close();
-  process.exit(0);
-});
+function onThread(): Promise<StoreMessage> {
+  const worker = new Worker(new URL('../../src-server/store/sqlite/typescript-worker.mjs', import.meta.url), {
+    workerData: { module: new URL('./durable-relay-writer.ts', import.meta.url).href, file, synchronous },
+  });
+  const waiting = new Map<number, () => void>();
+  let next = 0;
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (answer: number | 'ready') => {
+      if (answer === 'ready') {
+        resolve(
+          (message) =>
+            new Promise<void>((done) => {
+              const id = ++next;
+              waiting.set(id, done);
+              worker.postMessage({ id, row: rowOf(message) });
+            }),
+        );
+        return;
+      }
+      waiting.get(answer)?.();
+      waiting.delete(answer);
+    });
+  });
+}
+
+function onEventLoop(): StoreMessage {
+  const db = openDatabase(file, synchronous);
+  const insert = openRelayTable(db);
+  process.on('SIGTERM', () => {
+    db.close();
+    process.exit(0);
+  });
+  return (message) => insert(rowOf(message));
+}
+
+startRelay(
+  Number(process.argv[2] ?? 0),
+  process.env.DURABLE_RELAY_THREAD === '1' ? await onThread() : onEventLoop(),
+);

@@ -18,8 +18,11 @@ export interface RelayedMessage {
   userId: string;
 }
 
-/** Runs synchronously on the event loop, before the forward and the ack (as a naive server would). */
-export type StoreMessage = (message: RelayedMessage) => void;
+/**
+ * Runs before the forward and the ack: synchronously on the event loop (as a naive server would), or,
+ * when it returns a promise, the forward and the ack wait for it (a writer thread).
+ */
+export type StoreMessage = (message: RelayedMessage) => void | Promise<void>;
 
 export function startRelay(port: number, store?: StoreMessage): void {
   const roomsOf = new Map<string, string[]>();
@@ -31,10 +34,14 @@ export function startRelay(port: number, store?: StoreMessage): void {
     socket.join([userRoom(userId), ...(roomsOf.get(userId) ?? []).map(channelRoom)]);
     socket.on(MessageEvent.SEND, (payload: Omit<RelayedMessage, 'userId'>, ack?: unknown) => {
       const message = { ...payload, userId };
-      store?.(message);
-      socket.to(channelRoom(payload.channelId)).emit(MessageEvent.NEW, message);
-      if (typeof ack === 'function')
-        ack({ ok: true, channelId: payload.channelId, clientMessageId: payload.clientMessageId });
+      const forward = () => {
+        socket.to(channelRoom(payload.channelId)).emit(MessageEvent.NEW, message);
+        if (typeof ack === 'function')
+          ack({ ok: true, channelId: payload.channelId, clientMessageId: payload.clientMessageId });
+      };
+      const stored = store?.(message);
+      if (stored) void stored.then(forward);
+      else forward();
     });
   });
 
