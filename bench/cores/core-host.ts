@@ -162,12 +162,18 @@ serve({
     warmup: number;
     count: number;
     gapMs: number;
+    /** Each client commits one row to its own SQLite file (the core store's pragmas) before it sends, and
+     * on arrival before it counts the message: the floor of "durable before the UI says so", both ends. */
+    durable?: boolean;
   }) {
     const [a, b] = await Promise.all(args.userIds.map((userId) => connectPlain(args.url, userId)));
+    const [storeA, storeB] = args.durable ? [bareTable(), bareTable()] : [];
     const histogram = createHistogram();
     let waiting: { prefix: string; resolve: () => void } | null = null;
     b!.on(MessageEvent.NEW, (m: { content: string }) => {
-      if (waiting && m.content.startsWith(waiting.prefix)) waiting.resolve();
+      if (!waiting || !m.content.startsWith(waiting.prefix)) return;
+      storeB?.insert(m.content);
+      waiting.resolve();
     });
     for (let i = 0; i < args.warmup + args.count; i++) {
       const prefix = `b${nextSeq++} `;
@@ -175,13 +181,17 @@ serve({
         waiting = { prefix, resolve };
       });
       const start = performance.now();
-      a!.emit(MessageEvent.SEND, { channelId: args.channelId, content: `${prefix}${FILLER}` }, () => {});
+      const content = `${prefix}${FILLER}`;
+      storeA?.insert(content);
+      a!.emit(MessageEvent.SEND, { channelId: args.channelId, content }, () => {});
       await Promise.race([arrived, sleep(5_000)]);
       if (i >= args.warmup) recordMs(histogram, performance.now() - start);
       await sleep(args.gapMs);
     }
     a!.close();
     b!.close();
+    storeA?.close();
+    storeB?.close();
     return summarize(histogram);
   },
 
@@ -211,26 +221,16 @@ serve({
     return { seconds: (performance.now() - start) / 1000 };
   },
 
-  /**
-   * Baseline for the enqueue: one bare INSERT with the core store's durability (src-main/store/database.ts:
-   * WAL, synchronous=NORMAL, autocheckpoint at 10,000 pages), one commit each.
-   */
+  /** Baseline for the enqueue: one bare INSERT with the core store's durability, one commit each. */
   sqliteInsert({ count }: { count: number }) {
-    const db = new Database(path.join(mkdtempSync(path.join(root, 'sqlite-')), 'bare.sqlite'));
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('wal_autocheckpoint = 10000');
-    db.exec(
-      'CREATE TABLE outbox (client_message_id TEXT PRIMARY KEY, channel_id TEXT, content TEXT, queued_at INTEGER)',
-    );
-    const insert = db.prepare('INSERT INTO outbox VALUES (?, ?, ?, ?)');
+    const table = bareTable();
     const histogram = createHistogram();
     for (let i = 0; i < count; i++) {
       const start = performance.now();
-      insert.run(randomUUID(), 'channel', `b${i}${FILLER}`, Date.now());
+      table.insert(`b${i}${FILLER}`);
       recordMs(histogram, performance.now() - start);
     }
-    db.close();
+    table.close();
     return summarize(histogram);
   },
 
@@ -239,6 +239,23 @@ serve({
     cores.clear();
   },
 });
+
+/** One table in a fresh SQLite file with the core store's durability (src-main/store/database.ts:
+ * WAL, synchronous=NORMAL, autocheckpoint at 10,000 pages); each insert is its own commit. */
+function bareTable(): { insert: (content: string) => void; close: () => void } {
+  const db = new Database(path.join(mkdtempSync(path.join(root, 'sqlite-')), 'bare.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 10000');
+  db.exec(
+    'CREATE TABLE outbox (client_message_id TEXT PRIMARY KEY, channel_id TEXT, content TEXT, queued_at INTEGER)',
+  );
+  const statement = db.prepare('INSERT INTO outbox VALUES (?, ?, ?, ?)');
+  return {
+    insert: (content) => statement.run(randomUUID(), 'channel', content, Date.now()),
+    close: () => db.close(),
+  };
+}
 
 function connectPlain(url: string, userId: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
