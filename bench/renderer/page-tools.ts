@@ -5,9 +5,10 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { type Bench, Unavailable } from '../figures/context';
 import { repoRoot } from '../lib/proc';
+import { installStubBridge, type StubConfig } from './stub-bridge';
 
 const builds = new WeakMap<Bench, Promise<string>>();
 
@@ -81,3 +82,37 @@ export async function heapUsedMB(page: Page): Promise<number> {
   await cdp.detach();
   return usedSize / 1024 / 1024;
 }
+
+/** Figure 7's stub world, as the by-hand tools load it (trace-cold-paint, trace-cold-timeline, prof-cold). */
+export const COLD_STUB: StubConfig = {
+  bigCount: 50_000,
+  smallCount: 20,
+  bigChannelId: '00000000-0000-4000-a000-0000000000b1',
+  smallChannelId: '00000000-0000-4000-a000-0000000000a1',
+};
+
+/** A fresh context (empty cache) at 1280×800 with the stub bridge and the shell mark, and its page. */
+export async function coldPage(browser: Browser, stub: StubConfig = COLD_STUB) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript({ content: script(installStubBridge, stub) });
+  await context.addInitScript({ content: script(markShellPaint) });
+  return { context, page: await context.newPage() };
+}
+
+/** Waits for the shell mark (markShellPaint) and returns it: ms from navigation start. */
+export async function shellPaint(page: Page): Promise<number> {
+  await page.waitForFunction(() => (window as { __shellPaint?: number }).__shellPaint !== undefined);
+  return page.evaluate(() => (window as unknown as { __shellPaint: number }).__shellPaint);
+}
+
+/** A Chromium trace event, as much of it as the by-hand trace tools read. */
+export type TraceEvent = {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string; data?: { documentLoaderURL?: string; url?: string } };
+};

@@ -14,27 +14,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
 import { timeClickToPaint } from './in-page';
-import { markShellPaint, run, script } from './page-tools';
-import { installStubBridge, type StubConfig } from './stub-bridge';
+import { coldPage, run, COLD_STUB as STUB, shellPaint, type TraceEvent } from './page-tools';
 
-const STUB: StubConfig = {
-  bigCount: 50_000,
-  smallCount: 20,
-  bigChannelId: '00000000-0000-4000-a000-0000000000b1',
-  smallChannelId: '00000000-0000-4000-a000-0000000000a1',
-};
 const NEWEST = `00000000-0000-4200-9000-${STUB.bigCount.toString(16).padStart(12, '0')}`;
-
-type TraceEvent = {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string };
-};
 
 /**
  * CPU ms of the page's main thread in top-level tasks, from the trace of one page; with `until` (ms
@@ -82,10 +64,7 @@ function mainThreadCpu(events: TraceEvent[], until?: number): number {
 }
 
 async function once(browser: Browser, url: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript({ content: script(installStubBridge, STUB) });
-  await context.addInitScript({ content: script(markShellPaint) });
-  const page = await context.newPage();
+  const { context, page } = await coldPage(browser);
   const categories = [
     'toplevel',
     'blink.user_timing',
@@ -94,8 +73,7 @@ async function once(browser: Browser, url: string) {
   ];
   await browser.startTracing(page, { categories });
   await page.goto(url);
-  await page.waitForFunction(() => (window as { __shellPaint?: number }).__shellPaint !== undefined);
-  const shell = await page.evaluate(() => (window as unknown as { __shellPaint: number }).__shellPaint);
+  const shell = await shellPaint(page);
   const coldCpu = mainThreadCpu(JSON.parse((await browser.stopTracing()).toString()).traceEvents, shell);
   await page.waitForSelector('[data-testid="message"]');
   await page.waitForTimeout(500);

@@ -1,8 +1,16 @@
 // @vitest-environment jsdom
 // jsdom, not happy-dom: DOMPurify walks the DOM with a NodeIterator, and happy-dom's differs from
 // browsers' enough to skip nodes. jsdom is DOMPurify's own test DOM.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_TAGS, linkTarget, renderMessageHtml, sanitizeHtml } from './sanitize';
+import {
+  ALLOWED_TAGS,
+  isPlainText,
+  linkTarget,
+  renderMarkdownHtml,
+  renderMessageHtml,
+  sanitizeHtml,
+} from './sanitize';
 import { OWASP_XSS_PAYLOADS } from './xss-payloads';
 
 const DANGEROUS_URL = /^\s*(?:javascript|data|vbscript):/i;
@@ -99,6 +107,94 @@ describe('renderMessageHtml', () => {
   it('keeps a message of plain text word for word', () => {
     const text = 'Deploy at 5 <after> lunch & "coffee" <br>';
     expect(parse(renderMessageHtml(text)).textContent?.trim()).toBe(text);
+  });
+});
+
+describe('plain text past marked and DOMPurify (first paint, branch paint8)', () => {
+  const plain = [
+    'ok',
+    'Lunch at noon? #12',
+    'Deploy is green, rolling out to the canary fleet now. #3',
+    'The p99 went from 4 ms to 1.2 ms after batching the fsyncs, nice work everyone.',
+    'Très bien (merci) : à demain !',
+    'Привет, как дела?',
+    'こんにちは 3時から',
+    '👍 shipped 🎉',
+    'see it/that = 50% of $10 + tax',
+  ];
+  const notPlain = [
+    '',
+    ' leading blank',
+    'trailing blank ',
+    '1. a list',
+    '2026 was a year',
+    '- a list',
+    '# a heading',
+    '> a quote',
+    '**bold**',
+    'snake_case',
+    'a `code` span',
+    'see https://example.com',
+    'see www.example.com',
+    'ask @bob',
+    'mail bob@example.com',
+    'a <b>tag</b>',
+    'fish & chips',
+    'escape \\* this',
+    'two\nlines',
+    'a [link](x)',
+    'a ~~strike~~',
+    'a|table',
+    'a\u202etxt',
+    'tab\there',
+    'nbsp\u00a0here',
+  ];
+
+  it('takes only messages whose Markdown is one paragraph of the same text', () => {
+    for (const text of plain) expect(isPlainText(text), text).toBe(true);
+    for (const text of notPlain) expect(isPlainText(text), JSON.stringify(text)).toBe(false);
+  });
+
+  it('gives exactly what marked and DOMPurify give, for the examples and generated text', () => {
+    for (const text of [...plain, ...notPlain])
+      expect(renderMessageHtml(text)).toBe(renderMarkdownHtml(text));
+    // Biased to the plain alphabet's edges: delimiters, link and list starts, blanks, emoji joins.
+    const piece = fc.constantFrom(
+      ...'aZé日 ,.?!\'";:()/%$#=+-0123456789'.split(''),
+      '👍',
+      '👩\u200d💻',
+      '\u0301',
+      '  ',
+      'http://x.io',
+      'www.',
+      'ftp://',
+      '1.',
+      '@',
+      '*',
+      '_',
+      '<',
+      '&',
+      '\n',
+      '\u00a0',
+    );
+    // Other text takes the same path both ways: only the shortcut's answers need comparing.
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.constantFrom('a', 'É', '👍'), fc.array(piece, { maxLength: 24 }), (first, pieces) => {
+        const text = first + pieces.join('');
+        if (!isPlainText(text)) return;
+        compared++;
+        expect(renderMessageHtml(text)).toBe(renderMarkdownHtml(text));
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('still marks mentions and links (they never take the shortcut)', () => {
+    const marks = { names: ['bob'], mine: [] };
+    expect(renderMessageHtml('ask @bob', marks)).toContain('data-testid="mention"');
+    expect(renderMessageHtml('see https://example.com')).toContain('<a href="https://example.com"');
   });
 });
 

@@ -75,12 +75,35 @@ function getPurifier(): ReturnType<typeof DOMPurify> {
  * `mentions`: the @names to show as pills (mentions.ts), added after sanitizing.
  */
 export function renderMessageHtml(content: string, mentions?: MentionMarks): string {
+  if (isPlainText(content)) return `<p>${content}</p>\n`;
+  return renderMarkdownHtml(content, mentions);
+}
+
+/** `renderMessageHtml` without the plain-text shortcut: always through marked and DOMPurify. */
+export function renderMarkdownHtml(content: string, mentions?: MentionMarks): string {
   try {
     if (markdownIsBounded(content)) return sanitizeHtml(markdown.parse(content, { async: false }), mentions);
   } catch {
     // marked overflowed or threw on this input: fall through to the text as typed.
   }
   return plainTextHtml(content);
+}
+
+/**
+ * One line of words, numbers, emoji and punctuation that means nothing to Markdown, starting with a
+ * letter or an emoji and ending without a blank: what most chat messages are. marked makes of it one
+ * <p> holding the same text and DOMPurify keeps it as it is (sanitize.test.ts checks that both ways
+ * give the same string), so `renderMessageHtml` skips both: DOMPurify builds a document per call,
+ * which was most of a plain row's cost in the first frame (BENCHMARKS.md, branch paint8). Nothing in
+ * the alphabet is markup or needs escaping in HTML: no `&<>`, no Markdown delimiters or escapes, no
+ * `@` (mentions and e-mail links), no `://` or `www.` (links), no line breaks, no bidi controls.
+ */
+const PLAIN_TEXT =
+  /^[\p{L}\p{Extended_Pictographic}](?:[\p{L}\p{M}\p{N}\p{Extended_Pictographic} ,.?!'";:()/%$#=+-]|\u200d)*(?<! )$/u;
+const LINK_START = /:\/\/|www\./i;
+
+export function isPlainText(content: string): boolean {
+  return PLAIN_TEXT.test(content) && !LINK_START.test(content);
 }
 
 /**
