@@ -101,6 +101,8 @@ export function createSocketServer(
   const expiries = new TokenExpiries<RelaySocket>();
   /** Unknown events each socket has sent, for its log lines (1st, 10th, 100th…). */
   const unknownEvents = new WeakMap<RelaySocket, number>();
+  /** A socket's channels from its handshake until its `connection` (kept no longer). */
+  const joined = new WeakMap<RelaySocket, string[]>();
 
   /**
    * Every inbound event of every socket, one function for them all (`this` is the socket: Socket.IO
@@ -150,7 +152,10 @@ export function createSocketServer(
     const { userId } = socket.data;
     ctx.store
       .memberChannelIds(userId)
-      .then((channelIds) => socket.join([userRoom(userId), ...channelIds.map(channelRoom)]))
+      .then((channelIds) => {
+        joined.set(socket, channelIds);
+        return socket.join([userRoom(userId), ...channelIds.map(channelRoom)]);
+      })
       .then(
         () => next(),
         (err: unknown) => {
@@ -163,7 +168,9 @@ export function createSocketServer(
     const { userId } = socket.data;
     ctx.metrics.connections.inc();
     expiries.add(socket);
-    presence.connected(userId);
+    // The channels just joined: presence announces the connect to them without reading them again.
+    presence.connected(userId, joined.get(socket));
+    joined.delete(socket);
     socket.onAny(onEvent);
     socket.on('disconnect', onDisconnect);
     ctx.logger.info({ userId, socketId: socket.id, event: 'connect' }, 'connected');
