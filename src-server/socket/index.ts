@@ -143,7 +143,7 @@ export function createSocketServer(
     expiries.remove(this);
     typistLeft(ctx, typingDeps, userId);
     presence.disconnected(userId);
-    ctx.logger.info({ userId, socketId: this.id, event: 'disconnect', reason }, 'disconnected');
+    ctx.logger.debug({ userId, socketId: this.id, event: 'disconnect', reason }, 'disconnected');
   }
 
   io.use(authMiddleware(ctx));
@@ -173,7 +173,9 @@ export function createSocketServer(
     joined.delete(socket);
     socket.onAny(onEvent);
     socket.on('disconnect', onDisconnect);
-    ctx.logger.info({ userId, socketId: socket.id, event: 'connect' }, 'connected');
+    // Debug, not info: a line (a write) per connection was a tenth of a connect storm's CPU (figure 5);
+    // the metrics relay_connections_total and relay_connected_sockets count them.
+    ctx.logger.debug({ userId, socketId: socket.id, event: 'connect' }, 'connected');
   });
   const shareLimits = (client: RedisClient) => {
     messageDeps.limiter = createRedisMessageRateLimiter(options.messageRateLimit, client);
