@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { RelaySocket } from '../socket/types';
-import { FLOOD_FACTOR, type GateRule, socketGate } from './socket-gate';
+import { FLOOD_FACTOR, type GateRule, SocketGate } from './socket-gate';
 
 const RULE: GateRule = { name: 'receipt', events: ['message:delivered'], perSocket: 5, windowSeconds: 10 };
 
@@ -16,17 +16,11 @@ function gate() {
     disconnect: vi.fn(),
   };
   const clock = { now: 0 };
-  const check = socketGate(
-    socket as unknown as RelaySocket,
-    [RULE],
-    pino({ level: 'silent' }),
-    () => clock.now,
-  );
+  const gate = new SocketGate([RULE], pino({ level: 'silent' }), () => clock.now);
   const send = (event = 'message:delivered') => {
     const ack = vi.fn();
-    const next = vi.fn();
-    check([event, {}, ack], next);
-    return { ack, passed: next.mock.calls.length === 1 };
+    const passed = gate.admit(socket as unknown as RelaySocket, [event, {}, ack]);
+    return { ack, passed };
   };
   return { socket, ws: transport.socket, send, clock };
 }
@@ -87,11 +81,21 @@ describe('socketGate', () => {
 
   it('answers a refusal nobody asked about with nothing: only the first of a window says message:error', () => {
     const { socket } = gate();
-    const check = socketGate(socket as unknown as RelaySocket, [RULE], pino({ level: 'silent' }), () => 0);
-    const next = vi.fn();
-    for (let i = 0; i < RULE.perSocket * 2; i++) check(['message:delivered', {}], next);
-    expect(next).toHaveBeenCalledTimes(RULE.perSocket);
+    const shared = new SocketGate([RULE], pino({ level: 'silent' }), () => 0);
+    let passed = 0;
+    for (let i = 0; i < RULE.perSocket * 2; i++)
+      if (shared.admit(socket as unknown as RelaySocket, ['message:delivered', {}])) passed++;
+    expect(passed).toBe(RULE.perSocket);
     expect(socket.emit).toHaveBeenCalledTimes(1);
     expect(socket.disconnect).not.toHaveBeenCalled();
+  });
+
+  it('keeps each socket its own allowance, though one gate serves them all', () => {
+    const shared = new SocketGate([RULE], pino({ level: 'silent' }), () => 0);
+    const [a, b] = [gate().socket, gate().socket] as unknown as RelaySocket[];
+    const admitted = (socket: RelaySocket) => shared.admit(socket, ['message:delivered', {}]);
+    for (let i = 0; i < RULE.perSocket; i++) expect(admitted(a!)).toBe(true);
+    expect(admitted(a!)).toBe(false);
+    expect(admitted(b!)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The first check every inbound packet of a limited event meets (a Socket.IO per-socket middleware),
- * synchronous and allocation-free until it refuses, so that refusing a flood costs the server less
+ * The first check every inbound packet of a limited event meets, before its handler,
+ * synchronous and allocation-free (once a socket has its windows) until it refuses, so that refusing a
+ * flood costs the server less
  * than the flood costs the client. Each socket has an allowance per window for each limited event
  * family; over it the packet is dropped: its acknowledgement (when it asked for one) says
  * RATE_LIMITED, and the first refusal of a window also sends `message:error` and one debug log line.
@@ -32,12 +33,26 @@ export interface GateRule {
  */
 export const FLOOD_FACTOR = 10;
 
-interface Window {
+/** One rule as the gate uses it: its place among the rules and its refusal's text, made once. */
+interface Family {
+  index: number;
   rule: GateRule;
-  /** The refusal's text, made once. */
   error: string;
+}
+
+interface Window {
   startedAt: number;
   count: number;
+}
+
+/**
+ * A socket's windows, made at its first limited event (most sockets never send one, and a connection
+ * should cost little: figure 5): one per family it has used.
+ */
+interface SocketWindows {
+  windows: (Window | undefined)[];
+  /** Set once the socket is cut: nothing from it goes further. */
+  cut: boolean;
 }
 
 /**
@@ -60,56 +75,62 @@ function stopReading(socket: RelaySocket): void {
   setTimeout(() => ws.terminate?.(), CUT_GRACE_MS).unref();
 }
 
-export function socketGate(
-  socket: RelaySocket,
-  rules: readonly GateRule[],
-  logger: Logger,
-  now: () => number = Date.now,
-) {
-  // One window per family, found by event name: the check allocates nothing per packet.
-  const windowOf = new Map<string, Window>();
-  for (const rule of rules) {
-    const window: Window = {
-      rule,
-      error: `Too many ${rule.name} events: at most ${rule.perSocket} in ${rule.windowSeconds} s per connection`,
-      startedAt: Number.NEGATIVE_INFINITY,
-      count: 0,
-    };
-    for (const event of rule.events) windowOf.set(event, window);
-  }
-  let cut = false;
+/** The gate of every socket of a server: the rules are read once; a socket's state is made on first use. */
+export class SocketGate {
+  /** Family by event name: the check allocates nothing per packet. */
+  private readonly familyOf = new Map<string, Family>();
+  private readonly bySocket = new WeakMap<RelaySocket, SocketWindows>();
 
-  return (packet: unknown[], next: (err?: Error) => void): void => {
-    if (cut) return; // read before the cut took effect: nothing from this connection goes further
-    const window = windowOf.get(packet[0] as string);
-    if (!window) {
-      next();
-      return;
+  constructor(
+    private readonly rules: readonly GateRule[],
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    rules.forEach((rule, index) => {
+      const family: Family = {
+        index,
+        rule,
+        error: `Too many ${rule.name} events: at most ${rule.perSocket} in ${rule.windowSeconds} s per connection`,
+      };
+      for (const event of rule.events) this.familyOf.set(event, family);
+    });
+  }
+
+  /** Whether this packet ([event, ...args, ack?]) of this socket goes on to its handler. */
+  admit(socket: RelaySocket, packet: unknown[]): boolean {
+    const family = this.familyOf.get(packet[0] as string);
+    let state = this.bySocket.get(socket);
+    if (state?.cut) return false; // read before the cut took effect: nothing from this connection goes further
+    if (!family) return true;
+    if (!state) {
+      state = { windows: new Array(this.rules.length).fill(undefined), cut: false };
+      this.bySocket.set(socket, state);
     }
-    const { rule } = window;
-    const t = now();
-    if (t - window.startedAt >= rule.windowSeconds * 1_000) {
+    const { rule } = family;
+    const t = this.now();
+    let window = state.windows[family.index];
+    if (!window) {
+      window = { startedAt: t, count: 0 };
+      state.windows[family.index] = window;
+    } else if (t - window.startedAt >= rule.windowSeconds * 1_000) {
       window.startedAt = t;
       window.count = 0;
     }
-    if (++window.count <= rule.perSocket) {
-      next();
-      return;
-    }
+    if (++window.count <= rule.perSocket) return true;
     if (window.count > rule.perSocket * (rule.floodFactor ?? FLOOD_FACTOR)) {
-      cut = true;
+      state.cut = true;
       stopReading(socket);
-      logger.warn(
+      this.logger.warn(
         { event: packet[0], userId: socket.data.userId, socketId: socket.id },
         'event flood: connection closed',
       );
       socket.disconnect(true);
-      return;
+      return false;
     }
     const ack = packet[packet.length - 1];
     const first = window.count === rule.perSocket + 1;
-    if (typeof ack !== 'function' && !first) return;
-    const { error } = window;
+    if (typeof ack !== 'function' && !first) return false;
+    const { error } = family;
     // This socket's allowance comes back when its window ends.
     const retryAfterMs = Math.max(0, window.startedAt + rule.windowSeconds * 1_000 - t);
     if (typeof ack === 'function') {
@@ -123,10 +144,11 @@ export function socketGate(
         retryAfterMs,
       };
       socket.emit(MessageEvent.ERROR, body);
-      logger.debug(
+      this.logger.debug(
         { event: packet[0], userId: socket.data.userId, socketId: socket.id },
         'event flood dropped',
       );
     }
-  };
+    return false;
+  }
 }

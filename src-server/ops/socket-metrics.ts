@@ -1,40 +1,27 @@
 /**
- * Per-socket metrics, hooked onto the socket from outside the handlers (two Socket.IO hooks), so the
- * send path itself carries no metrics code:
- * - `socket.use` sees each incoming event first and wraps its acknowledgement callback: the ack latency;
- * - `onAnyOutgoing` sees what the server says back: `message:sent` is an accepted message and
- *   `message:error` for `message:send` a refused one, whether or not the client asked for an ack.
+ * Per-event metrics of the socket layer, outside the handlers: `timeAck` wraps an incoming event's
+ * acknowledgement callback (when it has one) to observe the ack latency and its outcome. Messages accepted
+ * and refused are counted by `message:send`'s route itself (socket/messages.ts): counting every outgoing
+ * packet of every socket (`onAnyOutgoing`) cost each delivery of a fan-out a call and an array copy.
  */
-import { ErrorCode, type MessageErrorEvent, MessageEvent } from '../../src-shared/protocol';
-import type { RelaySocket } from '../socket/types';
 import type { Metrics } from './metrics';
 
 /** Events outside `knownEvents` share the label "other": a client cannot mint new time series. */
-export function observeSocket(socket: RelaySocket, metrics: Metrics, knownEvents: ReadonlySet<string>): void {
-  metrics.connections.inc();
-  socket.use((packet, next) => {
-    const last = packet.length - 1;
-    const ack = packet[last];
-    if (last > 0 && typeof ack === 'function') {
-      const event = typeof packet[0] === 'string' && knownEvents.has(packet[0]) ? packet[0] : 'other';
-      const end = metrics.ackLatency.startTimer({ event });
-      packet[last] = (response: unknown) => {
-        end({ outcome: outcomeOf(response) });
-        (ack as (response: unknown) => void)(response);
-      };
-    }
-    next();
-  });
-  socket.onAnyOutgoing((event: string, payload: unknown) => {
-    if (event === MessageEvent.SENT) {
-      metrics.messagesAccepted.inc();
-    } else if (event === MessageEvent.ERROR) {
-      const error = payload as MessageErrorEvent;
-      if (error.event !== MessageEvent.SEND) return;
-      metrics.messagesRefused.inc({ code: error.code });
-      if (error.code === ErrorCode.RATE_LIMITED) metrics.rateLimitRefusals.inc({ scope: 'message' });
-    }
-  });
+export function timeAck(
+  metrics: Metrics,
+  knownEvents: { has(event: string): boolean },
+  packet: unknown[],
+): void {
+  const last = packet.length - 1;
+  const ack = packet[last];
+  if (last > 0 && typeof ack === 'function') {
+    const event = typeof packet[0] === 'string' && knownEvents.has(packet[0]) ? packet[0] : 'other';
+    const end = metrics.ackLatency.startTimer({ event });
+    packet[last] = (response: unknown) => {
+      end({ outcome: outcomeOf(response) });
+      (ack as (response: unknown) => void)(response);
+    };
+  }
 }
 
 function outcomeOf(response: unknown): string {

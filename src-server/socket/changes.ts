@@ -20,9 +20,9 @@ import { forbidden, notFound } from '../errors';
 import type { EventLimit } from '../limits/event-limit';
 import { requireWritable } from '../membership';
 import type { MessageChange } from '../store/changes';
-import { handle } from './handle';
+import { type Route, route } from './handle';
 import { resolveMentions } from './mentions';
-import type { RelayServer, RelaySocket } from './types';
+import type { RelayServer } from './types';
 
 const NOT_AUTHOR: Record<MessageChange['kind'], string> = {
   edit: 'Only the author may edit a message',
@@ -36,15 +36,11 @@ export interface ChangeDeps {
   limit: EventLimit;
 }
 
-export function registerChangeHandlers(
-  ctx: ServerContext,
-  { io, limit }: ChangeDeps,
-  socket: RelaySocket,
-): void {
+export function changeRoutes(ctx: ServerContext, { io, limit }: ChangeDeps): [string, Route][] {
   const { store, logger } = ctx;
-  const { userId } = socket.data;
 
   async function apply(
+    userId: string,
     opId: string,
     messageId: string,
     makeChange: (message: Message) => Promise<MessageChange>,
@@ -87,22 +83,26 @@ export function registerChangeHandlers(
       });
   }
 
-  handle(socket, logger, ChangeEvent.EDIT, EditMessagePayload, ({ opId, messageId, content }) =>
-    apply(opId, messageId, async (message) => ({
-      kind: 'edit',
-      content,
-      mentions: await resolveMentions(store, message.channelId, content),
-    })),
-  );
-  handle(socket, logger, ChangeEvent.DELETE, DeleteMessagePayload, ({ opId, messageId }) =>
-    apply(opId, messageId, async () => ({ kind: 'delete' })),
-  );
-  for (const [event, add] of [
-    [ChangeEvent.REACTION_ADD, true],
-    [ChangeEvent.REACTION_REMOVE, false],
-  ] as const) {
-    handle(socket, logger, event, ReactionPayload, ({ opId, messageId, emoji }) =>
-      apply(opId, messageId, async () => ({ kind: 'react', emoji, add })),
-    );
-  }
+  return [
+    route(ChangeEvent.EDIT, EditMessagePayload, (socket, { opId, messageId, content }) =>
+      apply(socket.data.userId, opId, messageId, async (message) => ({
+        kind: 'edit',
+        content,
+        mentions: await resolveMentions(store, message.channelId, content),
+      })),
+    ),
+    route(ChangeEvent.DELETE, DeleteMessagePayload, (socket, { opId, messageId }) =>
+      apply(socket.data.userId, opId, messageId, async () => ({ kind: 'delete' })),
+    ),
+    ...(
+      [
+        [ChangeEvent.REACTION_ADD, true],
+        [ChangeEvent.REACTION_REMOVE, false],
+      ] as const
+    ).map(([event, add]) =>
+      route(event, ReactionPayload, (socket, { opId, messageId, emoji }) =>
+        apply(socket.data.userId, opId, messageId, async () => ({ kind: 'react', emoji, add })),
+      ),
+    ),
+  ];
 }

@@ -29,27 +29,52 @@ function clientMessageIdOf(payload: unknown): string | undefined {
   return typeof value === 'string' && value.length <= MAX_ECHOED_ID_LENGTH ? value : undefined;
 }
 
-export function handle<S extends z.ZodType, R extends object>(
+/**
+ * An event's handler, made once for the whole server and shared by every socket: it is given the socket
+ * it runs for. (A closure per event per socket cost each connection about 3 KB: BENCHMARKS.md, conn5.)
+ */
+export interface Route {
+  schema: z.ZodType;
+  handler: (socket: RelaySocket, payload: never) => Promise<object>;
+}
+
+/** The events a server handles, each with its schema and handler. */
+export type Routes = Map<string, Route>;
+
+/** One entry of a `Routes` table, typed by its schema. */
+export function route<S extends z.ZodType, R extends object>(
+  event: string,
+  schema: S,
+  handler: (socket: RelaySocket, payload: z.infer<S>) => Promise<R>,
+): [string, Route] {
+  return [event, { schema, handler: handler as Route['handler'] }];
+}
+
+/**
+ * Runs one inbound event through its route: parse, handle, answer the ack, or refuse. Never throws and
+ * never rejects.
+ */
+export async function handle(
   socket: RelaySocket,
   logger: Logger,
   event: string,
-  schema: S,
-  handler: (payload: z.infer<S>) => Promise<R>,
-): void {
-  socket.on(
-    event as never,
-    (async (...args: unknown[]) => {
-      const { payload, ack } = splitArgs(args);
-      try {
-        const parsed = schema.safeParse(payload);
-        if (!parsed.success) throw invalid(describeZodError(parsed.error));
-        const result = await handler(parsed.data);
-        ack?.(result);
-      } catch (err) {
-        refuse(socket, logger, event, err, clientMessageIdOf(payload), ack);
-      }
-    }) as never,
-  );
+  { schema, handler }: Route,
+  args: unknown[],
+): Promise<void> {
+  const { payload, ack } = splitArgs(args);
+  try {
+    const parsed = schema.safeParse(payload);
+    if (!parsed.success) throw invalid(describeZodError(parsed.error));
+    const result = await handler(socket, parsed.data as never);
+    ack?.(result);
+  } catch (err) {
+    refuse(socket, logger, event, err, clientMessageIdOf(payload), ack);
+  }
+}
+
+/** The error code a refusal of `err` carries. */
+export function codeOf(err: unknown): ErrorCode {
+  return err instanceof AppError ? err.code : ErrorCode.INTERNAL;
 }
 
 export function refuse(
@@ -63,7 +88,7 @@ export function refuse(
   level?: 'silent',
 ): void {
   const known = err instanceof AppError;
-  const code = known ? err.code : ErrorCode.INTERNAL;
+  const code = codeOf(err);
   const error = known ? err.message : 'Internal error';
   const log = { event, code, userId: socket.data.userId, socketId: socket.id };
   if (!known) logger.error({ ...log, err }, 'event failed');

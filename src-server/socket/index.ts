@@ -1,15 +1,7 @@
 /** The Socket.IO server: authentication, rooms on connect, every event handler, unknown events refused. */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
-import {
-  ChangeEvent,
-  channelRoom,
-  MAX_FRAME_BYTES,
-  MessageEvent,
-  RoomEvent,
-  userRoom,
-  WorkspaceEvent,
-} from '../../src-shared/protocol';
+import { channelRoom, MAX_FRAME_BYTES, userRoom } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import {
@@ -20,23 +12,23 @@ import {
   RECEIPT_LIMIT,
   TYPING_LIMIT,
 } from '../limits/event-limit';
-import { socketGate } from '../limits/socket-gate';
-import { observeSocket } from '../ops/socket-metrics';
+import { SocketGate } from '../limits/socket-gate';
+import { timeAck } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
-import { authMiddleware, endAtTokenExpiry } from './auth';
-import { registerChangeHandlers } from './changes';
+import { authMiddleware, TokenExpiries } from './auth';
+import { changeRoutes } from './changes';
 import { DeviceOrder } from './device-order';
-import { refuse, splitArgs } from './handle';
+import { handle, type Routes, refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
-import { registerMessageHandlers } from './messages';
-import { registerPresenceHandlers } from './presence';
+import { messageRoutes } from './messages';
+import { presenceRoutes } from './presence';
 import { createMessageRateLimiter } from './rate-limit';
 import { createRedisMessageRateLimiter, type RedisClient } from './rate-limit-redis';
 import { ReceiptWrites } from './receipt-writes';
-import { registerReceiptHandlers } from './receipts';
-import { registerRoomHandlers } from './rooms';
-import type { RelayServer } from './types';
-import { registerTypingHandlers, TypingTracker } from './typing';
+import { receiptRoutes } from './receipts';
+import { roomRoutes } from './rooms';
+import type { RelayServer, RelaySocket } from './types';
+import { TypingTracker, typingRoutes, typistLeft } from './typing';
 
 export interface SocketOptions {
   corsOrigins: string[];
@@ -51,22 +43,6 @@ export interface SocketOptions {
 
 /** Frames below this go uncompressed: deflate's CPU and framing outweigh what small frames save. */
 export const PER_MESSAGE_DEFLATE_THRESHOLD = 1024;
-
-/** The events a client may send; anything else is answered as unknown. */
-const HANDLED_EVENTS = new Set<string>([
-  MessageEvent.SEND,
-  MessageEvent.TYPING_START,
-  MessageEvent.TYPING_STOP,
-  MessageEvent.DELIVERED,
-  MessageEvent.READ,
-  RoomEvent.JOIN,
-  RoomEvent.LEAVE,
-  WorkspaceEvent.PRESENCE_SET,
-  ChangeEvent.EDIT,
-  ChangeEvent.DELETE,
-  ChangeEvent.REACTION_ADD,
-  ChangeEvent.REACTION_REMOVE,
-]);
 
 export interface SocketLayer {
   io: RelayServer;
@@ -112,13 +88,74 @@ export function createSocketServer(
     typing,
   };
 
+  const typingDeps = { io, typing, limit: typingLimit };
+  const routes: Routes = new Map([
+    ...messageRoutes(ctx, messageDeps),
+    ...receiptRoutes(ctx, io, receiptLimit, receiptWrites),
+    ...changeRoutes(ctx, { io, limit: changeLimit }),
+    ...typingRoutes(ctx, typingDeps),
+    ...roomRoutes(ctx),
+    ...presenceRoutes(presence, presenceLimit),
+  ]);
+  const gate = new SocketGate(GATED_EVENT_LIMITS, ctx.logger);
+  const expiries = new TokenExpiries<RelaySocket>();
+  /** Unknown events each socket has sent, for its log lines (1st, 10th, 100th…). */
+  const unknownEvents = new WeakMap<RelaySocket, number>();
+  /** A socket's channels from its handshake until its `connection` (kept no longer). */
+  const joined = new WeakMap<RelaySocket, string[]>();
+
+  /**
+   * Every inbound event of every socket, one function for them all (`this` is the socket: Socket.IO
+   * calls `onAny` listeners so): unknown events refused; then the ack timed, the per-socket gate (a
+   * flood of typing, receipts, changes or presence is dropped here, before any handler), the route.
+   * Per-socket listeners and middlewares (a closure each, twelve events) were about half of what a
+   * connection costs the server beyond a bare Socket.IO relay (figure 5).
+   */
+  function onEvent(this: RelaySocket, event: unknown, ...args: unknown[]): void {
+    if (!this.connected) return;
+    const route = typeof event === 'string' ? routes.get(event) : undefined;
+    if (route === undefined) {
+      refuseUnknown(this, event, args);
+      return;
+    }
+    const packet = [event, ...args];
+    timeAck(ctx.metrics, routes, packet);
+    if (!gate.admit(this, packet)) return;
+    void handle(this, ctx.logger, event as string, route, packet.slice(1));
+  }
+
+  function refuseUnknown(socket: RelaySocket, event: unknown, args: unknown[]): void {
+    const name = String(event).slice(0, 100);
+    const count = (unknownEvents.get(socket) ?? 0) + 1;
+    unknownEvents.set(socket, count);
+    // Debug, and only the 1st, 10th, 100th…: 5,000 unknown events wrote 1.1 MB of info lines.
+    const quiet = !Number.isInteger(Math.log10(count)) && count !== 1;
+    if (!quiet)
+      ctx.logger.debug(
+        { userId: socket.data.userId, socketId: socket.id, event: name, count },
+        'unknown event',
+      );
+    refuse(socket, ctx.logger, name, invalid('Unknown event'), undefined, splitArgs(args).ack, 'silent');
+  }
+
+  function onDisconnect(this: RelaySocket, reason: string): void {
+    const { userId } = this.data;
+    expiries.remove(this);
+    typistLeft(ctx, typingDeps, userId);
+    presence.disconnected(userId);
+    ctx.logger.debug({ userId, socketId: this.id, event: 'disconnect', reason }, 'disconnected');
+  }
+
   io.use(authMiddleware(ctx));
   // Rooms are joined before the client hears `connect`: once connected, it misses nothing.
   io.use((socket, next) => {
     const { userId } = socket.data;
     ctx.store
       .memberChannelIds(userId)
-      .then((channelIds) => socket.join([userRoom(userId), ...channelIds.map(channelRoom)]))
+      .then((channelIds) => {
+        joined.set(socket, channelIds);
+        return socket.join([userRoom(userId), ...channelIds.map(channelRoom)]);
+      })
       .then(
         () => next(),
         (err: unknown) => {
@@ -128,28 +165,17 @@ export function createSocketServer(
       );
   });
   io.on('connection', (socket) => {
-    const log = ctx.logger.child({ userId: socket.data.userId, socketId: socket.id });
-    observeSocket(socket, ctx.metrics, HANDLED_EVENTS);
-    endAtTokenExpiry(socket);
-    // Before any handler: a flood of typing, receipts, changes or presence is dropped here, per socket.
-    socket.use(socketGate(socket, GATED_EVENT_LIMITS, ctx.logger));
-    registerMessageHandlers(ctx, messageDeps, socket);
-    registerReceiptHandlers(ctx, io, receiptLimit, receiptWrites, socket);
-    registerChangeHandlers(ctx, { io, limit: changeLimit }, socket);
-    registerTypingHandlers(ctx, { io, typing, limit: typingLimit }, socket);
-    registerRoomHandlers(ctx, socket);
-    registerPresenceHandlers(ctx, presence, presenceLimit, socket);
-    let unknownEvents = 0;
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && HANDLED_EVENTS.has(event)) return;
-      const name = String(event).slice(0, 100);
-      // Debug, and only the 1st, 10th, 100th…: 5,000 unknown events wrote 1.1 MB of info lines.
-      const quiet = !Number.isInteger(Math.log10(++unknownEvents)) && unknownEvents !== 1;
-      if (!quiet) log.debug({ event: name, count: unknownEvents }, 'unknown event');
-      refuse(socket, ctx.logger, name, invalid('Unknown event'), undefined, splitArgs(args).ack, 'silent');
-    });
-    socket.on('disconnect', (reason) => log.info({ event: 'disconnect', reason }, 'disconnected'));
-    log.info({ event: 'connect' }, 'connected');
+    const { userId } = socket.data;
+    ctx.metrics.connections.inc();
+    expiries.add(socket);
+    // The channels just joined: presence announces the connect to them without reading them again.
+    presence.connected(userId, joined.get(socket));
+    joined.delete(socket);
+    socket.onAny(onEvent);
+    socket.on('disconnect', onDisconnect);
+    // Debug, not info: a line (a write) per connection was a tenth of a connect storm's CPU (figure 5);
+    // the metrics relay_connections_total and relay_connected_sockets count them.
+    ctx.logger.debug({ userId, socketId: socket.id, event: 'connect' }, 'connected');
   });
   const shareLimits = (client: RedisClient) => {
     messageDeps.limiter = createRedisMessageRateLimiter(options.messageRateLimit, client);

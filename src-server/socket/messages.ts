@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   channelRoom,
+  ErrorCode,
   Id,
   isPermanentRefusal,
   type Message,
@@ -42,7 +43,7 @@ import { filesToAttach } from '../files/attach';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
 import { type DeviceOrder, outOfOrder } from './device-order';
-import { handle } from './handle';
+import { codeOf, type Route, route } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
 import { resolveMentions } from './mentions';
 import type { MessageRateLimiter } from './rate-limit';
@@ -93,15 +94,16 @@ function started<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, socket: RelaySocket): void {
-  const { store, logger } = ctx;
-  const { userId } = socket.data;
+/** `message:send`'s route, made once for the server; every function here is given the socket or its user. */
+export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, Route][] {
+  const { store, logger, metrics } = ctx;
 
   /** Must be called in arrival order, synchronously: it takes the send's turn before its first await. */
-  async function send(payload: SendMessagePayload): Promise<Message> {
+  async function send(socket: RelaySocket, payload: SendMessagePayload): Promise<Message> {
+    const { userId } = socket.data;
     const { channelId, clientMessageId, parentId } = payload;
     const device = deviceOf(payload);
-    const first = lookUpFirst(clientMessageId);
+    const first = lookUpFirst(userId, clientMessageId);
     const member = started(ctx.memberships.requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
     const attached = started(filesToAttach(store, userId, payload.fileIds));
@@ -126,19 +128,19 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
       } catch (err) {
         if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
-        const { spent } = await spendNumber(channelId, device);
+        const { spent } = await spendNumber(userId, channelId, device);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
       const mentioned = await mentions;
       await deps.limiter.consume(userId);
-      const inserting = started(insert(payload, device, mentioned, files));
+      const inserting = started(insert(socket, payload, device, mentioned, files));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
     return stored;
   }
 
-  function lookUpFirst(clientMessageId: string | undefined): Promise<Message | undefined> {
+  function lookUpFirst(userId: string, clientMessageId: string | undefined): Promise<Message | undefined> {
     return started(
       clientMessageId === undefined
         ? Promise.resolve(undefined)
@@ -150,7 +152,11 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
    * In the turn: a numbered send refused for good uses up its number (a write: rate-limited too).
    * `spent` settles once that is stored (wrapped: an async function would wait for it in the turn).
    */
-  async function spendNumber(channelId: string, device: DeviceSeq): Promise<{ spent: Promise<void> }> {
+  async function spendNumber(
+    userId: string,
+    channelId: string,
+    device: DeviceSeq,
+  ): Promise<{ spent: Promise<void> }> {
     await deps.limiter.consume(userId);
     const spent = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
       // No such channel (nothing to keep in order there), or the store failed: the number stays unused,
@@ -162,14 +168,14 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
   }
 
   /** A payload that failed validation: if it is numbered and its device's next, its number is used up. */
-  async function refuseInvalid(numbering: Numbering, error: AppError): Promise<never> {
+  async function refuseInvalid(userId: string, numbering: Numbering, error: AppError): Promise<never> {
     const { channelId } = numbering;
     const device = deviceOf(numbering)!;
-    const first = lookUpFirst(numbering.clientMessageId);
+    const first = lookUpFirst(userId, numbering.clientMessageId);
     const { spent } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
       if (await first) return { spent: Promise.resolve() };
       await deps.order.check(userId, channelId, device);
-      return spendNumber(channelId, device);
+      return spendNumber(userId, channelId, device);
     });
     await spent;
     throw error;
@@ -177,12 +183,14 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
 
   /** Queues the insert now; broadcasts as it resolves, which the store does in seq order. */
   function insert(
+    socket: RelaySocket,
     payload: SendMessagePayload,
     device: DeviceSeq | undefined,
     mentions: string[],
     files: MessageFile[] | undefined,
   ): Promise<Message> {
     const { channelId } = payload;
+    const { userId } = socket.data;
     const message = {
       id: randomUUID(),
       channelId,
@@ -216,23 +224,39 @@ export function registerMessageHandlers(ctx: ServerContext, deps: MessageDeps, s
     });
   }
 
-  // Parsed here rather than by `handle`: an invalid numbered send must still use up its number.
-  handle(socket, logger, MessageEvent.SEND, z.unknown(), async (raw) => {
+  async function accept(socket: RelaySocket, raw: unknown): Promise<MessageSent> {
+    const { userId } = socket.data;
     const parsed = SendMessagePayload.safeParse(raw);
     if (!parsed.success) {
       const error = invalid(describeZodError(parsed.error));
       const numbering = Numbering.safeParse(raw);
-      if (numbering.success) await refuseInvalid(numbering.data, error);
+      if (numbering.success) await refuseInvalid(userId, numbering.data, error);
       throw error;
     }
     const payload = parsed.data;
     // Both paths call `send` synchronously when nothing is ahead of them (see KeyedMutex).
     const message =
       payload.clientMessageId === undefined
-        ? await send(payload)
-        : await deps.replays.run(`${userId}:${payload.clientMessageId}`, () => send(payload));
+        ? await send(socket, payload)
+        : await deps.replays.run(`${userId}:${payload.clientMessageId}`, () => send(socket, payload));
     const sent = sentFields(message);
     socket.emit(MessageEvent.SENT, sent);
     return sent;
-  });
+  }
+
+  // Parsed here rather than by `handle`: an invalid numbered send must still use up its number.
+  return [
+    route(MessageEvent.SEND, z.unknown(), async (socket, raw) => {
+      try {
+        const sent = await accept(socket, raw);
+        metrics.messagesAccepted.inc();
+        return sent;
+      } catch (err) {
+        const code = codeOf(err);
+        metrics.messagesRefused.inc({ code });
+        if (code === ErrorCode.RATE_LIMITED) metrics.rateLimitRefusals.inc({ scope: 'message' });
+        throw err;
+      }
+    }),
+  ];
 }

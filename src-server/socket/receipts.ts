@@ -15,9 +15,9 @@ import { notFound } from '../errors';
 import type { EventLimit } from '../limits/event-limit';
 import { requireMember } from '../membership';
 import type { ReceiptStatus } from '../store/types';
-import { handle } from './handle';
+import { type Route, route } from './handle';
 import type { ReceiptWrites } from './receipt-writes';
-import type { RelayServer, RelaySocket } from './types';
+import type { RelayServer } from './types';
 
 const RECEIPTS: [MessageEvent.DELIVERED | MessageEvent.READ, ReceiptStatus][] = [
   [MessageEvent.DELIVERED, MessageDeliveryStatus.DELIVERED],
@@ -27,17 +27,16 @@ const RECEIPTS: [MessageEvent.DELIVERED | MessageEvent.READ, ReceiptStatus][] = 
 const eventFor = (status: ReceiptStatus) =>
   status === MessageDeliveryStatus.READ ? MessageEvent.READ : MessageEvent.DELIVERED;
 
-export function registerReceiptHandlers(
+export function receiptRoutes(
   ctx: ServerContext,
   io: RelayServer,
   limit: EventLimit,
   writes: ReceiptWrites,
-  socket: RelaySocket,
-): void {
-  const { store, logger } = ctx;
-  const { userId } = socket.data;
-  for (const [event, status] of RECEIPTS) {
-    handle(socket, logger, event, ReceiptPayload, async ({ messageId, channelId }): Promise<SimpleAck> => {
+): [string, Route][] {
+  const { store } = ctx;
+  return RECEIPTS.map(([event, status]) =>
+    route(event, ReceiptPayload, async (socket, { messageId, channelId }): Promise<SimpleAck> => {
+      const { userId } = socket.data;
       // Before any read or write: a flood of (duplicate) receipts must not fill the writer's queue.
       await limit.consume(userId);
       await requireMember(store, channelId, userId);
@@ -52,6 +51,6 @@ export function registerReceiptHandlers(
         io.to(userRoom(message.userId)).emit(eventFor(result.status), receipt);
       }
       return { ok: true };
-    });
-  }
+    }),
+  );
 }

@@ -15,8 +15,8 @@ import {
 import type { ServerContext } from '../context';
 import type { EventLimit } from '../limits/event-limit';
 import { requireMember } from '../membership';
-import { handle } from './handle';
-import type { RelayServer, RelaySocket } from './types';
+import { type Route, route } from './handle';
+import type { RelayServer } from './types';
 
 /**
  * What the room is told about one typist in one channel changes at most this often through typing
@@ -151,31 +151,34 @@ export interface TypingDeps {
   limit: EventLimit;
 }
 
-export function registerTypingHandlers(ctx: ServerContext, deps: TypingDeps, socket: RelaySocket): void {
-  const { store, logger } = ctx;
-  const { io, typing, limit } = deps;
-  const { userId } = socket.data;
-  for (const [event, act] of [
-    [MessageEvent.TYPING_START, 'start'],
-    [MessageEvent.TYPING_STOP, 'clientStop'],
-  ] as const) {
-    handle(socket, logger, event, TypingPayload, async ({ channelId }): Promise<SimpleAck> => {
+export function typingRoutes(ctx: ServerContext, { typing, limit }: TypingDeps): [string, Route][] {
+  const { store } = ctx;
+  return (
+    [
+      [MessageEvent.TYPING_START, 'start'],
+      [MessageEvent.TYPING_STOP, 'clientStop'],
+    ] as const
+  ).map(([event, act]) =>
+    route(event, TypingPayload, async (socket, { channelId }): Promise<SimpleAck> => {
+      const { userId } = socket.data;
       await limit.consume(userId);
       await requireMember(store, channelId, userId);
       typing[act](userId, channelId);
       return { ok: true };
-    });
-  }
-  socket.on('disconnect', () => {
-    if (typing.isClosed || !typing.isTyping(userId)) return;
-    // The socket has already left its rooms: any left in user:{id} are the typist's other devices.
-    io.in(userRoom(userId))
-      .fetchSockets()
-      .then(
-        (remaining) => {
-          if (remaining.length === 0) typing.stopAll(userId);
-        },
-        (err: unknown) => logger.warn({ err, userId }, 'could not count remaining sockets'),
-      );
-  });
+    }),
+  );
+}
+
+/** A socket of `userId` is gone: if it was their last here, whatever they were typing ends. */
+export function typistLeft(ctx: ServerContext, { io, typing }: TypingDeps, userId: string): void {
+  if (typing.isClosed || !typing.isTyping(userId)) return;
+  // The socket has already left its rooms: any left in user:{id} are the typist's other devices.
+  io.in(userRoom(userId))
+    .fetchSockets()
+    .then(
+      (remaining) => {
+        if (remaining.length === 0) typing.stopAll(userId);
+      },
+      (err: unknown) => ctx.logger.warn({ err, userId }, 'could not count remaining sockets'),
+    );
 }

@@ -57,13 +57,17 @@ export class PresenceTracker {
     return this.known.get(userId) ?? 'offline';
   }
 
-  connected(userId: string): void {
+  /**
+   * A socket of `userId` connected. `channelIds`: their channels, when the caller has just read them (the
+   * handshake joins their rooms): an announcement sent now uses them instead of reading them again.
+   */
+  connected(userId: string, channelIds?: readonly string[]): void {
     const entry = this.local.get(userId) ?? { sockets: 0, away: false };
     clearTimeout(entry.offlineTimer);
     entry.offlineTimer = undefined;
     entry.sockets += 1;
     this.local.set(userId, entry);
-    this.decide(userId, entry.away ? 'away' : 'online');
+    this.decide(userId, entry.away ? 'away' : 'online', channelIds);
   }
 
   disconnected(userId: string): void {
@@ -94,20 +98,20 @@ export class PresenceTracker {
       this.decide(userId, entry.away ? 'away' : 'online');
   }
 
-  private decide(userId: string, presence: Presence): void {
+  private decide(userId: string, presence: Presence, channelIds?: readonly string[]): void {
     if (this.known.get(userId) === presence && this.announced.get(userId)?.sent === presence) return;
     this.known.set(userId, presence);
     this.options.share?.(userId, presence);
-    this.schedule(userId);
+    this.schedule(userId, channelIds);
   }
 
   /** Sends the current state now, or once this user's second is over. */
-  private schedule(userId: string): void {
+  private schedule(userId: string, channelIds?: readonly string[]): void {
     const last = this.announced.get(userId);
     if (last?.pending) return;
     const wait = last ? last.at + this.coalesceMs - Date.now() : 0;
     if (wait <= 0) {
-      void this.send(userId);
+      void this.send(userId, channelIds);
       return;
     }
     const entry: Announced = last!;
@@ -118,12 +122,13 @@ export class PresenceTracker {
     entry.pending.unref();
   }
 
-  private async send(userId: string): Promise<void> {
+  /** `known`: the user's channels as just read by the caller; otherwise read now (a later send may be late). */
+  private async send(userId: string, known?: readonly string[]): Promise<void> {
     const presence = this.of(userId);
     const last = this.announced.get(userId);
     if (last?.sent === presence || this.closed) return;
     this.announced.set(userId, { sent: presence, at: Date.now() });
-    const channelIds = await this.store.memberChannelIds(userId).catch(() => []);
+    const channelIds = known ?? (await this.store.memberChannelIds(userId).catch(() => []));
     if (channelIds.length === 0 || this.closed) return;
     this.io.to(channelIds.map(channelRoom)).emit(WorkspaceEvent.PRESENCE_UPDATE, { userId, presence });
   }
