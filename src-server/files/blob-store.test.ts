@@ -29,7 +29,8 @@ describe('LocalBlobStore.put', () => {
     await utimes(path, longAgo, longAgo);
     const before = await stat(path);
     const again = await blobs.put(Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), 1e6);
-    expect(again).toMatchObject({ sha256: first.sha256, size: bytes.length });
+    expect(first.existed).toBe(false);
+    expect(again).toMatchObject({ sha256: first.sha256, size: bytes.length, existed: true });
     const after = await stat(path);
     expect(after.ino).toBe(before.ino);
     expect(after.mtimeMs).toBeGreaterThan(Date.now() - 60_000);
@@ -42,7 +43,7 @@ describe('LocalBlobStore.put', () => {
     const bytes = randomBytes(50_000);
     const { sha256 } = await blobs.put(Readable.from([bytes]), 1e6);
     await writeFile(pathOf(sha256), bytes.subarray(0, 10));
-    await blobs.put(Readable.from([bytes]), 1e6);
+    expect((await blobs.put(Readable.from([bytes]), 1e6)).existed).toBe(false);
     expect(await readFile(pathOf(sha256))).toEqual(bytes);
     expect((await stat(pathOf(sha256))).mode & 0o777).toBe(0o600);
   });

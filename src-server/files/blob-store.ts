@@ -34,6 +34,8 @@ export interface StoredBlob {
   size: number;
   /** The first HEAD_BYTES bytes (fewer for a smaller blob). */
   head: Buffer;
+  /** True when these bytes were stored already (uploaded before): kept, not written again. */
+  existed: boolean;
 }
 
 export interface BlobEntry {
@@ -55,6 +57,11 @@ export interface BlobStore {
   size(sha256: string, variant?: BlobVariant): Promise<number | undefined>;
   /** The whole bytes (for a blob that is read whole anyway, such as an image to resize), or undefined. */
   read(sha256: string, variant?: BlobVariant): Promise<Buffer | undefined>;
+  /**
+   * Where the blob is on this machine's disk, for a reader that opens files itself off the event loop
+   * (sharp): undefined for a store elsewhere (then read()).
+   */
+  localFile?(sha256: string): string;
   /** The bytes, or the inclusive range `start`..`end` of them. */
   open(sha256: string, variant?: BlobVariant, range?: { start: number; end: number }): Readable;
   /**
@@ -125,7 +132,8 @@ export class LocalBlobStore implements BlobStore {
       );
       const sha256 = hash.digest('hex');
       const target = this.path(sha256);
-      if (await refreshIfStored(target, size)) {
+      const existed = await refreshIfStored(target, size);
+      if (existed) {
         // Its dirty pages are dropped, never written out.
         await rm(tmp, { force: true });
       } else {
@@ -133,7 +141,7 @@ export class LocalBlobStore implements BlobStore {
         // Atomic: a reader sees the whole blob or none.
         await rename(tmp, target);
       }
-      return { sha256, size, head: Buffer.concat(headChunks) };
+      return { sha256, size, head: Buffer.concat(headChunks), existed };
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
@@ -150,6 +158,10 @@ export class LocalBlobStore implements BlobStore {
 
   async size(sha256: string, variant?: BlobVariant): Promise<number | undefined> {
     return (await statIfAny(this.path(sha256, variant)))?.size;
+  }
+
+  localFile(sha256: string): string {
+    return this.path(sha256);
   }
 
   async read(sha256: string, variant?: BlobVariant): Promise<Buffer | undefined> {

@@ -13,28 +13,33 @@ import { pngOf } from './suite';
 import { Thumbnails } from './thumbnails';
 
 /**
- * The real store, counting what the thumbnails do with it: the next `failReads` reads of originals throw,
- * and a read of an original waits for `hold` when set.
+ * The real store, counting what the thumbnails do with it: how often an original is opened for a resize
+ * and how many thumbnails are written; a write waits for `hold` when set, and the next `failWrites` throw.
  */
 class CountingBlobStore extends LocalBlobStore {
-  originalReads = 0;
+  originalsOpened = 0;
   variantsWritten = 0;
-  failReads = 0;
+  writesStarted = 0;
+  failWrites = 0;
   hold: Promise<void> | undefined;
 
+  override localFile(sha256: string): string {
+    this.originalsOpened++;
+    return super.localFile(sha256);
+  }
+
   override async read(sha256: string, variant?: BlobVariant): Promise<Buffer | undefined> {
-    if ((variant ?? 'original') === 'original') {
-      this.originalReads++;
-      await this.hold;
-      if (this.failReads > 0) {
-        this.failReads--;
-        throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
-      }
-    }
+    if ((variant ?? 'original') === 'original') this.originalsOpened++;
     return super.read(sha256, variant);
   }
 
   override async putVariant(sha256: string, variant: 'thumbnail', bytes: Buffer): Promise<void> {
+    this.writesStarted++;
+    await this.hold;
+    if (this.failWrites > 0) {
+      this.failWrites--;
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    }
     this.variantsWritten++;
     await super.putVariant(sha256, variant, bytes);
   }
@@ -55,59 +60,83 @@ describe('Thumbnails', () => {
 
   const store = async (bytes: Buffer) => (await blobs.put(Readable.from([bytes]), 1e8)).sha256;
 
-  it('makes the thumbnail once when the background job and a request both ask, and both get it', async () => {
-    const sha256 = await store(await pngOf(1600, 800));
-    let release = () => {};
-    blobs.hold = new Promise((resolve) => {
-      release = resolve;
+  for (const isNew of [true, false]) {
+    it(`makes the thumbnail once when the background job${isNew ? ' (new bytes)' : ''} and a request both ask`, async () => {
+      const sha256 = await store(await pngOf(1600, 800));
+      let release = () => {};
+      blobs.hold = new Promise((resolve) => {
+        release = resolve;
+      });
+      thumbnails.prepare(sha256, isNew);
+      // The request arrives while the background job is storing what it made.
+      await waitFor(() => blobs.writesStarted === 1, 'the background job resized');
+      const request = thumbnails.get(sha256);
+      release();
+      const served = await request;
+      expect(await sharp(served!).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200 });
+      await thumbnails.idle();
+      expect(blobs.originalsOpened).toBe(1);
+      expect(blobs.variantsWritten).toBe(1);
+      expect(await blobs.read(sha256, 'thumbnail')).toEqual(served);
+      // Later requests read the stored one.
+      expect(await thumbnails.get(sha256)).toEqual(served);
+      expect(blobs.originalsOpened).toBe(1);
+      expect(errors).toEqual([]);
     });
-    thumbnails.prepare(sha256);
-    // The request arrives while the background job is reading the image.
-    await waitFor(() => blobs.originalReads === 1, 'the background job started');
-    const request = thumbnails.get(sha256);
-    release();
-    const served = await request;
-    expect(await sharp(served!).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200 });
-    await thumbnails.idle();
-    expect(blobs.originalReads).toBe(1);
-    expect(blobs.variantsWritten).toBe(1);
-    expect(await blobs.read(sha256, 'thumbnail')).toEqual(served);
-    // Later requests read the stored one.
-    expect(await thumbnails.get(sha256)).toEqual(served);
-    expect(blobs.originalReads).toBe(1);
-    expect(errors).toEqual([]);
-  });
+  }
 
-  it('makes it once when a request asks before the queued background job starts', async () => {
-    const sha256 = await store(await pngOf(800, 800));
-    thumbnails.prepare(sha256);
-    const served = await thumbnails.get(sha256);
+  it('makes it once when a request asks before a queued background job starts', async () => {
+    const [first, second] = [await store(await pngOf(800, 800)), await store(await pngOf(700, 700))];
+    thumbnails.prepare(first, true);
+    thumbnails.prepare(second, true); // queued behind the first
+    const served = await thumbnails.get(second);
     await thumbnails.idle();
     expect(served).toBeDefined();
-    expect(blobs.originalReads).toBe(1);
-    expect(blobs.variantsWritten).toBe(1);
+    expect(blobs.originalsOpened).toBe(2);
+    expect(blobs.variantsWritten).toBe(2);
+  });
+
+  it('does not make it again for bytes uploaded again whose thumbnail is stored', async () => {
+    const sha256 = await store(await pngOf(600, 600));
+    const made = await thumbnails.get(sha256);
+    thumbnails.prepare(sha256, false);
+    await thumbnails.idle();
+    expect(blobs.originalsOpened).toBe(1);
+    expect(await thumbnails.get(sha256)).toEqual(made);
   });
 
   it('leaves the request path working after a background job failed, and reports the failure', async () => {
     const sha256 = await store(await pngOf(900, 300));
-    blobs.failReads = 1;
-    thumbnails.prepare(sha256);
+    blobs.failWrites = 1;
+    thumbnails.prepare(sha256, true);
     await thumbnails.idle();
     expect(errors).toHaveLength(1);
     expect(blobs.variantsWritten).toBe(0);
-    // Not remembered as undecodable: a read error is not the image's fault.
+    // Not remembered as undecodable: a full disk is not the image's fault.
     const served = await thumbnails.get(sha256);
     expect(await sharp(served!).metadata()).toMatchObject({ width: 400, height: 133 });
     expect(blobs.variantsWritten).toBe(1);
   });
 
-  it('gives none for bytes sharp cannot decode, trying them once', async () => {
+  it('gives none for bytes sharp cannot decode, trying them once, and none for a blob gone', async () => {
     const sha256 = await store(Buffer.from('not an image at all'));
-    thumbnails.prepare(sha256);
+    thumbnails.prepare(sha256, true);
     await thumbnails.idle();
     expect(await thumbnails.get(sha256)).toBeUndefined();
     expect(await thumbnails.get(sha256)).toBeUndefined();
-    expect(blobs.originalReads).toBe(1);
+    expect(blobs.originalsOpened).toBe(1);
     expect(errors).toEqual([]);
+    const gone = 'ab'.repeat(32);
+    expect(await thumbnails.get(gone)).toBeUndefined();
+  });
+
+  it('starts no job after close, and close waits for the one running', async () => {
+    const sha256 = await store(await pngOf(500, 500));
+    thumbnails.prepare(sha256, true);
+    await thumbnails.close();
+    expect(blobs.variantsWritten).toBe(1);
+    thumbnails.prepare(await store(await pngOf(400, 100)), true);
+    await thumbnails.idle();
+    expect(blobs.variantsWritten).toBe(1);
   });
 });

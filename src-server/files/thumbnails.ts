@@ -5,6 +5,9 @@
  * request before that job ends waits for it rather than making it again (one making per blob in flight),
  * and one after reads the stored one. A job that failed (a read error) leaves the request path to try
  * again; an image sharp cannot decode is remembered, not retried on every request.
+ *
+ * The image is read once, by libvips itself when the store is on this disk: a new upload's resize is
+ * under way before the upload's row is committed (a synchronous fsync on the event loop) and answered.
  */
 import type Sharp from 'sharp';
 import type { BlobStore } from './blob-store';
@@ -17,10 +20,13 @@ const MAX_INPUT_PIXELS = 50_000_000;
 
 /** Loaded on the first thumbnail, not at start: libvips costs every server start (and test) ~0.5 s of CPU. */
 let loading: Promise<typeof Sharp> | undefined;
+/** Once loaded: a resize then starts within the caller's turn of the event loop. */
+let loaded: typeof Sharp | undefined;
 function loadSharp(): Promise<typeof Sharp> {
   loading ??= import('sharp').then(({ default: sharp }) => {
     // One libvips thread per image: the server shares its cores with the sockets.
     sharp.concurrency(1);
+    loaded = sharp;
     return sharp;
   });
   return loading;
@@ -44,21 +50,24 @@ export class Thumbnails {
 
   /** The thumbnail's bytes, made now unless stored or in the making; undefined when it cannot be made. */
   get(sha256: string): Promise<Buffer | undefined> {
-    if (this.undecodable.has(sha256)) return Promise.resolve(undefined);
-    let making = this.making.get(sha256);
-    if (!making) {
-      making = this.storedOrMade(sha256).finally(() => this.making.delete(sha256));
-      this.making.set(sha256, making);
-    }
-    return making;
+    return this.once(sha256, () => this.storedOrMade(sha256));
   }
 
-  /** Makes the thumbnail in the background (after the jobs before it), unless stored or in the making. */
-  prepare(sha256: string): void {
+  /**
+   * Makes the thumbnail in the background (after the jobs before it), unless stored or in the making.
+   * `isNew`: the upload wrote these bytes for the first time, so no thumbnail of them is stored and the
+   * resize starts at once, without looking.
+   */
+  prepare(sha256: string, isNew = false): void {
     if (this.closed || this.queued >= MAX_QUEUED) return;
+    const run = () => {
+      if (this.closed || this.undecodable.has(sha256)) return undefined;
+      return isNew ? this.once(sha256, () => this.make(sha256)) : this.get(sha256);
+    };
+    // Nothing before it: started now, in this turn (a promise's executor runs at once).
+    const job = this.queued === 0 ? new Promise((resolve) => resolve(run())) : this.queue.then(run);
     this.queued++;
-    this.queue = this.queue
-      .then(() => (this.closed ? undefined : this.get(sha256)))
+    this.queue = job
       .then(
         () => {},
         (err: unknown) => this.onBackgroundError(err, sha256),
@@ -79,23 +88,36 @@ export class Thumbnails {
     return this.queue;
   }
 
+  /** One making per blob at a time: a second caller gets the first one's promise. */
+  private once(sha256: string, making: () => Promise<Buffer | undefined>): Promise<Buffer | undefined> {
+    if (this.undecodable.has(sha256)) return Promise.resolve(undefined);
+    let job = this.making.get(sha256);
+    if (!job) {
+      job = making().finally(() => this.making.delete(sha256));
+      this.making.set(sha256, job);
+    }
+    return job;
+  }
+
   private async storedOrMade(sha256: string): Promise<Buffer | undefined> {
     return (await this.blobs.read(sha256, 'thumbnail')) ?? (await this.make(sha256));
   }
 
   private async make(sha256: string): Promise<Buffer | undefined> {
-    const sharp = await loadSharp();
-    // Read whole, once: sharp holds an image it is given as a stream whole anyway before decoding.
-    const image = await this.blobs.read(sha256);
-    if (!image) return undefined;
+    // No await before sharp starts when both are at hand: libvips opens and decodes on its own thread.
+    const sharp = loaded ?? (await loadSharp());
+    const input = this.blobs.localFile?.(sha256) ?? (await this.blobs.read(sha256));
+    if (!input) return undefined;
     let bytes: Buffer;
     try {
-      bytes = await sharp(image, { limitInputPixels: MAX_INPUT_PIXELS })
+      bytes = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
         .rotate() // as the camera held it (EXIF orientation); the output keeps no metadata
         .resize(THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
         .webp({ quality: 80 })
         .toBuffer();
     } catch {
+      // A blob gone meanwhile (collected) is not the image's fault: nothing remembered.
+      if ((await this.blobs.size(sha256)) === undefined) return undefined;
       this.undecodable.add(sha256);
       return undefined;
     }

@@ -37,7 +37,7 @@ export async function uploadFile(
   await release(stored.size);
   const mime = await detectMime(stored.head);
   // Its preview, made while the client posts the message and the members are told (thumbnails.ts).
-  if (SAFE_INLINE_IMAGES.has(mime)) ctx.files.thumbnails.prepare(stored.sha256);
+  if (SAFE_INLINE_IMAGES.has(mime)) ctx.files.thumbnails.prepare(stored.sha256, !stored.existed);
   const header = req.headers[FILE_NAME_HEADER];
   const file: FileRecord = {
     id: randomUUID(),
