@@ -55,17 +55,19 @@ export class Thumbnails {
 
   /**
    * Makes the thumbnail in the background (after the jobs before it), unless stored or in the making.
-   * `isNew`: the upload wrote these bytes for the first time, so no thumbnail of them is stored and the
-   * resize starts at once, without looking.
+   * `isNew`: the upload wrote these bytes for the first time, so no thumbnail of them is stored: when no
+   * job runs before it, the resize starts at once, without looking.
    */
   prepare(sha256: string, isNew = false): void {
     if (this.closed || this.queued >= MAX_QUEUED) return;
-    const run = () => {
+    const run = (look: boolean) => {
       if (this.closed || this.undecodable.has(sha256)) return undefined;
-      return isNew ? this.once(sha256, () => this.make(sha256)) : this.get(sha256);
+      return look ? this.get(sha256) : this.once(sha256, () => this.make(sha256));
     };
-    // Nothing before it: started now, in this turn (a promise's executor runs at once).
-    const job = this.queued === 0 ? new Promise((resolve) => resolve(run())) : this.queue.then(run);
+    // Nothing before it: started now, in this turn (a promise's executor runs at once). Queued, it looks
+    // for a stored thumbnail first even for new bytes: a request may have made it meanwhile.
+    const job =
+      this.queued === 0 ? new Promise((resolve) => resolve(run(!isNew))) : this.queue.then(() => run(true));
     this.queued++;
     this.queue = job
       .then(
