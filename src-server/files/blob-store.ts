@@ -20,12 +20,6 @@ import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../privat
 
 /** Bytes kept from the start of an upload for MIME detection (file-type reads at most this many). */
 export const HEAD_BYTES = 4100;
-/**
- * What an upload's temp file may have queued for the disk: while one write is in flight the next chunks
- * are hashed and read from the socket instead of waiting for it (fs.WriteStream's default is 16 KiB,
- * less than one socket chunk, so every chunk waited), then go out together in one writev.
- */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 export type BlobVariant = 'original' | 'thumbnail';
 
@@ -46,9 +40,9 @@ export interface BlobEntry {
 
 export interface BlobStore {
   /**
-   * Streams `source` into the store, hashing as it goes, never holding more than a write buffer (1 MiB);
-   * rejects with TooLargeError as soon as more than `maxBytes` arrived (nothing is kept then). Bytes
-   * already stored are kept as they are (their mtime refreshed), not written over.
+   * Streams `source` into the store, hashing as it goes, never holding more than a chunk; rejects with
+   * TooLargeError as soon as more than `maxBytes` arrived (nothing is kept then). Bytes already stored
+   * are kept as they are (their mtime refreshed), not written over.
    */
   put(source: Readable, maxBytes: number): Promise<StoredBlob>;
   /** Stores a small derived blob (a thumbnail) beside the original. */
@@ -128,7 +122,7 @@ export class LocalBlobStore implements BlobStore {
       await pipeline(
         source.iterator({ destroyOnReturn: false }),
         meter,
-        createWriteStream(tmp, { flags: 'wx', mode: PRIVATE_FILE_MODE, highWaterMark: WRITE_BUFFER_BYTES }),
+        createWriteStream(tmp, { flags: 'wx', mode: PRIVATE_FILE_MODE }),
       );
       const sha256 = hash.digest('hex');
       const target = this.path(sha256);
