@@ -267,6 +267,8 @@ async function shutDown(
   const grace = setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_GRACE_MS);
   await drained;
   clearTimeout(grace);
+  // Nothing writes to DATA_DIR after close: a thumbnail being made in the background ends first.
+  await files.thumbnails.close();
   await redis?.close();
   await limits.close();
   await store.close();

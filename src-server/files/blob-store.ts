@@ -6,11 +6,12 @@
  *   blobs/ab/abcdef…   the bytes of sha256 abcdef… (the first two hex digits fan the folder out)
  *   thumbnails/ab/abcdef….webp   its thumbnail, made once (thumbnail.ts)
  *   tmp/               uploads in flight: written here while hashed, renamed into blobs/ when complete
+ *                      (or dropped when blobs/ holds those bytes already)
  * A crash can leave a temp file, or a renamed blob whose row was never inserted: files/sweep.ts.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type Stats } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -27,6 +28,8 @@ export interface StoredBlob {
   size: number;
   /** The first HEAD_BYTES bytes (fewer for a smaller blob). */
   head: Buffer;
+  /** True when these bytes were stored already (uploaded before): kept, not written again. */
+  existed: boolean;
 }
 
 export interface BlobEntry {
@@ -38,13 +41,21 @@ export interface BlobEntry {
 export interface BlobStore {
   /**
    * Streams `source` into the store, hashing as it goes, never holding more than a chunk; rejects with
-   * TooLargeError as soon as more than `maxBytes` arrived (nothing is kept then).
+   * TooLargeError as soon as more than `maxBytes` arrived (nothing is kept then). Bytes already stored
+   * are kept as they are (their mtime refreshed), not written over.
    */
   put(source: Readable, maxBytes: number): Promise<StoredBlob>;
   /** Stores a small derived blob (a thumbnail) beside the original. */
   putVariant(sha256: string, variant: Exclude<BlobVariant, 'original'>, bytes: Buffer): Promise<void>;
   /** The size, or undefined when the blob (or that variant of it) is not stored. */
   size(sha256: string, variant?: BlobVariant): Promise<number | undefined>;
+  /** The whole bytes (for a blob that is read whole anyway, such as an image to resize), or undefined. */
+  read(sha256: string, variant?: BlobVariant): Promise<Buffer | undefined>;
+  /**
+   * Where the blob is on this machine's disk, for a reader that opens files itself off the event loop
+   * (sharp): undefined for a store elsewhere (then read()).
+   */
+  localFile?(sha256: string): string;
   /** The bytes, or the inclusive range `start`..`end` of them. */
   open(sha256: string, variant?: BlobVariant, range?: { start: number; end: number }): Readable;
   /**
@@ -115,11 +126,16 @@ export class LocalBlobStore implements BlobStore {
       );
       const sha256 = hash.digest('hex');
       const target = this.path(sha256);
-      await mkdir(join(target, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
-      // Atomic: a reader sees the whole blob or none. The same bytes uploaded again replace it with
-      // identical bytes and a fresh mtime, which keeps the orphan collector off it (remove).
-      await rename(tmp, target);
-      return { sha256, size, head: Buffer.concat(headChunks) };
+      const existed = await refreshIfStored(target, size);
+      if (existed) {
+        // Its dirty pages are dropped, never written out.
+        await rm(tmp, { force: true });
+      } else {
+        await mkdir(join(target, '..'), { recursive: true, mode: PRIVATE_DIR_MODE });
+        // Atomic: a reader sees the whole blob or none.
+        await rename(tmp, target);
+      }
+      return { sha256, size, head: Buffer.concat(headChunks), existed };
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
@@ -136,6 +152,19 @@ export class LocalBlobStore implements BlobStore {
 
   async size(sha256: string, variant?: BlobVariant): Promise<number | undefined> {
     return (await statIfAny(this.path(sha256, variant)))?.size;
+  }
+
+  localFile(sha256: string): string {
+    return this.path(sha256);
+  }
+
+  async read(sha256: string, variant?: BlobVariant): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.path(sha256, variant));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
   }
 
   open(sha256: string, variant?: BlobVariant, range?: { start: number; end: number }): Readable {
@@ -196,6 +225,25 @@ export class LocalBlobStore implements BlobStore {
       }
     }
     return removed;
+  }
+}
+
+/**
+ * True when `path` already holds the blob (named by its sha256, and of the same `size`: a blob cut short
+ * by a crash is written again), its mtime now set to now, which keeps the orphan collector off it as a
+ * fresh write would (remove): renaming identical bytes over it would make ext4 write the new file out at
+ * the rename (auto_da_alloc), and the row's fsync wait for it. False when it must be written: missing,
+ * of another size, or moved aside by the collector meanwhile (utimes then fails with ENOENT).
+ */
+async function refreshIfStored(path: string, size: number): Promise<boolean> {
+  try {
+    if ((await stat(path)).size !== size) return false;
+    const now = new Date();
+    await utimes(path, now, now);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
   }
 }
 

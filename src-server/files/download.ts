@@ -2,9 +2,10 @@
  * `GET /api/files/:id` and `GET /api/files/:id/thumbnail`: only for a member of a channel where the file
  * was posted; anyone else, and an unknown id, gets the same 404. Served so that no browser runs it: an
  * attachment unless a raster image, nosniff, and a sandboxing CSP (a page opened anyway has no origin
- * and runs no script). Single byte ranges are honoured (206, 416).
+ * and runs no script). Single byte ranges are honoured (206, 416). Each answer has an ETag (its bytes
+ * never change for an id), so a private cache's copy is revalidated with a 304 and no body.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Id } from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
@@ -29,8 +30,26 @@ async function readableFile(ctx: ServerContext, req: IncomingMessage, id: string
   return file;
 }
 
+/** True when the request's If-None-Match names `etag` (or `*`): answered 304 (RFC 9110: before a Range). */
+export function notModified(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+}
+
+/** 304 with the validators and the safety headers, when the client's copy is current; false otherwise. */
+function answeredNotModified(req: IncomingMessage, res: ServerResponse, etag: string): boolean {
+  if (!notModified(req.headers['if-none-match'], etag)) return false;
+  res.writeHead(304, { ...SAFETY_HEADERS, etag }).end();
+  return true;
+}
+
 export const downloadFile: RouteHandler = async (ctx, req, res, id) => {
   const file = await readableFile(ctx, req, id);
+  const etag = `"${file.sha256}"`;
+  if (answeredNotModified(req, res, etag)) return;
   const size = await ctx.files.blobs.size(file.sha256);
   if (size === undefined) {
     ctx.logger.error({ fileId: file.id }, 'the blob of a posted file is missing');
@@ -41,7 +60,7 @@ export const downloadFile: RouteHandler = async (ctx, req, res, id) => {
     'content-type': file.mime,
     'content-disposition': contentDisposition(file),
     'accept-ranges': 'bytes',
-    etag: `"${file.sha256}"`,
+    etag,
   };
   const range = parseRange(req.headers.range, size);
   if (range === 'unsatisfiable') {
@@ -66,17 +85,22 @@ export const downloadFile: RouteHandler = async (ctx, req, res, id) => {
 
 export const downloadThumbnail: RouteHandler = async (ctx, req, res, id) => {
   const file = await readableFile(ctx, req, id);
-  if (!SAFE_INLINE_IMAGES.has(file.mime) || !(await ctx.files.thumbnails.ensure(file.sha256))) {
-    throw notFound('Thumbnail');
-  }
-  const size = (await ctx.files.blobs.size(file.sha256, 'thumbnail'))!;
-  res.writeHead(200, {
-    ...SAFETY_HEADERS,
-    'content-type': THUMBNAIL_MIME,
-    'content-disposition': 'inline; filename="thumbnail.webp"',
-    'content-length': size,
-  });
-  await pipeline(ctx.files.blobs.open(file.sha256, 'thumbnail'), res);
+  if (!SAFE_INLINE_IMAGES.has(file.mime)) throw notFound('Thumbnail');
+  // A blob's thumbnail is made once and kept: its bytes never change either.
+  const etag = `"${file.sha256}.webp"`;
+  if (answeredNotModified(req, res, etag)) return;
+  // In memory already when this request made it or waited for the upload's job: sent from there.
+  const bytes = await ctx.files.thumbnails.get(file.sha256);
+  if (!bytes) throw notFound('Thumbnail');
+  res
+    .writeHead(200, {
+      ...SAFETY_HEADERS,
+      'content-type': THUMBNAIL_MIME,
+      'content-disposition': 'inline; filename="thumbnail.webp"',
+      'content-length': bytes.length,
+      etag,
+    })
+    .end(bytes);
 };
 
 /** inline only for a raster image; the name as RFC 6266 wants it (an ASCII fallback, then UTF-8). */

@@ -33,7 +33,10 @@ export function createFileService(
     blobs,
     maxBytes: options.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES,
     limits: new UploadLimits(deps.limits, options.uploadQuotaBytes ?? DEFAULT_UPLOAD_QUOTA_BYTES),
-    thumbnails: new Thumbnails(blobs),
+    thumbnails: new Thumbnails(blobs, (err, sha256) =>
+      // The first request for it makes it then.
+      deps.logger.warn({ err, sha256 }, 'could not make a thumbnail in the background'),
+    ),
     collector: startOrphanCollector(deps.store, blobs, deps.logger),
   };
 }

@@ -219,6 +219,59 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     expect((await get(alice, `/api/files/${text.id}/thumbnail`)).status).toBe(404);
   });
 
+  it('makes an image thumbnail in the background at upload, before anyone asks, and none for a fake image', async () => {
+    const alice = await as('alice');
+    const general = await channelId(alice, 'general');
+    const { body: image } = await upload(demo.server.url, alice.token, await pngOf(800, 1600), {
+      'content-type': 'image/png',
+    });
+    // Bytes that only claim to be a PNG: no job for them.
+    const { body: fake } = await upload(demo.server.url, alice.token, Buffer.from('<html>not a png'), {
+      'content-type': 'image/png',
+      'x-file-name': 'fake.png',
+    });
+    const thumbnailOf = (sha: string) =>
+      join(demo.server.dataDir, 'files', 'thumbnails', sha.slice(0, 2), `${sha}.webp`);
+    await waitFor(
+      async () => (await stat(thumbnailOf(image.sha256!)).catch(() => undefined)) !== undefined,
+      "the upload's thumbnail",
+    );
+    const made = (await stat(thumbnailOf(image.sha256!))).mtimeMs;
+    await post(alice, general, [image.id!, fake.id!]);
+    const first = await get(alice, `/api/files/${image.id}/thumbnail`);
+    expect(await sharp(Buffer.from(await first.arrayBuffer())).metadata()).toMatchObject({
+      width: 200,
+      height: 400,
+    });
+    expect((await stat(thumbnailOf(image.sha256!))).mtimeMs).toBe(made);
+    expect((await get(alice, `/api/files/${fake.id}/thumbnail`)).status).toBe(404);
+    expect(await stat(thumbnailOf(fake.sha256!)).catch(() => undefined)).toBeUndefined();
+  });
+
+  it('revalidates a cached file or thumbnail with its ETag: 304 and no body, to members only', async () => {
+    const [alice, bob] = [await as('alice'), await as('bob')];
+    const general = await channelId(alice, 'general');
+    const { body: image } = await upload(demo.server.url, alice.token, await pngOf(300, 300));
+    await post(alice, general, [image.id!]);
+    for (const path of [`/api/files/${image.id}`, `/api/files/${image.id}/thumbnail`]) {
+      const first = await get(alice, path);
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag')!;
+      expect(first.headers.get('cache-control')).toBe('private, max-age=3600');
+      const again = await get(bob, path, { 'if-none-match': etag });
+      expect(again.status).toBe(304);
+      expect(again.headers.get('etag')).toBe(etag);
+      expect(again.headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await again.arrayBuffer()).byteLength).toBe(0);
+      // Another validator: the bytes again.
+      expect((await get(bob, path, { 'if-none-match': '"other"' })).status).toBe(200);
+    }
+    // Not a member of the channel: the same 404, whatever the validator.
+    const { body: dm } = await upload(demo.server.url, alice.token, await pngOf(50, 50));
+    const stranger = await as('carol');
+    expect((await get(stranger, `/api/files/${dm.id}/thumbnail`, { 'if-none-match': '*' })).status).toBe(404);
+  });
+
   it('collects uploads never posted once past the cutoff, rows and blobs, and keeps posted ones', async () => {
     const alice = await as('alice');
     const general = await channelId(alice, 'general');

@@ -1,7 +1,13 @@
 /**
- * Thumbnails of image uploads (sharp): made on the first request, stored beside the original in the blob
- * store (so made once per blob), served from there afterwards. Concurrent first requests share one
- * making; an image sharp cannot decode is remembered, not retried on every request.
+ * Thumbnails of image uploads (sharp), stored beside the original in the blob store, so made once per blob.
+ * Made in the background as soon as an image upload is stored (as Slack and Mattermost make previews at
+ * upload), so the resize runs while the client posts its message and the other members are told; a
+ * request before that job ends waits for it rather than making it again (one making per blob in flight),
+ * and one after reads the stored one. A job that failed (a read error) leaves the request path to try
+ * again; an image sharp cannot decode is remembered, not retried on every request.
+ *
+ * The image is read once, by libvips itself when the store is on this disk: a new upload's resize is
+ * under way before the upload's row is committed (a synchronous fsync on the event loop) and answered.
  */
 import type Sharp from 'sharp';
 import type { BlobStore } from './blob-store';
@@ -14,47 +20,110 @@ const MAX_INPUT_PIXELS = 50_000_000;
 
 /** Loaded on the first thumbnail, not at start: libvips costs every server start (and test) ~0.5 s of CPU. */
 let loading: Promise<typeof Sharp> | undefined;
+/** Once loaded: a resize then starts within the caller's turn of the event loop. */
+let loaded: typeof Sharp | undefined;
 function loadSharp(): Promise<typeof Sharp> {
   loading ??= import('sharp').then(({ default: sharp }) => {
     // One libvips thread per image: the server shares its cores with the sockets.
     sharp.concurrency(1);
+    loaded = sharp;
     return sharp;
   });
   return loading;
 }
 
+/** Background jobs waiting at most: past it an upload's thumbnail is made on its first request instead. */
+const MAX_QUEUED = 100;
+
 export class Thumbnails {
-  private readonly making = new Map<string, Promise<boolean>>();
+  private readonly making = new Map<string, Promise<Buffer | undefined>>();
   private readonly undecodable = new Set<string>();
+  /** Background jobs run one at a time: each is a libvips thread of the shared pool, like a file read. */
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private closed = false;
 
-  constructor(private readonly blobs: BlobStore) {}
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly onBackgroundError: (err: unknown, sha256: string) => void = () => {},
+  ) {}
 
-  /** True once the blob's thumbnail is stored; false when the image cannot be decoded. */
-  async ensure(sha256: string): Promise<boolean> {
-    if (this.undecodable.has(sha256)) return false;
-    if ((await this.blobs.size(sha256, 'thumbnail')) !== undefined) return true;
-    let making = this.making.get(sha256);
-    if (!making) {
-      making = this.make(sha256).finally(() => this.making.delete(sha256));
-      this.making.set(sha256, making);
-    }
-    return making;
+  /** The thumbnail's bytes, made now unless stored or in the making; undefined when it cannot be made. */
+  get(sha256: string): Promise<Buffer | undefined> {
+    return this.once(sha256, () => this.storedOrMade(sha256));
   }
 
-  private async make(sha256: string): Promise<boolean> {
-    const sharp = await loadSharp();
+  /**
+   * Makes the thumbnail in the background (after the jobs before it), unless stored or in the making.
+   * `isNew`: the upload wrote these bytes for the first time, so no thumbnail of them is stored: when no
+   * job runs before it, the resize starts at once, without looking.
+   */
+  prepare(sha256: string, isNew = false): void {
+    if (this.closed || this.queued >= MAX_QUEUED) return;
+    const run = (look: boolean) => {
+      if (this.closed || this.undecodable.has(sha256)) return undefined;
+      return look ? this.get(sha256) : this.once(sha256, () => this.make(sha256));
+    };
+    // Nothing before it: started now, in this turn (a promise's executor runs at once). Queued, it looks
+    // for a stored thumbnail first even for new bytes: a request may have made it meanwhile.
+    const job =
+      this.queued === 0 ? new Promise((resolve) => resolve(run(!isNew))) : this.queue.then(() => run(true));
+    this.queued++;
+    this.queue = job
+      .then(
+        () => {},
+        (err: unknown) => this.onBackgroundError(err, sha256),
+      )
+      .finally(() => {
+        this.queued--;
+      });
+  }
+
+  /** Resolves once every background job asked for so far has ended. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  /** At shutdown: the jobs not started are dropped; resolves once the one running has ended. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.queue;
+  }
+
+  /** One making per blob at a time: a second caller gets the first one's promise. */
+  private once(sha256: string, making: () => Promise<Buffer | undefined>): Promise<Buffer | undefined> {
+    if (this.undecodable.has(sha256)) return Promise.resolve(undefined);
+    let job = this.making.get(sha256);
+    if (!job) {
+      job = making().finally(() => this.making.delete(sha256));
+      this.making.set(sha256, job);
+    }
+    return job;
+  }
+
+  private async storedOrMade(sha256: string): Promise<Buffer | undefined> {
+    return (await this.blobs.read(sha256, 'thumbnail')) ?? (await this.make(sha256));
+  }
+
+  private async make(sha256: string): Promise<Buffer | undefined> {
+    // No await before sharp starts when both are at hand: libvips opens and decodes on its own thread.
+    const sharp = loaded ?? (await loadSharp());
+    const input = this.blobs.localFile?.(sha256) ?? (await this.blobs.read(sha256));
+    if (!input) return undefined;
     let bytes: Buffer;
     try {
-      const resizer = sharp({ limitInputPixels: MAX_INPUT_PIXELS })
+      bytes = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
         .rotate() // as the camera held it (EXIF orientation); the output keeps no metadata
         .resize(THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 80 });
-      bytes = await this.blobs.open(sha256).pipe(resizer).toBuffer();
+        .webp({ quality: 80 })
+        .toBuffer();
     } catch {
+      // A blob gone meanwhile (collected) is not the image's fault: nothing remembered.
+      if ((await this.blobs.size(sha256)) === undefined) return undefined;
       this.undecodable.add(sha256);
-      return false;
+      return undefined;
     }
     await this.blobs.putVariant(sha256, 'thumbnail', bytes);
-    return true;
+    return bytes;
   }
 }

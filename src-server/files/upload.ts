@@ -1,7 +1,8 @@
 /**
  * `POST /api/files`: the raw body streamed into the blob store (hashed on the way, never held whole),
  * refused with 413 as soon as it passes UPLOAD_MAX_BYTES (at once when its Content-Length says so),
- * counted against the user's upload limits, its MIME type read from its bytes, its name sanitised.
+ * counted against the user's upload limits, its MIME type read from its bytes, its name sanitised; an
+ * image's thumbnail is started in the background as soon as its bytes are stored.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,7 +12,7 @@ import { HttpError, sendJson } from '../http/respond';
 import { authenticate } from '../http/routes';
 import type { FileRecord } from '../store/types';
 import { TooLargeError } from './blob-store';
-import { detectMime } from './detect-mime';
+import { detectMime, SAFE_INLINE_IMAGES } from './detect-mime';
 import { sanitizeFileName } from './file-name';
 import { formatBytes } from './upload-limits';
 
@@ -34,6 +35,9 @@ export async function uploadFile(
     throw err;
   }
   await release(stored.size);
+  const mime = await detectMime(stored.head);
+  // Its preview, made while the client posts the message and the members are told (thumbnails.ts).
+  if (SAFE_INLINE_IMAGES.has(mime)) ctx.files.thumbnails.prepare(stored.sha256, !stored.existed);
   const header = req.headers[FILE_NAME_HEADER];
   const file: FileRecord = {
     id: randomUUID(),
@@ -41,7 +45,7 @@ export async function uploadFile(
     sha256: stored.sha256,
     name: sanitizeFileName(Array.isArray(header) ? header[0] : header),
     size: stored.size,
-    mime: await detectMime(stored.head),
+    mime,
     createdAt: new Date().toISOString(),
   };
   await ctx.store.insertFile(file);
