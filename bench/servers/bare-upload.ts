@@ -1,10 +1,12 @@
 /**
- * Baseline of figure 8: a bare Node HTTP server that takes a PUT and streams its body to a file, nothing
- * else (no auth, no hashing, no database) — what the disk and loopback allow on this machine.
+ * Baseline of figure 10: a bare Node HTTP server that takes a PUT and streams its body to a file, nothing
+ * else (no auth, no hashing, no database) — what the disk and loopback allow on this machine. With
+ * BARE_UPLOAD_FSYNC=1 it also fdatasyncs the file before it answers: the disk's floor of a durable upload
+ * (the real server syncs each new blob before its row and its answer).
  * argv: PORT
  */
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, open } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,12 +17,22 @@ import { emitEvent, serve } from '../lib/serve';
 const dir = await mkdtemp(join(tmpdir(), 'relay-bench-upload-'));
 let counter = 0;
 
+const durable = process.env.BARE_UPLOAD_FSYNC === '1';
+
+async function datasync(file: string): Promise<void> {
+  const handle = await open(file, 'r');
+  await handle.datasync();
+  await handle.close();
+}
+
 const http = createServer((req, res) => {
   const file = join(dir, String(++counter));
-  pipeline(req, createWriteStream(file, { mode: 0o600 })).then(
-    () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'),
-    () => res.writeHead(500).end(),
-  );
+  pipeline(req, createWriteStream(file, { mode: 0o600 }))
+    .then(() => (durable ? datasync(file) : undefined))
+    .then(
+      () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'),
+      () => res.writeHead(500).end(),
+    );
 });
 
 serve({});

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../testing';
-import { LocalBlobStore, TooLargeError } from './blob-store';
+import { type DiskSync, diskSync, LocalBlobStore, TooLargeError } from './blob-store';
 
 describe('LocalBlobStore.put', () => {
   let root: string;
@@ -64,5 +64,41 @@ describe('LocalBlobStore.put', () => {
     expect(await blobs.read(sha256, 'thumbnail')).toBeUndefined();
     await blobs.putVariant(sha256, 'thumbnail', Buffer.from('thumb'));
     expect(await blobs.read(sha256, 'thumbnail')).toEqual(Buffer.from('thumb'));
+  });
+
+  // Durable before the answer, as a message is: a power cut after the upload's row is committed must not
+  // leave the row naming a blob whose bytes never reached the disk.
+  it("syncs a new blob's bytes before it is renamed into place, then its folder; nothing for bytes it holds", async () => {
+    const calls: string[] = [];
+    const recording: DiskSync = {
+      async file(path) {
+        const { size } = await stat(path);
+        const named = await stat(pathOf(sha)).then(
+          () => 'named',
+          () => 'not named',
+        );
+        calls.push(`file ${path.startsWith(join(root, 'tmp')) ? 'tmp' : path} ${size} ${named}`);
+        await diskSync.file(path);
+      },
+      async dir(path) {
+        const names = {
+          [join(root, 'blobs', sha.slice(0, 2))]: 'fan-out folder',
+          [join(root, 'blobs')]: 'blobs',
+        };
+        calls.push(`dir ${names[path] ?? path}`);
+        await diskSync.dir(path);
+      },
+    };
+    const bytes = randomBytes(200_000);
+    const sha = (await new LocalBlobStore(await makeTempDir()).put(Readable.from([bytes]), 1e6)).sha256;
+    const durable = new LocalBlobStore(root, recording);
+    await durable.put(Readable.from([bytes]), 1e6);
+    // The first blob of its fan-out folder: the folder's own entry in blobs/ is synced too.
+    expect(calls).toEqual([`file tmp ${bytes.length} not named`, 'dir fan-out folder', 'dir blobs']);
+    calls.length = 0;
+    expect((await durable.put(Readable.from([bytes]), 1e6)).existed).toBe(true);
+    expect(calls).toEqual([]);
+    await durable.put(Readable.from([Buffer.concat([bytes, Buffer.from('!')])]), 1e6);
+    expect(calls.slice(1)).toEqual(expect.arrayContaining([expect.stringMatching(/^dir /)]));
   });
 });
