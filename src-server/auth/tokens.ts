@@ -17,7 +17,7 @@ export interface TokenService {
 
 export type VerifyResult =
   | { ok: true; userId: string; tokenVersion: number /** Epoch milliseconds. */; expiresAt: number }
-  | { ok: false; reason: AuthRefusalReason.TOKEN_INVALID | AuthRefusalReason.TOKEN_EXPIRED };
+  | { ok: false; reason: typeof AuthRefusalReason.TOKEN_INVALID | typeof AuthRefusalReason.TOKEN_EXPIRED };
 
 export function createTokenService(secret: string, ttlSeconds: number): TokenService {
   const key = new TextEncoder().encode(secret);
