@@ -15,7 +15,7 @@ import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
 import { timeClickToPaint } from './in-page';
 import { markShellPaint, run, script } from './page-tools';
-import { installStubBridge, type StubConfig } from './stub-bridge';
+import { type StubConfig, stubBridgeScript } from './stub-bridge';
 
 const STUB: StubConfig = {
   bigCount: 50_000,
@@ -83,7 +83,7 @@ function mainThreadCpu(events: TraceEvent[], until?: number): number {
 
 async function once(browser: Browser, url: string) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript({ content: script(installStubBridge, STUB) });
+  await context.addInitScript({ content: stubBridgeScript(STUB) });
   await context.addInitScript({ content: script(markShellPaint) });
   const page = await context.newPage();
   const categories = [
