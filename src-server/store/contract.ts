@@ -40,6 +40,11 @@ export function storePerTest(makeFixture: () => Promise<StoreFixture>): () => Pr
   };
 }
 
+/** A message to insert, by `userId` in `channelId`, written now: "x" unless `extra` says otherwise. */
+export function newMessage(channelId: string, userId: string, extra: Partial<NewMessage> = {}): NewMessage {
+  return { id: randomUUID(), channelId, userId, content: 'x', createdAt: new Date().toISOString(), ...extra };
+}
+
 export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
   const open = storePerTest(makeFixture);
 
@@ -58,14 +63,7 @@ export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
     return { alice, bob, carol, general, random };
   }
 
-  const message = (channelId: string, userId: string, extra: Partial<NewMessage> = {}): NewMessage => ({
-    id: randomUUID(),
-    channelId,
-    userId,
-    content: 'x',
-    createdAt: new Date().toISOString(),
-    ...extra,
-  });
+  const message = newMessage;
 
   it('seeds the demo workspace idempotently: same UUIDs after a reopen', async () => {
     const store = await open();
