@@ -59,33 +59,37 @@ async function aliceFolder(s: TestServer): Promise<{ aliceData: string; general:
   return { aliceData, general };
 }
 
-/** The chart and the log the child attaches, on disk (a command line cannot carry them). */
-async function chartAndLog(dir: string, png: Buffer, log: Buffer) {
-  const pngPath = join(dir, 'chart-source.png');
-  const logPath = join(dir, 'log-source.bin');
+/**
+ * A fresh server and alice's folder, holding a `width`×`height` chart and a log of `logBytes` for the
+ * child to attach (on disk: a command line cannot carry them); `chart` is the chart as an attachment.
+ */
+async function aliceWithChartAndLog(width: number, height: number, logBytes: number) {
+  const s = await server();
+  const { aliceData, general } = await aliceFolder(s);
+  const png = await pngOf(width, height);
+  const log = randomBytes(logBytes);
+  const pngPath = join(aliceData, 'chart-source.png');
+  const logPath = join(aliceData, 'log-source.bin');
   await writeFile(pngPath, png);
   await writeFile(logPath, log);
-  return { pngPath, logPath };
+  const chart = { name: 'chart.png', mime: 'image/png', path: pngPath };
+  return { s, aliceData, general, png, log, logPath, chart };
 }
 
 describe('uploads on the operation queue', () => {
   it('a file attached offline, killed -9 and restarted, is uploaded once and its message posted once with it', async () => {
-    const s = await server();
-    const { aliceData, general } = await aliceFolder(s);
-
-    const png = await pngOf(640, 480);
-    // Past one bridge chunk, so staging writes several.
-    const log = randomBytes(600 * 1024);
-    const { pngPath, logPath } = await chartAndLog(aliceData, png, log);
+    // A log past one bridge chunk, so staging writes several.
+    const { s, aliceData, general, png, log, logPath, chart } = await aliceWithChartAndLog(
+      640,
+      480,
+      600 * 1024,
+    );
     const script: ScriptOp[] = [
       {
         op: 'attach',
         ref: 'a',
         content: 'the chart and the log',
-        files: [
-          { name: 'chart.png', mime: 'image/png', path: pngPath },
-          { name: 'build log.bin', mime: 'application/octet-stream', path: logPath },
-        ],
+        files: [chart, { name: 'build log.bin', mime: 'application/octet-stream', path: logPath }],
       },
     ];
     const restarted = await killedThenRestarted(s, aliceData, script);
@@ -278,21 +282,13 @@ describe('upload progress and cancel', () => {
   }, 60_000);
 
   it('cancels offline survive kill -9: a file removed stays removed, a message left with nothing is discarded', async () => {
-    const s = await server();
-    const { aliceData, general } = await aliceFolder(s);
-
-    const png = await pngOf(320, 200);
-    const log = randomBytes(300 * 1024);
-    const { pngPath, logPath } = await chartAndLog(aliceData, png, log);
+    const { s, aliceData, general, png, logPath, chart } = await aliceWithChartAndLog(320, 200, 300 * 1024);
     const script: ScriptOp[] = [
       {
         op: 'attach',
         ref: 'a',
         content: 'the chart, not the log',
-        files: [
-          { name: 'chart.png', mime: 'image/png', path: pngPath },
-          { name: 'build.log', mime: 'text/plain', path: logPath },
-        ],
+        files: [chart, { name: 'build.log', mime: 'text/plain', path: logPath }],
       },
       { op: 'cancel', ref: 'a', file: 'build.log' },
       // Files alone: the composer's text is their names, so cancelling the only one leaves nothing.
