@@ -76,6 +76,17 @@ async function aliceWithChartAndLog(width: number, height: number, logBytes: num
   return { s, aliceData, general, png, log, logPath, chart };
 }
 
+/** A fresh server, and alice's app reaching it through a proxy that uploads at `bytesPerSecond`. */
+async function aliceOnSlowUplink(bytesPerSecond: number) {
+  const s = await server();
+  const proxy = await startProxy(Number(new URL(s.url).port), { uplinkBytesPerSecond: bytesPerSecond });
+  cleanups.push(() => proxy.close());
+  const alice = await app(proxy.url, 'alice');
+  const general = await channelId(alice, 'general');
+  const { user } = await login(s.url, 'alice');
+  return { s, proxy, alice, general, user };
+}
+
 describe('uploads on the operation queue', () => {
   it('a file attached offline, killed -9 and restarted, is uploaded once and its message posted once with it', async () => {
     // A log past one bridge chunk, so staging writes several.
@@ -111,13 +122,8 @@ describe('uploads on the operation queue', () => {
   }, 90_000);
 
   it('a cut in the middle of an upload restarts it and still posts the message once', async () => {
-    const s = await server();
     // A slow uplink, so the upload is still streaming when the link is cut.
-    const proxy = await startProxy(Number(new URL(s.url).port), { uplinkBytesPerSecond: 256 * 1024 });
-    cleanups.push(() => proxy.close());
-    const alice = await app(proxy.url, 'alice');
-    const general = await channelId(alice, 'general');
-    const { user } = await login(s.url, 'alice');
+    const { s, proxy, alice, general, user } = await aliceOnSlowUplink(256 * 1024);
     const bytes = randomBytes(1024 * 1024);
     const attachmentId = await attachFile(alice.core.handlers, {
       name: 'big.bin',
@@ -214,14 +220,9 @@ describe('the desktop Attach (native dialog)', () => {
 
 describe('upload progress and cancel', () => {
   it('reports progress per file, monotonic and throttled; a cancel mid-upload posts the message once without that file', async () => {
-    const s = await server();
     // A slow uplink, so the big file is still streaming when it is cancelled. Loopback's socket buffers
     // take a few MiB at once, so the file is bigger than they are.
-    const proxy = await startProxy(Number(new URL(s.url).port), { uplinkBytesPerSecond: 1024 * 1024 });
-    cleanups.push(() => proxy.close());
-    const alice = await app(proxy.url, 'alice');
-    const general = await channelId(alice, 'general');
-    const { user } = await login(s.url, 'alice');
+    const { s, alice, general, user } = await aliceOnSlowUplink(1024 * 1024);
     const notes = Buffer.from('the notes\n'.repeat(2000));
     const big = randomBytes(16 * 1024 * 1024);
     const notesId = await attachFile(alice.core.handlers, {
