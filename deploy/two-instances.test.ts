@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCore, signIn, type TestCore, waitFor } from '../src-main/core/testing/harness';
-import { acceptedSoFar, queueOffline, verify } from '../src-main/core/testing/invariants';
+import { acceptedSoFar, flushUnderWay, verify } from '../src-main/core/testing/invariants';
 import { type RedisProcess, redisUnavailable, startRedis } from '../src-server/redis-server';
 import {
   type PostgresCluster,
@@ -196,11 +196,7 @@ describe.skipIf(missing.length > 0)('two instances behind nginx', () => {
     const t = await createTestCore();
     cores.push(t);
     await signIn(t, nginx.url, 'alice');
-    const { token } = await login(nginx.url, 'alice');
-    const expected = await queueOffline(t, 'n-', 200);
-    const base = await acceptedSoFar(nginx.url, token);
-    t.core.networkChanged(true);
-    await waitFor(async () => (await acceptedSoFar(nginx.url, token)) > base, 'flush started');
+    const { expected, token, base } = await flushUnderWay(t, nginx.url, 'n-', 200);
     // The core is the only client: its instance is the one with a socket.
     const victim = (await connectedTo(instances[0]!)) > 0 ? 0 : 1;
     const port = instances[victim]!.port;

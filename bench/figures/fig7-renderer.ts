@@ -15,7 +15,7 @@ import { makeRow, type Row } from '../lib/result';
 import { median } from '../lib/stats';
 import { flingToTop, installPlainList, scrollFrames, timeClickToPaint } from '../renderer/in-page';
 import { heapUsedMB, markShellPaint, rendererBuild, run, script } from '../renderer/page-tools';
-import { installStubBridge, type StubConfig } from '../renderer/stub-bridge';
+import { type StubConfig, stubBridgeScript } from '../renderer/stub-bridge';
 import type { Bench } from './context';
 
 const STUB: StubConfig = {
@@ -67,7 +67,7 @@ async function coldLoad(
   url: string,
 ): Promise<{ context: BrowserContext; page: Page; shell: number; fcp: number; work: string }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript({ content: script(installStubBridge, STUB) });
+  await context.addInitScript({ content: stubBridgeScript(STUB) });
   await context.addInitScript({ content: script(markShellPaint) });
   const page = await context.newPage();
   // Where the main thread's time went during the load (Chromium's own counters, in seconds).

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from '@playwright/test';
 import { type Bench, Unavailable } from '../figures/context';
 import { repoRoot } from '../lib/proc';
-import { installStubBridge, type StubConfig } from './stub-bridge';
+import { type StubConfig, stubBridgeScript } from './stub-bridge';
 
 const builds = new WeakMap<Bench, Promise<string>>();
 
@@ -94,7 +94,7 @@ export const COLD_STUB: StubConfig = {
 /** A fresh context (empty cache) at 1280×800 with the stub bridge and the shell mark, and its page. */
 export async function coldPage(browser: Browser, stub: StubConfig = COLD_STUB) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.addInitScript({ content: script(installStubBridge, stub) });
+  await context.addInitScript({ content: stubBridgeScript(stub) });
   await context.addInitScript({ content: script(markShellPaint) });
   return { context, page: await context.newPage() };
 }

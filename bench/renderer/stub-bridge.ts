@@ -6,8 +6,12 @@
  * core's database holds them, not the renderer's heap), and every answer crosses a MessageChannel,
  * so it is structured-cloned and arrives in a later task, as an IPC reply does.
  *
- * Self-contained on purpose: Playwright serialises this function into the page.
+ * Self-contained on purpose: Playwright serialises this function into the page, so what it shares with
+ * the tests' messages comes in its argument (stubBridgeScript).
  */
+import { unchangedViewFields } from '../../src-shared/testing/messages';
+import { script } from './page-tools';
+
 export interface StubConfig {
   bigCount: number;
   smallCount: number;
@@ -15,7 +19,12 @@ export interface StubConfig {
   smallChannelId: string;
 }
 
-export function installStubBridge(config: StubConfig): void {
+/** The init script that installs the stub: `config`, and the fields of a message nobody has changed. */
+export function stubBridgeScript(config: StubConfig): string {
+  return script(installStubBridge, { ...config, unchanged: unchangedViewFields() });
+}
+
+function installStubBridge(config: StubConfig & { unchanged: ReturnType<typeof unchangedViewFields> }): void {
   const me = { id: '00000000-0000-4000-8000-000000000001', name: 'Bench' };
   const people = [
     me,
@@ -50,13 +59,7 @@ export function installStubBridge(config: StubConfig): void {
       seq,
       own,
       ...(own ? { status: 'Read' } : {}),
-      seenBy: [],
-      replyCount: 0,
-      deleted: false,
-      reactions: [],
-      mentions: [],
-      mentionsMe: false,
-      pendingChange: null,
+      ...config.unchanged,
     };
   }
 

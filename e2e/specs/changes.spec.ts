@@ -6,6 +6,7 @@
  * the emoji picker, "Delete message?" and the search dialog.
  */
 import type { Locator, Page } from '@playwright/test';
+import type { AppInstance } from '../support/app';
 import { checkAxe } from '../support/axe';
 import { box, expectApart } from '../support/boxes';
 import { expect, test } from '../support/fixtures';
@@ -23,6 +24,17 @@ function pill(row: Locator, emoji: string): Locator {
   return row.locator(`[data-testid="reaction"][data-emoji="${emoji}"]`);
 }
 
+type SignedIn = (openOn: { alice: string; bob: string }) => Promise<Record<'alice' | 'bob', AppInstance>>;
+
+/** alice and bob in #general; alice sends `text` and bob has it, stored (with its id). */
+async function sentToBob(signedIn: SignedIn, text: string) {
+  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
+  await send(alice.page, text);
+  const onBob = message(bob.page, text);
+  await expect(onBob).toHaveAttribute('data-message-id', /.+/);
+  return { alice, bob, onBob, id: (await onBob.getAttribute('data-message-id'))! };
+}
+
 function rowWithId(page: Page, id: string): Locator {
   return page.getByTestId('message-list').locator(`[data-testid="message"][data-message-id="${id}"]`);
 }
@@ -30,12 +42,8 @@ function rowWithId(page: Page, id: string): Locator {
 test('an edit and a deletion show live on both sides; the deleted message stays as a tombstone', async ({
   signedIn,
 }) => {
-  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
   const original = unique('typo in teh text');
-  await send(alice.page, original);
-  const onBob = message(bob.page, original);
-  await expect(onBob).toHaveAttribute('data-message-id', /.+/);
-  const id = (await onBob.getAttribute('data-message-id'))!;
+  const { alice, bob, id } = await sentToBob(signedIn, original);
 
   // Edit with the toolbar: in place, Enter saves.
   const mine = rowWithId(alice.page, id);
@@ -78,12 +86,9 @@ test('an edit and a deletion show live on both sides; the deleted message stays 
 test('a reaction is added and taken back, on both sides, from the picker and the pills', async ({
   signedIn,
 }) => {
-  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
   const text = unique('lunch at noon?');
-  await send(alice.page, text);
-  const onBob = message(bob.page, text);
+  const { alice, bob, onBob } = await sentToBob(signedIn, text);
   const onAlice = message(alice.page, text);
-  await expect(onBob).toHaveAttribute('data-message-id', /.+/);
 
   // bob reacts from the picker, by keyboard: type to narrow, Enter picks.
   await act(onBob, 'reaction-add');
@@ -179,11 +184,8 @@ test('the toolbar stays off the text at three widths, and is one tab stop of its
 test('an edit made while bob’s app was closed is there when it opens, marked edited', async ({
   signedIn,
 }) => {
-  const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
   const original = unique('see you at 3');
-  await send(alice.page, original);
-  await expect(message(bob.page, original)).toHaveAttribute('data-message-id', /.+/);
-  const id = (await message(bob.page, original).getAttribute('data-message-id'))!;
+  const { alice, bob, id } = await sentToBob(signedIn, original);
 
   await bob.kill();
   const mine = rowWithId(alice.page, id);

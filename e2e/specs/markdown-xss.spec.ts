@@ -4,9 +4,9 @@
  * show each as a message without running anything or letting markup out of the message body.
  */
 import { ALLOWED_ATTR, ALLOWED_TAGS, SAFE_URL } from '../../src-renderer/messages/sanitize';
-import { connectAs, emitWithAck } from '../../src-server/testing';
 import { expect, test } from '../support/fixtures';
-import { channelId, message, messageBodies, openChannel, send, signIn } from '../support/ui';
+import { sendRaw } from '../support/seed';
+import { message, messageBodies, openChannel, send, signIn } from '../support/ui';
 
 test("markdown from alice renders as formatting on bob's side", async ({ signedIn }) => {
   const { alice, bob } = await signedIn({ alice: 'general', bob: 'general' });
@@ -52,16 +52,7 @@ test.describe('hostile bodies', () => {
     await signIn(bob.page, server.url, 'bob');
     await openChannel(bob.page, 'general');
 
-    const { socket, token } = await connectAs(server.url, 'alice');
-    try {
-      const generalId = await channelId(server.url, token, 'general');
-      for (const content of PAYLOADS) {
-        const ack = await emitWithAck(socket, 'message:send', { channelId: generalId, content });
-        expect(ack).toMatchObject({ ok: true });
-      }
-    } finally {
-      socket.close();
-    }
+    await sendRaw(server.url, 'alice', PAYLOADS);
 
     await expect(messageBodies(bob.page)).toHaveCount(PAYLOADS.length);
     // Raw HTML is shown as the text that was typed.

@@ -3,10 +3,15 @@
  * server up → both delivered exactly once, in order, on the other side.
  */
 import { expect, test } from '../support/fixtures';
-import { channelMessages, message, messageBodies, openChannel, send, serverHistory } from '../support/ui';
-
-// After the server returns, the app reconnects on its own backoff (capped at 30 s, with jitter): a bound, not an expectation.
-const RECONNECT = { timeout: 60_000 };
+import {
+  channelMessages,
+  message,
+  messageBodies,
+  openChannel,
+  RECONNECT,
+  send,
+  serverHistory,
+} from '../support/ui';
 
 test('two messages queued offline survive a kill -9 and arrive once each, in order', async ({
   server,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pngOf } from '../../src-server/files/suite';
 import { expect, test } from '../support/fixtures';
-import { message, serverHistory } from '../support/ui';
+import { message, RECONNECT, serverHistory } from '../support/ui';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -53,9 +53,6 @@ test('a 30 MiB file is refused in the composer with a clear message', async ({ s
   );
   await expect(alice.page.getByTestId('attachment-chip')).toHaveCount(0);
 });
-
-// After the server returns, the app reconnects on its own backoff (capped, with jitter): a bound, not an expectation.
-const RECONNECT = { timeout: 60_000 };
 
 test('an image attached offline appears for bob once the connection is back', async ({
   signedIn,

@@ -2,6 +2,7 @@
  * A conversation put on the server through the real protocol (each author's own raw socket), for
  * specs that need a channel with some history before the app opens it.
  */
+import { expect } from '@playwright/test';
 import { connectAs, emitWithAck } from '../../src-server/testing';
 import type { DemoUser } from './app';
 import { channelId } from './ui';
@@ -35,4 +36,22 @@ export async function connectPosters(url: string) {
       for (const user of Object.values(users)) user.socket.close();
     },
   };
+}
+
+/**
+ * Sends each of `contents` to #general as `user` from a raw socket (what a hostile client can send, past
+ * any app), each acknowledged as sent.
+ */
+export async function sendRaw(serverUrl: string, user: DemoUser, contents: readonly string[]): Promise<void> {
+  const { socket, token } = await connectAs(serverUrl, user);
+  try {
+    const generalId = await channelId(serverUrl, token, 'general');
+    for (const content of contents) {
+      expect(await emitWithAck(socket, 'message:send', { channelId: generalId, content })).toMatchObject({
+        ok: true,
+      });
+    }
+  } finally {
+    socket.close();
+  }
 }

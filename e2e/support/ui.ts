@@ -8,6 +8,9 @@ import type { DemoUser } from './app';
 
 export const PASSWORD = 'password';
 
+/** After the server returns, the app reconnects on its own backoff (capped at 30 s, with jitter): a bound, not an expectation. */
+export const RECONNECT = { timeout: 60_000 };
+
 /** Signs in through the form and waits for the workspace, connected. */
 export async function signIn(page: Page, serverUrl: string, user: DemoUser): Promise<void> {
   await page.getByTestId('login-server').fill(serverUrl);

@@ -12,10 +12,10 @@ import {
 import type { LocalStore, OperationRow } from '../store/store';
 
 type ChangeEmit =
-  | ChangeEvent.EDIT
-  | ChangeEvent.DELETE
-  | ChangeEvent.REACTION_ADD
-  | ChangeEvent.REACTION_REMOVE;
+  | typeof ChangeEvent.EDIT
+  | typeof ChangeEvent.DELETE
+  | typeof ChangeEvent.REACTION_ADD
+  | typeof ChangeEvent.REACTION_REMOVE;
 
 export type ChangeWire =
   | { ok: true; event: ChangeEmit; payload: unknown }

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../src-server/testing';
 import { BridgeFailure } from '../../src-shared/bridge';
 import { createRouter } from '../bridge/router';
-import { channelId, createTestCore, outboxEmpty, signIn, type TestCore, waitFor } from './testing/harness';
+import {
+  channelId,
+  createTestCore,
+  outboxEmpty,
+  signedInBefore,
+  signIn,
+  type TestCore,
+  waitFor,
+} from './testing/harness';
 
 let server: TestServer;
 let alice: TestCore;
@@ -69,10 +77,8 @@ describe('session', () => {
   });
 
   it('restores the session from the secret store on the next start', async () => {
-    const first = await createTestCore();
-    await signIn(first, server.url, 'carol');
-    await first.close({ keep: true });
-    const second = await createTestCore({ userData: first.userData });
+    const { userData } = await signedInBefore(server.url, 'carol');
+    const second = await createTestCore({ userData });
     try {
       expect((await second.core.handlers.getSession(undefined)).user?.name).toBe('Carol');
       await waitFor(

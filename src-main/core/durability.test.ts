@@ -5,10 +5,10 @@
  */
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { login, makeTempDir, spawnServer, startTestServer } from '../../src-server/testing';
+import { makeTempDir, spawnServer, startTestServer } from '../../src-server/testing';
 import { cleanupAfterEach } from './testing/cleanups';
 import { channelId, createTestCore, signIn, waitFor } from './testing/harness';
-import { acceptedSoFar, queueOffline, verify } from './testing/invariants';
+import { acceptedSoFar, flushUnderWay, queueOffline, verify } from './testing/invariants';
 import { startProxy } from './testing/proxy';
 
 const cleanups = cleanupAfterEach();
@@ -22,12 +22,7 @@ describe('the outbox under failure', () => {
     const t = await createTestCore();
     cleanups.push(() => t.close());
     await signIn(t, server.url, 'alice');
-    const { token } = await login(server.url, 'alice');
-
-    const expected = await queueOffline(t, 's-', 200);
-    const base = await acceptedSoFar(server.url, token);
-    t.core.networkChanged(true);
-    await waitFor(async () => (await acceptedSoFar(server.url, token)) > base, 'flush started');
+    const { expected } = await flushUnderWay(t, server.url, 's-', 200);
     await server.kill('SIGKILL');
     await waitFor(
       async () => (await t.core.handlers.getSession(undefined)).connection !== 'connected',
@@ -69,12 +64,7 @@ describe('the outbox under failure', () => {
     const t = await createTestCore({ options: { ackTimeoutMs: 1_500, connectTimeoutMs: 3_000 } });
     cleanups.push(() => t.close());
     await signIn(t, proxy.url, 'alice');
-    const { token } = await login(server.url, 'alice');
-
-    const expected = await queueOffline(t, 'p-', 200);
-    const base = await acceptedSoFar(server.url, token);
-    t.core.networkChanged(true);
-    await waitFor(async () => (await acceptedSoFar(server.url, token)) > base, 'flush started');
+    const { expected, token, base } = await flushUnderWay(t, server.url, 'p-', 200);
     proxy.cut();
     await waitFor(async () => (await acceptedSoFar(server.url, token)) >= base + 60, 'flush resumed');
     proxy.stall();

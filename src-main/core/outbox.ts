@@ -24,6 +24,7 @@
  * committed, so a rescan of the channel can never pick it up again.
  */
 import { unlink } from 'node:fs/promises';
+import type { z } from 'zod';
 import {
   ChangeAck,
   type ChangeApplied,
@@ -270,20 +271,9 @@ export class OutboxSender {
       this.deps.options.ackTimeoutMs,
     );
     if (this.disposed) return false;
-    if (outcome.kind !== 'ack') {
-      this.noAnswer(row, outcome.kind);
-      return false;
-    }
-    const parsed = ChangeAck.safeParse(outcome.response);
-    if (!parsed.success) {
-      this.deps.logger.warn({ opId: row.op_id }, 'unreadable change ack');
-      this.lane(row.channel_id).after = null;
-      this.backOff(row);
-    } else if (parsed.data.ok) {
-      this.deps.changeApplied(row, parsed.data);
-    } else {
-      this.refused(row, parsed.data);
-    }
+    const ack = this.ackOf(row, outcome, ChangeAck, 'change');
+    if (ack?.ok) this.deps.changeApplied(row, ack);
+    else if (ack) this.refused(row, ack);
     return false;
   }
 
@@ -358,21 +348,29 @@ export class OutboxSender {
     this.deps.countsChanged();
   }
 
-  private settle(row: OperationRow, outcome: AckOutcome): boolean {
-    const lane = this.lane(row.channel_id);
-    // No answer: it stays pending, and the next connection (or the backoff's end) sends it again.
+  /**
+   * The ack an emit got, read with its schema; undefined when there was none (the row stays pending, and
+   * the next connection or the backoff's end sends it again) or it was unreadable (the lane starts over
+   * and the row backs off).
+   */
+  private ackOf<T>(row: OperationRow, outcome: AckOutcome, schema: z.ZodType<T>, kind: 'send' | 'change') {
     if (outcome.kind !== 'ack') {
       this.noAnswer(row, outcome.kind);
-      return false;
+      return undefined;
     }
-    const parsed = SendAck.safeParse(outcome.response);
-    if (!parsed.success) {
-      this.deps.logger.warn({ clientMessageId: row.op_id }, 'unreadable send ack');
-      lane.after = null;
-      this.backOff(row);
-      return false;
-    }
-    const ack = parsed.data;
+    const parsed = schema.safeParse(outcome.response);
+    if (parsed.success) return parsed.data;
+    const id = kind === 'send' ? { clientMessageId: row.op_id } : { opId: row.op_id };
+    this.deps.logger.warn(id, `unreadable ${kind} ack`);
+    this.lane(row.channel_id).after = null;
+    this.backOff(row);
+    return undefined;
+  }
+
+  private settle(row: OperationRow, outcome: AckOutcome): boolean {
+    const ack = this.ackOf(row, outcome, SendAck, 'send');
+    if (!ack) return false;
+    const lane = this.lane(row.channel_id);
     if (ack.ok) {
       this.cautious.delete(row.channel_id);
       lane.window = Math.min(lane.window + 1, this.deps.options.pipelineWindow);

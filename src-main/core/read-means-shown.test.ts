@@ -41,6 +41,15 @@ async function core(username: string): Promise<TestCore> {
   return t;
 }
 
+/** alice signed in, #random open in her focused window. */
+async function aliceLookingAtRandom() {
+  const alice = await core('alice');
+  const random = await channelId(alice, 'random');
+  await alice.core.handlers.setActiveChannel({ channelId: random });
+  await alice.core.handlers.setWindowFocused({ focused: true });
+  return { alice, random };
+}
+
 async function reply(socket: ClientSocket, channel: string, parentId: string, content: string) {
   const ack = SendAck.parse(
     await emitWithAck(socket, MessageEvent.SEND, { channelId: channel, content, parentId }),
@@ -66,10 +75,7 @@ const unreadOf = async (t: TestCore, id: string) =>
 
 describe('a thread reply is read when its thread is shown', () => {
   it('looking at the channel is not reading a reply under one of its messages', async () => {
-    const alice = await core('alice');
-    const random = await channelId(alice, 'random');
-    await alice.core.handlers.setActiveChannel({ channelId: random });
-    await alice.core.handlers.setWindowFocused({ focused: true });
+    const { alice, random } = await aliceLookingAtRandom();
     const parent = await own(alice, random, 'lunch plans?');
 
     // bob's own app, to see the status of his reply.
@@ -108,10 +114,7 @@ describe('a thread reply is read when its thread is shown', () => {
   });
 
   it('a reply in a thread she is not in neither counts as unread nor notifies, and is not read', async () => {
-    const alice = await core('alice');
-    const random = await channelId(alice, 'random');
-    await alice.core.handlers.setActiveChannel({ channelId: random });
-    await alice.core.handlers.setWindowFocused({ focused: true });
+    const { alice, random } = await aliceLookingAtRandom();
     await waitFor(async () => (await unreadOf(alice, random)) === 0, 'earlier messages read');
     await alice.core.handlers.setWindowFocused({ focused: false });
     const bobCore = await core('bob');
@@ -134,10 +137,7 @@ describe('a thread reply is read when its thread is shown', () => {
 
 describe('a channel message is read when it is in view', () => {
   it('scrolled up in the focused channel, a new message stays unread until the newest is in view', async () => {
-    const alice = await core('alice');
-    const random = await channelId(alice, 'random');
-    await alice.core.handlers.setActiveChannel({ channelId: random });
-    await alice.core.handlers.setWindowFocused({ focused: true });
+    const { alice, random } = await aliceLookingAtRandom();
     await waitFor(async () => (await unreadOf(alice, random)) === 0, 'read');
     await alice.core.handlers.setAtNewest({ atNewest: false });
     const id = SendAck.parse(

@@ -248,13 +248,16 @@ describe('receipts', () => {
     const messageId = await post(aliceDevice.socket, general, 'receipt first');
     const at = new Date().toISOString();
     const toCore = () => server.io.in(userRoom(aliceId)).except(aliceDevice.socket.id as string);
-    toCore().emit(MessageEvent.READ, {
-      messageId,
-      channelId: general,
-      status: 'READ' as never,
-      userId: bob.user.id,
-      at,
-    });
+    /** bob's receipt of the message, as the server forwards it to the core alone. */
+    const receipt = (status: 'DELIVERED' | 'READ') =>
+      toCore().emit(MessageEvent[status], {
+        messageId,
+        channelId: general,
+        status: status as never,
+        userId: bob.user.id,
+        at,
+      });
+    receipt('READ');
     // A round trip on the same socket: the receipt has been handled before this shows.
     const marker = await post(bob.socket, (await channelId(alice, 'random')) as string, 'marker');
     await waitFor(
@@ -274,20 +277,8 @@ describe('receipts', () => {
 
     const upserts = () => alice.of('messageUpserted').filter((m) => m.id === messageId).length;
     const seen = upserts();
-    toCore().emit(MessageEvent.DELIVERED, {
-      messageId,
-      channelId: general,
-      status: 'DELIVERED' as never,
-      userId: bob.user.id,
-      at,
-    });
-    toCore().emit(MessageEvent.READ, {
-      messageId,
-      channelId: general,
-      status: 'READ' as never,
-      userId: bob.user.id,
-      at,
-    });
+    receipt('DELIVERED');
+    receipt('READ');
     const marker2 = await post(bob.socket, await channelId(alice, 'random'), 'marker 2');
     await waitFor(
       async () => (await find(alice, await channelId(alice, 'random'), 'marker 2'))?.id === marker2,

@@ -80,21 +80,22 @@ describe('searchMessages', () => {
     cleanups.push(() => alice.close());
     await signIn(alice, server.url, 'alice');
     expect(await channelId(alice, 'general')).toBe(general);
-    alice.core.networkChanged(false);
-    await waitFor(
-      async () => (await alice.core.handlers.getSession(undefined)).connection === 'offline',
-      'off',
-    );
+    /** The network goes away or comes back, and the core says so. */
+    const network = async (up: boolean) => {
+      alice.core.networkChanged(up);
+      const state = up ? 'connected' : 'offline';
+      await waitFor(
+        async () => (await alice.core.handlers.getSession(undefined)).connection === state,
+        state,
+      );
+    };
+    await network(false);
     const offline = await alice.core.handlers.searchMessages({ query: 'needle' });
     expect(offline.offline).toBe(true);
     expect(offline.results.map((r) => r.snippet)).toEqual(['recent needle']);
     expect(offline.results[0]).toMatchObject({ channelName: 'general', author: { id: bob.user.id } });
 
-    alice.core.networkChanged(true);
-    await waitFor(
-      async () => (await alice.core.handlers.getSession(undefined)).connection === 'connected',
-      'on',
-    );
+    await network(true);
     const online = await alice.core.handlers.searchMessages({ query: 'needle' });
     expect(online.offline).toBe(false);
     expect(online.results.map((r) => r.snippet)).toEqual(['recent needle', 'ancient needle']);

@@ -13,6 +13,7 @@ import {
   createTestCore,
   outboxEmpty,
   serverMessages,
+  signedInBefore,
   signIn,
   waitFor,
   waitForConnected,
@@ -40,10 +41,8 @@ async function expiredToken(userId: string): Promise<string> {
 
 describe('session', () => {
   it('an expired token → unauthorized, outbox kept, flushed after signing in again', async () => {
-    const first = await createTestCore();
-    await signIn(first, server.url, 'alice');
-    const user = (await first.core.handlers.getSession(undefined)).user as { id: string; name: string };
-    await first.close({ keep: true });
+    const first = await signedInBefore(server.url, 'alice');
+    const { user } = first;
     await createFileSecretStore(first.userData).set(
       JSON.stringify({ serverUrl: server.url, user, token: await expiredToken(user.id) }),
     );
@@ -90,10 +89,8 @@ describe('session', () => {
   });
 
   it('a corrupt local database is moved aside, the user told, and the app carries on', async () => {
-    const first = await createTestCore();
-    await signIn(first, server.url, 'bob');
-    const user = (await first.core.handlers.getSession(undefined)).user as { id: string };
-    await first.close({ keep: true });
+    const first = await signedInBefore(server.url, 'bob');
+    const { user } = first;
     const file = join(first.userData, `relay-${user.id}.sqlite`);
     for (const suffix of ['-wal', '-shm']) rmSync(file + suffix, { force: true });
     writeFileSync(file, Buffer.alloc(8192, 0xab));
@@ -115,9 +112,7 @@ describe('session', () => {
   });
 
   it('without a usable SQLite module the app still starts and says why', async () => {
-    const first = await createTestCore();
-    await signIn(first, server.url, 'carol');
-    await first.close({ keep: true });
+    const first = await signedInBefore(server.url, 'carol');
     const t = await createTestCore({
       userData: first.userData,
       options: { nativeBinding: join(first.userData, 'missing', 'better_sqlite3.node') },

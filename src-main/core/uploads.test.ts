@@ -59,33 +59,48 @@ async function aliceFolder(s: TestServer): Promise<{ aliceData: string; general:
   return { aliceData, general };
 }
 
-/** The chart and the log the child attaches, on disk (a command line cannot carry them). */
-async function chartAndLog(dir: string, png: Buffer, log: Buffer) {
-  const pngPath = join(dir, 'chart-source.png');
-  const logPath = join(dir, 'log-source.bin');
+/**
+ * A fresh server and alice's folder, holding a `width`×`height` chart and a log of `logBytes` for the
+ * child to attach (on disk: a command line cannot carry them); `chart` is the chart as an attachment.
+ */
+async function aliceWithChartAndLog(width: number, height: number, logBytes: number) {
+  const s = await server();
+  const { aliceData, general } = await aliceFolder(s);
+  const png = await pngOf(width, height);
+  const log = randomBytes(logBytes);
+  const pngPath = join(aliceData, 'chart-source.png');
+  const logPath = join(aliceData, 'log-source.bin');
   await writeFile(pngPath, png);
   await writeFile(logPath, log);
-  return { pngPath, logPath };
+  const chart = { name: 'chart.png', mime: 'image/png', path: pngPath };
+  return { s, aliceData, general, png, log, logPath, chart };
+}
+
+/** A fresh server, and alice's app reaching it through a proxy that uploads at `bytesPerSecond`. */
+async function aliceOnSlowUplink(bytesPerSecond: number) {
+  const s = await server();
+  const proxy = await startProxy(Number(new URL(s.url).port), { uplinkBytesPerSecond: bytesPerSecond });
+  cleanups.push(() => proxy.close());
+  const alice = await app(proxy.url, 'alice');
+  const general = await channelId(alice, 'general');
+  const { user } = await login(s.url, 'alice');
+  return { s, proxy, alice, general, user };
 }
 
 describe('uploads on the operation queue', () => {
   it('a file attached offline, killed -9 and restarted, is uploaded once and its message posted once with it', async () => {
-    const s = await server();
-    const { aliceData, general } = await aliceFolder(s);
-
-    const png = await pngOf(640, 480);
-    // Past one bridge chunk, so staging writes several.
-    const log = randomBytes(600 * 1024);
-    const { pngPath, logPath } = await chartAndLog(aliceData, png, log);
+    // A log past one bridge chunk, so staging writes several.
+    const { s, aliceData, general, png, log, logPath, chart } = await aliceWithChartAndLog(
+      640,
+      480,
+      600 * 1024,
+    );
     const script: ScriptOp[] = [
       {
         op: 'attach',
         ref: 'a',
         content: 'the chart and the log',
-        files: [
-          { name: 'chart.png', mime: 'image/png', path: pngPath },
-          { name: 'build log.bin', mime: 'application/octet-stream', path: logPath },
-        ],
+        files: [chart, { name: 'build log.bin', mime: 'application/octet-stream', path: logPath }],
       },
     ];
     const restarted = await killedThenRestarted(s, aliceData, script);
@@ -107,13 +122,8 @@ describe('uploads on the operation queue', () => {
   }, 90_000);
 
   it('a cut in the middle of an upload restarts it and still posts the message once', async () => {
-    const s = await server();
     // A slow uplink, so the upload is still streaming when the link is cut.
-    const proxy = await startProxy(Number(new URL(s.url).port), { uplinkBytesPerSecond: 256 * 1024 });
-    cleanups.push(() => proxy.close());
-    const alice = await app(proxy.url, 'alice');
-    const general = await channelId(alice, 'general');
-    const { user } = await login(s.url, 'alice');
+    const { s, proxy, alice, general, user } = await aliceOnSlowUplink(256 * 1024);
     const bytes = randomBytes(1024 * 1024);
     const attachmentId = await attachFile(alice.core.handlers, {
       name: 'big.bin',
@@ -210,14 +220,9 @@ describe('the desktop Attach (native dialog)', () => {
 
 describe('upload progress and cancel', () => {
   it('reports progress per file, monotonic and throttled; a cancel mid-upload posts the message once without that file', async () => {
-    const s = await server();
     // A slow uplink, so the big file is still streaming when it is cancelled. Loopback's socket buffers
     // take a few MiB at once, so the file is bigger than they are.
-    const proxy = await startProxy(Number(new URL(s.url).port), { uplinkBytesPerSecond: 1024 * 1024 });
-    cleanups.push(() => proxy.close());
-    const alice = await app(proxy.url, 'alice');
-    const general = await channelId(alice, 'general');
-    const { user } = await login(s.url, 'alice');
+    const { s, alice, general, user } = await aliceOnSlowUplink(1024 * 1024);
     const notes = Buffer.from('the notes\n'.repeat(2000));
     const big = randomBytes(16 * 1024 * 1024);
     const notesId = await attachFile(alice.core.handlers, {
@@ -278,21 +283,13 @@ describe('upload progress and cancel', () => {
   }, 60_000);
 
   it('cancels offline survive kill -9: a file removed stays removed, a message left with nothing is discarded', async () => {
-    const s = await server();
-    const { aliceData, general } = await aliceFolder(s);
-
-    const png = await pngOf(320, 200);
-    const log = randomBytes(300 * 1024);
-    const { pngPath, logPath } = await chartAndLog(aliceData, png, log);
+    const { s, aliceData, general, png, logPath, chart } = await aliceWithChartAndLog(320, 200, 300 * 1024);
     const script: ScriptOp[] = [
       {
         op: 'attach',
         ref: 'a',
         content: 'the chart, not the log',
-        files: [
-          { name: 'chart.png', mime: 'image/png', path: pngPath },
-          { name: 'build.log', mime: 'text/plain', path: logPath },
-        ],
+        files: [chart, { name: 'build.log', mime: 'text/plain', path: logPath }],
       },
       { op: 'cancel', ref: 'a', file: 'build.log' },
       // Files alone: the composer's text is their names, so cancelling the only one leaves nothing.

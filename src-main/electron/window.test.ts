@@ -17,16 +17,19 @@ describe('main window', () => {
       bounds: { width: 1000, height: 700 },
     });
     const fake = win as unknown as InstanceType<typeof electron.BrowserWindow>;
+    // Each security setting as it must be: one missing or flipped fails here.
+    const on = ['contextIsolation', 'sandbox', 'webSecurity'];
+    const off = [
+      'nodeIntegration',
+      'nodeIntegrationInWorker',
+      'nodeIntegrationInSubFrames',
+      'allowRunningInsecureContent',
+      'webviewTag',
+    ];
     expect(fake.options.webPreferences).toMatchObject({
       preload: '/app/out/preload/index.cjs',
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
+      ...Object.fromEntries(on.map((setting) => [setting, true])),
+      ...Object.fromEntries(off.map((setting) => [setting, false])),
       disableBlinkFeatures: 'Auxclick',
     });
     expect(fake.options).toMatchObject({ width: 1000, height: 700, show: false });

@@ -28,6 +28,16 @@ async function start(argv: string[]): Promise<RunningWebHost> {
 
 let renderer: string;
 
+/** A folder for one test, removed after it, holding a stand-in renderer build (`renderer`) the host serves. */
+async function hostFolder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-webhost-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  renderer = join(dir, 'renderer');
+  await mkdir(renderer);
+  await writeFile(join(renderer, 'index.html'), '<html><head></head><body></body></html>');
+  return dir;
+}
+
 /** A browser opening the address the host printed. */
 async function page(running: RunningWebHost) {
   return (await openPage(running.host.url)).relay;
@@ -35,11 +45,7 @@ async function page(running: RunningWebHost) {
 
 describe('npm run web (runWebHost)', () => {
   it('serves the app with the real core, pointed at --server, keeping its data in --user-data', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'relay-webhost-'));
-    cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    renderer = join(dir, 'renderer');
-    await mkdir(renderer);
-    await writeFile(join(renderer, 'index.html'), '<html><head></head><body></body></html>');
+    const dir = await hostFolder();
     const userData = join(dir, 'data');
 
     const first = await start(['--port', '0', '--server', 'http://127.0.0.1:9', '--user-data', userData]);
@@ -78,11 +84,7 @@ describe('npm run web (runWebHost)', () => {
   });
 
   it('with the real server: a message in another channel reaches the page as one notification', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'relay-webhost-'));
-    cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    renderer = join(dir, 'renderer');
-    await mkdir(renderer);
-    await writeFile(join(renderer, 'index.html'), '<html><head></head><body></body></html>');
+    const dir = await hostFolder();
     const server = await startTestServer();
     cleanup.push(() => server.close());
 

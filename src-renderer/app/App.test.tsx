@@ -2,7 +2,7 @@
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../src-shared/protocol/codes';
-import { bob, carol, FakeRelay, makeMessage } from '../testing/fake-relay';
+import { bob, carol, FakeRelay, makeMessage, relayWithGeneral } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
 
@@ -133,9 +133,7 @@ describe('the workspace', () => {
   });
 
   it('announces a new message from someone else to screen readers, not our own', async () => {
-    const relay = new FakeRelay();
-    const general = relay.channels[0]!;
-    relay.seed(general.id, 1);
+    const { relay, general } = relayWithGeneral(1);
     await renderApp(relay);
     const live = screen.getByTestId('message-list').parentElement!.querySelector('[aria-live="polite"]')!;
     expect(live.textContent).toBe('');

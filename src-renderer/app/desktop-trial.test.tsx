@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../src-shared/protocol/codes';
 import { MAX_CONTENT_LENGTH } from '../../src-shared/protocol/limits';
 import { formatTime } from '../messages/time';
-import { alice, bob, carol, FakeRelay, makeChannel } from '../testing/fake-relay';
+import { alice, bob, carol, FakeRelay, makeChannel, relayWithGeneral } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
 
@@ -62,9 +62,7 @@ describe('finding 3: the status is a compact mark, Read only when everyone read 
 
 describe('read means in view', () => {
   it('scrolled up, a new message is not marked read; back at the newest, it is', async () => {
-    const relay = new FakeRelay();
-    const general = relay.channels[0]!;
-    relay.seed(general.id, 3);
+    const { relay, general } = relayWithGeneral(3);
     const { store } = await renderApp(relay);
     act(() => store.getState().setAtNewest(false));
     expect(relay.callsOf('setAtNewest').at(-1)).toEqual({ atNewest: false });

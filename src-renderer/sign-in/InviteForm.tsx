@@ -44,13 +44,10 @@ export function InviteForm({ serverUrl, onCancel }: { serverUrl: string; onCance
         onValue={setLink}
         placeholder="http://relay.example/invite/…"
         autoComplete="off"
-        spellCheck={false}
         // Focused: the form was opened to type exactly this.
         autoFocus
       />
-      {needsServer && (
-        <TextField label="Server" type="url" value={server} onValue={setServer} spellCheck={false} />
-      )}
+      {needsServer && <TextField label="Server" type="url" value={server} onValue={setServer} />}
       <PasswordField
         label="New password"
         data-testid="invite-password"

@@ -82,7 +82,6 @@ export function SignIn() {
           onValue={setServerUrl}
           placeholder="http://127.0.0.1:3000"
           autoComplete="url"
-          spellCheck={false}
           required
         />
         <TextField
@@ -92,8 +91,6 @@ export function SignIn() {
           value={username}
           onValue={setUsername}
           autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
           required
         />
         <PasswordField

@@ -8,12 +8,21 @@ type TextFieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onC
   ref?: Ref<HTMLInputElement>;
 };
 
-/** An input inside its label (so the label names it); `onValue` gets what was typed. */
+/**
+ * An input inside its label (so the label names it); `onValue` gets what was typed. What these forms ask
+ * for (addresses, links, usernames, passwords) is taken verbatim: no spell check, no capitals added.
+ */
 export function TextField({ label, value, onValue, ...input }: TextFieldProps) {
   return (
     <label>
       {label}
-      <input {...input} value={value} onChange={(e) => onValue(e.target.value)} />
+      <input
+        spellCheck={false}
+        autoCapitalize="none"
+        {...input}
+        value={value}
+        onChange={(e) => onValue(e.target.value)}
+      />
     </label>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bob, FakeRelay, fakeId, makeChannel, makeMessage } from '../testing/fake-relay';
+import { bob, FakeRelay, fakeId, makeChannel, makeMessage, relayWithGeneral } from '../testing/fake-relay';
 import { createAppStore, subscribeToCore } from './app-store';
 
 async function bootedStore(relay = new FakeRelay()) {
@@ -16,9 +16,7 @@ async function flush() {
 
 describe('the app store', () => {
   it('boots a signed-in window: channels, the first channel active and its newest page loaded', async () => {
-    const relay = new FakeRelay();
-    const general = relay.channels[0]!;
-    relay.seed(general.id, 120);
+    const { relay, general } = relayWithGeneral(120);
     const { store } = await bootedStore(relay);
     const state = store.getState();
     expect(state.activeChannelId).toBe(general.id);
@@ -29,9 +27,7 @@ describe('the app store', () => {
   });
 
   it('pages older messages in until the start of the channel', async () => {
-    const relay = new FakeRelay();
-    const general = relay.channels[0]!;
-    relay.seed(general.id, 120);
+    const { relay, general } = relayWithGeneral(120);
     const { store } = await bootedStore(relay);
     await store.getState().loadOlder(general.id);
     await store.getState().loadOlder(general.id);
@@ -57,9 +53,7 @@ describe('the app store', () => {
   });
 
   it('keeps our pending messages after the server-ordered ones, and orders by seq', async () => {
-    const relay = new FakeRelay();
-    const general = relay.channels[0]!;
-    relay.seed(general.id, 3);
+    const { relay, general } = relayWithGeneral(3);
     const { store } = await bootedStore(relay);
     const pending = makeMessage(general.id, { id: undefined, key: fakeId(), own: true, status: 'Sending' });
     relay.emit('messageUpserted', pending);
@@ -157,9 +151,7 @@ describe('the app store', () => {
   });
 
   it('after a long time offline, replaces a history that would have a gap', async () => {
-    const relay = new FakeRelay();
-    const general = relay.channels[0]!;
-    relay.seed(general.id, 10);
+    const { relay, general } = relayWithGeneral(10);
     const { store } = await bootedStore(relay);
     relay.emit('connection', { state: 'offline' });
     relay.seed(general.id, 200); // 190 new messages arrived meanwhile

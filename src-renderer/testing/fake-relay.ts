@@ -64,6 +64,14 @@ export function makeMessage(channelId: string, patch: Partial<MessageView> = {})
 
 type Call = { name: CallName; input: unknown };
 
+/** A signed-in relay whose #general (its first channel) holds `count` messages. */
+export function relayWithGeneral(count: number): { relay: FakeRelay; general: ChannelView } {
+  const relay = new FakeRelay();
+  const general = relay.channels[0]!;
+  relay.seed(general.id, count);
+  return { relay, general };
+}
+
 export class FakeRelay {
   session: SessionView = {
     signedIn: true,

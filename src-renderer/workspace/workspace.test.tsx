@@ -18,6 +18,13 @@ const click = async (element: Element) => {
 };
 const type = (element: Element, value: string) => fireEvent.change(element, { target: { value } });
 
+/** The app on `relay`, with the dialog the button named `button` opens (found by its test id). */
+async function openDialog(relay: FakeRelay, button: string, testId: string): Promise<HTMLElement> {
+  await renderApp(relay);
+  await click(screen.getByRole('button', { name: button }));
+  return screen.findByTestId(testId);
+}
+
 describe('the sidebar', () => {
   it('lists direct messages apart, titled by the other person, with their presence', async () => {
     const relay = new FakeRelay();
@@ -58,9 +65,7 @@ describe('the channel browser', () => {
     };
     const ops = { ...design, id: fakeId(), name: 'ops', topic: 'pager duty' };
     relay.browsable = [design, ops];
-    await renderApp(relay);
-    await click(screen.getByRole('button', { name: 'Browse channels' }));
-    const dialog = await screen.findByTestId('channel-browser');
+    const dialog = await openDialog(relay, 'Browse channels', 'channel-browser');
     expect(dialog.getAttribute('role')).toBe('dialog');
     type(within(dialog).getByLabelText('Search channels'), 'pager');
     expect(within(dialog).queryByText('# design')).toBeNull();
@@ -74,9 +79,7 @@ describe('the channel browser', () => {
 describe('the create-channel dialog', () => {
   it('shows the name rules as one types, and the server refusal in place', async () => {
     const relay = new FakeRelay();
-    await renderApp(relay);
-    await click(screen.getByRole('button', { name: 'Create a channel' }));
-    const dialog = await screen.findByTestId('channel-create');
+    const dialog = await openDialog(relay, 'Create a channel', 'channel-create');
     const name = within(dialog).getByLabelText('Name');
     const create = within(dialog).getByRole('button', { name: 'Create' });
     expect(document.activeElement).toBe(name);
@@ -138,9 +141,7 @@ describe('the create-channel dialog', () => {
 describe('the DM picker', () => {
   it('finds people by typing, picks with the keyboard and opens the DM', async () => {
     const relay = new FakeRelay();
-    await renderApp(relay);
-    await click(screen.getByRole('button', { name: 'New direct message' }));
-    const dialog = await screen.findByTestId('dm-create');
+    const dialog = await openDialog(relay, 'New direct message', 'dm-create');
     const input = within(dialog).getByRole('combobox');
     type(input, 'ca');
     const options = within(dialog).getAllByRole('option');

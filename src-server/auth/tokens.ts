@@ -26,7 +26,7 @@ export interface TokenService {
 
 export type VerifyResult =
   | { ok: true; userId: string; tokenVersion: number /** Epoch milliseconds. */; expiresAt: number }
-  | { ok: false; reason: AuthRefusalReason.TOKEN_INVALID | AuthRefusalReason.TOKEN_EXPIRED };
+  | { ok: false; reason: typeof AuthRefusalReason.TOKEN_INVALID | typeof AuthRefusalReason.TOKEN_EXPIRED };
 
 const INVALID = { ok: false, reason: AuthRefusalReason.TOKEN_INVALID } as const;
 const EXPIRED = { ok: false, reason: AuthRefusalReason.TOKEN_EXPIRED } as const;

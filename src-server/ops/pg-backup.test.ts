@@ -3,12 +3,12 @@
  * pg_restore into a fresh one (a new machine) and over the original with --clean (rolling back).
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
+import { newMessage } from '../store/contract';
 import { seedDemo } from '../store/demo';
 import {
   type PostgresCluster,
@@ -51,13 +51,7 @@ describe.skipIf(unavailable !== undefined)('PostgreSQL backups with pg_dump / pg
     try {
       const alice = (await store.findUserByUsername('alice'))!;
       const general = (await store.listChannels(alice.id)).find((c) => c.name === 'general')!;
-      await store.insertMessage({
-        id: randomUUID(),
-        channelId: general.id,
-        userId: alice.id,
-        content,
-        createdAt: new Date().toISOString(),
-      });
+      await store.insertMessage(newMessage(general.id, alice.id, { content }));
     } finally {
       await store.close();
     }

@@ -12,24 +12,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import {
-  ChangeAck,
-  ChangeEvent,
-  DeleteMessagePayload,
-  EditMessagePayload,
-  ErrorCode,
-  MessageEvent,
-  PresenceSetPayload,
-  ReactionPayload,
-  ReceiptPayload,
-  RoomEvent,
-  RoomPayload,
-  SendAck,
-  SendMessagePayload,
-  SimpleAck,
-  TypingPayload,
-  WorkspaceEvent,
-} from '../../src-shared/protocol';
+import { CLIENT_EVENTS, ErrorCode, MessageEvent, SendAck, type SimpleAck } from '../../src-shared/protocol';
 import { fuzzRuns } from '../../src-shared/testing/fuzz';
 import { waitFor } from '../../src-shared/testing/wait-for';
 import { mutatedFrom } from '../../src-shared/testing/zod-arbitrary';
@@ -178,24 +161,9 @@ async function stillDelivers(): Promise<void> {
   );
 }
 
-const EVENTS: [event: string, payload: z.ZodType, ack: z.ZodType][] = [
-  [MessageEvent.SEND, SendMessagePayload, SendAck],
-  [MessageEvent.TYPING_START, TypingPayload, SimpleAck],
-  [MessageEvent.TYPING_STOP, TypingPayload, SimpleAck],
-  [MessageEvent.DELIVERED, ReceiptPayload, SimpleAck],
-  [MessageEvent.READ, ReceiptPayload, SimpleAck],
-  [RoomEvent.JOIN, RoomPayload, SimpleAck],
-  [RoomEvent.LEAVE, RoomPayload, SimpleAck],
-  [WorkspaceEvent.PRESENCE_SET, PresenceSetPayload, SimpleAck],
-  // Messages that change: a change never stores a message (storedCount counts seqs).
-  [ChangeEvent.EDIT, EditMessagePayload, ChangeAck],
-  [ChangeEvent.DELETE, DeleteMessagePayload, ChangeAck],
-  [ChangeEvent.REACTION_ADD, ReactionPayload, ChangeAck],
-  [ChangeEvent.REACTION_REMOVE, ReactionPayload, ChangeAck],
-];
-
 describe('socket events under generated bad input', () => {
-  for (const [event, schema, ackSchema] of EVENTS) {
+  // Messages that change never store a message (storedCount counts seqs).
+  for (const [event, { payload: schema, ack: ackSchema }] of Object.entries(CLIENT_EVENTS)) {
     it(`${event}: refusals carry their code, nothing refused is stored, the server carries on`, async () => {
       await fc.assert(
         fc.asyncProperty(payloadFor(schema), shapes, async (payload, shape) => {

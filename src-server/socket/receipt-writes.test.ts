@@ -34,7 +34,7 @@ async function receiptWrites(): Promise<number> {
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
-const burst = (event: MessageEvent.DELIVERED | MessageEvent.READ, n: number) =>
+const burst = (event: typeof MessageEvent.DELIVERED | typeof MessageEvent.READ, n: number) =>
   Promise.all(
     Array.from({ length: n }, () =>
       emitWithAck(bob.socket, event, { messageId, channelId: demo.general.id }),

@@ -19,7 +19,7 @@ import { type Route, route } from './handle';
 import type { ReceiptWrites } from './receipt-writes';
 import type { RelayServer } from './types';
 
-const RECEIPTS: [MessageEvent.DELIVERED | MessageEvent.READ, ReceiptStatus][] = [
+const RECEIPTS: [typeof MessageEvent.DELIVERED | typeof MessageEvent.READ, ReceiptStatus][] = [
   [MessageEvent.DELIVERED, MessageDeliveryStatus.DELIVERED],
   [MessageEvent.READ, MessageDeliveryStatus.READ],
 ];

@@ -7,12 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Message, MessageEvent, SendAck } from '../../src-shared/protocol';
 import type { ServerOptions } from '../app';
+import { newMessage } from '../store/contract';
 import {
   type PostgresCluster,
   postgresUnavailable,
   startPostgresCluster,
 } from '../store/postgres/postgres-cluster';
-import { type ClientSocket, demoServer, emitWithAck, recordEvents } from '../testing';
+import { type ClientSocket, type ConnectedUser, demoServer, emitWithAck, recordEvents } from '../testing';
 
 const pgUnavailable = postgresUnavailable();
 if (pgUnavailable) console.warn(`send-order.test.ts: the PostgreSQL cases are skipped: ${pgUnavailable}`);
@@ -55,15 +56,17 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
     await demo.stop();
   });
 
+  /** This store's server with `messageRateLimit` sends a window (0: none), and alice on it. */
+  async function aliceWithRateLimit(messageRateLimit: number): Promise<ConnectedUser> {
+    await demo.start({ ...(await options()), messageRateLimit });
+    return demo.as('alice');
+  }
+
   /** A thread root, stored directly so it takes no rate-limit point; the replies below hang off it. */
   async function root(authorId: string): Promise<Message> {
-    const { message } = await demo.server.store.insertMessage({
-      id: randomUUID(),
-      channelId: demo.general.id,
-      userId: authorId,
-      content: 'root',
-      createdAt: new Date().toISOString(),
-    });
+    const { message } = await demo.server.store.insertMessage(
+      newMessage(demo.general.id, authorId, { content: 'root' }),
+    );
     return message;
   }
 
@@ -75,8 +78,7 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
   it.skipIf(skip)(
     'numbers one socket’s pipelined sends in emit order, broadcasts them in that order, and answers a replay inside the pipeline with the first',
     async () => {
-      await demo.start({ ...(await options()), messageRateLimit: 0 });
-      const alice = await demo.as('alice');
+      const alice = await aliceWithRateLimit(0);
       const bob = await demo.as('bob');
       const thread = await root(alice.user.id);
       const seenByBob = recordEvents(bob.socket);
@@ -110,8 +112,7 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
   it.skipIf(skip)(
     'with MESSAGE_RATE_LIMIT=3, accepts a prefix of a pipelined burst; retrying the rest after each block stores it all in order',
     async () => {
-      await demo.start({ ...(await options()), messageRateLimit: 3 });
-      const alice = await demo.as('alice');
+      const alice = await aliceWithRateLimit(3);
       const thread = await root(alice.user.id);
       // The limiter's clock (performance.now) only moves when the test says so.
       vi.useFakeTimers({ toFake: ['performance'] });
@@ -160,8 +161,7 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
     async () => {
       // Issue 11: a pipeline on a slow uplink arrives over more than the block's second; what came after
       // the block was stored ahead of the refused message's retry.
-      await demo.start({ ...(await options()), messageRateLimit: 3 });
-      const alice = await demo.as('alice');
+      const alice = await aliceWithRateLimit(3);
       vi.useFakeTimers({ toFake: ['performance'] });
       const device = randomUUID();
       const sends = numbered(device, 1, 6);
@@ -182,8 +182,7 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
   it.skipIf(skip)(
     'numbered sends: a refusal for good (VALIDATION, FORBIDDEN) uses up its number; a replay answers first; plain sends keep the plain rules',
     async () => {
-      await demo.start({ ...(await options()), messageRateLimit: 0 });
-      const alice = await demo.as('alice');
+      const alice = await aliceWithRateLimit(0);
       const carol = await demo.as('carol');
       const device = randomUUID();
       const [one, two, three, four] = numbered(device, 1, 4);

@@ -9,6 +9,14 @@ afterEach(() => demo.stop());
 
 const setup = (typingTimeoutMs = TYPING_TIMEOUT_MS) => demo.start({ typingTimeoutMs });
 
+/** A server whose indicator ends after `typingTimeoutMs` of quiet; alice types, bob records what he sees. */
+async function aliceTypingToBob(typingTimeoutMs: number) {
+  await setup(typingTimeoutMs);
+  const alice = await demo.as('alice');
+  const bob = await demo.as('bob');
+  return { alice, bob, seen: recordEvents(bob.socket) };
+}
+
 describe('typing', () => {
   it("forwards start and stop with userId to the room, except the typist's own sockets", async () => {
     await setup();
@@ -48,10 +56,7 @@ describe('typing', () => {
   it('sends typing:stop itself when the typist goes quiet, and refreshes keep it alive', async () => {
     // Wide margins, so a busy machine cannot make the refresh arrive after the first timer.
     const timeoutMs = 1_000;
-    await setup(timeoutMs);
-    const alice = await demo.as('alice');
-    const bob = await demo.as('bob');
-    const seen = recordEvents(bob.socket);
+    const { alice, bob, seen } = await aliceTypingToBob(timeoutMs);
     await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: demo.general.id });
     await new Promise((r) => setTimeout(r, 300));
     const refreshedAt = Date.now();
@@ -65,10 +70,7 @@ describe('typing', () => {
   });
 
   it('passes on a tight loop of refreshes at most once a second, and a stop nobody started not at all', async () => {
-    await setup(60_000);
-    const alice = await demo.as('alice');
-    const bob = await demo.as('bob');
-    const seen = recordEvents(bob.socket);
+    const { alice, bob, seen } = await aliceTypingToBob(60_000);
     await emitWithAck(alice.socket, MessageEvent.TYPING_STOP, { channelId: demo.general.id });
     await Promise.all(
       Array.from({ length: 50 }, () =>
@@ -98,10 +100,7 @@ describe('typing', () => {
   });
 
   it('ends the indicator when the typist sends a message there', async () => {
-    await setup(60_000);
-    const alice = await demo.as('alice');
-    const bob = await demo.as('bob');
-    const seen = recordEvents(bob.socket);
+    const { alice, bob, seen } = await aliceTypingToBob(60_000);
     await emitWithAck(alice.socket, MessageEvent.TYPING_START, { channelId: demo.general.id });
     await emitWithAck(alice.socket, MessageEvent.SEND, {
       content: 'done typing',

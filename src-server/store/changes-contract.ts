@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import type { ChangeRequest, MessageChange } from './changes';
-import { type StoreFixture, storePerTest } from './contract';
+import { newMessage, type StoreFixture, storePerTest } from './contract';
 import { seedDemo } from './demo';
 import type { Store } from './types';
 
@@ -19,15 +19,7 @@ export function changesContract(makeFixture: () => Promise<StoreFixture>): void 
     const bob = (await store.findUserByUsername('bob'))!;
     const general = await store.ensureChannel('general');
     const post = async (content: string) =>
-      (
-        await store.insertMessage({
-          id: randomUUID(),
-          channelId: general.id,
-          userId: alice.id,
-          content,
-          createdAt: new Date().toISOString(),
-        })
-      ).message;
+      (await store.insertMessage(newMessage(general.id, alice.id, { content }))).message;
     return { alice, bob, general, post };
   }
 

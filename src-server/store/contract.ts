@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MessageDeliveryStatus } from '../../src-shared/protocol';
 import { seedDemo } from './demo';
-import type { NewMessage, Store } from './types';
+import type { NewMessage, ReceiptResult, ReceiptStatus, Store } from './types';
 
 /** One empty database per test. */
 export interface StoreFixture {
@@ -40,6 +40,11 @@ export function storePerTest(makeFixture: () => Promise<StoreFixture>): () => Pr
   };
 }
 
+/** A message to insert, by `userId` in `channelId`, written now: "x" unless `extra` says otherwise. */
+export function newMessage(channelId: string, userId: string, extra: Partial<NewMessage> = {}): NewMessage {
+  return { id: randomUUID(), channelId, userId, content: 'x', createdAt: new Date().toISOString(), ...extra };
+}
+
 export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
   const open = storePerTest(makeFixture);
 
@@ -58,14 +63,7 @@ export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
     return { alice, bob, carol, general, random };
   }
 
-  const message = (channelId: string, userId: string, extra: Partial<NewMessage> = {}): NewMessage => ({
-    id: randomUUID(),
-    channelId,
-    userId,
-    content: 'x',
-    createdAt: new Date().toISOString(),
-    ...extra,
-  });
+  const message = newMessage;
 
   it('seeds the demo workspace idempotently: same UUIDs after a reopen', async () => {
     const store = await open();
@@ -270,27 +268,19 @@ export function storeContract(makeFixture: () => Promise<StoreFixture>): void {
     const { message: m } = await store.insertMessage(message(general.id, alice.id));
     const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
     const { DELIVERED, READ } = MessageDeliveryStatus;
-    expect(await store.recordReceipt(m.id, bob.id, DELIVERED, at(1))).toEqual({
-      changed: true,
-      status: DELIVERED,
-      at: at(1),
-    });
-    expect(await store.recordReceipt(m.id, bob.id, DELIVERED, at(2))).toEqual({
-      changed: false,
-      status: DELIVERED,
-      at: at(1),
-    });
-    expect((await store.listChannels(bob.id)).find((c) => c.id === general.id)?.lastReadSeq).toBe(0);
-    expect(await store.recordReceipt(m.id, bob.id, READ, at(3))).toEqual({
-      changed: true,
-      status: READ,
-      at: at(3),
-    });
-    expect(await store.recordReceipt(m.id, bob.id, DELIVERED, at(4))).toEqual({
-      changed: false,
-      status: READ,
-      at: at(3),
-    });
+    // Each receipt in turn, and what the store keeps: a status never goes back, and a repeat changes nothing.
+    const steps: [status: ReceiptStatus, second: number, kept: ReceiptResult][] = [
+      [DELIVERED, 1, { changed: true, status: DELIVERED, at: at(1) }],
+      [DELIVERED, 2, { changed: false, status: DELIVERED, at: at(1) }],
+      [READ, 3, { changed: true, status: READ, at: at(3) }],
+      [DELIVERED, 4, { changed: false, status: READ, at: at(3) }],
+    ];
+    for (const [status, second, kept] of steps) {
+      expect(await store.recordReceipt(m.id, bob.id, status, at(second))).toEqual(kept);
+      // The read position moves on READ only.
+      const lastReadSeq = (await store.listChannels(bob.id)).find((c) => c.id === general.id)?.lastReadSeq;
+      expect(lastReadSeq).toBe(kept.status === READ ? 1 : 0);
+    }
     const page = await store.listMessages(general.id, alice.id, {});
     expect(page.messages[0]?.receipts).toEqual([{ userId: bob.id, status: READ, at: at(3) }]);
     expect(page.messages[0]?.deliveryStatus).toBe(READ);

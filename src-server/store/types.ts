@@ -114,7 +114,7 @@ export interface InsertResult {
   created: boolean;
 }
 
-export type ReceiptStatus = MessageDeliveryStatus.DELIVERED | MessageDeliveryStatus.READ;
+export type ReceiptStatus = typeof MessageDeliveryStatus.DELIVERED | typeof MessageDeliveryStatus.READ;
 
 export interface ReceiptResult {
   /** false when the stored status was already this high: nothing to forward. */

@@ -1,13 +1,13 @@
 /**
  * The fixed values the protocol's payloads carry (realtime-messaging.md, interface.md): delivery
- * statuses and their order, error codes, and why a socket was refused.
+ * statuses and their order, error codes, and why a socket was refused. Each table is its list of values
+ * (name-table.ts derives the constant names: `ErrorCode.NOT_FOUND` is `'NOT_FOUND'`,
+ * `AuthRefusalReason.TOKEN_MISSING` is `'token_missing'`).
  */
-export enum MessageDeliveryStatus {
-  SENT = 'SENT',
-  DELIVERED = 'DELIVERED',
-  READ = 'READ',
-  FAILED = 'FAILED',
-}
+import { type NameOf, nameTable } from './name-table';
+
+export const MessageDeliveryStatus = nameTable(['SENT', 'DELIVERED', 'READ', 'FAILED']);
+export type MessageDeliveryStatus = NameOf<typeof MessageDeliveryStatus>;
 
 /** Rank of a delivery status: a status never goes back to a lower rank. FAILED is local-only. */
 export const STATUS_RANK: Record<MessageDeliveryStatus, number> = {
@@ -23,33 +23,34 @@ export function maxStatus(a: MessageDeliveryStatus, b: MessageDeliveryStatus): M
 }
 
 /** Error codes carried by `message:error`, negative acks and HTTP error bodies (interface.md). */
-export enum ErrorCode {
-  VALIDATION = 'VALIDATION',
-  FORBIDDEN = 'FORBIDDEN',
-  NOT_FOUND = 'NOT_FOUND',
-  RATE_LIMITED = 'RATE_LIMITED',
+export const ErrorCode = nameTable([
+  'VALIDATION',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
   /** A numbered send that is not the next of its device in that channel (retryable: resend from the gap). */
-  OUT_OF_ORDER = 'OUT_OF_ORDER',
-  INTERNAL = 'INTERNAL',
-}
+  'OUT_OF_ORDER',
+  'INTERNAL',
+]);
+export type ErrorCode = NameOf<typeof ErrorCode>;
 
 /** Extra HTTP-only codes (login and bearer-token refusals, a name already taken). */
-export enum HttpErrorCode {
-  UNAUTHORIZED = 'UNAUTHORIZED',
-  CONFLICT = 'CONFLICT',
-}
+export const HttpErrorCode = nameTable(['UNAUTHORIZED', 'CONFLICT']);
+export type HttpErrorCode = NameOf<typeof HttpErrorCode>;
+
+/** The message of a `connect_error` that refuses the token; its `data.reason` is an AuthRefusalReason. */
+export const UNAUTHORIZED_MESSAGE = 'Unauthorized';
 
 /** `data.reason` of a `connect_error` whose message is `Unauthorized`. */
-export enum AuthRefusalReason {
-  TOKEN_MISSING = 'token_missing',
-  TOKEN_INVALID = 'token_invalid',
-  TOKEN_EXPIRED = 'token_expired',
-  USER_MISMATCH = 'user_mismatch',
+export const AuthRefusalReason = nameTable([
+  'token_missing',
+  'token_invalid',
+  'token_expired',
+  'user_mismatch',
   /** The user was deactivated, their password changed, or they signed out everywhere. */
-  TOKEN_REVOKED = 'token_revoked',
-}
-
-export const UNAUTHORIZED_MESSAGE = 'Unauthorized';
+  'token_revoked',
+]);
+export type AuthRefusalReason = NameOf<typeof AuthRefusalReason>;
 
 /**
  * Refusals that sending again would not change: the one rule for both ends. The app gives up a send or

@@ -3,56 +3,65 @@
  * (realtime-messaging.md) and interface.md name them. Everything that crosses the socket refers to
  * these constants, never to string literals. Their payloads' schemas live by feature (schemas.ts,
  * workspace.ts, changes.ts); socket-events.ts types them together for Socket.IO; the statuses and
- * codes the payloads carry are in codes.ts.
+ * codes the payloads carry are in codes.ts. Each table is its list of names as the wire carries them;
+ * the constant names are derived (name-table.ts): within a table, the prefix it names is dropped
+ * (`MessageEvent.TYPING_START` is `'message:typing:start'`, `ChangeEvent.REACTION_ADD` is
+ * `'reaction:add'`, `WorkspaceEvent.PRESENCE_SET` is `'presence:set'`).
  */
-export enum MessageEvent {
-  // Sending/receiving messages
-  SEND = 'message:send',
-  NEW = 'message:new',
-  SENT = 'message:sent',
+import { type NameOf, nameTable } from './name-table';
 
-  // Typing indicators
-  TYPING_START = 'message:typing:start',
-  TYPING_STOP = 'message:typing:stop',
+export const MessageEvent = nameTable(
+  [
+    // Sending/receiving messages
+    'message:send',
+    'message:new',
+    'message:sent',
+    // Typing indicators
+    'message:typing:start',
+    'message:typing:stop',
+    // Delivery status
+    'message:delivered',
+    'message:read',
+    // Error events
+    'message:error',
+  ],
+  'message:',
+);
+export type MessageEvent = NameOf<typeof MessageEvent>;
 
-  // Delivery status
-  DELIVERED = 'message:delivered',
-  READ = 'message:read',
-
-  // Error events
-  ERROR = 'message:error',
-}
-
-/** Room management events (protocol document, "Channel Room Management"). */
-export enum RoomEvent {
-  JOIN = 'room:join',
-  LEAVE = 'room:leave',
-}
+/** Room management events (protocol document, "Channel Room Management"): `RoomEvent.JOIN` and `LEAVE`. */
+export const RoomEvent = nameTable(['room:join', 'room:leave'], 'room:');
+export type RoomEvent = NameOf<typeof RoomEvent>;
 
 /** The workspace live (interface.md, "Workspace"): channels, members and presence. */
-export enum WorkspaceEvent {
-  CHANNEL_JOINED = 'channel:joined',
-  CHANNEL_LEFT = 'channel:left',
-  CHANNEL_UPDATED = 'channel:updated',
-  MEMBER_JOINED = 'member:joined',
-  MEMBER_LEFT = 'member:left',
-  PRESENCE_UPDATE = 'presence:update',
+export const WorkspaceEvent = nameTable([
+  'channel:joined',
+  'channel:left',
+  'channel:updated',
+  'member:joined',
+  'member:left',
+  'presence:update',
   /** Client → server: the app says its person is idle (`away`) or back (`online`). */
-  PRESENCE_SET = 'presence:set',
-}
+  'presence:set',
+]);
+export type WorkspaceEvent = NameOf<typeof WorkspaceEvent>;
 
 /** Messages that change (interface.md, "Messages that change"). */
-export enum ChangeEvent {
-  // Client → server (each with an ack)
-  EDIT = 'message:edit',
-  DELETE = 'message:delete',
-  REACTION_ADD = 'reaction:add',
-  REACTION_REMOVE = 'reaction:remove',
-  // Server → the channel room
-  UPDATED = 'message:updated',
-  DELETED = 'message:deleted',
-  REACTION_UPDATED = 'reaction:updated',
-}
+export const ChangeEvent = nameTable(
+  [
+    // Client → server (each with an ack)
+    'message:edit',
+    'message:delete',
+    'reaction:add',
+    'reaction:remove',
+    // Server → the channel room
+    'message:updated',
+    'message:deleted',
+    'reaction:updated',
+  ],
+  'message:',
+);
+export type ChangeEvent = NameOf<typeof ChangeEvent>;
 
 /** Room names (protocol document: `user:{userId}` and `channel:{channelId}`). */
 export const userRoom = (userId: string): string => `user:${userId}`;

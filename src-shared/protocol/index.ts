@@ -1,4 +1,5 @@
 export * from './changes';
+export * from './client-events';
 export * from './codes';
 export * from './event-names';
 export * from './file-display';

@@ -7,7 +7,7 @@
  * whitespace or invisible characters, and valid UTF-16 (no lone surrogate), ids are UUIDs.
  */
 import { z } from 'zod';
-import { ErrorCode, MessageDeliveryStatus } from './codes';
+import { AuthRefusalReason, ErrorCode, MessageDeliveryStatus } from './codes';
 import {
   CONTENT_EMPTY,
   CONTENT_LONE_SURROGATE,
@@ -223,7 +223,7 @@ export type MessageErrorEvent = z.infer<typeof MessageErrorEvent>;
 
 /** `connect_error` data when the message is `Unauthorized`. */
 export const AuthRefusalData = z.object({
-  reason: z.enum(['token_missing', 'token_invalid', 'token_expired', 'user_mismatch', 'token_revoked']),
+  reason: z.enum(AuthRefusalReason),
 });
 export type AuthRefusalData = z.infer<typeof AuthRefusalData>;
 

@@ -3,54 +3,28 @@
  * ServerToClientEvents>` on the server, `Socket<ServerToClientEvents, ClientToServerEvents>` in main.
  * The server still parses every inbound payload: these types describe well-behaved peers only.
  */
-import type {
-  ChangeAck,
-  DeleteMessagePayload,
-  EditMessagePayload,
-  MessageDeletedEvent,
-  MessageUpdatedEvent,
-  ReactionPayload,
-  ReactionUpdatedEvent,
-} from './changes';
-import { ChangeEvent, MessageEvent, RoomEvent, WorkspaceEvent } from './event-names';
-import type {
-  Message,
-  MessageErrorEvent,
-  MessageSent,
-  ReceiptEvent,
-  ReceiptPayload,
-  RoomPayload,
-  SendAck,
-  SendMessagePayload,
-  SimpleAck,
-  TypingEvent,
-  TypingPayload,
-} from './schemas';
+import type { z } from 'zod';
+import type { MessageDeletedEvent, MessageUpdatedEvent, ReactionUpdatedEvent } from './changes';
+import type { ClientEvents } from './client-events';
+import { ChangeEvent, MessageEvent, WorkspaceEvent } from './event-names';
+import type { Message, MessageErrorEvent, MessageSent, ReceiptEvent, TypingEvent } from './schemas';
 import type {
   ChannelJoinedEvent,
   ChannelLeftEvent,
   ChannelUpdatedEvent,
   MemberEvent,
-  PresenceSetPayload,
   PresenceUpdate,
 } from './workspace';
 
 type Ack<T> = (response: T) => void;
 
-export interface ClientToServerEvents {
-  [MessageEvent.SEND]: (payload: SendMessagePayload, ack?: Ack<SendAck>) => void;
-  [MessageEvent.TYPING_START]: (payload: TypingPayload, ack?: Ack<SimpleAck>) => void;
-  [MessageEvent.TYPING_STOP]: (payload: TypingPayload, ack?: Ack<SimpleAck>) => void;
-  [MessageEvent.DELIVERED]: (payload: ReceiptPayload, ack?: Ack<SimpleAck>) => void;
-  [MessageEvent.READ]: (payload: ReceiptPayload, ack?: Ack<SimpleAck>) => void;
-  [RoomEvent.JOIN]: (payload: RoomPayload, ack?: Ack<SimpleAck>) => void;
-  [RoomEvent.LEAVE]: (payload: RoomPayload, ack?: Ack<SimpleAck>) => void;
-  [WorkspaceEvent.PRESENCE_SET]: (payload: PresenceSetPayload, ack?: Ack<SimpleAck>) => void;
-  [ChangeEvent.EDIT]: (payload: EditMessagePayload, ack?: Ack<ChangeAck>) => void;
-  [ChangeEvent.DELETE]: (payload: DeleteMessagePayload, ack?: Ack<ChangeAck>) => void;
-  [ChangeEvent.REACTION_ADD]: (payload: ReactionPayload, ack?: Ack<ChangeAck>) => void;
-  [ChangeEvent.REACTION_REMOVE]: (payload: ReactionPayload, ack?: Ack<ChangeAck>) => void;
-}
+/** What a client sends: each event of CLIENT_EVENTS with its payload and, optionally, its ack. */
+export type ClientToServerEvents = {
+  [E in keyof ClientEvents]: (
+    payload: z.infer<ClientEvents[E]['payload']>,
+    ack?: Ack<z.infer<ClientEvents[E]['ack']>>,
+  ) => void;
+};
 
 export interface ServerToClientEvents {
   [MessageEvent.NEW]: (message: Message) => void;

@@ -44,6 +44,14 @@ export function messageView(
     own: false,
     status: undefined,
     failure: undefined,
+    ...unchangedViewFields(),
+    ...fields,
+  };
+}
+
+/** What the page is shown of a message nobody has seen, replied to, changed or reacted to. */
+export function unchangedViewFields() {
+  return {
     seenBy: [],
     replyCount: 0,
     deleted: false,
@@ -51,6 +59,5 @@ export function messageView(
     mentions: [],
     mentionsMe: false,
     pendingChange: null,
-    ...fields,
-  };
+  } satisfies Partial<MessageView>;
 }

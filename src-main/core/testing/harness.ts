@@ -173,6 +173,15 @@ export async function signIn(t: TestCore, serverUrl: string, username: string): 
   await waitForCaughtUp(t);
 }
 
+/** A core that signed in as `username` and was closed with its folder kept: what the next start finds. */
+export async function signedInBefore(serverUrl: string, username: string) {
+  const first = await createTestCore();
+  await signIn(first, serverUrl, username);
+  const user = (await first.core.handlers.getSession(undefined)).user!;
+  await first.close({ keep: true });
+  return { userData: first.userData, user };
+}
+
 /** Every channel's newest message is held locally: the catch-up after connecting has finished. */
 export async function waitForCaughtUp(t: TestCore): Promise<void> {
   await waitFor(async () => {

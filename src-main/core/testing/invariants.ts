@@ -49,6 +49,20 @@ export async function acceptedSoFar(url: string, token: string): Promise<number>
 }
 
 /**
+ * Queues `count` messages from `t` offline (as queueOffline), lets the network back, and waits until the
+ * server at `serverUrl` has stored at least one of them: a flush under way, for a failure to cut into.
+ * `base` is what the server had stored before; `token` is alice's, to read it with acceptedSoFar.
+ */
+export async function flushUnderWay(t: TestCore, serverUrl: string, prefix: string, count: number) {
+  const { token } = await login(serverUrl, 'alice');
+  const expected = await queueOffline(t, prefix, count);
+  const base = await acceptedSoFar(serverUrl, token);
+  t.core.networkChanged(true);
+  await waitFor(async () => (await acceptedSoFar(serverUrl, token)) > base, 'flush started');
+  return { expected, token, base };
+}
+
+/**
  * Locally: every numbered message once and Sent; none left Sending, and none Failed but the `failed`
  * the caller expects (messages refused for good, which stay in the outbox and are not listed here).
  */

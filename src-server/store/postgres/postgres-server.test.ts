@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type Channel,
   MessageEvent,
@@ -26,13 +26,9 @@ import {
   type TestServer,
 } from '../../testing';
 import { DATABASE_FILE } from '../sqlite/sqlite-store';
-import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
+import { describeOnPostgres } from './testing/describe-on-postgres';
 
-const unavailable = postgresUnavailable();
-if (unavailable) console.warn(`postgres-server.test.ts skipped: ${unavailable}`);
-
-describe.skipIf(unavailable !== undefined)('the server on DATABASE_URL', () => {
-  let cluster: PostgresCluster;
+describeOnPostgres('the server on DATABASE_URL', 'postgres-server.test.ts', (createDatabase) => {
   let databaseUrl: string;
   const jwtSecret = randomUUID() + randomUUID();
   const servers: TestServer[] = [];
@@ -40,14 +36,12 @@ describe.skipIf(unavailable !== undefined)('the server on DATABASE_URL', () => {
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    cluster = await startPostgresCluster();
-    databaseUrl = await cluster.createDatabase();
+    databaseUrl = await createDatabase();
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     for (const server of servers) await server.close();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-    await cluster?.stop();
   });
 
   /** A server on the shared database, with its own (otherwise unused) DATA_DIR. */

@@ -28,15 +28,16 @@ describe('SqliteStore', () => {
   describe('messages that change', () => changesContract(sqliteFixture));
 });
 
-describe('SqliteStore writer thread', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+/** A fresh directory for each test of this file (the contracts open their stores in their own). */
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
+describe('SqliteStore writer thread', () => {
   it('keeps the event loop free while a write waits for the database', async () => {
     const store = await SqliteStore.open(dir);
     await seedDemo(store);
@@ -151,14 +152,6 @@ describe('SqliteStore writer thread', () => {
 });
 
 describe('SQLite schema', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('opens in WAL mode at the latest schema version, and reopening changes nothing', async () => {
     await (await SqliteStore.open(dir)).close();
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
