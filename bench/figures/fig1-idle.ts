@@ -117,6 +117,7 @@ export async function figure1(bench: Bench): Promise<Row[]> {
     m: Measured,
     over: Measured,
     base: Pick<RowInput, 'baselineName' | 'baselineCpu'>,
+    note = (_q: 'p50' | 'p99') => "a floor of the real server's design, not a target",
   ) =>
     (['p50', 'p99'] as const).map((q) =>
       makeRow({
@@ -127,7 +128,7 @@ export async function figure1(bench: Bench): Promise<Row[]> {
         checks: [],
         ...base,
         cpu: m.cpu,
-        note: `a floor of the real server's design, not a target${lostNote(m)}`,
+        note: `${note(q)}${lostNote(m)}`,
       }),
     );
   const realNote = (m: Measured | string, q: 'p50' | 'p99') =>
@@ -151,17 +152,12 @@ export async function figure1(bench: Bench): Promise<Row[]> {
         note: `in this run's temp folder, just before the durable relay; max ${fsync.max.toFixed(2)} ms`,
       }),
     ),
-    ...(['p50', 'p99'] as const).map((q) =>
-      makeRow({
-        name: `1. idle durable relay ${q} (${n} msgs)`,
-        value: durable.summary[q],
-        unit: 'ms',
-        baseline: relay.summary[q],
-        checks: [],
-        ...bare,
-        cpu: durable.cpu,
-        note: `${floor(durable.summary[q], q)}; one fsync'd insert per message on the event loop${lostNote(durable)}`,
-      }),
+    ...floorRows(
+      'durable relay',
+      durable,
+      relay,
+      bare,
+      (q) => `${floor(durable.summary[q], q)}; one fsync'd insert per message on the event loop`,
     ),
     ...floorRows('durable relay committing on a writer thread', threaded, durable, overDurable),
     ...floorRows('durable relay with SQLITE_SYNCHRONOUS=normal', durableNormal, relay, bare),
