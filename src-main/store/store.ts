@@ -1096,9 +1096,17 @@ export class LocalStore {
     return this.sql('SELECT * FROM receipt_outbox ORDER BY rowid LIMIT ?').all(limit) as ReceiptOutboxRow[];
   }
 
-  /** The server has the receipt (or refused it for good): forget it, unless it was raised meanwhile. */
-  receiptDone(messageId: string, status: 'DELIVERED' | 'READ'): void {
-    this.sql('DELETE FROM receipt_outbox WHERE message_id = ? AND status = ?').run(messageId, status);
+  /**
+   * The server has these receipts (or refused them for good): forget them, unless one was raised
+   * meanwhile. One commit for a batch: one a receipt was a WAL commit each, a third of the app's CPU in a
+   * catch-up of 10,000 (bench figure 13).
+   */
+  receiptsDone(done: readonly { message_id: string; status: 'DELIVERED' | 'READ' }[]): void {
+    if (done.length === 0) return;
+    const forget = this.sql('DELETE FROM receipt_outbox WHERE message_id = ? AND status = ?');
+    this.transaction(() => {
+      for (const r of done) forget.run(r.message_id, r.status);
+    });
   }
 }
 
