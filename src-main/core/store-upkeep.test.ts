@@ -2,7 +2,7 @@
  * The search index's upkeep on a real store file and a manual clock: it waits while the core is busy
  * catching up, then takes the backlog in bounded batches.
  */
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { serverMessage } from '../../src-shared/testing/messages';
 import { bob, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
 import { StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
@@ -40,6 +40,41 @@ it('indexes nothing while busy, then the whole backlog in batches of UPKEEP_INDE
     clock.advance(INTERVAL_MS); // the backlog's batches follow each other closely
     expect(store.searchIndexBacklog()).toBe(0);
     expect(store.search(`m${total}`, { limit: 5 }).map((r) => r.content)).toEqual([`m${total}`]);
+  } finally {
+    upkeep.dispose();
+    store.close();
+  }
+});
+
+it('checkpoints on a worker thread, never on this one, and falls back to this one if the worker stops', async () => {
+  const store = folder.open();
+  const onThisThread = vi.spyOn(store, 'checkpoint');
+  const clock = createManualClock();
+  const faults: string[] = [];
+  const upkeep = new StoreUpkeep(store, clock, INTERVAL_MS, (what) => faults.push(what));
+  try {
+    const worker = upkeep.background;
+    expect(worker).not.toBeNull();
+    await worker!.ready;
+    store.transaction(() => {
+      for (let seq = 1; seq <= 500; seq++)
+        store.upsertServerMessage(
+          serverMessage({ channelId: channel.id, user: bob, seq, content: `m${seq}` }),
+        );
+    });
+    const result = await worker!.checkpointNow();
+    // Every frame of the WAL copied back by the worker's own connection.
+    expect(result).toMatchObject({ ok: true, busy: 0 });
+    expect(result.ok && result.log > 0 && result.checkpointed === result.log).toBe(true);
+    clock.advance(INTERVAL_MS * 3);
+    expect(onThisThread).not.toHaveBeenCalled();
+
+    // The worker gone: the timer on this thread takes over.
+    await worker!.stopForTest();
+    expect(faults).toEqual(['checkpointing the local database in the background']);
+    expect(upkeep.background).toBeNull();
+    clock.advance(INTERVAL_MS);
+    expect(onThisThread).toHaveBeenCalledTimes(1);
   } finally {
     upkeep.dispose();
     store.close();

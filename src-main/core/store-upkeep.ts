@@ -3,10 +3,13 @@
  *
  * WAL checkpoints: SQLite's automatic checkpoint runs in whichever commit crosses the WAL's size limit
  * and syncs the database file there: a few milliseconds that landed in one send out of ~150 (figure 6's
- * enqueue p99). The store raises that limit to a safety net (database.ts) and this copies the WAL back
- * on a timer, outside any send. Not while the core catches up (`busy`): each checkpoint then copied the
- * same hot pages (the messages' indexes) again and held the event loop 100-200 ms under load (bench
- * figure 13); the one after the catch-up copies them once.
+ * enqueue p99), and 100-300 ms in a catch-up's chunk commit (figure 13). The store raises that limit to
+ * a safety net (database.ts) and this copies the WAL back on a timer, on a second connection in a
+ * worker thread (store/checkpointer.ts), so neither a send nor a catch-up's loop waits for the copy or
+ * its fsyncs; it runs during a catch-up too, which keeps the WAL from growing by the whole catch-up. If
+ * the worker cannot start or stops, the timer checkpoints on the main thread as before, between sends
+ * and not while the core catches up (`busy`): each checkpoint then held the event loop 100-200 ms
+ * under load.
  *
  * The search index: message writes only note what the index must take in (migration 010); this takes it
  * in, a bounded batch at a time, on the same tick, and batch after batch while a backlog lasts (a
@@ -16,6 +19,7 @@
  * sixth of the catch-up's CPU and held the event loop in its batches (bench figure 13), and nobody
  * searches what the catch-up has not finished bringing (a search that does still finds it, as above).
  */
+import type { Checkpointer } from '../store/checkpointer';
 import type { LocalStore } from '../store/store';
 import type { ReportFault } from './guard';
 import type { Clock } from './ports';
@@ -28,6 +32,9 @@ export const UPKEEP_INDEX_BATCH = 100;
 export class StoreUpkeep {
   private checkpointTimer: unknown = null;
   private indexTimer: unknown = null;
+  /** The worker that checkpoints, null when it could not start or has stopped (then the timer does). */
+  private checkpointer: Checkpointer | null = null;
+  private disposed = false;
 
   constructor(
     private readonly store: LocalStore,
@@ -36,16 +43,42 @@ export class StoreUpkeep {
     private readonly fault: ReportFault,
     /** Foreground work is running (a catch-up): the index can wait for it. */
     private readonly busy: () => boolean = () => false,
+    /** Checkpoint on a worker thread (the default); false: on this thread's timer only. */
+    inBackground = true,
   ) {
-    this.scheduleCheckpoint();
+    if (inBackground) this.startCheckpointer();
+    if (!this.checkpointer) this.scheduleCheckpoint();
     this.scheduleIndex(this.intervalMs);
   }
 
+  /** The background checkpoints' worker, when one runs (tests). */
+  get background(): Checkpointer | null {
+    return this.checkpointer;
+  }
+
   dispose(): void {
+    this.disposed = true;
+    this.checkpointer?.close();
+    this.checkpointer = null;
     for (const timer of [this.checkpointTimer, this.indexTimer])
       if (timer !== null) this.clock.clearTimeout(timer);
     this.checkpointTimer = null;
     this.indexTimer = null;
+  }
+
+  private startCheckpointer(): void {
+    try {
+      this.checkpointer = this.store.checkpointInBackground(this.intervalMs, (error) => {
+        this.fault('checkpointing the local database in the background', error);
+        // The worker is gone (or its checkpoint failed): this thread's timer takes over.
+        this.checkpointer?.close();
+        this.checkpointer = null;
+        if (!this.disposed && this.checkpointTimer === null) this.scheduleCheckpoint();
+      });
+    } catch (error) {
+      this.fault('starting the background checkpoints', error);
+      this.checkpointer = null;
+    }
   }
 
   private scheduleCheckpoint(): void {

@@ -13,7 +13,14 @@ import type {
   UserSummary,
 } from '../../src-shared/protocol';
 import { applyChangePage, changeFields } from './change-feed';
-import { type Db, type OpenOptions, openDatabase } from './database';
+import { Checkpointer } from './checkpointer';
+import {
+  type Db,
+  type OpenOptions,
+  openDatabase,
+  WAL_AUTOCHECKPOINT_PAGES,
+  WAL_SAFETY_NET_PAGES,
+} from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
 import { indexPending, pendingCount, searchMessages } from './message-search';
@@ -105,6 +112,7 @@ export class LocalStore {
     db: Db,
     readonly selfId: string,
     recovered: LocalStore['recovered'],
+    private readonly opened: Pick<OpenOptions, 'file' | 'nativeBinding'>,
   ) {
     this.db = db;
     this.inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
@@ -125,7 +133,10 @@ export class LocalStore {
 
   static open(options: OpenOptions & { selfId: string }): LocalStore {
     const { db, recovered } = openDatabase(options);
-    return new LocalStore(db, options.selfId, recovered);
+    return new LocalStore(db, options.selfId, recovered, {
+      file: options.file,
+      nativeBinding: options.nativeBinding,
+    });
   }
 
   close(): void {
@@ -135,6 +146,26 @@ export class LocalStore {
   /** Copies the WAL back into the database file as far as readers allow; never waits for them. */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  /**
+   * Checkpoints from now on on a second connection in a worker thread, every `intervalMs`
+   * (checkpointer.ts): never on the main thread. SQLite's automatic checkpoint in this connection's
+   * commits stays as a safety net, raised past what a checkpoint running beside a long catch-up lets the
+   * WAL reach (it restarts only once a checkpoint has caught up with the last commit); if the worker
+   * stops, the net goes back to where it was and `fault` says so.
+   */
+  checkpointInBackground(intervalMs: number, fault: (error: Error) => void): Checkpointer {
+    const checkpointer = new Checkpointer({
+      ...this.opened,
+      intervalMs,
+      fault: (error) => {
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+        fault(error);
+      },
+    });
+    this.db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
+    return checkpointer;
   }
 
   /** `fn` in a transaction; inside another one, in a savepoint (a throw undoes only `fn`'s writes). */
