@@ -5,7 +5,7 @@
 import { expect, it, vi } from 'vitest';
 import { serverMessage } from '../../src-shared/testing/messages';
 import { bob, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
-import { StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
+import { BUSY_CHECKPOINT_TICKS, StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
 import { createManualClock } from './testing/manual-clock';
 
 const channel = testChannel();
@@ -51,11 +51,27 @@ it('checkpoints on a worker thread, never on this one, and falls back to this on
   const onThisThread = vi.spyOn(store, 'checkpoint');
   const clock = createManualClock();
   const faults: string[] = [];
-  const upkeep = new StoreUpkeep(store, clock, INTERVAL_MS, (what) => faults.push(what));
+  let busy = false;
+  const upkeep = new StoreUpkeep(
+    store,
+    clock,
+    INTERVAL_MS,
+    (what) => faults.push(what),
+    () => busy,
+  );
   try {
     const worker = upkeep.background;
     expect(worker).not.toBeNull();
     await worker!.ready;
+    // Asked of the worker on every tick; while busy (a catch-up), on one tick in BUSY_CHECKPOINT_TICKS.
+    const asked = vi.spyOn(worker!, 'checkpointNow');
+    clock.advance(INTERVAL_MS * 2);
+    expect(asked).toHaveBeenCalledTimes(2);
+    busy = true;
+    clock.advance(INTERVAL_MS * BUSY_CHECKPOINT_TICKS * 2);
+    expect(asked).toHaveBeenCalledTimes(4);
+    busy = false;
+    asked.mockRestore();
     store.transaction(() => {
       for (let seq = 1; seq <= 500; seq++)
         store.upsertServerMessage(

@@ -6,10 +6,11 @@
  * enqueue p99), and 100-300 ms in a catch-up's chunk commit (figure 13). The store raises that limit to
  * a safety net (database.ts) and this copies the WAL back on a timer, on a second connection in a
  * worker thread (store/checkpointer.ts), so neither a send nor a catch-up's loop waits for the copy or
- * its fsyncs; it runs during a catch-up too, which keeps the WAL from growing by the whole catch-up. If
- * the worker cannot start or stops, the timer checkpoints on the main thread as before, between sends
- * and not while the core catches up (`busy`): each checkpoint then held the event loop 100-200 ms
- * under load.
+ * its fsyncs. While the core catches up (`busy`) only every BUSY_CHECKPOINT_TICKS-th tick checkpoints:
+ * often enough that the WAL does not grow by the whole catch-up, rarely enough not to copy the same hot
+ * pages (the messages' indexes) again every tick. If the worker cannot start or stops, the timer
+ * checkpoints on the main thread as before, between sends and not while the core catches up: each
+ * checkpoint then held the event loop 100-200 ms under load.
  *
  * The search index: message writes only note what the index must take in (migration 010); this takes it
  * in, a bounded batch at a time, on the same tick, and batch after batch while a backlog lasts (a
@@ -24,6 +25,8 @@ import type { LocalStore } from '../store/store';
 import type { ReportFault } from './guard';
 import type { Clock } from './ports';
 
+/** While busy, the worker checkpoints on one tick in this many. */
+export const BUSY_CHECKPOINT_TICKS = 4;
 /** Between two batches of a backlog: long enough for the socket's pending events to run first. */
 const BACKLOG_GAP_MS = 5;
 /** Messages indexed per turn of the event loop: a few milliseconds each batch (FTS5 insert + delete). */
@@ -34,7 +37,7 @@ export class StoreUpkeep {
   private indexTimer: unknown = null;
   /** The worker that checkpoints, null when it could not start or has stopped (then the timer does). */
   private checkpointer: Checkpointer | null = null;
-  private disposed = false;
+  private ticks = 0;
 
   constructor(
     private readonly store: LocalStore,
@@ -47,7 +50,7 @@ export class StoreUpkeep {
     inBackground = true,
   ) {
     if (inBackground) this.startCheckpointer();
-    if (!this.checkpointer) this.scheduleCheckpoint();
+    this.scheduleCheckpoint();
     this.scheduleIndex(this.intervalMs);
   }
 
@@ -57,7 +60,6 @@ export class StoreUpkeep {
   }
 
   dispose(): void {
-    this.disposed = true;
     this.checkpointer?.close();
     this.checkpointer = null;
     for (const timer of [this.checkpointTimer, this.indexTimer])
@@ -68,12 +70,10 @@ export class StoreUpkeep {
 
   private startCheckpointer(): void {
     try {
-      this.checkpointer = this.store.checkpointInBackground(this.intervalMs, (error) => {
+      this.checkpointer = this.store.checkpointInBackground((error) => {
         this.fault('checkpointing the local database in the background', error);
-        // The worker is gone (or its checkpoint failed): this thread's timer takes over.
-        this.checkpointer?.close();
+        // The worker is gone: this thread's timer checkpoints from now on.
         this.checkpointer = null;
-        if (!this.disposed && this.checkpointTimer === null) this.scheduleCheckpoint();
       });
     } catch (error) {
       this.fault('starting the background checkpoints', error);
@@ -83,8 +83,16 @@ export class StoreUpkeep {
 
   private scheduleCheckpoint(): void {
     this.checkpointTimer = this.clock.setTimeout(() => {
+      this.ticks++;
+      const busy = this.busy();
       try {
-        if (!this.busy()) this.store.checkpoint();
+        if (this.checkpointer) {
+          if (!busy || this.ticks % BUSY_CHECKPOINT_TICKS === 0)
+            void this.checkpointer.checkpointNow().then((result) => {
+              if (!result.ok && result.error !== 'closed')
+                this.fault('checkpointing the local database', new Error(result.error));
+            });
+        } else if (!busy) this.store.checkpoint();
       } catch (error) {
         this.fault('checkpointing the local database', error);
       }

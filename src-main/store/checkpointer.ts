@@ -30,14 +30,9 @@ const checkpoint = () => {
     return { ok: false, error: String((error && error.message) || error) };
   }
 };
-const report = (result) => {
-  if (!result.ok) parentPort.postMessage({ id: null, result });
-};
-const timer = setInterval(() => report(checkpoint()), workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m.type === 'now') parentPort.postMessage({ id: m.id, result: checkpoint() });
   else if (m.type === 'close') {
-    clearInterval(timer);
     db.close();
     parentPort.close();
   }
@@ -52,8 +47,7 @@ export type CheckpointResult =
 export interface CheckpointerOptions {
   file: string;
   nativeBinding?: string;
-  intervalMs: number;
-  /** A checkpoint failed, or the worker stopped on its own: the caller falls back to its own. */
+  /** The worker stopped on its own: the caller falls back to its own checkpoints. */
   fault(error: Error): void;
 }
 
@@ -72,7 +66,6 @@ export class Checkpointer {
         module: createRequire(import.meta.url).resolve('better-sqlite3'),
         file: options.file,
         nativeBinding: options.nativeBinding,
-        intervalMs: options.intervalMs,
       },
     });
     // Never what keeps the process alive.
@@ -81,12 +74,8 @@ export class Checkpointer {
     this.ready = new Promise((resolve) => {
       isReady = resolve;
     });
-    this.worker.on('message', (m: { id: number | 'ready' | null; result: CheckpointResult }) => {
+    this.worker.on('message', (m: { id: number | 'ready'; result: CheckpointResult }) => {
       if (m.id === 'ready') return isReady();
-      if (m.id === null) {
-        if (!m.result.ok) options.fault(new Error(m.result.error));
-        return;
-      }
       this.waiting.get(m.id)?.(m.result);
       this.waiting.delete(m.id);
     });
@@ -94,7 +83,7 @@ export class Checkpointer {
     this.worker.on('exit', () => this.stopped(new Error('the checkpoint worker exited')));
   }
 
-  /** A checkpoint now (tests, and a caller that wants the WAL small before something). */
+  /** One PASSIVE checkpoint on the worker's connection; resolves with SQLite's answer. */
   checkpointNow(): Promise<CheckpointResult> {
     if (this.closed) return Promise.resolve({ ok: false, error: 'closed' });
     const id = this.nextId++;

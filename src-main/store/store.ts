@@ -149,16 +149,15 @@ export class LocalStore {
   }
 
   /**
-   * Checkpoints from now on on a second connection in a worker thread, every `intervalMs`
-   * (checkpointer.ts): never on the main thread. SQLite's automatic checkpoint in this connection's
+   * A second connection in a worker thread that checkpoints when asked (checkpointer.ts): never on the
+   * main thread. SQLite's automatic checkpoint in this connection's
    * commits stays as a safety net, raised past what a checkpoint running beside a long catch-up lets the
    * WAL reach (it restarts only once a checkpoint has caught up with the last commit); if the worker
    * stops, the net goes back to where it was and `fault` says so.
    */
-  checkpointInBackground(intervalMs: number, fault: (error: Error) => void): Checkpointer {
+  checkpointInBackground(fault: (error: Error) => void): Checkpointer {
     const checkpointer = new Checkpointer({
       ...this.opened,
-      intervalMs,
       fault: (error) => {
         if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
         fault(error);
