@@ -109,7 +109,8 @@ export class Checkpointer {
   private stopped(error: Error): void {
     if (this.closed) return;
     this.closed = true;
-    this.settleWaiting(error.message);
+    // Said once, by `fault`; the checkpoints asked for meanwhile just did not happen.
+    this.settleWaiting('closed');
     this.options.fault(error);
   }
 
