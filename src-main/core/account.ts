@@ -206,14 +206,16 @@ export class Account {
     });
   }
 
-  dispose(): void {
+  /** Resolves once the store's background checkpoints have closed their connection too. */
+  dispose(): Promise<void> {
     this.live.dispose();
     this.outbox.dispose();
     this.receipts.dispose();
     this.typing.dispose();
     this.notifications.dispose();
-    this.upkeep.dispose();
+    const upkept = this.upkeep.dispose();
     this.store.close();
+    return upkept;
   }
 
   /** The connection is up: flush both queues, say whether we are away, catch up (people too). */

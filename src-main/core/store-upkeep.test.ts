@@ -41,7 +41,7 @@ it('indexes nothing while busy, then the whole backlog in batches of UPKEEP_INDE
     expect(store.searchIndexBacklog()).toBe(0);
     expect(store.search(`m${total}`, { limit: 5 }).map((r) => r.content)).toEqual([`m${total}`]);
   } finally {
-    upkeep.dispose();
+    void upkeep.dispose();
     store.close();
   }
 });
@@ -92,7 +92,7 @@ it('checkpoints on a worker thread, never on this one, and falls back to this on
     clock.advance(INTERVAL_MS);
     expect(onThisThread).toHaveBeenCalledTimes(1);
   } finally {
-    upkeep.dispose();
+    await upkeep.dispose();
     store.close();
   }
 });

@@ -59,13 +59,15 @@ export class StoreUpkeep {
     return this.checkpointer;
   }
 
-  dispose(): void {
-    this.checkpointer?.close();
+  /** Resolves once the background checkpoints' worker has ended (its connection closed). */
+  dispose(): Promise<void> {
+    const closed = this.checkpointer?.close() ?? Promise.resolve();
     this.checkpointer = null;
     for (const timer of [this.checkpointTimer, this.indexTimer])
       if (timer !== null) this.clock.clearTimeout(timer);
     this.checkpointTimer = null;
     this.indexTimer = null;
+    return closed;
   }
 
   private startCheckpointer(): void {

@@ -58,6 +58,7 @@ export class Checkpointer {
   private closed = false;
   /** Resolves once the worker has opened its connection. */
   readonly ready: Promise<void>;
+  private readonly exited: Promise<void>;
 
   constructor(private readonly options: CheckpointerOptions) {
     this.worker = new Worker(WORKER_SOURCE, {
@@ -79,6 +80,7 @@ export class Checkpointer {
       this.waiting.get(m.id)?.(m.result);
       this.waiting.delete(m.id);
     });
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('error', (error) => this.stopped(error));
     this.worker.on('exit', () => this.stopped(new Error('the checkpoint worker exited')));
   }
@@ -98,12 +100,17 @@ export class Checkpointer {
     await this.worker.terminate();
   }
 
-  /** Closes the worker's connection and lets the thread end (it does not wait for it). */
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.worker.postMessage({ type: 'close' });
-    this.settleWaiting('closed');
+  /**
+   * Closes the worker's connection; resolves once the thread has ended, so its connection's last
+   * checkpoint and removal of the WAL are over (a caller that then removes the folder finds it settled).
+   */
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.worker.postMessage({ type: 'close' });
+      this.settleWaiting('closed');
+    }
+    return this.exited;
   }
 
   private stopped(error: Error): void {
