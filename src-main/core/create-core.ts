@@ -163,7 +163,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
 
   function open(user: StoredSession['user']): void {
     if (account?.user.id === user.id) return;
-    closeAccount();
+    void closeAccount();
     account = openAccount(user, {
       ports: { ...ports, clock },
       fault: report,
@@ -179,11 +179,13 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     });
   }
 
-  function closeAccount(): void {
+  /** Resolves once the account's files are closed by every thread (its background checkpoints). */
+  function closeAccount(): Promise<void> {
     if (syncRetry !== null) clock.clearTimeout(syncRetry);
     syncRetry = null;
-    account?.dispose();
+    const closed = account?.dispose() ?? Promise.resolve();
     account = null;
+    return closed;
   }
 
   function connect(): void {
@@ -293,7 +295,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
 
   async function signOut() {
     connection.stop('offline');
-    closeAccount();
+    await closeAccount();
     session = null;
     await ports.secrets.clear();
     ports.setBadgeCount?.(0);
@@ -352,7 +354,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     async close() {
       closed = true;
       connection.stop('offline');
-      closeAccount();
+      await closeAccount();
     },
   };
 }

@@ -4,7 +4,7 @@
  * checked against the clock exactly.
  */
 import { randomUUID } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, type SimpleAck } from '../../src-shared/protocol';
 import type { LocalStore } from '../store/store';
 import { storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
@@ -110,6 +110,31 @@ describe('ReceiptSender', () => {
     clock.advance(1);
     await settle();
     expect(emits.slice(2).map((e) => e.messageId)).toEqual([a, b]);
+    receipts.dispose();
+  });
+
+  it('forgets a batch of acknowledged receipts in one commit, each sent once, and keeps one raised meanwhile', async () => {
+    const ids = owe(40);
+    const delivered = randomUUID();
+    store.queueReceipt(delivered, channel.id, 'DELIVERED');
+    const receipts = sender();
+    receipts.kick();
+    expect(emits.map((e) => e.messageId)).toEqual([...ids, delivered]);
+    // Raised to READ while its DELIVERED is on the wire: the DELIVERED's ack must not forget the READ.
+    store.queueReceipt(delivered, channel.id, 'READ');
+    const commits = vi.spyOn(store, 'transaction');
+    for (const e of emits) e.answer({ ok: true });
+    await settle();
+    // One commit for the batch (figure 13: one autocommit per receipt was a WAL commit each).
+    expect(commits).toHaveBeenCalledTimes(1);
+    commits.mockRestore();
+    // The READ still owed goes next, alone; nothing acknowledged is sent twice.
+    expect(emits.slice(41).map((e) => [e.event, e.messageId])).toEqual([['message:read', delivered]]);
+    emits[41]!.answer({ ok: true });
+    await settle();
+    expect(store.pendingReceipts(100)).toEqual([]);
+    expect(new Set(emits.map((e) => `${e.event} ${e.messageId}`)).size).toBe(emits.length);
+    expect(faults).toEqual([]);
     receipts.dispose();
   });
 });

@@ -65,6 +65,8 @@ export class ReceiptSender {
       if (batch.length === 0) return;
       /** The longest wait a RATE_LIMITED refusal in this batch asked for. */
       let limitedFor: number | undefined;
+      /** Acknowledged (or refused for good): forgotten together once the batch is settled. */
+      const done: typeof batch = [];
       const outcomes = await Promise.all(
         batch.map(async (r) => {
           const event = r.status === 'READ' ? MessageEvent.READ : MessageEvent.DELIVERED;
@@ -79,7 +81,7 @@ export class ReceiptSender {
           if (outcome.kind !== 'ack') return false;
           const ack = SimpleAck.safeParse(outcome.response);
           if (ack.success && (ack.data.ok || isPermanentRefusal(ack.data.code))) {
-            this.store.receiptDone(r.message_id, r.status);
+            done.push(r);
             return true;
           }
           if (ack.success && !ack.data.ok && ack.data.code === ErrorCode.RATE_LIMITED) {
@@ -89,6 +91,8 @@ export class ReceiptSender {
           return false;
         }),
       );
+      if (this.disposed) return;
+      this.store.receiptsDone(done);
       if (outcomes.some((done) => !done)) {
         // Rate limited, timed out or disconnected: leave the rest queued and come back later.
         this.retryLater(limitedFor);

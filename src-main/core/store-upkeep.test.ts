@@ -2,10 +2,10 @@
  * The search index's upkeep on a real store file and a manual clock: it waits while the core is busy
  * catching up, then takes the backlog in bounded batches.
  */
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { serverMessage } from '../../src-shared/testing/messages';
 import { bob, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
-import { StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
+import { BUSY_CHECKPOINT_TICKS, StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
 import { createManualClock } from './testing/manual-clock';
 
 const channel = testChannel();
@@ -41,7 +41,58 @@ it('indexes nothing while busy, then the whole backlog in batches of UPKEEP_INDE
     expect(store.searchIndexBacklog()).toBe(0);
     expect(store.search(`m${total}`, { limit: 5 }).map((r) => r.content)).toEqual([`m${total}`]);
   } finally {
-    upkeep.dispose();
+    void upkeep.dispose();
+    store.close();
+  }
+});
+
+it('checkpoints on a worker thread, never on this one, and falls back to this one if the worker stops', async () => {
+  const store = folder.open();
+  const onThisThread = vi.spyOn(store, 'checkpoint');
+  const clock = createManualClock();
+  const faults: string[] = [];
+  let busy = false;
+  const upkeep = new StoreUpkeep(
+    store,
+    clock,
+    INTERVAL_MS,
+    (what) => faults.push(what),
+    () => busy,
+  );
+  try {
+    const worker = upkeep.background;
+    expect(worker).not.toBeNull();
+    await worker!.ready;
+    // Asked of the worker on every tick; while busy (a catch-up), on one tick in BUSY_CHECKPOINT_TICKS.
+    const asked = vi.spyOn(worker!, 'checkpointNow');
+    clock.advance(INTERVAL_MS * 2);
+    expect(asked).toHaveBeenCalledTimes(2);
+    busy = true;
+    clock.advance(INTERVAL_MS * BUSY_CHECKPOINT_TICKS * 2);
+    expect(asked).toHaveBeenCalledTimes(4);
+    busy = false;
+    asked.mockRestore();
+    store.transaction(() => {
+      for (let seq = 1; seq <= 500; seq++)
+        store.upsertServerMessage(
+          serverMessage({ channelId: channel.id, user: bob, seq, content: `m${seq}` }),
+        );
+    });
+    const result = await worker!.checkpointNow();
+    // Every frame of the WAL copied back by the worker's own connection.
+    expect(result).toMatchObject({ ok: true, busy: 0 });
+    expect(result.ok && result.log > 0 && result.checkpointed === result.log).toBe(true);
+    clock.advance(INTERVAL_MS * 3);
+    expect(onThisThread).not.toHaveBeenCalled();
+
+    // The worker gone: the timer on this thread takes over.
+    await worker!.stopForTest();
+    expect(faults).toEqual(['checkpointing the local database in the background']);
+    expect(upkeep.background).toBeNull();
+    clock.advance(INTERVAL_MS);
+    expect(onThisThread).toHaveBeenCalledTimes(1);
+  } finally {
+    await upkeep.dispose();
     store.close();
   }
 });

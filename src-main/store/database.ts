@@ -10,6 +10,15 @@ import { migrations } from './migrations';
 
 export type Db = Database.Database;
 
+/** SQLite's own checkpoint, in whichever commit crosses this many WAL pages (~40 MB): a safety net. */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * The same net while a worker checkpoints (checkpointer.ts): beside a catch-up's steady commits its
+ * checkpoints copy the WAL but the WAL restarts only once one catches up with the last commit, so it
+ * grows by what the catch-up writes (~3.5 pages a message); ~200 MB before the main thread steps in.
+ */
+export const WAL_SAFETY_NET_PAGES = 50_000;
+
 export interface OpenOptions {
   file: string;
   /** Path to a better-sqlite3 native build (e.g. one built for Electron's ABI). */
@@ -49,10 +58,10 @@ function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
     // issue 3's list (offline, server restarts, app crashes, reboots) without an fsync on the
     // main thread per send (FULL cost ~4 ms p99 per commit on this disk; see BENCHMARKS.md).
     db.pragma('synchronous = NORMAL');
-    // The core checkpoints on a timer, between sends (core/checkpoints.ts); SQLite's own checkpoint
-    // (which syncs the file inside whichever commit crosses the limit) stays as a safety net at
-    // 10,000 pages (~40 MB of WAL) instead of 1,000.
-    db.pragma('wal_autocheckpoint = 10000');
+    // The core checkpoints on a timer, off the main thread (core/store-upkeep.ts, checkpointer.ts);
+    // SQLite's own checkpoint (which syncs the file inside whichever commit crosses the limit) stays as
+    // a safety net at 10,000 pages (~40 MB of WAL) instead of 1,000.
+    db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     db.pragma('busy_timeout = 5000');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new DatabaseFileError(`integrity check failed: ${String(check)}`);

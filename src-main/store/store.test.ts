@@ -193,13 +193,13 @@ describe('receipts we owe', () => {
     store.queueReceipt(messageId, channel.id, 'DELIVERED');
     expect(store.pendingReceipts(10).map((r) => r.status)).toEqual(['READ']);
     // A DELIVERED that was in flight when READ was queued must not erase the READ.
-    store.receiptDone(messageId, 'DELIVERED');
+    store.receiptsDone([{ message_id: messageId, status: 'DELIVERED' }]);
     store.close();
     store = folder.open();
     expect(store.pendingReceipts(10)).toEqual([
       expect.objectContaining({ message_id: messageId, status: 'READ' }),
     ]);
-    store.receiptDone(messageId, 'READ');
+    store.receiptsDone([{ message_id: messageId, status: 'READ' }]);
     expect(store.pendingReceipts(10)).toEqual([]);
   });
 });
