@@ -45,7 +45,7 @@ type CaseValue = typeof Case extends fc.Arbitrary<infer T> ? T : never;
 /** Marks the sends the server's membership check should refuse, through the handler's async context. */
 const { forbidding } = await vi.hoisted(async () => {
   const { AsyncLocalStorage } = await import('node:async_hooks');
-  return { forbidding: new AsyncLocalStorage<true>() };
+  return { forbidding: new AsyncLocalStorage<boolean>() };
 });
 // The send path asks the membership cache (membership-cache.ts), which answers a known member from
 // memory without calling membership.ts again: the refusal goes in front of the cache, or only a
@@ -73,12 +73,13 @@ vi.mock('../../src-server/membership-cache', async (importOriginal) => {
  */
 function refuseFor(server: TestServer, refused: Map<string, string>): void {
   server.io.on('connection', (socket) => {
-    socket.use((packet, next) => {
-      const payload = packet[1] as { content?: unknown } | undefined;
-      const code = packet[0] === MessageEvent.SEND ? refused.get(String(payload?.content)) : undefined;
+    // The server handles every event in one `onAny` listener (no per-socket middlewares): this one goes
+    // in front of it, and Socket.IO calls both synchronously, so the context it enters is the handler's.
+    socket.prependAny((event: string, payload?: { content?: unknown }) => {
+      const code = event === MessageEvent.SEND ? refused.get(String(payload?.content)) : undefined;
       if (code === ErrorCode.VALIDATION && payload) payload.content = '\u200b';
-      if (code === ErrorCode.FORBIDDEN) forbidding.run(true, next);
-      else next();
+      // Entered for every event, so a refusal never carries over to the next packet of the same turn.
+      forbidding.enterWith(code === ErrorCode.FORBIDDEN);
     });
   });
 }
