@@ -605,12 +605,12 @@ export class LocalStore {
     // What finishOwn would do, without reading the receipts a second time: the status is settled.
     if (newest) newest.set(row.channel_id, Math.max(newest.get(row.channel_id) ?? 0, ack.seq));
     else this.raiseLastSeq(row.channel_id, ack.seq);
-    const changed =
-      current.status !== row.status ||
-      current.seq !== row.seq ||
-      current.id !== row.id ||
-      current.failure_code !== row.failure_code;
-    return { row: current, inserted: false, changed, confirmedSend: send !== undefined };
+    return {
+      row: current,
+      inserted: false,
+      changed: shownDifferently(row, current),
+      confirmedSend: send !== undefined,
+    };
   }
 
   /**
@@ -744,13 +744,7 @@ export class LocalStore {
       }
     }
     if (row.seq !== null) this.raiseLastSeq(row.channel_id, row.seq);
-    const changed =
-      inserted ||
-      after.status !== before.status ||
-      after.seq !== before.seq ||
-      after.id !== before.id ||
-      after.failure_code !== before.failure_code;
-    return { row: after, inserted, changed, confirmedSend };
+    return { row: after, inserted, changed: inserted || shownDifferently(before, after), confirmedSend };
   }
 
   /** Our send of this message is done: its operation row goes (what it held, or undefined if none was left). */
@@ -1179,4 +1173,14 @@ function infoColumns(c: ChannelInfo) {
     archived: c.archived ? 1 : 0,
     createdBy: c.createdBy ?? null,
   };
+}
+
+/** Whether the UI shows an own message differently after a write: its status, place, id or failure. */
+function shownDifferently(before: MessageRow, after: MessageRow): boolean {
+  return (
+    after.status !== before.status ||
+    after.seq !== before.seq ||
+    after.id !== before.id ||
+    after.failure_code !== before.failure_code
+  );
 }
