@@ -6,12 +6,13 @@
  * argv: PORT
  */
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp, open } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { diskSync } from '../../src-server/files/blob-store';
 import { emitEvent, serve } from '../lib/serve';
 
 const dir = await mkdtemp(join(tmpdir(), 'relay-bench-upload-'));
@@ -19,16 +20,10 @@ let counter = 0;
 
 const durable = process.env.BARE_UPLOAD_FSYNC === '1';
 
-async function datasync(file: string): Promise<void> {
-  const handle = await open(file, 'r');
-  await handle.datasync();
-  await handle.close();
-}
-
 const http = createServer((req, res) => {
   const file = join(dir, String(++counter));
   pipeline(req, createWriteStream(file, { mode: 0o600 }))
-    .then(() => (durable ? datasync(file) : undefined))
+    .then(() => (durable ? diskSync.file(file) : undefined))
     .then(
       () => res.writeHead(201, { 'content-type': 'application/json' }).end('{}'),
       () => res.writeHead(500).end(),
