@@ -119,7 +119,8 @@ describe('the create-channel dialog', () => {
     const opener = screen.getByRole('button', { name: 'Create a channel' });
     opener.focus();
     await click(opener);
-    const dialog = screen.getByTestId('channel-create');
+    // Found, not got: the dialog's chunk loads on first use, and this test may be the first.
+    const dialog = await screen.findByTestId('channel-create');
     expect(dialog.getAttribute('aria-modal')).toBe('true');
     expect(dialog.getAttribute('aria-labelledby')).toBeTruthy();
     // Tab from the last control wraps to the first (focus stays in the dialog).
