@@ -54,7 +54,7 @@ it('lists results with channel, author, time and the match marked as text; a cli
   const { relay, random, store, target } = await withResults();
   fireEvent.click(screen.getByRole('button', { name: /Search/ }));
   await settle(1);
-  fireEvent.change(screen.getByTestId('search-input'), { target: { value: 'release' } });
+  fireEvent.change(await screen.findByTestId('search-input'), { target: { value: 'release' } });
   await act(async () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
   });
@@ -81,7 +81,7 @@ it("only the newest query's answer is shown, and Enter opens the active result",
   const { relay, random, store } = await withResults();
   fireEvent.keyDown(window, { key: 'k', ctrlKey: true });
   await settle(1);
-  const input = screen.getByTestId('search-input');
+  const input = await screen.findByTestId('search-input');
   fireEvent.change(input, { target: { value: 'rel' } });
   fireEvent.change(input, { target: { value: 'release' } });
   await act(async () => {
