@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { io, type Socket } from 'socket.io-client';
+import { thumbnailOf } from '../../src-server/files/thumbnails';
 import { THUMBNAIL_TARGET_RATIO } from '../config';
 import { makeRow, type Row } from '../lib/result';
 import { percentile } from '../lib/stats';
@@ -32,16 +33,13 @@ export function noisePng(megabytes: number): Promise<Buffer> {
 }
 
 /**
- * The server's thumbnail recipe (src-server/files/thumbnails.ts), in this process, with its one libvips
- * thread (set before the first resize; this process makes no other sharp work meanwhile but the PNGs).
+ * The server's thumbnail recipe (src-server/files/thumbnails.ts, the same function), in this process, with
+ * its one libvips thread (set before the first resize; this process makes no other sharp work meanwhile
+ * but the PNGs).
  */
 async function resizeMs(image: Buffer): Promise<number> {
   const start = performance.now();
-  await sharp(image)
-    .rotate()
-    .resize(400, 400, { fit: 'inside', withoutEnlargement: true })
-    .webp({ quality: 80 })
-    .toBuffer();
+  await thumbnailOf(sharp, image);
   return performance.now() - start;
 }
 

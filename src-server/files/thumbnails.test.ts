@@ -2,13 +2,14 @@
  * Thumbnails on a real blob folder and real sharp: made once per blob whoever asks first (the upload's
  * background job or a request), and a background job that failed leaves the request path working.
  */
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src-shared/testing/wait-for';
 import { makeTempDir } from '../testing';
-import { type BlobVariant, LocalBlobStore } from './blob-store';
+import { type BlobVariant, type DiskSync, diskSync, LocalBlobStore, type StoredBlob } from './blob-store';
 import { pngOf } from './suite';
 import { Thumbnails } from './thumbnails';
 
@@ -146,5 +147,59 @@ describe('Thumbnails', () => {
     thumbnails.prepare(await store(await pngOf(400, 100)), true);
     await thumbnails.idle();
     expect(blobs.variantsWritten).toBe(1);
+  });
+
+  /** An upload into a store whose final sync waits for `gate`, its thumbnail prepared as upload.ts does. */
+  async function uploadHeld(bytes: Buffer, sync: Partial<DiskSync>) {
+    const held = new CountingBlobStore(root, { ...diskSync, ...sync });
+    const early = new Thumbnails(held, (err) => errors.push(err));
+    const putting: Promise<StoredBlob> = held.put(Readable.from([bytes]), 1e8, (blob) =>
+      early.prepare(blob.sha256, true, { blob, stored: putting }),
+    );
+    return { held, early, putting };
+  }
+  const readers = async () => (await readdir(join(root, 'tmp'))).filter((n) => n.endsWith('.read'));
+
+  // Figure 16: the resize overlaps the blob's fdatasync and the row's commit instead of following them.
+  it("resizes a new upload's bytes while they are made durable, and stores the thumbnail only after", async () => {
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let syncing = false;
+    const { held, early, putting } = await uploadHeld(await pngOf(1200, 600), {
+      async file(path) {
+        syncing = true;
+        await gate;
+        await diskSync.file(path);
+      },
+    });
+    await waitFor(() => syncing, 'the blob is being synced');
+    // Resized meanwhile: the reader's name is released once libvips is done with it.
+    await waitFor(async () => (await readers()).length === 0, 'the resize read the received bytes');
+    expect(held.writesStarted).toBe(0);
+    open();
+    const { sha256 } = await putting;
+    await early.idle();
+    expect(held.variantsWritten).toBe(1);
+    expect(held.originalsOpened).toBe(0); // never read back from the store
+    const stored = await held.read(sha256, 'thumbnail');
+    expect(await sharp(stored!).metadata()).toMatchObject({ format: 'webp', width: 400, height: 200 });
+    expect(await early.get(sha256)).toEqual(stored);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps nothing of an upload whose bytes arrived but could not be made durable', async () => {
+    const { held, early, putting } = await uploadHeld(await pngOf(600, 600), {
+      file: async () => {
+        throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+      },
+    });
+    await expect(putting).rejects.toThrow('EIO');
+    await early.idle();
+    expect(held.writesStarted).toBe(0);
+    expect(await readdir(join(root, 'tmp'))).toEqual([]);
+    expect(await readdir(join(root, 'thumbnails')).catch(() => [])).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

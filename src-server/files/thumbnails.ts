@@ -6,11 +6,20 @@
  * and one after reads the stored one. A job that failed (a read error) leaves the request path to try
  * again; an image sharp cannot decode is remembered, not retried on every request.
  *
- * The image is read once, by libvips itself when the store is on this disk: a new upload's resize is
- * under way before the upload's row is committed (a synchronous fsync on the event loop) and answered.
+ * The image is read once, by libvips itself when the store is on this disk. A new upload's resize starts
+ * as soon as its bytes have all arrived (`prepare` with the received blob), while the blob is made
+ * durable and its row committed; what it makes is stored, and given to a request, only once the blob is
+ * durable (a request cannot come before: no row names the file until then).
  */
 import type Sharp from 'sharp';
-import type { BlobStore } from './blob-store';
+import type { BlobStore, ReceivedBlob } from './blob-store';
+
+/** A new upload's bytes as they arrived, and the store's put() that makes them durable. */
+export interface Arrived {
+  blob: ReceivedBlob;
+  /** put()'s promise: what is made of `blob` is kept only once it resolves. */
+  stored: Promise<unknown>;
+}
 
 /** The box a thumbnail fits in (never enlarged). */
 export const THUMBNAIL_MAX_SIDE = 400;
@@ -30,6 +39,19 @@ function loadSharp(): Promise<typeof Sharp> {
     return sharp;
   });
   return loading;
+}
+
+/**
+ * The thumbnail of the image in `input` (a file or its bytes): within the box, as the camera held it
+ * (EXIF orientation), WebP without metadata. sharp's defaults already read sequentially and, for a JPEG,
+ * shrink on load. The bench's baseline (figure 16) resizes with this same recipe.
+ */
+export function thumbnailOf(sharp: typeof Sharp, input: string | Buffer): Promise<Buffer> {
+  return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
+    .rotate()
+    .resize(THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toBuffer();
 }
 
 /** Background jobs waiting at most: past it an upload's thumbnail is made on its first request instead. */
@@ -56,13 +78,21 @@ export class Thumbnails {
   /**
    * Makes the thumbnail in the background (after the jobs before it), unless stored or in the making.
    * `isNew`: the upload wrote these bytes for the first time, so no thumbnail of them is stored: when no
-   * job runs before it, the resize starts at once, without looking.
+   * job runs before it, the resize starts at once, without looking. `arrived`: new bytes not yet durable,
+   * resized from the file the store handed out (released once read), the result kept once they are.
    */
-  prepare(sha256: string, isNew = false): void {
-    if (this.closed || this.queued >= MAX_QUEUED) return;
+  prepare(sha256: string, isNew = false, arrived?: Arrived): void {
+    if (this.closed || this.queued >= MAX_QUEUED) {
+      void arrived?.blob.release();
+      return;
+    }
     const run = (look: boolean) => {
-      if (this.closed || this.undecodable.has(sha256)) return undefined;
-      return look ? this.get(sha256) : this.once(sha256, () => this.make(sha256));
+      const job =
+        this.closed || this.undecodable.has(sha256)
+          ? undefined
+          : this.once(sha256, () => (look ? this.storedOrMade(sha256, arrived) : this.make(sha256, arrived)));
+      // Released however the job went (made by another caller meanwhile, or not at all).
+      return arrived ? Promise.resolve(job).finally(() => arrived.blob.release()) : job;
     };
     // Nothing before it: started now, in this turn (a promise's executor runs at once). Queued, it looks
     // for a stored thumbnail first even for new bytes: a request may have made it meanwhile.
@@ -101,26 +131,33 @@ export class Thumbnails {
     return job;
   }
 
-  private async storedOrMade(sha256: string): Promise<Buffer | undefined> {
-    return (await this.blobs.read(sha256, 'thumbnail')) ?? (await this.make(sha256));
+  private async storedOrMade(sha256: string, arrived?: Arrived): Promise<Buffer | undefined> {
+    return (await this.blobs.read(sha256, 'thumbnail')) ?? (await this.make(sha256, arrived));
   }
 
-  private async make(sha256: string): Promise<Buffer | undefined> {
+  private async make(sha256: string, arrived?: Arrived): Promise<Buffer | undefined> {
     // No await before sharp starts when both are at hand: libvips opens and decodes on its own thread.
     const sharp = loaded ?? (await loadSharp());
-    const input = this.blobs.localFile?.(sha256) ?? (await this.blobs.read(sha256));
+    const input = arrived?.blob.file ?? this.blobs.localFile?.(sha256) ?? (await this.blobs.read(sha256));
     if (!input) return undefined;
-    let bytes: Buffer;
+    let bytes: Buffer | undefined;
     try {
-      bytes = await sharp(input, { limitInputPixels: MAX_INPUT_PIXELS })
-        .rotate() // as the camera held it (EXIF orientation); the output keeps no metadata
-        .resize(THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: 80 })
-        .toBuffer();
+      bytes = await thumbnailOf(sharp, input);
     } catch {
-      // A blob gone meanwhile (collected) is not the image's fault: nothing remembered.
-      if ((await this.blobs.size(sha256)) === undefined) return undefined;
-      this.undecodable.add(sha256);
+      // Judged once the upload ended: bytes never stored, or a blob gone meanwhile (collected), are not
+      // the image's fault: nothing remembered.
+      bytes = undefined;
+    } finally {
+      await arrived?.blob.release();
+    }
+    // Nothing of bytes that are not durable is kept or shown: an upload that failed keeps none.
+    const durable = await (arrived?.stored ?? Promise.resolve()).then(
+      () => true,
+      () => false,
+    );
+    if (!durable) return undefined;
+    if (!bytes) {
+      if ((await this.blobs.size(sha256)) !== undefined) this.undecodable.add(sha256);
       return undefined;
     }
     await this.blobs.putVariant(sha256, 'thumbnail', bytes);

@@ -2,7 +2,8 @@
  * `POST /api/files`: the raw body streamed into the blob store (hashed on the way, never held whole),
  * refused with 413 as soon as it passes UPLOAD_MAX_BYTES (at once when its Content-Length says so),
  * counted against the user's upload limits, its MIME type read from its bytes, its name sanitised; an
- * image's thumbnail is started in the background as soon as its bytes are stored.
+ * image's thumbnail is started in the background as soon as its bytes have arrived (new bytes: while they
+ * are made durable) or are found stored.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -27,17 +28,30 @@ export async function uploadFile(
   if (declared !== undefined && declared > maxBytes) throw tooLarge(res, maxBytes);
   const release = await limits.reserve(userId, Math.min(declared ?? maxBytes, maxBytes));
   let stored: Awaited<ReturnType<typeof blobs.put>>;
+  // New bytes: their type is read, and an image's resize started, as soon as they have all arrived, while
+  // the store makes them durable (thumbnails.ts keeps the result only once put() resolved).
+  let early: Promise<string> | undefined;
+  const putting = blobs.put(req, maxBytes, (blob) => {
+    early = detectMime(blob.head);
+    void early.then(
+      (mime) =>
+        SAFE_INLINE_IMAGES.has(mime)
+          ? ctx.files.thumbnails.prepare(blob.sha256, true, { blob, stored: putting })
+          : blob.release(),
+      () => blob.release(),
+    );
+  });
   try {
-    stored = await blobs.put(req, maxBytes);
+    stored = await putting;
   } catch (err) {
     await release(0);
     if (err instanceof TooLargeError) throw tooLarge(res, maxBytes);
     throw err;
   }
   await release(stored.size);
-  const mime = await detectMime(stored.head);
+  const mime = await (early ?? detectMime(stored.head));
   // Its preview, made while the client posts the message and the members are told (thumbnails.ts).
-  if (SAFE_INLINE_IMAGES.has(mime)) ctx.files.thumbnails.prepare(stored.sha256, !stored.existed);
+  if (!early && SAFE_INLINE_IMAGES.has(mime)) ctx.files.thumbnails.prepare(stored.sha256, !stored.existed);
   const header = req.headers[FILE_NAME_HEADER];
   const file: FileRecord = {
     id: randomUUID(),
