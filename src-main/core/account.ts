@@ -184,7 +184,14 @@ export class Account {
       ctx.fault,
       () => this.syncing !== null,
     );
-    this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
+    this.receipts = new ReceiptSender(
+      store,
+      ports.clock,
+      options,
+      ctx.socket,
+      ctx.fault,
+      () => this.syncing !== null,
+    );
     this.typing = new Typing(
       ports.clock,
       options,
@@ -484,6 +491,8 @@ export class Account {
       } finally {
         release();
         this.syncing = null;
+        // What the run held back (receipts.ts).
+        this.receipts.kick();
       }
     })();
     return this.syncing;
