@@ -204,6 +204,7 @@ export class Account {
       clock: ports.clock,
       coalesceMs: options.notificationCoalesceMs,
       stillWanted: (offer) => this.shouldNotify(offer),
+      mayInterrupt: (offer) => this.mayInterrupt(offer),
       show: (view) => {
         ctx.emitter.emit('notification', view);
         ports.notifier.show(view, () => {
@@ -765,10 +766,8 @@ export class Account {
 
   /** Edits and reactions never get here: only new messages are offered. */
   private shouldNotify(offer: Offer): boolean {
-    const settings = this.ctx.ports.settings.get();
-    if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
     // Before the reads below: in a focused window most offers end here, and a catch-up offers each message.
-    if (!toastWorthy(offer, this.ctx.ui.focused)) return false;
+    if (!this.mayInterrupt(offer)) return false;
     const channel = this.store.channel(offer.channelId);
     if (!channel) return false;
     const row = this.store.messageById(offer.messageId);
@@ -778,6 +777,13 @@ export class Account {
     if (!preferencesAllow(preferences, { mentioned, personal: offer.personal })) return false;
     if (row.parent_id !== null) return row.reply_unread === 1 && !this.threadShown(row.parent_id);
     return !this.lookingAt(offer.channelId) && row.seq > channel.read_seq;
+  }
+
+  /** shouldNotify's part that reads no store: the settings and the window's focus. */
+  private mayInterrupt(offer: Offer): boolean {
+    const settings = this.ctx.ports.settings.get();
+    if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
+    return toastWorthy(offer, this.ctx.ui.focused);
   }
 
   /** The server's mentions, or for a server without them `@name` / `@channel` / `@here` in the text. */
