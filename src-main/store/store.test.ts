@@ -185,6 +185,18 @@ describe('LocalStore', () => {
     expect(older.hasMore).toBe(false);
   });
 
+  it('stores changed preferences, and leaves unchanged ones as they are', () => {
+    const row = () => store.channel(channel.id);
+    store.setPreferences(channel.id, { notify: 'mentions', muted: true });
+    expect([row()?.notify, row()?.muted]).toEqual(['mentions', 1]);
+    store.setPreferences(channel.id, { notify: 'mentions', muted: true });
+    expect([row()?.notify, row()?.muted]).toEqual(['mentions', 1]);
+    store.setPreferences(channel.id, { notify: 'mentions', muted: false });
+    expect([row()?.notify, row()?.muted]).toEqual(['mentions', 0]);
+    store.setPreferences(channel.id, { notify: 'all', muted: false });
+    expect([row()?.notify, row()?.muted]).toEqual(['all', 0]);
+  });
+
   it("reads a channel's page through its indexes, not every message of the file", () => {
     // Figure 13: a scan of the 60,000-message file and a sort per page (~10-20 ms), in the cold
     // start's first page and every channel opened.

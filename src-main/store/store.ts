@@ -385,9 +385,13 @@ export class LocalStore {
   setPreferences(channelId: string, preferences: { notify: ChannelRow['notify']; muted: boolean }): void {
     // Unchanged (every channel at each catch-up): no row written, so no WAL commit (figure 13: 20 of
     // them at the start of the catch-up, ~2 % of its time).
-    this.sql(
-      'UPDATE channels SET notify = ?1, muted = ?2 WHERE id = ?3 AND (notify IS NOT ?1 OR muted IS NOT ?2)',
-    ).run(preferences.notify, preferences.muted ? 1 : 0, channelId);
+    this.sql(`
+        UPDATE channels SET notify = @notify, muted = @muted
+        WHERE id = @id AND (notify IS NOT @notify OR muted IS NOT @muted)`).run({
+      notify: preferences.notify,
+      muted: preferences.muted ? 1 : 0,
+      id: channelId,
+    });
   }
 
   setDraft(channelId: string, text: string): void {
