@@ -11,6 +11,7 @@ import {
   DEFAULT_PAGE_LIMIT,
   type Message,
   type MessageSent,
+  type MessagesPage,
   type ReceiptEvent,
   type UserSummary,
 } from '../../src-shared/protocol';
@@ -71,6 +72,13 @@ export const CATCH_UP_PAGE = 20 * CATCH_UP_CHUNK;
 
 /** How a message reached us: only live and catch-up arrivals may notify. */
 export type Arrival = 'live' | 'catchup' | 'firstSync' | 'history';
+
+/** A channel's catch-up begun: where it starts, and its first page on the way. */
+interface StartedCatchUp {
+  known: ChannelRow | undefined;
+  cursor: number | null;
+  first: Promise<MessagesPage>;
+}
 
 /** What storing one arrival wrote, for what follows its commit. */
 interface StoredArrival {
@@ -507,11 +515,26 @@ export class Account {
     for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     // A few channels at a time: twenty at once interleaved their pages on the event loop, so every
     // channel finished late and the loop was never free for long (bench figure 13).
-    const results = await settleEach(
-      channels.map((c) => c.id),
-      CATCH_UP_CHANNELS,
-      (channelId) => this.catchUpChannel(channelId, credentials),
-    );
+    const ids = channels.map((c) => c.id);
+    const started = new Map<string, Promise<StartedCatchUp>>();
+    const start = (channelId: string) => {
+      let begun = started.get(channelId);
+      if (!begun) {
+        begun = this.startCatchUp(channelId, credentials);
+        begun.catch(() => {}); // thrown where it is awaited
+        started.set(channelId, begun);
+      }
+      return begun;
+    };
+    const results = await settleEach(ids, CATCH_UP_CHANNELS, async (channelId, at) => {
+      const begun = start(channelId);
+      // The channel a worker takes next is begun now: its preferences and first page arrive while this
+      // one is stored. The channels caught up at once are stored turn about (turns.ts), so they ended
+      // together and then all waited for their successors' round trips (figure 13: ~15 % idle).
+      const ahead = ids[at + CATCH_UP_CHANNELS];
+      if (ahead !== undefined) start(ahead);
+      await this.finishCatchUp(channelId, credentials, await begun);
+    });
     this.emitChannels();
     // One channel gone (left, deleted) must not hold up the rest; anything else is retried by the caller.
     for (const r of results) {
@@ -519,7 +542,12 @@ export class Account {
     }
   }
 
-  async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
+  async catchUpChannel(channelId: string, credentials: Credentials): Promise<void> {
+    await this.finishCatchUp(channelId, credentials, await this.startCatchUp(channelId, credentials));
+  }
+
+  /** A channel's catch-up up to its first page asked for: the preferences, then where to start. */
+  private async startCatchUp(channelId: string, { serverUrl, token }: Credentials): Promise<StartedCatchUp> {
     // Preferences only steer notifications: a server without them must not hold up the messages.
     await this.syncPreferences(channelId, { serverUrl, token }).catch((error: unknown) =>
       this.ctx.logger.info({ err: String(error) }, 'preferences not fetched'),
@@ -528,9 +556,27 @@ export class Account {
     const cursor = known?.cursor ?? null;
     if (cursor === null) {
       // Never synced: the newest page only; older history is fetched when scrolled to.
-      const page = await this.ctx.api.history(serverUrl, token, channelId, {
-        limit: DEFAULT_PAGE_LIMIT,
-      });
+      const first = this.ctx.api.history(serverUrl, token, channelId, { limit: DEFAULT_PAGE_LIMIT });
+      return { known, cursor, first };
+    }
+    // From the cursor, or from before our own recent unread messages: their receipts come along.
+    const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
+    const after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
+    return { known, cursor, first: this.catchUpPage(channelId, { serverUrl, token }, after) };
+  }
+
+  private catchUpPage(channelId: string, { serverUrl, token }: Credentials, after: number) {
+    return this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
+  }
+
+  /** The rest of a channel's catch-up, from its first page on (it may have been asked for early). */
+  private async finishCatchUp(
+    channelId: string,
+    credentials: Credentials,
+    { known, cursor, first }: StartedCatchUp,
+  ): Promise<void> {
+    if (cursor === null) {
+      const page = await first;
       // What was sent after the server listed the channel to us is new, not history: it notifies as
       // a live arrival would have (the page can bring it before its live event does).
       const listedUpTo = known?.server_seq ?? Number.POSITIVE_INFINITY;
@@ -545,21 +591,17 @@ export class Account {
       });
       return;
     }
-    // From the cursor, or from before our own recent unread messages: their receipts come along.
-    const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
-    const fetchAfter = (after: number) =>
-      this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
     // The next page is asked for while this one is stored (pages of 100 made the round trips add up).
     await pipelinedPages(
-      fetchAfter(unread !== undefined ? Math.min(cursor, unread - 1) : cursor),
+      first,
       (page) => {
         const last = page.messages.at(-1);
-        return last && page.hasMore ? fetchAfter(last.seq) : null;
+        return last && page.hasMore ? this.catchUpPage(channelId, credentials, last.seq) : null;
       },
       (page) => this.ingestInChunks(channelId, page.messages),
     );
     this.store.advanceCursor(channelId);
-    await this.changes.catchUp(channelId, { serverUrl, token });
+    await this.changes.catchUp(channelId, credentials);
   }
 
   /**
@@ -848,14 +890,14 @@ export class Account {
 async function settleEach<T>(
   items: readonly T[],
   limit: number,
-  work: (item: T) => Promise<void>,
+  work: (item: T, at: number) => Promise<void>,
 ): Promise<PromiseSettledResult<void>[]> {
   const results: PromiseSettledResult<void>[] = [];
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const at = next++;
-      results[at] = await work(items[at]!).then(
+      results[at] = await work(items[at]!, at).then(
         (value) => ({ status: 'fulfilled', value }) as const,
         (reason: unknown) => ({ status: 'rejected', reason }) as const,
       );
