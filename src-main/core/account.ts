@@ -11,6 +11,7 @@ import {
   DEFAULT_PAGE_LIMIT,
   type Message,
   type MessageSent,
+  type MessagesPage,
   type ReceiptEvent,
   type UserSummary,
 } from '../../src-shared/protocol';
@@ -62,14 +63,22 @@ const CATCH_UP_CHANNELS = 4;
  */
 export const CATCH_UP_CHUNK = 25;
 /**
- * Messages asked for per history request of a catch-up (a multiple of the chunk): a page of 500 (the
- * server's most) was parsed and checked in one go, up to 300 ms of the event loop on the loaded bench
- * box (figure 13); a request per 100 costs little beside that.
+ * Messages asked for per history request of a catch-up (a multiple of the chunk): the server's most.
+ * The page's JSON and zod check of 500 take ~1.5 ms of CPU once warm (core13 saw 300 ms of loop on a
+ * box at load 20–35); a request per 100 cost more: fetch, abort timer, gunzip and stream set-up per
+ * request were ~19 % of the app's busy time in figure 13's catch-up at pages of 100.
  */
-export const CATCH_UP_PAGE = 4 * CATCH_UP_CHUNK;
+export const CATCH_UP_PAGE = 20 * CATCH_UP_CHUNK;
 
 /** How a message reached us: only live and catch-up arrivals may notify. */
 export type Arrival = 'live' | 'catchup' | 'firstSync' | 'history';
+
+/** A channel's catch-up begun: where it starts, and its first page on the way. */
+interface StartedCatchUp {
+  known: ChannelRow | undefined;
+  cursor: number | null;
+  first: Promise<MessagesPage>;
+}
 
 /** What storing one arrival wrote, for what follows its commit. */
 interface StoredArrival {
@@ -184,7 +193,14 @@ export class Account {
       ctx.fault,
       () => this.syncing !== null,
     );
-    this.receipts = new ReceiptSender(store, ports.clock, options, ctx.socket, ctx.fault);
+    this.receipts = new ReceiptSender(
+      store,
+      ports.clock,
+      options,
+      ctx.socket,
+      ctx.fault,
+      () => this.syncing !== null,
+    );
     this.typing = new Typing(
       ports.clock,
       options,
@@ -196,6 +212,7 @@ export class Account {
       clock: ports.clock,
       coalesceMs: options.notificationCoalesceMs,
       stillWanted: (offer) => this.shouldNotify(offer),
+      mayInterrupt: (offer) => this.mayInterrupt(offer),
       show: (view) => {
         ctx.emitter.emit('notification', view);
         ports.notifier.show(view, () => {
@@ -484,6 +501,8 @@ export class Account {
       } finally {
         release();
         this.syncing = null;
+        // What the run held back (receipts.ts).
+        this.receipts.kick();
       }
     })();
     return this.syncing;
@@ -496,11 +515,26 @@ export class Account {
     for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     // A few channels at a time: twenty at once interleaved their pages on the event loop, so every
     // channel finished late and the loop was never free for long (bench figure 13).
-    const results = await settleEach(
-      channels.map((c) => c.id),
-      CATCH_UP_CHANNELS,
-      (channelId) => this.catchUpChannel(channelId, credentials),
-    );
+    const ids = channels.map((c) => c.id);
+    const started = new Map<string, Promise<StartedCatchUp>>();
+    const start = (channelId: string) => {
+      let begun = started.get(channelId);
+      if (!begun) {
+        begun = this.startCatchUp(channelId, credentials);
+        begun.catch(() => {}); // thrown where it is awaited
+        started.set(channelId, begun);
+      }
+      return begun;
+    };
+    const results = await settleEach(ids, CATCH_UP_CHANNELS, async (channelId, at) => {
+      const begun = start(channelId);
+      // The channel a worker takes next is begun now: its preferences and first page arrive while this
+      // one is stored. The channels caught up at once are stored turn about (turns.ts), so they ended
+      // together and then all waited for their successors' round trips (figure 13: ~15 % idle).
+      const ahead = ids[at + CATCH_UP_CHANNELS];
+      if (ahead !== undefined) start(ahead);
+      await this.finishCatchUp(channelId, credentials, await begun);
+    });
     this.emitChannels();
     // One channel gone (left, deleted) must not hold up the rest; anything else is retried by the caller.
     for (const r of results) {
@@ -508,7 +542,12 @@ export class Account {
     }
   }
 
-  async catchUpChannel(channelId: string, { serverUrl, token }: Credentials): Promise<void> {
+  async catchUpChannel(channelId: string, credentials: Credentials): Promise<void> {
+    await this.finishCatchUp(channelId, credentials, await this.startCatchUp(channelId, credentials));
+  }
+
+  /** A channel's catch-up up to its first page asked for: the preferences, then where to start. */
+  private async startCatchUp(channelId: string, { serverUrl, token }: Credentials): Promise<StartedCatchUp> {
     // Preferences only steer notifications: a server without them must not hold up the messages.
     await this.syncPreferences(channelId, { serverUrl, token }).catch((error: unknown) =>
       this.ctx.logger.info({ err: String(error) }, 'preferences not fetched'),
@@ -517,9 +556,27 @@ export class Account {
     const cursor = known?.cursor ?? null;
     if (cursor === null) {
       // Never synced: the newest page only; older history is fetched when scrolled to.
-      const page = await this.ctx.api.history(serverUrl, token, channelId, {
-        limit: DEFAULT_PAGE_LIMIT,
-      });
+      const first = this.ctx.api.history(serverUrl, token, channelId, { limit: DEFAULT_PAGE_LIMIT });
+      return { known, cursor, first };
+    }
+    // From the cursor, or from before our own recent unread messages: their receipts come along.
+    const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
+    const after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
+    return { known, cursor, first: this.catchUpPage(channelId, { serverUrl, token }, after) };
+  }
+
+  private catchUpPage(channelId: string, { serverUrl, token }: Credentials, after: number) {
+    return this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
+  }
+
+  /** The rest of a channel's catch-up, from its first page on (it may have been asked for early). */
+  private async finishCatchUp(
+    channelId: string,
+    credentials: Credentials,
+    { known, cursor, first }: StartedCatchUp,
+  ): Promise<void> {
+    if (cursor === null) {
+      const page = await first;
       // What was sent after the server listed the channel to us is new, not history: it notifies as
       // a live arrival would have (the page can bring it before its live event does).
       const listedUpTo = known?.server_seq ?? Number.POSITIVE_INFINITY;
@@ -534,21 +591,17 @@ export class Account {
       });
       return;
     }
-    // From the cursor, or from before our own recent unread messages: their receipts come along.
-    const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
-    const fetchAfter = (after: number) =>
-      this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
     // The next page is asked for while this one is stored (pages of 100 made the round trips add up).
     await pipelinedPages(
-      fetchAfter(unread !== undefined ? Math.min(cursor, unread - 1) : cursor),
+      first,
       (page) => {
         const last = page.messages.at(-1);
-        return last && page.hasMore ? fetchAfter(last.seq) : null;
+        return last && page.hasMore ? this.catchUpPage(channelId, credentials, last.seq) : null;
       },
       (page) => this.ingestInChunks(channelId, page.messages),
     );
     this.store.advanceCursor(channelId);
-    await this.changes.catchUp(channelId, { serverUrl, token });
+    await this.changes.catchUp(channelId, credentials);
   }
 
   /**
@@ -755,10 +808,8 @@ export class Account {
 
   /** Edits and reactions never get here: only new messages are offered. */
   private shouldNotify(offer: Offer): boolean {
-    const settings = this.ctx.ports.settings.get();
-    if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
     // Before the reads below: in a focused window most offers end here, and a catch-up offers each message.
-    if (!toastWorthy(offer, this.ctx.ui.focused)) return false;
+    if (!this.mayInterrupt(offer)) return false;
     const channel = this.store.channel(offer.channelId);
     if (!channel) return false;
     const row = this.store.messageById(offer.messageId);
@@ -768,6 +819,13 @@ export class Account {
     if (!preferencesAllow(preferences, { mentioned, personal: offer.personal })) return false;
     if (row.parent_id !== null) return row.reply_unread === 1 && !this.threadShown(row.parent_id);
     return !this.lookingAt(offer.channelId) && row.seq > channel.read_seq;
+  }
+
+  /** shouldNotify's part that reads no store: the settings and the window's focus. */
+  private mayInterrupt(offer: Offer): boolean {
+    const settings = this.ctx.ports.settings.get();
+    if (!settings.notificationsEnabled || settings.doNotDisturb) return false;
+    return toastWorthy(offer, this.ctx.ui.focused);
   }
 
   /** The server's mentions, or for a server without them `@name` / `@channel` / `@here` in the text. */
@@ -832,14 +890,14 @@ export class Account {
 async function settleEach<T>(
   items: readonly T[],
   limit: number,
-  work: (item: T) => Promise<void>,
+  work: (item: T, at: number) => Promise<void>,
 ): Promise<PromiseSettledResult<void>[]> {
   const results: PromiseSettledResult<void>[] = [];
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const at = next++;
-      results[at] = await work(items[at]!).then(
+      results[at] = await work(items[at]!, at).then(
         (value) => ({ status: 'fulfilled', value }) as const,
         (reason: unknown) => ({ status: 'rejected', reason }) as const,
       );

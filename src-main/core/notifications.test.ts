@@ -58,6 +58,40 @@ describe('Notifications', () => {
     expect(shown).toEqual([]);
   });
 
+  it('while held, asks the store-reading check once per offer, at the end, and only the cheap one before', () => {
+    const clock = createManualClock();
+    const shown: NotificationView[] = [];
+    const asked: string[] = [];
+    let focused = true;
+    const n = new Notifications({
+      clock,
+      coalesceMs: 1_000,
+      stillWanted: (o) => {
+        asked.push(o.messageId);
+        return o.messageId !== 'm3'; // read meanwhile, say
+      },
+      mayInterrupt: (o) => !focused || o.personal,
+      show: (v) => shown.push(v),
+    });
+    const release = n.hold();
+    n.offer(offer(1)); // in front, not personal: never asked about again
+    focused = false;
+    for (const i of [2, 3, 4, 2]) n.offer(offer(i));
+    clock.advance(5_000);
+    // Figure 13: two row reads per caught-up message at offer time, and both again at the end.
+    expect(asked).toEqual([]);
+    expect(shown).toEqual([]);
+    release();
+    expect(asked).toEqual(['m2', 'm3', 'm4']);
+    expect(shown).toEqual([
+      { title: '#general', body: '2 new messages. Bob: message 4', channelId: 'c1', messageId: 'm4' },
+    ]);
+    // Shown once: offered again later, nothing.
+    n.offer(offer(4));
+    clock.advance(1_000);
+    expect(shown).toHaveLength(1);
+  });
+
   it('summarises across channels', () => {
     expect(summarise([offer(1, 'c1', 'general'), offer(2, 'c2', 'random')])).toMatchObject({
       title: '2 new messages',

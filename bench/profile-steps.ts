@@ -1,0 +1,57 @@
+/**
+ * `tsx bench/profile-steps.ts FILE.cpuprofile [WINDOW_FUNCTION]`: the app's busy time in a window of a
+ * --cpu-prof profile (default: figure 13's catch-up, every sample from the first to the last inside
+ * `ingestInChunks`) split by step, as catchup14's section of BENCHMARKS.md reads it. A sample goes to
+ * the first step below that its stack (leaf first) holds.
+ */
+import { readFileSync } from 'node:fs';
+import { type CpuProfile, type Step, stepTimes } from './lib/profile';
+
+type Stack = Parameters<Step['holds']>[0];
+const named = (s: Stack, ...names: string[]) => s.some((f) => names.includes(f.functionName));
+const from = (s: Stack, pattern: RegExp) => s.some((f) => pattern.test(f.url));
+
+const STEPS: Step[] = [
+  { name: 'GC', holds: (s) => s[0]?.functionName === '(garbage collector)' },
+  { name: 'notifications (shouldNotify, offer)', holds: (s) => named(s, 'offer', 'shouldNotify') },
+  { name: 'views (messageView: replyCount, changes)', holds: (s) => named(s, 'messageView') },
+  {
+    name: "bridge: the events' zod check",
+    holds: (s) => from(s, /bridge\/fanout/) && named(s, 'safeParse'),
+  },
+  {
+    name: 'bridge: the socket to the page',
+    holds: (s) => from(s, /bridge\/ws-server/) && !named(s, 'dispatch'),
+  },
+  {
+    name: "the UI's calls (listMessages, …)",
+    holds: (s) => s.some((f) => f.functionName === 'dispatch' && /bridge\/router/.test(f.url)),
+  },
+  { name: 'unread counts', holds: (s) => named(s, 'emitUnreadOf', 'totalUnread', 'unreadCount') },
+  { name: "the chunk's COMMIT", holds: (s) => s[0]?.functionName === 'sqliteTransaction' },
+  { name: 'storing the messages (upsertServerMessage)', holds: (s) => named(s, 'upsertServerMessage') },
+  { name: 'the receipt queue', holds: (s) => named(s, 'queueReceipt', 'markReplyUnread') },
+  { name: "other work in the chunk's transaction", holds: (s) => named(s, 'sqliteTransaction') },
+  { name: 'receipts sent (socket.io)', holds: (s) => from(s, /core\/(receipts|ack)|esm-debug|engine/) },
+  { name: 'the changes feed', holds: (s) => from(s, /core\/changes|change-feed/) },
+  {
+    name: 'history fetch (undici, gunzip, http)',
+    holds: (s) => named(s, 'request') || from(s, /undici|zlib|_http|abort_controller/),
+  },
+  {
+    name: "history pages' zod parse",
+    holds: (s) => s.some((f) => f.functionName === 'parse' && /core\/api/.test(f.url)),
+  },
+];
+
+const [file, windowFunction = 'ingestInChunks'] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: tsx bench/profile-steps.ts FILE.cpuprofile [WINDOW_FUNCTION]');
+  process.exit(2);
+}
+const result = stepTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, windowFunction, STEPS);
+console.log(`window ${result.windowMs.toFixed(0)} ms, busy ${result.busyMs.toFixed(0)} ms`);
+for (const { name, ms, percent } of result.steps) {
+  const share = name === 'idle' ? '' : `${percent.toFixed(1).padStart(5)} %`;
+  console.log(`${name.padEnd(46)} ${ms.toFixed(0).padStart(6)} ms ${share}`);
+}
