@@ -26,6 +26,20 @@ describe('the app store', () => {
     expect(history.hasMore).toBe(true);
   });
 
+  it('asks for the channels without waiting for the settings (one bridge round trip less before the first frame)', async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('getSettings');
+    const store = createAppStore(relay.api, 'electron');
+    const booting = store.getState().boot();
+    await flush();
+    expect(relay.callsOf('listChannels')).toHaveLength(1);
+    expect(store.getState().channels.map((c) => c.id)).toContain(general.id);
+    relay.release('getSettings');
+    await booting;
+    expect(store.getState().settings).not.toBeNull();
+    expect(store.getState().booted).toBe(true);
+  });
+
   it('pages older messages in until the start of the channel', async () => {
     const { relay, general } = relayWithGeneral(120);
     const { store } = await bootedStore(relay);
