@@ -9,7 +9,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { timeClickToPaint } from './in-page';
-import { COLD_STUB, coldPage, type TraceEvent as Ev, run, shellPaint } from './page-tools';
+import { COLD_STUB, coldPage, describeTask, type TraceEvent as Ev, run, shellPaint } from './page-tools';
 
 async function main() {
   const server = await serveStatic(path.resolve(process.argv[2]!));
@@ -40,24 +40,7 @@ async function main() {
     (e) => e.name === 'ThreadControllerImpl::RunTask' && e.ts + (e.dur ?? 0) >= click.ts - 2000,
   )) {
     if ((t.dur ?? 0) < 300) continue;
-    const inner = new Map<string, number>();
-    for (const e of mine)
-      if (
-        e !== t &&
-        e.ts >= t.ts &&
-        e.ts + (e.dur ?? 0) <= t.ts + (t.dur ?? 0) &&
-        !/RunTask|mojo|SimpleWatcher/.test(e.name) &&
-        (e.dur ?? 0) > 300
-      )
-        inner.set(e.name, (inner.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0));
-    const desc = [...inner]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 6)
-      .map(([n, v]) => `${n} ${(v / 1000).toFixed(1)}`)
-      .join(', ');
-    console.log(
-      `  @${((t.ts - click.ts) / 1000).toFixed(1).padStart(6)} wall ${((t.dur ?? 0) / 1000).toFixed(1).padStart(6)} cpu ${((t.tdur ?? 0) / 1000).toFixed(1).padStart(6)}  ${desc}`,
-    );
+    console.log(describeTask(t, mine, click.ts));
   }
   await context.close();
   await browser.close();
