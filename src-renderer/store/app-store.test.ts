@@ -136,6 +136,24 @@ describe('the app store', () => {
     expect(relay.callsOf('setWindowFocused').at(-1)).toEqual({ focused: true });
   });
 
+  it('opening a channel asks for its newest page beside telling the core, not after (figure 7)', async () => {
+    const { relay, store } = await bootedStore();
+    const random = store.getState().channels[1]!;
+    relay.seed(random.id, 3);
+    relay.hold('setActiveChannel');
+    const opening = store.getState().selectChannel(random.id);
+    await flush();
+    // The core hears which channel is on screen first, and the page is in without waiting for its answer.
+    const asked = relay.calls
+      .map((c) => c.name)
+      .filter((n) => n === 'setActiveChannel' || n === 'listMessages');
+    expect(asked.slice(-2)).toEqual(['setActiveChannel', 'listMessages']);
+    expect(store.getState().histories[random.id]?.messages).toHaveLength(3);
+    relay.release('setActiveChannel');
+    await opening;
+    expect(relay.callsOf('markRead').at(-1)).toEqual({ channelId: random.id });
+  });
+
   it('marks a channel read when it is opened, whatever its unread count says', async () => {
     const { relay, store } = await bootedStore();
     const random = store.getState().channels[1]!;
