@@ -174,6 +174,8 @@ export async function loadWithoutDevtools(
   reports: PaintReports,
   url: string,
   timeoutMs = 30_000,
+  /** More flags (trace-no-devtools: --trace-startup), and how long to let the browser run after the report. */
+  extra: { args?: string[]; lingerMs?: number } = {},
 ): Promise<PaintReport> {
   const load = String(++loads);
   const profile = await mkdtemp(path.join(tmpdir(), 'relay-bench-chromium-'));
@@ -190,13 +192,16 @@ export async function loadWithoutDevtools(
       `--user-data-dir=${profile}`,
       '--window-size=1280,800',
       '--no-default-browser-check',
+      ...(extra.args ?? []),
       page.toString(),
     ],
     { detached: true, stdio: 'ignore' },
   );
   const exited = once(browser, 'exit');
   try {
-    return await reported;
+    const report = await reported;
+    if (extra.lingerMs) await new Promise((resolve) => setTimeout(resolve, extra.lingerMs));
+    return report;
   } finally {
     if (browser.pid !== undefined && browser.exitCode === null) {
       try {
