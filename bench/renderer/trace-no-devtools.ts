@@ -23,7 +23,8 @@ async function main() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?nodevtools`;
   for (let i = 0; i < loads; i++) {
     const file = path.join(tmpdir(), `relay-trace-no-devtools-${process.pid}-${i}.json`);
-    const categories = 'toplevel,blink.user_timing,v8,devtools.timeline,disabled-by-default-devtools.timeline,blink,loading';
+    const categories =
+      'toplevel,blink.user_timing,v8,devtools.timeline,disabled-by-default-devtools.timeline,blink,loading';
     const report = await loadWithoutDevtools(reports, url, 30_000, {
       args: [
         `--trace-startup=${categories}`,
