@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { connectBridge } from './bridge/connect';
+import { afterNextPaint } from './messages/after-paint';
+import { loadMarkdown } from './messages/markdown-loader';
 import { createAppStore, subscribeToCore } from './store/app-store';
 import { AppProvider } from './store/context';
 // Colour emoji from the app's own files (font-src 'self'): no system font needed, nothing fetched.
@@ -21,6 +23,9 @@ async function start(root: HTMLElement) {
     </StrictMode>,
   );
   await store.getState().boot();
+  // marked and DOMPurify, for the first body that needs them, once the workspace is on screen (unless
+  // such a body asked for them first).
+  afterNextPaint(() => void loadMarkdown().catch(() => {}));
 }
 
 const root = document.getElementById('root')!;

@@ -14,6 +14,15 @@ import { type CpuProfile, selfTimes } from '../lib/profile';
 import { makeRow, type Row } from '../lib/result';
 import { median } from '../lib/stats';
 import { flingToTop, installPlainList, scrollFrames, timeClickToPaint } from '../renderer/in-page';
+import {
+  loadWithoutDevtools,
+  NO_DEVTOOLS,
+  noDevtoolsScript,
+  PaintReports,
+  START_HTML,
+  staticWithReporter,
+  withNoDevtoolsScripts,
+} from '../renderer/no-devtools';
 import { heapUsedMB, markShellPaint, rendererBuild, run, script } from '../renderer/page-tools';
 import { type StubConfig, stubBridgeScript } from '../renderer/stub-bridge';
 import type { Bench } from './context';
@@ -40,12 +49,31 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
 };
 
-/** Static files of the build, with no cache headers (every context is cold anyway). */
-export function serveStatic(dir: string): Promise<Server> {
+/** Where a page loaded without DevTools asks to be: `?nodevtools` on the app's or the static page's URL. */
+const NO_DEVTOOLS_QUERY = 'nodevtools';
+
+/**
+ * Static files of the build, with no cache headers (every context is cold anyway). With `reports`, also
+ * the pages of the loads without DevTools (no-devtools.ts): `?nodevtools` adds their scripts.
+ */
+export function serveStatic(dir: string, reports?: PaintReports): Promise<Server> {
   const server = createServer(async (req, res) => {
+    if (reports?.handle(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://x');
+    const bare = reports !== undefined && url.searchParams.has(NO_DEVTOOLS_QUERY);
+    if (reports && url.pathname === NO_DEVTOOLS.start) {
+      return void res.writeHead(200, { 'content-type': TYPES['.html']! }).end(START_HTML);
+    }
     if (url.pathname === STATIC_PAGE) {
-      return void res.writeHead(200, { 'content-type': TYPES['.html']! }).end(STATIC_HTML);
+      return void res
+        .writeHead(200, { 'content-type': TYPES['.html']! })
+        .end(bare ? staticWithReporter(STATIC_HTML) : STATIC_HTML);
+    }
+    const extra = reports && noDevtoolsScript(url.pathname, STUB);
+    if (extra !== undefined) return void res.writeHead(200, { 'content-type': TYPES['.js']! }).end(extra);
+    if (bare && url.pathname === '/') {
+      const html = withNoDevtoolsScripts(await readFile(path.join(dir, 'index.html'), 'utf8'));
+      return void res.writeHead(200, { 'content-type': TYPES['.html']! }).end(html);
     }
     const relative = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
     const file = path.resolve(dir, relative);
@@ -122,8 +150,22 @@ export async function figure7(bench: Bench): Promise<Row[]> {
   const n = renderer.messages.toLocaleString('en-US');
   bench.log(`figure 7: renderer in Chromium, a ${n}-message channel over a bench-only bridge stub`);
   const dir = await rendererBuild(bench);
-  const server = await serveStatic(dir);
+  const reports = new PaintReports();
+  const server = await serveStatic(dir, reports);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  // First, with no DevTools client at all: Chromium started by itself, the app and the static page
+  // interleaved, each in a fresh browser and profile.
+  const bareApp: number[] = [];
+  const bareAppFcp: number[] = [];
+  const bareStatic: number[] = [];
+  for (let i = 0; i < COLD_LOADS; i++) {
+    const app = await loadWithoutDevtools(reports, `${url}?${NO_DEVTOOLS_QUERY}`);
+    bareApp.push(app.shell ?? Number.NaN);
+    bareAppFcp.push(app.fcp);
+    bareStatic.push(
+      (await loadWithoutDevtools(reports, `${new URL(STATIC_PAGE, url)}?${NO_DEVTOOLS_QUERY}`)).fcp,
+    );
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     // Baseline: a plain page in the same browser.
@@ -298,6 +340,19 @@ export async function figure7(bench: Bench): Promise<Row[]> {
         baselineName: 'first contentful paint of a static page',
         checks: [{ op: '<=', limit: 300, of: 'value' }],
         note: `navigation start → channel list painted, median of ${COLD_LOADS} fresh contexts; FCP ${fcp.toFixed(0)} ms; ${stub}; ${loads.at(-1)!.work} (last load); ${Math.round(startupJs)} KB of JavaScript loaded at start, ${Math.round(js)} KB in the build`,
+      }),
+      makeRow({
+        name: '7. app cold first paint, no DevTools attached',
+        value: median(bareApp),
+        unit: 'ms',
+        baseline: median(bareStatic),
+        baselineName: 'first contentful paint of the static page, no DevTools attached',
+        checks: [{ op: '<=', limit: 300, of: 'value' }],
+        note:
+          `the same mark, reported by the page to the bench over loopback; Chromium started by itself ` +
+          `(--headless, a fresh profile, no CDP client), median of ${COLD_LOADS} interleaved with the static ` +
+          `page; app ${bareApp.map((v) => v.toFixed(0)).join(', ')} ms (FCP ${bareAppFcp.map((v) => v.toFixed(0)).join(', ')}), ` +
+          `static ${bareStatic.map((v) => v.toFixed(0)).join(', ')} ms; ${stub}`,
       }),
     ];
   } finally {

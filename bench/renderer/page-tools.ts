@@ -116,3 +116,27 @@ export type TraceEvent = {
   tid: number;
   args?: { name?: string; data?: { documentLoaderURL?: string; url?: string } };
 };
+
+/**
+ * One main-thread task of a trace as the by-hand timelines print it: start (ms from `originTs`), wall,
+ * CPU, and the six heaviest events inside it (`events`: the same thread's complete events).
+ */
+export function describeTask(task: TraceEvent, events: TraceEvent[], originTs: number): string {
+  const inner = new Map<string, number>();
+  for (const e of events)
+    if (
+      e !== task &&
+      e.ts >= task.ts &&
+      e.ts + (e.dur ?? 0) <= task.ts + (task.dur ?? 0) &&
+      !/RunTask|mojo|SimpleWatcher/.test(e.name) &&
+      (e.dur ?? 0) > 300
+    )
+      inner.set(e.name, (inner.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0));
+  const desc = [...inner]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([n, v]) => `${n} ${(v / 1000).toFixed(1)}`)
+    .join(', ');
+  const ms = (us: number, digits: number, pad: number) => (us / 1000).toFixed(digits).padStart(pad);
+  return `  @${ms(task.ts - originTs, 0, 5)} wall ${ms(task.dur ?? 0, 1, 6)} cpu ${ms(task.tdur ?? 0, 1, 6)}  ${desc}`;
+}

@@ -1,6 +1,7 @@
 /**
- * `npx tsx bench/renderer/prof-cold.ts DIR OUT.cpuprofile [--loads N]`: the page's V8 CPU profile from
- * navigation to the channel list's paint (figure 7's cold load over the stub), one file per load.
+ * `npx tsx bench/renderer/prof-cold.ts DIR OUT.cpuprofile [--loads N] [--open]`: the page's V8 CPU
+ * profile from navigation to the channel list's paint (figure 7's cold load over the stub), one file
+ * per load; with `--open`, instead from the click on the big channel to its newest message's paint.
  */
 import { writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -8,12 +9,15 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
-import { coldPage, shellPaint } from './page-tools';
+import { timeClickToPaint } from './in-page';
+import { COLD_STUB, coldPage, run, shellPaint } from './page-tools';
 
 async function main() {
   const args = process.argv.slice(2);
   const loadsAt = args.indexOf('--loads');
   const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 1;
+  const openAt = args.indexOf('--open');
+  const open = openAt >= 0 && args.splice(openAt, 1).length > 0;
   const [dir, out] = args;
   const server = await serveStatic(path.resolve(dir!));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -23,13 +27,28 @@ async function main() {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    if (open) {
+      await page.goto(url);
+      await shellPaint(page);
+      await page.waitForSelector('[data-testid="message"]');
+      await page.waitForTimeout(500);
+    }
     await cdp.send('Profiler.start');
-    await page.goto(url);
-    const shell = await shellPaint(page);
+    let shell: number;
+    if (open) {
+      shell = await run<number>(page, timeClickToPaint, {
+        clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
+        doneSelector: `[data-testid="message"][data-message-id="00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}"]`,
+        timeoutMs: 10_000,
+      });
+    } else {
+      await page.goto(url);
+      shell = await shellPaint(page);
+    }
     const { profile } = await cdp.send('Profiler.stop');
     const file = loads > 1 ? out!.replace(/\.cpuprofile$/, `-${i}.cpuprofile`) : out!;
     await writeFile(file, JSON.stringify(profile));
-    console.log(`${file}: shell ${shell.toFixed(0)} ms`);
+    console.log(`${file}: ${open ? 'open' : 'shell'} ${shell.toFixed(0)} ms`);
     await context.close();
   }
   await browser.close();

@@ -93,7 +93,7 @@ async function main() {
   const loadsAt = args.indexOf('--loads');
   const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 5;
   const dirs = args.map((d) => path.resolve(d));
-  const servers = await Promise.all(dirs.map(serveStatic));
+  const servers = await Promise.all(dirs.map((dir) => serveStatic(dir)));
   const urls = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/`);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const results = dirs.map(() => [] as Awaited<ReturnType<typeof once>>[]);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
-import { coldPage, type TraceEvent as Ev, shellPaint } from './page-tools';
+import { coldPage, describeTask, type TraceEvent as Ev, shellPaint } from './page-tools';
 
 async function main() {
   const args = process.argv.slice(2);
@@ -60,24 +60,7 @@ async function main() {
         continue;
       }
       cpu += t.tdur ?? 0;
-      const inner = new Map<string, number>();
-      for (const e of mine)
-        if (
-          e !== t &&
-          e.ts >= t.ts &&
-          e.ts + (e.dur ?? 0) <= t.ts + (t.dur ?? 0) &&
-          !/RunTask|mojo|SimpleWatcher/.test(e.name) &&
-          (e.dur ?? 0) > 500
-        )
-          inner.set(e.name, (inner.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0));
-      const desc = [...inner]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 6)
-        .map(([n, v]) => `${n} ${(v / 1000).toFixed(1)}`)
-        .join(', ');
-      console.log(
-        `  @${((t.ts - nav.ts) / 1000).toFixed(0).padStart(5)} wall ${((t.dur ?? 0) / 1000).toFixed(1).padStart(6)} cpu ${((t.tdur ?? 0) / 1000).toFixed(1).padStart(6)}  ${desc}`,
-      );
+      console.log(describeTask(t, mine, nav.ts));
     }
     const marks = events.filter(
       (e) =>

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { linkTarget } from '../messages/sanitize';
+import { linkTarget } from '../messages/safe-html';
 import { useApp, useRelay } from '../store/context';
 
 /**

@@ -1,6 +1,7 @@
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { loadMarkdown, markdownLoaded, markdownRenderer, subscribeMarkdown } from './markdown-loader';
 import { type MentionMarks, marksKey } from './mentions';
-import { renderMessageHtml } from './sanitize';
+import { isPlainText, plainBodyHtml } from './safe-html';
 
 /**
  * Rows mount and unmount as a long list scrolls: keep the last few thousand rendered bodies so
@@ -10,7 +11,8 @@ import { renderMessageHtml } from './sanitize';
 const CACHE_SIZE = 2_000;
 const rendered = new Map<string, string>();
 
-function renderCached(content: string, mentions: MentionMarks | undefined): string {
+/** The body's HTML, or null when it needs marked and DOMPurify and their chunk is not in yet. */
+function renderCached(content: string, mentions: MentionMarks | undefined): string | null {
   const key = `${marksKey(mentions)}\u0000${content}`;
   const hit = rendered.get(key);
   if (hit !== undefined) {
@@ -18,7 +20,10 @@ function renderCached(content: string, mentions: MentionMarks | undefined): stri
     rendered.set(key, hit);
     return hit;
   }
-  const html = renderMessageHtml(content, mentions);
+  const renderer = markdownRenderer();
+  // The plain-text shortcut of renderMessageHtml, which needs neither.
+  if (!renderer) return isPlainText(content) ? plainBodyHtml(content) : null;
+  const html = renderer.renderMessageHtml(content, mentions);
   rendered.set(key, html);
   if (rendered.size > CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
   return html;
@@ -45,15 +50,17 @@ export const MessageContent = memo(function MessageContent({
    */
   plain?: boolean;
 }) {
-  if (plain) {
-    return (
-      <div data-testid={testId ?? undefined} className="message-content plain">
-        <p>{content}</p>
-      </div>
-    );
-  }
+  if (plain) return <PlainContent content={content} testId={testId} />;
   return <RenderedContent content={content} testId={testId} mentions={mentions} />;
 });
+
+function PlainContent({ content, testId }: { content: string; testId: string | null }) {
+  return (
+    <div data-testid={testId ?? undefined} className="message-content plain">
+      <p>{content}</p>
+    </div>
+  );
+}
 
 function RenderedContent({
   content,
@@ -65,8 +72,14 @@ function RenderedContent({
   mentions: MentionMarks | undefined;
 }) {
   const mentionsKey = marksKey(mentions);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `mentions` is compared by its key
-  const html = useMemo(() => renderCached(content, mentions), [content, mentionsKey]);
+  const ready = useSyncExternalStore(subscribeMarkdown, markdownLoaded);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `mentions` is compared by its key; `ready` renders again once marked and DOMPurify are in
+  const html = useMemo(() => renderCached(content, mentions), [content, mentionsKey, ready]);
+  useEffect(() => {
+    if (html === null) void loadMarkdown().catch(() => {}); // it stays the text as typed
+  }, [html]);
+  // Markdown whose renderer is still loading: the text as typed for now (markdown-loader.ts).
+  if (html === null) return <PlainContent content={content} testId={testId} />;
   return (
     <div
       data-testid={testId ?? undefined}

@@ -1,12 +1,17 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import { alice, FakeRelay } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderMessageList, settle } from '../testing/render-app';
 import { MessageList } from './MessageList';
+import { loadMarkdown } from './markdown-loader';
+
+// What the first frame of a list holds once marked and DOMPurify are in (MessageContent.test.tsx has
+// the frames before).
+beforeAll(() => loadMarkdown());
 
 layoutInEachTest();
 

@@ -2,41 +2,20 @@ import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import { markdownIsBounded } from './markdown-bounds';
 import { type MentionMarks, markMentions } from './mentions';
+import {
+  ALLOWED_ATTR,
+  ALLOWED_TAGS,
+  BIDI_CONTROL,
+  escapeHtml,
+  isPlainText,
+  plainBodyHtml,
+  plainTextHtml,
+  SAFE_URL,
+} from './safe-html';
 
-/**
- * Message bodies are written by other people: render them as Markdown, then keep only a small
- * allow-list. No images (they would fetch from the web and track readers), no styles, no event
- * handlers, and links only to http(s) and mailto. Link clicks are handled by the caller (they open
- * outside the app through the bridge); nothing here can navigate the window.
- */
-export const ALLOWED_TAGS = [
-  'p',
-  'b',
-  'i',
-  'em',
-  'strong',
-  'a',
-  'code',
-  'pre',
-  'ul',
-  'ol',
-  'li',
-  'blockquote',
-  'br',
-  // Markdown headings and ~~strikethrough~~ (styled small in app.css: a heading never dwarfs the chat).
-  'h1',
-  'h2',
-  'h3',
-  'h4',
-  'h5',
-  'h6',
-  'del',
-  's',
-  // Added by the sanitizer itself around text carrying bidi controls (isolateBidi), never from input.
-  'bdi',
-];
-export const ALLOWED_ATTR = ['href'];
-export const SAFE_URL = /^(?:https?:|mailto:)/i;
+// What the rest of the app and the tests know from here, though it lives in safe-html.ts (no marked,
+// no DOMPurify: it is in the first chunk, this module is not).
+export { ALLOWED_ATTR, ALLOWED_TAGS, isPlainText, linkTarget, plainTextHtml, SAFE_URL } from './safe-html';
 
 const markdown = new Marked({
   gfm: true,
@@ -49,10 +28,6 @@ const markdown = new Marked({
     image: ({ href, text }) => `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>`,
   },
 });
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 let purifier: ReturnType<typeof DOMPurify> | null = null;
 
@@ -75,7 +50,7 @@ function getPurifier(): ReturnType<typeof DOMPurify> {
  * `mentions`: the @names to show as pills (mentions.ts), added after sanitizing.
  */
 export function renderMessageHtml(content: string, mentions?: MentionMarks): string {
-  if (isPlainText(content)) return `<p>${content}</p>\n`;
+  if (isPlainText(content)) return plainBodyHtml(content);
   return renderMarkdownHtml(content, mentions);
 }
 
@@ -87,32 +62,6 @@ export function renderMarkdownHtml(content: string, mentions?: MentionMarks): st
     // marked overflowed or threw on this input: fall through to the text as typed.
   }
   return plainTextHtml(content);
-}
-
-/**
- * One line of words, numbers, emoji and punctuation that means nothing to Markdown, starting with a
- * letter or an emoji and ending without a blank: what most chat messages are. marked makes of it one
- * <p> holding the same text and DOMPurify keeps it as it is (sanitize.test.ts checks that both ways
- * give the same string), so `renderMessageHtml` skips both: DOMPurify builds a document per call,
- * which was most of a plain row's cost in the first frame (BENCHMARKS.md, branch paint8). Nothing in
- * the alphabet is markup or needs escaping in HTML: no `&<>`, no Markdown delimiters or escapes, no
- * `@` (mentions and e-mail links), no `://` or `www.` (links), no line breaks, no bidi controls.
- */
-const PLAIN_TEXT =
-  /^[\p{L}\p{Extended_Pictographic}](?:[\p{L}\p{M}\p{N}\p{Extended_Pictographic} ,.?!'";:()/%$#=+-]|\u200d)*(?<! )$/u;
-const LINK_START = /:\/\/|www\./i;
-
-export function isPlainText(content: string): boolean {
-  return PLAIN_TEXT.test(content) && !LINK_START.test(content);
-}
-
-/**
- * The text as typed, escaped (no markup can come out of it, so it needs no sanitizer), with its line
- * breaks, and isolated in a <bdi> when it carries bidi controls.
- */
-export function plainTextHtml(content: string): string {
-  const text = escapeHtml(content).replace(/\n/g, '<br>');
-  return BIDI_CONTROL.test(content) ? `<p><bdi>${text}</bdi></p>` : `<p>${text}</p>`;
 }
 
 export function sanitizeHtml(html: string, mentions?: MentionMarks): string {
@@ -131,10 +80,6 @@ export function sanitizeHtml(html: string, mentions?: MentionMarks): string {
   holder.append(fragment);
   return holder.innerHTML;
 }
-
-// Embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI): an unclosed RLO reverses
-// everything after it in its paragraph, the rest of the message included.
-const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 
 /** Puts each text run carrying bidi controls in its own <bdi>, so its direction ends where it ends. */
 function isolateBidi(root: DocumentFragment): void {
@@ -164,12 +109,3 @@ const PURIFY_CONFIG = {
   WHOLE_DOCUMENT: false,
   RETURN_TRUSTED_TYPE: false,
 };
-
-/** The URL a click on rendered content should open, or null when the click was not on a safe link. */
-export function linkTarget(target: EventTarget | null, container: Element): string | null {
-  if (!(target instanceof Element)) return null;
-  const anchor = target.closest('a');
-  if (!anchor || !container.contains(anchor)) return null;
-  const href = anchor.getAttribute('href')?.trim() ?? '';
-  return SAFE_URL.test(href) ? href : null;
-}

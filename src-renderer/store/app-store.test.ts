@@ -26,6 +26,20 @@ describe('the app store', () => {
     expect(history.hasMore).toBe(true);
   });
 
+  it('asks for the channels without waiting for the settings (one bridge round trip less before the first frame)', async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('getSettings');
+    const store = createAppStore(relay.api, 'electron');
+    const booting = store.getState().boot();
+    await flush();
+    expect(relay.callsOf('listChannels')).toHaveLength(1);
+    expect(store.getState().channels.map((c) => c.id)).toContain(general.id);
+    relay.release('getSettings');
+    await booting;
+    expect(store.getState().settings).not.toBeNull();
+    expect(store.getState().booted).toBe(true);
+  });
+
   it('pages older messages in until the start of the channel', async () => {
     const { relay, general } = relayWithGeneral(120);
     const { store } = await bootedStore(relay);
@@ -120,6 +134,24 @@ describe('the app store', () => {
     store.getState().setFocus({ focused: true });
     expect(relay.callsOf('markRead')).toEqual([{ channelId }]);
     expect(relay.callsOf('setWindowFocused').at(-1)).toEqual({ focused: true });
+  });
+
+  it('opening a channel asks for its newest page beside telling the core, not after (figure 7)', async () => {
+    const { relay, store } = await bootedStore();
+    const random = store.getState().channels[1]!;
+    relay.seed(random.id, 3);
+    relay.hold('setActiveChannel');
+    const opening = store.getState().selectChannel(random.id);
+    await flush();
+    // The core hears which channel is on screen first, and the page is in without waiting for its answer.
+    const asked = relay.calls
+      .map((c) => c.name)
+      .filter((n) => n === 'setActiveChannel' || n === 'listMessages');
+    expect(asked.slice(-2)).toEqual(['setActiveChannel', 'listMessages']);
+    expect(store.getState().histories[random.id]?.messages).toHaveLength(3);
+    relay.release('setActiveChannel');
+    await opening;
+    expect(relay.callsOf('markRead').at(-1)).toEqual({ channelId: random.id });
   });
 
   it('marks a channel read when it is opened, whatever its unread count says', async () => {

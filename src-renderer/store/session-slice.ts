@@ -18,13 +18,17 @@ const signedOutState = {
 export function createSessionSlice({ set, get, relay }: SliceContext, host: Host): SessionSlice {
   let workspaceLoad: Promise<void> | null = null;
 
-  /** Everything a signed-in window needs, fetched once (per sign-in) when we are signed in. */
+  /**
+   * Everything a signed-in window needs, fetched once (per sign-in) when we are signed in. All asked at
+   * once: the channel list (the first frame) does not wait a round trip for the settings.
+   */
   function loadWorkspace(): Promise<void> {
     workspaceLoad ??= (async () => {
-      const settings = await relay.getSettings(undefined);
-      if (settings.ok) set({ settings: settings.value });
+      const settings = relay.getSettings(undefined).then((result) => {
+        if (result.ok) set({ settings: result.value });
+      });
       get().restoreLastChannel();
-      await Promise.all([get().loadChannels(), get().refreshOutbox(), get().loadPeople()]);
+      await Promise.all([settings, get().loadChannels(), get().refreshOutbox(), get().loadPeople()]);
     })();
     return workspaceLoad;
   }

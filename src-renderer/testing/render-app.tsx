@@ -4,6 +4,7 @@ import { App } from '../app/App';
 import type { Host } from '../bridge/connect';
 import { paintWorkDone } from '../messages/after-paint';
 import { MessageList } from '../messages/MessageList';
+import { loadMarkdown } from '../messages/markdown-loader';
 import { createAppStore, subscribeToCore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import type { FakeRelay } from './fake-relay';
@@ -37,13 +38,19 @@ export async function renderApp(relay: FakeRelay, host: Host = 'electron') {
   );
   await act(async () => {
     await store.getState().boot();
+    // main.tsx loads marked and DOMPurify once the workspace is on screen.
+    await loadMarkdown();
   });
   await settle();
   return { ...view, store, unsubscribe };
 }
 
-/** One channel's message list over a store already holding `messages` (the relay's first channel). */
+/**
+ * One channel's message list over a store already holding `messages` (the relay's first channel), with
+ * marked and DOMPurify in (MessageContent.test.tsx has a list's bodies before they are).
+ */
 export async function renderMessageList(relay: FakeRelay, messages: MessageView[], hasMore = false) {
+  await loadMarkdown();
   const channel = relay.channels[0]!;
   const store = createAppStore(relay.api, 'electron');
   store.setState({

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { build, type Rollup } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
-import { ALLOWED_TAGS, SAFE_URL } from '../messages/sanitize';
+import { ALLOWED_TAGS, SAFE_URL } from '../messages/safe-html';
 
 const ENTRY = fileURLToPath(new URL('../messages/sanitize.ts', import.meta.url));
 

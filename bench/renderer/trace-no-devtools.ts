@@ -1,0 +1,74 @@
+/**
+ * `npx tsx bench/renderer/trace-no-devtools.ts DIR [--loads N]`: figure 7's cold load with no DevTools
+ * client (no-devtools.ts), under Chromium's own startup trace (`--trace-startup`, written by the browser
+ * itself, no CDP). Prints the measured page's main-thread CPU from navigation to the shell mark, by
+ * trace event, and its heaviest tasks: where the floor goes when nothing re-parses for DevTools.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { serveStatic } from '../figures/fig7-renderer';
+import { loadWithoutDevtools, PaintReports } from './no-devtools';
+import { describeTask, type TraceEvent } from './page-tools';
+
+const TRACE_S = 12;
+
+async function main() {
+  const args = process.argv.slice(2);
+  const loadsAt = args.indexOf('--loads');
+  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 1;
+  const reports = new PaintReports();
+  const server = await serveStatic(path.resolve(args[0]!), reports);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?nodevtools`;
+  for (let i = 0; i < loads; i++) {
+    const file = path.join(tmpdir(), `relay-trace-no-devtools-${process.pid}-${i}.json`);
+    const categories =
+      'toplevel,blink.user_timing,v8,devtools.timeline,disabled-by-default-devtools.timeline,blink,loading';
+    const report = await loadWithoutDevtools(reports, url, 30_000, {
+      args: [
+        `--trace-startup=${categories}`,
+        `--trace-startup-file=${file}`,
+        `--trace-startup-duration=${TRACE_S}`,
+        '--trace-startup-format=json',
+      ],
+      lingerMs: TRACE_S * 1000 + 20_000, // the browser writes the trace some seconds after it ends
+    });
+    const events = (JSON.parse(await readFile(file, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+    if (!process.env.KEEP) await rm(file, { force: true });
+    const nav = events
+      .filter((e) => e.name === 'navigationStart' && e.args?.data?.documentLoaderURL?.includes('nodevtools'))
+      .at(-1);
+    if (!nav) throw new Error('no navigation to the app in the trace');
+    const main = events.find(
+      (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === nav.pid,
+    );
+    const end = nav.ts + (report.shell ?? 0) * 1000;
+    const mine = events.filter(
+      (e) =>
+        e.pid === nav.pid &&
+        e.tid === main?.tid &&
+        e.ph === 'X' &&
+        e.ts >= nav.ts &&
+        e.ts + (e.dur ?? 0) <= end,
+    );
+    const tasks = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
+    const cpu = tasks.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / 1000;
+    const by = new Map<string, number>();
+    for (const e of mine) by.set(e.name, (by.get(e.name) ?? 0) + (e.tdur ?? 0));
+    console.log(
+      `load ${i}: shell ${report.shell?.toFixed(0)} ms, FCP ${report.fcp.toFixed(0)} ms; main-thread CPU to the mark ${cpu.toFixed(0)} ms`,
+    );
+    console.log(
+      `  by event: ${[...by]
+        .filter(([n]) => !/RunTask|mojo|SimpleWatcher/.test(n))
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 14)
+        .map(([n, v]) => `${n} ${(v / 1000).toFixed(1)}`)
+        .join(', ')}`,
+    );
+    for (const t of tasks) if ((t.tdur ?? 0) >= 2000) console.log(describeTask(t, mine, nav.ts));
+  }
+  server.close();
+}
+void main();
