@@ -142,6 +142,7 @@ export class Account {
       view: (row) => messageView(store, row),
       outboxCounts: () => ctx.emitter.emit('outbox', store.outboxCounts()),
       unread: (channelIds) => this.emitUnreadOf(channelIds),
+      reading: (read) => store.transaction(read),
     });
     this.attachments = new Attachments(join(ports.paths.userData, 'outgoing', user.id));
     this.uploadProgress = new UploadProgress(ports.clock, (progress) =>
