@@ -11,13 +11,16 @@ function row(key: string): MessageRow {
 }
 
 describe('EventBatch', () => {
-  it('builds the views, the outbox counts and the unread counts of a batch inside one read', () => {
+  it('builds the views of a batch inside one read, and emits once it is over', () => {
     const calls: string[] = [];
     let inRead = false;
     const quiet = () => {};
     const emitter = new CoreEmitter({ debug: quiet, info: quiet, warn: quiet, error: quiet } as Logger);
     const upserted: string[][] = [];
-    emitter.on('messagesUpserted', (views) => upserted.push(views.map((v) => v.key)));
+    emitter.on('messagesUpserted', (views) => {
+      calls.push(`upserted ${inRead ? 'in' : 'out'}`);
+      upserted.push(views.map((v) => v.key));
+    });
     const batch = new EventBatch({
       emitter,
       view: (r) => {
@@ -46,7 +49,15 @@ describe('EventBatch', () => {
       // Nothing is read while the work runs: it may still change what the views show.
       expect(calls).toEqual([]);
     });
-    expect(calls).toEqual(['begin', 'view a in', 'view b in', 'outbox in', 'unread c1 in', 'end']);
+    expect(calls).toEqual([
+      'begin',
+      'view a in',
+      'view b in',
+      'end',
+      'upserted out',
+      'outbox out',
+      'unread c1 out',
+    ]);
     expect(upserted).toEqual([['a', 'b']]);
   });
 });
