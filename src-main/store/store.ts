@@ -23,6 +23,7 @@ import {
 } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
+import { MESSAGE_COLUMNS_AND_ROWID, messageRowOf, ROWID } from './message-row-reader';
 import { indexPending, pendingCount, searchMessages } from './message-search';
 import { PendingUploads } from './pending-uploads';
 import {
@@ -39,6 +40,9 @@ import {
 export * from './rows';
 
 type Statement = SqliteStatement<unknown[], unknown>;
+
+/** The own message an ack names, read raw (message-row-reader.ts). */
+const ACK_READ = `SELECT ${MESSAGE_COLUMNS_AND_ROWID} FROM messages WHERE client_message_id = ?`;
 
 /** Messages indexed for search per transaction: a few milliseconds, so a send waits at most that long. */
 export const SEARCH_INDEX_BATCH = 500;
@@ -568,10 +572,11 @@ export class LocalStore {
   /** `newest`: each channel's highest seq acknowledged, raised by the caller (else here). */
   private ackOne(ack: MessageSent, newest?: Map<string, number>): UpsertResult | undefined {
     if (!ack.clientMessageId) return undefined;
-    const row = this.sql('SELECT * FROM messages WHERE client_message_id = ?').get(ack.clientMessageId) as
-      | MessageRow
-      | undefined;
-    if (!row) return undefined;
+    // Raw, built by one literal, with its rowid for the UPDATE (message-row-reader.ts): a `SELECT *` row
+    // of messages is a dictionary-mode object, slow to build and to spread into `current` below.
+    const raw = this.sql(ACK_READ).raw(true).get(ack.clientMessageId) as unknown[] | undefined;
+    if (!raw) return undefined;
+    const row = messageRowOf(raw);
     // A repeat (the ack and `message:sent` both bring it): claiming the id and dropping the
     // outbox row happen in one transaction, so an id already held means nothing is left to do.
     if (row.id === ack.messageId && row.seq === ack.seq)
@@ -594,13 +599,13 @@ export class LocalStore {
     this.sql(`
         UPDATE messages SET id = @id, seq = @seq, created_at = @createdAt, failure_code = NULL,
           failure_message = NULL, status = @status, files_json = @files
-        WHERE key = @key`).run({
+        WHERE rowid = @rowid`).run({
       id: current.id,
       seq: current.seq,
       createdAt: current.created_at,
       status: current.status,
       files: current.files_json,
-      key: row.key,
+      rowid: raw[ROWID] as number,
     });
     // What finishOwn would do, without reading the receipts a second time: the status is settled.
     if (newest) newest.set(row.channel_id, Math.max(newest.get(row.channel_id) ?? 0, ack.seq));
