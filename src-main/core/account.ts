@@ -151,6 +151,7 @@ export class Account {
       view: (row) => messageView(store, row),
       outboxCounts: () => ctx.emitter.emit('outbox', store.outboxCounts()),
       unread: (channelIds) => this.emitUnreadOf(channelIds),
+      reading: (read) => store.transaction(read),
     });
     this.attachments = new Attachments(join(ports.paths.userData, 'outgoing', user.id));
     this.uploadProgress = new UploadProgress(ports.clock, (progress) =>
@@ -263,12 +264,8 @@ export class Account {
   send(channelId: string, content: string, parentId?: string, files?: QueuedFile[]): MessageView {
     // The content was checked once, by the bridge contract (the router), against the protocol's schema.
     const clientMessageId = randomUUID();
-    const archived = this.store.channelArchived(channelId);
-    if (archived === undefined) throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
-    // The server refuses it for good (FORBIDDEN): say so now rather than queue a message to fail.
-    if (archived) throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
     const now = this.ctx.ports.clock.now();
-    const row = this.store.queueOwnMessage({
+    const row = this.store.queueOwnMessageInOpenChannel({
       clientMessageId,
       channelId,
       parentId,
@@ -278,6 +275,9 @@ export class Account {
       queuedAt: now,
       files,
     });
+    if (row === 'unknown') throw new BridgeFailure('NOT_FOUND', 'Unknown channel');
+    // The server refuses it for good (FORBIDDEN): say so now rather than queue a message to fail.
+    if (row === 'archived') throw new BridgeFailure('FORBIDDEN', 'This channel is archived: it is read-only');
     this.typing.stop(channelId);
     // One view for the UI event and the answer: building it reads the store (the message's queued
     // changes), and nothing between the two changes what it shows.

@@ -1,5 +1,14 @@
 /** A corrupt or unreadable database file is moved aside and a clean one started: never a crash loop. */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -73,3 +82,43 @@ it('keeps on the operation queue only the indexes its reads use (each one is wri
   expect(indexes).toEqual(['operations_by_message', 'operations_in_order', 'sqlite_autoindex_operations_1']);
   db.close();
 });
+
+/** SQLite's temporary files still open in this process (they are unlinked at once, named `etilqs_…`). */
+function openTempFiles(): string[] {
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(join('/proc/self/fd', fd));
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.includes('etilqs_'));
+}
+
+// Bench figure 6 (BENCHMARKS.md, "outbox7"): a statement that fires a trigger inside a longer transaction
+// (every ack batch's DELETE of its sends) keeps a statement journal of the pages it rewrites; past 64 KiB
+// SQLite spilled it to a file in /var/tmp, a write() per page, which cost the replay more than the WAL.
+it.runIf(process.platform === 'linux')(
+  'keeps statement journals in memory, never in a temporary file',
+  () => {
+    const { db } = openDatabase({ file: join(dir, 'journal.sqlite') });
+    db.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL);
+           CREATE TABLE log (n INTEGER NOT NULL);
+           CREATE TRIGGER t_gone AFTER DELETE ON t BEGIN INSERT INTO log (n) VALUES (old.id); END;`);
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < 400; i++) insert.run('x'.repeat(500));
+    })();
+    let during: string[] = [];
+    db.transaction(() => {
+      // Pages already written in this transaction, then one statement with a trigger that rewrites them all.
+      db.prepare("UPDATE t SET body = body || 'y'").run();
+      db.prepare('DELETE FROM t WHERE id % 2 = 0').run();
+      during = openTempFiles();
+    })();
+    expect(db.prepare('SELECT count(*) AS n FROM log').get()).toEqual({ n: 200 });
+    expect(during).toEqual([]);
+    db.close();
+  },
+);

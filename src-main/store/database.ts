@@ -63,6 +63,12 @@ function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
     // a safety net at 10,000 pages (~40 MB of WAL) instead of 1,000.
     db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
     db.pragma('busy_timeout = 5000');
+    // Statement journals (and temporary tables) in memory. A statement that fires a trigger inside a
+    // longer transaction, such as each DELETE of an ack batch's sends, journals the pages it rewrites;
+    // past 64 KiB SQLite spilled that to a file in /var/tmp, one write() per page, and the replay of a
+    // backlog wrote more there than to the WAL (BENCHMARKS.md, "outbox7"). Nothing durable lives there:
+    // it only undoes a statement that fails half way.
+    db.pragma('temp_store = MEMORY');
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new DatabaseFileError(`integrity check failed: ${String(check)}`);
     migrate(db);

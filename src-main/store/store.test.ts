@@ -301,3 +301,29 @@ describe('the device sequence (order by construction)', () => {
     expect(numbers().at(-1)).toEqual(['e', 12]);
   });
 });
+
+describe('queueOwnMessageInOpenChannel', () => {
+  function own(channelId: string) {
+    const now = Date.now();
+    return store.queueOwnMessageInOpenChannel({
+      clientMessageId: randomUUID(),
+      channelId,
+      content: 'hello',
+      author: me,
+      createdAt: new Date(now).toISOString(),
+      queuedAt: now,
+    });
+  }
+
+  it('queues in a channel held here and open, and nothing where it cannot go', () => {
+    const queued = own(channel.id);
+    expect(queued).toMatchObject({ channel_id: channel.id, content: 'hello', status: 'SENDING' });
+    expect(own(randomUUID())).toBe('unknown');
+    const archived = { ...testChannel(), archived: true };
+    store.addChannel(archived);
+    expect(own(archived.id)).toBe('archived');
+    expect(store.pendingIn(channel.id, 10)).toHaveLength(1);
+    expect(store.pendingIn(archived.id, 10)).toHaveLength(0);
+    expect(store.outboxCounts()).toEqual({ sending: 1, failed: 0 });
+  });
+});
