@@ -12,13 +12,14 @@ import { floorNote, measureFdatasync } from '../lib/disk';
 import type { CpuShare } from '../lib/result';
 import { makeRow, type Row, type RowInput } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
+import { type InsertStats, insertNote } from '../servers/timed-method';
 import { type Bench, connectPair, SUBJECT_NAMES, type SubjectKind, withCpu } from './context';
 
 interface Measured {
   summary: LatencySummary & { lost: number };
   cpu: CpuShare;
   /** Real server only: wall time of its store's insertMessage over the same messages. */
-  insert?: LatencySummary;
+  insert?: InsertStats;
 }
 
 async function measure(
@@ -50,7 +51,7 @@ async function measure(
       }),
     );
     if (kind !== 'real') return { summary: result, cpu };
-    return { summary: result, cpu, insert: await subject.child.call<LatencySummary>('insertStats') };
+    return { summary: result, cpu, insert: await subject.child.call<InsertStats>('insertStats') };
   } finally {
     await loadgen.stop();
     await subject.child.stop();
@@ -94,10 +95,7 @@ export async function figure1(bench: Bench): Promise<Row[]> {
   const bare = { baselineName: SUBJECT_NAMES['sio-relay'], baselineCpu: relay.cpu };
   const overDurable = { baselineName: SUBJECT_NAMES['durable-relay'], baselineCpu: durable.cpu };
   const floor = (value: number | null, q: 'p50' | 'p99') => floorNote(value, fsync[q], q);
-  const insert = (m: Measured) =>
-    m.insert?.count
-      ? `; server's store.insertMessage wall time p50 ${m.insert.p50.toFixed(2)} ms, p99 ${m.insert.p99.toFixed(2)} ms`
-      : '';
+  const insert = (m: Measured) => insertNote(m.insert);
   const realRow = (
     m: Measured | string,
     q: 'p50' | 'p99',

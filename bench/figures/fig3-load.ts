@@ -11,7 +11,7 @@ import { TARGETS } from '../config';
 import { measureFdatasync } from '../lib/disk';
 import type { CpuShare } from '../lib/result';
 import { makeRow, type Row, type RowInput } from '../lib/result';
-import type { LatencySummary } from '../lib/stats';
+import { type InsertStats, insertNote } from '../servers/timed-method';
 import { groupsOf, type Identities } from '../servers/topology';
 import {
   type Bench,
@@ -42,7 +42,7 @@ interface LoadResult {
 interface Measured {
   result: LoadResult;
   cpu: CpuShare;
-  insert?: LatencySummary;
+  insert?: InsertStats;
 }
 
 async function measure(bench: Bench, kind: SubjectKind, synchronous?: 'normal'): Promise<Measured> {
@@ -71,7 +71,7 @@ async function measure(bench: Bench, kind: SubjectKind, synchronous?: 'normal'):
       loadgen.call<LoadResult>('load', args, timeout),
     );
     if (kind !== 'real') return measured;
-    return { ...measured, insert: await subject.child.call<LatencySummary>('insertStats') };
+    return { ...measured, insert: await subject.child.call<InsertStats>('insertStats') };
   });
 }
 
@@ -87,9 +87,7 @@ function runNote(real: Measured, relay: Measured): string {
     `; load generator's event-loop delay p99 ${r.loopDelayP99.toFixed(1)} ms, max ${r.loopDelayMax.toFixed(1)} ms ` +
     `(bare relay run: p99 ${relay.result.loopDelayP99.toFixed(1)} ms)` +
     `; max ${r.max.toFixed(1)} ms` +
-    (real.insert?.count
-      ? `; server's store.insertMessage wall time p50 ${real.insert.p50.toFixed(2)} ms, p99 ${real.insert.p99.toFixed(2)} ms`
-      : '')
+    insertNote(real.insert)
   );
 }
 

@@ -14,7 +14,7 @@ import { resolveJwtSecret } from '../../src-server/auth/secret';
 import { createTokenService } from '../../src-server/auth/tokens';
 import { collectGarbage, emitEvent, serve } from '../lib/serve';
 import { createHistogram, recordMs, summarize } from '../lib/stats';
-import { timeMethod } from './timed-method';
+import { type InsertStats, timeMethod, type WritePaths } from './timed-method';
 import type { Identities, Topology } from './topology';
 
 const port = Number(process.argv[2] ?? 0);
@@ -24,6 +24,9 @@ if (!dataDir) throw new Error('usage: real-server.ts PORT DATA_DIR');
 // Where the time goes: the store's insert (SQLite, one transaction per message), timed on the store as
 // opened, so the server's every call goes through it.
 const inserts = createHistogram();
+/** The store as opened: SQLite's tells where its writes committed (main thread at idle, or the writer's). */
+let opened: { writePaths?: () => WritePaths } | undefined;
+let pathsBefore: WritePaths = { inline: 0, thread: 0 };
 
 // Thousands of simulated clients share one loopback address: no per-address connection cap.
 // Figure 15 runs two instances on PostgreSQL behind Redis (from the environment, as an operator sets them).
@@ -37,7 +40,10 @@ const server = await startServer({
   ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
   // The operator's variable, set by the runner for the `normal` rows of figures 1 and 3.
   sqliteSynchronous: process.env.SQLITE_SYNCHRONOUS === 'normal' ? 'normal' : 'full',
-  decorateStore: (store) => timeMethod(store, 'insertMessage', (ms) => recordMs(inserts, ms)),
+  decorateStore: (store) => {
+    opened = store as typeof opened;
+    return timeMethod(store, 'insertMessage', (ms) => recordMs(inserts, ms));
+  },
 });
 const tokens = createTokenService(resolveJwtSecret({ demo: true, dataDir }), 24 * 3600);
 
@@ -83,10 +89,14 @@ serve({
   gc: collectGarbage,
   connections: () => server.io.engine.clientsCount,
   /** The store insert's wall time since the last call (then starts afresh). */
-  insertStats() {
+  insertStats(): InsertStats {
     const summary = summarize(inserts);
     inserts.reset();
-    return summary;
+    const paths = opened?.writePaths?.();
+    if (!paths) return summary;
+    const since = { inline: paths.inline - pathsBefore.inline, thread: paths.thread - pathsBefore.thread };
+    pathsBefore = paths;
+    return { ...summary, paths: since };
   },
   /** For the exactly-once check: every message of a channel, paged the way the HTTP API pages. */
   async channelStats({ channelId, viewerId }: { channelId: string; viewerId: string }) {

@@ -38,7 +38,7 @@ export class SqliteSearchIndex {
 
   constructor(db: Database.Database, synchronous: Synchronous) {
     this.sql = prepare(db, ['searchGap', 'indexMessagesIn', 'setSearchIndexed']);
-    this.indexInTransaction = db.transaction((gap: Gap) => this.indexGap(gap));
+    this.indexInTransaction = db.transaction(() => this.catchUp());
     if (synchronous === 'full') {
       this.relaxSync = db.prepare('PRAGMA synchronous = NORMAL');
       this.restoreSync = db.prepare('PRAGMA synchronous = FULL');
@@ -56,12 +56,12 @@ export class SqliteSearchIndex {
    * a search, and at start. Does nothing (no transaction) when the index is up to date.
    */
   update(): void {
-    // Only this connection stores messages, so the gap read outside the transaction stays true in it.
-    const gap = this.gap();
-    if (!gap) return;
+    // Read again inside the transaction: the main thread's connection stores messages too (at idle,
+    // writer-client.ts), so the gap may have grown since this first look.
+    if (!this.gap()) return;
     this.relaxSync?.run();
     try {
-      this.indexInTransaction.immediate(gap);
+      this.indexInTransaction.immediate();
     } finally {
       this.restoreSync?.run();
     }

@@ -13,13 +13,15 @@ export const DATABASE_FILE = 'relay.sqlite';
  */
 export type Synchronous = 'full' | 'normal';
 
+export const BUSY_TIMEOUT_MS = 5000;
+
 export function openDatabase(file: string, synchronous: Synchronous): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');
   // The other connection may hold the write lock for one commit: wait for it rather than fail.
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   return db;
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
+import { waitFor } from '../../../src-shared/testing/wait-for';
 import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
@@ -12,6 +13,7 @@ import { filesContract } from '../files-contract';
 import { loadMigrations, migrate } from '../migrate';
 import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
+import { INLINE_BELOW_LOOP_SHARE } from './writer-client';
 
 async function sqliteFixture() {
   const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
@@ -148,6 +150,107 @@ describe('SqliteStore writer thread', () => {
     ).not.toThrow();
     expect(db.prepare('SELECT COUNT(*) FROM messages_fts').pluck().get()).toBe(3);
     db.close();
+  });
+});
+
+describe('SqliteStore at idle: a write commits on the main thread, without the hop', () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  /**
+   * `inlineBelowLoopShare`: the event loop's busy share under which a write commits inline. Above 1 it does
+   * when the thread is idle: on a loaded machine a starved test process reads as a busy loop.
+   */
+  async function opened(inlineBelowLoopShare = 2) {
+    const store = await SqliteStore.open(dir, { inlineBelowLoopShare });
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    const send = (content: string, clientMessageId = randomUUID()) =>
+      store.insertMessage({
+        id: randomUUID(),
+        channelId: general.id,
+        userId: alice.id,
+        content,
+        clientMessageId,
+        createdAt: new Date().toISOString(),
+      });
+    return { store, alice, general, send };
+  }
+
+  it('commits one write a turn inline and the rest of a turn on the thread: in order, exactly once', async () => {
+    const { store, alice, general, send } = await opened();
+    const before = store.writePaths();
+    const alone = await send('alone');
+    expect(store.writePaths().inline).toBe(before.inline + 1);
+    await turn();
+    // A turn with four writes: the first inline, the other three as one batch of the thread.
+    const replayed = randomUUID();
+    const burst = await Promise.all([
+      send('b1', replayed),
+      send('b2'),
+      send('b3'),
+      send('b1 again', replayed),
+    ]);
+    expect(store.writePaths()).toEqual({ inline: before.inline + 2, thread: before.thread + 3 });
+    expect([alone, ...burst].map((r) => [r.message.seq, r.created])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, true],
+      [2, false], // the replay is answered with the stored message, not stored twice
+    ]);
+    // Inline and thread commits alternate without a gap or a copy in the channel's seqs.
+    for (let i = 0; i < 6; i++) {
+      await send(`next ${i}`);
+      if (i % 2) await Promise.all([send(`pair ${i}`), send(`pair' ${i}`)]);
+      await turn();
+    }
+    const { messages } = await store.listMessages(general.id, alice.id, { after: 0, limit: 100 });
+    expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(new Set(messages.map((m) => m.id)).size).toBe(16);
+    await store.close();
+  });
+
+  it('is durable when the ack goes: committed on disk, seen by a new connection', async () => {
+    const { store, send } = await opened();
+    const paths = store.writePaths();
+    const { message } = await send('stored before its ack');
+    expect(store.writePaths().inline).toBe(paths.inline + 1);
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.prepare('SELECT content FROM messages WHERE id = ?').pluck().get(message.id)).toBe(
+      'stored before its ack',
+    );
+    db.close();
+    await store.close();
+  });
+
+  it('finds an inline message by search at once, and indexes it on the thread soon after', async () => {
+    const { store, alice, send } = await opened();
+    await send('quarterly numbers');
+    expect(store.writePaths().inline).toBeGreaterThan(0);
+    const found = await store.searchMessages(alice.id, { q: 'quarterly', limit: 10 });
+    expect(found.messages.map((m) => m.content)).toEqual(['quarterly numbers']);
+    await send('lunch plans');
+    // Nobody searches: the thread indexes it on its own within a moment.
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    await waitFor(
+      () =>
+        db.prepare("SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH 'lunch'").pluck().get() === 1,
+      'the writer thread to index the inline message',
+    );
+    db.close();
+    await store.close();
+  });
+
+  it('leaves a write to the thread while the event loop is busy', async () => {
+    const { store, send } = await opened(INLINE_BELOW_LOOP_SHARE);
+    await send('opens a window of the loop');
+    const before = store.writePaths();
+    const busyUntil = performance.now() + 60;
+    while (performance.now() < busyUntil); // the loop busy for the whole window
+    await send('busy');
+    expect(store.writePaths()).toEqual({ inline: before.inline, thread: before.thread + 1 });
+    await store.close();
   });
 });
 

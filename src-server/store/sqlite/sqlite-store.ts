@@ -16,10 +16,13 @@ import type {
   Store,
 } from '../types';
 import { SqliteChangeReads } from './change-reads';
-import { DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
+import type { Outcome } from './group-commit';
+import { SqliteSearchIndex } from './search-index';
+import { BUSY_TIMEOUT_MS, DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
 import { SqliteFiles } from './sqlite-files';
 import { SqliteWorkspace } from './sqlite-workspace';
-import { WriterClient } from './writer-client';
+import { INLINE_BELOW_LOOP_SHARE, type Inline, WriterClient } from './writer-client';
+import { SqliteWrites } from './writes';
 
 export { DATABASE_FILE } from './sqlite-database';
 
@@ -28,11 +31,38 @@ export interface SqliteOptions {
   synchronous?: Synchronous;
   /** Where a failure of the writer thread is reported. */
   logger?: Logger;
+  /**
+   * At idle a write commits on the main thread (writer-client.ts, `Inline`): while the event loop was
+   * busy less than this share of its last window (default INLINE_BELOW_LOOP_SHARE). 0: never.
+   */
+  inlineBelowLoopShare?: number;
 }
 
 /** An array parameter is bound as JSON: the statements read it with json_each. */
 function bindParams(params: unknown[]): unknown[] {
   return params.map((param) => (Array.isArray(param) ? JSON.stringify(param) : param));
+}
+
+/**
+ * The main thread's commit at idle (writer-client.ts, `Inline`): the writer thread's own writes.ts on
+ * this connection. It never waits for the write lock: with busy_timeout 0 for the attempt, a lock held
+ * elsewhere fails its BEGIN at once, nothing is committed, and the write goes to the thread, which waits.
+ */
+function inlineCommitter(db: Database.Database, synchronous: Synchronous): Inline['commit'] {
+  const writes = new SqliteWrites(db, new SqliteSearchIndex(db, synchronous));
+  const noWait = db.prepare('PRAGMA busy_timeout = 0');
+  const wait = db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return (ops) => {
+    noWait.run();
+    let outcomes: Outcome[];
+    try {
+      outcomes = writes.commit(ops);
+    } finally {
+      wait.run();
+    }
+    const busy = outcomes.every((o) => !o.ok && (o.error as { code?: unknown }).code === 'SQLITE_BUSY');
+    return busy ? undefined : outcomes;
+  };
 }
 
 export class SqliteStore extends SharedStore implements Store {
@@ -76,7 +106,19 @@ export class SqliteStore extends SharedStore implements Store {
     const db = openDatabase(file, synchronous);
     try {
       migrate(db);
-      const writer = WriterClient.start({ file, synchronous }, options.logger);
+      // At idle a write commits on this connection, without the hop to the thread (writer-client.ts).
+      const { inlineBelowLoopShare = INLINE_BELOW_LOOP_SHARE } = options;
+      const inline = (busy: Int32Array): Inline => ({
+        commit: inlineCommitter(db, synchronous),
+        busy,
+        inTransaction: () => db.inTransaction,
+        belowLoopShare: inlineBelowLoopShare,
+      });
+      const writer = WriterClient.start(
+        { file, synchronous },
+        options.logger,
+        inlineBelowLoopShare > 0 ? inline : undefined,
+      );
       await writer.ready;
       return new SqliteStore(db, writer);
     } catch (error) {
@@ -115,6 +157,11 @@ export class SqliteStore extends SharedStore implements Store {
   override async searchMessages(userId: string, query: SearchQuery): Promise<SearchPage> {
     await this.writer.indexed();
     return super.searchMessages(userId, query);
+  }
+
+  /** How many writes committed on the main thread at idle, and how many on the writer thread. */
+  writePaths(): { inline: number; thread: number } {
+    return { ...this.writer.counts };
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */

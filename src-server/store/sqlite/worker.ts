@@ -8,11 +8,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteSearchIndex } from './search-index';
 import { openDatabase } from './sqlite-database';
-import { type FromWriter, postable, type ToWriter, type WriterConfig, writeFailure } from './writer-client';
+import { type FromWriter, postable, type ToWriter, type WriterData, writeFailure } from './writer-client';
 import { SqliteWrites } from './writes';
 
 const port = parentPort!;
-const { file, synchronous } = workerData as WriterConfig;
+const { file, synchronous, busy } = workerData as WriterData;
 const db = openDatabase(file, synchronous);
 const search = new SqliteSearchIndex(db, synchronous);
 const writes = new SqliteWrites(db, search);
@@ -32,20 +32,20 @@ function updateSearchIndex(): void {
 }
 
 port.on('message', (message: ToWriter) => {
-  switch (message.type) {
-    case 'close':
-      db.close();
-      port.close(); // nothing else keeps the thread alive: it ends
-      return;
-    case 'batch':
-      answer({ type: 'committed', outcomes: writes.commit(message.ops).map(postable) });
-      updateSearchIndex();
-      return;
-    case 'index':
-      updateSearchIndex();
-      answer({ type: 'indexed' });
-      return;
+  if (message.type === 'close') {
+    db.close();
+    port.close(); // nothing else keeps the thread alive: it ends
+    return;
   }
+  try {
+    if (message.type === 'batch')
+      answer({ type: 'committed', outcomes: writes.commit(message.ops).map(postable) });
+    updateSearchIndex();
+  } finally {
+    // Done with this message and the write lock: the main thread may commit inline again.
+    Atomics.sub(busy, 0, 1);
+  }
+  if (message.type === 'index') answer({ type: 'indexed' });
 });
 // A crash between a batch's commit and its index left a gap: closed before the first write.
 updateSearchIndex();

@@ -10,9 +10,16 @@
  * are committed, and their callers resolved, in the order run() was called: seqs follow that order and
  * broadcasts go out in seq order.
  *
+ * At idle, no hop (`Inline`): a write that finds the thread idle, nothing queued and the event loop
+ * mostly idle commits at once on the main thread's own connection, the way a server without a thread
+ * would. Handing one write to an idle thread and back costs two thread wake-ups (BENCHMARKS.md, "hop2"),
+ * more than the commit itself with synchronous=NORMAL; under load the thread and its group commit take
+ * over, so a commit's disk flush never holds up a busy event loop.
+ *
  * If the thread dies, every pending and later write is rejected (the socket layer answers INTERNAL) and
  * the failure is logged: an ack is never left hanging.
  */
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { storeBusy } from '../busy';
@@ -24,6 +31,43 @@ export interface WriterConfig {
   file: string;
   synchronous: Synchronous;
 }
+
+/**
+ * What the thread has been sent and not finished (a batch and the search index after it, or an
+ * `index`), counted in a shared Int32Array: the main thread adds one per message it posts, the thread
+ * takes one off when it has finished that message. While it is above zero the thread may hold the
+ * write lock, so nothing commits inline (that would wait in SQLite's busy handler, on the event loop).
+ */
+export interface WriterData extends WriterConfig {
+  busy: Int32Array;
+}
+
+/**
+ * Committing on the main thread, at idle: the same writes (writes.ts) on the main thread's connection.
+ * `busy` is the counter shared with the thread (WriterData).
+ */
+export interface Inline {
+  /**
+   * Commits `ops` at once, or returns undefined having committed nothing when another connection holds
+   * the write lock: it does not wait (that would be on the event loop), the thread does.
+   */
+  commit(ops: readonly WriteOp[]): Outcome[] | undefined;
+  busy: Int32Array;
+  /** True while the main connection is inside a transaction of its own: no inline commit then. */
+  inTransaction(): boolean;
+  /** Inline only while the event loop was busy less than this share of its last window. */
+  belowLoopShare: number;
+}
+
+/**
+ * A write commits inline only while the event loop was busy for less than this share of the last
+ * window: at idle (figure 1's one message in flight, ~0.2–0.3) it does; under load (figure 3, 0.9 and
+ * more) the thread's group commit does, and the disk flush stays off the event loop.
+ */
+export const INLINE_BELOW_LOOP_SHARE = 0.5;
+const LOOP_WINDOW_MS = 20;
+/** After an inline commit, the thread indexes it for search this much later, many at a time. */
+const INDEX_AFTER_MS = 20;
 
 /** `index`: bring the search index up to date, then answer `indexed` (search-index.ts). */
 export type ToWriter = { type: 'batch'; ops: WriteOp[] } | { type: 'index' } | { type: 'close' };
@@ -94,17 +138,31 @@ export class WriterClient {
   private indexing: { upTo: number; done: Promise<void>; resolve: () => void }[] = [];
   private markReady!: () => void;
   private markNotReady!: (reason: Error) => void;
+  /** The event loop's utilisation over the last window, and where that window started. */
+  private loopShare = 0;
+  private loopMark = performance.eventLoopUtilization();
+  /** One inline commit per turn of the event loop: the rest of a turn's writes go as one batch. */
+  private inlinedThisTurn = false;
+  private indexScheduled = false;
+  /** Writes committed inline, and through the thread (for tests and the bench). */
+  readonly counts = { inline: 0, thread: 0 };
 
-  /** Starts worker.ts on `config`. */
-  static start(config: WriterConfig, logger?: Logger): WriterClient {
-    const worker = new Worker(TYPESCRIPT_WORKER, { workerData: { ...config, module: WRITER_MODULE } });
-    return new WriterClient(worker, logger);
+  /**
+   * Starts worker.ts on `config`. `inline(busy)`, when given, makes the main thread's committer that
+   * shares the thread's busy counter.
+   */
+  static start(config: WriterConfig, logger?: Logger, inline?: (busy: Int32Array) => Inline): WriterClient {
+    const busy = new Int32Array(new SharedArrayBuffer(4));
+    const workerData: WriterData & { module: string } = { ...config, busy, module: WRITER_MODULE };
+    const worker = new Worker(TYPESCRIPT_WORKER, { workerData });
+    return new WriterClient(worker, logger, inline?.(busy));
   }
 
   /** `worker` speaks ToWriter / FromWriter (tests give a stand-in). */
   constructor(
     private readonly worker: Worker,
     private readonly logger?: Logger,
+    private readonly inline?: Inline,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
@@ -126,6 +184,10 @@ export class WriterClient {
     if (this.queue.length >= MAX_QUEUED_WRITES) {
       // A full queue drains within a second (see MAX_QUEUED_WRITES): that is when to come back.
       return Promise.reject(storeBusy());
+    }
+    if (this.mayCommitInline()) {
+      const committed = this.commitInline<T>(op);
+      if (committed) return committed;
     }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
@@ -170,14 +232,62 @@ export class WriterClient {
     return this.closing;
   }
 
+  /** The thread idle with nothing queued for it, and the event loop mostly idle: see `Inline`. */
+  private mayCommitInline(): boolean {
+    const inline = this.inline;
+    if (!inline || this.inFlight || this.postScheduled || this.queue.length > 0 || this.inlinedThisTurn)
+      return false;
+    if (Atomics.load(inline.busy, 0) > 0 || inline.inTransaction()) return false;
+    return this.loopShareNow() < inline.belowLoopShare;
+  }
+
+  /** The event loop's utilisation over the last complete window of LOOP_WINDOW_MS or more. */
+  private loopShareNow(): number {
+    const window = performance.eventLoopUtilization(this.loopMark);
+    if (window.idle + window.active >= LOOP_WINDOW_MS) {
+      this.loopShare = window.utilization;
+      this.loopMark = performance.eventLoopUtilization();
+    }
+    return this.loopShare;
+  }
+
+  /** Undefined when the database was busy: nothing was committed, the write goes to the thread. */
+  private commitInline<T>(op: WriteOp): Promise<T> | undefined {
+    this.inlinedThisTurn = true;
+    setImmediate(() => {
+      this.inlinedThisTurn = false;
+    });
+    const outcomes = this.inline!.commit([op]);
+    if (!outcomes) return undefined;
+    const [outcome] = outcomes;
+    this.counts.inline++;
+    this.answered++;
+    this.scheduleIndex();
+    if (!outcome) return Promise.reject(new Error('The inline commit gave no outcome'));
+    return outcome.ok ? Promise.resolve(outcome.value as T) : Promise.reject(outcome.error);
+  }
+
+  /** The thread indexes inline commits for search a little later, many in one transaction. */
+  private scheduleIndex(): void {
+    if (this.indexScheduled) return;
+    this.indexScheduled = true;
+    setTimeout(() => {
+      this.indexScheduled = false;
+      void this.indexed();
+    }, INDEX_AFTER_MS).unref();
+  }
+
   private post(): void {
     if (this.inFlight || this.queue.length === 0 || this.failure) return;
     this.inFlight = this.queue;
     this.queue = [];
+    this.counts.thread += this.inFlight.length;
     this.send({ type: 'batch', ops: this.inFlight.map((item) => item.op) });
   }
 
   private send(message: ToWriter): void {
+    // Before the thread can see it: the thread may hold the write lock until it has finished it.
+    if (this.inline && message.type !== 'close') Atomics.add(this.inline.busy, 0, 1);
     this.worker.postMessage(message);
   }
 
