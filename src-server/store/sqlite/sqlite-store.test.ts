@@ -174,15 +174,25 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
         clientMessageId,
         createdAt: new Date().toISOString(),
       });
-    return { store, alice, general, send };
+    /**
+     * The writer thread idle: an inline commit has the thread index it INDEX_AFTER_MS later, and while
+     * it does a write goes to the thread. Waiting past that timer, then for the index (a search waits
+     * for it), keeps a slow turn of a loaded machine from moving a counted write to the thread.
+     */
+    const settled = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await store.searchMessages(alice.id, { q: 'settled', limit: 1 });
+    };
+    await settled();
+    return { store, alice, general, send, settled };
   }
 
   it('commits one write a turn inline and the rest of a turn on the thread: in order, exactly once', async () => {
-    const { store, alice, general, send } = await opened();
+    const { store, alice, general, send, settled } = await opened();
     const before = store.writePaths();
     const alone = await send('alone');
     expect(store.writePaths().inline).toBe(before.inline + 1);
-    await turn();
+    await settled();
     // A turn with four writes: the first inline, the other three as one batch of the thread.
     const replayed = randomUUID();
     const burst = await Promise.all([
