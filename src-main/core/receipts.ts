@@ -74,7 +74,7 @@ export class ReceiptSender {
       let limitedFor: number | undefined;
       /** Acknowledged (or refused for good): forgotten together once the batch is settled. */
       const done: typeof batch = [];
-      const outcomes = await Promise.all(
+      await Promise.all(
         batch.map(async (r) => {
           const event = r.status === 'READ' ? MessageEvent.READ : MessageEvent.DELIVERED;
           const status = r.status === 'READ' ? MessageDeliveryStatus.READ : MessageDeliveryStatus.DELIVERED;
@@ -84,23 +84,21 @@ export class ReceiptSender {
             { messageId: r.message_id, channelId: r.channel_id, status },
             this.options.ackTimeoutMs,
           );
-          if (this.disposed) return false;
-          if (outcome.kind !== 'ack') return false;
+          if (this.disposed || outcome.kind !== 'ack') return;
           const ack = SimpleAck.safeParse(outcome.response);
           if (ack.success && (ack.data.ok || isPermanentRefusal(ack.data.code))) {
             done.push(r);
-            return true;
+            return;
           }
           if (ack.success && !ack.data.ok && ack.data.code === ErrorCode.RATE_LIMITED) {
             const wait = ack.data.retryAfterMs ?? this.options.rateLimitWaitMs;
             limitedFor = Math.max(limitedFor ?? 0, wait);
           }
-          return false;
         }),
       );
       if (this.disposed) return;
       this.store.receiptsDone(done);
-      if (outcomes.some((done) => !done)) {
+      if (done.length < batch.length) {
         // Rate limited, timed out or disconnected: leave the rest queued and come back later.
         this.retryLater(limitedFor);
         return;

@@ -80,9 +80,13 @@ export class Checkpointer {
       this.waiting.get(m.id)?.(m.result);
       this.waiting.delete(m.id);
     });
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('error', (error) => this.stopped(error));
-    this.worker.on('exit', () => this.stopped(new Error('the checkpoint worker exited')));
+    this.exited = new Promise((resolve) =>
+      this.worker.once('exit', () => {
+        resolve();
+        this.stopped(new Error('the checkpoint worker exited'));
+      }),
+    );
   }
 
   /** One PASSIVE checkpoint on the worker's connection; resolves with SQLite's answer. */

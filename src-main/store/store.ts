@@ -601,7 +601,7 @@ export class LocalStore {
 
   /** The server accepted one of our sends. */
   applyAck(ack: MessageSent): UpsertResult | undefined {
-    return this.transaction(() => this.ackOne(ack));
+    return this.applyAcks([ack])[0];
   }
 
   /**
@@ -632,8 +632,8 @@ export class LocalStore {
     });
   }
 
-  /** `newest`: each channel's highest seq acknowledged, raised by the caller (else here). */
-  private ackOne(ack: MessageSent, newest?: Map<string, number>): UpsertResult | undefined {
+  /** `newest`: each channel's highest seq acknowledged, raised by the caller once per batch. */
+  private ackOne(ack: MessageSent, newest: Map<string, number>): UpsertResult | undefined {
     if (!ack.clientMessageId) return undefined;
     // Raw, built by one literal, with its rowid for the UPDATE (message-row-reader.ts): a `SELECT *` row
     // of messages is a dictionary-mode object, slow to build and to spread into `current` below.
@@ -671,8 +671,7 @@ export class LocalStore {
       rowid: raw[ROWID] as number,
     });
     // What finishOwn would do, without reading the receipts a second time: the status is settled.
-    if (newest) newest.set(row.channel_id, Math.max(newest.get(row.channel_id) ?? 0, ack.seq));
-    else this.raiseLastSeq(row.channel_id, ack.seq);
+    newest.set(row.channel_id, Math.max(newest.get(row.channel_id) ?? 0, ack.seq));
     return {
       row: current,
       inserted: false,

@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useSyncExternalStore } from 'react';
-import { loadMarkdown, markdownLoaded, markdownRenderer, subscribeMarkdown } from './markdown-loader';
+import { loadMarkdown, type MarkdownRenderer, markdownRenderer, subscribeMarkdown } from './markdown-loader';
 import { type MentionMarks, marksKey } from './mentions';
 import { isPlainText, plainBodyHtml } from './safe-html';
 
@@ -12,7 +12,11 @@ const CACHE_SIZE = 2_000;
 const rendered = new Map<string, string>();
 
 /** The body's HTML, or null when it needs marked and DOMPurify and their chunk is not in yet. */
-function renderCached(content: string, mentions: MentionMarks | undefined): string | null {
+function renderCached(
+  content: string,
+  mentions: MentionMarks | undefined,
+  renderer: MarkdownRenderer | null,
+): string | null {
   const key = `${marksKey(mentions)}\u0000${content}`;
   const hit = rendered.get(key);
   if (hit !== undefined) {
@@ -20,7 +24,6 @@ function renderCached(content: string, mentions: MentionMarks | undefined): stri
     rendered.set(key, hit);
     return hit;
   }
-  const renderer = markdownRenderer();
   // The plain-text shortcut of renderMessageHtml, which needs neither.
   if (!renderer) return isPlainText(content) ? plainBodyHtml(content) : null;
   const html = renderer.renderMessageHtml(content, mentions);
@@ -72,9 +75,10 @@ function RenderedContent({
   mentions: MentionMarks | undefined;
 }) {
   const mentionsKey = marksKey(mentions);
-  const ready = useSyncExternalStore(subscribeMarkdown, markdownLoaded);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `mentions` is compared by its key; `ready` renders again once marked and DOMPurify are in
-  const html = useMemo(() => renderCached(content, mentions), [content, mentionsKey, ready]);
+  // Null until marked and DOMPurify are in; rendered again once they are.
+  const renderer = useSyncExternalStore(subscribeMarkdown, markdownRenderer);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `mentions` is compared by its key
+  const html = useMemo(() => renderCached(content, mentions, renderer), [content, mentionsKey, renderer]);
   useEffect(() => {
     if (html === null) void loadMarkdown().catch(() => {}); // it stays the text as typed
   }, [html]);

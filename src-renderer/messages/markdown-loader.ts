@@ -4,19 +4,19 @@
  * first frame of a cold start needs neither (BENCHMARKS.md, paint9). Until the chunk is in, such a
  * body is shown as the text typed (React text, no HTML: nothing to sanitize), then as its Markdown.
  */
-type Renderer = typeof import('./sanitize');
+export type MarkdownRenderer = typeof import('./sanitize');
 
-let loaded: Renderer | null = null;
-let loading: Promise<Renderer> | null = null;
+let loaded: MarkdownRenderer | null = null;
+let loading: Promise<MarkdownRenderer> | null = null;
 const listeners = new Set<() => void>();
 
 /** The renderer if its chunk is in, else null. */
-export function markdownRenderer(): Renderer | null {
+export function markdownRenderer(): MarkdownRenderer | null {
   return loaded;
 }
 
 /** Loads the renderer's chunk (once; again after a failure). */
-export function loadMarkdown(): Promise<Renderer> {
+export function loadMarkdown(): Promise<MarkdownRenderer> {
   loading ??= import('./sanitize').then(
     (renderer) => {
       loaded = renderer;
@@ -35,8 +35,4 @@ export function loadMarkdown(): Promise<Renderer> {
 export function subscribeMarkdown(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
-}
-
-export function markdownLoaded(): boolean {
-  return loaded !== null;
 }

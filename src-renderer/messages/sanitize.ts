@@ -15,7 +15,7 @@ import {
 
 // What the rest of the app and the tests know from here, though it lives in safe-html.ts (no marked,
 // no DOMPurify: it is in the first chunk, this module is not).
-export { ALLOWED_ATTR, ALLOWED_TAGS, isPlainText, linkTarget, plainTextHtml, SAFE_URL } from './safe-html';
+export { ALLOWED_ATTR, ALLOWED_TAGS, isPlainText, linkTarget, SAFE_URL } from './safe-html';
 
 const markdown = new Marked({
   gfm: true,

@@ -192,7 +192,10 @@ export class LocalBlobStore implements BlobStore {
           reader = `${tmp}.read`;
           await link(tmp, reader);
           const name = reader;
-          onReceived({ sha256, size, head, file: name, release: () => rm(name, { force: true }) });
+          let released: Promise<void> | undefined;
+          // Once, however many paths of the reader end (thumbnails.ts releases as soon as it has read).
+          const release = () => (released ??= rm(name, { force: true }));
+          onReceived({ sha256, size, head, file: name, release });
           reader = undefined;
         }
         const folder = join(target, '..');

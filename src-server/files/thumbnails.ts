@@ -87,10 +87,9 @@ export class Thumbnails {
       return;
     }
     const run = (look: boolean) => {
-      const job =
-        this.closed || this.undecodable.has(sha256)
-          ? undefined
-          : this.once(sha256, () => (look ? this.storedOrMade(sha256, arrived) : this.make(sha256, arrived)));
+      const job = this.closed
+        ? undefined
+        : this.once(sha256, () => (look ? this.storedOrMade(sha256, arrived) : this.make(sha256, arrived)));
       // Released however the job went (made by another caller meanwhile, or not at all).
       return arrived ? Promise.resolve(job).finally(() => arrived.blob.release()) : job;
     };
