@@ -19,7 +19,7 @@ function gate() {
   const gate = new SocketGate([RULE], pino({ level: 'silent' }), () => clock.now);
   const send = (event = 'message:delivered') => {
     const ack = vi.fn();
-    const passed = gate.admit(socket as unknown as RelaySocket, [event, {}, ack]);
+    const passed = gate.admit(socket as unknown as RelaySocket, event, [{}, ack]);
     return { ack, passed };
   };
   return { socket, ws: transport.socket, send, clock };
@@ -84,7 +84,7 @@ describe('socketGate', () => {
     const shared = new SocketGate([RULE], pino({ level: 'silent' }), () => 0);
     let passed = 0;
     for (let i = 0; i < RULE.perSocket * 2; i++)
-      if (shared.admit(socket as unknown as RelaySocket, ['message:delivered', {}])) passed++;
+      if (shared.admit(socket as unknown as RelaySocket, 'message:delivered', [{}])) passed++;
     expect(passed).toBe(RULE.perSocket);
     expect(socket.emit).toHaveBeenCalledTimes(1);
     expect(socket.disconnect).not.toHaveBeenCalled();
@@ -93,7 +93,7 @@ describe('socketGate', () => {
   it('keeps each socket its own allowance, though one gate serves them all', () => {
     const shared = new SocketGate([RULE], pino({ level: 'silent' }), () => 0);
     const [a, b] = [gate().socket, gate().socket] as unknown as RelaySocket[];
-    const admitted = (socket: RelaySocket) => shared.admit(socket, ['message:delivered', {}]);
+    const admitted = (socket: RelaySocket) => shared.admit(socket, 'message:delivered', [{}]);
     for (let i = 0; i < RULE.perSocket; i++) expect(admitted(a!)).toBe(true);
     expect(admitted(a!)).toBe(false);
     expect(admitted(b!)).toBe(true);

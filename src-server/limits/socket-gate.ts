@@ -96,9 +96,9 @@ export class SocketGate {
     });
   }
 
-  /** Whether this packet ([event, ...args, ack?]) of this socket goes on to its handler. */
-  admit(socket: RelaySocket, packet: unknown[]): boolean {
-    const family = this.familyOf.get(packet[0] as string);
+  /** Whether this event of this socket (its args, the ack last when it has one) goes on to its handler. */
+  admit(socket: RelaySocket, event: string, args: unknown[]): boolean {
+    const family = this.familyOf.get(event);
     let state = this.bySocket.get(socket);
     if (state?.cut) return false; // read before the cut took effect: nothing from this connection goes further
     if (!family) return true;
@@ -121,13 +121,13 @@ export class SocketGate {
       state.cut = true;
       stopReading(socket);
       this.logger.warn(
-        { event: packet[0], userId: socket.data.userId, socketId: socket.id },
+        { event, userId: socket.data.userId, socketId: socket.id },
         'event flood: connection closed',
       );
       socket.disconnect(true);
       return false;
     }
-    const ack = packet[packet.length - 1];
+    const ack = args[args.length - 1];
     const first = window.count === rule.perSocket + 1;
     if (typeof ack !== 'function' && !first) return false;
     const { error } = family;
@@ -140,14 +140,11 @@ export class SocketGate {
       const body: MessageErrorEvent = {
         error,
         code: ErrorCode.RATE_LIMITED,
-        event: String(packet[0]),
+        event,
         retryAfterMs,
       };
       socket.emit(MessageEvent.ERROR, body);
-      this.logger.debug(
-        { event: packet[0], userId: socket.data.userId, socketId: socket.id },
-        'event flood dropped',
-      );
+      this.logger.debug({ event, userId: socket.data.userId, socketId: socket.id }, 'event flood dropped');
     }
     return false;
   }

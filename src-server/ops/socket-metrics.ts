@@ -6,18 +6,16 @@
  */
 import type { Metrics } from './metrics';
 
-/** Events outside `knownEvents` share the label "other": a client cannot mint new time series. */
-export function timeAck(
-  metrics: Metrics,
-  knownEvents: { has(event: string): boolean },
-  packet: unknown[],
-): void {
-  const last = packet.length - 1;
-  const ack = packet[last];
-  if (last > 0 && typeof ack === 'function') {
-    const event = typeof packet[0] === 'string' && knownEvents.has(packet[0]) ? packet[0] : 'other';
+/**
+ * `event` is one the server routes (unknown events are refused before this), so a client cannot mint
+ * new time series; `args` are the event's arguments, its ack last when it has one (wrapped in place).
+ */
+export function timeAck(metrics: Metrics, event: string, args: unknown[]): void {
+  const last = args.length - 1;
+  const ack = args[last];
+  if (last >= 0 && typeof ack === 'function') {
     const end = metrics.ackLatency.startTimer({ event });
-    packet[last] = (response: unknown) => {
+    args[last] = (response: unknown) => {
       end({ outcome: outcomeOf(response) });
       (ack as (response: unknown) => void)(response);
     };

@@ -118,10 +118,10 @@ export function createSocketServer(
       refuseUnknown(this, event, args);
       return;
     }
-    const packet = [event, ...args];
-    timeAck(ctx.metrics, routes, packet);
-    if (!gate.admit(this, packet)) return;
-    void handle(this, ctx.logger, event as string, route, packet.slice(1));
+    const name = event as string;
+    timeAck(ctx.metrics, name, args);
+    if (!gate.admit(this, name, args)) return;
+    void handle(this, ctx.logger, name, route, args);
   }
 
   function refuseUnknown(socket: RelaySocket, event: unknown, args: unknown[]): void {
