@@ -119,9 +119,10 @@ export type TraceEvent = {
 
 /**
  * One main-thread task of a trace as the by-hand timelines print it: start (ms from `originTs`), wall,
- * CPU, and the six heaviest events inside it (`events`: the same thread's complete events).
+ * CPU, and the six heaviest events inside it (`events`: the same thread's complete events) of those
+ * longer than `minUs`.
  */
-export function describeTask(task: TraceEvent, events: TraceEvent[], originTs: number): string {
+export function describeTask(task: TraceEvent, events: TraceEvent[], originTs: number, minUs = 300): string {
   const inner = new Map<string, number>();
   for (const e of events)
     if (
@@ -129,7 +130,7 @@ export function describeTask(task: TraceEvent, events: TraceEvent[], originTs: n
       e.ts >= task.ts &&
       e.ts + (e.dur ?? 0) <= task.ts + (task.dur ?? 0) &&
       !/RunTask|mojo|SimpleWatcher/.test(e.name) &&
-      (e.dur ?? 0) > 300
+      (e.dur ?? 0) > minUs
     )
       inner.set(e.name, (inner.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0));
   const desc = [...inner]

@@ -60,7 +60,7 @@ async function main() {
         continue;
       }
       cpu += t.tdur ?? 0;
-      console.log(describeTask(t, mine, nav.ts));
+      console.log(describeTask(t, mine, nav.ts, 500));
     }
     const marks = events.filter(
       (e) =>

@@ -1,6 +1,6 @@
 /** A restart keeps the session, drafts and history (here even with the server gone meanwhile). */
 import { expect, test } from '../support/fixtures';
-import { messageBodies, openChannel, send } from '../support/ui';
+import { messageBodies, openChannel, RECONNECT, send } from '../support/ui';
 
 test('after a kill -9 the app reopens signed in, with its drafts and history, even offline', async ({
   server,
@@ -35,5 +35,5 @@ test('after a kill -9 the app reopens signed in, with its drafts and history, ev
 
   // And the kept session still works once the server is back.
   await server.start();
-  await expect(alice.page.getByTestId('connection-status')).toHaveText('Connected', { timeout: 60_000 });
+  await expect(alice.page.getByTestId('connection-status')).toHaveText('Connected', RECONNECT);
 });

@@ -1,3 +1,9 @@
+/**
+ * Issue 11: one message (`'>'.repeat(2000)`) blanked every member's app, and again after a reload
+ * because that channel opens first. The worst bodies found (deep nesting, long delimiter runs, a bidi
+ * override) go straight over the protocol from a raw socket; bob's app must show each (as markup or
+ * as the text typed), stay usable, and come back usable after a reload.
+ */
 import { expect, test } from '../support/fixtures';
 import { sendRaw } from '../support/seed';
 import { messageBodies, openChannel, send, signIn, unique } from '../support/ui';
