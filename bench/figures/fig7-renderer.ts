@@ -15,11 +15,13 @@ import { makeRow, type Row } from '../lib/result';
 import { median } from '../lib/stats';
 import { flingToTop, installPlainList, scrollFrames, timeClickToPaint } from '../renderer/in-page';
 import {
-  loadWithoutDevtools,
+  bareColdPair,
   NO_DEVTOOLS,
+  NO_DEVTOOLS_QUERY,
   noDevtoolsScript,
   PaintReports,
   START_HTML,
+  STATIC_PAGE,
   staticWithReporter,
   withNoDevtoolsScripts,
 } from '../renderer/no-devtools';
@@ -35,7 +37,6 @@ const STUB: StubConfig = {
 };
 const COLD_LOADS = 3;
 /** The baseline for the cold first paint: a static page of about what the app's first screen shows. */
-const STATIC_PAGE = '/__bench/static.html';
 const STATIC_HTML =
   '<!doctype html><html><head><meta charset="utf-8"><title>Relay</title></head>' +
   '<body><nav><h1>Relay</h1><ul><li>general</li><li>big-history</li></ul></nav></body></html>';
@@ -48,9 +49,6 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
   '.svg': 'image/svg+xml',
 };
-
-/** Where a page loaded without DevTools asks to be: `?nodevtools` on the app's or the static page's URL. */
-const NO_DEVTOOLS_QUERY = 'nodevtools';
 
 /**
  * Static files of the build, with no cache headers (every context is cold anyway). With `reports`, also
@@ -159,12 +157,10 @@ export async function figure7(bench: Bench): Promise<Row[]> {
   const bareAppFcp: number[] = [];
   const bareStatic: number[] = [];
   for (let i = 0; i < COLD_LOADS; i++) {
-    const app = await loadWithoutDevtools(reports, `${url}?${NO_DEVTOOLS_QUERY}`);
+    const { app, staticPage } = await bareColdPair(reports, url);
     bareApp.push(app.shell ?? Number.NaN);
     bareAppFcp.push(app.fcp);
-    bareStatic.push(
-      (await loadWithoutDevtools(reports, `${new URL(STATIC_PAGE, url)}?${NO_DEVTOOLS_QUERY}`)).fcp,
-    );
+    bareStatic.push(staticPage.fcp);
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {

@@ -11,7 +11,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
-import { loadWithoutDevtools, PaintReports } from './no-devtools';
+import { bareColdPair, PaintReports } from './no-devtools';
 import { coldPage, shellPaint } from './page-tools';
 
 async function main() {
@@ -31,8 +31,7 @@ async function main() {
   try {
     for (let i = 0; i < loads; i++) {
       for (const [k, url] of urls.entries()) {
-        const app = await loadWithoutDevtools(reports, `${url}?nodevtools`);
-        const page = await loadWithoutDevtools(reports, `${url}__bench/static.html?nodevtools`);
+        const { app, staticPage: page } = await bareColdPair(reports, url);
         const cold = await coldPage(browser);
         await cold.page.goto(url);
         const shell = await shellPaint(cold.page);

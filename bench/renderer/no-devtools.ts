@@ -25,6 +25,12 @@ export interface PaintReport {
 }
 
 /** Where the pages of a no-DevTools load ask for their scripts and send their report. */
+/** The static page served beside the app (figure 7's baseline: Chromium's own first paint). */
+export const STATIC_PAGE = '/__bench/static.html';
+
+/** Where a page loaded without DevTools asks to be: `?nodevtools` on the app's or the static page's URL. */
+export const NO_DEVTOOLS_QUERY = 'nodevtools';
+
 export const NO_DEVTOOLS = {
   app: '/__bench/nodevtools/app.js',
   reportStatic: '/__bench/nodevtools/report-static.js',
@@ -214,4 +220,14 @@ export async function loadWithoutDevtools(
     }
     await rm(profile, { recursive: true, force: true });
   }
+}
+
+/** The app at `url` (a served build), then the static page beside it, each loaded with no DevTools client. */
+export async function bareColdPair(
+  reports: PaintReports,
+  url: string,
+): Promise<{ app: PaintReport; staticPage: PaintReport }> {
+  const app = await loadWithoutDevtools(reports, `${url}?${NO_DEVTOOLS_QUERY}`);
+  const staticPage = await loadWithoutDevtools(reports, `${new URL(STATIC_PAGE, url)}?${NO_DEVTOOLS_QUERY}`);
+  return { app, staticPage };
 }

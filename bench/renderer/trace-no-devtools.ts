@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../figures/fig7-renderer';
-import { loadWithoutDevtools, PaintReports } from './no-devtools';
+import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports } from './no-devtools';
 import { describeTask, type TraceEvent } from './page-tools';
 
 const TRACE_S = 12;
@@ -20,7 +20,7 @@ async function main() {
   const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 1;
   const reports = new PaintReports();
   const server = await serveStatic(path.resolve(args[0]!), reports);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?nodevtools`;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?${NO_DEVTOOLS_QUERY}`;
   for (let i = 0; i < loads; i++) {
     const file = path.join(tmpdir(), `relay-trace-no-devtools-${process.pid}-${i}.json`);
     const categories =
@@ -37,7 +37,9 @@ async function main() {
     const events = (JSON.parse(await readFile(file, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
     if (!process.env.KEEP) await rm(file, { force: true });
     const nav = events
-      .filter((e) => e.name === 'navigationStart' && e.args?.data?.documentLoaderURL?.includes('nodevtools'))
+      .filter(
+        (e) => e.name === 'navigationStart' && e.args?.data?.documentLoaderURL?.includes(NO_DEVTOOLS_QUERY),
+      )
       .at(-1);
     if (!nav) throw new Error('no navigation to the app in the trace');
     const main = events.find(
