@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageEvent, SendAck } from '../../src-shared/protocol';
+import { waitFor } from '../../src-shared/testing/wait-for';
 import { RECEIPT_LIMIT } from '../limits/event-limit';
 import { type ConnectedUser, demoServer, emitWithAck, flush, nextEvent, recordEvents } from '../testing';
 
@@ -87,7 +88,9 @@ describe('a receipt flood from one socket (figure 11)', () => {
     }
     expect(await cut).toBe('io server disconnect');
     expect(refusals.map((r) => r.code)).toEqual(['RATE_LIMITED']);
-    // One write for the lot.
+    // One write for the lot. Nothing acks these receipts, so the cut can reach the client before that
+    // write has committed (its metric counts commits): wait for it, then count.
+    await waitFor(async () => (await receiptWrites()) >= 1, "the flood's receipt write");
     expect(await receiptWrites()).toBe(1);
     // The handlers counted the allowance only (1,000 of bob's 2,000 a window): bob's other socket still
     // has the rest, so the 3,000 dropped packets never reached the per-user limit.
