@@ -1,0 +1,180 @@
+/**
+ * `tsx bench/store-writes.ts [--baseline DIR] [--cached N] [--count N] [--dir DIR]`: what the app store
+ * writes per message on its three hot paths, A/B in one process (migration 013, BENCHMARKS.md "index13").
+ * Not a figure of `npm run bench`: a measuring tool for figures 2, 6 and 13, run by hand.
+ *
+ * Each tree (this one, and `--baseline`, another checkout) opens a store on a fresh file in `--dir`
+ * (default /dev/shm, so the disk's noise is out of it) holding `--cached` others' messages in 20 channels
+ * (figure 13's cache), then, the WAL truncated before each step from a second connection:
+ * - enqueue: `--count` own sends, one commit each (figure 6's enqueue);
+ * - ack: their acks in batches of 64, each ack twice as the server sends it (figure 6's replay);
+ * - catch-up: `--count` others' messages, channel by channel in chunks of 25, one commit each (figure 13);
+ * - live: `--count` others' messages, one commit each (figure 2's store write at B).
+ * For each: WAL frames a message (the frames written, read from the -wal file), the B-trees those frames
+ * belong to (each frame's page looked up in `dbstat` after the step: pages a message per B-tree), and
+ * the CPU a message (process.cpuUsage, user + system).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { walWrites } from '../src-main/store/testing/wal-frames';
+import type { Channel, Message, MessageSent } from '../src-shared/protocol';
+import { serverMessage } from '../src-shared/testing/messages';
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const at = argv.indexOf(name);
+  return at >= 0 ? (argv[at + 1] as string) : fallback;
+};
+const CACHED = Number(option('--cached', '50000'));
+const COUNT = Number(option('--count', '1000'));
+const DIR = option('--dir', '/dev/shm');
+const BASELINE = argv.includes('--baseline') ? resolve(option('--baseline', '')) : undefined;
+const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
+const CHANNELS = 20;
+const me = { id: randomUUID(), name: 'alice' };
+const bob = { id: randomUUID(), name: 'bob' };
+
+interface Store {
+  saveChannels(c: Channel[]): unknown;
+  queueOwnMessage(m: unknown): unknown;
+  applyAcks(acks: MessageSent[]): unknown;
+  upsertServerMessage(m: Message): unknown;
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}
+
+function channel(i: number): Channel {
+  return {
+    id: randomUUID(),
+    name: `c${i}`,
+    kind: 'channel',
+    private: false,
+    topic: '',
+    archived: false,
+    memberIds: [me.id, bob.id],
+    members: [me, bob],
+    lastSeq: 0,
+    lastReadSeq: 0,
+    unreadCount: 0,
+  };
+}
+
+interface Step {
+  frames: number;
+  cpu: number;
+  trees: Map<string, number>;
+}
+
+function measure(file: string, count: number, run: () => void): Step {
+  let cpu = { user: 0, system: 0 };
+  const { frames, byTree } = walWrites(file, () => {
+    const before = process.cpuUsage();
+    run();
+    cpu = process.cpuUsage(before);
+  });
+  const trees = new Map([...byTree].map(([name, n]) => [name, n / count]));
+  return { frames: frames.length / count, cpu: (cpu.user + cpu.system) / count, trees };
+}
+
+async function run(name: string, tree: string, folder: string): Promise<Record<string, Step>> {
+  const { LocalStore } = (await import(join(tree, 'src-main/store/store.ts'))) as {
+    LocalStore: { open(o: { file: string; selfId: string }): Store };
+  };
+  const file = join(folder, `${name}.sqlite`);
+  const store = LocalStore.open({ file, selfId: me.id });
+  const channels = Array.from({ length: CHANNELS }, (_, i) => channel(i));
+  store.saveChannels(channels);
+  const seqs = channels.map(() => 0);
+  const others = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const c = i % CHANNELS;
+      seqs[c] = (seqs[c] ?? 0) + 1;
+      return serverMessage({
+        channelId: channels[c]?.id as string,
+        user: bob,
+        seq: seqs[c] as number,
+        content: `m${i}${FILLER}`,
+      });
+    });
+  store.transaction(() => {
+    for (const m of others(CACHED)) store.upsertServerMessage(m);
+  });
+  const target = channels[0]?.id as string;
+  const sent: string[] = [];
+  const steps: Record<string, Step> = {};
+  steps.enqueue = measure(file, COUNT, () => {
+    for (let i = 0; i < COUNT; i++) {
+      const cmid = randomUUID();
+      sent.push(cmid);
+      const now = Date.now();
+      store.queueOwnMessage({
+        clientMessageId: cmid,
+        channelId: target,
+        content: `b${i}${FILLER}`,
+        author: me,
+        createdAt: new Date(now).toISOString(),
+        queuedAt: now,
+      });
+    }
+  });
+  steps.ack = measure(file, COUNT, () => {
+    for (let i = 0; i < sent.length; i += 64) {
+      const batch: MessageSent[] = [];
+      for (const cmid of sent.slice(i, i + 64)) {
+        seqs[0] = (seqs[0] ?? 0) + 1;
+        const ack: MessageSent = {
+          ok: true,
+          messageId: randomUUID(),
+          channelId: target,
+          clientMessageId: cmid,
+          status: 'SENT',
+          seq: seqs[0] as number,
+          createdAt: new Date().toISOString(),
+        };
+        batch.push(ack, ack);
+      }
+      store.applyAcks(batch);
+    }
+  });
+  // As the catch-up stores them: channel by channel, 25 to a commit.
+  const arriving = others(COUNT).sort((a, b) => a.channelId.localeCompare(b.channelId) || a.seq - b.seq);
+  steps['catch-up'] = measure(file, COUNT, () => {
+    for (let i = 0; i < arriving.length; i += 25)
+      store.transaction(() => {
+        for (const m of arriving.slice(i, i + 25)) store.upsertServerMessage(m);
+      });
+  });
+  const live = others(COUNT);
+  steps.live = measure(file, COUNT, () => {
+    for (const m of live) store.upsertServerMessage(m);
+  });
+  store.close();
+  return steps;
+}
+
+async function main(): Promise<void> {
+  const folder = mkdtempSync(join(DIR, 'relay-store-writes-'));
+  try {
+    const trees: [string, string][] = [['this', fileURLToPath(new URL('..', import.meta.url))]];
+    if (BASELINE) trees.push(['baseline', BASELINE]);
+    for (const [name, tree] of trees) {
+      const steps = await run(name, tree, folder);
+      console.log(`== ${name} (${tree}), ${CACHED} cached, ${COUNT} a step`);
+      for (const [step, s] of Object.entries(steps)) {
+        const trees = [...s.trees]
+          .sort((a, b) => b[1] - a[1])
+          .map(([t, n]) => `${t} ${n.toFixed(2)}`)
+          .join(', ');
+        console.log(
+          `${step.padEnd(9)} WAL frames a message ${s.frames.toFixed(2)}, CPU ${s.cpu.toFixed(0)} µs | ${trees}`,
+        );
+      }
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+void main();
