@@ -12,7 +12,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Reaction } from '../../src-shared/protocol';
 import type { DeviceSequence } from './device-sequence';
-import type { ChangeKind, MessageRow, OperationRow } from './rows';
+import { BY_KEY, type ChangeKind, type MessageRow, type OperationRow } from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
 
@@ -66,7 +66,7 @@ export class MessageChanges {
   completed(op: OperationRow, changeSeq: number, at: string): MessageRow | undefined {
     this.onQueueWrite();
     this.sql('DELETE FROM operations WHERE op_id = ?').run(op.op_id);
-    const row = this.sql('SELECT * FROM messages WHERE key = ?').get(op.message_key) as
+    const row = this.sql(`SELECT * FROM messages WHERE ${BY_KEY}`).get({ key: op.message_key }) as
       | MessageRow
       | undefined;
     if (!row || changeSeq < row.change_seq) return row;
@@ -146,7 +146,7 @@ export class MessageChanges {
     return this.sql(`
         UPDATE messages SET content = @content, edited_at = @edited_at, deleted = @deleted,
           reactions_json = @reactions_json, change_seq = @change_seq
-        WHERE key = @key RETURNING *`).get({
+        WHERE ${BY_KEY} RETURNING *`).get({
       content: row.content,
       edited_at: row.edited_at,
       deleted: row.deleted,

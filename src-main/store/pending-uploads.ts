@@ -6,7 +6,7 @@
  * says the remaining names, or is discarded when none remain.
  */
 import type { Statement } from 'better-sqlite3';
-import { type MessageRow, OPERATIONS_OF_MESSAGE_DELETE, type OperationRow } from './rows';
+import { BY_KEY, type MessageRow, OPERATIONS_OF_MESSAGE_DELETE, type OperationRow } from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
 
@@ -69,15 +69,20 @@ export class PendingUploads {
       if (namesOnly && after.length === 0) {
         // Nothing left to say: discarded like a discarded send (its changes with it).
         this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(key, key);
-        this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(key);
+        this.sql('DELETE FROM messages WHERE client_message_id = ? AND id IS NULL').run(key);
         return { ...base, message: null };
       }
       if (namesOnly) {
         const content = namesContent(after);
         this.sql('UPDATE operations SET content = ? WHERE op_id = ?').run(content, key);
-        this.sql('UPDATE messages SET content = ? WHERE key = ? AND id IS NULL').run(content, key);
+        this.sql('UPDATE messages SET content = ? WHERE client_message_id = ? AND id IS NULL').run(
+          content,
+          key,
+        );
       }
-      const message = this.sql('SELECT * FROM messages WHERE key = ?').get(key) as MessageRow | undefined;
+      const message = this.sql(`SELECT * FROM messages WHERE ${BY_KEY}`).get({ key }) as
+        | MessageRow
+        | undefined;
       return { ...base, message: message ?? null };
     });
   }

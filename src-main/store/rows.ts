@@ -120,3 +120,9 @@ export function members(row: ChannelRow): UserSummary[] {
  */
 export const OPERATIONS_OF_MESSAGE_DELETE =
   "DELETE FROM operations WHERE op_id = ? OR (kind != 'send' AND message_key = ?)";
+
+/**
+ * A message by its local key, on an index (migration 013): the key is its clientMessageId or its server
+ * id, each a partial unique index of its own, so the key needs none. Bind the key as `@key`.
+ */
+export const BY_KEY = '(client_message_id = @key OR id = @key) AND key = @key';

@@ -27,6 +27,7 @@ import { MESSAGE_COLUMNS_AND_ROWID, messageRowOf, ROWID } from './message-row-re
 import { indexPending, pendingCount, searchMessages } from './message-search';
 import { PendingUploads } from './pending-uploads';
 import {
+  BY_KEY,
   type ChannelRow,
   higherStatus,
   type LocalStatus,
@@ -84,7 +85,7 @@ export interface MessagePage {
 }
 
 /** A channel `c`'s unread count: what the server counted when we last synced, plus what arrived since. */
-const UNREAD_OF_C = `(
+export const UNREAD_OF_C = `(
   (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
     SELECT count(*) FROM messages m
     WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
@@ -106,7 +107,7 @@ const UNREAD_OF_C = `(
  */
 export const PAGE_BEFORE_SQL = {
   /** (channelId, limit) */
-  unsent: `SELECT * FROM messages INDEXED BY sqlite_autoindex_messages_3
+  unsent: `SELECT * FROM messages INDEXED BY messages_by_client_id
    WHERE client_message_id >= '' AND seq IS NULL AND channel_id = ? AND parent_id IS NULL
    ORDER BY rowid DESC LIMIT ?`,
   /** (channelId, before, limit) */
@@ -592,7 +593,7 @@ export class LocalStore {
   }
 
   messageByKey(key: string): MessageRow | undefined {
-    return this.sql('SELECT * FROM messages WHERE key = ?').get(key) as MessageRow | undefined;
+    return this.sql(`SELECT * FROM messages WHERE ${BY_KEY}`).get({ key }) as MessageRow | undefined;
   }
 
   messageById(id: string): MessageRow | undefined {
@@ -737,16 +738,14 @@ export class LocalStore {
           row.reactions_json !== fields.reactions));
     this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
     // Files never change once posted: kept from the first copy that carried them.
-    this.sql('UPDATE messages SET author_name = ?, files_json = COALESCE(files_json, ?) WHERE key = ?').run(
-      m.user.name,
-      m.files?.length ? JSON.stringify(m.files) : null,
-      row.key,
-    );
+    this.sql(
+      `UPDATE messages SET author_name = @name, files_json = COALESCE(files_json, @files) WHERE ${BY_KEY}`,
+    ).run({ name: m.user.name, files: m.files?.length ? JSON.stringify(m.files) : null, key: row.key });
     if (newer)
       this.sql(`
           UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
             mentions_json = @mentions, reactions_json = @reactions, change_seq = @changeSeq
-          WHERE key = @key`).run({ ...fields, content: m.content, key: row.key });
+          WHERE ${BY_KEY}`).run({ ...fields, content: m.content, key: row.key });
     for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
     const result = this.finishOwn(row, false);
     return { ...result, changed: result.changed || changedServerSide };
@@ -773,8 +772,9 @@ export class LocalStore {
   /** Gives a row its server identity; returns the row as it is now. */
   private claimServerIdentity(row: MessageRow, id: string, seq: number, createdAt: string): MessageRow {
     return this.sql(`
-        UPDATE messages SET id = ?, seq = ?, created_at = ?, failure_code = NULL, failure_message = NULL
-        WHERE key = ? RETURNING *`).get(id, seq, createdAt, row.key) as MessageRow;
+        UPDATE messages SET id = @id, seq = @seq, created_at = @createdAt, failure_code = NULL,
+          failure_message = NULL
+        WHERE ${BY_KEY} RETURNING *`).get({ id, seq, createdAt, key: row.key }) as MessageRow;
   }
 
   /**
@@ -795,7 +795,7 @@ export class LocalStore {
     if (row.own && row.id) {
       const status = this.statusWithReceipts(row.status, row.id);
       if (status !== row.status) {
-        this.sql('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
+        this.sql(`UPDATE messages SET status = @status WHERE ${BY_KEY}`).run({ status, key: row.key });
         after = { ...row, status };
       }
     }
@@ -874,9 +874,11 @@ export class LocalStore {
 
   /** A reply that arrived while its thread was not shown: unread until it is (readThread). */
   markReplyUnread(key: string): void {
-    this.sql('UPDATE messages SET reply_unread = 1 WHERE key = ? AND parent_id IS NOT NULL AND own = 0').run(
+    this.sql(
+      `UPDATE messages SET reply_unread = 1 WHERE ${BY_KEY} AND parent_id IS NOT NULL AND own = 0`,
+    ).run({
       key,
-    );
+    });
   }
 
   /** The thread is shown: its unread replies are read now; returns them (they are owed READ receipts). */
@@ -1138,7 +1140,7 @@ export class LocalStore {
         this.sql('DELETE FROM operations WHERE op_id = ?').run(op.op_id);
         if (op.kind === 'send') {
           this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(op.message_key, op.message_key);
-          this.sql('DELETE FROM messages WHERE key = ? AND id IS NULL').run(op.message_key);
+          this.sql('DELETE FROM messages WHERE client_message_id = ? AND id IS NULL').run(op.message_key);
           if (message) removed.push(message);
           changed.delete(op.message_key);
         } else if (message && !removed.some((r) => r.key === message.key)) {
@@ -1165,7 +1167,7 @@ export class LocalStore {
       if (!row?.own) return undefined;
       const status = higherStatus(row.status ?? 'SENT', ev.status);
       if (status !== row.status)
-        this.sql('UPDATE messages SET status = ? WHERE key = ?').run(status, row.key);
+        this.sql(`UPDATE messages SET status = @status WHERE ${BY_KEY}`).run({ status, key: row.key });
       return stored || status !== row.status ? this.messageByKey(row.key) : undefined;
     });
   }

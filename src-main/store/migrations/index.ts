@@ -14,6 +14,7 @@ import m009 from './009-upload-operations';
 import m010 from './010-search-index-off-write-path';
 import m011 from './011-operations-fewer-indexes';
 import m012 from './012-queue-and-search-off-the-send';
+import m013 from './013-messages-fewer-indexes';
 
 export const migrations: readonly string[] = [
   m001,
@@ -28,4 +29,5 @@ export const migrations: readonly string[] = [
   m010,
   m011,
   m012,
+  m013,
 ];
