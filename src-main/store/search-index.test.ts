@@ -12,7 +12,14 @@ import { beforeEach, expect, it } from 'vitest';
 import { serverMessage } from '../../src-shared/testing/messages';
 import { migrations } from './migrations';
 import { LocalStore } from './store';
-import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import {
+  bob,
+  expectIndexMatchesMessages,
+  me,
+  queueOwn,
+  storeFolderEachTest,
+  testChannel,
+} from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-search-index-', { channels: [channel] });
@@ -28,18 +35,6 @@ const bobSays = (seq: number, content: string) =>
 const send = (content: string) => queueOwn(store, { channelId: channel.id, content });
 
 const found = (query: string) => store.search(query, { limit: 1_000 }).map((r) => r.content);
-
-/** FTS5's own check of the index against the messages' text: throws on any difference. */
-function expectIndexMatchesMessages(file: string): void {
-  const db = new Database(file);
-  try {
-    expect(() =>
-      db.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run(),
-    ).not.toThrow();
-  } finally {
-    db.close();
-  }
-}
 
 /** A database as the app of migration `version` left it, holding `count` of bob's messages (open: close it). */
 function madeBy(

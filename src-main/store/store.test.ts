@@ -6,7 +6,7 @@ import type { Message } from '../../src-shared/protocol';
 import * as messages from '../../src-shared/testing/messages';
 import { messageView } from '../core/views';
 import { type LocalStore, PAGE_BEFORE_SQL } from './store';
-import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { ackOwn, bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-store-', { channels: [channel] });
@@ -26,16 +26,8 @@ function queue(content: string) {
   return queueOwn(store, { channelId: channel.id, content });
 }
 
-function ack(clientMessageId: string, seq: number, messageId: string = randomUUID()) {
-  return store.applyAck({
-    ok: true,
-    messageId,
-    channelId: channel.id,
-    clientMessageId,
-    status: 'SENT' as never,
-    seq,
-    createdAt: new Date().toISOString(),
-  });
+function ack(clientMessageId: string, seq: number, messageId?: string) {
+  return ackOwn(store, channel.id, clientMessageId, seq, messageId);
 }
 
 describe('LocalStore', () => {

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { Channel } from '../../../src-shared/protocol';
 import { LocalStore, type NewOwnMessage } from '../store';
 
@@ -50,6 +51,37 @@ export function queueOwn(
     ...m,
   });
   return clientMessageId;
+}
+
+/** The server's ack of `me`'s send `clientMessageId`, as `seq` (a fresh server id unless given). */
+export function ackOwn(
+  store: LocalStore,
+  channelId: string,
+  clientMessageId: string,
+  seq: number,
+  messageId: string = randomUUID(),
+) {
+  return store.applyAck({
+    ok: true,
+    messageId,
+    channelId,
+    clientMessageId,
+    status: 'SENT' as never,
+    seq,
+    createdAt: new Date().toISOString(),
+  });
+}
+
+/** FTS5's own check of the search index against the messages' text: throws on any difference. */
+export function expectIndexMatchesMessages(file: string): void {
+  const db = new Database(file);
+  try {
+    expect(() =>
+      db.prepare("INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)").run(),
+    ).not.toThrow();
+  } finally {
+    db.close();
+  }
 }
 
 export type StoreFolder = {
