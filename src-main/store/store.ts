@@ -15,9 +15,11 @@ import type {
 import { applyChangePage, changeFields } from './change-feed';
 import { Checkpointer } from './checkpointer';
 import {
+  checkVerdict,
   type Db,
   type OpenOptions,
   openDatabase,
+  quickCheck,
   WAL_AUTOCHECKPOINT_PAGES,
   WAL_SAFETY_NET_PAGES,
 } from './database';
@@ -142,6 +144,8 @@ function serverMessageParams(m: Message, own: boolean): Record<string, unknown> 
 
 export class LocalStore {
   readonly recovered: { movedTo: string; reason: string } | undefined;
+  /** The file's integrity is known (checked at open, or started here); false: `check` says. */
+  readonly checked: boolean;
   /** This installation's device id and per-channel operation numbers. */
   readonly sequence: DeviceSequence;
   /** Our queued changes of messages, and the server's as they arrive. */
@@ -162,8 +166,10 @@ export class LocalStore {
     readonly selfId: string,
     recovered: LocalStore['recovered'],
     private readonly opened: Pick<OpenOptions, 'file' | 'nativeBinding'>,
+    checked = true,
   ) {
     this.db = db;
+    this.checked = checked;
     this.inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
     this.recovered = recovered;
     this.sequence = new DeviceSequence(db);
@@ -181,11 +187,27 @@ export class LocalStore {
   }
 
   static open(options: OpenOptions & { selfId: string }): LocalStore {
-    const { db, recovered } = openDatabase(options);
-    return new LocalStore(db, options.selfId, recovered, {
-      file: options.file,
-      nativeBinding: options.nativeBinding,
-    });
+    const { db, recovered, checked } = openDatabase(options);
+    return new LocalStore(
+      db,
+      options.selfId,
+      recovered,
+      { file: options.file, nativeBinding: options.nativeBinding },
+      checked,
+    );
+  }
+
+  /**
+   * The integrity check a store opened with `check: 'later'` still owes (database.ts): on `worker`'s
+   * connection when there is one, so the main thread reads and writes meanwhile; else here, as at open.
+   * Null: sound (or checked already, or closed meanwhile); a string: what is wrong with the file.
+   */
+  async check(worker: Checkpointer | null): Promise<string | null> {
+    if (this.checked) return null;
+    const answer = worker ? await worker.quickCheck() : null;
+    const verdict = answer?.ok ? checkVerdict(answer) : undefined;
+    if (verdict !== undefined) return verdict;
+    return this.db.open ? quickCheck(this.db) : null;
   }
 
   close(): void {
