@@ -139,6 +139,11 @@ export class Account {
   private readonly turns = new Turns();
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
+  /**
+   * The verdict of the file's integrity check at open, run on the background connection's thread
+   * (store.check): null when sound, else what is wrong (the core then sets the file aside).
+   */
+  readonly integrity: Promise<string | null>;
 
   constructor(
     readonly store: LocalStore,
@@ -194,6 +199,7 @@ export class Account {
       ctx.fault,
       () => this.syncing !== null,
     );
+    this.integrity = store.check(this.upkeep.background);
     this.receipts = new ReceiptSender(
       store,
       ports.clock,
