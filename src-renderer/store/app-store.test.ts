@@ -195,6 +195,23 @@ describe('the app store', () => {
     expect(seqs).toHaveLength(50);
   });
 
+  it('when the core starts a clean local file, drops every history held and reloads the channel shown', async () => {
+    const relay = new FakeRelay();
+    const [general, random] = relay.channels;
+    relay.seed(general!.id, 10);
+    relay.seed(random!.id, 10);
+    const { store } = await bootedStore(relay);
+    await store.getState().loadNewest(random!.id);
+    expect(Object.keys(store.getState().histories).sort()).toEqual([general!.id, random!.id].sort());
+    relay.seed(general!.id, 3); // what the clean file holds so far
+    const listed = relay.callsOf('listOutbox').length;
+    relay.emit('error', { code: 'DATABASE_RESET', message: 'started afresh' });
+    await flush();
+    expect(Object.keys(store.getState().histories)).toEqual([general!.id]);
+    expect(store.getState().histories[general!.id]!.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(relay.callsOf('listOutbox').length).toBe(listed + 1);
+  });
+
   it('navigates to an older message by paging back, then highlights it', async () => {
     const relay = new FakeRelay();
     const [general, random] = relay.channels;
