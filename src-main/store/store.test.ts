@@ -133,6 +133,28 @@ describe('LocalStore', () => {
     expect(store.unreadCount(channel.id)).toBe(0);
   });
 
+  it('takes reads the server has not heard of off its unread count, counted ahead or in the save', () => {
+    for (let seq = 1; seq <= 10; seq++) store.upsertServerMessage(serverMessage({ seq }));
+    store.upsertServerMessage(serverMessage({ seq: 11, userId: me.id, user: me }));
+    store.markReadUpTo(channel.id, 8);
+    // The server still has us at 2: its 8 unread are others' 3-10, of which 3-8 were read here.
+    const listed = { ...channel, lastSeq: 11, lastReadSeq: 2, unreadCount: 8 };
+    store.saveChannels([listed]);
+    const inTheSave = store.unreadCount(channel.id);
+    expect(inTheSave).toBe(2);
+
+    const ahead = store.readAhead(channel.id, 2);
+    expect(ahead).toEqual({ after: 2, readSeq: 8, n: 6 });
+    store.saveChannels([listed], new Map([[channel.id, ahead]]));
+    expect(store.unreadCount(channel.id)).toBe(inTheSave);
+
+    // Read further after the count ahead: that count is stale, the save counts again.
+    const stale = store.readAhead(channel.id, 2);
+    store.markReadUpTo(channel.id, 10);
+    store.saveChannels([listed], new Map([[channel.id, stale]]));
+    expect(store.unreadCount(channel.id)).toBe(0);
+  });
+
   it('advances the cursor only over contiguous seqs', () => {
     store.setCursor(channel.id, 0);
     for (const seq of [1, 2, 4]) store.upsertServerMessage(serverMessage({ seq }));
