@@ -22,6 +22,9 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
+// The integrity check's read waits out a moment's lock (a WAL being reset) instead of failing, which
+// would put the check back on the main thread; a PASSIVE checkpoint never waits on it.
+db.pragma('busy_timeout = 5000');
 const checkpoint = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
