@@ -182,7 +182,7 @@ class DatabaseFileError extends Error {
 export function isFileProblem(error: unknown): boolean {
   if (error instanceof DatabaseFileError) return true;
   const code = codeOf(error);
-  return code !== undefined && code.startsWith('SQLITE_') && code !== 'SQLITE_BUSY';
+  return !!code?.startsWith('SQLITE_') && code !== 'SQLITE_BUSY';
 }
 
 function codeOf(error: unknown): string | undefined {
