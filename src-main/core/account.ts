@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BridgeFailure, type ChannelView, type MessageView, type OutboxItem } from '../../src-shared/bridge';
-import type { ChannelPreferences } from '../../src-shared/protocol';
+import type { Channel, ChannelPreferences } from '../../src-shared/protocol';
 import {
   DEFAULT_PAGE_LIMIT,
   type Message,
@@ -21,6 +21,7 @@ import {
   type MessageRow,
   members,
   type QueuedFile,
+  type ReadAhead,
   type UpsertResult,
 } from '../store/store';
 import type { ApiClient } from './api';
@@ -139,6 +140,11 @@ export class Account {
   private readonly turns = new Turns();
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
+  /**
+   * The verdict of the file's integrity check at open, run on the background connection's thread
+   * (store.check): null when sound, else what is wrong (the core then sets the file aside).
+   */
+  readonly integrity: Promise<string | null>;
 
   constructor(
     readonly store: LocalStore,
@@ -194,6 +200,7 @@ export class Account {
       ctx.fault,
       () => this.syncing !== null,
     );
+    this.integrity = store.check(this.upkeep.background);
     this.receipts = new ReceiptSender(
       store,
       ports.clock,
@@ -510,7 +517,7 @@ export class Account {
 
   private async syncOnce(credentials: Credentials): Promise<void> {
     const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
-    this.workspace.failUnsent(this.store.saveChannels(channels));
+    this.workspace.failUnsent(this.store.saveChannels(channels, await this.readsAhead(channels)));
     this.emitChannels();
     for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     // A few channels at a time: twenty at once interleaved their pages on the event loop, so every
@@ -540,6 +547,22 @@ export class Account {
     for (const r of results) {
       if (r.status === 'rejected' && !isGone(r.reason)) throw r.reason;
     }
+  }
+
+  /**
+   * What each listed channel's read position here is ahead of the server's, counted a channel a turn
+   * before the list is saved (store.readAhead): in the save's one transaction the twenty counts held
+   * the event loop for one long turn at the start of figure 13's catch-up.
+   */
+  private async readsAhead(channels: readonly Channel[]): Promise<Map<string, ReadAhead>> {
+    const counted = new Map<string, ReadAhead>();
+    for (const c of channels) {
+      const local = this.store.channel(c.id);
+      if (!local || local.read_seq <= c.lastReadSeq) continue;
+      await this.turns.next();
+      counted.set(c.id, this.store.readAhead(c.id, c.lastReadSeq));
+    }
+    return counted;
   }
 
   async catchUpChannel(channelId: string, credentials: Credentials): Promise<void> {

@@ -11,7 +11,7 @@ import {
   type Settings,
 } from '../../src-shared/bridge';
 import { type LoginResponse, MAX_FILES_PER_MESSAGE } from '../../src-shared/protocol';
-import type { Account, Credentials } from './account';
+import type { Account, AccountContext, Credentials } from './account';
 import { createApiClient } from './api';
 import { Connection } from './connection';
 import { CoreEmitter, type Listener } from './emitter';
@@ -78,6 +78,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   let syncFailures = 0;
   let syncRetry: unknown = null;
   let closed = false;
+  /**
+   * Set while the account's file awaits its integrity verdict (store/database.ts, `check: 'later'`):
+   * the cache is read meanwhile, but what the user writes (a send, an edit, a read position) waits for
+   * it, so nothing the user was told is queued lands in a file about to be set aside.
+   */
+  let checking: Promise<void> | null = null;
 
   const report: ReportFault = (where, error) => {
     // The error's name and message only: never a payload, a token or a message body.
@@ -119,6 +125,11 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   function need(): Account {
     if (!account) throw new BridgeFailure('NOT_SIGNED_IN', 'Sign in first');
     return account;
+  }
+
+  /** A write of the user's, on the account whose file has passed its check (see `checking`). */
+  function write<T>(fn: (account: Account) => T | Promise<T>): T | Promise<T> {
+    return checking ? checking.then(() => fn(need())) : fn(need());
   }
 
   /** Catch up after connecting; an HTTP failure while still connected is retried with backoff. */
@@ -164,7 +175,12 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   function open(user: StoredSession['user']): void {
     if (account?.user.id === user.id) return;
     void closeAccount();
-    account = openAccount(user, {
+    account = openAccount(user, accountContext());
+    watchIntegrity(account);
+  }
+
+  function accountContext(): AccountContext {
+    return {
       ports: { ...ports, clock },
       fault: report,
       options: o,
@@ -176,7 +192,36 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       credentials,
       fetch: fetchFn,
       stalled: () => connection.recycle('an acknowledgement timed out'),
-    });
+    };
+  }
+
+  /**
+   * The file's check runs beside the first reads (bench figure 13: it held the main thread 156-221 ms
+   * before the first channel list). A file it finds damaged is set aside at this start, as when the check
+   * ran at open: the account is closed (every thread's connection, so the files can move), reopened on
+   * a clean file, and the user told (`DATABASE_RESET`; the page reloads what it shows).
+   */
+  function watchIntegrity(acct: Account): void {
+    if (acct.store.checked) return;
+    const settled: Promise<void> = acct.integrity
+      .then(async (problem) => {
+        if (problem !== null && account === acct) await reopenAfresh(acct, problem);
+      })
+      .catch((error: unknown) => report('checking the local database', error))
+      .finally(() => {
+        if (checking === settled) checking = null;
+      });
+    checking = settled;
+  }
+
+  async function reopenAfresh(acct: Account, problem: string): Promise<void> {
+    logger.error({ problem: problem.slice(0, 200) }, 'local database failed its check at open');
+    await closeAccount();
+    // Signed out, or in as someone else, meanwhile: that account's own open decides.
+    if (closed || account !== null || session?.user.id !== acct.user.id) return;
+    account = openAccount(acct.user, accountContext(), problem);
+    // Connected already: the catch-up (and the outbox) start again on the clean file.
+    if (connection.live) sync();
   }
 
   /** Resolves once the account's files are closed by every thread (its background checkpoints). */
@@ -223,33 +268,34 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       idle.page = pageIdle;
       return done(idleChanged());
     },
-    markRead: ({ channelId }) => done(need().markRead(channelId)),
-    setMuted: ({ channelId, muted }) => need().setMuted(channelId, muted, credentials()),
+    markRead: ({ channelId }) => write((a) => done(a.markRead(channelId))),
+    setMuted: ({ channelId, muted }) => write((a) => a.setMuted(channelId, muted, credentials())),
     listMessages: (args) => need().listMessages(args, credentials()),
     listThread: ({ channelId, parentId }) => need().thread(channelId, parentId),
     sendMessage: ({ channelId, content, parentId, attachmentIds }) =>
-      need().sendWithFiles(channelId, content, parentId, attachmentIds ?? []),
+      write((a) => a.sendWithFiles(channelId, content, parentId, attachmentIds ?? [])),
     beginAttachment: async (file) => ({ attachmentId: await need().attachments.begin(file) }),
     appendAttachment: ({ attachmentId, offset, data }) =>
       need().attachments.append(attachmentId, offset, data).then(done),
-    cancelUpload: ({ opId }) => need().cancelUpload(opId).then(done),
+    cancelUpload: ({ opId }) => write((a) => a.cancelUpload(opId).then(done)),
     pickFiles: async () => {
       if (!ports.pickFiles) return null;
       const account = need();
       const paths = (await ports.pickFiles()).slice(0, MAX_FILES_PER_MESSAGE);
       return Promise.all(paths.map((path) => account.attachments.stageFromPath(path)));
     },
-    retryMessage: ({ clientMessageId }) => done(need().retry(clientMessageId)),
-    discardMessage: ({ clientMessageId }) => done(need().discard(clientMessageId)),
-    retryAll: () => need().retry(),
-    discardAllFailed: () => need().discard(),
+    retryMessage: ({ clientMessageId }) => write((a) => done(a.retry(clientMessageId))),
+    discardMessage: ({ clientMessageId }) => write((a) => done(a.discard(clientMessageId))),
+    retryAll: () => write((a) => a.retry()),
+    discardAllFailed: () => write((a) => a.discard()),
     listOutbox: () => account?.outboxItems() ?? [],
-    editMessage: ({ channelId, key, content }) => need().changes.edit(channelId, key, content),
-    deleteMessage: ({ channelId, key }) => need().changes.remove(channelId, key),
-    addReaction: ({ channelId, key, emoji }) => need().changes.react(channelId, key, emoji, true),
-    removeReaction: ({ channelId, key, emoji }) => need().changes.react(channelId, key, emoji, false),
-    retryChange: ({ opId }) => done(need().retry(opId, true)),
-    discardChange: ({ opId }) => done(need().discard(opId, true)),
+    editMessage: ({ channelId, key, content }) => write((a) => a.changes.edit(channelId, key, content)),
+    deleteMessage: ({ channelId, key }) => write((a) => a.changes.remove(channelId, key)),
+    addReaction: ({ channelId, key, emoji }) => write((a) => a.changes.react(channelId, key, emoji, true)),
+    removeReaction: ({ channelId, key, emoji }) =>
+      write((a) => a.changes.react(channelId, key, emoji, false)),
+    retryChange: ({ opId }) => write((a) => done(a.retry(opId, true))),
+    discardChange: ({ opId }) => write((a) => done(a.discard(opId, true))),
     searchMessages: (args) => {
       const acct = need();
       const connected = connection.state === 'connected' ? credentials() : null;
@@ -258,10 +304,10 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     },
     getChannelPreferences: ({ channelId }) => need().preferences(channelId, credentials()),
     setChannelPreferences: ({ channelId, ...patch }) =>
-      need().setPreferences(channelId, patch, credentials()),
+      write((a) => a.setPreferences(channelId, patch, credentials())),
     setTyping: ({ channelId, isTyping }) => done(need().typing.set(channelId, isTyping)),
     getDraft: ({ channelId }) => need().draft(channelId),
-    setDraft: ({ channelId, text }) => done(need().setDraft(channelId, text)),
+    setDraft: ({ channelId, text }) => write((a) => done(a.setDraft(channelId, text))),
     getSettings: () => ports.settings.get(),
     updateSettings: (patch: Partial<Settings>) => ports.settings.set(patch),
     openLink: ({ url }) => openWebLink(url, ports.openExternal).then(done),

@@ -6,8 +6,12 @@ import type { UserSummary } from '../../src-shared/protocol';
 import { LocalStore } from '../store/store';
 import { Account, type AccountContext } from './account';
 
-/** Throws a BridgeFailure when there is no usable store at all. */
-export function openAccount(user: UserSummary, ctx: AccountContext): Account {
+/**
+ * Throws a BridgeFailure when there is no usable store at all. The file's integrity check runs after
+ * this returns, off the main thread (`Account.integrity`), while the cache is read; `setAside`: it
+ * failed, so the file is moved aside and a clean one started (database.ts).
+ */
+export function openAccount(user: UserSummary, ctx: AccountContext, setAside?: string): Account {
   const { ports, options, logger, emitter } = ctx;
   let store: LocalStore;
   try {
@@ -17,6 +21,8 @@ export function openAccount(user: UserSummary, ctx: AccountContext): Account {
       selfId: user.id,
       nativeBinding: options.nativeBinding,
       now: () => ports.clock.now(),
+      check: 'later',
+      setAside,
     });
   } catch (error) {
     // Not a bad file (that is recovered inside): no SQLite module, no permission, no disk.

@@ -2,11 +2,12 @@
  * The session over restarts: a token the server refuses as expired leaves the outbox intact and
  * sends it after the next sign-in; a corrupt local database is reset and the user told.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestServer, type TestServer } from '../../src-server/testing';
+import { addOldMessages, corruptLeafPage } from '../store/testing/corrupt-file';
 import { createFileSecretStore } from './node-ports';
 import {
   channelId,
@@ -106,6 +107,57 @@ describe('session', () => {
       const general = await channelId(t, 'general');
       await t.core.handlers.sendMessage({ channelId: general, content: 'after the reset' });
       await waitFor(() => outboxEmpty(t), 'sent');
+    } finally {
+      await t.close();
+    }
+  });
+
+  // Bench figure 13: the check of the whole file at open held the main thread before the first channel
+  // list. It now runs on the background connection while the cache answers; a file it finds damaged is
+  // still set aside at this start, and what the user wrote meanwhile goes to the clean file.
+  it('a file damaged deep inside: the cache answers at once, then it is set aside, the user told, nothing sent lost', async () => {
+    const first = await signedInBefore(server.url, 'bob');
+    const { user } = first;
+    const file = join(first.userData, `relay-${user.id}.sqlite`);
+    addOldMessages(file, 3000);
+    corruptLeafPage(file, 'messages');
+
+    // No reconnect on its own once offline (below): only `networkChanged(true)` brings it back.
+    const t = await createTestCore({
+      userData: first.userData,
+      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
+    });
+    try {
+      // Before any verdict: the channel list from the file, not a blank one.
+      const cached = await t.core.handlers.listChannels(undefined);
+      expect(cached.map((c) => c.name).sort()).toEqual(['general', 'random']);
+      const general = cached.find((c) => c.name === 'general')!.id;
+      // Offline until the verdict: a send queued in the damaged file could not leave it before it moves.
+      t.core.networkChanged(false);
+      const sent = t.core.handlers.sendMessage({ channelId: general, content: 'typed while it was checked' });
+
+      await waitFor(() => t.of('error').length > 0, 'the user told');
+      expect(t.of('error')).toEqual([expect.objectContaining({ code: 'DATABASE_RESET' })]);
+      expect(
+        readdirSync(first.userData).filter((f) => f.startsWith(`relay-${user.id}.sqlite.corrupt-`)),
+      ).not.toEqual([]);
+      expect((await sent).content).toBe('typed while it was checked');
+      t.core.networkChanged(true);
+      await waitForConnected(t);
+      await waitFor(() => outboxEmpty(t), 'sent');
+      const { token } = await login(server.url, 'bob');
+      const onServer = (await serverMessages(server.url, token, general)).filter(
+        (m) => m.content === 'typed while it was checked',
+      );
+      expect(onServer).toHaveLength(1);
+      await waitFor(
+        async () =>
+          (await t.core.handlers.listMessages({ channelId: general })).messages.some(
+            (m) => m.content === 'typed while it was checked' && m.status !== 'Sending',
+          ),
+        'the send in the clean file',
+      );
+      expect(t.of('error')).toHaveLength(1);
     } finally {
       await t.close();
     }

@@ -1,5 +1,5 @@
 /**
- * WAL checkpoints on a second connection in a worker thread, so that copying the WAL back into the
+ * WAL checkpoints (and the integrity check at open, `quickCheck`) on a second connection in a worker thread, so that copying the WAL back into the
  * database file, and the fsyncs that make it durable there, never hold the main thread's event loop.
  *
  * Before, the checkpoint ran on the main thread: on the core's timer between sends, and, as SQLite's
@@ -22,6 +22,9 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
+// The integrity check's read waits out a moment's lock (a WAL being reset) instead of failing, which
+// would put the check back on the main thread; a PASSIVE checkpoint never waits on it.
+db.pragma('busy_timeout = 5000');
 const checkpoint = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -30,8 +33,16 @@ const checkpoint = () => {
     return { ok: false, error: String((error && error.message) || error) };
   }
 };
+const quickCheck = () => {
+  try {
+    return { ok: true, result: String(db.pragma('quick_check', { simple: true })) };
+  } catch (error) {
+    return { ok: true, result: String((error && error.message) || error), code: error && error.code };
+  }
+};
 parentPort.on('message', (m) => {
   if (m.type === 'now') parentPort.postMessage({ id: m.id, result: checkpoint() });
+  else if (m.type === 'check') parentPort.postMessage({ id: m.id, result: quickCheck() });
   else if (m.type === 'close') {
     db.close();
     parentPort.close();
@@ -44,6 +55,12 @@ export type CheckpointResult =
   | { ok: true; busy: number; log: number; checkpointed: number }
   | { ok: false; error: string };
 
+/**
+ * What the worker's `PRAGMA quick_check` said (`result`: 'ok', SQLite's first finding, or the message of
+ * the SQLite error it threw, then with its `code`), or that the worker could not run it.
+ */
+export type QuickCheckResult = { ok: true; result: string; code?: string } | { ok: false; error: string };
+
 export interface CheckpointerOptions {
   file: string;
   nativeBinding?: string;
@@ -53,7 +70,7 @@ export interface CheckpointerOptions {
 
 export class Checkpointer {
   private readonly worker: Worker;
-  private readonly waiting = new Map<number, (result: CheckpointResult) => void>();
+  private readonly waiting = new Map<number, (result: CheckpointResult | QuickCheckResult) => void>();
   private nextId = 1;
   private closed = false;
   /** Resolves once the worker has opened its connection. */
@@ -75,7 +92,7 @@ export class Checkpointer {
     this.ready = new Promise((resolve) => {
       isReady = resolve;
     });
-    this.worker.on('message', (m: { id: number | 'ready'; result: CheckpointResult }) => {
+    this.worker.on('message', (m: { id: number | 'ready'; result: CheckpointResult | QuickCheckResult }) => {
       if (m.id === 'ready') return isReady();
       this.waiting.get(m.id)?.(m.result);
       this.waiting.delete(m.id);
@@ -91,11 +108,23 @@ export class Checkpointer {
 
   /** One PASSIVE checkpoint on the worker's connection; resolves with SQLite's answer. */
   checkpointNow(): Promise<CheckpointResult> {
+    return this.ask('now') as Promise<CheckpointResult>;
+  }
+
+  /**
+   * `PRAGMA quick_check` of the whole file on the worker's connection (its own read transaction: the
+   * main connection reads and commits meanwhile). Asked once, at open (database.ts, `check: 'later'`).
+   */
+  quickCheck(): Promise<QuickCheckResult> {
+    return this.ask('check') as Promise<QuickCheckResult>;
+  }
+
+  private ask(type: 'now' | 'check'): Promise<CheckpointResult | QuickCheckResult> {
     if (this.closed) return Promise.resolve({ ok: false, error: 'closed' });
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.worker.postMessage({ type: 'now', id });
+      this.worker.postMessage({ type, id });
     });
   }
 

@@ -2,8 +2,15 @@
  * Opens the local SQLite database: WAL, numbered migrations, and recovery from a corrupt or
  * unreadable file (moved aside, a clean one started, the caller told) so a bad file never turns
  * into a crash loop.
+ *
+ * The integrity check (`PRAGMA quick_check`) reads the whole file: 156-221 ms of the main thread for a
+ * 50,000-message cache on the bench box, before the first channel could be listed (figure 13). With
+ * `check: 'later'` the file is opened without it (a file SQLite cannot open, or whose schema it cannot
+ * read, still fails here), and the caller runs it off the main thread while the cache is read (a read of
+ * a damaged page fails with SQLITE_CORRUPT meanwhile); on a failed verdict it reopens with `setAside`,
+ * which moves the file aside at this start, as the check at open did.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations } from './migrations';
@@ -25,28 +32,103 @@ export interface OpenOptions {
   nativeBinding?: string;
   /** Used to name the moved-aside file. */
   now?: () => number;
+  /**
+   * `'at-open'` (the default): `PRAGMA quick_check` before anything is read. `'later'`: the caller runs
+   * it (`quickCheck`, on another connection and thread) and reopens with `setAside` if it fails.
+   */
+  check?: 'at-open' | 'later';
+  /**
+   * The file failed a check made after it was opened: it is moved aside (with its WAL) and a clean one
+   * started, keeping the old file's channel list where it still reads (see `keepChannels`).
+   */
+  setAside?: string;
 }
 
 export interface Opened {
   db: Db;
   /** Set when the previous file could not be used and was moved aside. */
   recovered?: { movedTo: string; reason: string };
+  /** Whether the file's integrity is known: checked here, or a file started here. False: check it. */
+  checked: boolean;
 }
 
 export function openDatabase(options: OpenOptions): Opened {
+  if (options.setAside !== undefined) return startAfresh(options, options.setAside);
+  // A file SQLite creates here has nothing to check.
+  const fresh = isNew(options.file);
+  const checkNow = options.check !== 'later' && !fresh;
   try {
-    return { db: openAndMigrate(options) };
+    return { db: openAndMigrate(options, checkNow), checked: checkNow || fresh };
   } catch (error) {
     if (!isFileProblem(error)) throw error;
-    const movedTo = moveAside(options.file, (options.now ?? Date.now)());
-    return {
-      db: openAndMigrate(options),
-      recovered: { movedTo, reason: error instanceof Error ? error.message : String(error) },
-    };
+    return startAfresh(options, error instanceof Error ? error.message : String(error));
   }
 }
 
-function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
+/** `PRAGMA quick_check` of the whole file: null when it is sound, else what SQLite found. */
+export function quickCheck(db: Db): string | null {
+  let answer: { result: string; code?: string };
+  try {
+    answer = { result: String(db.pragma('quick_check', { simple: true })) };
+  } catch (error) {
+    answer = { result: error instanceof Error ? error.message : String(error), code: codeOf(error) };
+    if (checkVerdict(answer) === undefined) throw error;
+  }
+  return checkVerdict(answer) ?? null;
+}
+
+/**
+ * A quick_check's answer, from this thread or another: its first row (`result`), or the message and
+ * code of the SQLite error it threw. Null: the file is sound; a string: what is wrong with it;
+ * undefined: no verdict (an error that is not about the file, such as SQLITE_BUSY).
+ */
+export function checkVerdict(answer: { result: string; code?: string }): string | null | undefined {
+  if (answer.code === undefined)
+    return answer.result === 'ok' ? null : `integrity check failed: ${answer.result}`;
+  return isFileProblem({ code: answer.code }) ? `integrity check failed: ${answer.result}` : undefined;
+}
+
+function startAfresh(options: OpenOptions, reason: string): Opened {
+  const movedTo = moveAside(options.file, (options.now ?? Date.now)());
+  const db = openAndMigrate(options, false);
+  keepChannels(db, movedTo);
+  return { db, recovered: { movedTo, reason }, checked: true };
+}
+
+/**
+ * The channel list of the file set aside, where it still reads: the UI keeps its channels (names,
+ * members, mute, drafts) and a send to one of them can be queued before the server lists them again.
+ * Their cursors start unset, so each channel's first catch-up fetches its newest page, as for a new
+ * account. Best effort: a damaged channels table leaves the list to the server.
+ */
+function keepChannels(db: Db, movedTo: string): void {
+  if (!existsSync(movedTo)) return;
+  const columns =
+    'id, name, members_json, position, last_seq, server_seq, server_unread, read_seq, muted, draft, kind, private, topic, archived, created_by, notify';
+  try {
+    db.prepare('ATTACH DATABASE ? AS old').run(movedTo);
+  } catch {
+    return;
+  }
+  try {
+    db.transaction(() => {
+      db.exec(`INSERT INTO main.channels (${columns}) SELECT ${columns} FROM old.channels`);
+    })();
+  } catch {
+    // Nothing of it, then: the server lists the channels on connecting.
+  } finally {
+    db.exec('DETACH DATABASE old');
+  }
+}
+
+/** Nothing on disk yet (a new account): neither the file nor a WAL holds a page. */
+function isNew(file: string): boolean {
+  if (file === ':memory:' || file === '' || file.startsWith('file:')) return true;
+  const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+  return size(file) === 0 && size(`${file}-wal`) === 0;
+}
+
+function openAndMigrate({ file, nativeBinding }: OpenOptions, check: boolean): Db {
   makePrivate(file);
   const db = new Database(file, nativeBinding ? { nativeBinding } : {});
   try {
@@ -69,8 +151,8 @@ function openAndMigrate({ file, nativeBinding }: OpenOptions): Db {
     // backlog wrote more there than to the WAL (BENCHMARKS.md, "outbox7"). Nothing durable lives there:
     // it only undoes a statement that fails half way.
     db.pragma('temp_store = MEMORY');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new DatabaseFileError(`integrity check failed: ${String(check)}`);
+    const problem = check ? quickCheck(db) : null;
+    if (problem !== null) throw new DatabaseFileError(problem);
     migrate(db);
     return db;
   } catch (error) {
@@ -97,10 +179,15 @@ class DatabaseFileError extends Error {
 }
 
 /** SQLite errors (SQLITE_NOTADB, SQLITE_CORRUPT, ...) are about the file; a missing native module is not. */
-function isFileProblem(error: unknown): boolean {
+export function isFileProblem(error: unknown): boolean {
   if (error instanceof DatabaseFileError) return true;
+  const code = codeOf(error);
+  return !!code?.startsWith('SQLITE_') && code !== 'SQLITE_BUSY';
+}
+
+function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_') && code !== 'SQLITE_BUSY';
+  return typeof code === 'string' ? code : undefined;
 }
 
 function moveAside(file: string, now: number): string {

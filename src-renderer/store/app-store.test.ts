@@ -121,6 +121,26 @@ describe('the app store', () => {
     expect(state.histories[other!.id]).toBeUndefined();
   });
 
+  it('leaves the store as it is for a batch that touches nothing held (a catch-up of channels not shown)', async () => {
+    // Figure 13: each catch-up chunk of another channel replaced `threads` and `histories`, and the
+    // message list (which reads `threads`) rendered again for nothing, 400 times a catch-up.
+    const relay = new FakeRelay();
+    const [general, other] = relay.channels;
+    relay.seed(general!.id, 3);
+    const { store } = await bootedStore(relay);
+    const before = store.getState();
+    let updates = 0;
+    const stop = store.subscribe(() => updates++);
+    relay.emit('messagesUpserted', [
+      makeMessage(other!.id, { seq: 1, content: 'in a channel never opened' }),
+      makeMessage(other!.id, { seq: 2, parentId: fakeId(), content: 'a reply in a thread not open' }),
+    ]);
+    stop();
+    expect(updates).toBe(0);
+    expect(store.getState().threads).toBe(before.threads);
+    expect(store.getState().histories).toBe(before.histories);
+  });
+
   it('marks the active channel read only while the window is focused and visible', async () => {
     const relay = new FakeRelay();
     const store = createAppStore(relay.api, 'electron');
@@ -193,6 +213,23 @@ describe('the app store', () => {
     expect(seqs[0]).toBe(151);
     expect(seqs.at(-1)).toBe(200);
     expect(seqs).toHaveLength(50);
+  });
+
+  it('when the core starts a clean local file, drops every history held and reloads the channel shown', async () => {
+    const relay = new FakeRelay();
+    const [general, random] = relay.channels;
+    relay.seed(general!.id, 10);
+    relay.seed(random!.id, 10);
+    const { store } = await bootedStore(relay);
+    await store.getState().loadNewest(random!.id);
+    expect(Object.keys(store.getState().histories).sort()).toEqual([general!.id, random!.id].sort());
+    relay.seed(general!.id, 3); // what the clean file holds so far
+    const listed = relay.callsOf('listOutbox').length;
+    relay.emit('error', { code: 'DATABASE_RESET', message: 'started afresh' });
+    await flush();
+    expect(Object.keys(store.getState().histories)).toEqual([general!.id]);
+    expect(store.getState().histories[general!.id]!.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(relay.callsOf('listOutbox').length).toBe(listed + 1);
   });
 
   it('navigates to an older message by paging back, then highlights it', async () => {

@@ -62,7 +62,10 @@ export function subscribeToCore(relay: RelayApi, store: AppStore): () => void {
       state().showNotification(notification.title, notification.body, target);
       showBrowserNotification(notification, () => void state().navigateTo(channelId, messageId));
     }),
-    relay.on('error', (error) => state().showError(error)),
+    relay.on('error', (error) => {
+      state().showError(error);
+      if (error.code === 'DATABASE_RESET') state().onStoreReset();
+    }),
     relay.on('people', (people) => state().onPeople(people)),
   ];
   return () => {

@@ -7,7 +7,7 @@ import {
   upsertMessage,
   upsertMessages,
 } from './message-list';
-import type { ChannelHistory, MessageSlice, SliceContext } from './types';
+import type { AppState, ChannelHistory, MessageSlice, SliceContext } from './types';
 
 export const PAGE_SIZE = 50;
 /** How far back a notification click may page to find its message before giving up. */
@@ -149,21 +149,27 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
         messages.filter((m) => m.parentId === undefined),
         (m) => m.channelId,
       );
-      set((state) => {
-        const threads = { ...state.threads };
-        for (const [parentId, batch] of replies) {
-          const thread = threads[parentId];
-          if (thread) threads[parentId] = { ...thread, replies: upsertMessages(thread.replies, batch) };
-        }
-        // Channels never opened load their history when opened; only extend what is held.
-        const histories = { ...state.histories };
-        for (const [channelId, batch] of inChannels) {
-          const history = histories[channelId];
-          if (history)
-            histories[channelId] = { ...history, messages: upsertMessages(history.messages, batch) };
-        }
-        return { threads, histories };
-      });
+      // Only what is held changes, and nothing is set when nothing held does: a catch-up is mostly
+      // channels not on screen, and a new `threads` or `histories` object renders the message list again.
+      const state = get();
+      let threads: AppState['threads'] | undefined;
+      for (const [parentId, batch] of replies) {
+        const thread = parentId === undefined ? undefined : state.threads[parentId];
+        if (!thread || parentId === undefined) continue;
+        threads ??= { ...state.threads };
+        threads[parentId] = { ...thread, replies: upsertMessages(thread.replies, batch) };
+      }
+      // Channels never opened load their history when opened; only extend what is held.
+      let histories: AppState['histories'] | undefined;
+      for (const [channelId, batch] of inChannels) {
+        const history = state.histories[channelId];
+        if (!history) continue;
+        histories ??= { ...state.histories };
+        histories[channelId] = { ...history, messages: upsertMessages(history.messages, batch) };
+      }
+      if (threads && histories) set({ threads, histories });
+      else if (threads) set({ threads });
+      else if (histories) set({ histories });
       const active = get().activeChannelId;
       if (active && inChannels.has(active) && get().histories[active]) get().markReadIfLooking();
     },

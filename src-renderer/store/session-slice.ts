@@ -1,6 +1,6 @@
 import type { Result, SessionView } from '../../src-shared/bridge';
 import type { Host } from '../bridge/connect';
-import type { SessionSlice, SliceContext } from './types';
+import type { AppState, SessionSlice, SliceContext } from './types';
 
 const signedOutState = {
   channels: [],
@@ -40,6 +40,15 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
       await loadWorkspace();
     }
     return result;
+  }
+
+  /** Keeps `histories` of all those held, drops the open threads, and reloads the channel and thread shown. */
+  function reloadShown(histories: AppState['histories']): void {
+    set({ histories, threads: {} });
+    const active = get().activeChannelId;
+    if (active) void get().loadNewest(active, 'page');
+    const thread = get().openThread;
+    if (thread) void get().showThread(thread.channelId, thread.parentId);
   }
 
   return {
@@ -99,12 +108,15 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
         // Back online: what we hold may have gaps. Refresh what is on screen now; the other
         // channels are dropped and load afresh when opened.
         const active = get().activeChannelId;
-        const histories = active && get().histories[active] ? { [active]: get().histories[active]! } : {};
-        set({ histories, threads: {} });
-        if (active) void get().loadNewest(active, 'page');
-        const thread = get().openThread;
-        if (thread) void get().showThread(thread.channelId, thread.parentId);
+        reloadShown(active && get().histories[active] ? { [active]: get().histories[active]! } : {});
       }
+    },
+
+    onStoreReset() {
+      // Nothing held here is known to be in the clean file: every history goes, what is on screen
+      // reloads (the catch-up fills it in), and the outbox is the new file's.
+      reloadShown({});
+      void get().refreshOutbox();
     },
   };
 }

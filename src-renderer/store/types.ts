@@ -53,6 +53,8 @@ export type SessionSlice = {
   updateSettings(patch: Partial<Settings>): Promise<void>;
   onSession(session: SessionView): void;
   onConnection(state: ConnectionState, detail?: string): void;
+  /** The core set its local file aside and started a clean one (`DATABASE_RESET`): reload what is shown. */
+  onStoreReset(): void;
 };
 
 export type ChannelSlice = {
