@@ -12,6 +12,7 @@ import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
 import type { Clock } from './ports';
+import { writeTogether } from './write-together';
 
 const BATCH = 64;
 
@@ -90,7 +91,8 @@ export class ReceiptSender {
       let limitedFor: number | undefined;
       /** Acknowledged (or refused for good): forgotten together once the batch is settled. */
       const done: typeof batch = [];
-      await Promise.all(
+      // A batch's receipts leave in one write of the socket (write-together.ts).
+      const emitted = writeTogether(socket, batch.length, () =>
         batch.map(async (r) => {
           const event = r.status === 'READ' ? MessageEvent.READ : MessageEvent.DELIVERED;
           const status = r.status === 'READ' ? MessageDeliveryStatus.READ : MessageDeliveryStatus.DELIVERED;
@@ -112,6 +114,7 @@ export class ReceiptSender {
           }
         }),
       );
+      await Promise.all(emitted);
       if (this.disposed) return;
       this.store.receiptsDone(done);
       if (done.length < batch.length) {
