@@ -115,7 +115,9 @@ export class Bench {
   }
 
   async stopAll(): Promise<void> {
-    await Promise.all(this.started.map((c) => c.stop()));
+    // A profiled process writes its profile as it exits: a big one takes seconds on a loaded box.
+    const graceMs = this.options.cpuProf ? 60_000 : 5_000;
+    await Promise.all(this.started.map((c) => c.stop('SIGTERM', graceMs)));
     this.started = [];
   }
 }

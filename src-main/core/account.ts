@@ -466,7 +466,7 @@ export class Account {
       else this.markRead(channel.id);
       return;
     }
-    this.receipts.kick();
+    this.receipts.kickSoon();
     // Others' threads stay quiet; a reply in one's own thread notifies like a mention.
     const replyToMe = row.parent_id !== null && this.store.inThread(row.parent_id);
     if ((arrival === 'live' || arrival === 'catchup') && (row.parent_id === null || replyToMe)) {

@@ -92,6 +92,30 @@ describe('Notifications', () => {
     expect(shown).toHaveLength(1);
   });
 
+  it('asks the store-reading check once per offer, when showing, and only the cheap one on offer (bench figure 2)', () => {
+    const clock = createManualClock();
+    const shown: NotificationView[] = [];
+    const asked: string[] = [];
+    const n = new Notifications({
+      clock,
+      coalesceMs: 1_000,
+      stillWanted: (o) => {
+        asked.push(o.messageId);
+        return o.messageId !== 'm2'; // read meanwhile, say
+      },
+      mayInterrupt: () => true,
+      show: (v) => shown.push(v),
+    });
+    for (const i of [1, 2, 3]) n.offer(offer(i));
+    // Each live arrival read its channel and its message on offer, and both again when shown.
+    expect(asked).toEqual([]);
+    clock.advance(1_000);
+    expect(asked).toEqual(['m1', 'm2', 'm3']);
+    expect(shown).toEqual([
+      { title: '#general', body: '2 new messages. Bob: message 3', channelId: 'c1', messageId: 'm3' },
+    ]);
+  });
+
   it('summarises across channels', () => {
     expect(summarise([offer(1, 'c1', 'general'), offer(2, 'c2', 'random')])).toMatchObject({
       title: '2 new messages',

@@ -44,6 +44,7 @@ import { resendFromGap } from './outbox-order';
 import type { Clock, Logger } from './ports';
 import { SendPacer } from './send-pacer';
 import type { UploadControl, UploadOutcome } from './upload-op';
+import { writeTogether } from './write-together';
 
 export interface OutboxDeps {
   clock: Clock;
@@ -186,6 +187,13 @@ export class OutboxSender {
       lane.after === null
         ? this.store.pendingIn(channelId, window)
         : this.store.pendingAfter(channelId, lane.after, window - lane.flying.size);
+    const socket = this.deps.socket();
+    // A batch of acks frees as many slots: their sends leave in one write (write-together.ts).
+    if (socket) writeTogether(socket, rows.length, () => this.take(lane, rows, window));
+  }
+
+  /** Sends what `rows` (a channel's next pending operations, in order) and the window allow. */
+  private take(lane: Lane, rows: readonly OperationRow[], window: number): void {
     const now = this.deps.clock.now();
     for (const row of rows) {
       if (lane.flying.has(row.op_id)) continue;
@@ -194,7 +202,7 @@ export class OutboxSender {
       if (row.kind !== 'send' && lane.flying.size > 0) break;
       if (row.next_attempt_at > now) {
         // Head-of-line: later operations of this channel wait behind this one.
-        this.wakeAt(channelId, row.next_attempt_at);
+        this.wakeAt(row.channel_id, row.next_attempt_at);
         break;
       }
       lane.flying.add(row.op_id);

@@ -2,7 +2,8 @@
  * Receiving against the real server: catch-up after being offline, receipts both ways (early,
  * duplicate, late), notification decisions through a recording notifier, typing.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Socket } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type ClientSocket,
   connectAs,
@@ -165,6 +166,45 @@ describe('receipts', () => {
     expect(
       (await bobCore.core.handlers.listChannels(undefined)).find((c) => c.id === general)?.unreadCount,
     ).toBe(0);
+  });
+
+  it('raises a message to the UI before it sends the DELIVERED receipt it owes (bench figure 2)', async () => {
+    const alice = await core('alice');
+    const general = await channelId(alice, 'general');
+    const order: string[] = [];
+    const off = alice.core.on('messageUpserted', (m) => {
+      if (m.content === 'delivered after shown') order.push('shown');
+    });
+    const emit = Socket.prototype.emit;
+    const spy = vi.spyOn(Socket.prototype, 'emit').mockImplementation(function (
+      this: Socket,
+      event: string | symbol,
+      ...args: unknown[]
+    ) {
+      if (event === MessageEvent.DELIVERED) order.push('receipt');
+      return emit.call(this, event, ...args);
+    });
+    try {
+      // Receipts wait while the catch-up after connecting runs, and a flush under way takes the next
+      // ones after it: a first receipt sent and acknowledged, the sender is idle.
+      const first = await post(bob.socket, general, 'after the catch-up');
+      let heard: (r: { messageId: string }) => void = () => {};
+      const delivered = new Promise<void>((resolve) => {
+        heard = (r) => r.messageId === first && resolve();
+      });
+      bob.socket.on(MessageEvent.DELIVERED, heard);
+      await delivered;
+      bob.socket.off(MessageEvent.DELIVERED, heard);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      order.length = 0;
+      await post(bob.socket, general, 'delivered after shown');
+      await waitFor(() => order.includes('receipt'), 'the receipt sent');
+      // The receipt's read of its queue, its encoding and its socket write came before the UI event.
+      expect(order).toEqual(['shown', 'receipt']);
+    } finally {
+      spy.mockRestore();
+      off();
+    }
   });
 
   it('a reader who opens the channel before its history has arrived still sends READ', async () => {

@@ -139,6 +139,33 @@ describe('ReceiptSender', () => {
     receipts.dispose();
   });
 
+  it('kickSoon sends once the turn is over, one flush for every kick of the turn', async () => {
+    const [first] = owe(1);
+    const receipts = sender();
+    const reads = vi.spyOn(store, 'pendingReceipts');
+    receipts.kickSoon();
+    const [second] = owe(1);
+    receipts.kickSoon();
+    expect(emits).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(emits.map((e) => e.messageId)).toEqual([first, second]);
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
+    for (const e of emits) e.answer({ ok: true });
+    await settle();
+    expect(store.pendingReceipts(10)).toEqual([]);
+    receipts.dispose();
+  });
+
+  it('kickSoon after dispose sends nothing', async () => {
+    owe(1);
+    const receipts = sender();
+    receipts.kickSoon();
+    receipts.dispose();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(emits).toEqual([]);
+  });
+
   it('sends nothing while held (a catch-up runs), then everything owed on the next kick', async () => {
     const ids = owe(3);
     let held = true;
