@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bob, FakeRelay, fakeId, makeChannel, makeMessage, relayWithGeneral } from '../testing/fake-relay';
+import {
+  alice,
+  bob,
+  FakeRelay,
+  fakeId,
+  makeChannel,
+  makeMessage,
+  relayWithGeneral,
+} from '../testing/fake-relay';
 import { createAppStore, subscribeToCore } from './app-store';
 
 async function bootedStore(relay = new FakeRelay()) {
@@ -38,6 +46,83 @@ describe('the app store', () => {
     await booting;
     expect(store.getState().settings).not.toBeNull();
     expect(store.getState().booted).toBe(true);
+  });
+
+  it('asks for the workspace beside the session, not after its answer (one bridge round trip less)', async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('getSession');
+    const store = createAppStore(relay.api, 'electron');
+    const booting = store.getState().boot();
+    await flush();
+    expect(relay.calls[0]!.name).toBe('getSession');
+    expect(relay.callsOf('listChannels')).toHaveLength(1);
+    expect(relay.callsOf('getSettings')).toHaveLength(1);
+    expect(store.getState().booted).toBe(false);
+    relay.release('getSession');
+    await booting;
+    expect(store.getState().booted).toBe(true);
+    expect(store.getState().activeChannelId).toBe(general.id);
+    expect(relay.callsOf('listChannels')).toHaveLength(1);
+  });
+
+  it('opens the channel this account had open, even when the session answers after the channels', async () => {
+    const { relay } = relayWithGeneral(3);
+    const random = relay.channels[1]!;
+    relay.settings = { ...relay.settings, lastChannels: { [alice.id]: random.id } };
+    relay.hold('getSession');
+    const store = createAppStore(relay.api, 'electron');
+    const booting = store.getState().boot();
+    await flush();
+    relay.release('getSession');
+    await booting;
+    await flush();
+    expect(store.getState().activeChannelId).toBe(random.id);
+  });
+
+  it('a window signed out at boot loads its workspace once signed in', async () => {
+    const relay = new FakeRelay({ signedIn: false });
+    relay.seed(relay.channels[0]!.id, 3);
+    const { store } = await bootedStore(relay);
+    expect(store.getState().channels).toEqual([]);
+    const result = await store.getState().signIn({
+      serverUrl: 'http://127.0.0.1:3000',
+      username: 'alice',
+      password: relay.password,
+    });
+    expect(result.ok).toBe(true);
+    await flush();
+    expect(relay.callsOf('listChannels')).toHaveLength(2);
+    expect(store.getState().channels.map((c) => c.id)).toEqual(relay.channels.map((c) => c.id));
+    expect(store.getState().histories[relay.channels[0]!.id]?.messages).toHaveLength(3);
+  });
+
+  it("shows the workspace with its open channel's first page in: one first render, not two (figure 7)", async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('listMessages');
+    const store = createAppStore(relay.api, 'electron');
+    const booted: boolean[] = [];
+    store.subscribe((state) => {
+      if (state.booted && booted.length === 0) booted.push(state.histories[general.id]?.status === 'ready');
+    });
+    const booting = store.getState().boot();
+    await flush();
+    expect(store.getState().channels).toHaveLength(2);
+    expect(store.getState().booted).toBe(false);
+    relay.release('listMessages');
+    await booting;
+    expect(booted).toEqual([true]);
+  });
+
+  it('does not hold the workspace back long for a page that is slow to come', async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('listMessages');
+    const store = createAppStore(relay.api, 'electron');
+    await store.getState().boot();
+    expect(store.getState().booted).toBe(true);
+    expect(store.getState().histories[general.id]?.status).toBe('loading');
+    relay.release('listMessages');
+    await flush();
+    expect(store.getState().histories[general.id]?.status).toBe('ready');
   });
 
   it('pages older messages in until the start of the channel', async () => {

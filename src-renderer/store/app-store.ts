@@ -16,11 +16,12 @@ export type AppStore = StoreApi<AppState>;
 
 /** One store per window, talking to the core only through `relay`. */
 export function createAppStore(relay: RelayApi, host: Host): AppStore {
-  return createStore<AppState>()((set, get) => {
+  return createStore<AppState>()((set, get, api) => {
     const context = {
       set,
       get,
       relay,
+      subscribe: (listener: (state: AppState) => void) => api.subscribe(listener),
       showRefusal: (result: Result<unknown>) => {
         if (!result.ok) get().showError(result.error);
       },

@@ -178,6 +178,8 @@ export type SliceContext = {
   set: SetState;
   get: GetState;
   relay: RelayApi;
+  /** The store's own subscribe: `listener` hears every change; returns the function that stops it. */
+  subscribe(listener: (state: AppState) => void): () => void;
   /** Shows the error of a call the core refused; one that went through needs nothing (its events follow). */
   showRefusal(result: Result<unknown>): void;
 };
