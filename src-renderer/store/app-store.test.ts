@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { ChannelView } from '../../src-shared/bridge';
 import {
   alice,
   bob,
@@ -20,6 +21,21 @@ async function bootedStore(relay = new FakeRelay()) {
 
 async function flush() {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Runs `body` with fake timers, so that a page held back stays held however slow the machine is (the
+ * wait for a channel's first page never runs out on its own); `settle` lets the fake relay answer.
+ */
+async function withHeldTime(body: (settle: () => Promise<void>) => Promise<void>) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    await body(async () => {
+      for (let i = 0; i < 50; i++) await Promise.resolve();
+    });
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('the app store', () => {
@@ -104,12 +120,14 @@ describe('the app store', () => {
     store.subscribe((state) => {
       if (state.booted && booted.length === 0) booted.push(state.histories[general.id]?.status === 'ready');
     });
-    const booting = store.getState().boot();
-    await flush();
-    expect(store.getState().channels).toHaveLength(2);
-    expect(store.getState().booted).toBe(false);
-    relay.release('listMessages');
-    await booting;
+    await withHeldTime(async (settle) => {
+      const booting = store.getState().boot();
+      await settle();
+      expect(store.getState().channels).toHaveLength(2);
+      expect(store.getState().booted).toBe(false);
+      relay.release('listMessages');
+      await booting;
+    });
     expect(booted).toEqual([true]);
   });
 
@@ -237,6 +255,68 @@ describe('the app store', () => {
     relay.release('setActiveChannel');
     await opening;
     expect(relay.callsOf('markRead').at(-1)).toEqual({ channelId: random.id });
+  });
+
+  it("switches to a channel once its first page is in: one render with its rows, no 'Loading' frame (figure 7)", async () => {
+    const { relay, store } = await bootedStore();
+    const general = store.getState().activeChannelId;
+    const random = store.getState().channels[1]!;
+    relay.seed(random.id, 3);
+    relay.hold('listMessages');
+    const seen: Array<string | undefined> = [];
+    store.subscribe((state, before) => {
+      if (state.activeChannelId !== before.activeChannelId)
+        seen.push(state.histories[state.activeChannelId!]?.status);
+    });
+    await withHeldTime(async (settle) => {
+      const opening = store.getState().selectChannel(random.id);
+      await settle();
+      expect(store.getState().activeChannelId).toBe(general);
+      relay.release('listMessages');
+      await opening;
+    });
+    expect(store.getState().activeChannelId).toBe(random.id);
+    expect(seen).toEqual(['ready']);
+  });
+
+  it('switches anyway when the page is slow, and the last choice wins', async () => {
+    const { relay, store } = await bootedStore();
+    const [general, random] = store.getState().channels as [ChannelView, ChannelView];
+    relay.seed(random.id, 3);
+    relay.hold('listMessages');
+    const first = store.getState().selectChannel(random.id);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(store.getState().activeChannelId).toBe(random.id);
+    expect(store.getState().histories[random.id]?.status).toBe('loading');
+    relay.release('listMessages');
+    await first;
+    expect(store.getState().histories[random.id]?.status).toBe('ready');
+    // Two choices in a row, the first still waiting for its page: the second is what shows.
+    const other = makeChannel('other');
+    relay.channels.push(other);
+    relay.emit('channels', relay.channels);
+    relay.hold('listMessages');
+    const a = store.getState().selectChannel(other.id);
+    const b = store.getState().selectChannel(general.id);
+    await b;
+    relay.release('listMessages');
+    await a;
+    await flush();
+    expect(store.getState().activeChannelId).toBe(general.id);
+  });
+
+  it('moves through the channels from the one being opened, not the one still shown', async () => {
+    const { relay, store } = await bootedStore();
+    const other = makeChannel('other');
+    relay.channels.push(other);
+    relay.emit('channels', relay.channels);
+    relay.hold('listMessages');
+    store.getState().moveChannel(1);
+    store.getState().moveChannel(1);
+    relay.release('listMessages');
+    await flush();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(store.getState().activeChannelId).toBe(other.id);
   });
 
   it('marks a channel read when it is opened, whatever its unread count says', async () => {

@@ -16,12 +16,11 @@ export type AppStore = StoreApi<AppState>;
 
 /** One store per window, talking to the core only through `relay`. */
 export function createAppStore(relay: RelayApi, host: Host): AppStore {
-  return createStore<AppState>()((set, get, api) => {
+  return createStore<AppState>()((set, get) => {
     const context = {
       set,
       get,
       relay,
-      subscribe: (listener: (state: AppState) => void) => api.subscribe(listener),
       showRefusal: (result: Result<unknown>) => {
         if (!result.ok) get().showError(result.error);
       },

@@ -1,13 +1,6 @@
 import type { Result, SessionView } from '../../src-shared/bridge';
 import type { Host } from '../bridge/connect';
-import type { AppState, SessionSlice, SliceContext } from './types';
-
-/**
- * How long a starting window's first frame waits for the open channel's first page: the workspace then
- * shows with its messages in one render, one layout and one frame, instead of the channel list first and
- * the rows a task or a frame later (figure 7). A page slower than this shows "Loading messages…" first.
- */
-export const FIRST_PAGE_WAIT_MS = 100;
+import type { SessionSlice, SliceContext } from './types';
 
 const signedOutState = {
   channels: [],
@@ -22,7 +15,7 @@ const signedOutState = {
   membersOpen: false,
 };
 
-export function createSessionSlice({ set, get, relay, subscribe }: SliceContext, host: Host): SessionSlice {
+export function createSessionSlice({ set, get, relay }: SliceContext, host: Host): SessionSlice {
   let workspaceLoad: Promise<void> | null = null;
 
   /**
@@ -38,24 +31,6 @@ export function createSessionSlice({ set, get, relay, subscribe }: SliceContext,
       await Promise.all([settings, get().loadChannels(), get().refreshOutbox(), get().loadPeople()]);
     })();
     return workspaceLoad;
-  }
-
-  /** The open channel's first page is in (or failed), or FIRST_PAGE_WAIT_MS went by. */
-  function firstPageOfOpenChannel(): Promise<void> {
-    const loading = (state: AppState) =>
-      state.activeChannelId !== null && state.histories[state.activeChannelId]?.status === 'loading';
-    if (!loading(get())) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        stop();
-        resolve();
-      };
-      const timer = setTimeout(done, FIRST_PAGE_WAIT_MS);
-      const stop = subscribe((state) => {
-        if (!loading(state)) done();
-      });
-    });
   }
 
   /** Signed in (by a login or an invite): the workspace loads before the caller hears of it. */
@@ -89,7 +64,8 @@ export function createSessionSlice({ set, get, relay, subscribe }: SliceContext,
       const answer = await session;
       if (answer.ok && answer.value.signedIn) {
         await workspace;
-        await firstPageOfOpenChannel();
+        // The channel that opens shows with its first page (channel-slice): the first render has its rows.
+        await get().whenChannelShown();
       }
       set({ booted: true });
     },

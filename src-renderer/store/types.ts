@@ -61,6 +61,8 @@ export type ChannelSlice = {
   loadChannels(): Promise<void>;
   /** `auto`: picked for the person (the first channel); it is not remembered as their choice. */
   selectChannel(channelId: string, how?: 'user' | 'auto'): Promise<void>;
+  /** Settles once the channel chosen last shows (a new channel waits a moment for its first page). */
+  whenChannelShown(): Promise<void>;
   /** The settings arrived after a channel was picked for the person: reopen the remembered one. */
   restoreLastChannel(): void;
   moveChannel(delta: 1 | -1): void;
@@ -178,8 +180,6 @@ export type SliceContext = {
   set: SetState;
   get: GetState;
   relay: RelayApi;
-  /** The store's own subscribe: `listener` hears every change; returns the function that stops it. */
-  subscribe(listener: (state: AppState) => void): () => void;
   /** Shows the error of a call the core refused; one that went through needs nothing (its events follow). */
   showRefusal(result: Result<unknown>): void;
 };
