@@ -68,8 +68,11 @@ async function main() {
     const cpu = tasks.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / 1000;
     const by = new Map<string, number>();
     for (const e of mine) by.set(e.name, (by.get(e.name) ?? 0) + (e.tdur ?? 0));
+    // Deterministic beside the CPU: frames the renderer produced, and layouts forced by script.
+    const frames = mine.filter((e) => e.name === 'WebFrameWidgetImpl::UpdateLifecycle').length;
+    const forced = mine.filter((e) => e.name === 'Blink.ForcedStyleAndLayout.UpdateTime').length;
     console.log(
-      `load ${i}: shell ${report.shell?.toFixed(0)} ms, FCP ${report.fcp.toFixed(0)} ms; main-thread CPU to the mark ${cpu.toFixed(0)} ms`,
+      `load ${i}: shell ${report.shell?.toFixed(0)} ms, FCP ${report.fcp.toFixed(0)} ms; main-thread CPU to the mark ${cpu.toFixed(0)} ms; ${frames} frames, ${forced} forced style+layout`,
     );
     console.log(
       `  by event: ${[...by]
