@@ -15,6 +15,10 @@ async function start(root: HTMLElement) {
   const { relay, host } = await connectBridge();
   const store = createAppStore(relay, host);
   subscribeToCore(relay, store);
+  // index.html says "Starting Relay…" until the window is booted; React's first render is then the
+  // workspace with the open channel's messages (boot waits a moment for them): one render, one layout
+  // and one frame, instead of a splash, the channel list and the rows one after the other (figure 7).
+  await store.getState().boot();
   createRoot(root).render(
     <StrictMode>
       <AppProvider store={store} relay={relay}>
@@ -22,7 +26,6 @@ async function start(root: HTMLElement) {
       </AppProvider>
     </StrictMode>,
   );
-  await store.getState().boot();
   // marked and DOMPurify, for the first body that needs them, once the workspace is on screen (unless
   // such a body asked for them first).
   afterNextPaint(() => void loadMarkdown().catch(() => {}));

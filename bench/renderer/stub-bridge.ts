@@ -82,6 +82,13 @@ function installStubBridge(config: StubConfig & { unchanged: ReturnType<typeof u
     return { messages, hasMore: first > 1 };
   }
 
+  const settings: Record<string, unknown> = {
+    serverUrl: 'http://127.0.0.1:3000',
+    notificationsEnabled: false,
+    doNotDisturb: false,
+    theme: 'light',
+  };
+
   const handlers: Record<string, (input: never) => unknown> = {
     getSession: () => ({
       signedIn: true,
@@ -89,12 +96,12 @@ function installStubBridge(config: StubConfig & { unchanged: ReturnType<typeof u
       serverUrl: 'http://127.0.0.1:3000',
       connection: 'connected',
     }),
-    getSettings: () => ({
-      serverUrl: 'http://127.0.0.1:3000',
-      notificationsEnabled: false,
-      doNotDisturb: false,
-      theme: 'light',
-    }),
+    getSettings: () => ({ ...settings }),
+    // As the core answers: the settings with the change in (opening a channel remembers it).
+    updateSettings: (patch: Record<string, unknown>) => {
+      Object.assign(settings, patch);
+      return { ...settings };
+    },
     listChannels: () =>
       channels.map((c) => ({
         id: c.id,

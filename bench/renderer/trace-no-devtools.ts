@@ -3,14 +3,17 @@
  * client (no-devtools.ts), under Chromium's own startup trace (`--trace-startup`, written by the browser
  * itself, no CDP). Prints the measured page's main-thread CPU from navigation to the shell mark, by
  * trace event, and its heaviest tasks: where the floor goes when nothing re-parses for DevTools.
+ * PROFILE=OUT.cpuprofile also records V8's sampler in the trace (no CDP either) and writes the page's
+ * JS profile from navigation to the mark, one file per load (OUT-N.cpuprofile with --loads).
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../figures/fig7-renderer';
 import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports } from './no-devtools';
 import { describeTask, type TraceEvent } from './page-tools';
+import { profileFromTrace } from './trace-profile';
 
 const TRACE_S = 12;
 
@@ -23,8 +26,10 @@ async function main() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?${NO_DEVTOOLS_QUERY}`;
   for (let i = 0; i < loads; i++) {
     const file = path.join(tmpdir(), `relay-trace-no-devtools-${process.pid}-${i}.json`);
+    const profileTo = process.env.PROFILE;
     const categories =
-      'toplevel,blink.user_timing,v8,devtools.timeline,disabled-by-default-devtools.timeline,blink,loading';
+      'toplevel,blink.user_timing,v8,devtools.timeline,disabled-by-default-devtools.timeline,blink,loading' +
+      (profileTo ? ',disabled-by-default-v8.cpu_profiler' : '');
     const report = await loadWithoutDevtools(reports, url, 30_000, {
       args: [
         `--trace-startup=${categories}`,
@@ -54,12 +59,20 @@ async function main() {
         e.ts >= nav.ts &&
         e.ts + (e.dur ?? 0) <= end,
     );
+    if (profileTo && main) {
+      const out = loads > 1 ? profileTo.replace(/\.cpuprofile$/, `-${i}.cpuprofile`) : profileTo;
+      await writeFile(out, JSON.stringify(profileFromTrace(events, nav.pid, main.tid, nav.ts, end)));
+      console.log(`  JS profile (navigation → mark): ${out}`);
+    }
     const tasks = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
     const cpu = tasks.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / 1000;
     const by = new Map<string, number>();
     for (const e of mine) by.set(e.name, (by.get(e.name) ?? 0) + (e.tdur ?? 0));
+    // Deterministic beside the CPU: frames the renderer produced, and layouts forced by script.
+    const frames = mine.filter((e) => e.name === 'WebFrameWidgetImpl::UpdateLifecycle').length;
+    const forced = mine.filter((e) => e.name === 'Blink.ForcedStyleAndLayout.UpdateTime').length;
     console.log(
-      `load ${i}: shell ${report.shell?.toFixed(0)} ms, FCP ${report.fcp.toFixed(0)} ms; main-thread CPU to the mark ${cpu.toFixed(0)} ms`,
+      `load ${i}: shell ${report.shell?.toFixed(0)} ms, FCP ${report.fcp.toFixed(0)} ms; main-thread CPU to the mark ${cpu.toFixed(0)} ms; ${frames} frames, ${forced} forced style+layout`,
     );
     console.log(
       `  by event: ${[...by]

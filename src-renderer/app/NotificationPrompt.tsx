@@ -8,8 +8,10 @@ import { requestNotificationPermission } from './browser-notification';
  */
 export function NotificationPrompt() {
   const host = useApp((s) => s.host);
+  // Read only where it matters: in Chromium each read of `Notification.permission` waits on the
+  // browser process (a synchronous call), and the desktop app's window never shows the prompt.
   const [permission, setPermission] = useState(() =>
-    typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
+    host !== 'browser' || typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
   );
   if (host !== 'browser' || permission !== 'default') return null;
   return (

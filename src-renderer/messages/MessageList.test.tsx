@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen } from '@testing-library/react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
-import { alice, FakeRelay } from '../testing/fake-relay';
+import { alice, bob, FakeRelay } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderMessageList, settle } from '../testing/render-app';
 import { MessageList } from './MessageList';
@@ -146,11 +146,11 @@ describe('the message list', () => {
     const newest = () => rows().find((r) => r.dataset.messageId === messages.at(-1)!.id)!;
     const plain = () => rows().filter((r) => r.querySelector('.message-content.plain'));
     // The first frame: no toolbar anywhere, the status of the newest own message only, and the rows
-    // above the view as plain text (no HTML), those in it rendered.
+    // above the view, if any, as plain text (no HTML), those in it rendered. (Which rows are plain
+    // before measuring, and that measuring turns none back: the next test.)
     expect(screen.queryAllByRole('toolbar')).toEqual([]);
     expect(screen.getAllByTestId('message-status')).toHaveLength(1);
     expect(newest().querySelector('[data-testid="message-status"]')).not.toBeNull();
-    expect(plain().length).toBeGreaterThan(0);
     for (const row of plain()) {
       expect(row.querySelector('strong')).toBeNull();
       expect(row.querySelector('[data-testid="message-content"]')!.textContent).toMatch(/^\*\*bold\*\* \d+$/);
@@ -165,6 +165,50 @@ describe('the message list', () => {
       expect(row.querySelector('[data-testid="message-status"]')).not.toBeNull();
       expect(row.querySelector('[data-testid="message-content"] strong')!.textContent).toBe('bold');
     }
+  });
+
+  it('does not turn a row it rendered in full back into plain text while the channel opens (one render less)', async () => {
+    const relay = new FakeRelay();
+    const channel = relay.channels[0]!;
+    // Not grouped (a new author each time): estimated 60 px, measured 40, so measuring moves rows.
+    const messages = relay.seed(channel.id, 50, (i) => ({
+      content: `**bold** ${i}`,
+      author: i % 2 ? alice : bob,
+      createdAt: new Date(Date.now() - (50 - i) * 10 * 60_000).toISOString(),
+    }));
+    const store = createAppStore(relay.api, 'electron');
+    store.setState({
+      channels: relay.channels,
+      activeChannelId: channel.id,
+      histories: { [channel.id]: { messages, hasMore: false, status: 'ready', loadingOlder: false } },
+    });
+    const full = new Set<string>();
+    const plain = new Set<string>();
+    const downgraded = new Set<string>();
+    const look = () => {
+      for (const row of document.querySelectorAll<HTMLElement>('[data-testid="message"]')) {
+        const id = row.dataset.messageId!;
+        if (row.querySelector('[data-testid="message-content"] strong')) full.add(id);
+        else if (row.querySelector('.message-content.plain')) {
+          plain.add(id);
+          if (full.has(id)) downgraded.add(id);
+        }
+      }
+    };
+    const observer = new MutationObserver(look);
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+    render(
+      <AppProvider store={store} relay={relay.api}>
+        <MessageList channelId={channel.id} channelName={channel.name} />
+      </AppProvider>,
+    );
+    await settle();
+    observer.disconnect();
+    look();
+    // Rows off screen were plain text at first, those on it in full, and none went back to plain.
+    expect(plain.size).toBeGreaterThan(0);
+    expect(full.size).toBeGreaterThan(5);
+    expect([...downgraded]).toEqual([]);
   });
 
   it('puts a separator before each day', async () => {

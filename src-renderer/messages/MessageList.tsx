@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 import type { ChannelHistory, ThreadHistory } from '../store/types';
@@ -42,6 +42,16 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
   const endViewTop = virtualizer.getTotalSize() - viewHeight;
   const offScreen = (item: { start: number; end: number }) =>
     (item.end <= viewTop || item.start >= viewTop + viewHeight) && item.end <= endViewTop;
+  // A row rendered in full stays so: measuring the first rows moves the others, and turning one that
+  // moved off screen back into plain text would only render it once more (figure 7). A hint kept
+  // across renders, so a render React drops costs nothing but a row rendered in full.
+  const renderedFull = useRef(new Set<string>()).current;
+  const plainWhileOpening = (key: string, item: { start: number; end: number }) => {
+    if (!opening || renderedFull.has(key)) return false;
+    if (offScreen(item)) return true;
+    renderedFull.add(key);
+    return false;
+  };
   // Read means seen: scrolled up, the newest messages are not (issue 12).
   useEffect(() => {
     store.getState().setAtNewest(atBottom);
@@ -103,7 +113,7 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
                     lastOwn={row.message.key === lastOwnKey}
                     tabStop={row.key === stopKey}
                     decorated={!opening}
-                    plainBody={opening && offScreen(item)}
+                    plainBody={plainWhileOpening(row.key, item)}
                   />
                 )}
               </div>

@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { bob, FakeRelay, fakeId, makeChannel, makeMessage, relayWithGeneral } from '../testing/fake-relay';
+import { describe, expect, it, vi } from 'vitest';
+import type { ChannelView } from '../../src-shared/bridge';
+import {
+  alice,
+  bob,
+  FakeRelay,
+  fakeId,
+  makeChannel,
+  makeMessage,
+  relayWithGeneral,
+} from '../testing/fake-relay';
 import { createAppStore, subscribeToCore } from './app-store';
 
 async function bootedStore(relay = new FakeRelay()) {
@@ -12,6 +21,21 @@ async function bootedStore(relay = new FakeRelay()) {
 
 async function flush() {
   for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Runs `body` with fake timers, so that a page held back stays held however slow the machine is (the
+ * wait for a channel's first page never runs out on its own); `settle` lets the fake relay answer.
+ */
+async function withHeldTime(body: (settle: () => Promise<void>) => Promise<void>) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    await body(async () => {
+      for (let i = 0; i < 50; i++) await Promise.resolve();
+    });
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('the app store', () => {
@@ -38,6 +62,85 @@ describe('the app store', () => {
     await booting;
     expect(store.getState().settings).not.toBeNull();
     expect(store.getState().booted).toBe(true);
+  });
+
+  it('asks for the workspace beside the session, not after its answer (one bridge round trip less)', async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('getSession');
+    const store = createAppStore(relay.api, 'electron');
+    const booting = store.getState().boot();
+    await flush();
+    expect(relay.calls[0]!.name).toBe('getSession');
+    expect(relay.callsOf('listChannels')).toHaveLength(1);
+    expect(relay.callsOf('getSettings')).toHaveLength(1);
+    expect(store.getState().booted).toBe(false);
+    relay.release('getSession');
+    await booting;
+    expect(store.getState().booted).toBe(true);
+    expect(store.getState().activeChannelId).toBe(general.id);
+    expect(relay.callsOf('listChannels')).toHaveLength(1);
+  });
+
+  it('opens the channel this account had open, even when the session answers after the channels', async () => {
+    const { relay } = relayWithGeneral(3);
+    const random = relay.channels[1]!;
+    relay.settings = { ...relay.settings, lastChannels: { [alice.id]: random.id } };
+    relay.hold('getSession');
+    const store = createAppStore(relay.api, 'electron');
+    const booting = store.getState().boot();
+    await flush();
+    relay.release('getSession');
+    await booting;
+    await flush();
+    expect(store.getState().activeChannelId).toBe(random.id);
+  });
+
+  it('a window signed out at boot loads its workspace once signed in', async () => {
+    const relay = new FakeRelay({ signedIn: false });
+    relay.seed(relay.channels[0]!.id, 3);
+    const { store } = await bootedStore(relay);
+    expect(store.getState().channels).toEqual([]);
+    const result = await store.getState().signIn({
+      serverUrl: 'http://127.0.0.1:3000',
+      username: 'alice',
+      password: relay.password,
+    });
+    expect(result.ok).toBe(true);
+    await flush();
+    expect(relay.callsOf('listChannels')).toHaveLength(2);
+    expect(store.getState().channels.map((c) => c.id)).toEqual(relay.channels.map((c) => c.id));
+    expect(store.getState().histories[relay.channels[0]!.id]?.messages).toHaveLength(3);
+  });
+
+  it("shows the workspace with its open channel's first page in: one first render, not two (figure 7)", async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('listMessages');
+    const store = createAppStore(relay.api, 'electron');
+    const booted: boolean[] = [];
+    store.subscribe((state) => {
+      if (state.booted && booted.length === 0) booted.push(state.histories[general.id]?.status === 'ready');
+    });
+    await withHeldTime(async (settle) => {
+      const booting = store.getState().boot();
+      await settle();
+      expect(store.getState().channels).toHaveLength(2);
+      expect(store.getState().booted).toBe(false);
+      relay.release('listMessages');
+      await booting;
+    });
+    expect(booted).toEqual([true]);
+  });
+
+  it('does not hold the workspace back long for a page that is slow to come', async () => {
+    const { relay, general } = relayWithGeneral(3);
+    relay.hold('listMessages');
+    const store = createAppStore(relay.api, 'electron');
+    await store.getState().boot();
+    expect(store.getState().booted).toBe(true);
+    expect(store.getState().histories[general.id]?.status).toBe('loading');
+    relay.release('listMessages');
+    await flush();
+    expect(store.getState().histories[general.id]?.status).toBe('ready');
   });
 
   it('pages older messages in until the start of the channel', async () => {
@@ -172,6 +275,68 @@ describe('the app store', () => {
     relay.release('setActiveChannel');
     await opening;
     expect(relay.callsOf('markRead').at(-1)).toEqual({ channelId: random.id });
+  });
+
+  it("switches to a channel once its first page is in: one render with its rows, no 'Loading' frame (figure 7)", async () => {
+    const { relay, store } = await bootedStore();
+    const general = store.getState().activeChannelId;
+    const random = store.getState().channels[1]!;
+    relay.seed(random.id, 3);
+    relay.hold('listMessages');
+    const seen: Array<string | undefined> = [];
+    store.subscribe((state, before) => {
+      if (state.activeChannelId !== before.activeChannelId)
+        seen.push(state.histories[state.activeChannelId!]?.status);
+    });
+    await withHeldTime(async (settle) => {
+      const opening = store.getState().selectChannel(random.id);
+      await settle();
+      expect(store.getState().activeChannelId).toBe(general);
+      relay.release('listMessages');
+      await opening;
+    });
+    expect(store.getState().activeChannelId).toBe(random.id);
+    expect(seen).toEqual(['ready']);
+  });
+
+  it('switches anyway when the page is slow, and the last choice wins', async () => {
+    const { relay, store } = await bootedStore();
+    const [general, random] = store.getState().channels as [ChannelView, ChannelView];
+    relay.seed(random.id, 3);
+    relay.hold('listMessages');
+    const first = store.getState().selectChannel(random.id);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(store.getState().activeChannelId).toBe(random.id);
+    expect(store.getState().histories[random.id]?.status).toBe('loading');
+    relay.release('listMessages');
+    await first;
+    expect(store.getState().histories[random.id]?.status).toBe('ready');
+    // Two choices in a row, the first still waiting for its page: the second is what shows.
+    const other = makeChannel('other');
+    relay.channels.push(other);
+    relay.emit('channels', relay.channels);
+    relay.hold('listMessages');
+    const a = store.getState().selectChannel(other.id);
+    const b = store.getState().selectChannel(general.id);
+    await b;
+    relay.release('listMessages');
+    await a;
+    await flush();
+    expect(store.getState().activeChannelId).toBe(general.id);
+  });
+
+  it('moves through the channels from the one being opened, not the one still shown', async () => {
+    const { relay, store } = await bootedStore();
+    const other = makeChannel('other');
+    relay.channels.push(other);
+    relay.emit('channels', relay.channels);
+    relay.hold('listMessages');
+    store.getState().moveChannel(1);
+    store.getState().moveChannel(1);
+    relay.release('listMessages');
+    await flush();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(store.getState().activeChannelId).toBe(other.id);
   });
 
   it('marks a channel read when it is opened, whatever its unread count says', async () => {

@@ -1,8 +1,30 @@
 import type { ChannelSlice, SliceContext } from './types';
 
+/**
+ * How long a channel being opened waits for its first page before it shows anyway ("Loading
+ * messages…"). The page usually takes one bridge round trip: the channel then shows with its rows in
+ * one render, one layout and one frame, at start-up as on a click (figure 7).
+ */
+export const FIRST_PAGE_WAIT_MS = 100;
+
+/** Settles when `work` does or after `ms`, whichever is first. */
+function within(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSlice {
   /** The open channel was chosen by us (not the person) and may give way to the remembered one. */
   let autoPicked = false;
+  /** The channel chosen last, while it waits for its first page before it shows. */
+  let choosing: string | null = null;
+  /** Settles when the channel chosen last is shown (or has given way to a later choice). */
+  let switched: Promise<void> = Promise.resolve();
 
   /** The channel this account had open last time (issue 12), if it is still one of ours. */
   function remembered(): string | undefined {
@@ -32,23 +54,41 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
 
     async selectChannel(channelId, how = 'user') {
       autoPicked = how === 'auto';
-      const state = get();
       let told: Promise<void> | undefined;
-      if (state.activeChannelId !== channelId) {
+      let page: Promise<void> | undefined;
+      if (get().activeChannelId !== channelId || (choosing !== null && choosing !== channelId)) {
+        choosing = channelId;
+        // The core hears it before the page is asked for (calls keep their order), but the page does
+        // not wait a round trip for its answer.
+        told = relay.setActiveChannel({ channelId }).then((result) => {
+          if (!result.ok) get().showError(result.error);
+        });
+        // A channel not held yet shows once its first page is in (or FIRST_PAGE_WAIT_MS went by): one
+        // render with its rows, instead of "Loading messages…", its frame, then the rows (figure 7).
+        if (!get().histories[channelId]) {
+          page = get().loadNewest(channelId);
+          const shown = within(page, FIRST_PAGE_WAIT_MS);
+          switched = shown;
+          await shown;
+        }
+        // Another channel was chosen meanwhile: that one shows.
+        if (choosing !== channelId) return;
+        choosing = null;
+        const state = get();
         // Notifications about the channel now on screen have said what they had to say.
         const toasts = state.toasts.filter((t) => t.target?.channelId !== channelId);
         set({ activeChannelId: channelId, toasts });
         if (state.openThread && state.openThread.channelId !== channelId) get().closeThread();
-        // The core hears it before the page is asked for (calls keep their order), but the page does
-        // not wait a round trip for its answer: one task and often a frame less before the rows.
-        told = relay.setActiveChannel({ channelId }).then((result) => {
-          if (!result.ok) get().showError(result.error);
-        });
       }
       if (!autoPicked) remember(channelId);
-      if (!get().histories[channelId]) await get().loadNewest(channelId);
+      if (page) await page;
+      else if (!get().histories[channelId]) await get().loadNewest(channelId);
       await told;
       if (get().activeChannelId === channelId) get().markReadIfLooking(true);
+    },
+
+    whenChannelShown() {
+      return switched;
     },
 
     restoreLastChannel() {
@@ -59,7 +99,8 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
     moveChannel(delta) {
       const { channels, activeChannelId } = get();
       if (channels.length === 0) return;
-      const at = channels.findIndex((c) => c.id === activeChannelId);
+      // From the channel being opened, if one is: pressed twice, the shortcut moves two channels.
+      const at = channels.findIndex((c) => c.id === (choosing ?? activeChannelId));
       const next = channels[(at + delta + channels.length) % channels.length];
       if (next) void get().selectChannel(next.id);
     },

@@ -59,12 +59,22 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
     settings: null,
 
     async boot() {
-      const session = await relay.getSession(undefined);
-      if (session.ok) {
-        get().onSession(session.value);
-        if (session.value.signedIn) await loadWorkspace();
-      } else {
-        get().showError(session.error);
+      // The workspace is asked for beside the session, not after its answer: one bridge round trip less
+      // before the first frame. Asked first, the session answers first (and is taken in first); while
+      // nobody is signed in, the core answers the workspace's calls with empty lists.
+      const session = relay.getSession(undefined).then((answer) => {
+        // Nobody signed in (or no answer): a sign-in loads the workspace afresh.
+        if (!answer.ok || !answer.value.signedIn) workspaceLoad = null;
+        if (answer.ok) get().onSession(answer.value);
+        else get().showError(answer.error);
+        return answer;
+      });
+      const workspace = loadWorkspace();
+      const answer = await session;
+      if (answer.ok && answer.value.signedIn) {
+        await workspace;
+        // The channel that opens shows with its first page (channel-slice): the first render has its rows.
+        await get().whenChannelShown();
       }
       set({ booted: true });
     },
@@ -96,7 +106,11 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
         workspaceLoad = null;
         set(signedOutState);
       }
-      if (!wasSignedIn && session.signedIn) void loadWorkspace();
+      if (!wasSignedIn && session.signedIn) {
+        // The channels may have come before we knew whose they are: open the one this account had open.
+        get().restoreLastChannel();
+        void loadWorkspace();
+      }
     },
 
     onConnection(state, detail) {

@@ -63,6 +63,8 @@ export type ChannelSlice = {
   loadChannels(): Promise<void>;
   /** `auto`: picked for the person (the first channel); it is not remembered as their choice. */
   selectChannel(channelId: string, how?: 'user' | 'auto'): Promise<void>;
+  /** Settles once the channel chosen last shows (a new channel waits a moment for its first page). */
+  whenChannelShown(): Promise<void>;
   /** The settings arrived after a channel was picked for the person: reopen the remembered one. */
   restoreLastChannel(): void;
   moveChannel(delta: 1 | -1): void;

@@ -223,12 +223,13 @@ export class FakeRelay {
         this.session = { signedIn: false, serverUrl: this.session.serverUrl, connection: 'offline' };
         return this.session;
       }),
-      listChannels: answer('listChannels', () => this.channels),
+      // As the core does: what an account holds is empty while nobody is signed in.
+      listChannels: answer('listChannels', () => (this.session.signedIn ? this.channels : [])),
       redeemInvite: answer('redeemInvite', ({ serverUrl }) => {
         this.session = { signedIn: true, user: dave, serverUrl, connection: 'connected' };
         return this.session;
       }),
-      listUsers: answer('listUsers', () => this.people),
+      listUsers: answer('listUsers', () => (this.session.signedIn ? this.people : [])),
       browseChannels: answer('browseChannels', () => this.browsable),
       createChannel: answer('createChannel', ({ name, private: isPrivate, topic }) =>
         this.listed(makeChannel(name, { private: isPrivate, topic: topic ?? '', members: [alice] })),
@@ -318,7 +319,7 @@ export class FakeRelay {
         'discardAllFailed',
         () => this.outbox.filter((o) => o.status === 'Failed').length,
       ),
-      listOutbox: answer('listOutbox', () => this.outbox),
+      listOutbox: answer('listOutbox', () => (this.session.signedIn ? this.outbox : [])),
       editMessage: answer('editMessage', ({ channelId, key, content }) =>
         this.change(channelId, key, { content, pendingChange: 'edit' }),
       ),

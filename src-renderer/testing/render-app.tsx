@@ -27,18 +27,18 @@ export async function settle(rounds = 5): Promise<void> {
   }
 }
 
-/** The whole app over a fake core, booted, as main.tsx starts it. */
+/** The whole app over a fake core, booted, as main.tsx starts it: boot first, then the first render. */
 export async function renderApp(relay: FakeRelay, host: Host = 'electron') {
   const store = createAppStore(relay.api, host);
   const unsubscribe = subscribeToCore(relay.api, store);
+  await store.getState().boot();
   const view = render(
     <AppProvider store={store} relay={relay.api}>
       <App />
     </AppProvider>,
   );
+  // main.tsx loads marked and DOMPurify once the workspace is on screen.
   await act(async () => {
-    await store.getState().boot();
-    // main.tsx loads marked and DOMPurify once the workspace is on screen.
     await loadMarkdown();
   });
   await settle();
