@@ -1,5 +1,4 @@
-import { useEffect, useState } from 'react';
-import { useRelay } from '../store/context';
+import { useApp, useRelay } from '../store/context';
 
 /**
  * Desktop: an update is downloaded. The user restarts when it suits them ("Later" hides it until the
@@ -7,8 +6,8 @@ import { useRelay } from '../store/context';
  */
 export function UpdateBanner() {
   const relay = useRelay();
-  const [version, setVersion] = useState<string | null>(null);
-  useEffect(() => relay.on('updateReady', (update) => setVersion(update.version)), [relay]);
+  const version = useApp((s) => s.updateReady);
+  const onUpdateReady = useApp((s) => s.onUpdateReady);
   if (!version) return null;
   return (
     <div className="update-banner" role="status" data-testid="update-banner">
@@ -16,7 +15,7 @@ export function UpdateBanner() {
       <button type="button" onClick={() => void relay.restartToUpdate(undefined)}>
         Restart to update
       </button>
-      <button type="button" onClick={() => setVersion(null)}>
+      <button type="button" onClick={() => onUpdateReady(null)}>
         Later
       </button>
     </div>

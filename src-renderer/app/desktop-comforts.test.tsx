@@ -29,6 +29,14 @@ describe('desktop comforts in the renderer', () => {
     expect(screen.queryByTestId('update-banner')).toBeNull();
   });
 
+  it('shows the banner for an update that was ready while the window was still booting', async () => {
+    const relay = new FakeRelay();
+    // main.tsx renders React only after boot: the store hears the core from the start, React later.
+    const booting = renderApp(relay, 'electron', () => relay.emit('updateReady', { version: '1.5.0' }));
+    await booting;
+    expect(screen.getByTestId('update-banner').textContent).toContain('Relay 1.5.0 is ready.');
+  });
+
   it('offers start at login (off), start minimised and the update server only in the desktop app', async () => {
     const relay = new FakeRelay();
     await renderApp(relay);

@@ -67,6 +67,8 @@ export function subscribeToCore(relay: RelayApi, store: AppStore): () => void {
       if (error.code === 'DATABASE_RESET') state().onStoreReset();
     }),
     relay.on('people', (people) => state().onPeople(people)),
+    // Heard here, not by the banner: React mounts only after boot, and an update may be ready before.
+    relay.on('updateReady', ({ version }) => state().onUpdateReady(version)),
   ];
   return () => {
     for (const unsubscribe of unsubscribes) unsubscribe();

@@ -126,6 +126,9 @@ export type UiSlice = {
   atNewest: boolean;
   setAtNewest(atNewest: boolean): void;
   markReadIfLooking(always?: boolean): void;
+  /** Desktop: the version of an update downloaded and ready to install, until "Later" hides it. */
+  updateReady: string | null;
+  onUpdateReady(version: string | null): void;
 };
 
 /** Issue 14: a message edited in place, one about to be deleted, and the calls that change messages. */

@@ -32,6 +32,11 @@ export function createUiSlice({ set, get, relay }: SliceContext): UiSlice {
     },
     highlight: null,
     atNewest: true,
+    updateReady: null,
+
+    onUpdateReady(version) {
+      set({ updateReady: version });
+    },
 
     setAtNewest(atNewest) {
       if (get().atNewest === atNewest) return;
