@@ -11,10 +11,12 @@ export const FIRST_PAGE_WAIT_MS = 100;
 function within(work: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    void work.finally(() => {
+    const done = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    // A failed page is the caller's to report (it awaits `work` too): settled either way, no rejection here.
+    work.then(done, done);
   });
 }
 
