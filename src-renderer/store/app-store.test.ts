@@ -325,6 +325,23 @@ describe('the app store', () => {
     expect(store.getState().activeChannelId).toBe(general.id);
   });
 
+  it('a page call that throws (not a Result) fails the switch once, with no unhandled rejection', async () => {
+    const { relay, store } = await bootedStore();
+    const random = store.getState().channels[1]!;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      relay.api.listMessages = () => Promise.reject(new Error('bridge gone'));
+      await expect(store.getState().selectChannel(random.id)).rejects.toThrow('bridge gone');
+      await flush();
+      expect(unhandled).toEqual([]);
+      expect(store.getState().activeChannelId).toBe(random.id);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('moves through the channels from the one being opened, not the one still shown', async () => {
     const { relay, store } = await bootedStore();
     const other = makeChannel('other');
