@@ -252,6 +252,18 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     await store.close();
   });
 
+  it('commits the write after a batch of the thread inline: the thread indexes later, not after each batch', async () => {
+    const { store, send } = await opened();
+    // One turn: the first write inline, the other 400 one batch of the thread.
+    await Promise.all(Array.from({ length: 401 }, (_, i) => send(`burst ${i}`)));
+    const before = store.writePaths();
+    expect(before.thread).toBeGreaterThanOrEqual(400);
+    // Had the thread gone on to index those 400 for search, it would still hold the write lock.
+    await send('right after the batch');
+    expect(store.writePaths()).toEqual({ inline: before.inline + 1, thread: before.thread });
+    await store.close();
+  });
+
   it('leaves a write to the thread while the event loop is busy', async () => {
     const { store, send } = await opened(INLINE_BELOW_LOOP_SHARE);
     await send('opens a window of the loop');

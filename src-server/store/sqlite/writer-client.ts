@@ -33,8 +33,7 @@ export interface WriterConfig {
 }
 
 /**
- * What the thread has been sent and not finished (a batch and the search index after it, or an
- * `index`), counted in a shared Int32Array: the main thread adds one per message it posts, the thread
+ * What the thread has been sent and not finished (a batch, or an `index`), counted in a shared Int32Array: the main thread adds one per message it posts, the thread
  * takes one off when it has finished that message. While it is above zero the thread may hold the
  * write lock, so nothing commits inline (that would wait in SQLite's busy handler, on the event loop).
  */
@@ -66,8 +65,11 @@ export interface Inline {
  */
 export const INLINE_BELOW_LOOP_SHARE = 0.5;
 const LOOP_WINDOW_MS = 20;
-/** After an inline commit, the thread indexes it for search this much later, many at a time. */
-const INDEX_AFTER_MS = 20;
+/**
+ * After a commit (inline or on the thread), the thread indexes the new messages for search this much
+ * later, many at a time (a search asks at once: read-your-writes).
+ */
+export const INDEX_AFTER_MS = 100;
 
 /** `index`: bring the search index up to date, then answer `indexed` (search-index.ts). */
 export type ToWriter = { type: 'batch'; ops: WriteOp[] } | { type: 'index' } | { type: 'close' };
@@ -203,9 +205,8 @@ export class WriterClient {
   }
 
   /**
-   * Resolves once every write answered so far is in the search index (read-your-writes for search): the
-   * thread indexes each batch right after answering it, so this usually costs one round trip, and none
-   * when nothing was answered since the last time. Never rejects: once the thread has stopped, a search
+   * Resolves once every write answered so far is in the search index (read-your-writes for search): one
+   * round trip to the thread, and none when nothing was answered since the last time. Never rejects: once the thread has stopped, a search
    * reads the index as it is.
    */
   indexed(): Promise<void> {
@@ -267,7 +268,7 @@ export class WriterClient {
     return outcome.ok ? Promise.resolve(outcome.value as T) : Promise.reject(outcome.error);
   }
 
-  /** The thread indexes inline commits for search a little later, many in one transaction. */
+  /** The thread indexes new commits for search a little later, many in one transaction. */
   private scheduleIndex(): void {
     if (this.indexScheduled) return;
     this.indexScheduled = true;
@@ -324,6 +325,7 @@ export class WriterClient {
     this.inFlight = undefined;
     // What gathered during that commit goes at once; writes queued by the callers below join the next.
     this.post();
+    this.scheduleIndex();
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) item.resolve(outcome.value);
