@@ -264,6 +264,26 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     await store.close();
   });
 
+  it('never checkpoints the WAL in an inline commit: the thread does, after the ack', async () => {
+    const { store, send, settled } = await opened();
+    const before = store.writePaths();
+    // Over a WAL's auto-checkpoint (1,000 pages, ~8 a message) of inline commits, one a turn.
+    for (let i = 0; i < 200; i++) {
+      await send(`inline ${i}`);
+      await turn();
+    }
+    expect(store.writePaths().inline - before.inline).toBeGreaterThan(150);
+    await settled();
+    expect(store.checkpoints().onMainConnection).toBe(false);
+    // After the index's answer: a search never waits for a checkpoint.
+    await waitFor(() => store.checkpoints().byThread > 0, 'the writer thread to checkpoint the WAL');
+    // What the thread copied into the file is there for a new connection, with what is still in the WAL.
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) FROM messages WHERE content LIKE 'inline %'").pluck().get()).toBe(200);
+    db.close();
+    await store.close();
+  });
+
   it('leaves a write to the thread while the event loop is busy', async () => {
     const { store, send } = await opened(INLINE_BELOW_LOOP_SHARE);
     await send('opens a window of the loop');

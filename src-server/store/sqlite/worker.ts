@@ -17,6 +17,9 @@ import { SqliteWrites } from './writes';
 const port = parentPort!;
 const { file, synchronous, busy } = workerData as WriterData;
 const db = openDatabase(file, synchronous);
+// Checkpoints run when the main thread asks, after an answer, not in a commit (writer-client.ts).
+db.pragma('wal_autocheckpoint = 0');
+const checkpointWal = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const search = new SqliteSearchIndex(db, synchronous);
 const writes = new SqliteWrites(db, search);
 
@@ -31,6 +34,15 @@ function updateSearchIndex(): void {
     search.update();
   } catch (error) {
     answer({ type: 'indexFailed', error: writeFailure(error) });
+  }
+}
+
+function checkpoint(): void {
+  try {
+    checkpointWal.run();
+    answer({ type: 'checkpointed' });
+  } catch (error) {
+    answer({ type: 'checkpointFailed', error: writeFailure(error) });
   }
 }
 
@@ -55,6 +67,8 @@ port.on('message', (message: ToWriter) => {
       updateSearchIndex();
       release();
       answer({ type: 'indexed' });
+      // It holds no write lock: the main thread may commit inline meanwhile.
+      if (message.checkpoint) checkpoint();
     }
   } finally {
     release();

@@ -70,14 +70,30 @@ const LOOP_WINDOW_MS = 20;
  * later, many at a time (a search asks at once: read-your-writes).
  */
 export const INDEX_AFTER_MS = 100;
+/**
+ * Neither connection checkpoints the WAL by itself (`wal_autocheckpoint = 0`): SQLite would do it in the
+ * commit that crosses 1,000 pages, so an inline commit would copy them and sync the file on the event
+ * loop, and a batch's acks would wait for it (at ~8 pages a message, one message in ~120). The thread
+ * checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS), after its answer,
+ * once this many writes were committed since the last time (~100 × 8 pages, as SQLite's default).
+ */
+export const CHECKPOINT_AFTER_WRITES = 120;
 
-/** `index`: bring the search index up to date, then answer `indexed` (search-index.ts). */
-export type ToWriter = { type: 'batch'; ops: WriteOp[] } | { type: 'index' } | { type: 'close' };
+/**
+ * `index`: bring the search index up to date, then answer `indexed` (search-index.ts); with `checkpoint`,
+ * then checkpoint the WAL (PASSIVE: it never waits for, nor holds up, a writer) and answer `checkpointed`.
+ */
+export type ToWriter =
+  | { type: 'batch'; ops: WriteOp[] }
+  | { type: 'index'; checkpoint: boolean }
+  | { type: 'close' };
 export type FromWriter =
   | { type: 'ready' }
   | { type: 'committed'; outcomes: CommitOutcome[] }
   | { type: 'indexed' }
-  | { type: 'indexFailed'; error: WriteFailure };
+  | { type: 'indexFailed'; error: WriteFailure }
+  | { type: 'checkpointed' }
+  | { type: 'checkpointFailed'; error: WriteFailure };
 
 /**
  * A failed write as it crosses the thread boundary. better-sqlite3's SqliteError is not a native Error
@@ -148,6 +164,10 @@ export class WriterClient {
   private indexScheduled = false;
   /** Writes committed inline, and through the thread (for tests and the bench). */
   readonly counts = { inline: 0, thread: 0 };
+  /** Writes committed since the thread was last asked to checkpoint (CHECKPOINT_AFTER_WRITES). */
+  private writesSinceCheckpoint = 0;
+  /** Checkpoints the thread has run. */
+  checkpoints = 0;
 
   /**
    * Starts worker.ts on `config`. `inline(busy)`, when given, makes the main thread's committer that
@@ -216,7 +236,9 @@ export class WriterClient {
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     this.indexing.push({ upTo: this.answered, done, resolve });
-    this.send({ type: 'index' });
+    const checkpoint = this.writesSinceCheckpoint >= CHECKPOINT_AFTER_WRITES;
+    if (checkpoint) this.writesSinceCheckpoint = 0;
+    this.send({ type: 'index', checkpoint });
     return done;
   }
 
@@ -262,6 +284,7 @@ export class WriterClient {
     if (!outcomes) return undefined;
     const [outcome] = outcomes;
     this.counts.inline++;
+    this.writesSinceCheckpoint++;
     this.answered++;
     this.scheduleIndex();
     if (!outcome) return Promise.reject(new Error('The inline commit gave no outcome'));
@@ -283,6 +306,7 @@ export class WriterClient {
     this.inFlight = this.queue;
     this.queue = [];
     this.counts.thread += this.inFlight.length;
+    this.writesSinceCheckpoint += this.inFlight.length;
     this.send({ type: 'batch', ops: this.inFlight.map((item) => item.op) });
   }
 
@@ -308,6 +332,13 @@ export class WriterClient {
         return;
       case 'committed':
         this.settleBatch(message.outcomes);
+        return;
+      case 'checkpointed':
+        this.checkpoints++;
+        return;
+      case 'checkpointFailed':
+        // The WAL only grows until the next one: nothing stored is at stake.
+        this.logger?.warn({ err: message.error }, 'the SQLite writer thread could not checkpoint the WAL');
         return;
     }
   }
