@@ -40,6 +40,7 @@ const dataDir = await makeTempDir('relay-wal-frames-');
 const server = await spawnServer({
   dataDir,
   env: { SQLITE_SYNCHRONOUS: synchronous, MESSAGE_RATE_LIMIT: '0' },
+  timeoutMs: 120_000,
 });
 const file = join(dataDir, 'relay.sqlite');
 try {
