@@ -2,7 +2,8 @@
  * `tsx bench/profile-steps.ts FILE.cpuprofile [WINDOW_FUNCTION]`: the app's busy time in a window of a
  * --cpu-prof profile (default: figure 13's catch-up, every sample from the first to the last inside
  * `ingestInChunks`) split by step, as catchup14's section of BENCHMARKS.md reads it. A sample goes to
- * the first step below that its stack (leaf first) holds.
+ * the first step below that its stack (leaf first) holds. `tsx bench/profile-steps.ts FILE accept server`:
+ * the real server's send path instead (SERVER_STEPS).
  */
 import { readFileSync } from 'node:fs';
 import { type CpuProfile, type Step, stepTimes } from './lib/profile';
@@ -44,12 +45,45 @@ const STEPS: Step[] = [
   },
 ];
 
-const [file, windowFunction = 'ingestInChunks'] = process.argv.slice(2);
+/**
+ * The real server's main thread around `message:send` (srv8's section of BENCHMARKS.md): window
+ * `accept` (src-server/socket/messages.ts), `server` as the third argument.
+ */
+const leafFrom = (s: Stack, pattern: RegExp) => pattern.test(s[0]?.url ?? '');
+const SERVER_STEPS: Step[] = [
+  { name: 'GC', holds: (s) => s[0]?.functionName === '(garbage collector)' },
+  { name: 'inline commit (SQLite on the main thread)', holds: (s) => named(s, 'commitTogether') },
+  {
+    name: 'postMessage to/from the writer thread',
+    holds: (s) => s[0]?.functionName === 'postMessage' || (named(s, 'onMessage') && from(s, /writer-client/)),
+  },
+  {
+    name: 'SQLite reads on the main thread',
+    holds: (s) => from(s, /sqlite-store|shared-store|better-sqlite3/),
+  },
+  { name: 'zod', holds: (s) => leafFrom(s, /\/zod\//) },
+  { name: 'pino', holds: (s) => from(s, /\/pino/) },
+  { name: 'metrics (prom-client)', holds: (s) => from(s, /prom-client|ops\/socket-metrics/) },
+  {
+    name: 'socket writes (writev, ws sender)',
+    holds: (s) =>
+      ['writev', 'writeUtf8String'].includes(s[0]?.functionName ?? '') || leafFrom(s, /\/ws\/lib\/sender/),
+  },
+  { name: 'socket.io / engine.io / ws', holds: (s) => leafFrom(s, /socket\.io|engine\.io|\/ws\//) },
+  { name: 'the send handler (src-server/socket)', holds: (s) => leafFrom(s, /src-server\/socket/) },
+  { name: 'other src-server', holds: (s) => leafFrom(s, /src-server/) },
+];
+
+const [file, windowFunction = 'ingestInChunks', set = 'core'] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: tsx bench/profile-steps.ts FILE.cpuprofile [WINDOW_FUNCTION]');
+  console.error('usage: tsx bench/profile-steps.ts FILE.cpuprofile [WINDOW_FUNCTION] [core|server]');
   process.exit(2);
 }
-const result = stepTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, windowFunction, STEPS);
+const result = stepTimes(
+  JSON.parse(readFileSync(file, 'utf8')) as CpuProfile,
+  windowFunction,
+  set === 'server' ? SERVER_STEPS : STEPS,
+);
 console.log(`window ${result.windowMs.toFixed(0)} ms, busy ${result.busyMs.toFixed(0)} ms`);
 for (const { name, ms, percent } of result.steps) {
   const share = name === 'idle' ? '' : `${percent.toFixed(1).padStart(5)} %`;

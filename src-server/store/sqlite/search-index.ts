@@ -3,8 +3,9 @@
  *
  * A message's ack waits for its batch's durable commit; the FTS5 index does not need to be in that
  * commit. Indexing a batch there cost a third of its WAL pages (13.3 frames a message against 8 without:
- * BENCHMARKS.md, "Figure 1 profiled again"). So the writer answers a batch first, then indexes its
- * messages in a second transaction of their own (`update`), and `search_indexed` (migrations/007) keeps
+ * BENCHMARKS.md, "Figure 1 profiled again"). So the writer answers a batch first, and indexes new
+ * messages later in a transaction of their own (`update`: a little after writes, many batches at once,
+ * and before a search; writer-client.ts), and `search_indexed` (migrations/007) keeps
  * the rowid the index has reached: messages are never removed (a deletion is a tombstone), so every
  * message above it, and only those, is missing from the index. A crash between the two transactions
  * leaves that gap, and the writer closes it when it starts.
@@ -52,8 +53,8 @@ export class SqliteSearchIndex {
   }
 
   /**
-   * In a transaction of its own, not flushed to disk by itself: right after a batch is answered, before
-   * a search, and at start. Does nothing (no transaction) when the index is up to date.
+   * In a transaction of its own, not flushed to disk by itself: a little after writes, before a search,
+   * and at start. Does nothing (no transaction) when the index is up to date.
    */
   update(): void {
     // Read again inside the transaction: the main thread's connection stores messages too (at idle,

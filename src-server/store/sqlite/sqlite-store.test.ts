@@ -252,6 +252,38 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     await store.close();
   });
 
+  it('commits the write after a batch of the thread inline: the thread indexes later, not after each batch', async () => {
+    const { store, send } = await opened();
+    // One turn: the first write inline, the other 400 one batch of the thread.
+    await Promise.all(Array.from({ length: 401 }, (_, i) => send(`burst ${i}`)));
+    const before = store.writePaths();
+    expect(before.thread).toBeGreaterThanOrEqual(400);
+    // Had the thread gone on to index those 400 for search, it would still hold the write lock.
+    await send('right after the batch');
+    expect(store.writePaths()).toEqual({ inline: before.inline + 1, thread: before.thread });
+    await store.close();
+  });
+
+  it('never checkpoints the WAL in an inline commit: the thread does, after the ack', async () => {
+    const { store, send, settled } = await opened();
+    const before = store.writePaths();
+    // Over a WAL's auto-checkpoint (1,000 pages, ~8 a message) of inline commits, one a turn.
+    for (let i = 0; i < 200; i++) {
+      await send(`inline ${i}`);
+      await turn();
+    }
+    expect(store.writePaths().inline - before.inline).toBeGreaterThan(150);
+    await settled();
+    expect(store.checkpoints().onMainConnection).toBe(false);
+    // After the index's answer: a search never waits for a checkpoint.
+    await waitFor(() => store.checkpoints().byThread > 0, 'the writer thread to checkpoint the WAL');
+    // What the thread copied into the file is there for a new connection, with what is still in the WAL.
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) FROM messages WHERE content LIKE 'inline %'").pluck().get()).toBe(200);
+    db.close();
+    await store.close();
+  });
+
   it('leaves a write to the thread while the event loop is busy', async () => {
     const { store, send } = await opened(INLINE_BELOW_LOOP_SHARE);
     await send('opens a window of the loop');

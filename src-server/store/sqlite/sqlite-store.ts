@@ -106,6 +106,8 @@ export class SqliteStore extends SharedStore implements Store {
     const db = openDatabase(file, synchronous);
     try {
       migrate(db);
+      // The thread checkpoints, after its answers (writer-client.ts, CHECKPOINT_AFTER_WRITES).
+      db.pragma('wal_autocheckpoint = 0');
       // At idle a write commits on this connection, without the hop to the thread (writer-client.ts).
       const { inlineBelowLoopShare = INLINE_BELOW_LOOP_SHARE } = options;
       const inline = (busy: Int32Array): Inline => ({
@@ -162,6 +164,12 @@ export class SqliteStore extends SharedStore implements Store {
   /** How many writes committed on the main thread at idle, and how many on the writer thread. */
   writePaths(): { inline: number; thread: number } {
     return { ...this.writer.counts };
+  }
+
+  /** Whether this connection checkpoints in its commits (it must not), and how many the thread ran. */
+  checkpoints(): { onMainConnection: boolean; byThread: number } {
+    const pages = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    return { onMainConnection: pages > 0, byThread: this.writer.checkpoints };
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */

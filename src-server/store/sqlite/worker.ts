@@ -2,8 +2,11 @@
  * The SQLite writer thread (started by writer-client.ts). It owns the connection that stores messages
  * and receipts, so the disk flush of each commit blocks this thread, not the server's event loop. It
  * takes one batch at a time, commits it as one transaction and answers with the outcomes in order;
- * the main thread meanwhile gathers the next batch. Then, before the next batch, it indexes the batch's
- * new messages for search in a second transaction (search-index.ts): the ack does not wait for that.
+ * the main thread meanwhile gathers the next batch. New messages are indexed for search in a transaction
+ * of their own (search-index.ts) when the main thread asks (`index`): a little after writes, many at a
+ * time, and before a search. Not after each batch: at idle that second commit, one or two messages at a
+ * time, held the write lock when the next message came, which then took the hop to the thread (and
+ * its own index commit after it) instead of committing inline (BENCHMARKS.md, srv8).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteSearchIndex } from './search-index';
@@ -14,6 +17,9 @@ import { SqliteWrites } from './writes';
 const port = parentPort!;
 const { file, synchronous, busy } = workerData as WriterData;
 const db = openDatabase(file, synchronous);
+// Checkpoints run when the main thread asks, after an answer, not in a commit (writer-client.ts).
+db.pragma('wal_autocheckpoint = 0');
+const checkpointWal = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const search = new SqliteSearchIndex(db, synchronous);
 const writes = new SqliteWrites(db, search);
 
@@ -31,21 +37,42 @@ function updateSearchIndex(): void {
   }
 }
 
+function checkpoint(): void {
+  try {
+    checkpointWal.run();
+    answer({ type: 'checkpointed' });
+  } catch (error) {
+    answer({ type: 'checkpointFailed', error: writeFailure(error) });
+  }
+}
+
 port.on('message', (message: ToWriter) => {
   if (message.type === 'close') {
     db.close();
     port.close(); // nothing else keeps the thread alive: it ends
     return;
   }
+  let done = false;
+  // Done with this message and the write lock, before the answer: the main thread may commit inline again.
+  const release = () => {
+    if (!done) Atomics.sub(busy, 0, 1);
+    done = true;
+  };
   try {
-    if (message.type === 'batch')
-      answer({ type: 'committed', outcomes: writes.commit(message.ops).map(postable) });
-    updateSearchIndex();
+    if (message.type === 'batch') {
+      const outcomes = writes.commit(message.ops).map(postable);
+      release();
+      answer({ type: 'committed', outcomes });
+    } else {
+      updateSearchIndex();
+      release();
+      answer({ type: 'indexed' });
+      // It holds no write lock: the main thread may commit inline meanwhile.
+      if (message.checkpoint) checkpoint();
+    }
   } finally {
-    // Done with this message and the write lock: the main thread may commit inline again.
-    Atomics.sub(busy, 0, 1);
+    release();
   }
-  if (message.type === 'index') answer({ type: 'indexed' });
 });
 // A crash between a batch's commit and its index left a gap: closed before the first write.
 updateSearchIndex();

@@ -33,8 +33,7 @@ export interface WriterConfig {
 }
 
 /**
- * What the thread has been sent and not finished (a batch and the search index after it, or an
- * `index`), counted in a shared Int32Array: the main thread adds one per message it posts, the thread
+ * What the thread has been sent and not finished (a batch, or an `index`), counted in a shared Int32Array: the main thread adds one per message it posts, the thread
  * takes one off when it has finished that message. While it is above zero the thread may hold the
  * write lock, so nothing commits inline (that would wait in SQLite's busy handler, on the event loop).
  */
@@ -66,16 +65,35 @@ export interface Inline {
  */
 export const INLINE_BELOW_LOOP_SHARE = 0.5;
 const LOOP_WINDOW_MS = 20;
-/** After an inline commit, the thread indexes it for search this much later, many at a time. */
-const INDEX_AFTER_MS = 20;
+/**
+ * After a commit (inline or on the thread), the thread indexes the new messages for search this much
+ * later, many at a time (a search asks at once: read-your-writes).
+ */
+export const INDEX_AFTER_MS = 100;
+/**
+ * Neither connection checkpoints the WAL by itself (`wal_autocheckpoint = 0`): SQLite would do it in the
+ * commit that crosses 1,000 pages, so an inline commit would copy them and sync the file on the event
+ * loop, and a batch's acks would wait for it (at ~8 pages a message, one message in ~120). The thread
+ * checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS), after its answer,
+ * once this many writes were committed since the last time (~100 × 8 pages, as SQLite's default).
+ */
+export const CHECKPOINT_AFTER_WRITES = 120;
 
-/** `index`: bring the search index up to date, then answer `indexed` (search-index.ts). */
-export type ToWriter = { type: 'batch'; ops: WriteOp[] } | { type: 'index' } | { type: 'close' };
+/**
+ * `index`: bring the search index up to date, then answer `indexed` (search-index.ts); with `checkpoint`,
+ * then checkpoint the WAL (PASSIVE: it never waits for, nor holds up, a writer) and answer `checkpointed`.
+ */
+export type ToWriter =
+  | { type: 'batch'; ops: WriteOp[] }
+  | { type: 'index'; checkpoint: boolean }
+  | { type: 'close' };
 export type FromWriter =
   | { type: 'ready' }
   | { type: 'committed'; outcomes: CommitOutcome[] }
   | { type: 'indexed' }
-  | { type: 'indexFailed'; error: WriteFailure };
+  | { type: 'indexFailed'; error: WriteFailure }
+  | { type: 'checkpointed' }
+  | { type: 'checkpointFailed'; error: WriteFailure };
 
 /**
  * A failed write as it crosses the thread boundary. better-sqlite3's SqliteError is not a native Error
@@ -146,6 +164,10 @@ export class WriterClient {
   private indexScheduled = false;
   /** Writes committed inline, and through the thread (for tests and the bench). */
   readonly counts = { inline: 0, thread: 0 };
+  /** Writes committed since the thread was last asked to checkpoint (CHECKPOINT_AFTER_WRITES). */
+  private writesSinceCheckpoint = 0;
+  /** Checkpoints the thread has run. */
+  checkpoints = 0;
 
   /**
    * Starts worker.ts on `config`. `inline(busy)`, when given, makes the main thread's committer that
@@ -203,9 +225,8 @@ export class WriterClient {
   }
 
   /**
-   * Resolves once every write answered so far is in the search index (read-your-writes for search): the
-   * thread indexes each batch right after answering it, so this usually costs one round trip, and none
-   * when nothing was answered since the last time. Never rejects: once the thread has stopped, a search
+   * Resolves once every write answered so far is in the search index (read-your-writes for search): one
+   * round trip to the thread, and none when nothing was answered since the last time. Never rejects: once the thread has stopped, a search
    * reads the index as it is.
    */
   indexed(): Promise<void> {
@@ -215,7 +236,9 @@ export class WriterClient {
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     this.indexing.push({ upTo: this.answered, done, resolve });
-    this.send({ type: 'index' });
+    const checkpoint = this.writesSinceCheckpoint >= CHECKPOINT_AFTER_WRITES;
+    if (checkpoint) this.writesSinceCheckpoint = 0;
+    this.send({ type: 'index', checkpoint });
     return done;
   }
 
@@ -261,13 +284,14 @@ export class WriterClient {
     if (!outcomes) return undefined;
     const [outcome] = outcomes;
     this.counts.inline++;
+    this.writesSinceCheckpoint++;
     this.answered++;
     this.scheduleIndex();
     if (!outcome) return Promise.reject(new Error('The inline commit gave no outcome'));
     return outcome.ok ? Promise.resolve(outcome.value as T) : Promise.reject(outcome.error);
   }
 
-  /** The thread indexes inline commits for search a little later, many in one transaction. */
+  /** The thread indexes new commits for search a little later, many in one transaction. */
   private scheduleIndex(): void {
     if (this.indexScheduled) return;
     this.indexScheduled = true;
@@ -282,6 +306,7 @@ export class WriterClient {
     this.inFlight = this.queue;
     this.queue = [];
     this.counts.thread += this.inFlight.length;
+    this.writesSinceCheckpoint += this.inFlight.length;
     this.send({ type: 'batch', ops: this.inFlight.map((item) => item.op) });
   }
 
@@ -308,6 +333,13 @@ export class WriterClient {
       case 'committed':
         this.settleBatch(message.outcomes);
         return;
+      case 'checkpointed':
+        this.checkpoints++;
+        return;
+      case 'checkpointFailed':
+        // The WAL only grows until the next one: nothing stored is at stake.
+        this.logger?.warn({ err: message.error }, 'the SQLite writer thread could not checkpoint the WAL');
+        return;
     }
   }
 
@@ -324,6 +356,7 @@ export class WriterClient {
     this.inFlight = undefined;
     // What gathered during that commit goes at once; writes queued by the callers below join the next.
     this.post();
+    this.scheduleIndex();
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) item.resolve(outcome.value);
