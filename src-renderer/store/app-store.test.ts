@@ -131,6 +131,31 @@ describe('the app store', () => {
     expect(booted).toEqual([true]);
   });
 
+  it("keeps the person's choice made while boot's channel waits for its page, whatever channels come meanwhile", async () => {
+    const { relay, general } = relayWithGeneral(3);
+    const random = relay.channels[1]!;
+    relay.seed(random.id, 3);
+    relay.hold('listMessages');
+    const store = createAppStore(relay.api, 'electron');
+    subscribeToCore(relay.api, store);
+    await withHeldTime(async (settle) => {
+      const booting = store.getState().boot();
+      await settle();
+      expect(store.getState().activeChannelId).toBeNull();
+      // #general (chosen at boot) still waits for its page: the person clicks #random, then the core
+      // sends the channel list again (an unread count changed, say).
+      const clicked = store.getState().selectChannel(random.id);
+      relay.emit('channels', relay.channels);
+      await settle();
+      relay.release('listMessages');
+      await booting;
+      await clicked;
+    });
+    await flush();
+    expect(store.getState().activeChannelId).toBe(random.id);
+    expect(relay.callsOf('setActiveChannel')).toEqual([{ channelId: general.id }, { channelId: random.id }]);
+  });
+
   it('does not hold the workspace back long for a page that is slow to come', async () => {
     const { relay, general } = relayWithGeneral(3);
     relay.hold('listMessages');

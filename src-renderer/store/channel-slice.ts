@@ -116,7 +116,9 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
     onChannels(channels) {
       const unreadTotal = channels.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0);
       set({ channels, unreadTotal });
-      const active = get().activeChannelId;
+      // The channel being opened counts as open: a list that comes while it waits for its page (at boot,
+      // activeChannelId is still null) must not choose again over it, nor over the person's click.
+      const active = choosing ?? get().activeChannelId;
       if (!active || !channels.some((c) => c.id === active)) {
         const pick = remembered() ?? channels[0]?.id;
         if (pick) void get().selectChannel(pick, pick === remembered() ? 'user' : 'auto');
