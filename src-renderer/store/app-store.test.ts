@@ -38,6 +38,20 @@ async function withHeldTime(body: (settle: () => Promise<void>) => Promise<void>
   }
 }
 
+/** Runs `body`, lets a few turns go by, and gives the rejections nobody handled meanwhile. */
+async function unhandledDuring(body: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    await body();
+    await flush();
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  return unhandled;
+}
+
 describe('the app store', () => {
   it('boots a signed-in window: channels, the first channel active and its newest page loaded', async () => {
     const { relay, general } = relayWithGeneral(120);
@@ -365,6 +379,27 @@ describe('the app store', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('telling the core of a switch that throws leaves no unhandled rejection, when superseded or its page throws too', async () => {
+    const { relay, store } = await bootedStore();
+    const [general, random] = store.getState().channels as [ChannelView, ChannelView];
+    const other = makeChannel('other');
+    relay.channels.push(other);
+    relay.emit('channels', relay.channels);
+    relay.api.setActiveChannel = () => Promise.reject(new Error('bridge gone'));
+    const unhandled = await unhandledDuring(async () => {
+      // #random gives way to #general before it shows: its call is nobody's to await.
+      relay.hold('listMessages');
+      const first = store.getState().selectChannel(random.id);
+      await expect(store.getState().selectChannel(general.id)).rejects.toThrow('bridge gone');
+      await first;
+      relay.release('listMessages');
+      // The page throws first: the switch fails with it, and the call's failure is not reported again.
+      relay.api.listMessages = () => Promise.reject(new Error('page gone'));
+      await expect(store.getState().selectChannel(other.id)).rejects.toThrow('page gone');
+    });
+    expect(unhandled).toEqual([]);
   });
 
   it('moves through the channels from the one being opened, not the one still shown', async () => {

@@ -65,6 +65,9 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
         told = relay.setActiveChannel({ channelId }).then((result) => {
           if (!result.ok) get().showError(result.error);
         });
+        // Awaited below, unless this choice gives way to a later one or the page throws first: a call
+        // that throws (a bridge failure, not a Result) is then nobody's, and must not surface unhandled.
+        void told.catch(() => {});
         // A channel not held yet shows once its first page is in (or FIRST_PAGE_WAIT_MS went by): one
         // render with its rows, instead of "Loading messages…", its frame, then the rows (figure 7).
         if (!get().histories[channelId]) {
