@@ -402,6 +402,15 @@ describe('the app store', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('a workspace call that throws while nobody is signed in leaves no unhandled rejection at boot', async () => {
+    const relay = new FakeRelay({ signedIn: false });
+    relay.api.listChannels = () => Promise.reject(new Error('bridge gone'));
+    const store = createAppStore(relay.api, 'electron');
+    const unhandled = await unhandledDuring(() => store.getState().boot());
+    expect(unhandled).toEqual([]);
+    expect(store.getState().booted).toBe(true);
+  });
+
   it('moves through the channels from the one being opened, not the one still shown', async () => {
     const { relay, store } = await bootedStore();
     const other = makeChannel('other');

@@ -70,6 +70,9 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
         return answer;
       });
       const workspace = loadWorkspace();
+      // Awaited below only when someone is signed in: otherwise a call that throws is nobody's, and must
+      // not surface as an unhandled rejection.
+      void workspace.catch(() => {});
       const answer = await session;
       if (answer.ok && answer.value.signedIn) {
         await workspace;
