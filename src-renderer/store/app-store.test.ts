@@ -507,6 +507,23 @@ describe('the app store', () => {
     expect(relay.callsOf('discardAllFailed')).toEqual([]);
   });
 
+  it('a channel still waiting for its page when the person signs out does not open on the signed-out window', async () => {
+    const { relay, store } = await bootedStore();
+    const random = store.getState().channels[1]!;
+    relay.seed(random.id, 3);
+    relay.hold('listMessages');
+    await withHeldTime(async (settle) => {
+      const opening = store.getState().selectChannel(random.id);
+      await settle();
+      await store.getState().signOut();
+      expect(store.getState().session?.signedIn).toBe(false);
+      relay.release('listMessages');
+      await opening;
+    });
+    await flush();
+    expect(store.getState().activeChannelId).toBeNull();
+  });
+
   it('turns core errors into toasts that say what to do', async () => {
     const { relay, store } = await bootedStore();
     relay.emit('error', { code: 'RATE_LIMITED', message: 'Too many messages' });

@@ -15,7 +15,8 @@ function within(work: Promise<unknown>, ms: number): Promise<void> {
       clearTimeout(timer);
       resolve();
     };
-    // A failed page is the caller's to report (it awaits `work` too): settled either way, no rejection here.
+    // A failed page is the caller's to report (it awaits `work` too, unless its choice gave way or the
+    // person signed out meanwhile): settled either way, no rejection here.
     work.then(done, done);
   });
 }
@@ -79,6 +80,9 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
         // Another channel was chosen meanwhile: that one shows.
         if (choosing !== channelId) return;
         choosing = null;
+        // Signed out meanwhile: the signed-out window shows no channel. (A session not known yet, at boot,
+        // is no sign-out: the channels come beside it.)
+        if (get().session?.signedIn === false) return;
         const state = get();
         // Notifications about the channel now on screen have said what they had to say.
         const toasts = state.toasts.filter((t) => t.target?.channelId !== channelId);
