@@ -7,7 +7,6 @@ import { useHashLink } from './use-hash-link';
 import { Workspace } from './Workspace';
 
 export function App() {
-  const booted = useApp((s) => s.booted);
   const signedIn = useApp((s) => s.session?.signedIn === true);
   const unauthorized = useApp((s) => s.connection.state === 'unauthorized');
   const theme = useApp((s) => s.settings?.theme ?? 'system');
@@ -27,15 +26,8 @@ export function App() {
   return (
     <>
       <UpdateBanner />
-      {!booted ? (
-        <p className="splash" role="status">
-          Starting Relay…
-        </p>
-      ) : signedIn && !unauthorized ? (
-        <Workspace />
-      ) : (
-        <SignIn />
-      )}
+      {/* No splash here: main.tsx renders once booted, and index.html says "Starting Relay…" until then. */}
+      {signedIn && !unauthorized ? <Workspace /> : <SignIn />}
       <Toasts />
     </>
   );
