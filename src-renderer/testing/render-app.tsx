@@ -27,8 +27,10 @@ export async function settle(rounds = 5): Promise<void> {
   }
 }
 
-/** The whole app over a fake core, booted, as main.tsx starts it: boot first, then the first render. */
-/** `whileBooting`: runs once the store listens to the core, before boot and React's first render. */
+/**
+ * The whole app over a fake core, booted, as main.tsx starts it: boot first, then the first render.
+ * `whileBooting` runs once the store listens to the core, before boot and React's first render.
+ */
 export async function renderApp(relay: FakeRelay, host: Host = 'electron', whileBooting?: () => void) {
   const store = createAppStore(relay.api, host);
   const unsubscribe = subscribeToCore(relay.api, store);
