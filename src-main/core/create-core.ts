@@ -58,10 +58,18 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     atNewest: true,
     away: false,
   };
-  /** What the person sees changed: note it, then the account reads what is now shown. */
+  /**
+   * What the person sees changed: note it at once, then the account reads what is now shown. That read
+   * is a write (the read position, READ receipts queued), so while the file is checked it waits like the
+   * others (`checking`): a reset would set the queued receipts aside with the file.
+   */
   function looked(change: Partial<Omit<typeof ui, 'away'>>): undefined {
     Object.assign(ui, change);
-    return done(account?.looked());
+    if (!checking) return done(account?.looked());
+    void checking
+      .then(() => account?.looked())
+      .catch((error: unknown) => report('reading what is shown', error));
+    return undefined;
   }
   // Idle (issue 13): the system's idle time where the shell can read it (Electron's powerMonitor)
   // wins, since it sees input in every app; else the page's own activity (the browser host).
@@ -80,8 +88,9 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   let closed = false;
   /**
    * Set while the account's file awaits its integrity verdict (store/database.ts, `check: 'later'`):
-   * the cache is read meanwhile, but what the user writes (a send, an edit, a read position) waits for
-   * it, so nothing the user was told is queued lands in a file about to be set aside.
+   * the cache is read meanwhile, but what the user writes (a send, an edit, a read position, marked or
+   * moved by what is shown, and the READ receipts it queues) waits for it, so nothing the user was told
+   * is queued lands in a file about to be set aside.
    */
   let checking: Promise<void> | null = null;
 

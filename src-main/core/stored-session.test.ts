@@ -6,7 +6,8 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from '../../src-server/testing';
+import { connectAs, emitWithAck, login, startTestServer, type TestServer } from '../../src-server/testing';
+import { MessageEvent, SendAck } from '../../src-shared/protocol';
 import { addOldMessages, corruptLeafPage } from '../store/testing/corrupt-file';
 import { createFileSecretStore } from './node-ports';
 import {
@@ -158,6 +159,52 @@ describe('session', () => {
         'the send in the clean file',
       );
       expect(t.of('error')).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a channel shown while the file is checked is read on the clean file: the server hears it read', async () => {
+    // alice writes in #random while bob is away; bob's next start holds her messages, unread.
+    const alice = await connectAs(server.url, 'alice');
+    const random = (await server.store.listChannels(alice.user.id)).find((c) => c.name === 'random')!.id;
+    try {
+      for (const content of ['while you were away 1', 'while you were away 2']) {
+        const sent = await emitWithAck(alice.socket, MessageEvent.SEND, { channelId: random, content });
+        const ack = SendAck.parse(sent);
+        if (!ack.ok) throw new Error(ack.error);
+      }
+    } finally {
+      alice.socket.close();
+    }
+    const first = await signedInBefore(server.url, 'bob');
+    const { user } = first;
+    const unread = async () =>
+      (await server.store.listChannels(user.id)).find((c) => c.id === random)?.unreadCount;
+    expect(await unread()).toBeGreaterThan(0);
+    const file = join(first.userData, `relay-${user.id}.sqlite`);
+    addOldMessages(file, 3000);
+    corruptLeafPage(file, 'messages');
+
+    const t = await createTestCore({
+      userData: first.userData,
+      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
+    });
+    try {
+      await t.core.handlers.listChannels(undefined);
+      // Offline until the verdict: a receipt queued in the damaged file could not leave it before it moves.
+      t.core.networkChanged(false);
+      // #random shown in a focused window, before the verdict: its messages are read.
+      await t.core.handlers.setWindowFocused({ focused: true });
+      await t.core.handlers.setActiveChannel({ channelId: random });
+
+      await waitFor(() => t.of('error').length > 0, 'the user told');
+      expect(t.of('error')).toEqual([expect.objectContaining({ code: 'DATABASE_RESET' })]);
+      t.core.networkChanged(true);
+      await waitForConnected(t);
+      // Read in the damaged file, its READ receipts went aside with it, and the clean file (its read
+      // position kept) never owed them again: the server counted them unread for good.
+      await waitFor(async () => (await unread()) === 0, 'read on the server');
     } finally {
       await t.close();
     }
