@@ -88,9 +88,9 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   let closed = false;
   /**
    * Set while the account's file awaits its integrity verdict (store/database.ts, `check: 'later'`):
-   * the cache is read meanwhile, but what the user writes (a send, an edit, a read position, marked or
-   * moved by what is shown, and the READ receipts it queues) waits for it, so nothing the user was told
-   * is queued lands in a file about to be set aside.
+   * the cache is read meanwhile, but what the user writes (a send, an edit, a file being attached, a
+   * read position, marked or moved by what is shown, and the READ receipts it queues) waits for it, so
+   * nothing the user was told is queued lands in a file about to be set aside.
    */
   let checking: Promise<void> | null = null;
 
@@ -283,15 +283,17 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     listThread: ({ channelId, parentId }) => need().thread(channelId, parentId),
     sendMessage: ({ channelId, content, parentId, attachmentIds }) =>
       write((a) => a.sendWithFiles(channelId, content, parentId, attachmentIds ?? [])),
-    beginAttachment: async (file) => ({ attachmentId: await need().attachments.begin(file) }),
+    // Staging is the account's (in memory, its folder swept at open): a file staged in the account that
+    // a failed check closes is gone, so it waits for the verdict too.
+    beginAttachment: (file) => write(async (a) => ({ attachmentId: await a.attachments.begin(file) })),
     appendAttachment: ({ attachmentId, offset, data }) =>
-      need().attachments.append(attachmentId, offset, data).then(done),
+      write((a) => a.attachments.append(attachmentId, offset, data).then(done)),
     cancelUpload: ({ opId }) => write((a) => a.cancelUpload(opId).then(done)),
     pickFiles: async () => {
       if (!ports.pickFiles) return null;
-      const account = need();
+      need();
       const paths = (await ports.pickFiles()).slice(0, MAX_FILES_PER_MESSAGE);
-      return Promise.all(paths.map((path) => account.attachments.stageFromPath(path)));
+      return write((a) => Promise.all(paths.map((path) => a.attachments.stageFromPath(path))));
     },
     retryMessage: ({ clientMessageId }) => write((a) => done(a.retry(clientMessageId))),
     discardMessage: ({ clientMessageId }) => write((a) => done(a.discard(clientMessageId))),

@@ -6,10 +6,12 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pngOf } from '../../src-server/files/suite';
 import { connectAs, emitWithAck, login, startTestServer, type TestServer } from '../../src-server/testing';
 import { MessageEvent, SendAck } from '../../src-shared/protocol';
 import { addOldMessages, corruptLeafPage } from '../store/testing/corrupt-file';
 import { createFileSecretStore } from './node-ports';
+import { attachFile } from './testing/attach-file';
 import {
   channelId,
   createTestCore,
@@ -205,6 +207,42 @@ describe('session', () => {
       // Read in the damaged file, its READ receipts went aside with it, and the clean file (its read
       // position kept) never owed them again: the server counted them unread for good.
       await waitFor(async () => (await unread()) === 0, 'read on the server');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a file attached while the file is checked is still staged after the reset, and sent with its message', async () => {
+    const first = await signedInBefore(server.url, 'carol');
+    const { user } = first;
+    const file = join(first.userData, `relay-${user.id}.sqlite`);
+    addOldMessages(file, 3000);
+    corruptLeafPage(file, 'messages');
+    const png = await pngOf(64, 48);
+
+    const t = await createTestCore({
+      userData: first.userData,
+      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
+    });
+    try {
+      const cached = await t.core.handlers.listChannels(undefined);
+      const general = cached.find((c) => c.name === 'general')!.id;
+      t.core.networkChanged(false);
+      // Staged before the verdict (in the account the reset closes, without the wait), sent after it.
+      const staged = attachFile(t.core.handlers, { name: 'chart.png', mime: 'image/png', bytes: png });
+      const sent = staged.then((attachmentId) =>
+        t.core.handlers.sendMessage({ channelId: general, content: 'the chart', attachmentIds: [attachmentId] }),
+      );
+
+      await waitFor(() => t.of('error').length > 0, 'the user told');
+      expect(t.of('error')).toEqual([expect.objectContaining({ code: 'DATABASE_RESET' })]);
+      expect((await sent).content).toBe('the chart');
+      t.core.networkChanged(true);
+      await waitForConnected(t);
+      await waitFor(() => outboxEmpty(t), 'sent');
+      const { token } = await login(server.url, 'carol');
+      const onServer = (await serverMessages(server.url, token, general)).filter((m) => m.content === 'the chart');
+      expect(onServer.map((m) => m.files?.map((f) => [f.name, f.size]))).toEqual([[['chart.png', png.length]]]);
     } finally {
       await t.close();
     }
