@@ -93,6 +93,11 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
    * nothing the user was told is queued lands in a file about to be set aside.
    */
   let checking: Promise<void> | null = null;
+  /**
+   * Resolves once every account closed so far is closed by every thread: `close()` waits for it, since a
+   * close may come while another is under way (reopenAfresh's, or a sign-in as someone else's).
+   */
+  let accountsClosed: Promise<void> = Promise.resolve();
 
   const report: ReportFault = (where, error) => {
     // The error's name and message only: never a payload, a token or a message body.
@@ -239,6 +244,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     syncRetry = null;
     const closed = account?.dispose() ?? Promise.resolve();
     account = null;
+    accountsClosed = Promise.all([accountsClosed, closed]).then(() => undefined);
     return closed;
   }
 
@@ -412,6 +418,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       closed = true;
       connection.stop('offline');
       await closeAccount();
+      await accountsClosed;
     },
   };
 }

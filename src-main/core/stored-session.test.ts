@@ -2,7 +2,7 @@
  * The session over restarts: a token the server refuses as expired leaves the outbox intact and
  * sends it after the next sign-in; a corrupt local database is reset and the user told.
  */
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { connectAs, emitWithAck, login, startTestServer, type TestServer } from 
 import { MessageEvent, SendAck } from '../../src-shared/protocol';
 import { addOldMessages, corruptLeafPage } from '../store/testing/corrupt-file';
 import { createFileSecretStore } from './node-ports';
+import { silentLogger } from './ports';
 import { attachFile } from './testing/attach-file';
 import {
   channelId,
@@ -30,6 +31,21 @@ beforeAll(async () => {
   server = await startTestServer({ jwtSecret: JWT_SECRET });
 });
 afterAll(async () => server?.close());
+
+/** The files under `folder` this process holds open, on any thread (Linux: /proc/self/fd). */
+function openFilesUnder(folder: string): string[] {
+  const open: string[] = [];
+  const real = realpathSync(folder);
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(real)) open.push(target);
+    } catch {
+      // Closed since the listing.
+    }
+  }
+  return open;
+}
 
 /** A token exactly like the server's, but expired a minute ago. */
 async function expiredToken(userId: string): Promise<string> {
@@ -247,6 +263,43 @@ describe('session', () => {
       await t.close();
     }
   });
+
+  it.runIf(process.platform === 'linux')(
+    'closed while a failed check closes the account, the core resolves once no thread holds the file',
+    async () => {
+      const first = await signedInBefore(server.url, 'bob');
+      const file = join(first.userData, `relay-${first.user.id}.sqlite`);
+      addOldMessages(file, 3000);
+      corruptLeafPage(file, 'messages');
+
+      let closing: Promise<void> | undefined;
+      const t = await createTestCore({
+        userData: first.userData,
+        start: false,
+        ports: {
+          logger: {
+            ...silentLogger,
+            error(_obj, msg) {
+              // Said just before the damaged file's account is closed: the app quits while that runs.
+              if (msg === 'local database failed its check at open')
+                queueMicrotask(() => {
+                  closing = t.core.close();
+                });
+            },
+          },
+        },
+      });
+      try {
+        await t.core.start();
+        await waitFor(() => closing !== undefined, 'the check failed');
+        await closing;
+        // The background connection too: a caller may now remove the folder, or the process exit.
+        expect(openFilesUnder(first.userData)).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   it('without a usable SQLite module the app still starts and says why', async () => {
     const first = await signedInBefore(server.url, 'carol');
