@@ -216,7 +216,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
    * a clean file, and the user told (`DATABASE_RESET`; the page reloads what it shows).
    */
   function watchIntegrity(acct: Account): void {
-    if (acct.store.checked) return;
+    if (acct.store.checkedAtOpen) return;
     const settled: Promise<void> = acct.integrity
       .then(async (problem) => {
         if (problem !== null && account === acct) await reopenAfresh(acct, problem);

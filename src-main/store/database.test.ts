@@ -100,7 +100,7 @@ it('runs the later check on the worker’s own connection: damage found, a sound
   const reopened = LocalStore.open({ file: join(dir, 'g.sqlite'), selfId: 'me', check: 'later' });
   const workers = [damaged, reopened].map((store) => store.checkpointInBackground(() => {}));
   try {
-    expect(damaged.checked).toBe(false);
+    expect(damaged.checkedAtOpen).toBe(false);
     expect(await damaged.check(workers[0]!)).toMatch(/^integrity check failed: .*page \d+/s);
     expect(await reopened.check(workers[1]!)).toBeNull();
   } finally {
