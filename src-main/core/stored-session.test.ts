@@ -1,6 +1,7 @@
 /**
  * The session over restarts: a token the server refuses as expired leaves the outbox intact and
- * sends it after the next sign-in; a corrupt local database is reset and the user told.
+ * sends it after the next sign-in; a corrupt local database is reset and the user told, and what the
+ * user does while the file awaits its check (a send, a read, a file attached) lands in the clean one.
  */
 import { readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
