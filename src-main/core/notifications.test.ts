@@ -62,7 +62,9 @@ describe('Notifications', () => {
     n.offer(offer(0));
     n.offer(offer(0)); // twice before showing: once in the notification
     clock.advance(1_000);
-    expect(shown).toEqual([{ title: 'Bob in #general', body: 'message 0', channelId: 'c1', messageId: 'm0' }]);
+    expect(shown).toEqual([
+      { title: 'Bob in #general', body: 'message 0', channelId: 'c1', messageId: 'm0' },
+    ]);
     // A muted channel's busy day: each offered, none shown (the rule that drops them reads the store).
     for (let i = 1; i <= 6_000; i++) n.offer(offer(i, 'muted', 'quiet'));
     clock.advance(1_000);
