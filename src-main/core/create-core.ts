@@ -58,10 +58,18 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     atNewest: true,
     away: false,
   };
-  /** What the person sees changed: note it, then the account reads what is now shown. */
+  /**
+   * What the person sees changed: note it at once, then the account reads what is now shown. That read
+   * is a write (the read position, READ receipts queued), so while the file is checked it waits like the
+   * others (`checking`): a reset would set the queued receipts aside with the file.
+   */
   function looked(change: Partial<Omit<typeof ui, 'away'>>): undefined {
     Object.assign(ui, change);
-    return done(account?.looked());
+    if (!checking) return done(account?.looked());
+    void checking
+      .then(() => account?.looked())
+      .catch((error: unknown) => report('reading what is shown', error));
+    return undefined;
   }
   // Idle (issue 13): the system's idle time where the shell can read it (Electron's powerMonitor)
   // wins, since it sees input in every app; else the page's own activity (the browser host).
@@ -80,10 +88,16 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
   let closed = false;
   /**
    * Set while the account's file awaits its integrity verdict (store/database.ts, `check: 'later'`):
-   * the cache is read meanwhile, but what the user writes (a send, an edit, a read position) waits for
-   * it, so nothing the user was told is queued lands in a file about to be set aside.
+   * the cache is read meanwhile, but what the user writes (a send, an edit, a file being attached, a
+   * read position, marked or moved by what is shown, and the READ receipts it queues) waits for it, so
+   * nothing the user was told is queued lands in a file about to be set aside.
    */
   let checking: Promise<void> | null = null;
+  /**
+   * Resolves once every account closed so far is closed by every thread: `close()` waits for it, since a
+   * close may come while another is under way (reopenAfresh's, or a sign-in as someone else's).
+   */
+  let accountsClosed: Promise<void> = Promise.resolve();
 
   const report: ReportFault = (where, error) => {
     // The error's name and message only: never a payload, a token or a message body.
@@ -202,7 +216,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
    * a clean file, and the user told (`DATABASE_RESET`; the page reloads what it shows).
    */
   function watchIntegrity(acct: Account): void {
-    if (acct.store.checked) return;
+    if (acct.store.checkedAtOpen) return;
     const settled: Promise<void> = acct.integrity
       .then(async (problem) => {
         if (problem !== null && account === acct) await reopenAfresh(acct, problem);
@@ -230,6 +244,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     syncRetry = null;
     const closed = account?.dispose() ?? Promise.resolve();
     account = null;
+    accountsClosed = Promise.all([accountsClosed, closed]).then(() => undefined);
     return closed;
   }
 
@@ -274,15 +289,17 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
     listThread: ({ channelId, parentId }) => need().thread(channelId, parentId),
     sendMessage: ({ channelId, content, parentId, attachmentIds }) =>
       write((a) => a.sendWithFiles(channelId, content, parentId, attachmentIds ?? [])),
-    beginAttachment: async (file) => ({ attachmentId: await need().attachments.begin(file) }),
+    // Staging is the account's (in memory, its folder swept at open): a file staged in the account that
+    // a failed check closes is gone, so it waits for the verdict too.
+    beginAttachment: (file) => write(async (a) => ({ attachmentId: await a.attachments.begin(file) })),
     appendAttachment: ({ attachmentId, offset, data }) =>
-      need().attachments.append(attachmentId, offset, data).then(done),
+      write((a) => a.attachments.append(attachmentId, offset, data).then(done)),
     cancelUpload: ({ opId }) => write((a) => a.cancelUpload(opId).then(done)),
     pickFiles: async () => {
       if (!ports.pickFiles) return null;
-      const account = need();
+      need();
       const paths = (await ports.pickFiles()).slice(0, MAX_FILES_PER_MESSAGE);
-      return Promise.all(paths.map((path) => account.attachments.stageFromPath(path)));
+      return write((a) => Promise.all(paths.map((path) => a.attachments.stageFromPath(path))));
     },
     retryMessage: ({ clientMessageId }) => write((a) => done(a.retry(clientMessageId))),
     discardMessage: ({ clientMessageId }) => write((a) => done(a.discard(clientMessageId))),
@@ -401,6 +418,7 @@ export function createCore(ports: CorePorts, options?: CoreOptions): Core {
       closed = true;
       connection.stop('offline');
       await closeAccount();
+      await accountsClosed;
     },
   };
 }

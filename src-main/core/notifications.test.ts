@@ -49,6 +49,32 @@ describe('Notifications', () => {
     expect(shown).toHaveLength(1);
   });
 
+  it('remembers only what it showed: offers the rules drop never push a shown id out of its memory', () => {
+    const clock = createManualClock();
+    const shown: NotificationView[] = [];
+    const n = new Notifications({
+      clock,
+      coalesceMs: 1_000,
+      stillWanted: (o) => o.channelId !== 'muted',
+      mayInterrupt: () => true,
+      show: (v) => shown.push(v),
+    });
+    n.offer(offer(0));
+    n.offer(offer(0)); // twice before showing: once in the notification
+    clock.advance(1_000);
+    expect(shown).toEqual([
+      { title: 'Bob in #general', body: 'message 0', channelId: 'c1', messageId: 'm0' },
+    ]);
+    // A muted channel's busy day: each offered, none shown (the rule that drops them reads the store).
+    for (let i = 1; i <= 6_000; i++) n.offer(offer(i, 'muted', 'quiet'));
+    clock.advance(1_000);
+    expect(shown).toHaveLength(1);
+    // m0 again (live, then in a catch-up): still known, not shown twice.
+    n.offer(offer(0));
+    clock.advance(1_000);
+    expect(shown).toHaveLength(1);
+  });
+
   it('checks the rules again when showing: a channel opened meanwhile does not notify', () => {
     let looking = false;
     const { clock, shown, n } = setup(() => !looking);

@@ -68,16 +68,21 @@ export class Notifications {
   private timer: unknown = null;
   /** Catch-ups running: offers wait for the last to end, then show as one (hold()). */
   private holds = 0;
-  /** Ids already offered: a message notifies once, whatever arrives twice. */
+  /**
+   * Ids already shown: a message notifies once, whatever arrives twice. Only shown ones: the offers the
+   * flush drops (a muted channel, read meanwhile) would otherwise fill it and push real ones out.
+   */
   private readonly seen = new Set<string>();
+  /** The ids in `pending`: a message offered twice before the flush is shown once. */
+  private readonly waiting = new Set<string>();
 
   constructor(private readonly deps: NotificationDeps) {}
 
   offer(offer: Offer): void {
-    if (this.seen.has(offer.messageId)) return;
+    if (this.seen.has(offer.messageId) || this.waiting.has(offer.messageId)) return;
     const wanted = this.deps.mayInterrupt ? this.deps.mayInterrupt(offer) : this.deps.stillWanted(offer);
     if (!wanted) return;
-    this.remember(offer.messageId);
+    this.waiting.add(offer.messageId);
     this.pending.push(offer);
     this.timer ??= this.deps.clock.setTimeout(() => this.flush(), this.deps.coalesceMs);
   }
@@ -102,6 +107,7 @@ export class Notifications {
     if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
     this.pending = [];
+    this.waiting.clear();
   }
 
   private flush(): void {
@@ -109,6 +115,8 @@ export class Notifications {
     if (this.holds > 0) return;
     const offers = this.pending.filter((o) => this.deps.stillWanted(o));
     this.pending = [];
+    this.waiting.clear();
+    for (const o of offers) this.remember(o.messageId);
     const view = summarise(offers);
     if (view) this.deps.show(view);
   }

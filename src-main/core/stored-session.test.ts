@@ -1,14 +1,19 @@
 /**
  * The session over restarts: a token the server refuses as expired leaves the outbox intact and
- * sends it after the next sign-in; a corrupt local database is reset and the user told.
+ * sends it after the next sign-in; a corrupt local database is reset and the user told, and what the
+ * user does while the file awaits its check (a send, a read, a file attached) lands in the clean one.
  */
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from '../../src-server/testing';
+import { pngOf } from '../../src-server/files/suite';
+import { connectAs, emitWithAck, login, startTestServer, type TestServer } from '../../src-server/testing';
+import { MessageEvent, SendAck } from '../../src-shared/protocol';
 import { addOldMessages, corruptLeafPage } from '../store/testing/corrupt-file';
 import { createFileSecretStore } from './node-ports';
+import { silentLogger } from './ports';
+import { attachFile } from './testing/attach-file';
 import {
   channelId,
   createTestCore,
@@ -27,6 +32,21 @@ beforeAll(async () => {
   server = await startTestServer({ jwtSecret: JWT_SECRET });
 });
 afterAll(async () => server?.close());
+
+/** The files under `folder` this process holds open, on any thread (Linux: /proc/self/fd). */
+function openFilesUnder(folder: string): string[] {
+  const open: string[] = [];
+  const real = realpathSync(folder);
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(real)) open.push(target);
+    } catch {
+      // Closed since the listing.
+    }
+  }
+  return open;
+}
 
 /** A token exactly like the server's, but expired a minute ago. */
 async function expiredToken(userId: string): Promise<string> {
@@ -162,6 +182,134 @@ describe('session', () => {
       await t.close();
     }
   });
+
+  it('a channel shown while the file is checked is read on the clean file: the server hears it read', async () => {
+    // alice writes in #random while bob is away; bob's next start holds her messages, unread.
+    const alice = await connectAs(server.url, 'alice');
+    const random = (await server.store.listChannels(alice.user.id)).find((c) => c.name === 'random')!.id;
+    try {
+      for (const content of ['while you were away 1', 'while you were away 2']) {
+        const sent = await emitWithAck(alice.socket, MessageEvent.SEND, { channelId: random, content });
+        const ack = SendAck.parse(sent);
+        if (!ack.ok) throw new Error(ack.error);
+      }
+    } finally {
+      alice.socket.close();
+    }
+    const first = await signedInBefore(server.url, 'bob');
+    const { user } = first;
+    const unread = async () =>
+      (await server.store.listChannels(user.id)).find((c) => c.id === random)?.unreadCount;
+    expect(await unread()).toBeGreaterThan(0);
+    const file = join(first.userData, `relay-${user.id}.sqlite`);
+    addOldMessages(file, 3000);
+    corruptLeafPage(file, 'messages');
+
+    const t = await createTestCore({
+      userData: first.userData,
+      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
+    });
+    try {
+      await t.core.handlers.listChannels(undefined);
+      // Offline until the verdict: a receipt queued in the damaged file could not leave it before it moves.
+      t.core.networkChanged(false);
+      // #random shown in a focused window, before the verdict: its messages are read.
+      await t.core.handlers.setWindowFocused({ focused: true });
+      await t.core.handlers.setActiveChannel({ channelId: random });
+
+      await waitFor(() => t.of('error').length > 0, 'the user told');
+      expect(t.of('error')).toEqual([expect.objectContaining({ code: 'DATABASE_RESET' })]);
+      t.core.networkChanged(true);
+      await waitForConnected(t);
+      // Read in the damaged file, its READ receipts went aside with it, and the clean file (its read
+      // position kept) never owed them again: the server counted them unread for good.
+      await waitFor(async () => (await unread()) === 0, 'read on the server');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a file attached while the file is checked is still staged after the reset, and sent with its message', async () => {
+    const first = await signedInBefore(server.url, 'carol');
+    const { user } = first;
+    const file = join(first.userData, `relay-${user.id}.sqlite`);
+    addOldMessages(file, 3000);
+    corruptLeafPage(file, 'messages');
+    const png = await pngOf(64, 48);
+
+    const t = await createTestCore({
+      userData: first.userData,
+      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
+    });
+    try {
+      const cached = await t.core.handlers.listChannels(undefined);
+      const general = cached.find((c) => c.name === 'general')!.id;
+      t.core.networkChanged(false);
+      // Staged before the verdict (in the account the reset closes, without the wait), sent after it.
+      const staged = attachFile(t.core.handlers, { name: 'chart.png', mime: 'image/png', bytes: png });
+      const sent = staged.then((attachmentId) =>
+        t.core.handlers.sendMessage({
+          channelId: general,
+          content: 'the chart',
+          attachmentIds: [attachmentId],
+        }),
+      );
+
+      await waitFor(() => t.of('error').length > 0, 'the user told');
+      expect(t.of('error')).toEqual([expect.objectContaining({ code: 'DATABASE_RESET' })]);
+      expect((await sent).content).toBe('the chart');
+      t.core.networkChanged(true);
+      await waitForConnected(t);
+      await waitFor(() => outboxEmpty(t), 'sent');
+      const { token } = await login(server.url, 'carol');
+      const onServer = (await serverMessages(server.url, token, general)).filter(
+        (m) => m.content === 'the chart',
+      );
+      expect(onServer.map((m) => m.files?.map((f) => [f.name, f.size]))).toEqual([
+        [['chart.png', png.length]],
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'closed while a failed check closes the account, the core resolves once no thread holds the file',
+    async () => {
+      const first = await signedInBefore(server.url, 'bob');
+      const file = join(first.userData, `relay-${first.user.id}.sqlite`);
+      addOldMessages(file, 3000);
+      corruptLeafPage(file, 'messages');
+
+      // Said just before the damaged file's account is closed: the app quits while that close runs.
+      let quit!: (closing: Promise<void>) => void;
+      const quitting = new Promise<Promise<void>>((resolve) => {
+        quit = resolve;
+      });
+      const t = await createTestCore({
+        userData: first.userData,
+        start: false,
+        ports: {
+          logger: {
+            ...silentLogger,
+            error(_obj, msg) {
+              if (msg === 'local database failed its check at open')
+                queueMicrotask(() => quit(t.core.close()));
+            },
+          },
+        },
+      });
+      try {
+        await t.core.start();
+        // Straight on from close()'s answer (no polling, which would give the worker time to end anyway).
+        await await quitting;
+        // The background connection too: a caller may now remove the folder, or the process exit.
+        expect(openFilesUnder(first.userData)).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    },
+  );
 
   it('without a usable SQLite module the app still starts and says why', async () => {
     const first = await signedInBefore(server.url, 'carol');

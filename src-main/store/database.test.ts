@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, quickCheck } from './database';
+import { checkVerdict, openDatabase, quickCheck } from './database';
 import { migrations } from './migrations';
 import { LocalStore } from './store';
 import { addOldMessages, corruptLeafPage } from './testing/corrupt-file';
@@ -100,7 +100,7 @@ it('runs the later check on the worker’s own connection: damage found, a sound
   const reopened = LocalStore.open({ file: join(dir, 'g.sqlite'), selfId: 'me', check: 'later' });
   const workers = [damaged, reopened].map((store) => store.checkpointInBackground(() => {}));
   try {
-    expect(damaged.checked).toBe(false);
+    expect(damaged.checkedAtOpen).toBe(false);
     expect(await damaged.check(workers[0]!)).toMatch(/^integrity check failed: .*page \d+/s);
     expect(await reopened.check(workers[1]!)).toBeNull();
   } finally {
@@ -108,6 +108,40 @@ it('runs the later check on the worker’s own connection: damage found, a sound
     damaged.close();
     reopened.close();
   }
+});
+
+// A verdict sets the file (and its outbox) aside: only an answer about the file's pages is one. An error
+// of the checking connection (a lock, I/O, a full disk, memory, an interrupt) leaves it to the check
+// on the main thread.
+it('takes only damage for a verdict: a sound answer, a finding, SQLITE_CORRUPT* and SQLITE_NOTADB', () => {
+  expect(checkVerdict({ result: 'ok' })).toBeNull();
+  const finding = '*** in database main ***\nPage 7: btreeInitPage() returns error code 11';
+  expect(checkVerdict({ result: finding })).toBe(`integrity check failed: ${finding}`);
+  const damage = [
+    'SQLITE_CORRUPT',
+    'SQLITE_CORRUPT_INDEX',
+    'SQLITE_CORRUPT_SEQUENCE',
+    'SQLITE_CORRUPT_VTAB',
+    'SQLITE_NOTADB',
+  ];
+  for (const code of damage)
+    expect(checkVerdict({ result: 'database disk image is malformed', code })).toBe(
+      'integrity check failed: database disk image is malformed',
+    );
+  for (const code of [
+    'SQLITE_BUSY',
+    'SQLITE_BUSY_RECOVERY',
+    'SQLITE_BUSY_SNAPSHOT',
+    'SQLITE_LOCKED',
+    'SQLITE_IOERR',
+    'SQLITE_IOERR_READ',
+    'SQLITE_IOERR_SHORT_READ',
+    'SQLITE_NOMEM',
+    'SQLITE_FULL',
+    'SQLITE_INTERRUPT',
+    'SQLITE_CANTOPEN',
+  ])
+    expect(checkVerdict({ result: 'something went wrong', code })).toBeUndefined();
 });
 
 it('a new file has nothing to check', () => {

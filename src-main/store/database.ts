@@ -80,12 +80,15 @@ export function quickCheck(db: Db): string | null {
 /**
  * A quick_check's answer, from this thread or another: its first row (`result`), or the message and
  * code of the SQLite error it threw. Null: the file is sound; a string: what is wrong with it;
- * undefined: no verdict (an error that is not about the file, such as SQLITE_BUSY).
+ * undefined: no verdict. Only an error that says the file is damaged (SQLITE_CORRUPT and its extended
+ * codes, SQLITE_NOTADB) is one: a verdict moves the file and its outbox aside, and a lock, a full disk,
+ * an I/O error, memory or an interrupt on the checking connection say nothing of the file's pages.
  */
 export function checkVerdict(answer: { result: string; code?: string }): string | null | undefined {
   if (answer.code === undefined)
     return answer.result === 'ok' ? null : `integrity check failed: ${answer.result}`;
-  return isFileProblem({ code: answer.code }) ? `integrity check failed: ${answer.result}` : undefined;
+  const damaged = answer.code === 'SQLITE_NOTADB' || /^SQLITE_CORRUPT(_|$)/.test(answer.code);
+  return damaged ? `integrity check failed: ${answer.result}` : undefined;
 }
 
 function startAfresh(options: OpenOptions, reason: string): Opened {

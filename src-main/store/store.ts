@@ -99,6 +99,14 @@ export const UNREAD_OF_C = `(
   ))`;
 
 /**
+ * A channel's newest change (a first catch-up starts the changes feed after it). Only messages the
+ * server numbered carry a change_seq, so `seq IS NOT NULL` changes nothing but lets the channel's
+ * partial index answer: without it SQLite scanned every message of the file (bench figure 13).
+ */
+export const MAX_CHANGE_SEQ_SQL =
+  'SELECT coalesce(max(change_seq), 0) AS n FROM messages WHERE channel_id = ? AND seq IS NOT NULL';
+
+/**
  * pageBefore's two reads, each on an index: one ordered read of the channel (`seq IS NULL DESC, seq
  * DESC`) could use none, so it scanned every message of the file and sorted the channel's (figure 13:
  * ~10-20 ms per page of a 60,000-message cache, in the cold start's first page and each channel
@@ -107,14 +115,6 @@ export const UNREAD_OF_C = `(
  * because SQLite's planner without statistics scans instead (one of a few rows, 0.06 against 10+ ms).
  * Sent: the (channel_id, seq) index, newest first.
  */
-/**
- * A channel's newest change (a first catch-up starts the changes feed after it). Only messages the
- * server numbered carry a change_seq, so `seq IS NOT NULL` changes nothing but lets the channel's
- * partial index answer: without it SQLite scanned every message of the file (bench figure 13).
- */
-export const MAX_CHANGE_SEQ_SQL =
-  'SELECT coalesce(max(change_seq), 0) AS n FROM messages WHERE channel_id = ? AND seq IS NOT NULL';
-
 export const PAGE_BEFORE_SQL = {
   /** (channelId, limit) */
   unsent: `SELECT * FROM messages INDEXED BY messages_by_client_id
@@ -161,7 +161,7 @@ export interface ReadAhead {
 export class LocalStore {
   readonly recovered: { movedTo: string; reason: string } | undefined;
   /** The file's integrity is known (checked at open, or started here); false: `check` says. */
-  readonly checked: boolean;
+  readonly checkedAtOpen: boolean;
   /** This installation's device id and per-channel operation numbers. */
   readonly sequence: DeviceSequence;
   /** Our queued changes of messages, and the server's as they arrive. */
@@ -182,10 +182,10 @@ export class LocalStore {
     readonly selfId: string,
     recovered: LocalStore['recovered'],
     private readonly opened: Pick<OpenOptions, 'file' | 'nativeBinding'>,
-    checked = true,
+    checkedAtOpen = true,
   ) {
     this.db = db;
-    this.checked = checked;
+    this.checkedAtOpen = checkedAtOpen;
     this.inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
     this.recovered = recovered;
     this.sequence = new DeviceSequence(db);
@@ -219,7 +219,7 @@ export class LocalStore {
    * Null: sound (or checked already, or closed meanwhile); a string: what is wrong with the file.
    */
   async check(worker: Checkpointer | null): Promise<string | null> {
-    if (this.checked) return null;
+    if (this.checkedAtOpen) return null;
     const answer = worker ? await worker.quickCheck() : null;
     const verdict = answer?.ok ? checkVerdict(answer) : undefined;
     if (verdict !== undefined) return verdict;

@@ -86,8 +86,11 @@ export async function createTestCore(
     options?: CoreOptions;
     settings?: Partial<Settings>;
     start?: boolean;
-    /** Ports of a host besides the plain ones (the desktop's pickFiles, a fetch that steers requests). */
-    ports?: Pick<CorePorts, 'pickFiles' | 'fetch'>;
+    /**
+     * Ports of a host besides the plain ones (the desktop's pickFiles, a fetch that steers requests, a
+     * logger that watches what the core says).
+     */
+    ports?: Pick<CorePorts, 'pickFiles' | 'fetch' | 'logger'>;
   } = {},
 ): Promise<TestCore> {
   const userData = opts.userData ?? (await makeUserData());

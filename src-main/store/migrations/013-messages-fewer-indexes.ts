@@ -14,7 +14,8 @@
  * `BY_KEY`), two index seeks. The two unique indexes are partial, `WHERE … IS NOT NULL`: an index entry
  * only where there is a value, so a send writes the table and its client_message_id, a caught-up message
  * the table and its id (and `messages_by_seq` as before). Uniqueness is what it was for id and
- * client_message_id; a key is unique as the value it repeats is.
+ * client_message_id. `key` itself is no longer unique by constraint: two rows could share one only if a
+ * send's clientMessageId equalled another message's server id, two UUIDs made apart.
  *
  * The table keeps its rowids (the search index, `search_pending` and `search_progress` name messages by
  * rowid), its columns in the same order (`SELECT *` rows are unchanged), its other indexes and the two
