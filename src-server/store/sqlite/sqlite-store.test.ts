@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
 import { waitFor } from '../../../src-shared/testing/wait-for';
 import { changesContract } from '../changes-contract';
@@ -150,6 +153,39 @@ describe('SqliteStore writer thread', () => {
     ).not.toThrow();
     expect(db.prepare('SELECT COUNT(*) FROM messages_fts').pluck().get()).toBe(3);
     db.close();
+  });
+});
+
+/** How many frames the WAL file holds (it is not truncated after a checkpoint: its size is its high mark). */
+function walFrames(): number {
+  const wal = readFileSync(join(dir, `${DATABASE_FILE}-wal`));
+  if (wal.length < 32) return 0;
+  return Math.floor((wal.length - 32) / (24 + wal.readUInt32BE(8)));
+}
+
+describe('SqliteStore WAL checkpoints', () => {
+  it('lets SQLite checkpoint the main connection again once the writer thread has stopped', async () => {
+    const logger = { error: vi.fn(), warn: vi.fn() } as unknown as Logger;
+    const store = await SqliteStore.open(dir, { synchronous: 'normal', logger });
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    // The thread stops, as after a crash: nothing asks it for a checkpoint any more.
+    await (store as unknown as { writer: { worker: Worker } }).writer.worker.terminate();
+    const message = {
+      id: randomUUID(),
+      channelId: general.id,
+      userId: alice.id,
+      content: 'x',
+      createdAt: new Date().toISOString(),
+    };
+    await expect(store.insertMessage(message)).rejects.toThrow(/writer thread stopped/);
+    // The workspace still commits on the main connection: users of ~3 KB, about 5 WAL pages each,
+    // far past SQLite's default checkpoint at 1,000 pages.
+    for (let i = 0; i < 700; i++) await store.createUser({ username: `user${i}`, name: 'x'.repeat(3000) });
+    // Checkpointed at 1,000 pages and restarted: the WAL never held much more.
+    expect(walFrames()).toBeLessThan(1_100);
+    await store.close();
   });
 });
 
