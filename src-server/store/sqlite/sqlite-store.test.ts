@@ -16,7 +16,7 @@ import { filesContract } from '../files-contract';
 import { loadMigrations, migrate } from '../migrate';
 import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
-import { INLINE_BELOW_LOOP_SHARE } from './writer-client';
+import { INLINE_BELOW_LOOP_SHARE, SQLITE_AUTOCHECKPOINT_PAGES, WAL_SAFETY_NET_PAGES } from './writer-client';
 
 async function sqliteFixture() {
   const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
@@ -180,6 +180,7 @@ describe('SqliteStore WAL checkpoints', () => {
       createdAt: new Date().toISOString(),
     };
     await expect(store.insertMessage(message)).rejects.toThrow(/writer thread stopped/);
+    expect(store.checkpoints().mainConnectionPages).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
     // The workspace still commits on the main connection: users of ~3 KB, about 5 WAL pages each,
     // far past SQLite's default checkpoint at 1,000 pages.
     for (let i = 0; i < 700; i++) await store.createUser({ username: `user${i}`, name: 'x'.repeat(3000) });
@@ -300,17 +301,17 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     await store.close();
   });
 
-  it('never checkpoints the WAL in an inline commit: the thread does, after the ack', async () => {
+  it('does not checkpoint the WAL in an inline commit below the safety net: the thread does, after the ack', async () => {
     const { store, send, settled } = await opened();
     const before = store.writePaths();
-    // Over a WAL's auto-checkpoint (1,000 pages, ~8 a message) of inline commits, one a turn.
+    // Over SQLite's default auto-checkpoint (1,000 pages, ~8 a message) of inline commits, one a turn.
     for (let i = 0; i < 200; i++) {
       await send(`inline ${i}`);
       await turn();
     }
     expect(store.writePaths().inline - before.inline).toBeGreaterThan(150);
     await settled();
-    expect(store.checkpoints().onMainConnection).toBe(false);
+    expect(store.checkpoints().mainConnectionPages).toBe(WAL_SAFETY_NET_PAGES);
     // After the index's answer: a search never waits for a checkpoint.
     await waitFor(() => store.checkpoints().byThread > 0, 'the writer thread to checkpoint the WAL');
     // What the thread copied into the file is there for a new connection, with what is still in the WAL.

@@ -11,14 +11,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteSearchIndex } from './search-index';
 import { openDatabase } from './sqlite-database';
-import { type FromWriter, postable, type ToWriter, type WriterData, writeFailure } from './writer-client';
+import {
+  type FromWriter,
+  postable,
+  type ToWriter,
+  WAL_SAFETY_NET_PAGES,
+  type WriterData,
+  writeFailure,
+} from './writer-client';
 import { SqliteWrites } from './writes';
 
 const port = parentPort!;
 const { file, synchronous, busy } = workerData as WriterData;
 const db = openDatabase(file, synchronous);
-// Checkpoints run when the main thread asks, after an answer, not in a commit (writer-client.ts).
-db.pragma('wal_autocheckpoint = 0');
+// Checkpoints run when the main thread asks, after an answer; in a commit only past the safety net
+// (writer-client.ts, CHECKPOINT_AFTER_WRITES and WAL_SAFETY_NET_PAGES).
+db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
 const checkpointWal = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const search = new SqliteSearchIndex(db, synchronous);
 const writes = new SqliteWrites(db, search);

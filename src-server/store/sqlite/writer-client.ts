@@ -71,13 +71,23 @@ const LOOP_WINDOW_MS = 20;
  */
 export const INDEX_AFTER_MS = 100;
 /**
- * Neither connection checkpoints the WAL by itself (`wal_autocheckpoint = 0`): SQLite would do it in the
- * commit that crosses 1,000 pages, so an inline commit would copy them and sync the file on the event
- * loop, and a batch's acks would wait for it (at ~8 pages a message, one message in ~120). The thread
- * checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS), after its answer,
- * once this many writes were committed since the last time (~100 × 8 pages, as SQLite's default).
+ * Neither connection leaves the WAL's checkpoint to SQLite at its default (SQLITE_AUTOCHECKPOINT_PAGES):
+ * SQLite runs it in the commit that crosses that size, so an inline commit would copy the pages and sync
+ * the file on the event loop, and a batch's acks would wait for it (at ~8 pages a message, one message in
+ * ~120). The thread checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS),
+ * after its answer, once this many writes were committed since the last time (~100 × 8 pages, as SQLite's
+ * default).
  */
 export const CHECKPOINT_AFTER_WRITES = 120;
+/** SQLite's own automatic checkpoint: in the commit that brings the WAL to this many pages. */
+export const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
+/**
+ * SQLite's automatic checkpoint stays on both connections as a safety net, at this many pages (~40 MB
+ * with 4 KB pages), should the thread's checkpoints fall behind: the WAL never grows without bound. If
+ * the thread stops, nothing asks for checkpoints any more and the main connection, which still commits
+ * the workspace, goes back to SQLITE_AUTOCHECKPOINT_PAGES (`stopped`, sqlite-store.ts).
+ */
+export const WAL_SAFETY_NET_PAGES = 10_000;
 
 /**
  * `index`: bring the search index up to date, then answer `indexed` (search-index.ts); with `checkpoint`,
@@ -171,13 +181,18 @@ export class WriterClient {
 
   /**
    * Starts worker.ts on `config`. `inline(busy)`, when given, makes the main thread's committer that
-   * shares the thread's busy counter.
+   * shares the thread's busy counter. `stopped` is called once if the thread stops other than by close().
    */
-  static start(config: WriterConfig, logger?: Logger, inline?: (busy: Int32Array) => Inline): WriterClient {
+  static start(
+    config: WriterConfig,
+    logger?: Logger,
+    inline?: (busy: Int32Array) => Inline,
+    stopped?: () => void,
+  ): WriterClient {
     const busy = new Int32Array(new SharedArrayBuffer(4));
     const workerData: WriterData & { module: string } = { ...config, busy, module: WRITER_MODULE };
     const worker = new Worker(TYPESCRIPT_WORKER, { workerData });
-    return new WriterClient(worker, logger, inline?.(busy));
+    return new WriterClient(worker, logger, inline?.(busy), stopped);
   }
 
   /** `worker` speaks ToWriter / FromWriter (tests give a stand-in). */
@@ -185,6 +200,7 @@ export class WriterClient {
     private readonly worker: Worker,
     private readonly logger?: Logger,
     private readonly inline?: Inline,
+    private readonly stopped?: () => void,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
@@ -383,6 +399,7 @@ export class WriterClient {
     this.queue = [];
     for (const item of pending) item.reject(this.failure);
     for (const request of this.indexing.splice(0)) request.resolve();
+    this.stopped?.();
     this.markNotReady(this.failure);
     this.settleIdle();
   }
