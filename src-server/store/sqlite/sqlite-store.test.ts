@@ -16,7 +16,12 @@ import { filesContract } from '../files-contract';
 import { loadMigrations, migrate } from '../migrate';
 import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
-import { INLINE_BELOW_LOOP_SHARE, SQLITE_AUTOCHECKPOINT_PAGES, WAL_SAFETY_NET_PAGES } from './writer-client';
+import {
+  CHECKPOINT_AFTER_WRITES,
+  INLINE_BELOW_LOOP_SHARE,
+  SQLITE_AUTOCHECKPOINT_PAGES,
+  WAL_SAFETY_NET_PAGES,
+} from './writer-client';
 
 async function sqliteFixture() {
   const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
@@ -318,6 +323,35 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
     expect(db.prepare("SELECT COUNT(*) FROM messages WHERE content LIKE 'inline %'").pluck().get()).toBe(200);
     db.close();
+    await store.close();
+  });
+
+  it('asks the thread again for a checkpoint that a reader kept from finishing', async () => {
+    const { store, send, settled } = await opened();
+    const before = store.checkpoints();
+    // A reader on another connection, from before the writes: no checkpoint copies frames past its snapshot.
+    const reader = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT COUNT(*) FROM messages').get();
+    for (let i = 0; i < CHECKPOINT_AFTER_WRITES + 10; i++) {
+      await send(`held ${i}`);
+      await turn();
+    }
+    await settled();
+    await waitFor(
+      () => store.checkpoints().unfinished > before.unfinished,
+      'a checkpoint the reader kept from finishing',
+    );
+    expect(store.checkpoints().byThread).toBe(before.byThread); // not counted as done
+    reader.exec('COMMIT');
+    reader.close();
+    // One write, far fewer than CHECKPOINT_AFTER_WRITES: its index request takes the checkpoint again.
+    await send('after the reader');
+    await settled();
+    await waitFor(
+      () => store.checkpoints().byThread > before.byThread,
+      'the writer thread to finish the checkpoint',
+    );
     await store.close();
   });
 
