@@ -181,11 +181,15 @@ export class SqliteStore extends SharedStore implements Store {
 
   /**
    * The WAL size (pages) at which SQLite checkpoints in a commit of this connection (WAL_SAFETY_NET_PAGES
-   * while the thread runs), and how many checkpoints the thread ran.
+   * while the thread runs), how many checkpoints the thread finished, and how many it did not.
    */
-  checkpoints(): { mainConnectionPages: number; byThread: number } {
+  checkpoints(): { mainConnectionPages: number; byThread: number; unfinished: number } {
     const pages = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
-    return { mainConnectionPages: pages, byThread: this.writer.checkpoints };
+    return {
+      mainConnectionPages: pages,
+      byThread: this.writer.checkpoints,
+      unfinished: this.writer.unfinishedCheckpoints,
+    };
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */

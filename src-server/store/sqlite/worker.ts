@@ -45,10 +45,18 @@ function updateSearchIndex(): void {
   }
 }
 
+/** SQLite's answer to a checkpoint: whether it was blocked, the WAL's frames, and how many are copied. */
+interface CheckpointRow {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
 function checkpoint(): void {
   try {
-    checkpointWal.run();
-    answer({ type: 'checkpointed' });
+    const { busy, log, checkpointed } = checkpointWal.get() as CheckpointRow;
+    // PASSIVE copies only the frames no reader still needs: finished once all of them are in the file.
+    answer({ type: 'checkpointed', finished: busy === 0 && log === checkpointed });
   } catch (error) {
     answer({ type: 'checkpointFailed', error: writeFailure(error) });
   }

@@ -76,7 +76,8 @@ export const INDEX_AFTER_MS = 100;
  * the file on the event loop, and a batch's acks would wait for it (at ~8 pages a message, one message in
  * ~120). The thread checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS),
  * after its answer, once this many writes were committed since the last time (~100 × 8 pages, as SQLite's
- * default).
+ * default). A checkpoint that did not finish (a reader still needed older frames) or failed is asked for
+ * again with the next `index` request.
  */
 export const CHECKPOINT_AFTER_WRITES = 120;
 /** SQLite's own automatic checkpoint: in the commit that brings the WAL to this many pages. */
@@ -91,7 +92,8 @@ export const WAL_SAFETY_NET_PAGES = 10_000;
 
 /**
  * `index`: bring the search index up to date, then answer `indexed` (search-index.ts); with `checkpoint`,
- * then checkpoint the WAL (PASSIVE: it never waits for, nor holds up, a writer) and answer `checkpointed`.
+ * then checkpoint the WAL (PASSIVE: it never waits for, nor holds up, a writer) and answer `checkpointed`,
+ * saying whether every frame of the WAL is now in the file (`finished`).
  */
 export type ToWriter =
   | { type: 'batch'; ops: WriteOp[] }
@@ -102,7 +104,7 @@ export type FromWriter =
   | { type: 'committed'; outcomes: CommitOutcome[] }
   | { type: 'indexed' }
   | { type: 'indexFailed'; error: WriteFailure }
-  | { type: 'checkpointed' }
+  | { type: 'checkpointed'; finished: boolean }
   | { type: 'checkpointFailed'; error: WriteFailure };
 
 /**
@@ -176,8 +178,10 @@ export class WriterClient {
   readonly counts = { inline: 0, thread: 0 };
   /** Writes committed since the thread was last asked to checkpoint (CHECKPOINT_AFTER_WRITES). */
   private writesSinceCheckpoint = 0;
-  /** Checkpoints the thread has run. */
+  /** Checkpoints the thread has finished (the whole WAL copied into the file). */
   checkpoints = 0;
+  /** Checkpoints that did not finish or failed: each is asked for again with the next `index`. */
+  unfinishedCheckpoints = 0;
 
   /**
    * Starts worker.ts on `config`. `inline(busy)`, when given, makes the main thread's committer that
@@ -350,13 +354,21 @@ export class WriterClient {
         this.settleBatch(message.outcomes);
         return;
       case 'checkpointed':
-        this.checkpoints++;
+        if (message.finished) this.checkpoints++;
+        else this.checkpointAgain();
         return;
       case 'checkpointFailed':
         // The WAL only grows until the next one: nothing stored is at stake.
         this.logger?.warn({ err: message.error }, 'the SQLite writer thread could not checkpoint the WAL');
+        this.checkpointAgain();
         return;
     }
+  }
+
+  /** The next `index` request asks for a checkpoint again, however few writes come before it. */
+  private checkpointAgain(): void {
+    this.unfinishedCheckpoints++;
+    this.writesSinceCheckpoint = Math.max(this.writesSinceCheckpoint, CHECKPOINT_AFTER_WRITES);
   }
 
   private settleIndexed(): void {
