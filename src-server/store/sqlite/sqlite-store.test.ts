@@ -161,6 +161,54 @@ describe('SqliteStore writer thread', () => {
   });
 });
 
+describe('SqliteStore search index failures', () => {
+  /** Makes the writer thread's search index update fail (it sets search_indexed), or work again. */
+  const breakIndex = (db: Database.Database) =>
+    db.exec(`CREATE TRIGGER break_index BEFORE UPDATE ON search_indexed
+      BEGIN SELECT RAISE(ABORT, 'search index broken'); END`);
+  const mendIndex = (db: Database.Database) => db.exec('DROP TRIGGER break_index');
+
+  it('finds a message the thread could not index once it can, by a search and with nobody searching', async () => {
+    const warn = vi.fn();
+    const store = await SqliteStore.open(dir, { logger: { warn, error: vi.fn() } as unknown as Logger });
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    const send = (content: string) =>
+      store.insertMessage({
+        id: randomUUID(),
+        channelId: general.id,
+        userId: alice.id,
+        content,
+        createdAt: new Date().toISOString(),
+      });
+    const found = async (q: string) =>
+      (await store.searchMessages(alice.id, { q, limit: 10 })).messages.map((m) => m.content);
+    const db = new Database(join(dir, DATABASE_FILE));
+    const indexed = (word: string) =>
+      db.prepare('SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck().get(word) === 1;
+
+    breakIndex(db);
+    await send('quarterly numbers');
+    // Stored and acknowledged, not findable while the index fails: the search does not wait for ever.
+    expect(await found('quarterly')).toEqual([]);
+    expect(warn.mock.calls.at(-1)?.[1]).toMatch(/could not index new messages for search/);
+    mendIndex(db);
+    // The next search asks the thread again.
+    expect(await found('quarterly')).toEqual(['quarterly numbers']);
+
+    breakIndex(db);
+    await send('lunch plans');
+    expect(await found('lunch')).toEqual([]);
+    mendIndex(db);
+    // Nobody searches, nothing more is written: the thread tries again on its own.
+    await waitFor(() => indexed('lunch'), 'the writer thread to index the message again');
+    expect(await found('lunch')).toEqual(['lunch plans']);
+    db.close();
+    await store.close();
+  });
+});
+
 /** How many frames the WAL file holds (it is not truncated after a checkpoint: its size is its high mark). */
 function walFrames(): number {
   const wal = readFileSync(join(dir, `${DATABASE_FILE}-wal`));
