@@ -34,14 +34,17 @@ const writes = new SqliteWrites(db, search);
 const answer = (message: FromWriter) => port.postMessage(message);
 
 /**
- * A failure leaves the gap for the next update (after the next batch, before a search): messages stay
- * stored and acknowledged, only not yet findable. Reported, never fatal to the thread.
+ * False when it failed: the gap stays for the next update, which the main thread asks for again (a
+ * little later, and at the next search; writer-client.ts). Messages stay stored and acknowledged, only
+ * not yet findable. Reported, never fatal to the thread.
  */
-function updateSearchIndex(): void {
+function updateSearchIndex(): boolean {
   try {
     search.update();
+    return true;
   } catch (error) {
     answer({ type: 'indexFailed', error: writeFailure(error) });
+    return false;
   }
 }
 
@@ -80,9 +83,9 @@ port.on('message', (message: ToWriter) => {
       release();
       answer({ type: 'committed', outcomes });
     } else {
-      updateSearchIndex();
+      const ok = updateSearchIndex();
       release();
-      answer({ type: 'indexed' });
+      answer({ type: 'indexed', ok });
       // It holds no write lock: the main thread may commit inline meanwhile.
       if (message.checkpoint) checkpoint();
     }

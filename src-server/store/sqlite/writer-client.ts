@@ -91,9 +91,10 @@ export const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 export const WAL_SAFETY_NET_PAGES = 10_000;
 
 /**
- * `index`: bring the search index up to date, then answer `indexed` (search-index.ts); with `checkpoint`,
- * then checkpoint the WAL (PASSIVE: it never waits for, nor holds up, a writer) and answer `checkpointed`,
- * saying whether every frame of the WAL is now in the file (`finished`).
+ * `index`: bring the search index up to date, then answer `indexed` (`ok` false if that failed:
+ * search-index.ts); with `checkpoint`, then checkpoint the WAL (PASSIVE: it never waits for, nor holds
+ * up, a writer) and answer `checkpointed`, saying whether every frame of the WAL is now in the file
+ * (`finished`).
  */
 export type ToWriter =
   | { type: 'batch'; ops: WriteOp[] }
@@ -102,7 +103,7 @@ export type ToWriter =
 export type FromWriter =
   | { type: 'ready' }
   | { type: 'committed'; outcomes: CommitOutcome[] }
-  | { type: 'indexed' }
+  | { type: 'indexed'; ok: boolean }
   | { type: 'indexFailed'; error: WriteFailure }
   | { type: 'checkpointed'; finished: boolean }
   | { type: 'checkpointFailed'; error: WriteFailure };
@@ -246,8 +247,9 @@ export class WriterClient {
 
   /**
    * Resolves once every write answered so far is in the search index (read-your-writes for search): one
-   * round trip to the thread, and none when nothing was answered since the last time. Never rejects: once the thread has stopped, a search
-   * reads the index as it is.
+   * round trip to the thread, and none when the index is known to hold every write answered. Never
+   * rejects: when the thread could not index them, or has stopped, a search reads the index as it is; a
+   * failed update is tried again a little later, and by the next call.
    */
   indexed(): Promise<void> {
     if (this.indexedUpTo >= this.answered || this.failure || this.closing) return Promise.resolve();
@@ -342,7 +344,7 @@ export class WriterClient {
         this.markReady();
         return;
       case 'indexed':
-        this.settleIndexed();
+        this.settleIndexed(message.ok);
         return;
       case 'indexFailed':
         this.logger?.warn(
@@ -371,10 +373,13 @@ export class WriterClient {
     this.writesSinceCheckpoint = Math.max(this.writesSinceCheckpoint, CHECKPOINT_AFTER_WRITES);
   }
 
-  private settleIndexed(): void {
+  private settleIndexed(ok: boolean): void {
     const request = this.indexing.shift();
     if (!request) return;
-    this.indexedUpTo = Math.max(this.indexedUpTo, request.upTo);
+    if (ok) this.indexedUpTo = Math.max(this.indexedUpTo, request.upTo);
+    // Not indexed: the waiting searches read the index as it is, the next search asks again, and so
+    // does the thread a little later even if nobody searches or writes.
+    else this.scheduleIndex();
     request.resolve();
   }
 
