@@ -73,28 +73,32 @@ export const INDEX_AFTER_MS = 100;
 /**
  * Neither connection leaves the WAL's checkpoint to SQLite at its default (SQLITE_AUTOCHECKPOINT_PAGES):
  * SQLite runs it in the commit that crosses that size, so an inline commit would copy the pages and sync
- * the file on the event loop, and a batch's acks would wait for it (at ~8 pages a message, one message in
- * ~120). The thread checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS),
- * after its answer, once this many writes were committed since the last time (~100 × 8 pages, as SQLite's
- * default). A checkpoint that did not finish (a reader still needed older frames) or failed is asked for
- * again with the next `index` request.
+ * the file on the event loop, and that commit's ack would wait for it (at ~8 pages a message, one message
+ * in ~120). The thread checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS),
+ * after its answer to that `index` request, once this many writes were committed since it was last asked
+ * (120 × ~8 pages, about SQLite's default). A checkpoint that did not finish (a reader still needed older
+ * frames) or failed is asked for again with the next `index` request.
+ *
+ * Off the event loop, not free: the checkpoint copies and syncs on the writer thread, so a batch posted
+ * while it runs waits for it there, and so do its acks (under load, the batch after each checkpoint).
  */
 export const CHECKPOINT_AFTER_WRITES = 120;
 /** SQLite's own automatic checkpoint: in the commit that brings the WAL to this many pages. */
 export const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 /**
  * SQLite's automatic checkpoint stays on both connections as a safety net, at this many pages (~40 MB
- * with 4 KB pages), should the thread's checkpoints fall behind: the WAL never grows without bound. If
- * the thread stops, nothing asks for checkpoints any more and the main connection, which still commits
- * the workspace, goes back to SQLITE_AUTOCHECKPOINT_PAGES (`stopped`, sqlite-store.ts).
+ * with 4 KB pages), should the thread's checkpoints fall behind; a commit that crosses it copies the WAL
+ * before its ack. If the thread stops, nothing asks for checkpoints any more and the main connection,
+ * which still commits the workspace, goes back to SQLITE_AUTOCHECKPOINT_PAGES (`stopped`, sqlite-store.ts).
  */
 export const WAL_SAFETY_NET_PAGES = 10_000;
 
 /**
  * `index`: bring the search index up to date, then answer `indexed` (`ok` false if that failed:
- * search-index.ts); with `checkpoint`, then checkpoint the WAL (PASSIVE: it never waits for, nor holds
- * up, a writer) and answer `checkpointed`, saying whether every frame of the WAL is now in the file
- * (`finished`).
+ * search-index.ts); with `checkpoint`, then checkpoint the WAL and answer `checkpointed`, saying whether
+ * every frame of the WAL is now in the file (`finished`). The checkpoint is PASSIVE: it waits for no
+ * reader and takes no write lock, so the main thread may commit inline meanwhile, but the thread's next
+ * batch waits until it is over.
  */
 export type ToWriter =
   | { type: 'batch'; ops: WriteOp[] }
