@@ -35,6 +35,19 @@ function walFrames(file: string): Frame[] {
   return frames;
 }
 
+/**
+ * Empties the WAL (TRUNCATE: every frame copied and the file cut to nothing), trying again briefly while
+ * the server's connections keep it busy; throws if it cannot, rather than count frames from before.
+ */
+async function emptyWal(db: Database.Database): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
+    if (row?.busy === 0 && row.log === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('wal_checkpoint(TRUNCATE) did not empty the WAL before the counted messages');
+}
+
 const dataDir = await makeTempDir('relay-wal-frames-');
 // Its own process, as figure 1 runs it: the event loop's busy share (which picks the write path) is the server's.
 const server = await spawnServer({
@@ -66,7 +79,7 @@ try {
   for (let i = 0; i < 200; i++) await sendOne();
   await new Promise((r) => setTimeout(r, 200)); // the search index catches up
   const probe = new Database(file);
-  probe.pragma('wal_checkpoint(TRUNCATE)');
+  await emptyWal(probe);
   // A read transaction held open: no checkpoint can restart the WAL under it, so it keeps every frame.
   const hold = probe.prepare('SELECT COUNT(*) FROM users');
   probe.exec('BEGIN');

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessageDeliveryStatus } from '../../../src-shared/protocol';
 import { waitFor } from '../../../src-shared/testing/wait-for';
 import { changesContract } from '../changes-contract';
@@ -13,7 +16,12 @@ import { filesContract } from '../files-contract';
 import { loadMigrations, migrate } from '../migrate';
 import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
-import { INLINE_BELOW_LOOP_SHARE } from './writer-client';
+import {
+  CHECKPOINT_AFTER_WRITES,
+  INLINE_BELOW_LOOP_SHARE,
+  SQLITE_AUTOCHECKPOINT_PAGES,
+  WAL_SAFETY_NET_PAGES,
+} from './writer-client';
 
 async function sqliteFixture() {
   const dir = await mkdtemp(join(tmpdir(), 'relay-store-'));
@@ -153,6 +161,88 @@ describe('SqliteStore writer thread', () => {
   });
 });
 
+describe('SqliteStore search index failures', () => {
+  /** Makes the writer thread's search index update fail (it sets search_indexed), or work again. */
+  const breakIndex = (db: Database.Database) =>
+    db.exec(`CREATE TRIGGER break_index BEFORE UPDATE ON search_indexed
+      BEGIN SELECT RAISE(ABORT, 'search index broken'); END`);
+  const mendIndex = (db: Database.Database) => db.exec('DROP TRIGGER break_index');
+
+  it('finds a message the thread could not index once it can, by a search and with nobody searching', async () => {
+    const warn = vi.fn();
+    const store = await SqliteStore.open(dir, { logger: { warn, error: vi.fn() } as unknown as Logger });
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    const send = (content: string) =>
+      store.insertMessage({
+        id: randomUUID(),
+        channelId: general.id,
+        userId: alice.id,
+        content,
+        createdAt: new Date().toISOString(),
+      });
+    const found = async (q: string) =>
+      (await store.searchMessages(alice.id, { q, limit: 10 })).messages.map((m) => m.content);
+    const db = new Database(join(dir, DATABASE_FILE));
+    const indexed = (word: string) =>
+      db.prepare('SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH ?').pluck().get(word) === 1;
+
+    breakIndex(db);
+    await send('quarterly numbers');
+    // Stored and acknowledged, not findable while the index fails: the search does not wait for ever.
+    expect(await found('quarterly')).toEqual([]);
+    expect(warn.mock.calls.at(-1)?.[1]).toMatch(/could not index new messages for search/);
+    mendIndex(db);
+    // The next search asks the thread again.
+    expect(await found('quarterly')).toEqual(['quarterly numbers']);
+
+    breakIndex(db);
+    await send('lunch plans');
+    expect(await found('lunch')).toEqual([]);
+    mendIndex(db);
+    // Nobody searches, nothing more is written: the thread tries again on its own.
+    await waitFor(() => indexed('lunch'), 'the writer thread to index the message again');
+    expect(await found('lunch')).toEqual(['lunch plans']);
+    db.close();
+    await store.close();
+  });
+});
+
+/** How many frames the WAL file holds (it is not truncated after a checkpoint: its size is its high mark). */
+function walFrames(): number {
+  const wal = readFileSync(join(dir, `${DATABASE_FILE}-wal`));
+  if (wal.length < 32) return 0;
+  return Math.floor((wal.length - 32) / (24 + wal.readUInt32BE(8)));
+}
+
+describe('SqliteStore WAL checkpoints', () => {
+  it('lets SQLite checkpoint the main connection again once the writer thread has stopped', async () => {
+    const logger = { error: vi.fn(), warn: vi.fn() } as unknown as Logger;
+    const store = await SqliteStore.open(dir, { synchronous: 'normal', logger });
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    // The thread stops, as after a crash: nothing asks it for a checkpoint any more.
+    await (store as unknown as { writer: { worker: Worker } }).writer.worker.terminate();
+    const message = {
+      id: randomUUID(),
+      channelId: general.id,
+      userId: alice.id,
+      content: 'x',
+      createdAt: new Date().toISOString(),
+    };
+    await expect(store.insertMessage(message)).rejects.toThrow(/writer thread stopped/);
+    expect(store.checkpoints().mainConnectionPages).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
+    // The workspace still commits on the main connection: users of ~3 KB, about 5 WAL pages each,
+    // far past SQLite's default checkpoint at 1,000 pages.
+    for (let i = 0; i < 700; i++) await store.createUser({ username: `user${i}`, name: 'x'.repeat(3000) });
+    // Checkpointed at 1,000 pages and restarted: the WAL never held much more.
+    expect(walFrames()).toBeLessThan(1_100);
+    await store.close();
+  });
+});
+
 describe('SqliteStore at idle: a write commits on the main thread, without the hop', () => {
   const turn = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -264,23 +354,52 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     await store.close();
   });
 
-  it('never checkpoints the WAL in an inline commit: the thread does, after the ack', async () => {
+  it('does not checkpoint the WAL in an inline commit below the safety net: the thread does, after the ack', async () => {
     const { store, send, settled } = await opened();
     const before = store.writePaths();
-    // Over a WAL's auto-checkpoint (1,000 pages, ~8 a message) of inline commits, one a turn.
+    // Over SQLite's default auto-checkpoint (1,000 pages, ~8 a message) of inline commits, one a turn.
     for (let i = 0; i < 200; i++) {
       await send(`inline ${i}`);
       await turn();
     }
     expect(store.writePaths().inline - before.inline).toBeGreaterThan(150);
     await settled();
-    expect(store.checkpoints().onMainConnection).toBe(false);
+    expect(store.checkpoints().mainConnectionPages).toBe(WAL_SAFETY_NET_PAGES);
     // After the index's answer: a search never waits for a checkpoint.
     await waitFor(() => store.checkpoints().byThread > 0, 'the writer thread to checkpoint the WAL');
     // What the thread copied into the file is there for a new connection, with what is still in the WAL.
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
     expect(db.prepare("SELECT COUNT(*) FROM messages WHERE content LIKE 'inline %'").pluck().get()).toBe(200);
     db.close();
+    await store.close();
+  });
+
+  it('asks the thread again for a checkpoint that a reader kept from finishing', async () => {
+    const { store, send, settled } = await opened();
+    const before = store.checkpoints();
+    // A reader on another connection, from before the writes: no checkpoint copies frames past its snapshot.
+    const reader = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT COUNT(*) FROM messages').get();
+    for (let i = 0; i < CHECKPOINT_AFTER_WRITES + 10; i++) {
+      await send(`held ${i}`);
+      await turn();
+    }
+    await settled();
+    await waitFor(
+      () => store.checkpoints().unfinished > before.unfinished,
+      'a checkpoint the reader kept from finishing',
+    );
+    expect(store.checkpoints().byThread).toBe(before.byThread); // not counted as done
+    reader.exec('COMMIT');
+    reader.close();
+    // One write, far fewer than CHECKPOINT_AFTER_WRITES: its index request takes the checkpoint again.
+    await send('after the reader');
+    await settled();
+    await waitFor(
+      () => store.checkpoints().byThread > before.byThread,
+      'the writer thread to finish the checkpoint',
+    );
     await store.close();
   });
 

@@ -21,7 +21,13 @@ import { SqliteSearchIndex } from './search-index';
 import { BUSY_TIMEOUT_MS, DATABASE_FILE, openDatabase, prepare, type Synchronous } from './sqlite-database';
 import { SqliteFiles } from './sqlite-files';
 import { SqliteWorkspace } from './sqlite-workspace';
-import { INLINE_BELOW_LOOP_SHARE, type Inline, WriterClient } from './writer-client';
+import {
+  INLINE_BELOW_LOOP_SHARE,
+  type Inline,
+  SQLITE_AUTOCHECKPOINT_PAGES,
+  WAL_SAFETY_NET_PAGES,
+  WriterClient,
+} from './writer-client';
 import { SqliteWrites } from './writes';
 
 export { DATABASE_FILE } from './sqlite-database';
@@ -106,8 +112,9 @@ export class SqliteStore extends SharedStore implements Store {
     const db = openDatabase(file, synchronous);
     try {
       migrate(db);
-      // The thread checkpoints, after its answers (writer-client.ts, CHECKPOINT_AFTER_WRITES).
-      db.pragma('wal_autocheckpoint = 0');
+      // The thread checkpoints, after its answers; SQLite in a commit only past the safety net
+      // (writer-client.ts, CHECKPOINT_AFTER_WRITES and WAL_SAFETY_NET_PAGES).
+      db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
       // At idle a write commits on this connection, without the hop to the thread (writer-client.ts).
       const { inlineBelowLoopShare = INLINE_BELOW_LOOP_SHARE } = options;
       const inline = (busy: Int32Array): Inline => ({
@@ -116,10 +123,16 @@ export class SqliteStore extends SharedStore implements Store {
         inTransaction: () => db.inTransaction,
         belowLoopShare: inlineBelowLoopShare,
       });
+      // Once the thread has stopped nobody asks for checkpoints, and the workspace still commits here:
+      // SQLite's own checkpoint at its default size takes over on this connection.
+      const stopped = () => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      };
       const writer = WriterClient.start(
         { file, synchronous },
         options.logger,
         inlineBelowLoopShare > 0 ? inline : undefined,
+        stopped,
       );
       await writer.ready;
       return new SqliteStore(db, writer);
@@ -166,10 +179,17 @@ export class SqliteStore extends SharedStore implements Store {
     return { ...this.writer.counts };
   }
 
-  /** Whether this connection checkpoints in its commits (it must not), and how many the thread ran. */
-  checkpoints(): { onMainConnection: boolean; byThread: number } {
+  /**
+   * The WAL size (pages) at which SQLite checkpoints in a commit of this connection (WAL_SAFETY_NET_PAGES
+   * while the thread runs), how many checkpoints the thread finished, and how many it did not.
+   */
+  checkpoints(): { mainConnectionPages: number; byThread: number; unfinished: number } {
     const pages = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
-    return { onMainConnection: pages > 0, byThread: this.writer.checkpoints };
+    return {
+      mainConnectionPages: pages,
+      byThread: this.writer.checkpoints,
+      unfinished: this.writer.unfinishedCheckpoints,
+    };
   }
 
   /** Commits the writes already queued, ends the writer thread, then closes. Idempotent. */

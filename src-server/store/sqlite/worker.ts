@@ -11,14 +11,22 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteSearchIndex } from './search-index';
 import { openDatabase } from './sqlite-database';
-import { type FromWriter, postable, type ToWriter, type WriterData, writeFailure } from './writer-client';
+import {
+  type FromWriter,
+  postable,
+  type ToWriter,
+  WAL_SAFETY_NET_PAGES,
+  type WriterData,
+  writeFailure,
+} from './writer-client';
 import { SqliteWrites } from './writes';
 
 const port = parentPort!;
 const { file, synchronous, busy } = workerData as WriterData;
 const db = openDatabase(file, synchronous);
-// Checkpoints run when the main thread asks, after an answer, not in a commit (writer-client.ts).
-db.pragma('wal_autocheckpoint = 0');
+// Checkpoints run when the main thread asks, after an answer; in a commit only past the safety net
+// (writer-client.ts, CHECKPOINT_AFTER_WRITES and WAL_SAFETY_NET_PAGES).
+db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
 const checkpointWal = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const search = new SqliteSearchIndex(db, synchronous);
 const writes = new SqliteWrites(db, search);
@@ -26,21 +34,32 @@ const writes = new SqliteWrites(db, search);
 const answer = (message: FromWriter) => port.postMessage(message);
 
 /**
- * A failure leaves the gap for the next update (after the next batch, before a search): messages stay
- * stored and acknowledged, only not yet findable. Reported, never fatal to the thread.
+ * False when it failed: the gap stays for the next update, which the main thread asks for again (a
+ * little later, and at the next search; writer-client.ts). Messages stay stored and acknowledged, only
+ * not yet findable. Reported, never fatal to the thread.
  */
-function updateSearchIndex(): void {
+function updateSearchIndex(): boolean {
   try {
     search.update();
+    return true;
   } catch (error) {
     answer({ type: 'indexFailed', error: writeFailure(error) });
+    return false;
   }
+}
+
+/** SQLite's answer to a checkpoint: whether it was blocked, the WAL's frames, and how many are copied. */
+interface CheckpointRow {
+  busy: number;
+  log: number;
+  checkpointed: number;
 }
 
 function checkpoint(): void {
   try {
-    checkpointWal.run();
-    answer({ type: 'checkpointed' });
+    const { busy, log, checkpointed } = checkpointWal.get() as CheckpointRow;
+    // PASSIVE copies only the frames no reader still needs: finished once all of them are in the file.
+    answer({ type: 'checkpointed', finished: busy === 0 && log === checkpointed });
   } catch (error) {
     answer({ type: 'checkpointFailed', error: writeFailure(error) });
   }
@@ -64,9 +83,9 @@ port.on('message', (message: ToWriter) => {
       release();
       answer({ type: 'committed', outcomes });
     } else {
-      updateSearchIndex();
+      const ok = updateSearchIndex();
       release();
-      answer({ type: 'indexed' });
+      answer({ type: 'indexed', ok });
       // It holds no write lock: the main thread may commit inline meanwhile.
       if (message.checkpoint) checkpoint();
     }

@@ -146,7 +146,7 @@ parentPort.on('message', (message) => {
   if (message.type === 'index') return held++;
   if (message.type === 'flush') {
     parentPort.postMessage({ type: 'held', count: held });
-    for (; held > 0; held--) parentPort.postMessage({ type: 'indexed' });
+    for (; held > 0; held--) parentPort.postMessage({ type: 'indexed', ok: true });
     return;
   }
   parentPort.postMessage({ type: 'committed', outcomes: message.ops.map(() => ({ ok: true, value: 1 })) });

@@ -71,17 +71,34 @@ const LOOP_WINDOW_MS = 20;
  */
 export const INDEX_AFTER_MS = 100;
 /**
- * Neither connection checkpoints the WAL by itself (`wal_autocheckpoint = 0`): SQLite would do it in the
- * commit that crosses 1,000 pages, so an inline commit would copy them and sync the file on the event
- * loop, and a batch's acks would wait for it (at ~8 pages a message, one message in ~120). The thread
- * checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS), after its answer,
- * once this many writes were committed since the last time (~100 × 8 pages, as SQLite's default).
+ * Neither connection leaves the WAL's checkpoint to SQLite at its default (SQLITE_AUTOCHECKPOINT_PAGES):
+ * SQLite runs it in the commit that crosses that size, so an inline commit would copy the pages and sync
+ * the file on the event loop, and that commit's ack would wait for it (at ~8 pages a message, one message
+ * in ~120). The thread checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS),
+ * after its answer to that `index` request, once this many writes were committed since it was last asked
+ * (120 × ~8 pages, about SQLite's default). A checkpoint that did not finish (a reader still needed older
+ * frames) or failed is asked for again with the next `index` request.
+ *
+ * Off the event loop, not free: the checkpoint copies and syncs on the writer thread, so a batch posted
+ * while it runs waits for it there, and so do its acks (under load, the batch after each checkpoint).
  */
 export const CHECKPOINT_AFTER_WRITES = 120;
+/** SQLite's own automatic checkpoint: in the commit that brings the WAL to this many pages. */
+export const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
+/**
+ * SQLite's automatic checkpoint stays on both connections as a safety net, at this many pages (~40 MB
+ * with 4 KB pages), should the thread's checkpoints fall behind; a commit that crosses it copies the WAL
+ * before its ack. If the thread stops, nothing asks for checkpoints any more and the main connection,
+ * which still commits the workspace, goes back to SQLITE_AUTOCHECKPOINT_PAGES (`stopped`, sqlite-store.ts).
+ */
+export const WAL_SAFETY_NET_PAGES = 10_000;
 
 /**
- * `index`: bring the search index up to date, then answer `indexed` (search-index.ts); with `checkpoint`,
- * then checkpoint the WAL (PASSIVE: it never waits for, nor holds up, a writer) and answer `checkpointed`.
+ * `index`: bring the search index up to date, then answer `indexed` (`ok` false if that failed:
+ * search-index.ts); with `checkpoint`, then checkpoint the WAL and answer `checkpointed`, saying whether
+ * every frame of the WAL is now in the file (`finished`). The checkpoint is PASSIVE: it waits for no
+ * reader and takes no write lock, so the main thread may commit inline meanwhile, but the thread's next
+ * batch waits until it is over.
  */
 export type ToWriter =
   | { type: 'batch'; ops: WriteOp[] }
@@ -90,9 +107,9 @@ export type ToWriter =
 export type FromWriter =
   | { type: 'ready' }
   | { type: 'committed'; outcomes: CommitOutcome[] }
-  | { type: 'indexed' }
+  | { type: 'indexed'; ok: boolean }
   | { type: 'indexFailed'; error: WriteFailure }
-  | { type: 'checkpointed' }
+  | { type: 'checkpointed'; finished: boolean }
   | { type: 'checkpointFailed'; error: WriteFailure };
 
 /**
@@ -166,18 +183,25 @@ export class WriterClient {
   readonly counts = { inline: 0, thread: 0 };
   /** Writes committed since the thread was last asked to checkpoint (CHECKPOINT_AFTER_WRITES). */
   private writesSinceCheckpoint = 0;
-  /** Checkpoints the thread has run. */
+  /** Checkpoints the thread has finished (the whole WAL copied into the file). */
   checkpoints = 0;
+  /** Checkpoints that did not finish or failed: each is asked for again with the next `index`. */
+  unfinishedCheckpoints = 0;
 
   /**
    * Starts worker.ts on `config`. `inline(busy)`, when given, makes the main thread's committer that
-   * shares the thread's busy counter.
+   * shares the thread's busy counter. `stopped` is called once if the thread stops other than by close().
    */
-  static start(config: WriterConfig, logger?: Logger, inline?: (busy: Int32Array) => Inline): WriterClient {
+  static start(
+    config: WriterConfig,
+    logger?: Logger,
+    inline?: (busy: Int32Array) => Inline,
+    stopped?: () => void,
+  ): WriterClient {
     const busy = new Int32Array(new SharedArrayBuffer(4));
     const workerData: WriterData & { module: string } = { ...config, busy, module: WRITER_MODULE };
     const worker = new Worker(TYPESCRIPT_WORKER, { workerData });
-    return new WriterClient(worker, logger, inline?.(busy));
+    return new WriterClient(worker, logger, inline?.(busy), stopped);
   }
 
   /** `worker` speaks ToWriter / FromWriter (tests give a stand-in). */
@@ -185,6 +209,7 @@ export class WriterClient {
     private readonly worker: Worker,
     private readonly logger?: Logger,
     private readonly inline?: Inline,
+    private readonly stopped?: () => void,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
@@ -226,8 +251,9 @@ export class WriterClient {
 
   /**
    * Resolves once every write answered so far is in the search index (read-your-writes for search): one
-   * round trip to the thread, and none when nothing was answered since the last time. Never rejects: once the thread has stopped, a search
-   * reads the index as it is.
+   * round trip to the thread, and none when the index is known to hold every write answered. Never
+   * rejects: when the thread could not index them, or has stopped, a search reads the index as it is; a
+   * failed update is tried again a little later, and by the next call.
    */
   indexed(): Promise<void> {
     if (this.indexedUpTo >= this.answered || this.failure || this.closing) return Promise.resolve();
@@ -322,7 +348,7 @@ export class WriterClient {
         this.markReady();
         return;
       case 'indexed':
-        this.settleIndexed();
+        this.settleIndexed(message.ok);
         return;
       case 'indexFailed':
         this.logger?.warn(
@@ -334,19 +360,30 @@ export class WriterClient {
         this.settleBatch(message.outcomes);
         return;
       case 'checkpointed':
-        this.checkpoints++;
+        if (message.finished) this.checkpoints++;
+        else this.checkpointAgain();
         return;
       case 'checkpointFailed':
         // The WAL only grows until the next one: nothing stored is at stake.
         this.logger?.warn({ err: message.error }, 'the SQLite writer thread could not checkpoint the WAL');
+        this.checkpointAgain();
         return;
     }
   }
 
-  private settleIndexed(): void {
+  /** The next `index` request asks for a checkpoint again, however few writes come before it. */
+  private checkpointAgain(): void {
+    this.unfinishedCheckpoints++;
+    this.writesSinceCheckpoint = Math.max(this.writesSinceCheckpoint, CHECKPOINT_AFTER_WRITES);
+  }
+
+  private settleIndexed(ok: boolean): void {
     const request = this.indexing.shift();
     if (!request) return;
-    this.indexedUpTo = Math.max(this.indexedUpTo, request.upTo);
+    if (ok) this.indexedUpTo = Math.max(this.indexedUpTo, request.upTo);
+    // Not indexed: the waiting searches read the index as it is, the next search asks again, and so
+    // does the thread a little later even if nobody searches or writes.
+    else this.scheduleIndex();
     request.resolve();
   }
 
@@ -383,6 +420,7 @@ export class WriterClient {
     this.queue = [];
     for (const item of pending) item.reject(this.failure);
     for (const request of this.indexing.splice(0)) request.resolve();
+    this.stopped?.();
     this.markNotReady(this.failure);
     this.settleIdle();
   }
