@@ -33,6 +33,23 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
+/** Signed in before, then the account file damaged deep inside (behind 3,000 old messages). */
+async function damagedBefore(username: string) {
+  const first = await signedInBefore(server.url, username);
+  const file = join(first.userData, `relay-${first.user.id}.sqlite`);
+  addOldMessages(file, 3000);
+  corruptLeafPage(file, 'messages');
+  return first;
+}
+
+/** A core on `first`'s files that, once taken offline, only comes back on `networkChanged(true)`. */
+function startOnDamaged(first: { userData: string }) {
+  return createTestCore({
+    userData: first.userData,
+    options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
+  });
+}
+
 /** The files under `folder` this process holds open, on any thread (Linux: /proc/self/fd). */
 function openFilesUnder(folder: string): string[] {
   const open: string[] = [];
@@ -136,17 +153,9 @@ describe('session', () => {
   // list. It now runs on the background connection while the cache answers; a file it finds damaged is
   // still set aside at this start, and what the user wrote meanwhile goes to the clean file.
   it('a file damaged deep inside: the cache answers at once, then it is set aside, the user told, nothing sent lost', async () => {
-    const first = await signedInBefore(server.url, 'bob');
+    const first = await damagedBefore('bob');
     const { user } = first;
-    const file = join(first.userData, `relay-${user.id}.sqlite`);
-    addOldMessages(file, 3000);
-    corruptLeafPage(file, 'messages');
-
-    // No reconnect on its own once offline (below): only `networkChanged(true)` brings it back.
-    const t = await createTestCore({
-      userData: first.userData,
-      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
-    });
+    const t = await startOnDamaged(first);
     try {
       // Before any verdict: the channel list from the file, not a blank one.
       const cached = await t.core.handlers.listChannels(undefined);
@@ -196,19 +205,12 @@ describe('session', () => {
     } finally {
       alice.socket.close();
     }
-    const first = await signedInBefore(server.url, 'bob');
-    const { user } = first;
+    const first = await damagedBefore('bob');
     const unread = async () =>
-      (await server.store.listChannels(user.id)).find((c) => c.id === random)?.unreadCount;
+      (await server.store.listChannels(first.user.id)).find((c) => c.id === random)?.unreadCount;
     expect(await unread()).toBeGreaterThan(0);
-    const file = join(first.userData, `relay-${user.id}.sqlite`);
-    addOldMessages(file, 3000);
-    corruptLeafPage(file, 'messages');
 
-    const t = await createTestCore({
-      userData: first.userData,
-      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
-    });
+    const t = await startOnDamaged(first);
     try {
       await t.core.handlers.listChannels(undefined);
       // Offline until the verdict: a receipt queued in the damaged file could not leave it before it moves.
@@ -230,17 +232,10 @@ describe('session', () => {
   });
 
   it('a file attached while the file is checked is still staged after the reset, and sent with its message', async () => {
-    const first = await signedInBefore(server.url, 'carol');
-    const { user } = first;
-    const file = join(first.userData, `relay-${user.id}.sqlite`);
-    addOldMessages(file, 3000);
-    corruptLeafPage(file, 'messages');
+    const first = await damagedBefore('carol');
     const png = await pngOf(64, 48);
 
-    const t = await createTestCore({
-      userData: first.userData,
-      options: { backoffMinMs: 600_000, backoffMaxMs: 600_000 },
-    });
+    const t = await startOnDamaged(first);
     try {
       const cached = await t.core.handlers.listChannels(undefined);
       const general = cached.find((c) => c.name === 'general')!.id;
@@ -276,10 +271,7 @@ describe('session', () => {
   it.runIf(process.platform === 'linux')(
     'closed while a failed check closes the account, the core resolves once no thread holds the file',
     async () => {
-      const first = await signedInBefore(server.url, 'bob');
-      const file = join(first.userData, `relay-${first.user.id}.sqlite`);
-      addOldMessages(file, 3000);
-      corruptLeafPage(file, 'messages');
+      const first = await damagedBefore('bob');
 
       // Said just before the damaged file's account is closed: the app quits while that close runs.
       let quit!: (closing: Promise<void>) => void;
