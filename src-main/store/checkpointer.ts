@@ -1,6 +1,7 @@
 /**
- * WAL checkpoints (and the integrity check at open, `quickCheck`) on a second connection in a worker thread, so that copying the WAL back into the
- * database file, and the fsyncs that make it durable there, never hold the main thread's event loop.
+ * WAL checkpoints (and the integrity check at open, `quickCheck`) on a second connection in a worker
+ * thread, so that copying the WAL back into the database file, and the fsyncs that make it durable
+ * there, and reading the whole file to check it, never hold the main thread's event loop.
  *
  * Before, the checkpoint ran on the main thread: on the core's timer between sends, and, as SQLite's
  * automatic checkpoint, inside whichever commit crossed the WAL's limit. A catch-up of 10,000 messages
