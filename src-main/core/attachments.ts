@@ -50,8 +50,7 @@ export class Attachments {
       throw new BridgeFailure('RATE_LIMITED', 'Too many files waiting to be sent: send or remove some first');
     const key = randomUUID();
     const path = join(this.dir, key);
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await writeFile(path, new Uint8Array(), { mode: 0o600 });
+    // Staged before the file exists: a sweep that lists the folder meanwhile (the account's start) keeps it.
     this.staged.set(key, {
       key,
       path,
@@ -61,6 +60,13 @@ export class Attachments {
       written: 0,
       tail: Promise.resolve(),
     });
+    try {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeFile(path, new Uint8Array(), { mode: 0o600 });
+    } catch (error) {
+      this.staged.delete(key);
+      throw error;
+    }
     return key;
   }
 
