@@ -6,6 +6,7 @@
  *
  * argv: USER_DATA RENDERER_DIR
  */
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore } from '../../src-main/core/create-core';
 import { onEachMessage } from '../../src-main/core/event-batch';
@@ -51,6 +52,24 @@ let host: WebHost | undefined;
 let started: Promise<void> | undefined;
 let t0 = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+/**
+ * RELAY_LOOP_GAPS=FILE: every gap of 15 ms or more between two firings of a 1 ms timer from start to
+ * caught up, as [from, to] in µs of the monotonic clock a --cpu-prof profile's timestamps use, written
+ * to FILE at the end: which turns of the loop were long, to read against the profile.
+ */
+const gapsFile = process.env.RELAY_LOOP_GAPS;
+const gaps: [number, number][] = [];
+let gapTimer: NodeJS.Timeout | undefined;
+function recordGaps(): void {
+  if (!gapsFile) return;
+  const now = () => Number(process.hrtime.bigint() / 1000n);
+  let last = now();
+  gapTimer = setInterval(() => {
+    const t = now();
+    if (t - last >= 15_000) gaps.push([last, t]);
+    last = t;
+  }, 1);
+}
 const ms = (ns: number) => ns / 1e6;
 
 /** Messages whose content starts with `prefix`, counted once each as the core raises them. */
@@ -84,6 +103,7 @@ serve({
     cpu0 = process.cpuUsage();
     loopDelay.reset();
     loopDelay.enable();
+    recordGaps();
     host = await startWebHost({ core, rendererDir, port: 0, log: (m, d) => console.error(m, d) });
     started = core.start();
     const connected = new Promise<number>((resolve) => {
@@ -146,6 +166,10 @@ function cpuSince(start: NodeJS.CpuUsage | undefined): number {
 function finish(complete: boolean): void {
   if (timings) return;
   loopDelay.disable();
+  if (gapTimer) {
+    clearInterval(gapTimer);
+    writeFileSync(gapsFile!, JSON.stringify(gaps));
+  }
   timings = {
     complete,
     connectedMs,

@@ -19,13 +19,63 @@ import { timeClickToPaint } from '../renderer/in-page';
 import { rendererBuild, run, script } from '../renderer/page-tools';
 import type { Bench } from './context';
 
-/** Every long task (over 50 ms) the page runs, from its first script on (buffered). */
+/** A long animation frame, as much of it as says what ran (Chromium's `long-animation-frame`). */
+interface LongFrame {
+  startTime: number;
+  duration: number;
+  /** Where the frame's rendering (rAF callbacks, style, layout) began; 0 when it rendered nothing. */
+  renderStart: number;
+  scripts: { invoker: string; duration: number; forcedStyleAndLayoutDuration: number }[];
+}
+
+/**
+ * Every long task (over 50 ms) the page runs, from its first script on (buffered); and what ran in
+ * them: each long animation frame with its scripts' entry points (a WebSocket message from the bridge,
+ * a scroll listener, a rAF callback) and its style and layout.
+ */
 function recordLongTasks(): void {
-  const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+  const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __frames: unknown[] };
   w.__longTasks = [];
+  w.__frames = [];
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const f = e as unknown as LongFrame;
+        w.__frames.push({
+          startTime: f.startTime,
+          duration: f.duration,
+          renderStart: f.renderStart,
+          scripts: f.scripts.map((x) => ({
+            invoker: x.invoker,
+            duration: x.duration,
+            forcedStyleAndLayoutDuration: x.forcedStyleAndLayoutDuration,
+          })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {
+    // A browser without it: the long tasks are counted all the same, only not explained.
+  }
+}
+
+/** What ran in the long task `task`: the scripts of the long frame that holds it, and its rendering. */
+function whatRan(task: { start: number; duration: number }, frames: LongFrame[]): string {
+  const frame = frames.find((f) => f.startTime <= task.start + 1 && task.start < f.startTime + f.duration);
+  if (!frame) return 'no long frame recorded for it';
+  const scripts = frame.scripts
+    .filter((x) => x.duration >= 1)
+    .map(
+      (x) =>
+        `${x.invoker} ${x.duration.toFixed(0)} ms` +
+        (x.forcedStyleAndLayoutDuration >= 1
+          ? ` (forced layout ${x.forcedStyleAndLayoutDuration.toFixed(0)})`
+          : ''),
+    );
+  const rendering = frame.renderStart > 0 ? frame.startTime + frame.duration - frame.renderStart : 0;
+  return `${scripts.join(', ') || 'no script'}; the frame's rendering ${rendering.toFixed(0)} ms`;
 }
 
 /**
@@ -95,6 +145,11 @@ export async function figure13(bench: Bench): Promise<Row[]> {
         () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
       );
       const during = tasks.filter((t) => t.start >= shell);
+      const frames = await page.evaluate(() => (window as unknown as { __frames: LongFrame[] }).__frames);
+      const longestTask = during.reduce<(typeof during)[number] | null>(
+        (max, t) => (max && max.duration >= t.duration ? max : t),
+        null,
+      );
       const longest = (list: typeof tasks) => list.reduce((max, t) => Math.max(max, t.duration), 0);
       const t = started.timings;
       const missing = s.backlog - started.seen;
@@ -128,6 +183,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
           checks: [{ op: '<=', limit: targets.longTaskMs, of: 'value' }],
           note:
             `${during.length} tasks over 50 ms after the channel list was painted (0 ms = none); ` +
+            (longestTask ? `in the longest: ${whatRan(longestTask, frames)}; ` : '') +
             `the page's load before it: ${tasks.length - during.length}, longest ${longest(tasks.filter((x) => x.start < shell)).toFixed(0)} ms`,
         }),
         makeRow({

@@ -24,7 +24,7 @@ import {
   type ReadAhead,
   type UpsertResult,
 } from '../store/store';
-import type { ApiClient } from './api';
+import type { ApiClient, SlicedPage } from './api';
 import { Attachments } from './attachments';
 import { Changes } from './changes';
 import { fetchPreferences, storePreferences } from './changes-api';
@@ -74,12 +74,13 @@ export const CATCH_UP_PAGE = 20 * CATCH_UP_CHUNK;
 /** How a message reached us: only live and catch-up arrivals may notify. */
 export type Arrival = 'live' | 'catchup' | 'firstSync' | 'history';
 
-/** A channel's catch-up begun: where it starts, and its first page on the way. */
-interface StartedCatchUp {
-  known: ChannelRow | undefined;
-  cursor: number | null;
-  first: Promise<MessagesPage>;
-}
+/**
+ * A channel's catch-up begun: where it starts, and its first page on the way (a channel never synced
+ * takes its newest page; one with a cursor, the pages after it, checked a chunk at a time).
+ */
+type StartedCatchUp =
+  | { known: ChannelRow | undefined; cursor: null; first: Promise<MessagesPage> }
+  | { known: ChannelRow | undefined; cursor: number; first: Promise<SlicedPage> };
 
 /** What storing one arrival wrote, for what follows its commit. */
 interface StoredArrival {
@@ -589,7 +590,7 @@ export class Account {
   }
 
   private catchUpPage(channelId: string, { serverUrl, token }: Credentials, after: number) {
-    return this.ctx.api.history(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
+    return this.ctx.api.historyInSlices(serverUrl, token, channelId, { after, limit: CATCH_UP_PAGE });
   }
 
   /** The rest of a channel's catch-up, from its first page on (it may have been asked for early). */
@@ -617,11 +618,8 @@ export class Account {
     // The next page is asked for while this one is stored (pages of 100 made the round trips add up).
     await pipelinedPages(
       first,
-      (page) => {
-        const last = page.messages.at(-1);
-        return last && page.hasMore ? this.catchUpPage(channelId, credentials, last.seq) : null;
-      },
-      (page) => this.ingestInChunks(channelId, page.messages),
+      (page) => (page.last && page.hasMore ? this.catchUpPage(channelId, credentials, page.last.seq) : null),
+      (page) => this.ingestInChunks(channelId, page),
     );
     this.store.advanceCursor(channelId);
     await this.changes.catchUp(channelId, credentials);
@@ -630,18 +628,20 @@ export class Account {
   /**
    * A catch-up page in chunks, each one commit with the cursor moved to its last message (a kill -9
    * between two leaves the cursor at what is stored), with the event loop free between them: a page
-   * of 500 in one go held it for the whole page (bench figure 13).
+   * of 500 in one go held it for the whole page (bench figure 13). Each chunk's messages are checked
+   * against the schema in its own turn (api.ts, `SlicedPage`); one that fails stops the page there,
+   * its chunks before it stored with their cursor, and the channel's catch-up fails as before.
    */
-  private async ingestInChunks(channelId: string, messages: readonly Message[]): Promise<void> {
+  private async ingestInChunks(channelId: string, page: SlicedPage): Promise<void> {
     // The unread count (and the badge total) once for the page, not per chunk: a recount of the
     // channel and of every channel's total, and a bridge event, per 25 messages was ~4 % of the
     // catch-up's time (bench figure 13), and the count is seen in the channel list, not per message.
     // A page that fails half way is fetched again, and the run's end raises every channel anyway.
     const unreadLater = new Set<string>();
-    for (let at = 0; at < messages.length; at += CATCH_UP_CHUNK) {
+    for (let at = 0; at < page.count; at += CATCH_UP_CHUNK) {
       // One chunk per turn of the loop across the channels caught up at once (turns.ts).
       await this.turns.next();
-      const chunk = messages.slice(at, at + CATCH_UP_CHUNK);
+      const chunk = page.slice(at, at + CATCH_UP_CHUNK);
       const cursor = chunk.at(-1)!.seq;
       this.ingestAll(chunk, 'catchup', () => this.store.setCursor(channelId, cursor), unreadLater);
     }

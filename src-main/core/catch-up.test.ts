@@ -159,4 +159,51 @@ describe('catch-up in batches', () => {
     const after = held(userData, aliceId, general);
     expect(after.cursor).toBe(after.maxSeq);
   }, 90_000);
+
+  it('checks a page a chunk at a time: a message refused half way stops the page there, what came before is stored with its cursor, and the next run brings the rest once, in order', async () => {
+    const server = await startTestServer({ messageRateLimit: 0 });
+    cleanups.push(() => server.close());
+    const { userData, aliceId, general } = await aliceWasHere(server);
+    cleanups.push(() => rm(userData, { recursive: true, force: true }));
+    const before = held(userData, aliceId, general);
+    await bobWrites(server, general, 'p-', 120);
+
+    // While `spoil` is on, the catch-up pages of general come with p-60 refused by the schema (a seq
+    // that is not a number).
+    let spoil = true;
+    let spoiled = 0;
+    const spoiling: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      if (!spoil || !url.pathname.endsWith(`/${general}/messages`) || !url.searchParams.has('after'))
+        return response;
+      const body = (await response.json()) as { messages: { seq: unknown; content: string }[] };
+      const bad = body.messages.find((m) => m.content === 'p-60');
+      if (bad) {
+        bad.seq = 'sixty';
+        spoiled++;
+      }
+      return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+    };
+    const alice = await createTestCore({ userData, ports: { fetch: spoiling } });
+    cleanups.push(() => alice.close({ keep: true }));
+    const stored = Math.floor(60 / CATCH_UP_CHUNK) * CATCH_UP_CHUNK;
+    // Refused twice: the first run failed there and the core's retry met the same page again.
+    await waitFor(() => spoiled >= 2, 'a spoiled page, fetched again');
+    // Nothing of the refused message's chunk or after it; the cursor at what is held.
+    const atFailure = held(userData, aliceId, general);
+    const all = Array.from({ length: 120 }, (_, i) => `p-${i}`);
+    expect(atFailure.contents).toEqual([...before.contents, ...all.slice(0, stored)]);
+    expect(atFailure.cursor).toBe(atFailure.maxSeq);
+
+    // The server sends what it should again: the next run brings the rest, once, in order.
+    spoil = false;
+    await waitFor(
+      () => held(userData, aliceId, general).contents.length === before.contents.length + 120,
+      'all held',
+    );
+    expect(held(userData, aliceId, general).contents).toEqual([...before.contents, ...all]);
+    const raised = upsertedWith(alice, 'p-').map((m) => m.content);
+    expect(raised).toEqual(all);
+  }, 60_000);
 });
