@@ -3,7 +3,9 @@
  * (Playwright), with a stand-in for React's DevTools hook that lists each React commit (ms from
  * navigation, and the components that rendered in it, by count): how many renders the first frame and
  * the open take, which is deterministic where the box's load makes the times swing. Read with an
- * unminified build (`vite build --minify false`) for component names.
+ * unminified build (`vite build --minify false`) for component names. WHY=1 also lists each animation
+ * frame's rAF (in order, with the frame's own timestamp) and, under each commit, the calls that flushed
+ * it (a React event, the scheduler's task, a `flushSync` from a scroll listener…).
  */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -23,9 +25,34 @@ type Fiber = {
 };
 
 /** In the page, before React loads: a hook that records each commit. A fiber rendered if its props or state changed. */
-function recordCommits(): void {
+function recordCommits(arg: { why?: boolean } | null): void {
   const w = window as unknown as { __commits: string[]; __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown };
   w.__commits = [];
+  // React's own frames, left out of the flushing calls.
+  const react =
+    /^(commitRoot|commitRootImpl|completeRoot|completeRootWhenReady|performWorkOnRoot|flushSyncWorkAcrossRoots_impl|flushSyncWorkOnAllRoots|performSyncWorkOnRoot|flushSpawnedWork|flushLayoutEffects|commitLayoutEffectOnFiber|recursivelyTraverseLayoutEffects|finishConcurrentRender|renderRootSync|onCommitRoot)$/;
+  const why = () =>
+    (new Error().stack ?? '')
+      .split('\n')
+      .slice(3)
+      .map((l) =>
+        l
+          .trim()
+          .replace(/^at /, '')
+          .replace(/ \(.*\)$/, ''),
+      )
+      .filter((l) => !react.test(l))
+      .slice(0, 12)
+      .join(' < ');
+  if (arg?.why) {
+    Error.stackTraceLimit = 80;
+    const frame = () =>
+      requestAnimationFrame((t) => {
+        w.__commits.push(`@${t.toFixed(0)} (a frame's rAF)`);
+        if (w.__commits.length < 200) frame();
+      });
+    frame();
+  }
   const seen = new WeakMap<object, [unknown, unknown]>();
   const nameOf = (type: unknown): string | null => {
     if (typeof type === 'function') return (type as { name?: string }).name || 'anonymous';
@@ -63,7 +90,9 @@ function recordCommits(): void {
         .slice(0, 8)
         .map(([n, c]) => `${n}×${c}`)
         .join(' ');
-      w.__commits.push(`@${performance.now().toFixed(0)} ${top}`);
+      w.__commits.push(
+        `@${performance.now().toFixed(0)} ${top}${arg?.why ? `\n        flushed by: ${why()}` : ''}`,
+      );
     },
   };
 }
@@ -76,7 +105,7 @@ async function main() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const { context, page } = await coldPage(browser);
-  await context.addInitScript({ content: script(recordCommits) });
+  await context.addInitScript({ content: script(recordCommits, { why: process.env.WHY === '1' }) });
   await page.goto(url);
   const shell = await shellPaint(page);
   const cold = await commits(page);

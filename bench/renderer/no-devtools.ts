@@ -100,7 +100,7 @@ export function noDevtoolsScript(pathname: string, stub: StubConfig): string | u
       // the reporter: one file, one request.
       return [
         stubBridgeScript(stub),
-        script(markShellPaint),
+        script(markShellPaint, { rows: true }),
         script(reportPaint, { app: true, report: NO_DEVTOOLS.report }),
       ].join(';\n');
     case NO_DEVTOOLS.startScript:

@@ -50,7 +50,8 @@ export function useAttachments(onProblem: (problem: string) => void) {
     files,
     add,
     remove: (id: number) => setFiles((current) => current.filter((f) => f.id !== id)),
-    clear: () => setFiles([]),
+    // Already empty (a composer's first mount): the same array, so nothing renders again.
+    clear: () => setFiles((current) => (current.length === 0 ? current : [])),
   };
 }
 

@@ -170,7 +170,7 @@ describe('the message list', () => {
   it('does not turn a row it rendered in full back into plain text while the channel opens (one render less)', async () => {
     const relay = new FakeRelay();
     const channel = relay.channels[0]!;
-    // Not grouped (a new author each time): estimated 60 px, measured 40, so measuring moves rows.
+    // Not grouped (a new author each time): estimated 52 px, measured 40 here, so measuring moves rows.
     const messages = relay.seed(channel.id, 50, (i) => ({
       content: `**bold** ${i}`,
       author: i % 2 ? alice : bob,
