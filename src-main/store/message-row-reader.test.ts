@@ -85,7 +85,9 @@ it('builds from a raw row exactly the operation SELECT * reads: sends, uploads, 
       .all() as unknown[][];
     expect(raws).toHaveLength(4);
     expect(new Set(raws.map((r) => r[2]))).toEqual(new Set(['upload', 'send', 'react']));
-    raws.forEach((raw, i) => expect(operationRowOf(raw)).toStrictEqual(stars[i]));
+    raws.forEach((raw, i) => {
+      expect(operationRowOf(raw)).toStrictEqual(stars[i]);
+    });
   } finally {
     db.close();
   }
