@@ -5,7 +5,13 @@
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { serverMessage } from '../../src-shared/testing/messages';
-import { MESSAGE_COLUMNS_AND_ROWID, messageRowOf, ROWID } from './message-row-reader';
+import {
+  MESSAGE_COLUMNS_AND_ROWID,
+  messageRowOf,
+  OPERATION_COLUMNS,
+  operationRowOf,
+  ROWID,
+} from './message-row-reader';
 import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel([me, bob]);
@@ -44,6 +50,43 @@ it('builds from a raw row exactly the row SELECT * reads, with its rowid beside 
       expect(messageRowOf(raw)).toStrictEqual(star);
       expect(raw[ROWID]).toBe(r);
       expect(raw).toHaveLength(ROWID + 1);
+    });
+  } finally {
+    db.close();
+  }
+});
+
+it('builds from a raw row exactly the operation SELECT * reads: sends, uploads, changes, failed', () => {
+  const store = folder.open();
+  const a = queueOwn(store, {
+    channelId: channel.id,
+    content: 'with a file',
+    files: [{ key: crypto.randomUUID(), path: '/tmp/x', name: 'x.txt', mime: 'text/plain', size: 3 }],
+  });
+  const b = queueOwn(store, { channelId: channel.id, content: 'plain', parentId: a });
+  store.transaction(() =>
+    store.changes.queue({
+      opId: crypto.randomUUID(),
+      kind: 'react',
+      channelId: channel.id,
+      messageKey: a,
+      queuedAt: Date.now(),
+      emoji: '👍',
+    }),
+  );
+  store.markFailed(b, 'TIMEOUT', 'not sent');
+
+  const db = new Database(folder.file, { readonly: true });
+  try {
+    const stars = db.prepare('SELECT * FROM operations ORDER BY ord').all();
+    const raws = db
+      .prepare(`SELECT ${OPERATION_COLUMNS} FROM operations ORDER BY ord`)
+      .raw(true)
+      .all() as unknown[][];
+    expect(raws).toHaveLength(4);
+    expect(new Set(raws.map((r) => r[2]))).toEqual(new Set(['upload', 'send', 'react']));
+    raws.forEach((raw, i) => {
+      expect(operationRowOf(raw)).toStrictEqual(stars[i]);
     });
   } finally {
     db.close();

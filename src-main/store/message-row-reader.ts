@@ -1,11 +1,12 @@
 /**
- * Messages read as raw arrays and built into `MessageRow`s by one object literal (bench figure 12).
+ * Messages (and queued operations) read as raw arrays and built into rows by one object literal (bench
+ * figures 12 and 6).
  * better-sqlite3 builds each row object of `SELECT *` property by property from C++, and past about 19
  * columns V8 gives such an object a dictionary of properties instead of a fixed shape: the messages
  * table has 21, so every `SELECT *` row is slow to build, to read a field of and to copy. A raw row and
  * this literal give every row one fixed shape, at about half the cost of the read.
  */
-import type { MessageRow } from './rows';
+import type { MessageRow, OperationRow } from './rows';
 
 /** The messages table's columns in the order `messageRowOf` reads them; `rowid` comes last. */
 export const MESSAGE_COLUMNS_AND_ROWID = `key, id, client_message_id, channel_id, parent_id, author_id, author_name,
@@ -39,5 +40,40 @@ export function messageRowOf(r: unknown[]): MessageRow {
     mentions_json: r[18] as string,
     reactions_json: r[19] as string,
     change_seq: r[20] as number,
+  };
+}
+
+/**
+ * The operations table's columns in the order `operationRowOf` reads them: 20, so a `SELECT *` row of
+ * the queue has a dictionary of properties too (the outbox's pump reads a window of them after every
+ * ack batch: bench figure 6).
+ */
+export const OPERATION_COLUMNS = `ord, op_id, kind, channel_id, message_key, content, parent_id, emoji, queued_at,
+  attempts, next_attempt_at, state, failure_code, failure_message, device_seq, file_path, file_name, file_mime,
+  file_size, files_json`;
+
+/** A raw row of `SELECT ${OPERATION_COLUMNS}` as the `OperationRow` a `SELECT *` would give. */
+export function operationRowOf(r: unknown[]): OperationRow {
+  return {
+    ord: r[0] as number,
+    op_id: r[1] as string,
+    kind: r[2] as OperationRow['kind'],
+    channel_id: r[3] as string,
+    message_key: r[4] as string,
+    content: r[5] as string | null,
+    parent_id: r[6] as string | null,
+    emoji: r[7] as string | null,
+    queued_at: r[8] as number,
+    attempts: r[9] as number,
+    next_attempt_at: r[10] as number,
+    state: r[11] as OperationRow['state'],
+    failure_code: r[12] as string | null,
+    failure_message: r[13] as string | null,
+    device_seq: r[14] as number,
+    file_path: r[15] as string | null,
+    file_name: r[16] as string | null,
+    file_mime: r[17] as string | null,
+    file_size: r[18] as number | null,
+    files_json: r[19] as string,
   };
 }

@@ -9,7 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src-shared/protocol';
 import * as messages from '../../src-shared/testing/messages';
 import { migrations } from './migrations';
-import type { LocalStore, QueuedFile } from './store';
+import { type LocalStore, PENDING_AFTER_SQL, type QueuedFile } from './store';
 import { bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
@@ -204,6 +204,57 @@ describe('migration 012: the queue without AUTOINCREMENT (bench figure 6)', () =
     store.retry(Date.now(), a);
     expect(store.outbox().map((r) => r.content)).toEqual(['a', 'a2']);
     expect(store.outboxRow(a)!.ord).toBeGreaterThan(edit.ord);
+  });
+});
+
+describe("the pump's read of the queue (bench figure 6)", () => {
+  it('seeks to the place after the last one taken, instead of walking the sends in flight', () => {
+    open();
+    const db = new Database(folder.file, { readonly: true });
+    try {
+      const plan = (
+        db.prepare(`EXPLAIN QUERY PLAN ${PENDING_AFTER_SQL}`).all(channel.id, 1, 1, 1) as {
+          detail: string;
+        }[]
+      ).map((p) => p.detail);
+      // Before: only (state, channel_id) bounded the search, so every read walked the channel's head,
+      // the whole window in flight (up to 256 sends), before the first row it returned.
+      expect(plan).toEqual([
+        'SEARCH operations USING INDEX operations_in_order (state=? AND channel_id=? AND device_seq>?)',
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("returns what follows a place in queue order, a change sharing its send's number included", () => {
+    open();
+    const [a, b] = [send('a'), send('b')];
+    // A change takes the channel's current number (b's) and a later place; c takes the next number.
+    const edit = change('edit', b, { content: 'b2' });
+    const c = send('c');
+    expect(edit.device_seq).toBe(store.outboxRow(b)!.device_seq);
+    const place = (key: string) => {
+      const row = store.outboxRow(key)!;
+      return { device_seq: row.device_seq, ord: row.ord };
+    };
+    const keys = (rows: { op_id: string }[]) => rows.map((r) => r.op_id);
+    expect(keys(store.pendingAfter(channel.id, place(a), 10))).toEqual([b, edit.op_id, c]);
+    expect(keys(store.pendingIn(channel.id, 10))).toEqual([a, b, edit.op_id, c]);
+    expect(keys(store.pendingAfter(channel.id, place(b), 10))).toEqual([edit.op_id, c]);
+    expect(keys(store.pendingAfter(channel.id, place(b), 1))).toEqual([edit.op_id]);
+    expect(keys(store.pendingAfter(channel.id, { device_seq: edit.device_seq, ord: edit.ord }, 10))).toEqual([
+      c,
+    ]);
+    expect(store.pendingAfter(channel.id, place(c), 10)).toEqual([]);
+    // Rows as SELECT * reads them, field for field.
+    const db = new Database(folder.file, { readonly: true });
+    try {
+      const star = db.prepare('SELECT * FROM operations WHERE op_id = ?');
+      for (const row of store.pendingIn(channel.id, 10)) expect(row).toStrictEqual(star.get(row.op_id));
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -25,7 +25,13 @@ import {
 } from './database';
 import { DeviceSequence } from './device-sequence';
 import { MessageChanges } from './message-changes';
-import { MESSAGE_COLUMNS_AND_ROWID, messageRowOf, ROWID } from './message-row-reader';
+import {
+  MESSAGE_COLUMNS_AND_ROWID,
+  messageRowOf,
+  OPERATION_COLUMNS,
+  operationRowOf,
+  ROWID,
+} from './message-row-reader';
 import { indexPending, pendingCount, searchMessages } from './message-search';
 import { PendingUploads } from './pending-uploads';
 import {
@@ -46,6 +52,20 @@ type Statement = SqliteStatement<unknown[], unknown>;
 
 /** The own message an ack names, read raw (message-row-reader.ts). */
 const ACK_READ = `SELECT ${MESSAGE_COLUMNS_AND_ROWID} FROM messages WHERE client_message_id = ?`;
+const READ_BACK = `SELECT ${MESSAGE_COLUMNS_AND_ROWID} FROM messages WHERE rowid = ?`;
+
+const PENDING_IN_SQL = `SELECT ${OPERATION_COLUMNS} FROM operations WHERE state = 'pending' AND channel_id = ?
+  ORDER BY device_seq, ord LIMIT ?`;
+
+/**
+ * The pending operations of a channel after a place: `(device_seq, ord) > (?, ?)` is a range of
+ * `operations_in_order` that starts at the place. Spelled `device_seq > ? OR (device_seq = ? AND ord > ?)`
+ * it bounded the search by (state, channel_id) only, so each read walked every operation still in
+ * flight (up to the whole window) before the first one it returned (operations.test.ts).
+ */
+export const PENDING_AFTER_SQL = `SELECT ${OPERATION_COLUMNS} FROM operations
+  WHERE state = 'pending' AND channel_id = ? AND (device_seq, ord) > (?, ?)
+  ORDER BY device_seq, ord LIMIT ?`;
 
 /** Messages indexed for search per transaction: a few milliseconds, so a send waits at most that long. */
 export const SEARCH_INDEX_BATCH = 500;
@@ -753,11 +773,13 @@ export class LocalStore {
   /**
    * Runs an INSERT into messages and returns the row as stored, read back by its rowid: a third cheaper
    * than `RETURNING *` (which goes through a temporary table) or a read by key (bench figure 6), and one
-   * read where a caught-up message was read back twice (figure 13).
+   * read where a caught-up message was read back twice (figure 13). Read raw and built by
+   * `messageRowOf` (a `SELECT *` row of messages has a dictionary of properties: every send's and
+   * arrival's row, its view and its event paid for that).
    */
   private insertMessage(insert: string, params: Record<string, unknown>): MessageRow {
     const { lastInsertRowid } = this.sql(insert).run(params);
-    return this.sql('SELECT * FROM messages WHERE rowid = ?').get(lastInsertRowid) as MessageRow;
+    return messageRowOf(this.sql(READ_BACK).raw(true).get(lastInsertRowid) as unknown[]);
   }
 
   private storeServerMessage(m: Message): UpsertResult {
@@ -1014,23 +1036,19 @@ export class LocalStore {
 
   /** The first `limit` pending operations of a channel, in queue order (a retried send goes last). */
   pendingIn(channelId: string, limit: number): OperationRow[] {
-    return this.sql(
-      "SELECT * FROM operations WHERE state = 'pending' AND channel_id = ? ORDER BY device_seq, ord LIMIT ?",
-    ).all(channelId, limit) as OperationRow[];
+    const raw = this.sql(PENDING_IN_SQL).raw(true).all(channelId, limit) as unknown[][];
+    return raw.map(operationRowOf);
   }
 
-  /** Up to `limit` pending operations of a channel queued after the one at (deviceSeq, ord), in order. */
+  /**
+   * Up to `limit` pending operations of a channel queued after the one at (deviceSeq, ord), in order: the
+   * pump's read after every ack batch (bench figure 6), raw rows built by `operationRowOf`.
+   */
   pendingAfter(channelId: string, after: { device_seq: number; ord: number }, limit: number): OperationRow[] {
-    return this.sql(`
-        SELECT * FROM operations WHERE state = 'pending' AND channel_id = ?
-          AND (device_seq > ? OR (device_seq = ? AND ord > ?))
-        ORDER BY device_seq, ord LIMIT ?`).all(
-      channelId,
-      after.device_seq,
-      after.device_seq,
-      after.ord,
-      limit,
-    ) as OperationRow[];
+    const raw = this.sql(PENDING_AFTER_SQL)
+      .raw(true)
+      .all(channelId, after.device_seq, after.ord, limit) as unknown[][];
+    return raw.map(operationRowOf);
   }
 
   /**
