@@ -546,7 +546,7 @@ export class LocalStore {
         'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND parent_id IS NULL AND seq > ? AND seq <= ? ORDER BY seq',
       ).all(channelId, channel.read_seq, seq) as MessageRow[];
       this.sql('UPDATE channels SET read_seq = ? WHERE id = ?').run(seq, channelId);
-      this.unread.forget(channelId);
+      this.unread.readMoved(channelId, channel.read_seq, seq, newlyRead);
       return newlyRead;
     });
   }

@@ -4,9 +4,10 @@
  * 1,050 rows an arrival, 8-10 % of the core host). The SQL below is what the counts mean; a channel's
  * entry is seeded by one run of it and then follows the store's writes:
  * - a message of someone else's inserted: its channel's counts move by what it adds (`arrived`);
- * - a write that moves a read position, a server count, a reply's unread flag, a message's deletion or
- *   mentions, or (for the replies' rule) one of our own messages: the entry is dropped (`forget`,
- *   `ownChanged`), and the next read counts it again by SQL;
+ * - the read position moved: by what it passed (`readMoved`);
+ * - a write that moves a server count, a reply's unread flag, a message's deletion or mentions, or (for
+ *   the replies' rule) one of our own messages: the entry is dropped (`forget`, `ownChanged`), and the
+ *   next read counts it again by SQL;
  * - a rolled-back transaction, or anything the store cannot follow: every entry is dropped.
  * The store is the only way in: it asks nothing but `unread`, `mentions` and `total` here, and each of
  * its writes that the SQL reads calls one of the hooks (unread-counts.property.test.ts checks the kept
@@ -49,11 +50,15 @@ interface Entry {
   mentionAfter: number;
   /** Replies flagged unread in the channel: whether one of our own messages' writes can move the count. */
   flaggedReplies: number;
+  /** The server's count and position as saved (a read move past `serverSeq` drops `serverUnread`). */
+  serverSeq: number;
+  serverUnread: number;
 }
 
 const SEED = `
   SELECT ${UNREAD_OF_C} AS unread, ${MENTIONS_OF_C} AS mentions,
     max(c.read_seq, c.server_seq) AS unreadAfter, c.read_seq AS mentionAfter,
+    c.server_seq AS serverSeq, c.server_unread AS serverUnread,
     (SELECT count(*) FROM messages f WHERE f.channel_id = c.id AND f.reply_unread = 1) AS flaggedReplies
   FROM channels c WHERE c.id = @id`;
 
@@ -64,6 +69,8 @@ const NOT_HELD: Entry = {
   unreadAfter: Number.POSITIVE_INFINITY,
   mentionAfter: Number.POSITIVE_INFINITY,
   flaggedReplies: 0,
+  serverSeq: 0,
+  serverUnread: 0,
 };
 
 export class UnreadCounts {
@@ -115,6 +122,27 @@ export class UnreadCounts {
     if (!entry || row.parent_id !== null || row.seq === null) return;
     if (row.seq > entry.unreadAfter) entry.unread++;
     if (row.seq > entry.mentionAfter && row.deleted === 0 && this.mentionsMe(row)) entry.mentions++;
+  }
+
+  /**
+   * The channel's read position moved from `from` to `to`, past `newlyRead` (others' channel messages
+   * with from < seq <= to, as markReadUpTo reads them): each stops counting, and so does the server's
+   * count once the position reaches the server's. Bench figure 2: every ack of a send moves it, and a
+   * recount walked the channel's messages for its mentions.
+   */
+  readMoved(channelId: string, from: number, to: number, newlyRead: readonly MessageRow[]): void {
+    const entry = this.entries.get(channelId);
+    if (!entry || entry.mentionAfter !== from) {
+      this.entries.delete(channelId);
+      return;
+    }
+    for (const r of newlyRead) {
+      if (r.seq !== null && r.seq > entry.unreadAfter) entry.unread--;
+      if (r.deleted === 0 && this.mentionsMe(r)) entry.mentions--;
+    }
+    if (from < entry.serverSeq && to >= entry.serverSeq) entry.unread -= entry.serverUnread;
+    entry.mentionAfter = to;
+    entry.unreadAfter = Math.max(to, entry.serverSeq);
   }
 
   /**
