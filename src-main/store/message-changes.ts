@@ -32,6 +32,8 @@ export class MessageChanges {
     private readonly sequence: DeviceSequence,
     private readonly selfId: string,
     private readonly onQueueWrite: () => void,
+    /** A message written (its deletion, its text, its reactions). */
+    private readonly onMessageWrite: (row: MessageRow) => void = () => {},
   ) {}
 
   /** Queues a change behind everything queued in its channel (call inside the transaction that shows it). */
@@ -143,7 +145,7 @@ export class MessageChanges {
   }
 
   private write(row: MessageRow): MessageRow {
-    return this.sql(`
+    const written = this.sql(`
         UPDATE messages SET content = @content, edited_at = @edited_at, deleted = @deleted,
           reactions_json = @reactions_json, change_seq = @change_seq
         WHERE ${BY_KEY} RETURNING *`).get({
@@ -154,6 +156,8 @@ export class MessageChanges {
       change_seq: row.change_seq,
       key: row.key,
     }) as MessageRow;
+    this.onMessageWrite(written);
+    return written;
   }
 }
 

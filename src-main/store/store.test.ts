@@ -136,7 +136,7 @@ describe('LocalStore', () => {
     expect(inTheSave).toBe(2);
 
     const ahead = store.readAhead(channel.id, 2);
-    expect(ahead).toEqual({ after: 2, readSeq: 8, n: 6 });
+    expect(ahead).toMatchObject({ after: 2, readSeq: 8, n: 6 });
     store.saveChannels([listed], new Map([[channel.id, ahead]]));
     expect(store.unreadCount(channel.id)).toBe(inTheSave);
 
@@ -145,6 +145,29 @@ describe('LocalStore', () => {
     store.markReadUpTo(channel.id, 10);
     store.saveChannels([listed], new Map([[channel.id, stale]]));
     expect(store.unreadCount(channel.id)).toBe(0);
+  });
+
+  it('counts reads ahead again when a history page stored messages inside the counted range since', () => {
+    // Held: others' 1-4, read here up to 10; the server still has us at 0, with 20 unread (1-20).
+    for (let seq = 1; seq <= 4; seq++) store.upsertServerMessage(serverMessage({ seq }));
+    store.markReadUpTo(channel.id, 10);
+    const listed = { ...channel, lastSeq: 20, lastReadSeq: 0, unreadCount: 20 };
+    const ahead = store.readAhead(channel.id, 0);
+    expect(ahead.n).toBe(4);
+    // A history page brings 5-8 (read here, since the read position is past them) before the save.
+    for (let seq = 5; seq <= 8; seq++) store.upsertServerMessage(serverMessage({ seq }));
+    store.saveChannels([listed], new Map([[channel.id, ahead]]));
+    // 20 the server counts, less the 8 held and read here: the count ahead (4) is stale.
+    expect(store.channel(channel.id)?.server_unread).toBe(12);
+    expect(store.unreadCount(channel.id)).toBe(12);
+  });
+
+  it('takes nothing off when the read position here is not ahead of the server', () => {
+    for (let seq = 1; seq <= 4; seq++) store.upsertServerMessage(serverMessage({ seq }));
+    store.markReadUpTo(channel.id, 2);
+    store.saveChannels([{ ...channel, lastSeq: 4, lastReadSeq: 3, unreadCount: 1 }]);
+    expect(store.channel(channel.id)?.server_unread).toBe(1);
+    expect(store.unreadCount(channel.id)).toBe(1);
   });
 
   it('advances the cursor only over contiguous seqs', () => {

@@ -45,8 +45,10 @@ import {
   type ReceiptOutboxRow,
   type ReceiptRow,
 } from './rows';
+import { UnreadCounts } from './unread-counts';
 
 export * from './rows';
+export { MENTIONS_OF_C, UNREAD_OF_C } from './unread-counts';
 
 type Statement = SqliteStatement<unknown[], unknown>;
 
@@ -106,18 +108,6 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
-/** A channel `c`'s unread count: what the server counted when we last synced, plus what arrived since. */
-export const UNREAD_OF_C = `(
-  (CASE WHEN c.read_seq >= c.server_seq THEN 0 ELSE c.server_unread END) + (
-    SELECT count(*) FROM messages m
-    WHERE m.channel_id = c.id AND m.own = 0 AND m.parent_id IS NULL AND m.seq > max(c.read_seq, c.server_seq)
-  ) + (
-    SELECT count(*) FROM messages r
-    WHERE r.channel_id = c.id AND r.reply_unread = 1 AND (
-      EXISTS (SELECT 1 FROM messages p WHERE p.id = r.parent_id AND p.own = 1)
-      OR EXISTS (SELECT 1 FROM messages o WHERE o.parent_id = r.parent_id AND o.own = 1))
-  ))`;
-
 /**
  * A channel's newest change (a first catch-up starts the changes feed after it). Only messages the
  * server numbered carry a change_seq, so `seq IS NOT NULL` changes nothing but lets the channel's
@@ -176,6 +166,8 @@ export interface ReadAhead {
   after: number;
   readSeq: number;
   n: number;
+  /** The channel's stamp when counted: someone else's message stored since (a history page) moves it. */
+  stamp: number;
 }
 
 export class LocalStore {
@@ -191,6 +183,8 @@ export class LocalStore {
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
   private counts: { sending: number; failed: number } | null = null;
+  /** Each channel's unread and mention counts: the only way to them (unread-counts.ts). */
+  private readonly unread: UnreadCounts;
   /**
    * One better-sqlite3 wrapper for every transaction: `db.transaction(fn)` builds a new one per call,
    * a tenth of what storing a caught-up message cost (BENCHMARKS.md, figure 13's profile).
@@ -209,16 +203,23 @@ export class LocalStore {
     this.inTransaction = db.transaction(<T>(fn: () => T): T => fn()) as <T>(fn: () => T) => T;
     this.recovered = recovered;
     this.sequence = new DeviceSequence(db);
+    this.unread = new UnreadCounts((source) => this.sql(source), selfId);
     this.changes = new MessageChanges(
       (source) => this.sql(source),
       this.sequence,
       selfId,
       () => this.recount(),
+      // A deletion: a mention no longer counts.
+      (row) => this.unread.forget(row.channel_id),
     );
     this.uploads = new PendingUploads(
       (source) => this.sql(source),
       (fn) => this.transaction(fn),
-      () => this.recount(),
+      () => {
+        this.recount();
+        // A send dropped with its last upload takes its message (maybe a reply of ours) with it.
+        this.unread.ownChangedAnywhere();
+      },
     );
   }
 
@@ -280,6 +281,7 @@ export class LocalStore {
       return this.inTransaction(fn);
     } catch (error) {
       this.counts = null;
+      this.unread.forgetAll();
       throw error;
     }
   }
@@ -315,13 +317,23 @@ export class LocalStore {
         ids,
       ) as ChannelRow[];
       this.sql('DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))').run(ids);
+      for (const g of gone) this.unread.forget(g.id);
       channels.forEach((c, position) => {
         this.upsertChannel(c, position);
+        const local = readSeq.get(c.id) as number;
+        // Not ahead of the server here: nothing to take off. A count ahead is taken while neither read
+        // position moved and nobody's message was stored in the channel since (a history page in the
+        // counted range would be missing from it).
         const ahead = countedAhead?.get(c.id);
         const n =
-          ahead && ahead.after === c.lastReadSeq && ahead.readSeq === readSeq.get(c.id)
-            ? ahead.n
-            : this.readAhead(c.id, c.lastReadSeq).n;
+          local <= c.lastReadSeq
+            ? 0
+            : ahead &&
+                ahead.after === c.lastReadSeq &&
+                ahead.readSeq === local &&
+                ahead.stamp === this.unread.stampOf(c.id)
+              ? ahead.n
+              : this.readAhead(c.id, c.lastReadSeq).n;
         if (n > 0) fixUnread.run(n, c.id);
       });
       return gone;
@@ -348,7 +360,12 @@ export class LocalStore {
       serverReadSeq,
       channelId,
     ) as { n: number; readSeq: number | null };
-    return { after: serverReadSeq, readSeq: readSeq ?? serverReadSeq, n };
+    return {
+      after: serverReadSeq,
+      readSeq: readSeq ?? serverReadSeq,
+      n,
+      stamp: this.unread.stampOf(channelId),
+    };
   }
 
   /** A channel joined live (`channel:joined`, or the answer to a create / join / DM): kept, or added last. */
@@ -383,6 +400,9 @@ export class LocalStore {
       lastReadSeq: c.lastReadSeq,
       ...infoColumns(c),
     });
+    // The server's count and read position (and a channel now held at all).
+    this.unread.forget(c.id);
+    this.unread.channelsChanged();
   }
 
   /** `channel:updated`: what every member sees changed (name, topic, archived, members); local state stays. */
@@ -408,6 +428,8 @@ export class LocalStore {
   removeChannel(channelId: string): ChannelRow | undefined {
     const row = this.channel(channelId);
     this.sql('DELETE FROM channels WHERE id = ?').run(channelId);
+    this.unread.forget(channelId);
+    this.unread.channelsChanged();
     return row;
   }
 
@@ -430,42 +452,24 @@ export class LocalStore {
     return archived === undefined ? undefined : archived === 1;
   }
 
+  /** A channel's unread count (unread-counts.ts says what counts), kept in memory once counted. */
   unreadCount(channelId: string): number {
-    const row = this.sql(`SELECT ${UNREAD_OF_C} AS n FROM channels c WHERE c.id = ?`).get(channelId) as
-      | { n: number }
-      | undefined;
-    return row?.n ?? 0;
+    return this.unread.unread(channelId);
   }
 
   /** Of the unread messages held here, those that mention us (Slack's red badge); a deleted one no longer counts. */
   unreadMentions(channelId: string): number {
-    const row = this.sql(`
-        SELECT count(*) AS n FROM messages m JOIN channels c ON c.id = m.channel_id
-        WHERE m.channel_id = ? AND m.own = 0 AND m.deleted = 0 AND m.mentions_json != '[]'
-          AND (m.reply_unread = 1 OR (m.parent_id IS NULL AND m.seq > c.read_seq))
-          AND EXISTS (SELECT 1 FROM json_each(m.mentions_json) WHERE value = ?)`).get(
-      channelId,
-      this.selfId,
-    ) as {
-      n: number;
-    };
-    return row.n;
+    return this.unread.mentions(channelId);
   }
 
-  /**
-   * Unread across channels, muted ones left out (the badge): one statement, not one per channel (it is
-   * counted after every batch of arrivals).
-   */
+  /** Unread across channels, muted ones left out (the badge): asked after every batch of arrivals. */
   totalUnread(): number {
-    return (
-      this.sql(`SELECT coalesce(sum(${UNREAD_OF_C}), 0) AS n FROM channels c WHERE c.muted = 0`).get() as {
-        n: number;
-      }
-    ).n;
+    return this.unread.total();
   }
 
   setMuted(channelId: string, muted: boolean): void {
     this.sql('UPDATE channels SET muted = ? WHERE id = ?').run(muted ? 1 : 0, channelId);
+    this.unread.channelsChanged();
   }
 
   /** The channel's notification preferences as the server keeps them (shared by the user's devices). */
@@ -479,6 +483,7 @@ export class LocalStore {
       muted: preferences.muted ? 1 : 0,
       id: channelId,
     });
+    this.unread.channelsChanged();
   }
 
   setDraft(channelId: string, text: string): void {
@@ -561,6 +566,7 @@ export class LocalStore {
         'SELECT * FROM messages WHERE channel_id = ? AND own = 0 AND parent_id IS NULL AND seq > ? AND seq <= ? ORDER BY seq',
       ).all(channelId, channel.read_seq, seq) as MessageRow[];
       this.sql('UPDATE channels SET read_seq = ? WHERE id = ?').run(seq, channelId);
+      this.unread.readMoved(channelId, channel.read_seq, seq, newlyRead);
       return newlyRead;
     });
   }
@@ -625,6 +631,7 @@ export class LocalStore {
       );
       if (this.counts) this.counts.sending++;
     }
+    this.unread.ownChanged(m.channelId);
     this.sql(`
         INSERT INTO operations (ord, op_id, kind, message_key, channel_id, content, parent_id, queued_at,
                                 device_seq)
@@ -747,6 +754,8 @@ export class LocalStore {
       files: current.files_json,
       rowid: raw[ROWID] as number,
     });
+    // Our message's id: a flagged reply to it counts now.
+    this.unread.ownChanged(row.channel_id);
     // What finishOwn would do, without reading the receipts a second time: the status is settled.
     newest.set(row.channel_id, Math.max(newest.get(row.channel_id) ?? 0, ack.seq));
     return {
@@ -815,6 +824,14 @@ export class LocalStore {
           row.mentions_json !== fields.mentions ||
           row.reactions_json !== fields.reactions));
     this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
+    if (row.own) {
+      if (row.id !== m.id) this.unread.ownChanged(row.channel_id);
+    } else if (
+      row.id !== m.id ||
+      row.seq !== m.seq ||
+      (newer && (row.deleted !== fields.deleted || row.mentions_json !== fields.mentions))
+    )
+      this.unread.forget(row.channel_id);
     // Files never change once posted: kept from the first copy that carried them.
     this.sql(
       `UPDATE messages SET author_name = @name, files_json = COALESCE(files_json, @files) WHERE ${BY_KEY}`,
@@ -830,6 +847,7 @@ export class LocalStore {
   }
 
   private finishInserted(m: Message, inserted: MessageRow): UpsertResult {
+    this.unread.arrived(inserted);
     // Receipts live in their own table: the message row is as inserted.
     for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
     return this.finishOwn(inserted, true, inserted);
@@ -840,6 +858,8 @@ export class LocalStore {
    * changed. Call inside the transaction that stores the feed's cursor.
    */
   applyChangePage(messages: Message[]): MessageRow[] {
+    // Deletions and mentions may change: the page's channels are counted again.
+    for (const channelId of new Set(messages.map((m) => m.channelId))) this.unread.forget(channelId);
     return applyChangePage(
       (source) => this.sql(source),
       messages,
@@ -952,18 +972,21 @@ export class LocalStore {
 
   /** A reply that arrived while its thread was not shown: unread until it is (readThread). */
   markReplyUnread(key: string): void {
-    this.sql(
-      `UPDATE messages SET reply_unread = 1 WHERE ${BY_KEY} AND parent_id IS NOT NULL AND own = 0`,
-    ).run({
-      key,
-    });
+    const channelId = this.sql(
+      `UPDATE messages SET reply_unread = 1 WHERE ${BY_KEY} AND parent_id IS NOT NULL AND own = 0 RETURNING channel_id`,
+    )
+      .pluck()
+      .get({ key }) as string | undefined;
+    if (channelId !== undefined) this.unread.forget(channelId);
   }
 
   /** The thread is shown: its unread replies are read now; returns them (they are owed READ receipts). */
   readThread(parentId: string): MessageRow[] {
-    return this.sql(
+    const read = this.sql(
       'UPDATE messages SET reply_unread = 0 WHERE parent_id = ? AND reply_unread = 1 RETURNING *',
     ).all(parentId) as MessageRow[];
+    for (const r of read) this.unread.forget(r.channel_id);
+    return read;
   }
 
   /** The user is in this thread: it is their message, or they replied in it. */
@@ -1215,6 +1238,7 @@ export class LocalStore {
         if (op.kind === 'send') {
           this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(op.message_key, op.message_key);
           this.sql('DELETE FROM messages WHERE client_message_id = ? AND id IS NULL').run(op.message_key);
+          this.unread.ownChanged(op.channel_id);
           if (message) removed.push(message);
           changed.delete(op.message_key);
         } else if (message && !removed.some((r) => r.key === message.key)) {
