@@ -39,7 +39,7 @@ function countWrites(raw: NetSocket): { writes: number; chunks: number } {
   return counted;
 }
 
-describe('frames to one socket in one turn of the event loop', () => {
+describe('frames to one socket', () => {
   it("leave in one write: a send's ack and its message:sent", async () => {
     const alice = await demo.as('alice');
     const counted = countWrites(rawSocketOf(alice.user.id));

@@ -147,7 +147,7 @@ export function createSocketServer(
     ctx.logger.debug({ userId, socketId: this.id, event: 'disconnect', reason }, 'disconnected');
   }
 
-  // Every connection, before its handshake answer: a turn's frames to it leave in one write.
+  // Every connection, before its handshake answer: its frames leave in as few writes as they can.
   io.engine.on('connection', coalesceWrites);
   io.use(authMiddleware(ctx));
   // Rooms are joined before the client hears `connect`: once connected, it misses nothing.

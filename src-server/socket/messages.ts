@@ -42,6 +42,7 @@ import { AppError, invalid, notFound } from '../errors';
 import { filesToAttach } from '../files/attach';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
+import { holdWrites } from './coalesce-writes';
 import { type DeviceOrder, outOfOrder } from './device-order';
 import { codeOf, type Route, route } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
@@ -268,6 +269,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         ? await send(socket, payload)
         : await deps.replays.run(`${userId}:${payload.clientMessageId}`, () => send(socket, payload));
     const sent = sentFields(message);
+    // message:sent and the ack (`handle`, a few promise callbacks later): one write.
+    holdWrites(socket.conn);
     socket.emit(MessageEvent.SENT, sent);
     return sent;
   }
