@@ -12,7 +12,9 @@
  *
  * Replays. Copies of one clientMessageId from one user run one at a time (keyed by (user,
  * clientMessageId)): a copy starts once the one before it is stored or refused, so its lookup finds the
- * first, and it is answered as a replay before the rate limit, which it never touches.
+ * first, and it is answered as a replay before the rate limit, which it never touches. A numbered send
+ * that is its device's next is no copy from that device and is not looked up first: the store's insert
+ * answers a copy under a new number with the first, and its rate-limit token is given back.
  *
  * Mentions (mentions.ts) are looked up on arrival with the other lookups and stored with the message.
  *
