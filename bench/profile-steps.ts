@@ -57,6 +57,7 @@ const SERVER_STEPS: Step[] = [
     name: 'postMessage to/from the writer thread',
     holds: (s) => s[0]?.functionName === 'postMessage' || (named(s, 'onMessage') && from(s, /writer-client/)),
   },
+  { name: 'the replay check (findByClientMessageId)', holds: (s) => named(s, 'findByClientMessageId') },
   {
     name: 'SQLite reads on the main thread',
     holds: (s) => from(s, /sqlite-store|shared-store|better-sqlite3/),

@@ -17,6 +17,7 @@ import { timeAck } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
 import { authMiddleware, TokenExpiries } from './auth';
 import { changeRoutes } from './changes';
+import { coalesceWrites } from './coalesce-writes';
 import { DeviceOrder } from './device-order';
 import { handle, type Routes, refuse, splitArgs } from './handle';
 import { KeyedMutex } from './keyed-mutex';
@@ -146,6 +147,8 @@ export function createSocketServer(
     ctx.logger.debug({ userId, socketId: this.id, event: 'disconnect', reason }, 'disconnected');
   }
 
+  // Every connection, before its handshake answer: its frames leave in as few writes as they can.
+  io.engine.on('connection', coalesceWrites);
   io.use(authMiddleware(ctx));
   // Rooms are joined before the client hears `connect`: once connected, it misses nothing.
   io.use((socket, next) => {

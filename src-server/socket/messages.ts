@@ -12,7 +12,9 @@
  *
  * Replays. Copies of one clientMessageId from one user run one at a time (keyed by (user,
  * clientMessageId)): a copy starts once the one before it is stored or refused, so its lookup finds the
- * first, and it is answered as a replay before the rate limit, which it never touches.
+ * first, and it is answered as a replay before the rate limit, which it never touches. A numbered send
+ * that is its device's next is no copy from that device and is not looked up first: the store's insert
+ * answers a copy under a new number with the first, and its rate-limit token is given back.
  *
  * Mentions (mentions.ts) are looked up on arrival with the other lookups and stored with the message.
  *
@@ -42,6 +44,7 @@ import { AppError, invalid, notFound } from '../errors';
 import { filesToAttach } from '../files/attach';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
+import { holdWrites } from './coalesce-writes';
 import { type DeviceOrder, outOfOrder } from './device-order';
 import { codeOf, type Route, route } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
@@ -103,20 +106,32 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const { userId } = socket.data;
     const { channelId, clientMessageId, parentId } = payload;
     const device = deviceOf(payload);
-    const first = lookUpFirst(userId, clientMessageId);
+    // A numbered send is looked up in its turn, and only if it is not its device's next (below).
+    const first = device ? undefined : lookUpFirst(userId, clientMessageId);
     const member = started(ctx.memberships.requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
     const attached = started(filesToAttach(store, userId, payload.fileIds));
     const mentions = started(resolveMentions(store, channelId, payload.content));
+    const answer = (replayed: Message) => {
+      logger.debug({ event: 'replay', userId, messageId: replayed.id }, 'replay answered');
+      return { stored: Promise.resolve(replayed) };
+    };
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
     const { stored } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
-      const replayed = await first;
-      if (replayed) {
-        logger.debug({ event: 'replay', userId, messageId: replayed.id }, 'replay answered');
-        return { stored: Promise.resolve(replayed) };
+      // A numbered send that is its device's next is not a copy of an earlier send from that device: a
+      // copy carries the number it was first sent with, used up by then. Its replay check is the one the
+      // store makes inside the insert's transaction (a read on the main thread was 14 % of its time
+      // during a replay: BENCHMARKS.md, srv8); should it be refused before that, it is looked up then, and
+      // a copy that does reach the insert under a new number gives back its rate-limit token (`insert`).
+      const expected = device && (await deps.order.expected(userId, channelId, device));
+      const fresh = device !== undefined && device.deviceSeq === expected;
+      const replayOf = () => (fresh ? lookUpFirst(userId, clientMessageId) : Promise.resolve(undefined));
+      if (!fresh) {
+        const replayed = await (first ?? lookUpFirst(userId, clientMessageId));
+        if (replayed) return answer(replayed);
+        if (device) throw outOfOrder(expected as number);
       }
-      if (device) await deps.order.check(userId, channelId, device);
       let files: MessageFile[] | undefined;
       try {
         await member;
@@ -126,14 +141,22 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         }
         files = await attached;
       } catch (err) {
+        const replayed = await replayOf();
+        if (replayed) return answer(replayed);
         if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
         const { spent } = await spendNumber(userId, channelId, device);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
       const mentioned = await mentions;
-      await deps.limiter.consume(userId);
-      const inserting = started(insert(socket, payload, device, mentioned, files));
+      try {
+        await deps.limiter.consume(userId);
+      } catch (err) {
+        const replayed = await replayOf();
+        if (replayed) return answer(replayed);
+        throw err;
+      }
+      const inserting = started(insert(socket, payload, device, mentioned, files, fresh));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
@@ -188,6 +211,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     device: DeviceSeq | undefined,
     mentions: string[],
     files: MessageFile[] | undefined,
+    /** Not looked up before the insert (a numbered send, its device's next: `send`). */
+    unchecked = false,
   ): Promise<Message> {
     const { channelId } = payload;
     const { userId } = socket.data;
@@ -211,6 +236,12 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         })
       : store.insertMessage(message);
     return stored.then(({ message, created }) => {
+      if (!created && unchecked && device) {
+        // A copy under a new number: the store answered it with the first and used no number; it does
+        // not count against the rate limit.
+        deps.limiter.refund(userId);
+        deps.order.forget(userId, channelId, device);
+      }
       if (created) {
         socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
         // Whoever sent has stopped typing there.
@@ -240,6 +271,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         ? await send(socket, payload)
         : await deps.replays.run(`${userId}:${payload.clientMessageId}`, () => send(socket, payload));
     const sent = sentFields(message);
+    // message:sent and the ack (`handle`, a few promise callbacks later): one write.
+    holdWrites(socket.conn);
     socket.emit(MessageEvent.SENT, sent);
     return sent;
   }

@@ -206,4 +206,44 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
       expect(await demo.server.store.devicePosition(carol.user.id, device, demo.random.id)).toBe(2);
     },
   );
+
+  it.skipIf(skip)(
+    "numbered sends: a copy under its device's next number answers with the first, broadcasts nothing, uses no number and takes no rate-limit token",
+    async () => {
+      // Such a send is not looked up before the insert (messages.ts): the store's check answers it.
+      const alice = await aliceWithRateLimit(3);
+      const bob = await demo.as('bob');
+      const seenByBob = recordEvents(bob.socket);
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const device = randomUUID();
+      const [one, two, three] = numbered(device, 1, 3);
+      const acks = await pipeline(alice.socket, [one!, two!]);
+      expect(acks.map(outcome)).toEqual([1, 2]);
+      expect(await pipeline(alice.socket, [{ ...one!, deviceSeq: 3, content: 'renumbered' }])).toEqual([
+        acks[0],
+      ]);
+      // The last of the three tokens is still there, and #3 is still the next number.
+      expect((await pipeline(alice.socket, [three!])).map(outcome)).toEqual([3]);
+      expect(await contents()).toEqual(['m1', 'm2', 'm3']);
+      await vi.waitFor(() => expect(seenByBob.length).toBe(3));
+      expect(seenByBob.map((e) => (e.payload as Message).content)).toEqual(['m1', 'm2', 'm3']);
+    },
+  );
+
+  it.skipIf(skip)(
+    "numbered sends: a copy under its device's next number is answered with the first even where a fresh send would be refused",
+    async () => {
+      const alice = await aliceWithRateLimit(1);
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const device = randomUUID();
+      const [one] = numbered(device, 1, 1);
+      const [ack] = await pipeline(alice.socket, [one!]);
+      expect(ack && outcome(ack)).toBe(1);
+      // No token left: the copy is looked up before the refusal.
+      expect(await pipeline(alice.socket, [{ ...one!, deviceSeq: 2 }])).toEqual([ack]);
+      // alice leaves #general: the copy is still the first message, not FORBIDDEN.
+      await demo.server.store.removeMember(demo.general.id, alice.user.id);
+      expect(await pipeline(alice.socket, [{ ...one!, deviceSeq: 2 }])).toEqual([ack]);
+    },
+  );
 });
