@@ -23,7 +23,6 @@
  * (VALIDATION, FORBIDDEN, NOT_FOUND) uses up its number, so it never blocks the sends behind it; that
  * write counts against the rate limit like a message.
  */
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   channelRoom,
@@ -42,6 +41,7 @@ import {
 import type { ServerContext } from '../context';
 import { AppError, invalid, notFound } from '../errors';
 import { filesToAttach } from '../files/attach';
+import { uuidV7 } from '../ids/uuid-v7';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
 import { holdWrites } from './coalesce-writes';
@@ -217,7 +217,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const { channelId } = payload;
     const { userId } = socket.data;
     const message = {
-      id: randomUUID(),
+      // Time-ordered: each store's index of message ids, here and in every client, grows at its end.
+      id: uuidV7(),
       channelId,
       userId,
       parentId: payload.parentId,

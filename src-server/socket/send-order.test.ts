@@ -99,6 +99,10 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
       expect(replayAck).toEqual(acks[replayOf]);
       expect(acks.map((a) => (a.ok ? a.seq : a.code))).toEqual(sends.map((_, i) => i + 2));
       expect(await contents()).toEqual(['root', ...sends.map((s) => s.content)]);
+      // Ids are time-ordered (UUIDv7), so every store's index of them grows at its end.
+      const ids = acks.map((a) => (a.ok ? a.messageId : a.code));
+      expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id))).toBe(true);
+      expect([...ids].sort()).toEqual(ids);
       // bob's message:new arrive in seq order (the last one is in once alice has every ack, give or take
       // the room's delivery, so wait for it).
       await vi.waitFor(() => expect(seenByBob.length).toBeGreaterThanOrEqual(sends.length));
