@@ -581,12 +581,15 @@ export class Account {
     if (cursor === null) {
       // Never synced: the newest page only; older history is fetched when scrolled to.
       const first = this.ctx.api.history(serverUrl, token, channelId, { limit: DEFAULT_PAGE_LIMIT });
+      first.catch(() => {}); // thrown where it is awaited (finishCatchUp); begun early, that may be later
       return { known, cursor, first };
     }
     // From the cursor, or from before our own recent unread messages: their receipts come along.
     const unread = this.store.oldestUnreadOwnSeq(channelId, RECEIPT_LOOKBACK);
     const after = unread !== undefined ? Math.min(cursor, unread - 1) : cursor;
-    return { known, cursor, first: this.catchUpPage(channelId, { serverUrl, token }, after) };
+    const first = this.catchUpPage(channelId, { serverUrl, token }, after);
+    first.catch(() => {}); // as above
+    return { known, cursor, first };
   }
 
   private catchUpPage(channelId: string, { serverUrl, token }: Credentials, after: number) {

@@ -206,4 +206,42 @@ describe('catch-up in batches', () => {
     const raised = upsertedWith(alice, 'p-').map((m) => m.content);
     expect(raised).toEqual(all);
   }, 60_000);
+  it('a channel begun early whose first page fails is not an unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    cleanups.push(async () => {
+      process.off('unhandledRejection', onUnhandled);
+    });
+    const server = await startTestServer({ messageRateLimit: 0 });
+    cleanups.push(() => server.close());
+    const alice = await login(server.url, 'alice');
+    for (let i = 0; i < 6; i++)
+      await server.store.createChannel({ name: `extra-${i}`, memberIds: [alice.user.id] });
+    // The channel list's order, as the core gets it; the fifth channel is begun early by the first worker.
+    let order: string[] = [];
+    let failed = 0;
+    const steering: typeof fetch = async (input, init) => {
+      const url = new URL(String(input instanceof Request ? input.url : input));
+      const page = /\/api\/channels\/([^/]+)\/messages$/.exec(url.pathname);
+      if (page) {
+        const at = order.indexOf(decodeURIComponent(page[1]!));
+        if (at === 4 && failed === 0) {
+          failed++;
+          throw new TypeError('fetch failed'); // the network dropped, while the workers are still busy
+        }
+        if (at >= 0 && at < 4 && failed === 0) await new Promise((r) => setTimeout(r, 1500));
+      }
+      const response = await fetch(input, init);
+      if (url.pathname === '/api/channels' && response.ok)
+        order = ((await response.clone().json()) as { id: string }[]).map((c) => c.id);
+      return response;
+    };
+    const t = await createTestCore({ ports: { fetch: steering } });
+    cleanups.push(() => t.close());
+    await t.core.handlers.signIn({ serverUrl: server.url, username: 'alice', password: 'password' });
+    await waitFor(() => failed > 0, 'the early channel failed');
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(unhandled.map(String)).toEqual([]);
+  }, 60_000);
 });
