@@ -46,7 +46,7 @@ describe('Attachments', () => {
 
   it("keeps a file the start's sweep finds before begin() has finished staging it", async () => {
     const attachments = new Attachments(join(dir, 'outgoing'));
-    hook.afterCreate = () => attachments.sweep(new Set());
+    hook.afterCreate = () => attachments.sweep(() => new Set());
     const key = await attachments.begin({ name: 'a.txt', mime: 'text/plain', size: 3 });
     await attachments.append(key, 0, Buffer.from('abc').toString('base64'));
     const file = (await attachments.take([key]))[0] as QueuedFile;
@@ -61,9 +61,22 @@ describe('Attachments', () => {
     const leftover = await attachments.begin({ name: 'l.txt', mime: 'text/plain', size: 0 });
     const staged = await attachments.begin({ name: 's.txt', mime: 'text/plain', size: 0 });
     await attachments.take([leftover]);
-    await attachments.sweep(new Set([queued]));
+    await attachments.sweep(() => new Set([queued]));
     expect(() => statSync(file.path)).not.toThrow();
     expect(() => statSync(join(dir, 'outgoing', leftover))).toThrow();
     expect(() => statSync(join(dir, 'outgoing', staged))).not.toThrow();
+  });
+
+  it('keeps a file taken into the queue while the start\'s sweep lists the folder', async () => {
+    const attachments = new Attachments(join(dir, 'outgoing'));
+    const key = await attachments.begin({ name: 'a.txt', mime: 'text/plain', size: 3 });
+    await attachments.append(key, 0, Buffer.from('abc').toString('base64'));
+    const queued = new Set<string>();
+    const sweeping = attachments.sweep(() => queued);
+    // Taken and queued (the send's one transaction) while the sweep's readdir runs.
+    const file = (await attachments.take([key]))[0] as QueuedFile;
+    queued.add(file.key);
+    await sweeping;
+    expect(readFileSync(file.path, 'utf8')).toBe('abc');
   });
 });

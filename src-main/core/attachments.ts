@@ -126,12 +126,16 @@ export class Attachments {
     return files.map(({ key, path, name, mime, size }) => ({ key, path, name, mime, size }));
   }
 
-  /** Deletes the files in the folder that neither the queue (`keep`) nor staging names. */
-  async sweep(keep: ReadonlySet<string>): Promise<void> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
+  /**
+   * Deletes the files in the folder that neither the queue (`keep`) nor staging names. The queue is
+   * asked once the folder is listed: a file taken from staging into the queue meanwhile is kept.
+   */
+  async sweep(keep: () => ReadonlySet<string>): Promise<void> {
+    const listed = await readdir(this.dir).catch(() => [] as string[]);
+    const queued = keep();
     await Promise.all(
-      names
-        .filter((name) => !keep.has(name) && !this.staged.has(name))
+      listed
+        .filter((name) => !queued.has(name) && !this.staged.has(name))
         .map((name) => unlink(join(this.dir, name)).catch(() => {})),
     );
   }

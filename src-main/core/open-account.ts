@@ -39,7 +39,7 @@ export function openAccount(user: UserSummary, ctx: AccountContext, setAside?: s
   }
   // Local copies of files no longer queued (uploaded, discarded, staged and never sent) go.
   account.attachments
-    .sweep(store.uploadKeys())
+    .sweep(() => store.uploadKeys())
     .catch((error: unknown) => logger.warn({ err: String(error) }, 'sweeping attachments failed'));
   account.outbox.kick();
   account.emitChannels();
