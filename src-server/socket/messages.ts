@@ -12,9 +12,7 @@
  *
  * Replays. Copies of one clientMessageId from one user run one at a time (keyed by (user,
  * clientMessageId)): a copy starts once the one before it is stored or refused, so its lookup finds the
- * first, and it is answered as a replay before the rate limit, which it never touches. A numbered send
- * that is its device's next is no copy from that device and is not looked up first: the store's insert
- * answers a copy under a new number with the first, and its rate-limit token is given back.
+ * first, and it is answered as a replay before the rate limit, which it never touches.
  *
  * Mentions (mentions.ts) are looked up on arrival with the other lookups and stored with the message.
  *
@@ -106,32 +104,20 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const { userId } = socket.data;
     const { channelId, clientMessageId, parentId } = payload;
     const device = deviceOf(payload);
-    // A numbered send is looked up in its turn, and only if it is not its device's next (below).
-    const first = device ? undefined : lookUpFirst(userId, clientMessageId);
+    const first = lookUpFirst(userId, clientMessageId);
     const member = started(ctx.memberships.requireWritable(store, channelId, userId));
     const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
     const attached = started(filesToAttach(store, userId, payload.fileIds));
     const mentions = started(resolveMentions(store, channelId, payload.content));
-    const answer = (replayed: Message) => {
-      logger.debug({ event: 'replay', userId, messageId: replayed.id }, 'replay answered');
-      return { stored: Promise.resolve(replayed) };
-    };
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
     const { stored } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
-      // A numbered send that is its device's next is not a copy of an earlier send from that device: a
-      // copy carries the number it was first sent with, used up by then. Its replay check is the one the
-      // store makes inside the insert's transaction (a read on the main thread was 14 % of its time
-      // during a replay: BENCHMARKS.md, srv8); should it be refused before that, it is looked up then, and
-      // a copy that does reach the insert under a new number gives back its rate-limit token (`insert`).
-      const expected = device && (await deps.order.expected(userId, channelId, device));
-      const fresh = device !== undefined && device.deviceSeq === expected;
-      const replayOf = () => (fresh ? lookUpFirst(userId, clientMessageId) : Promise.resolve(undefined));
-      if (!fresh) {
-        const replayed = await (first ?? lookUpFirst(userId, clientMessageId));
-        if (replayed) return answer(replayed);
-        if (device) throw outOfOrder(expected as number);
+      const replayed = await first;
+      if (replayed) {
+        logger.debug({ event: 'replay', userId, messageId: replayed.id }, 'replay answered');
+        return { stored: Promise.resolve(replayed) };
       }
+      if (device) await deps.order.check(userId, channelId, device);
       let files: MessageFile[] | undefined;
       try {
         await member;
@@ -141,22 +127,14 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         }
         files = await attached;
       } catch (err) {
-        const replayed = await replayOf();
-        if (replayed) return answer(replayed);
         if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
         const { spent } = await spendNumber(userId, channelId, device);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
       const mentioned = await mentions;
-      try {
-        await deps.limiter.consume(userId);
-      } catch (err) {
-        const replayed = await replayOf();
-        if (replayed) return answer(replayed);
-        throw err;
-      }
-      const inserting = started(insert(socket, payload, device, mentioned, files, fresh));
+      await deps.limiter.consume(userId);
+      const inserting = started(insert(socket, payload, device, mentioned, files));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
@@ -211,8 +189,6 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     device: DeviceSeq | undefined,
     mentions: string[],
     files: MessageFile[] | undefined,
-    /** Not looked up before the insert (a numbered send, its device's next: `send`). */
-    unchecked = false,
   ): Promise<Message> {
     const { channelId } = payload;
     const { userId } = socket.data;
@@ -237,12 +213,6 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         })
       : store.insertMessage(message);
     return stored.then(({ message, created }) => {
-      if (!created && unchecked && device) {
-        // A copy under a new number: the store answered it with the first and used no number; it does
-        // not count against the rate limit.
-        deps.limiter.refund(userId);
-        deps.order.forget(userId, channelId, device);
-      }
       if (created) {
         socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
         // Whoever sent has stopped typing there.

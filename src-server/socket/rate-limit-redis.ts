@@ -15,7 +15,7 @@ import { BLOCK_MS, type MessageRateLimiter, rateLimited } from './rate-limit';
 export type RedisClient = ReturnType<typeof createClient>;
 
 export function createRedisMessageRateLimiter(perSecond: number, client: RedisClient): MessageRateLimiter {
-  if (perSecond <= 0) return { consume: () => {}, refund: () => {} };
+  if (perSecond <= 0) return { consume: () => {} };
   const shape = { points: perSecond, duration: 1, blockDuration: BLOCK_MS / 1_000 };
   const limiter = new RateLimiterRedis({
     ...shape,
@@ -34,10 +34,6 @@ export function createRedisMessageRateLimiter(perSecond: number, client: RedisCl
         if (refusal instanceof RateLimiterRes) throw rateLimited(perSecond, refusal.msBeforeNext ?? BLOCK_MS);
         throw refusal;
       }
-    },
-    refund(userId) {
-      // Best effort: a Redis that cannot answer leaves the point spent for the rest of the second.
-      limiter.reward(userId, 1).catch(() => {});
     },
   };
 }

@@ -28,11 +28,6 @@ export interface MessageRateLimiter {
    * retryAfterMs, when there is none. Synchronous when it can answer without a round trip.
    */
   consume(userId: string): void | Promise<void>;
-  /**
-   * Gives back what `consume` took for a send that turned out to be a replay (recognised by the store's
-   * insert rather than before the limit: messages.ts), so that a replay never counts against it.
-   */
-  refund(userId: string): void;
 }
 
 export function rateLimited(perSecond: number, retryAfterMs: number): AppError {
@@ -56,7 +51,7 @@ export function createMessageRateLimiter(
   perSecond: number,
   now: () => number = () => performance.now(),
 ): MessageRateLimiter {
-  if (perSecond <= 0) return { consume: () => {}, refund: () => {} };
+  if (perSecond <= 0) return { consume: () => {} };
   const buckets = new Map<string, Bucket>();
   let consumed = 0;
 
@@ -102,10 +97,6 @@ export function createMessageRateLimiter(
         throw rateLimited(perSecond, BLOCK_MS);
       }
       throw rateLimited(perSecond, Math.min(BLOCK_MS, bucket.blockedUntil - t));
-    },
-    refund(userId) {
-      const bucket = buckets.get(userId);
-      if (bucket) bucket.tokens = Math.min(perSecond, bucket.tokens + 1);
     },
   };
 }

@@ -214,7 +214,6 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
   it.skipIf(skip)(
     "numbered sends: a copy under its device's next number answers with the first, broadcasts nothing, uses no number and takes no rate-limit token",
     async () => {
-      // Such a send is not looked up before the insert (messages.ts): the store's check answers it.
       const alice = await aliceWithRateLimit(3);
       const bob = await demo.as('bob');
       const seenByBob = recordEvents(bob.socket);
@@ -248,6 +247,35 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
       // alice leaves #general: the copy is still the first message, not FORBIDDEN.
       await demo.server.store.removeMember(demo.general.id, alice.user.id);
       expect(await pipeline(alice.socket, [{ ...one!, deviceSeq: 2 }])).toEqual([ack]);
+    },
+  );
+
+  it.skipIf(skip)(
+    'numbered sends: a renumbered copy takes no token from a fresh send beside it, and the sends behind it none either',
+    async () => {
+      // The outbox renumbers its pending rows from the gap (outbox-order.ts): a stored but unacknowledged
+      // message can come again under the next number, with the next new message behind it.
+      const alice = await aliceWithRateLimit(3);
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const device = randomUUID();
+      const [one, two, three] = numbered(device, 1, 3);
+      const [ack1] = await pipeline(alice.socket, [one!]);
+      expect(ack1 && outcome(ack1)).toBe(1);
+      const fresh = { content: 'r1', channelId: demo.random.id, clientMessageId: randomUUID() };
+      const [copy, behind, beside] = await pipeline(alice.socket, [
+        { ...one!, deviceSeq: 2 },
+        { ...two!, deviceSeq: 3 },
+        fresh,
+      ]);
+      expect(copy).toEqual(ack1);
+      expect(behind && !behind.ok && behind.code).toBe('OUT_OF_ORDER');
+      expect(beside?.ok).toBe(true);
+      // Three tokens: m1 and r1 took two; m2 fits (time is frozen, nothing refills), m3 is the one past.
+      const again = await pipeline(alice.socket, [
+        { ...two!, deviceSeq: 2 },
+        { ...three!, deviceSeq: 3 },
+      ]);
+      expect(again.map(outcome)).toEqual([2, 'RATE_LIMITED']);
     },
   );
 });
