@@ -11,8 +11,9 @@
  * Two things, per connection: every flush runs with the TCP socket corked, so all the frames it hands to
  * ws go out in one `writev`; and `holdWrites` lets a sender's answer wait for the end of the turn
  * (`process.nextTick`, after the promise callbacks that queue the ack), so that it and `message:sent`
- * share that write. Other flushes (a broadcast to the room) are not delayed. Order is kept: engine.io's
- * buffer is flushed in order, only later in the same turn.
+ * share that write. Other connections' flushes (the room's broadcast) are not delayed; a broadcast to
+ * the held connection itself waits with its answer, to the end of the same turn. Order is kept:
+ * engine.io's buffer is flushed in order, only later.
  *
  * This reaches into engine.io (the connection's `flush`) and ws (the WebSocket's `_socket`): the test
  * beside this file counts the writes, so a version that moves either fails there.
