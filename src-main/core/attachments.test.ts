@@ -67,7 +67,7 @@ describe('Attachments', () => {
     expect(() => statSync(join(dir, 'outgoing', staged))).not.toThrow();
   });
 
-  it('keeps a file taken into the queue while the start\'s sweep lists the folder', async () => {
+  it("keeps a file taken into the queue while the start's sweep lists the folder", async () => {
     const attachments = new Attachments(join(dir, 'outgoing'));
     const key = await attachments.begin({ name: 'a.txt', mime: 'text/plain', size: 3 });
     await attachments.append(key, 0, Buffer.from('abc').toString('base64'));
