@@ -6,7 +6,7 @@
  * Usage: node --import tsx src-main/core/testing/chaos/app-child.ts USER_DATA SERVER_URL USERNAME
  */
 import { createInterface } from 'node:readline';
-import type { MessageView } from '../../../../src-shared/bridge';
+import { BridgeFailure, type MessageView } from '../../../../src-shared/bridge';
 import { channelIds, startChildCore } from '../child-start';
 import type { AppRequest, AppResponse } from './protocol';
 
@@ -45,10 +45,18 @@ async function handle(req: AppRequest): Promise<AppResponse> {
   }
   const key = await keyOf(req.channel, req.ref, req.own, req.current);
   if (!key) return { id: req.id, skipped: true };
-  if (req.op === 'edit') await core.handlers.editMessage({ channelId, key, content: req.content });
-  else if (req.op === 'delete') await core.handlers.deleteMessage({ channelId, key });
-  else if (req.op === 'react') await core.handlers.addReaction({ channelId, key, emoji: req.emoji });
-  else await core.handlers.removeReaction({ channelId, key, emoji: req.emoji });
+  try {
+    if (req.op === 'edit') await core.handlers.editMessage({ channelId, key, content: req.content });
+    else if (req.op === 'delete') await core.handlers.deleteMessage({ channelId, key });
+    else if (req.op === 'react') await core.handlers.addReaction({ channelId, key, emoji: req.emoji });
+    else await core.handlers.removeReaction({ channelId, key, emoji: req.emoji });
+  } catch (error) {
+    // Another user's message, deleted by its author while this app looked it up (the two apps run at
+    // once): the app refuses the change (NOT_FOUND), as a user would be told; not this run's fault.
+    if (!req.own && error instanceof BridgeFailure && error.code === 'NOT_FOUND')
+      return { id: req.id, skipped: true };
+    throw error;
+  }
   return { id: req.id };
 }
 
