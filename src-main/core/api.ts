@@ -87,7 +87,8 @@ export interface SlicedPage {
   slice(from: number, to: number): Message[];
 }
 
-const PageEnvelope = z.object({ messages: z.array(z.unknown()), hasMore: z.boolean() });
+/** The shared page schema with its messages left unchecked: they are checked a slice at a time. */
+const PageEnvelope = MessagesPageSchema.extend({ messages: z.array(z.unknown()) });
 const MessageSlice = z.array(MessageSchema);
 
 function historyUrl(
