@@ -8,6 +8,8 @@
  * An allowance used up answers 429 until its window ends. With REDIS_URL every instance counts together.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ErrorCode } from '../../src-shared/protocol';
+import { AppError } from '../errors';
 import { consume, type LimitBackend } from '../limits/limiter';
 
 export const MAX_LOGIN_FAILURES = 10;
@@ -40,19 +42,23 @@ export class LoginThrottle {
   /** Counts an attempt, or throws RATE_LIMITED when any allowance is used up (taking nothing more). */
   async begin(address: string, username: string): Promise<LoginAttempt> {
     const pairKey = `${address}|${username}`;
-    const taken: [RateLimiterAbstract, string][] = [];
+    const taken: (readonly [RateLimiterAbstract, string])[] = [];
     const giveBack = () => Promise.all(taken.map(([limiter, key]) => limiter.reward(key, 1)));
     try {
-      for (const [limiter, key] of [
+      for (const step of [
         [this.pair, pairKey],
         [this.address, address],
         [this.username, username],
       ] as const) {
-        await consume(limiter, key, REFUSED);
-        taken.push([limiter, key]);
+        // Taken before it is known to fit: a refusing counter has counted the attempt too (the limiter
+        // adds before it compares), so it is given back with the others below.
+        taken.push(step);
+        await consume(step[0], step[1], REFUSED);
       }
     } catch (err) {
-      // Refused by one allowance: the others keep their points for a later attempt.
+      // Refused by one allowance: no allowance keeps a point for an attempt that was never checked,
+      // or a point given back later (a success, a busy pool) would not let the next attempt in.
+      if (!(err instanceof AppError && err.code === ErrorCode.RATE_LIMITED)) taken.pop();
       await giveBack();
       throw err;
     }
