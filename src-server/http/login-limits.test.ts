@@ -90,12 +90,12 @@ describe('login limits in parallel', () => {
     expect(answers.filter((a) => a.status === 429).length).toBeGreaterThan(200);
     expect(answers.every((a) => a.status === 401 || a.status === 429)).toBe(true);
     expectRetryHints(answers);
-    // Both refusals were among them: the address allowance (a 5-minute window) and the busy pool (1 s).
-    const waits = new Set(
-      answers.filter((a) => a.status === 429).map((a) => JSON.parse(a.body).retryAfterMs),
-    );
-    expect(waits.has(BUSY_RETRY_AFTER_MS)).toBe(true);
-    expect([...waits].some((ms) => ms > 60_000)).toBe(true);
+    // The busy pool (1 s) refused some, and any other refusal was the address allowance's window
+    // (whether the flood fills that allowance depends on how its arrivals interleave with the points
+    // busy refusals give back; login-throttle.test.ts fills it on purpose).
+    const waits = answers.filter((a) => a.status === 429).map((a) => JSON.parse(a.body).retryAfterMs);
+    expect(waits).toContain(BUSY_RETRY_AFTER_MS);
+    for (const ms of waits) if (ms !== BUSY_RETRY_AFTER_MS) expect(ms).toBeGreaterThan(60_000);
     // The bound the issue asks for: under 500 ms (a quiet machine: ~90 ms alone, ~150 ms beside the
     // flood's one check). A machine busy with other work makes even the login alone slow, so the bound
     // is 500 ms or five logins alone, whichever is more: the review's 40× (3.7 s against 90 ms) still
