@@ -2,10 +2,11 @@
  * The search index's upkeep on a real store file and a manual clock: it waits while the core is busy
  * catching up, then takes the backlog in bounded batches.
  */
+import Database from 'better-sqlite3';
 import { expect, it, vi } from 'vitest';
 import { serverMessage } from '../../src-shared/testing/messages';
 import { bob, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
-import { BUSY_CHECKPOINT_TICKS, StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
+import { BUSY_CHECKPOINT_TICKS, INDEX_RETRY_MAX_MS, StoreUpkeep, UPKEEP_INDEX_BATCH } from './store-upkeep';
 import { createManualClock } from './testing/manual-clock';
 
 const channel = testChannel();
@@ -93,6 +94,46 @@ it('checkpoints on a worker thread, never on this one, and falls back to this on
     expect(onThisThread).toHaveBeenCalledTimes(1);
   } finally {
     await upkeep.dispose();
+    store.close();
+  }
+});
+
+it('backs off while indexing fails (doubling up to INDEX_RETRY_MAX_MS), and is back on its tick once it works', () => {
+  const store = folder.open();
+  store.transaction(() => {
+    for (let seq = 1; seq <= 5; seq++)
+      store.upsertServerMessage(serverMessage({ channelId: channel.id, user: bob, seq, content: `m${seq}` }));
+  });
+  // A real failure: another connection takes the index's table away (as a damaged file would).
+  const other = new Database(folder.file);
+  other.exec('ALTER TABLE messages_fts RENAME TO messages_fts_away');
+  const clock = createManualClock();
+  const faults: number[] = [];
+  const upkeep = new StoreUpkeep(store, clock, INTERVAL_MS, (what) => {
+    expect(what).toBe('indexing messages for search');
+    faults.push(clock.now());
+  });
+  try {
+    clock.advance(10 * 60_000);
+    // Every tick for ten minutes would be 600 reports; doubling from 1 s: 1, 2, 4 … 32, then one a minute.
+    const waits = faults.slice(1).map((at, i) => at - faults[i]!);
+    expect(waits.slice(0, 6)).toEqual([2, 4, 8, 16, 32, 60].map((s) => s * INTERVAL_MS));
+    expect(new Set(waits.slice(5))).toEqual(new Set([INDEX_RETRY_MAX_MS]));
+    expect(faults.length).toBeLessThan(20);
+    expect(store.searchIndexBacklog()).toBe(5);
+
+    other.exec('ALTER TABLE messages_fts_away RENAME TO messages_fts');
+    const reported = faults.length;
+    clock.advance(INDEX_RETRY_MAX_MS); // the next try works
+    expect(store.searchIndexBacklog()).toBe(0);
+    expect(faults.length).toBe(reported);
+    // And the wait is the tick again: new messages are indexed on the next one.
+    store.upsertServerMessage(serverMessage({ channelId: channel.id, user: bob, seq: 6, content: 'm6' }));
+    clock.advance(INTERVAL_MS);
+    expect(store.searchIndexBacklog()).toBe(0);
+  } finally {
+    other.close();
+    void upkeep.dispose();
     store.close();
   }
 });

@@ -31,6 +31,12 @@ export const BUSY_CHECKPOINT_TICKS = 4;
 const BACKLOG_GAP_MS = 5;
 /** Messages indexed per turn of the event loop: a few milliseconds each batch (FTS5 insert + delete). */
 export const UPKEEP_INDEX_BATCH = 100;
+/**
+ * A batch that failed is tried again after twice the last wait, up to this: a lasting failure (a
+ * damaged index) is reported about once a minute instead of every tick, and costs no CPU meanwhile;
+ * searches still catch the index up themselves and show their own error.
+ */
+export const INDEX_RETRY_MAX_MS = 60_000;
 
 export class StoreUpkeep {
   private checkpointTimer: unknown = null;
@@ -38,6 +44,8 @@ export class StoreUpkeep {
   /** The worker that checkpoints, null when it could not start or has stopped (then the timer does). */
   private checkpointer: Checkpointer | null = null;
   private ticks = 0;
+  /** Index batches failed in a row (0 once one succeeds). */
+  private indexFailures = 0;
 
   constructor(
     private readonly store: LocalStore,
@@ -108,8 +116,13 @@ export class StoreUpkeep {
       let backlog = false;
       try {
         backlog = this.store.indexForSearch(UPKEEP_INDEX_BATCH) === UPKEEP_INDEX_BATCH;
+        this.indexFailures = 0;
       } catch (error) {
+        this.indexFailures++;
         this.fault('indexing messages for search', error);
+        return this.scheduleIndex(
+          Math.min(this.intervalMs * 2 ** this.indexFailures, Math.max(this.intervalMs, INDEX_RETRY_MAX_MS)),
+        );
       }
       this.scheduleIndex(backlog ? BACKLOG_GAP_MS : this.intervalMs);
     }, delayMs);
