@@ -524,6 +524,34 @@ describe('the app store', () => {
     expect(store.getState().activeChannelId).toBeNull();
   });
 
+  it('reads still out when the person signs out leave nothing of that account on the signed-out window', async () => {
+    const { relay, general } = relayWithGeneral(80);
+    const { store } = await bootedStore(relay);
+    const random = store.getState().channels[1]!;
+    relay.seed(random.id, 3);
+    const parent = store.getState().histories[general.id]!.messages.at(-1)!;
+    for (const name of ['listMessages', 'listThread', 'listChannels', 'listUsers'] as const) relay.hold(name);
+    const reads = [
+      store.getState().loadOlder(general.id),
+      store.getState().loadNewest(random.id),
+      store.getState().showThread(general.id, parent.id!),
+      store.getState().loadChannels(),
+      store.getState().loadPeople(),
+    ];
+    await flush();
+    await store.getState().signOut();
+    for (const name of ['listMessages', 'listThread', 'listChannels', 'listUsers'] as const)
+      relay.release(name);
+    await Promise.all(reads);
+    await flush();
+    const state = store.getState();
+    expect(state.session?.signedIn).toBe(false);
+    expect(state.histories).toEqual({});
+    expect(state.threads).toEqual({});
+    expect(state.channels).toEqual([]);
+    expect(state.people).toEqual([]);
+  });
+
   it('turns core errors into toasts that say what to do', async () => {
     const { relay, store } = await bootedStore();
     relay.emit('error', { code: 'RATE_LIMITED', message: 'Too many messages' });

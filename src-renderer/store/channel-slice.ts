@@ -1,3 +1,4 @@
+import { sameSession } from './session-slice';
 import type { ChannelSlice, SliceContext } from './types';
 
 /**
@@ -50,7 +51,9 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
     unreadTotal: 0,
 
     async loadChannels() {
+      const current = sameSession(get);
       const result = await relay.listChannels(undefined);
+      if (!current()) return;
       if (!result.ok) return get().showError(result.error);
       get().onChannels(result.value);
     },

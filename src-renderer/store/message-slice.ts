@@ -7,6 +7,7 @@ import {
   upsertMessage,
   upsertMessages,
 } from './message-list';
+import { sameSession } from './session-slice';
 import type { AppState, ChannelHistory, MessageSlice, SliceContext } from './types';
 
 export const PAGE_SIZE = 50;
@@ -41,7 +42,9 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
     async loadNewest(channelId, prefer = 'existing') {
       const held = get().histories[channelId];
       if (!held || held.status === 'error') patchHistory(channelId, () => ({ status: 'loading' }));
+      const current = sameSession(get);
       const result = await relay.listMessages({ channelId, limit: PAGE_SIZE });
+      if (!current()) return;
       if (!result.ok) {
         patchHistory(channelId, () => ({ status: 'error' }));
         return get().showError(result.error);
@@ -69,7 +72,9 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
       const before = oldestSeq(history.messages);
       if (before === undefined) return patchHistory(channelId, () => ({ hasMore: false }));
       patchHistory(channelId, () => ({ loadingOlder: true }));
+      const current = sameSession(get);
       const result = await relay.listMessages({ channelId, before, limit: PAGE_SIZE });
+      if (!current()) return;
       if (!result.ok) {
         patchHistory(channelId, () => ({ loadingOlder: false }));
         return get().showError(result.error);
@@ -106,7 +111,9 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
       if (!messageId) return;
       if (!holds(channelId, messageId)) {
         // A reply lives in its thread, not in the channel: ask for the page around it first.
+        const current = sameSession(get);
         const around = await relay.listMessages({ channelId, around: messageId, limit: 1 });
+        if (!current()) return;
         const found = around.ok ? around.value.messages.find((m) => m.id === messageId) : undefined;
         if (found?.parentId) {
           await get().showThread(channelId, found.parentId);

@@ -1,6 +1,16 @@
 import type { Result, SessionView } from '../../src-shared/bridge';
 import type { Host } from '../bridge/connect';
-import type { AppState, SessionSlice, SliceContext } from './types';
+import type { AppState, GetState, SessionSlice, SliceContext } from './types';
+
+/**
+ * Call before awaiting a read: the function returned says whether its answer still belongs on this
+ * window. A page, a thread or a list answered after a sign-out (or a sign-in since) is another turn's,
+ * and writing it would show the previous account's messages on the signed-out window.
+ */
+export function sameSession(get: GetState): () => boolean {
+  const turn = get().sessionTurn;
+  return () => get().sessionTurn === turn;
+}
 
 const signedOutState = {
   channels: [],
@@ -55,6 +65,7 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
     host,
     booted: false,
     session: null,
+    sessionTurn: 0,
     connection: { state: 'connecting' },
     settings: null,
 
@@ -103,8 +114,16 @@ export function createSessionSlice({ set, get, relay }: SliceContext, host: Host
     },
 
     onSession(session) {
-      const wasSignedIn = get().session?.signedIn === true;
-      set({ session, connection: { state: session.connection } });
+      const before = get().session;
+      const wasSignedIn = before?.signedIn === true;
+      // Boot's reads go out beside the first session answer and are that session's: only a change from
+      // a known session starts a new turn.
+      const turned = before !== null && before.signedIn !== session.signedIn;
+      set({
+        session,
+        connection: { state: session.connection },
+        ...(turned ? { sessionTurn: get().sessionTurn + 1 } : {}),
+      });
       if (wasSignedIn && !session.signedIn) {
         workspaceLoad = null;
         set(signedOutState);

@@ -1,4 +1,5 @@
 import { mergeMessages } from './message-list';
+import { sameSession } from './session-slice';
 import type { SliceContext, ThreadSlice } from './types';
 
 export function createThreadSlice({ set, get, relay }: SliceContext): ThreadSlice {
@@ -16,7 +17,9 @@ export function createThreadSlice({ set, get, relay }: SliceContext): ThreadSlic
           [parentId]: state.threads[parentId] ?? { replies: [], status: 'loading' },
         },
       }));
+      const current = sameSession(get);
       const result = await relay.listThread({ channelId, parentId });
+      if (!current()) return;
       if (!result.ok) {
         set((state) => ({ threads: { ...state.threads, [parentId]: { replies: [], status: 'error' } } }));
         return get().showError(result.error);

@@ -44,6 +44,8 @@ export type SessionSlice = {
   host: Host;
   booted: boolean;
   session: SessionView | null;
+  /** Counts sign-ins and sign-outs: a read asked in one turn and answered in another is dropped. */
+  sessionTurn: number;
   connection: { state: ConnectionState; detail?: string };
   settings: Settings | null;
   boot(): Promise<void>;

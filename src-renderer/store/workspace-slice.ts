@@ -5,6 +5,7 @@
  * Failures come back as results, for the dialog that asked to show in place.
  */
 import type { ChannelView, Result } from '../../src-shared/bridge';
+import { sameSession } from './session-slice';
 import type { SliceContext, WorkspaceSlice } from './types';
 
 export function createWorkspaceSlice({ set, get, relay }: SliceContext): WorkspaceSlice {
@@ -22,8 +23,9 @@ export function createWorkspaceSlice({ set, get, relay }: SliceContext): Workspa
     membersOpen: false,
 
     async loadPeople() {
+      const current = sameSession(get);
       const result = await relay.listUsers(undefined);
-      if (result.ok) set({ people: result.value });
+      if (result.ok && current()) set({ people: result.value });
     },
     onPeople(people) {
       set({ people });
