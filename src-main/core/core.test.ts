@@ -109,6 +109,21 @@ describe('sending', () => {
     expect(sent?.seq).toBeGreaterThan(0);
   });
 
+  it('gives each send a time-ordered clientMessageId (UUID version 7), in the order sent', async () => {
+    // Random ids put every send on a random page of two indexes (the message's and its operation's),
+    // here and in the server's dedup index: BENCHMARKS.md "outbox9".
+    const general = await channelId(alice, 'general');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (await alice.core.handlers.sendMessage({ channelId: general, content: `v7-${i}` })).clientMessageId!,
+      );
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+    await waitFor(() => outboxEmpty(alice), 'outbox flushed');
+  });
+
   it('refuses an invalid message at once and queues nothing (parsed once, by the bridge contract)', async () => {
     const general = await channelId(alice, 'general');
     const router = createRouter(alice.core.handlers, () => {});

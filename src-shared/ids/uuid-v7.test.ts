@@ -1,6 +1,9 @@
+import { randomFillSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { uuidV7 } from './uuid-v7';
+import { uuidV7Generator } from './uuid-v7';
+
+const uuidV7 = uuidV7Generator(randomFillSync);
 
 describe('uuidV7', () => {
   it('is a UUID of version 7 and the RFC variant, which the protocol schema accepts', () => {
@@ -26,5 +29,25 @@ describe('uuidV7', () => {
     const ids = stamps.map((ms) => uuidV7(ms));
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
+  });
+});
+
+describe('uuidV7Generator', () => {
+  it('takes its random bits from the source it is given, eight bytes an id', () => {
+    let calls = 0;
+    const zeros = uuidV7Generator((bytes) => {
+      calls++;
+      bytes.fill(0);
+    });
+    const ms = Date.UTC(2032, 0, 1);
+    expect(zeros(ms)).toBe(
+      `${ms
+        .toString(16)
+        .padStart(12, '0')
+        .replace(/^(.{8})/, '$1-')}-7000-8000-000000000000`,
+    );
+    for (let i = 0; i < 300; i++) zeros(ms + 1 + i);
+    // 301 ids, each in a new millisecond: 8 bytes for its counter's start, 8 for its tail; 2,048 a fill.
+    expect(calls).toBe(Math.ceil((301 * 16) / 2048));
   });
 });
