@@ -40,10 +40,14 @@ export class DeviceOrder {
 
   /** In the send's turn: throws OUT_OF_ORDER unless `device.deviceSeq` is the next one. */
   async check(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
-    const key = keyOf(userId, channelId, device);
-    const expected =
-      this.queued.get(key)?.next ?? (await this.store.devicePosition(userId, device.deviceId, channelId)) + 1;
+    const expected = await this.expected(userId, channelId, device);
     if (device.deviceSeq !== expected) throw outOfOrder(expected);
+  }
+
+  /** In the send's turn: the deviceSeq this device's next send in the channel must carry. */
+  async expected(userId: string, channelId: string, device: DeviceSeq): Promise<number> {
+    const queued = this.queued.get(keyOf(userId, channelId, device));
+    return queued ? queued.next : (await this.store.devicePosition(userId, device.deviceId, channelId)) + 1;
   }
 
   /** In the turn: the number is used by `write` (its queued insert or skip); the next one is expected. */
