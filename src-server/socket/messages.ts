@@ -118,17 +118,27 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     let first = holds ? undefined : lookUpFirst(userId, clientMessageId);
     /** Before a refusal: the first copy of this send, if it is one. */
     const replayOf = () => (first ??= lookUpFirst(userId, clientMessageId));
-    const member = started(ctx.memberships.requireWritable(store, channelId, userId));
-    const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
-    const attached = started(filesToAttach(store, userId, payload.fileIds));
-    const mentions = started(resolveMentions(store, channelId, payload.content));
+    // Looked up on arrival, so a store with round trips answers them in parallel; what needs no lookup
+    // (a member already known, no parent, no files, no `@`) takes no promise and no await in the turn.
+    const member = ctx.memberships.knownWritable(channelId, userId)
+      ? undefined
+      : started(ctx.memberships.requireWritable(store, channelId, userId));
+    const parent = parentId === undefined ? undefined : started(store.getMessage(parentId));
+    const attached = payload.fileIds?.length
+      ? started(filesToAttach(store, userId, payload.fileIds))
+      : undefined;
+    const mentions = payload.content.includes('@')
+      ? started(resolveMentions(store, channelId, payload.content))
+      : undefined;
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
     const { stored } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
       const replayed = first && (await first);
       if (replayed) return answer(userId, replayed);
       if (device) {
-        const expected = await deps.order.expected(userId, channelId, device);
+        const expected =
+          deps.order.queuedNext(userId, channelId, device) ??
+          (await deps.order.expected(userId, channelId, device));
         if (device.deviceSeq !== expected) {
           const copied = await replayOf();
           if (copied) return answer(userId, copied);
@@ -137,12 +147,12 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
       }
       let files: MessageFile[] | undefined;
       try {
-        await member;
-        if (parentId !== undefined) {
+        if (member) await member;
+        if (parent) {
           const found = await parent;
           if (!found || found.channelId !== channelId) throw notFound('Parent message');
         }
-        files = await attached;
+        if (attached) files = await attached;
       } catch (err) {
         const copied = await replayOf();
         if (copied) return answer(userId, copied);
@@ -151,8 +161,10 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         const { spent } = await spendNumber(userId, channelId, device, arrivedAt);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
-      const mentioned = await mentions;
-      const token = await takeToken(userId, arrivedAt, replayOf);
+      const mentioned = mentions ? await mentions : [];
+      // A free token is held at once; otherwise waited for (takeToken).
+      const held = arrivedAt === undefined ? undefined : holds?.hold(userId, arrivedAt);
+      const token = held ? { hold: held } : await takeToken(userId, arrivedAt, replayOf);
       if ('copied' in token) return answer(userId, token.copied);
       const inserting = started(insert(socket, payload, device, mentioned, files, token.hold));
       if (device) deps.order.used(userId, channelId, device, inserting);
