@@ -94,6 +94,19 @@ function sentFields(message: Message): MessageSent {
   return sent;
 }
 
+/**
+ * Whether a send is a copy of one stored before: read on arrival where the limiter cannot hold tokens,
+ * else only before a refusal (`first` once read). An object, not a closure per send (tsx names each).
+ */
+interface CopyCheck {
+  userId: string;
+  clientMessageId: string | undefined;
+  first: Promise<Message | undefined> | undefined;
+}
+
+/** A send already looked up and found no copy. */
+const NOT_A_COPY: CopyCheck = { userId: '', clientMessageId: undefined, first: Promise.resolve(undefined) };
+
 /** A token counted for good (taken by `consume`). */
 const KEPT: Hold = { keep: () => {}, release: () => {} };
 
@@ -115,9 +128,12 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const holds = deps.limiter.holds;
     // Judged at its arrival by a limiter that holds tokens; otherwise looked up now (see the top).
     const arrivedAt = holds?.now();
-    let first = holds ? undefined : lookUpFirst(userId, clientMessageId);
-    /** Before a refusal: the first copy of this send, if it is one. */
-    const replayOf = () => (first ??= lookUpFirst(userId, clientMessageId));
+    const copy: CopyCheck = {
+      userId,
+      clientMessageId,
+      first: holds ? undefined : lookUpFirst(userId, clientMessageId),
+    };
+    const first = copy.first;
     // Looked up on arrival, so a store with round trips answers them in parallel; what needs no lookup
     // (a member already known, no parent, no files, no `@`) takes no promise and no await in the turn.
     const member = ctx.memberships.knownWritable(channelId, userId)
@@ -140,7 +156,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
           deps.order.queuedNext(userId, channelId, device) ??
           (await deps.order.expected(userId, channelId, device));
         if (device.deviceSeq !== expected) {
-          const copied = await replayOf();
+          const copied = await replayOf(copy);
           if (copied) return answer(userId, copied);
           throw outOfOrder(expected);
         }
@@ -154,7 +170,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         }
         if (attached) files = await attached;
       } catch (err) {
-        const copied = await replayOf();
+        const copied = await replayOf(copy);
         if (copied) return answer(userId, copied);
         if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
@@ -164,7 +180,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
       const mentioned = mentions ? await mentions : [];
       // A free token is held at once; otherwise waited for (takeToken).
       const held = arrivedAt === undefined ? undefined : holds?.hold(userId, arrivedAt);
-      const token = held ? { hold: held } : await takeToken(userId, arrivedAt, replayOf);
+      const token = held ? { hold: held } : await takeToken(userId, arrivedAt, copy);
       if ('copied' in token) return answer(userId, token.copied);
       const inserting = started(insert(socket, payload, device, mentioned, files, token.hold));
       if (device) deps.order.used(userId, channelId, device, inserting);
@@ -186,7 +202,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
   async function takeToken(
     userId: string,
     arrivedAt: number | undefined,
-    replayOf: () => Promise<Message | undefined>,
+    copy: CopyCheck,
   ): Promise<{ hold: Hold } | { copied: Message }> {
     const holds = deps.limiter.holds;
     if (!holds || arrivedAt === undefined) {
@@ -196,12 +212,18 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     let hold = holds.hold(userId, arrivedAt);
     if (hold) return { hold };
     await holds.settled(userId);
-    const copied = await replayOf();
+    const copied = await replayOf(copy);
     if (copied) return { copied };
     hold = holds.hold(userId, arrivedAt);
     if (hold) return { hold };
     await deps.limiter.consume(userId, arrivedAt);
     return { hold: KEPT };
+  }
+
+  /** Before a refusal: the first copy of this send, if it is one (read once). */
+  function replayOf(copy: CopyCheck): Promise<Message | undefined> {
+    copy.first ??= lookUpFirst(copy.userId, copy.clientMessageId);
+    return copy.first;
   }
 
   function lookUpFirst(userId: string, clientMessageId: string | undefined): Promise<Message | undefined> {
@@ -223,7 +245,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     arrivedAt = deps.limiter.holds?.now(),
   ): Promise<{ spent: Promise<void> }> {
     // Already looked up: not a copy.
-    const token = await takeToken(userId, arrivedAt, () => Promise.resolve(undefined));
+    const token = await takeToken(userId, arrivedAt, NOT_A_COPY);
     if ('hold' in token) token.hold.keep();
     const spent = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
       // No such channel (nothing to keep in order there), or the store failed: the number stays unused,
