@@ -30,9 +30,14 @@ export class MembershipCache {
   /** Bumped by every forget: a read that started before it is not kept. */
   private epoch = 0;
 
+  /** Answered yes before and not forgotten since: no need to ask (requireWritable would not wait). */
+  knownWritable(channelId: string, userId: string): boolean {
+    return this.writable.get(channelId)?.has(userId) ?? false;
+  }
+
   /** requireWritable (membership.ts), answered from memory when it was answered yes before. */
   async requireWritable(store: Store, channelId: string, userId: string): Promise<void> {
-    if (this.writable.get(channelId)?.has(userId)) return;
+    if (this.knownWritable(channelId, userId)) return;
     const epoch = this.epoch;
     await requireWritable(store, channelId, userId);
     if (epoch === this.epoch) this.remember(channelId, userId);

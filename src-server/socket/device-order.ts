@@ -40,10 +40,21 @@ export class DeviceOrder {
 
   /** In the send's turn: throws OUT_OF_ORDER unless `device.deviceSeq` is the next one. */
   async check(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
-    const key = keyOf(userId, channelId, device);
-    const expected =
-      this.queued.get(key)?.next ?? (await this.store.devicePosition(userId, device.deviceId, channelId)) + 1;
+    const expected = await this.expected(userId, channelId, device);
     if (device.deviceSeq !== expected) throw outOfOrder(expected);
+  }
+
+  /** In the send's turn: the deviceSeq this device's next send in the channel must carry. */
+  async expected(userId: string, channelId: string, device: DeviceSeq): Promise<number> {
+    return (
+      this.queuedNext(userId, channelId, device) ??
+      (await this.store.devicePosition(userId, device.deviceId, channelId)) + 1
+    );
+  }
+
+  /** The same, known without a read while this device has writes queued here (a pipeline). */
+  queuedNext(userId: string, channelId: string, device: DeviceSeq): number | undefined {
+    return this.queued.get(keyOf(userId, channelId, device))?.next;
   }
 
   /** In the turn: the number is used by `write` (its queued insert or skip); the next one is expected. */
@@ -56,10 +67,15 @@ export class DeviceOrder {
     }
     entry.next = device.deviceSeq + 1;
     entry.pending++;
-    const settled = () => {
-      if (--entry.pending === 0 && this.queued.get(key) === entry) this.queued.delete(key);
-    };
-    write.then(settled, settled);
+    const queued = entry;
+    write.then(
+      () => this.settled(key, queued),
+      () => this.settled(key, queued),
+    );
+  }
+
+  private settled(key: string, entry: Queued): void {
+    if (--entry.pending === 0 && this.queued.get(key) === entry) this.queued.delete(key);
   }
 
   /** The store refused a write this view let through: read the position from the store next time. */

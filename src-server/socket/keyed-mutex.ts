@@ -10,19 +10,23 @@
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();
 
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Not an async function: the work's own promise is returned, without a wrapper promise and an await a
+   * call (two of these run for every message sent). The key is freed once its last work settles.
+   */
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key);
     const result = previous ? previous.then(work) : startNow(work);
-    const tail = result.then(
-      () => undefined,
-      () => undefined,
+    const tail: Promise<void> = result.then(
+      () => this.free(key, tail),
+      () => this.free(key, tail),
     );
     this.tails.set(key, tail);
-    try {
-      return await result;
-    } finally {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
+    return result;
+  }
+
+  private free(key: string, tail: Promise<void>): void {
+    if (this.tails.get(key) === tail) this.tails.delete(key);
   }
 
   get size(): number {

@@ -11,8 +11,13 @@
  * does not wait for this one's commit, so SQLite still commits a whole pipeline in one group.
  *
  * Replays. Copies of one clientMessageId from one user run one at a time (keyed by (user,
- * clientMessageId)): a copy starts once the one before it is stored or refused, so its lookup finds the
- * first, and it is answered as a replay before the rate limit, which it never touches.
+ * clientMessageId)): a copy starts once the one before it is stored or refused, so the store finds the
+ * first, and it is answered with it; it never counts against the rate limit. Both stores check for a
+ * copy inside the insert's transaction, so a send is not read for before it (that read was 12–14 % of
+ * the main thread in a replay: BENCHMARKS.md, srv9 and srv10): it takes its rate-limit token on hold
+ * (rate-limit.ts), given back if the insert finds a copy, and it is looked up before anything would
+ * refuse it (out of order, not a member, no parent, files, no token), where a copy is answered instead.
+ * Where the limiter cannot hold a token (Redis), every send is looked up on arrival, as before.
  *
  * Mentions (mentions.ts) are looked up on arrival with the other lookups and stored with the message.
  *
@@ -47,7 +52,7 @@ import { type DeviceOrder, outOfOrder } from './device-order';
 import { codeOf, type Route, route } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
 import { resolveMentions } from './mentions';
-import type { MessageRateLimiter } from './rate-limit';
+import type { Hold, MessageRateLimiter } from './rate-limit';
 import type { RelaySocket } from './types';
 import type { TypingTracker } from './typing';
 
@@ -89,6 +94,22 @@ function sentFields(message: Message): MessageSent {
   return sent;
 }
 
+/**
+ * Whether a send is a copy of one stored before: read on arrival where the limiter cannot hold tokens,
+ * else only before a refusal (`first` once read). An object, not a closure per send (tsx names each).
+ */
+interface CopyCheck {
+  userId: string;
+  clientMessageId: string | undefined;
+  first: Promise<Message | undefined> | undefined;
+}
+
+/** A send already looked up and found no copy. */
+const NOT_A_COPY: CopyCheck = { userId: '', clientMessageId: undefined, first: Promise.resolve(undefined) };
+
+/** A token counted for good (taken by `consume`). */
+const KEPT: Hold = { keep: () => {}, release: () => {} };
+
 /** A promise awaited later, or never (after an earlier refusal): its rejection must not go unhandled. */
 function started<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -104,41 +125,105 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const { userId } = socket.data;
     const { channelId, clientMessageId, parentId } = payload;
     const device = deviceOf(payload);
-    const first = lookUpFirst(userId, clientMessageId);
-    const member = started(ctx.memberships.requireWritable(store, channelId, userId));
-    const parent = started(parentId === undefined ? Promise.resolve(undefined) : store.getMessage(parentId));
-    const attached = started(filesToAttach(store, userId, payload.fileIds));
-    const mentions = started(resolveMentions(store, channelId, payload.content));
+    const holds = deps.limiter.holds;
+    // Judged at its arrival by a limiter that holds tokens; otherwise looked up now (see the top).
+    const arrivedAt = holds?.now();
+    const copy: CopyCheck = {
+      userId,
+      clientMessageId,
+      first: holds ? undefined : lookUpFirst(userId, clientMessageId),
+    };
+    const first = copy.first;
+    // Looked up on arrival, so a store with round trips answers them in parallel; what needs no lookup
+    // (a member already known, no parent, no files, no `@`) takes no promise and no await in the turn.
+    const member = ctx.memberships.knownWritable(channelId, userId)
+      ? undefined
+      : started(ctx.memberships.requireWritable(store, channelId, userId));
+    const parent = parentId === undefined ? undefined : started(store.getMessage(parentId));
+    const attached = payload.fileIds?.length
+      ? started(filesToAttach(store, userId, payload.fileIds))
+      : undefined;
+    const mentions = payload.content.includes('@')
+      ? started(resolveMentions(store, channelId, payload.content))
+      : undefined;
 
     // The turn ends once the insert is queued; the message is awaited after it, outside the turn.
     const { stored } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
-      const replayed = await first;
-      if (replayed) {
-        logger.debug({ event: 'replay', userId, messageId: replayed.id }, 'replay answered');
-        return { stored: Promise.resolve(replayed) };
+      const replayed = first && (await first);
+      if (replayed) return answer(userId, replayed);
+      if (device) {
+        const expected =
+          deps.order.queuedNext(userId, channelId, device) ??
+          (await deps.order.expected(userId, channelId, device));
+        if (device.deviceSeq !== expected) {
+          const copied = await replayOf(copy);
+          if (copied) return answer(userId, copied);
+          throw outOfOrder(expected);
+        }
       }
-      if (device) await deps.order.check(userId, channelId, device);
       let files: MessageFile[] | undefined;
       try {
-        await member;
-        if (parentId !== undefined) {
+        if (member) await member;
+        if (parent) {
           const found = await parent;
           if (!found || found.channelId !== channelId) throw notFound('Parent message');
         }
-        files = await attached;
+        if (attached) files = await attached;
       } catch (err) {
+        const copied = await replayOf(copy);
+        if (copied) return answer(userId, copied);
         if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
         // Answered once the number is used up, outside the turn.
-        const { spent } = await spendNumber(userId, channelId, device);
+        const { spent } = await spendNumber(userId, channelId, device, arrivedAt);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
-      const mentioned = await mentions;
-      await deps.limiter.consume(userId);
-      const inserting = started(insert(socket, payload, device, mentioned, files));
+      const mentioned = mentions ? await mentions : [];
+      // A free token is held at once; otherwise waited for (takeToken).
+      const held = arrivedAt === undefined ? undefined : holds?.hold(userId, arrivedAt);
+      const token = held ? { hold: held } : await takeToken(userId, arrivedAt, copy);
+      if ('copied' in token) return answer(userId, token.copied);
+      const inserting = started(insert(socket, payload, device, mentioned, files, token.hold));
       if (device) deps.order.used(userId, channelId, device, inserting);
       return { stored: inserting };
     });
     return stored;
+  }
+
+  function answer(userId: string, replayed: Message): { stored: Promise<Message> } {
+    logger.debug({ event: 'replay', userId, messageId: replayed.id }, 'replay answered');
+    return { stored: Promise.resolve(replayed) };
+  }
+
+  /**
+   * In the turn: a rate-limit token for a send, on hold where the limiter holds tokens (`arrivedAt` is
+   * then set). With none free while others are on hold, waits for those to settle (a copy's comes back),
+   * and still with none, looks the send up: a copy is answered, never refused (nor does it start a block).
+   */
+  async function takeToken(
+    userId: string,
+    arrivedAt: number | undefined,
+    copy: CopyCheck,
+  ): Promise<{ hold: Hold } | { copied: Message }> {
+    const holds = deps.limiter.holds;
+    if (!holds || arrivedAt === undefined) {
+      await deps.limiter.consume(userId);
+      return { hold: KEPT };
+    }
+    let hold = holds.hold(userId, arrivedAt);
+    if (hold) return { hold };
+    await holds.settled(userId);
+    const copied = await replayOf(copy);
+    if (copied) return { copied };
+    hold = holds.hold(userId, arrivedAt);
+    if (hold) return { hold };
+    await deps.limiter.consume(userId, arrivedAt);
+    return { hold: KEPT };
+  }
+
+  /** Before a refusal: the first copy of this send, if it is one (read once). */
+  function replayOf(copy: CopyCheck): Promise<Message | undefined> {
+    copy.first ??= lookUpFirst(copy.userId, copy.clientMessageId);
+    return copy.first;
   }
 
   function lookUpFirst(userId: string, clientMessageId: string | undefined): Promise<Message | undefined> {
@@ -157,8 +242,11 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     userId: string,
     channelId: string,
     device: DeviceSeq,
+    arrivedAt = deps.limiter.holds?.now(),
   ): Promise<{ spent: Promise<void> }> {
-    await deps.limiter.consume(userId);
+    // Already looked up: not a copy.
+    const token = await takeToken(userId, arrivedAt, NOT_A_COPY);
+    if ('hold' in token) token.hold.keep();
     const spent = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
       // No such channel (nothing to keep in order there), or the store failed: the number stays unused,
       // and the client's next send there is told where to resume.
@@ -189,6 +277,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     device: DeviceSeq | undefined,
     mentions: string[],
     files: MessageFile[] | undefined,
+    /** Kept if the message is stored; given back if the store finds a copy or refuses it out of order. */
+    hold: Hold,
   ): Promise<Message> {
     const { channelId } = payload;
     const { userId } = socket.data;
@@ -212,8 +302,15 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
           throw outOfOrder(result.expectedSeq);
         })
       : store.insertMessage(message);
-    return stored.then(({ message, created }) => {
-      if (created) {
+    return stored.then(
+      ({ message, created }) => {
+        if (!created) {
+          // A copy: answered with the first, which used no number and takes no token.
+          hold.release();
+          if (device) deps.order.forget(userId, channelId, device);
+          return message;
+        }
+        hold.keep();
         socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
         // Whoever sent has stopped typing there.
         deps.typing.stop(userId, channelId);
@@ -221,9 +318,15 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
           { event: 'message', userId, channelId, messageId: message.id, seq: message.seq },
           'stored',
         );
-      }
-      return message;
-    });
+        return message;
+      },
+      (err: unknown) => {
+        // Refused out of order by the store: not counted, as when this instance refuses it.
+        if (err instanceof AppError && err.code === ErrorCode.OUT_OF_ORDER) hold.release();
+        else hold.keep();
+        throw err;
+      },
+    );
   }
 
   async function accept(socket: RelaySocket, raw: unknown): Promise<MessageSent> {

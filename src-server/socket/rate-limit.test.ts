@@ -136,3 +136,66 @@ describe('createMessageRateLimiter (its own clock)', () => {
     expect([allowed('a'), allowed('a'), allowed('b')]).toEqual([true, false, true]);
   });
 });
+
+describe('token holds (a send judged before it is known not to be a copy)', () => {
+  function holder(perSecond: number) {
+    let t = 0;
+    const limit = createMessageRateLimiter(perSecond, () => t);
+    const holds = limit.holds!;
+    const refused = (at = t) => {
+      try {
+        limit.consume('u', at);
+        return false;
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'RATE_LIMITED' });
+        return true;
+      }
+    };
+    return { limit, holds, refused, advance: (ms: number) => (t += ms) };
+  }
+
+  it('a released hold is as if never taken; a kept one counts', () => {
+    const { holds, refused } = holder(2);
+    const a = holds.hold('u', 0);
+    const b = holds.hold('u', 0);
+    expect(a && b).toBeDefined();
+    expect(holds.hold('u', 0)).toBeUndefined();
+    a!.release();
+    const c = holds.hold('u', 0);
+    expect(c).toBeDefined();
+    b!.keep();
+    c!.keep();
+    expect(refused()).toBe(true);
+  });
+
+  it('settles once every hold taken so far is kept or released', async () => {
+    const { holds } = holder(3);
+    await holds.settled('u');
+    const a = holds.hold('u', 0)!;
+    const b = holds.hold('u', 0)!;
+    let settled = false;
+    const waiting = holds.settled('u').then(() => {
+      settled = true;
+    });
+    a.keep();
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    b.release();
+    await waiting;
+    expect(settled).toBe(true);
+  });
+
+  it('judges a send at its arrival: a refill after it does not let it in', () => {
+    const { holds, refused, advance } = holder(1);
+    holds.hold('u', 0)!.keep();
+    advance(2_000);
+    // Arrived at 500 ms (half a token back), judged now: refused, and told the whole block.
+    expect(holds.hold('u', 500)).toBeUndefined();
+    expect(refused(500)).toBe(true);
+  });
+
+  it('is there when the limit is off, and always holds', () => {
+    const { holds } = holder(0);
+    expect(Array.from({ length: 100 }, () => holds.hold('u', 0)).every(Boolean)).toBe(true);
+  });
+});

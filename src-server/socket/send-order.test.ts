@@ -161,6 +161,28 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
   const outcome = (a: SendAck) => (a.ok ? a.seq : a.code === 'OUT_OF_ORDER' ? `>${a.expectedSeq}` : a.code);
 
   it.skipIf(skip)(
+    'a fresh send is checked for a copy only inside its insert (no read before it), numbered or not, with the limit on or off',
+    async () => {
+      for (const limit of [0, 100]) {
+        const alice = await aliceWithRateLimit(limit);
+        const lookups = vi.spyOn(demo.server.store, 'findByClientMessageId');
+        const device = randomUUID();
+        const plain = Array.from({ length: 5 }, (_, i) => ({
+          content: `p${i}`,
+          channelId: demo.random.id,
+          clientMessageId: randomUUID(),
+        }));
+        const acks = await pipeline(alice.socket, [...numbered(device, 1, 5), ...plain]);
+        expect(acks.map(outcome)).toEqual([1, 2, 3, 4, 5, 1, 2, 3, 4, 5]);
+        expect(lookups).not.toHaveBeenCalled();
+        // A copy is still answered with the first (by the insert's own check).
+        expect(await pipeline(alice.socket, [plain[0]!])).toEqual([acks[5]]);
+        await demo.stop();
+      }
+    },
+  );
+
+  it.skipIf(skip)(
     'numbered sends: one that arrives after the block has ended is refused OUT_OF_ORDER, never stored ahead of the refused one, and not counted',
     async () => {
       // Issue 11: a pipeline on a slow uplink arrives over more than the block's second; what came after
