@@ -19,7 +19,7 @@ import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
-import { coldPage, type TraceEvent } from './page-tools';
+import { coldPage, mainThreadEvents, type TraceEvent } from './page-tools';
 
 type Way = 'figure' | 'lean';
 
@@ -62,17 +62,7 @@ async function once(browser: Browser, url: string, way: Way) {
   );
   if (!nav) throw new Error('no navigation in the trace');
   const end = nav.ts + shell * 1000;
-  const main = events.find(
-    (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === nav.pid,
-  );
-  const mine = events.filter(
-    (e) =>
-      e.pid === nav.pid &&
-      e.tid === main?.tid &&
-      e.ph === 'X' &&
-      e.ts >= nav.ts &&
-      e.ts + (e.dur ?? 0) <= end,
-  );
+  const mine = mainThreadEvents(events, nav, end);
   const sum = (name: string) =>
     mine.filter((e) => e.name === name).reduce((s, e) => s + (e.tdur ?? 0), 0) / 1000;
   return {
