@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { addFavicon } from './app/favicon';
 import { connectBridge } from './bridge/connect';
 import { afterNextPaint } from './messages/after-paint';
 import { loadMarkdown } from './messages/markdown-loader';
@@ -29,6 +30,8 @@ async function start(root: HTMLElement) {
   // marked and DOMPurify, for the first body that needs them, once the workspace is on screen (unless
   // such a body asked for them first).
   afterNextPaint(() => void loadMarkdown().catch(() => {}));
+  // The tab's icon too: a browser decodes it on the page's main thread (app/favicon.ts).
+  afterNextPaint(() => addFavicon());
 }
 
 const root = document.getElementById('root')!;

@@ -126,6 +126,26 @@ export async function shellPaint(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __shellPaint: number }).__shellPaint);
 }
 
+/** The page's renderer main thread in a trace: the thread-name event of `nav`'s process. */
+export function pageMainThread(events: TraceEvent[], nav: TraceEvent): TraceEvent | undefined {
+  return events.find(
+    (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === nav.pid,
+  );
+}
+
+/** The complete events of `nav`'s main thread from its navigation start to `end` (µs, trace clock). */
+export function mainThreadEvents(events: TraceEvent[], nav: TraceEvent, end: number): TraceEvent[] {
+  const main = pageMainThread(events, nav);
+  return events.filter(
+    (e) =>
+      e.pid === nav.pid &&
+      e.tid === main?.tid &&
+      e.ph === 'X' &&
+      e.ts >= nav.ts &&
+      e.ts + (e.dur ?? 0) <= end,
+  );
+}
+
 /** A Chromium trace event, as much of it as the by-hand trace tools read. */
 export type TraceEvent = {
   name: string;

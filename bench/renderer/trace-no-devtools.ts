@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../figures/fig7-renderer';
 import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports } from './no-devtools';
-import { describeTask, type TraceEvent } from './page-tools';
+import { describeTask, mainThreadEvents, pageMainThread, type TraceEvent } from './page-tools';
 import { profileFromTrace } from './trace-profile';
 
 const TRACE_S = 12;
@@ -47,18 +47,9 @@ async function main() {
       )
       .at(-1);
     if (!nav) throw new Error('no navigation to the app in the trace');
-    const main = events.find(
-      (e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain' && e.pid === nav.pid,
-    );
+    const main = pageMainThread(events, nav);
     const end = nav.ts + (report.shell ?? 0) * 1000;
-    const mine = events.filter(
-      (e) =>
-        e.pid === nav.pid &&
-        e.tid === main?.tid &&
-        e.ph === 'X' &&
-        e.ts >= nav.ts &&
-        e.ts + (e.dur ?? 0) <= end,
-    );
+    const mine = mainThreadEvents(events, nav, end);
     if (profileTo && main) {
       const out = loads > 1 ? profileTo.replace(/\.cpuprofile$/, `-${i}.cpuprofile`) : profileTo;
       await writeFile(out, JSON.stringify(profileFromTrace(events, nav.pid, main.tid, nav.ts, end)));

@@ -149,6 +149,8 @@ describe('session', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("connect-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
+    // Workers of our own files only (public/warm-intl-worker.js sets ICU up off the main thread).
+    expect(csp).toContain("worker-src 'self'");
     expect((await handle(new Request('app://relay/%2e%2e/secret.txt'))).status).toBe(404);
     expect((await handle(new Request('app://other/index.html'))).status).toBe(404);
   });

@@ -17,7 +17,8 @@ export function contentSecurityPolicy(connectSrc: string[] = []): string {
     "frame-src 'none'",
     "frame-ancestors 'none'",
     "object-src 'none'",
-    "worker-src 'none'",
+    // Only our own files: public/warm-intl-worker.js sets ICU up off the main thread at start.
+    "worker-src 'self'",
     "manifest-src 'self'",
   ].join('; ');
 }
