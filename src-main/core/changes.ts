@@ -178,8 +178,8 @@ export class Changes {
           const last = at + CHANGES_CHUNK >= page.count;
           const changed = store.transaction(() => {
             const rows = store.applyChangePage(chunk);
-            const reached = last ? upTo : (chunk.at(-1)?.changeSeq ?? 0);
-            store.changes.setCursor(channelId, Math.max(store.changes.cursor(channelId) ?? 0, reached));
+            // The cursor never moves back (message-changes.ts keeps the larger).
+            store.changes.setCursor(channelId, last ? upTo : (chunk.at(-1)?.changeSeq ?? 0));
             return rows;
           });
           // The chunk's UI events go out after its commit, as the acks' do.
