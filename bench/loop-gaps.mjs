@@ -3,8 +3,9 @@
  * were long, and what ran in them. GAPS.json is what `RELAY_LOOP_GAPS=FILE nice npm run bench -- --only
  * 13 --cpu-prof DIR` writes (bench/app/app-host.ts: each gap of 15 ms or more between two firings of a
  * 1 ms timer, in µs of the clock the profile's timestamps use); PROFILE is the app's main-thread
- * profile in DIR/app-host (the largest). For each gap: its length, the profile's samples inside it, and
- * the heaviest frames of the app's own code, socket.io, SQLite, zod, undici and the GC, inclusive.
+ * profile in DIR/app-host (the largest). For each gap: its length, of it the ms the main thread was on
+ * a core and waiting for one (Linux), the profile's samples inside it, and the heaviest frames of the
+ * app's own code, socket.io, SQLite, zod, undici and the GC, inclusive.
  */
 import { readFileSync } from 'node:fs';
 
@@ -41,7 +42,7 @@ const interesting = (n) =>
 console.log(
   `${gaps.length} gaps; first gap at ${((gaps[0]?.[0] - p.startTime) / 1000).toFixed(0)} ms of the profile`,
 );
-for (const [from, to] of gaps) {
+for (const [from, to, ran, waited] of gaps) {
   const inside = samples.filter((s) => s.t >= from && s.t < to);
   const incl = new Map();
   const self = new Map();
@@ -65,6 +66,8 @@ for (const [from, to] of gaps) {
       .map(([n, v]) => `${(v / 1000).toFixed(0)} ${n}`)
       .join(' | ');
   console.log(
-    `@${((from - p.startTime) / 1000).toFixed(0)} gap ${((to - from) / 1000).toFixed(1)} ms, ${inside.length} samples\n   INCL ${top(incl, K)}\n   SELF ${top(self, 5)}`,
+    `@${((from - p.startTime) / 1000).toFixed(0)} gap ${((to - from) / 1000).toFixed(1)} ms` +
+      (ran >= 0 ? ` (on a core ${ran} ms, waiting for one ${waited} ms)` : '') +
+      `, ${inside.length} samples\n   INCL ${top(incl, K)}\n   SELF ${top(self, 5)}`,
   );
 }

@@ -6,7 +6,7 @@
  *
  * argv: USER_DATA RENDERER_DIR
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore } from '../../src-main/core/create-core';
 import { onEachMessage } from '../../src-main/core/event-batch';
@@ -21,8 +21,16 @@ import type { MessageView } from '../../src-shared/bridge';
 import { collectGarbage, emitEvent, serve } from '../lib/serve';
 
 /** What `result` answers. */
+/** Of a span's wall time, the ms the main thread ran on a core and waited in the run queue for one. */
+export interface OnCore {
+  ranMs: number;
+  waitedMs: number;
+}
+
 export interface AppResult {
   cacheMs: number | null;
+  /** From start to cacheMs (Linux; else null): a slow row is the app's own work or the scheduler's. */
+  cacheOnCore: OnCore | null;
   cachedMessages: number;
   seen: number;
   timings: {
@@ -34,6 +42,8 @@ export interface AppResult {
     loopDelayMax: number;
     /** The process's CPU time (user + system) over the same span: beside the wall time on a shared box. */
     cpuMs: number;
+    /** The main thread alone over the same span (Linux; else null). */
+    mainOnCore: OnCore | null;
   } | null;
 }
 
@@ -53,21 +63,50 @@ let started: Promise<void> | undefined;
 let t0 = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 /**
+ * The main thread's time on a core and waiting in the run queue for one, in ns so far (Linux's
+ * /proc schedstat; null elsewhere). Bench figure 13 on a shared box: the cache row read 92 ms in one
+ * run and 812 ms in the next with the main thread on a core 52 and 82 ms of them, the rest waiting.
+ */
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+function schedstat(): [number, number] | null {
+  try {
+    const [ran, waited] = readFileSync(SCHEDSTAT, 'latin1').split(' ');
+    return [Number(ran), Number(waited)];
+  } catch {
+    return null;
+  }
+}
+function onCoreBetween(from: [number, number] | null, to: [number, number] | null): OnCore | null {
+  if (!from || !to) return null;
+  const round = (ns: number) => Math.round(ns / 1e5) / 10;
+  return { ranMs: round(to[0] - from[0]), waitedMs: round(to[1] - from[1]) };
+}
+
+/**
  * RELAY_LOOP_GAPS=FILE: every gap of 15 ms or more between two firings of a 1 ms timer from start to
- * caught up, as [from, to] in µs of the monotonic clock a --cpu-prof profile's timestamps use, written
- * to FILE at the end: which turns of the loop were long, to read against the profile.
+ * caught up, as [from, to, ran, waited]: from and to in µs of the monotonic clock a --cpu-prof profile's
+ * timestamps use; ran and waited, of the gap, the ms the main thread was on a core and waiting in the run
+ * queue for one (-1 without /proc): a turn of the app's own work, the scheduler's, or neither (blocked:
+ * on the disk, or on another thread: a GC's helpers, the module loader). Written to FILE at the end, to read against the profile
+ * (bench/loop-gaps.mjs).
  */
 const gapsFile = process.env.RELAY_LOOP_GAPS;
-const gaps: [number, number][] = [];
+const gaps: [number, number, number, number][] = [];
 let gapTimer: NodeJS.Timeout | undefined;
 function recordGaps(): void {
   if (!gapsFile) return;
   const now = () => Number(process.hrtime.bigint() / 1000n);
   let last = now();
+  let lastSched = schedstat();
   gapTimer = setInterval(() => {
     const t = now();
-    if (t - last >= 15_000) gaps.push([last, t]);
+    const sched = schedstat();
+    if (t - last >= 15_000) {
+      const split = onCoreBetween(lastSched, sched);
+      gaps.push([last, t, split?.ranMs ?? -1, split?.waitedMs ?? -1]);
+    }
     last = t;
+    lastSched = sched;
   }, 1);
 }
 const ms = (ns: number) => ns / 1e6;
@@ -101,6 +140,7 @@ serve({
     watched = watch ? { ...watch, ids: new Set(), done } : null;
     t0 = performance.now();
     cpu0 = process.cpuUsage();
+    sched0 = schedstat();
     loopDelay.reset();
     loopDelay.enable();
     recordGaps();
@@ -120,6 +160,7 @@ serve({
       const first = firstChannelId ?? channels[0]?.id;
       const page = first ? await core.handlers.listMessages({ channelId: first }) : null;
       cacheMs = performance.now() - t0;
+      cacheOnCore = onCoreBetween(sched0, schedstat());
       cachedMessages = page?.messages.length ?? 0;
     });
     void connected.then((at) => {
@@ -135,7 +176,7 @@ serve({
     while (timings === null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Not all in by then: the readings so far, marked incomplete (the elapsed time is a lower bound).
     if (timings === null) finish(false);
-    return { cacheMs, cachedMessages, timings, seen: watched?.ids.size ?? 0 };
+    return { cacheMs, cacheOnCore, cachedMessages, timings, seen: watched?.ids.size ?? 0 };
   },
 
   /** The main process's memory after a full collection (node runs with --expose-gc). */
@@ -152,6 +193,8 @@ serve({
 });
 
 let cacheMs: number | null = null;
+let cacheOnCore: OnCore | null = null;
+let sched0: [number, number] | null = null;
 let cachedMessages = 0;
 let connectedMs: number | null = null;
 let timings: AppResult['timings'] = null;
@@ -178,6 +221,7 @@ function finish(complete: boolean): void {
     loopDelayP99: ms(loopDelay.percentile(99)),
     loopDelayMax: ms(loopDelay.max),
     cpuMs: cpuSince(cpu0),
+    mainOnCore: onCoreBetween(sched0, schedstat()),
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { events } from '../../src-shared/bridge';
 import { createEventFanout } from './fanout';
 import { createFakeCore } from './testing/fake-core';
 
@@ -37,5 +38,32 @@ describe('event fan-out', () => {
     fanout.emit('error', { code: 'X', message: 'y' });
     expect(got).toEqual(['error']);
     expect(logged).toEqual(['bridge: event outside the contract dropped', 'bridge: event sink failed']);
+  });
+
+  it('checks nothing while no sink is connected, and checks again once one is', () => {
+    const core = createFakeCore();
+    const logged: string[] = [];
+    const fanout = createEventFanout(core, (message) => logged.push(message));
+    let checked = 0;
+    const schema = events.outbox;
+    const spy = vi.spyOn(schema, 'safeParse').mockImplementation((payload) => {
+      checked++;
+      return { success: true, data: payload } as ReturnType<typeof schema.safeParse>;
+    });
+    try {
+      core.emit('outbox', { sending: 1, failed: 0 });
+      expect(checked).toBe(0);
+      const got: unknown[] = [];
+      fanout.connect((event, payload) => got.push([event, payload]));
+      core.emit('outbox', { sending: 2, failed: 0 });
+      expect(checked).toBe(1);
+      expect(got).toEqual([['outbox', { sending: 2, failed: 0 }]]);
+    } finally {
+      spy.mockRestore();
+    }
+    // And a bad one with nobody listening is not logged as dropped (nothing was to be sent).
+    const lone = createEventFanout(createFakeCore(), (message) => logged.push(message));
+    lone.emit('outbox', { sending: -1, failed: 0 });
+    expect(logged).toEqual([]);
   });
 });
