@@ -156,20 +156,28 @@ function useOpening(channelId: string, ready: boolean): boolean {
   return opening;
 }
 
+type Key = VirtualItem['key'];
+
+/** New rows mounted at once, from which they come without toolbars until after their frame. */
+const BATCH_ROWS = 4;
+
 /**
- * The rows first mounted by new messages followed at the end (a catch-up batch, a burst): they come
+ * The rows first mounted by new messages followed at the end, when several (a catch-up batch): they come
  * without their hover toolbar and hover-only status, like a channel's first frame, and get them in
  * one render right after the frame that shows them. A batch of new messages replaces the whole screen,
  * so this takes a screenful of toolbars out of the batch's task (figure 13's longest task) and puts
  * them in a task of their own, before anyone can point at a row that was not there a frame ago.
  */
-type Key = VirtualItem['key'];
-
 function useFollowedRows(appended: boolean, items: readonly { key: Key }[]): ReadonlySet<Key> {
   const rendered = useRef(new Set<Key>()).current;
   const followed = useRef(new Set<Key>()).current;
   const [generation, setGeneration] = useState(0);
-  if (appended) for (const item of items) if (!rendered.has(item.key)) followed.add(item.key);
+  if (appended) {
+    const fresh = items.filter((item) => !rendered.has(item.key));
+    // One new message (a send, a live message) gets its toolbar at once, as always: only a batch
+    // that fills the screen with new rows is worth a second render.
+    if (fresh.length >= BATCH_ROWS) for (const item of fresh) followed.add(item.key);
+  }
   rendered.clear();
   for (const item of items) rendered.add(item.key);
   const waiting = followed.size > 0;
