@@ -240,7 +240,7 @@ describe('the message list', () => {
     expect(newest().querySelector('[data-testid="reply-button"]')).toBeNull();
     observer.observe(scroller, { childList: true, subtree: true });
     await settle();
-    // The follow's renders mount no row a second time.
+    // The follow's renders mount no row a second time (only the overscan above the view, new).
     for (const record of observer.takeRecords()) {
       for (const node of record.addedNodes) {
         if (!(node instanceof HTMLElement)) continue;
