@@ -131,15 +131,17 @@ async function oneRound(browser: Browser, url: string, trace: boolean, profile: 
   const tasks = mine
     .filter((e) => e.name === 'ThreadControllerImpl::RunTask')
     .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0));
-  // The batches' own tasks (a timer here, a WebSocket message in the app) and the frames' (the
-  // follow's scroll event, rAF, style, layout, paint): CPU summed and the longest of each.
+  // The batches' own tasks (a timer here, a WebSocket message in the app), the frames' (the follow's
+  // scroll event, rAF, style, layout, paint) and the others' (React's scheduled renders and effects,
+  // idle callbacks): CPU summed and the longest of each, tasks over 1 ms of CPU.
   const inside = (t: Ev, name: string) =>
     mine.some((e) => e.name === name && e.ts >= t.ts && e.ts <= t.ts + (t.dur ?? 0));
-  const kinds = { batch: [] as number[], frame: [] as number[] };
+  const kinds = { batch: [] as number[], frame: [] as number[], other: [] as number[] };
   for (const t of tasks) {
     if ((t.tdur ?? 0) < 1000) continue;
     if (inside(t, 'TimerFire')) kinds.batch.push((t.tdur ?? 0) / 1000);
     else if (inside(t, 'WebFrameWidgetImpl::BeginMainFrame')) kinds.frame.push((t.tdur ?? 0) / 1000);
+    else kinds.other.push((t.tdur ?? 0) / 1000);
   }
   const held = await page.locator('[data-testid="message"]').count();
   await context.close();
@@ -156,6 +158,8 @@ async function oneRound(browser: Browser, url: string, trace: boolean, profile: 
     batchMax: Math.max(0, ...kinds.batch),
     frameCpu: kinds.frame.reduce((a, b) => a + b, 0),
     frameMax: Math.max(0, ...kinds.frame),
+    otherCpu: kinds.other.reduce((a, b) => a + b, 0),
+    otherMax: Math.max(0, ...kinds.other),
     over50: tasks.filter((t) => (t.dur ?? 0) > 50_000).length,
     top: trace
       ? tasks.slice(0, 5).map((t) => describeTask(t, mine, Math.min(...tasks.map((x) => x.ts))))
@@ -179,7 +183,7 @@ async function main() {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const f = (x: number) => x.toFixed(1).padStart(6);
   console.log(
-    'build            round  task ms  script   style  layout  #style  #layout  mounted (again)  longest wall/cpu  >50  batches cpu (max)  frames cpu (max)  end  last',
+    'build            round  task ms  script   style  layout  #style  #layout  mounted (again)  longest wall/cpu  >50  batches cpu (max)  frames cpu (max)  others cpu (max)  end  last',
   );
   for (let r = 0; r < rounds; r++) {
     for (const [i, url] of urls.entries()) {
@@ -190,7 +194,7 @@ async function main() {
         profileDir ? path.join(profileDir, `${path.basename(dirs[i]!)}-${r}.cpuprofile`) : null,
       );
       console.log(
-        `${path.basename(dirs[i]!).padEnd(16)} ${String(r).padStart(5)}  ${f(x.taskMs)}  ${f(x.scriptMs)}  ${f(x.styleMs)}  ${f(x.layoutMs)}  ${String(x.styles).padStart(6)}  ${String(x.layouts).padStart(7)}  ${`${x.mounted} (${x.again})`.padStart(10)}  ${f(x.longestWall)} / ${f(x.longestCpu)}  ${String(x.over50).padStart(3)}  ${f(x.batchCpu)} (${f(x.batchMax)})  ${f(x.frameCpu)} (${f(x.frameMax)})  ${x.atEnd ? 'yes' : 'NO '}  ${x.lastShown ? 'yes' : 'NO'}`,
+        `${path.basename(dirs[i]!).padEnd(16)} ${String(r).padStart(5)}  ${f(x.taskMs)}  ${f(x.scriptMs)}  ${f(x.styleMs)}  ${f(x.layoutMs)}  ${String(x.styles).padStart(6)}  ${String(x.layouts).padStart(7)}  ${`${x.mounted} (${x.again})`.padStart(10)}  ${f(x.longestWall)} / ${f(x.longestCpu)}  ${String(x.over50).padStart(3)}  ${f(x.batchCpu)} (${f(x.batchMax)})  ${f(x.frameCpu)} (${f(x.frameMax)})  ${f(x.otherCpu)} (${f(x.otherMax)})  ${x.atEnd ? 'yes' : 'NO '}  ${x.lastShown ? 'yes' : 'NO'}`,
       );
       for (const line of x.top) console.log(line);
     }
