@@ -93,12 +93,15 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     lastRowKey !== heldEnd.current.lastKey &&
     rows.length > heldEnd.current.count;
   const instance = useRef<Virtualizer<HTMLElement, Element> | null>(null);
+  // From an append's render until its follow lands; only then (a channel's open and "jump to newest"
+  // scroll to the end as before).
+  const following = useRef(false);
+  if (appendedAtEnd) following.current = true;
   const rangeExtractor = useCallback(
     (range: Range) => {
       const list = instance.current;
-      return list && (appendedAtEnd || goingToEnd(list))
-        ? withEndRows(range, list)
-        : defaultRangeExtractor(range);
+      if (following.current && !appendedAtEnd && list && !goingToEnd(list)) following.current = false;
+      return list && following.current ? withEndRows(range, list) : defaultRangeExtractor(range);
     },
     [appendedAtEnd],
   );
