@@ -137,9 +137,23 @@ function installStubBridge(config: StubConfig & { unchanged: ReturnType<typeof u
     waiting.delete(event.data.id);
   };
 
+  // The core's events: a by-hand tool (catch-up-batches.ts) raises one with `__stubEmit(name, payload)`,
+  // and makes the big channel's message `seq` (past bigCount: a new one) with `__stubMessage(seq)`.
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  Object.assign(window, {
+    __stubEmit: (name: string, payload: unknown) => {
+      for (const listener of listeners.get(name) ?? []) listener(payload);
+    },
+    __stubMessage: (seq: number) => message(config.bigChannelId, seq, 2),
+  });
   const relay = new Proxy(
     {
-      on: () => () => {},
+      on: (name: string, listener: (payload: unknown) => void) => {
+        const set = listeners.get(name) ?? new Set();
+        listeners.set(name, set);
+        set.add(listener);
+        return () => set.delete(listener);
+      },
     } as Record<string, unknown>,
     {
       get(target, name: string) {

@@ -211,6 +211,64 @@ describe('the message list', () => {
     expect([...downgraded]).toEqual([]);
   });
 
+  it('mounts a batch that arrives at the bottom at the end in its own render, none it scrolls past, toolbars after its frame (figure 13)', async () => {
+    const { relay, store, channel, scroller, messages } = await renderList(50, false, 50);
+    const seen = new Set(screen.getAllByTestId('message').map((m) => m.dataset.messageId));
+    const batch = relay.seed(channel.id, 75).slice(50);
+    const mounted: string[] = [];
+    const observer = new MutationObserver(() => {});
+    observer.observe(scroller, { childList: true, subtree: true });
+    act(() => store.getState().onMessages(batch));
+    // What this one render put in the document (no scroll event has been read back yet).
+    for (const record of observer.takeRecords()) {
+      for (const node of record.addedNodes) {
+        if (!(node instanceof HTMLElement)) continue;
+        for (const row of node.querySelectorAll<HTMLElement>('[data-testid="message"]')) {
+          mounted.push(row.dataset.messageId!);
+        }
+      }
+    }
+    const ids = batch.map((m) => m.id!);
+    // The newest is there at once, before the follow's scroll. (Which new rows that render mounts
+    // follows the rows' estimate, which matches Chromium's layout, not this test's 40 px rows:
+    // bench/renderer/catch-up-batches.ts counts them in Chromium.)
+    expect(mounted).toContain(ids.at(-1));
+    // The rows on screen before stay mounted in that render: nothing goes blank if the view stays.
+    for (const id of seen) expect(scroller.querySelector(`[data-message-id="${id}"]`)).not.toBeNull();
+    // Without their hover toolbars in that frame; with them right after, and at the newest end.
+    const newest = () => scroller.querySelector(`[data-message-id="${ids.at(-1)}"]`)!;
+    expect(newest().querySelector('[data-testid="reply-button"]')).toBeNull();
+    observer.observe(scroller, { childList: true, subtree: true });
+    await settle();
+    // The follow's renders mount no row a second time (only the overscan above the view, new).
+    for (const record of observer.takeRecords()) {
+      for (const node of record.addedNodes) {
+        if (!(node instanceof HTMLElement)) continue;
+        for (const row of node.querySelectorAll<HTMLElement>('[data-testid="message"]')) {
+          expect(mounted).not.toContain(row.dataset.messageId);
+        }
+      }
+    }
+    observer.disconnect();
+    expect(newest().querySelector('[data-testid="reply-button"]')).not.toBeNull();
+    expect(scroller.scrollTop).toBe(scroller.scrollHeight - scroller.clientHeight);
+    expect(store.getState().histories[channel.id]!.messages).toHaveLength(messages.length + batch.length);
+  });
+
+  it('keeps a reader scrolled up where they are when a batch arrives, and mounts nothing at the end', async () => {
+    const { relay, store, channel, scroller } = await renderList(50, false, 50);
+    scrollTo(scroller, 400);
+    await settle(2);
+    const top = rowAt(scroller, scroller.scrollTop);
+    const batch = relay.seed(channel.id, 75).slice(50);
+    act(() => store.getState().onMessages(batch));
+    await settle();
+    expect(scroller.scrollTop).toBe(400);
+    expect(rowAt(scroller, scroller.scrollTop)).toBe(top);
+    expect(scroller.querySelector(`[data-message-id="${batch.at(-1)!.id}"]`)).toBeNull();
+    expect(screen.getByRole('button', { name: /Jump to newest/ })).toBeTruthy();
+  });
+
   it('puts a separator before each day', async () => {
     const relay = new FakeRelay();
     const channel = relay.channels[0]!;

@@ -1,3 +1,4 @@
+import type { VirtualItem } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
@@ -25,7 +26,7 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
     () => buildRows(messages ?? [], { startKnown, firstUnreadKey }),
     [messages, startKnown, firstUnreadKey],
   );
-  const { virtualizer, scrollRef, atBottom, highlightedId } = useChatScroll({
+  const { virtualizer, scrollRef, atBottom, highlightedId, appendedAtEnd } = useChatScroll({
     channelId,
     rows,
     messages,
@@ -52,6 +53,8 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
     renderedFull.add(key);
     return false;
   };
+  const items = virtualizer.getVirtualItems();
+  const followed = useFollowedRows(appendedAtEnd, items);
   // Read means seen: scrolled up, the newest messages are not (issue 12).
   useEffect(() => {
     store.getState().setAtNewest(atBottom);
@@ -84,7 +87,7 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
         onFocus={onFocus}
       >
         <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             return (
@@ -112,7 +115,7 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
                     replyCount={replyCountOf(row.message, threads)}
                     lastOwn={row.message.key === lastOwnKey}
                     tabStop={row.key === stopKey}
-                    decorated={!opening}
+                    decorated={!opening && !followed.has(item.key)}
                     plainBody={plainWhileOpening(row.key, item)}
                   />
                 )}
@@ -151,6 +154,42 @@ function useOpening(channelId: string, ready: boolean): boolean {
     return afterNextPaint(() => setOpenedId(channelId));
   }, [channelId, ready, opening]);
   return opening;
+}
+
+type Key = VirtualItem['key'];
+
+/** New rows mounted at once, from which they come without toolbars until after their frame. */
+const BATCH_ROWS = 4;
+
+/**
+ * The rows first mounted by new messages followed at the end, when several (a catch-up batch): they come
+ * without their hover toolbar and hover-only status, like a channel's first frame, and get them in
+ * one render right after the frame that shows them. A batch of new messages replaces the whole screen,
+ * so this takes a screenful of toolbars out of the batch's task (figure 13's longest task) and puts
+ * them in a task of their own, before anyone can point at a row that was not there a frame ago.
+ */
+function useFollowedRows(appended: boolean, items: readonly { key: Key }[]): ReadonlySet<Key> {
+  const rendered = useRef(new Set<Key>()).current;
+  const followed = useRef(new Set<Key>()).current;
+  const [generation, setGeneration] = useState(0);
+  if (appended) {
+    const fresh = items.filter((item) => !rendered.has(item.key));
+    // One new message (a send, a live message) gets its toolbar at once, as always: only a batch
+    // that fills the screen with new rows is worth a second render.
+    if (fresh.length >= BATCH_ROWS) for (const item of fresh) followed.add(item.key);
+  }
+  rendered.clear();
+  for (const item of items) rendered.add(item.key);
+  const waiting = followed.size > 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per generation of followed rows
+  useEffect(() => {
+    if (!waiting) return;
+    return afterNextPaint(() => {
+      followed.clear();
+      setGeneration((g) => g + 1);
+    });
+  }, [waiting, generation]);
+  return followed;
 }
 
 /** The core's count, or more if we already hold more replies live (the count may lag an event). */

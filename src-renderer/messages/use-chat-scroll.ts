@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { defaultRangeExtractor, type Range, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 import type { Row } from './rows';
@@ -74,6 +74,37 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
   // initialOffset), instead of mounting the oldest rows of the page (and rendering their Markdown)
   // only to scroll them away a frame later (figure 7).
   const hasRows = ready && rows.length > 0;
+  // New rows at the end while the view is there: the virtualizer follows them (`followOnAppend`), but
+  // only after this render, from a scroll event. Rendered at the old offset, the rows below the old
+  // view (its overscan) would be mounted for nothing, and the newest screenful would wait for a second
+  // render in the frame's scroll task: two commits, each with its rows' style and layout forced by
+  // their measurement (tail13, figure 13). So this render mounts the end's view already (and keeps
+  // the rows on screen now, so nothing goes blank if the follow does not come); the scroll then moves
+  // to rows that are mounted and measured, and its render mounts only the overscan above them.
+  const lastRowKey = rows[rows.length - 1]?.key;
+  const heldEnd = useRef<{ lastKey: string | undefined; count: number }>({
+    lastKey: lastRowKey,
+    count: rows.length,
+  });
+  const appendedAtEnd =
+    atBottom &&
+    hasRows &&
+    heldEnd.current.count > 0 &&
+    lastRowKey !== heldEnd.current.lastKey &&
+    rows.length > heldEnd.current.count;
+  const instance = useRef<Virtualizer<HTMLElement, Element> | null>(null);
+  // From an append's render until its follow lands; only then (a channel's open and "jump to newest"
+  // scroll to the end as before).
+  const following = useRef(false);
+  if (appendedAtEnd) following.current = true;
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const list = instance.current;
+      if (following.current && !appendedAtEnd && list && !goingToEnd(list)) following.current = false;
+      return list && following.current ? withEndRows(range, list) : defaultRangeExtractor(range);
+    },
+    [appendedAtEnd],
+  );
   const virtualizer = useVirtualizer({
     enabled: hasRows,
     count: rows.length,
@@ -84,6 +115,7 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     estimateSize: (index) => estimateSize(rows[index]),
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan,
+    rangeExtractor,
     // Chat semantics: keep the view still when older pages are prepended, follow new messages at the end.
     anchorTo: 'end',
     followOnAppend: true,
@@ -94,6 +126,11 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
       if (atEnd && instance.options.count > 0) setPositioned(true);
     },
   });
+
+  instance.current = virtualizer;
+  useLayoutEffect(() => {
+    heldEnd.current = { lastKey: lastRowKey, count: rows.length };
+  }, [lastRowKey, rows.length]);
 
   // The first screenful opens at the newest message: before the frame is painted, so the rows mounted
   // at the end are what the first frame shows.
@@ -158,5 +195,39 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     return () => clearTimeout(timer);
   }, [highlight?.nonce]);
 
-  return { virtualizer, scrollRef, atBottom, highlightedId };
+  return { virtualizer, scrollRef, atBottom, highlightedId, appendedAtEnd };
+}
+
+/**
+ * Whether the virtualizer's scroll to the end (the follow it started after an append, or "jump to
+ * newest") is still on its way: until its scroll event is read back, a render (a measurement's, a
+ * store update's) still sees the old offset, and would unmount the end's rows only to mount them
+ * again a frame later. The virtualizer keeps this in a private field; without it, the answer is no.
+ */
+function goingToEnd(list: Virtualizer<HTMLElement, Element>): boolean {
+  return (list as unknown as { scrollState?: { toEnd?: boolean } | null }).scrollState?.toEnd === true;
+}
+
+/**
+ * The rows to render while new rows are followed at the end: those on screen now (without the overscan
+ * below them, which the follow scrolls past) and the end's view, where the follow lands. The overscan
+ * above that view is left to the follow's own render (the frame's scroll task), so a batch's screenful
+ * is split between two tasks of about a third and two thirds instead of one. In index order, each once.
+ */
+export function withEndRows(
+  range: Range,
+  instance: Pick<
+    Virtualizer<HTMLElement, Element>,
+    'getVirtualItemForOffset' | 'getTotalSize' | 'scrollRect'
+  >,
+): number[] {
+  const last = range.count - 1;
+  const endTop = instance.getTotalSize() - (instance.scrollRect?.height ?? 0);
+  const endFirst = endTop > 0 ? (instance.getVirtualItemForOffset(endTop)?.index ?? 0) : 0;
+  const from = endFirst;
+  const indexes: number[] = [];
+  const onScreenLast = Math.min(range.endIndex, last, from - 1);
+  for (let i = Math.max(0, range.startIndex - range.overscan); i <= onScreenLast; i++) indexes.push(i);
+  for (let i = from; i <= last; i++) indexes.push(i);
+  return indexes;
 }
