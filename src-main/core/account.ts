@@ -185,7 +185,6 @@ export class Account {
     });
     this.changes = new Changes({
       store,
-      nextTurn: () => this.turns.next(),
       user,
       clock: ports.clock,
       api: ctx.api,

@@ -12,7 +12,7 @@ import { login, startTestServer, type TestServer } from '../../src-server/testin
 import { type LoginResponse, MAX_PAGE_LIMIT, type Message } from '../../src-shared/protocol';
 import { LocalStore, type MessageRow } from '../store/store';
 import { type ApiClient, createApiClient } from './api';
-import { CHANGES_CHUNK, Changes } from './changes';
+import { Changes } from './changes';
 import { systemClock } from './node-ports';
 import { cleanupAfterEach } from './testing/cleanups';
 import { editedMessages, fixed } from './testing/edited-messages';
@@ -135,69 +135,4 @@ it('a failed page fetch keeps the pages before it; the next run resumes from the
   expect(edited()).toHaveLength(COUNT);
   expect(second.emitted).toHaveLength(COUNT - MAX_PAGE_LIMIT);
   expect(new Set([...first.emitted, ...second.emitted].map((r) => r.id)).size).toBe(COUNT);
-}, 30_000);
-
-it('applies a page a chunk a turn, each chunk committed with its cursor, so the event loop runs between them', async () => {
-  const { store, reader, channelId, credentials, edited } = await accountBeforeTheEdits();
-  const { changes, emitted } = changesWith(store, createApiClient(fetch, 30_000), {
-    id: store.selfId,
-    name: 'alice',
-  });
-  // A turn counter: it moves only when the loop gets a turn between two of the catch-up's pieces.
-  let turns = 0;
-  let counting = true;
-  const tick = () => {
-    turns++;
-    if (counting) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const commits: { turn: number; cursor: number; shown: number }[] = [];
-  const set = store.changes.setCursor.bind(store.changes);
-  store.changes.setCursor = (id: string, seq: number) => {
-    set(id, seq);
-    commits.push({ turn: turns, cursor: seq, shown: emitted.length });
-  };
-  try {
-    await changes.catchUp(channelId, credentials);
-  } finally {
-    counting = false;
-  }
-  expect(edited()).toHaveLength(COUNT);
-  // 500 + 37: 20 chunks of the first page, 2 of the second.
-  expect(commits).toHaveLength(Math.ceil(MAX_PAGE_LIMIT / CHANGES_CHUNK) + Math.ceil(37 / CHANGES_CHUNK));
-  for (let i = 1; i < commits.length; i++) {
-    const [before, now] = [commits[i - 1]!, commits[i]!];
-    expect(now.turn).toBeGreaterThan(before.turn);
-    expect(now.cursor).toBeGreaterThan(before.cursor);
-    // When a chunk commits, what was shown is what the chunks before it committed, and nothing of its own.
-    if (now.shown > 0) expect(emitted[now.shown - 1]!.change_seq).toBeLessThanOrEqual(before.cursor);
-    expect(emitted[now.shown]?.change_seq ?? Number.POSITIVE_INFINITY).toBeGreaterThan(before.cursor);
-  }
-  expect(reader.changes.cursor(channelId)).toBe(emitted.at(-1)?.change_seq);
-}, 30_000);
-
-it('a change the server refuses to check stops its page there: the chunks before it kept, with their cursor', async () => {
-  const { store, channelId, credentials, edited } = await accountBeforeTheEdits();
-  const real = createApiClient(fetch, 30_000);
-  const bad = 3 * CHANGES_CHUNK + 4;
-  // The first page's 80th message is not a message: everything before its chunk is applied once.
-  const broken: ApiClient = {
-    ...real,
-    json: async (...args) => {
-      const page = (await real.json(...args)) as { messages: unknown[] };
-      if (page.messages.length > bad) page.messages[bad] = { id: 42 };
-      return page as never;
-    },
-  };
-  const first = changesWith(store, broken, { id: store.selfId, name: 'alice' });
-  await expect(first.changes.catchUp(channelId, credentials)).rejects.toThrow();
-  expect(first.emitted).toHaveLength(3 * CHANGES_CHUNK);
-  expect(edited()).toHaveLength(3 * CHANGES_CHUNK);
-  expect(store.changes.cursor(channelId)).toBe(first.emitted.at(-1)?.change_seq);
-
-  const second = changesWith(store, real, { id: store.selfId, name: 'alice' });
-  await second.changes.catchUp(channelId, credentials);
-  expect(edited()).toHaveLength(COUNT);
-  expect(new Set([...first.emitted, ...second.emitted].map((r) => r.id)).size).toBe(COUNT);
-  expect(first.emitted.length + second.emitted.length).toBe(COUNT);
 }, 30_000);
