@@ -300,4 +300,45 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
       expect(again.map(outcome)).toEqual([2, 'RATE_LIMITED']);
     },
   );
+
+  it.skipIf(skip)(
+    "a fresh send waiting on a copy's hold gets the token the copy gives back, before a later send of another channel",
+    async () => {
+      // Review of srv10: the waiting send looked itself up (a round trip) before retaking the freed token,
+      // and a send that arrived meanwhile took it: the earlier one was refused RATE_LIMITED.
+      let slowLookups = false;
+      await demo.start({
+        ...(await options()),
+        messageRateLimit: 1,
+        decorateStore: (store) => {
+          const find = store.findByClientMessageId.bind(store);
+          // A lookup that takes a round trip (PostgreSQL, a busy SQLite reader), widened to 200 ms.
+          store.findByClientMessageId = async (userId, clientMessageId) => {
+            if (slowLookups) await new Promise((resolve) => setTimeout(resolve, 200));
+            return find(userId, clientMessageId);
+          };
+          return store;
+        },
+      });
+      const alice = await demo.as('alice');
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const clientMessageId = randomUUID();
+      // Stored directly: it took no token, so alice's one token is free.
+      const { message: first } = await demo.server.store.insertMessage(
+        newMessage(demo.general.id, alice.user.id, { content: 'first', clientMessageId }),
+      );
+      slowLookups = true;
+      const copy = { content: 'retry', channelId: demo.random.id, clientMessageId };
+      const f2 = { content: 'f2', channelId: demo.random.id, clientMessageId: randomUUID() };
+      const f3 = { content: 'f3', channelId: demo.general.id, clientMessageId: randomUUID() };
+      const earlier = pipeline(alice.socket, [copy, f2]);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      const later = pipeline(alice.socket, [f3]);
+      const [[copied, second], [third]] = await Promise.all([earlier, later]);
+      expect(copied?.ok && copied.messageId).toBe(first.id);
+      // f2 arrived first: it has the token; f3 is the one past the limit.
+      expect(second && outcome(second)).toBe(1);
+      expect(third && outcome(third)).toBe('RATE_LIMITED');
+    },
+  );
 });
