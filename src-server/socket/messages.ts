@@ -185,6 +185,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         const copied = await replayOf(copy);
         if (copied) return answer(userId, copied);
         if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
+        // Its number may have passed only on the writes queued here (one a copy's, which uses none).
+        await deps.order.checkStored(userId, channelId, device);
         // Answered once the number is used up, outside the turn.
         const { spent } = await spendNumber(userId, channelId, device, arrivedAt, arrival);
         return { stored: started(spent.then(() => Promise.reject(err))) };
@@ -320,7 +322,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const first = lookUpFirst(userId, numbering.clientMessageId);
     const { spent } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
       if (await first) return { spent: Promise.resolve() };
-      await deps.order.check(userId, channelId, device);
+      await deps.order.checkStored(userId, channelId, device);
       return spendNumber(userId, channelId, device);
     });
     await spent;

@@ -301,6 +301,36 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
     },
   );
 
+  for (const kind of ['a parent that does not exist', 'an invalid payload'] as const) {
+    it.skipIf(skip)(
+      `numbered sends: one refused for good (${kind}) pipelined behind a renumbered copy is refused OUT_OF_ORDER and takes no token`,
+      async () => {
+        // Review of srv10: the copy's queued insert made this instance expect #3 next, so the refusal used
+        // up #3 (and a token, for good) though the store still expected #2.
+        const alice = await aliceWithRateLimit(3);
+        vi.useFakeTimers({ toFake: ['performance'] });
+        const device = randomUUID();
+        const [one, two, three] = numbered(device, 1, 3);
+        const [ack1] = await pipeline(alice.socket, [one!]);
+        expect(ack1 && outcome(ack1)).toBe(1);
+        const refused =
+          kind === 'an invalid payload'
+            ? { ...two!, deviceSeq: 3, content: 'x'.repeat(2_001) }
+            : { ...two!, deviceSeq: 3, parentId: randomUUID() };
+        const [copy, behind] = await pipeline(alice.socket, [{ ...one!, deviceSeq: 2 }, refused]);
+        expect(copy).toEqual(ack1);
+        expect(behind && outcome(behind)).toBe('>2');
+        // m1 took one of the three tokens; m2 and m3 take the other two (time is frozen).
+        const again = await pipeline(alice.socket, [
+          { ...two!, deviceSeq: 2 },
+          { ...three!, deviceSeq: 3 },
+        ]);
+        expect(again.map(outcome)).toEqual([2, 3]);
+        expect(await contents()).toEqual(['m1', 'm2', 'm3']);
+      },
+    );
+  }
+
   it.skipIf(skip)(
     "a fresh send waiting on a copy's hold gets the token the copy gives back, before a later send of another channel",
     async () => {
