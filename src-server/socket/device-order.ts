@@ -21,6 +21,8 @@ interface Queued {
   next: number;
   /** Writes (inserts, skips) queued and not yet settled. */
   pending: number;
+  /** Called once `pending` is back to 0 (`stored`). */
+  drained: (() => void)[] | undefined;
 }
 
 export function outOfOrder(expectedSeq: number): AppError {
@@ -38,9 +40,21 @@ export class DeviceOrder {
 
   constructor(private readonly store: Store) {}
 
-  /** In the send's turn: throws OUT_OF_ORDER unless `device.deviceSeq` is the next one. */
-  async check(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
-    const expected = await this.expected(userId, channelId, device);
+  /**
+   * In the send's turn, before a numbered send refused for good uses up its number: throws OUT_OF_ORDER
+   * unless it is the next one as the store has it. The writes queued here are waited for first: `next`
+   * counts each as using its number, but a copy (found by the store in its insert) uses none, so a send
+   * behind a renumbered copy looks like the next one here while the store still expects the copy's.
+   */
+  async checkStored(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
+    const entry = this.queued.get(keyOf(userId, channelId, device));
+    if (entry && entry.pending > 0) {
+      await new Promise<void>((resolve) => {
+        entry.drained ??= [];
+        entry.drained.push(resolve);
+      });
+    }
+    const expected = (await this.store.devicePosition(userId, device.deviceId, channelId)) + 1;
     if (device.deviceSeq !== expected) throw outOfOrder(expected);
   }
 
@@ -62,7 +76,7 @@ export class DeviceOrder {
     const key = keyOf(userId, channelId, device);
     let entry = this.queued.get(key);
     if (!entry) {
-      entry = { next: 0, pending: 0 };
+      entry = { next: 0, pending: 0, drained: undefined };
       this.queued.set(key, entry);
     }
     entry.next = device.deviceSeq + 1;
@@ -75,7 +89,9 @@ export class DeviceOrder {
   }
 
   private settled(key: string, entry: Queued): void {
-    if (--entry.pending === 0 && this.queued.get(key) === entry) this.queued.delete(key);
+    if (--entry.pending > 0) return;
+    if (this.queued.get(key) === entry) this.queued.delete(key);
+    for (const resolve of entry.drained?.splice(0) ?? []) resolve();
   }
 
   /** The store refused a write this view let through: read the position from the store next time. */

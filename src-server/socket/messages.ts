@@ -107,6 +107,13 @@ interface CopyCheck {
 /** A send already looked up and found no copy. */
 const NOT_A_COPY: CopyCheck = { userId: '', clientMessageId: undefined, first: Promise.resolve(undefined) };
 
+/** A send in line for a freed token (takeToken): `tried` settles once it has tried to take one. */
+interface Waiter {
+  arrival: number;
+  tried: Promise<void>;
+  leave: () => void;
+}
+
 /** A token counted for good (taken by `consume`). */
 const KEPT: Hold = { keep: () => {}, release: () => {} };
 
@@ -119,6 +126,10 @@ function started<T>(promise: Promise<T>): Promise<T> {
 /** `message:send`'s route, made once for the server; every function here is given the socket or its user. */
 export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, Route][] {
   const { store, logger, metrics } = ctx;
+  /** Sends numbered in the order they arrive (freed rate-limit tokens are served in that order). */
+  let arrivals = 0;
+  /** Per user: the sends waiting for a freed token (takeToken). */
+  const lines = new Map<string, Waiter[]>();
 
   /** Must be called in arrival order, synchronously: it takes the send's turn before its first await. */
   async function send(socket: RelaySocket, payload: SendMessagePayload): Promise<Message> {
@@ -128,6 +139,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const holds = deps.limiter.holds;
     // Judged at its arrival by a limiter that holds tokens; otherwise looked up now (see the top).
     const arrivedAt = holds?.now();
+    const arrival = ++arrivals;
     const copy: CopyCheck = {
       userId,
       clientMessageId,
@@ -173,14 +185,16 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         const copied = await replayOf(copy);
         if (copied) return answer(userId, copied);
         if (!(device && err instanceof AppError && isPermanentRefusal(err.code))) throw err;
+        // Its number may have passed only on the writes queued here (one a copy's, which uses none).
+        await deps.order.checkStored(userId, channelId, device);
         // Answered once the number is used up, outside the turn.
-        const { spent } = await spendNumber(userId, channelId, device, arrivedAt);
+        const { spent } = await spendNumber(userId, channelId, device, arrivedAt, arrival);
         return { stored: started(spent.then(() => Promise.reject(err))) };
       }
       const mentioned = mentions ? await mentions : [];
       // A free token is held at once; otherwise waited for (takeToken).
       const held = arrivedAt === undefined ? undefined : holds?.hold(userId, arrivedAt);
-      const token = held ? { hold: held } : await takeToken(userId, arrivedAt, copy);
+      const token = held ? { hold: held } : await takeToken(userId, arrivedAt, arrival, copy);
       if ('copied' in token) return answer(userId, token.copied);
       const inserting = started(insert(socket, payload, device, mentioned, files, token.hold));
       if (device) deps.order.used(userId, channelId, device, inserting);
@@ -197,11 +211,15 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
   /**
    * In the turn: a rate-limit token for a send, on hold where the limiter holds tokens (`arrivedAt` is
    * then set). With none free while others are on hold, waits for those to settle (a copy's comes back),
-   * and still with none, looks the send up: a copy is answered, never refused (nor does it start a block).
+   * then tries for a freed token in arrival order (the user's sends to other channels wait in their own
+   * turns) and before any round trip, so a send that came later cannot take it first; the insert still
+   * finds a copy and gives it back. Still with none, looks the send up: a copy is answered, never
+   * refused (nor does it start a block).
    */
   async function takeToken(
     userId: string,
     arrivedAt: number | undefined,
+    arrival: number,
     copy: CopyCheck,
   ): Promise<{ hold: Hold } | { copied: Message }> {
     const holds = deps.limiter.holds;
@@ -211,13 +229,53 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     }
     let hold = holds.hold(userId, arrivedAt);
     if (hold) return { hold };
-    await holds.settled(userId);
+    const waiter = joinLine(userId, arrival);
+    try {
+      await holds.settled(userId);
+      await ahead(userId, waiter);
+      hold = holds.hold(userId, arrivedAt);
+    } finally {
+      waiter.leave();
+    }
+    if (hold) return { hold };
     const copied = await replayOf(copy);
     if (copied) return { copied };
-    hold = holds.hold(userId, arrivedAt);
-    if (hold) return { hold };
     await deps.limiter.consume(userId, arrivedAt);
     return { hold: KEPT };
+  }
+
+  /** Puts a send in its user's line for a freed token; `leave` takes it out once it has tried. */
+  function joinLine(userId: string, arrival: number): Waiter {
+    let line = lines.get(userId);
+    if (!line) {
+      line = [];
+      lines.set(userId, line);
+    }
+    const queue = line;
+    let tried!: () => void;
+    const waiter: Waiter = {
+      arrival,
+      tried: new Promise<void>((resolve) => {
+        tried = resolve;
+      }),
+      leave: () => {
+        const at = queue.indexOf(waiter);
+        if (at !== -1) queue.splice(at, 1);
+        if (queue.length === 0 && lines.get(userId) === queue) lines.delete(userId);
+        tried();
+      },
+    };
+    queue.push(waiter);
+    return waiter;
+  }
+
+  /** Settles once every send of the user in line that arrived before `waiter` has tried. */
+  async function ahead(userId: string, waiter: Waiter): Promise<void> {
+    for (;;) {
+      const before = lines.get(userId)?.find((w) => w.arrival < waiter.arrival);
+      if (!before) return;
+      await before.tried;
+    }
   }
 
   /** Before a refusal: the first copy of this send, if it is one (read once). */
@@ -243,9 +301,10 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     channelId: string,
     device: DeviceSeq,
     arrivedAt = deps.limiter.holds?.now(),
+    arrival = ++arrivals,
   ): Promise<{ spent: Promise<void> }> {
     // Already looked up: not a copy.
-    const token = await takeToken(userId, arrivedAt, NOT_A_COPY);
+    const token = await takeToken(userId, arrivedAt, arrival, NOT_A_COPY);
     if ('hold' in token) token.hold.keep();
     const spent = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
       // No such channel (nothing to keep in order there), or the store failed: the number stays unused,
@@ -263,7 +322,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const first = lookUpFirst(userId, numbering.clientMessageId);
     const { spent } = await deps.arrivals.run(`${userId}:${channelId}`, async () => {
       if (await first) return { spent: Promise.resolve() };
-      await deps.order.check(userId, channelId, device);
+      await deps.order.checkStored(userId, channelId, device);
       return spendNumber(userId, channelId, device);
     });
     await spent;

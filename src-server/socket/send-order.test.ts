@@ -160,6 +160,16 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
 
   const outcome = (a: SendAck) => (a.ok ? a.seq : a.code === 'OUT_OF_ORDER' ? `>${a.expectedSeq}` : a.code);
 
+  /** alice at a limit of 3 (time frozen), and her device's #1 of three stored: the three and #1's ack. */
+  async function firstOfThreeStored() {
+    const alice = await aliceWithRateLimit(3);
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const [one, two, three] = numbered(randomUUID(), 1, 3) as [Send, Send, Send];
+    const [ack1] = await pipeline(alice.socket, [one]);
+    expect(ack1 && outcome(ack1)).toBe(1);
+    return { alice, one, two, three, ack1: ack1! };
+  }
+
   it.skipIf(skip)(
     'a fresh send is checked for a copy only inside its insert (no read before it), numbered or not, with the limit on or off',
     async () => {
@@ -277,16 +287,11 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
     async () => {
       // The outbox renumbers its pending rows from the gap (outbox-order.ts): a stored but unacknowledged
       // message can come again under the next number, with the next new message behind it.
-      const alice = await aliceWithRateLimit(3);
-      vi.useFakeTimers({ toFake: ['performance'] });
-      const device = randomUUID();
-      const [one, two, three] = numbered(device, 1, 3);
-      const [ack1] = await pipeline(alice.socket, [one!]);
-      expect(ack1 && outcome(ack1)).toBe(1);
+      const { alice, one, two, three, ack1 } = await firstOfThreeStored();
       const fresh = { content: 'r1', channelId: demo.random.id, clientMessageId: randomUUID() };
       const [copy, behind, beside] = await pipeline(alice.socket, [
-        { ...one!, deviceSeq: 2 },
-        { ...two!, deviceSeq: 3 },
+        { ...one, deviceSeq: 2 },
+        { ...two, deviceSeq: 3 },
         fresh,
       ]);
       expect(copy).toEqual(ack1);
@@ -294,10 +299,76 @@ describe.each(stores)('send order on $store', ({ skip, options }) => {
       expect(beside?.ok).toBe(true);
       // Three tokens: m1 and r1 took two; m2 fits (time is frozen, nothing refills), m3 is the one past.
       const again = await pipeline(alice.socket, [
-        { ...two!, deviceSeq: 2 },
-        { ...three!, deviceSeq: 3 },
+        { ...two, deviceSeq: 2 },
+        { ...three, deviceSeq: 3 },
       ]);
       expect(again.map(outcome)).toEqual([2, 'RATE_LIMITED']);
+    },
+  );
+
+  for (const kind of ['a parent that does not exist', 'an invalid payload'] as const) {
+    it.skipIf(skip)(
+      `numbered sends: one refused for good (${kind}) pipelined behind a renumbered copy is refused OUT_OF_ORDER and takes no token`,
+      async () => {
+        // Review of srv10: the copy's queued insert made this instance expect #3 next, so the refusal used
+        // up #3 (and a token, for good) though the store still expected #2.
+        const { alice, one, two, three, ack1 } = await firstOfThreeStored();
+        const refused =
+          kind === 'an invalid payload'
+            ? { ...two, deviceSeq: 3, content: 'x'.repeat(2_001) }
+            : { ...two, deviceSeq: 3, parentId: randomUUID() };
+        const [copy, behind] = await pipeline(alice.socket, [{ ...one, deviceSeq: 2 }, refused]);
+        expect(copy).toEqual(ack1);
+        expect(behind && outcome(behind)).toBe('>2');
+        // m1 took one of the three tokens; m2 and m3 take the other two (time is frozen).
+        const again = await pipeline(alice.socket, [
+          { ...two, deviceSeq: 2 },
+          { ...three, deviceSeq: 3 },
+        ]);
+        expect(again.map(outcome)).toEqual([2, 3]);
+        expect(await contents()).toEqual(['m1', 'm2', 'm3']);
+      },
+    );
+  }
+
+  it.skipIf(skip)(
+    "a fresh send waiting on a copy's hold gets the token the copy gives back, before a later send of another channel",
+    async () => {
+      // Review of srv10: the waiting send looked itself up (a round trip) before retaking the freed token,
+      // and a send that arrived meanwhile took it: the earlier one was refused RATE_LIMITED.
+      let slowLookups = false;
+      await demo.start({
+        ...(await options()),
+        messageRateLimit: 1,
+        decorateStore: (store) => {
+          const find = store.findByClientMessageId.bind(store);
+          // A lookup that takes a round trip (PostgreSQL, a busy SQLite reader), widened to 200 ms.
+          store.findByClientMessageId = async (userId, clientMessageId) => {
+            if (slowLookups) await new Promise((resolve) => setTimeout(resolve, 200));
+            return find(userId, clientMessageId);
+          };
+          return store;
+        },
+      });
+      const alice = await demo.as('alice');
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const clientMessageId = randomUUID();
+      // Stored directly: it took no token, so alice's one token is free.
+      const { message: first } = await demo.server.store.insertMessage(
+        newMessage(demo.general.id, alice.user.id, { content: 'first', clientMessageId }),
+      );
+      slowLookups = true;
+      const copy = { content: 'retry', channelId: demo.random.id, clientMessageId };
+      const f2 = { content: 'f2', channelId: demo.random.id, clientMessageId: randomUUID() };
+      const f3 = { content: 'f3', channelId: demo.general.id, clientMessageId: randomUUID() };
+      const earlier = pipeline(alice.socket, [copy, f2]);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      const later = pipeline(alice.socket, [f3]);
+      const [[copied, second], [third]] = await Promise.all([earlier, later]);
+      expect(copied?.ok && copied.messageId).toBe(first.id);
+      // f2 arrived first: it has the token; f3 is the one past the limit.
+      expect(second && outcome(second)).toBe(1);
+      expect(third && outcome(third)).toBe('RATE_LIMITED');
     },
   );
 });
