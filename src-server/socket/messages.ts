@@ -52,7 +52,7 @@ import { type DeviceOrder, outOfOrder } from './device-order';
 import { codeOf, type Route, route } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
 import { resolveMentions } from './mentions';
-import type { Hold, MessageRateLimiter } from './rate-limit';
+import { type Hold, type MessageRateLimiter, NO_HOLD } from './rate-limit';
 import type { RelaySocket } from './types';
 import type { TypingTracker } from './typing';
 
@@ -113,9 +113,6 @@ interface Waiter {
   tried: Promise<void>;
   leave: () => void;
 }
-
-/** A token counted for good (taken by `consume`). */
-const KEPT: Hold = { keep: () => {}, release: () => {} };
 
 /** A promise awaited later, or never (after an earlier refusal): its rejection must not go unhandled. */
 function started<T>(promise: Promise<T>): Promise<T> {
@@ -193,7 +190,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
       }
       const mentioned = mentions ? await mentions : [];
       // A free token is held at once; otherwise waited for (takeToken).
-      const held = arrivedAt === undefined ? undefined : holds?.hold(userId, arrivedAt);
+      const held = holdNow(userId, arrivedAt);
       const token = held ? { hold: held } : await takeToken(userId, arrivedAt, arrival, copy);
       if ('copied' in token) return answer(userId, token.copied);
       const inserting = started(insert(socket, payload, device, mentioned, files, token.hold));
@@ -208,9 +205,14 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     return { stored: Promise.resolve(replayed) };
   }
 
+  /** In the turn, without an await: a free token on hold, where the limiter holds tokens (`arrivedAt` set). */
+  function holdNow(userId: string, arrivedAt: number | undefined): Hold | undefined {
+    return arrivedAt === undefined ? undefined : deps.limiter.holds?.hold(userId, arrivedAt);
+  }
+
   /**
-   * In the turn: a rate-limit token for a send, on hold where the limiter holds tokens (`arrivedAt` is
-   * then set). With none free while others are on hold, waits for those to settle (a copy's comes back),
+   * In the turn, when `holdNow` found no token: where the limiter cannot hold one, takes it for good.
+   * Otherwise, with none free while others are on hold, waits for those to settle (a copy's comes back),
    * then tries for a freed token in arrival order (the user's sends to other channels wait in their own
    * turns) and before any round trip, so a send that came later cannot take it first; the insert still
    * finds a copy and gives it back. Still with none, looks the send up: a copy is answered, never
@@ -225,10 +227,9 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const holds = deps.limiter.holds;
     if (!holds || arrivedAt === undefined) {
       await deps.limiter.consume(userId);
-      return { hold: KEPT };
+      return { hold: NO_HOLD };
     }
-    let hold = holds.hold(userId, arrivedAt);
-    if (hold) return { hold };
+    let hold: Hold | undefined;
     const waiter = joinLine(userId, arrival);
     try {
       await holds.settled(userId);
@@ -241,7 +242,7 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     const copied = await replayOf(copy);
     if (copied) return { copied };
     await deps.limiter.consume(userId, arrivedAt);
-    return { hold: KEPT };
+    return { hold: NO_HOLD };
   }
 
   /** Puts a send in its user's line for a freed token; `leave` takes it out once it has tried. */
@@ -304,7 +305,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     arrival = ++arrivals,
   ): Promise<{ spent: Promise<void> }> {
     // Already looked up: not a copy.
-    const token = await takeToken(userId, arrivedAt, arrival, NOT_A_COPY);
+    const held = holdNow(userId, arrivedAt);
+    const token = held ? { hold: held } : await takeToken(userId, arrivedAt, arrival, NOT_A_COPY);
     if ('hold' in token) token.hold.keep();
     const spent = store.skipDeviceSeq(userId, channelId, device).catch((err: unknown) => {
       // No such channel (nothing to keep in order there), or the store failed: the number stays unused,

@@ -58,7 +58,8 @@ export interface TokenHolds {
   settled(userId: string): Promise<void>;
 }
 
-const NO_HOLD: Hold = { keep: () => {}, release: () => {} };
+/** A hold with nothing to settle: the limit is off, or the token was taken for good (`consume`). */
+export const NO_HOLD: Hold = { keep: () => {}, release: () => {} };
 /** The limit off: every send holds a token that is nothing. */
 const UNLIMITED: MessageRateLimiter = {
   consume: () => {},
