@@ -14,7 +14,8 @@ import { type Bench, SUBJECT_NAMES, type Subject, withCpu } from './context';
 
 const MIB = 1024 * 1024;
 
-async function timedUpload(url: string, init: RequestInit): Promise<number> {
+/** One upload's time until its answer's last byte; anything but 201 throws (figure 16's bare PUTs too). */
+export async function timedUpload(url: string, init: RequestInit): Promise<number> {
   const start = performance.now();
   const res = await fetch(url, init);
   await res.arrayBuffer();

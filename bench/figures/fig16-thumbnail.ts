@@ -19,6 +19,7 @@ import { THUMBNAIL_TARGET_RATIO } from '../config';
 import { makeRow, type Row } from '../lib/result';
 import { percentile } from '../lib/stats';
 import { type Bench, provision, type Subject } from './context';
+import { timedUpload } from './fig10-upload';
 
 /** A noise PNG of about `megabytes` MB (noise does not compress): each one distinct, so none is cached. */
 export function noisePng(megabytes: number): Promise<Buffer> {
@@ -75,13 +76,8 @@ export async function figure16(bench: Bench): Promise<Row[]> {
   const subject = await bench.subject('real');
   const bare: Subject = await bench.subject('bare-upload');
   const durableBare: Subject = await bench.subject('bare-upload', { env: { BARE_UPLOAD_FSYNC: '1' } });
-  const putMs = async (sink: Subject, image: Buffer) => {
-    const start = performance.now();
-    const res = await fetch(`${sink.url}/upload`, { method: 'PUT', body: new Uint8Array(image) });
-    await res.arrayBuffer();
-    if (res.status !== 201) throw new Error(`the bare sink answered ${res.status}`);
-    return performance.now() - start;
-  };
+  const putMs = (sink: Subject, image: Buffer) =>
+    timedUpload(`${sink.url}/upload`, { method: 'PUT', body: new Uint8Array(image) });
   const { users, channelIds } = await provision(subject, { users: 2, channels: [[0, 1]] });
   const [alice, bob] = [users[0]!, users[1]!];
   const channelId = channelIds[0]!;
