@@ -223,8 +223,7 @@ export function withEndRows(
 ): number[] {
   const last = range.count - 1;
   const endTop = instance.getTotalSize() - (instance.scrollRect?.height ?? 0);
-  const endFirst = endTop > 0 ? (instance.getVirtualItemForOffset(endTop)?.index ?? 0) : 0;
-  const from = endFirst;
+  const from = endTop > 0 ? (instance.getVirtualItemForOffset(endTop)?.index ?? 0) : 0;
   const indexes: number[] = [];
   const onScreenLast = Math.min(range.endIndex, last, from - 1);
   for (let i = Math.max(0, range.startIndex - range.overscan); i <= onScreenLast; i++) indexes.push(i);
