@@ -163,6 +163,25 @@ describe('the workspace', () => {
     expect(relay.callsOf('markRead')).toContainEqual({ channelId: random.id });
   });
 
+  it('keeps the "New" divider when the core reads the channel before its first page answers', async () => {
+    // A channel whose messages are not held yet (a first sign-in, the catch-up still running): the
+    // core fetches the page and, the channel being looked at, reads it on arrival. Its `unread` event
+    // (now 0) can come before the page's answer: the divider still marks what the badge said on open.
+    const relay = new FakeRelay();
+    const random = relay.channels[1]!;
+    random.unreadCount = 2;
+    relay.seed(random.id, 5);
+    await renderApp(relay);
+    relay.hold('listMessages');
+    fireEvent.click(screen.getByRole('button', { name: /^random, 2 unread/ }));
+    await settle(1);
+    act(() => relay.emit('unread', { channelId: random.id, unreadCount: 0, total: 0 }));
+    relay.release('listMessages');
+    await settle();
+    const divider = screen.getByText('New').closest('[data-index]')!;
+    expect(divider.nextElementSibling?.textContent).toContain('message 4');
+  });
+
   it('says who is typing', async () => {
     const relay = new FakeRelay();
     await renderApp(relay);

@@ -4,8 +4,9 @@ import { useAppStore } from '../store/context';
 
 /**
  * The key of the first message that was unread when this channel opened, for the "New" divider.
- * The count is read once, at open (opening marks the channel read right after), and the divider
- * stays where it was put while the user reads on; new arrivals do not move it.
+ * The count is the one the channel had when it was chosen (the store's `unreadAtOpen`: opening marks
+ * the channel read, maybe before its first page is in), and the divider stays where it was put while
+ * the user reads on; new arrivals do not move it.
  */
 export function useFirstUnreadKey(
   channelId: string,
@@ -14,7 +15,13 @@ export function useFirstUnreadKey(
 ): string | null {
   const store = useAppStore();
   const unreadAtOpen = useRef<number | null>(null);
-  unreadAtOpen.current ??= store.getState().channels.find((c) => c.id === channelId)?.unreadCount ?? 0;
+  if (unreadAtOpen.current === null) {
+    const { unreadAtOpen: chosen, channels } = store.getState();
+    unreadAtOpen.current =
+      chosen?.channelId === channelId
+        ? chosen.count
+        : (channels.find((c) => c.id === channelId)?.unreadCount ?? 0);
+  }
   const placed = useRef<{ key: string | null } | null>(null);
   if (placed.current === null && ready && messages) {
     placed.current = { key: firstUnread(messages, unreadAtOpen.current) };

@@ -48,6 +48,7 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
   return {
     channels: [],
     activeChannelId: null,
+    unreadAtOpen: null,
     unreadTotal: 0,
 
     async loadChannels() {
@@ -64,6 +65,8 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
       let page: Promise<void> | undefined;
       if (get().activeChannelId !== channelId || (choosing !== null && choosing !== channelId)) {
         choosing = channelId;
+        const count = get().channels.find((c) => c.id === channelId)?.unreadCount ?? 0;
+        set({ unreadAtOpen: { channelId, count } });
         // The core hears it before the page is asked for (calls keep their order), but the page does
         // not wait a round trip for its answer.
         told = relay.setActiveChannel({ channelId }).then((result) => {

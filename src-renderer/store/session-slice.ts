@@ -15,6 +15,7 @@ export function sameSession(get: GetState): () => boolean {
 const signedOutState = {
   channels: [],
   activeChannelId: null,
+  unreadAtOpen: null,
   histories: {},
   typists: {},
   openThread: null,

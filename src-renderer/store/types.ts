@@ -62,6 +62,12 @@ export type SessionSlice = {
 export type ChannelSlice = {
   channels: ChannelView[];
   activeChannelId: string | null;
+  /**
+   * The unread count the chosen channel had when it was chosen: what its "New" divider marks. Kept
+   * apart from the channel's live count, which the core takes to 0 as it reads the channel on open,
+   * possibly before the first page is in (its messages fetched and read on arrival).
+   */
+  unreadAtOpen: { channelId: string; count: number } | null;
   loadChannels(): Promise<void>;
   /** `auto`: picked for the person (the first channel); it is not remembered as their choice. */
   selectChannel(channelId: string, how?: 'user' | 'auto'): Promise<void>;
