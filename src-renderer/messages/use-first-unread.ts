@@ -16,11 +16,11 @@ export function useFirstUnreadKey(
   const store = useAppStore();
   const unreadAtOpen = useRef<number | null>(null);
   if (unreadAtOpen.current === null) {
+    // The larger of the count when chosen and now: a channel chosen before the list knew its count
+    // still gets its divider.
     const { unreadAtOpen: chosen, channels } = store.getState();
-    unreadAtOpen.current =
-      chosen?.channelId === channelId
-        ? chosen.count
-        : (channels.find((c) => c.id === channelId)?.unreadCount ?? 0);
+    const now = channels.find((c) => c.id === channelId)?.unreadCount ?? 0;
+    unreadAtOpen.current = chosen?.channelId === channelId ? Math.max(chosen.count, now) : now;
   }
   const placed = useRef<{ key: string | null } | null>(null);
   if (placed.current === null && ready && messages) {
