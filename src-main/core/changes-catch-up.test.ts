@@ -4,12 +4,27 @@
  * one is applied, yet a failed fetch leaves the pages before it applied and their cursor stored, and a
  * second run resumes there. Real server (SQLite), real account databases.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from '../../src-server/testing';
-import { type LoginResponse, MAX_PAGE_LIMIT, type Message } from '../../src-shared/protocol';
+import {
+  type ClientSocket,
+  connectSocket,
+  emitWithAck,
+  login,
+  nextEvent,
+  startTestServer,
+  type TestServer,
+} from '../../src-server/testing';
+import {
+  ChangeEvent,
+  type LoginResponse,
+  MAX_PAGE_LIMIT,
+  type Message,
+  ReactionUpdatedEvent,
+} from '../../src-shared/protocol';
 import { LocalStore, type MessageRow } from '../store/store';
 import { type ApiClient, createApiClient } from './api';
 import { Changes } from './changes';
@@ -25,8 +40,11 @@ interface Feed {
   server: TestServer;
   channelId: string;
   alice: LoginResponse;
+  bobId: string;
   /** bob's messages as alice's app received them, each edited on the server since. */
   received: Message[];
+  /** alice's app's socket (it hears the channel's live events) and bob's. */
+  sockets: { alice: ClientSocket; bob: ClientSocket };
 }
 let feed: Feed;
 
@@ -37,13 +55,24 @@ beforeAll(async () => {
   const channels = await createApiClient(fetch, 10_000).channels(server.url, alice.token);
   const channelId = channels.find((c) => c.name === 'general')!.id;
   const received = await editedMessages(server, channelId, bob.user.id, COUNT);
-  feed = { server, channelId, alice, received };
+  const sockets = {
+    alice: await connectSocket(server.url, { token: alice.token, userId: alice.user.id }),
+    bob: await connectSocket(server.url, { token: bob.token, userId: bob.user.id }),
+  };
+  feed = { server, channelId, alice, bobId: bob.user.id, received, sockets };
 }, 60_000);
-afterAll(() => feed?.server.close());
+afterAll(() => {
+  feed?.sockets.alice.close();
+  feed?.sockets.bob.close();
+  return feed?.server.close();
+});
 
-/** Alice's account database as it was before the edits, and a second connection that sees only commits. */
-async function accountBeforeTheEdits() {
-  const { server, channelId, alice, received } = feed;
+/**
+ * Alice's account database as it was before the edits (of `received`, the feed's first messages unless
+ * told), and a second connection that sees only commits.
+ */
+async function accountBeforeTheEdits(received = feed.received) {
+  const { server, channelId, alice } = feed;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'relay-catch-up-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'db.sqlite');
@@ -135,4 +164,49 @@ it('a failed page fetch keeps the pages before it; the next run resumes from the
   expect(edited()).toHaveLength(COUNT);
   expect(second.emitted).toHaveLength(COUNT - MAX_PAGE_LIMIT);
   expect(new Set([...first.emitted, ...second.emitted].map((r) => r.id)).size).toBe(COUNT);
+}, 30_000);
+
+/**
+ * bob reacts to `message` on the server, and alice's app applies the `reaction:updated` it hears live
+ * (the real event, over alice's socket), as the account does between two turns of a catch-up.
+ */
+async function reactedLive(changes: Changes, message: Message, emoji: string): Promise<ReactionUpdatedEvent> {
+  const heard = nextEvent<unknown>(feed.sockets.alice, ChangeEvent.REACTION_UPDATED);
+  const ack = await emitWithAck(feed.sockets.bob, ChangeEvent.REACTION_ADD, {
+    messageId: message.id,
+    emoji,
+    opId: randomUUID(),
+  });
+  expect(ack).toMatchObject({ ok: true });
+  const event = ReactionUpdatedEvent.parse(await heard);
+  changes.reactions(event);
+  return event;
+}
+
+it('a reaction heard live between a changes page and its apply does not make the page skip the edit', async () => {
+  // Three messages edited while alice was away; the feed's page (a single one) brings the three edits.
+  const received = await editedMessages(feed.server, feed.channelId, feed.bobId, 3);
+  const { store, channelId, credentials, edited } = await accountBeforeTheEdits(received);
+  const real = createApiClient(fetch, 30_000);
+  const target = received[2]!;
+  let reaction: ReactionUpdatedEvent | undefined;
+  // The page is answered (the edit's changeSeq in it), then bob reacts and alice hears it, then it is applied.
+  const api: ApiClient = {
+    ...real,
+    json: async (...args) => {
+      const page = await real.json(...args);
+      reaction ??= await reactedLive(changes, target, '👍');
+      return page;
+    },
+  };
+  const { changes, emitted } = changesWith(store, api, { id: store.selfId, name: 'alice' });
+  await changes.catchUp(channelId, credentials);
+
+  expect(reaction?.changeSeq).toBeGreaterThan(Math.max(...received.map((m) => m.changeSeq)));
+  const row = store.messageById(target.id)!;
+  expect(row.content).toBe(fixed(target));
+  expect(JSON.parse(row.reactions_json)).toEqual([{ emoji: '👍', userIds: [feed.bobId] }]);
+  expect(edited()).toHaveLength(3);
+  // The last event shown for it carries the edit as well as the reaction.
+  expect(emitted.filter((r) => r.id === target.id).at(-1)?.content).toBe(fixed(target));
 }, 30_000);
