@@ -13,6 +13,7 @@ import { LocalStore, UNREAD_OF_C } from './store';
 import {
   ackOwn,
   bob,
+  databaseMadeBy,
   expectIndexMatchesMessages,
   me,
   queueOwn,
@@ -196,12 +197,7 @@ describe('migration 013 on a database made by 012', () => {
     const [cmid1, cmid2, cmid3] = [randomUUID(), randomUUID(), randomUUID()];
     const [unsent, failed, withFile] = [randomUUID(), randomUUID(), randomUUID()];
     const others: string[] = Array.from({ length: 5 }, () => randomUUID());
-    const db = new Database(folder.file);
-    db.pragma('journal_mode = WAL');
-    for (const [i, sql] of migrations.slice(0, 12).entries()) {
-      db.exec(sql);
-      db.pragma(`user_version = ${i + 1}`);
-    }
+    const db = databaseMadeBy(folder.file, 12);
     db.prepare(`
       INSERT INTO channels (id, name, members_json, position, last_seq, server_seq, server_unread, read_seq, cursor)
       VALUES (?, 'general', ?, 0, 10, 4, 2, 3, 8)`).run(channel.id, JSON.stringify([me, bob]));

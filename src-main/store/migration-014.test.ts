@@ -8,20 +8,14 @@ import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import type { Message } from '../../src-shared/protocol';
 import * as messages from '../../src-shared/testing/messages';
-import { migrations } from './migrations';
 import { LocalStore } from './store';
-import { bob, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { bob, databaseMadeBy, me, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-m014-', { channels: [channel] });
 
 it('keeps every message as it was, each part at its one changeSeq, and orders the parts apart from then on', () => {
-  const db = new Database(folder.file);
-  db.pragma('journal_mode = WAL');
-  for (const [i, sql] of migrations.slice(0, 13).entries()) {
-    db.exec(sql);
-    db.pragma(`user_version = ${i + 1}`);
-  }
+  const db = databaseMadeBy(folder.file, 13);
   db.prepare(`
     INSERT INTO channels (id, name, members_json, position, last_seq, server_seq, server_unread, read_seq, cursor,
                           change_cursor)
