@@ -185,6 +185,7 @@ export class Account {
     });
     this.changes = new Changes({
       store,
+      nextTurn: () => this.turns.next(),
       user,
       clock: ports.clock,
       api: ctx.api,

@@ -77,8 +77,12 @@ export interface ApiClient {
  * pages, while zod's code was not yet optimised (bench figure 13's loop-delay tail). Nothing is used
  * unchecked: a message that does not pass fails its slice as it failed the page.
  */
-export interface SlicedPage {
+export interface SlicedPage extends SlicedMessages {
   hasMore: boolean;
+}
+
+/** A page's messages, left unchecked by its envelope, checked a slice at a time as each is used. */
+export interface SlicedMessages {
   /** How many messages the page holds. */
   count: number;
   /** Its last message, checked: where the next page starts. */
@@ -103,9 +107,13 @@ function historyUrl(
 
 function slicedPage(body: unknown): SlicedPage {
   const { messages, hasMore } = parse(PageEnvelope, body);
+  return { hasMore, ...slicedMessages(messages) };
+}
+
+/** `messages` as a page's envelope left them (unknown), checked a slice at a time (`SlicedMessages`). */
+export function slicedMessages(messages: readonly unknown[]): SlicedMessages {
   const tail = messages.at(-1);
   return {
-    hasMore,
     count: messages.length,
     last: tail === undefined ? undefined : parse(MessageSchema, tail),
     slice: (from, to) => parse(MessageSlice, messages.slice(from, to)),

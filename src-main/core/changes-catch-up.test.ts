@@ -4,15 +4,31 @@
  * one is applied, yet a failed fetch leaves the pages before it applied and their cursor stored, and a
  * second run resumes there. Real server (SQLite), real account databases.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from '../../src-server/testing';
-import { type LoginResponse, MAX_PAGE_LIMIT, type Message } from '../../src-shared/protocol';
+import {
+  type ClientSocket,
+  connectSocket,
+  emitWithAck,
+  login,
+  nextEvent,
+  startTestServer,
+  type TestServer,
+} from '../../src-server/testing';
+import {
+  ChangeAck,
+  ChangeEvent,
+  type LoginResponse,
+  MAX_PAGE_LIMIT,
+  type Message,
+  ReactionUpdatedEvent,
+} from '../../src-shared/protocol';
 import { LocalStore, type MessageRow } from '../store/store';
 import { type ApiClient, createApiClient } from './api';
-import { Changes } from './changes';
+import { CHANGES_CHUNK, Changes } from './changes';
 import { systemClock } from './node-ports';
 import { cleanupAfterEach } from './testing/cleanups';
 import { editedMessages, fixed } from './testing/edited-messages';
@@ -25,8 +41,11 @@ interface Feed {
   server: TestServer;
   channelId: string;
   alice: LoginResponse;
+  bobId: string;
   /** bob's messages as alice's app received them, each edited on the server since. */
   received: Message[];
+  /** alice's app's socket (it hears the channel's live events) and bob's. */
+  sockets: { alice: ClientSocket; bob: ClientSocket };
 }
 let feed: Feed;
 
@@ -37,13 +56,24 @@ beforeAll(async () => {
   const channels = await createApiClient(fetch, 10_000).channels(server.url, alice.token);
   const channelId = channels.find((c) => c.name === 'general')!.id;
   const received = await editedMessages(server, channelId, bob.user.id, COUNT);
-  feed = { server, channelId, alice, received };
+  const sockets = {
+    alice: await connectSocket(server.url, { token: alice.token, userId: alice.user.id }),
+    bob: await connectSocket(server.url, { token: bob.token, userId: bob.user.id }),
+  };
+  feed = { server, channelId, alice, bobId: bob.user.id, received, sockets };
 }, 60_000);
-afterAll(() => feed?.server.close());
+afterAll(() => {
+  feed?.sockets.alice.close();
+  feed?.sockets.bob.close();
+  return feed?.server.close();
+});
 
-/** Alice's account database as it was before the edits, and a second connection that sees only commits. */
-async function accountBeforeTheEdits() {
-  const { server, channelId, alice, received } = feed;
+/**
+ * Alice's account database as it was before the edits (of `received`, the feed's first messages unless
+ * told), and a second connection that sees only commits.
+ */
+async function accountBeforeTheEdits(received = feed.received) {
+  const { server, channelId, alice } = feed;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'relay-catch-up-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'db.sqlite');
@@ -61,11 +91,17 @@ async function accountBeforeTheEdits() {
   return { store, reader, channelId, received, credentials, edited };
 }
 
-function changesWith(store: LocalStore, api: ApiClient, user: { id: string; name: string }) {
+function changesWith(
+  store: LocalStore,
+  api: ApiClient,
+  user: { id: string; name: string },
+  nextTurn?: () => Promise<void>,
+) {
   const emitted: MessageRow[] = [];
   const unread: string[] = [];
   const changes = new Changes({
     store,
+    nextTurn,
     user,
     clock: systemClock,
     api,
@@ -135,4 +171,160 @@ it('a failed page fetch keeps the pages before it; the next run resumes from the
   expect(edited()).toHaveLength(COUNT);
   expect(second.emitted).toHaveLength(COUNT - MAX_PAGE_LIMIT);
   expect(new Set([...first.emitted, ...second.emitted].map((r) => r.id)).size).toBe(COUNT);
+}, 30_000);
+
+it('applies a page a chunk a turn, each chunk committed with its cursor, so the event loop runs between them', async () => {
+  const { store, reader, channelId, credentials, edited } = await accountBeforeTheEdits();
+  const { changes, emitted } = changesWith(store, createApiClient(fetch, 30_000), {
+    id: store.selfId,
+    name: 'alice',
+  });
+  // A turn counter: it moves only when the loop gets a turn between two of the catch-up's pieces.
+  let turns = 0;
+  let counting = true;
+  const tick = () => {
+    turns++;
+    if (counting) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const commits: { turn: number; cursor: number; shown: number }[] = [];
+  const set = store.changes.setCursor.bind(store.changes);
+  store.changes.setCursor = (id: string, seq: number) => {
+    set(id, seq);
+    commits.push({ turn: turns, cursor: seq, shown: emitted.length });
+  };
+  try {
+    await changes.catchUp(channelId, credentials);
+  } finally {
+    counting = false;
+  }
+  expect(edited()).toHaveLength(COUNT);
+  // 500 + 37: 20 chunks of the first page, 2 of the second.
+  expect(commits).toHaveLength(Math.ceil(MAX_PAGE_LIMIT / CHANGES_CHUNK) + Math.ceil(37 / CHANGES_CHUNK));
+  for (let i = 1; i < commits.length; i++) {
+    const [before, now] = [commits[i - 1]!, commits[i]!];
+    expect(now.turn).toBeGreaterThan(before.turn);
+    expect(now.cursor).toBeGreaterThan(before.cursor);
+    // When a chunk commits, what was shown is what the chunks before it committed, and nothing of its own.
+    if (now.shown > 0) expect(emitted[now.shown - 1]!.change_seq).toBeLessThanOrEqual(before.cursor);
+    expect(emitted[now.shown]?.change_seq ?? Number.POSITIVE_INFINITY).toBeGreaterThan(before.cursor);
+  }
+  expect(reader.changes.cursor(channelId)).toBe(emitted.at(-1)?.change_seq);
+}, 30_000);
+
+it('a change the server refuses to check stops its page there: the chunks before it kept, with their cursor', async () => {
+  const { store, channelId, credentials, edited } = await accountBeforeTheEdits();
+  const real = createApiClient(fetch, 30_000);
+  const bad = 3 * CHANGES_CHUNK + 4;
+  // The first page's 80th message is not a message: everything before its chunk is applied once.
+  const broken: ApiClient = {
+    ...real,
+    json: async (...args) => {
+      const page = (await real.json(...args)) as { messages: unknown[] };
+      if (page.messages.length > bad) page.messages[bad] = { id: 42 };
+      return page as never;
+    },
+  };
+  const first = changesWith(store, broken, { id: store.selfId, name: 'alice' });
+  await expect(first.changes.catchUp(channelId, credentials)).rejects.toThrow();
+  expect(first.emitted).toHaveLength(3 * CHANGES_CHUNK);
+  expect(edited()).toHaveLength(3 * CHANGES_CHUNK);
+  expect(store.changes.cursor(channelId)).toBe(first.emitted.at(-1)?.change_seq);
+
+  const second = changesWith(store, real, { id: store.selfId, name: 'alice' });
+  await second.changes.catchUp(channelId, credentials);
+  expect(edited()).toHaveLength(COUNT);
+  expect(new Set([...first.emitted, ...second.emitted].map((r) => r.id)).size).toBe(COUNT);
+  expect(first.emitted.length + second.emitted.length).toBe(COUNT);
+}, 30_000);
+
+/**
+ * bob reacts to `message` on the server, and alice's app applies the `reaction:updated` it hears live
+ * (the real event, over alice's socket), as the account does between two turns of a catch-up.
+ */
+async function reactedLive(changes: Changes, message: Message, emoji: string): Promise<ReactionUpdatedEvent> {
+  const heard = nextEvent<unknown>(feed.sockets.alice, ChangeEvent.REACTION_UPDATED);
+  const ack = await emitWithAck(feed.sockets.bob, ChangeEvent.REACTION_ADD, {
+    messageId: message.id,
+    emoji,
+    opId: randomUUID(),
+  });
+  expect(ack).toMatchObject({ ok: true });
+  const event = ReactionUpdatedEvent.parse(await heard);
+  changes.reactions(event);
+  return event;
+}
+
+it('a reaction heard live between a changes page and its apply does not make the page skip the edit', async () => {
+  // Three messages edited while alice was away; the feed's page (a single one) brings the three edits.
+  const received = await editedMessages(feed.server, feed.channelId, feed.bobId, 3);
+  const { store, channelId, credentials, edited } = await accountBeforeTheEdits(received);
+  const real = createApiClient(fetch, 30_000);
+  const target = received[2]!;
+  let reaction: ReactionUpdatedEvent | undefined;
+  // The page is answered (the edit's changeSeq in it), then bob reacts and alice hears it, then it is applied.
+  const api: ApiClient = {
+    ...real,
+    json: async (...args) => {
+      const page = await real.json(...args);
+      reaction ??= await reactedLive(changes, target, '👍');
+      return page;
+    },
+  };
+  const { changes, emitted } = changesWith(store, api, { id: store.selfId, name: 'alice' });
+  await changes.catchUp(channelId, credentials);
+
+  expect(reaction?.changeSeq).toBeGreaterThan(Math.max(...received.map((m) => m.changeSeq)));
+  const row = store.messageById(target.id)!;
+  expect(row.content).toBe(fixed(target));
+  expect(JSON.parse(row.reactions_json)).toEqual([{ emoji: '👍', userIds: [feed.bobId] }]);
+  expect(edited()).toHaveLength(3);
+  // The last event shown for it carries the edit as well as the reaction.
+  expect(emitted.filter((r) => r.id === target.id).at(-1)?.content).toBe(fixed(target));
+}, 30_000);
+
+// The review of stop 19's chunking: a page spread over turns widened the window above to every chunk.
+it("reactions heard between two chunks of a page, ours acknowledged and bob's, do not make a later chunk skip its edits", async () => {
+  // One page of three chunks; the reactions come after the first chunk's commit, on messages of the others.
+  const received = await editedMessages(feed.server, feed.channelId, feed.bobId, 2 * CHANGES_CHUNK + 3);
+  const { store, channelId, credentials, edited } = await accountBeforeTheEdits(received);
+  const [theirs, ours] = [received[CHANGES_CHUNK + 5]!, received[2 * CHANGES_CHUNK + 1]!];
+  let turn = 0;
+  const nextTurn = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (++turn !== 2) return;
+    expect(edited()).toHaveLength(CHANGES_CHUNK);
+    await reactedLive(changes, theirs, '👍');
+    // Our own reaction, queued here, sent over alice's socket, and its ack applied.
+    changes.react(channelId, ours.id, '🎉', true);
+    const op = store.changes.of(ours.id)[0]!;
+    const ack = ChangeAck.parse(
+      await emitWithAck(feed.sockets.alice, ChangeEvent.REACTION_ADD, {
+        messageId: ours.id,
+        emoji: '🎉',
+        opId: op.op_id,
+      }),
+    );
+    if (!ack.ok) throw new Error(ack.error);
+    changes.applied(op, ack);
+  };
+  const { changes } = changesWith(
+    store,
+    createApiClient(fetch, 30_000),
+    { id: store.selfId, name: 'alice' },
+    nextTurn,
+  );
+  await changes.catchUp(channelId, credentials);
+
+  expect(turn).toBe(3);
+  expect(edited()).toHaveLength(received.length);
+  expect(store.messageById(theirs.id)).toMatchObject({
+    content: fixed(theirs),
+    reactions_json: JSON.stringify([{ emoji: '👍', userIds: [feed.bobId] }]),
+  });
+  expect(store.messageById(ours.id)).toMatchObject({
+    content: fixed(ours),
+    reactions_json: JSON.stringify([{ emoji: '🎉', userIds: [store.selfId] }]),
+  });
+  expect(store.changes.of(ours.id)).toEqual([]);
 }, 30_000);

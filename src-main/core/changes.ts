@@ -24,6 +24,11 @@ import { messageView } from './views';
 
 export interface ChangesDeps {
   store: LocalStore;
+  /**
+   * Resolves on a later turn of the event loop, between two chunks of a changes page (the account's
+   * turns.ts, shared with the catch-up's chunks); by default the next turn.
+   */
+  nextTurn?(): Promise<void>;
   user: UserSummary;
   clock: Clock;
   api: ApiClient;
@@ -33,6 +38,9 @@ export interface ChangesDeps {
   queueChanged(channelId: string): void;
   error(code: string, message: string): void;
 }
+
+/** A changes page is applied this many messages a transaction, one transaction a turn (the catch-up's chunk). */
+export const CHANGES_CHUNK = 25;
 
 export class Changes {
   constructor(private readonly deps: ChangesDeps) {}
@@ -139,14 +147,15 @@ export class Changes {
    * message the feed names that matters is held; others are skipped: a page fetched later is current).
    * A first sync sets the cursor (account.ts); a channel synced by an older version starts from 0.
    *
-   * Bench figure 12 (BENCHMARKS.md): each page is applied in one pass (store/change-feed.ts) in one
-   * transaction with its cursor, and the next page is already on its way while one is applied: pages
-   * are still applied one after the other, in changeSeq order, each once.
+   * Bench figure 12 (BENCHMARKS.md): a page is applied a chunk at a time (store/change-feed.ts), each
+   * chunk in one transaction with its cursor, and the next page is already on its way while one is
+   * applied: pages and chunks are still applied one after the other, in changeSeq order, each once.
    */
   async catchUp(channelId: string, credentials: Credentials): Promise<void> {
     const { store } = this.deps;
     const fetchAfter = (after: number) =>
       fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
+    const nextTurn = this.deps.nextTurn ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
     let after = store.changes.cursor(channelId) ?? 0;
     await pipelinedPages(
       fetchAfter(after),
@@ -155,16 +164,32 @@ export class Changes {
         after = Math.max(after, page.changeSeq);
         return page.hasMore && moved ? fetchAfter(after) : null;
       },
-      (page) => {
-        // The page's UI events go out after its commit, as the acks' do; the channel's unread count
-        // (mentions, deletions) once per page, not once per message.
-        const changed = store.transaction(() => {
-          const rows = store.applyChangePage(page.messages);
-          store.changes.setCursor(channelId, after);
-          return rows;
-        });
-        for (const row of changed) this.deps.emitMessage(row);
-        if (changed.length > 0) this.deps.unreadChanged(channelId);
+      async (page) => {
+        // A chunk a turn, each checked (changes-api.ts) and committed with its cursor, the page's last
+        // with the page's: a page of 500 in one turn was a long turn of figure 13's catch-up, as the
+        // messages' pages were. A kill -9 between two leaves the cursor at what is stored; a message
+        // changed live meanwhile is not set back, and a reaction heard meanwhile does not make the
+        // page's older edit look stale: its text and its reactions each keep their own changeSeq
+        // (store/message-state.ts, migration 014; issue 16).
+        const upTo = after;
+        let changedAny = false;
+        for (let at = 0; at === 0 || at < page.count; at += CHANGES_CHUNK) {
+          // Every chunk, the first too: the previous page's last chunk may have been stored this turn.
+          await nextTurn();
+          const chunk = page.slice(at, at + CHANGES_CHUNK);
+          const last = at + CHANGES_CHUNK >= page.count;
+          const changed = store.transaction(() => {
+            const rows = store.applyChangePage(chunk);
+            // The cursor never moves back (message-changes.ts keeps the larger).
+            store.changes.setCursor(channelId, last ? upTo : (chunk.at(-1)?.changeSeq ?? 0));
+            return rows;
+          });
+          // The chunk's UI events go out after its commit, as the acks' do.
+          for (const row of changed) this.deps.emitMessage(row);
+          changedAny ||= changed.length > 0;
+        }
+        // The channel's unread count (mentions, deletions) once per page, not once per chunk.
+        if (changedAny) this.deps.unreadChanged(channelId);
       },
     );
   }

@@ -11,9 +11,31 @@
 import type { Statement } from 'better-sqlite3';
 import type { Message } from '../../src-shared/protocol';
 import { MESSAGE_COLUMNS_AND_ROWID, messageRowOf, ROWID } from './message-row-reader';
+import {
+  SET_STATE,
+  type ServerState,
+  shownDiffers,
+  stateDiffers,
+  stateParams,
+  withServerState,
+} from './message-state';
 import type { MessageRow } from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
+
+/** A server message's changing fields, both parts, as `withServerState` takes them. */
+export function serverState(m: Message): ServerState {
+  const fields = changeFields(m);
+  return {
+    content: {
+      content: m.content,
+      edited_at: fields.editedAt ?? null,
+      deleted: fields.deleted,
+      mentions_json: fields.mentions,
+    },
+    reactions_json: fields.reactions,
+  };
+}
 
 /** A server message's changing fields as the messages table holds them. */
 export function changeFields(m: Message) {
@@ -30,14 +52,12 @@ export function changeFields(m: Message) {
 const jsonList = (list: unknown[]) => (list.length === 0 ? '[]' : JSON.stringify(list));
 
 // By rowid, read with the row: the key would be one more index lookup per message.
-const SET_CHANGES = `edited_at = ?, deleted = ?, mentions_json = ?, reactions_json = ?, change_seq = ?
-  WHERE rowid = ?`;
 /**
  * The two forms of a message's update, built once: the statement cache is keyed by the SQL text, and a
  * text built per message had to be hashed again each time (bench figure 12, 10,000 messages).
  */
-const UPDATE_CHANGES = `UPDATE messages SET ${SET_CHANGES}`;
-const UPDATE_WITH_CONTENT = `UPDATE messages SET content = ?, ${SET_CHANGES}`;
+const UPDATE_CHANGES = `UPDATE messages SET ${SET_STATE} WHERE rowid = ?`;
+const UPDATE_WITH_CONTENT = `UPDATE messages SET content = ?, ${SET_STATE} WHERE rowid = ?`;
 const HELD = `SELECT ${MESSAGE_COLUMNS_AND_ROWID} FROM messages WHERE id IN (SELECT value FROM json_each(?))`;
 
 /**
@@ -77,11 +97,7 @@ export function applyChangePage(
     const content = after.content !== row.content;
     sql(content ? UPDATE_WITH_CONTENT : UPDATE_CHANGES).run(
       ...(content ? [after.content] : []),
-      after.edited_at,
-      after.deleted,
-      after.mentions_json,
-      after.reactions_json,
-      after.change_seq,
+      ...stateParams(after),
       rowids.get(m.id),
     );
     held.set(m.id, after);
@@ -114,27 +130,7 @@ function settled(row: MessageRow, m: Message): boolean {
 
 /** The row with the message's changing fields, or undefined when nothing is to be written. */
 function newState(row: MessageRow, m: Message): MessageRow | undefined {
-  // An older state than the one held (a page fetched before a change already applied) is not written.
-  if (m.changeSeq < row.change_seq) return undefined;
-  const fields = changeFields(m);
-  const after: MessageRow = {
-    ...row,
-    content: m.content,
-    edited_at: fields.editedAt ?? null,
-    deleted: fields.deleted,
-    mentions_json: fields.mentions,
-    reactions_json: fields.reactions,
-    change_seq: fields.changeSeq,
-  };
-  return shownDiffers(row, after) || after.change_seq !== row.change_seq ? after : undefined;
-}
-
-function shownDiffers(a: MessageRow, b: MessageRow): boolean {
-  return (
-    a.content !== b.content ||
-    a.edited_at !== b.edited_at ||
-    a.deleted !== b.deleted ||
-    a.mentions_json !== b.mentions_json ||
-    a.reactions_json !== b.reactions_json
-  );
+  // A part older than the one held (a page fetched before a change already applied) is not written.
+  const after = withServerState(row, m.changeSeq, serverState(m));
+  return stateDiffers(row, after) ? after : undefined;
 }

@@ -7,11 +7,20 @@
  * it (core/message-changes.ts) until acknowledged, when their effect is written into it with the change's
  * changeSeq. A change the server refuses for good is just dropped: the view falls back to what the server
  * said, with nothing to undo by hand. A server state is written only if its changeSeq is not older than the
- * one held, so a late broadcast or a page fetched before a change never goes back.
+ * one held, so a late broadcast or a page fetched before a change never goes back; the text and the
+ * reactions each keep their own (message-state.ts, migration 014).
  */
 import type { Statement } from 'better-sqlite3';
 import type { Reaction } from '../../src-shared/protocol';
 import type { DeviceSequence } from './device-sequence';
+import {
+  type ContentState,
+  SET_STATE,
+  type ServerState,
+  stateDiffers,
+  stateParams,
+  withServerState,
+} from './message-state';
 import { BY_KEY, type ChangeKind, type MessageRow, type OperationRow } from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
@@ -71,27 +80,23 @@ export class MessageChanges {
     const row = this.sql(`SELECT * FROM messages WHERE ${BY_KEY}`).get({ key: op.message_key }) as
       | MessageRow
       | undefined;
-    if (!row || changeSeq < row.change_seq) return row;
-    const next = { ...row, change_seq: changeSeq };
-    if (op.kind === 'edit' && op.content !== null && !row.deleted) {
-      next.content = op.content;
-      next.edited_at = at;
-    } else if (op.kind === 'delete') {
-      // As the server does: a tombstone keeps no text and no reactions.
-      next.content = '';
-      next.deleted = 1;
-      next.reactions_json = '[]';
-    } else if ((op.kind === 'react' || op.kind === 'unreact') && op.emoji !== null) {
-      next.reactions_json = JSON.stringify(
-        withReaction(
-          JSON.parse(row.reactions_json) as Reaction[],
-          op.emoji,
-          this.selfId,
-          op.kind === 'react',
-        ),
-      );
+    if (!row) return row;
+    const next = withServerState(row, changeSeq, this.effect(op, row, at));
+    return stateDiffers(row, next) ? this.write(next) : row;
+  }
+
+  /** What our acknowledged change says of the message: its text's part or its reactions. */
+  private effect(op: OperationRow, row: MessageRow, at: string): ServerState {
+    if (op.kind === 'edit' && op.content !== null && !row.deleted)
+      return { content: { ...contentOf(row), content: op.content, edited_at: at } };
+    if (op.kind === 'delete') return tombstone(row);
+    if ((op.kind === 'react' || op.kind === 'unreact') && op.emoji !== null) {
+      const reactions = JSON.parse(row.reactions_json) as Reaction[];
+      return {
+        reactions_json: JSON.stringify(withReaction(reactions, op.emoji, this.selfId, op.kind === 'react')),
+      };
     }
-    return this.write(next);
+    return {};
   }
 
   /** The server refused our change for good: it is dropped (what it showed goes with it). */
@@ -102,27 +107,22 @@ export class MessageChanges {
       | undefined;
   }
 
-  /** `message:deleted`: a tombstone, unless a newer state is held. */
+  /** `message:deleted`: a tombstone, unless a newer text is held. */
   deleted(messageId: string, changeSeq: number | undefined): MessageRow | undefined {
     const row = this.byId(messageId);
-    if (!row || row.deleted === 1 || (changeSeq !== undefined && changeSeq < row.change_seq))
-      return undefined;
-    return this.write({
-      ...row,
-      content: '',
-      deleted: 1,
-      reactions_json: '[]',
-      change_seq: changeSeq ?? row.change_seq,
-    });
+    if (!row || row.deleted === 1) return undefined;
+    const next = withServerState(row, changeSeq ?? row.change_seq, tombstone(row));
+    return next.deleted === 1 ? this.write(next) : undefined;
   }
 
-  /** `reaction:updated`: all of the message's reactions, unless a newer state is held. */
+  /** `reaction:updated`: all of the message's reactions, unless newer reactions are held. */
   reactions(messageId: string, reactions: Reaction[], changeSeq: number | undefined): MessageRow | undefined {
     const row = this.byId(messageId);
-    if (!row || (changeSeq !== undefined && changeSeq < row.change_seq)) return undefined;
-    const json = JSON.stringify(reactions);
-    if (json === row.reactions_json && (changeSeq ?? row.change_seq) === row.change_seq) return undefined;
-    return this.write({ ...row, reactions_json: json, change_seq: changeSeq ?? row.change_seq });
+    if (!row) return undefined;
+    const next = withServerState(row, changeSeq ?? row.change_seq, {
+      reactions_json: JSON.stringify(reactions),
+    });
+    return stateDiffers(row, next) ? this.write(next) : undefined;
   }
 
   /** The changeSeq a channel's catch-up resumes after (undefined: never caught up). */
@@ -145,21 +145,29 @@ export class MessageChanges {
   }
 
   private write(row: MessageRow): MessageRow {
-    const written = this.sql(`
-        UPDATE messages SET content = @content, edited_at = @edited_at, deleted = @deleted,
-          reactions_json = @reactions_json, change_seq = @change_seq
-        WHERE ${BY_KEY} RETURNING *`).get({
-      content: row.content,
-      edited_at: row.edited_at,
-      deleted: row.deleted,
-      reactions_json: row.reactions_json,
-      change_seq: row.change_seq,
-      key: row.key,
-    }) as MessageRow;
+    const written = this.sql(`UPDATE messages SET content = ?, ${SET_STATE} WHERE ${BY_KEY} RETURNING *`).get(
+      row.content,
+      ...stateParams(row),
+      { key: row.key },
+    ) as MessageRow;
     this.onMessageWrite(written);
     return written;
   }
 }
+
+/** A message's text part as held. */
+const contentOf = (row: MessageRow): ContentState => ({
+  content: row.content,
+  edited_at: row.edited_at,
+  deleted: row.deleted,
+  mentions_json: row.mentions_json,
+});
+
+/** As the server does: a tombstone keeps no text and no reactions. */
+const tombstone = (row: MessageRow): ServerState => ({
+  content: { ...contentOf(row), content: '', deleted: 1 },
+  reactions_json: '[]',
+});
 
 /** Reactions with `userId` added to (or removed from) `emoji`; an emoji nobody has left is dropped. */
 export function withReaction(reactions: Reaction[], emoji: string, userId: string, add: boolean): Reaction[] {

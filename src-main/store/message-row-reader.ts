@@ -3,7 +3,7 @@
  * figures 12 and 6).
  * better-sqlite3 builds each row object of `SELECT *` property by property from C++, and past about 19
  * columns V8 gives such an object a dictionary of properties instead of a fixed shape: the messages
- * table has 21, so every `SELECT *` row is slow to build, to read a field of and to copy. A raw row and
+ * table has 23, so every `SELECT *` row is slow to build, to read a field of and to copy. A raw row and
  * this literal give every row one fixed shape, at about half the cost of the read.
  */
 import type { MessageRow, OperationRow } from './rows';
@@ -11,10 +11,10 @@ import type { MessageRow, OperationRow } from './rows';
 /** The messages table's columns in the order `messageRowOf` reads them; `rowid` comes last. */
 export const MESSAGE_COLUMNS_AND_ROWID = `key, id, client_message_id, channel_id, parent_id, author_id, author_name,
   content, created_at, seq, own, status, failure_code, failure_message, reply_unread, files_json, edited_at,
-  deleted, mentions_json, reactions_json, change_seq, rowid`;
+  deleted, mentions_json, reactions_json, change_seq, content_seq, reactions_seq, rowid`;
 
 /** The index of `rowid` in a raw row of MESSAGE_COLUMNS_AND_ROWID. */
-export const ROWID = 21;
+export const ROWID = 23;
 
 /** A raw row of `SELECT ${MESSAGE_COLUMNS_AND_ROWID}` as the `MessageRow` a `SELECT *` would give. */
 export function messageRowOf(r: unknown[]): MessageRow {
@@ -40,6 +40,8 @@ export function messageRowOf(r: unknown[]): MessageRow {
     mentions_json: r[18] as string,
     reactions_json: r[19] as string,
     change_seq: r[20] as number,
+    content_seq: r[21] as number | null,
+    reactions_seq: r[22] as number | null,
   };
 }
 

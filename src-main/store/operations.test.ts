@@ -430,6 +430,86 @@ describe("the server's states", () => {
     expect(store.changes.deleted(m.id, 5)).toMatchObject({ deleted: 1, content: '' });
   });
 
+  /** A message's text, edit time and reactions as held. */
+  const held = (id: string) => {
+    const row = store.messageById(id)!;
+    return {
+      content: row.content,
+      edited: row.edited_at !== null,
+      reactions: JSON.parse(row.reactions_json),
+    };
+  };
+  const thumbs = [{ emoji: '👍', userIds: [bob.id] }];
+  const page = (...ms: Message[]) => store.transaction(() => store.applyChangePage(ms));
+
+  // Issue 16: a reaction (live, or the ack of ours) raised the row's one changeSeq without its text, so an
+  // edit made while away, coming from a page answered before it, was skipped as older.
+  it("a reaction's changeSeq never makes an older edit or deletion look stale", () => {
+    const edit = (m: Message, changeSeq: number): Message => ({
+      ...m,
+      content: 'edited',
+      editedAt: m.createdAt,
+      changeSeq,
+    });
+    // A live reaction at 5, then the feed's page (answered before it) with the edit at 4.
+    const viaPage = serverMessage({ changeSeq: 1 });
+    store.upsertServerMessage(viaPage);
+    expect(store.changes.reactions(viaPage.id, thumbs, 5)).toBeDefined();
+    expect(page(edit(viaPage, 4)).map((r) => r.id)).toEqual([viaPage.id]);
+    expect(held(viaPage.id)).toEqual({ content: 'edited', edited: true, reactions: thumbs });
+    // The same through the one-message path (a history page, `message:updated`).
+    const viaUpsert = serverMessage({ seq: 2, changeSeq: 1 });
+    store.upsertServerMessage(viaUpsert);
+    store.changes.reactions(viaUpsert.id, thumbs, 5);
+    expect(store.upsertServerMessage(edit(viaUpsert, 4)).changed).toBe(true);
+    expect(held(viaUpsert.id)).toEqual({ content: 'edited', edited: true, reactions: thumbs });
+    // The ack of our own reaction at 6, then the page's edit at 4.
+    const acked = serverMessage({ seq: 3, changeSeq: 1 });
+    store.upsertServerMessage(acked);
+    store.changes.completed(change('react', acked.id, { emoji: '🎉' }), 6, new Date().toISOString());
+    page(edit(acked, 4));
+    expect(held(acked.id)).toEqual({
+      content: 'edited',
+      edited: true,
+      reactions: [{ emoji: '🎉', userIds: [me.id] }],
+    });
+    // A deletion at 4 heard after a reaction at 5 still deletes.
+    const gone = serverMessage({ seq: 4, changeSeq: 1 });
+    store.upsertServerMessage(gone);
+    store.changes.reactions(gone.id, thumbs, 5);
+    expect(store.changes.deleted(gone.id, 4)).toMatchObject({ deleted: 1, content: '' });
+    // The newest changeSeq of any of a message's parts is still the row's (the feed's first cursor).
+    expect(store.messageById(acked.id)?.change_seq).toBe(6);
+    expect(store.maxChangeSeq(channel.id)).toBe(6);
+  });
+
+  it("an edit's changeSeq never makes an older reaction state look stale, and older states change nothing", () => {
+    const m = serverMessage({ changeSeq: 1 });
+    store.upsertServerMessage(m);
+    const both = [...thumbs, { emoji: '❤️', userIds: [bob.id] }];
+    // The edit at 6 says the reactions as of 6.
+    store.upsertServerMessage({
+      ...m,
+      content: 'edited',
+      editedAt: m.createdAt,
+      reactions: both,
+      changeSeq: 6,
+    });
+    // A reaction state older than the edit's: not written back over it.
+    expect(store.changes.reactions(m.id, thumbs, 5)).toBeUndefined();
+    expect(page({ ...m, content: 'older', reactions: thumbs, changeSeq: 5 })).toEqual([]);
+    expect(
+      store.upsertServerMessage({ ...m, content: 'older', reactions: thumbs, changeSeq: 5 }).changed,
+    ).toBe(false);
+    expect(held(m.id)).toEqual({ content: 'edited', edited: true, reactions: both });
+    // A newer reaction state is, and leaves the text as it is.
+    expect(store.changes.reactions(m.id, thumbs, 7)).toMatchObject({ content: 'edited' });
+    // A page answered between the edit and that reaction: its reactions are older, its text is not.
+    page({ ...m, content: 'edited', editedAt: m.createdAt, reactions: both, changeSeq: 6 });
+    expect(held(m.id)).toEqual({ content: 'edited', edited: true, reactions: thumbs });
+    expect(store.messageById(m.id)?.change_seq).toBe(7);
+  });
+
   // Found by the chaos run: the server clears a deleted message's reactions; a tombstone kept them here.
   it('a tombstone keeps no reactions, from the event and from our own acknowledged deletion', () => {
     const m = serverMessage({ changeSeq: 1, reactions: [{ emoji: '🎉', userIds: [bob.id] }] });

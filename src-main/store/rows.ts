@@ -57,7 +57,12 @@ export interface MessageRow {
   deleted: number;
   mentions_json: string;
   reactions_json: string;
+  /** The newest changeSeq of the two below. */
   change_seq: number;
+  /** The changeSeq of the text, edit time, deletion and mentions held (NULL: change_seq; migration 014). */
+  content_seq: number | null;
+  /** The changeSeq of the reactions held (NULL: change_seq). */
+  reactions_seq: number | null;
 }
 
 export type OperationKind = 'send' | 'edit' | 'delete' | 'react' | 'unreact' | 'upload';

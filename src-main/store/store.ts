@@ -12,7 +12,7 @@ import type {
   ReceiptEvent,
   UserSummary,
 } from '../../src-shared/protocol';
-import { applyChangePage, changeFields } from './change-feed';
+import { applyChangePage, changeFields, serverState } from './change-feed';
 import { Checkpointer } from './checkpointer';
 import {
   checkVerdict,
@@ -33,6 +33,7 @@ import {
   ROWID,
 } from './message-row-reader';
 import { indexPending, pendingCount, searchMessages } from './message-search';
+import { SET_STATE, shownDiffers, stateDiffers, stateParams, withServerState } from './message-state';
 import { PendingUploads } from './pending-uploads';
 import {
   BY_KEY,
@@ -810,37 +811,30 @@ export class LocalStore {
     }
     if (!row)
       return this.finishInserted(m, this.insertMessage(INSERT_SERVER_MESSAGE, serverMessageParams(m, own)));
-    // An older state than the one held (a page fetched before a change we already applied) is not
-    // written back over it: changeSeq orders every state of a message.
-    const newer = m.changeSeq >= row.change_seq;
-    const fields = changeFields(m);
-    const changedServerSide =
-      row.id !== m.id ||
-      row.seq !== m.seq ||
-      (newer &&
-        (row.content !== m.content ||
-          row.edited_at !== fields.editedAt ||
-          row.deleted !== fields.deleted ||
-          row.mentions_json !== fields.mentions ||
-          row.reactions_json !== fields.reactions));
+    // A part older than the one held (a page fetched before a change we already applied) is not
+    // written back over it: each part's changeSeq orders its states (message-state.ts).
+    const after = withServerState(row, m.changeSeq, serverState(m));
+    const changedServerSide = row.id !== m.id || row.seq !== m.seq || shownDiffers(row, after);
     this.claimServerIdentity(row, m.id, m.seq, m.createdAt);
     if (row.own) {
       if (row.id !== m.id) this.unread.ownChanged(row.channel_id);
     } else if (
       row.id !== m.id ||
       row.seq !== m.seq ||
-      (newer && (row.deleted !== fields.deleted || row.mentions_json !== fields.mentions))
+      row.deleted !== after.deleted ||
+      row.mentions_json !== after.mentions_json
     )
       this.unread.forget(row.channel_id);
     // Files never change once posted: kept from the first copy that carried them.
     this.sql(
       `UPDATE messages SET author_name = @name, files_json = COALESCE(files_json, @files) WHERE ${BY_KEY}`,
     ).run({ name: m.user.name, files: m.files?.length ? JSON.stringify(m.files) : null, key: row.key });
-    if (newer)
-      this.sql(`
-          UPDATE messages SET content = @content, edited_at = @editedAt, deleted = @deleted,
-            mentions_json = @mentions, reactions_json = @reactions, change_seq = @changeSeq
-          WHERE ${BY_KEY}`).run({ ...fields, content: m.content, key: row.key });
+    if (stateDiffers(row, after))
+      this.sql(`UPDATE messages SET content = ?, ${SET_STATE} WHERE ${BY_KEY}`).run(
+        after.content,
+        ...stateParams(after),
+        { key: row.key },
+      );
     for (const r of m.receipts ?? []) this.storeReceipt(m.id, r.userId, r.status, r.at);
     const result = this.finishOwn(row, false);
     return { ...result, changed: result.changed || changedServerSide };

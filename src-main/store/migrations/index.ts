@@ -15,6 +15,7 @@ import m010 from './010-search-index-off-write-path';
 import m011 from './011-operations-fewer-indexes';
 import m012 from './012-queue-and-search-off-the-send';
 import m013 from './013-messages-fewer-indexes';
+import m014 from './014-content-and-reaction-sequences';
 
 export const migrations: readonly string[] = [
   m001,
@@ -30,4 +31,5 @@ export const migrations: readonly string[] = [
   m011,
   m012,
   m013,
+  m014,
 ];

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { Channel } from '../../../src-shared/protocol';
+import { migrations } from '../migrations';
 import { LocalStore, type NewOwnMessage } from '../store';
 
 export type TestUser = { id: string; name: string };
@@ -118,4 +119,15 @@ export function storeFolderEachTest(
     rmSync(folder.dir, { recursive: true, force: true });
   });
   return folder;
+}
+
+/** A database file as the app left it after its first `version` migrations (WAL), open to fill. */
+export function databaseMadeBy(file: string, version: number): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  for (const [i, sql] of migrations.slice(0, version).entries()) {
+    db.exec(sql);
+    db.pragma(`user_version = ${i + 1}`);
+  }
+  return db;
 }
