@@ -54,6 +54,10 @@ vi.mock('../../src-server/membership-cache', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src-server/membership-cache')>();
   const { forbidden } = await import('../../src-server/errors');
   class ForbiddingCache extends real.MembershipCache {
+    // The send path answers a member it knows without a promise (knownWritable): refused here too.
+    override knownWritable(...args: Parameters<InstanceType<typeof real.MembershipCache>['knownWritable']>) {
+      return !forbidding.getStore() && super.knownWritable(...args);
+    }
     override requireWritable(
       ...args: Parameters<InstanceType<typeof real.MembershipCache>['requireWritable']>
     ) {

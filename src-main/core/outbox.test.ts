@@ -5,7 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChangeAck, ErrorCode, MessageDeliveryStatus, type SendAck } from '../../src-shared/protocol';
+import {
+  type ChangeAck,
+  ErrorCode,
+  MessageDeliveryStatus,
+  type MessageSent,
+  type SendAck,
+} from '../../src-shared/protocol';
 import type { LocalStore } from '../store/store';
 import { me, queueOwn, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
 import type { RelaySocket } from './connection';
@@ -66,14 +72,21 @@ beforeEach(() => {
   seq = 0;
 });
 
+/** The acks each applyAcks batch carried, in order. */
+let applied: string[][];
+
 function sender(options: CoreOptions = {}): OutboxSender {
+  applied = [];
   const outbox = new OutboxSender(store, {
     clock,
     options: resolveOptions(options),
     logger: silentLogger,
     socket: () => (connected ? socket : null),
     changed: () => {},
-    applyAcks: (acks) => store.applyAcks(acks),
+    applyAcks: (acks) => {
+      applied.push(acks.map((a) => a.clientMessageId ?? ''));
+      store.applyAcks(acks);
+    },
     changeApplied: (op, ack) =>
       store.changes.completed(op, ack.changeSeq, new Date(clock.now()).toISOString()),
     changeRefused: () => {},
@@ -130,6 +143,32 @@ describe('OutboxSender', () => {
     for (const emit of emits.slice(2)) emit.answer(ok(emit));
     await settle();
     expect(pending()).toBe(0);
+    expect(faults).toEqual([]);
+  });
+
+  it('writes nothing for an ack whose message:sent was committed in an earlier batch, and frees its slot', async () => {
+    // Bench figure 6: every replayed message was read again by its ack, after its message:sent's commit.
+    const outbox = sender();
+    const [a, b] = queue(outbox, 'a', 'b');
+    const ackA = ok(emits[0]!) as MessageSent;
+    // The server writes message:sent, then the ack: the first settles synchronously, the second a
+    // promise callback later, so they land in two batches.
+    outbox.ackArrived(ackA);
+    emits[0]!.answer(ackA);
+    await settle();
+    expect(applied).toEqual([[a]]);
+    expect(sent()).toEqual(['a', 'b']);
+    // Its ack alone, without a message:sent before it, is written.
+    const ackB = ok(emits[1]!) as MessageSent;
+    emits[1]!.answer(ackB);
+    await settle();
+    expect(applied).toEqual([[a], [b]]);
+    // A message:sent after its ack changes nothing and is still applied (as any repeat).
+    outbox.ackArrived(ackB);
+    await settle();
+    expect(applied).toEqual([[a], [b], [b]]);
+    expect(pending()).toBe(0);
+    expect(store.outbox()).toEqual([]);
     expect(faults).toEqual([]);
   });
 

@@ -15,6 +15,7 @@ import {
 import { SocketGate } from '../limits/socket-gate';
 import { timeAck } from '../ops/socket-metrics';
 import { type PresenceOptions, PresenceTracker } from '../workspace/presence';
+import { audienceOf } from './audience';
 import { authMiddleware, TokenExpiries } from './auth';
 import { changeRoutes } from './changes';
 import { coalesceWrites } from './coalesce-writes';
@@ -87,6 +88,7 @@ export function createSocketServer(
     arrivals: new KeyedMutex(),
     order: new DeviceOrder(ctx.store),
     typing,
+    audience: audienceOf(io),
   };
 
   const typingDeps = { io, typing, limit: typingLimit };

@@ -59,6 +59,30 @@ describe('message:send', () => {
     expect(seenBySender.map((e) => e.event)).not.toContain(MessageEvent.NEW);
   });
 
+  it('builds no message:new for a room where nobody but the sender listens, and one as soon as someone does', async () => {
+    // Bench figure 6: a replay into a channel nobody else has open encoded each message for nobody.
+    const alice = demo.sockets[0]!;
+    const adapter = demo.server.io.of('/').adapter;
+    const broadcast = adapter.broadcast.bind(adapter);
+    const broadcasts: string[] = [];
+    adapter.broadcast = (packet, opts) => {
+      broadcasts.push(String((packet.data as unknown[])[0]));
+      broadcast(packet, opts);
+    };
+    const send = async () =>
+      SendAck.parse(
+        await emitWithAck(alice, MessageEvent.SEND, { content: 'x', channelId: demo.general.id }),
+      );
+    expect((await send()).ok).toBe(true);
+    expect(broadcasts.filter((e) => e === MessageEvent.NEW)).toEqual([]);
+
+    const bob = (await demo.as('bob')).socket;
+    const bobNew = nextEvent<Message>(bob, MessageEvent.NEW);
+    const ack = await send();
+    expect(Message.parse(await bobNew).id).toBe(ack.ok && ack.messageId);
+    expect(broadcasts.filter((e) => e === MessageEvent.NEW)).toEqual([MessageEvent.NEW]);
+  });
+
   it('numbers messages per channel: seq grows by one in each channel on its own', async () => {
     const alice = demo.sockets[0]!;
     const seqs: number[] = [];

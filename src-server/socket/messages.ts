@@ -47,6 +47,7 @@ import { filesToAttach } from '../files/attach';
 import { uuidV7 } from '../ids/uuid-v7';
 import type { DeviceSeq } from '../store/types';
 import { describeZodError } from '../validation';
+import type { Audience } from './audience';
 import { holdWrites } from './coalesce-writes';
 import { type DeviceOrder, outOfOrder } from './device-order';
 import { codeOf, type Route, route } from './handle';
@@ -65,6 +66,8 @@ export interface MessageDeps {
   /** Numbered sends: each device's next number per channel. */
   order: DeviceOrder;
   typing: TypingTracker;
+  /** Whether anyone but the sender receives a broadcast to a room (audience.ts). */
+  audience: Audience;
 }
 
 /** What a send is numbered with, read even from a payload that fails validation (so it can use it up). */
@@ -372,7 +375,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
           return message;
         }
         hold.keep();
-        socket.to(channelRoom(channelId)).emit(MessageEvent.NEW, message);
+        const room = channelRoom(channelId);
+        if (deps.audience(socket, room)) socket.to(room).emit(MessageEvent.NEW, message);
         // Whoever sent has stopped typing there.
         deps.typing.stop(userId, channelId);
         logger.debug(
