@@ -618,11 +618,8 @@ export class Account {
       const arrivedSince = page.messages.filter((m) => m.seq > listedUpTo);
       // Two commits: a kill -9 between them leaves the cursor unset, and the page is fetched again.
       this.ingestAll(history, 'firstSync');
-      this.ingestAll(arrivedSince, 'catchup', () => {
-        this.store.setCursor(channelId, page.messages.at(-1)?.seq ?? 0);
-        // What the page holds is current: any later change has a higher changeSeq than all of it.
-        this.store.changes.setCursor(channelId, this.store.maxChangeSeq(channelId));
-      });
+      // What the page holds is current: any later change has a higher changeSeq than all of it.
+      this.ingestAll(arrivedSince, 'catchup', () => this.store.setFirstSyncCursors(channelId, page.messages));
       return;
     }
     // The next page is asked for while this one is stored (pages of 100 made the round trips add up).

@@ -328,3 +328,40 @@ it("reactions heard between two chunks of a page, ours acknowledged and bob's, d
   });
   expect(store.changes.of(ours.id)).toEqual([]);
 }, 30_000);
+
+// Review of stop 20: the first sync set the changes cursor to the newest changeSeq held, a live message
+// stored after the page was answered included, past a live change to the page's messages that was dropped
+// (not held yet when heard).
+it('first sync: a reaction heard before the first page is stored still comes by the feed, a newer message held or not', async () => {
+  const { server, channelId, alice, bobId } = feed;
+  const post = async (content: string) =>
+    (
+      await server.store.insertMessage({
+        id: randomUUID(),
+        channelId,
+        userId: bobId,
+        content,
+        createdAt: new Date().toISOString(),
+      })
+    ).message;
+  const target = await post('react to me');
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'relay-first-sync-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const store = LocalStore.open({ file: path.join(dir, 'db.sqlite'), selfId: alice.user.id });
+  cleanups.push(async () => store.close());
+  const real = createApiClient(fetch, 30_000);
+  store.saveChannels(await real.channels(server.url, alice.token));
+  const { changes } = changesWith(store, real, { id: alice.user.id, name: 'alice' });
+
+  const page = await real.history(server.url, alice.token, channelId, { limit: 50 });
+  await reactedLive(changes, target, '👍'); // dropped: the message is not held yet
+  store.upsertServerMessage(await post('later')); // a live message:new, stored
+  store.transaction(() => {
+    for (const m of page.messages) store.upsertServerMessage(m);
+    store.setFirstSyncCursors(channelId, page.messages);
+  });
+  await changes.catchUp(channelId, { serverUrl: server.url, token: alice.token });
+  expect(JSON.parse(store.messageById(target.id)!.reactions_json)).toEqual([
+    { emoji: '👍', userIds: [bobId] },
+  ]);
+}, 30_000);

@@ -491,6 +491,19 @@ export class LocalStore {
     this.sql('UPDATE channels SET draft = ? WHERE id = ?').run(text, channelId);
   }
 
+  /**
+   * A channel's first page is stored (inside the caller's transaction): its history cursor goes to the
+   * page's last seq, its changes cursor to the page's newest changeSeq. Not to the newest held: a live
+   * message stored after the page was answered holds a higher one, while a live change to a message of
+   * the page, heard before the page was stored, was dropped (not held yet) and must come by the feed.
+   */
+  setFirstSyncCursors(channelId: string, page: readonly { seq: number; changeSeq: number }[]): void {
+    this.setCursor(channelId, page.at(-1)?.seq ?? 0);
+    let changeSeq = 0;
+    for (const m of page) changeSeq = Math.max(changeSeq, m.changeSeq);
+    this.changes.setCursor(channelId, changeSeq);
+  }
+
   setCursor(channelId: string, cursor: number): void {
     this.sql('UPDATE channels SET cursor = max(coalesce(cursor, 0), ?) WHERE id = ?').run(cursor, channelId);
   }
