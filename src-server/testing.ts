@@ -89,9 +89,12 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /**
    * A prebuilt bundle of src-server/cli.ts (scripts/node-bundle.mjs) to run with plain node instead
-   * of the source under tsx: the same server, loaded in about half the CPU (the e2e suite's).
+   * of the source under tsx: the same server, loaded in about half the CPU. Default: vitest's
+   * (RELAY_TEST_SERVER_BUNDLE, scripts/vitest-bundles.mjs) where set, else the source.
    */
   entry?: string;
+  /** The source under tsx, as production runs it (`node --import tsx src-server/cli.ts`), even in vitest. */
+  fromSource?: boolean;
 }
 
 export interface SpawnedServer {
@@ -105,9 +108,10 @@ export interface SpawnedServer {
 }
 
 export function spawnServer(options: SpawnOptions): Promise<SpawnedServer> {
+  const entry = options.fromSource ? undefined : (options.entry ?? process.env.RELAY_TEST_SERVER_BUNDLE);
   const args = [
     ...(options.nodeArgs ?? []),
-    ...(options.entry ? [options.entry] : ['--import', 'tsx', 'src-server/cli.ts']),
+    ...(entry ? [entry] : ['--import', 'tsx', 'src-server/cli.ts']),
     '--data-dir',
     options.dataDir,
     '--port',
