@@ -21,8 +21,14 @@ export default async function setup() {
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(join(parent, 'run-'));
   const server = join(dir, 'server.mjs');
-  await bundleNodeEntry(join(ROOT, 'src-server', 'cli.ts'), server);
+  const admin = join(dir, 'admin.mjs');
+  await Promise.all([
+    bundleNodeEntry(join(ROOT, 'src-server', 'cli.ts'), server),
+    bundleNodeEntry(join(ROOT, 'src-server', 'admin', 'cli.ts'), admin),
+  ]);
   process.env.RELAY_TEST_SERVER_BUNDLE = server;
+  // admin-cli.test.ts runs the admin CLI a dozen times (its server child stays on tsx, as production).
+  process.env.RELAY_TEST_ADMIN_BUNDLE = admin;
   return async () => {
     await rm(dir, { recursive: true, force: true });
   };
