@@ -67,8 +67,10 @@ describe('cli', () => {
 
   it('lets a flag win over the environment and shuts down on SIGTERM with exit 0', async () => {
     const dir = await tempDir();
-    // PORT=1 would fail (privileged); --port 0 wins.
+    // PORT=1 would fail (privileged); --port 0 wins. From source under tsx, as production starts it
+    // (the other spawns here run vitest's bundle of the same CLI).
     const server = await spawned({
+      fromSource: true,
       dataDir: dir,
       env: { PORT: '1', JWT_SECRET: 'x'.repeat(40) },
       demo: false,

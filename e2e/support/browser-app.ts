@@ -11,7 +11,11 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { type AppInstance, type AppUser, type ShownNotification, titleBadge } from './app';
 import { APP_ROOT } from './target';
 
-const HOST_ENTRY = join(APP_ROOT, 'e2e', 'support', 'web-host.ts');
+// scripts/e2e.mjs bundles the host once per run (scripts/node-bundle.mjs: the same code, about half
+// the CPU to load); run directly, the source under tsx.
+const HOST_ENTRY = process.env.E2E_HOST_ENTRY
+  ? [process.env.E2E_HOST_ENTRY]
+  : ['--import', 'tsx', join(APP_ROOT, 'e2e', 'support', 'web-host.ts')];
 
 export class BrowserApp implements AppInstance {
   readonly target = 'browser';
@@ -45,7 +49,7 @@ export class BrowserApp implements AppInstance {
 
   private spawnHost(): Promise<string> {
     const flags = ['--port', String(this.port), '--server', this.serverUrl, '--user-data', this.userData];
-    const child = spawn(process.execPath, ['--import', 'tsx', HOST_ENTRY, ...flags], {
+    const child = spawn(process.execPath, [...HOST_ENTRY, ...flags], {
       cwd: APP_ROOT,
       env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],

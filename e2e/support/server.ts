@@ -52,6 +52,8 @@ export async function startE2EServer(options: ServerOptions = {}): Promise<E2ESe
       port,
       env: { LOG_LEVEL: 'info', ...env },
       timeoutMs: 60_000,
+      // scripts/e2e.mjs bundles the CLI once per run (scripts/node-bundle.mjs); run directly, from source.
+      entry: process.env.E2E_SERVER_ENTRY || undefined,
     });
     spawned.child.stdout!.on('data', (chunk: Buffer) => collect(chunk.toString()));
     port = spawned.port;

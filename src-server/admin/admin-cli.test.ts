@@ -41,8 +41,13 @@ function run(
   });
 }
 
+// vitest's bundle of the same CLI (scripts/vitest-bundles.mjs: half the CPU to load) where set; the
+// server child below stays on the source under tsx, as production starts it.
+const ADMIN_ENTRY = process.env.RELAY_TEST_ADMIN_BUNDLE
+  ? [process.env.RELAY_TEST_ADMIN_BUNDLE]
+  : ['--import', 'tsx', 'src-server/admin/cli.ts'];
 const admin = (dataDir: string, args: string[], stdin?: string, env: Record<string, string> = {}) =>
-  run(process.execPath, ['--import', 'tsx', 'src-server/admin/cli.ts', '--data-dir', dataDir, ...args], {
+  run(process.execPath, [...ADMIN_ENTRY, '--data-dir', dataDir, ...args], {
     stdin,
     env,
   });
