@@ -102,7 +102,7 @@ const SCANS_ALLOWED = [
   'ORDER BY seq IS NULL, seq, rowid',
   // the search index's catch-up reads messages above its high-water rowid, in rowid order.
   'FROM messages WHERE rowid > ?',
-  // maxChangeSeq: once per channel at a catch-up.
+  // maxChangeSeq: once per channel of a cache written whole (the bench's seed).
   'coalesce(max(change_seq), 0)',
 ];
 

@@ -110,7 +110,8 @@ export interface MessagePage {
 }
 
 /**
- * A channel's newest change (a first catch-up starts the changes feed after it). Only messages the
+ * A channel's newest change held (a cache written whole, as the bench's seeded one, starts its changes
+ * feed after it; the app's first sync takes its page's own: `setFirstSyncCursors`). Only messages the
  * server numbered carry a change_seq, so `seq IS NOT NULL` changes nothing but lets the channel's
  * partial index answer: without it SQLite scanned every message of the file (bench figure 13).
  */

@@ -6,8 +6,8 @@
  * or the ack of our own) raised it without touching the text, so an edit made while away, coming from a
  * changes page answered before the reaction, was refused as older and the catch-up ended "caught up" with
  * the old text. Now the text (with its edit time, deletion and mentions) is compared with `content_seq`
- * and the reactions with `reactions_seq`; `change_seq` stays the newest of the two (the feed's first
- * cursor, `MAX_CHANGE_SEQ_SQL`).
+ * and the reactions with `reactions_seq`; `change_seq` stays the newest of the two (what
+ * `MAX_CHANGE_SEQ_SQL` reads).
  *
  * NULL means "as `change_seq`": what every message held before this migration was (its one sequence said
  * the state of both), and what a message is when first stored. So the migration adds two columns and
