@@ -344,13 +344,22 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
 
   it('commits the write after a batch of the thread inline: the thread indexes later, not after each batch', async () => {
     const { store, send } = await opened();
-    // One turn: the first write inline, the other 400 one batch of the thread.
-    await Promise.all(Array.from({ length: 401 }, (_, i) => send(`burst ${i}`)));
-    const before = store.writePaths();
-    expect(before.thread).toBeGreaterThanOrEqual(400);
-    // Had the thread gone on to index those 400 for search, it would still hold the write lock.
-    await send('right after the batch');
-    expect(store.writePaths()).toEqual({ inline: before.inline + 1, thread: before.thread });
+    // The burst's inline write asks for an index INDEX_AFTER_MS later. On a loaded machine the batch can
+    // take longer than that, and the request, sent while the batch is in flight, would then run right after
+    // it (as it should): held here, so only an index after each batch could keep the thread busy below.
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      // One turn: the first write inline, the other 400 one batch of the thread.
+      await Promise.all(Array.from({ length: 401 }, (_, i) => send(`burst ${i}`)));
+      const before = store.writePaths();
+      expect(before.thread).toBeGreaterThanOrEqual(400);
+      // Had the thread gone on to index those 400 for search, it would still hold the write lock.
+      await send('right after the batch');
+      expect(store.writePaths()).toEqual({ inline: before.inline + 1, thread: before.thread });
+      vi.runOnlyPendingTimers();
+    } finally {
+      vi.useRealTimers();
+    }
     await store.close();
   });
 
