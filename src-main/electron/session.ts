@@ -15,10 +15,17 @@ import { readRendererFile } from '../web/renderer-files';
 import type { Downloads } from './downloads';
 import { APP_HOST, APP_SCHEME } from './identity';
 
-/** Must run before app 'ready'. */
+/**
+ * Must run before app 'ready'. `codeCache`: Chromium keeps V8's compiled code only for http(s) unless a
+ * custom scheme asks for it (Electron 28+, standard schemes only), so without it every launch compiles
+ * the bundle again, and each function React's first render calls is compiled lazily inside that render.
+ */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+    },
   ]);
 }
 
