@@ -183,11 +183,14 @@ export async function loadWithoutDevtools(
   reports: PaintReports,
   url: string,
   timeoutMs = 30_000,
-  /** More flags (trace-no-devtools: --trace-startup), and how long to let the browser run after the report. */
-  extra: { args?: string[]; lingerMs?: number } = {},
+  /**
+   * More flags (trace-no-devtools: --trace-startup), how long to let the browser run after the report,
+   * and a profile to start with and keep (a relaunch: relaunchedPaint) instead of a fresh one.
+   */
+  extra: { args?: string[]; lingerMs?: number; profile?: string } = {},
 ): Promise<PaintReport> {
   const load = String(++loads);
-  const profile = await mkdtemp(path.join(tmpdir(), 'relay-bench-chromium-'));
+  const profile = extra.profile ?? (await mkdtemp(path.join(tmpdir(), 'relay-bench-chromium-')));
   const target = new URL(url);
   target.searchParams.set('load', load);
   const page = new URL(NO_DEVTOOLS.start, url);
@@ -221,6 +224,43 @@ export async function loadWithoutDevtools(
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
       if (browser.exitCode === null && browser.signalCode === null) process.kill(-browser.pid, 'SIGKILL');
     }
+    if (!extra.profile) await rm(profile, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Launches before a relaunch is measured. Chromium keeps V8's compiled code for a script it has seen
+ * run before (the second launch writes it beside the HTTP cache's entry, the third uses it); Electron
+ * does the same for app:// (src-main/electron/session.ts, `codeCache`).
+ */
+export const WARM_LAUNCHES = 2;
+/** After a warm launch's report: the code cache is written once the script has run, not at once. */
+const WARM_LINGER_MS = 1_500;
+
+/**
+ * The app's first paint when it is started again by someone who ran it before: one profile, kept
+ * across launches (the HTTP cache and V8's code cache in it, as an installed app keeps its own), with
+ * WARM_LAUNCHES unmeasured launches first, then `count` measured ones, each a new browser process.
+ */
+export async function relaunchedPaint(
+  reports: PaintReports,
+  url: string,
+  count: number,
+): Promise<PaintReport[]> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'relay-bench-chromium-kept-'));
+  const appUrl = `${url}?${NO_DEVTOOLS_QUERY}`;
+  try {
+    for (let i = 0; i < WARM_LAUNCHES; i++) {
+      await loadWithoutDevtools(reports, appUrl, 30_000, { profile, lingerMs: WARM_LINGER_MS });
+    }
+    const measured: PaintReport[] = [];
+    for (let i = 0; i < count; i++) {
+      measured.push(
+        await loadWithoutDevtools(reports, appUrl, 30_000, { profile, lingerMs: WARM_LINGER_MS }),
+      );
+    }
+    return measured;
+  } finally {
     await rm(profile, { recursive: true, force: true });
   }
 }
