@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
+import { rendererCacheControl } from '../../src-main/web/renderer-files';
 import { type CpuProfile, selfTimes } from '../lib/profile';
 import { makeRow, type Row } from '../lib/result';
 import { median } from '../lib/stats';
@@ -53,16 +54,8 @@ const TYPES: Record<string, string> = {
 };
 
 /**
- * What the browser host (src-main/web/host.ts) says of each file: the page is never cached, the built
- * assets (hashed names) are for good. A fresh context or profile starts with an empty cache either way;
- * a relaunch (relaunchedPaint) keeps what this lets it keep.
- */
-function cacheControl(relative: string): string {
-  return relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-store';
-}
-
-/**
- * Static files of the build, cached as the browser host caches them. With `reports`, also the pages of
+ * Static files of the build, cached as the browser host caches them (rendererCacheControl): a fresh
+ * context or profile starts empty either way; a relaunch (relaunchedPaint) keeps what that allows. With `reports`, also the pages of
  * the loads without DevTools (no-devtools.ts): `?nodevtools` adds their scripts.
  */
 export function serveStatic(dir: string, reports?: PaintReports): Promise<Server> {
@@ -92,7 +85,7 @@ export function serveStatic(dir: string, reports?: PaintReports): Promise<Server
       res
         .writeHead(200, {
           'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-          'cache-control': cacheControl(relative),
+          'cache-control': rendererCacheControl(relative),
         })
         .end(body);
     } catch {

@@ -29,6 +29,7 @@ beforeEach(async () => {
     '<!doctype html><html><head><title>Relay</title></head><body></body></html>',
   );
   await writeFile(join(renderer, 'assets', 'app-1234.js'), 'console.log(1)');
+  await writeFile(join(renderer, 'warm-intl.js'), 'void 0');
   await writeFile(join(dir, 'outside-secret.txt'), 'nope');
   core = createFakeCore();
   addresses = [];
@@ -101,6 +102,12 @@ describe('browser host', () => {
     const asset = await get('/assets/app-1234.js');
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // A hashed name changes with its content: kept for good. A public file keeps its name across
+    // versions: asked for again each time, or an upgrade would run last version's copy.
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const unhashed = await get('/warm-intl.js');
+    expect(unhashed.status).toBe(200);
+    expect(unhashed.headers['cache-control']).toBe('no-cache');
     expect((await get('/../outside-secret.txt')).status).toBe(404);
     expect((await get('/%2e%2e/outside-secret.txt')).status).toBe(404);
     expect((await get('/assets/missing.js')).status).toBe(404);

@@ -125,8 +125,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ...securityHeaders(csp()),
       'content-type': file.contentType,
       'content-length': String(body.length),
-      // index.html carries this launch's secret: never cache it. Built assets have hashed names.
-      'cache-control': file.isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
+      'cache-control': file.cacheControl,
     });
     response.end(request.method === 'HEAD' ? undefined : body);
   }

@@ -22,7 +22,24 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export type RendererFile = { path: string; body: Buffer; contentType: string; isIndex: boolean };
+export type RendererFile = {
+  path: string;
+  body: Buffer;
+  contentType: string;
+  isIndex: boolean;
+  /** What a browser may keep (the browser host's header; Electron's app:// has no HTTP cache). */
+  cacheControl: string;
+};
+
+/**
+ * `relative`: the file's path in the build. The page carries a launch's secret: never kept. Vite's
+ * assets have hashed names, new with each content: kept for good. Public files (warm-intl.js, the icon)
+ * keep their names across versions: asked again each time, or an upgrade would run the old copy.
+ */
+export function rendererCacheControl(relative: string): string {
+  if (relative === 'index.html') return 'no-store';
+  return relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
 
 export async function readRendererFile(rendererDir: string, urlPath: string): Promise<RendererFile | null> {
   const root = resolve(rendererDir);
@@ -39,7 +56,13 @@ export async function readRendererFile(rendererDir: string, urlPath: string): Pr
   try {
     if (!(await stat(path)).isFile()) return null;
     const contentType = TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
-    return { path, body: await readFile(path), contentType, isIndex: relative === 'index.html' };
+    return {
+      path,
+      body: await readFile(path),
+      contentType,
+      isIndex: relative === 'index.html',
+      cacheControl: rendererCacheControl(relative),
+    };
   } catch {
     return null;
   }
