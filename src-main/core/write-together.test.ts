@@ -31,11 +31,28 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** The TCP socket under the client's websocket, spied on. */
+/**
+ * The TCP socket under the client's websocket, spied on. writeTogether reaches it through engine.io-client's
+ * and ws's own fields and does nothing when they are not there, so a version that moves them fails here, by name.
+ */
 function tcpWrites() {
-  const tcp = (socket.io as unknown as { engine: { transport: { ws: { _socket: object } } } }).engine
-    .transport.ws._socket as { _write: () => void; _writev: () => void };
-  return { write: vi.spyOn(tcp, '_write'), writev: vi.spyOn(tcp, '_writev') };
+  const transport = (
+    socket.io as unknown as { engine?: { transport?: { name?: string; ws?: { _socket?: unknown } } } }
+  ).engine?.transport;
+  const tcp = transport?.ws?._socket as { _write?: () => void; _writev?: () => void } | undefined;
+  if (
+    transport?.name !== 'websocket' ||
+    typeof tcp?._write !== 'function' ||
+    typeof tcp._writev !== 'function'
+  )
+    throw new Error(
+      "socket.io-client's TCP socket is no longer at engine.transport.ws._socket (an engine.io-client or ws " +
+        'upgrade moved it): write-together.ts cannot cork it, and every frame of a burst is a write again',
+    );
+  return {
+    write: vi.spyOn(tcp as { _write: () => void }, '_write'),
+    writev: vi.spyOn(tcp as { _writev: () => void }, '_writev'),
+  };
 }
 
 const send = (content: string) =>
