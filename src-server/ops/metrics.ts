@@ -7,7 +7,8 @@
  * Labels stay few and bounded: an event name from the fixed list, an error code, a store operation, a
  * scope. Never a user, channel, socket or message id: each new value would be a new time series.
  */
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { QuickHistogram } from './quick-histogram';
 
 /** Seconds: from a tenth of a millisecond (a replay answered from memory) to 5 s (a stalled disk). */
 const LATENCY_BUCKETS = [
@@ -21,9 +22,9 @@ export interface Metrics {
   readonly messagesAccepted: Counter<never>;
   readonly messagesRefused: Counter<'code'>;
   /** From an event's arrival to its acknowledgement leaving, per event name. */
-  readonly ackLatency: Histogram<'event' | 'outcome'>;
+  readonly ackLatency: QuickHistogram<'event' | 'outcome'>;
   /** From a write being queued to its commit (group commit included), per store operation. */
-  readonly storeCommitLatency: Histogram<'op'>;
+  readonly storeCommitLatency: QuickHistogram<'op'>;
   /** Writes queued for the store and not yet committed. */
   readonly writerQueueDepth: Gauge<never>;
   readonly rateLimitRefusals: Counter<'scope'>;
@@ -64,14 +65,14 @@ export function createMetrics(options: { defaults: boolean; connectedSockets: ()
       labelNames: ['code'],
       registers,
     }),
-    ackLatency: new Histogram({
+    ackLatency: new QuickHistogram({
       name: name('ack_latency_seconds'),
       help: 'From a client event arriving to its acknowledgement leaving, by event and outcome (ok or the error code)',
       labelNames: ['event', 'outcome'],
       buckets: LATENCY_BUCKETS,
       registers,
     }),
-    storeCommitLatency: new Histogram({
+    storeCommitLatency: new QuickHistogram({
       name: name('store_commit_latency_seconds'),
       help: 'From a write being handed to the store to its commit, by operation',
       labelNames: ['op'],

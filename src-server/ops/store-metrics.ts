@@ -15,11 +15,11 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   for (const op of WRITES) {
     const write = store[op].bind(store) as (...args: unknown[]) => Promise<unknown>;
     (timed as Record<string, unknown>)[op] = (...args: unknown[]) => {
-      const end = metrics.storeCommitLatency.startTimer({ op });
+      const start = performance.now();
       metrics.writerQueueDepth.inc();
       return write(...args).finally(() => {
         metrics.writerQueueDepth.dec();
-        end();
+        metrics.storeCommitLatency.observeFor((performance.now() - start) / 1000, op);
       });
     };
   }
