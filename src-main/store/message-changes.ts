@@ -25,6 +25,10 @@ import {
 } from './message-state';
 import { BY_KEY, type ChangeKind, type MessageRow, type OperationRow } from './rows';
 
+/** A channel's messages' changeSeqs, newest message first (advanceCursor), on the channel's index. */
+export const NEWEST_CHANGES_SQL =
+  'SELECT change_seq FROM messages WHERE channel_id = ? AND seq IS NOT NULL ORDER BY seq DESC';
+
 type Sql = (source: string) => Statement<unknown[], unknown>;
 
 export interface NewChange {
@@ -164,15 +168,19 @@ export class MessageChanges {
   advanceCursor(channelId: string): number | undefined {
     const from = this.cursor(channelId);
     if (from === undefined) return undefined;
-    // Only messages the server numbered carry a change_seq: `seq IS NOT NULL` lets the channel's
-    // partial index answer (store.ts, MAX_CHANGE_SEQ_SQL). DISTINCT: a number counts once.
-    const held = this.sql(
-      'SELECT DISTINCT change_seq FROM messages WHERE channel_id = ? AND seq IS NOT NULL AND change_seq > ? ORDER BY change_seq',
-    )
-      .pluck()
-      .all(channelId, from) as number[];
+    // The newest messages, newest first, up to the first one with no change after the cursor: the
+    // messages sent since it (a message's first changeSeq grows with its seq), not the channel's whole
+    // cache (figure 13: 3,000 rows a channel, 20 channels). A message missed here (an older one changed
+    // live) only stops the walk at its number sooner: the feed brings it. Only messages the server
+    // numbered carry a change_seq: `seq IS NOT NULL` lets the channel's partial index answer.
+    const held = new Set<number>();
+    const newest = this.sql(NEWEST_CHANGES_SQL).pluck();
+    for (const changeSeq of newest.iterate(channelId) as IterableIterator<number>) {
+      if (changeSeq <= from) break;
+      held.add(changeSeq);
+    }
     let cursor = from;
-    for (const changeSeq of held) {
+    for (const changeSeq of [...held].sort((a, b) => a - b)) {
       if (changeSeq !== cursor + 1) break;
       cursor = changeSeq;
     }
