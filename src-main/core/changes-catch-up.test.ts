@@ -115,6 +115,19 @@ function changesWith(
   return { changes, emitted, unread };
 }
 
+/** A message from bob in the channel, straight into the server's store (a new changeSeq). */
+async function post(content: string): Promise<Message> {
+  const { server, channelId, bobId } = feed;
+  const stored = await server.store.insertMessage({
+    id: randomUUID(),
+    channelId,
+    userId: bobId,
+    content,
+    createdAt: new Date().toISOString(),
+  });
+  return stored.message;
+}
+
 it('catches up every change of several pages once, each page committed with its cursor before its events', async () => {
   const { store, reader, channelId, received, credentials, edited } = await accountBeforeTheEdits();
   const committed: boolean[] = [];
@@ -334,16 +347,6 @@ it("reactions heard between two chunks of a page, ours acknowledged and bob's, d
 // (not held yet when heard).
 it('first sync: a reaction heard before the first page is stored still comes by the feed, a newer message held or not', async () => {
   const { server, channelId, alice, bobId } = feed;
-  const post = async (content: string) =>
-    (
-      await server.store.insertMessage({
-        id: randomUUID(),
-        channelId,
-        userId: bobId,
-        content,
-        createdAt: new Date().toISOString(),
-      })
-    ).message;
   const target = await post('react to me');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'relay-first-sync-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -364,4 +367,71 @@ it('first sync: a reaction heard before the first page is stored still comes by 
   expect(JSON.parse(store.messageById(target.id)!.reactions_json)).toEqual([
     { emoji: '👍', userIds: [bobId] },
   ]);
+}, 30_000);
+
+/**
+ * Every new message takes the channel's next changeSeq, so after a catch-up of new messages the feed
+ * would bring each one again (figure 13: 10,000 fetched, parsed and compared twice). The changes the
+ * messages held already are, numbered without a gap after the cursor, are not asked for; the first
+ * number held by nobody (a change to a message not held, or not held at its newest state) and all after it are.
+ */
+it('does not fetch again the changes the messages just caught up already are; a change among them still comes', async () => {
+  const { server, channelId, bobId } = feed;
+  const edit = (m: Message) =>
+    server.store.changeMessage({
+      opId: randomUUID(),
+      userId: bobId,
+      messageId: m.id,
+      moderator: false,
+      change: { kind: 'edit', content: fixed(m), mentions: [] },
+      at: new Date().toISOString(),
+    });
+  const posts = async (prefix: string, n: number) => {
+    const out: Message[] = [];
+    for (let i = 0; i < n; i++) out.push(await post(`${prefix}${i}`));
+    return out;
+  };
+  const old = await post('old');
+  const { store, credentials } = await accountBeforeTheEdits([old]);
+  const cursor = old.changeSeq;
+  const real = createApiClient(fetch, 30_000);
+  const asked: number[] = [];
+  const api: ApiClient = {
+    ...real,
+    json: (serverUrl, token, request, schema) => {
+      asked.push(Number(request.query?.after));
+      return real.json(serverUrl, token, request, schema);
+    },
+  };
+
+  // All new and unchanged, held as their pages brought them: nothing asked for before the newest.
+  const first = await posts('a-', 30);
+  store.transaction(() => {
+    for (const m of first) store.upsertServerMessage(m);
+  });
+  const quiet = changesWith(store, api, { id: store.selfId, name: 'alice' });
+  await quiet.changes.catchUp(channelId, credentials);
+  expect(asked).toEqual([cursor + 30]);
+  expect(quiet.emitted).toEqual([]);
+  expect(store.changes.cursor(channelId)).toBe(cursor + 30);
+
+  // Ten new; one of them edited after its page was fetched; ten new; the old message edited; ten new.
+  asked.length = 0;
+  const b = await posts('b-', 10);
+  await edit(b[3]!);
+  const c = await posts('c-', 10);
+  await edit(old);
+  const d = await posts('d-', 10);
+  store.transaction(() => {
+    for (const m of [...b, ...c, ...d]) store.upsertServerMessage(m);
+  });
+  const { changes, emitted } = changesWith(store, api, { id: store.selfId, name: 'alice' });
+  await changes.catchUp(channelId, credentials);
+  // b's ten are held at their numbers; the edit's number after them is held by nobody.
+  expect(asked[0]).toBe(cursor + 30 + 10);
+  expect(emitted.map((r) => r.id)).toEqual([b[3]!.id, old.id]);
+  expect(store.messageById(b[3]!.id)?.content).toBe(fixed(b[3]!));
+  expect(store.messageById(old.id)?.content).toBe(fixed(old));
+  expect(store.changes.cursor(channelId)).toBe(d.at(-1)!.changeSeq);
+  expect(d.at(-1)!.changeSeq).toBe(cursor + 30 + 32);
 }, 30_000);

@@ -156,7 +156,9 @@ export class Changes {
     const fetchAfter = (after: number) =>
       fetchChanges(this.deps.api, credentials, channelId, after, MAX_PAGE_LIMIT);
     const nextTurn = this.deps.nextTurn ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
-    let after = store.changes.cursor(channelId) ?? 0;
+    // Not asked for again: what the messages held already are (a catch-up's new messages, each with
+    // the channel's next changeSeq; message-changes.ts says why that is safe).
+    let after = store.changes.advanceCursor(channelId) ?? 0;
     await pipelinedPages(
       fetchAfter(after),
       (page) => {

@@ -510,6 +510,29 @@ describe("the server's states", () => {
     expect(store.messageById(m.id)?.change_seq).toBe(7);
   });
 
+  // catch21: the changes feed no longer brings again a change whose number a message held carries
+  // (message-changes.ts, advanceCursor), so what is held at a changeSeq must be what the server said of it.
+  it("the ack of our edit after its broadcast at the same changeSeq keeps the server's edit time", () => {
+    const m = serverMessage({ changeSeq: 1 });
+    store.upsertServerMessage(m);
+    const edit = change('edit', m.id, { content: 'fixed' });
+    // The server's broadcast reaches our own socket before the ack.
+    const serverAt = '2026-12-02T01:02:03.000Z';
+    store.upsertServerMessage({ ...m, content: 'fixed', editedAt: serverAt, changeSeq: 2 });
+    store.changes.completed(edit, 2, '2030-01-01T00:00:00.000Z');
+    expect(store.messageById(m.id)).toMatchObject({ content: 'fixed', edited_at: serverAt, change_seq: 2 });
+    expect(store.changes.of(m.id)).toEqual([]);
+    // Not heard first: the ack's reckoning is the state, as before.
+    const other = serverMessage({ seq: 2, changeSeq: 1 });
+    store.upsertServerMessage(other);
+    store.changes.completed(change('edit', other.id, { content: 'mine' }), 3, serverAt);
+    expect(store.messageById(other.id)).toMatchObject({
+      content: 'mine',
+      edited_at: serverAt,
+      change_seq: 3,
+    });
+  });
+
   // Found by the chaos run: the server clears a deleted message's reactions; a tombstone kept them here.
   it('a tombstone keeps no reactions, from the event and from our own acknowledged deletion', () => {
     const m = serverMessage({ changeSeq: 1, reactions: [{ emoji: '🎉', userIds: [bob.id] }] });

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src-shared/protocol';
 import * as messages from '../../src-shared/testing/messages';
 import { messageView } from '../core/views';
+import { NEWEST_CHANGES_SQL } from './message-changes';
 import { type LocalStore, MAX_CHANGE_SEQ_SQL, PAGE_BEFORE_SQL } from './store';
 import { ackOwn, bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
 
@@ -258,6 +259,13 @@ describe('LocalStore', () => {
         detail: string;
       }[];
       expect(plan.map((p) => p.detail).join('; ')).toMatch(/^SEARCH messages USING (COVERING )?INDEX/);
+      // The changes catch-up's walk over the newest messages (message-changes.ts): no sort, no scan.
+      const newest = db.prepare(`EXPLAIN QUERY PLAN ${NEWEST_CHANGES_SQL}`).all(channel.id) as {
+        detail: string;
+      }[];
+      expect(newest.map((p) => p.detail).join('; ')).toMatch(
+        /^SEARCH messages USING INDEX messages_by_seq[^;]*$/,
+      );
     } finally {
       db.close();
     }
