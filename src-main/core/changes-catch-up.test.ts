@@ -435,3 +435,44 @@ it('does not fetch again the changes the messages just caught up already are; a 
   expect(store.changes.cursor(channelId)).toBe(d.at(-1)!.changeSeq);
   expect(d.at(-1)!.changeSeq).toBe(cursor + 30 + 32);
 }, 30_000);
+
+// An ack whose broadcast this device never heard (the op resent after a reconnect:
+// the server answers a replayed opId with its first answer and broadcasts nothing) writes our reckoning
+// at the change's number. The next catch-up's advanceCursor then steps over that number, so the
+// server's state of the change (its mentions, its edit time) is never fetched.
+it('an edit acknowledged on a resend (no broadcast heard) still gets the server state from the feed', async () => {
+  const { server, channelId, alice } = feed;
+  const mine = (
+    await server.store.insertMessage({
+      id: randomUUID(),
+      channelId,
+      userId: alice.user.id,
+      content: 'hello',
+      createdAt: new Date().toISOString(),
+    })
+  ).message;
+  const { store, credentials } = await accountBeforeTheEdits([mine]);
+  const { changes } = changesWith(store, createApiClient(fetch, 30_000), { id: store.selfId, name: 'alice' });
+  changes.edit(channelId, mine.id, 'hello @bob');
+  const op = store.changes.of(mine.id)[0]!;
+  const payload = { messageId: mine.id, content: 'hello @bob', opId: op.op_id };
+  // First send: applied and broadcast, but the connection dropped before this device heard either.
+  const first = ChangeAck.parse(await emitWithAck(feed.sockets.alice, ChangeEvent.EDIT, payload));
+  if (!first.ok) throw new Error(first.error);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  // After the reconnect the outbox resends it (outbox.connected() runs before the catch-up): replayed.
+  const again = ChangeAck.parse(await emitWithAck(feed.sockets.alice, ChangeEvent.EDIT, payload));
+  if (!again.ok) throw new Error(again.error);
+  expect(again.changeSeq).toBe(first.changeSeq);
+  changes.applied(op, again);
+  await changes.catchUp(channelId, credentials);
+
+  const onServer = (await server.store.getMessage(mine.id))!;
+  expect(onServer.mentions).toEqual([feed.bobId]);
+  expect(store.messageById(mine.id)).toMatchObject({
+    content: 'hello @bob',
+    change_seq: onServer.changeSeq,
+    mentions_json: JSON.stringify(onServer.mentions),
+    edited_at: onServer.editedAt,
+  });
+}, 30_000);

@@ -88,13 +88,17 @@ export class MessageChanges {
       | undefined;
     if (!row) return row;
     // What the server said of this very change is kept over our reckoning of it (its edit time): its
-    // broadcast reaches our own socket before the ack. The changes feed does not bring again a change
-    // whose number a message held carries (advanceCursor), so what is held at k must be the server's.
+    // broadcast reaches our own socket before the ack.
     const { content, reactions_json } = this.effect(op, row, at);
-    const next = withServerState(row, changeSeq, {
+    const reckoned = withServerState(row, changeSeq, {
       ...(content && contentSeq(row) < changeSeq ? { content } : {}),
       ...(reactions_json !== undefined && reactionsSeq(row) < changeSeq ? { reactions_json } : {}),
     });
+    // Our reckoning is not the server's state at k (our clock's edit time; mentions the server works
+    // out): the parts take k, so older news of them is stale, but change_seq, which says which server
+    // change the row is (advanceCursor's walk), does not, so the feed still brings k itself. Without the
+    // broadcast (the op resent after a reconnect is answered, not broadcast again) nothing else would.
+    const next = { ...reckoned, change_seq: row.change_seq };
     return stateDiffers(row, next) ? this.write(next) : row;
   }
 
@@ -159,7 +163,8 @@ export class MessageChanges {
    * changeSeq, a new message too, so after a catch-up of new messages the feed would bring each one
    * again (bench figure 13: 10,000 fetched, parsed and compared a second time, the catch-up's next
    * channel waiting behind them). A message held at changeSeq k is the one the server's change k was
-   * made to, as that change left it; if each number from the cursor + 1 to P is so held, no other
+   * made to, as that change left it (our own acknowledged change, reckoned here, does not raise
+   * change_seq: `completed`; a tombstone is the server's); if each number from the cursor + 1 to P is so held, no other
    * message changed in between and none of those was changed again up to P (that change's number
    * would be held by nobody), so what the feed says of (cursor, P] is held already. The first number
    * held by nobody (a change to a message not held, a later change to one held at an older state, a
@@ -212,8 +217,9 @@ const contentOf = (row: MessageRow): ContentState => ({
 });
 
 /** As the server does: a tombstone keeps no text and no reactions. */
+/** As the server's (src-server/store/changes.ts): no text, no mentions, no reactions; the edit time kept. */
 const tombstone = (row: MessageRow): ServerState => ({
-  content: { ...contentOf(row), content: '', deleted: 1 },
+  content: { ...contentOf(row), content: '', deleted: 1, mentions_json: '[]' },
   reactions_json: '[]',
 });
 

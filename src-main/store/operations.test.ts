@@ -478,9 +478,10 @@ describe("the server's states", () => {
     store.upsertServerMessage(gone);
     store.changes.reactions(gone.id, thumbs, 5);
     expect(store.changes.deleted(gone.id, 4)).toMatchObject({ deleted: 1, content: '' });
-    // The newest changeSeq of any of a message's parts is still the row's (the feed's first cursor).
-    expect(store.messageById(acked.id)?.change_seq).toBe(6);
-    expect(store.maxChangeSeq(channel.id)).toBe(6);
+    // Our acknowledged reaction is not the server's state at 6 (the feed brings 6 itself: advanceCursor),
+    // so the row's change_seq is the newest server state heard, the edit's 4; the reactions keep their 6.
+    expect(store.messageById(acked.id)).toMatchObject({ change_seq: 4, content_seq: 4, reactions_seq: 6 });
+    expect(store.maxChangeSeq(channel.id)).toBe(5);
   });
 
   it("an edit's changeSeq never makes an older reaction state look stale, and older states change nothing", () => {
@@ -510,8 +511,8 @@ describe("the server's states", () => {
     expect(store.messageById(m.id)?.change_seq).toBe(7);
   });
 
-  // catch21: the changes feed no longer brings again a change whose number a message held carries
-  // (message-changes.ts, advanceCursor), so what is held at a changeSeq must be what the server said of it.
+  // catch21: the changes feed no longer brings again a change whose number a message's change_seq carries
+  // (message-changes.ts, advanceCursor), so a row's change_seq must be a state the server said.
   it("the ack of our edit after its broadcast at the same changeSeq keeps the server's edit time", () => {
     const m = serverMessage({ changeSeq: 1 });
     store.upsertServerMessage(m);
@@ -522,22 +523,33 @@ describe("the server's states", () => {
     store.changes.completed(edit, 2, '2030-01-01T00:00:00.000Z');
     expect(store.messageById(m.id)).toMatchObject({ content: 'fixed', edited_at: serverAt, change_seq: 2 });
     expect(store.changes.of(m.id)).toEqual([]);
-    // Not heard first: the ack's reckoning is the state, as before.
+    // Not heard first: the ack's reckoning is shown, its text at 3, but the row is not the server's
+    // state at 3 (our clock's edit time, mentions it works out), so the feed still brings 3.
     const other = serverMessage({ seq: 2, changeSeq: 1 });
     store.upsertServerMessage(other);
     store.changes.completed(change('edit', other.id, { content: 'mine' }), 3, serverAt);
     expect(store.messageById(other.id)).toMatchObject({
       content: 'mine',
       edited_at: serverAt,
-      change_seq: 3,
+      change_seq: 1,
+      content_seq: 3,
     });
   });
 
   // Found by the chaos run: the server clears a deleted message's reactions; a tombstone kept them here.
-  it('a tombstone keeps no reactions, from the event and from our own acknowledged deletion', () => {
-    const m = serverMessage({ changeSeq: 1, reactions: [{ emoji: '🎉', userIds: [bob.id] }] });
+  it('a tombstone keeps no reactions and no mentions, from the event and from our own acknowledged deletion', () => {
+    const m = serverMessage({
+      changeSeq: 1,
+      reactions: [{ emoji: '🎉', userIds: [bob.id] }],
+      mentions: [bob.id],
+    });
     store.upsertServerMessage(m);
-    expect(store.changes.deleted(m.id, 2)).toMatchObject({ deleted: 1, reactions_json: '[]' });
+    // As the server's tombstone: the state held at 2 is the server's (advanceCursor does not fetch it again).
+    expect(store.changes.deleted(m.id, 2)).toMatchObject({
+      deleted: 1,
+      reactions_json: '[]',
+      mentions_json: '[]',
+    });
     const other = serverMessage({ seq: 2, changeSeq: 1, reactions: [{ emoji: '🎉', userIds: [bob.id] }] });
     store.upsertServerMessage(other);
     store.changes.completed(change('delete', other.id), 2, new Date().toISOString());
