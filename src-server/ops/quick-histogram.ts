@@ -37,6 +37,17 @@ export class QuickHistogram<T extends string> extends Histogram<T> {
 
   constructor(configuration: HistogramConfiguration<T>) {
     super(configuration);
+    const internals = this as unknown as Partial<Internals>;
+    // Here, not at an observation: an observation runs inside an ack's and a commit's path.
+    if (
+      typeof internals.hashMap !== 'object' ||
+      !Array.isArray(internals.upperBounds) ||
+      !Array.isArray(internals.labelNames)
+    ) {
+      throw new Error(
+        "prom-client's Histogram no longer keeps hashMap, upperBounds and labelNames: see QuickHistogram",
+      );
+    }
     this.bounds = (this as unknown as Internals).upperBounds;
     this.boundKeys = this.bounds.map(String);
   }
