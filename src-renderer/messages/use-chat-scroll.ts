@@ -2,6 +2,7 @@ import { defaultRangeExtractor, type Range, useVirtualizer, type Virtualizer } f
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
+import { afterNextPaint } from './after-paint';
 import type { Row } from './rows';
 
 /** Within this many pixels of the end counts as "at the bottom" (stick there as messages arrive). */
@@ -97,14 +98,47 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
   // scroll to the end as before).
   const following = useRef(false);
   if (appendedAtEnd) following.current = true;
+  // The rows the append's render mounted (those on screen then and the end's view) stay mounted, as
+  // they are, until the frame that shows the follow's landing is painted: later renders (a
+  // measurement's, the follow's own from its scroll event) add only rows that come on screen and were
+  // not mounted. The follow's render runs inside that frame, and was its longest part: it mounted the
+  // overscan above the new view and unmounted the rows scrolled past, with the forced layout that
+  // comes with them (tail19, figure 13). Both are off screen: one render after the frame does them.
+  const kept = useRef<{ indexes: number[]; count: number } | null>(null);
+  const [settled, setSettled] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new `settled` is what makes the list take its usual range again
   const rangeExtractor = useCallback(
     (range: Range) => {
       const list = instance.current;
-      if (following.current && !appendedAtEnd && list && !goingToEnd(list)) following.current = false;
-      return list && following.current ? withEndRows(range, list) : defaultRangeExtractor(range);
+      if (!list || !following.current) return defaultRangeExtractor(range);
+      if (appendedAtEnd || kept.current?.count !== range.count) {
+        const indexes = withEndRows(range, list);
+        kept.current = { indexes, count: range.count };
+        return indexes;
+      }
+      return withVisibleRows(kept.current.indexes, range);
     },
-    [appendedAtEnd],
+    [appendedAtEnd, settled],
   );
+  // After the frame that follows an append, in a task of its own: the follow landed (or never
+  // started), so the list takes its usual range; still on its way, one frame more.
+  const settling = useRef<(() => void) | null>(null);
+  useLayoutEffect(() => {
+    if (!appendedAtEnd || settling.current) return;
+    const check = () => {
+      const list = instance.current;
+      if (list && goingToEnd(list)) {
+        settling.current = afterNextPaint(check, 'task');
+        return;
+      }
+      settling.current = null;
+      following.current = false;
+      kept.current = null;
+      setSettled((n) => n + 1);
+    };
+    settling.current = afterNextPaint(check, 'task');
+  }, [appendedAtEnd]);
+  useEffect(() => () => settling.current?.(), []);
   const virtualizer = useVirtualizer({
     enabled: hasRows,
     count: rows.length,
@@ -209,10 +243,11 @@ function goingToEnd(list: Virtualizer<HTMLElement, Element>): boolean {
 }
 
 /**
- * The rows to render while new rows are followed at the end: those on screen now (without the overscan
- * below them, which the follow scrolls past) and the end's view, where the follow lands. The overscan
- * above that view is left to the follow's own render (the frame's scroll task), so a batch's screenful
- * is split between two tasks of about a third and two thirds instead of one. In index order, each once.
+ * The rows to render while new rows are followed at the end: those on screen now and the overscan
+ * above them (mounted already: nothing to do now; without the overscan below, which the follow scrolls
+ * past) and the end's view, where the follow lands. The overscan above that view is left to a render
+ * after the frame that shows it (see `kept`), so a batch's task mounts one screenful and the frame
+ * none. In index order, each once.
  */
 export function withEndRows(
   range: Range,
@@ -228,5 +263,23 @@ export function withEndRows(
   const onScreenLast = Math.min(range.endIndex, last, from - 1);
   for (let i = Math.max(0, range.startIndex - range.overscan); i <= onScreenLast; i++) indexes.push(i);
   for (let i = from; i <= last; i++) indexes.push(i);
+  return indexes;
+}
+
+/**
+ * The rows `mounted` (in index order) and those on screen in `range` (not its overscan), in index
+ * order, each once: what the follow's own render mounts, so that it adds only rows that would show.
+ */
+export function withVisibleRows(mounted: readonly number[], range: Range): number[] {
+  const indexes: number[] = [];
+  let next = range.startIndex;
+  const visibleLast = Math.min(range.endIndex, range.count - 1);
+  for (const index of mounted) {
+    if (index >= range.count) break;
+    while (next <= visibleLast && next < index) indexes.push(next++);
+    if (next === index) next++;
+    indexes.push(index);
+  }
+  while (next <= visibleLast) indexes.push(next++);
   return indexes;
 }
