@@ -31,6 +31,7 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
   again: number;
   atEnd: boolean;
   lastShown: boolean;
+  perTask: number[];
 }> {
   const w = window as unknown as {
     __stubEmit: (name: string, payload: unknown) => void;
@@ -40,7 +41,10 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
   let mounted = 0;
   /** Each row's mounts (a row mounted twice was unmounted in between: work done for nothing). */
   const mounts = new Map<string, number>();
+  /** Rows mounted by each task that mounted any (the observer is called once after each such task). */
+  const perTask: number[] = [];
   const observer = new MutationObserver((records) => {
+    const before = mounted;
     for (const r of records)
       for (const n of r.addedNodes)
         if (n instanceof HTMLElement && n.classList.contains('virtual-row')) {
@@ -48,6 +52,7 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
           const key = n.querySelector('[data-key]')?.getAttribute('data-key') ?? n.textContent ?? '';
           mounts.set(key, (mounts.get(key) ?? 0) + 1);
         }
+    if (mounted > before) perTask.push(mounted - before);
   });
   observer.observe(canvas, { childList: true });
   return new Promise((resolve) => {
@@ -73,6 +78,7 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
           again,
           atEnd,
           lastShown: !!box && box.bottom <= view.bottom + 1 && box.top >= view.top,
+          perTask,
         });
       }, 500);
     };
@@ -108,16 +114,18 @@ async function oneRound(browser: Browser, url: string, trace: boolean, profile: 
   }
   const before = await metrics(cdp);
   await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] });
-  const seen = await run<{ mounted: number; again: number; atEnd: boolean; lastShown: boolean }>(
-    page,
-    raiseBatches,
-    {
-      first: COLD_STUB.bigCount + 1,
-      batches: BATCHES,
-      size: BATCH,
-      gapMs: GAP_MS,
-    },
-  );
+  const seen = await run<{
+    mounted: number;
+    again: number;
+    atEnd: boolean;
+    lastShown: boolean;
+    perTask: number[];
+  }>(page, raiseBatches, {
+    first: COLD_STUB.bigCount + 1,
+    batches: BATCHES,
+    size: BATCH,
+    gapMs: GAP_MS,
+  });
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents as Ev[];
   const after = await metrics(cdp);
   if (profile) {
@@ -195,6 +203,15 @@ async function main() {
       );
       console.log(
         `${path.basename(dirs[i]!).padEnd(16)} ${String(r).padStart(5)}  ${f(x.taskMs)}  ${f(x.scriptMs)}  ${f(x.styleMs)}  ${f(x.layoutMs)}  ${String(x.styles).padStart(6)}  ${String(x.layouts).padStart(7)}  ${`${x.mounted} (${x.again})`.padStart(10)}  ${f(x.longestWall)} / ${f(x.longestCpu)}  ${String(x.over50).padStart(3)}  ${f(x.batchCpu)} (${f(x.batchMax)})  ${f(x.frameCpu)} (${f(x.frameMax)})  ${f(x.otherCpu)} (${f(x.otherMax)})  ${x.atEnd ? 'yes' : 'NO '}  ${x.lastShown ? 'yes' : 'NO'}`,
+      );
+      // How the rows were spread over tasks: the counts of rows each mounting task added, commonest first.
+      const spread = new Map<number, number>();
+      for (const n of x.perTask) spread.set(n, (spread.get(n) ?? 0) + 1);
+      console.log(
+        `  rows a task mounted (rows×tasks): ${[...spread]
+          .sort((a, b) => b[1] - a[1] || b[0] - a[0])
+          .map(([n, k]) => `${n}×${k}`)
+          .join(' ')}`,
       );
       for (const line of x.top) console.log(line);
     }

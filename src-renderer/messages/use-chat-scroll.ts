@@ -1,5 +1,6 @@
 import { defaultRangeExtractor, type Range, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
 import { afterNextPaint } from './after-paint';
@@ -112,7 +113,9 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
       const list = instance.current;
       if (!list || !following.current) return defaultRangeExtractor(range);
       if (appendedAtEnd || kept.current?.count !== range.count) {
-        const indexes = withEndRows(range, list);
+        // A follow not settled yet (a batch came before the frame after the last one): the overscan
+        // above the view is not mounted, and is not worth mounting in this task only to scroll past.
+        const indexes = withEndRows(kept.current ? { ...range, overscan: 0 } : range, list);
         kept.current = { indexes, count: range.count };
         return indexes;
       }
@@ -120,21 +123,25 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     },
     [appendedAtEnd, settled],
   );
-  // After the frame that follows an append, in a task of its own: the follow landed (or never
-  // started), so the list takes its usual range; still on its way, one frame more.
+  // After the frame that follows an append, in a task of its own: the follow landed (its offset is
+  // the end's, even if the virtualizer still checks it) or never started, so the list takes its usual
+  // range; still on its way, one frame more. (Waiting for the virtualizer's own check to end too
+  // would, on a loaded machine, let the next batch come first and mount this overscan in its task.)
   const settling = useRef<(() => void) | null>(null);
   useLayoutEffect(() => {
     if (!appendedAtEnd || settling.current) return;
     const check = () => {
       const list = instance.current;
-      if (list && goingToEnd(list)) {
+      if (list && goingToEnd(list) && !virtuallyAtEnd(list)) {
         settling.current = afterNextPaint(check, 'task');
         return;
       }
       settling.current = null;
       following.current = false;
       kept.current = null;
-      setSettled((n) => n + 1);
+      // In this task, not in one React schedules later: a batch due now would find the overscan
+      // missing and mount it in its own task.
+      flushSync(() => setSettled((n) => n + 1));
     };
     settling.current = afterNextPaint(check, 'task');
   }, [appendedAtEnd]);
@@ -240,6 +247,12 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
  */
 function goingToEnd(list: Virtualizer<HTMLElement, Element>): boolean {
   return (list as unknown as { scrollState?: { toEnd?: boolean } | null }).scrollState?.toEnd === true;
+}
+
+/** The offset is within the threshold of the end, by the list's own sizes (no layout read). */
+function virtuallyAtEnd(list: Virtualizer<HTMLElement, Element>): boolean {
+  const end = list.getTotalSize() - (list.scrollRect?.height ?? 0);
+  return end - (list.scrollOffset ?? 0) <= BOTTOM_THRESHOLD_PX;
 }
 
 /**
