@@ -193,20 +193,34 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     }
   }, [positioned, firstIndex, held, channelId, store]);
 
-  // The viewport shrinks (a banner appears, the window is resized): stay at the bottom if we were.
-  // Tracked from scroll events only, since a resize alone must not change what "were" means.
+  // Stuck to the bottom: from the open until the reader scrolls up, and again once they are back at
+  // the end. While stuck, whatever leaves the view short of the end without the reader's doing (the
+  // viewport shrinks: a banner, a resize; a row at the end grows after the follow: a thumbnail comes,
+  // a row measures taller than its estimate) brings it back down. Without the second half, a row that
+  // grew past the threshold after a follow, or a resize while a follow was on its way (a scroll event
+  // read then found the view short of the end), left it there, and no later batch was followed again:
+  // the list ended away from the newest message (follow-stress.ts, 2 of 3 rounds of a seed at load 30).
+  // Tracked from scroll events: only a scroll that moves up (the reader, or a jump to a message) and
+  // does not end at the end unsticks; a scroll down that lands short of the end (a follow written
+  // against a layout that grew since) does not.
   useEffect(() => {
     const element = scrollRef.current;
     if (!element || typeof ResizeObserver === 'undefined') return;
-    let wasAtEnd = true;
+    let stuck = true;
+    let lastTop = element.scrollTop;
     const onScroll = () => {
-      wasAtEnd = virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX);
+      const top = element.scrollTop;
+      if (virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX)) stuck = true;
+      else if (top < lastTop - 1) stuck = false;
+      lastTop = top;
     };
     const observer = new ResizeObserver(() => {
-      if (wasAtEnd) virtualizer.scrollToEnd();
+      if (stuck && !virtualizer.isAtEnd(1)) virtualizer.scrollToEnd();
     });
     element.addEventListener('scroll', onScroll, { passive: true });
     observer.observe(element);
+    const canvas = element.querySelector('.message-canvas');
+    if (canvas) observer.observe(canvas);
     return () => {
       element.removeEventListener('scroll', onScroll);
       observer.disconnect();
