@@ -18,8 +18,7 @@ import path from 'node:path';
 import { type Browser, type CDPSession, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
-import { timeClickToPaint } from './in-page';
-import { COLD_STUB, coldPage, describeTask, type TraceEvent as Ev, run, shellPaint } from './page-tools';
+import { COLD_STUB, coldPage, describeTask, type TraceEvent as Ev, openBigChannel, run } from './page-tools';
 
 const BATCHES = 20;
 const BATCH = 25;
@@ -95,15 +94,7 @@ async function metrics(cdp: CDPSession): Promise<Metrics> {
 
 async function oneRound(browser: Browser, url: string, trace: boolean, profile: string | null) {
   const { context, page } = await coldPage(browser);
-  await page.goto(url);
-  await shellPaint(page);
-  await page.waitForSelector('[data-testid="message"]');
-  const newest = `00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}`;
-  await run<number>(page, timeClickToPaint, {
-    clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
-    doneSelector: `[data-testid="message"][data-message-id="${newest}"]`,
-    timeoutMs: 10_000,
-  });
+  await openBigChannel(page, url);
   await page.waitForTimeout(800);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');

@@ -19,9 +19,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
+import { createRng } from '../../src-main/core/testing/chaos/prng';
 import { serveStatic } from '../figures/fig7-renderer';
-import { timeClickToPaint } from './in-page';
-import { COLD_STUB, coldPage, run, shellPaint } from './page-tools';
+import { COLD_STUB, coldPage, openBigChannel, run } from './page-tools';
 
 const BATCHES = 30;
 
@@ -34,17 +34,11 @@ type Step = {
   check: boolean;
 };
 
-/** A deterministic plan for one round, from `seed` (mulberry32). */
+/** A deterministic plan for one round, from `seed` (the chaos tool's PRNG). */
 export function plan(seed: number, batches = BATCHES): Step[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]!;
+  const rng = createRng(seed);
+  const rand = rng.next;
+  const pick = rng.pick;
   const steps: Step[] = [];
   for (let i = 0; i < batches; i++) {
     const size = pick([1, 2, 3, 7, 13, 25, 25, 25, 40, 80]);
@@ -213,15 +207,7 @@ async function oneRound(browser: Browser, url: string, seed: number, variant: Va
     await page.setViewportSize(small ? { width: 900, height: 520 } : { width: 1280, height: 800 });
   });
   // At a load of 30 the cold page can take more than Playwright's default 30 s.
-  await page.goto(url, { timeout: 120_000 });
-  await shellPaint(page);
-  await page.waitForSelector('[data-testid="message"]');
-  const newest = `00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}`;
-  await run<number>(page, timeClickToPaint, {
-    clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
-    doneSelector: `[data-testid="message"][data-message-id="${newest}"]`,
-    timeoutMs: 10_000,
-  });
+  await openBigChannel(page, url, 120_000);
   await page.waitForTimeout(500);
   const seen = await run<Seen>(page, raisePlan, {
     first: COLD_STUB.bigCount + 1,
