@@ -18,8 +18,7 @@ import path from 'node:path';
 import { type Browser, type CDPSession, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
-import { timeClickToPaint } from './in-page';
-import { COLD_STUB, coldPage, describeTask, type TraceEvent as Ev, run, shellPaint } from './page-tools';
+import { COLD_STUB, coldPage, describeTask, type TraceEvent as Ev, openBigChannel, run } from './page-tools';
 
 const BATCHES = 20;
 const BATCH = 25;
@@ -31,6 +30,7 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
   again: number;
   atEnd: boolean;
   lastShown: boolean;
+  perTask: number[];
 }> {
   const w = window as unknown as {
     __stubEmit: (name: string, payload: unknown) => void;
@@ -40,7 +40,10 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
   let mounted = 0;
   /** Each row's mounts (a row mounted twice was unmounted in between: work done for nothing). */
   const mounts = new Map<string, number>();
+  /** Rows mounted by each task that mounted any (the observer is called once after each such task). */
+  const perTask: number[] = [];
   const observer = new MutationObserver((records) => {
+    const before = mounted;
     for (const r of records)
       for (const n of r.addedNodes)
         if (n instanceof HTMLElement && n.classList.contains('virtual-row')) {
@@ -48,6 +51,7 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
           const key = n.querySelector('[data-key]')?.getAttribute('data-key') ?? n.textContent ?? '';
           mounts.set(key, (mounts.get(key) ?? 0) + 1);
         }
+    if (mounted > before) perTask.push(mounted - before);
   });
   observer.observe(canvas, { childList: true });
   return new Promise((resolve) => {
@@ -73,6 +77,7 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
           again,
           atEnd,
           lastShown: !!box && box.bottom <= view.bottom + 1 && box.top >= view.top,
+          perTask,
         });
       }, 500);
     };
@@ -89,15 +94,7 @@ async function metrics(cdp: CDPSession): Promise<Metrics> {
 
 async function oneRound(browser: Browser, url: string, trace: boolean, profile: string | null) {
   const { context, page } = await coldPage(browser);
-  await page.goto(url);
-  await shellPaint(page);
-  await page.waitForSelector('[data-testid="message"]');
-  const newest = `00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}`;
-  await run<number>(page, timeClickToPaint, {
-    clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
-    doneSelector: `[data-testid="message"][data-message-id="${newest}"]`,
-    timeoutMs: 10_000,
-  });
+  await openBigChannel(page, url);
   await page.waitForTimeout(800);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -108,16 +105,18 @@ async function oneRound(browser: Browser, url: string, trace: boolean, profile: 
   }
   const before = await metrics(cdp);
   await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'v8', 'blink'] });
-  const seen = await run<{ mounted: number; again: number; atEnd: boolean; lastShown: boolean }>(
-    page,
-    raiseBatches,
-    {
-      first: COLD_STUB.bigCount + 1,
-      batches: BATCHES,
-      size: BATCH,
-      gapMs: GAP_MS,
-    },
-  );
+  const seen = await run<{
+    mounted: number;
+    again: number;
+    atEnd: boolean;
+    lastShown: boolean;
+    perTask: number[];
+  }>(page, raiseBatches, {
+    first: COLD_STUB.bigCount + 1,
+    batches: BATCHES,
+    size: BATCH,
+    gapMs: GAP_MS,
+  });
   const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents as Ev[];
   const after = await metrics(cdp);
   if (profile) {
@@ -195,6 +194,15 @@ async function main() {
       );
       console.log(
         `${path.basename(dirs[i]!).padEnd(16)} ${String(r).padStart(5)}  ${f(x.taskMs)}  ${f(x.scriptMs)}  ${f(x.styleMs)}  ${f(x.layoutMs)}  ${String(x.styles).padStart(6)}  ${String(x.layouts).padStart(7)}  ${`${x.mounted} (${x.again})`.padStart(10)}  ${f(x.longestWall)} / ${f(x.longestCpu)}  ${String(x.over50).padStart(3)}  ${f(x.batchCpu)} (${f(x.batchMax)})  ${f(x.frameCpu)} (${f(x.frameMax)})  ${f(x.otherCpu)} (${f(x.otherMax)})  ${x.atEnd ? 'yes' : 'NO '}  ${x.lastShown ? 'yes' : 'NO'}`,
+      );
+      // How the rows were spread over tasks: the counts of rows each mounting task added, commonest first.
+      const spread = new Map<number, number>();
+      for (const n of x.perTask) spread.set(n, (spread.get(n) ?? 0) + 1);
+      console.log(
+        `  rows a task mounted (rows×tasks): ${[...spread]
+          .sort((a, b) => b[1] - a[1] || b[0] - a[0])
+          .map(([n, k]) => `${n}×${k}`)
+          .join(' ')}`,
       );
       for (const line of x.top) console.log(line);
     }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import { alice, bob, FakeRelay } from '../testing/fake-relay';
-import { layoutInEachTest } from '../testing/layout';
+import { layoutInEachTest, ROW_HEIGHT } from '../testing/layout';
 import { renderMessageList, settle } from '../testing/render-app';
 import { MessageList } from './MessageList';
 import { loadMarkdown } from './markdown-loader';
@@ -239,8 +239,25 @@ describe('the message list', () => {
     const newest = () => scroller.querySelector(`[data-message-id="${ids.at(-1)}"]`)!;
     expect(newest().querySelector('[data-testid="reply-button"]')).toBeNull();
     observer.observe(scroller, { childList: true, subtree: true });
+    // The follow's own render, from its scroll event inside the next frame, mounts and unmounts no
+    // row: the overscan above the new view and the rows scrolled past wait for a render after that
+    // frame (figure 13: that render was the frame's longest part).
+    const rowsIn = (records: MutationRecord[], key: 'addedNodes' | 'removedNodes') =>
+      records.flatMap((record) =>
+        [...record[key]].filter((node) => node instanceof HTMLElement && node.matches('.virtual-row')),
+      );
+    const inScroll: MutationRecord[] = [];
+    const before = () => void observer.takeRecords();
+    const after = () => inScroll.push(...observer.takeRecords());
+    document.addEventListener('scroll', before, { capture: true });
+    scroller.addEventListener('scroll', after);
     await settle();
-    // The follow's renders mount no row a second time (only the overscan above the view, new).
+    document.removeEventListener('scroll', before, { capture: true });
+    scroller.removeEventListener('scroll', after);
+    expect(rowsIn(inScroll, 'addedNodes')).toEqual([]);
+    expect(rowsIn(inScroll, 'removedNodes')).toEqual([]);
+    // After that frame, the usual range: the view at the end and its overscan above, no row mounted
+    // a second time (each a new one).
     for (const record of observer.takeRecords()) {
       for (const node of record.addedNodes) {
         if (!(node instanceof HTMLElement)) continue;
@@ -250,6 +267,10 @@ describe('the message list', () => {
       }
     }
     observer.disconnect();
+    const tops = [...scroller.querySelectorAll<HTMLElement>('[data-index]')].map((row) =>
+      Number.parseFloat(/translateY\(([-\d.]+)px\)/.exec(row.style.transform)?.[1] ?? 'NaN'),
+    );
+    expect(tops.filter((top) => top + ROW_HEIGHT <= scroller.scrollTop)).toHaveLength(6);
     expect(newest().querySelector('[data-testid="reply-button"]')).not.toBeNull();
     expect(scroller.scrollTop).toBe(scroller.scrollHeight - scroller.clientHeight);
     expect(store.getState().histories[channel.id]!.messages).toHaveLength(messages.length + batch.length);

@@ -19,6 +19,18 @@ describe('afterNextPaint', () => {
     expect(ran).toEqual(['a', 'c', 'd']);
   });
 
+  it('runs work for the task after the frame apart from the idle work, and waits for both', async () => {
+    const ran: string[] = [];
+    afterNextPaint(() => ran.push('idle'));
+    afterNextPaint(() => ran.push('task'), 'task');
+    expect(ran).toEqual([]);
+    await paintWorkDone();
+    expect(ran.sort()).toEqual(['idle', 'task']);
+    afterNextPaint(() => ran.push('task only'), 'task');
+    await paintWorkDone();
+    expect(ran).toContain('task only');
+  });
+
   it('has nothing to wait for when nothing waits', async () => {
     await expect(paintWorkDone()).resolves.toBeUndefined();
   });

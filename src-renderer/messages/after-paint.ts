@@ -15,7 +15,14 @@ type Callback = () => void;
 const LATEST_MS = 250;
 const NO_FRAME_MS = 4 * LATEST_MS;
 
-let waiting: Set<Callback> | null = null;
+/**
+ * When the work runs once the frame is on screen: in the idle period after it (work that may wait,
+ * such as decorations), or in a task of its own right after it (work the next task should find
+ * done, such as rows kept mounted only for that frame).
+ */
+export type After = 'idle' | 'task';
+
+const waiting: Record<After, Set<Callback> | null> = { idle: null, task: null };
 
 function whenIdle(run: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: LATEST_MS });
@@ -23,20 +30,21 @@ function whenIdle(run: () => void): void {
 }
 
 /** Calls `callback` after the next frame is painted, unless the returned function cancels it first. */
-export function afterNextPaint(callback: Callback): () => void {
-  let batch = waiting;
+export function afterNextPaint(callback: Callback, after: After = 'idle'): () => void {
+  let batch = waiting[after];
   if (!batch) {
     const due = new Set<Callback>();
-    batch = waiting = due;
+    batch = waiting[after] = due;
     let ran = false;
     const flush = () => {
       if (ran) return;
       ran = true;
-      if (waiting === due) waiting = null;
+      if (waiting[after] === due) waiting[after] = null;
       for (const run of due) run();
     };
-    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => whenIdle(flush));
-    else whenIdle(flush);
+    const then = after === 'idle' ? whenIdle : (run: () => void) => setTimeout(run, 0);
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(() => then(flush));
+    else then(flush);
     setTimeout(flush, NO_FRAME_MS);
   }
   batch.add(callback);
@@ -48,6 +56,8 @@ export function afterNextPaint(callback: Callback): () => void {
  * instead of for a number of timer turns, which a loaded machine can outrun.
  */
 export function paintWorkDone(): Promise<void> {
-  if (!waiting) return Promise.resolve();
-  return new Promise((resolve) => afterNextPaint(resolve));
+  const pending = (['task', 'idle'] as const)
+    .filter((after) => waiting[after])
+    .map((after) => new Promise<void>((resolve) => afterNextPaint(resolve, after)));
+  return Promise.all(pending).then(() => {});
 }

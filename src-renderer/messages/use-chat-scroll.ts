@@ -1,7 +1,9 @@
 import { defaultRangeExtractor, type Range, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { MessageView } from '../../src-shared/bridge';
 import { useApp, useAppStore } from '../store/context';
+import { afterNextPaint } from './after-paint';
 import type { Row } from './rows';
 
 /** Within this many pixels of the end counts as "at the bottom" (stick there as messages arrive). */
@@ -97,14 +99,53 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
   // scroll to the end as before).
   const following = useRef(false);
   if (appendedAtEnd) following.current = true;
+  // The rows the append's render mounted (those on screen then and the end's view) stay mounted, as
+  // they are, until the frame that shows the follow's landing is painted: later renders (a
+  // measurement's, the follow's own from its scroll event) add only rows that come on screen and were
+  // not mounted. The follow's render runs inside that frame, and was its longest part: it mounted the
+  // overscan above the new view and unmounted the rows scrolled past, with the forced layout that
+  // comes with them (tail19, figure 13). Both are off screen: one render after the frame does them.
+  const kept = useRef<{ indexes: number[]; count: number } | null>(null);
+  const [settled, setSettled] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new `settled` is what makes the list take its usual range again
   const rangeExtractor = useCallback(
     (range: Range) => {
       const list = instance.current;
-      if (following.current && !appendedAtEnd && list && !goingToEnd(list)) following.current = false;
-      return list && following.current ? withEndRows(range, list) : defaultRangeExtractor(range);
+      if (!list || !following.current) return defaultRangeExtractor(range);
+      if (appendedAtEnd || kept.current?.count !== range.count) {
+        // A follow not settled yet (a batch came before the frame after the last one): the overscan
+        // above the view is not mounted, and is not worth mounting in this task only to scroll past.
+        const indexes = withEndRows(kept.current ? { ...range, overscan: 0 } : range, list);
+        kept.current = { indexes, count: range.count };
+        return indexes;
+      }
+      return withVisibleRows(kept.current.indexes, range);
     },
-    [appendedAtEnd],
+    [appendedAtEnd, settled],
   );
+  // After the frame that follows an append, in a task of its own: the follow landed (its offset is
+  // the end's, even if the virtualizer still checks it) or never started, so the list takes its usual
+  // range; still on its way, one frame more. (Waiting for the virtualizer's own check to end too
+  // would, on a loaded machine, let the next batch come first and mount this overscan in its task.)
+  const settling = useRef<(() => void) | null>(null);
+  useLayoutEffect(() => {
+    if (!appendedAtEnd || settling.current) return;
+    const check = () => {
+      const list = instance.current;
+      if (list && goingToEnd(list) && !virtuallyAtEnd(list)) {
+        settling.current = afterNextPaint(check, 'task');
+        return;
+      }
+      settling.current = null;
+      following.current = false;
+      kept.current = null;
+      // In this task, not in one React schedules later: a batch due now would find the overscan
+      // missing and mount it in its own task.
+      flushSync(() => setSettled((n) => n + 1));
+    };
+    settling.current = afterNextPaint(check, 'task');
+  }, [appendedAtEnd]);
+  useEffect(() => () => settling.current?.(), []);
   const virtualizer = useVirtualizer({
     enabled: hasRows,
     count: rows.length,
@@ -152,20 +193,34 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     }
   }, [positioned, firstIndex, held, channelId, store]);
 
-  // The viewport shrinks (a banner appears, the window is resized): stay at the bottom if we were.
-  // Tracked from scroll events only, since a resize alone must not change what "were" means.
+  // Stuck to the bottom: from the open until the reader scrolls up, and again once they are back at
+  // the end. While stuck, whatever leaves the view short of the end without the reader's doing (the
+  // viewport shrinks: a banner, a resize; a row at the end grows after the follow: a thumbnail comes,
+  // a row measures taller than its estimate) brings it back down. Without the second half, a row that
+  // grew past the threshold after a follow, or a resize while a follow was on its way (a scroll event
+  // read then found the view short of the end), left it there, and no later batch was followed again:
+  // the list ended away from the newest message (follow-stress.ts, 2 of 3 rounds of a seed at load 30).
+  // Tracked from scroll events: only a scroll that moves up (the reader, or a jump to a message) and
+  // does not end at the end unsticks; a scroll down that lands short of the end (a follow written
+  // against a layout that grew since) does not.
   useEffect(() => {
     const element = scrollRef.current;
     if (!element || typeof ResizeObserver === 'undefined') return;
-    let wasAtEnd = true;
+    let stuck = true;
+    let lastTop = element.scrollTop;
     const onScroll = () => {
-      wasAtEnd = virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX);
+      const top = element.scrollTop;
+      if (virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX)) stuck = true;
+      else if (top < lastTop - 1) stuck = false;
+      lastTop = top;
     };
     const observer = new ResizeObserver(() => {
-      if (wasAtEnd) virtualizer.scrollToEnd();
+      if (stuck && !virtualizer.isAtEnd(1)) virtualizer.scrollToEnd();
     });
     element.addEventListener('scroll', onScroll, { passive: true });
     observer.observe(element);
+    const canvas = element.querySelector('.message-canvas');
+    if (canvas) observer.observe(canvas);
     return () => {
       element.removeEventListener('scroll', onScroll);
       observer.disconnect();
@@ -208,11 +263,18 @@ function goingToEnd(list: Virtualizer<HTMLElement, Element>): boolean {
   return (list as unknown as { scrollState?: { toEnd?: boolean } | null }).scrollState?.toEnd === true;
 }
 
+/** The offset is within the threshold of the end, by the list's own sizes (no layout read). */
+function virtuallyAtEnd(list: Virtualizer<HTMLElement, Element>): boolean {
+  const end = list.getTotalSize() - (list.scrollRect?.height ?? 0);
+  return end - (list.scrollOffset ?? 0) <= BOTTOM_THRESHOLD_PX;
+}
+
 /**
- * The rows to render while new rows are followed at the end: those on screen now (without the overscan
- * below them, which the follow scrolls past) and the end's view, where the follow lands. The overscan
- * above that view is left to the follow's own render (the frame's scroll task), so a batch's screenful
- * is split between two tasks of about a third and two thirds instead of one. In index order, each once.
+ * The rows to render while new rows are followed at the end: those on screen now and the overscan
+ * above them (mounted already: nothing to do now; without the overscan below, which the follow scrolls
+ * past) and the end's view, where the follow lands. The overscan above that view is left to a render
+ * after the frame that shows it (see `kept`), so a batch's task mounts one screenful and the frame
+ * none. In index order, each once.
  */
 export function withEndRows(
   range: Range,
@@ -228,5 +290,23 @@ export function withEndRows(
   const onScreenLast = Math.min(range.endIndex, last, from - 1);
   for (let i = Math.max(0, range.startIndex - range.overscan); i <= onScreenLast; i++) indexes.push(i);
   for (let i = from; i <= last; i++) indexes.push(i);
+  return indexes;
+}
+
+/**
+ * The rows `mounted` (in index order) and those on screen in `range` (not its overscan), in index
+ * order, each once: what the follow's own render mounts, so that it adds only rows that would show.
+ */
+export function withVisibleRows(mounted: readonly number[], range: Range): number[] {
+  const indexes: number[] = [];
+  let next = range.startIndex;
+  const visibleLast = Math.min(range.endIndex, range.count - 1);
+  for (const index of mounted) {
+    if (index >= range.count) break;
+    while (next <= visibleLast && next < index) indexes.push(next++);
+    if (next === index) next++;
+    indexes.push(index);
+  }
+  while (next <= visibleLast) indexes.push(next++);
   return indexes;
 }

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { withVisibleRows } from './use-chat-scroll';
+
+const range = (startIndex: number, endIndex: number, count = 100) => ({
+  startIndex,
+  endIndex,
+  overscan: 6,
+  count,
+});
+
+describe('withVisibleRows (the rows kept from a follow until its frame is painted)', () => {
+  it('keeps the mounted rows and adds only those on screen that are not, in order, each once', () => {
+    // The append's rows (the old view and the end's view), then the follow lands on the end's view.
+    const kept = [40, 41, 42, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99];
+    expect(withVisibleRows(kept, range(90, 99))).toEqual(kept);
+    // Measuring moved the end's view up by two rows: those two come, no overscan with them.
+    expect(withVisibleRows(kept, range(88, 97))).toEqual([40, 41, 42, 88, 89, ...kept.slice(3)]);
+    // Overlapping and beyond the mounted ones.
+    expect(withVisibleRows([3, 4], range(1, 5))).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('drops rows past the end when rows went away', () => {
+    expect(withVisibleRows([5, 6, 7, 8], range(5, 6, 7))).toEqual([5, 6]);
+  });
+});
