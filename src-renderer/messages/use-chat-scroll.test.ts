@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withVisibleRows } from './use-chat-scroll';
+import { stuckAfterScroll, withVisibleRows } from './use-chat-scroll';
 
 const range = (startIndex: number, endIndex: number, count = 100) => ({
   startIndex,
@@ -21,5 +21,22 @@ describe('withVisibleRows (the rows kept from a follow until its frame is painte
 
   it('drops rows past the end when rows went away', () => {
     expect(withVisibleRows([5, 6, 7, 8], range(5, 6, 7))).toEqual([5, 6]);
+  });
+});
+
+describe('stuckAfterScroll (whether a resize brings the list back to its newest message)', () => {
+  it('stays stuck after a scroll down that lands short of the end, as a follow whose layout grew does', () => {
+    // follow-stress.ts's trail on the base: the follow's scroll event read the view 468 px short of an
+    // end that had grown; taken as "not at the end", the resize after it left the list there for good.
+    expect(stuckAfterScroll(true, { top: 9_000, lastTop: 8_400, atEnd: false })).toBe(true);
+    expect(stuckAfterScroll(true, { top: 9_000, lastTop: 9_000, atEnd: false })).toBe(true);
+  });
+
+  it('unsticks on a scroll up away from the end, and sticks again at the end', () => {
+    expect(stuckAfterScroll(true, { top: 8_000, lastTop: 9_000, atEnd: false })).toBe(false);
+    expect(stuckAfterScroll(false, { top: 8_500, lastTop: 8_000, atEnd: false })).toBe(false);
+    expect(stuckAfterScroll(false, { top: 9_400, lastTop: 8_500, atEnd: true })).toBe(true);
+    // A scroll up that still ends within the threshold of the end stays stuck.
+    expect(stuckAfterScroll(true, { top: 9_380, lastTop: 9_400, atEnd: true })).toBe(true);
   });
 });

@@ -210,8 +210,7 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     let lastTop = element.scrollTop;
     const onScroll = () => {
       const top = element.scrollTop;
-      if (virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX)) stuck = true;
-      else if (top < lastTop - 1) stuck = false;
+      stuck = stuckAfterScroll(stuck, { top, lastTop, atEnd: virtualizer.isAtEnd(BOTTOM_THRESHOLD_PX) });
       lastTop = top;
     };
     const observer = new ResizeObserver(() => {
@@ -261,6 +260,20 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
  */
 function goingToEnd(list: Virtualizer<HTMLElement, Element>): boolean {
   return (list as unknown as { scrollState?: { toEnd?: boolean } | null }).scrollState?.toEnd === true;
+}
+
+/**
+ * Whether the list stays stuck to the bottom after a scroll event: at the end it is; away from it, only
+ * a scroll that moved up (the reader, a jump) unsticks it. A scroll down that lands short of the end
+ * (a follow written against a layout that grew since) leaves it stuck, so the resize that comes next
+ * brings it down (the effect above).
+ */
+export function stuckAfterScroll(
+  stuck: boolean,
+  scroll: { top: number; lastTop: number; atEnd: boolean },
+): boolean {
+  if (scroll.atEnd) return true;
+  return scroll.top < scroll.lastTop - 1 ? false : stuck;
 }
 
 /** The offset is within the threshold of the end, by the list's own sizes (no layout read). */
