@@ -29,7 +29,7 @@ import {
   withNoDevtoolsScripts,
 } from '../renderer/no-devtools';
 import { heapUsedMB, markShellPaint, rendererBuild, run, script } from '../renderer/page-tools';
-import { type StubConfig, stubBridgeScript } from '../renderer/stub-bridge';
+import { bigMessageId, type StubConfig, stubBridgeScript } from '../renderer/stub-bridge';
 import type { Bench } from './context';
 
 const STUB: StubConfig = {
@@ -147,8 +147,6 @@ async function startupScriptKB(dir: string): Promise<number> {
   return bytes / 1024;
 }
 
-const bigMessage = (seq: number) => `00000000-0000-4200-9000-${seq.toString(16).padStart(12, '0')}`;
-
 export async function figure7(bench: Bench): Promise<Row[]> {
   const { renderer } = bench.options.scale;
   STUB.bigCount = renderer.messages;
@@ -227,7 +225,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
     const heapBefore = await heapUsedMB(page);
     const open = await run(page, timeClickToPaint, {
       clickSelector: `[data-testid="channel-item"][data-channel-id="${STUB.bigChannelId}"]`,
-      doneSelector: `[data-testid="message"][data-message-id="${bigMessage(STUB.bigCount)}"]`,
+      doneSelector: `[data-testid="message"][data-message-id="${bigMessageId(STUB.bigCount)}"]`,
       timeoutMs: 10_000,
     });
     await page.waitForTimeout(500);
@@ -275,7 +273,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
     await page.waitForSelector('.jump-to-newest', { timeout: 5_000 });
     const jump = await run(page, timeClickToPaint, {
       clickSelector: '.jump-to-newest',
-      doneSelector: `[data-testid="message"][data-message-id="${bigMessage(STUB.bigCount)}"]`,
+      doneSelector: `[data-testid="message"][data-message-id="${bigMessageId(STUB.bigCount)}"]`,
       atEndSelector: '[data-testid="message-list"]',
       timeoutMs: 10_000,
     });

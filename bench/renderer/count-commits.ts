@@ -14,6 +14,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { timeClickToPaint } from './in-page';
 import { COLD_STUB, coldPage, run, script, shellPaint } from './page-tools';
+import { bigMessageId } from './stub-bridge';
 
 type Fiber = {
   type: unknown;
@@ -117,7 +118,7 @@ async function main() {
   const from = await page.evaluate(() => performance.now());
   const open = await run<number>(page, timeClickToPaint, {
     clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
-    doneSelector: `[data-testid="message"][data-message-id="00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}"]`,
+    doneSelector: `[data-testid="message"][data-message-id="${bigMessageId(COLD_STUB.bigCount)}"]`,
     timeoutMs: 10_000,
   });
   await page.waitForTimeout(600);

@@ -9,7 +9,7 @@ import type { Browser, Page } from '@playwright/test';
 import { type Bench, Unavailable } from '../figures/context';
 import { repoRoot } from '../lib/proc';
 import { timeClickToPaint } from './in-page';
-import { type StubConfig, stubBridgeScript } from './stub-bridge';
+import { bigMessageId, type StubConfig, stubBridgeScript } from './stub-bridge';
 
 const builds = new WeakMap<Bench, Promise<string>>();
 
@@ -121,7 +121,6 @@ export async function coldPage(browser: Browser, stub: StubConfig = COLD_STUB) {
   return { context, page: await context.newPage() };
 }
 
-/** Waits for the shell mark (markShellPaint) and returns it: ms from navigation start. */
 /**
  * Loads `url` in `page` and opens the stub's big channel at its newest message, as figure 13's open
  * channel is when its catch-up comes (catch-up-batches.ts, follow-stress.ts).
@@ -130,14 +129,14 @@ export async function openBigChannel(page: Page, url: string, gotoTimeoutMs = 30
   await page.goto(url, { timeout: gotoTimeoutMs });
   await shellPaint(page);
   await page.waitForSelector('[data-testid="message"]');
-  const newest = `00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}`;
   await run<number>(page, timeClickToPaint, {
     clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
-    doneSelector: `[data-testid="message"][data-message-id="${newest}"]`,
+    doneSelector: `[data-testid="message"][data-message-id="${bigMessageId(COLD_STUB.bigCount)}"]`,
     timeoutMs: 10_000,
   });
 }
 
+/** Waits for the shell mark (markShellPaint) and returns it: ms from navigation start. */
 export async function shellPaint(page: Page): Promise<number> {
   await page.waitForFunction(() => (window as { __shellPaint?: number }).__shellPaint !== undefined);
   return page.evaluate(() => (window as unknown as { __shellPaint: number }).__shellPaint);

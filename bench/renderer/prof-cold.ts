@@ -11,6 +11,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { timeClickToPaint } from './in-page';
 import { COLD_STUB, coldPage, run, shellPaint } from './page-tools';
+import { bigMessageId } from './stub-bridge';
 
 async function main() {
   const args = process.argv.slice(2);
@@ -38,7 +39,7 @@ async function main() {
     if (open) {
       shell = await run<number>(page, timeClickToPaint, {
         clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
-        doneSelector: `[data-testid="message"][data-message-id="00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}"]`,
+        doneSelector: `[data-testid="message"][data-message-id="${bigMessageId(COLD_STUB.bigCount)}"]`,
         timeoutMs: 10_000,
       });
     } else {

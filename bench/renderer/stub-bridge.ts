@@ -19,6 +19,14 @@ export interface StubConfig {
   smallChannelId: string;
 }
 
+/**
+ * The id the stub gives the big channel's message `seq`, for selectors on the Node side (the page's own
+ * copy is `message` in installStubBridge, channel tag 2: keep the two alike).
+ */
+export function bigMessageId(seq: number): string {
+  return `00000000-0000-4200-9000-${seq.toString(16).padStart(12, '0')}`;
+}
+
 /** The init script that installs the stub: `config`, and the fields of a message nobody has changed. */
 export function stubBridgeScript(config: StubConfig): string {
   return script(installStubBridge, { ...config, unchanged: unchangedViewFields() });

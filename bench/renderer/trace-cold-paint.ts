@@ -15,8 +15,9 @@ import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
 import { timeClickToPaint } from './in-page';
 import { coldPage, run, COLD_STUB as STUB, shellPaint, type TraceEvent } from './page-tools';
+import { bigMessageId } from './stub-bridge';
 
-const NEWEST = `00000000-0000-4200-9000-${STUB.bigCount.toString(16).padStart(12, '0')}`;
+const NEWEST = bigMessageId(STUB.bigCount);
 
 /**
  * CPU ms of the page's main thread in top-level tasks, from the trace of one page; with `until` (ms

@@ -10,6 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { timeClickToPaint } from './in-page';
 import { COLD_STUB, coldPage, describeTask, type TraceEvent as Ev, run, shellPaint } from './page-tools';
+import { bigMessageId } from './stub-bridge';
 
 async function main() {
   const server = await serveStatic(path.resolve(process.argv[2]!));
@@ -23,7 +24,7 @@ async function main() {
   await browser.startTracing(page, {
     categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
   });
-  const newest = `00000000-0000-4200-9000-${COLD_STUB.bigCount.toString(16).padStart(12, '0')}`;
+  const newest = bigMessageId(COLD_STUB.bigCount);
   const open = await run<number>(page, timeClickToPaint, {
     clickSelector: `[data-testid="channel-item"][data-channel-id="${COLD_STUB.bigChannelId}"]`,
     doneSelector: `[data-testid="message"][data-message-id="${newest}"]`,
