@@ -11,7 +11,7 @@ export default defineConfig({
     // Integration tests start real servers and real SQLite files: give them room on a 2-core box.
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Bundles of the server and the chaos app child, which tests start many times (scripts/vitest-bundles.mjs).
+    // Bundles of the server and the admin CLI, which tests start many times (scripts/vitest-bundles.mjs).
     globalSetup: ['scripts/vitest-bundles.mjs'],
     pool: 'forks',
     // Vitest's default is one worker per core less one: a single worker here. Most files wait on

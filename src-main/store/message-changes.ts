@@ -164,9 +164,9 @@ export class MessageChanges {
    * again (bench figure 13: 10,000 fetched, parsed and compared a second time, the catch-up's next
    * channel waiting behind them). A message held at changeSeq k is the one the server's change k was
    * made to, as that change left it (our own acknowledged change, reckoned here, does not raise
-   * change_seq: `completed`; a tombstone is the server's); if each number from the cursor + 1 to P is so held, no other
-   * message changed in between and none of those was changed again up to P (that change's number
-   * would be held by nobody), so what the feed says of (cursor, P] is held already. The first number
+   * change_seq: `completed`; a tombstone is the server's); if each number from the cursor + 1 to P is
+   * so held, no other message changed in between and none of those was changed again up to P (that
+   * change's number would be held by nobody), so what the feed says of (cursor, P] is held already. The first number
    * held by nobody (a change to a message not held, a later change to one held at an older state, a
    * number the server skipped) stops it there; the feed brings that one and all after it.
    */
@@ -216,7 +216,6 @@ const contentOf = (row: MessageRow): ContentState => ({
   mentions_json: row.mentions_json,
 });
 
-/** As the server does: a tombstone keeps no text and no reactions. */
 /** As the server's (src-server/store/changes.ts): no text, no mentions, no reactions; the edit time kept. */
 const tombstone = (row: MessageRow): ServerState => ({
   content: { ...contentOf(row), content: '', deleted: 1, mentions_json: '[]' },

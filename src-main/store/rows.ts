@@ -57,7 +57,10 @@ export interface MessageRow {
   deleted: number;
   mentions_json: string;
   reactions_json: string;
-  /** The newest changeSeq of the two below. */
+  /**
+   * The newest server change the row is as that change left it (MessageChanges.advanceCursor): the newest
+   * of the two below, but for our own acknowledged change, which they take and this does not.
+   */
   change_seq: number;
   /** The changeSeq of the text, edit time, deletion and mentions held (NULL: change_seq; migration 014). */
   content_seq: number | null;
