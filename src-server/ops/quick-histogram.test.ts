@@ -79,6 +79,19 @@ describe('QuickHistogram', () => {
     await same();
   });
 
+  it('adds to the series a plain observe made with a numeric label value, as prom-client does', async () => {
+    const a = new Registry();
+    const b = new Registry();
+    const config = { name: 'http_seconds', help: 'x', labelNames: ['status'], buckets: [0.1, 1] };
+    const plain = new Histogram({ ...config, registers: [a] });
+    const quick = new QuickHistogram({ ...config, registers: [b] });
+    for (const h of [plain, quick]) h.observe({ status: 500 }, 0.05);
+    plain.observe({ status: '500' }, 0.5);
+    quick.observeFor(0.5, '500');
+    expect(await b.metrics()).toBe(await a.metrics());
+    expect(await b.metrics()).toContain('http_seconds_count{status="500"} 2');
+  });
+
   it('refuses what observe refuses: a value that is not a finite number, a wrong number of labels', () => {
     const { quick } = pair();
     expect(() => quick.observeFor(Number.NaN, 'message:send', 'ok')).toThrow(TypeError);

@@ -112,8 +112,10 @@ export class QuickHistogram<T extends string> extends Histogram<T> {
     internals.labelNames.forEach((name, i) => {
       labels[name] = labelValues[i] as string;
     });
+    // As prom-client's label hash does, compare values as strings: a plain `observe({ status: 500 })`
+    // and `observeFor(v, '500')` are the same series, and `zero` would otherwise replace its record.
     const same = (record: SeriesRecord) =>
-      internals.labelNames.every((name) => record.labels[name] === labels[name]) &&
+      internals.labelNames.every((name) => String(record.labels[name]) === labels[name]) &&
       Object.keys(record.labels).length === internals.labelNames.length;
     const existing = Object.values(internals.hashMap).find(same);
     if (existing) return existing;
