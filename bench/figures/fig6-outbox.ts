@@ -32,8 +32,28 @@ export async function figure6(bench: Bench): Promise<Row[]> {
       300_000,
     ),
   );
-  await host.stop();
   await relay.child.stop();
+
+  // The floor of an exactly-once durable replay: the wire plus the disk (`floorReplay`: a plain client
+  // whose queue is a SQLite file with the core's durability, each row deleted on its ack) against the
+  // durable relay storing each message with the server's pragmas before its ack, one commit a turn.
+  const durable = await bench.subject('durable-relay', { env: { DURABLE_RELAY_GROUP: '1' } });
+  const durableIds = await provision(durable, { users: 1, channels: [[0]] });
+  const floor = await withCpu({ server: durable.child, loadgen: host }, () =>
+    host.call<{ seconds: number; left: number }>(
+      'floorReplay',
+      {
+        url: durable.url,
+        userId: durableIds.users[0]!.userId,
+        channelId: durableIds.channelIds[0],
+        count: outbox.replay,
+        window: 256,
+      },
+      300_000,
+    ),
+  );
+  await host.stop();
+  await durable.child.stop();
 
   let enqueue: (LatencySummary & { queued: number; cpuUsPerSend: number }) | null = null;
   let drain: { seconds: number | null; left: number } | null = null;
@@ -96,6 +116,22 @@ export async function figure6(bench: Bench): Promise<Row[]> {
         `${drain!.left > 0 ? `${drain!.left} still queued at the end` : 'from connected to an empty outbox'}` +
           `; CPU a message: ${cpuPerMessage(cpu?.loadgen, drain!.seconds, outbox.replay)} core, ` +
           `${cpuPerMessage(cpu?.server, drain!.seconds, outbox.replay)} server`,
+    }),
+    makeRow({
+      name: `6. floor: ${n} queued replayed to acknowledged, durable both ends`,
+      value: floor.result.seconds,
+      unit: 's',
+      baseline: relayReplay.result.seconds,
+      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, 256 in flight (the core's window)`,
+      checks: [],
+      baselineCpu: relayReplay.cpu,
+      cpu: floor.cpu,
+      note:
+        `socket.io-client with its queue in SQLite (WAL + synchronous=NORMAL), each row deleted on its ack ` +
+        `(one transaction a turn), against the durable relay (synchronous=FULL, one commit a turn); ` +
+        `${floor.result.left} rows left; CPU a message: ` +
+        `${cpuPerMessage(floor.cpu.loadgen, floor.result.seconds, outbox.replay)} client, ` +
+        `${cpuPerMessage(floor.cpu.server, floor.result.seconds, outbox.replay)} server`,
     }),
     makeRow({
       name: '6. replay exactly once: lost + duplicated',
