@@ -247,12 +247,13 @@ serve({
     const start = performance.now();
     let lastSent = 0;
     let inFlight = 0;
-    let acked = 0;
+    let ackCount = 0;
     let rows: { seq: number; client_message_id: string; channel_id: string; content: string }[] = [];
     let next = 0;
     let ackedNow: number[] = [];
+    // Named functions: the profile's steps find them by name (bench/core-steps.ts `floor`).
     await new Promise<void>((resolve) => {
-      const pump = () => {
+      function pump(): void {
         while (inFlight < args.window) {
           if (next === rows.length) {
             rows = read.all(lastSent, args.window);
@@ -265,22 +266,22 @@ serve({
           socket.emit(
             MessageEvent.SEND,
             { channelId: row.channel_id, content: row.content, clientMessageId: row.client_message_id },
-            () => {
+            function acked(): void {
               if (ackedNow.length === 0) setImmediate(commitAcks);
               ackedNow.push(row.seq);
             },
           );
         }
-      };
-      const commitAcks = () => {
+      }
+      function commitAcks(): void {
         const seqs = ackedNow;
         ackedNow = [];
         removeAll(seqs);
-        acked += seqs.length;
+        ackCount += seqs.length;
         inFlight -= seqs.length;
-        if (acked === args.count) resolve();
+        if (ackCount === args.count) resolve();
         else pump();
-      };
+      }
       pump();
     });
     const seconds = (performance.now() - start) / 1000;

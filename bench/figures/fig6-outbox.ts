@@ -3,11 +3,15 @@
  * (each `sendMessage` timed: the enqueue); then the server comes back and the time runs from the
  * core's `connected` to its outbox being empty; the server's history must then hold each exactly once.
  */
+import { resolveOptions } from '../../src-main/core/options';
 import { TARGETS } from '../config';
 import { type CpuShare, makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
 import { type Bench, provision, SUBJECT_NAMES, withCpu } from './context';
 import { coreHost, openCore, randomChannel } from './cores';
+
+/** The core's own window of sends in flight: the baselines replay with the same. */
+const WINDOW = resolveOptions().pipelineWindow;
 
 export async function figure6(bench: Bench): Promise<Row[]> {
   const { outbox } = bench.options.scale;
@@ -27,7 +31,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
         userId: ids.users[0]!.userId,
         channelId: ids.channelIds[0],
         count: outbox.replay,
-        window: 256,
+        window: WINDOW,
       },
       300_000,
     ),
@@ -47,7 +51,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
         userId: durableIds.users[0]!.userId,
         channelId: durableIds.channelIds[0],
         count: outbox.replay,
-        window: 256,
+        window: WINDOW,
       },
       300_000,
     ),
@@ -107,7 +111,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
       value: drain?.seconds ?? null,
       unit: 's',
       baseline: relayReplay.result.seconds,
-      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, 256 in flight (the core's window)`,
+      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, ${WINDOW} in flight (the core's window)`,
       checks: TARGETS.outboxReplaySeconds,
       baselineCpu: relayReplay.cpu,
       ...(cpu ? { cpu } : {}),
@@ -122,7 +126,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
       value: floor.result.seconds,
       unit: 's',
       baseline: relayReplay.result.seconds,
-      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, 256 in flight (the core's window)`,
+      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, ${WINDOW} in flight (the core's window)`,
       checks: [],
       baselineCpu: relayReplay.cpu,
       cpu: floor.cpu,
