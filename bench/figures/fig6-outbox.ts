@@ -7,7 +7,7 @@ import { resolveOptions } from '../../src-main/core/options';
 import { TARGETS } from '../config';
 import { type CpuShare, makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
-import { type Bench, provision, SUBJECT_NAMES, withCpu } from './context';
+import { type Bench, provision, SUBJECT_NAMES, type Subject, withCpu } from './context';
 import { coreHost, openCore, randomChannel } from './cores';
 
 /** The core's own window of sends in flight: the baselines replay with the same. */
@@ -21,41 +21,32 @@ export async function figure6(bench: Bench): Promise<Row[]> {
   // Baselines: a bare durable INSERT, and the same number of acknowledged sends through the bare relay.
   const relay = await bench.subject('sio-relay');
   let host = await coreHost(bench);
-  const ids = await provision(relay, { users: 1, channels: [[0]] });
   const insert = await host.call<LatencySummary>('sqliteInsert', { count: outbox.replay }, 300_000);
-  const relayReplay = await withCpu({ server: relay.child, loadgen: host }, () =>
-    host.call<{ seconds: number }>(
-      'relayReplay',
-      {
-        url: relay.url,
-        userId: ids.users[0]!.userId,
-        channelId: ids.channelIds[0],
-        count: outbox.replay,
-        window: WINDOW,
-      },
-      300_000,
-    ),
-  );
+  /** `count` acknowledged sends from a plain socket.io-client in the core host, the core's window in flight. */
+  const plainReplay = async (method: 'relayReplay' | 'floorReplay', subject: Subject) => {
+    const ids = await provision(subject, { users: 1, channels: [[0]] });
+    return withCpu({ server: subject.child, loadgen: host }, () =>
+      host.call<{ seconds: number; left?: number }>(
+        method,
+        {
+          url: subject.url,
+          userId: ids.users[0]!.userId,
+          channelId: ids.channelIds[0],
+          count: outbox.replay,
+          window: WINDOW,
+        },
+        300_000,
+      ),
+    );
+  };
+  const relayReplay = await plainReplay('relayReplay', relay);
   await relay.child.stop();
 
   // The floor of an exactly-once durable replay: the wire plus the disk (`floorReplay`: a plain client
   // whose queue is a SQLite file with the core's durability, each row deleted on its ack) against the
   // durable relay storing each message with the server's pragmas before its ack, one commit a turn.
   const durable = await bench.subject('durable-relay', { env: { DURABLE_RELAY_GROUP: '1' } });
-  const durableIds = await provision(durable, { users: 1, channels: [[0]] });
-  const floor = await withCpu({ server: durable.child, loadgen: host }, () =>
-    host.call<{ seconds: number; left: number }>(
-      'floorReplay',
-      {
-        url: durable.url,
-        userId: durableIds.users[0]!.userId,
-        channelId: durableIds.channelIds[0],
-        count: outbox.replay,
-        window: WINDOW,
-      },
-      300_000,
-    ),
-  );
+  const floor = await plainReplay('floorReplay', durable);
   await host.stop();
   await durable.child.stop();
 
