@@ -1,7 +1,8 @@
 /**
  * `tsx bench/core-steps.ts FILE.cpuprofile fig2|fig6`: the core host's busy time split by step of a
  * message's walk through a core (core2's section of BENCHMARKS.md). Figure 2's window is every sample
- * from the first to the last inside `pingPong`'s sends; figure 6's, the replay (`applyAcks`).
+ * from the first to the last inside `pingPong`'s sends; figure 6's, the replay (`applyAcks`); `floor`,
+ * figure 6's floor row (`floorReplay`'s `commitAcks`), in the first core host's profile.
  */
 import { readFileSync } from 'node:fs';
 import { type CpuProfile, type Step, stepTimes } from './lib/profile';
@@ -78,13 +79,26 @@ const REST: Step[] = [
   { name: 'node: net, timers, promises', holds: (s) => from(s, /^node:/) || leaf(s, '(program)') },
 ];
 
+/** Figure 6's floor (core-host.ts `floorReplay`): a plain client's replay out of its SQLite queue. */
+const FLOOR: Step[] = [
+  {
+    name: "floor acks: the rows' DELETEs + COMMIT",
+    holds: (s) => named(s, 'commitAcks') && named(s, 'sqliteTransaction'),
+  },
+  { name: 'floor send: queue read', holds: (s) => named(s, 'pump') && named(s, 'all') },
+  { name: 'floor send: socket.io emit', holds: (s) => named(s, 'pump') },
+];
+
 const [file, which = 'fig2'] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: tsx bench/core-steps.ts FILE.cpuprofile fig2|fig6');
+  console.error('usage: tsx bench/core-steps.ts FILE.cpuprofile fig2|fig6|floor');
   process.exit(2);
 }
-const steps = [...COMMON.slice(0, 1), ...SEND, ...RECEIVE, ...ACKS, ...REST, ...COMMON.slice(1)];
-const window = which === 'fig6' ? 'applyAcks' : 'pingPong';
+const steps =
+  which === 'floor'
+    ? [...COMMON.slice(0, 1), ...FLOOR, ...REST]
+    : [...COMMON.slice(0, 1), ...SEND, ...RECEIVE, ...ACKS, ...REST, ...COMMON.slice(1)];
+const window = which === 'fig6' ? 'applyAcks' : which === 'floor' ? 'commitAcks' : 'pingPong';
 const result = stepTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, window, steps);
 console.log(`window ${result.windowMs.toFixed(0)} ms, busy ${result.busyMs.toFixed(0)} ms`);
 for (const { name, ms, percent } of result.steps) {

@@ -132,7 +132,8 @@ function why(s: Subject): void {
   const own = slowest.filter((send) => send.switches === 0);
   console.log(
     `  slowest 1 % (${slowest.length}): ${own.length} without a context switch, their wall µs median ` +
-      `${median(own.map((x) => x.wall)).toFixed(0)}, CPU µs median ${median(own.map((x) => x.cpu)).toFixed(0)}; ` +
+      `${own.length ? median(own.map((x) => x.wall)).toFixed(0) : '–'}, CPU µs median ` +
+      `${own.length ? median(own.map((x) => x.cpu)).toFixed(0) : '–'}; ` +
       `frames median ${median(slowest.map((x) => x.frames))}`,
   );
 }

@@ -221,6 +221,76 @@ serve({
     return { seconds: (performance.now() - start) / 1000 };
   },
 
+  /**
+   * Figure 6's floor: the least an exactly-once durable replay does. A plain socket.io-client whose queue
+   * is a SQLite file with the core store's durability (`outboxFile`: WAL, synchronous=NORMAL) replays its
+   * `count` rows, oldest first, with their clientMessageIds (what lets the server store a resend once), `window`
+   * in flight, reading the queue a window at a time; the acks that arrive in one turn delete their rows in
+   * one transaction. Queuing the rows is not timed (figure 6 times the enqueue on its own row).
+   */
+  async floorReplay(args: { url: string; userId: string; channelId: string; count: number; window: number }) {
+    const db = outboxFile();
+    db.exec(
+      'CREATE TABLE outbox (seq INTEGER PRIMARY KEY, client_message_id TEXT NOT NULL, channel_id TEXT NOT NULL, content TEXT NOT NULL)',
+    );
+    const queue = db.prepare('INSERT INTO outbox (client_message_id, channel_id, content) VALUES (?, ?, ?)');
+    for (let i = 0; i < args.count; i++) queue.run(randomUUID(), args.channelId, `f${nextSeq++}${FILLER}`);
+    const read = db.prepare<
+      [number, number],
+      { seq: number; client_message_id: string; channel_id: string; content: string }
+    >('SELECT seq, client_message_id, channel_id, content FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?');
+    const remove = db.prepare('DELETE FROM outbox WHERE seq = ?');
+    const removeAll = db.transaction((seqs: number[]) => {
+      for (const seq of seqs) remove.run(seq);
+    });
+    const socket = await connectPlain(args.url, args.userId);
+    const start = performance.now();
+    let lastSent = 0;
+    let inFlight = 0;
+    let ackCount = 0;
+    let rows: { seq: number; client_message_id: string; channel_id: string; content: string }[] = [];
+    let next = 0;
+    let ackedNow: number[] = [];
+    // Named functions: the profile's steps find them by name (bench/core-steps.ts `floor`).
+    await new Promise<void>((resolve) => {
+      function pump(): void {
+        while (inFlight < args.window) {
+          if (next === rows.length) {
+            rows = read.all(lastSent, args.window);
+            next = 0;
+            if (rows.length === 0) return;
+          }
+          const row = rows[next++]!;
+          lastSent = row.seq;
+          inFlight++;
+          socket.emit(
+            MessageEvent.SEND,
+            { channelId: row.channel_id, content: row.content, clientMessageId: row.client_message_id },
+            function acked(): void {
+              if (ackedNow.length === 0) setImmediate(commitAcks);
+              ackedNow.push(row.seq);
+            },
+          );
+        }
+      }
+      function commitAcks(): void {
+        const seqs = ackedNow;
+        ackedNow = [];
+        removeAll(seqs);
+        ackCount += seqs.length;
+        inFlight -= seqs.length;
+        if (ackCount === args.count) resolve();
+        else pump();
+      }
+      pump();
+    });
+    const seconds = (performance.now() - start) / 1000;
+    socket.close();
+    const left = (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+    db.close();
+    return { seconds, left };
+  },
+
   /** Baseline for the enqueue: one bare INSERT with the core store's durability, one commit each. */
   sqliteInsert({ count }: { count: number }) {
     const table = bareTable();
@@ -240,13 +310,20 @@ serve({
   },
 });
 
-/** One table in a fresh SQLite file with the core store's durability (src-main/store/database.ts:
- * WAL, synchronous=NORMAL, autocheckpoint at 10,000 pages); each insert is its own commit. */
-function bareTable(): { insert: (content: string) => void; close: () => void } {
+/** A fresh SQLite file with the core store's durability (src-main/store/database.ts: WAL,
+ * synchronous=NORMAL, autocheckpoint at 10,000 pages). */
+function outboxFile(): Database.Database {
   const db = new Database(path.join(mkdtempSync(path.join(root, 'sqlite-')), 'bare.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('wal_autocheckpoint = 10000');
+  return db;
+}
+
+/** One table in a fresh SQLite file with the core store's durability (src-main/store/database.ts:
+ * WAL, synchronous=NORMAL, autocheckpoint at 10,000 pages); each insert is its own commit. */
+function bareTable(): { insert: (content: string) => void; close: () => void } {
+  const db = outboxFile();
   db.exec(
     'CREATE TABLE outbox (client_message_id TEXT PRIMARY KEY, channel_id TEXT, content TEXT, queued_at INTEGER)',
   );

@@ -98,7 +98,9 @@ export class Bench {
     const args = [String(options.port ?? 0)];
     if (kind === 'real' || kind === 'durable-relay') args.push(options.dataDir ?? this.dataDir(kind));
     // --expose-gc: figure 5 collects garbage before reading RSS, so the reading is what stays.
-    const nodeArgs = ['--expose-gc', ...(kind === 'real' ? this.profileArgs('server') : [])];
+    const profile =
+      kind === 'real' ? this.profileArgs('server') : kind === 'durable-relay' ? this.profileArgs(kind) : [];
+    const nodeArgs = ['--expose-gc', ...profile];
     const env = { SQLITE_SYNCHRONOUS: options.synchronous ?? 'full', ...options.env };
     const child = this.spawn(kind, SCRIPTS[kind], args, nodeArgs, env);
     const ready = await child.waitFor('ready', 60_000);

@@ -3,11 +3,15 @@
  * (each `sendMessage` timed: the enqueue); then the server comes back and the time runs from the
  * core's `connected` to its outbox being empty; the server's history must then hold each exactly once.
  */
+import { resolveOptions } from '../../src-main/core/options';
 import { TARGETS } from '../config';
 import { type CpuShare, makeRow, type Row } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
-import { type Bench, provision, SUBJECT_NAMES, withCpu } from './context';
+import { type Bench, provision, SUBJECT_NAMES, type Subject, withCpu } from './context';
 import { coreHost, openCore, randomChannel } from './cores';
+
+/** The core's own window of sends in flight: the baselines replay with the same. */
+const WINDOW = resolveOptions().pipelineWindow;
 
 export async function figure6(bench: Bench): Promise<Row[]> {
   const { outbox } = bench.options.scale;
@@ -17,23 +21,34 @@ export async function figure6(bench: Bench): Promise<Row[]> {
   // Baselines: a bare durable INSERT, and the same number of acknowledged sends through the bare relay.
   const relay = await bench.subject('sio-relay');
   let host = await coreHost(bench);
-  const ids = await provision(relay, { users: 1, channels: [[0]] });
   const insert = await host.call<LatencySummary>('sqliteInsert', { count: outbox.replay }, 300_000);
-  const relayReplay = await withCpu({ server: relay.child, loadgen: host }, () =>
-    host.call<{ seconds: number }>(
-      'relayReplay',
-      {
-        url: relay.url,
-        userId: ids.users[0]!.userId,
-        channelId: ids.channelIds[0],
-        count: outbox.replay,
-        window: 256,
-      },
-      300_000,
-    ),
-  );
-  await host.stop();
+  /** `count` acknowledged sends from a plain socket.io-client in the core host, the core's window in flight. */
+  const plainReplay = async (method: 'relayReplay' | 'floorReplay', subject: Subject) => {
+    const ids = await provision(subject, { users: 1, channels: [[0]] });
+    return withCpu({ server: subject.child, loadgen: host }, () =>
+      host.call<{ seconds: number; left?: number }>(
+        method,
+        {
+          url: subject.url,
+          userId: ids.users[0]!.userId,
+          channelId: ids.channelIds[0],
+          count: outbox.replay,
+          window: WINDOW,
+        },
+        300_000,
+      ),
+    );
+  };
+  const relayReplay = await plainReplay('relayReplay', relay);
   await relay.child.stop();
+
+  // The floor of an exactly-once durable replay: the wire plus the disk (`floorReplay`: a plain client
+  // whose queue is a SQLite file with the core's durability, each row deleted on its ack) against the
+  // durable relay storing each message with the server's pragmas before its ack, one commit a turn.
+  const durable = await bench.subject('durable-relay', { env: { DURABLE_RELAY_GROUP: '1' } });
+  const floor = await plainReplay('floorReplay', durable);
+  await host.stop();
+  await durable.child.stop();
 
   let enqueue: (LatencySummary & { queued: number; cpuUsPerSend: number }) | null = null;
   let drain: { seconds: number | null; left: number } | null = null;
@@ -87,7 +102,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
       value: drain?.seconds ?? null,
       unit: 's',
       baseline: relayReplay.result.seconds,
-      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, 256 in flight (the core's window)`,
+      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, ${WINDOW} in flight (the core's window)`,
       checks: TARGETS.outboxReplaySeconds,
       baselineCpu: relayReplay.cpu,
       ...(cpu ? { cpu } : {}),
@@ -96,6 +111,22 @@ export async function figure6(bench: Bench): Promise<Row[]> {
         `${drain!.left > 0 ? `${drain!.left} still queued at the end` : 'from connected to an empty outbox'}` +
           `; CPU a message: ${cpuPerMessage(cpu?.loadgen, drain!.seconds, outbox.replay)} core, ` +
           `${cpuPerMessage(cpu?.server, drain!.seconds, outbox.replay)} server`,
+    }),
+    makeRow({
+      name: `6. floor: ${n} queued replayed to acknowledged, durable both ends`,
+      value: floor.result.seconds,
+      unit: 's',
+      baseline: relayReplay.result.seconds,
+      baselineName: `${SUBJECT_NAMES['sio-relay']}, socket.io-client, ${WINDOW} in flight (the core's window)`,
+      checks: [],
+      baselineCpu: relayReplay.cpu,
+      cpu: floor.cpu,
+      note:
+        `socket.io-client with its queue in SQLite (WAL + synchronous=NORMAL), each row deleted on its ack ` +
+        `(one transaction a turn), against the durable relay (synchronous=FULL, one commit a turn); ` +
+        `${floor.result.left} rows left; CPU a message: ` +
+        `${cpuPerMessage(floor.cpu.loadgen, floor.result.seconds, outbox.replay)} client, ` +
+        `${cpuPerMessage(floor.cpu.server, floor.result.seconds, outbox.replay)} server`,
     }),
     makeRow({
       name: '6. replay exactly once: lost + duplicated',

@@ -6,6 +6,10 @@
  * transaction (one fsync) per message: no writer thread and no group commit, which is what the real
  * server adds to beat it under load.
  *
+ * With DURABLE_RELAY_GROUP=1 the messages that arrive in one turn are inserted in one transaction (one
+ * fsync) and each acknowledged after it: group commit, figure 6's floor of a durable server under a
+ * window of sends in flight (`openRelayGroup`).
+ *
  * With DURABLE_RELAY_THREAD=1 the same insert runs on a worker thread (durable-relay-writer.ts), one
  * message each way per insert: figure 1 reports it as the cost of the real server's hop to its writer.
  *
@@ -15,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { openDatabase, type Synchronous } from '../../src-server/store/sqlite/sqlite-database';
-import { type InsertRow, openRelayTable } from './durable-relay-table';
+import { type InsertRow, openRelayGroup, openRelayTable } from './durable-relay-table';
 import { type RelayedMessage, type StoreMessage, startRelay } from './relay';
 
 const dataDir = process.argv[3];
@@ -62,7 +66,8 @@ function onThread(): Promise<StoreMessage> {
 
 function onEventLoop(): StoreMessage {
   const db = openDatabase(file, synchronous);
-  const insert = openRelayTable(db);
+  const insert: (row: InsertRow) => void | Promise<void> =
+    process.env.DURABLE_RELAY_GROUP === '1' ? openRelayGroup(db) : openRelayTable(db);
   process.on('SIGTERM', () => {
     db.close();
     process.exit(0);
