@@ -6,6 +6,7 @@
  *
  * argv: USER_DATA RENDERER_DIR
  */
+import { fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createCore } from '../../src-main/core/create-core';
@@ -27,6 +28,14 @@ export interface OnCore {
   waitedMs: number;
 }
 
+/** A do-nothing process's event-loop delay over a span, in ms. */
+export interface LoopFloor {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+}
+
 export interface AppResult {
   cacheMs: number | null;
   /** From start to cacheMs (Linux; else null): a slow row is the app's own work or the scheduler's. */
@@ -40,10 +49,17 @@ export interface AppResult {
     loopDelayP50: number;
     loopDelayP99: number;
     loopDelayMax: number;
+    /** How many timer firings the histogram holds: its p99 is the top 1 % of these. */
+    loopDelaySamples: number;
     /** The process's CPU time (user + system) over the same span: beside the wall time on a shared box. */
     cpuMs: number;
     /** The main thread alone over the same span (Linux; else null). */
     mainOnCore: OnCore | null;
+    /**
+     * The same histogram in a process beside this one that does nothing else (bench/app/loop-floor.mjs),
+     * over the same span: the scheduler's share of the delay. Null if it did not answer.
+     */
+    floor: LoopFloor | null;
   } | null;
 }
 
@@ -111,6 +127,24 @@ function recordGaps(): void {
 }
 const ms = (ns: number) => ns / 1e6;
 
+/**
+ * The floor (bench/app/loop-floor.mjs): forked now, idle until `start`, so its own start-up is outside
+ * the span. Plain node, none of this process's flags (no --cpu-prof, no loader).
+ */
+const floor = fork(new URL('./loop-floor.mjs', import.meta.url), [], { execArgv: [] });
+const floorReady = new Promise<void>((resolve) => floor.once('message', () => resolve()));
+let floorReading: Promise<LoopFloor | null> = Promise.resolve(null);
+function stopFloor(): Promise<LoopFloor | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), 5_000);
+    floor.once('message', (m: LoopFloor) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    floor.send('stop');
+  });
+}
+
 /** Messages whose content starts with `prefix`, counted once each as the core raises them. */
 let watched: { prefix: string; ids: Set<string>; count: number; done: () => void } | null = null;
 onEachMessage(core, (m: MessageView) => {
@@ -143,6 +177,7 @@ serve({
     sched0 = schedstat();
     loopDelay.reset();
     loopDelay.enable();
+    floor.send('start');
     recordGaps();
     host = await startWebHost({ core, rendererDir, port: 0, log: (m, d) => console.error(m, d) });
     started = core.start();
@@ -176,6 +211,7 @@ serve({
     while (timings === null && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Not all in by then: the readings so far, marked incomplete (the elapsed time is a lower bound).
     if (timings === null) finish(false);
+    if (timings) timings.floor = await floorReading;
     return { cacheMs, cacheOnCore, cachedMessages, timings, seen: watched?.ids.size ?? 0 };
   },
 
@@ -209,6 +245,7 @@ function cpuSince(start: NodeJS.CpuUsage | undefined): number {
 function finish(complete: boolean): void {
   if (timings) return;
   loopDelay.disable();
+  floorReading = stopFloor();
   if (gapTimer) {
     clearInterval(gapTimer);
     writeFileSync(gapsFile!, JSON.stringify(gaps));
@@ -220,8 +257,10 @@ function finish(complete: boolean): void {
     loopDelayP50: ms(loopDelay.percentile(50)),
     loopDelayP99: ms(loopDelay.percentile(99)),
     loopDelayMax: ms(loopDelay.max),
+    loopDelaySamples: loopDelay.count,
     cpuMs: cpuSince(cpu0),
     mainOnCore: onCoreBetween(sched0, schedstat()),
+    floor: null,
   };
 }
 
@@ -229,7 +268,8 @@ process.on('SIGTERM', () => {
   void (async () => {
     await host?.close();
     await core.close();
+    floor.kill();
     process.exit(0);
   })();
 });
-emitEvent({ event: 'ready' });
+void floorReady.then(() => emitEvent({ event: 'ready' }));
