@@ -84,6 +84,10 @@ export async function runWebHost(options: {
     async close() {
       await host.close();
       await core.close();
+      // The settings' last change, written off the loop (node-ports.ts), is on disk before the lock goes.
+      await settings
+        .flushed()
+        .catch((error: unknown) => logger.warn({ err: String(error) }, 'settings not saved'));
       lock.release();
     },
   };
