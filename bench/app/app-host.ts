@@ -16,6 +16,7 @@ import {
   createFileSettingsStore,
   DEFAULT_SETTINGS,
   systemClock,
+  warmFetch,
 } from '../../src-main/core/node-ports';
 import { startWebHost, type WebHost } from '../../src-main/web/host';
 import type { MessageView } from '../../src-shared/bridge';
@@ -272,4 +273,5 @@ process.on('SIGTERM', () => {
     process.exit(0);
   })();
 });
-void floorReady.then(() => emitEvent({ event: 'ready' }));
+// As src-main/web/run.ts does before the core starts.
+void Promise.all([floorReady, warmFetch()]).then(() => emitEvent({ event: 'ready' }));
