@@ -129,14 +129,23 @@ function recordGaps(): void {
 const ms = (ns: number) => ns / 1e6;
 
 /**
- * The floor (bench/app/loop-floor.mjs): forked now, idle until `start`, so its own start-up is outside
- * the span. Plain node, none of this process's flags (no --cpu-prof, no loader).
+ * The floor (bench/app/loop-floor.mjs), with RELAY_LOOP_FLOOR=on only: forked now, idle until `start`,
+ * so its own start-up is outside the span. Not by default: on this (virtual, shared) box a process
+ * beside the app that wakes every 1 ms made the app itself wait far less for a core (BENCHMARKS.md,
+ * loop22: the catch-up 2.3-2.5x faster, the loop's p99 2.3-3.4x lower in the same tree), so with it
+ * the figure's own rows read something else than the app alone.
  */
-const floor = fork(new URL('./loop-floor.mjs', import.meta.url), [], { execArgv: [] });
-const floorReady = new Promise<void>((resolve) => floor.once('message', () => resolve()));
+const floor =
+  process.env.RELAY_LOOP_FLOOR === 'on'
+    ? fork(new URL('./loop-floor.mjs', import.meta.url), [], { execArgv: [] })
+    : null;
+const floorReady = new Promise<void>((resolve) =>
+  floor ? floor.once('message', () => resolve()) : resolve(),
+);
 let floorReading: Promise<LoopFloor | null> = Promise.resolve(null);
 function stopFloor(): Promise<LoopFloor | null> {
   return new Promise((resolve) => {
+    if (!floor) return resolve(null);
     const timer = setTimeout(() => resolve(null), 5_000);
     floor.once('message', (m: LoopFloor) => {
       clearTimeout(timer);
@@ -178,7 +187,7 @@ serve({
     sched0 = schedstat();
     loopDelay.reset();
     loopDelay.enable();
-    floor.send('start');
+    floor?.send('start');
     recordGaps();
     host = await startWebHost({ core, rendererDir, port: 0, log: (m, d) => console.error(m, d) });
     started = core.start();
@@ -269,7 +278,7 @@ process.on('SIGTERM', () => {
   void (async () => {
     await host?.close();
     await core.close();
-    floor.kill();
+    floor?.kill();
     process.exit(0);
   })();
 });
