@@ -130,10 +130,10 @@ const ms = (ns: number) => ns / 1e6;
 
 /**
  * The floor (bench/app/loop-floor.mjs), with RELAY_LOOP_FLOOR=on only: forked now, idle until `start`,
- * so its own start-up is outside the span. Not by default: on this (virtual, shared) box a process
- * beside the app that wakes every 1 ms made the app itself wait far less for a core (BENCHMARKS.md,
- * loop22: the catch-up 2.3-2.5x faster, the loop's p99 2.3-3.4x lower in the same tree), so with it
- * the figure's own rows read something else than the app alone.
+ * so its own start-up is outside the span. Not by default: on this (virtual, shared) box, at loads
+ * 14-21, a process beside the app that wakes every 1 ms made the app itself wait far less for a core
+ * (BENCHMARKS.md, loop22: the catch-up 2.3-3.1x faster, the loop's p99 2.3-7.9x lower in the same
+ * tree; not seen at load 7), so with it the figure's own rows may read something else than the app.
  */
 const floor =
   process.env.RELAY_LOOP_FLOOR === 'on'
