@@ -1,15 +1,18 @@
 /**
- * `node bench/loop-gaps.mjs PROFILE.cpuprofile GAPS.json [TOP]`: which turns of the app's event loop
+ * `node bench/loop-gaps.mjs PROFILE.cpuprofile GAPS.json [TOP] [SAMPLES]`: which turns of the app's event loop
  * were long, and what ran in them. GAPS.json is what `RELAY_LOOP_GAPS=FILE nice npm run bench -- --only
  * 13 --cpu-prof DIR` writes (bench/app/app-host.ts: each gap of 15 ms or more between two firings of a
  * 1 ms timer, in µs of the clock the profile's timestamps use); PROFILE is the app's main-thread
  * profile in DIR/app-host (the largest). For each gap: its length, of it the ms the main thread was on
  * a core and waiting for one (Linux), the profile's samples inside it, and the heaviest frames of the
- * app's own code, socket.io, SQLite, zod, undici and the GC, inclusive.
+ * app's own code, socket.io, SQLite, zod, undici and the GC, inclusive. With SAMPLES (the loop row's
+ * "N samples"), first which gap the histogram's p99 falls on (its top 1 %) ranked three ways: by wall,
+ * by the time on a core in it, by the wait for a core: what the p99 would read if only the app's own
+ * turns counted, against what the scheduler adds.
  */
 import { readFileSync } from 'node:fs';
 
-const [file, gapsFile, kArg] = process.argv.slice(2);
+const [file, gapsFile, kArg, samplesArg] = process.argv.slice(2);
 const K = Number(kArg ?? 8);
 const p = JSON.parse(readFileSync(file, 'utf8'));
 const gaps = JSON.parse(readFileSync(gapsFile, 'utf8'));
@@ -39,6 +42,15 @@ const interesting = (n) =>
   /src-main|src-shared|better-sqlite|socket\.io|engine\.io|zod|undici|\bws\/|node:zlib|web\//.test(
     n.callFrame.url,
   ) || ['(garbage collector)', '(program)', '(idle)'].includes(n.callFrame.functionName);
+if (samplesArg) {
+  const k = Math.ceil(Number(samplesArg.replace(/,/g, '')) * 0.01);
+  const ranked = (f) => gaps.map(f).sort((a, b) => b - a)[k - 1];
+  const at = (v) => (v === undefined ? 'under 15 ms (no gap that long)' : `${v.toFixed(1)} ms`);
+  console.log(
+    `the histogram's top 1 % = ${k} samples; the ${k}th longest gap: by wall ${at(ranked(([a, b]) => (b - a) / 1000))}, ` +
+      `by time on a core ${at(ranked((g) => g[2]))}, by wait for a core ${at(ranked((g) => g[3]))}`,
+  );
+}
 console.log(
   `${gaps.length} gaps; first gap at ${((gaps[0]?.[0] - p.startTime) / 1000).toFixed(0)} ms of the profile`,
 );

@@ -5,7 +5,8 @@
  * process, the real renderer in Chromium over HTTP, the bridge over a WebSocket) against the real server
  * (in this process, SQLite). Measured: the core's first answers from the cache, the catch-up of every
  * new message, the renderer's long tasks meanwhile (PerformanceObserver 'longtask') and the main
- * process's event-loop delay (monitorEventLoopDelay) from start to caught up.
+ * process's event-loop delay (monitorEventLoopDelay) from start to caught up; with RELAY_LOOP_FLOOR=on,
+ * beside it the same histogram in a process that does nothing else (the floor row, no target).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -199,10 +200,26 @@ export async function figure13(bench: Bench): Promise<Row[]> {
           unit: 'ms',
           checks: [{ op: '<=', limit: targets.loopDelayP99Ms, of: 'value' }],
           note: t
-            ? `monitorEventLoopDelay (1 ms resolution), core.start → ${t.complete ? 'caught up' : 'given up'}; p50 ${t.loopDelayP50.toFixed(1)} ms, max ${t.loopDelayMax.toFixed(0)} ms` +
-              (t.mainOnCore ? `; the main thread on a core ${onCore(t.mainOnCore)}` : '')
+            ? `monitorEventLoopDelay (1 ms resolution), core.start → ${t.complete ? 'caught up' : 'given up'}; p50 ${t.loopDelayP50.toFixed(1)} ms, max ${t.loopDelayMax.toFixed(0)} ms, ${n(t.loopDelaySamples)} samples` +
+              (t.mainOnCore ? `; the main thread on a core ${onCore(t.mainOnCore)}` : '') +
+              (t.floor ? `; the floor row beside it ${t.floor.p99.toFixed(1)} ms` : '')
             : 'no readings',
         }),
+        // With RELAY_LOOP_FLOOR=on (bench/app/app-host.ts; not by default: its 1 ms timer changes the
+        // app's own reading on this box). No target: what a loop that runs nothing reads on this box
+        // during the catch-up, so that the row above reads as the app's turns and waits over it (like
+        // figure 16's floor row).
+        ...(t?.floor
+          ? [
+              makeRow({
+                name: '13. floor: event-loop delay p99 of a process that only keeps the timer, beside the catch-up',
+                value: t.floor.p99,
+                unit: 'ms',
+                checks: [],
+                note: `bench/app/loop-floor.mjs, forked by the app host, monitorEventLoopDelay (1 ms resolution) over the same span; p50 ${t.floor.p50.toFixed(1)} ms, max ${t.floor.max.toFixed(0)} ms, ${n(t.floor.samples)} samples`,
+              }),
+            ]
+          : []),
       ];
     } finally {
       await browser.close();

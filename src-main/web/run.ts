@@ -12,6 +12,7 @@ import {
   createFileSettingsStore,
   DEFAULT_SETTINGS,
   systemClock,
+  warmFetch,
 } from '../core/node-ports';
 import type { CoreOptions } from '../core/options';
 import type { Logger } from '../core/ports';
@@ -36,6 +37,8 @@ export async function runWebHost(options: {
   mkdirSync(userData, { recursive: true, mode: 0o700 });
   const lock = await acquireInstanceLock(userData);
 
+  // While the host starts: not in the turn the core's socket connects in (node-ports.ts).
+  const fetchLoaded = warmFetch();
   const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
   // An explicit --server wins over what this instance last used; without it the stored one stays.
   if (args.server && settings.get().serverUrl !== args.server) settings.set({ serverUrl: args.server });
@@ -75,6 +78,7 @@ export async function runWebHost(options: {
     lock.release();
     throw error;
   }
+  await fetchLoaded;
   await core.start();
 
   return {
@@ -84,6 +88,10 @@ export async function runWebHost(options: {
     async close() {
       await host.close();
       await core.close();
+      // The settings' last change, written off the loop (node-ports.ts), is on disk before the lock goes.
+      await settings
+        .flushed()
+        .catch((error: unknown) => logger.warn({ err: String(error) }, 'settings not saved'));
       lock.release();
     },
   };
