@@ -6,12 +6,15 @@
  * stay Failed with the reason, like any send the server refuses.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upload } from '../../src-server/files/suite';
 import { connectAs, emitWithAck, login, startTestServer, type TestServer } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
-import { ChangeEvent } from '../../src-shared/protocol';
+import { ChangeEvent, MessageEvent, type SendAck } from '../../src-shared/protocol';
 import { cleanupAfterEach } from './testing/cleanups';
 import { createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
 import { startProxy } from './testing/proxy';
@@ -85,14 +88,17 @@ const listed = async (t: TestCore, channelId: string) =>
   (await t.core.handlers.listChannels(undefined)).some((c) => c.id === channelId);
 
 /** Alice holds the whole channel: joined, its newest page synced, the rest fetched by scrolling back. */
-async function aliceHoldsIt(alice: TestCore, channel: { id: string }): Promise<void> {
+async function aliceHoldsIt(alice: TestCore, channel: { id: string }, count = HISTORY): Promise<void> {
   await alice.core.handlers.joinChannel({ channelId: channel.id });
   await waitFor(
     async () => (await alice.core.handlers.listMessages({ channelId: channel.id })).messages.length > 0,
     'first page synced',
   );
   const all = await scrolledBack(alice, channel.id);
-  expect(all.map((m) => m.content)).toEqual(Array.from({ length: HISTORY }, (_, i) => `old-${i}`));
+  expect(all.map((m) => m.content).slice(0, HISTORY)).toEqual(
+    Array.from({ length: HISTORY }, (_, i) => `old-${i}`),
+  );
+  expect(all).toHaveLength(count);
 }
 
 /** While alice is away, bob edits old-2, deletes old-4 (his own) and reacts to old-6. */
@@ -204,6 +210,33 @@ describe('leaving a channel and coming back', () => {
     );
     expect(onDisk(alice, phone.user.id, channel.id)).toEqual({ messages: 0, receipts: 0 });
     await rejoinedSeesCurrentState(alice, channel);
+  });
+
+  it('a channel left takes its files out of the file cache', async () => {
+    const channel = await bobsChannel();
+    const bob = await connectAs(server.url, 'bob');
+    cleanups.push(async () => bob.socket.close());
+    const uploaded = await upload(server.url, bob.token, new Uint8Array(Buffer.from('plans\n'.repeat(40))), {
+      'x-file-name': 'plans.txt',
+    });
+    const fileId = uploaded.body.id!;
+    const sent = await emitWithAck<SendAck>(bob.socket, MessageEvent.SEND, {
+      channelId: channel.id,
+      content: 'the plans',
+      clientMessageId: randomUUID(),
+      fileIds: [fileId],
+    });
+    expect(sent.ok).toBe(true);
+    const alice = await core('alice');
+    await aliceHoldsIt(alice, channel, HISTORY + 1);
+    const opened = await alice.core.files.open(fileId, 'original');
+    expect(await readFile(opened.path, 'utf8')).toContain('plans');
+
+    await alice.core.handlers.leaveChannel({ channelId: channel.id });
+    await waitFor(
+      async () => !existsSync(opened.path) && !existsSync(`${opened.path}.json`),
+      'its file forgotten',
+    );
   });
 
   it('a channel left keeps our own unsent messages and changes, Failed with the reason; the rest goes', async () => {
