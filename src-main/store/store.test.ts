@@ -6,7 +6,7 @@ import type { Message } from '../../src-shared/protocol';
 import * as messages from '../../src-shared/testing/messages';
 import { messageView } from '../core/views';
 import { NEWEST_CHANGES_SQL } from './message-changes';
-import { type LocalStore, MAX_CHANGE_SEQ_SQL, PAGE_BEFORE_SQL } from './store';
+import { CHANNELS_WITH_MESSAGES_SQL, type LocalStore, MAX_CHANGE_SEQ_SQL, PAGE_BEFORE_SQL } from './store';
 import {
   ackOwn,
   bob,
@@ -279,6 +279,21 @@ describe('LocalStore', () => {
     }
   });
 
+  it('lists the channels with messages held by one seek per channel, not every message of the file', () => {
+    // Every channel list saved (each catch-up) asks it, to drop the messages of channels not listed.
+    const db = new Database(folder.file, { readonly: true });
+    try {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${CHANNELS_WITH_MESSAGES_SQL}`).all() as {
+        detail: string;
+      }[];
+      const details = plan.map((p) => p.detail).join('; ');
+      expect(details).not.toMatch(/SCAN messages/);
+      expect(details).toMatch(/SEARCH messages USING COVERING INDEX messages_by_seq/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('pages as one ordered read did: unsent first from the newest end, replies and other channels left out', () => {
     const other = testChannel();
     store.saveChannels([channel, other]);
@@ -475,5 +490,15 @@ describe('a channel left', () => {
     store.saveChannels([other, channel]);
     expectNothingHeldBut(unsent, sentId);
     expect(store.unreadCount(channel.id)).toBe(0);
+  });
+
+  it('drops, at the next channel list, messages of a channel not listed at all (stored after its leave)', () => {
+    const { other, sentId, unsent } = held();
+    const db = new Database(folder.file);
+    db.prepare('DELETE FROM channels WHERE id = ?').run(channel.id);
+    db.close();
+    store.saveChannels([other]);
+    expectNothingHeldBut(unsent, sentId);
+    expect(store.allInChannel(other.id)).toHaveLength(1);
   });
 });

@@ -70,6 +70,19 @@ export const PENDING_AFTER_SQL = `SELECT ${OPERATION_COLUMNS} FROM operations
   WHERE state = 'pending' AND channel_id = ? AND (device_seq, ord) > (?, ?)
   ORDER BY device_seq, ord LIMIT ?`;
 
+/**
+ * The channels of the server's messages held (one seek per channel on `messages_by_seq`, however many
+ * messages: a skip scan written out, as SQLite does not skip by itself without statistics).
+ */
+export const CHANNELS_WITH_MESSAGES_SQL = `
+  WITH RECURSIVE c (id) AS (
+    SELECT min(channel_id) FROM messages WHERE seq IS NOT NULL
+    UNION ALL
+    SELECT (SELECT min(channel_id) FROM messages WHERE seq IS NOT NULL AND channel_id > c.id)
+    FROM c WHERE c.id IS NOT NULL
+  )
+  SELECT id FROM c WHERE id IS NOT NULL`;
+
 /** Messages indexed for search per transaction: a few milliseconds, so a send waits at most that long. */
 export const SEARCH_INDEX_BATCH = 500;
 
@@ -323,7 +336,12 @@ export class LocalStore {
         ids,
       ) as ChannelRow[];
       this.sql('DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))').run(ids);
-      for (const g of gone) this.forgetMessages(g.id);
+      for (const g of gone) this.unread.forget(g.id);
+      // The messages of every channel not listed: those gone now, and any kept by a version before
+      // forgetMessages, or stored by a catch-up page answered before a leave and stored after it.
+      const listed = new Set(channels.map((c) => c.id));
+      for (const id of this.sql(CHANNELS_WITH_MESSAGES_SQL).pluck().all() as string[])
+        if (!listed.has(id)) this.forgetMessages(id);
       const held = new Set(this.sql('SELECT id FROM channels').pluck().all() as string[]);
       channels.forEach((c, position) => {
         if (!held.has(c.id)) this.forgetMessages(c.id);
