@@ -525,7 +525,7 @@ export class Account {
 
   private async syncOnce(credentials: Credentials): Promise<void> {
     const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
-    this.workspace.failUnsent(this.store.saveChannels(channels, await this.readsAhead(channels)));
+    this.workspace.channelsGone(this.store.saveChannels(channels, await this.readsAhead(channels)));
     this.emitChannels();
     for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     // A few channels at a time: twenty at once interleaved their pages on the event loop, so every

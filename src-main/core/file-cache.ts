@@ -57,6 +57,28 @@ interface Meta {
 
 const SAFE_DEFAULT_DISPOSITION = 'attachment';
 
+/**
+ * Takes these files' entries (both variants) out of a user's cache: those of the messages of a channel
+ * left, which are no longer the user's to keep. A file also posted in a channel still held is fetched
+ * again when next opened (the cache does not know which messages name an entry: a cheaper miss than
+ * reading every message's files at each leave). An id that is not one names nothing.
+ */
+export async function forgetCachedFiles(
+  userData: string,
+  userId: string,
+  fileIds: readonly string[],
+): Promise<void> {
+  if (!Id.safeParse(userId).success) return;
+  const dir = join(userData, 'files', userId);
+  for (const fileId of new Set(fileIds)) {
+    if (!Id.safeParse(fileId).success) continue;
+    for (const name of [fileId, `${fileId}.thumbnail`]) {
+      await rm(join(dir, name), { force: true });
+      await rm(join(dir, `${name}.json`), { force: true });
+    }
+  }
+}
+
 export function createFileCache(options: FileCacheOptions): FileSource {
   const inFlight = new Map<string, Promise<CachedFile>>();
 

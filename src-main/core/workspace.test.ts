@@ -11,6 +11,7 @@ import { createInvite } from '../../src-server/workspace/invites';
 import { BridgeFailure, type ChannelView } from '../../src-shared/bridge';
 import { MessageEvent } from '../../src-shared/protocol';
 import { createTestCore, signIn, type TestCore, waitFor, waitForCaughtUp } from './testing/harness';
+import { httpAs } from './testing/http-as';
 import { startProxy, type TestProxy } from './testing/proxy';
 
 let server: TestServer;
@@ -35,20 +36,7 @@ async function core(username: string, viaUrl = server.url): Promise<TestCore> {
 }
 
 /** The server's HTTP API as another client of that user (their phone, say). */
-async function api(username: string) {
-  const { token, user } = await login(server.url, username);
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await res.json().catch(() => undefined)) as Record<string, unknown> & { id: string };
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-  return { token, user, call };
-}
+const api = (username: string) => httpAs(server.url, username);
 
 const listed = async (t: TestCore, pred: (c: ChannelView) => boolean) =>
   (await t.core.handlers.listChannels(undefined)).find(pred);

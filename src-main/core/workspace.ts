@@ -5,6 +5,7 @@
  *
  * A channel left (here, on another device, or removed by someone else) keeps its unsent messages:
  * they are marked Failed with the reason, never dropped silently, so the person can copy them out.
+ * Everything else of it goes (store.ts, `forgetMessages`): a rejoin starts as a first sync.
  */
 import {
   BridgeFailure,
@@ -21,6 +22,7 @@ import {
 } from '../../src-shared/protocol';
 import { type ChannelRow, members } from '../store/store';
 import type { Account, AccountContext, Credentials } from './account';
+import { forgetCachedFiles } from './file-cache';
 import { channelView } from './views';
 
 /**
@@ -47,6 +49,7 @@ export class Workspace {
     // The answer to our own call and the socket's event both say so: the history is fetched once.
     const known = this.account.store.channel(channel.id) !== undefined;
     this.account.store.addChannel(channel);
+    this.forgetFiles();
     this.account.emitChannels();
     if (credentials && !known) {
       this.account.catchUpChannel(channel.id, credentials).then(
@@ -62,23 +65,28 @@ export class Workspace {
   channelLeft(channelId: string): void {
     const row = this.account.store.removeChannel(channelId);
     if (!row) return;
-    this.failUnsent([row]);
+    this.channelsGone([row]);
     this.account.emitChannels();
   }
 
-  /** Channels gone while away (the list fetched at catch-up no longer has them). */
-  failUnsent(gone: ChannelRow[]): void {
+  /**
+   * Channels gone (left live, or missing from the list fetched at catch-up), their messages already
+   * dropped by the store: what waits to go there is Failed with the reason, their notifications are
+   * taken back and their files leave the file cache.
+   */
+  channelsGone(gone: ChannelRow[]): void {
+    this.forgetFiles();
     const { store } = this.account;
     let failed = 0;
     for (const channel of gone) {
+      this.ctx.ports.notifier.close?.(channel.id);
       const where = channel.kind === 'dm' ? 'this conversation' : `#${channel.name}`;
       const reason = `Not sent: you are no longer a member of ${where}`;
       for (const row of store.pendingIn(channel.id, Number.MAX_SAFE_INTEGER)) {
+        // A change's message went with the channel: nothing to show again, but the change is Failed.
         const message = store.markFailed(row.op_id, 'FORBIDDEN', reason);
-        if (message) {
-          this.account.emitMessage(message);
-          failed++;
-        }
+        if (message) this.account.emitMessage(message);
+        failed++;
       }
     }
     if (failed > 0) this.account.emitOutboxCounts();
@@ -244,6 +252,15 @@ export class Workspace {
   }
 
   // -------------------------------------------------------------------------------------------------
+
+  /** The files of the messages the store dropped with their channels, out of the file cache. */
+  private forgetFiles(): void {
+    const files = this.account.store.takeForgottenFiles();
+    if (files.length === 0) return;
+    forgetCachedFiles(this.ctx.ports.paths.userData, this.account.user.id, files).catch((error: unknown) =>
+      this.ctx.logger.warn({ err: String(error) }, 'the files of a channel left stay in the cache'),
+    );
+  }
 
   private view(channelId: string): ChannelView {
     const row = this.account.store.channel(channelId);

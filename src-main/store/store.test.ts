@@ -6,8 +6,16 @@ import type { Message } from '../../src-shared/protocol';
 import * as messages from '../../src-shared/testing/messages';
 import { messageView } from '../core/views';
 import { NEWEST_CHANGES_SQL } from './message-changes';
-import { type LocalStore, MAX_CHANGE_SEQ_SQL, PAGE_BEFORE_SQL } from './store';
-import { ackOwn, bob, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
+import { CHANNELS_WITH_MESSAGES_SQL, type LocalStore, MAX_CHANGE_SEQ_SQL, PAGE_BEFORE_SQL } from './store';
+import {
+  ackOwn,
+  bob,
+  expectIndexMatchesMessages,
+  me,
+  queueOwn,
+  storeFolderEachTest,
+  testChannel,
+} from './testing/store-fixture';
 
 const channel = testChannel();
 const folder = storeFolderEachTest('relay-store-', { channels: [channel] });
@@ -271,6 +279,21 @@ describe('LocalStore', () => {
     }
   });
 
+  it('lists the channels with messages held by one seek per channel, not every message of the file', () => {
+    // Every channel list saved (each catch-up) asks it, to drop the messages of channels not listed.
+    const db = new Database(folder.file, { readonly: true });
+    try {
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${CHANNELS_WITH_MESSAGES_SQL}`).all() as {
+        detail: string;
+      }[];
+      const details = plan.map((p) => p.detail).join('; ');
+      expect(details).not.toMatch(/SCAN messages/);
+      expect(details).toMatch(/SEARCH messages USING COVERING INDEX messages_by_seq/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('pages as one ordered read did: unsent first from the newest end, replies and other channels left out', () => {
     const other = testChannel();
     store.saveChannels([channel, other]);
@@ -384,5 +407,93 @@ describe('queueOwnMessageInOpenChannel', () => {
     expect(store.pendingIn(channel.id, 10)).toHaveLength(1);
     expect(store.pendingIn(archived.id, 10)).toHaveLength(0);
     expect(store.outboxCounts()).toEqual({ sending: 1, failed: 0 });
+  });
+});
+
+describe('a channel left', () => {
+  /**
+   * The channel as a member holds it: bob's five messages (the third mentions me, all unread, all
+   * indexed for search), a receipt of ours on one of them, a DELIVERED we still owe, our own sent
+   * message with bob's READ on it, and our own message still unsent. Another channel beside it.
+   */
+  function held() {
+    const other = testChannel();
+    store.addChannel(other);
+    for (let seq = 1; seq <= 5; seq++)
+      store.upsertServerMessage(
+        serverMessage({ seq, content: `plans ${seq}`, mentions: seq === 3 ? [me.id] : [] }),
+      );
+    store.upsertServerMessage(
+      messages.serverMessage({ channelId: other.id, user: bob, seq: 1, content: 'plans elsewhere' }),
+    );
+    const sent = queue('plans of mine');
+    const sentId = ack(sent, 6)!.row.id!;
+    const at = new Date().toISOString();
+    store.applyReceipt({
+      messageId: sentId,
+      channelId: channel.id,
+      userId: bob.id,
+      status: 'READ' as never,
+      at,
+    });
+    expect(store.receiptsFor(sentId)).toHaveLength(1);
+    store.queueReceipt(store.allInChannel(channel.id)[0]!.id!, channel.id, 'DELIVERED');
+    const unsent = queue('plans unsent');
+    store.indexForSearch();
+    expect(store.unreadCount(channel.id)).toBe(5);
+    expect(store.unreadMentions(channel.id)).toBe(1);
+    expect(store.search('plans', { limit: 100 })).toHaveLength(8);
+    return { other, sentId, unsent };
+  }
+
+  function expectNothingHeldBut(unsent: string, sentId: string) {
+    expect(store.allInChannel(channel.id).map((m) => m.key)).toEqual([unsent]);
+    expect(store.receiptsFor(sentId)).toEqual([]);
+    expect(store.pendingReceipts(10)).toEqual([]);
+    expect(
+      store
+        .search('plans', { limit: 100 })
+        .map((m) => m.content)
+        .sort(),
+    ).toEqual(['plans elsewhere', 'plans unsent']);
+    expectIndexMatchesMessages(folder.file);
+  }
+
+  it('takes its messages, their receipts, search entries and counts; our unsent one stays; listed again, it starts empty', () => {
+    const { other, sentId, unsent } = held();
+    expect(store.removeChannel(channel.id)?.id).toBe(channel.id);
+    expectNothingHeldBut(unsent, sentId);
+    expect(store.pendingIn(channel.id, 10).map((r) => r.op_id)).toEqual([unsent]);
+    expect(store.allInChannel(other.id)).toHaveLength(1);
+
+    store.addChannel(channel);
+    expect(store.channel(channel.id)).toMatchObject({ cursor: null, change_cursor: null });
+    expect(store.unreadCount(channel.id)).toBe(0);
+    expect(store.unreadMentions(channel.id)).toBe(0);
+    expect(store.maxChangeSeq(channel.id)).toBe(0);
+  });
+
+  it('the same when the channel list no longer has it (left while away)', () => {
+    const { other, sentId, unsent } = held();
+    const gone = store.saveChannels([other]);
+    expect(gone.map((c) => c.id)).toEqual([channel.id]);
+    expectNothingHeldBut(unsent, sentId);
+    expect(store.allInChannel(other.id)).toHaveLength(1);
+  });
+
+  // As the app before this fix left a channel (or a catch-up page stored after the leave): its row
+  // gone, its messages kept. Listed again or not listed at all, the next list drops them.
+  it.each([
+    ['listed again (joined while away)', true],
+    ['not listed at all', false],
+  ])('drops what a channel whose row is gone kept, at the next channel list: %s', (_, listedAgain) => {
+    const { other, sentId, unsent } = held();
+    const db = new Database(folder.file);
+    db.prepare('DELETE FROM channels WHERE id = ?').run(channel.id);
+    db.close();
+    store.saveChannels(listedAgain ? [other, channel] : [other]);
+    expectNothingHeldBut(unsent, sentId);
+    expect(store.unreadCount(channel.id)).toBe(0);
+    expect(store.allInChannel(other.id)).toHaveLength(1);
   });
 });

@@ -70,6 +70,19 @@ export const PENDING_AFTER_SQL = `SELECT ${OPERATION_COLUMNS} FROM operations
   WHERE state = 'pending' AND channel_id = ? AND (device_seq, ord) > (?, ?)
   ORDER BY device_seq, ord LIMIT ?`;
 
+/**
+ * The channels of the server's messages held (one seek per channel on `messages_by_seq`, however many
+ * messages: a skip scan written out, as SQLite does not skip by itself without statistics).
+ */
+export const CHANNELS_WITH_MESSAGES_SQL = `
+  WITH RECURSIVE c (id) AS (
+    SELECT min(channel_id) FROM messages WHERE seq IS NOT NULL
+    UNION ALL
+    SELECT (SELECT min(channel_id) FROM messages WHERE seq IS NOT NULL AND channel_id > c.id)
+    FROM c WHERE c.id IS NOT NULL
+  )
+  SELECT id FROM c WHERE id IS NOT NULL`;
+
 /** Messages indexed for search per transaction: a few milliseconds, so a send waits at most that long. */
 export const SEARCH_INDEX_BATCH = 500;
 
@@ -185,6 +198,8 @@ export class LocalStore {
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
   private counts: { sending: number; failed: number } | null = null;
+  /** File ids of messages forgotten with their channel, not yet taken out of the file cache. */
+  private readonly forgottenFiles: string[] = [];
   /** Each channel's unread and mention counts: the only way to them (unread-counts.ts). */
   private readonly unread: UnreadCounts;
   /**
@@ -308,6 +323,8 @@ export class LocalStore {
   /**
    * Replaces the channel list with the server's, keeping local state (cursor, mute, draft). Returns
    * the channels that are gone (left or removed while away), so their unsent messages can be failed.
+   * A channel gone takes its messages with it, and one new to the list starts with none
+   * (`forgetMessages`).
    */
   saveChannels(channels: Channel[], countedAhead?: ReadonlyMap<string, ReadAhead>): ChannelRow[] {
     // Reads made here and not yet acknowledged by the server must not count as unread again.
@@ -320,7 +337,14 @@ export class LocalStore {
       ) as ChannelRow[];
       this.sql('DELETE FROM channels WHERE id NOT IN (SELECT value FROM json_each(?))').run(ids);
       for (const g of gone) this.unread.forget(g.id);
+      // The messages of every channel not listed: those gone now, and any kept by a version before
+      // forgetMessages, or stored by a catch-up page answered before a leave and stored after it.
+      const listed = new Set(channels.map((c) => c.id));
+      for (const id of this.sql(CHANNELS_WITH_MESSAGES_SQL).pluck().all() as string[])
+        if (!listed.has(id)) this.forgetMessages(id);
+      const held = new Set(this.sql('SELECT id FROM channels').pluck().all() as string[]);
       channels.forEach((c, position) => {
+        if (!held.has(c.id)) this.forgetMessages(c.id);
         this.upsertChannel(c, position);
         const local = readSeq.get(c.id) as number;
         // Not ahead of the server here: nothing to take off. A count ahead is taken while neither read
@@ -370,13 +394,17 @@ export class LocalStore {
     };
   }
 
-  /** A channel joined live (`channel:joined`, or the answer to a create / join / DM): kept, or added last. */
+  /**
+   * A channel joined live (`channel:joined`, or the answer to a create / join / DM): kept, or added last
+   * (with none of its messages: `forgetMessages`).
+   */
   addChannel(c: Channel): void {
     this.transaction(() => {
       const existing = this.channel(c.id);
       const { next } = this.sql('SELECT coalesce(max(position), -1) + 1 AS next FROM channels').get() as {
         next: number;
       };
+      if (!existing) this.forgetMessages(c.id);
       this.upsertChannel(c, existing?.position ?? next);
     });
   }
@@ -426,13 +454,55 @@ export class LocalStore {
     this.sql('UPDATE channels SET members_json = ? WHERE id = ?').run(JSON.stringify(people), channelId);
   }
 
-  /** Left or removed: gone from the list (its messages stay, and its outbox rows, failed by the caller). */
+  /**
+   * Left or removed: gone from the list, with its messages (`forgetMessages`); its outbox rows stay,
+   * failed by the caller.
+   */
   removeChannel(channelId: string): ChannelRow | undefined {
-    const row = this.channel(channelId);
-    this.sql('DELETE FROM channels WHERE id = ?').run(channelId);
+    return this.transaction(() => {
+      const row = this.channel(channelId);
+      this.sql('DELETE FROM channels WHERE id = ?').run(channelId);
+      this.forgetMessages(channelId);
+      this.unread.channelsChanged();
+      return row;
+    });
+  }
+
+  /**
+   * The messages of a channel no longer listed, or listed again, go (with their receipts and the
+   * receipts we owed there), in the transaction that drops or adds its row. Its cursors go with the row,
+   * so a rejoin is a first sync: the newest page, then older pages fetched as they are scrolled to. A
+   * copy kept from before the leave would be shown instead of those pages, and what changed in it while
+   * away (edited, deleted, reacted to) is never fetched again: the changes feed starts at the new first
+   * page. Nor is a channel one left anyone's to keep on disk (a private one's text is its members').
+   * Our own unsent messages (no server id, so no seq) stay: their sends are failed with the reason and
+   * kept to copy out, retry or discard. The search index takes the rest out from the notes the delete
+   * trigger leaves (migration 012).
+   */
+  private forgetMessages(channelId: string): void {
+    this.sql(`
+      DELETE FROM receipts WHERE message_id IN
+        (SELECT id FROM messages WHERE channel_id = ? AND seq IS NOT NULL)`).run(channelId);
+    this.sql('DELETE FROM receipt_outbox WHERE channel_id = ?').run(channelId);
+    const files = this.sql(
+      'DELETE FROM messages WHERE channel_id = ? AND seq IS NOT NULL RETURNING files_json',
+    )
+      .pluck()
+      .all(channelId) as (string | null)[];
+    for (const json of files) {
+      if (json === null) continue;
+      for (const file of JSON.parse(json) as { id: string }[]) this.forgottenFiles.push(file.id);
+    }
     this.unread.forget(channelId);
-    this.unread.channelsChanged();
-    return row;
+  }
+
+  /**
+   * The files of the messages forgotten since last asked (`forgetMessages`), for the caller to take out
+   * of the file cache once the transaction is done. In memory only: a kill -9 before leaves them to the
+   * cache's eviction.
+   */
+  takeForgottenFiles(): string[] {
+    return this.forgottenFiles.splice(0);
   }
 
   channels(): ChannelRow[] {

@@ -250,6 +250,17 @@ describe('the workspace', () => {
         failure: { code: 'VALIDATION', message: 'Too long' },
         createdAt: new Date().toISOString(),
       },
+      {
+        // Refused once its channel was left: main no longer holds the channel, nor its name.
+        clientMessageId: '00000000-0000-4000-8000-0000000000b3',
+        channelId: '00000000-0000-4000-8000-0000000000c3',
+        channelName: '',
+        content: 'three',
+        status: 'Failed',
+        attempts: 1,
+        failure: { code: 'FORBIDDEN', message: 'Not a member of this channel' },
+        createdAt: new Date().toISOString(),
+      },
     ];
     await renderApp(relay);
     act(() => relay.emit('connection', { state: 'offline' }));
@@ -259,6 +270,9 @@ describe('the workspace', () => {
     await settle();
     const outbox = await screen.findByRole('region', { name: 'Outbox' });
     expect(within(outbox).getByText('Too long')).toBeTruthy();
+    const left = within(outbox).getByText('three').closest('li')!;
+    expect(within(left as HTMLElement).getByText('A channel you have left')).toBeTruthy();
+    expect(within(left as HTMLElement).getByText('Not a member of this channel')).toBeTruthy();
     fireEvent.click(within(outbox).getByRole('button', { name: 'Retry all' }));
     fireEvent.click(within(outbox).getByRole('button', { name: 'Discard failed' }));
     await settle();

@@ -41,7 +41,8 @@ export function OutboxPanel() {
           {items.map((item) => (
             <li key={item.clientMessageId} className={`outbox-item ${item.status.toLowerCase()}`}>
               <div className="outbox-meta">
-                <span>#{item.channelName}</span>
+                {/* Empty: a channel no longer held here (left, or removed), whose name went with it. */}
+                <span>{item.channelName ? `#${item.channelName}` : 'A channel you have left'}</span>
                 <span className="outbox-status">{item.status}</span>
                 {item.attempts > 0 && <span>{item.attempts} attempts</span>}
               </div>

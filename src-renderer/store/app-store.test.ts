@@ -581,6 +581,34 @@ describe('the app store', () => {
     expect(store.getState().activeChannelId).toBe(other.id);
   });
 
+  it('a channel left drops its pages; joined again, it shows as it is now, not as it was before the leave', async () => {
+    const { relay, general } = relayWithGeneral(3);
+    const random = relay.channels[1]!;
+    relay.seed(random.id, 3);
+    const { store } = await bootedStore(relay);
+    await store.getState().selectChannel(random.id);
+    expect(store.getState().histories[random.id]?.messages.map((m) => m.content)).toContain('message 2');
+
+    relay.channels = [general];
+    relay.emit('channels', relay.channels);
+    await flush();
+    expect(store.getState().histories[random.id]).toBeUndefined();
+    expect(store.getState().histories[general.id]).toBeDefined();
+
+    // While away, message 2 was edited: the core's first page of the rejoined channel says so.
+    relay.seed(random.id, 3, (i) =>
+      i === 1 ? { content: 'message 2, edited', editedAt: new Date().toISOString() } : {},
+    );
+    relay.channels = [general, random];
+    relay.emit('channels', relay.channels);
+    await store.getState().selectChannel(random.id);
+    expect(store.getState().histories[random.id]?.messages.map((m) => m.content)).toEqual([
+      'message 1',
+      'message 2, edited',
+      'message 3',
+    ]);
+  });
+
   it('stops listening when unsubscribed', async () => {
     const { relay, stop } = await bootedStore();
     expect(relay.listenerCount('messageUpserted')).toBe(1);

@@ -1,5 +1,5 @@
 import { sameSession } from './session-slice';
-import type { ChannelSlice, SliceContext } from './types';
+import type { AppState, ChannelSlice, SliceContext } from './types';
 
 /**
  * How long a channel being opened waits for its first page before it shows anyway ("Loading
@@ -128,7 +128,7 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
 
     onChannels(channels) {
       const unreadTotal = channels.reduce((sum, c) => sum + (c.muted ? 0 : c.unreadCount), 0);
-      set({ channels, unreadTotal });
+      set({ channels, unreadTotal, ...withoutLeft(get(), channels) });
       // The channel being opened counts as open: a list that comes while it waits for its page (at boot,
       // activeChannelId is still null) must not choose again over it, nor over the person's click.
       const active = choosing ?? get().activeChannelId;
@@ -151,4 +151,24 @@ export function createChannelSlice({ set, get, relay }: SliceContext): ChannelSl
       get().markReadIfLooking();
     },
   };
+}
+
+/**
+ * The pages held of channels no longer listed (left, or removed), dropped: main has dropped their
+ * messages too, and a channel joined again is loaded afresh, as it is now, not from the copy shown before
+ * the leave. Undefined when every page held is of a listed channel (the usual case: nothing is written).
+ */
+function withoutLeft(
+  state: Pick<AppState, 'histories' | 'threads'>,
+  channels: readonly { id: string }[],
+): Pick<AppState, 'histories' | 'threads'> | undefined {
+  const listed = new Set(channels.map((c) => c.id));
+  const left = Object.keys(state.histories).filter((id) => !listed.has(id));
+  if (left.length === 0) return undefined;
+  const histories = { ...state.histories };
+  for (const id of left) delete histories[id];
+  const threads = Object.fromEntries(
+    Object.entries(state.threads).filter(([, t]) => t.replies.every((r) => listed.has(r.channelId))),
+  );
+  return { histories, threads };
 }
