@@ -28,7 +28,10 @@ export default defineConfig({
     ...renderer,
     build: {
       ...renderer.build,
-      rolldownOptions: { input: resolve(root, 'src-renderer/index.html') },
+      rolldownOptions: {
+        ...renderer.build?.rolldownOptions,
+        input: resolve(root, 'src-renderer/index.html'),
+      },
     },
   },
 });

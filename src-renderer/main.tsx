@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { addFavicon } from './app/favicon';
+import { OnFirstCommit } from './app/first-commit';
 import { connectBridge } from './bridge/connect';
 import { afterNextPaint } from './messages/after-paint';
 import { loadMarkdown } from './messages/markdown-loader';
@@ -13,6 +14,9 @@ import './styles/app.css';
 import './styles/workspace.css';
 
 async function start(root: HTMLElement) {
+  // React's root (its event listeners on the container) is made while boot's answers are awaited; the
+  // splash stays until the first render.
+  const reactRoot = createRoot(root);
   const { relay, host } = await connectBridge();
   const store = createAppStore(relay, host);
   subscribeToCore(relay, store);
@@ -20,15 +24,19 @@ async function start(root: HTMLElement) {
   // workspace with the open channel's messages (boot waits a moment for them): one render, one layout
   // and one frame, instead of a splash, the channel list and the rows one after the other (figure 7).
   await store.getState().boot();
-  createRoot(root).render(
+  reactRoot.render(
     <StrictMode>
       <AppProvider store={store} relay={relay}>
         <App />
       </AppProvider>
+      <OnFirstCommit then={afterFirstFrame} />
     </StrictMode>,
   );
-  // marked and DOMPurify, for the first body that needs them, once the workspace is on screen (unless
-  // such a body asked for them first).
+}
+
+/** Once the workspace's first frame is on screen (asked for in its commit: app/first-commit.tsx). */
+function afterFirstFrame() {
+  // marked and DOMPurify, for the first body that needs them (unless such a body asked for them first).
   afterNextPaint(() => void loadMarkdown().catch(() => {}));
   // The tab's icon too: a browser decodes it on the page's main thread (app/favicon.ts).
   afterNextPaint(() => addFavicon());

@@ -44,7 +44,7 @@ export const NO_DEVTOOLS = {
  * In the page: waits for first-contentful-paint (and, for the app, the shell mark) and posts them.
  * `buffered` gives the paint entries that came before this script ran.
  */
-function reportPaint(args: { app: boolean; report: string }): void {
+export function reportPaint(args: { app: boolean; report: string }): void {
   const w = window as unknown as { __shellPaint?: number };
   let fcp: number | undefined;
   const load = new URLSearchParams(location.search).get('load') ?? '';
