@@ -59,15 +59,8 @@ export function Dialog({
   useLayoutEffect(() => {
     opened.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     first()?.focus();
-  }, []);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on open
-  useEffect(() => {
-    const opener = opened.current;
-    const instead = opener ? (fallback.current?.(opener) ?? null) : null;
-    const restoreInert = makeTheRestInert(backdrop.current);
-    // Esc closes wherever focus is (a button disabled while busy drops it to the page), and focus that
-    // wanders outside is brought back in.
+    // Esc closes wherever focus is (a button disabled while busy drops it to the page), from the same
+    // commit as the focus: in the passive effect's gap an Esc was lost (Dialog.test.tsx).
     const onEscape = (event: globalThis.KeyboardEvent) => {
       if (event.key !== 'Escape') return;
       // The window's own Esc (close the thread, say) must not also fire behind the dialog.
@@ -75,13 +68,21 @@ export function Dialog({
       event.preventDefault();
       close.current();
     };
+    document.addEventListener('keydown', onEscape, true);
+    return () => document.removeEventListener('keydown', onEscape, true);
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, on open
+  useEffect(() => {
+    const opener = opened.current;
+    const instead = opener ? (fallback.current?.(opener) ?? null) : null;
+    const restoreInert = makeTheRestInert(backdrop.current);
+    // Focus that wanders outside is brought back in.
     const onFocusIn = (event: FocusEvent) => {
       if (event.target instanceof Node && !box.current?.contains(event.target)) first()?.focus();
     };
-    document.addEventListener('keydown', onEscape, true);
     document.addEventListener('focusin', onFocusIn);
     return () => {
-      document.removeEventListener('keydown', onEscape, true);
       document.removeEventListener('focusin', onFocusIn);
       restoreInert();
       if (opener?.isConnected) opener.focus();
