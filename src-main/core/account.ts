@@ -145,6 +145,10 @@ export class Account {
   private readonly turns = new Turns();
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
+  /** Lets the outbox go once this connection's channel list is saved (`connected`). */
+  private listSaved: (() => void) | null = null;
+  /** Counts joins and leaves, so a channel list fetched across one is fetched again (`channelList`). */
+  private membershipEpoch = 0;
   /**
    * The verdict of the file's integrity check at open, run on the background connection's thread
    * (store.check): null when sound, else what is wrong (the core then sets the file aside).
@@ -249,16 +253,29 @@ export class Account {
     return upkept;
   }
 
-  /** The connection is up: flush both queues, say whether we are away, catch up (people too). */
+  /**
+   * The connection is up: flush both queues, say whether we are away, catch up (people too). The
+   * outbox waits for the channel list (`syncOnce`), or for the catch-up to end if it fails first.
+   */
   connected(credentials: Credentials): Promise<void> {
-    this.outbox.connected();
+    this.outbox.hold();
+    this.listSaved = () => this.outbox.connected();
     this.receipts.kick();
     this.workspace.sendPresence();
     // The people list is a nicety: a failure there (an older server) must not hold up the catch-up.
     this.workspace
       .refreshPeople(credentials)
       .catch((error: unknown) => this.ctx.logger.warn({ err: String(error) }, 'people list failed'));
-    return this.catchUp(credentials);
+    const releaseOutbox = this.listSaved;
+    return this.catchUp(credentials).finally(() => {
+      if (this.listSaved === releaseOutbox) this.releaseOutbox();
+    });
+  }
+
+  private releaseOutbox(): void {
+    const release = this.listSaved;
+    this.listSaved = null;
+    release?.();
   }
 
   // Sending -------------------------------------------------------------------------------------
@@ -523,9 +540,31 @@ export class Account {
     return this.syncing;
   }
 
+  /** A channel joined or left here: a channel list on its way may be older (`channelList`). */
+  membershipChanged(): void {
+    this.membershipEpoch++;
+  }
+
+  /**
+   * The server's channel list and the reads it is behind on, fetched again (twice at most) when a join
+   * or a leave landed while it was on its way: saved, a list older than a join would drop the channel
+   * just joined, its messages with it (store.ts `forgetMessages`), until the next catch-up.
+   */
+  private async channelList(
+    credentials: Credentials,
+  ): Promise<{ channels: Channel[]; ahead: ReadonlyMap<string, ReadAhead> }> {
+    for (let attempt = 1; ; attempt++) {
+      const epoch = this.membershipEpoch;
+      const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
+      const ahead = await this.readsAhead(channels);
+      if (epoch === this.membershipEpoch || attempt === 3) return { channels, ahead };
+    }
+  }
+
   private async syncOnce(credentials: Credentials): Promise<void> {
-    const channels = await this.ctx.api.channels(credentials.serverUrl, credentials.token);
-    this.workspace.channelsGone(this.store.saveChannels(channels, await this.readsAhead(channels)));
+    const { channels, ahead } = await this.channelList(credentials);
+    this.workspace.channelsGone(this.store.saveChannels(channels, ahead));
+    this.releaseOutbox();
     this.emitChannels();
     for (const c of channels) if (this.store.unreadCount(c.id) === 0) this.ctx.ports.notifier.close?.(c.id);
     // A few channels at a time: twenty at once interleaved their pages on the event loop, so every

@@ -108,6 +108,8 @@ export class OutboxSender {
    */
   private readonly committed = new Map<string, string>();
   private disposed = false;
+  /** From a connection until its channel list is saved (`hold`). */
+  private held = false;
 
   constructor(
     private readonly store: LocalStore,
@@ -129,8 +131,18 @@ export class OutboxSender {
     this.pump(channelId);
   }
 
-  /** A fresh connection: what waited for a backoff may go at once. */
+  /**
+   * A fresh connection whose channel list is not saved yet (account.ts `connected`): nothing goes until
+   * `connected`. What waited for a channel left meanwhile is then Failed with the reason, where sent it
+   * would be refused, and a refused change is dropped with its text (stop 22's review).
+   */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** A fresh connection, its channel list saved: what waited for a backoff may go at once. */
   connected(): void {
+    this.held = false;
     for (const lane of this.lanes.values()) lane.window = 1;
     this.store.clearBackoff();
     for (const timer of this.wakeTimers.values()) this.deps.clock.clearTimeout(timer);
@@ -174,7 +186,7 @@ export class OutboxSender {
   }
 
   private pump(channelId: string): void {
-    if (this.disposed || !this.deps.socket()) return;
+    if (this.disposed || this.held || !this.deps.socket()) return;
     const lane = this.lane(channelId);
     const window = this.cautious.has(channelId)
       ? 1

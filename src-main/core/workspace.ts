@@ -48,6 +48,7 @@ export class Workspace {
   channelJoined(channel: Channel, credentials: Credentials | null): ChannelView {
     // The answer to our own call and the socket's event both say so: the history is fetched once.
     const known = this.account.store.channel(channel.id) !== undefined;
+    this.account.membershipChanged();
     this.account.store.addChannel(channel);
     this.forgetFiles();
     this.account.emitChannels();
@@ -63,6 +64,7 @@ export class Workspace {
 
   /** `channel:left`: off the list; what was still waiting to go there is Failed, with the reason. */
   channelLeft(channelId: string): void {
+    this.account.membershipChanged();
     const row = this.account.store.removeChannel(channelId);
     if (!row) return;
     this.channelsGone([row]);
