@@ -14,13 +14,7 @@ export interface CoreOptions {
   backoffMaxMs?: number;
   /** Wait after a RATE_LIMITED refusal before trying that channel again. */
   rateLimitWaitMs?: number;
-  /**
-   * Messages of one channel in flight at once. 1,024: a backlog's replay is a pipeline through the
-   * server's writer thread, whose every commit waits for the disk; at 256 each thread of the replay (the
-   * core, the server's main thread, its writer) was busy under two-thirds of the time and the replay
-   * took twice as long (BENCHMARKS.md, replay22). A rate-limited user never gets near it: slow start
-   * grows the window by one per accepted send, and the first refusal drops it to one (send-pacer.ts).
-   */
+  /** Messages of one channel in flight at once. */
   pipelineWindow?: number;
   /** Socket.IO connection attempt timeout. */
   connectTimeoutMs?: number;
@@ -58,7 +52,7 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     backoffMinMs: 500,
     backoffMaxMs: 5_000,
     rateLimitWaitMs: 1_000,
-    pipelineWindow: 1_024,
+    pipelineWindow: 256,
     connectTimeoutMs: 10_000,
     requestTimeoutMs: 15_000,
     fileCacheMaxBytes: 512 * 1024 * 1024,
