@@ -246,6 +246,34 @@ describe('OutboxSender', () => {
     expect(pending()).toBe(0);
   });
 
+  it('a timeout while acks still come is not a stall: a slow server is not a dead connection', async () => {
+    // Stop 22's review: a send's timer starts at its emit, so behind a full window a server answering
+    // slowly times out the window's tail while it is still answering. A stall recycles the connection
+    // (every lane back to one, the whole window resent): a storm against a server already behind.
+    const outbox = sender({ backoffMinMs: 100, backoffMaxMs: 100, pipelineWindow: 4 });
+    connected = false;
+    store.transaction(() => queue(outbox, 'a', 'b', 'c'));
+    connected = true;
+    outbox.connected();
+    await settle();
+    emits[0]!.answer(ok(emits[0]!));
+    await settle();
+    expect(sent()).toEqual(['a', 'b', 'c']);
+    clock.advance(resolveOptions().ackTimeoutMs - 1);
+    emits[1]!.answer(ok(emits[1]!));
+    emits[2]!.answer(new Error('operation has timed out'));
+    await settle();
+    expect(stalls).toBe(0);
+    // Nothing answered for a whole ack timeout: that is a stall.
+    clock.advance(100);
+    await settle();
+    expect(sent()).toEqual(['a', 'b', 'c', 'c']);
+    clock.advance(resolveOptions().ackTimeoutMs);
+    emits[3]!.answer(new Error('operation has timed out'));
+    await settle();
+    expect(stalls).toBe(1);
+  });
+
   it('fails what stayed unsent past the retry window, connected or not', async () => {
     connected = false;
     const outbox = sender({ retryWindowMs: 60_000 });

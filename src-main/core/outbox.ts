@@ -110,6 +110,8 @@ export class OutboxSender {
   private disposed = false;
   /** From a connection until its channel list is saved (`hold`). */
   private held = false;
+  /** When an ack (or our `message:sent`) last came: a timeout with one since is no stall (`noAnswer`). */
+  private answeredAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: LocalStore,
@@ -155,6 +157,7 @@ export class OutboxSender {
    * with this turn's batch, where a repeat of an ack already applied changes nothing.
    */
   ackArrived(ack: MessageSent): void {
+    this.answeredAt = this.deps.clock.now();
     this.enqueueAck({ ack });
   }
 
@@ -343,12 +346,17 @@ export class OutboxSender {
     return false;
   }
 
-  /** No answer came (a cut, a timeout): it stays pending, and goes again (a timeout backs off first). */
+  /**
+   * No answer came (a cut, a timeout): it stays pending, and goes again (a timeout backs off first). A
+   * timeout is a stall (the connection recycled) only when nothing at all was answered for as long: a
+   * send's timer starts at its emit, so behind a full window a slow server times out the window's tail
+   * while it still answers, and recycling would resend the whole window to it (stop 22's review).
+   */
   private noAnswer(row: OperationRow, why: 'timeout' | 'disconnected'): void {
     this.lane(row.channel_id).after = null;
     if (why === 'timeout') {
       this.backOff(row);
-      this.deps.stalled();
+      if (this.deps.clock.now() - this.answeredAt >= this.deps.options.ackTimeoutMs) this.deps.stalled();
     }
   }
 
@@ -386,6 +394,7 @@ export class OutboxSender {
       this.noAnswer(row, outcome.kind);
       return undefined;
     }
+    this.answeredAt = this.deps.clock.now();
     const parsed = schema.safeParse(outcome.response);
     if (parsed.success) return parsed.data;
     const id = kind === 'send' ? { clientMessageId: row.op_id } : { opId: row.op_id };
