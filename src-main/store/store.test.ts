@@ -459,6 +459,22 @@ describe('a channel left', () => {
     expectIndexMatchesMessages(folder.file);
   }
 
+  it("names a forgotten message's files for the file cache only once the forgetting is committed", () => {
+    const files = [{ id: randomUUID(), name: 'plan.pdf', size: 10, mime: 'application/pdf' }];
+    store.upsertServerMessage(serverMessage({ seq: 1, files }));
+    // Rolled back (stop 22's review): the messages stay, so must their cached files.
+    expect(() =>
+      store.transaction(() => {
+        store.removeChannel(channel.id);
+        throw new Error('after the forgetting, in the same transaction');
+      }),
+    ).toThrow('after the forgetting');
+    expect(store.allInChannel(channel.id)).toHaveLength(1);
+    expect(store.takeForgottenFiles()).toEqual([]);
+    store.removeChannel(channel.id);
+    expect(store.takeForgottenFiles()).toEqual([files[0]!.id]);
+  });
+
   it('takes its messages, their receipts, search entries and counts; our unsent one stays; listed again, it starts empty', () => {
     const { other, sentId, unsent } = held();
     expect(store.removeChannel(channel.id)?.id).toBe(channel.id);

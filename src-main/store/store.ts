@@ -294,9 +294,12 @@ export class LocalStore {
 
   /** `fn` in a transaction; inside another one, in a savepoint (a throw undoes only `fn`'s writes). */
   transaction<T>(fn: () => T): T {
+    const forgotten = this.forgottenFiles.length;
     try {
       return this.inTransaction(fn);
     } catch (error) {
+      // Rolled back: the messages forgotten inside stay, so do their cached files.
+      this.forgottenFiles.length = forgotten;
       this.counts = null;
       this.unread.forgetAll();
       throw error;
