@@ -62,7 +62,8 @@ export function prepareUserData(
   args: { serverUrl: string; login: LoginResponse; channels: Channel[]; messages: Message[] },
 ): Promise<void> {
   const { user, token } = args.login;
-  createFileSettingsStore(userData, DEFAULT_SETTINGS).set({ serverUrl: args.serverUrl });
+  const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
+  settings.set({ serverUrl: args.serverUrl });
   const store = LocalStore.open({ file: path.join(userData, `relay-${user.id}.sqlite`), selfId: user.id });
   try {
     store.saveChannels(args.channels);
@@ -81,5 +82,9 @@ export function prepareUserData(
   } finally {
     store.close();
   }
-  return createFileSecretStore(userData).set(serialiseSession({ serverUrl: args.serverUrl, user, token }));
+  // The settings are written after `set` (node-ports.ts): on disk before the app host reads them.
+  return Promise.all([
+    settings.flushed(),
+    createFileSecretStore(userData).set(serialiseSession({ serverUrl: args.serverUrl, user, token })),
+  ]).then(() => {});
 }

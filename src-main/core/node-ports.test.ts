@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
@@ -37,4 +37,18 @@ it('writes the settings after the call, not inside it, and the last change wins 
   expect(createFileSettingsStore(userData).get()).toMatchObject({ doNotDisturb: false, theme: 'dark' });
   // No temp file left beside it.
   expect(readdirSync(userData)).toEqual(['settings.json']);
+});
+
+it('tells at once when a settings write fails, and flushed() rejects with it', async () => {
+  // Written after the call, a failure no longer reaches it (stop 22's review): userData under a plain
+  // file, so the folder cannot be made.
+  const blocker = join(dir, 'a-file');
+  writeFileSync(blocker, '');
+  const failures: unknown[] = [];
+  const store = createFileSettingsStore(join(blocker, 'user-data'), undefined, undefined, (error) =>
+    failures.push(error),
+  );
+  expect(store.set({ theme: 'dark' }).theme).toBe('dark');
+  await expect(store.flushed()).rejects.toThrow(/ENOTDIR|EEXIST/);
+  expect(failures).toHaveLength(1);
 });

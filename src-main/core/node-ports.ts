@@ -114,6 +114,8 @@ export function createFileSettingsStore(
   userData: string,
   defaults: Settings = DEFAULT_SETTINGS,
   name = 'settings.json',
+  /** Told at once when a write fails (the call that made the change has returned by then). */
+  onWriteError: (error: unknown) => void = () => {},
 ): FileSettingsStore {
   const file = join(userData, name);
   let current = load();
@@ -132,6 +134,7 @@ export function createFileSettingsStore(
         failure = null;
       } catch (error) {
         failure = error;
+        onWriteError(error);
       } finally {
         writing = null;
       }

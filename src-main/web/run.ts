@@ -39,11 +39,13 @@ export async function runWebHost(options: {
 
   // While the host starts: not in the turn the core's socket connects in (node-ports.ts).
   const fetchLoaded = warmFetch();
-  const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS);
+  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const settings = createFileSettingsStore(userData, DEFAULT_SETTINGS, undefined, (error) =>
+    logger.warn({ err: String(error) }, 'settings not saved'),
+  );
   // An explicit --server wins over what this instance last used; without it the stored one stays.
   if (args.server && settings.get().serverUrl !== args.server) settings.set({ serverUrl: args.server });
 
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const core = createCore(
     {
       // Every notification the core shows is also its `notification` event, which the bridge already
@@ -88,10 +90,9 @@ export async function runWebHost(options: {
     async close() {
       await host.close();
       await core.close();
-      // The settings' last change, written off the loop (node-ports.ts), is on disk before the lock goes.
-      await settings
-        .flushed()
-        .catch((error: unknown) => logger.warn({ err: String(error) }, 'settings not saved'));
+      // The settings' last change, written off the loop (node-ports.ts), is on disk before the lock goes
+      // (a failed write was logged when it failed).
+      await settings.flushed().catch(() => {});
       lock.release();
     },
   };
