@@ -88,7 +88,7 @@ function messagesOnDisk(userData: string, userId: string, channelId: string): nu
   }
 }
 
-it('a channel left while offline keeps the unsent send, edit and reaction Failed even when the outbox pumps before the list is saved', async () => {
+it('a channel left while offline keeps the unsent send, edit and reaction Failed with the reason, however late the list comes', async () => {
   const bob = await httpAs(server.url, 'bob');
   const phone = await httpAs(server.url, 'alice');
   const channel = await bob.call('POST', '/api/channels', { name: `race-${Date.now().toString(36)}` });
@@ -134,4 +134,7 @@ it('a channel left while offline keeps the unsent send, edit and reaction Failed
     ['edit', 'edited offline', 'Failed'],
     ['react', '👀', 'Failed'],
   ]);
+  for (const item of outbox) expect(item.failure?.message).toMatch(/member/i);
+  // Only the unsent message is left of the channel on disk: its text is the user's own.
+  expect(messagesOnDisk(alice.userData, phone.user.id, channel.id)).toBe(1);
 });
