@@ -33,6 +33,7 @@ import { channelView } from './views';
  */
 const collator = new Intl.Collator();
 const byName = (a: { name: string }, b: { name: string }) => collator.compare(a.name, b.name);
+
 export class Workspace {
   private readonly people = new Map<string, PersonView>();
   private refreshing: Promise<void> | null = null;
