@@ -4,7 +4,7 @@
  * notifications).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { NotificationView, Settings } from '../../src-shared/bridge';
@@ -39,23 +39,11 @@ export function warmFetch(): Promise<void> {
 }
 
 /**
- * Writes a whole file or nothing: a temp file beside it, flushed, then renamed over it. User data is
- * its owner's alone: files 0600, a folder made here 0700.
+ * Writes a whole file or nothing: a temp file beside it, flushed, then renamed over it, on libuv's
+ * threads (the event loop goes on while the disk flushes). User data is its owner's alone: files 0600,
+ * a folder made here 0700.
  */
-export function writeFileAtomic(file: string, data: string, mode = 0o600): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, data, { mode, flush: true });
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
-/** `writeFileAtomic` on libuv's threads: the event loop goes on while the disk flushes. */
-async function writeFileAtomicAsync(file: string, data: string, mode = 0o600): Promise<void> {
+async function writeFileAtomic(file: string, data: string, mode = 0o600): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
@@ -85,9 +73,7 @@ export function createFileSecretStore(userData: string, name = 'session.json'): 
     async get() {
       return readText(file);
     },
-    async set(value) {
-      writeFileAtomic(file, value);
-    },
+    set: (value) => writeFileAtomic(file, value),
     async clear() {
       rmSync(file, { force: true });
     },
@@ -129,7 +115,7 @@ export function createFileSettingsStore(
       try {
         while (unwritten) {
           unwritten = false;
-          await writeFileAtomicAsync(file, JSON.stringify(current, null, 2));
+          await writeFileAtomic(file, JSON.stringify(current, null, 2));
         }
         failure = null;
       } catch (error) {
