@@ -72,11 +72,14 @@ export async function forgetCachedFiles(
   const dir = join(userData, 'files', userId);
   for (const fileId of new Set(fileIds)) {
     if (!Id.safeParse(fileId).success) continue;
-    for (const name of [fileId, `${fileId}.thumbnail`]) {
-      await rm(join(dir, name), { force: true });
-      await rm(join(dir, `${name}.json`), { force: true });
-    }
+    for (const name of [fileId, `${fileId}.thumbnail`]) await removeEntry(join(dir, name));
   }
+}
+
+/** One entry of the cache: the file and its metadata beside it (`Meta`, as `<file>.json`). */
+async function removeEntry(path: string): Promise<void> {
+  await rm(path, { force: true });
+  await rm(`${path}.json`, { force: true });
 }
 
 export function createFileCache(options: FileCacheOptions): FileSource {
@@ -154,8 +157,7 @@ export function createFileCache(options: FileCacheOptions): FileSource {
     for (const entry of entries) {
       if (total <= options.maxBytes) break;
       if (entry.path === keep) continue;
-      await rm(entry.path, { force: true });
-      await rm(`${entry.path}.json`, { force: true });
+      await removeEntry(entry.path);
       total -= entry.size;
     }
   }
