@@ -145,8 +145,8 @@ export class Account {
   private readonly turns = new Turns();
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
-  /** Lets the outbox go once this connection's channel list is saved (`connected`). */
-  private listSaved: (() => void) | null = null;
+  /** The connection whose channel list the outbox waits for, until it is saved (`connected`). */
+  private outboxHeldFor: object | null = null;
   /** Counts joins and leaves, so a channel list fetched across one is fetched again (`channelList`). */
   private membershipEpoch = 0;
   /**
@@ -258,24 +258,25 @@ export class Account {
    * outbox waits for the channel list (`syncOnce`), or for the catch-up to end if it fails first.
    */
   connected(credentials: Credentials): Promise<void> {
+    const connection = {};
+    this.outboxHeldFor = connection;
     this.outbox.hold();
-    this.listSaved = () => this.outbox.connected();
     this.receipts.kick();
     this.workspace.sendPresence();
     // The people list is a nicety: a failure there (an older server) must not hold up the catch-up.
     this.workspace
       .refreshPeople(credentials)
       .catch((error: unknown) => this.ctx.logger.warn({ err: String(error) }, 'people list failed'));
-    const releaseOutbox = this.listSaved;
     return this.catchUp(credentials).finally(() => {
-      if (this.listSaved === releaseOutbox) this.releaseOutbox();
+      // Not a later connection's hold: that one waits for its own list.
+      if (this.outboxHeldFor === connection) this.releaseOutbox();
     });
   }
 
   private releaseOutbox(): void {
-    const release = this.listSaved;
-    this.listSaved = null;
-    release?.();
+    if (this.outboxHeldFor === null) return;
+    this.outboxHeldFor = null;
+    this.outbox.connected();
   }
 
   // Sending -------------------------------------------------------------------------------------
