@@ -12,12 +12,11 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
 import { bareColdPair, PaintReports } from './no-devtools';
-import { coldPage, shellPaint } from './page-tools';
+import { coldPage, shellPaint, takeLoads } from './page-tools';
 
 async function main() {
   const args = process.argv.slice(2);
-  const loadsAt = args.indexOf('--loads');
-  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 3;
+  const loads = takeLoads(args, 3);
   const dirs = args.map((d) => path.resolve(d));
   const reports = new PaintReports();
   const servers = await Promise.all(dirs.map((d) => serveStatic(d, reports)));

@@ -19,7 +19,7 @@ import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
-import { coldPage, mainThreadEvents, type TraceEvent } from './page-tools';
+import { coldPage, mainThreadEvents, type TraceEvent, takeLoads } from './page-tools';
 
 type Way = 'figure' | 'lean';
 
@@ -76,8 +76,7 @@ async function once(browser: Browser, url: string, way: Way) {
 
 async function main() {
   const args = process.argv.slice(2);
-  const loadsAt = args.indexOf('--loads');
-  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 4;
+  const loads = takeLoads(args, 4);
   const server = await serveStatic(path.resolve(args[0]!));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -27,7 +27,7 @@ import {
   STATIC_PAGE,
   withNoDevtoolsScripts,
 } from './no-devtools';
-import { COLD_STUB, script } from './page-tools';
+import { COLD_STUB, script, takeLoads } from './page-tools';
 
 /** In the page, before the bundle: a bridge whose every call marks (two frames, then a task) and never answers. */
 function bridgeThatMarks(): void {
@@ -100,8 +100,7 @@ function serveFloor(dir: string, reports: PaintReports): Promise<Server> {
 
 async function main() {
   const args = process.argv.slice(2);
-  const loadsAt = args.indexOf('--loads');
-  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 3;
+  const loads = takeLoads(args, 3);
   const dir = path.resolve(args[0]!);
   const reports = new PaintReports();
   const appServer = await serveStatic(dir, reports);

@@ -198,3 +198,9 @@ export function describeTask(task: TraceEvent, events: TraceEvent[], originTs: n
   const ms = (us: number, digits: number, pad: number) => (us / 1000).toFixed(digits).padStart(pad);
   return `  @${ms(task.ts - originTs, 0, 5)} wall ${ms(task.dur ?? 0, 1, 6)} cpu ${ms(task.tdur ?? 0, 1, 6)}  ${desc}`;
 }
+
+/** The by-hand tools' `--loads N` (taken out of `args`, so what is left are the build folders), else `fallback`. */
+export function takeLoads(args: string[], fallback: number): number {
+  const at = args.indexOf('--loads');
+  return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
+}

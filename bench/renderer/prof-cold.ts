@@ -10,13 +10,12 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { timeClickToPaint } from './in-page';
-import { COLD_STUB, coldPage, run, shellPaint } from './page-tools';
+import { COLD_STUB, coldPage, run, shellPaint, takeLoads } from './page-tools';
 import { bigMessageId } from './stub-bridge';
 
 async function main() {
   const args = process.argv.slice(2);
-  const loadsAt = args.indexOf('--loads');
-  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 1;
+  const loads = takeLoads(args, 1);
   const openAt = args.indexOf('--open');
   const open = openAt >= 0 && args.splice(openAt, 1).length > 0;
   const [dir, out] = args;

@@ -14,7 +14,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
 import { timeClickToPaint } from './in-page';
-import { coldPage, run, COLD_STUB as STUB, shellPaint, type TraceEvent } from './page-tools';
+import { coldPage, run, COLD_STUB as STUB, shellPaint, type TraceEvent, takeLoads } from './page-tools';
 import { bigMessageId } from './stub-bridge';
 
 const NEWEST = bigMessageId(STUB.bigCount);
@@ -91,8 +91,7 @@ async function once(browser: Browser, url: string) {
 
 async function main() {
   const args = process.argv.slice(2);
-  const loadsAt = args.indexOf('--loads');
-  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 5;
+  const loads = takeLoads(args, 5);
   const dirs = args.map((d) => path.resolve(d));
   const servers = await Promise.all(dirs.map((dir) => serveStatic(dir)));
   const urls = servers.map((s) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/`);

@@ -8,12 +8,11 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
-import { coldPage, describeTask, type TraceEvent as Ev, shellPaint } from './page-tools';
+import { coldPage, describeTask, type TraceEvent as Ev, shellPaint, takeLoads } from './page-tools';
 
 async function main() {
   const args = process.argv.slice(2);
-  const loadsAt = args.indexOf('--loads');
-  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 1;
+  const loads = takeLoads(args, 1);
   const server = await serveStatic(path.resolve(args[0]!));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

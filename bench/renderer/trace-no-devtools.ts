@@ -12,15 +12,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../figures/fig7-renderer';
 import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports } from './no-devtools';
-import { describeTask, mainThreadEvents, pageMainThread, type TraceEvent } from './page-tools';
+import { describeTask, mainThreadEvents, pageMainThread, type TraceEvent, takeLoads } from './page-tools';
 import { profileFromTrace } from './trace-profile';
 
 const TRACE_S = 12;
 
 async function main() {
   const args = process.argv.slice(2);
-  const loadsAt = args.indexOf('--loads');
-  const loads = loadsAt >= 0 ? Number(args.splice(loadsAt, 2)[1]) : 1;
+  const loads = takeLoads(args, 1);
   const reports = new PaintReports();
   const server = await serveStatic(path.resolve(args[0]!), reports);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?${NO_DEVTOOLS_QUERY}`;
