@@ -62,9 +62,9 @@ describe('outbox policy', () => {
       'failed',
     );
     const failed = await t.core.handlers.listOutbox(undefined);
-    expect(failed.map((o) => [o.content, o.status, o.failure?.code])).toEqual([
-      ['win-keep', 'Failed', 'TIMEOUT'],
-      ['win-drop', 'Failed', 'TIMEOUT'],
+    expect(failed.map((o) => [o.content, o.status, o.failure?.code, o.channelName, o.channelKind])).toEqual([
+      ['win-keep', 'Failed', 'TIMEOUT', 'general', 'channel'],
+      ['win-drop', 'Failed', 'TIMEOUT', 'general', 'channel'],
     ]);
     expect(await statuses(t, general, 'win-')).toEqual(['Failed', 'Failed']);
     expect(t.of('outbox').at(-1)).toEqual({ sending: 0, failed: 2 });

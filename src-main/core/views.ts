@@ -150,6 +150,7 @@ export function outboxItem(store: LocalStore, row: OperationRow, selfId: string)
     opId: row.op_id,
     channelId: row.channel_id,
     channelName: channel ? channelTitle(channel, selfId) : '',
+    channelKind: channel?.kind,
     content: row.content ?? row.emoji ?? row.file_name ?? message?.content ?? '',
     status: row.state === 'failed' ? 'Failed' : 'Sending',
     attempts: row.attempts,

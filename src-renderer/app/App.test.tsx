@@ -234,6 +234,7 @@ describe('the workspace', () => {
         clientMessageId: '00000000-0000-4000-8000-0000000000b1',
         channelId: relay.channels[0]!.id,
         channelName: 'general',
+        channelKind: 'channel',
         content: 'one',
         status: 'Sending',
         attempts: 0,
@@ -244,6 +245,7 @@ describe('the workspace', () => {
         clientMessageId: '00000000-0000-4000-8000-0000000000b2',
         channelId: relay.channels[0]!.id,
         channelName: 'general',
+        channelKind: 'channel',
         content: 'two',
         status: 'Failed',
         attempts: 3,
@@ -261,6 +263,18 @@ describe('the workspace', () => {
         failure: { code: 'FORBIDDEN', message: 'Not a member of this channel' },
         createdAt: new Date().toISOString(),
       },
+      {
+        // A direct message is named by the people in it, not as a #channel.
+        clientMessageId: '00000000-0000-4000-8000-0000000000b4',
+        channelId: '00000000-0000-4000-8000-0000000000c4',
+        channelName: 'Alice',
+        channelKind: 'dm',
+        content: 'four',
+        status: 'Sending',
+        attempts: 0,
+        failure: undefined,
+        createdAt: new Date().toISOString(),
+      },
     ];
     await renderApp(relay);
     act(() => relay.emit('connection', { state: 'offline' }));
@@ -272,6 +286,11 @@ describe('the workspace', () => {
     expect(within(outbox).getByText('Too long')).toBeTruthy();
     const left = within(outbox).getByText('three').closest('li')!;
     expect(within(left as HTMLElement).getByText('A channel you have left')).toBeTruthy();
+    const general = within(outbox).getByText('two').closest('li')!;
+    expect(within(general as HTMLElement).getByText('#general')).toBeTruthy();
+    const dm = within(outbox).getByText('four').closest('li')!;
+    expect(within(dm as HTMLElement).getByText('Direct message with Alice')).toBeTruthy();
+    expect(within(dm as HTMLElement).queryByText('#Alice')).toBeNull();
     expect(within(left as HTMLElement).getByText('Not a member of this channel')).toBeTruthy();
     fireEvent.click(within(outbox).getByRole('button', { name: 'Retry all' }));
     fireEvent.click(within(outbox).getByRole('button', { name: 'Discard failed' }));

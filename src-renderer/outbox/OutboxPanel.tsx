@@ -41,8 +41,7 @@ export function OutboxPanel() {
           {items.map((item) => (
             <li key={item.clientMessageId} className={`outbox-item ${item.status.toLowerCase()}`}>
               <div className="outbox-meta">
-                {/* Empty: a channel no longer held here (left, or removed), whose name went with it. */}
-                <span>{item.channelName ? `#${item.channelName}` : 'A channel you have left'}</span>
+                <span>{whereQueued(item)}</span>
                 <span className="outbox-status">{item.status}</span>
                 {item.attempts > 0 && <span>{item.attempts} attempts</span>}
               </div>
@@ -62,4 +61,11 @@ export function OutboxPanel() {
       )}
     </section>
   );
+}
+
+/** Where the item was written: a #channel, a direct message by its people, or a channel no longer held. */
+function whereQueued(item: OutboxItem): string {
+  // No kind: a channel no longer held here (left, or removed), whose name went with it.
+  if (item.channelKind === undefined) return 'A channel you have left';
+  return item.channelKind === 'dm' ? `Direct message with ${item.channelName}` : `#${item.channelName}`;
 }

@@ -123,7 +123,10 @@ export const OutboxItem = z.object({
   kind: optionalField(OperationKind),
   opId: optionalField(Id),
   channelId: Id,
+  /** The channel's title (a direct message's is its people); empty once the channel is no longer held. */
   channelName: z.string(),
+  /** Absent when the channel is no longer held here (left, or removed). */
+  channelKind: optionalField(ChannelKind),
   content: z.string(),
   status: z.enum(['Sending', 'Failed']),
   attempts: z.number().int().nonnegative(),
