@@ -320,8 +320,7 @@ function outboxFile(): Database.Database {
   return db;
 }
 
-/** One table in a fresh SQLite file with the core store's durability (src-main/store/database.ts:
- * WAL, synchronous=NORMAL, autocheckpoint at 10,000 pages); each insert is its own commit. */
+/** One table in an `outboxFile`; each insert is its own commit. */
 function bareTable(): { insert: (content: string) => void; close: () => void } {
   const db = outboxFile();
   db.exec(
