@@ -18,8 +18,9 @@ import type { Clock } from './ports';
 
 /**
  * The share of the ack timeout a send may expect to wait in flight (2.5 s of 10 s): the acks may slow
- * to a quarter of their pace, all at once, before the window's tail times out. Figure 6's replay acks
- * ~5,000–10,000 a second, a cap of 12,500 or more, so 1,024 is reached; past 256 needs ~103 a second.
+ * to a quarter of their pace, all at once, before the window's tail times out. Past 256 needs ~103 acks
+ * a second, 1,024 ~410: figure 6's replay acked 494–2,379 a second at load 6 (window23's probe) and
+ * ~6,000 quiet, so it reaches 1,024.
  */
 export const PACE_SHARE = 0.25;
 /** The acks counted for the pace: those of the last second. */
