@@ -879,8 +879,15 @@ export class LocalStore {
    * `messageRowOf` (a `SELECT *` row of messages has a dictionary of properties: every send's and
    * arrival's row, its view and its event paid for that).
    */
-  private insertMessage(insert: string, params: Record<string, unknown>): MessageRow {
-    const { lastInsertRowid } = this.sql(insert).run(params);
+  private insertMessage(
+    insert: `${string} ON CONFLICT DO NOTHING`,
+    params: Record<string, unknown>,
+  ): MessageRow | undefined;
+  private insertMessage(insert: string, params: Record<string, unknown>): MessageRow;
+  private insertMessage(insert: string, params: Record<string, unknown>): MessageRow | undefined {
+    const { changes, lastInsertRowid } = this.sql(insert).run(params);
+    // None inserted: a conflict the statement does nothing on (lastInsertRowid is an earlier insert's).
+    if (changes === 0) return undefined;
     return messageRowOf(this.sql(READ_BACK).raw(true).get(lastInsertRowid) as unknown[]);
   }
 
@@ -888,11 +895,14 @@ export class LocalStore {
     const own = m.userId === this.selfId;
     if (!own) {
       // Others' messages are new in a catch-up: the insert first, which finds a copy held already by
-      // its id (the conflict returns no row), instead of a lookup, the insert and a read back (figure
-      // 13). Ours may be held under their clientMessageId: looked up first, below.
-      const inserted = this.sql(`${INSERT_SERVER_MESSAGE} ON CONFLICT DO NOTHING RETURNING *`).get(
+      // its id (the conflict inserts nothing), instead of a lookup before it (figure 13); the row read
+      // back raw by its rowid (`insertMessage`), not `RETURNING *`: its temporary table and the
+      // dictionary-mode row it builds cost more. Ours may be held under their clientMessageId: looked
+      // up first, below.
+      const inserted = this.insertMessage(
+        `${INSERT_SERVER_MESSAGE} ON CONFLICT DO NOTHING`,
         serverMessageParams(m, false),
-      ) as MessageRow | undefined;
+      );
       if (inserted) return this.finishInserted(m, inserted);
     }
     let row = this.messageById(m.id);
