@@ -151,29 +151,39 @@ export const PAGE_BEFORE_SQL = {
    ORDER BY seq DESC LIMIT ?`,
 } as const;
 
+/**
+ * A server message's insert, its values by position (`serverMessageParams`): bound by name, each of the
+ * 18 values was a property looked up on a fresh object built by a spread, per caught-up message (figure
+ * 13's profile: `serverMessageParams` alone ~6 % of the catch-up's busy time).
+ */
 const INSERT_SERVER_MESSAGE = `
   INSERT INTO messages (key, id, client_message_id, channel_id, parent_id, author_id, author_name,
                         content, created_at, seq, own, status, edited_at, deleted, mentions_json,
                         reactions_json, change_seq, files_json)
-  VALUES (@id, @id, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, @seq,
-          @own, @status, @editedAt, @deleted, @mentions, @reactions, @changeSeq, @files)`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-function serverMessageParams(m: Message, own: boolean): Record<string, unknown> {
-  return {
-    ...changeFields(m),
-    id: m.id,
-    cmid: own ? (m.clientMessageId ?? null) : null,
-    channelId: m.channelId,
-    parentId: m.parentId ?? null,
-    authorId: m.userId,
-    authorName: m.user.name,
-    content: m.content,
-    createdAt: m.createdAt,
-    seq: m.seq,
-    own: own ? 1 : 0,
-    status: own ? 'SENT' : null,
-    files: m.files?.length ? JSON.stringify(m.files) : null,
-  };
+function serverMessageParams(m: Message, own: boolean): unknown[] {
+  const { editedAt, deleted, mentions, reactions, changeSeq } = changeFields(m);
+  return [
+    m.id,
+    m.id,
+    own ? (m.clientMessageId ?? null) : null,
+    m.channelId,
+    m.parentId ?? null,
+    m.userId,
+    m.user.name,
+    m.content,
+    m.createdAt,
+    m.seq,
+    own ? 1 : 0,
+    own ? 'SENT' : null,
+    editedAt,
+    deleted,
+    mentions,
+    reactions,
+    changeSeq,
+    m.files?.length ? JSON.stringify(m.files) : null,
+  ];
 }
 
 /**
@@ -881,10 +891,10 @@ export class LocalStore {
    */
   private insertMessage(
     insert: `${string} ON CONFLICT DO NOTHING`,
-    params: Record<string, unknown>,
+    params: Record<string, unknown> | unknown[],
   ): MessageRow | undefined;
-  private insertMessage(insert: string, params: Record<string, unknown>): MessageRow;
-  private insertMessage(insert: string, params: Record<string, unknown>): MessageRow | undefined {
+  private insertMessage(insert: string, params: Record<string, unknown> | unknown[]): MessageRow;
+  private insertMessage(insert: string, params: Record<string, unknown> | unknown[]): MessageRow | undefined {
     const { changes, lastInsertRowid } = this.sql(insert).run(params);
     // None inserted: a conflict the statement does nothing on (lastInsertRowid is an earlier insert's).
     if (changes === 0) return undefined;
