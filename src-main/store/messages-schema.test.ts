@@ -58,7 +58,7 @@ describe('what a message write touches', () => {
     ]);
   });
 
-  it('an ack: the row gets its id and seq, its operation goes (figure 6)', () => {
+  it('an ack: the row gets its id and seq (and its entry among our own), its operation goes (figure 6)', () => {
     // The channel's first ack made its device_sequences row (migration 012); this is a later one.
     ack(store, queueOwn(store, { channelId: channel.id, content: 'first' }), 301);
     const cmid = queueOwn(store, { channelId: channel.id, content: 'hi' });
@@ -68,6 +68,8 @@ describe('what a message write touches', () => {
       'messages',
       'messages_by_id',
       'messages_by_seq',
+      // Ours with its seq now: the one write migration 015 adds to a message's path.
+      'messages_own_by_seq',
       'operations',
       'operations_in_order',
       'sqlite_autoindex_operations_1',
@@ -373,6 +375,7 @@ describe('migration 013 on a database made by 012', () => {
           'messages_by_id',
           'messages_by_parent',
           'messages_by_seq',
+          'messages_own_by_seq',
           'messages_unread_replies',
           'search_pending_delete',
           'search_pending_update',

@@ -16,6 +16,7 @@ import m011 from './011-operations-fewer-indexes';
 import m012 from './012-queue-and-search-off-the-send';
 import m013 from './013-messages-fewer-indexes';
 import m014 from './014-content-and-reaction-sequences';
+import m015 from './015-own-messages-by-seq';
 
 export const migrations: readonly string[] = [
   m001,
@@ -32,4 +33,5 @@ export const migrations: readonly string[] = [
   m012,
   m013,
   m014,
+  m015,
 ];
