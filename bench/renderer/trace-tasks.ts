@@ -1,9 +1,11 @@
 /**
- * `npx tsx bench/renderer/trace-tasks.ts TRACE [PROFILE] [--top N]`: the renderer's main-thread tasks of a
- * Chromium trace (figure 13's RELAY_RENDERER_TRACE), as a distribution (tasks over 16 / 30 / 50 / 100 ms of
- * wall, and of CPU) and the N longest with what ran inside each (trace events by CPU). With PROFILE (the
- * same run's `--cpu-prof` renderer profile, same clock), each long task's JS by self time: which functions a
- * batch's handling is made of.
+ * `npx tsx bench/renderer/trace-tasks.ts TRACE [PROFILE] [--top N] [--after MS]`: the renderer's
+ * main-thread tasks of a Chromium trace (figure 13's RELAY_RENDERER_TRACE), as a distribution (tasks over
+ * 16 / 30 / 50 / 100 ms of wall, and of CPU), the same by kind (a bridge message `ws`, React's scheduler
+ * `port`, a frame, a timer), and the N longest with what ran inside each (trace events by CPU). `--after`
+ * counts only tasks from MS after the trace's first task. With PROFILE (the same run's `--cpu-prof`
+ * renderer profile, same clock; not for timing: starting the profiler is itself a 100 ms task), each long
+ * task's JS by self time.
  */
 import { readFileSync } from 'node:fs';
 import { describeTask, type TraceEvent } from './page-tools';
@@ -40,10 +42,24 @@ function jsIn(profile: Profile, from: number, to: number): string {
     .join(' | ');
 }
 
+/** What a task is by the first marker event inside it. */
+const KINDS: Record<string, string> = {
+  WebSocketReceive: 'ws',
+  'MessagePort::Accept': 'port',
+  'WebFrameWidgetImpl::BeginMainFrame': 'frame',
+  TimerFire: 'timer',
+  FireIdleCallback: 'idle',
+};
+
+function takeOption(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args.splice(at, 2)[1]) : fallback;
+}
+
 function main() {
   const args = process.argv.slice(2);
-  const topAt = args.indexOf('--top');
-  const top = topAt >= 0 ? Number(args.splice(topAt, 2)[1]) : 8;
+  const top = takeOption(args, '--top', 8);
+  const after = takeOption(args, '--after', 0) * 1000;
   const [traceFile, profileFile] = args;
   const raw = JSON.parse(readFileSync(traceFile!, 'utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const events = Array.isArray(raw) ? raw : raw.traceEvents;
@@ -53,15 +69,34 @@ function main() {
     if (e.name === 'FunctionCall' || e.name === 'EventDispatch' || e.name === 'v8.callFunction')
       count.set(`${e.pid}:${e.tid}`, (count.get(`${e.pid}:${e.tid}`) ?? 0) + 1);
   const main = [...count].sort((a, b) => b[1] - a[1])[0]?.[0];
-  const mine = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X');
-  const tasks = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
-  const origin = Math.min(...tasks.map((t) => t.ts));
+  const thread = events.filter((e) => `${e.pid}:${e.tid}` === main).sort((a, b) => a.ts - b.ts);
+  // Complete events (with a duration); the markers of a task's kind are instant ones among the rest.
+  const mine = thread.filter((e) => e.ph === 'X');
+  const all = mine.filter((e) => e.name === 'ThreadControllerImpl::RunTask');
+  const origin = Math.min(...all.map((t) => t.ts));
+  const tasks = all.filter((t) => t.ts - origin >= after);
   const over = (ms: number, of: 'dur' | 'tdur') => tasks.filter((t) => (t[of] ?? 0) > ms * 1000).length;
-  console.log(`${tasks.length} tasks over ${((Math.max(...tasks.map((t) => t.ts)) - origin) / 1e6).toFixed(1)} s`);
+  const span = (Math.max(...tasks.map((t) => t.ts)) - origin - after) / 1e6;
+  console.log(`${tasks.length} tasks over ${span.toFixed(1)} s`);
   for (const of of ['dur', 'tdur'] as const)
     console.log(
       `  ${of === 'dur' ? 'wall' : 'cpu '}: over 16 ms ${over(16, of)}, 30 ms ${over(30, of)}, 50 ms ${over(50, of)}, 100 ms ${over(100, of)}`,
     );
+  const byKind = new Map<string, TraceEvent[]>();
+  for (const t of tasks) {
+    const end = t.ts + (t.dur ?? 0);
+    const marker = thread.find((e) => e.ts >= t.ts && e.ts <= end && KINDS[e.name] !== undefined);
+    const kind = marker ? KINDS[marker.name]! : 'other';
+    byKind.set(kind, [...(byKind.get(kind) ?? []), t]);
+  }
+  for (const [kind, list] of byKind) {
+    const max = (of: 'dur' | 'tdur') => Math.max(...list.map((t) => t[of] ?? 0)) / 1000;
+    const cpu = list.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / 1000;
+    const over50 = list.filter((t) => (t.dur ?? 0) > 50_000).length;
+    console.log(
+      `  ${kind.padEnd(6)} ${String(list.length).padStart(5)} tasks, longest wall ${max('dur').toFixed(1)} / cpu ${max('tdur').toFixed(1)} ms, over 50 ms ${over50}, cpu ${cpu.toFixed(0)} ms`,
+    );
+  }
   const longest = [...tasks].sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0)).slice(0, top);
   const profile = profileFile ? (JSON.parse(readFileSync(profileFile, 'utf8')) as Profile) : null;
   for (const t of longest) {
