@@ -2,12 +2,19 @@ import type { MessageView } from '../../src-shared/bridge';
 import { afterNextPaint } from '../messages/after-paint';
 
 /**
- * At most this many of a batch's messages join the open channel's list in one task. A catch-up batch
- * (25) is more than a screenful, and the list renders, mounts and lays out every new row at its end in
+ * This many of a batch's messages join the open channel's list in one task. A catch-up batch (25) is
+ * more than a screenful, and the list renders, mounts, measures and lays out every new row at its end in
  * the task that adds them: a whole batch in one task was figure 13's longest renderer task (50–120 ms
- * quiet). A slice is about half a screenful of one-line rows.
+ * quiet). In Chromium (bench/renderer/catch-up-batches.ts, load 10–13) a task's CPU went from p50 17–18
+ * / p90 25 ms for a batch to 9–10 / 14–17 ms for a slice of 4 (8: 12–15 / 21–25).
  */
-export const UPSERT_SLICE = 8;
+export const UPSERT_SLICE = 4;
+
+/**
+ * A backlog is drained in at most about this many frames: a slice grows with what waits, so slow frames
+ * (a loaded machine) do not leave the newest messages off screen for seconds.
+ */
+const DRAIN_FRAMES = 8;
 
 type Apply = (channelId: string, messages: MessageView[]) => void;
 type Later = (run: () => void) => void;
@@ -66,7 +73,7 @@ export class PacedUpserts {
     this.later(() => {
       this.scheduled = false;
       for (const [channelId, queue] of [...this.waiting]) {
-        const next = queue.splice(0, this.slice);
+        const next = queue.splice(0, Math.max(this.slice, Math.ceil(queue.length / DRAIN_FRAMES)));
         if (queue.length === 0) this.waiting.delete(channelId);
         this.apply(channelId, next);
       }
