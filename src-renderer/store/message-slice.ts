@@ -7,7 +7,6 @@ import {
   upsertMessage,
   upsertMessages,
 } from './message-list';
-import { PacedUpserts } from './paced-upserts';
 import { sameSession } from './session-slice';
 import type { AppState, ChannelHistory, MessageSlice, SliceContext } from './types';
 
@@ -20,26 +19,7 @@ const emptyHistory: ChannelHistory = { messages: [], hasMore: true, status: 'loa
 export function createMessageSlice({ set, get, relay, showRefusal }: SliceContext): MessageSlice {
   let highlightNonce = 0;
 
-  /** Adds messages to a channel's list if it is still held (a channel left or a reset drops its list). */
-  function upsertHeld(channelId: string, messages: MessageView[]): void {
-    if (messages.length === 0) return;
-    const history = get().histories[channelId];
-    if (!history) return;
-    set({
-      histories: {
-        ...get().histories,
-        [channelId]: { ...history, messages: upsertMessages(history.messages, messages) },
-      },
-    });
-    if (channelId === get().activeChannelId && !paced.holds(channelId)) get().markReadIfLooking();
-  }
-
-  /** The open channel's batches, a slice a task (figure 13's longest task). */
-  const paced = new PacedUpserts(upsertHeld);
-
   function patchHistory(channelId: string, patch: (h: ChannelHistory) => Partial<ChannelHistory>): void {
-    // What waits of a batch goes first: the list changes in the order the core said.
-    paced.flush(channelId);
     set((state) => {
       const current = state.histories[channelId] ?? emptyHistory;
       return { histories: { ...state.histories, [channelId]: { ...current, ...patch(current) } } };
@@ -52,7 +32,6 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
   }
 
   function holds(channelId: string, messageId: string): boolean {
-    paced.flush(channelId);
     return get().histories[channelId]?.messages.some((m) => m.id === messageId) ?? false;
   }
 
@@ -165,8 +144,6 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
       }
       // Channels never opened load their history when opened; only extend what is held.
       if (!get().histories[message.channelId]) return;
-      // Behind what waits of a batch (a catch-up chunk's last message comes alone), not before it.
-      if (paced.holds(message.channelId)) return void paced.add(message.channelId, [message]);
       patchHistory(message.channelId, (h) => ({ messages: upsertMessage(h.messages, message) }));
       if (message.channelId === get().activeChannelId) get().markReadIfLooking();
     },
@@ -179,9 +156,6 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
         messages.filter((m) => m.parentId === undefined),
         (m) => m.channelId,
       );
-      // A channel no longer open takes what still waits of it from when it was, before this batch.
-      for (const channelId of inChannels.keys())
-        if (channelId !== get().activeChannelId) paced.flush(channelId);
       // Only what is held changes, and nothing is set when nothing held does: a catch-up is mostly
       // channels not on screen, and a new `threads` or `histories` object renders the message list again.
       const state = get();
@@ -192,27 +166,22 @@ export function createMessageSlice({ set, get, relay, showRefusal }: SliceContex
         threads ??= { ...state.threads };
         threads[parentId] = { ...thread, replies: upsertMessages(thread.replies, batch) };
       }
-      // Channels never opened load their history when opened; only extend what is held. The open
-      // channel's rows are on screen: a slice of its batch now (in this update), the rest a slice a task.
+      // Channels never opened load their history when opened; only extend what is held.
       let histories: AppState['histories'] | undefined;
       for (const [channelId, batch] of inChannels) {
         const history = state.histories[channelId];
         if (!history) continue;
-        const now = channelId === state.activeChannelId ? paced.add(channelId, batch) : batch;
-        if (now.length === 0) continue;
         histories ??= { ...state.histories };
-        histories[channelId] = { ...history, messages: upsertMessages(history.messages, now) };
+        histories[channelId] = { ...history, messages: upsertMessages(history.messages, batch) };
       }
       if (threads && histories) set({ threads, histories });
       else if (threads) set({ threads });
       else if (histories) set({ histories });
       const active = get().activeChannelId;
-      if (active && inChannels.has(active) && get().histories[active] && !paced.holds(active))
-        get().markReadIfLooking();
+      if (active && inChannels.has(active) && get().histories[active]) get().markReadIfLooking();
     },
 
     onMessageRemoved(channelId, key) {
-      paced.flush(channelId);
       set((state) => {
         const threads = { ...state.threads };
         for (const [parentId, thread] of Object.entries(threads)) {
