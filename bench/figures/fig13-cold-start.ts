@@ -10,7 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import type { AppResult, OnCore } from '../app/app-host';
 import { channelsOf, launchChromium, openWindow, spawnApp, startWorld } from '../app/open-app';
 import { insertMessages, prepareUserData } from '../app/seed';
@@ -96,6 +96,21 @@ async function profilePage(page: Page, dir: string | null): Promise<() => Promis
   };
 }
 
+/**
+ * With RELAY_RENDERER_TRACE=FILE: a Chromium trace of the browser from before the page's navigation to
+ * caught up (every task with its CPU, what ran inside), written to FILE; read with
+ * bench/renderer/trace-tasks.ts. Not by default: tracing costs the page's frames.
+ */
+async function traceBrowser(browser: Browser, file: string | undefined): Promise<() => Promise<void>> {
+  if (!file) return async () => {};
+  await browser.startTracing(undefined, {
+    categories: ['toplevel', 'devtools.timeline', 'v8', 'blink', 'disabled-by-default-devtools.timeline'],
+  });
+  return async () => {
+    await writeFile(file, await browser.stopTracing());
+  };
+}
+
 /** The main thread's share of a span: on a core, and waiting in the run queue for one (the box's load). */
 function onCore({ ranMs, waitedMs }: OnCore): string {
   return `${ranMs.toFixed(0)} ms, waiting for one ${waitedMs.toFixed(0)} ms`;
@@ -129,6 +144,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
     const app = await spawnApp(bench, userData, await rendererDir);
     const browser = await launchChromium();
     try {
+      const traced = await traceBrowser(browser, process.env.RELAY_RENDERER_TRACE);
       const { page, shell } = await openWindow(
         browser,
         app,
@@ -147,6 +163,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
       // The renderer's share of the catch-up: the events still in flight to the page, then a frame.
       await page.waitForTimeout(500);
       await profiled();
+      await traced();
       const tasks = await page.evaluate(
         () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
       );

@@ -87,6 +87,12 @@ function raiseBatches(args: { first: number; batches: number; size: number; gapM
 
 type Metrics = Record<string, number>;
 
+/** The `q` quantile of `values` (0 for none). */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
 async function metrics(cdp: CDPSession): Promise<Metrics> {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
@@ -155,6 +161,9 @@ async function oneRound(browser: Browser, url: string, trace: boolean, profile: 
     longestCpu: (tasks[0]?.tdur ?? 0) / 1000,
     batchCpu: kinds.batch.reduce((a, b) => a + b, 0),
     batchMax: Math.max(0, ...kinds.batch),
+    batchTasks: kinds.batch.length,
+    batchP50: quantile(kinds.batch, 0.5),
+    batchP90: quantile(kinds.batch, 0.9),
     frameCpu: kinds.frame.reduce((a, b) => a + b, 0),
     frameMax: Math.max(0, ...kinds.frame),
     otherCpu: kinds.other.reduce((a, b) => a + b, 0),
@@ -194,6 +203,9 @@ async function main() {
       );
       console.log(
         `${path.basename(dirs[i]!).padEnd(16)} ${String(r).padStart(5)}  ${f(x.taskMs)}  ${f(x.scriptMs)}  ${f(x.styleMs)}  ${f(x.layoutMs)}  ${String(x.styles).padStart(6)}  ${String(x.layouts).padStart(7)}  ${`${x.mounted} (${x.again})`.padStart(10)}  ${f(x.longestWall)} / ${f(x.longestCpu)}  ${String(x.over50).padStart(3)}  ${f(x.batchCpu)} (${f(x.batchMax)})  ${f(x.frameCpu)} (${f(x.frameMax)})  ${f(x.otherCpu)} (${f(x.otherMax)})  ${x.atEnd ? 'yes' : 'NO '}  ${x.lastShown ? 'yes' : 'NO'}`,
+      );
+      console.log(
+        `  batch tasks over 1 ms of CPU: ${x.batchTasks}, CPU p50 ${x.batchP50.toFixed(1)} / p90 ${x.batchP90.toFixed(1)} / max ${x.batchMax.toFixed(1)} ms`,
       );
       // How the rows were spread over tasks: the counts of rows each mounting task added, commonest first.
       const spread = new Map<number, number>();
