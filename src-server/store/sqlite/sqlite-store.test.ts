@@ -427,9 +427,9 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     }
     expect(store.writePaths().thread).toBeGreaterThan(3_000);
     // Checkpointed by size as it went, several times, and not cut back while the burst lasted. The WAL's
-    // file passes the limit by a batch and the search index's commit at most (442–450 frames here at a
-    // limit of 300; 713–1,228 while an inline commit could begin during a checkpoint and append to the
-    // WAL instead of restarting it: the thread now holds the busy count through its checkpoint).
+    // file passes the limit by a batch and the search index's commit at most (436–453 frames here at a
+    // limit of 300; 713–1,228 when an inline commit that began during a PASSIVE checkpoint appended to the
+    // WAL instead of restarting it: the RESTART step after it, worker.ts).
     expect(store.checkpoints().byThread - before.byThread).toBeGreaterThanOrEqual(3);
     expect(largest).toBeGreaterThan(wal.keepPages);
     expect(largest).toBeLessThan(2 * wal.checkpointPages);

@@ -19,6 +19,7 @@ import { BUSY_TIMEOUT_MS, openDatabase } from './sqlite-database';
 import {
   type FromWriter,
   postable,
+  RESTART_WAIT_MS,
   type ToWriter,
   WAL_CHECKPOINT_PAGES,
   WAL_KEEP_PAGES,
@@ -40,8 +41,10 @@ db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
 // NOOP copies nothing and takes no lock: it reads the WAL's frame counts from the wal-index (SQLite 3.51+).
 const walState = db.prepare('PRAGMA wal_checkpoint(NOOP)');
 const checkpointWal = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const restartWal = db.prepare('PRAGMA wal_checkpoint(RESTART)');
 const truncateWal = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
 const noWait = db.prepare('PRAGMA busy_timeout = 0');
+const briefWait = db.prepare(`PRAGMA busy_timeout = ${RESTART_WAIT_MS}`);
 const wait = db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
 const walFile = `${file}-wal`;
 const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -88,6 +91,27 @@ function checkpointDue(): boolean {
 }
 
 /**
+ * A checkpoint in two steps. PASSIVE copies the WAL taking no lock, so the main thread may commit inline
+ * meanwhile. But a commit that began during it reads an older snapshot and appends to the WAL instead of
+ * starting it again from the top, and the WAL then grows until the next checkpoint (a WAL of 2–4 limits in
+ * sqlite-store.test.ts). So then, holding the busy count (no inline commit begins), RESTART copies the few
+ * frames appended meanwhile, waiting up to RESTART_WAIT_MS for a commit or read in progress: the next
+ * commit starts the WAL from its top. Blocked, it copies what it can, and the next checkpoint tries again.
+ */
+function checkpointAndRestart(): void {
+  if (!run(checkpointWal)) return;
+  Atomics.add(busy, 0, 1);
+  briefWait.run();
+  try {
+    const row = run(restartWal);
+    if (row) answerCheckpointed(row);
+  } finally {
+    wait.run();
+    Atomics.sub(busy, 0, 1);
+  }
+}
+
+/**
  * The writes have paused: a WAL grown past WAL_KEEP_PAGES (by a burst) is checkpointed and cut back to
  * nothing. TRUNCATE needs the write lock and no reader in the WAL: it does not wait for either (busy_timeout
  * 0 for the attempt); blocked, it copies what it can, and the next pause tries again. A smaller WAL is left
@@ -103,20 +127,26 @@ function shrinkIfGrown(): void {
   if (bytes <= keepPages * pageSize) return;
   noWait.run();
   try {
-    checkpoint(truncateWal);
+    const row = run(truncateWal);
+    if (row) answerCheckpointed(row);
   } finally {
     wait.run();
   }
 }
 
-function checkpoint(statement: typeof checkpointWal): void {
+/** SQLite's answer, or undefined when the checkpoint failed (reported: the WAL only grows until the next). */
+function run(checkpoint: typeof checkpointWal): CheckpointRow | undefined {
   try {
-    const { busy, log, checkpointed } = statement.get() as CheckpointRow;
-    // Only the frames no reader still needs are copied: finished once all of them are in the file.
-    answer({ type: 'checkpointed', finished: busy === 0 && log === checkpointed });
+    return checkpoint.get() as CheckpointRow;
   } catch (error) {
     answer({ type: 'checkpointFailed', error: writeFailure(error) });
+    return undefined;
   }
+}
+
+/** Finished once every frame is in the file (a reader may keep the ones after its snapshot from it). */
+function answerCheckpointed({ busy, log, checkpointed }: CheckpointRow): void {
+  answer({ type: 'checkpointed', finished: busy === 0 && log === checkpointed });
 }
 
 port.on('message', (message: ToWriter) => {
@@ -140,13 +170,10 @@ port.on('message', (message: ToWriter) => {
     if (message.type === 'batch')
       answered = { type: 'committed', outcomes: writes.commit(message.ops).map(postable) };
     else answered = { type: 'indexed', ok: updateSearchIndex() };
-    // Released before the answer, so the main thread may commit inline again at once; unless a checkpoint
-    // follows it. PASSIVE needs no lock, but a commit that began while it ran would read an older snapshot
-    // and append to the WAL rather than restart it, so the main thread's writes wait for the thread.
+    release(); // before the answer: the main thread may commit inline at once
     const due = checkpointDue();
-    if (!due) release();
     answer(answered);
-    if (due) checkpoint(checkpointWal);
+    if (due) checkpointAndRestart();
   } finally {
     release();
   }

@@ -83,7 +83,7 @@ export const INDEX_AFTER_MS = 100;
  * the file on the event loop, and that commit's ack would wait for it (at ~8 pages a message, one message
  * in ~120). The thread checkpoints instead (worker.ts), after its answer to a batch or an `index`
  * request, once the WAL holds this many frames not yet copied into the file (PRAGMA wal_checkpoint(NOOP)
- * reads the count). In frames, not writes: it used to be every 120 writes, and during a burst that copied
+ * reads the count), in two steps: PASSIVE, then RESTART (worker.ts). In frames, not writes: it used to be every 120 writes, and during a burst that copied
  * and synced the same hot pages (the channel's, the indexes' rightmost leaves) again every ~120 messages,
  * 16–23 % of the writer thread's time in figure 6's replay (BENCHMARKS.md, replay22 and srv23). A checkpoint
  * that did not finish (a reader still needed older frames) is tried again after the next answer.
@@ -98,6 +98,11 @@ export const WAL_CHECKPOINT_PAGES = 4_000;
  * SQLite's default size; a smaller WAL stays as it is until WAL_CHECKPOINT_PAGES.
  */
 export const WAL_KEEP_PAGES = 1_000;
+/**
+ * The second step of a checkpoint (RESTART, after the PASSIVE copy: worker.ts) waits this long at most for a
+ * commit or a read in progress, holding the main thread's inline commits off meanwhile.
+ */
+export const RESTART_WAIT_MS = 20;
 /** How long no write commits before the writes count as paused (WAL_KEEP_PAGES). */
 export const IDLE_CHECKPOINT_MS = 500;
 /** SQLite's own automatic checkpoint: in the commit that brings the WAL to this many pages. */
