@@ -91,13 +91,15 @@ export const INDEX_AFTER_MS = 100;
  * Off the event loop, not free: the checkpoint copies and syncs on the writer thread, so a batch posted
  * while it runs waits for it there, and so do its acks (under load, the batch after each checkpoint).
  */
-export const WAL_CHECKPOINT_PAGES = 4_000;
+export const WAL_CHECKPOINT_PAGES = 1_000;
 /**
- * Once the writes have paused for IDLE_CHECKPOINT_MS, a WAL file grown past this many pages (by a burst)
- * is checkpointed whole and truncated (worker.ts): SQLite reuses the file otherwise, at its largest. About
- * SQLite's default size; a smaller WAL stays as it is until WAL_CHECKPOINT_PAGES.
+ * Once the writes have paused for IDLE_CHECKPOINT_MS, a WAL file grown past this many pages is checkpointed
+ * whole and truncated (worker.ts); SQLite otherwise reuses the file at its largest. Twice the checkpoint's
+ * size: a WAL that size is reused, not cut back (a commit that extends the file waits about twice as long
+ * for its fdatasync here as one that overwrites it: BENCHMARKS.md, srv23); one that grew past it (a reader
+ * kept checkpoints from finishing) goes back to nothing.
  */
-export const WAL_KEEP_PAGES = 1_000;
+export const WAL_KEEP_PAGES = 2 * WAL_CHECKPOINT_PAGES;
 /**
  * The second step of a checkpoint (RESTART, after the PASSIVE copy: worker.ts) waits this long at most for a
  * commit or a read in progress, holding the main thread's inline commits off meanwhile.
