@@ -83,10 +83,12 @@ export const INDEX_AFTER_MS = 100;
  * the file on the event loop, and that commit's ack would wait for it (at ~8 pages a message, one message
  * in ~120). The thread checkpoints instead (worker.ts), after its answer to a batch or an `index`
  * request, once the WAL holds this many frames not yet copied into the file (PRAGMA wal_checkpoint(NOOP)
- * reads the count), in two steps: PASSIVE, then RESTART (worker.ts). In frames, not writes: it used to be every 120 writes, and during a burst that copied
- * and synced the same hot pages (the channel's, the indexes' rightmost leaves) again every ~120 messages,
- * 16–23 % of the writer thread's time in figure 6's replay (BENCHMARKS.md, replay22 and srv23). A checkpoint
- * that did not finish (a reader still needed older frames) is tried again after the next answer.
+ * reads the count), in two steps: PASSIVE, then RESTART. In frames, not writes: it used to be every 120
+ * writes, asked with each `index` request, and during a burst that copied and synced the same hot pages
+ * (the channel's, the indexes' rightmost leaves) again at each, 16–34 % of the writer thread's time in
+ * figure 6's replay (BENCHMARKS.md, replay22 and srv23). 1,000 frames is about the WAL that rule left at
+ * idle (120 × ~8), so the WAL file keeps its size. A checkpoint that did not finish (a reader still needed
+ * older frames) is tried again after the next answer.
  *
  * Off the event loop, not free: the checkpoint copies and syncs on the writer thread, so a batch posted
  * while it runs waits for it there, and so do its acks (under load, the batch after each checkpoint).
@@ -120,8 +122,8 @@ export const WAL_SAFETY_NET_PAGES = 10_000;
 /**
  * `index`: bring the search index up to date, then answer `indexed` (`ok` false if that failed:
  * search-index.ts). After that answer and after `committed`, the thread checkpoints the WAL if it holds
- * WAL_CHECKPOINT_PAGES frames (PASSIVE: it waits for no reader and takes no write lock, so the main thread
- * may commit inline meanwhile, but the thread's next batch waits until it is over); `idle`: the writes
+ * WAL_CHECKPOINT_PAGES frames (PASSIVE, then a brief RESTART: worker.ts; the thread's next batch waits
+ * until it is over); `idle`: the writes
  * have paused, shrink a WAL grown past WAL_KEEP_PAGES. Each checkpoint is answered `checkpointed`, saying
  * whether every frame of the WAL is now in the file (`finished`).
  */
