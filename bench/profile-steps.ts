@@ -79,7 +79,10 @@ const SERVER_STEPS: Step[] = [
 /** The writer thread (src-server/store/sqlite/worker.ts): what its time between batches goes to (srv23). */
 const WRITER_STEPS: Step[] = [
   { name: 'GC', holds: (s) => s[0]?.functionName === '(garbage collector)' },
-  { name: 'checkpoints', holds: (s) => named(s, 'checkpoint', 'checkpointIfDue', 'shrinkIfGrown') },
+  {
+    name: 'checkpoints',
+    holds: (s) => named(s, 'checkpoint', 'checkpointDue', 'checkpointAndRestart', 'shrinkIfGrown'),
+  },
   { name: 'the search index', holds: (s) => named(s, 'updateSearchIndex') },
   { name: 'batches: the transaction (inserts, COMMIT)', holds: (s) => named(s, 'commitTogether') },
   { name: 'batches: the rest (outcomes, answer)', holds: (s) => named(s, 'commit', 'postable') },

@@ -101,12 +101,9 @@ function checkpointDue(): boolean {
 function checkpointAndRestart(): void {
   if (!run(checkpointWal)) return;
   Atomics.add(busy, 0, 1);
-  briefWait.run();
   try {
-    const row = run(restartWal);
-    if (row) answerCheckpointed(row);
+    checkpointWaiting(briefWait, restartWal);
   } finally {
-    wait.run();
     Atomics.sub(busy, 0, 1);
   }
 }
@@ -115,7 +112,8 @@ function checkpointAndRestart(): void {
  * The writes have paused: a WAL grown past WAL_KEEP_PAGES (by a burst) is checkpointed and cut back to
  * nothing. TRUNCATE needs the write lock and no reader in the WAL: it does not wait for either (busy_timeout
  * 0 for the attempt); blocked, it copies what it can, and the next pause tries again. A smaller WAL is left
- * as it is: a checkpoint then would make the next commit write and sync a new WAL header.
+ * as it is: cut back, the next commits would extend the file again (a slower fdatasync) and the first would
+ * write and sync a new WAL header.
  */
 function shrinkIfGrown(): void {
   let bytes = 0;
@@ -125,9 +123,14 @@ function shrinkIfGrown(): void {
     return; // no WAL file: nothing to shrink
   }
   if (bytes <= keepPages * pageSize) return;
-  noWait.run();
+  checkpointWaiting(noWait, truncateWal);
+}
+
+/** Runs `checkpoint` with the busy_timeout `timeout` sets, answers, then waits as usual again. */
+function checkpointWaiting(timeout: typeof checkpointWal, checkpoint: typeof checkpointWal): void {
+  timeout.run();
   try {
-    const row = run(truncateWal);
+    const row = run(checkpoint);
     if (row) answerCheckpointed(row);
   } finally {
     wait.run();
