@@ -3,7 +3,8 @@
  * --cpu-prof profile (default: figure 13's catch-up, every sample from the first to the last inside
  * `ingestInChunks`) split by step, as catchup14's section of BENCHMARKS.md reads it. A sample goes to
  * the first step below that its stack (leaf first) holds. `tsx bench/profile-steps.ts FILE accept server`:
- * the real server's send path instead (SERVER_STEPS).
+ * the real server's send path instead (SERVER_STEPS); `… FILE commitTogether writer`: the SQLite writer thread's
+ * profile (the server writes one per thread), from its first batch to its last (WRITER_STEPS).
  */
 import { readFileSync } from 'node:fs';
 import { type CpuProfile, type Step, stepTimes } from './lib/profile';
@@ -75,16 +76,26 @@ const SERVER_STEPS: Step[] = [
   { name: 'other src-server', holds: (s) => leafFrom(s, /src-server/) },
 ];
 
+/** The writer thread (src-server/store/sqlite/worker.ts): what its time between batches goes to (srv23). */
+const WRITER_STEPS: Step[] = [
+  { name: 'GC', holds: (s) => s[0]?.functionName === '(garbage collector)' },
+  {
+    name: 'checkpoints',
+    holds: (s) => named(s, 'checkpoint', 'checkpointDue', 'checkpointAndRestart', 'shrinkIfGrown'),
+  },
+  { name: 'the search index', holds: (s) => named(s, 'updateSearchIndex') },
+  { name: 'batches: the transaction (inserts, COMMIT)', holds: (s) => named(s, 'commitTogether') },
+  { name: 'batches: the rest (outcomes, answer)', holds: (s) => named(s, 'commit', 'postable') },
+  { name: 'messages to and from the main thread', holds: (s) => from(s, /worker_threads|messageport/) },
+];
+
 const [file, windowFunction = 'ingestInChunks', set = 'core'] = process.argv.slice(2);
 if (!file) {
-  console.error('usage: tsx bench/profile-steps.ts FILE.cpuprofile [WINDOW_FUNCTION] [core|server]');
+  console.error('usage: tsx bench/profile-steps.ts FILE.cpuprofile [WINDOW_FUNCTION] [core|server|writer]');
   process.exit(2);
 }
-const result = stepTimes(
-  JSON.parse(readFileSync(file, 'utf8')) as CpuProfile,
-  windowFunction,
-  set === 'server' ? SERVER_STEPS : STEPS,
-);
+const steps = { core: STEPS, server: SERVER_STEPS, writer: WRITER_STEPS }[set] ?? STEPS;
+const result = stepTimes(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, windowFunction, steps);
 console.log(`window ${result.windowMs.toFixed(0)} ms, busy ${result.busyMs.toFixed(0)} ms`);
 for (const { name, ms, percent } of result.steps) {
   const share = name === 'idle' ? '' : `${percent.toFixed(1).padStart(5)} %`;

@@ -1,7 +1,7 @@
 /** The CLI as a child process: configuration errors, graceful shutdown, and kill -9 mid-stream. */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,86 +95,113 @@ describe('cli', () => {
   });
 
   it('loses nothing acknowledged on kill -9 mid-stream: no seq gaps, dedupe holds after restart', async () => {
-    const dataDir = await tempDir();
-    const first = await spawned({ dataDir, args: ['--message-rate-limit', '0'] });
-    const { token, user } = await login(first.url, 'alice');
-    const channels = (await (
-      await fetch(`${first.url}/api/channels`, { headers: { authorization: `Bearer ${token}` } })
-    ).json()) as { id: string; name: string }[];
-    const channelId = channels.find((c) => c.name === 'general')!.id;
-    const socket = await connectSocket(first.url, { token, userId: user.id });
+    const { acked } = await killMidStream(8, (count) => count >= 150);
+    expect(acked).toBeGreaterThanOrEqual(150);
+  }, 90_000);
 
-    // A stream of sends, 8 in flight at a time, until the server dies under it.
-    const sent: string[] = [];
-    const acked = new Map<string, { messageId: string; seq: number }>();
-    const sendOne = (clientMessageId: string) =>
-      new Promise<void>((resolve) => {
-        const gone = () => resolve();
-        socket.once('disconnect', gone);
-        socket.emit(
-          MessageEvent.SEND,
-          { content: `n${sent.length}`, channelId, clientMessageId },
-          (ack: unknown) => {
-            socket.off('disconnect', gone);
-            const parsed = SendAck.parse(ack);
-            if (parsed.ok) acked.set(clientMessageId, { messageId: parsed.messageId, seq: parsed.seq });
-            resolve();
-          },
-        );
-      });
-    const sender = async () => {
-      while (socket.connected) {
-        const clientMessageId = randomUUID();
-        sent.push(clientMessageId);
-        await sendOne(clientMessageId);
-      }
-    };
-    const senders = Promise.all(Array.from({ length: 8 }, sender));
-    while (acked.size < 150) await new Promise((r) => setTimeout(r, 2));
-    await first.kill('SIGKILL');
-    await senders;
-    socket.close();
-    expect(acked.size).toBeGreaterThanOrEqual(150);
+  it('loses nothing acknowledged on kill -9 mid-burst, after the writer checkpointed the WAL by its size', async () => {
+    // Group commits on the writer thread, until a checkpoint (by WAL size: the burst has not paused) has
+    // copied the burst's pages into the database file: the kill lands in a burst that has checkpointed.
+    const { acked, grownBy } = await killMidStream(256, (count, grown) => count >= 1_000 && grown > 0);
+    expect(acked).toBeGreaterThanOrEqual(1_000);
+    expect(grownBy).toBeGreaterThan(0);
+  }, 180_000);
+});
 
-    const second = await spawned({ dataDir, args: ['--message-rate-limit', '0'] });
-    // The demo secret was kept in DATA_DIR: the old token still works.
-    const fetchAll = async () =>
-      MessagesPage.parse(
+/**
+ * A stream of sends, `inFlight` at a time, until `enough(acknowledged, bytes the database file grew by)`;
+ * then kill -9 and a restart on the same data: every acknowledged message is stored as acknowledged, seqs
+ * have no gap, and every send (acknowledged or not) replayed is answered with its first message, once.
+ */
+async function killMidStream(inFlight: number, enough: (acked: number, grownBy: number) => boolean) {
+  const dataDir = await tempDir();
+  const first = await spawned({ dataDir, args: ['--message-rate-limit', '0'] });
+  const { token, user } = await login(first.url, 'alice');
+  const channels = (await (
+    await fetch(`${first.url}/api/channels`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { id: string; name: string }[];
+  const channelId = channels.find((c) => c.name === 'general')!.id;
+  const socket = await connectSocket(first.url, { token, userId: user.id });
+  // Pages reach the database file only through checkpoints: it grows as they copy the WAL into it.
+  const databaseFile = join(dataDir, 'relay.sqlite');
+  const startSize = statSync(databaseFile).size;
+  const grownBy = () => statSync(databaseFile).size - startSize;
+  const sent: string[] = [];
+  const acked = new Map<string, { messageId: string; seq: number }>();
+  const sendOne = (clientMessageId: string) =>
+    new Promise<void>((resolve) => {
+      const gone = () => resolve();
+      socket.once('disconnect', gone);
+      socket.emit(
+        MessageEvent.SEND,
+        { content: `n${sent.length}`, channelId, clientMessageId },
+        (ack: unknown) => {
+          socket.off('disconnect', gone);
+          const parsed = SendAck.parse(ack);
+          if (parsed.ok) acked.set(clientMessageId, { messageId: parsed.messageId, seq: parsed.seq });
+          resolve();
+        },
+      );
+    });
+  const sender = async () => {
+    while (socket.connected) {
+      const clientMessageId = randomUUID();
+      sent.push(clientMessageId);
+      await sendOne(clientMessageId);
+    }
+  };
+  const senders = Promise.all(Array.from({ length: inFlight }, sender));
+  while (!enough(acked.size, grownBy())) await new Promise((r) => setTimeout(r, 2));
+  const grown = grownBy();
+  await first.kill('SIGKILL');
+  await senders;
+  socket.close();
+
+  const second = await spawned({ dataDir, args: ['--message-rate-limit', '0'] });
+  // The demo secret was kept in DATA_DIR: the old token still works.
+  const fetchAll = async () => {
+    const messages: MessagesPage['messages'] = [];
+    for (let more = true; more; ) {
+      const page = MessagesPage.parse(
         await (
-          await fetch(`${second.url}/api/channels/${channelId}/messages?after=0&limit=500`, {
-            headers: { authorization: `Bearer ${token}` },
-          })
+          await fetch(
+            `${second.url}/api/channels/${channelId}/messages?after=${messages.at(-1)?.seq ?? 0}&limit=500`,
+            { headers: { authorization: `Bearer ${token}` } },
+          )
         ).json(),
       );
-    const stored = await fetchAll();
-    const bySeq = stored.messages.map((m) => m.seq);
-    expect(bySeq).toEqual(Array.from({ length: bySeq.length }, (_, i) => i + 1));
-    const byClientId = new Map(stored.messages.map((m) => [m.clientMessageId, m]));
-    for (const [clientMessageId, ack] of acked) {
-      expect(byClientId.get(clientMessageId)).toMatchObject({ id: ack.messageId, seq: ack.seq });
+      messages.push(...page.messages);
+      more = page.hasMore;
     }
+    return { messages };
+  };
+  const stored = await fetchAll();
+  const bySeq = stored.messages.map((m) => m.seq);
+  expect(bySeq).toEqual(Array.from({ length: bySeq.length }, (_, i) => i + 1));
+  const byClientId = new Map(stored.messages.map((m) => [m.clientMessageId, m]));
+  for (const [clientMessageId, ack] of acked) {
+    expect(byClientId.get(clientMessageId)).toMatchObject({ id: ack.messageId, seq: ack.seq });
+  }
 
-    // Every send replayed (acknowledged or not): each old one answers with its first message.
-    const again: ClientSocket = await connectSocket(second.url, { token, userId: user.id });
-    cleanup.push(async () => again.close());
-    const replays = await Promise.all(
-      sent.map((clientMessageId) =>
-        emitWithAck(again, MessageEvent.SEND, { content: 'retry', channelId, clientMessageId }).then(
-          (ack) => ({
-            clientMessageId,
-            ack: SendAck.parse(ack),
-          }),
-        ),
-      ),
-    );
-    for (const { clientMessageId, ack } of replays) {
-      expect(ack.ok).toBe(true);
-      const before = byClientId.get(clientMessageId);
-      if (before && ack.ok) expect(ack.messageId).toBe(before.id);
-    }
-    const after = await fetchAll();
-    expect(after.messages).toHaveLength(sent.length);
-    expect(after.messages.map((m) => m.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
-    expect(new Set(after.messages.map((m) => m.clientMessageId)).size).toBe(sent.length);
-  }, 90_000);
-});
+  // Every send replayed (acknowledged or not): each old one answers with its first message.
+  const again: ClientSocket = await connectSocket(second.url, { token, userId: user.id });
+  cleanup.push(async () => again.close());
+  const replays = await Promise.all(
+    sent.map((clientMessageId) =>
+      emitWithAck(again, MessageEvent.SEND, { content: 'retry', channelId, clientMessageId }).then((ack) => ({
+        clientMessageId,
+        ack: SendAck.parse(ack),
+      })),
+    ),
+  );
+  for (const { clientMessageId, ack } of replays) {
+    expect(ack.ok).toBe(true);
+    const before = byClientId.get(clientMessageId);
+    if (before && ack.ok) expect(ack.messageId).toBe(before.id);
+  }
+  const after = await fetchAll();
+  expect(after.messages).toHaveLength(sent.length);
+  expect(after.messages.map((m) => m.seq)).toEqual(Array.from({ length: sent.length }, (_, i) => i + 1));
+  expect(new Set(after.messages.map((m) => m.clientMessageId)).size).toBe(sent.length);
+  return { acked: acked.size, grownBy: grown };
+}

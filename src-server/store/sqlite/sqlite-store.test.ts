@@ -17,10 +17,11 @@ import { loadMigrations, migrate } from '../migrate';
 import { workspaceContract } from '../workspace-contract';
 import { DATABASE_FILE, SqliteStore } from './sqlite-store';
 import {
-  CHECKPOINT_AFTER_WRITES,
+  IDLE_CHECKPOINT_MS,
   INLINE_BELOW_LOOP_SHARE,
   SQLITE_AUTOCHECKPOINT_PAGES,
   WAL_SAFETY_NET_PAGES,
+  type WalLimits,
 } from './writer-client';
 
 async function sqliteFixture() {
@@ -250,8 +251,8 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
    * `inlineBelowLoopShare`: the event loop's busy share under which a write commits inline. Above 1 it does
    * when the thread is idle: on a loaded machine a starved test process reads as a busy loop.
    */
-  async function opened(inlineBelowLoopShare = 2) {
-    const store = await SqliteStore.open(dir, { inlineBelowLoopShare });
+  async function opened(inlineBelowLoopShare = 2, wal?: WalLimits) {
+    const store = await SqliteStore.open(dir, { inlineBelowLoopShare, ...(wal && { wal }) });
     await seedDemo(store);
     const alice = (await store.findUserByUsername('alice'))!;
     const general = await store.ensureChannel('general');
@@ -383,14 +384,16 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     await store.close();
   });
 
-  it('asks the thread again for a checkpoint that a reader kept from finishing', async () => {
-    const { store, send, settled } = await opened();
+  it('tries again, after its next answer, a checkpoint that a reader kept from finishing', async () => {
+    const checkpointPages = 100;
+    const { store, send, settled } = await opened(2, { checkpointPages, keepPages: 10_000 });
     const before = store.checkpoints();
     // A reader on another connection, from before the writes: no checkpoint copies frames past its snapshot.
     const reader = new Database(join(dir, DATABASE_FILE), { readonly: true });
     reader.exec('BEGIN');
     reader.prepare('SELECT COUNT(*) FROM messages').get();
-    for (let i = 0; i < CHECKPOINT_AFTER_WRITES + 10; i++) {
+    // Past the WAL's limit (~8 frames an inline write).
+    for (let i = 0; i < checkpointPages / 4; i++) {
       await send(`held ${i}`);
       await turn();
     }
@@ -402,13 +405,53 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     expect(store.checkpoints().byThread).toBe(before.byThread); // not counted as done
     reader.exec('COMMIT');
     reader.close();
-    // One write, far fewer than CHECKPOINT_AFTER_WRITES: its index request takes the checkpoint again.
+    // One write: the WAL still holds the frames the reader kept, so the answer to its index takes them.
     await send('after the reader');
     await settled();
     await waitFor(
       () => store.checkpoints().byThread > before.byThread,
       'the writer thread to finish the checkpoint',
     );
+    await store.close();
+  });
+
+  it('keeps the WAL to its limit through a long burst, checkpointing by size, and shrinks it once writes pause', async () => {
+    const wal = { checkpointPages: 300, keepPages: 150 };
+    const { store, send } = await opened(2, wal);
+    const before = store.checkpoints();
+    let largest = 0;
+    // 40 turns of 100 sends each: group commits on the writer thread, ~40 WAL frames each, ~10× the limit.
+    for (let wave = 0; wave < 40; wave++) {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => send(`burst ${wave}.${i} ${'x'.repeat(400)}`)));
+      largest = Math.max(largest, walFrames());
+    }
+    expect(store.writePaths().thread).toBeGreaterThan(3_000);
+    // Checkpointed by size as it went, several times, and not cut back while the burst lasted. The WAL's
+    // file passes the limit by a batch and the search index's commit at most (436–453 frames here at a
+    // limit of 300; 713–1,228 when an inline commit that began during a PASSIVE checkpoint appended to the
+    // WAL instead of restarting it: the RESTART step after it, worker.ts).
+    expect(store.checkpoints().byThread - before.byThread).toBeGreaterThanOrEqual(3);
+    expect(largest).toBeGreaterThan(wal.keepPages);
+    expect(largest).toBeLessThan(2 * wal.checkpointPages);
+    // The writes pause: the WAL, past keepPages, is checkpointed whole and truncated.
+    await waitFor(() => walFrames() === 0, 'the WAL to shrink once the writes paused');
+    const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
+    expect(db.prepare("SELECT COUNT(*) FROM messages WHERE content LIKE 'burst %'").pluck().get()).toBe(
+      4_000,
+    );
+    db.close();
+    await store.close();
+  });
+
+  it('leaves a WAL below its keep size as it is when writes pause: the next commit writes no new header', async () => {
+    const { store, send, settled } = await opened(2, { checkpointPages: 10_000, keepPages: 1_000 });
+    for (let i = 0; i < 20; i++) await send(`sparse ${i}`);
+    await settled();
+    const frames = walFrames();
+    const before = store.checkpoints();
+    await new Promise((resolve) => setTimeout(resolve, 3 * IDLE_CHECKPOINT_MS));
+    expect(store.checkpoints()).toEqual(before);
+    expect(walFrames()).toBe(frames);
     await store.close();
   });
 

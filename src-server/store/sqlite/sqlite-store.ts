@@ -26,6 +26,7 @@ import {
   type Inline,
   SQLITE_AUTOCHECKPOINT_PAGES,
   WAL_SAFETY_NET_PAGES,
+  type WalLimits,
   WriterClient,
 } from './writer-client';
 import { SqliteWrites } from './writes';
@@ -42,6 +43,8 @@ export interface SqliteOptions {
    * busy less than this share of its last window (default INLINE_BELOW_LOOP_SHARE). 0: never.
    */
   inlineBelowLoopShare?: number;
+  /** When the writer thread checkpoints the WAL (writer-client.ts); tests set smaller limits. */
+  wal?: WalLimits;
 }
 
 /** An array parameter is bound as JSON: the statements read it with json_each. */
@@ -113,7 +116,7 @@ export class SqliteStore extends SharedStore implements Store {
     try {
       migrate(db);
       // The thread checkpoints, after its answers; SQLite in a commit only past the safety net
-      // (writer-client.ts, CHECKPOINT_AFTER_WRITES and WAL_SAFETY_NET_PAGES).
+      // (writer-client.ts, WAL_CHECKPOINT_PAGES and WAL_SAFETY_NET_PAGES).
       db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
       // At idle a write commits on this connection, without the hop to the thread (writer-client.ts).
       const { inlineBelowLoopShare = INLINE_BELOW_LOOP_SHARE } = options;
@@ -129,7 +132,7 @@ export class SqliteStore extends SharedStore implements Store {
         if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
       };
       const writer = WriterClient.start(
-        { file, synchronous },
+        { file, synchronous, ...(options.wal && { wal: options.wal }) },
         options.logger,
         inlineBelowLoopShare > 0 ? inline : undefined,
         stopped,

@@ -7,14 +7,22 @@
  * time, and before a search. Not after each batch: at idle that second commit, one or two messages at a
  * time, held the write lock when the next message came, which then took the hop to the thread (and
  * its own index commit after it) instead of committing inline (BENCHMARKS.md, srv8).
+ *
+ * The WAL is checkpointed here, after an answer, by its size: once it holds WAL_CHECKPOINT_PAGES frames
+ * not yet copied into the file, and when the main thread says the writes have paused (`idle`), if it has
+ * grown past WAL_KEEP_PAGES (writer-client.ts).
  */
+import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteSearchIndex } from './search-index';
-import { openDatabase } from './sqlite-database';
+import { BUSY_TIMEOUT_MS, openDatabase } from './sqlite-database';
 import {
   type FromWriter,
   postable,
+  RESTART_WAIT_MS,
   type ToWriter,
+  WAL_CHECKPOINT_PAGES,
+  WAL_KEEP_PAGES,
   WAL_SAFETY_NET_PAGES,
   type WriterData,
   writeFailure,
@@ -22,12 +30,24 @@ import {
 import { SqliteWrites } from './writes';
 
 const port = parentPort!;
-const { file, synchronous, busy } = workerData as WriterData;
+const { file, synchronous, busy, wal } = workerData as WriterData;
+const { checkpointPages, keepPages } = wal ?? {
+  checkpointPages: WAL_CHECKPOINT_PAGES,
+  keepPages: WAL_KEEP_PAGES,
+};
 const db = openDatabase(file, synchronous);
-// Checkpoints run when the main thread asks, after an answer; in a commit only past the safety net
-// (writer-client.ts, CHECKPOINT_AFTER_WRITES and WAL_SAFETY_NET_PAGES).
+// Checkpoints run after an answer (below); in a commit only past the safety net (writer-client.ts).
 db.pragma(`wal_autocheckpoint = ${WAL_SAFETY_NET_PAGES}`);
+// NOOP copies nothing and takes no lock: it reads the WAL's frame counts from the wal-index (SQLite 3.51+).
+const walState = db.prepare('PRAGMA wal_checkpoint(NOOP)');
 const checkpointWal = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+const restartWal = db.prepare('PRAGMA wal_checkpoint(RESTART)');
+const truncateWal = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
+const noWait = db.prepare('PRAGMA busy_timeout = 0');
+const briefWait = db.prepare(`PRAGMA busy_timeout = ${RESTART_WAIT_MS}`);
+const wait = db.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+const walFile = `${file}-wal`;
+const pageSize = db.pragma('page_size', { simple: true }) as number;
 const search = new SqliteSearchIndex(db, synchronous);
 const writes = new SqliteWrites(db, search);
 
@@ -55,14 +75,81 @@ interface CheckpointRow {
   checkpointed: number;
 }
 
-function checkpoint(): void {
+/**
+ * Whether the WAL holds WAL_CHECKPOINT_PAGES frames not yet in the file. Frames, not writes: a burst's
+ * group commits write the same hot pages again and again, and each checkpoint copies and syncs them once
+ * more (BENCHMARKS.md, srv23). A failure to read the count is reported, and no checkpoint is made.
+ */
+function checkpointDue(): boolean {
   try {
-    const { busy, log, checkpointed } = checkpointWal.get() as CheckpointRow;
-    // PASSIVE copies only the frames no reader still needs: finished once all of them are in the file.
-    answer({ type: 'checkpointed', finished: busy === 0 && log === checkpointed });
+    const { log, checkpointed } = walState.get() as CheckpointRow;
+    return log - checkpointed >= checkpointPages;
   } catch (error) {
     answer({ type: 'checkpointFailed', error: writeFailure(error) });
+    return false;
   }
+}
+
+/**
+ * A checkpoint in two steps. PASSIVE copies the WAL taking no lock, so the main thread may commit inline
+ * meanwhile. But a commit that began during it reads an older snapshot and appends to the WAL instead of
+ * starting it again from the top, and the WAL then grows until the next checkpoint (a WAL of 2–4 limits in
+ * sqlite-store.test.ts). So then, holding the busy count (no inline commit begins), RESTART copies the few
+ * frames appended meanwhile, waiting up to RESTART_WAIT_MS for a commit or read in progress: the next
+ * commit starts the WAL from its top. Blocked, it copies what it can, and the next checkpoint tries again.
+ */
+function checkpointAndRestart(): void {
+  if (!run(checkpointWal)) return;
+  Atomics.add(busy, 0, 1);
+  try {
+    checkpointWaiting(briefWait, restartWal);
+  } finally {
+    Atomics.sub(busy, 0, 1);
+  }
+}
+
+/**
+ * The writes have paused: a WAL grown past WAL_KEEP_PAGES (by a burst) is checkpointed and cut back to
+ * nothing. TRUNCATE needs the write lock and no reader in the WAL: it does not wait for either (busy_timeout
+ * 0 for the attempt); blocked, it copies what it can, and the next pause tries again. A smaller WAL is left
+ * as it is: cut back, the next commits would extend the file again (a slower fdatasync) and the first would
+ * write and sync a new WAL header.
+ */
+function shrinkIfGrown(): void {
+  let bytes = 0;
+  try {
+    bytes = statSync(walFile).size; // its largest since the last truncation: SQLite reuses it
+  } catch {
+    return; // no WAL file: nothing to shrink
+  }
+  if (bytes <= keepPages * pageSize) return;
+  checkpointWaiting(noWait, truncateWal);
+}
+
+/** Runs `checkpoint` with the busy_timeout `timeout` sets, answers, then waits as usual again. */
+function checkpointWaiting(timeout: typeof checkpointWal, checkpoint: typeof checkpointWal): void {
+  timeout.run();
+  try {
+    const row = run(checkpoint);
+    if (row) answerCheckpointed(row);
+  } finally {
+    wait.run();
+  }
+}
+
+/** SQLite's answer, or undefined when the checkpoint failed (reported: the WAL only grows until the next). */
+function run(checkpoint: typeof checkpointWal): CheckpointRow | undefined {
+  try {
+    return checkpoint.get() as CheckpointRow;
+  } catch (error) {
+    answer({ type: 'checkpointFailed', error: writeFailure(error) });
+    return undefined;
+  }
+}
+
+/** Finished once every frame is in the file (a reader may keep the ones after its snapshot from it). */
+function answerCheckpointed({ busy, log, checkpointed }: CheckpointRow): void {
+  answer({ type: 'checkpointed', finished: busy === 0 && log === checkpointed });
 }
 
 port.on('message', (message: ToWriter) => {
@@ -72,23 +159,24 @@ port.on('message', (message: ToWriter) => {
     return;
   }
   let done = false;
-  // Done with this message and the write lock, before the answer: the main thread may commit inline again.
+  // Done with this message and the write lock: the main thread may commit inline again.
   const release = () => {
     if (!done) Atomics.sub(busy, 0, 1);
     done = true;
   };
   try {
-    if (message.type === 'batch') {
-      const outcomes = writes.commit(message.ops).map(postable);
-      release();
-      answer({ type: 'committed', outcomes });
-    } else {
-      const ok = updateSearchIndex();
-      release();
-      answer({ type: 'indexed', ok });
-      // It holds no write lock: the main thread may commit inline meanwhile.
-      if (message.checkpoint) checkpoint();
+    if (message.type === 'idle') {
+      shrinkIfGrown(); // holding the busy count: no inline commit meanwhile
+      return;
     }
+    let answered: FromWriter;
+    if (message.type === 'batch')
+      answered = { type: 'committed', outcomes: writes.commit(message.ops).map(postable) };
+    else answered = { type: 'indexed', ok: updateSearchIndex() };
+    release(); // before the answer: the main thread may commit inline at once
+    const due = checkpointDue();
+    answer(answered);
+    if (due) checkpointAndRestart();
   } finally {
     release();
   }

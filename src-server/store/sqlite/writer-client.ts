@@ -30,6 +30,13 @@ import type { WriteOp } from './writes';
 export interface WriterConfig {
   file: string;
   synchronous: Synchronous;
+  /** When the thread checkpoints the WAL (default WAL_CHECKPOINT_PAGES and WAL_KEEP_PAGES; tests use less). */
+  wal?: WalLimits;
+}
+
+export interface WalLimits {
+  checkpointPages: number;
+  keepPages: number;
 }
 
 /**
@@ -74,15 +81,34 @@ export const INDEX_AFTER_MS = 100;
  * Neither connection leaves the WAL's checkpoint to SQLite at its default (SQLITE_AUTOCHECKPOINT_PAGES):
  * SQLite runs it in the commit that crosses that size, so an inline commit would copy the pages and sync
  * the file on the event loop, and that commit's ack would wait for it (at ~8 pages a message, one message
- * in ~120). The thread checkpoints instead, with the search index that follows writes (INDEX_AFTER_MS),
- * after its answer to that `index` request, once this many writes were committed since it was last asked
- * (120 × ~8 pages, about SQLite's default). A checkpoint that did not finish (a reader still needed older
- * frames) or failed is asked for again with the next `index` request.
+ * in ~120). The thread checkpoints instead (worker.ts), after its answer to a batch or an `index`
+ * request, once the WAL holds this many frames not yet copied into the file (PRAGMA wal_checkpoint(NOOP)
+ * reads the count), in two steps: PASSIVE, then RESTART. In frames, not writes: it used to be every 120
+ * writes, asked with each `index` request, and during a burst that copied and synced the same hot pages
+ * (the channel's, the indexes' rightmost leaves) again at each, 16–34 % of the writer thread's time in
+ * figure 6's replay (BENCHMARKS.md, replay22 and srv23). 1,000 frames is about the WAL that rule left at
+ * idle (120 × ~8), so the WAL file keeps its size. A checkpoint that did not finish (a reader still needed
+ * older frames) is tried again after the next answer.
  *
  * Off the event loop, not free: the checkpoint copies and syncs on the writer thread, so a batch posted
  * while it runs waits for it there, and so do its acks (under load, the batch after each checkpoint).
  */
-export const CHECKPOINT_AFTER_WRITES = 120;
+export const WAL_CHECKPOINT_PAGES = 1_000;
+/**
+ * Once the writes have paused for IDLE_CHECKPOINT_MS, a WAL file grown past this many pages is checkpointed
+ * whole and truncated (worker.ts); SQLite otherwise reuses the file at its largest. Twice the checkpoint's
+ * size: a WAL that size is reused, not cut back (a commit that extends the file waits about twice as long
+ * for its fdatasync here as one that overwrites it: BENCHMARKS.md, srv23); one that grew past it (a reader
+ * kept checkpoints from finishing) goes back to nothing.
+ */
+export const WAL_KEEP_PAGES = 2 * WAL_CHECKPOINT_PAGES;
+/**
+ * The second step of a checkpoint (RESTART, after the PASSIVE copy: worker.ts) waits this long at most for a
+ * commit or a read in progress, holding the main thread's inline commits off meanwhile.
+ */
+export const RESTART_WAIT_MS = 20;
+/** How long no write commits before the writes count as paused (WAL_KEEP_PAGES). */
+export const IDLE_CHECKPOINT_MS = 500;
 /** SQLite's own automatic checkpoint: in the commit that brings the WAL to this many pages. */
 export const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 /**
@@ -95,14 +121,16 @@ export const WAL_SAFETY_NET_PAGES = 10_000;
 
 /**
  * `index`: bring the search index up to date, then answer `indexed` (`ok` false if that failed:
- * search-index.ts); with `checkpoint`, then checkpoint the WAL and answer `checkpointed`, saying whether
- * every frame of the WAL is now in the file (`finished`). The checkpoint is PASSIVE: it waits for no
- * reader and takes no write lock, so the main thread may commit inline meanwhile, but the thread's next
- * batch waits until it is over.
+ * search-index.ts). After that answer and after `committed`, the thread checkpoints the WAL if it holds
+ * WAL_CHECKPOINT_PAGES frames (PASSIVE, then a brief RESTART: worker.ts; the thread's next batch waits
+ * until it is over); `idle`: the writes
+ * have paused, shrink a WAL grown past WAL_KEEP_PAGES. Each checkpoint is answered `checkpointed`, saying
+ * whether every frame of the WAL is now in the file (`finished`).
  */
 export type ToWriter =
   | { type: 'batch'; ops: WriteOp[] }
-  | { type: 'index'; checkpoint: boolean }
+  | { type: 'index' }
+  | { type: 'idle' }
   | { type: 'close' };
 export type FromWriter =
   | { type: 'ready' }
@@ -181,11 +209,12 @@ export class WriterClient {
   private indexScheduled = false;
   /** Writes committed inline, and through the thread (for tests and the bench). */
   readonly counts = { inline: 0, thread: 0 };
-  /** Writes committed since the thread was last asked to checkpoint (CHECKPOINT_AFTER_WRITES). */
-  private writesSinceCheckpoint = 0;
+  /** When the last write committed, and whether a timer will look for a pause after it (IDLE_CHECKPOINT_MS). */
+  private lastWriteAt = 0;
+  private idleTimerSet = false;
   /** Checkpoints the thread has finished (the whole WAL copied into the file). */
   checkpoints = 0;
-  /** Checkpoints that did not finish or failed: each is asked for again with the next `index`. */
+  /** Checkpoints that did not finish or failed: the thread tries again after its next answer or pause. */
   unfinishedCheckpoints = 0;
 
   /**
@@ -262,9 +291,7 @@ export class WriterClient {
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     this.indexing.push({ upTo: this.answered, done, resolve });
-    const checkpoint = this.writesSinceCheckpoint >= CHECKPOINT_AFTER_WRITES;
-    if (checkpoint) this.writesSinceCheckpoint = 0;
-    this.send({ type: 'index', checkpoint });
+    this.send({ type: 'index' });
     return done;
   }
 
@@ -310,15 +337,19 @@ export class WriterClient {
     if (!outcomes) return undefined;
     const [outcome] = outcomes;
     this.counts.inline++;
-    this.writesSinceCheckpoint++;
     this.answered++;
     this.scheduleIndex();
     if (!outcome) return Promise.reject(new Error('The inline commit gave no outcome'));
     return outcome.ok ? Promise.resolve(outcome.value as T) : Promise.reject(outcome.error);
   }
 
-  /** The thread indexes new commits for search a little later, many in one transaction. */
+  /**
+   * The thread indexes new commits for search a little later, many in one transaction; once the writes
+   * have paused, it may shrink the WAL (IDLE_CHECKPOINT_MS).
+   */
   private scheduleIndex(): void {
+    this.lastWriteAt = performance.now();
+    if (!this.idleTimerSet) this.checkIdleIn(IDLE_CHECKPOINT_MS);
     if (this.indexScheduled) return;
     this.indexScheduled = true;
     setTimeout(() => {
@@ -327,12 +358,25 @@ export class WriterClient {
     }, INDEX_AFTER_MS).unref();
   }
 
+  /** One timer per pause, not one per write: it looks again for the time still missing. */
+  private checkIdleIn(ms: number): void {
+    this.idleTimerSet = true;
+    setTimeout(() => {
+      this.idleTimerSet = false;
+      if (this.failure || this.closing) return;
+      const quiet = performance.now() - this.lastWriteAt;
+      // A batch still committing, or writes queued for the thread: not a pause yet.
+      if (this.inFlight || this.queue.length > 0) this.checkIdleIn(IDLE_CHECKPOINT_MS);
+      else if (quiet < IDLE_CHECKPOINT_MS) this.checkIdleIn(IDLE_CHECKPOINT_MS - quiet);
+      else this.send({ type: 'idle' });
+    }, ms).unref();
+  }
+
   private post(): void {
     if (this.inFlight || this.queue.length === 0 || this.failure) return;
     this.inFlight = this.queue;
     this.queue = [];
     this.counts.thread += this.inFlight.length;
-    this.writesSinceCheckpoint += this.inFlight.length;
     this.send({ type: 'batch', ops: this.inFlight.map((item) => item.op) });
   }
 
@@ -361,20 +405,14 @@ export class WriterClient {
         return;
       case 'checkpointed':
         if (message.finished) this.checkpoints++;
-        else this.checkpointAgain();
+        else this.unfinishedCheckpoints++;
         return;
       case 'checkpointFailed':
         // The WAL only grows until the next one: nothing stored is at stake.
         this.logger?.warn({ err: message.error }, 'the SQLite writer thread could not checkpoint the WAL');
-        this.checkpointAgain();
+        this.unfinishedCheckpoints++;
         return;
     }
-  }
-
-  /** The next `index` request asks for a checkpoint again, however few writes come before it. */
-  private checkpointAgain(): void {
-    this.unfinishedCheckpoints++;
-    this.writesSinceCheckpoint = Math.max(this.writesSinceCheckpoint, CHECKPOINT_AFTER_WRITES);
   }
 
   private settleIndexed(ok: boolean): void {
