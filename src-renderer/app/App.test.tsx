@@ -289,7 +289,7 @@ describe('the workspace', () => {
     const general = within(outbox).getByText('two').closest('li')!;
     expect(within(general as HTMLElement).getByText('#general')).toBeTruthy();
     const dm = within(outbox).getByText('four').closest('li')!;
-    expect(within(dm as HTMLElement).getByText('Direct message with Alice')).toBeTruthy();
+    expect(within(dm as HTMLElement).getByText('Direct message: Alice')).toBeTruthy();
     expect(within(dm as HTMLElement).queryByText('#Alice')).toBeNull();
     expect(within(left as HTMLElement).getByText('Not a member of this channel')).toBeTruthy();
     fireEvent.click(within(outbox).getByRole('button', { name: 'Retry all' }));

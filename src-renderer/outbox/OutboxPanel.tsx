@@ -63,9 +63,9 @@ export function OutboxPanel() {
   );
 }
 
-/** Where the item was written: a #channel, a direct message by its people, or a channel no longer held. */
+/** Where the item was written: a #channel, a direct message by its people (or 'Only you'), or a channel no longer held. */
 function whereQueued(item: OutboxItem): string {
   // No kind: a channel no longer held here (left, or removed), whose name went with it.
   if (item.channelKind === undefined) return 'A channel you have left';
-  return item.channelKind === 'dm' ? `Direct message with ${item.channelName}` : `#${item.channelName}`;
+  return item.channelKind === 'dm' ? `Direct message: ${item.channelName}` : `#${item.channelName}`;
 }
