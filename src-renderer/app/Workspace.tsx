@@ -2,6 +2,7 @@ import { type MouseEvent, Suspense, useState } from 'react';
 import type { ChannelView } from '../../src-shared/bridge';
 import { ChannelList, useDmPresence } from '../channels/ChannelList';
 import { ConnectionStatus } from '../channels/ConnectionStatus';
+import { conversationLabel } from '../channels/conversation-label';
 import { NotifySetting } from '../channels/NotifySetting';
 import { Composer } from '../composer/Composer';
 import { TypingIndicator } from '../composer/TypingIndicator';
@@ -163,8 +164,9 @@ function ChannelPane() {
 function OpenChannel({ channel }: { channel: ChannelView }) {
   const presence = useDmPresence(channel);
   const dm = channel.kind === 'dm';
+  const label = conversationLabel(channel);
   return (
-    <main className="channel-pane" aria-label={dm ? channel.name : `#${channel.name}`}>
+    <main className="channel-pane" aria-label={label}>
       <header className="pane-header">
         <h1>
           {presence && <PresenceDot presence={presence} />}
@@ -181,14 +183,14 @@ function OpenChannel({ channel }: { channel: ChannelView }) {
         </span>
       </header>
       <OfflineBanner />
-      <MessageList key={channel.id} channelId={channel.id} channelName={channel.name} />
+      <MessageList key={channel.id} channelId={channel.id} channelLabel={label} />
       <TypingIndicator channelId={channel.id} />
       {channel.archived ? (
         <p className="archived-note" role="status">
           #{channel.name} is archived: its messages stay readable, nobody can write in it.
         </p>
       ) : (
-        <Composer channelId={channel.id} channelName={channel.name} autoFocus />
+        <Composer channelId={channel.id} channelLabel={label} autoFocus />
       )}
     </main>
   );

@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../bridge/connect';
+import { conversationLabel } from '../channels/conversation-label';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import { FakeRelay } from '../testing/fake-relay';
@@ -18,7 +19,7 @@ async function renderComposer(relay = new FakeRelay(), host: Host = 'electron') 
   const store = createAppStore(relay.api, host);
   const view = render(
     <AppProvider store={store} relay={relay.api}>
-      <Composer channelId={channel.id} channelName={channel.name} />
+      <Composer channelId={channel.id} channelLabel={conversationLabel(channel)} />
     </AppProvider>,
   );
   await settle();
@@ -133,7 +134,7 @@ describe('the composer', () => {
     const store = createAppStore(relay.api, 'electron');
     render(
       <AppProvider store={store} relay={relay.api}>
-        <Composer channelId={channel.id} channelName={channel.name} />
+        <Composer channelId={channel.id} channelLabel={conversationLabel(channel)} />
       </AppProvider>,
     );
     type(screen.getByTestId('message-input') as HTMLTextAreaElement, 'hello');

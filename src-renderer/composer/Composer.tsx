@@ -20,7 +20,8 @@ import { useTyping } from './use-typing';
 
 type Props = {
   channelId: string;
-  channelName: string;
+  /** The conversation as running text names it (`conversationLabel`): `#general`, or a DM's people. */
+  channelLabel: string;
   /** Replying in a thread: no draft kept, and the reply goes under this message. */
   parentId?: string;
   autoFocus?: boolean;
@@ -39,7 +40,7 @@ export function contentProblem(text: string): string | null {
   return problem.replace(/\d{4,}/g, (n) => Number(n).toLocaleString());
 }
 
-export function Composer({ channelId, channelName, parentId, autoFocus }: Props) {
+export function Composer({ channelId, channelLabel, parentId, autoFocus }: Props) {
   const store = useAppStore();
   const relay = useRelay();
   const [text, setText] = useState('');
@@ -155,7 +156,7 @@ export function Composer({ channelId, channelName, parentId, autoFocus }: Props)
     void send();
   }
 
-  const label = parentId ? 'Reply in thread' : `Message #${channelName}`;
+  const label = parentId ? 'Reply in thread' : `Message ${channelLabel}`;
   const suggesting = mentions.candidates.length > 0;
   return (
     <form

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, expect, it } from 'vitest';
+import { conversationLabel } from '../channels/conversation-label';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import { alice, bob, carol, FakeRelay, makeChannel } from '../testing/fake-relay';
@@ -17,7 +18,7 @@ async function renderComposerWith(prepare: (relay: FakeRelay) => void) {
   store.setState({ channels: relay.channels, session: relay.session, people: relay.people });
   render(
     <AppProvider store={store} relay={relay.api}>
-      <Composer channelId={channel.id} channelName={channel.name} />
+      <Composer channelId={channel.id} channelLabel={conversationLabel(channel)} />
     </AppProvider>,
   );
   await settle();

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conversationLabel } from '../channels/conversation-label';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import { alice, bob, FakeRelay } from '../testing/fake-relay';
@@ -103,7 +104,7 @@ describe('the message list', () => {
     // Mounted while the page loads, as when a channel is clicked; then the page arrives.
     render(
       <AppProvider store={store} relay={relay.api}>
-        <MessageList channelId={channel.id} channelName={channel.name} />
+        <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
       </AppProvider>,
     );
     await settle();
@@ -139,7 +140,7 @@ describe('the message list', () => {
     });
     render(
       <AppProvider store={store} relay={relay.api}>
-        <MessageList channelId={channel.id} channelName={channel.name} />
+        <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
       </AppProvider>,
     );
     const rows = () => screen.getAllByTestId('message');
@@ -199,7 +200,7 @@ describe('the message list', () => {
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
     render(
       <AppProvider store={store} relay={relay.api}>
-        <MessageList channelId={channel.id} channelName={channel.name} />
+        <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
       </AppProvider>,
     );
     await settle();

@@ -11,10 +11,11 @@ import { useChatScroll } from './use-chat-scroll';
 import { useFirstUnreadKey } from './use-first-unread';
 import { useRovingRow } from './use-roving-row';
 
-type Props = { channelId: string; channelName: string; overscan?: number };
+/** `channelLabel`: the conversation as running text names it (`conversationLabel`). */
+type Props = { channelId: string; channelLabel: string; overscan?: number };
 
 /** One channel's messages, virtualized: only the rows on screen (and a few around) are mounted. */
-export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
+export function MessageList({ channelId, channelLabel, overscan = 6 }: Props) {
   const store = useAppStore();
   const history = useApp((s) => s.histories[channelId]);
   const threads = useApp((s) => s.threads);
@@ -82,7 +83,7 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
         ref={scrollRef}
         className="message-scroll"
         data-testid="message-list"
-        aria-label={`Messages in #${channelName}`}
+        aria-label={`Messages in ${channelLabel}`}
         onKeyDown={onKeyDown}
         onFocus={onFocus}
       >
@@ -126,7 +127,7 @@ export function MessageList({ channelId, channelName, overscan = 6 }: Props) {
       </section>
       <ListStatus
         history={history}
-        channelName={channelName}
+        channelLabel={channelLabel}
         retry={() => void store.getState().loadNewest(channelId)}
       />
       {!atBottom && rows.length > 0 && (
@@ -201,11 +202,11 @@ function replyCountOf(message: MessageView, threads: Record<string, ThreadHistor
 function ListStatus({
   history,
   retry,
-  channelName,
+  channelLabel,
 }: {
   history: ChannelHistory | undefined;
   retry: () => void;
-  channelName: string;
+  channelLabel: string;
 }) {
   if (!history || history.status === 'loading') return <p className="list-note">Loading messages…</p>;
   if (history.status === 'error') {
@@ -219,15 +220,15 @@ function ListStatus({
     );
   }
   if (history.loadingOlder) return <p className="list-note top">Loading older messages…</p>;
-  if (history.messages.length === 0) return <EmptyChannel name={channelName} />;
+  if (history.messages.length === 0) return <EmptyChannel label={channelLabel} />;
   return null;
 }
 
 /** An empty channel says where one is and what to do, at the bottom where the conversation starts. */
-function EmptyChannel({ name }: { name: string }) {
+function EmptyChannel({ label }: { label: string }) {
   return (
     <div className="empty-channel">
-      <p className="empty-channel-title">This is the start of #{name}</p>
+      <p className="empty-channel-title">This is the start of {label}</p>
       <p className="empty-channel-hint">
         No messages yet. Say hello below: everyone in the channel will see it.
       </p>

@@ -1,4 +1,5 @@
 import type { OutboxItem } from '../../src-shared/bridge';
+import { conversationLabel } from '../channels/conversation-label';
 import { useApp, useAppStore } from '../store/context';
 
 /** Everything we wrote that the server has not taken yet: retry it, or let it go. */
@@ -67,5 +68,6 @@ export function OutboxPanel() {
 function whereQueued(item: OutboxItem): string {
   // No kind: a channel no longer held here (left, or removed), whose name went with it.
   if (item.channelKind === undefined) return 'A channel you have left';
-  return item.channelKind === 'dm' ? `Direct message: ${item.channelName}` : `#${item.channelName}`;
+  const label = conversationLabel({ kind: item.channelKind, name: item.channelName });
+  return item.channelKind === 'dm' ? `Direct message: ${label}` : label;
 }

@@ -2,6 +2,7 @@ import { act, configure, render } from '@testing-library/react';
 import type { MessageView } from '../../src-shared/bridge';
 import { App } from '../app/App';
 import type { Host } from '../bridge/connect';
+import { conversationLabel } from '../channels/conversation-label';
 import { paintWorkDone } from '../messages/after-paint';
 import { MessageList } from '../messages/MessageList';
 import { loadMarkdown } from '../messages/markdown-loader';
@@ -64,7 +65,7 @@ export async function renderMessageList(relay: FakeRelay, messages: MessageView[
   });
   const view = render(
     <AppProvider store={store} relay={relay.api}>
-      <MessageList channelId={channel.id} channelName={channel.name} />
+      <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
     </AppProvider>,
   );
   await settle();

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { MessageView } from '../../src-shared/bridge';
 import { focusMainComposer } from '../app/use-keyboard';
+import { conversationLabel } from '../channels/conversation-label';
 import { Composer } from '../composer/Composer';
 import { MessageRow } from '../messages/MessageRow';
 import { useApp, useAppStore } from '../store/context';
@@ -10,7 +11,8 @@ const noReplies: MessageView[] = [];
 /** The replies under one message (few enough to render in full), with a composer for another. */
 export function ThreadView({ channelId, parentId }: { channelId: string; parentId: string }) {
   const store = useAppStore();
-  const channelName = useApp((s) => s.channels.find((c) => c.id === channelId)?.name ?? '');
+  const channel = useApp((s) => s.channels.find((c) => c.id === channelId));
+  const channelLabel = channel ? conversationLabel(channel) : '';
   const parent = useApp((s) => s.histories[channelId]?.messages.find((m) => m.id === parentId));
   const thread = useApp((s) => s.threads[parentId]);
   const highlight = useApp((s) => (s.highlight?.inThread ? s.highlight : null));
@@ -28,7 +30,7 @@ export function ThreadView({ channelId, parentId }: { channelId: string; parentI
     <aside className="thread-view" data-testid="thread-view" aria-label="Thread">
       <header className="pane-header">
         <h2>Thread</h2>
-        <span className="pane-subtitle">#{channelName}</span>
+        <span className="pane-subtitle">{channelLabel}</span>
         <button
           type="button"
           className="icon-button"
@@ -66,7 +68,7 @@ export function ThreadView({ channelId, parentId }: { channelId: string; parentI
         ))}
         <div ref={endRef} />
       </div>
-      <Composer channelId={channelId} channelName={channelName} parentId={parentId} autoFocus />
+      <Composer channelId={channelId} channelLabel={channelLabel} parentId={parentId} autoFocus />
     </aside>
   );
 }

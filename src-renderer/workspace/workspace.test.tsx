@@ -51,6 +51,23 @@ describe('the sidebar', () => {
   });
 });
 
+describe('a direct message, open', () => {
+  it('is named by its people everywhere in the pane, never as a #channel', async () => {
+    const relay = new FakeRelay();
+    const dm = makeChannel('carol', { kind: 'dm', private: true, members: [alice, carol] });
+    relay.channels.push(dm);
+    await renderApp(relay);
+    const dms = screen.getByRole('list', { name: 'Direct messages' });
+    await click(within(dms).getByTestId('channel-item'));
+    const pane = await screen.findByRole('main', { name: 'carol' });
+    // Its first page is empty: the empty state, the list and the composer all name it.
+    expect(await within(pane).findByText('This is the start of carol')).toBeTruthy();
+    expect(within(pane).getByTestId('message-list').getAttribute('aria-label')).toBe('Messages in carol');
+    expect(within(pane).getByTestId('message-input').getAttribute('placeholder')).toBe('Message carol');
+    expect(pane.textContent).not.toContain('#carol');
+  });
+});
+
 describe('the channel browser', () => {
   it('searches by name or topic and joins a channel, which then opens', async () => {
     const relay = new FakeRelay();
