@@ -174,9 +174,9 @@ port.on('message', (message: ToWriter) => {
       answered = { type: 'committed', outcomes: writes.commit(message.ops).map(postable) };
     else answered = { type: 'indexed', ok: updateSearchIndex() };
     release(); // before the answer: the main thread may commit inline at once
-    const due = checkpointDue();
     answer(answered);
-    if (due) checkpointAndRestart();
+    // After the answer, not before: the WAL's size is not the acks' business.
+    if (checkpointDue()) checkpointAndRestart();
   } finally {
     release();
   }
