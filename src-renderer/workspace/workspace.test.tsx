@@ -25,12 +25,18 @@ async function openDialog(relay: FakeRelay, button: string, testId: string): Pro
   return screen.findByTestId(testId);
 }
 
+/** The app with a direct message between alice and carol. */
+async function renderWithDm(): Promise<{ relay: FakeRelay; dm: ReturnType<typeof makeChannel> }> {
+  const relay = new FakeRelay();
+  const dm = makeChannel('carol', { kind: 'dm', private: true, members: [alice, carol] });
+  relay.channels.push(dm);
+  await renderApp(relay);
+  return { relay, dm };
+}
+
 describe('the sidebar', () => {
   it('lists direct messages apart, titled by the other person, with their presence', async () => {
-    const relay = new FakeRelay();
-    const dm = makeChannel('carol', { kind: 'dm', private: true, members: [alice, carol] });
-    relay.channels.push(dm);
-    await renderApp(relay);
+    const { relay, dm } = await renderWithDm();
     const dms = screen.getByRole('list', { name: 'Direct messages' });
     const item = within(dms).getByTestId('channel-item');
     expect(item.getAttribute('data-channel-id')).toBe(dm.id);
@@ -53,10 +59,7 @@ describe('the sidebar', () => {
 
 describe('a direct message, open', () => {
   it('is named by its people everywhere in the pane, never as a #channel', async () => {
-    const relay = new FakeRelay();
-    const dm = makeChannel('carol', { kind: 'dm', private: true, members: [alice, carol] });
-    relay.channels.push(dm);
-    await renderApp(relay);
+    await renderWithDm();
     const dms = screen.getByRole('list', { name: 'Direct messages' });
     await click(within(dms).getByTestId('channel-item'));
     const pane = await screen.findByRole('main', { name: 'carol' });
