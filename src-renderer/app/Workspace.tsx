@@ -183,7 +183,7 @@ function OpenChannel({ channel }: { channel: ChannelView }) {
         </span>
       </header>
       <OfflineBanner />
-      <MessageList key={channel.id} channelId={channel.id} channelLabel={label} />
+      <MessageList key={channel.id} channel={channel} />
       <TypingIndicator channelId={channel.id} />
       {channel.archived ? (
         <p className="archived-note" role="status">

@@ -220,5 +220,6 @@ describe('finding 13: polish', () => {
     await settle();
     const empty = screen.getByRole('main');
     expect(empty.textContent).toContain('This is the start of #random');
+    expect(empty.textContent).toContain('everyone in the channel will see it');
   });
 });

@@ -8,3 +8,8 @@ import type { ChannelView } from '../../src-shared/bridge';
 export function conversationLabel(channel: Pick<ChannelView, 'kind' | 'name'>): string {
   return channel.kind === 'dm' ? channel.name : `#${channel.name}`;
 }
+
+/** Who will read what is written in an empty conversation: its hint says so. */
+export function conversationAudience(channel: Pick<ChannelView, 'kind'>): string {
+  return channel.kind === 'dm' ? 'only the people in this conversation' : 'everyone in the channel';
+}

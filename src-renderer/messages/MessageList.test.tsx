@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conversationLabel } from '../channels/conversation-label';
 import { createAppStore } from '../store/app-store';
 import { AppProvider } from '../store/context';
 import { alice, bob, FakeRelay } from '../testing/fake-relay';
@@ -104,7 +103,7 @@ describe('the message list', () => {
     // Mounted while the page loads, as when a channel is clicked; then the page arrives.
     render(
       <AppProvider store={store} relay={relay.api}>
-        <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
+        <MessageList channel={channel} />
       </AppProvider>,
     );
     await settle();
@@ -140,7 +139,7 @@ describe('the message list', () => {
     });
     render(
       <AppProvider store={store} relay={relay.api}>
-        <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
+        <MessageList channel={channel} />
       </AppProvider>,
     );
     const rows = () => screen.getAllByTestId('message');
@@ -200,7 +199,7 @@ describe('the message list', () => {
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
     render(
       <AppProvider store={store} relay={relay.api}>
-        <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
+        <MessageList channel={channel} />
       </AppProvider>,
     );
     await settle();

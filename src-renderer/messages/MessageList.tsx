@@ -1,6 +1,7 @@
 import type { VirtualItem } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { MessageView } from '../../src-shared/bridge';
+import type { ChannelView, MessageView } from '../../src-shared/bridge';
+import { conversationAudience, conversationLabel } from '../channels/conversation-label';
 import { useApp, useAppStore } from '../store/context';
 import type { ChannelHistory, ThreadHistory } from '../store/types';
 import { afterNextPaint } from './after-paint';
@@ -11,11 +12,12 @@ import { useChatScroll } from './use-chat-scroll';
 import { useFirstUnreadKey } from './use-first-unread';
 import { useRovingRow } from './use-roving-row';
 
-/** `channelLabel`: the conversation as running text names it (`conversationLabel`). */
-type Props = { channelId: string; channelLabel: string; overscan?: number };
+type Props = { channel: Pick<ChannelView, 'id' | 'kind' | 'name'>; overscan?: number };
 
 /** One channel's messages, virtualized: only the rows on screen (and a few around) are mounted. */
-export function MessageList({ channelId, channelLabel, overscan = 6 }: Props) {
+export function MessageList({ channel, overscan = 6 }: Props) {
+  const channelId = channel.id;
+  const channelLabel = conversationLabel(channel);
   const store = useAppStore();
   const history = useApp((s) => s.histories[channelId]);
   const threads = useApp((s) => s.threads);
@@ -127,7 +129,7 @@ export function MessageList({ channelId, channelLabel, overscan = 6 }: Props) {
       </section>
       <ListStatus
         history={history}
-        channelLabel={channelLabel}
+        channel={channel}
         retry={() => void store.getState().loadNewest(channelId)}
       />
       {!atBottom && rows.length > 0 && (
@@ -202,11 +204,11 @@ function replyCountOf(message: MessageView, threads: Record<string, ThreadHistor
 function ListStatus({
   history,
   retry,
-  channelLabel,
+  channel,
 }: {
   history: ChannelHistory | undefined;
   retry: () => void;
-  channelLabel: string;
+  channel: Props['channel'];
 }) {
   if (!history || history.status === 'loading') return <p className="list-note">Loading messages…</p>;
   if (history.status === 'error') {
@@ -220,17 +222,17 @@ function ListStatus({
     );
   }
   if (history.loadingOlder) return <p className="list-note top">Loading older messages…</p>;
-  if (history.messages.length === 0) return <EmptyChannel label={channelLabel} />;
+  if (history.messages.length === 0) return <EmptyChannel channel={channel} />;
   return null;
 }
 
-/** An empty channel says where one is and what to do, at the bottom where the conversation starts. */
-function EmptyChannel({ label }: { label: string }) {
+/** An empty conversation says where one is, who will read it and what to do, at the bottom where it starts. */
+function EmptyChannel({ channel }: { channel: Props['channel'] }) {
   return (
     <div className="empty-channel">
-      <p className="empty-channel-title">This is the start of {label}</p>
+      <p className="empty-channel-title">This is the start of {conversationLabel(channel)}</p>
       <p className="empty-channel-hint">
-        No messages yet. Say hello below: everyone in the channel will see it.
+        No messages yet. Say hello below: {conversationAudience(channel)} will see it.
       </p>
     </div>
   );

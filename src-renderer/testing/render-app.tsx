@@ -2,7 +2,6 @@ import { act, configure, render } from '@testing-library/react';
 import type { MessageView } from '../../src-shared/bridge';
 import { App } from '../app/App';
 import type { Host } from '../bridge/connect';
-import { conversationLabel } from '../channels/conversation-label';
 import { paintWorkDone } from '../messages/after-paint';
 import { MessageList } from '../messages/MessageList';
 import { loadMarkdown } from '../messages/markdown-loader';
@@ -65,7 +64,7 @@ export async function renderMessageList(relay: FakeRelay, messages: MessageView[
   });
   const view = render(
     <AppProvider store={store} relay={relay.api}>
-      <MessageList channelId={channel.id} channelLabel={conversationLabel(channel)} />
+      <MessageList channel={channel} />
     </AppProvider>,
   );
   await settle();

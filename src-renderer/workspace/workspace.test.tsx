@@ -65,6 +65,9 @@ describe('a direct message, open', () => {
     const pane = await screen.findByRole('main', { name: 'carol' });
     // Its first page is empty: the empty state, the list and the composer all name it.
     expect(await within(pane).findByText('This is the start of carol')).toBeTruthy();
+    // Its hint speaks of who reads a direct message, not of a channel's members.
+    expect(pane.textContent).toContain('only the people in this conversation will see it');
+    expect(pane.textContent).not.toContain('everyone in the channel');
     expect(within(pane).getByTestId('message-list').getAttribute('aria-label')).toBe('Messages in carol');
     expect(within(pane).getByTestId('message-input').getAttribute('placeholder')).toBe('Message carol');
     expect(pane.textContent).not.toContain('#carol');
