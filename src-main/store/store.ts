@@ -897,7 +897,12 @@ export class LocalStore {
   private insertMessage(insert: string, params: Record<string, unknown> | unknown[]): MessageRow | undefined {
     const { changes, lastInsertRowid } = this.sql(insert).run(params);
     // None inserted: a conflict the statement does nothing on (lastInsertRowid is an earlier insert's).
-    if (changes === 0) return undefined;
+    // Only the overload that says so may return nothing; any other statement that inserted nothing
+    // (an `INSERT OR IGNORE`) is a defect here, not a row to read back.
+    if (changes === 0) {
+      if (insert.endsWith(' ON CONFLICT DO NOTHING')) return undefined;
+      throw new Error('insertMessage: the statement inserted nothing');
+    }
     return messageRowOf(this.sql(READ_BACK).raw(true).get(lastInsertRowid) as unknown[]);
   }
 
