@@ -13,8 +13,16 @@ import type Database from 'better-sqlite3';
 // protocol/codes, not the index: this thread needs no zod (a faster start).
 import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/codes';
 import type { ChangeRequest, ChangeResult } from '../changes';
-import { filesColumn, type MessageRow, toMessage } from '../rows';
-import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
+import { type FileRow, filesColumn, type MessageRow, toFileRecord, toMessage } from '../rows';
+import type {
+  DeviceSeq,
+  FileRecord,
+  InsertResult,
+  NewMessage,
+  OutOfOrder,
+  ReceiptResult,
+  ReceiptStatus,
+} from '../types';
 import { SqliteChangeWrites } from './change-writes';
 import { commitTogether, type Outcome } from './group-commit';
 import type { SqliteSearchIndex } from './search-index';
@@ -25,7 +33,8 @@ export type WriteOp =
   | { kind: 'insertNumbered'; message: NewMessage; device: DeviceSeq }
   | { kind: 'skipDeviceSeq'; userId: string; channelId: string; device: DeviceSeq }
   | { kind: 'recordReceipt'; messageId: string; userId: string; status: ReceiptStatus; at: string }
-  | { kind: 'changeMessage'; request: ChangeRequest };
+  | { kind: 'changeMessage'; request: ChangeRequest }
+  | { kind: 'deleteUnpostedFiles'; cutoff: string };
 
 export class SqliteWrites {
   private readonly sql;
@@ -47,6 +56,7 @@ export class SqliteWrites {
       'setDevicePosition',
       'linkFile',
       'markFilePosted',
+      'deleteUnposted',
     ]);
     this.changes = new SqliteChangeWrites(db);
   }
@@ -64,7 +74,9 @@ export class SqliteWrites {
     }
   }
 
-  private apply(op: WriteOp): InsertResult | OutOfOrder | ReceiptResult | ChangeResult | undefined {
+  private apply(
+    op: WriteOp,
+  ): InsertResult | OutOfOrder | ReceiptResult | ChangeResult | FileRecord[] | undefined {
     switch (op.kind) {
       case 'insertMessage':
         return this.insertMessage(op.message);
@@ -79,6 +91,8 @@ export class SqliteWrites {
       case 'changeMessage':
         this.search.catchUp();
         return this.changes.apply(op.request);
+      case 'deleteUnpostedFiles':
+        return (this.sql.deleteUnposted.all(op.cutoff) as FileRow[]).map(toFileRecord);
     }
   }
 
