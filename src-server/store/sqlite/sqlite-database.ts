@@ -35,6 +35,7 @@ export function openDatabase(file: string, synchronous: Synchronous): Database.D
 export const SQL = {
   userById: 'SELECT * FROM users WHERE id = ?',
   userByUsername: 'SELECT * FROM users WHERE username = ?',
+  userName: 'SELECT name FROM users WHERE id = ?',
   insertUser: `INSERT INTO users (id, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (username) DO NOTHING`,
   insertChannel: 'INSERT INTO channels (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
