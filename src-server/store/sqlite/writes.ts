@@ -12,17 +12,9 @@
 import type Database from 'better-sqlite3';
 // protocol/codes, not the index: this thread needs no zod (a faster start).
 import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/codes';
-import type { ChangeRequest, ChangeResult } from '../changes';
+import type { ChangeRequest } from '../changes';
 import { type FileRow, filesColumn, type MessageRow, toFileRecord, toMessage } from '../rows';
-import type {
-  DeviceSeq,
-  FileRecord,
-  InsertResult,
-  NewMessage,
-  OutOfOrder,
-  ReceiptResult,
-  ReceiptStatus,
-} from '../types';
+import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
 import { SqliteChangeWrites } from './change-writes';
 import { commitTogether, type Outcome } from './group-commit';
 import type { SqliteSearchIndex } from './search-index';
@@ -75,9 +67,8 @@ export class SqliteWrites {
     }
   }
 
-  private apply(
-    op: WriteOp,
-  ): InsertResult | OutOfOrder | ReceiptResult | ChangeResult | FileRecord[] | undefined {
+  /** Each kind's answer: a message, a receipt's, a change's, the uploads deleted, or nothing. */
+  private apply(op: WriteOp) {
     switch (op.kind) {
       case 'insertMessage':
         return this.insertMessage(op.message);
