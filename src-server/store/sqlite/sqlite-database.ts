@@ -15,6 +15,13 @@ export type Synchronous = 'full' | 'normal';
 
 export const BUSY_TIMEOUT_MS = 5000;
 
+/**
+ * An upload never posted, created before the cutoff (the only parameter). The link test: a file unposted
+ * by a deletion while another message was posting it stays.
+ */
+export const UNPOSTED_BEFORE = `posted_at IS NULL AND created_at < ?
+    AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id)`;
+
 export function openDatabase(file: string, synchronous: Synchronous): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -28,6 +35,7 @@ export function openDatabase(file: string, synchronous: Synchronous): Database.D
 export const SQL = {
   userById: 'SELECT * FROM users WHERE id = ?',
   userByUsername: 'SELECT * FROM users WHERE username = ?',
+  userName: 'SELECT name FROM users WHERE id = ?',
   insertUser: `INSERT INTO users (id, username, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (username) DO NOTHING`,
   insertChannel: 'INSERT INTO channels (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING',
@@ -65,6 +73,7 @@ export const SQL = {
   linkFile:
     'INSERT INTO message_files (message_id, file_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   markFilePosted: 'UPDATE files SET posted_at = COALESCE(posted_at, ?) WHERE id = ?',
+  deleteUnposted: `DELETE FROM files WHERE ${UNPOSTED_BEFORE} RETURNING *`,
   raiseReadSeq: `UPDATE channel_members SET last_read_seq = MAX(last_read_seq, ?)
     WHERE channel_id = ? AND user_id = ?`,
   receiptsOf: `SELECT message_id, user_id, status, at FROM receipts

@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { type FileRow, fileColumns, toFileRecord } from '../rows';
 import type { FileRecord } from '../types';
+import { UNPOSTED_BEFORE } from './sqlite-database';
 
 const SQL = {
   insertFile: `INSERT INTO files (id, user_id, sha256, name, size, mime, created_at)
@@ -15,9 +16,8 @@ const SQL = {
     JOIN channel_members cm ON cm.channel_id = mf.channel_id AND cm.user_id = ?
     JOIN messages m ON m.id = mf.message_id AND m.deleted = 0
     WHERE mf.file_id = ? LIMIT 1`,
-  // The link test: a file unposted by a deletion while another message was posting it stays.
-  deleteUnposted: `DELETE FROM files WHERE posted_at IS NULL AND created_at < ?
-    AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id) RETURNING *`,
+  // Whether the collection has anything to delete (the DELETE itself is the writer thread's: writes.ts).
+  anyUnposted: `SELECT 1 FROM files WHERE ${UNPOSTED_BEFORE} LIMIT 1`,
   blobsInUse: 'SELECT DISTINCT sha256 FROM files WHERE sha256 IN (SELECT value FROM json_each(?))',
 } as const;
 
@@ -26,7 +26,11 @@ type Statements = { [K in keyof typeof SQL]: Database.Statement };
 export class SqliteFiles {
   private readonly sql: Statements;
 
-  constructor(db: Database.Database) {
+  constructor(
+    db: Database.Database,
+    /** The DELETE of the unposted uploads before a cutoff, on the writer thread (writes.ts). */
+    private readonly deleteUnposted: (cutoff: string) => Promise<FileRecord[]>,
+  ) {
     this.sql = Object.fromEntries(
       Object.entries(SQL).map(([name, text]) => [name, db.prepare(text)]),
     ) as Statements;
@@ -45,8 +49,15 @@ export class SqliteFiles {
     return this.sql.readable.get(userId, fileId) !== undefined;
   }
 
-  deleteUnpostedFiles(cutoff: string): FileRecord[] {
-    return (this.sql.deleteUnposted.all(cutoff) as FileRow[]).map(toFileRecord);
+  /**
+   * Looked for with a read first, which never waits for the write lock, then deleted on the writer thread,
+   * which waits for it off the event loop. The DELETE used to run on this connection: it waited in SQLite's
+   * busy handler on the event loop while the thread committed (up to BUSY_TIMEOUT_MS; ~100 ms of a
+   * restart's replay in figure 6, BENCHMARKS.md srv24), though there was mostly nothing to delete.
+   */
+  async deleteUnpostedFiles(cutoff: string): Promise<FileRecord[]> {
+    if (this.sql.anyUnposted.get(cutoff) === undefined) return [];
+    return this.deleteUnposted(cutoff);
   }
 
   blobsInUse(sha256s: string[]): Set<string> {

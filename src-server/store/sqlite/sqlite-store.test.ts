@@ -79,6 +79,87 @@ describe('SqliteStore writer thread', () => {
     await store.close();
   });
 
+  it('collects unposted uploads without waiting for the write lock on the event loop', async () => {
+    const store = await SqliteStore.open(dir);
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const cutoff = new Date(Date.UTC(2030, 0, 1)).toISOString();
+    // Another connection holds the write lock (the writer thread in a burst, as at a restart's replay).
+    const other = new Database(join(dir, DATABASE_FILE));
+    other.exec('BEGIN IMMEDIATE');
+    // Nothing to collect: answered from a read, no write lock needed (the main connection's DELETE
+    // waited in SQLite's busy handler on the event loop, then failed SQLITE_BUSY).
+    expect(await store.deleteUnpostedFiles(cutoff)).toEqual([]);
+    other.exec('COMMIT');
+    const orphan = {
+      id: randomUUID(),
+      userId: alice.id,
+      sha256: 'a'.repeat(64),
+      name: 'notes.txt',
+      size: 5,
+      mime: 'text/plain',
+      createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+    };
+    await store.insertFile(orphan);
+    // Something to collect while the lock is held: the writer thread waits for it, the loop turns.
+    other.exec('BEGIN IMMEDIATE');
+    let collected = false;
+    const deleting = store.deleteUnpostedFiles(cutoff).then((files) => {
+      collected = true;
+      return files;
+    });
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(collected).toBe(false);
+    other.exec('COMMIT');
+    other.close();
+    expect((await deleting).map((f) => f.id)).toEqual([orphan.id]);
+    expect(await store.getFile(orphan.id)).toBeUndefined();
+    await store.close();
+  });
+
+  it('answers an insert with the message exactly as a read of its row gives it back', async () => {
+    const store = await SqliteStore.open(dir);
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const bob = (await store.findUserByUsername('bob'))!;
+    const general = await store.ensureChannel('general');
+    const file = {
+      id: randomUUID(),
+      userId: alice.id,
+      sha256: 'a'.repeat(64),
+      name: 'a.png',
+      size: 3,
+      mime: 'image/png',
+      createdAt: new Date().toISOString(),
+    };
+    await store.insertFile(file);
+    const base = { channelId: general.id, userId: alice.id, createdAt: new Date().toISOString() };
+    const plain = await store.insertMessage({ ...base, id: randomUUID(), content: 'plain' });
+    const full = await store.insertNumbered(
+      {
+        ...base,
+        id: randomUUID(),
+        content: 'hi @bob',
+        parentId: plain.message.id,
+        clientMessageId: randomUUID(),
+        mentions: [bob.id],
+        files: [{ id: file.id, name: file.name, size: file.size, mime: file.mime }],
+      },
+      { deviceId: randomUUID(), deviceSeq: 1 },
+    );
+    // Two in one turn: the first commits inline, the second on the thread.
+    const [inline, thread] = await Promise.all(
+      ['one', 'two'].map((content) => store.insertMessage({ ...base, id: randomUUID(), content })),
+    );
+    for (const inserted of [plain, full, inline!, thread!]) {
+      const message = 'message' in inserted ? inserted.message : undefined;
+      expect(message).toBeDefined();
+      expect(message).toStrictEqual(await store.getMessage(message!.id));
+    }
+    expect(full).toMatchObject({ message: { user: { name: alice.name }, mentions: [bob.id] } });
+    await store.close();
+  });
+
   it('refuses a write that fails on the thread alone, with its reason, and commits the others', async () => {
     const store = await SqliteStore.open(dir);
     await seedDemo(store);

@@ -8,6 +8,7 @@ import { migrate } from '../migrate';
 import { SHARED_STATEMENTS, type SharedStatement, SharedStore } from '../shared-store';
 import type {
   DeviceSeq,
+  FileRecord,
   InsertResult,
   NewMessage,
   OutOfOrder,
@@ -90,7 +91,10 @@ export class SqliteStore extends SharedStore implements Store {
     super();
     this.sql = prepare(db, SHARED_STATEMENTS);
     this.workspace = new SqliteWorkspace(db);
-    this.files = new SqliteFiles(db);
+    // Uploads never posted are deleted by the writer thread (sqlite-files.ts).
+    this.files = new SqliteFiles(db, (cutoff) =>
+      writer.run<FileRecord[]>({ kind: 'deleteUnpostedFiles', cutoff }),
+    );
     this.changes = new SqliteChangeReads(db);
   }
 
