@@ -229,9 +229,11 @@ export async function loadWithoutDevtools(
 }
 
 /**
- * Launches before a relaunch is measured. Chromium keeps V8's compiled code for a script it has seen
- * run before (the second launch writes it beside the HTTP cache's entry, the third uses it); Electron
- * does the same for app:// (src-main/electron/session.ts, `codeCache`).
+ * Launches before a relaunch is measured. Chromium writes V8's code cache for a script it has seen
+ * before (the second launch: `Code Cache/js`, ~175 KB for the entry), but Debian's Chromium 156 does not
+ * read it back for the entry module here: the third launch streams and parses it on a worker as a cold
+ * one does (trace-no-devtools.ts --relaunch, BENCHMARKS.md paint24). So this row is the HTTP cache's
+ * relaunch; Electron's app:// asks for the code cache (src-main/electron/session.ts, window.ts).
  */
 export const WARM_LAUNCHES = 2;
 /** After a warm launch's report: the code cache is written once the script has run, not at once. */

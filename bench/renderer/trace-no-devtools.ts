@@ -5,24 +5,71 @@
  * trace event, and its heaviest tasks: where the floor goes when nothing re-parses for DevTools.
  * PROFILE=OUT.cpuprofile also records V8's sampler in the trace (no CDP either) and writes the page's
  * JS profile from navigation to the mark, one file per load (OUT-N.cpuprofile with --loads).
+ * `--relaunch`: the loads share one profile, after figure 7's warm launches (its relaunch row; `--warm N`
+ * unmeasured launches instead);
+ * `--chromium-arg=--switch` passes a switch to every launch (e.g. `--v8-cache-options=none`).
  */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../figures/fig7-renderer';
-import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports } from './no-devtools';
+import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports, WARM_LAUNCHES } from './no-devtools';
 import { describeTask, mainThreadEvents, pageMainThread, type TraceEvent, takeLoads } from './page-tools';
 import { profileFromTrace } from './trace-profile';
 
 const TRACE_S = 12;
 
+/** The events of the entry script's compile (assets/index-*.js) and V8's code cache for it, as they happened. */
+const COMPILE_EVENTS = /RunScriptStreamingTask|v8\.compile|v8\.produce.*Cache|v8\.consume.*Cache|CodeCache/;
+
+/**
+ * What compiled the page's entry script: on a worker while it streamed, or from V8's code cache (the
+ * events' `data` says `streamed`, `producedCacheSize`, `consumedCacheSize`, `cacheRejected`).
+ */
+function entryCompile(events: TraceEvent[], nav: TraceEvent): string {
+  const parts = events
+    .filter(
+      (e) =>
+        e.pid === nav.pid &&
+        COMPILE_EVENTS.test(e.name) &&
+        /\/assets\/index-[^/]*\.js/.test(
+          e.args?.data?.url ?? (e.args as { url?: string } | undefined)?.url ?? '',
+        ),
+    )
+    .map((e) => {
+      const {
+        url: _url,
+        columnNumber: _c,
+        lineNumber: _l,
+        scriptId: _s,
+        ...data
+      } = (e.args?.data ?? {}) as Record<string, unknown>;
+      const at = ((e.ts - nav.ts) / 1000).toFixed(0);
+      return `${e.name} @${at} (${((e.tdur ?? 0) / 1000).toFixed(1)} ms CPU) ${JSON.stringify(data)}`;
+    });
+  return parts.join('; ') || 'no compile events for assets/index-*.js';
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const loads = takeLoads(args, 1);
+  // --chromium-arg=--some-switch: passed on to Chromium (e.g. --v8-cache-options=none).
+  const extraArgs = args.filter((a) => a.startsWith('--chromium-arg=')).map((a) => a.slice(15));
   const reports = new PaintReports();
   const server = await serveStatic(path.resolve(args[0]!), reports);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?${NO_DEVTOOLS_QUERY}`;
+  // --relaunch: every traced load on one kept profile, after figure 7's unmeasured warm launches.
+  const profile = args.includes('--relaunch')
+    ? await mkdtemp(path.join(tmpdir(), 'relay-trace-kept-'))
+    : undefined;
+  if (profile) {
+    const at = args.indexOf('--warm');
+    const warm = at >= 0 ? Number(args.splice(at, 2)[1]) : WARM_LAUNCHES;
+    for (let i = 0; i < warm; i++) {
+      await loadWithoutDevtools(reports, url, 30_000, { profile, args: extraArgs, lingerMs: 1_500 });
+    }
+  }
   for (let i = 0; i < loads; i++) {
     const file = path.join(tmpdir(), `relay-trace-no-devtools-${process.pid}-${i}.json`);
     const profileTo = process.env.PROFILE;
@@ -35,8 +82,10 @@ async function main() {
         `--trace-startup-file=${file}`,
         `--trace-startup-duration=${TRACE_S}`,
         '--trace-startup-format=json',
+        ...extraArgs,
       ],
       lingerMs: TRACE_S * 1000 + 20_000, // the browser writes the trace some seconds after it ends
+      ...(profile ? { profile } : {}),
     });
     const events = (JSON.parse(await readFile(file, 'utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
     if (!process.env.KEEP) await rm(file, { force: true });
@@ -72,8 +121,10 @@ async function main() {
         .map(([n, v]) => `${n} ${(v / 1000).toFixed(1)}`)
         .join(', ')}`,
     );
+    console.log(`  the entry's compile: ${entryCompile(events, nav)}`);
     for (const t of tasks) if ((t.tdur ?? 0) >= 2000) console.log(describeTask(t, mine, nav.ts));
   }
+  if (profile) await rm(profile, { recursive: true, force: true });
   server.close();
 }
 void main();

@@ -39,6 +39,12 @@ describe('main window', () => {
     expect(fake.visible).toBe(true);
   });
 
+  it("writes V8's code cache for the renderer on a bundle's first launch, not after Chromium's heat check", () => {
+    const win = createMainWindow({ preload: '/p.cjs', bounds: { width: 800, height: 600 } });
+    const fake = win as unknown as InstanceType<typeof electron.BrowserWindow>;
+    expect(fake.options.webPreferences).toMatchObject({ v8CacheOptions: 'bypassHeatCheck' });
+  });
+
   it('has a minimum size, and stays hidden in the tray when started minimised', () => {
     const win = createMainWindow({ preload: '/p', bounds: { width: 800, height: 600 }, show: false });
     const fake = win as unknown as InstanceType<typeof electron.BrowserWindow>;

@@ -40,6 +40,12 @@ export function createMainWindow(options: {
       spellcheck: true,
       // Middle-click would otherwise try to open links in a new window.
       disableBlinkFeatures: 'Auxclick',
+      // V8's code cache for app:// (session.ts, `codeCache`) written on the first launch of a bundle,
+      // not only once Chromium has seen the script twice ('code', the heat check): after an update the
+      // second launch starts from the cache instead of the third. Costs one cache write (~175 KB, ~8 ms
+      // of CPU in Chromium's trace of the entry: BENCHMARKS.md, paint24); what reading it back saves
+      // needs an Electron binary to measure.
+      v8CacheOptions: 'bypassHeatCheck',
     },
   });
   if (maximized) win.maximize();
