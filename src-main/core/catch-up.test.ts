@@ -81,13 +81,19 @@ function upsertedWith(t: TestCore, prefix: string): MessageView[] {
   return t.of('messageUpserted').filter((m) => m.content.startsWith(prefix));
 }
 
+/** A server, and alice's folder from before 250 messages of bob's in general (`prefix0` …) while she was away. */
+async function awayFor250(prefix: string) {
+  const server = await startTestServer({ messageRateLimit: 0 });
+  cleanups.push(() => server.close());
+  const { userData, general } = await aliceWasHere(server);
+  cleanups.push(() => rm(userData, { recursive: true, force: true }));
+  await bobWrites(server, general, prefix, 250);
+  return { userData, general };
+}
+
 describe('catch-up in batches', () => {
   it('raises a chunk of caught-up messages as one event, each message once, and one notification for the run', async () => {
-    const server = await startTestServer({ messageRateLimit: 0 });
-    cleanups.push(() => server.close());
-    const { userData, general } = await aliceWasHere(server);
-    cleanups.push(() => rm(userData, { recursive: true, force: true }));
-    await bobWrites(server, general, 'b-', 250);
+    const { userData, general } = await awayFor250('b-');
 
     const alice = await createTestCore({ userData });
     cleanups.push(() => alice.close({ keep: true }));
@@ -117,12 +123,8 @@ describe('catch-up in batches', () => {
     expect(alice.notifier.shown[0]!.body).toMatch(/^250 new messages\./);
   }, 60_000);
 
-  it('reads a looked-at channel once per chunk, not once per message: every message read, one unread event a chunk', async () => {
-    const server = await startTestServer({ messageRateLimit: 0 });
-    cleanups.push(() => server.close());
-    const { userData, general } = await aliceWasHere(server);
-    cleanups.push(() => rm(userData, { recursive: true, force: true }));
-    await bobWrites(server, general, 'r-', 250);
+  it('reads a looked-at channel once per chunk, not once per message: every message read', async () => {
+    const { userData, general } = await awayFor250('r-');
 
     // general open in a focused window before the catch-up starts: each chunk arrives read.
     const alice = await createTestCore({ userData, start: false });
