@@ -26,16 +26,6 @@ const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBind
 // The integrity check's read waits out a moment's lock (a WAL being reset) instead of failing, which
 // would put the check back on the main thread; a PASSIVE checkpoint never waits on it.
 db.pragma('busy_timeout = 5000');
-// Starts the WAL here: the commit that writes a WAL's first frame also syncs its header and, the first
-// time a connection syncs it, the folder; on the main thread that was the catch-up's first commit,
-// 20-30 ms blocked in two fsyncs (bench figure 13). The schema version written back as it is: a commit of
-// one page that changes nothing. Should the main thread have written first, it is one more frame.
-try {
-  if (db.pragma('journal_mode', { simple: true }) === 'wal')
-    db.transaction(() => db.pragma('user_version = ' + Number(db.pragma('user_version', { simple: true })))).immediate();
-} catch {
-  // Left to the main thread's first commit, as before.
-}
 const checkpoint = () => {
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
