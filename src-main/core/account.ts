@@ -437,7 +437,11 @@ export class Account {
       return stored;
     });
     this.events.run(() => {
-      for (const s of stored) this.arrived(s, arrival, unreadLater);
+      // A looked-at channel is read once for the batch, up to all it now holds: per message, the first
+      // call did the work and each after it read the channel and committed nothing (figure 13).
+      const read = new Set<string>();
+      for (const s of stored) this.arrived(s, arrival, read, unreadLater);
+      for (const channelId of read) this.markRead(channelId);
     });
   }
 
@@ -472,6 +476,8 @@ export class Account {
   private arrived(
     { message, result, channel, owesDelivered }: StoredArrival,
     arrival: Arrival,
+    /** The channels looked at that the batch's messages came into: the caller marks them read after. */
+    read: Set<string>,
     unreadLater?: Set<string>,
   ): void {
     const { row } = result;
@@ -489,7 +495,7 @@ export class Account {
     if (!owesDelivered) {
       // Being looked at (the channel, or for a reply its thread): read, not just delivered.
       if (row.parent_id !== null) this.readThread(row.parent_id, [row]);
-      else this.markRead(channel.id);
+      else read.add(channel.id);
       return;
     }
     this.receipts.kickSoon();

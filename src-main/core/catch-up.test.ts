@@ -9,10 +9,11 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { login, startTestServer, type TestServer } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import { waitFor } from '../../src-shared/testing/wait-for';
+import { LocalStore } from '../store/store';
 import { CATCH_UP_CHUNK, CATCH_UP_PAGE } from './account';
 import { cleanupAfterEach } from './testing/cleanups';
 import { createTestCore, makeUserData, signIn, type TestCore, waitForCaughtUp } from './testing/harness';
@@ -80,13 +81,19 @@ function upsertedWith(t: TestCore, prefix: string): MessageView[] {
   return t.of('messageUpserted').filter((m) => m.content.startsWith(prefix));
 }
 
+/** A server, and alice's folder from before 250 messages of bob's in general (`prefix0` …) while she was away. */
+async function awayFor250(prefix: string) {
+  const server = await startTestServer({ messageRateLimit: 0 });
+  cleanups.push(() => server.close());
+  const { userData, general } = await aliceWasHere(server);
+  cleanups.push(() => rm(userData, { recursive: true, force: true }));
+  await bobWrites(server, general, prefix, 250);
+  return { userData, general };
+}
+
 describe('catch-up in batches', () => {
   it('raises a chunk of caught-up messages as one event, each message once, and one notification for the run', async () => {
-    const server = await startTestServer({ messageRateLimit: 0 });
-    cleanups.push(() => server.close());
-    const { userData, general } = await aliceWasHere(server);
-    cleanups.push(() => rm(userData, { recursive: true, force: true }));
-    await bobWrites(server, general, 'b-', 250);
+    const { userData, general } = await awayFor250('b-');
 
     const alice = await createTestCore({ userData });
     cleanups.push(() => alice.close({ keep: true }));
@@ -114,6 +121,31 @@ describe('catch-up in batches', () => {
     await waitFor(() => alice.notifier.shown.length > 0, 'a notification');
     expect(alice.notifier.shown).toHaveLength(1);
     expect(alice.notifier.shown[0]!.body).toMatch(/^250 new messages\./);
+  }, 60_000);
+
+  it('reads a looked-at channel once per chunk, not once per message: every message read', async () => {
+    const { userData, general } = await awayFor250('r-');
+
+    // general open in a focused window before the catch-up starts: each chunk arrives read.
+    const alice = await createTestCore({ userData, start: false });
+    cleanups.push(() => alice.close({ keep: true }));
+    await alice.core.handlers.setActiveChannel({ channelId: general });
+    await alice.core.handlers.setWindowFocused({ focused: true });
+    const moves = vi.spyOn(LocalStore.prototype, 'markReadUpTo');
+    cleanups.push(async () => moves.mockRestore());
+    await alice.core.start();
+    await waitForCaughtUp(alice);
+    await waitFor(() => upsertedWith(alice, 'r-').length >= 250, 'all 250 raised');
+
+    const channel = (await alice.core.handlers.listChannels(undefined)).find((c) => c.id === general);
+    expect(channel?.unreadCount).toBe(0);
+    // Figure 13: the read position was moved per message of the chunk, the first call doing the work
+    // and the 24 after it finding nothing new (a read of the channel and an empty transaction each).
+    const generalMoves = moves.mock.calls.filter(([channelId]) => channelId === general).length;
+    expect(generalMoves).toBeGreaterThanOrEqual(250 / CATCH_UP_CHUNK);
+    expect(generalMoves).toBeLessThanOrEqual(250 / CATCH_UP_CHUNK + 3);
+    const unread = alice.of('unread').filter((u) => u.channelId === general);
+    expect(unread.at(-1)?.unreadCount).toBe(0);
   }, 60_000);
 
   it('survives kill -9 inside a chunk: the cursor is where the stored messages end; restarted, the rest once, in order', async () => {
