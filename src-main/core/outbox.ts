@@ -36,6 +36,7 @@ import {
 } from '../../src-shared/protocol';
 import type { LocalStore, MessageRow, OperationRow } from '../store/store';
 import { type AckOutcome, emitAndAwaitAck, isPermanentRefusal } from './ack';
+import { AckPace } from './ack-pace';
 import { changeWire } from './change-ops';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
@@ -84,8 +85,9 @@ interface Lane {
   gap?: number;
   /**
    * Slow start: a connection begins with one send in flight per channel and allows one more with each
-   * accepted send, up to pipelineWindow. A backlog resent into a limit it does not know about (a fresh
-   * start, a restart during a block) then meets it with a few refusals, not with the whole pipeline.
+   * accepted send, up to pipelineWindowMax (past pipelineWindow only as the acks' pace allows:
+   * ack-pace.ts). A backlog resent into a limit it does not know about (a fresh start, a restart during a
+   * block) then meets it with a few refusals, not with the whole pipeline.
    */
   window: number;
 }
@@ -97,6 +99,7 @@ export class OutboxSender {
   /** Uploads in flight, to abort when the user cancels one. */
   private readonly uploads = new Map<string, AbortController>();
   private readonly pacer: SendPacer;
+  private readonly pace: AckPace;
   private expiryTimer: unknown = null;
   /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
   private acks: { ack: MessageSent; row?: OperationRow }[] = [];
@@ -118,6 +121,7 @@ export class OutboxSender {
     private readonly deps: OutboxDeps,
   ) {
     this.pacer = new SendPacer(store.sequence, deps.clock);
+    this.pace = new AckPace(deps.clock, deps.options);
   }
 
   /** Try every channel from its head (connected, retry requested, a backoff over). */
@@ -146,6 +150,7 @@ export class OutboxSender {
   connected(): void {
     this.held = false;
     for (const lane of this.lanes.values()) lane.window = 1;
+    this.pace.reset();
     this.store.clearBackoff();
     for (const timer of this.wakeTimers.values()) this.deps.clock.clearTimeout(timer);
     this.wakeTimers.clear();
@@ -193,7 +198,7 @@ export class OutboxSender {
     const lane = this.lane(channelId);
     const window = this.cautious.has(channelId)
       ? 1
-      : Math.min(lane.window, this.pacer.window(this.deps.options.pipelineWindow));
+      : Math.min(lane.window, this.pacer.window(this.paced(lane)));
     if (lane.flying.size >= window || lane.change !== null) return;
     // Out of order: the rest of the pipeline comes back first, then the channel resends from the gap.
     if (lane.gap !== undefined && lane.flying.size > 0) return;
@@ -213,6 +218,16 @@ export class OutboxSender {
     const socket = this.deps.socket();
     // A batch of acks frees as many slots: their sends leave in one write (write-together.ts).
     if (socket) writeTogether(socket, rows.length, () => this.take(lane, rows, window));
+  }
+
+  /** The window the acks' pace allows `lane`, beside what the other channels have in flight. */
+  private paced(lane: Lane): number {
+    const { pipelineWindow } = this.deps.options;
+    // Below pipelineWindow the pace does not matter: no need to count the others.
+    if (lane.window <= pipelineWindow) return pipelineWindow;
+    let elsewhere = 0;
+    for (const other of this.lanes.values()) if (other !== lane) elsewhere += other.flying.size;
+    return this.pace.window(elsewhere);
   }
 
   /** Sends what `rows` (a channel's next pending operations, in order) and the window allow. */
@@ -410,7 +425,7 @@ export class OutboxSender {
     const lane = this.lane(row.channel_id);
     if (ack.ok) {
       this.cautious.delete(row.channel_id);
-      lane.window = Math.min(lane.window + 1, this.deps.options.pipelineWindow);
+      lane.window = Math.min(lane.window + 1, this.deps.options.pipelineWindowMax);
       this.enqueueAck({ ack, row });
       return true;
     }
@@ -446,10 +461,13 @@ export class OutboxSender {
     }
     // Free every slot first, then refill each channel once: one read of the queue per batch.
     const channels = new Set<string>();
+    let answered = 0;
     for (const b of batch) {
+      if (b.row) answered++;
       if (b.row && this.lanes.get(b.row.channel_id)?.flying.delete(b.row.op_id))
         channels.add(b.row.channel_id);
     }
+    if (answered > 0) this.pace.answered(answered);
     for (const channelId of channels) {
       try {
         this.pump(channelId);
@@ -466,7 +484,7 @@ export class OutboxSender {
   /** After a batch's commit: its `message:sent`s wait for their acks; its acks are done with. */
   private remember(batch: readonly { ack: MessageSent; row?: OperationRow }[]): void {
     // Acks that never come (a cut, a timeout) would leave theirs here: bounded, as it is only a shortcut.
-    if (this.committed.size > 4 * this.deps.options.pipelineWindow) this.committed.clear();
+    if (this.committed.size > 4 * this.deps.options.pipelineWindowMax) this.committed.clear();
     for (const { ack, row } of batch)
       if (!row && ack.clientMessageId !== undefined) this.committed.set(ack.clientMessageId, ackKey(ack));
     for (const { ack, row } of batch)
