@@ -446,3 +446,149 @@ describe('changes in the operation queue', () => {
     expect(store.messageByKey(a!)?.content).toBe('a');
   });
 });
+
+describe('review23: the paced window against a server that slows', () => {
+  /**
+   * As `replayBacklog` above, but the scripted server answers `perStep(t)` of the oldest emits it has
+   * not answered in each 50 ms step, `t` ms after the connection: a pace that changes mid-replay.
+   */
+  async function replayAt(outbox: OutboxSender, backlog: string[], perStep: (t: number) => number) {
+    timers = true;
+    connected = false;
+    store.transaction(() => queue(outbox, ...backlog));
+    connected = true;
+    outbox.connected();
+    const first = new Map<string, SendAck>();
+    const start = clock.now();
+    const until = start + 120_000;
+    let answered = 0;
+    let most = 0;
+    while ((answered < emits.length || pending() > 0) && clock.now() < until) {
+      most = Math.max(most, emits.length - answered);
+      clock.advance(50);
+      for (const emit of emits.slice(answered, answered + perStep(clock.now() - start))) {
+        const ack = first.get(emit.clientMessageId) ?? ok(emit);
+        first.set(emit.clientMessageId, ack);
+        emit.answer(ack);
+        answered++;
+      }
+      await settle();
+    }
+    return most;
+  }
+
+  // 500 acks a second (figure 6's pace at load: the window reaches 1,024), then the server's writer
+  // slows to 80 a second (a checkpoint during the burst, a slower disk, another user's load): still
+  // answering, so no stall, but 1,024 in flight at 80 a second is 12.8 s, past the 10 s ack timer.
+  const slowsTo80 = (t: number) => (t <= 5_000 ? 25 : 4);
+
+  it('a server slowing from 500 to 80 acks a second mid-replay times out no send (at the fixed 256: none)', async () => {
+    const outbox = sender();
+    const backlog = Array.from({ length: 4_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, slowsTo80);
+    expect(most).toBeGreaterThan(256); // the window did grow past 256 before the slowdown
+    expect(stalls).toBe(0);
+    expect(pending()).toBe(0);
+    // Exactly-once and order hold (each went first in order; the server answers a copy with the first)...
+    expect([...new Set(sent())]).toEqual(backlog);
+    // ...but the window's tail timed out and went again, into the server already behind (head: 284).
+    expect({ timeouts, resent: sent().length - backlog.length }).toEqual({ timeouts: 0, resent: 0 });
+  });
+
+  it('control: the same slowdown with the window fixed at 256 (the base) times out nothing', async () => {
+    const outbox = sender({ pipelineWindowMax: 256 });
+    const backlog = Array.from({ length: 4_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, slowsTo80);
+    expect(most).toBeLessThanOrEqual(256);
+    expect(timeouts).toBe(0);
+    expect(stalls).toBe(0);
+    expect(pending()).toBe(0);
+    expect(sent()).toEqual(backlog);
+  });
+
+  /**
+   * 500 acks a second, then a cut at 4 s as the server slows to 80 a second (for 16 s), reconnected at
+   * 5 s. The server goes on with what the old connection sent (its writer's queue), so the new
+   * connection's first send waits behind what was in flight at the cut. Returns the most in flight.
+   */
+  async function reconnectIntoSlowServer(options: CoreOptions) {
+    const outbox = sender(options);
+    const backlog = Array.from({ length: 6_000 }, (_, i) => `m${i}`);
+    timers = true;
+    connected = false;
+    store.transaction(() => queue(outbox, ...backlog));
+    connected = true;
+    outbox.connected();
+    const first = new Map<string, SendAck>();
+    const start = clock.now();
+    let answered = 0;
+    let most = 0;
+    while ((answered < emits.length || pending() > 0) && clock.now() < start + 60_000) {
+      most = Math.max(most, emits.length - answered);
+      clock.advance(50);
+      const t = clock.now() - start;
+      if (t === 4_000) {
+        // The cut: socket.io-client calls back every emit waiting at once; the server still has them.
+        connected = false;
+        for (const emit of emits.slice(answered)) emit.answer(new Error('transport close'));
+      }
+      if (t === 5_000) {
+        connected = true;
+        outbox.connected();
+      }
+      for (const emit of emits.slice(answered, answered + (t <= 4_000 || t > 20_000 ? 25 : 4))) {
+        const ack = first.get(emit.clientMessageId) ?? ok(emit);
+        first.set(emit.clientMessageId, ack);
+        emit.answer(ack);
+        answered++;
+      }
+      await settle();
+    }
+    expect(pending()).toBe(0);
+    expect([...new Set(sent())]).toEqual(backlog.slice(0, new Set(sent()).size));
+    return most;
+  }
+
+  it('a reconnect mid-replay, the server slowed to 80 a second: the new connection is not taken for stalled', async () => {
+    // 1,024 in flight at the cut, at 80 a second: the new connection's first send is answered ~12 s
+    // after its emit, with no ack since the cut, so its timeout is a stall (the connection recycled).
+    expect(await reconnectIntoSlowServer({})).toBe(1_024);
+    expect({ stalls, timeouts }).toEqual({ stalls: 0, timeouts: 0 });
+  });
+
+  it('control: the same reconnect with the window fixed at 256 (the base): no stall, no timeout', async () => {
+    expect(await reconnectIntoSlowServer({ pipelineWindowMax: 256 })).toBe(256);
+    expect({ stalls, timeouts }).toEqual({ stalls: 0, timeouts: 0 });
+  });
+
+  it('a server pausing 2 s (a checkpoint) at full pace times out nothing', async () => {
+    const outbox = sender();
+    const backlog = Array.from({ length: 4_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, (t) => (t > 2_000 && t <= 4_000 ? 0 : 25));
+    expect(most).toBe(1_024);
+    expect(timeouts).toBe(0);
+    expect(stalls).toBe(0);
+    expect(sent()).toEqual(backlog);
+  });
+
+  it('a server answering 200 at once every 3.4 s times out nothing (at the fixed 256: none)', async () => {
+    const outbox = sender();
+    const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, (t) => (t % 3_400 === 0 ? 200 : 0));
+    // Right after each burst the last second's pace reads 200 a second (the mean is 59): the window
+    // grows to 500, whose tail is answered three bursts (10.2 s) after its emit.
+    expect(most).toBeGreaterThan(256);
+    expect(stalls).toBe(0);
+    expect([...new Set(sent())]).toEqual(backlog);
+    expect({ timeouts, resent: sent().length - backlog.length }).toEqual({ timeouts: 0, resent: 0 });
+  });
+
+  it('control: bursts of 200 every 3.4 s with the window fixed at 256 time out nothing', async () => {
+    const outbox = sender({ pipelineWindowMax: 256 });
+    const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    await replayAt(outbox, backlog, (t) => (t % 3_400 === 0 ? 200 : 0));
+    expect(timeouts).toBe(0);
+    expect(stalls).toBe(0);
+    expect(sent()).toEqual(backlog);
+  });
+});
