@@ -76,3 +76,17 @@ describe('AckPace', () => {
     expect(capped.window(0)).toBe(64);
   });
 });
+
+describe('review23: AckPace on the core clock (Date.now, a wall clock)', () => {
+  it('a clock stepped back (NTP, a resume, a time set by hand) does not inflate the pace', () => {
+    // The core's clock is Date.now() (node-ports.ts). Batches stamped before a step back are never
+    // older than SPAN_MS again until the clock catches up, and every later batch queues behind them
+    // (dropped from the front only), so the pace counts every ack since the step over at most a second.
+    acks(60, 10_000);
+    expect(pace.window(0)).toBe(256);
+    clock.advance(-60_000);
+    acks(60, 3_000);
+    // The server still answers 60 a second: 150 in 2.5 s, the window stays at 256.
+    expect({ rate: Math.round(pace.rate()), window: pace.window(0) }).toEqual({ rate: 60, window: 256 });
+  });
+});
