@@ -450,7 +450,8 @@ describe('changes in the operation queue', () => {
 describe('review23: the paced window against a server that slows', () => {
   /**
    * As `replayBacklog` above, but the scripted server answers `perStep(t)` of the oldest emits it has
-   * not answered in each 50 ms step, `t` ms after the connection: a pace that changes mid-replay.
+   * not answered in each 50 ms step, `t` ms after the connection (a pace that changes mid-replay), each
+   * with its `message:sent` first, as the server does (src-server/socket/messages.ts `accept`).
    */
   async function replayAt(outbox: OutboxSender, backlog: string[], perStep: (t: number) => number) {
     timers = true;
@@ -469,6 +470,8 @@ describe('review23: the paced window against a server that slows', () => {
       for (const emit of emits.slice(answered, answered + perStep(clock.now() - start))) {
         const ack = first.get(emit.clientMessageId) ?? ok(emit);
         first.set(emit.clientMessageId, ack);
+        // The server's message:sent comes first, on the same socket, whether or not the ack's timer ran out.
+        outbox.ackArrived(ack as MessageSent);
         emit.answer(ack);
         answered++;
       }
@@ -491,7 +494,8 @@ describe('review23: the paced window against a server that slows', () => {
     expect(pending()).toBe(0);
     // Exactly-once and order hold (each went first in order; the server answers a copy with the first)...
     expect([...new Set(sent())]).toEqual(backlog);
-    // ...but the window's tail timed out and went again, into the server already behind (head: 284).
+    // ...but the window's tail timed out and went again, into the server already behind (head: 284
+    // timed out, 248 sent again: the rest had their message:sent before their backoff ended).
     expect({ timeouts, resent: sent().length - backlog.length }).toEqual({ timeouts: 0, resent: 0 });
   });
 
@@ -523,6 +527,7 @@ describe('review23: the paced window against a server that slows', () => {
     const start = clock.now();
     let answered = 0;
     let most = 0;
+    let cut = 0;
     while ((answered < emits.length || pending() > 0) && clock.now() < start + 60_000) {
       most = Math.max(most, emits.length - answered);
       clock.advance(50);
@@ -530,6 +535,7 @@ describe('review23: the paced window against a server that slows', () => {
       if (t === 4_000) {
         // The cut: socket.io-client calls back every emit waiting at once; the server still has them.
         connected = false;
+        cut = emits.length;
         for (const emit of emits.slice(answered)) emit.answer(new Error('transport close'));
       }
       if (t === 5_000) {
@@ -537,8 +543,11 @@ describe('review23: the paced window against a server that slows', () => {
         outbox.connected();
       }
       for (const emit of emits.slice(answered, answered + (t <= 4_000 || t > 20_000 ? 25 : 4))) {
+        const index = answered;
         const ack = first.get(emit.clientMessageId) ?? ok(emit);
         first.set(emit.clientMessageId, ack);
+        // message:sent goes to the socket that sent: the old connection's are lost with it.
+        if (!cut || index >= cut) outbox.ackArrived(ack as MessageSent);
         emit.answer(ack);
         answered++;
       }
@@ -576,7 +585,8 @@ describe('review23: the paced window against a server that slows', () => {
     const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
     const most = await replayAt(outbox, backlog, (t) => (t % 3_400 === 0 ? 200 : 0));
     // Right after each burst the last second's pace reads 200 a second (the mean is 59): the window
-    // grows to 500, whose tail is answered three bursts (10.2 s) after its emit.
+    // grows to 500, whose tail is answered three bursts (10.2 s) after its emit (head: 256 timed out,
+    // none sent again: each had its message:sent within its backoff).
     expect(most).toBeGreaterThan(256);
     expect(stalls).toBe(0);
     expect([...new Set(sent())]).toEqual(backlog);
