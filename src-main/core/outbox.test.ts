@@ -451,9 +451,16 @@ describe('review23: the paced window against a server that slows', () => {
   /**
    * As `replayBacklog` above, but the scripted server answers `perStep(t)` of the oldest emits it has
    * not answered in each 50 ms step, `t` ms after the connection (a pace that changes mid-replay), each
-   * with its `message:sent` first, as the server does (src-server/socket/messages.ts `accept`).
+   * with its `message:sent` first, as the server does (src-server/socket/messages.ts `accept`). With
+   * `cutAt`, the connection is cut then and back a second later; the server goes on with what the old
+   * one sent (its writer's queue), whose message:sent went with it. Returns the most in flight.
    */
-  async function replayAt(outbox: OutboxSender, backlog: string[], perStep: (t: number) => number) {
+  async function replayAt(
+    outbox: OutboxSender,
+    backlog: string[],
+    perStep: (t: number) => number,
+    cutAt?: number,
+  ) {
     timers = true;
     connected = false;
     store.transaction(() => queue(outbox, ...backlog));
@@ -461,17 +468,28 @@ describe('review23: the paced window against a server that slows', () => {
     outbox.connected();
     const first = new Map<string, SendAck>();
     const start = clock.now();
-    const until = start + 120_000;
     let answered = 0;
     let most = 0;
-    while ((answered < emits.length || pending() > 0) && clock.now() < until) {
+    let cut = 0;
+    while ((answered < emits.length || pending() > 0) && clock.now() < start + 120_000) {
       most = Math.max(most, emits.length - answered);
       clock.advance(50);
-      for (const emit of emits.slice(answered, answered + perStep(clock.now() - start))) {
+      const t = clock.now() - start;
+      if (t === cutAt) {
+        // socket.io-client calls back every emit waiting at once; the server still has them.
+        connected = false;
+        cut = emits.length;
+        for (const emit of emits.slice(answered)) emit.answer(new Error('transport close'));
+      }
+      if (cutAt !== undefined && t === cutAt + 1_000) {
+        connected = true;
+        outbox.connected();
+      }
+      for (const emit of emits.slice(answered, answered + perStep(t))) {
         const ack = first.get(emit.clientMessageId) ?? ok(emit);
         first.set(emit.clientMessageId, ack);
-        // The server's message:sent comes first, on the same socket, whether or not the ack's timer ran out.
-        outbox.ackArrived(ack as MessageSent);
+        // message:sent comes first, to the socket that sent, whether or not the ack's timer ran out.
+        if (answered >= cut) outbox.ackArrived(ack as MessageSent);
         emit.answer(ack);
         answered++;
       }
@@ -510,49 +528,10 @@ describe('review23: the paced window against a server that slows', () => {
     expect(sent()).toEqual(backlog);
   });
 
-  /**
-   * 500 acks a second, then a cut at 4 s as the server slows to 80 a second (for 16 s), reconnected at
-   * 5 s. The server goes on with what the old connection sent (its writer's queue), so the new
-   * connection's first send waits behind what was in flight at the cut. Returns the most in flight.
-   */
+  /** 500 acks a second, then a cut at 4 s as the server slows to 80 a second for 16 s. */
   async function reconnectIntoSlowServer(options: CoreOptions) {
-    const outbox = sender(options);
     const backlog = Array.from({ length: 6_000 }, (_, i) => `m${i}`);
-    timers = true;
-    connected = false;
-    store.transaction(() => queue(outbox, ...backlog));
-    connected = true;
-    outbox.connected();
-    const first = new Map<string, SendAck>();
-    const start = clock.now();
-    let answered = 0;
-    let most = 0;
-    let cut = 0;
-    while ((answered < emits.length || pending() > 0) && clock.now() < start + 60_000) {
-      most = Math.max(most, emits.length - answered);
-      clock.advance(50);
-      const t = clock.now() - start;
-      if (t === 4_000) {
-        // The cut: socket.io-client calls back every emit waiting at once; the server still has them.
-        connected = false;
-        cut = emits.length;
-        for (const emit of emits.slice(answered)) emit.answer(new Error('transport close'));
-      }
-      if (t === 5_000) {
-        connected = true;
-        outbox.connected();
-      }
-      for (const emit of emits.slice(answered, answered + (t <= 4_000 || t > 20_000 ? 25 : 4))) {
-        const index = answered;
-        const ack = first.get(emit.clientMessageId) ?? ok(emit);
-        first.set(emit.clientMessageId, ack);
-        // message:sent goes to the socket that sent: the old connection's are lost with it.
-        if (!cut || index >= cut) outbox.ackArrived(ack as MessageSent);
-        emit.answer(ack);
-        answered++;
-      }
-      await settle();
-    }
+    const most = await replayAt(sender(options), backlog, (t) => (t <= 4_000 || t > 20_000 ? 25 : 4), 4_000);
     expect(pending()).toBe(0);
     expect([...new Set(sent())]).toEqual(backlog.slice(0, new Set(sent()).size));
     return most;
