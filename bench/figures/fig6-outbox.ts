@@ -10,11 +10,8 @@ import type { LatencySummary } from '../lib/stats';
 import { type Bench, provision, SUBJECT_NAMES, type Subject, withCpu } from './context';
 import { coreHost, openCore, randomChannel } from './cores';
 
-/**
- * The most sends the core has in flight against a server that keeps up (ack-pace.ts), as these relays
- * do: the baselines replay with the same, so the floor is not held to a smaller window than the app.
- */
-const WINDOW = resolveOptions().pipelineWindowMax;
+/** The core's own window of sends in flight: the baselines replay with the same. */
+const WINDOW = resolveOptions().pipelineWindow;
 
 export async function figure6(bench: Bench): Promise<Row[]> {
   const { outbox } = bench.options.scale;

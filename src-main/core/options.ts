@@ -14,15 +14,13 @@ export interface CoreOptions {
   backoffMaxMs?: number;
   /** Wait after a RATE_LIMITED refusal before trying that channel again. */
   rateLimitWaitMs?: number;
-  /** Messages of one channel in flight at once, whatever the server's pace (slow start grows to it). */
-  pipelineWindow?: number;
   /**
-   * The most messages of one channel in flight, reached only while the acks come fast enough that all
-   * of them would be answered well within the ack timeout (ack-pace.ts). A backlog's replay is a
-   * pipeline through the server's disk-bound writer: at 256 each of its threads sat a third idle, and
-   * 1,024 replayed it 30–42 % faster (BENCHMARKS.md, replay22).
+   * Messages of one channel in flight at once (slow start grows to it). A backlog's replay is a pipeline
+   * through the server's disk-bound writer: at 256 each of its threads sat a third idle, and 1,024
+   * replayed it 30–42 % faster (BENCHMARKS.md, replay22, window23). A send times out by the connection's
+   * progress, not by its place in the window (ack-deadline.ts), so a slow server does not time out its tail.
    */
-  pipelineWindowMax?: number;
+  pipelineWindow?: number;
   /** Socket.IO connection attempt timeout. */
   connectTimeoutMs?: number;
   /** HTTP request timeout (login, channels, history). */
@@ -53,14 +51,13 @@ export type ResolvedOptions = Required<Omit<CoreOptions, 'nativeBinding'>> &
   Pick<CoreOptions, 'nativeBinding'>;
 
 export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
-  const resolved: ResolvedOptions = {
+  return {
     ackTimeoutMs: 10_000,
     retryWindowMs: 24 * 60 * 60 * 1000,
     backoffMinMs: 500,
     backoffMaxMs: 5_000,
     rateLimitWaitMs: 1_000,
-    pipelineWindow: 256,
-    pipelineWindowMax: 1_024,
+    pipelineWindow: 1_024,
     connectTimeoutMs: 10_000,
     requestTimeoutMs: 15_000,
     fileCacheMaxBytes: 512 * 1024 * 1024,
@@ -75,11 +72,6 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     random: Math.random,
     ...stripUndefined(options),
   };
-  // A window given alone is the window (tests): the pace grows it only up to a maximum given as well.
-  if (options.pipelineWindowMax === undefined && options.pipelineWindow !== undefined)
-    resolved.pipelineWindowMax = options.pipelineWindow;
-  resolved.pipelineWindowMax = Math.max(resolved.pipelineWindow, resolved.pipelineWindowMax);
-  return resolved;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -42,6 +42,7 @@ let seq: number;
 
 /** When set, an emit left unanswered for its timeout (on the manual clock) times out, as socket.io's would. */
 let timers: boolean;
+/** Sends timed out: by the mock's socket.io timer (the backstop) or by the deadlines (their log line). */
 let timeouts: number;
 
 const socket = {
@@ -97,7 +98,12 @@ function sender(options: CoreOptions = {}): OutboxSender {
   const outbox = new OutboxSender(store, {
     clock,
     options: resolveOptions(options),
-    logger: silentLogger,
+    logger: {
+      ...silentLogger,
+      warn: (obj, msg) => {
+        if (msg === 'acks timed out') timeouts += (obj as { sends: number }).sends;
+      },
+    },
     socket: () => (connected ? socket : null),
     changed: () => {},
     applyAcks: (acks) => {
@@ -194,9 +200,10 @@ describe('OutboxSender', () => {
     return most;
   }
 
-  it('against a server answering 60 sends a second, keeps the window short of the ack timeout', async () => {
+  it('against a server answering 60 sends a second, times out nothing however many are in flight', async () => {
     // Stop 22's review: with 1,024 in flight, a send's ack timer (started at its emit) ran out behind a
-    // server answering under ~102 a second, and the window's tail timed out and went again.
+    // server answering under ~102 a second, and the window's tail timed out and went again. Deadlines
+    // now count from the connection's progress (ack-deadline.ts): a send behind others is not late.
     const outbox = sender({ backoffMinMs: 100, backoffMaxMs: 100 });
     const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
     const most = await replayBacklog(outbox, backlog, 60);
@@ -205,8 +212,9 @@ describe('OutboxSender', () => {
     expect(pending()).toBe(0);
     // Each sent once, in order: nothing went again.
     expect(sent()).toEqual(backlog);
-    // 2.5 s of acks at 60 a second (a quarter of the ack timeout) is 150: the window stays at 256.
-    expect(most).toBeLessThanOrEqual(256);
+    // Slow start adds one a send: ~1,000 in flight at 60 a second is ~17 s for the last, past the ack
+    // timeout from its emit.
+    expect(most).toBeGreaterThan(900);
     expect(faults).toEqual([]);
   });
 
@@ -447,19 +455,21 @@ describe('changes in the operation queue', () => {
   });
 });
 
-describe('review23: the paced window against a server that slows', () => {
+describe('review23: the window of 1,024 against a server that slows', () => {
   /**
    * As `replayBacklog` above, but the scripted server answers `perStep(t)` of the oldest emits it has
    * not answered in each 50 ms step, `t` ms after the connection (a pace that changes mid-replay), each
    * with its `message:sent` first, as the server does (src-server/socket/messages.ts `accept`). With
    * `cutAt`, the connection is cut then and back a second later; the server goes on with what the old
-   * one sent (its writer's queue), whose message:sent went with it. Returns the most in flight.
+   * one sent (its writer's queue), whose message:sent went with it. `wallSteps` sets the wall clock
+   * alone by so many ms at those times. Returns the most in flight.
    */
   async function replayAt(
     outbox: OutboxSender,
     backlog: string[],
     perStep: (t: number) => number,
     cutAt?: number,
+    wallSteps: Record<number, number> = {},
   ) {
     timers = true;
     connected = false;
@@ -467,14 +477,15 @@ describe('review23: the paced window against a server that slows', () => {
     connected = true;
     outbox.connected();
     const first = new Map<string, SendAck>();
-    const start = clock.now();
+    const start = clock.monotonic();
     let answered = 0;
     let most = 0;
     let cut = 0;
-    while ((answered < emits.length || pending() > 0) && clock.now() < start + 120_000) {
+    while ((answered < emits.length || pending() > 0) && clock.monotonic() < start + 120_000) {
       most = Math.max(most, emits.length - answered);
       clock.advance(50);
-      const t = clock.now() - start;
+      const t = clock.monotonic() - start;
+      clock.stepWall(wallSteps[t] ?? 0);
       if (t === cutAt) {
         // socket.io-client calls back every emit waiting at once; the server still has them.
         connected = false;
@@ -512,13 +523,13 @@ describe('review23: the paced window against a server that slows', () => {
     expect(pending()).toBe(0);
     // Exactly-once and order hold (each went first in order; the server answers a copy with the first)...
     expect([...new Set(sent())]).toEqual(backlog);
-    // ...but the window's tail timed out and went again, into the server already behind (head: 284
+    // ...and nothing timed out or went again into the server already behind (window23's pace: 284
     // timed out, 248 sent again: the rest had their message:sent before their backoff ended).
     expect({ timeouts, resent: sent().length - backlog.length }).toEqual({ timeouts: 0, resent: 0 });
   });
 
   it('control: the same slowdown with the window fixed at 256 (the base) times out nothing', async () => {
-    const outbox = sender({ pipelineWindowMax: 256 });
+    const outbox = sender({ pipelineWindow: 256 });
     const backlog = Array.from({ length: 4_000 }, (_, i) => `m${i}`);
     const most = await replayAt(outbox, backlog, slowsTo80);
     expect(most).toBeLessThanOrEqual(256);
@@ -539,13 +550,14 @@ describe('review23: the paced window against a server that slows', () => {
 
   it('a reconnect mid-replay, the server slowed to 80 a second: the new connection is not taken for stalled', async () => {
     // 1,024 in flight at the cut, at 80 a second: the new connection's first send is answered ~12 s
-    // after its emit, with no ack since the cut, so its timeout is a stall (the connection recycled).
+    // after its emit, with no ack since the cut (window23: a timeout, taken for a stall). Its first
+    // deadline allows for the 1,024 the server still holds.
     expect(await reconnectIntoSlowServer({})).toBe(1_024);
     expect({ stalls, timeouts }).toEqual({ stalls: 0, timeouts: 0 });
   });
 
   it('control: the same reconnect with the window fixed at 256 (the base): no stall, no timeout', async () => {
-    expect(await reconnectIntoSlowServer({ pipelineWindowMax: 256 })).toBe(256);
+    expect(await reconnectIntoSlowServer({ pipelineWindow: 256 })).toBe(256);
     expect({ stalls, timeouts }).toEqual({ stalls: 0, timeouts: 0 });
   });
 
@@ -563,9 +575,8 @@ describe('review23: the paced window against a server that slows', () => {
     const outbox = sender();
     const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
     const most = await replayAt(outbox, backlog, (t) => (t % 3_400 === 0 ? 200 : 0));
-    // Right after each burst the last second's pace reads 200 a second (the mean is 59): the window
-    // grows to 500, whose tail is answered three bursts (10.2 s) after its emit (head: 256 timed out,
-    // none sent again: each had its message:sent within its backoff).
+    // The window's tail is answered three bursts (10.2 s) after its emit, but each oldest within 3.4 s
+    // of becoming the oldest (window23's pace read 200 a second after each burst: 256 timed out).
     expect(most).toBeGreaterThan(256);
     expect(stalls).toBe(0);
     expect([...new Set(sent())]).toEqual(backlog);
@@ -573,11 +584,26 @@ describe('review23: the paced window against a server that slows', () => {
   });
 
   it('control: bursts of 200 every 3.4 s with the window fixed at 256 time out nothing', async () => {
-    const outbox = sender({ pipelineWindowMax: 256 });
+    const outbox = sender({ pipelineWindow: 256 });
     const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
     await replayAt(outbox, backlog, (t) => (t % 3_400 === 0 ? 200 : 0));
     expect(timeouts).toBe(0);
     expect(stalls).toBe(0);
+    expect(sent()).toEqual(backlog);
+  });
+
+  it('a wall clock stepped back 60 s, then forward 120 s, against a server answering 60 a second: no timeout, no stall', async () => {
+    // Stop 23's review (W4): window23's pace, on Date.now(), read 2,400 acks a second after a step back
+    // and grew the window to 1,024 behind a server answering 60. Deadlines run on the monotonic clock.
+    const outbox = sender();
+    const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, () => 3, undefined, { 3000: -60_000, 15000: 120_000 });
+    expect(most).toBeGreaterThan(900);
+    expect({ stalls, timeouts, resent: sent().length - backlog.length }).toEqual({
+      stalls: 0,
+      timeouts: 0,
+      resent: 0,
+    });
     expect(sent()).toEqual(backlog);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Flushes the durable operation queue whenever connected: FIFO per channel, channels in parallel, each
- * channel's sends pipelined up to a bounded window, every emit acknowledged within a timeout.
+ * channel's sends pipelined up to a bounded window, every emit answered or timed out by the connection's
+ * progress (ack-deadline.ts).
  *
  * One queue, typed operations (Signal's JobQueue shape): sends, and changes of messages (edit, delete,
  * react, unreact; change-ops.ts). The server orders sends by their numbers but changes only by their
@@ -35,8 +36,8 @@ import {
   SendMessagePayload,
 } from '../../src-shared/protocol';
 import type { LocalStore, MessageRow, OperationRow } from '../store/store';
-import { type AckOutcome, emitAndAwaitAck, isPermanentRefusal } from './ack';
-import { AckPace } from './ack-pace';
+import { type AckOutcome, isPermanentRefusal } from './ack';
+import { AckDeadlines } from './ack-deadline';
 import { changeWire } from './change-ops';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
@@ -85,9 +86,8 @@ interface Lane {
   gap?: number;
   /**
    * Slow start: a connection begins with one send in flight per channel and allows one more with each
-   * accepted send, up to pipelineWindowMax (past pipelineWindow only as the acks' pace allows:
-   * ack-pace.ts). A backlog resent into a limit it does not know about (a fresh start, a restart during a
-   * block) then meets it with a few refusals, not with the whole pipeline.
+   * accepted send, up to pipelineWindow. A backlog resent into a limit it does not know about (a fresh
+   * start, a restart during a block) then meets it with a few refusals, not with the whole pipeline.
    */
   window: number;
 }
@@ -99,7 +99,7 @@ export class OutboxSender {
   /** Uploads in flight, to abort when the user cancels one. */
   private readonly uploads = new Map<string, AbortController>();
   private readonly pacer: SendPacer;
-  private readonly pace: AckPace;
+  private readonly deadlines: AckDeadlines;
   private expiryTimer: unknown = null;
   /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
   private acks: { ack: MessageSent; row?: OperationRow }[] = [];
@@ -113,15 +113,18 @@ export class OutboxSender {
   private disposed = false;
   /** From a connection until its channel list is saved (`hold`). */
   private held = false;
-  /** When an ack (or our `message:sent`) last came: a timeout with one since is no stall (`noAnswer`). */
-  private answeredAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: LocalStore,
     private readonly deps: OutboxDeps,
   ) {
     this.pacer = new SendPacer(store.sequence, deps.clock);
-    this.pace = new AckPace(deps.clock, deps.options);
+    this.deadlines = new AckDeadlines({
+      clock: deps.clock,
+      options: deps.options,
+      logger: deps.logger,
+      stalled: () => deps.stalled(),
+    });
   }
 
   /** Try every channel from its head (connected, retry requested, a backoff over). */
@@ -150,7 +153,7 @@ export class OutboxSender {
   connected(): void {
     this.held = false;
     for (const lane of this.lanes.values()) lane.window = 1;
-    this.pace.reset();
+    this.deadlines.connected();
     this.store.clearBackoff();
     for (const timer of this.wakeTimers.values()) this.deps.clock.clearTimeout(timer);
     this.wakeTimers.clear();
@@ -162,7 +165,7 @@ export class OutboxSender {
    * with this turn's batch, where a repeat of an ack already applied changes nothing.
    */
   ackArrived(ack: MessageSent): void {
-    this.answeredAt = this.deps.clock.now();
+    this.deadlines.answered();
     this.enqueueAck({ ack });
   }
 
@@ -181,6 +184,7 @@ export class OutboxSender {
     this.lanes.clear();
     this.acks = [];
     this.committed.clear();
+    this.deadlines.dispose();
     this.disposed = true;
   }
 
@@ -198,7 +202,7 @@ export class OutboxSender {
     const lane = this.lane(channelId);
     const window = this.cautious.has(channelId)
       ? 1
-      : Math.min(lane.window, this.pacer.window(this.paced(lane)));
+      : Math.min(lane.window, this.pacer.window(this.deps.options.pipelineWindow));
     if (lane.flying.size >= window || lane.change !== null) return;
     // Out of order: the rest of the pipeline comes back first, then the channel resends from the gap.
     if (lane.gap !== undefined && lane.flying.size > 0) return;
@@ -218,16 +222,6 @@ export class OutboxSender {
     const socket = this.deps.socket();
     // A batch of acks frees as many slots: their sends leave in one write (write-together.ts).
     if (socket) writeTogether(socket, rows.length, () => this.take(lane, rows, window));
-  }
-
-  /** The window the acks' pace allows `lane`, beside what the other channels have in flight. */
-  private paced(lane: Lane): number {
-    const { pipelineWindow } = this.deps.options;
-    // Below pipelineWindow the pace does not matter: no need to count the others.
-    if (lane.window <= pipelineWindow) return pipelineWindow;
-    let elsewhere = 0;
-    for (const other of this.lanes.values()) if (other !== lane) elsewhere += other.flying.size;
-    return this.pace.window(elsewhere);
   }
 
   /** Sends what `rows` (a channel's next pending operations, in order) and the window allow. */
@@ -291,12 +285,7 @@ export class OutboxSender {
       this.fail(row.op_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
       return false;
     }
-    const outcome = await emitAndAwaitAck(
-      socket,
-      MessageEvent.SEND,
-      payload.data,
-      this.deps.options.ackTimeoutMs,
-    );
+    const outcome = await this.deadlines.emit(socket, MessageEvent.SEND, payload.data);
     if (this.disposed) return false;
     return this.settle(row, outcome);
   }
@@ -310,12 +299,7 @@ export class OutboxSender {
       this.refuse(row, wire.code, wire.message);
       return false;
     }
-    const outcome = await emitAndAwaitAck(
-      socket,
-      wire.event,
-      wire.payload as never,
-      this.deps.options.ackTimeoutMs,
-    );
+    const outcome = await this.deadlines.emit(socket, wire.event, wire.payload as never);
     if (this.disposed) return false;
     const ack = this.ackOf(row, outcome, ChangeAck, 'change');
     if (ack?.ok) this.deps.changeApplied(row, ack);
@@ -362,17 +346,12 @@ export class OutboxSender {
   }
 
   /**
-   * No answer came (a cut, a timeout): it stays pending, and goes again (a timeout backs off first). A
-   * timeout is a stall (the connection recycled) only when nothing at all was answered for as long: a
-   * send's timer starts at its emit, so behind a full window a slow server times out the window's tail
-   * while it still answers, and recycling would resend the whole window to it (stop 22's review).
+   * No answer came (a cut, a timeout): it stays pending, and goes again (a timeout backs off first).
+   * Whether a timeout is a stall, the deadlines decided (ack-deadline.ts).
    */
   private noAnswer(row: OperationRow, why: 'timeout' | 'disconnected'): void {
     this.lane(row.channel_id).after = null;
-    if (why === 'timeout') {
-      this.backOff(row);
-      if (this.deps.clock.now() - this.answeredAt >= this.deps.options.ackTimeoutMs) this.deps.stalled();
-    }
+    if (why === 'timeout') this.backOff(row);
   }
 
   /** A refusal other than OUT_OF_ORDER: for good (a change is undone, a send Failed), or wait and retry. */
@@ -409,7 +388,6 @@ export class OutboxSender {
       this.noAnswer(row, outcome.kind);
       return undefined;
     }
-    this.answeredAt = this.deps.clock.now();
     const parsed = schema.safeParse(outcome.response);
     if (parsed.success) return parsed.data;
     const id = kind === 'send' ? { clientMessageId: row.op_id } : { opId: row.op_id };
@@ -425,7 +403,7 @@ export class OutboxSender {
     const lane = this.lane(row.channel_id);
     if (ack.ok) {
       this.cautious.delete(row.channel_id);
-      lane.window = Math.min(lane.window + 1, this.deps.options.pipelineWindowMax);
+      lane.window = Math.min(lane.window + 1, this.deps.options.pipelineWindow);
       this.enqueueAck({ ack, row });
       return true;
     }
@@ -461,13 +439,10 @@ export class OutboxSender {
     }
     // Free every slot first, then refill each channel once: one read of the queue per batch.
     const channels = new Set<string>();
-    let answered = 0;
     for (const b of batch) {
-      if (b.row) answered++;
       if (b.row && this.lanes.get(b.row.channel_id)?.flying.delete(b.row.op_id))
         channels.add(b.row.channel_id);
     }
-    if (answered > 0) this.pace.answered(answered);
     for (const channelId of channels) {
       try {
         this.pump(channelId);
@@ -484,7 +459,7 @@ export class OutboxSender {
   /** After a batch's commit: its `message:sent`s wait for their acks; its acks are done with. */
   private remember(batch: readonly { ack: MessageSent; row?: OperationRow }[]): void {
     // Acks that never come (a cut, a timeout) would leave theirs here: bounded, as it is only a shortcut.
-    if (this.committed.size > 4 * this.deps.options.pipelineWindowMax) this.committed.clear();
+    if (this.committed.size > 4 * this.deps.options.pipelineWindow) this.committed.clear();
     for (const { ack, row } of batch)
       if (!row && ack.clientMessageId !== undefined) this.committed.set(ack.clientMessageId, ackKey(ack));
     for (const { ack, row } of batch)
