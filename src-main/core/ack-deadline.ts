@@ -13,7 +13,8 @@
  *   is silent: everything waiting times out at once, and it is a stall (the connection is recycled).
  * - A cut leaves the server holding what was in flight (its writer's queue), answered to nobody, ahead of
  *   the next connection's first send: that connection's deadline allows for them at SLOWEST_PACE, until
- *   its first answer (stop 23's review, W2).
+ *   its first answer (stop 23's review, W2). The backstop below bounds that allowance (its timeout of a
+ *   send on a silent connection is a stall too).
  * - Time is the monotonic clock's: a wall clock set back or forward moves no deadline (W4).
  *
  * socket.io's per-emit timer stays as a backstop only. This timer alone covers every send: one is always
