@@ -4,27 +4,40 @@ import type { RelaySocket } from './connection';
 
 export type AckOutcome = { kind: 'ack'; response: unknown } | { kind: 'timeout' } | { kind: 'disconnected' };
 
-type AckedEvent = keyof ClientToServerEvents;
+export type AckedEvent = keyof ClientToServerEvents;
+export type AckedPayload = Parameters<ClientToServerEvents[AckedEvent]>[0];
 
 export function emitAndAwaitAck(
   socket: RelaySocket,
   event: AckedEvent,
-  payload: Parameters<ClientToServerEvents[AckedEvent]>[0],
+  payload: AckedPayload,
   timeoutMs: number,
 ): Promise<AckOutcome> {
-  return new Promise((resolve) => {
-    if (!socket.connected) {
-      resolve({ kind: 'disconnected' });
-      return;
-    }
-    // socket.io-client calls back with an error on timeout, and at once when the socket disconnects.
-    const emitter = socket.timeout(timeoutMs) as unknown as {
-      emit(event: string, payload: unknown, cb: (err: Error | null, response?: unknown) => void): void;
-    };
-    emitter.emit(event, payload, (err, response) => {
-      if (!err) resolve({ kind: 'ack', response });
-      else resolve(socket.connected ? { kind: 'timeout' } : { kind: 'disconnected' });
-    });
+  return new Promise((resolve) => emitWithAck(socket, event, payload, timeoutMs, resolve));
+}
+
+/**
+ * Emits `event` (the socket connected) and calls `done` once with its outcome. socket.io-client calls
+ * back with an error when its timer runs out, and at once when the socket disconnects (only for an emit
+ * made through `timeout()`: without it, a disconnect drops the callback unheard).
+ */
+export function emitWithAck(
+  socket: RelaySocket,
+  event: AckedEvent,
+  payload: AckedPayload,
+  timeoutMs: number,
+  done: (outcome: AckOutcome) => void,
+): void {
+  if (!socket.connected) {
+    done({ kind: 'disconnected' });
+    return;
+  }
+  const emitter = socket.timeout(timeoutMs) as unknown as {
+    emit(event: string, payload: unknown, cb: (err: Error | null, response?: unknown) => void): void;
+  };
+  emitter.emit(event, payload, (err, response) => {
+    if (!err) done({ kind: 'ack', response });
+    else done(socket.connected ? { kind: 'timeout' } : { kind: 'disconnected' });
   });
 }
 

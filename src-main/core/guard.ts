@@ -21,6 +21,7 @@ export function guard<A extends unknown[]>(report: ReportFault, where: string, f
 export function guardedClock(clock: Clock, report: ReportFault): Clock {
   return {
     now: () => clock.now(),
+    monotonic: () => clock.monotonic(),
     setTimeout: (fn, ms) => clock.setTimeout(guard(report, 'a scheduled task', fn), ms),
     clearTimeout: (handle) => clock.clearTimeout(handle),
   };

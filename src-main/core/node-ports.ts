@@ -13,6 +13,7 @@ import type { Clock, Notifier, SecretStore, SettingsStore } from './ports';
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => {
     const handle = setTimeout(fn, ms);
     // Timers never keep a process alive on their own: closing the core is what ends it.

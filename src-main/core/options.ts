@@ -14,7 +14,12 @@ export interface CoreOptions {
   backoffMaxMs?: number;
   /** Wait after a RATE_LIMITED refusal before trying that channel again. */
   rateLimitWaitMs?: number;
-  /** Messages of one channel in flight at once. */
+  /**
+   * Messages of one channel in flight at once (slow start grows to it). A backlog's replay is a pipeline
+   * through the server's disk-bound writer: at 256 each of its threads sat a third idle, and 1,024
+   * replayed it 30–42 % faster (BENCHMARKS.md, replay22, window23). A send times out by the connection's
+   * progress, not by its place in the window (ack-deadline.ts), so a slow server does not time out its tail.
+   */
   pipelineWindow?: number;
   /** Socket.IO connection attempt timeout. */
   connectTimeoutMs?: number;
@@ -52,7 +57,7 @@ export function resolveOptions(options: CoreOptions = {}): ResolvedOptions {
     backoffMinMs: 500,
     backoffMaxMs: 5_000,
     rateLimitWaitMs: 1_000,
-    pipelineWindow: 256,
+    pipelineWindow: 1_024,
     connectTimeoutMs: 10_000,
     requestTimeoutMs: 15_000,
     fileCacheMaxBytes: 512 * 1024 * 1024,

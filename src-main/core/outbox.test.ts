@@ -40,23 +40,39 @@ let stalls: number;
 let faults: unknown[];
 let seq: number;
 
+/** When set, an emit left unanswered for its timeout (on the manual clock) times out, as socket.io's would. */
+let timers: boolean;
+/** Sends timed out: by the mock's socket.io timer (the backstop) or by the deadlines (their log line). */
+let timeouts: number;
+
 const socket = {
   get connected() {
     return connected;
   },
-  timeout: () => ({
+  timeout: (ms: number) => ({
     emit(
       event: string,
       payload: { content: string; clientMessageId: string; deviceSeq?: number },
       cb: (err: Error | null, r?: unknown) => void,
     ) {
+      let done = false;
+      const once = (err: Error | null, r?: unknown) => {
+        if (done) return;
+        done = true;
+        cb(err, r);
+      };
+      if (timers)
+        clock.setTimeout(() => {
+          if (!done) timeouts++;
+          once(new Error('operation has timed out'));
+        }, ms);
       emits.push({
         event,
         payload,
         content: payload.content,
         clientMessageId: payload.clientMessageId,
         deviceSeq: payload.deviceSeq,
-        answer: (response) => (response instanceof Error ? cb(response) : cb(null, response)),
+        answer: (response) => (response instanceof Error ? once(response) : once(null, response)),
       });
     },
   }),
@@ -68,6 +84,8 @@ beforeEach(() => {
   emits = [];
   connected = true;
   stalls = 0;
+  timers = false;
+  timeouts = 0;
   faults = [];
   seq = 0;
 });
@@ -80,7 +98,12 @@ function sender(options: CoreOptions = {}): OutboxSender {
   const outbox = new OutboxSender(store, {
     clock,
     options: resolveOptions(options),
-    logger: silentLogger,
+    logger: {
+      ...silentLogger,
+      warn: (obj, msg) => {
+        if (msg === 'acks timed out') timeouts += (obj as { sends: number }).sends;
+      },
+    },
     socket: () => (connected ? socket : null),
     changed: () => {},
     applyAcks: (acks) => {
@@ -142,6 +165,32 @@ describe('OutboxSender', () => {
     expect(sent()).toEqual(['a', 'b', 'c', 'd']); // capped at the window of 2: c and d in flight
     for (const emit of emits.slice(2)) emit.answer(ok(emit));
     await settle();
+    expect(pending()).toBe(0);
+    expect(faults).toEqual([]);
+  });
+
+  it('against a server that keeps up, pipelines past 256 sends in flight', async () => {
+    // Bench figure 6: with 256 in flight the replay of a backlog waited on the server's commits (each
+    // thread a third idle); 1,024 kept the server's writer fed (replay22: 30-42 % faster).
+    connected = false;
+    const outbox = sender();
+    const backlog = Array.from({ length: 3_000 }, (_, i) => `m${i}`);
+    store.transaction(() => queue(outbox, ...backlog));
+    connected = true;
+    outbox.connected();
+    const inFlight: number[] = [];
+    let answered = 0;
+    while (answered < emits.length) {
+      inFlight.push(emits.length - answered);
+      clock.advance(5);
+      for (const emit of emits.slice(answered)) emit.answer(ok(emit));
+      answered = emits.length;
+      await settle();
+    }
+    // Slow start from one, doubling each round trip, then past 256 up to 1,024.
+    expect(inFlight.slice(0, 11)).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1_024]);
+    expect(Math.max(...inFlight)).toBe(1_024);
+    expect(sent()).toEqual(backlog);
     expect(pending()).toBe(0);
     expect(faults).toEqual([]);
   });
@@ -354,5 +403,160 @@ describe('changes in the operation queue', () => {
     await settle();
     expect(store.outbox()).toEqual([]);
     expect(store.messageByKey(a!)?.content).toBe('a');
+  });
+});
+
+describe('review23: the window of 1,024 against a server that slows', () => {
+  /**
+   * A backlog queued offline, then connected, against a scripted server that answers `perStep(t)` of
+   * the oldest emits it has not answered in each 50 ms step, `t` ms after the connection (a send it
+   * already stored gets its first answer again; each emit's socket.io timer runs out as it would), each
+   * with its `message:sent` first, as the server does (src-server/socket/messages.ts `accept`). With
+   * `cutAt`, the connection is cut then and back a second later; the server goes on with what the old
+   * one sent (its writer's queue), whose message:sent went with it. `wallSteps` sets the wall clock
+   * alone by so many ms at those times. Returns the most in flight.
+   */
+  async function replayAt(
+    outbox: OutboxSender,
+    backlog: string[],
+    perStep: (t: number) => number,
+    cutAt?: number,
+    wallSteps: Record<number, number> = {},
+  ) {
+    timers = true;
+    connected = false;
+    store.transaction(() => queue(outbox, ...backlog));
+    connected = true;
+    outbox.connected();
+    const first = new Map<string, SendAck>();
+    const start = clock.monotonic();
+    let answered = 0;
+    let most = 0;
+    let cut = 0;
+    while ((answered < emits.length || pending() > 0) && clock.monotonic() < start + 120_000) {
+      most = Math.max(most, emits.length - answered);
+      clock.advance(50);
+      const t = clock.monotonic() - start;
+      clock.stepWall(wallSteps[t] ?? 0);
+      if (t === cutAt) {
+        // socket.io-client calls back every emit waiting at once; the server still has them.
+        connected = false;
+        cut = emits.length;
+        for (const emit of emits.slice(answered)) emit.answer(new Error('transport close'));
+      }
+      if (cutAt !== undefined && t === cutAt + 1_000) {
+        connected = true;
+        outbox.connected();
+      }
+      for (const emit of emits.slice(answered, answered + perStep(t))) {
+        const ack = first.get(emit.clientMessageId) ?? ok(emit);
+        first.set(emit.clientMessageId, ack);
+        // message:sent comes first, to the socket that sent, whether or not the ack's timer ran out.
+        if (answered >= cut) outbox.ackArrived(ack as MessageSent);
+        emit.answer(ack);
+        answered++;
+      }
+      await settle();
+    }
+    return most;
+  }
+
+  /** Nothing timed out, stalled or went again: each sent once, in order. */
+  function expectEachOnce(backlog: string[]) {
+    expect({ stalls, timeouts, resent: sent().length - backlog.length }).toEqual({
+      stalls: 0,
+      timeouts: 0,
+      resent: 0,
+    });
+    expect(sent()).toEqual(backlog);
+  }
+
+  // 500 acks a second (figure 6's pace at load: the window reaches 1,024), then the server's writer
+  // slows to 80 a second (a checkpoint during the burst, a slower disk, another user's load): still
+  // answering, so no stall, but 1,024 in flight at 80 a second is 12.8 s, past the 10 s ack timer.
+  const slowsTo80 = (t: number) => (t <= 5_000 ? 25 : 4);
+
+  it('a server slowing from 500 to 80 acks a second mid-replay times out no send (at the fixed 256: none)', async () => {
+    const outbox = sender();
+    const backlog = Array.from({ length: 4_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, slowsTo80);
+    expect(most).toBeGreaterThan(256); // the window did grow past 256 before the slowdown
+    expect(stalls).toBe(0);
+    expect(pending()).toBe(0);
+    // Exactly-once and order hold (each went first in order; the server answers a copy with the first)...
+    expect([...new Set(sent())]).toEqual(backlog);
+    // ...and nothing timed out or went again into the server already behind (window23's pace: 284
+    // timed out, 248 sent again: the rest had their message:sent before their backoff ended).
+    expect({ timeouts, resent: sent().length - backlog.length }).toEqual({ timeouts: 0, resent: 0 });
+  });
+
+  it('control: the same slowdown with the window fixed at 256 (the base) times out nothing', async () => {
+    const outbox = sender({ pipelineWindow: 256 });
+    const backlog = Array.from({ length: 4_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, slowsTo80);
+    expect(most).toBeLessThanOrEqual(256);
+    expect(timeouts).toBe(0);
+    expect(stalls).toBe(0);
+    expect(pending()).toBe(0);
+    expect(sent()).toEqual(backlog);
+  });
+
+  /** 500 acks a second, then a cut at 4 s as the server slows to 80 a second for 16 s. */
+  async function reconnectIntoSlowServer(options: CoreOptions) {
+    const backlog = Array.from({ length: 6_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(sender(options), backlog, (t) => (t <= 4_000 || t > 20_000 ? 25 : 4), 4_000);
+    expect(pending()).toBe(0);
+    expect([...new Set(sent())]).toEqual(backlog.slice(0, new Set(sent()).size));
+    return most;
+  }
+
+  it('a reconnect mid-replay, the server slowed to 80 a second: the new connection is not taken for stalled', async () => {
+    // 1,024 in flight at the cut, at 80 a second: the new connection's first send is answered ~12 s
+    // after its emit, with no ack since the cut (window23: a timeout, taken for a stall). Its first
+    // deadline allows for the 1,024 the server still holds.
+    expect(await reconnectIntoSlowServer({})).toBe(1_024);
+    expect({ stalls, timeouts }).toEqual({ stalls: 0, timeouts: 0 });
+  });
+
+  it('control: the same reconnect with the window fixed at 256 (the base): no stall, no timeout', async () => {
+    expect(await reconnectIntoSlowServer({ pipelineWindow: 256 })).toBe(256);
+    expect({ stalls, timeouts }).toEqual({ stalls: 0, timeouts: 0 });
+  });
+
+  it('a server pausing 2 s (a checkpoint) at full pace times out nothing', async () => {
+    const outbox = sender();
+    const backlog = Array.from({ length: 4_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, (t) => (t > 2_000 && t <= 4_000 ? 0 : 25));
+    expect(most).toBe(1_024);
+    expectEachOnce(backlog);
+  });
+
+  it('a server answering 200 at once every 3.4 s times out nothing (at the fixed 256: none)', async () => {
+    const outbox = sender();
+    const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, (t) => (t % 3_400 === 0 ? 200 : 0));
+    // The window's tail is answered three bursts (10.2 s) after its emit, but each oldest within 3.4 s
+    // of becoming the oldest (window23's pace read 200 a second after each burst: 256 timed out).
+    expect(most).toBeGreaterThan(256);
+    expectEachOnce(backlog);
+  });
+
+  it('control: bursts of 200 every 3.4 s with the window fixed at 256 time out nothing', async () => {
+    const outbox = sender({ pipelineWindow: 256 });
+    const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    await replayAt(outbox, backlog, (t) => (t % 3_400 === 0 ? 200 : 0));
+    expectEachOnce(backlog);
+  });
+
+  it('a wall clock stepped back 60 s, then forward 120 s, against a server answering 60 a second: no timeout, no stall', async () => {
+    // Stop 22's review: ~1,000 in flight at 60 a second is ~17 s for the last, past an ack timeout from
+    // its emit. Stop 23's review (W4): window23's pace, on Date.now(), read 2,400 acks a second after a
+    // step back and grew the window to 1,024 behind a server answering 60. Deadlines run on the
+    // monotonic clock, from the connection's progress.
+    const outbox = sender();
+    const backlog = Array.from({ length: 2_000 }, (_, i) => `m${i}`);
+    const most = await replayAt(outbox, backlog, () => 3, undefined, { 3000: -60_000, 15000: 120_000 });
+    expect(most).toBeGreaterThan(900);
+    expectEachOnce(backlog);
   });
 });

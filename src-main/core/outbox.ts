@@ -1,6 +1,7 @@
 /**
  * Flushes the durable operation queue whenever connected: FIFO per channel, channels in parallel, each
- * channel's sends pipelined up to a bounded window, every emit acknowledged within a timeout.
+ * channel's sends pipelined up to a bounded window, every emit answered or timed out by the connection's
+ * progress (ack-deadline.ts).
  *
  * One queue, typed operations (Signal's JobQueue shape): sends, and changes of messages (edit, delete,
  * react, unreact; change-ops.ts). The server orders sends by their numbers but changes only by their
@@ -35,7 +36,8 @@ import {
   SendMessagePayload,
 } from '../../src-shared/protocol';
 import type { LocalStore, MessageRow, OperationRow } from '../store/store';
-import { type AckOutcome, emitAndAwaitAck, isPermanentRefusal } from './ack';
+import { type AckOutcome, isPermanentRefusal } from './ack';
+import { AckDeadlines } from './ack-deadline';
 import { changeWire } from './change-ops';
 import type { RelaySocket } from './connection';
 import type { ReportFault } from './guard';
@@ -97,6 +99,7 @@ export class OutboxSender {
   /** Uploads in flight, to abort when the user cancels one. */
   private readonly uploads = new Map<string, AbortController>();
   private readonly pacer: SendPacer;
+  private readonly deadlines: AckDeadlines;
   private expiryTimer: unknown = null;
   /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
   private acks: { ack: MessageSent; row?: OperationRow }[] = [];
@@ -110,14 +113,18 @@ export class OutboxSender {
   private disposed = false;
   /** From a connection until its channel list is saved (`hold`). */
   private held = false;
-  /** When an ack (or our `message:sent`) last came: a timeout with one since is no stall (`noAnswer`). */
-  private answeredAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly store: LocalStore,
     private readonly deps: OutboxDeps,
   ) {
     this.pacer = new SendPacer(store.sequence, deps.clock);
+    this.deadlines = new AckDeadlines({
+      clock: deps.clock,
+      options: deps.options,
+      logger: deps.logger,
+      stalled: () => deps.stalled(),
+    });
   }
 
   /** Try every channel from its head (connected, retry requested, a backoff over). */
@@ -146,6 +153,7 @@ export class OutboxSender {
   connected(): void {
     this.held = false;
     for (const lane of this.lanes.values()) lane.window = 1;
+    this.deadlines.connected();
     this.store.clearBackoff();
     for (const timer of this.wakeTimers.values()) this.deps.clock.clearTimeout(timer);
     this.wakeTimers.clear();
@@ -157,7 +165,7 @@ export class OutboxSender {
    * with this turn's batch, where a repeat of an ack already applied changes nothing.
    */
   ackArrived(ack: MessageSent): void {
-    this.answeredAt = this.deps.clock.now();
+    this.deadlines.answered();
     this.enqueueAck({ ack });
   }
 
@@ -176,6 +184,7 @@ export class OutboxSender {
     this.lanes.clear();
     this.acks = [];
     this.committed.clear();
+    this.deadlines.dispose();
     this.disposed = true;
   }
 
@@ -276,12 +285,7 @@ export class OutboxSender {
       this.fail(row.op_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
       return false;
     }
-    const outcome = await emitAndAwaitAck(
-      socket,
-      MessageEvent.SEND,
-      payload.data,
-      this.deps.options.ackTimeoutMs,
-    );
+    const outcome = await this.deadlines.emit(socket, MessageEvent.SEND, payload.data);
     if (this.disposed) return false;
     return this.settle(row, outcome);
   }
@@ -295,12 +299,7 @@ export class OutboxSender {
       this.refuse(row, wire.code, wire.message);
       return false;
     }
-    const outcome = await emitAndAwaitAck(
-      socket,
-      wire.event,
-      wire.payload as never,
-      this.deps.options.ackTimeoutMs,
-    );
+    const outcome = await this.deadlines.emit(socket, wire.event, wire.payload as never);
     if (this.disposed) return false;
     const ack = this.ackOf(row, outcome, ChangeAck, 'change');
     if (ack?.ok) this.deps.changeApplied(row, ack);
@@ -347,17 +346,12 @@ export class OutboxSender {
   }
 
   /**
-   * No answer came (a cut, a timeout): it stays pending, and goes again (a timeout backs off first). A
-   * timeout is a stall (the connection recycled) only when nothing at all was answered for as long: a
-   * send's timer starts at its emit, so behind a full window a slow server times out the window's tail
-   * while it still answers, and recycling would resend the whole window to it (stop 22's review).
+   * No answer came (a cut, a timeout): it stays pending, and goes again (a timeout backs off first).
+   * Whether a timeout is a stall, the deadlines decided (ack-deadline.ts).
    */
   private noAnswer(row: OperationRow, why: 'timeout' | 'disconnected'): void {
     this.lane(row.channel_id).after = null;
-    if (why === 'timeout') {
-      this.backOff(row);
-      if (this.deps.clock.now() - this.answeredAt >= this.deps.options.ackTimeoutMs) this.deps.stalled();
-    }
+    if (why === 'timeout') this.backOff(row);
   }
 
   /** A refusal other than OUT_OF_ORDER: for good (a change is undone, a send Failed), or wait and retry. */
@@ -394,7 +388,6 @@ export class OutboxSender {
       this.noAnswer(row, outcome.kind);
       return undefined;
     }
-    this.answeredAt = this.deps.clock.now();
     const parsed = schema.safeParse(outcome.response);
     if (parsed.success) return parsed.data;
     const id = kind === 'send' ? { clientMessageId: row.op_id } : { opId: row.op_id };

@@ -27,7 +27,11 @@ export interface SettingsStore {
 }
 
 export interface Clock {
+  /** Wall time (epoch ms): what is stored and shown. It may step back or forward (NTP, a resume, by hand). */
   now(): number;
+  /** Milliseconds from an arbitrary start that never steps: for measuring how long something took. */
+  monotonic(): number;
+  /** Timers run on monotonic time (as Node's do). */
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }

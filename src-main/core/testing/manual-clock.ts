@@ -2,19 +2,25 @@
 import type { Clock } from '../ports';
 
 export interface ManualClock extends Clock {
+  /** Time passes: both clocks move, and the timers due run in order. */
   advance(ms: number): void;
+  /** The wall clock alone is set (NTP, a resume, by hand): monotonic time and the timers do not move. */
+  stepWall(ms: number): void;
   readonly pending: number;
 }
 
 export function createManualClock(start = 1_700_000_000_000): ManualClock {
-  let now = start;
+  // Monotonic time starts far from the wall's, so code mixing the two fails its tests.
+  let mono = 5_000;
+  let wallOffset = start - mono;
   let nextId = 1;
   const timers = new Map<number, { at: number; fn: () => void }>();
   return {
-    now: () => now,
+    now: () => mono + wallOffset,
+    monotonic: () => mono,
     setTimeout(fn, ms) {
       const id = nextId++;
-      timers.set(id, { at: now + Math.max(0, ms), fn });
+      timers.set(id, { at: mono + Math.max(0, ms), fn });
       return id;
     },
     clearTimeout(handle) {
@@ -24,17 +30,20 @@ export function createManualClock(start = 1_700_000_000_000): ManualClock {
       return timers.size;
     },
     advance(ms) {
-      const until = now + ms;
+      const until = mono + ms;
       for (;;) {
         const due = [...timers.entries()]
           .filter(([, t]) => t.at <= until)
           .sort((a, b) => a[1].at - b[1].at)[0];
         if (!due) break;
         timers.delete(due[0]);
-        now = due[1].at;
+        mono = due[1].at;
         due[1].fn();
       }
-      now = until;
+      mono = until;
+    },
+    stepWall(ms) {
+      wallOffset += ms;
     },
   };
 }
