@@ -143,3 +143,35 @@ describe('AckDeadlines', () => {
     expect({ outcomes, stalls }).toEqual({ outcomes: ['ack', 'timeout'], stalls: 0 });
   });
 });
+
+describe('review24b', () => {
+  it('a half-open connection with 20 channels of 1,024 in flight is taken for stalled within two ack timeouts of its last answer', async () => {
+    emit(20 * 1_024);
+    // Answered in order for a while, the last answer not the oldest's (a later one, out of order).
+    for (let i = 0; i < 500; i++) {
+      clock.advance(10);
+      ack(i);
+    }
+    clock.advance(10);
+    ack(700);
+    const lastAnswer = clock.monotonic();
+    await flush();
+    clock.advance(2 * T);
+    await flush();
+    expect(stalls).toBe(1);
+    expect(outcomes.filter((o) => o === undefined)).toEqual([]);
+    expect(clock.monotonic() - lastAnswer).toBe(2 * T);
+  });
+
+  it("a disposed outbox's deadlines take socket.io's late backstop for no stall (the account reopened on a live connection)", async () => {
+    // create-core.ts reopens an account while connected ("the catch-up (and the outbox) start again"):
+    // the old outbox is disposed, its emits still in flight on the live socket. Before ack24 its
+    // timeout was dropped by `if (this.disposed)`; here the stall is called inside the deadlines.
+    emit(1);
+    deadlines.dispose();
+    clock.advance(BACKSTOP_TIMEOUTS * T);
+    answers[0]!(new Error('operation has timed out'));
+    await flush();
+    expect(stalls).toBe(0);
+  });
+});
