@@ -14,6 +14,7 @@ import {
 } from '../../src-shared/protocol';
 import type { LocalStore } from '../store/store';
 import { me, queueOwn, storeFolderEachTest, testChannel } from '../store/testing/store-fixture';
+import { BACKSTOP_TIMEOUTS } from './ack-deadline';
 import type { RelaySocket } from './connection';
 import { type CoreOptions, resolveOptions } from './options';
 import { OutboxSender } from './outbox';
@@ -558,5 +559,22 @@ describe('review23: the window of 1,024 against a server that slows', () => {
     const most = await replayAt(outbox, backlog, () => 3, undefined, { 3000: -60_000, 15000: 120_000 });
     expect(most).toBeGreaterThan(900);
     expectEachOnce(backlog);
+  });
+});
+
+describe('review24b', () => {
+  it("a disposed outbox takes socket.io's late backstop for no stall (an account reopened on a live connection)", async () => {
+    // create-core.ts reopens an account while connected ("the catch-up (and the outbox) start again"):
+    // the old outbox is disposed with its emits still in flight on the live socket. Before ack24 their
+    // timeout was dropped by the outbox's `if (this.disposed)`; now the deadlines call `stalled` first,
+    // and the connection the new account uses is recycled.
+    timers = true;
+    const outbox = sender();
+    queue(outbox, 'a');
+    expect(sent()).toEqual(['a']);
+    outbox.dispose();
+    clock.advance(BACKSTOP_TIMEOUTS * resolveOptions().ackTimeoutMs);
+    await settle();
+    expect(stalls).toBe(0);
   });
 });
