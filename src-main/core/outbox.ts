@@ -123,7 +123,7 @@ export class OutboxSender {
       clock: deps.clock,
       options: deps.options,
       logger: deps.logger,
-      stalled: () => deps.stalled(),
+      stalled: () => !this.disposed && deps.stalled(),
     });
   }
 
