@@ -578,3 +578,53 @@ describe('review24b', () => {
     expect(stalls).toBe(0);
   });
 });
+
+describe('review24b: one send dropped while the rest are answered', () => {
+  it('the server drops one send of a pipeline and refuses the later ones out of order: each stored once, in order', async () => {
+    // A scripted server with the device order (src-server device-order.ts): a send that is not the
+    // device's next is refused OUT_OF_ORDER; a copy of a stored one is answered with the first.
+    timers = true;
+    connected = false;
+    const outbox = sender({ backoffMinMs: 500, backoffMaxMs: 500 });
+    const backlog = Array.from({ length: 300 }, (_, i) => `m${i}`);
+    store.transaction(() => queue(outbox, ...backlog));
+    connected = true;
+    outbox.connected();
+    const stored = new Map<string, SendAck>();
+    const order: string[] = [];
+    let next = 1;
+    let dropped = false;
+    let answered = 0;
+    const start = clock.monotonic();
+    while ((answered < emits.length || pending() > 0) && clock.monotonic() < start + 120_000) {
+      clock.advance(50);
+      for (const emit of emits.slice(answered)) {
+        answered++;
+        if (emit.content === 'm100' && !dropped) {
+          dropped = true; // lost: never answered
+          continue;
+        }
+        let ack = stored.get(emit.clientMessageId);
+        if (!ack && emit.deviceSeq !== next) {
+          emit.answer({ ok: false, code: ErrorCode.OUT_OF_ORDER, error: 'x', expectedSeq: next });
+          continue;
+        }
+        if (!ack) {
+          ack = ok(emit);
+          stored.set(emit.clientMessageId, ack);
+          order.push(emit.content);
+          next++;
+          outbox.ackArrived(ack as MessageSent);
+        }
+        emit.answer(ack);
+      }
+      await settle();
+    }
+    // Nothing else was in flight behind m100 (the rest refused at once): an ack timeout of silence is a
+    // stall here as it was before ack24 (the connection cannot tell a lost send from a dead transport).
+    expect({ pending: pending(), stalls, dropped }).toEqual({ pending: 0, stalls: 1, dropped: true });
+    expect(order).toEqual(backlog);
+    // m100 timed out an ack timeout after it became the oldest, not at socket.io's backstop (60 s).
+    expect(clock.monotonic() - start).toBeLessThan(30_000);
+  });
+});
