@@ -628,3 +628,16 @@ describe('review24b: one send dropped while the rest are answered', () => {
     expect(clock.monotonic() - start).toBeLessThan(30_000);
   });
 });
+
+describe('review24b: the wall clock set back during a backoff (pre-existing, not ack24)', () => {
+  it('a send backing off when the wall clock is set back an hour goes again after its backoff, not an hour later', async () => {
+    const outbox = sender({ backoffMinMs: 500, backoffMaxMs: 500 });
+    queue(outbox, 'a');
+    emits[0]!.answer(new Error('operation has timed out'));
+    await settle();
+    clock.stepWall(-3_600_000); // NTP, a resume, by hand: monotonic time and the timers do not move
+    clock.advance(1_000);
+    await settle();
+    expect(sent()).toEqual(['a', 'a']);
+  });
+});
