@@ -90,6 +90,13 @@ interface Lane {
    * start, a restart during a block) then meets it with a few refusals, not with the whole pipeline.
    */
   window: number;
+  /**
+   * Wall time the channel's head waits for (its backoff; take() set a wake for it). Until then a pump
+   * from its head reads nothing: after a timeout every batch of acks pumped, and each read a whole window
+   * only to stop at the head (stop 24's review: 60-87k rows for 8,000 sends at 1,024). 0: not waiting.
+   * Anything that may change the head (kick, a queued or cancelled operation) clears it.
+   */
+  headWaitsUntil: number;
 }
 
 export class OutboxSender {
@@ -130,13 +137,17 @@ export class OutboxSender {
   /** Try every channel from its head (connected, retry requested, a backoff over). */
   kick(): void {
     this.expireOverdue();
-    for (const lane of this.lanes.values()) lane.after = null;
+    for (const lane of this.lanes.values()) {
+      lane.after = null;
+      lane.headWaitsUntil = 0;
+    }
     for (const channelId of this.store.pendingChannels()) this.pump(channelId);
   }
 
   /** A message was just queued in this channel: it goes behind what is there. */
   queued(channelId: string): void {
     if (this.expiryTimer === null) this.expireOverdue();
+    this.lane(channelId).headWaitsUntil = 0;
     this.pump(channelId);
   }
 
@@ -191,7 +202,7 @@ export class OutboxSender {
   private lane(channelId: string): Lane {
     let lane = this.lanes.get(channelId);
     if (!lane) {
-      lane = { flying: new Set(), change: null, after: null, window: 1 };
+      lane = { flying: new Set(), change: null, after: null, window: 1, headWaitsUntil: 0 };
       this.lanes.set(channelId, lane);
     }
     return lane;
@@ -208,8 +219,12 @@ export class OutboxSender {
     if (lane.gap !== undefined && lane.flying.size > 0) return;
     if (lane.flying.size === 0) {
       lane.after = null;
-      if (lane.gap !== undefined) resendFromGap(this.store, channelId, lane);
+      if (lane.gap !== undefined) {
+        resendFromGap(this.store, channelId, lane);
+        lane.headWaitsUntil = 0;
+      }
     }
+    if (lane.after === null && this.deps.clock.now() < lane.headWaitsUntil) return;
     const waitUntil = this.pacer.waitUntil();
     if (waitUntil !== undefined) {
       this.wakeAt(channelId, waitUntil);
@@ -234,6 +249,7 @@ export class OutboxSender {
       if (row.kind !== 'send' && lane.flying.size > 0) break;
       if (row.next_attempt_at > now) {
         // Head-of-line: later operations of this channel wait behind this one.
+        if (lane.after === null) lane.headWaitsUntil = row.next_attempt_at;
         this.wakeAt(row.channel_id, row.next_attempt_at);
         break;
       }
