@@ -59,8 +59,13 @@ export interface AckDeadlineDeps {
 }
 
 export class AckDeadlines {
-  /** In emit order. */
-  private readonly waiting = new Set<Waiting>();
+  /**
+   * In emit order from `head`; entries before it, and done ones after it, are over. An array with a head,
+   * not a Set: V8 keeps a Set's deleted slots at its front until it compacts, so finding the oldest walked
+   * past them, at every answer (~16 µs a send at 20 channels × 1,024 in flight; stop 24's review).
+   */
+  private waiting: Waiting[] = [];
+  private head = 0;
   /** When the oldest waiting became the oldest, if not at its emit. */
   private oldestSince = Number.NEGATIVE_INFINITY;
   /** When the connection last answered anything. */
@@ -78,7 +83,7 @@ export class AckDeadlines {
     if (!socket.connected) return Promise.resolve({ kind: 'disconnected' });
     return new Promise((settle) => {
       const waiting: Waiting = { emittedAt: this.deps.clock.monotonic(), done: false, settle };
-      this.waiting.add(waiting);
+      this.waiting.push(waiting);
       if (this.timer === null) this.arm();
       const backstopMs = BACKSTOP_TIMEOUTS * this.deps.options.ackTimeoutMs;
       emitWithAck(socket, event, payload, backstopMs, (outcome) => this.ended(waiting, outcome));
@@ -104,13 +109,13 @@ export class AckDeadlines {
   dispose(): void {
     if (this.timer !== null) this.deps.clock.clearTimeout(this.timer);
     this.timer = null;
-    this.waiting.clear();
+    this.waiting = [];
+    this.head = 0;
   }
 
   private ended(waiting: Waiting, outcome: AckOutcome): void {
     if (waiting.done) return;
     this.leave(waiting);
-    waiting.done = true;
     if (outcome.kind === 'ack') this.answered();
     else if (outcome.kind === 'disconnected') this.held++;
     // socket.io's backstop ran out: a stall only if the connection said nothing for as long.
@@ -119,8 +124,19 @@ export class AckDeadlines {
   }
 
   private leave(waiting: Waiting): void {
-    if (this.waiting.values().next().value === waiting) this.oldestSince = this.deps.clock.monotonic();
-    this.waiting.delete(waiting);
+    waiting.done = true;
+    if (this.waiting[this.head] !== waiting) return;
+    this.oldestSince = this.deps.clock.monotonic();
+    while (this.head < this.waiting.length && (this.waiting[this.head] as Waiting).done) this.head++;
+    // Drop what is over once it is most of the array (amortized O(1) a send).
+    if (this.head > 1_024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private oldest(): Waiting | undefined {
+    return this.waiting[this.head];
   }
 
   private deadline(oldest: Waiting): number {
@@ -133,7 +149,7 @@ export class AckDeadlines {
 
   /** One timer, for the oldest's deadline; moved on lazily (when it fires), not at every answer. */
   private arm(): void {
-    const oldest: Waiting | undefined = this.waiting.values().next().value;
+    const oldest = this.oldest();
     if (oldest === undefined) return;
     const wait = Math.max(0, this.deadline(oldest) - this.deps.clock.monotonic());
     this.timer = this.deps.clock.setTimeout(() => this.expire(), wait);
@@ -147,15 +163,12 @@ export class AckDeadlines {
 
   private expire(): void {
     this.timer = null;
-    const oldest: Waiting | undefined = this.waiting.values().next().value;
+    const oldest = this.oldest();
     if (oldest !== undefined && this.deps.clock.monotonic() >= this.deadline(oldest)) {
       const silent = this.silent();
       // Silent: all of them at once (each alone would wait another ack timeout behind the one before).
-      const late = silent ? [...this.waiting] : [oldest];
-      for (const waiting of late) {
-        this.leave(waiting);
-        waiting.done = true;
-      }
+      const late = silent ? this.waiting.slice(this.head).filter((w) => !w.done) : [oldest];
+      for (const waiting of late) this.leave(waiting);
       // Done first: a stall's recycle makes socket.io call them back as cut, which is ignored.
       this.timedOut(late.length, silent);
       for (const waiting of late) waiting.settle({ kind: 'timeout' });
