@@ -160,6 +160,60 @@ describe('SqliteStore writer thread', () => {
     await store.close();
   });
 
+  it('collects an upload in one batch with a post of it: the post first keeps it, the collection first refuses the post alone', async () => {
+    // Never inline: the collection and the post go to the thread together, in the order called.
+    const store = await SqliteStore.open(dir, { inlineBelowLoopShare: 0 });
+    await seedDemo(store);
+    const alice = (await store.findUserByUsername('alice'))!;
+    const general = await store.ensureChannel('general');
+    const cutoff = new Date(Date.UTC(2030, 0, 1)).toISOString();
+    const upload = async () => {
+      const file = {
+        id: randomUUID(),
+        userId: alice.id,
+        sha256: randomUUID().replaceAll('-', '').padEnd(64, '0'),
+        name: 'old.txt',
+        size: 3,
+        mime: 'text/plain',
+        createdAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+      };
+      await store.insertFile(file);
+      return file;
+    };
+    const post = (file: { id: string; name: string; size: number; mime: string }) =>
+      store.insertMessage({
+        id: randomUUID(),
+        channelId: general.id,
+        userId: alice.id,
+        content: 'with a file',
+        createdAt: new Date().toISOString(),
+        files: [{ id: file.id, name: file.name, size: file.size, mime: file.mime }],
+      });
+
+    // The post queued first: its link is in the transaction before the DELETE, which leaves the file.
+    const kept = await upload();
+    const [posted, collected] = await Promise.allSettled([post(kept), store.deleteUnpostedFiles(cutoff)]);
+    expect(posted).toMatchObject({ status: 'fulfilled', value: { created: true } });
+    expect(collected).toEqual({ status: 'fulfilled', value: [] });
+    expect((await store.getFile(kept.id))?.postedAt).toBeDefined();
+
+    // The collection queued first: the file is gone, the post fails alone on its link, the DELETE commits.
+    const taken = await upload();
+    const [collectedFirst, postedAfter] = await Promise.allSettled([
+      store.deleteUnpostedFiles(cutoff),
+      post(taken),
+    ]);
+    expect(collectedFirst).toMatchObject({ status: 'fulfilled', value: [{ id: taken.id }] });
+    expect(postedAfter).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' },
+    });
+    expect(await store.getFile(taken.id)).toBeUndefined();
+    expect(await store.getFile(kept.id)).toBeDefined();
+    expect(store.writePaths().inline).toBe(0);
+    await store.close();
+  });
+
   it('refuses a write that fails on the thread alone, with its reason, and commits the others', async () => {
     const store = await SqliteStore.open(dir);
     await seedDemo(store);
