@@ -148,6 +148,37 @@ describe('catch-up in batches', () => {
     expect(unread.at(-1)?.unreadCount).toBe(0);
   }, 60_000);
 
+  it('reads a looked-at channel once per chunk yet owes and sends a READ for every message, and notifies nothing', async () => {
+    const server = await startTestServer({ messageRateLimit: 0 });
+    cleanups.push(() => server.close());
+    const { userData, aliceId, general } = await aliceWasHere(server);
+    cleanups.push(() => rm(userData, { recursive: true, force: true }));
+    await bobWrites(server, general, 'w-', 250);
+
+    const alice = await createTestCore({ userData, start: false });
+    cleanups.push(() => alice.close({ keep: true }));
+    await alice.core.handlers.setActiveChannel({ channelId: general });
+    await alice.core.handlers.setWindowFocused({ focused: true });
+    await alice.core.start();
+    await waitForCaughtUp(alice);
+    await waitFor(() => upsertedWith(alice, 'w-').length >= 250, 'all 250 raised');
+    // The server's read position: the READ receipts for all 250 (and the seed) reached it.
+    const serverRead = async () =>
+      (await server.store.listChannels(aliceId)).find((c) => c.id === general)?.lastReadSeq;
+    await waitFor(async () => (await serverRead()) === 251, 'the server read up to the last');
+    // Each of bob's 250, as bob's history shows it: READ (its receipt from alice), none left DELIVERED.
+    const bob = (await server.store.findUserByUsername('bob'))!;
+    const statuses: string[] = [];
+    for (let after = 0, more = true; more; ) {
+      const page = await server.store.listMessages(general, bob.id, { after, limit: 100 });
+      for (const m of page.messages) if (m.content.startsWith('w-')) statuses.push(m.deliveryStatus);
+      after = page.messages.at(-1)?.seq ?? after;
+      more = page.hasMore;
+    }
+    expect(statuses).toEqual(Array.from({ length: 250 }, () => 'READ'));
+    expect(alice.notifier.shown).toHaveLength(0);
+  }, 60_000);
+
   it('survives kill -9 inside a chunk: the cursor is where the stored messages end; restarted, the rest once, in order', async () => {
     const server = await startTestServer({ messageRateLimit: 0 });
     cleanups.push(() => server.close());
