@@ -118,7 +118,8 @@ describe('SqliteStore writer thread', () => {
   });
 
   it('answers an insert with the message exactly as a read of its row gives it back', async () => {
-    const store = await SqliteStore.open(dir);
+    // Inline whatever the loop's load (a loaded machine would otherwise send every write to the thread).
+    const store = await SqliteStore.open(dir, { inlineBelowLoopShare: 1 });
     await seedDemo(store);
     const alice = (await store.findUserByUsername('alice'))!;
     const bob = (await store.findUserByUsername('bob'))!;
@@ -148,9 +149,11 @@ describe('SqliteStore writer thread', () => {
       { deviceId: randomUUID(), deviceSeq: 1 },
     );
     // Two in one turn: the first commits inline, the second on the thread.
+    const paths = store.writePaths();
     const [inline, thread] = await Promise.all(
       ['one', 'two'].map((content) => store.insertMessage({ ...base, id: randomUUID(), content })),
     );
+    expect(store.writePaths()).toEqual({ inline: paths.inline + 1, thread: paths.thread + 1 });
     for (const inserted of [plain, full, inline!, thread!]) {
       const message = 'message' in inserted ? inserted.message : undefined;
       expect(message).toBeDefined();
