@@ -132,6 +132,15 @@ function queue(outbox: OutboxSender, ...contents: string[]): string[] {
   });
 }
 
+/** A backlog queued offline (timers on), then the connection: the replay starts. */
+function connectWithBacklog(outbox: OutboxSender, backlog: string[]): void {
+  timers = true;
+  connected = false;
+  store.transaction(() => queue(outbox, ...backlog));
+  connected = true;
+  outbox.connected();
+}
+
 function ok(emit: Emit): SendAck {
   return {
     ok: true,
@@ -424,11 +433,7 @@ describe('review23: the window of 1,024 against a server that slows', () => {
     cutAt?: number,
     wallSteps: Record<number, number> = {},
   ) {
-    timers = true;
-    connected = false;
-    store.transaction(() => queue(outbox, ...backlog));
-    connected = true;
-    outbox.connected();
+    connectWithBacklog(outbox, backlog);
     const first = new Map<string, SendAck>();
     const start = clock.monotonic();
     let answered = 0;
@@ -583,13 +588,9 @@ describe('review24b: one send dropped while the rest are answered', () => {
   it('the server drops one send of a pipeline and refuses the later ones out of order: each stored once, in order', async () => {
     // A scripted server with the device order (src-server device-order.ts): a send that is not the
     // device's next is refused OUT_OF_ORDER; a copy of a stored one is answered with the first.
-    timers = true;
-    connected = false;
     const outbox = sender({ backoffMinMs: 500, backoffMaxMs: 500 });
     const backlog = Array.from({ length: 300 }, (_, i) => `m${i}`);
-    store.transaction(() => queue(outbox, ...backlog));
-    connected = true;
-    outbox.connected();
+    connectWithBacklog(outbox, backlog);
     const stored = new Map<string, SendAck>();
     const order: string[] = [];
     let next = 1;
@@ -647,13 +648,9 @@ describe('review24b: reads of the queue while a timed-out head backs off', () =>
       rowsRead += rows.length;
       return rows;
     };
-    timers = true;
-    connected = false;
     const outbox = sender({ backoffMinMs: 5_000, backoffMaxMs: 5_000 });
     const backlog = Array.from({ length: 8_000 }, (_, i) => `m${i}`);
-    store.transaction(() => queue(outbox, ...backlog));
-    connected = true;
-    outbox.connected();
+    connectWithBacklog(outbox, backlog);
     let dropped = false;
     let answered = 0;
     const start = clock.monotonic();
