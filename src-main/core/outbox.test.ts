@@ -630,6 +630,19 @@ describe('review24b: one send dropped while the rest are answered', () => {
   });
 });
 
+describe('review24b: the wall clock set back during a backoff (pre-existing, not ack24)', () => {
+  it('a send backing off when the wall clock is set back an hour goes again after its backoff, not an hour later', async () => {
+    const outbox = sender({ backoffMinMs: 500, backoffMaxMs: 500 });
+    queue(outbox, 'a');
+    emits[0]!.answer(new Error('operation has timed out'));
+    await settle();
+    clock.stepWall(-3_600_000); // NTP, a resume, by hand: monotonic time and the timers do not move
+    clock.advance(1_000);
+    await settle();
+    expect(sent()).toEqual(['a', 'a']);
+  });
+});
+
 describe('review24b: reads of the queue while a timed-out head backs off', () => {
   it('after the oldest send of a full window of 1,024 times out, each batch of acks does not read the whole window again', async () => {
     // noAnswer() sets lane.after = null, so every pump reads `pendingIn(channel, window)`: 1,024 rows,
