@@ -250,7 +250,7 @@ export class OutboxSender {
       if (row.next_attempt_at > now) {
         // Head-of-line: later operations of this channel wait behind this one.
         if (lane.after === null) lane.headWaitsUntil = row.next_attempt_at;
-        this.wakeAt(row.channel_id, row.next_attempt_at);
+        this.wakeAt(row.channel_id, row.next_attempt_at, row.op_id);
         break;
       }
       lane.flying.add(row.op_id);
@@ -493,11 +493,17 @@ export class OutboxSender {
     this.deps.countsChanged();
   }
 
-  private wakeAt(channelId: string, at: number): void {
+  /**
+   * Kicks the queue at wall time `at`. `opId`: the operation waiting for it, due once the wait is over as
+   * the timer measures it (monotonic): a wall clock set back meanwhile would otherwise hold it until the
+   * wall caught up again (stop 24's review: an hour more for an hour set back).
+   */
+  private wakeAt(channelId: string, at: number, opId?: string): void {
     if (this.wakeTimers.has(channelId)) return;
     const timer = this.deps.clock.setTimeout(
       () => {
         this.wakeTimers.delete(channelId);
+        if (opId !== undefined) this.store.dueNow(opId, at);
         this.kick();
       },
       Math.max(0, at - this.deps.clock.now()),

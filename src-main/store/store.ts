@@ -1253,6 +1253,13 @@ export class LocalStore {
     ).run();
   }
 
+  /** The wait for `nextAttemptAt` is over (timed on a monotonic clock): due now, unless rescheduled since. */
+  dueNow(opId: string, nextAttemptAt: number): void {
+    this.sql(
+      "UPDATE operations SET next_attempt_at = 0 WHERE op_id = ? AND next_attempt_at = ? AND state = 'pending'",
+    ).run(opId, nextAttemptAt);
+  }
+
   scheduleRetry(opId: string, nextAttemptAt: number): void {
     this.sql('UPDATE operations SET attempts = attempts + 1, next_attempt_at = ? WHERE op_id = ?').run(
       nextAttemptAt,
