@@ -237,7 +237,19 @@ export async function loadWithoutDevtools(
  */
 export const WARM_LAUNCHES = 2;
 /** After a warm launch's report: the code cache is written once the script has run, not at once. */
-const WARM_LINGER_MS = 1_500;
+export const WARM_LINGER_MS = 1_500;
+
+/** `launches` unmeasured loads of `url` on the kept `profile` (figure 7's relaunch row and its tools). */
+export async function warmProfile(
+  reports: PaintReports,
+  url: string,
+  profile: string,
+  { launches = WARM_LAUNCHES, args = [] as string[] } = {},
+): Promise<void> {
+  for (let i = 0; i < launches; i++) {
+    await loadWithoutDevtools(reports, url, 30_000, { profile, args, lingerMs: WARM_LINGER_MS });
+  }
+}
 
 /**
  * The app's first paint when it is started again by someone who ran it before: one profile, kept
@@ -252,9 +264,7 @@ export async function relaunchedPaint(
   const profile = await mkdtemp(path.join(tmpdir(), 'relay-bench-chromium-kept-'));
   const appUrl = `${url}?${NO_DEVTOOLS_QUERY}`;
   try {
-    for (let i = 0; i < WARM_LAUNCHES; i++) {
-      await loadWithoutDevtools(reports, appUrl, 30_000, { profile, lingerMs: WARM_LINGER_MS });
-    }
+    await warmProfile(reports, appUrl, profile);
     const measured: PaintReport[] = [];
     for (let i = 0; i < count; i++) {
       measured.push(

@@ -13,9 +13,14 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../figures/fig7-renderer';
 import { median } from '../lib/stats';
-import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports, WARM_LAUNCHES } from './no-devtools';
+import {
+  loadWithoutDevtools,
+  NO_DEVTOOLS_QUERY,
+  PaintReports,
+  WARM_LINGER_MS,
+  warmProfile,
+} from './no-devtools';
 
-const LINGER_MS = 1_500;
 /** Off, Chromium reads the entry's code cache back on a relaunch (on, it streams the entry instead). */
 const NO_BACKGROUND_FETCH = '--disable-features=BackgroundResourceFetch';
 const VARIANTS = [
@@ -40,9 +45,7 @@ async function main() {
     for (const [i, v] of VARIANTS.entries()) {
       const profile = profiles[i];
       if (!profile) continue;
-      for (let w = 0; w < WARM_LAUNCHES; w++) {
-        await loadWithoutDevtools(reports, url, 30_000, { profile, args: v.args, lingerMs: LINGER_MS });
-      }
+      await warmProfile(reports, url, profile, { args: v.args });
     }
     for (let r = 0; r < rounds; r++) {
       const line: string[] = [];
@@ -51,7 +54,7 @@ async function main() {
         const load = loadavg()[0]!.toFixed(1);
         const report = await loadWithoutDevtools(reports, url, 30_000, {
           args: v.args,
-          ...(profile ? { profile, lingerMs: LINGER_MS } : {}),
+          ...(profile ? { profile, lingerMs: WARM_LINGER_MS } : {}),
         });
         shells[i]!.push(report.shell ?? Number.NaN);
         line.push(`${v.name} ${report.shell?.toFixed(0)} (FCP ${report.fcp.toFixed(0)}, load ${load})`);

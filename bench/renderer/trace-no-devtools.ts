@@ -14,7 +14,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveStatic } from '../figures/fig7-renderer';
-import { loadWithoutDevtools, NO_DEVTOOLS_QUERY, PaintReports, WARM_LAUNCHES } from './no-devtools';
+import {
+  loadWithoutDevtools,
+  NO_DEVTOOLS_QUERY,
+  PaintReports,
+  WARM_LAUNCHES,
+  warmProfile,
+} from './no-devtools';
 import { describeTask, mainThreadEvents, pageMainThread, type TraceEvent, takeLoads } from './page-tools';
 import { profileFromTrace } from './trace-profile';
 
@@ -65,10 +71,8 @@ async function main() {
     : undefined;
   if (profile) {
     const at = args.indexOf('--warm');
-    const warm = at >= 0 ? Number(args.splice(at, 2)[1]) : WARM_LAUNCHES;
-    for (let i = 0; i < warm; i++) {
-      await loadWithoutDevtools(reports, url, 30_000, { profile, args: extraArgs, lingerMs: 1_500 });
-    }
+    const launches = at >= 0 ? Number(args.splice(at, 2)[1]) : WARM_LAUNCHES;
+    await warmProfile(reports, url, profile, { launches, args: extraArgs });
   }
   for (let i = 0; i < loads; i++) {
     const file = path.join(tmpdir(), `relay-trace-no-devtools-${process.pid}-${i}.json`);
