@@ -21,6 +21,8 @@ import {
 import { startWebHost, type WebHost } from '../../src-main/web/host';
 import type { MessageView } from '../../src-shared/bridge';
 import { collectGarbage, emitEvent, serve } from '../lib/serve';
+import { type LoopSampler, startLoopSampler } from './loop-sampler';
+import { type LoopSplit, splitGaps } from './loop-split';
 
 /** What `result` answers. */
 /** Of a span's wall time, the ms the main thread ran on a core and waited in the run queue for one. */
@@ -35,6 +37,13 @@ export interface LoopFloor {
   p99: number;
   max: number;
   samples: number;
+}
+
+/** The loop's gaps split (bench/app/loop-split.ts), and what the sampler that read them cost. */
+export interface SplitReading extends LoopSplit {
+  firings: number;
+  /** The main thread's wall time in the sampler's callbacks: summed (ms), and a firing's median (µs). */
+  samplerCost: { totalMs: number; medianUs: number };
 }
 
 export interface AppResult {
@@ -61,6 +70,8 @@ export interface AppResult {
      * over the same span: the scheduler's share of the delay. Null if it did not answer.
      */
     floor: LoopFloor | null;
+    /** Linux; else null. */
+    split: SplitReading | null;
   } | null;
 }
 
@@ -100,31 +111,31 @@ function onCoreBetween(from: [number, number] | null, to: [number, number] | nul
 }
 
 /**
- * RELAY_LOOP_GAPS=FILE: every gap of 15 ms or more between two firings of a 1 ms timer from start to
- * caught up, as [from, to, ran, waited]: from and to in µs of the monotonic clock a --cpu-prof profile's
- * timestamps use; ran and waited, of the gap, the ms the main thread was on a core and waiting in the run
- * queue for one (-1 without /proc): a turn of the app's own work, the scheduler's, or neither (blocked:
- * on the disk, or on another thread: a GC's helpers, the module loader). Written to FILE at the end, to read against the profile
- * (bench/loop-gaps.mjs).
+ * The main thread's schedstat at each firing of a 1 ms timer from start to caught up (bench/app/
+ * loop-sampler.ts), split per gap into on a core / waiting for one / blocked (loop-split.ts): figure 13's
+ * split rows, every run. RELAY_LOOP_GAPS=FILE also writes every gap of 15 ms or more to FILE as [from, to,
+ * ran, waited]: from and to in µs of the monotonic clock a --cpu-prof profile's timestamps use, ran and
+ * waited in ms; to read against the profile (bench/loop-gaps.mjs).
  */
 const gapsFile = process.env.RELAY_LOOP_GAPS;
-const gaps: [number, number, number, number][] = [];
-let gapTimer: NodeJS.Timeout | undefined;
-function recordGaps(): void {
-  if (!gapsFile) return;
-  const now = () => Number(process.hrtime.bigint() / 1000n);
-  let last = now();
-  let lastSched = schedstat();
-  gapTimer = setInterval(() => {
-    const t = now();
-    const sched = schedstat();
-    if (t - last >= 15_000) {
-      const split = onCoreBetween(lastSched, sched);
-      gaps.push([last, t, split?.ranMs ?? -1, split?.waitedMs ?? -1]);
-    }
-    last = t;
-    lastSched = sched;
-  }, 1);
+let sampler: LoopSampler | null = null;
+function loopSplitNow(): SplitReading | null {
+  if (!sampler) return null;
+  sampler.stop();
+  const gaps = sampler.gaps();
+  if (gapsFile) {
+    const long = gaps.filter((g) => g.wallMs >= 15);
+    const us = (ms: number) => Math.round(ms * 1000);
+    const round = (ms: number) => Math.round(ms * 10) / 10;
+    writeFileSync(
+      gapsFile,
+      JSON.stringify(
+        long.map((g) => [us(g.fromMs), us(g.fromMs + g.wallMs), round(g.ranMs), round(g.waitedMs)]),
+      ),
+    );
+  }
+  const split = splitGaps(gaps);
+  return split && { ...split, firings: sampler.firings(), samplerCost: sampler.cost() };
 }
 const ms = (ns: number) => ns / 1e6;
 
@@ -188,7 +199,7 @@ serve({
     loopDelay.reset();
     loopDelay.enable();
     floor?.send('start');
-    recordGaps();
+    sampler = startLoopSampler();
     host = await startWebHost({ core, rendererDir, port: 0, log: (m, d) => console.error(m, d) });
     started = core.start();
     const connected = new Promise<number>((resolve) => {
@@ -256,10 +267,6 @@ function finish(complete: boolean): void {
   if (timings) return;
   loopDelay.disable();
   floorReading = stopFloor();
-  if (gapTimer) {
-    clearInterval(gapTimer);
-    writeFileSync(gapsFile!, JSON.stringify(gaps));
-  }
   timings = {
     complete,
     connectedMs,
@@ -271,6 +278,7 @@ function finish(complete: boolean): void {
     cpuMs: cpuSince(cpu0),
     mainOnCore: onCoreBetween(sched0, schedstat()),
     floor: null,
+    split: loopSplitNow(),
   };
 }
 

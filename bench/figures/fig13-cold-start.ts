@@ -11,7 +11,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
-import type { AppResult, OnCore } from '../app/app-host';
+import type { AppResult, OnCore, SplitReading } from '../app/app-host';
 import { channelsOf, launchChromium, openWindow, spawnApp, startWorld } from '../app/open-app';
 import { insertMessages, prepareUserData } from '../app/seed';
 import { TARGETS_13_TO_15 } from '../config';
@@ -114,6 +114,53 @@ async function traceBrowser(browser: Browser, file: string | undefined): Promise
 /** The main thread's share of a span: on a core, and waiting in the run queue for one (the box's load). */
 function onCore({ ranMs, waitedMs }: OnCore): string {
   return `${ranMs.toFixed(0)} ms, waiting for one ${waitedMs.toFixed(0)} ms`;
+}
+
+/**
+ * The split rows (no target): what the loop row's p99 is made of, from the main thread's schedstat at
+ * each firing of a 1 ms timer (bench/app/loop-split.ts), and its time on a core and waiting over the span.
+ */
+function splitRows(t: NonNullable<AppResult['timings']>): Row[] {
+  const sp: SplitReading | null = t.split;
+  if (!sp) return [];
+  const f = (ms: number) => ms.toFixed(1);
+  const row = (name: string, value: number, note: string) =>
+    makeRow({ name: `13. main loop: ${name}`, value, unit: 'ms', checks: [], note });
+  const top = sp.top;
+  const share = (ms: number) => `${((100 * ms) / Math.max(top.wallMs, 1e-9)).toFixed(0)} %`;
+  const gaps =
+    `${sp.gaps.toLocaleString('en-US')} gaps between firings of a 1 ms timer, core.start → ${t.complete ? 'caught up' : 'given up'}, ` +
+    `each split by the main thread's schedstat; each column ranked on its own, nearest rank`;
+  const cost =
+    `the sampler: ${sp.firings.toLocaleString('en-US')} firings, ${sp.samplerCost.medianUs.toFixed(1)} µs a firing (median), ` +
+    `${f(sp.samplerCost.totalMs)} ms of the main thread's wall in them all (with any wait inside)`;
+  return [
+    row(
+      "a gap's time on the main thread's core, p99",
+      sp.p99.ranOnCore,
+      `${gaps}; the gap's wall p99 ${f(sp.p99.wall)} ms (the loop row's histogram reads each delay less the 1 ms interval); ${cost}`,
+    ),
+    row(
+      "a gap's wait for a core, p99",
+      sp.p99.waitedForCore,
+      `the same gaps, the time the main thread was runnable in the run queue; blocked (neither on a core nor waiting: disk, locks, GC helpers) p99 ${f(sp.p99.blocked)} ms`,
+    ),
+    row(
+      'a gap less its wait for a core, p99',
+      sp.p99.withoutWait,
+      `the gaps' wall less their wait: what the p99 would read had the thread been given a core at once; ` +
+        `the top 1 % of gaps by wall (${top.count}, ${f(top.wallMs)} ms): on a core ${share(top.ranMs)}, waiting ${share(top.waitedMs)}, blocked ${share(top.blockedMs)}`,
+    ),
+    ...(t.mainOnCore
+      ? [
+          row(
+            'the main thread on a core, core.start → caught up',
+            t.mainOnCore.ranMs,
+            `waiting for a core ${t.mainOnCore.waitedMs.toFixed(0)} ms, blocked ${Math.max(0, sp.total.blockedMs).toFixed(0)} ms of the ${t.caughtUpMs.toFixed(0)} ms; app process CPU ${(t.cpuMs / 1000).toFixed(1)} s (all threads)`,
+          ),
+        ]
+      : []),
+  ];
 }
 
 export async function figure13(bench: Bench): Promise<Row[]> {
@@ -222,6 +269,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
               (t.floor ? `; the floor row beside it ${t.floor.p99.toFixed(1)} ms` : '')
             : 'no readings',
         }),
+        ...(t ? splitRows(t) : []),
         // With RELAY_LOOP_FLOOR=on (bench/app/app-host.ts; not by default: its 1 ms timer changes the
         // app's own reading on this box). No target: what a loop that runs nothing reads on this box
         // during the catch-up, so that the row above reads as the app's turns and waits over it (like
