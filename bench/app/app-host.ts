@@ -199,7 +199,8 @@ serve({
     loopDelay.reset();
     loopDelay.enable();
     floor?.send('start');
-    sampler = startLoopSampler();
+    // RELAY_LOOP_SPLIT=off: without the sampler, to see what its timer does to the histogram beside it.
+    sampler = process.env.RELAY_LOOP_SPLIT === 'off' ? null : startLoopSampler();
     host = await startWebHost({ core, rendererDir, port: 0, log: (m, d) => console.error(m, d) });
     started = core.start();
     const connected = new Promise<number>((resolve) => {

@@ -17,7 +17,8 @@ import { insertMessages, prepareUserData } from '../app/seed';
 import { TARGETS_13_TO_15 } from '../config';
 import { makeRow, type Row } from '../lib/result';
 import { timeClickToPaint } from '../renderer/in-page';
-import { rendererBuild, run, script } from '../renderer/page-tools';
+import { rendererBuild, run, script, type TraceEvent } from '../renderer/page-tools';
+import { taskCpu } from '../renderer/task-cpu';
 import type { Bench } from './context';
 
 /** A long animation frame, as much of it as says what ran (Chromium's `long-animation-frame`). */
@@ -99,16 +100,48 @@ async function profilePage(page: Page, dir: string | null): Promise<() => Promis
 /**
  * With RELAY_RENDERER_TRACE=FILE: a Chromium trace of the browser from before the page's navigation to
  * caught up (every task with its CPU, what ran inside), written to FILE; read with
- * bench/renderer/trace-tasks.ts. Not by default: tracing costs the page's frames.
+ * bench/renderer/trace-tasks.ts. Not by default: tracing costs the page's frames. With
+ * RELAY_RENDERER_CPU=on instead, a trace of the tasks alone (`toplevel`, and `blink.user_timing` for
+ * the navigation's start), written nowhere: the renderer's tasks' CPU beside their wall (the CPU row).
+ * Either way, the trace's events.
  */
-async function traceBrowser(browser: Browser, file: string | undefined): Promise<() => Promise<void>> {
-  if (!file) return async () => {};
+async function traceBrowser(
+  browser: Browser,
+  file: string | undefined,
+): Promise<() => Promise<TraceEvent[] | null>> {
+  const light = !file && process.env.RELAY_RENDERER_CPU === 'on';
+  if (!file && !light) return async () => null;
   await browser.startTracing(undefined, {
-    categories: ['toplevel', 'devtools.timeline', 'v8', 'blink', 'disabled-by-default-devtools.timeline'],
+    categories: light
+      ? ['toplevel', 'blink.user_timing']
+      : ['toplevel', 'devtools.timeline', 'v8', 'blink', 'disabled-by-default-devtools.timeline'],
   });
   return async () => {
-    await writeFile(file, await browser.stopTracing());
+    const trace = await browser.stopTracing();
+    if (file) await writeFile(file, trace);
+    const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+    return Array.isArray(parsed) ? parsed : parsed.traceEvents;
   };
+}
+
+/** The renderer's longest task's CPU beside its wall (no target), from a trace of the catch-up. */
+function taskCpuRows(events: TraceEvent[] | null, shell: number): Row[] {
+  const split = events && taskCpu(events, shell);
+  if (!split) return [];
+  const f = (ms: number) => ms.toFixed(1);
+  return [
+    makeRow({
+      name: "13. renderer: the longest task's CPU during catch-up",
+      value: split.longestWallCpu,
+      unit: 'ms',
+      checks: [],
+      note:
+        `Chromium's trace (${process.env.RELAY_RENDERER_TRACE ? 'RELAY_RENDERER_TRACE' : 'RELAY_RENDERER_CPU=on: toplevel tasks only'}), ` +
+        `the page's main thread after the channel list was painted: ${split.tasks} tasks; the longest by wall ${f(split.longestWall)} ms, ` +
+        `${f(split.longestWallCpu)} ms of it on a core; the most CPU in one task ${f(split.longestCpu)} ms; ` +
+        `tasks over 50 ms of wall ${split.overWall}, of CPU ${split.overCpu}`,
+    }),
+  ];
 }
 
 /** The main thread's share of a span: on a core, and waiting in the run queue for one (the box's load). */
@@ -210,7 +243,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
       // The renderer's share of the catch-up: the events still in flight to the page, then a frame.
       await page.waitForTimeout(500);
       await profiled();
-      await traced();
+      const traceEvents = await traced();
       const tasks = await page.evaluate(
         () => (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks,
       );
@@ -269,6 +302,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
               (t.floor ? `; the floor row beside it ${t.floor.p99.toFixed(1)} ms` : '')
             : 'no readings',
         }),
+        ...taskCpuRows(traceEvents, shell),
         ...(t ? splitRows(t) : []),
         // With RELAY_LOOP_FLOOR=on (bench/app/app-host.ts; not by default: its 1 ms timer changes the
         // app's own reading on this box). No target: what a loop that runs nothing reads on this box
