@@ -53,7 +53,14 @@ describe("the renderer's tasks with their CPU, from a trace", () => {
       longestWallCpu: 20,
       longestCpu: 55,
       tasks: 3,
+      observedCpu: null,
     });
+  });
+
+  it("reads the CPU of the task the page's observer reported, matched by its start and wall", () => {
+    expect(taskCpu(events, 1_500, { start: 2_201, duration: 59 })?.observedCpu).toBe(55);
+    // Nothing of that start and length in the trace.
+    expect(taskCpu(events, 1_500, { start: 2_300, duration: 59 })?.observedCpu).toBeNull();
   });
 
   it('reads nothing without the page navigation or its tasks', () => {
