@@ -136,11 +136,14 @@ function taskCpuRows(
   return [
     makeRow({
       name: "13. renderer: the longest task's CPU during catch-up",
-      value: split.observedCpu,
+      // No task over 50 ms to match: the trace's longest, as the row above reads 0.
+      value: observed ? split.observedCpu : split.longestWallCpu,
       unit: 'ms',
       checks: [],
       note:
-        `the CPU of the task the row above counts (${split.observedCpu === null ? 'not found in the trace' : "the trace's task of its start and wall"}); ` +
+        (observed
+          ? `the CPU of the task the row above counts (${split.observedCpu === null ? 'not found in the trace' : "the trace's task of its start and wall"}); `
+          : "no task over 50 ms above: the CPU of the trace's longest; ") +
         `Chromium's trace (${process.env.RELAY_RENDERER_TRACE ? 'RELAY_RENDERER_TRACE' : 'RELAY_RENDERER_CPU=on: toplevel tasks only'}), ` +
         `the page's main thread after the channel list was painted: ${split.tasks} tasks; the longest by wall ${f(split.longestWall)} ms, ` +
         `${f(split.longestWallCpu)} ms of it on a core; the most CPU in one task ${f(split.longestCpu)} ms; ` +
