@@ -161,7 +161,7 @@ function onCore({ ranMs, waitedMs }: OnCore): string {
  * The split rows (no target): what the loop row's p99 is made of, from the main thread's schedstat at
  * each firing of a 1 ms timer (bench/app/loop-split.ts), and its time on a core and waiting over the span.
  */
-function splitRows(t: NonNullable<AppResult['timings']>): Row[] {
+function splitRows(t: NonNullable<AppResult['timings']>, caughtUp: number): Row[] {
   const sp: SplitReading | null = t.split;
   if (!sp) return [];
   const f = (ms: number) => ms.toFixed(1);
@@ -197,7 +197,10 @@ function splitRows(t: NonNullable<AppResult['timings']>): Row[] {
           row(
             'the main thread on a core, core.start → caught up',
             t.mainOnCore.ranMs,
-            `waiting for a core ${t.mainOnCore.waitedMs.toFixed(0)} ms, blocked ${Math.max(0, sp.total.blockedMs).toFixed(0)} ms of the ${t.caughtUpMs.toFixed(0)} ms; app process CPU ${(t.cpuMs / 1000).toFixed(1)} s (all threads)`,
+            `waiting for a core ${t.mainOnCore.waitedMs.toFixed(0)} ms, blocked ${Math.max(0, sp.total.blockedMs).toFixed(0)} ms of the ${t.caughtUpMs.toFixed(0)} ms; app process CPU ${(t.cpuMs / 1000).toFixed(1)} s (all threads)` +
+              (caughtUp > 0
+                ? `; ${((1000 * t.mainOnCore.ranMs) / caughtUp).toFixed(0)} µs on a core a caught-up message (start-up included)`
+                : ''),
           ),
         ]
       : []),
@@ -311,7 +314,7 @@ export async function figure13(bench: Bench): Promise<Row[]> {
             : 'no readings',
         }),
         ...taskCpuRows(traceEvents, shell, longestTask),
-        ...(t ? splitRows(t) : []),
+        ...(t ? splitRows(t, started.seen) : []),
         // With RELAY_LOOP_FLOOR=on (bench/app/app-host.ts; not by default: its 1 ms timer changes the
         // app's own reading on this box). No target: what a loop that runs nothing reads on this box
         // during the catch-up, so that the row above reads as the app's turns and waits over it (like
