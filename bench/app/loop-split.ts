@@ -15,12 +15,16 @@ export interface Reading {
 
 /** One gap between two firings, in ms. */
 export interface Gap {
-  /** Wall time of the gap, in ms of the monotonic clock. */
+  /** When the gap began, ms of the monotonic clock (process.hrtime, as a --cpu-prof profile's). */
   fromMs: number;
+  /** Its wall time; of it, the main thread on a core, and runnable in the run queue waiting for one. */
   wallMs: number;
   ranMs: number;
   waitedMs: number;
-  /** wall − on a core − waiting, floored at 0 (the counters and the clock are read a few µs apart). */
+  /**
+   * wall − on a core − waiting, floored at 0: blocked (the kernel's counters move at its ticks and
+   * switches, so a gap's share may be off by a tick; summed over a span they hold).
+   */
   blockedMs: number;
 }
 
