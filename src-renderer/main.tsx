@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { addFavicon } from './app/favicon';
 import { OnFirstCommit } from './app/first-commit';
+import { applyTheme } from './app/theme';
 import { connectBridge } from './bridge/connect';
 import { afterNextPaint } from './messages/after-paint';
 import { loadMarkdown } from './messages/markdown-loader';
@@ -24,6 +25,8 @@ async function start(root: HTMLElement) {
   // workspace with the open channel's messages (boot waits a moment for them): one render, one layout
   // and one frame, instead of a splash, the channel list and the rows one after the other (figure 7).
   await store.getState().boot();
+  // Before the first render: its layout is the themed page's, with no whole-page restyle after it.
+  applyTheme(store.getState().settings?.theme ?? 'system');
   reactRoot.render(
     <StrictMode>
       <AppProvider store={store} relay={relay}>

@@ -171,8 +171,46 @@ export type TraceEvent = {
   tdur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { documentLoaderURL?: string; url?: string } };
+  args?: {
+    name?: string;
+    data?: { documentLoaderURL?: string; url?: string };
+    /** Style and layout events: what they did, and (`disabled-by-default-devtools.timeline.stack`) who asked. */
+    elementCount?: number;
+    beginData?: {
+      stackTrace?: { functionName: string; url: string; lineNumber: number }[];
+      dirtyObjects?: number;
+    };
+  };
 };
+
+/** The trace category that gives each style recalc and layout forced by script its JS stack. */
+export const STACK_CATEGORY = 'disabled-by-default-devtools.timeline.stack';
+
+/**
+ * The style recalcs (`UpdateLayoutTree`) and layouts inside `task` that did work (over `minUs` of CPU),
+ * one line each: when (ms into the task), CPU, elements styled or objects laid out, and the script that
+ * forced it (its innermost frames: function and line, in the unminified build). A forced read on a clean
+ * tree leaves no such event, only a `Blink.ForcedStyleAndLayout.UpdateTime` of a few µs: counted apart.
+ */
+export function styleAndLayoutIn(task: TraceEvent, events: TraceEvent[], minUs = 100): string[] {
+  const end = task.ts + (task.dur ?? 0);
+  const inside = events.filter((e) => e.ts >= task.ts && e.ts <= end);
+  const lines = inside
+    .filter((e) => (e.name === 'UpdateLayoutTree' || e.name === 'Layout') && (e.tdur ?? 0) >= minUs)
+    .map((e) => {
+      const what = e.args?.elementCount ?? e.args?.beginData?.dirtyObjects ?? '';
+      const stack = (e.args?.beginData?.stackTrace ?? [])
+        .slice(0, 3)
+        .map((f) => `${f.functionName || '(anonymous)'}:${f.lineNumber}`)
+        .join(' < ');
+      const at = ((e.ts - task.ts) / 1000).toFixed(1).padStart(7);
+      return `    ${at} ${e.name.padEnd(16)} cpu ${((e.tdur ?? 0) / 1000).toFixed(1).padStart(5)}  ${String(what).padStart(4)}  ${stack || '(the frame)'}`;
+    });
+  const forced = inside.filter((e) => e.name === 'Blink.ForcedStyleAndLayout.UpdateTime');
+  const forcedCpu = forced.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000;
+  lines.push(`    forced by script: ${forced.length} calls, ${forcedCpu.toFixed(1)} ms CPU in all`);
+  return lines;
+}
 
 /**
  * One main-thread task of a trace as the by-hand timelines print it: start (ms from `originTs`), wall,

@@ -8,6 +8,8 @@
  * `--relaunch`: the loads share one profile, after figure 7's warm launches (its relaunch row; `--warm N`
  * unmeasured launches instead);
  * `--chromium-arg=--switch` passes a switch to every launch (e.g. `--v8-cache-options=none`).
+ * STACKS=1 also lists, under each task over 8 ms of CPU, its style recalcs and layouts with the script
+ * that forced each (function:line; build the renderer with `--minify false` to read them).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +23,15 @@ import {
   WARM_LAUNCHES,
   warmProfile,
 } from './no-devtools';
-import { describeTask, mainThreadEvents, pageMainThread, type TraceEvent, takeLoads } from './page-tools';
+import {
+  describeTask,
+  mainThreadEvents,
+  pageMainThread,
+  STACK_CATEGORY,
+  styleAndLayoutIn,
+  type TraceEvent,
+  takeLoads,
+} from './page-tools';
 import { profileFromTrace } from './trace-profile';
 
 const TRACE_S = 12;
@@ -79,7 +89,9 @@ async function main() {
     const profileTo = process.env.PROFILE;
     const categories =
       'toplevel,blink.user_timing,v8,devtools.timeline,disabled-by-default-devtools.timeline,blink,loading' +
-      (profileTo ? ',disabled-by-default-v8.cpu_profiler' : '');
+      (profileTo ? ',disabled-by-default-v8.cpu_profiler' : '') +
+      // STACKS=1: each style recalc and layout of the long tasks, with the script that forced it.
+      (process.env.STACKS ? `,${STACK_CATEGORY}` : '');
     const report = await loadWithoutDevtools(reports, url, 30_000, {
       args: [
         `--trace-startup=${categories}`,
@@ -126,7 +138,12 @@ async function main() {
         .join(', ')}`,
     );
     console.log(`  the entry's compile: ${entryCompile(events, nav)}`);
-    for (const t of tasks) if ((t.tdur ?? 0) >= 2000) console.log(describeTask(t, mine, nav.ts));
+    for (const t of tasks) {
+      if ((t.tdur ?? 0) < 2000) continue;
+      console.log(describeTask(t, mine, nav.ts));
+      if (process.env.STACKS && (t.tdur ?? 0) >= 8000)
+        for (const line of styleAndLayoutIn(t, mine)) console.log(line);
+    }
   }
   if (profile) await rm(profile, { recursive: true, force: true });
   server.close();

@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/renderer/trace-open-timeline.ts DIR`: figure 7's big-channel open (click → newest
  * message painted) under a Chromium trace; prints the renderer main thread's tasks in that window
- * (start from the click, wall, CPU, what is inside), so the critical path can be read.
+ * (start from the click, wall, CPU, what is inside), so the critical path can be read; under each task
+ * over 8 ms of CPU, its style recalcs and layouts with the script that forced each.
  */
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -9,7 +10,16 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { serveStatic } from '../figures/fig7-renderer';
 import { timeClickToPaint } from './in-page';
-import { COLD_STUB, coldPage, describeTask, type TraceEvent as Ev, run, shellPaint } from './page-tools';
+import {
+  COLD_STUB,
+  coldPage,
+  describeTask,
+  type TraceEvent as Ev,
+  run,
+  STACK_CATEGORY,
+  shellPaint,
+  styleAndLayoutIn,
+} from './page-tools';
 import { bigMessageId } from './stub-bridge';
 
 async function main() {
@@ -22,7 +32,14 @@ async function main() {
   await page.waitForSelector('[data-testid="message"]');
   await page.waitForTimeout(500);
   await browser.startTracing(page, {
-    categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink'],
+    categories: [
+      'toplevel',
+      'devtools.timeline',
+      'disabled-by-default-devtools.timeline',
+      STACK_CATEGORY,
+      'v8',
+      'blink',
+    ],
   });
   const newest = bigMessageId(COLD_STUB.bigCount);
   const open = await run<number>(page, timeClickToPaint, {
@@ -42,6 +59,7 @@ async function main() {
   )) {
     if ((t.dur ?? 0) < 300) continue;
     console.log(describeTask(t, mine, click.ts));
+    if ((t.tdur ?? 0) >= 8000) for (const line of styleAndLayoutIn(t, mine)) console.log(line);
   }
   await context.close();
   await browser.close();

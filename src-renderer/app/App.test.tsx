@@ -5,6 +5,7 @@ import { MessageDeliveryStatus } from '../../src-shared/protocol/codes';
 import { bob, carol, FakeRelay, makeMessage, relayWithGeneral } from '../testing/fake-relay';
 import { layoutInEachTest } from '../testing/layout';
 import { renderApp, settle } from '../testing/render-app';
+import { applyTheme } from './theme';
 
 layoutInEachTest();
 
@@ -376,5 +377,21 @@ describe('settings', () => {
     fireEvent.change(screen.getByLabelText('Theme'), { target: { value: 'system' } });
     await settle();
     expect(document.documentElement.dataset.theme).toBeUndefined();
+  });
+
+  it('puts the chosen theme on the page once, before the first render, not again in its commit', async () => {
+    const relay = new FakeRelay();
+    relay.settings = { ...relay.settings, theme: 'dark' };
+    const writes: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => writes.push(...records));
+    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    const { unmount } = await renderApp(relay);
+    writes.push(...observer.takeRecords());
+    observer.disconnect();
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    // A second write (the same value) would restyle the whole page inside the first frame (figure 7).
+    expect(writes).toHaveLength(1);
+    unmount();
+    applyTheme('system');
   });
 });

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { SignIn } from '../sign-in/SignIn';
 import { useApp } from '../store/context';
 import { Toasts } from './Toasts';
+import { applyTheme } from './theme';
 import { UpdateBanner } from './UpdateBanner';
 import { useHashLink } from './use-hash-link';
 import { Workspace } from './Workspace';
@@ -13,11 +14,9 @@ export function App() {
   const unread = useApp((s) => s.unreadTotal);
   useHashLink();
 
-  // 'system' follows the OS through prefers-color-scheme; a chosen theme overrides it.
-  useEffect(() => {
-    if (theme === 'system') delete document.documentElement.dataset.theme;
-    else document.documentElement.dataset.theme = theme;
-  }, [theme]);
+  // 'system' follows the OS through prefers-color-scheme; a chosen theme overrides it. main.tsx puts
+  // the booted one on the page before the first render; this follows later changes.
+  useEffect(() => applyTheme(theme), [theme]);
 
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) Relay` : 'Relay';

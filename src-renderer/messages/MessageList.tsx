@@ -29,15 +29,16 @@ export function MessageList({ channel, overscan = 6 }: Props) {
     () => buildRows(messages ?? [], { startKnown, firstUnreadKey }),
     [messages, startKnown, firstUnreadKey],
   );
+  const opening = useOpening(channelId, ready);
   const { virtualizer, scrollRef, atBottom, highlightedId, appendedAtEnd } = useChatScroll({
     channelId,
     rows,
     messages,
     ready,
     overscan,
+    opening,
   });
   const announcement = useAnnouncement(messages, ready);
-  const opening = useOpening(channelId, ready);
   // While it opens, the rows mounted beyond the screen (the overscan) show their text plain. On
   // screen: within the scroll offset's view, or within a view's height of the end, where the list
   // opens (the offset may still be the estimate's while the first rows are measured).

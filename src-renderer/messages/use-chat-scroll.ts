@@ -57,13 +57,15 @@ type Options = {
   messages: readonly MessageView[] | undefined;
   ready: boolean;
   overscan: number;
+  /** Until the channel's first frame with rows is painted (MessageList's `useOpening`). */
+  opening: boolean;
 };
 
 /**
  * How a chat list scrolls: virtualized rows, opened at the newest message, stuck to the bottom while
  * the user is there, still while older pages are prepended above, and moved to a message on request.
  */
-export function useChatScroll({ channelId, rows, messages, ready, overscan }: Options) {
+export function useChatScroll({ channelId, rows, messages, ready, overscan, opening }: Options) {
   const store = useAppStore();
   const highlight = useApp((s) => s.highlight);
   const scrollRef = useRef<HTMLElement>(null);
@@ -95,6 +97,8 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     lastRowKey !== heldEnd.current.lastKey &&
     rows.length > heldEnd.current.count;
   const instance = useRef<Virtualizer<HTMLElement, Element> | null>(null);
+  /** The open's scroll to the newest rows was asked for (below, in the first commit with rows). */
+  const openedAtEnd = useRef(false);
   // From an append's render until its follow lands; only then (a channel's open and "jump to newest"
   // scroll to the end as before).
   const following = useRef(false);
@@ -157,13 +161,26 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan,
     rangeExtractor,
+    // The open's scroll to the end (written in the first commit) comes back as a scroll event in the
+    // first frame, before its paint; the virtualizer re-rendered the list there at once (flushSync),
+    // and our onChange's state then asked for another render after it. The rows that frame shows are
+    // mounted already (the first render covers a window's height at the end, more than the list's),
+    // so while opening that render waits for a task of React's after the paint, as one render with
+    // onChange's state, and the first frame is one layout and a paint (figure 7, paint25). A scroll
+    // after the open is the reader's: rendered at once, or the rows coming into view would be blank
+    // for a frame.
+    useFlushSync: !opening,
     // Chat semantics: keep the view still when older pages are prepended, follow new messages at the end.
     anchorTo: 'end',
     followOnAppend: true,
     scrollEndThreshold: BOTTOM_THRESHOLD_PX,
     onChange: (instance) => {
       const atEnd = instance.isAtEnd(BOTTOM_THRESHOLD_PX);
-      setAtBottom(atEnd);
+      // Until the open's scroll to the end (or a later one) is read back, the list is on its way to
+      // the end, not scrolled up: the first render stands at the end of a window-high guess of the
+      // view, short of the real end, and "Jump to newest" was painted in the first frame with rows
+      // (and the core told the newest was not seen) until the scroll event a frame later.
+      setAtBottom(atEnd || !openedAtEnd.current || goingToEnd(instance));
       if (atEnd && instance.options.count > 0) setPositioned(true);
     },
   });
@@ -175,7 +192,6 @@ export function useChatScroll({ channelId, rows, messages, ready, overscan }: Op
 
   // The first screenful opens at the newest message: before the frame is painted, so the rows mounted
   // at the end are what the first frame shows.
-  const openedAtEnd = useRef(false);
   useLayoutEffect(() => {
     if (ready && !openedAtEnd.current && rows.length > 0) {
       openedAtEnd.current = true;

@@ -1,6 +1,7 @@
 import { act, configure, render } from '@testing-library/react';
 import type { MessageView } from '../../src-shared/bridge';
 import { App } from '../app/App';
+import { applyTheme } from '../app/theme';
 import type { Host } from '../bridge/connect';
 import { paintWorkDone } from '../messages/after-paint';
 import { MessageList } from '../messages/MessageList';
@@ -36,6 +37,7 @@ export async function renderApp(relay: FakeRelay, host: Host = 'electron', while
   const unsubscribe = subscribeToCore(relay.api, store);
   whileBooting?.();
   await store.getState().boot();
+  applyTheme(store.getState().settings?.theme ?? 'system');
   const view = render(
     <AppProvider store={store} relay={relay.api}>
       <App />
