@@ -54,7 +54,9 @@ export interface SocketOptions {
  * What this server handles beyond interface.md, said to each socket as it connects (README, "Protocol
  * additions"): a client uses an addition only once told. The same object for every socket.
  */
-const FEATURES: RelayFeatures = Object.freeze({ sendBatch: Object.freeze({ maxItems: MAX_SEND_BATCH_ITEMS }) });
+const FEATURES: RelayFeatures = Object.freeze({
+  sendBatch: Object.freeze({ maxItems: MAX_SEND_BATCH_ITEMS }),
+});
 
 /** Frames below this go uncompressed: deflate's CPU and framing outweigh what small frames save. */
 export const PER_MESSAGE_DEFLATE_THRESHOLD = 1024;
