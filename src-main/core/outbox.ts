@@ -301,7 +301,12 @@ export class OutboxSender {
     }
     for (const batch of batchesOf(rows, maxItems)) {
       if (batch.length === 1) this.track(batch[0]!, this.send(batch[0]!));
-      else this.sendBatch(socket, batch);
+      else
+        this.sendBatch(socket, batch).catch((error: unknown) => {
+          // Before its rows were tracked (a throw while emitting): free their slots, as a single's catch does.
+          this.deps.fault('sending a message', error);
+          for (const row of batch) this.landed(row);
+        });
     }
   }
 
@@ -317,7 +322,7 @@ export class OutboxSender {
    * Emits `rows` as one batch; each row is settled with its own item's answer, as if it had its own ack.
    * Refused whole (nothing of it was handled), this connection goes one by one and the rows go again.
    */
-  private sendBatch(socket: RelaySocket, rows: readonly OperationRow[]): void {
+  private async sendBatch(socket: RelaySocket, rows: readonly OperationRow[]): Promise<void> {
     const sent: OperationRow[] = [];
     const items: SendMessagePayload[] = [];
     for (const row of rows) {
