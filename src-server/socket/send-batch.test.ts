@@ -5,7 +5,7 @@
  * message in seq order, and a batch refused whole (over the cap, under two, no ack) stores nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   MAX_SEND_BATCH_ITEMS,
   type Message,
@@ -15,13 +15,8 @@ import {
   SendAck,
   SendBatchAck,
 } from '../../src-shared/protocol';
-import type { ServerOptions } from '../app';
 import { newMessage } from '../store/contract';
-import {
-  type PostgresCluster,
-  postgresUnavailable,
-  startPostgresCluster,
-} from '../store/postgres/postgres-cluster';
+import { eachStore } from '../store/postgres/testing/each-store';
 import {
   type ClientSocket,
   demoServer,
@@ -33,23 +28,7 @@ import {
   recordEvents,
 } from '../testing';
 
-const pgUnavailable = postgresUnavailable();
-if (pgUnavailable) console.warn(`send-batch.test.ts: the PostgreSQL cases are skipped: ${pgUnavailable}`);
-
-let cluster: PostgresCluster | undefined;
-beforeAll(async () => {
-  if (!pgUnavailable) cluster = await startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-
-const stores: { store: string; skip: boolean; options: () => Promise<Partial<ServerOptions>> }[] = [
-  { store: 'SQLite', skip: false, options: async () => ({}) },
-  {
-    store: 'PostgreSQL',
-    skip: pgUnavailable !== undefined,
-    options: async () => ({ databaseUrl: await cluster!.createDatabase() }),
-  },
-];
+const stores = eachStore('send-batch.test.ts');
 
 type Item = Record<string, unknown>;
 type Mode = 'one by one' | 'batched';
