@@ -122,6 +122,28 @@ describe('AckDeadlines', () => {
     expect({ outcomes: outcomes.slice(1_024), stalls }).toEqual({ outcomes: ['ack', 'timeout'], stalls: 1 });
   });
 
+  it('after a cut of 16 batches of 64, the first deadline allows for 1,024 sends held, not for 16', async () => {
+    for (let i = 0; i < 16; i++) {
+      const at = outcomes.push(undefined) - 1;
+      void deadlines.emit(socket, 'message:send:batch', {} as never, 64).then((o) => {
+        outcomes[at] = o.kind;
+      });
+    }
+    connected = false;
+    for (const answer of answers) answer(new Error('transport close'));
+    await flush();
+    connected = true;
+    deadlines.connected();
+    emit(1);
+    const grace = (T * 1_024) / SLOWEST_PACE;
+    clock.advance(T + grace - 1);
+    await flush();
+    expect({ first: outcomes[16], stalls }).toEqual({ first: undefined, stalls: 0 });
+    clock.advance(1);
+    await flush();
+    expect({ first: outcomes[16], stalls }).toEqual({ first: 'timeout', stalls: 1 });
+  });
+
   it('the wall clock stepped back or forward moves no deadline', async () => {
     emit(1);
     clock.stepWall(-60_000);

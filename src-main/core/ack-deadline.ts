@@ -45,6 +45,8 @@ export const BACKSTOP_TIMEOUTS = 6;
 interface Waiting {
   /** Monotonic ms. */
   emittedAt: number;
+  /** The sends this emit carries: one, or a batch's items (each held by the server after a cut). */
+  sends: number;
   /** Answered, cut, or timed out here (socket.io may still call back: ignored). */
   done: boolean;
   settle(outcome: AckOutcome): void;
@@ -78,11 +80,15 @@ export class AckDeadlines {
 
   constructor(private readonly deps: AckDeadlineDeps) {}
 
-  /** Emits `event` and resolves with its ack, its timeout (deadline above) or the cut. */
-  emit(socket: RelaySocket, event: AckedEvent, payload: AckedPayload): Promise<AckOutcome> {
+  /**
+   * Emits `event` and resolves with its ack, its timeout (deadline above) or the cut. `sends`: how many
+   * sends it carries (a batch's items). A batch is answered in one ack, so it waits as one emit, but a
+   * cut leaves each of its sends held by the server.
+   */
+  emit(socket: RelaySocket, event: AckedEvent, payload: AckedPayload, sends = 1): Promise<AckOutcome> {
     if (!socket.connected) return Promise.resolve({ kind: 'disconnected' });
     return new Promise((settle) => {
-      const waiting: Waiting = { emittedAt: this.deps.clock.monotonic(), done: false, settle };
+      const waiting: Waiting = { emittedAt: this.deps.clock.monotonic(), sends, done: false, settle };
       this.waiting.push(waiting);
       if (this.timer === null) this.arm();
       const backstopMs = BACKSTOP_TIMEOUTS * this.deps.options.ackTimeoutMs;
@@ -117,9 +123,9 @@ export class AckDeadlines {
     if (waiting.done) return;
     this.leave(waiting);
     if (outcome.kind === 'ack') this.answered();
-    else if (outcome.kind === 'disconnected') this.held++;
+    else if (outcome.kind === 'disconnected') this.held += waiting.sends;
     // socket.io's backstop ran out: a stall only if the connection said nothing for as long.
-    else this.timedOut(1, this.silent());
+    else this.timedOut(waiting.sends, this.silent());
     waiting.settle(outcome);
   }
 
@@ -170,7 +176,10 @@ export class AckDeadlines {
       const late = silent ? this.waiting.slice(this.head).filter((w) => !w.done) : [oldest];
       for (const waiting of late) this.leave(waiting);
       // Done first: a stall's recycle makes socket.io call them back as cut, which is ignored.
-      this.timedOut(late.length, silent);
+      this.timedOut(
+        late.reduce((sends, w) => sends + w.sends, 0),
+        silent,
+      );
       for (const waiting of late) waiting.settle({ kind: 'timeout' });
     }
     this.arm();

@@ -20,6 +20,9 @@
  * server's retryAfterMs and then sends one at a time for a while (send-pacer.ts). A server that ignores
  * the numbers still gets the older guard: after a refusal the channel drops to a window of one.
  *
+ * Sends due together in a channel go as one `message:send:batch` where the server announced it
+ * (send-batch.ts), one due send always alone; each item's answer is settled as a single send's ack.
+ *
  * Acks that arrive together (one socket read, one event-loop turn) are applied as one batch: one
  * transaction, then the UI events. A message leaves the in-flight set only once its ack is
  * committed, so a rescan of the channel can never pick it up again.
@@ -32,6 +35,8 @@ import {
   MessageDeliveryStatus,
   MessageEvent,
   type MessageSent,
+  RelayEvent,
+  type RelayFeatures,
   SendAck,
   SendMessagePayload,
 } from '../../src-shared/protocol';
@@ -44,6 +49,7 @@ import type { ReportFault } from './guard';
 import { backoffDelay, type ResolvedOptions } from './options';
 import { resendFromGap } from './outbox-order';
 import type { Clock, Logger } from './ports';
+import { BatchSupport, batchesOf, outcomesOf } from './send-batch';
 import { SendPacer } from './send-pacer';
 import type { UploadControl, UploadOutcome } from './upload-op';
 import { writeTogether } from './write-together';
@@ -107,6 +113,7 @@ export class OutboxSender {
   private readonly uploads = new Map<string, AbortController>();
   private readonly pacer: SendPacer;
   private readonly deadlines: AckDeadlines;
+  private readonly batches = new BatchSupport();
   private expiryTimer: unknown = null;
   /** Acks waiting for this turn's batch; `row` when the ack answers one of our emits. */
   private acks: { ack: MessageSent; row?: OperationRow }[] = [];
@@ -180,6 +187,11 @@ export class OutboxSender {
     this.enqueueAck({ ack });
   }
 
+  /** `relay:features` from `socket`: whether (and how many) sends it takes in one batch. */
+  serverFeatures(socket: RelaySocket, features: RelayFeatures): void {
+    this.batches.announced(socket, features);
+  }
+
   /** The user cancelled an upload (its row is already gone): an attempt in flight is aborted. */
   cancelUpload(opId: string): void {
     this.uploads.get(opId)?.abort();
@@ -242,6 +254,7 @@ export class OutboxSender {
   /** Sends what `rows` (a channel's next pending operations, in order) and the window allow. */
   private take(lane: Lane, rows: readonly OperationRow[], window: number): void {
     const now = this.deps.clock.now();
+    const sends: OperationRow[] = [];
     for (const row of rows) {
       if (lane.flying.has(row.op_id)) continue;
       if (lane.flying.size >= window) break;
@@ -255,19 +268,125 @@ export class OutboxSender {
       }
       lane.flying.add(row.op_id);
       lane.after = { device_seq: row.device_seq, ord: row.ord };
-      if (row.kind !== 'send') lane.change = row.op_id;
-      void (
-        row.kind === 'send' ? this.send(row) : row.kind === 'upload' ? this.upload(row) : this.change(row)
-      )
-        .then((batched) => {
-          if (!batched) this.landed(row);
-        })
-        .catch((error: unknown) => {
-          this.deps.fault('sending a message', error);
-          this.landed(row);
-        });
-      if (row.kind !== 'send') break;
+      if (row.kind === 'send') {
+        sends.push(row);
+        continue;
+      }
+      lane.change = row.op_id;
+      this.track(row, row.kind === 'upload' ? this.upload(row) : this.change(row));
+      break;
     }
+    if (sends.length > 0) this.sendAll(sends);
+  }
+
+  /** Frees `row`'s slot once `work` is over, unless its ack went into the batch (which frees it). */
+  private track(row: OperationRow, work: Promise<boolean>): void {
+    void work
+      .then((batched) => {
+        if (!batched) this.landed(row);
+      })
+      .catch((error: unknown) => {
+        this.deps.fault('sending a message', error);
+        this.landed(row);
+      });
+  }
+
+  /** A channel's due sends, in order: in batches where the server takes them, one alone as itself. */
+  private sendAll(rows: OperationRow[]): void {
+    const socket = this.deps.socket();
+    const maxItems = socket ? this.batches.maxItems(socket) : 1;
+    if (!socket || maxItems < 2 || rows.length < 2) {
+      for (const row of rows) this.track(row, this.send(row));
+      return;
+    }
+    for (const batch of batchesOf(rows, maxItems)) {
+      if (batch.length === 1) this.track(batch[0]!, this.send(batch[0]!));
+      else
+        this.sendBatch(socket, batch).catch((error: unknown) => {
+          // Before its rows were tracked (a throw while emitting): free their slots, as a single's catch does.
+          this.deps.fault('sending a message', error);
+          for (const row of batch) this.landed(row);
+        });
+    }
+  }
+
+  /** Emits one message; true when its ack went into the batch (which frees its slot). */
+  private async send(row: OperationRow): Promise<boolean> {
+    const socket = this.deps.socket();
+    if (!socket) return false;
+    const payload = this.payloadOf(row);
+    return payload ? this.emitOne(socket, row, payload) : false;
+  }
+
+  /**
+   * Emits `rows` as one batch; each row is settled with its own item's answer, as if it had its own ack.
+   * Refused whole (nothing of it was handled), this connection goes one by one and the rows go again.
+   */
+  private async sendBatch(socket: RelaySocket, rows: readonly OperationRow[]): Promise<void> {
+    const sent: OperationRow[] = [];
+    const items: SendMessagePayload[] = [];
+    for (const row of rows) {
+      const payload = this.payloadOf(row);
+      if (payload) {
+        sent.push(row);
+        items.push(payload);
+      } else this.track(row, Promise.resolve(false));
+    }
+    if (sent.length === 1) {
+      this.track(sent[0]!, this.emitOne(socket, sent[0]!, items[0]!));
+      return;
+    }
+    if (sent.length === 0) return;
+    const answers = this.deadlines
+      .emit(socket, RelayEvent.SEND_BATCH, { items }, items.length)
+      .then((outcome) => {
+        const outcomes = outcomesOf(outcome, sent.length);
+        if (!outcomes) {
+          this.deps.logger.warn({ sends: sent.length }, 'batch refused whole: sending one by one');
+          this.batches.refused(socket);
+        }
+        return outcomes;
+      });
+    sent.forEach((row, i) => {
+      this.track(
+        row,
+        answers.then((outcomes) => {
+          if (this.disposed) return false;
+          // Unhandled: as after a cut, it goes again at once (now alone).
+          if (!outcomes) return this.settle(row, { kind: 'disconnected' });
+          return this.settle(row, outcomes[i]!);
+        }),
+      );
+    });
+  }
+
+  /** A single send's emit with its payload made. */
+  private async emitOne(
+    socket: RelaySocket,
+    row: OperationRow,
+    payload: SendMessagePayload,
+  ): Promise<boolean> {
+    const outcome = await this.deadlines.emit(socket, MessageEvent.SEND, payload);
+    if (this.disposed) return false;
+    return this.settle(row, outcome);
+  }
+
+  /** A send's payload; undefined (and the send Failed) if it can never be sent. */
+  private payloadOf(row: OperationRow): SendMessagePayload | undefined {
+    const payload = SendMessagePayload.safeParse({
+      content: row.content,
+      channelId: row.channel_id,
+      parentId: row.parent_id ?? undefined,
+      deliveryStatus: MessageDeliveryStatus.SENT,
+      clientMessageId: row.op_id,
+      deviceId: this.store.sequence.deviceId(),
+      deviceSeq: row.device_seq,
+      fileIds: fileIdsOf(row),
+    });
+    if (payload.success) return payload.data;
+    // Queued by an older version with other rules: it can never be sent, so it must not block the channel.
+    this.fail(row.op_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
+    return undefined;
   }
 
   /** An operation is over (acked and committed, refused, timed out): its slot is free. */
@@ -280,30 +399,6 @@ export class OutboxSender {
     } catch (error) {
       this.deps.fault('sending a message', error);
     }
-  }
-
-  /** Emits one message; true when its ack went into the batch (which frees its slot). */
-  private async send(row: OperationRow): Promise<boolean> {
-    const socket = this.deps.socket();
-    if (!socket) return false;
-    const payload = SendMessagePayload.safeParse({
-      content: row.content,
-      channelId: row.channel_id,
-      parentId: row.parent_id ?? undefined,
-      deliveryStatus: MessageDeliveryStatus.SENT,
-      clientMessageId: row.op_id,
-      deviceId: this.store.sequence.deviceId(),
-      deviceSeq: row.device_seq,
-      fileIds: fileIdsOf(row),
-    });
-    if (!payload.success) {
-      // Queued by an older version with other rules: it can never be sent, so it must not block the channel.
-      this.fail(row.op_id, 'VALIDATION', payload.error.issues[0]?.message ?? 'Invalid message');
-      return false;
-    }
-    const outcome = await this.deadlines.emit(socket, MessageEvent.SEND, payload.data);
-    if (this.disposed) return false;
-    return this.settle(row, outcome);
   }
 
   /** Emits one change; always false (its ack is applied at once, not batched). */

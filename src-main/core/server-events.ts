@@ -17,6 +17,8 @@ import {
   PresenceUpdate,
   ReactionUpdatedEvent,
   ReceiptEvent,
+  RelayEvent,
+  RelayFeatures,
   TypingEvent,
   WorkspaceEvent,
 } from '../../src-shared/protocol';
@@ -55,6 +57,11 @@ export function listenToServer(
     // Straight to the outbox, which applies the acks of this turn in one commit.
     const ack = MessageSent.safeParse(raw);
     if (ack.success) mine()?.outbox.ackArrived(ack.data);
+  });
+  // What this server handles beyond interface.md, said as the socket connects: for this socket only.
+  listen(RelayEvent.FEATURES, (raw: unknown) => {
+    const features = RelayFeatures.safeParse(raw);
+    if (features.success) mine()?.outbox.serverFeatures(socket, features.data);
   });
   for (const event of [MessageEvent.DELIVERED, MessageEvent.READ] as const) {
     on(event, (raw: unknown) => {

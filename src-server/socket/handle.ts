@@ -36,6 +36,8 @@ function clientMessageIdOf(payload: unknown): string | undefined {
 export interface Route {
   schema: z.ZodType;
   handler: (socket: RelaySocket, payload: never) => Promise<object>;
+  /** Refused, unhandled, without an ack: its answer travels only in the ack (`message:send:batch`). */
+  needsAck?: boolean;
 }
 
 /** The events a server handles, each with its schema and handler. */
@@ -46,8 +48,9 @@ export function route<S extends z.ZodType, R extends object>(
   event: string,
   schema: S,
   handler: (socket: RelaySocket, payload: z.infer<S>) => Promise<R>,
+  needsAck?: boolean,
 ): [string, Route] {
-  return [event, { schema, handler: handler as Route['handler'] }];
+  return [event, { schema, handler: handler as Route['handler'], needsAck }];
 }
 
 /**
@@ -58,11 +61,12 @@ export async function handle(
   socket: RelaySocket,
   logger: Logger,
   event: string,
-  { schema, handler }: Route,
+  { schema, handler, needsAck }: Route,
   args: unknown[],
 ): Promise<void> {
   const { payload, ack } = splitArgs(args);
   try {
+    if (needsAck && !ack) throw invalid(`${event} needs an acknowledgement`);
     const parsed = schema.safeParse(payload);
     if (!parsed.success) throw invalid(describeZodError(parsed.error));
     const result = await handler(socket, parsed.data as never);
@@ -87,6 +91,22 @@ export function refuse(
   /** A caller that logs (or rate-limits its log) itself passes 'silent'. */
   level?: 'silent',
 ): void {
+  const negative = negativeAck(socket, logger, event, err, level);
+  const { ok: _, ...refusal } = negative;
+  const body: MessageErrorEvent = { ...refusal, event };
+  if (clientMessageId !== undefined) body.clientMessageId = clientMessageId;
+  socket.emit(MessageEvent.ERROR, body);
+  ack?.(negative);
+}
+
+/** The negative ack that answers `err`, logged (an unexpected failure as an error; see `refuse`). */
+export function negativeAck(
+  socket: RelaySocket,
+  logger: Logger,
+  event: string,
+  err: unknown,
+  level?: 'silent',
+): AckError {
   const known = err instanceof AppError;
   const code = codeOf(err);
   const error = known ? err.message : 'Internal error';
@@ -96,9 +116,5 @@ export function refuse(
   else if (level !== 'silent')
     logger[code === ErrorCode.RATE_LIMITED ? 'debug' : 'info'](log, 'event refused');
   const hints = known ? err.hints : {};
-  const body: MessageErrorEvent = { error, code, event, ...hints };
-  if (clientMessageId !== undefined) body.clientMessageId = clientMessageId;
-  socket.emit(MessageEvent.ERROR, body);
-  const negative: AckError = { ok: false, error, code, ...hints };
-  ack?.(negative);
+  return { ok: false, error, code, ...hints };
 }

@@ -1,7 +1,14 @@
 /** The Socket.IO server: authentication, rooms on connect, every event handler, unknown events refused. */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
-import { channelRoom, MAX_FRAME_BYTES, userRoom } from '../../src-shared/protocol';
+import {
+  channelRoom,
+  MAX_FRAME_BYTES,
+  MAX_SEND_BATCH_ITEMS,
+  RelayEvent,
+  type RelayFeatures,
+  userRoom,
+} from '../../src-shared/protocol';
 import type { ServerContext } from '../context';
 import { invalid } from '../errors';
 import {
@@ -42,6 +49,14 @@ export interface SocketOptions {
   perMessageDeflate: boolean;
   presence?: PresenceOptions;
 }
+
+/**
+ * What this server handles beyond interface.md, said to each socket as it connects (README, "Protocol
+ * additions"): a client uses an addition only once told. The same object for every socket.
+ */
+const FEATURES: RelayFeatures = Object.freeze({
+  sendBatch: Object.freeze({ maxItems: MAX_SEND_BATCH_ITEMS }),
+});
 
 /** Frames below this go uncompressed: deflate's CPU and framing outweigh what small frames save. */
 export const PER_MESSAGE_DEFLATE_THRESHOLD = 1024;
@@ -178,6 +193,8 @@ export function createSocketServer(
     joined.delete(socket);
     socket.onAny(onEvent);
     socket.on('disconnect', onDisconnect);
+    // In one write with the handshake's answer (coalesceWrites): no write of its own per connection.
+    socket.emit(RelayEvent.FEATURES, FEATURES);
     // Debug, not info: a line (a write) per connection was a tenth of a connect storm's CPU (figure 5);
     // the metrics relay_connections_total and relay_connected_sockets count them.
     ctx.logger.debug({ userId, socketId: socket.id, event: 'connect' }, 'connected');

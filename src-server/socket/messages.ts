@@ -32,12 +32,14 @@ import {
   ErrorCode,
   Id,
   isPermanentRefusal,
+  MAX_SEND_BATCH_ITEMS,
   type Message,
   MessageDeliveryStatus,
   MessageEvent,
   type MessageFile,
   type MessageSent,
   optionalField,
+  RelayEvent,
   SendMessagePayload,
   Seq,
 } from '../../src-shared/protocol';
@@ -50,7 +52,7 @@ import { describeZodError } from '../validation';
 import type { Audience } from './audience';
 import { holdWrites } from './coalesce-writes';
 import { type DeviceOrder, outOfOrder } from './device-order';
-import { codeOf, type Route, route } from './handle';
+import { codeOf, negativeAck, type Route, route } from './handle';
 import type { KeyedMutex } from './keyed-mutex';
 import { resolveMentions } from './mentions';
 import { type Hold, type MessageRateLimiter, NO_HOLD } from './rate-limit';
@@ -78,6 +80,12 @@ const Numbering = z.object({
   deviceSeq: Seq,
 });
 type Numbering = z.infer<typeof Numbering>;
+
+/**
+ * `message:send:batch` (an addition: RelayEvent). Its items are parsed one by one, each as a
+ * `message:send`'s payload, so a malformed item is refused as that send would be (and uses up its number).
+ */
+const SendBatchEnvelope = z.object({ items: z.array(z.unknown()).min(2).max(MAX_SEND_BATCH_ITEMS) });
 
 function deviceOf(payload: { deviceId?: string; deviceSeq?: number }): DeviceSeq | undefined {
   const { deviceId, deviceSeq } = payload;
@@ -394,7 +402,8 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
     );
   }
 
-  async function accept(socket: RelaySocket, raw: unknown): Promise<MessageSent> {
+  /** `announce`: also `message:sent` to the sender (a single send; a batch's ack carries the same fields). */
+  async function accept(socket: RelaySocket, raw: unknown, announce: boolean): Promise<MessageSent> {
     const { userId } = socket.data;
     const parsed = SendMessagePayload.safeParse(raw);
     if (!parsed.success) {
@@ -410,25 +419,51 @@ export function messageRoutes(ctx: ServerContext, deps: MessageDeps): [string, R
         ? await send(socket, payload)
         : await deps.replays.run(`${userId}:${payload.clientMessageId}`, () => send(socket, payload));
     const sent = sentFields(message);
-    // message:sent and the ack (`handle`, a few promise callbacks later): one write.
-    holdWrites(socket.conn);
-    socket.emit(MessageEvent.SENT, sent);
+    if (announce) {
+      // message:sent and the ack (`handle`, a few promise callbacks later): one write.
+      holdWrites(socket.conn);
+      socket.emit(MessageEvent.SENT, sent);
+    }
     return sent;
+  }
+
+  /** One send, counted as accepted or refused. Called synchronously in arrival order (see `send`). */
+  async function counted(socket: RelaySocket, raw: unknown, announce: boolean): Promise<MessageSent> {
+    try {
+      const sent = await accept(socket, raw, announce);
+      metrics.messagesAccepted.inc();
+      return sent;
+    } catch (err) {
+      const code = codeOf(err);
+      metrics.messagesRefused.inc({ code });
+      if (code === ErrorCode.RATE_LIMITED) metrics.rateLimitRefusals.inc({ scope: 'message' });
+      throw err;
+    }
   }
 
   // Parsed here rather than by `handle`: an invalid numbered send must still use up its number.
   return [
-    route(MessageEvent.SEND, z.unknown(), async (socket, raw) => {
-      try {
-        const sent = await accept(socket, raw);
-        metrics.messagesAccepted.inc();
-        return sent;
-      } catch (err) {
-        const code = codeOf(err);
-        metrics.messagesRefused.inc({ code });
-        if (code === ErrorCode.RATE_LIMITED) metrics.rateLimitRefusals.inc({ scope: 'message' });
-        throw err;
-      }
-    }),
+    route(MessageEvent.SEND, z.unknown(), (socket, raw) => counted(socket, raw, true)),
+    /**
+     * Each item exactly as a `message:send` arriving in its place: every item takes its turn here,
+     * synchronously and in order, as consecutive sends on the socket take theirs; so seqs, replays,
+     * OUT_OF_ORDER (each later item of the channel is answered as it would be alone), the rate limit (a
+     * token an item) and the refusals are the single path's. One ack, an answer per item in order, each
+     * a send's ack; no `message:sent` and no `message:error` per item (the ack carries the same fields).
+     * Without an ack it is refused whole, unhandled: its answers would go nowhere.
+     */
+    route(
+      RelayEvent.SEND_BATCH,
+      SendBatchEnvelope,
+      (socket, { items }) =>
+        Promise.all(
+          items.map((raw) =>
+            counted(socket, raw, false).catch((err: unknown) =>
+              negativeAck(socket, logger, RelayEvent.SEND_BATCH, err),
+            ),
+          ),
+        ),
+      true,
+    ),
   ];
 }

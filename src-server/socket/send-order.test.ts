@@ -4,34 +4,13 @@
  * rate-limit refusal must not let a later message of the same burst through ahead of the refused one.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Message, MessageEvent, SendAck } from '../../src-shared/protocol';
-import type { ServerOptions } from '../app';
 import { newMessage } from '../store/contract';
-import {
-  type PostgresCluster,
-  postgresUnavailable,
-  startPostgresCluster,
-} from '../store/postgres/postgres-cluster';
+import { eachStore } from '../store/postgres/testing/each-store';
 import { type ClientSocket, type ConnectedUser, demoServer, emitWithAck, recordEvents } from '../testing';
 
-const pgUnavailable = postgresUnavailable();
-if (pgUnavailable) console.warn(`send-order.test.ts: the PostgreSQL cases are skipped: ${pgUnavailable}`);
-
-let cluster: PostgresCluster | undefined;
-beforeAll(async () => {
-  if (!pgUnavailable) cluster = await startPostgresCluster();
-});
-afterAll(() => cluster?.stop());
-
-const stores: { store: string; skip: boolean; options: () => Promise<Partial<ServerOptions>> }[] = [
-  { store: 'SQLite', skip: false, options: async () => ({}) },
-  {
-    store: 'PostgreSQL',
-    skip: pgUnavailable !== undefined,
-    options: async () => ({ databaseUrl: await cluster!.createDatabase() }),
-  },
-];
+const stores = eachStore('send-order.test.ts');
 
 interface Send {
   content: string;

@@ -5,11 +5,13 @@
  */
 import type { z } from 'zod';
 import { ChangeAck, DeleteMessagePayload, EditMessagePayload, ReactionPayload } from './changes';
-import { ChangeEvent, MessageEvent, RoomEvent, WorkspaceEvent } from './event-names';
+import { ChangeEvent, MessageEvent, RelayEvent, RoomEvent, WorkspaceEvent } from './event-names';
 import {
   ReceiptPayload,
   RoomPayload,
   SendAck,
+  SendBatchAck,
+  SendBatchPayload,
   SendMessagePayload,
   SimpleAck,
   TypingPayload,
@@ -33,6 +35,8 @@ function acked<A extends z.ZodType, T extends Record<string, z.ZodType>>(
 
 export const CLIENT_EVENTS = {
   ...acked(SendAck, { [MessageEvent.SEND]: SendMessagePayload }),
+  // An addition (RelayEvent): sent only to a server that announced it.
+  ...acked(SendBatchAck, { [RelayEvent.SEND_BATCH]: SendBatchPayload }),
   ...acked(SimpleAck, {
     [MessageEvent.TYPING_START]: TypingPayload,
     [MessageEvent.TYPING_STOP]: TypingPayload,

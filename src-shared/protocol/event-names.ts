@@ -63,6 +63,17 @@ export const ChangeEvent = nameTable(
 );
 export type ChangeEvent = NameOf<typeof ChangeEvent>;
 
+/**
+ * This server's own additions, beyond interface.md (src-server/README.md, "Protocol additions"). A client
+ * uses one only once the server said it can: `relay:features`, sent to each socket as it connects.
+ * `RelayEvent.FEATURES` and `RelayEvent.SEND_BATCH` (`message:send:batch`).
+ */
+export const RelayEvent = Object.freeze({
+  FEATURES: 'relay:features',
+  SEND_BATCH: 'message:send:batch',
+} as const);
+export type RelayEvent = NameOf<typeof RelayEvent>;
+
 /** Room names (protocol document: `user:{userId}` and `channel:{channelId}`). */
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const channelRoom = (channelId: string): string => `channel:${channelId}`;

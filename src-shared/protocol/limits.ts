@@ -2,6 +2,11 @@
 export const MAX_CONTENT_LENGTH = 2000;
 /** A Socket.IO frame over this is refused by the transport (the connection is closed). */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * `message:send:batch` (event-names.ts, RelayEvent): at most this many sends in one. A replay's window
+ * (1,024) then goes in 16 frames, and a batch of short messages stays far below MAX_FRAME_BYTES.
+ */
+export const MAX_SEND_BATCH_ITEMS = 64;
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;
 /** The server ends a typist's indicator itself after this long without a refresh. */

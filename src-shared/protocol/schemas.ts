@@ -16,7 +16,7 @@ import {
   LONE_SURROGATE,
   LOOKS_EMPTY,
 } from './content-rules';
-import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, MAX_PAGE_LIMIT } from './limits';
+import { MAX_CONTENT_LENGTH, MAX_FILES_PER_MESSAGE, MAX_PAGE_LIMIT, MAX_SEND_BATCH_ITEMS } from './limits';
 
 /** An optional field in which `null` counts as absent. */
 export function optionalField<T extends z.ZodType>(schema: T) {
@@ -194,6 +194,24 @@ export type AckError = z.infer<typeof AckError>;
 
 export const SendAck = z.discriminatedUnion('ok', [MessageSent, AckError]);
 export type SendAck = z.infer<typeof SendAck>;
+
+/**
+ * `message:send:batch` (an addition: RelayEvent): 2 to MAX_SEND_BATCH_ITEMS sends, each handled as its own
+ * `message:send` in order. Its ack has one SendAck per item, in order, or one AckError if the batch
+ * itself was refused (nothing of it was handled then).
+ */
+export const SendBatchPayload = z.object({
+  items: z.array(SendMessagePayload).min(2).max(MAX_SEND_BATCH_ITEMS),
+});
+export type SendBatchPayload = z.infer<typeof SendBatchPayload>;
+export const SendBatchAck = z.union([z.array(SendAck), AckError]);
+export type SendBatchAck = z.infer<typeof SendBatchAck>;
+
+/** `relay:features`: what this server handles beyond interface.md (RelayEvent). Unknown keys are ignored. */
+export const RelayFeatures = z.object({
+  sendBatch: optionalField(z.object({ maxItems: z.number().int().min(2) })),
+});
+export type RelayFeatures = z.infer<typeof RelayFeatures>;
 
 /** A generic ack for events other than `message:send` (receipts, typing, rooms). */
 export const SimpleAck = z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), AckError]);

@@ -6,8 +6,15 @@
 import type { z } from 'zod';
 import type { MessageDeletedEvent, MessageUpdatedEvent, ReactionUpdatedEvent } from './changes';
 import type { ClientEvents } from './client-events';
-import { ChangeEvent, MessageEvent, WorkspaceEvent } from './event-names';
-import type { Message, MessageErrorEvent, MessageSent, ReceiptEvent, TypingEvent } from './schemas';
+import { ChangeEvent, MessageEvent, RelayEvent, WorkspaceEvent } from './event-names';
+import type {
+  Message,
+  MessageErrorEvent,
+  MessageSent,
+  ReceiptEvent,
+  RelayFeatures,
+  TypingEvent,
+} from './schemas';
 import type {
   ChannelJoinedEvent,
   ChannelLeftEvent,
@@ -43,4 +50,5 @@ export interface ServerToClientEvents {
   [ChangeEvent.UPDATED]: (event: MessageUpdatedEvent) => void;
   [ChangeEvent.DELETED]: (event: MessageDeletedEvent) => void;
   [ChangeEvent.REACTION_UPDATED]: (event: ReactionUpdatedEvent) => void;
+  [RelayEvent.FEATURES]: (features: RelayFeatures) => void;
 }
