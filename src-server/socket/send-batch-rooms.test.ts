@@ -53,7 +53,9 @@ describe('message:send:batch across channels and devices', () => {
     const ack = SendBatchAck.parse(await emitWithAck(sender.socket, RelayEvent.SEND_BATCH, { items }));
     if (!Array.isArray(ack)) throw new Error(`refused whole: ${ack.code}`);
     expect(
-      ack.map((a) => (a.ok ? `${a.channelId === general ? 'g' : 'r'}${a.seq}` : `${a.code} ${a.expectedSeq}`)),
+      ack.map((a) =>
+        a.ok ? `${a.channelId === general ? 'g' : 'r'}${a.seq}` : `${a.code} ${a.expectedSeq}`,
+      ),
     ).toEqual(['g1', 'r1', 'g2', 'OUT_OF_ORDER 3', 'r2', 'OUT_OF_ORDER 3', 'r3']);
 
     // A plain send on the same socket keeps interface.md's message:sent.
