@@ -12,13 +12,29 @@ import { startProxy } from './testing/proxy';
 
 const cleanups = cleanupAfterEach();
 
-/** Counts every refusal the server sends (`message:error`), on every connection from now on. */
+/**
+ * Counts every refusal the server sends, on every connection from now on: a single send's
+ * `message:error`, and each refused item in a `message:send:batch`'s ack (a batch's items get no
+ * `message:error`: README, "Protocol additions"), so a bound on refusals holds whichever way they went.
+ */
 function countRefusals(server: TestServer): { count: number } {
   const counter = { count: 0 };
   server.io.on('connection', (socket) => {
     socket.onAnyOutgoing((event) => {
       if (event === MessageEvent.ERROR) counter.count++;
     });
+    // socket.io makes each event's ack with `ack(id)`: a batch's is the one answered with a list.
+    const own = socket as unknown as { ack(id: number): (...response: unknown[]) => void };
+    const make = own.ack.bind(socket);
+    own.ack = (id) => {
+      const ack = make(id);
+      return (...response) => {
+        const [answers] = response;
+        if (Array.isArray(answers))
+          counter.count += answers.filter((a) => (a as { ok?: unknown } | null)?.ok === false).length;
+        ack(...response);
+      };
+    };
   });
   return counter;
 }

@@ -5,24 +5,31 @@
  * a batch is one of each for up to MAX_SEND_BATCH_ITEMS sends. The server answers each item exactly as
  * that `message:send` alone, so order, exactly-once and every refusal are the single path's.
  */
-import { MAX_FRAME_BYTES, MAX_SEND_BATCH_ITEMS, type RelayFeatures } from '../../src-shared/protocol';
+import { MAX_CONTENT_LENGTH, MAX_SEND_BATCH_ITEMS, type RelayFeatures } from '../../src-shared/protocol';
 import type { OperationRow } from '../store/store';
 import type { AckOutcome } from './ack';
 import type { RelaySocket } from './connection';
 
-/**
- * A batch's frame must stay under the transport's cap (a bigger one closes the connection): the items'
- * bytes are bounded from above without encoding them, and kept under this.
- */
-export const BATCH_BYTES = MAX_FRAME_BYTES - 4 * 1024;
+/** At most the bytes on the wire of a send of `contentLength` UTF-16 units and `filesJson`'s files. */
+function bytesAtMost(contentLength: number, filesJsonLength: number): number {
+  // A unit of content is at most 6 bytes in JSON (`\u0001`), the file ids fewer than their row's JSON,
+  // and the other fields ~280 bytes.
+  return 6 * contentLength + filesJsonLength + 320;
+}
+
+/** At most the bytes of one item on the wire (bounded without encoding it). */
+export function wireBytesAtMost(row: OperationRow): number {
+  return bytesAtMost(row.content?.length ?? 0, row.files_json.length);
+}
 
 /**
- * At most the bytes of one item on the wire: a UTF-16 unit of content is at most 6 bytes in JSON
- * (`\u0001`), the file ids fewer than their row's JSON, and the other fields ~280 bytes.
+ * A batch's items' bytes are kept under this: at most what the longest single send takes (12 KB, far
+ * under the transport's MAX_FRAME_BYTES). A batch is answered only once all of it has crossed the link,
+ * and the ack deadlines wait an ack timeout for each answer and take a connection silent that long for
+ * stalled (ack-deadline.ts): a batch bigger than any single send would time out, and have its
+ * connection recycled, on a slow link that carries single sends fine (send-batch-slow-link.test.ts).
  */
-export function wireBytesAtMost(row: OperationRow): number {
-  return 6 * (row.content?.length ?? 0) + row.files_json.length + 320;
-}
+export const BATCH_BYTES = bytesAtMost(MAX_CONTENT_LENGTH, 0);
 
 /** The server's batches, for the socket that said so. */
 export class BatchSupport {
