@@ -64,7 +64,7 @@ export const ChangeEvent = nameTable(
 export type ChangeEvent = NameOf<typeof ChangeEvent>;
 
 /**
- * This server's own additions, beyond interface.md (src-server/README.md, "Protocol additions"). A client
+ * This server's own additions, beyond interface.md (README.md, "Protocol additions (server)"). A client
  * uses one only once the server said it can: `relay:features`, sent to each socket as it connects.
  * `RelayEvent.FEATURES` and `RelayEvent.SEND_BATCH` (`message:send:batch`).
  */
