@@ -294,13 +294,10 @@ export class OutboxSender {
   /** A channel's due sends, in order: in batches where the server takes them, one alone as itself. */
   private sendAll(rows: OperationRow[]): void {
     const socket = this.deps.socket();
+    // Without a socket, or on one whose server takes no batches, every batch is one send.
     const maxItems = socket ? this.batches.maxItems(socket) : 1;
-    if (!socket || maxItems < 2 || rows.length < 2) {
-      for (const row of rows) this.track(row, this.send(row));
-      return;
-    }
     for (const batch of batchesOf(rows, maxItems)) {
-      if (batch.length === 1) this.track(batch[0]!, this.send(batch[0]!));
+      if (!socket || batch.length === 1) this.track(batch[0]!, this.send(batch[0]!));
       else
         this.sendBatch(socket, batch).catch((error: unknown) => {
           // Before its rows were tracked (a throw while emitting): free their slots, as a single's catch does.
