@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { createRoot } from 'react-dom/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Host } from '../bridge/connect';
 import { conversationLabel } from '../channels/conversation-label';
@@ -60,6 +61,48 @@ describe('Attach', () => {
 });
 
 describe('the composer', () => {
+  it('keeps what is typed the moment the box appears, before React has run its effects', async () => {
+    // Outside act, as in the app: React commits the box in one task and runs its effects in a later
+    // one. A keystroke in between (a thread opened with a key, and typing at once) must not be reset.
+    const relay = new FakeRelay();
+    const channel = relay.channels[0]!;
+    const store = createAppStore(relay.api, 'electron');
+    const actEnvironment = globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean };
+    const previous = actEnvironment.IS_REACT_ACT_ENVIRONMENT;
+    actEnvironment.IS_REACT_ACT_ENVIRONMENT = false;
+    const container = document.body.appendChild(document.createElement('div'));
+    const root = createRoot(container);
+    try {
+      const appeared = new Promise<HTMLTextAreaElement>((resolve) => {
+        const observer = new MutationObserver(() => {
+          const box = container.querySelector('textarea');
+          if (!box) return;
+          observer.disconnect();
+          resolve(box);
+        });
+        observer.observe(container, { childList: true, subtree: true });
+      });
+      root.render(
+        <AppProvider store={store} relay={relay.api}>
+          <Composer channelId={channel.id} channelLabel="#general" parentId={crypto.randomUUID()} />
+        </AppProvider>,
+      );
+      const box = await appeared;
+      // A keystroke as the browser delivers it (RTL's fireEvent would wrap it in act, running the effects first).
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set?.call(
+        box,
+        'typed at once',
+      );
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(box.value).toBe('typed at once');
+    } finally {
+      root.unmount();
+      container.remove();
+      actEnvironment.IS_REACT_ACT_ENVIRONMENT = previous;
+    }
+  });
+
   it('sends on Enter and clears; Shift+Enter does not send', async () => {
     const { relay, channel, input } = await renderComposer();
     type(input, 'line one');

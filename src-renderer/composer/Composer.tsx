@@ -56,12 +56,19 @@ export function Composer({ channelId, channelLabel, parentId, autoFocus }: Props
   const listId = useId();
   const mentions = useMentionAutocomplete(channelId, inputRef, (next) => edit(next));
 
-  // A new channel or thread starts with an empty box (the draft, if any, loads into it).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset per channel/thread
-  useEffect(() => {
+  // A new channel or thread starts with an empty box (the draft, if any, loads into it). Reset while
+  // rendering for the new one (React's way to reset state when a prop changes), not in an effect: an
+  // effect runs a task after the box is shown, so a keystroke typed in between was wiped.
+  const conversation = `${channelId}/${parentId ?? ''}`;
+  const [shownFor, setShownFor] = useState(conversation);
+  if (shownFor !== conversation) {
+    setShownFor(conversation);
     setText('');
     setError(null);
     attachments.clear();
+  }
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus per channel/thread
+  useEffect(() => {
     if (autoFocus) inputRef.current?.focus();
   }, [channelId, parentId]);
 
