@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { login, startTestServer, type TestServer } from '../../src-server/testing';
-import { fuzzRuns } from '../../src-shared/testing/fuzz';
+import { fuzzReplay, fuzzRuns } from '../../src-shared/testing/fuzz';
 import {
   createTestCore,
   outboxEmpty,
@@ -132,6 +132,7 @@ describe('the operation queue, as a property', () => {
   it('random operations with random restarts end on the server as the intent, each once, in order', async () => {
     await fc.assert(fc.asyncProperty(fc.array(Step, { minLength: 4, maxLength: 16 }), checkCase), {
       numRuns: fuzzRuns(3),
+      ...fuzzReplay(),
     });
   }, 240_000);
 });

@@ -10,8 +10,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { login, startTestServer, type TestServer } from '../../src-server/testing';
-import { ErrorCode, MessageEvent } from '../../src-shared/protocol';
-import { fuzzRuns } from '../../src-shared/testing/fuzz';
+import { ErrorCode, MessageEvent, RelayEvent } from '../../src-shared/protocol';
+import { fuzzReplay, fuzzRuns } from '../../src-shared/testing/fuzz';
 import { assertExactlyOnceInOrder, createTestCore, signIn, type TestCore, waitFor } from './testing/harness';
 import { acceptedSoFar, assertAllSentLocally, onServer, queueOffline } from './testing/invariants';
 import { startProxy } from './testing/proxy';
@@ -42,10 +42,27 @@ const Case = fc.record({
 
 type CaseValue = typeof Case extends fc.Arbitrary<infer T> ? T : never;
 
-/** Marks the sends the server's membership check should refuse, through the handler's async context. */
-const { forbidding } = await vi.hoisted(async () => {
+/**
+ * The sends the server's membership check should refuse: their clientMessageIds, and the async context a
+ * refused send's handling runs in (entered by the replay mutex, mocked below).
+ */
+const { forbidding, forbiddenIds } = await vi.hoisted(async () => {
   const { AsyncLocalStorage } = await import('node:async_hooks');
-  return { forbidding: new AsyncLocalStorage<boolean>() };
+  return { forbidding: new AsyncLocalStorage<boolean>(), forbiddenIds: new Set<string>() };
+});
+// A send is handled inside the replay mutex, keyed by (user, clientMessageId), whether it came alone or
+// as an item of `message:send:batch` (whose items share one event, so a context entered per packet would
+// refuse all of them or none). The key names the send, so its context is entered here, and a copy that
+// waits for an earlier one still runs in its own.
+vi.mock('../../src-server/socket/keyed-mutex', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src-server/socket/keyed-mutex')>();
+  class ForbiddingMutex extends real.KeyedMutex {
+    override run<T>(key: string, work: () => Promise<T>): Promise<T> {
+      const forbid = forbiddenIds.has(key.slice(key.lastIndexOf(':') + 1));
+      return super.run(key, forbid ? () => forbidding.run(true, work) : work);
+    }
+  }
+  return { ...real, KeyedMutex: ForbiddingMutex };
 });
 // The send path asks the membership cache (membership-cache.ts), which answers a known member from
 // memory without calling membership.ts again: the refusal goes in front of the cache, or only a
@@ -71,19 +88,22 @@ vi.mock('../../src-server/membership-cache', async (importOriginal) => {
 
 /**
  * Makes the real server refuse the sends whose content is in `refused`, through its own paths (so a
- * numbered send's number is used up as for any refusal): VALIDATION by blanking the content on arrival
- * (a zero-width space, which the server's content rule refuses), FORBIDDEN by the membership check
- * (the cache's requireWritable, mocked above) refusing that send alone.
+ * numbered send's number is used up as for any refusal), alone or in a batch: VALIDATION by blanking the
+ * content on arrival (a zero-width space, which the server's content rule refuses), FORBIDDEN by the
+ * membership check (the cache's requireWritable, mocked above) refusing that send alone.
  */
 function refuseFor(server: TestServer, refused: Map<string, string>): void {
   server.io.on('connection', (socket) => {
-    // The server handles every event in one `onAny` listener (no per-socket middlewares): this one goes
-    // in front of it, and Socket.IO calls both synchronously, so the context it enters is the handler's.
-    socket.prependAny((event: string, payload?: { content?: unknown }) => {
-      const code = event === MessageEvent.SEND ? refused.get(String(payload?.content)) : undefined;
-      if (code === ErrorCode.VALIDATION && payload) payload.content = '\u200b';
-      // Entered for every event, so a refusal never carries over to the next packet of the same turn.
-      forbidding.enterWith(code === ErrorCode.FORBIDDEN);
+    // The server handles every event in one `onAny` listener: this one goes in front of it.
+    socket.prependAny((event: string, payload?: { content?: unknown; items?: unknown }) => {
+      const sends =
+        event === MessageEvent.SEND ? [payload] : event === RelayEvent.SEND_BATCH ? payload?.items : [];
+      if (!Array.isArray(sends)) return;
+      for (const send of sends as ({ content?: unknown; clientMessageId?: unknown } | undefined)[]) {
+        const code = send && refused.get(String(send.content));
+        if (code === ErrorCode.VALIDATION && send) send.content = '\u200b';
+        if (code === ErrorCode.FORBIDDEN && send) forbiddenIds.add(String(send.clientMessageId));
+      }
     });
   });
 }
@@ -148,6 +168,7 @@ describe('order under random refusals, cuts and restarts', () => {
     await fc.assert(fc.asyncProperty(Case, flushUnderFaults), {
       numRuns: Math.min(fuzzRuns(2), 50),
       endOnFailure: true,
+      ...fuzzReplay(),
     });
   }, 600_000);
 });
