@@ -568,9 +568,15 @@ describe('SqliteStore at idle: a write commits on the main thread, without the h
     // file passes the limit by a batch and the search index's commit at most (436–453 frames here at a
     // limit of 300; 713–1,228 when an inline commit that began during a PASSIVE checkpoint appended to the
     // WAL instead of restarting it: the RESTART step after it, worker.ts).
-    expect(store.checkpoints().byThread - before.byThread).toBeGreaterThanOrEqual(3);
+    // A RESTART step that a commit in progress kept past RESTART_WAIT_MS (a slow fsync on a loaded disk:
+    // 798 frames in one CI run) is unfinished, and the WAL then appends up to one more limit until the next
+    // checkpoint restarts it: the bound allows exactly that, per checkpoint left unfinished.
+    const { byThread, unfinished } = store.checkpoints();
+    expect(byThread - before.byThread).toBeGreaterThanOrEqual(3);
     expect(largest).toBeGreaterThan(wal.keepPages);
-    expect(largest).toBeLessThan(2 * wal.checkpointPages);
+    expect(largest, `${unfinished - before.unfinished} unfinished`).toBeLessThan(
+      (2 + unfinished - before.unfinished) * wal.checkpointPages,
+    );
     // The writes pause: the WAL, past keepPages, is checkpointed whole and truncated.
     await waitFor(() => walFrames() === 0, 'the WAL to shrink once the writes paused');
     const db = new Database(join(dir, DATABASE_FILE), { readonly: true });
