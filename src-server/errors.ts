@@ -19,6 +19,15 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError(ErrorCode.NOT_FOUND, `${what} not found`);
+/**
+ * An attached upload that is not stored: never uploaded, or never posted within a day and collected
+ * (files/orphans.ts). The same words on arrival and from the insert, which can find it collected since.
+ */
+export const fileGone = () =>
+  new AppError(
+    ErrorCode.NOT_FOUND,
+    'An attached file is no longer on the server (an upload not sent within a day is removed): attach it again',
+  );
 export const forbidden = (message: string) => new AppError(ErrorCode.FORBIDDEN, message);
 export const invalid = (message: string) => new AppError(ErrorCode.VALIDATION, message);
 

@@ -1,6 +1,10 @@
-/** `message:send`'s fileIds: only the sender's own uploads, each once, shown on the message as {id, name, size, mime}. */
+/**
+ * `message:send`'s fileIds: only the sender's own uploads, each once, shown on the message as {id, name,
+ * size, mime}. Checked on arrival; the insert checks again that they are still stored (the hourly
+ * collection may delete one in between: store/types.ts insertMessage).
+ */
 import type { MessageFile } from '../../src-shared/protocol';
-import { forbidden, notFound } from '../errors';
+import { fileGone, forbidden } from '../errors';
 import type { Store } from '../store/types';
 
 export async function filesToAttach(
@@ -11,7 +15,7 @@ export async function filesToAttach(
   if (!fileIds?.length) return undefined;
   const files = await Promise.all([...new Set(fileIds)].map((id) => store.getFile(id)));
   return files.map((file) => {
-    if (!file) throw notFound('File');
+    if (!file) throw fileGone();
     if (file.userId !== userId) throw forbidden('Only your own uploads can be attached');
     return { id: file.id, name: file.name, size: file.size, mime: file.mime };
   });

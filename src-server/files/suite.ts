@@ -19,6 +19,7 @@ import {
 } from '../../src-shared/protocol';
 import { waitFor } from '../../src-shared/testing/wait-for';
 import type { ServerOptions } from '../app';
+import type { Store } from '../store/types';
 import {
   type ConnectedUser,
   demoServer,
@@ -290,6 +291,45 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     expect(await post(alice, general, [orphan.id!])).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 
+  it('refuses a send whose upload the collection deletes after its check: the NOT_FOUND its retry gets, nothing stored, its number used up', async () => {
+    await demo.stop();
+    await demo.start({ ...(await options()), decorateStore: collectedAfterCheck });
+    const alice = await as('alice');
+    const general = demo.general.id;
+    const late = async () => (await upload(demo.server.url, alice.token, Buffer.from(randomUUID()))).body.id!;
+    const send = (fileIds: string[], extra: Record<string, unknown> = {}) =>
+      emitWithAck<SendAck>(alice.socket, MessageEvent.SEND, {
+        channelId: general,
+        content: 'sent a day late',
+        clientMessageId: randomUUID(),
+        fileIds,
+        ...extra,
+      });
+    const clientMessageId = randomUUID();
+    const fileIds = [await late()];
+    const refused = await send(fileIds, { clientMessageId });
+    expect(refused).toEqual({
+      ok: false,
+      code: 'NOT_FOUND',
+      error: expect.stringMatching(/attach it again/),
+    });
+    // The retry is told the same, on arrival.
+    expect(await send(fileIds, { clientMessageId })).toEqual(refused);
+    // A numbered send: refused alike, and its number used up, so the next one is taken.
+    const deviceId = randomUUID();
+    expect(await send([await late()], { deviceId, deviceSeq: 1 })).toEqual(refused);
+    const next = await emitWithAck<SendAck>(alice.socket, MessageEvent.SEND, {
+      channelId: general,
+      content: 'next',
+      clientMessageId: randomUUID(),
+      deviceId,
+      deviceSeq: 2,
+    });
+    expect(next).toMatchObject({ ok: true, seq: 1 });
+    const history = await (await get(alice, `/api/channels/${general}/messages`)).json();
+    expect(history.messages.map((m: Message) => m.content)).toEqual(['next']);
+  });
+
   it('stops serving the files of a deleted message, unless a live message in your channels also carries them', async () => {
     const [alice, bob] = [await as('alice'), await as('bob')];
     const [general, random] = [await channelId(alice, 'general'), await channelId(alice, 'random')];
@@ -412,6 +452,21 @@ export function filesSuite(options: () => Promise<Partial<ServerOptions>>): void
     const { body } = await upload(demo.server.url, alice.token, Buffer.from('x'), { 'x-file-name': name });
     expect(body.name).toBe('gpj.exe');
   });
+}
+
+/**
+ * A store on which the hourly collection deletes every unposted upload (as if 24 h had passed) right
+ * after a send's check that its files exist, before its insert: the race such a send loses
+ * (ServerOptions.decorateStore).
+ */
+export function collectedAfterCheck(store: Store): Store {
+  const getFile = store.getFile.bind(store);
+  store.getFile = async (id) => {
+    const file = await getFile(id);
+    await store.deleteUnpostedFiles(new Date(Date.now() + 1_000).toISOString());
+    return file;
+  };
+  return store;
 }
 
 const blobPath = (root: string, digest: string) => join(root, 'blobs', digest.slice(0, 2), digest);

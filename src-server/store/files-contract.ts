@@ -82,22 +82,37 @@ export function filesContract(makeFixture: () => Promise<StoreFixture>): void {
     expect(await store.deleteUnpostedFiles(new Date(Date.UTC(2030, 0, 1)).toISOString())).toEqual([]);
   });
 
-  it('refuses a message whose file is not stored, and stores nothing of it', async () => {
+  it('refuses a message whose file is not stored (collected since it was checked): NOT_FOUND, nothing stored, its number used up', async () => {
     const alice = await user('alice');
     const general = await channel('general');
     const ghost = { id: randomUUID(), name: 'x', size: 1, mime: 'text/plain' };
-    const id = randomUUID();
-    await expect(
-      store.insertMessage({
-        id,
-        channelId: general,
-        userId: alice,
-        content: 'x',
-        createdAt: new Date().toISOString(),
-        files: [ghost],
-      }),
-    ).rejects.toThrow();
-    expect(await store.getMessage(id)).toBeUndefined();
+    const sent = (content: string, extra: { clientMessageId?: string; files?: [typeof ghost] } = {}) => ({
+      id: randomUUID(),
+      channelId: general,
+      userId: alice,
+      content,
+      createdAt: new Date().toISOString(),
+      ...extra,
+    });
+    const plain = sent('x', { files: [ghost] });
+    await expect(store.insertMessage(plain)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await store.getMessage(plain.id)).toBeUndefined();
+    // A numbered send refused for good uses up its number, as a refusal on arrival does.
+    const device = { deviceId: randomUUID(), deviceSeq: 1 };
+    await expect(store.insertNumbered(sent('n1', { files: [ghost] }), device)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await store.devicePosition(alice, device.deviceId, general)).toBe(1);
+    // Neither took a seq: the next message is the channel's first.
+    const next = await store.insertNumbered(sent('n2'), { ...device, deviceSeq: 2 });
+    expect(next).toMatchObject({ created: true, message: { content: 'n2', seq: 1 } });
+    // A copy of a stored send is answered with the first, whatever files it names now.
+    const clientMessageId = randomUUID();
+    const first = await store.insertMessage(sent('first', { clientMessageId }));
+    expect(await store.insertMessage(sent('again', { clientMessageId, files: [ghost] }))).toEqual({
+      created: false,
+      message: first.message,
+    });
   });
 
   it("unlinks a deleted message's files: unreadable, unposted unless another message carries them", async () => {

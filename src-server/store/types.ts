@@ -177,12 +177,18 @@ export interface Store {
 
   getMessage(id: string): Promise<Message | undefined>;
   findByClientMessageId(userId: string, clientMessageId: string): Promise<Message | undefined>;
-  /** Stores the message with the channel's next seq, in one transaction; a replay returns the first. */
+  /**
+   * Stores the message with the channel's next seq, in one transaction; a replay returns the first. A
+   * message whose files are no longer all stored (collected since the caller checked them) is refused
+   * NOT_FOUND (errors.ts fileGone) and nothing of it is stored: in the same transaction, so a collection
+   * comes wholly before it (the refusal) or after it (which then finds the files posted).
+   */
   insertMessage(message: NewMessage): Promise<InsertResult>;
   /**
    * insertMessage for a numbered send, in one transaction with its device position: a replay returns the
    * first message; otherwise it is stored only when `deviceSeq` follows the device's last one in that
    * channel, which it then becomes. Numbers from one instance are checked in the order of the calls.
+   * Refused for its files (as insertMessage), it uses up its number, as any send refused for good.
    */
   insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder>;
   /** A numbered send refused for good uses up its number, if it is the next one; queued like an insert. */

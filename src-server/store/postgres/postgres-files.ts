@@ -19,6 +19,9 @@ const SQL = {
   deleteUnposted: `DELETE FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz
     AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id) RETURNING *`,
   blobsInUse: 'SELECT DISTINCT sha256 FROM files WHERE sha256 = ANY($1::text[])',
+  // In a message's transaction, before it is stored: its files, each locked until COMMIT. A collection
+  // that deleted one first leaves it out; one that comes later waits, then finds it posted and spares it.
+  lockFiles: 'SELECT id FROM files WHERE id = ANY($1::text[]) FOR KEY SHARE',
   // In a message's transaction: link each file (rows of one JSON array) and mark it posted.
   linkFiles: `WITH linked AS (
       INSERT INTO message_files (message_id, file_id, channel_id)
@@ -27,7 +30,21 @@ const SQL = {
     UPDATE files SET posted_at = COALESCE(posted_at, $4::timestamptz) WHERE id = ANY($2::text[])`,
 } as const;
 
-/** Links the message's files in its transaction (on `client`); a file that vanished fails the insert. */
+/**
+ * In the message's transaction (on `client`), before it is stored: whether every file it carries is still
+ * stored (the hourly collection may have deleted one since the caller's check), each locked against the
+ * collection until COMMIT.
+ */
+export async function lockFiles(
+  client: pg.PoolClient,
+  message: { files?: { id: string }[] },
+): Promise<boolean> {
+  if (!message.files?.length) return true;
+  const ids = [...new Set(message.files.map((f) => f.id))];
+  return (await client.query(SQL.lockFiles, [ids])).rowCount === ids.length;
+}
+
+/** Links the message's files in its transaction (on `client`), after lockFiles. */
 export async function linkFiles(
   client: pg.PoolClient,
   message: { id: string; channelId: string; createdAt: string; files?: { id: string }[] },

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { ConfigError } from '../../errors';
+import { ConfigError, fileGone } from '../../errors';
 import { KeyedMutex } from '../../socket/keyed-mutex';
 import type { ChangeRequest, ChangeResult } from '../changes';
 import { CHANNEL_COLUMNS, filesColumn, MESSAGE_SELECT, type MessageRow, toMessage } from '../rows';
@@ -16,7 +16,7 @@ import type {
 } from '../types';
 import { checkDatabaseUrl, createPool, describeTarget, withTransaction } from './pool';
 import { PostgresChanges } from './postgres-changes';
-import { linkFiles, PostgresFiles } from './postgres-files';
+import { linkFiles, lockFiles, PostgresFiles } from './postgres-files';
 import { migratePostgres } from './postgres-migrate';
 import { PostgresWorkspace } from './postgres-workspace';
 
@@ -220,7 +220,8 @@ export class PostgresStore extends SharedStore implements Store {
 
   /**
    * Stores the message in one transaction after `check` (run first in it) says it may be; a replay returns
-   * the first. Undefined when `check` refused and no first copy exists.
+   * the first. Undefined when `check` refused and no first copy exists; NOT_FOUND when its files are gone
+   * (what `check` wrote is committed: a numbered send's number is used up).
    */
   private async insertChecked(
     input: NewMessage,
@@ -229,10 +230,14 @@ export class PostgresStore extends SharedStore implements Store {
     const pool = this.db;
     return this.channelWrites.run(input.channelId, async () => {
       let checked = false;
+      let filesGone = false;
       const stored = await withTransaction(pool, async (client) => {
         checked = await check(client);
         // Not allowed: commit what the check made (a new device position at 0), store nothing.
         if (!checked) return null;
+        // Collected since the caller checked them: refused for good, committing what the check made.
+        filesGone = !(await lockFiles(client, input));
+        if (filesGone) return null;
         const { rows } = await client.query<MessageRow>(SQL.insertMessage, [
           input.id,
           input.channelId,
@@ -255,6 +260,7 @@ export class PostgresStore extends SharedStore implements Store {
           ? undefined
           : await this.findByClientMessageId(input.userId, input.clientMessageId);
       if (first) return { message: first, created: false };
+      if (filesGone) throw fileGone();
       if (!checked) return undefined;
       throw new Error(`Cannot store a message in channel ${input.channelId}: no such channel`);
     });

@@ -70,6 +70,7 @@ export const SQL = {
   indexMessagesIn: `INSERT INTO messages_fts (rowid, content)
     SELECT rowid, content FROM messages WHERE rowid > ? AND rowid <= ? ORDER BY rowid`,
   setSearchIndexed: 'UPDATE search_indexed SET up_to_rowid = ?',
+  filesStored: 'SELECT COUNT(*) AS n FROM files WHERE id IN (SELECT value FROM json_each(?))',
   linkFile:
     'INSERT INTO message_files (message_id, file_id, channel_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
   markFilePosted: 'UPDATE files SET posted_at = COALESCE(posted_at, ?) WHERE id = ?',

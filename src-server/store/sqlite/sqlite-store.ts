@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { SearchPage, SearchQuery } from '../../../src-shared/protocol';
+import { fileGone } from '../../errors';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import type { ChangeRequest, ChangeResult } from '../changes';
 import { migrate } from '../migrate';
@@ -30,7 +31,7 @@ import {
   type WalLimits,
   WriterClient,
 } from './writer-client';
-import { SqliteWrites } from './writes';
+import { type FilesGone, SqliteWrites } from './writes';
 
 export { DATABASE_FILE } from './sqlite-database';
 
@@ -73,6 +74,12 @@ function inlineCommitter(db: Database.Database, synchronous: Synchronous): Inlin
     const busy = outcomes.every((o) => !o.ok && (o.error as { code?: unknown }).code === 'SQLITE_BUSY');
     return busy ? undefined : outcomes;
   };
+}
+
+/** The writes' answer to a message whose files were collected since the caller checked them: NOT_FOUND. */
+function unlessFilesGone<T>(result: T | FilesGone): T {
+  if ((result as Partial<FilesGone>).filesGone) throw fileGone();
+  return result as T;
 }
 
 export class SqliteStore extends SharedStore implements Store {
@@ -150,11 +157,20 @@ export class SqliteStore extends SharedStore implements Store {
   }
 
   async insertMessage(message: NewMessage): Promise<InsertResult> {
-    return this.writer.run({ kind: 'insertMessage', message });
+    const written = this.writer.run<InsertResult | FilesGone>({ kind: 'insertMessage', message });
+    // Only a message with files can be refused for them: the others' answer is passed on as it is.
+    return message.files?.length ? written.then(unlessFilesGone) : (written as Promise<InsertResult>);
   }
 
   async insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder> {
-    return this.writer.run({ kind: 'insertNumbered', message, device });
+    const written = this.writer.run<InsertResult | OutOfOrder | FilesGone>({
+      kind: 'insertNumbered',
+      message,
+      device,
+    });
+    return message.files?.length
+      ? written.then(unlessFilesGone)
+      : (written as Promise<InsertResult | OutOfOrder>);
   }
 
   async skipDeviceSeq(userId: string, channelId: string, device: DeviceSeq): Promise<void> {

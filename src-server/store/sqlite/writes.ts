@@ -20,6 +20,17 @@ import { commitTogether, type Outcome } from './group-commit';
 import type { SqliteSearchIndex } from './search-index';
 import { prepare } from './sqlite-database';
 
+/**
+ * A message whose files are not all stored any more (collected since the caller checked them): nothing
+ * stored; the store answers NOT_FOUND (sqlite-store.ts). Data, not a throw: a numbered send's number is
+ * still used up in the same transaction.
+ */
+export interface FilesGone {
+  created: false;
+  filesGone: true;
+}
+const FILES_GONE: FilesGone = { created: false, filesGone: true };
+
 export type WriteOp =
   | { kind: 'insertMessage'; message: NewMessage }
   | { kind: 'insertNumbered'; message: NewMessage; device: DeviceSeq }
@@ -47,6 +58,7 @@ export class SqliteWrites {
       'upsertReceipt',
       'devicePosition',
       'setDevicePosition',
+      'filesStored',
       'linkFile',
       'markFilePosted',
       'deleteUnposted',
@@ -96,10 +108,12 @@ export class SqliteWrites {
     return first && { message: toMessage(first), created: false };
   }
 
-  private insertMessage(input: NewMessage): InsertResult {
+  private insertMessage(input: NewMessage): InsertResult | FilesGone {
     // Checked again inside the write: a copy may have been stored since the caller last looked.
     const first = this.replayOf(input);
     if (first) return first;
+    // And the files: the hourly collection (a write too) may have deleted one since the caller's check.
+    if (input.files?.length && !this.filesStored(input.files)) return FILES_GONE;
     const { seq, change_seq } = this.sql.nextSeq.get(input.channelId) as { seq: number; change_seq: number };
     // The row as inserted: what a read of it gives back (sqlite-store.test.ts holds the two equal).
     const row: MessageRow = {
@@ -147,8 +161,16 @@ export class SqliteWrites {
     return { message: toMessage(row), created: true };
   }
 
-  /** A replay first (it is answered whatever its number), then the device's order, then the insert. */
-  private insertNumbered(input: NewMessage, device: DeviceSeq): InsertResult | OutOfOrder {
+  private filesStored(files: readonly { id: string }[]): boolean {
+    const ids = [...new Set(files.map((f) => f.id))];
+    return (this.sql.filesStored.get(JSON.stringify(ids)) as { n: number }).n === ids.length;
+  }
+
+  /**
+   * A replay first (it is answered whatever its number), then the device's order, then the insert. The
+   * number is used up whether the insert stores the message or refuses it for its files (for good).
+   */
+  private insertNumbered(input: NewMessage, device: DeviceSeq): InsertResult | OutOfOrder | FilesGone {
     const first = this.replayOf(input);
     if (first) return first;
     const expectedSeq = this.position(input.userId, input.channelId, device) + 1;
