@@ -9,7 +9,7 @@ import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { pngOf, sha256 } from '../../src-server/files/suite';
+import { collectedAfterCheck, pngOf, sha256 } from '../../src-server/files/suite';
 import { login, type TestServer } from '../../src-server/testing';
 import type { MessageView } from '../../src-shared/bridge';
 import { attachFile } from './testing/attach-file';
@@ -182,6 +182,52 @@ describe('uploads on the operation queue', () => {
     expect(failed?.failure?.code).toBe('FILE_TOO_LARGE');
     expect(failed?.failure?.message).toMatch(/^notes\.txt: The file is too large: at most 1000 bytes$/);
     expect((await ownOnServer(s, 'alice', general)).messages).toEqual([]);
+  }, 30_000);
+
+  it('a send whose upload was collected after its check fails for good, in words, its text kept, sent once; the next goes', async () => {
+    // Each check a send's files get on the server (one per attempt), each followed by the collection.
+    let checks = 0;
+    const s = await server({
+      decorateStore: (store) => {
+        const collecting = collectedAfterCheck(store);
+        const getFile = collecting.getFile;
+        collecting.getFile = (id) => {
+          checks++;
+          return getFile(id);
+        };
+        return collecting;
+      },
+    });
+    const alice = await app(s.url, 'alice');
+    const general = await channelId(alice, 'general');
+    const attachmentId = await attachFile(alice.core.handlers, {
+      name: 'notes.txt',
+      mime: 'text/plain',
+      bytes: Buffer.from('sent a day late'),
+    });
+    const sent = await alice.core.handlers.sendMessage({
+      channelId: general,
+      content: 'with notes',
+      attachmentIds: [attachmentId],
+    });
+    const shown = async () =>
+      (await alice.core.handlers.listMessages({ channelId: general, limit: 50 })).messages.find(
+        (v) => v.key === sent.key,
+      );
+    await waitFor(async () => (await shown())?.status === 'Failed', 'the message failed');
+    expect(await shown()).toMatchObject({
+      content: 'with notes',
+      failure: { code: 'NOT_FOUND', message: expect.stringMatching(/attach it again/) },
+    });
+    // Refused for good at the first attempt: not sent again.
+    expect(checks).toBe(1);
+    // Its number was used up: the next message is not held behind it.
+    await alice.core.handlers.sendMessage({ channelId: general, content: 'and after' });
+    await waitFor(
+      async () => (await ownOnServer(s, 'alice', general)).messages.length > 0,
+      'the next message stored',
+    );
+    expect((await ownOnServer(s, 'alice', general)).messages.map((m) => m.content)).toEqual(['and after']);
   }, 30_000);
 });
 
