@@ -200,7 +200,8 @@ describe('SqliteStore writer thread', () => {
     expect(collected).toEqual({ status: 'fulfilled', value: [] });
     expect((await store.getFile(kept.id))?.postedAt).toBeDefined();
 
-    // The collection queued first: the file is gone, the post fails alone on its link, the DELETE commits.
+    // The collection queued first: the file is gone, the post is refused alone (the insert finds it gone,
+    // NOT_FOUND: files-contract.ts), the DELETE commits.
     const taken = await upload();
     const [collectedFirst, postedAfter] = await Promise.allSettled([
       store.deleteUnpostedFiles(cutoff),
@@ -209,7 +210,7 @@ describe('SqliteStore writer thread', () => {
     expect(collectedFirst).toMatchObject({ status: 'fulfilled', value: [{ id: taken.id }] });
     expect(postedAfter).toMatchObject({
       status: 'rejected',
-      reason: { code: 'SQLITE_CONSTRAINT_FOREIGNKEY' },
+      reason: { code: 'NOT_FOUND' },
     });
     expect(await store.getFile(taken.id)).toBeUndefined();
     expect(await store.getFile(kept.id)).toBeDefined();
