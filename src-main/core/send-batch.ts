@@ -10,37 +10,26 @@ import type { OperationRow } from '../store/store';
 import type { AckOutcome } from './ack';
 import type { RelaySocket } from './connection';
 
-/** The bytes a string takes in a frame: JSON-escaped (quotes included), in UTF-8. */
-function jsonBytes(text: string): number {
-  return Buffer.byteLength(JSON.stringify(text), 'utf8');
+/** At most the bytes on the wire of a send of `contentLength` UTF-16 units and `filesJson`'s files. */
+function bytesAtMost(contentLength: number, filesJsonLength: number): number {
+  // A unit of content is at most 6 bytes in JSON (`\u0001`), the file ids fewer than their row's JSON,
+  // and the other fields ~280 bytes.
+  return 6 * contentLength + filesJsonLength + 320;
 }
 
-/** At most the bytes on the wire of a send whose content takes `contentBytes` and files `filesJson`'s. */
-function bytesAtMost(contentBytes: number, filesJsonLength: number): number {
-  // The file ids fewer than their row's JSON (ASCII ids in place of names, sizes and types), the other
-  // fields (ids, numbers, names) ~280 bytes.
-  return contentBytes + filesJsonLength + 320;
-}
-
-/**
- * At most the bytes of one item on the wire: its content counted exactly (a byte an ASCII character,
- * six for a control character), not at the six bytes a UTF-16 unit that bounds any content without
- * looking at it. Counted so, a batch of the bench's ~95-character messages held 13 of them, a third of
- * the bytes BATCH_BYTES allows on the wire (review25); now 29.
- */
+/** At most the bytes of one item on the wire (bounded without encoding it). */
 export function wireBytesAtMost(row: OperationRow): number {
-  return bytesAtMost(jsonBytes(row.content ?? ''), row.files_json.length);
+  return bytesAtMost(row.content?.length ?? 0, row.files_json.length);
 }
 
 /**
- * A batch's items' bytes are kept under this: at most what the longest single send takes (12 KB: a
- * content of MAX_CONTENT_LENGTH control characters, each escaped as `\u0001`; far under the transport's
- * MAX_FRAME_BYTES). A batch is answered only once all of it has crossed the link, and the ack deadlines
- * wait an ack timeout for each answer and take a connection silent that long for stalled
- * (ack-deadline.ts): a batch bigger than any single send would time out, and have its connection
- * recycled, on a slow link that carries single sends fine (send-batch-slow-link.test.ts).
+ * A batch's items' bytes are kept under this: at most what the longest single send takes (12 KB, far
+ * under the transport's MAX_FRAME_BYTES). A batch is answered only once all of it has crossed the link,
+ * and the ack deadlines wait an ack timeout for each answer and take a connection silent that long for
+ * stalled (ack-deadline.ts): a batch bigger than any single send would time out, and have its
+ * connection recycled, on a slow link that carries single sends fine (send-batch-slow-link.test.ts).
  */
-export const BATCH_BYTES = bytesAtMost(jsonBytes('\u0001'.repeat(MAX_CONTENT_LENGTH)), 0);
+export const BATCH_BYTES = bytesAtMost(MAX_CONTENT_LENGTH, 0);
 
 /** The server's batches, for the socket that said so. */
 export class BatchSupport {
