@@ -1,7 +1,7 @@
 /**
  * A batch's byte bound (send-batch.ts): every batch `batchesOf` makes stays, on the wire, within what the
- * longest single send takes (BATCH_BYTES), whatever its content is made of; and a batch of ordinary
- * short messages is cut by the bound on their real bytes, not on six bytes a character.
+ * longest single send takes (BATCH_BYTES), whatever its content is made of (the slow-link property,
+ * send-batch-slow-link.test.ts, rests on it).
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -80,13 +80,5 @@ describe('a batch of sends, by its bytes', () => {
     expect(batches.flat()).toEqual(rows);
     for (const batch of batches)
       if (batch.length > 1) expect(utf8({ items: batch.map(item) })).toBeLessThanOrEqual(BATCH_BYTES);
-  });
-
-  it('fills a batch of short messages by their real bytes', () => {
-    const rows = Array.from({ length: 1_024 }, (_, i) => row(`m${i}${FILLER}`, i + 1));
-    const sizes = batchesOf(rows, 64).map((b) => b.length);
-    // ~95 ASCII characters: 13 a batch at six bytes a character, 29 at their bytes (and 320 for the rest).
-    expect(Math.min(...sizes.slice(0, -1))).toBeGreaterThanOrEqual(25);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(1_024);
   });
 });
