@@ -53,6 +53,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
   let enqueue: (LatencySummary & { queued: number; cpuUsPerSend: number }) | null = null;
   let drain: { seconds: number | null; left: number } | null = null;
   let stats: { messages: number; distinctClientMessageIds: number } | null = null;
+  let writes: WriteCounts | undefined;
   let cpu: CpuShare | undefined;
   let failure: string | undefined;
   try {
@@ -76,6 +77,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
     const measured = await withCpu({ server: server.child, loadgen: host }, () => drained);
     drain = measured.result;
     cpu = measured.cpu;
+    writes = await server.child.call<WriteCounts | undefined>('writeCounts', {});
     stats = await server.child.call('channelStats', { channelId, viewerId: a.userId });
   } catch (error) {
     failure = `not measured: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
@@ -110,7 +112,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
         failure ??
         `${drain!.left > 0 ? `${drain!.left} still queued at the end` : 'from connected to an empty outbox'}` +
           `; CPU a message: ${cpuPerMessage(cpu?.loadgen, drain!.seconds, outbox.replay)} core, ` +
-          `${cpuPerMessage(cpu?.server, drain!.seconds, outbox.replay)} server`,
+          `${cpuPerMessage(cpu?.server, drain!.seconds, outbox.replay)} server${writesNote(writes)}`,
     }),
     makeRow({
       name: `6. floor: ${n} queued replayed to acknowledged, durable both ends`,
@@ -138,6 +140,18 @@ export async function figure6(bench: Bench): Promise<Row[]> {
         `server holds ${stats!.messages} messages (${stats!.distinctClientMessageIds} distinct clientMessageIds) for ${enqueue!.queued} queued`,
     }),
   ];
+}
+
+/** The restarted server's writes since its start: the replay's (channelStats, after it, only reads). */
+type WriteCounts = { inline: number; thread: number; batches: number; checkpoints: number };
+
+function writesNote(writes: WriteCounts | undefined): string {
+  if (!writes) return '';
+  const { inline, thread, batches, checkpoints } = writes;
+  return (
+    `; server writes: ${thread} in ${batches} transactions on the writer thread (one WAL sync each), ` +
+    `${inline} inline, ${checkpoints} checkpoints`
+  );
 }
 
 /** µs of CPU a message from a percent-of-one-core share over `seconds`. */

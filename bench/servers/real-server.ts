@@ -25,7 +25,13 @@ if (!dataDir) throw new Error('usage: real-server.ts PORT DATA_DIR');
 // opened, so the server's every call goes through it.
 const inserts = createHistogram();
 /** The store as opened: SQLite's tells where its writes committed (main thread at idle, or the writer's). */
-let opened: { writePaths?: () => WritePaths } | undefined;
+let opened:
+  | {
+      writePaths?: () => WritePaths;
+      writerBatches?: () => number;
+      checkpoints?: () => { byThread: number; unfinished: number };
+    }
+  | undefined;
 let pathsBefore: WritePaths = { inline: 0, thread: 0 };
 
 // Thousands of simulated clients share one loopback address: no per-address connection cap.
@@ -97,6 +103,16 @@ serve({
     const since = { inline: paths.inline - pathsBefore.inline, thread: paths.thread - pathsBefore.thread };
     pathsBefore = paths;
     return { ...summary, paths: since };
+  },
+  /**
+   * Since the start: writes committed inline and on the writer thread, the thread's transactions (each
+   * one WAL sync at synchronous=FULL) and its checkpoints; undefined on a store without a writer thread.
+   */
+  writeCounts(): (WritePaths & { batches: number; checkpoints: number }) | undefined {
+    const paths = opened?.writePaths?.();
+    if (!paths || !opened?.writerBatches || !opened.checkpoints) return undefined;
+    const { byThread, unfinished } = opened.checkpoints();
+    return { ...paths, batches: opened.writerBatches(), checkpoints: byThread + unfinished };
   },
   /** For the exactly-once check: every message of a channel, paged the way the HTTP API pages. */
   async channelStats({ channelId, viewerId }: { channelId: string; viewerId: string }) {

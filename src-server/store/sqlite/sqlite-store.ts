@@ -202,6 +202,11 @@ export class SqliteStore extends SharedStore implements Store {
     return { ...this.writer.counts };
   }
 
+  /** How many transactions the writer thread was given (each commits its writes together). */
+  writerBatches(): number {
+    return this.writer.batches;
+  }
+
   /**
    * The WAL size (pages) at which SQLite checkpoints in a commit of this connection (WAL_SAFETY_NET_PAGES
    * while the thread runs), how many checkpoints the thread finished, and how many it did not.

@@ -209,6 +209,8 @@ export class WriterClient {
   private indexScheduled = false;
   /** Writes committed inline, and through the thread (for tests and the bench). */
   readonly counts = { inline: 0, thread: 0 };
+  /** Batches posted to the thread: each one transaction, so one WAL sync with synchronous=FULL (the bench). */
+  batches = 0;
   /** When the last write committed, and whether a timer will look for a pause after it (IDLE_CHECKPOINT_MS). */
   private lastWriteAt = 0;
   private idleTimerSet = false;
@@ -377,6 +379,7 @@ export class WriterClient {
     this.inFlight = this.queue;
     this.queue = [];
     this.counts.thread += this.inFlight.length;
+    this.batches++;
     this.send({ type: 'batch', ops: this.inFlight.map((item) => item.op) });
   }
 
