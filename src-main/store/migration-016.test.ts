@@ -1,0 +1,182 @@
+/**
+ * Migration 016 (bench figure 6, review26) on a file made by the real migrations 001–015 (not one rebuilt
+ * from 016's own table): an outbox holding every kind of operation in every stored state comes across
+ * with each row in its place, each send found through its message, and from then on every step (ack,
+ * failure, retry, discard, upload, a new send) leaves the queue exactly as on a file that was at 016 from
+ * the start. And what the old schema refused by a constraint (one op id, one operation), it still refuses.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { LocalStore } from './store';
+import { databaseMadeBy, me, queueOwn, storeFolderEachTest, testChannel } from './testing/store-fixture';
+
+const channel = testChannel();
+const folder = storeFolderEachTest('relay-m016-', { channels: [channel] });
+
+/** The messages' columns up to 015 (016 adds `send_ord`). */
+const MESSAGE_COLUMNS_015 = `key, id, client_message_id, channel_id, parent_id, author_id, author_name, content,
+  created_at, seq, own, status, failure_code, failure_message, reply_unread, files_json, edited_at, deleted,
+  mentions_json, reactions_json, change_seq, content_seq, reactions_seq`;
+
+const T0 = 1_700_000_000_000;
+
+/** The server's ack, at a fixed time (the two stores must get the same one). */
+const ack = (store: LocalStore, clientMessageId: string, seq: number, messageId: string) =>
+  store.applyAck({
+    ok: true,
+    messageId,
+    channelId: channel.id,
+    clientMessageId,
+    status: 'SENT' as never,
+    seq,
+    createdAt: new Date(T0 + seq).toISOString(),
+  });
+const file = (n: number) => ({
+  key: randomUUID(),
+  path: `/tmp/f${n}`,
+  name: `f${n}.txt`,
+  mime: 'text/plain',
+  size: n,
+});
+
+/** Fills a store with the outbox in every state a file can hold; the ids, to act on them alike in two stores. */
+function fill(store: LocalStore) {
+  const at = (n: number) => ({ channelId: channel.id, clientMessageId: ids.sends[n], queuedAt: T0 + n });
+  const ids = {
+    sends: Array.from({ length: 7 }, () => randomUUID()),
+    files: [file(1), file(2), file(3)],
+    changes: Array.from({ length: 5 }, () => randomUUID()),
+  };
+  const [due, backedOff, failed, withFiles, sent, failedUpload, withChanges] = ids.sends as string[];
+  queueOwn(store, { ...at(0), content: 'due' }, T0);
+  queueOwn(store, { ...at(1), content: 'backed off' }, T0);
+  store.scheduleRetry(backedOff as string, T0 + 60_000);
+  queueOwn(store, { ...at(2), content: 'failed' }, T0);
+  store.markFailed(failed as string, 'TIMEOUT', 'x');
+  // Two files: one uploaded (the send carries it), one still to upload.
+  queueOwn(store, { ...at(3), content: 'f1.txt, f2.txt', files: ids.files.slice(0, 2) }, T0);
+  store.uploaded(ids.files[0]?.key as string, { id: 'up-1', name: 'f1.txt', size: 1, mime: 'text/plain' });
+  queueOwn(store, { ...at(4), content: 'sent' }, T0);
+  ack(store, sent as string, 1, 'server-sent');
+  queueOwn(store, { ...at(5), content: 'upload fails', files: ids.files.slice(2) }, T0);
+  store.markFailed(ids.files[2]?.key as string, 'TOO_LARGE', 'x');
+  queueOwn(store, { ...at(6), content: 'changed before sent' }, T0);
+  const change = (i: number, kind: 'edit' | 'delete' | 'react', messageKey: string) =>
+    store.changes.queue({
+      opId: ids.changes[i] as string,
+      kind,
+      messageKey,
+      channelId: channel.id,
+      content: kind === 'edit' ? `edit ${i}` : undefined,
+      emoji: kind === 'react' ? '👍' : undefined,
+      queuedAt: T0 + 10 + i,
+    } as never);
+  change(0, 'edit', 'server-sent');
+  change(1, 'react', 'server-sent');
+  change(2, 'edit', withChanges as string);
+  change(3, 'delete', 'server-sent');
+  store.markFailed(ids.changes[3] as string, 'FORBIDDEN', 'x');
+  change(4, 'react', withChanges as string);
+  store.scheduleRetry(ids.changes[4] as string, T0 + 60_000);
+  return { ids, due, backedOff, failed, withFiles, sent, failedUpload, withChanges } as Record<
+    string,
+    string
+  > & {
+    ids: typeof ids;
+  };
+}
+
+/** The queue and the messages as a store holds them, for comparing two stores. */
+function state(store: LocalStore, file: string) {
+  const db = new Database(file, { readonly: true });
+  try {
+    return {
+      outbox: store.outbox(),
+      counts: store.outboxCounts(),
+      messages: db.prepare(`SELECT ${MESSAGE_COLUMNS_015}, send_ord FROM messages ORDER BY key`).all(),
+      sequences: db.prepare('SELECT * FROM device_sequences ORDER BY channel_id').all(),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+it('a 015 file with every kind of operation in every state: same queue, each send found, then the same as at 016', () => {
+  // The reference: the same outbox written at 016 from the start.
+  const native = folder.open();
+  const made = fill(native);
+  native.close();
+
+  // The same rows in a file made by 001–015, the real 015 schema (op_id UNIQUE, no send_ord).
+  const old = join(folder.dir, 'made-by-015.sqlite');
+  const db = databaseMadeBy(old, 15);
+  db.exec(`ATTACH '${folder.file}' AS n`);
+  db.exec(`
+    INSERT INTO main.channels SELECT * FROM n.channels;
+    INSERT INTO main.messages (${MESSAGE_COLUMNS_015}) SELECT ${MESSAGE_COLUMNS_015} FROM n.messages;
+    INSERT INTO main.operations SELECT * FROM n.operations;
+    DELETE FROM main.device_sequences;
+    INSERT INTO main.device_sequences SELECT * FROM n.device_sequences;`);
+  db.exec('DETACH n');
+  expect(db.pragma('user_version', { simple: true })).toBe(15);
+  db.close();
+
+  const reference = LocalStore.open({ file: folder.file, selfId: me.id });
+  const migrated = LocalStore.open({ file: old, selfId: me.id });
+  try {
+    expect(state(migrated, old)).toEqual(state(reference, folder.file));
+    // Every operation found by its id, as it is (a send's through its message).
+    for (const op of reference.outbox()) expect(migrated.outboxRow(op.op_id)).toEqual(op);
+    expect(reference.outbox().length).toBe(13);
+
+    // Each step on both: the queue and the messages stay alike.
+    const steps: [string, (s: LocalStore) => unknown][] = [
+      ['ack the due send', (s) => ack(s, made.due as string, 2, 'server-due')],
+      ['the backed-off send due now', (s) => s.dueNow(made.backedOff as string, T0 + 60_000)],
+      ['the backed-off send fails', (s) => s.markFailed(made.backedOff as string, 'TIMEOUT', 'x')],
+      ['retry the failed send', (s) => s.retry(T0 + 100, made.failed)],
+      ['its ack after the retry', (s) => ack(s, made.failed as string, 3, 'server-failed')],
+      [
+        'the second file uploaded',
+        (s) =>
+          s.uploaded(made.ids.files[1]?.key as string, {
+            id: 'up-2',
+            name: 'f2.txt',
+            size: 2,
+            mime: 'text/plain',
+          }),
+      ],
+      ['the message with files acked', (s) => ack(s, made.withFiles as string, 4, 'server-files')],
+      ['discard the failed upload', (s) => s.discard(made.ids.files[2]?.key)],
+      ['discard the backed-off send', (s) => s.discard(made.backedOff)],
+      [
+        'a new send',
+        (s) => queueOwn(s, { channelId: channel.id, clientMessageId: 'new-send', content: 'new' }, T0 + 200),
+      ],
+      ['retry everything', (s) => s.retry(T0 + 300)],
+      ['the changed message acked', (s) => ack(s, made.withChanges as string, 5, 'server-changed')],
+    ];
+    for (const [name, step] of steps) {
+      step(reference);
+      step(migrated);
+      expect(state(migrated, old), name).toEqual(state(reference, folder.file));
+    }
+    // Acknowledged sends left the queue (the one whose upload was dropped waits to be sent); the new send
+    // took a number no earlier send had.
+    const left = migrated.outbox();
+    expect(left.filter((o) => o.kind === 'send').map((o) => o.op_id)).toEqual([
+      made.failedUpload,
+      'new-send',
+    ]);
+    const numbers = state(migrated, old)
+      .outbox.filter((o) => o.kind === 'send')
+      .map((o) => o.device_seq);
+    // 1–7 given before the upgrade, 8 to the retried send after it: the new send is 9, none reused.
+    expect(numbers).toEqual([6, 9]);
+  } finally {
+    reference.close();
+    migrated.close();
+  }
+});
