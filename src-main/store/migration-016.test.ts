@@ -180,3 +180,20 @@ it('a 015 file with every kind of operation in every state: same queue, each sen
     migrated.close();
   }
 });
+
+it('refuses a second operation with a send’s op id, as the UNIQUE op_id of 015 did', () => {
+  const store = folder.open();
+  const cmid = queueOwn(store, { channelId: channel.id, content: 'unsent' });
+  // Before 016 the queue held one operation an op id, of any kind: this insert failed, nothing was queued.
+  expect(() =>
+    store.changes.queue({
+      opId: cmid,
+      kind: 'edit',
+      messageKey: cmid,
+      channelId: channel.id,
+      content: 'e',
+      queuedAt: 1,
+    } as never),
+  ).toThrow(/UNIQUE/);
+  expect(store.outbox().filter((o) => o.op_id === cmid)).toHaveLength(1);
+});
