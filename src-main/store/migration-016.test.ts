@@ -45,22 +45,24 @@ const file = (n: number) => ({
 function fill(store: LocalStore) {
   const at = (n: number) => ({ channelId: channel.id, clientMessageId: ids.sends[n], queuedAt: T0 + n });
   const ids = {
-    sends: Array.from({ length: 7 }, () => randomUUID()),
-    files: [file(1), file(2), file(3)],
+    sends: Array.from({ length: 8 }, () => randomUUID()),
+    files: [file(1), file(2), file(3), file(4), file(5)],
     changes: Array.from({ length: 5 }, () => randomUUID()),
   };
-  const [due, backedOff, failed, withFiles, sent, failedUpload, withChanges] = ids.sends as string[];
+  const [due, backedOff, failed, withFiles, sent, failedUpload, withChanges, onlyFile] =
+    ids.sends as string[];
   queueOwn(store, { ...at(0), content: 'due' }, T0);
   queueOwn(store, { ...at(1), content: 'backed off' }, T0);
   store.scheduleRetry(backedOff as string, T0 + 60_000);
   queueOwn(store, { ...at(2), content: 'failed' }, T0);
   store.markFailed(failed as string, 'TIMEOUT', 'x');
-  // Two files: one uploaded (the send carries it), one still to upload.
-  queueOwn(store, { ...at(3), content: 'f1.txt, f2.txt', files: ids.files.slice(0, 2) }, T0);
+  // Three files: one uploaded (the send carries it), two still to upload; the message only their names.
+  const three = [0, 1, 3].map((i) => ids.files[i]) as ReturnType<typeof file>[];
+  queueOwn(store, { ...at(3), content: 'f1.txt, f2.txt, f4.txt', files: three }, T0);
   store.uploaded(ids.files[0]?.key as string, { id: 'up-1', name: 'f1.txt', size: 1, mime: 'text/plain' });
   queueOwn(store, { ...at(4), content: 'sent' }, T0);
   ack(store, sent as string, 1, 'server-sent');
-  queueOwn(store, { ...at(5), content: 'upload fails', files: ids.files.slice(2) }, T0);
+  queueOwn(store, { ...at(5), content: 'upload fails', files: ids.files.slice(2, 3) }, T0);
   store.markFailed(ids.files[2]?.key as string, 'TOO_LARGE', 'x');
   queueOwn(store, { ...at(6), content: 'changed before sent' }, T0);
   const change = (i: number, kind: 'edit' | 'delete' | 'react', messageKey: string) =>
@@ -80,7 +82,9 @@ function fill(store: LocalStore) {
   store.markFailed(ids.changes[3] as string, 'FORBIDDEN', 'x');
   change(4, 'react', withChanges as string);
   store.scheduleRetry(ids.changes[4] as string, T0 + 60_000);
-  return { ids, due, backedOff, failed, withFiles, sent, failedUpload, withChanges } as Record<
+  // A message of one file still to upload: cancelling it drops the message (pending-uploads.ts).
+  queueOwn(store, { ...at(7), content: 'f5.txt', files: ids.files.slice(4) }, T0);
+  return { ids, due, backedOff, failed, withFiles, sent, failedUpload, withChanges, onlyFile } as Record<
     string,
     string
   > & {
@@ -129,7 +133,7 @@ it('a 015 file with every kind of operation in every state: same queue, each sen
     expect(state(migrated, old)).toEqual(state(reference, folder.file));
     // Every operation found by its id, as it is (a send's through its message).
     for (const op of reference.outbox()) expect(migrated.outboxRow(op.op_id)).toEqual(op);
-    expect(reference.outbox().length).toBe(13);
+    expect(reference.outbox().length).toBe(16);
 
     // Each step on both: the queue and the messages stay alike.
     const steps: [string, (s: LocalStore) => unknown][] = [
@@ -138,6 +142,14 @@ it('a 015 file with every kind of operation in every state: same queue, each sen
       ['the backed-off send fails', (s) => s.markFailed(made.backedOff as string, 'TIMEOUT', 'x')],
       ['retry the failed send', (s) => s.retry(T0 + 100, made.failed)],
       ['its ack after the retry', (s) => ack(s, made.failed as string, 3, 'server-failed')],
+      [
+        'cancel one of three files (the names rewritten)',
+        (s) => s.uploads.cancel(made.ids.files[3]?.key as string),
+      ],
+      [
+        "cancel a message's only file (the message dropped)",
+        (s) => s.uploads.cancel(made.ids.files[4]?.key as string),
+      ],
       [
         'the second file uploaded',
         (s) =>
@@ -166,6 +178,8 @@ it('a 015 file with every kind of operation in every state: same queue, each sen
     // Acknowledged sends left the queue (the one whose upload was dropped waits to be sent); the new send
     // took a number no earlier send had.
     const left = migrated.outbox();
+    expect(migrated.messageByKey(made.onlyFile as string)).toBeUndefined();
+    expect(migrated.uploads.of(made.withFiles as string)).toEqual([]);
     expect(left.filter((o) => o.kind === 'send').map((o) => o.op_id)).toEqual([
       made.failedUpload,
       'new-send',
@@ -173,8 +187,8 @@ it('a 015 file with every kind of operation in every state: same queue, each sen
     const numbers = state(migrated, old)
       .outbox.filter((o) => o.kind === 'send')
       .map((o) => o.device_seq);
-    // 1–7 given before the upgrade, 8 to the retried send after it: the new send is 9, none reused.
-    expect(numbers).toEqual([6, 9]);
+    // 1–8 given before the upgrade, 9 to the retried send after it: the new send is 10, none reused.
+    expect(numbers).toEqual([6, 10]);
   } finally {
     reference.close();
     migrated.close();
