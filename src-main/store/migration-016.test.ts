@@ -184,11 +184,19 @@ it('a 015 file with every kind of operation in every state: same queue, each sen
       made.failedUpload,
       'new-send',
     ]);
-    const numbers = state(migrated, old)
-      .outbox.filter((o) => o.kind === 'send')
-      .map((o) => o.device_seq);
+    const numbers = () =>
+      state(migrated, old)
+        .outbox.filter((o) => o.kind === 'send')
+        .map((o) => o.device_seq);
     // 1–8 given before the upgrade, 9 to the retried send after it: the new send is 10, none reused.
-    expect(numbers).toEqual([6, 10]);
+    expect(numbers()).toEqual([6, 10]);
+    // OUT_OF_ORDER: the server expects 20 next; the queue renumbered (by place now, not op id), then a send.
+    for (const s of [reference, migrated]) {
+      s.renumberPending(channel.id, 20);
+      queueOwn(s, { channelId: channel.id, clientMessageId: 'after', content: 'after' }, T0 + 400);
+    }
+    expect(state(migrated, old)).toEqual(state(reference, folder.file));
+    expect(numbers()).toEqual([20, 21, 22]);
   } finally {
     reference.close();
     migrated.close();
