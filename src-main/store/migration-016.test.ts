@@ -219,3 +219,40 @@ it('refuses a second operation with a send’s op id, as the UNIQUE op_id of 015
   ).toThrow(/UNIQUE/);
   expect(store.outbox().filter((o) => o.op_id === cmid)).toHaveLength(1);
 });
+
+it('a file from the outbox table’s time (004, before 007 made operations): each send found through its message', () => {
+  const db = databaseMadeBy(folder.file, 4);
+  const message = db.prepare(`
+    INSERT INTO messages (key, client_message_id, channel_id, author_id, author_name, content, created_at, own,
+                          status, failure_code)
+    VALUES (@id, @id, @channel, @me, 'alice', @content, '2026-01-01T00:00:00.000Z', 1, @status, @code)`);
+  const queued = db.prepare(`
+    INSERT INTO outbox (client_message_id, channel_id, content, queued_at, state, failure_code, device_seq)
+    VALUES (@id, @channel, @content, 1, @state, @code, @n)`);
+  const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+  const rows = [
+    { id: a, content: 'first', status: 'SENDING', state: 'pending', code: null, n: 1 },
+    { id: b, content: 'second', status: 'FAILED', state: 'failed', code: 'TIMEOUT', n: 2 },
+    { id: c, content: 'third', status: 'SENDING', state: 'pending', code: null, n: 3 },
+  ];
+  for (const r of rows) {
+    message.run({ ...r, channel: channel.id, me: me.id });
+    queued.run({ ...r, channel: channel.id });
+  }
+  db.prepare('INSERT INTO device_sequences (channel_id, last_seq) VALUES (?, 3)').run(channel.id);
+  db.close();
+
+  const store = folder.open();
+  for (const r of rows)
+    expect(store.outboxRow(r.id)).toMatchObject({ op_id: r.id, kind: 'send', state: r.state });
+  // Acked: its send goes; failed: put back at the end with a new number; the third fails and is dropped.
+  ack(store, a, 1, 'server-a');
+  expect(store.outboxRow(a)).toBeUndefined();
+  store.retry(T0, b);
+  store.markFailed(c, 'TIMEOUT', 'x');
+  expect(store.discard(c).removed.map((m) => m.key)).toEqual([c]);
+  expect(store.outbox().map((o) => [o.op_id, o.state, o.device_seq])).toEqual([[b, 'pending', 4]]);
+  ack(store, b, 2, 'server-b');
+  expect(store.outbox()).toEqual([]);
+  expect(store.outboxCounts()).toEqual({ sending: 0, failed: 0 });
+});
