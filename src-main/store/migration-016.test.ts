@@ -41,6 +41,8 @@ const file = (n: number) => ({
   size: n,
 });
 
+type Eight = [string, string, string, string, string, string, string, string];
+
 /** Fills a store with the outbox in every state a file can hold; the ids, to act on them alike in two stores. */
 function fill(store: LocalStore) {
   const at = (n: number) => ({ channelId: channel.id, clientMessageId: ids.sends[n], queuedAt: T0 + n });
@@ -49,8 +51,7 @@ function fill(store: LocalStore) {
     files: [file(1), file(2), file(3), file(4), file(5)],
     changes: Array.from({ length: 5 }, () => randomUUID()),
   };
-  const [due, backedOff, failed, withFiles, sent, failedUpload, withChanges, onlyFile] =
-    ids.sends as string[];
+  const [due, backedOff, failed, withFiles, sent, failedUpload, withChanges, onlyFile] = ids.sends as Eight;
   queueOwn(store, { ...at(0), content: 'due' }, T0);
   queueOwn(store, { ...at(1), content: 'backed off' }, T0);
   store.scheduleRetry(backedOff as string, T0 + 60_000);
@@ -84,12 +85,7 @@ function fill(store: LocalStore) {
   store.scheduleRetry(ids.changes[4] as string, T0 + 60_000);
   // A message of one file still to upload: cancelling it drops the message (pending-uploads.ts).
   queueOwn(store, { ...at(7), content: 'f5.txt', files: ids.files.slice(4) }, T0);
-  return { ids, due, backedOff, failed, withFiles, sent, failedUpload, withChanges, onlyFile } as Record<
-    string,
-    string
-  > & {
-    ids: typeof ids;
-  };
+  return { ids, due, backedOff, failed, withFiles, sent, failedUpload, withChanges, onlyFile };
 }
 
 /** The queue and the messages as a store holds them, for comparing two stores. */
