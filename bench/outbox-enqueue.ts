@@ -128,6 +128,11 @@ function why(s: Subject): void {
       `  ${String(frames).padStart(2)} frames: ${share.padStart(5)} % of sends, CPU µs p50 ${quantile(cpu, 0.5)} p90 ${quantile(cpu, 0.9)}`,
     );
   }
+  // The CPU's own tail: what the wall p99 is made of once the scheduler's share is out (a loaded machine).
+  const cpu = s.sends.map((send) => send.cpu);
+  console.log(
+    `  CPU µs a send over all sends: p50 ${quantile(cpu, 0.5)} p90 ${quantile(cpu, 0.9)} p99 ${quantile(cpu, 0.99)}`,
+  );
   const slowest = [...s.sends].sort((a, b) => a.wall - b.wall).slice(Math.floor(s.sends.length * 0.99));
   const own = slowest.filter((send) => send.switches === 0);
   console.log(

@@ -194,7 +194,8 @@ it('keeps on the operation queue only the indexes its reads use (each one is wri
     .pluck()
     .all();
   // Migration 011 dropped operations_by_queued_at: the retry-window check reads the queue without it.
-  expect(indexes).toEqual(['operations_by_message', 'operations_in_order', 'sqlite_autoindex_operations_1']);
+  // Migration 016: op_id is indexed for changes and uploads only; a send is found through its message.
+  expect(indexes).toEqual(['operations_by_message', 'operations_by_op_id', 'operations_in_order']);
   db.close();
 });
 

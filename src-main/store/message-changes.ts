@@ -82,7 +82,7 @@ export class MessageChanges {
    */
   completed(op: OperationRow, changeSeq: number, at: string): MessageRow | undefined {
     this.onQueueWrite();
-    this.sql('DELETE FROM operations WHERE op_id = ?').run(op.op_id);
+    this.sql("DELETE FROM operations WHERE op_id = ? AND kind != 'send'").run(op.op_id);
     const row = this.sql(`SELECT * FROM messages WHERE ${BY_KEY}`).get({ key: op.message_key }) as
       | MessageRow
       | undefined;
@@ -119,7 +119,7 @@ export class MessageChanges {
   /** The server refused our change for good: it is dropped (what it showed goes with it). */
   refused(opId: string): OperationRow | undefined {
     this.onQueueWrite();
-    return this.sql('DELETE FROM operations WHERE op_id = ? RETURNING *').get(opId) as
+    return this.sql("DELETE FROM operations WHERE op_id = ? AND kind != 'send' RETURNING *").get(opId) as
       | OperationRow
       | undefined;
   }

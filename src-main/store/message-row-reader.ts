@@ -11,10 +11,10 @@ import type { MessageRow, OperationRow } from './rows';
 /** The messages table's columns in the order `messageRowOf` reads them; `rowid` comes last. */
 export const MESSAGE_COLUMNS_AND_ROWID = `key, id, client_message_id, channel_id, parent_id, author_id, author_name,
   content, created_at, seq, own, status, failure_code, failure_message, reply_unread, files_json, edited_at,
-  deleted, mentions_json, reactions_json, change_seq, content_seq, reactions_seq, rowid`;
+  deleted, mentions_json, reactions_json, change_seq, content_seq, reactions_seq, send_ord, rowid`;
 
 /** The index of `rowid` in a raw row of MESSAGE_COLUMNS_AND_ROWID. */
-export const ROWID = 23;
+export const ROWID = 24;
 
 /** A raw row of `SELECT ${MESSAGE_COLUMNS_AND_ROWID}` as the `MessageRow` a `SELECT *` would give. */
 export function messageRowOf(r: unknown[]): MessageRow {
@@ -42,6 +42,7 @@ export function messageRowOf(r: unknown[]): MessageRow {
     change_seq: r[20] as number,
     content_seq: r[21] as number | null,
     reactions_seq: r[22] as number | null,
+    send_ord: r[23] as number | null,
   };
 }
 

@@ -48,13 +48,13 @@ describe('what a message write touches', () => {
     });
   });
 
-  it('a send: its row, its clientMessageId, its operation; no key or id entry (figure 6)', () => {
+  it('a send: its row, its clientMessageId, its operation; no key, id or op id entry (figure 6)', () => {
+    // Migration 016: the operation is found through its message (send_ord), not by an op_id index of its own.
     expect(treesWritten(() => queueOwn(store, { channelId: channel.id, content: 'hi' }))).toEqual([
       'messages',
       'messages_by_client_id',
       'operations',
       'operations_in_order',
-      'sqlite_autoindex_operations_1',
     ]);
   });
 
@@ -72,7 +72,6 @@ describe('what a message write touches', () => {
       'messages_own_by_seq',
       'operations',
       'operations_in_order',
-      'sqlite_autoindex_operations_1',
     ]);
   });
 
@@ -170,6 +169,50 @@ it('finds its rows on an index in every statement on messages the store runs', (
       // Aliases of messages in the store's SQL: m, r, p, o. `SCAN c` is the channels table.
       if (process.env.SHOW_PLANS) console.log(`${plan}\n  ${sql.replace(/\s+/g, ' ')}`);
       expect(plan, sql).not.toMatch(/\bSCAN (messages|m|r|p|o)\b/);
+    }
+  } finally {
+    db.close();
+  }
+});
+
+it('finds an operation by its id on an index in every statement the store runs, a send through its message', () => {
+  const store = folder.open();
+  // Migration 016: op_id is indexed for changes and uploads only (partial), a send found by its message's send_ord.
+  const cmid = queueOwn(store, { channelId: channel.id, content: 'mine' });
+  store.scheduleRetry(cmid, 1);
+  store.dueNow(cmid, 1);
+  store.markFailed(cmid, 'X', 'x');
+  store.retry(Date.now(), cmid);
+  const edit = randomUUID();
+  store.changes.queue({
+    opId: edit,
+    kind: 'edit',
+    messageKey: cmid,
+    channelId: channel.id,
+    content: 'e',
+    queuedAt: 1,
+  });
+  store.outboxRow(edit);
+  store.scheduleRetry(edit, 1);
+  store.changes.refused(edit);
+  const failed = queueOwn(store, { channelId: channel.id, content: 'fails' });
+  store.markFailed(failed, 'X', 'x');
+  store.discard(failed);
+  ack(store, cmid, 1);
+  store.close();
+
+  const statements = [...(store as unknown as { statements: Map<string, unknown> }).statements.keys()];
+  const db = new Database(folder.file, { readonly: true });
+  try {
+    const byId = statements.filter(
+      (sql) => /\b(FROM|UPDATE) operations\b/.test(sql) && /\b(op_id|ord) = |send_ord/.test(sql),
+    );
+    expect(byId.length).toBeGreaterThan(8);
+    for (const sql of byId) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...nulls(sql)) as { detail: string }[])
+        .map((p) => p.detail)
+        .join('; ');
+      expect(plan, sql).not.toMatch(/\bSCAN operations\b/);
     }
   } finally {
     db.close();

@@ -54,7 +54,8 @@ it('keeps every message as it was, each part at its one changeSeq, and orders th
       // Opened at the newest version: 014 and every migration after it ran.
       expect(after.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(14);
       expect(after.prepare('SELECT rowid, * FROM messages ORDER BY rowid').all()).toEqual(
-        before.map((r) => ({ ...r, content_seq: null, reactions_seq: null })),
+        // send_ord: 016's (these messages have no queued send).
+        before.map((r) => ({ ...r, content_seq: null, reactions_seq: null, send_ord: null })),
       );
       expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {

@@ -6,7 +6,13 @@
  * says the remaining names, or is discarded when none remain.
  */
 import type { Statement } from 'better-sqlite3';
-import { BY_KEY, type MessageRow, OPERATIONS_OF_MESSAGE_DELETE, type OperationRow } from './rows';
+import {
+  BY_KEY,
+  type MessageRow,
+  OPERATIONS_OF_MESSAGE_DELETE,
+  type OperationRow,
+  SEND_OF_KEY,
+} from './rows';
 
 type Sql = (source: string) => Statement<unknown[], unknown>;
 
@@ -50,31 +56,31 @@ export class PendingUploads {
   /** Removes one file from its unsent message; undefined when there is no such upload (any more). */
   cancel(opId: string): CancelledUpload | undefined {
     return this.transaction(() => {
-      const upload = this.sql("SELECT * FROM operations WHERE op_id = ? AND kind = 'upload'").get(opId) as
-        | OperationRow
-        | undefined;
+      const upload = this.sql(
+        "SELECT * FROM operations WHERE op_id = ? AND kind != 'send' AND kind = 'upload'",
+      ).get(opId) as OperationRow | undefined;
       if (!upload) return undefined;
       this.onQueueWrite();
       const key = upload.message_key;
-      const send = this.sql("SELECT * FROM operations WHERE op_id = ? AND kind = 'send'").get(key) as
+      const send = this.sql(`SELECT * FROM operations WHERE ${SEND_OF_KEY}`).get({ key }) as
         | OperationRow
         | undefined;
       const uploaded = send ? (JSON.parse(send.files_json) as { name: string }[]).map((f) => f.name) : [];
       const pending = this.of(key);
       const before = [...uploaded, ...pending.map((p) => p.file_name)];
       const after = [...uploaded, ...pending.filter((p) => p.op_id !== opId).map((p) => p.file_name)];
-      this.sql('DELETE FROM operations WHERE op_id = ?').run(opId);
+      this.sql("DELETE FROM operations WHERE op_id = ? AND kind != 'send'").run(opId);
       const base = { filePath: upload.file_path, channelId: upload.channel_id, messageKey: key };
       const namesOnly = send !== undefined && send.content === namesContent(before);
       if (namesOnly && after.length === 0) {
         // Nothing left to say: discarded like a discarded send (its changes with it).
-        this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(key, key);
+        this.sql(OPERATIONS_OF_MESSAGE_DELETE).run({ key });
         this.sql('DELETE FROM messages WHERE client_message_id = ? AND id IS NULL').run(key);
         return { ...base, message: null };
       }
       if (namesOnly) {
         const content = namesContent(after);
-        this.sql('UPDATE operations SET content = ? WHERE op_id = ?').run(content, key);
+        this.sql(`UPDATE operations SET content = @content WHERE ${SEND_OF_KEY}`).run({ content, key });
         this.sql('UPDATE messages SET content = ? WHERE client_message_id = ? AND id IS NULL').run(
           content,
           key,

@@ -66,6 +66,11 @@ export interface MessageRow {
   content_seq: number | null;
   /** The changeSeq of the reactions held (NULL: change_seq). */
   reactions_seq: number | null;
+  /**
+   * The place (`operations.ord`) of this message's queued send, while one is queued: how the send is found
+   * (migration 016, SEND_OF_KEY). Left behind once the send is gone, where it names no row.
+   */
+  send_ord: number | null;
 }
 
 export type OperationKind = 'send' | 'edit' | 'delete' | 'react' | 'unreact' | 'upload';
@@ -121,13 +126,25 @@ export function members(row: ChannelRow): UserSummary[] {
 }
 
 /**
- * Deletes a message's operations: its send (whose op id is the message's key) and every other kind
- * (by message_key). Written so, since migration 010 indexes message_key for non-sends only (a send
- * writes one index page less), and SQLite uses a partial index only for a query that names its WHERE.
- * Bind the message's key twice.
+ * A message's queued send (migration 016): found through the message, which keeps the send's place
+ * (`send_ord`), not through an index of its own. The op id and the kind are checked too, so a place left
+ * on the message after its send went (acknowledged, dropped) names no row. Bind the message's key as `@key`.
  */
-export const OPERATIONS_OF_MESSAGE_DELETE =
-  "DELETE FROM operations WHERE op_id = ? OR (kind != 'send' AND message_key = ?)";
+export const SEND_OF_KEY =
+  "ord = (SELECT send_ord FROM messages WHERE client_message_id = @key) AND op_id = @key AND kind = 'send'";
+
+/**
+ * One operation by its id, of any kind (migration 016): a send's through its message (SEND_OF_KEY), a
+ * change's or an upload's on the partial `operations_by_op_id`. Bind the id as `@opId`.
+ */
+export const OPERATION_BY_ID = `ord IN (SELECT send_ord FROM messages WHERE client_message_id = @opId
+    UNION ALL SELECT ord FROM operations WHERE op_id = @opId AND kind != 'send') AND op_id = @opId`;
+
+/**
+ * Deletes a message's operations: its send (SEND_OF_KEY) and every other kind (by message_key, on
+ * migration 010's partial index, which a query uses only when it names its WHERE). Bind the key as `@key`.
+ */
+export const OPERATIONS_OF_MESSAGE_DELETE = `DELETE FROM operations WHERE (${SEND_OF_KEY}) OR (kind != 'send' AND message_key = @key)`;
 
 /**
  * A message by its local key, on an index (migration 013): the key is its clientMessageId or its server

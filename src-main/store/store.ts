@@ -41,10 +41,12 @@ import {
   higherStatus,
   type LocalStatus,
   type MessageRow,
+  OPERATION_BY_ID,
   OPERATIONS_OF_MESSAGE_DELETE,
   type OperationRow,
   type ReceiptOutboxRow,
   type ReceiptRow,
+  SEND_OF_KEY,
 } from './rows';
 import { UnreadCounts } from './unread-counts';
 
@@ -701,10 +703,14 @@ export class LocalStore {
   }
 
   private insertOwn(m: NewOwnMessage): MessageRow {
+    // The places first (uploads before their send, as queued): the message keeps its send's (migration 016).
+    const uploadOrds = (m.files ?? []).map(() => this.sequence.nextOrd());
+    const sendOrd = this.sequence.nextOrd();
     const row = this.insertMessage(
       `INSERT INTO messages (key, client_message_id, channel_id, parent_id, author_id, author_name, content,
-                             created_at, own, status)
-       VALUES (@cmid, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, 1, 'SENDING')`,
+                             created_at, own, status, send_ord)
+       VALUES (@cmid, @cmid, @channelId, @parentId, @authorId, @authorName, @content, @createdAt, 1, 'SENDING',
+               @sendOrd)`,
       {
         cmid: m.clientMessageId,
         channelId: m.channelId,
@@ -713,15 +719,16 @@ export class LocalStore {
         authorName: m.author.name,
         content: m.content,
         createdAt: m.createdAt,
+        sendOrd,
       },
     );
     // Each upload sorts after the channel's last send and before this one: (device_seq, ord) order.
-    for (const f of m.files ?? []) {
+    for (const [i, f] of (m.files ?? []).entries()) {
       this.sql(`
           INSERT INTO operations (ord, op_id, kind, message_key, channel_id, queued_at, device_seq,
                                   file_path, file_name, file_mime, file_size)
           VALUES (?, ?, 'upload', ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-        this.sequence.nextOrd(),
+        uploadOrds[i],
         f.key,
         m.clientMessageId,
         m.channelId,
@@ -739,7 +746,7 @@ export class LocalStore {
         INSERT INTO operations (ord, op_id, kind, message_key, channel_id, content, parent_id, queued_at,
                                 device_seq)
         VALUES (?, ?, 'send', ?, ?, ?, ?, ?, ?)`).run(
-      this.sequence.nextOrd(),
+      sendOrd,
       m.clientMessageId,
       m.clientMessageId,
       m.channelId,
@@ -760,15 +767,15 @@ export class LocalStore {
     this.counts = null;
     this.transaction(() => {
       const op = this.sql(
-        "DELETE FROM operations WHERE op_id = ? AND kind = 'upload' RETURNING message_key",
+        "DELETE FROM operations WHERE op_id = ? AND kind != 'send' AND kind = 'upload' RETURNING message_key",
       ).get(opId) as { message_key: string } | undefined;
       if (!op) return;
       this.sql(`
-          UPDATE operations SET files_json = json_insert(files_json, '$[#]', json(?))
-          WHERE op_id = ? AND kind = 'send'`).run(
-        JSON.stringify({ id: file.id, name: file.name, size: file.size, mime: file.mime }),
-        op.message_key,
-      );
+          UPDATE operations SET files_json = json_insert(files_json, '$[#]', json(@file))
+          WHERE ${SEND_OF_KEY}`).run({
+        file: JSON.stringify({ id: file.id, name: file.name, size: file.size, mime: file.mime }),
+        key: op.message_key,
+      });
     });
   }
 
@@ -835,7 +842,7 @@ export class LocalStore {
     // RETURNING *, were the heaviest part of an ack). Its send row goes first: the files that send carried
     // (its uploads' answers; the ack names none) are the message's. Its status is what its receipts give
     // it (any that came before the ack), so finishOwn finds it settled.
-    const send = row.own ? this.dropSend(ack.clientMessageId) : undefined;
+    const send = row.own ? this.dropSend(row) : undefined;
     const current: MessageRow = {
       ...row,
       id: ack.messageId,
@@ -845,10 +852,11 @@ export class LocalStore {
       failure_message: null,
       status: row.own ? this.statusWithReceipts(row.status, ack.messageId) : row.status,
       files_json: row.files_json ?? (send && send.files_json !== '[]' ? send.files_json : null),
+      send_ord: null,
     };
     this.sql(`
         UPDATE messages SET id = @id, seq = @seq, created_at = @createdAt, failure_code = NULL,
-          failure_message = NULL, status = @status, files_json = @files
+          failure_message = NULL, status = @status, files_json = @files, send_ord = NULL
         WHERE rowid = @rowid`).run({
       id: current.id,
       seq: current.seq,
@@ -998,8 +1006,7 @@ export class LocalStore {
   ): UpsertResult {
     const row = current ?? (this.messageByKey(before.key) as MessageRow);
     let confirmedSend = dropped?.confirmedSend ?? false;
-    if (!dropped && row.own && row.client_message_id)
-      confirmedSend = this.dropSend(row.client_message_id) !== undefined;
+    if (!dropped && row.own) confirmedSend = this.dropSend(row) !== undefined;
     let after = row;
     if (row.own && row.id) {
       const status = this.statusWithReceipts(row.status, row.id);
@@ -1012,11 +1019,17 @@ export class LocalStore {
     return { row: after, inserted, changed: inserted || shownDifferently(before, after), confirmedSend };
   }
 
-  /** Our send of this message is done: its operation row goes (what it held, or undefined if none was left). */
-  private dropSend(clientMessageId: string): Pick<OperationRow, 'state' | 'files_json'> | undefined {
+  /**
+   * Our send of this message is done: its operation row goes (what it held, or undefined if none was left),
+   * found by the place the message keeps (migration 016), its op id and kind checked.
+   */
+  private dropSend(
+    row: Pick<MessageRow, 'client_message_id' | 'send_ord'>,
+  ): Pick<OperationRow, 'state' | 'files_json'> | undefined {
+    if (row.send_ord === null || row.client_message_id === null) return undefined;
     const removed = this.sql(
-      "DELETE FROM operations WHERE op_id = ? AND kind = 'send' RETURNING state, files_json",
-    ).get(clientMessageId) as Pick<OperationRow, 'state' | 'files_json'> | undefined;
+      "DELETE FROM operations WHERE ord = ? AND op_id = ? AND kind = 'send' RETURNING state, files_json",
+    ).get(row.send_ord, row.client_message_id) as Pick<OperationRow, 'state' | 'files_json'> | undefined;
     if (this.counts && removed?.state === 'pending') this.counts.sending--;
     else if (this.counts && removed?.state === 'failed') this.counts.failed--;
     return removed;
@@ -1195,11 +1208,11 @@ export class LocalStore {
   renumberPending(channelId: string, from: number): void {
     this.transaction(() => {
       const rows = this.pendingIn(channelId, -1);
-      const renumber = this.sql('UPDATE operations SET device_seq = ? WHERE op_id = ?');
+      const renumber = this.sql('UPDATE operations SET device_seq = ? WHERE ord = ?');
       let sends = 0;
       for (const row of rows) {
         if (row.kind === 'send') sends++;
-        renumber.run(from + sends - 1, row.op_id);
+        renumber.run(from + sends - 1, row.ord);
       }
       this.sequence.restartAt(channelId, from, sends);
     });
@@ -1207,7 +1220,9 @@ export class LocalStore {
 
   /** One operation by its id (a send's is its clientMessageId). */
   outboxRow(opId: string): OperationRow | undefined {
-    return this.sql('SELECT * FROM operations WHERE op_id = ?').get(opId) as OperationRow | undefined;
+    return this.sql(`SELECT * FROM operations WHERE ${OPERATION_BY_ID}`).get({ opId }) as
+      | OperationRow
+      | undefined;
   }
 
   outbox(): OperationRow[] {
@@ -1256,15 +1271,17 @@ export class LocalStore {
   /** The wait for `nextAttemptAt` is over (timed on a monotonic clock): due now, unless rescheduled since. */
   dueNow(opId: string, nextAttemptAt: number): void {
     this.sql(
-      "UPDATE operations SET next_attempt_at = 0 WHERE op_id = ? AND next_attempt_at = ? AND state = 'pending'",
-    ).run(opId, nextAttemptAt);
+      `UPDATE operations SET next_attempt_at = 0 WHERE ${OPERATION_BY_ID} AND next_attempt_at = @at AND state = 'pending'`,
+    ).run({ opId, at: nextAttemptAt });
   }
 
   scheduleRetry(opId: string, nextAttemptAt: number): void {
-    this.sql('UPDATE operations SET attempts = attempts + 1, next_attempt_at = ? WHERE op_id = ?').run(
-      nextAttemptAt,
+    this.sql(
+      `UPDATE operations SET attempts = attempts + 1, next_attempt_at = @at WHERE ${OPERATION_BY_ID}`,
+    ).run({
+      at: nextAttemptAt,
       opId,
-    );
+    });
   }
 
   /**
@@ -1275,8 +1292,8 @@ export class LocalStore {
     this.counts = null;
     return this.transaction(() => {
       const op = this.sql(`
-          UPDATE operations SET state = 'failed', failure_code = ?, failure_message = ?
-          WHERE op_id = ? AND state = 'pending' RETURNING *`).get(code, message, opId) as
+          UPDATE operations SET state = 'failed', failure_code = @code, failure_message = @message
+          WHERE ${OPERATION_BY_ID} AND state = 'pending' RETURNING *`).get({ code, message, opId }) as
         | OperationRow
         | undefined;
       if (!op) return undefined;
@@ -1324,7 +1341,9 @@ export class LocalStore {
       const requeue = this.sql(`
         UPDATE operations SET state = 'pending', attempts = 0, next_attempt_at = 0, queued_at = ?,
                               failure_code = NULL, failure_message = NULL, device_seq = ?, ord = ?
-        WHERE op_id = ?`);
+        WHERE ord = ?`);
+      // A send's new place goes on its message too: it is how the send is found (migration 016).
+      const movePlace = this.sql('UPDATE messages SET send_ord = ? WHERE client_message_id = ?');
       const resetMessage = this.sql(`
         UPDATE messages SET status = 'SENDING', failure_code = NULL, failure_message = NULL
         WHERE client_message_id = ? AND status = 'FAILED'`);
@@ -1332,8 +1351,12 @@ export class LocalStore {
       for (const op of ops) {
         const number =
           op.kind === 'send' ? this.sequence.next(op.channel_id) : this.sequence.current(op.channel_id);
-        requeue.run(now, number, this.sequence.nextOrd(), op.op_id);
-        if (op.kind === 'send') resetMessage.run(op.message_key);
+        const place = this.sequence.nextOrd();
+        requeue.run(now, number, place, op.ord);
+        if (op.kind === 'send') {
+          movePlace.run(place, op.message_key);
+          resetMessage.run(op.message_key);
+        }
         keys.add(op.message_key);
       }
       return [...keys].map((key) => this.messageByKey(key)).filter((r): r is MessageRow => r !== undefined);
@@ -1352,9 +1375,9 @@ export class LocalStore {
       const changed = new Map<string, MessageRow>();
       for (const op of this.failedOperations(opId)) {
         const message = this.messageByKey(op.message_key);
-        this.sql('DELETE FROM operations WHERE op_id = ?').run(op.op_id);
+        this.sql('DELETE FROM operations WHERE ord = ?').run(op.ord);
         if (op.kind === 'send') {
-          this.sql(OPERATIONS_OF_MESSAGE_DELETE).run(op.message_key, op.message_key);
+          this.sql(OPERATIONS_OF_MESSAGE_DELETE).run({ key: op.message_key });
           this.sql('DELETE FROM messages WHERE client_message_id = ? AND id IS NULL').run(op.message_key);
           this.unread.ownChanged(op.channel_id);
           if (message) removed.push(message);

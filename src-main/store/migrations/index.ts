@@ -17,6 +17,7 @@ import m012 from './012-queue-and-search-off-the-send';
 import m013 from './013-messages-fewer-indexes';
 import m014 from './014-content-and-reaction-sequences';
 import m015 from './015-own-messages-by-seq';
+import m016 from './016-sends-found-through-their-message';
 
 export const migrations: readonly string[] = [
   m001,
@@ -34,4 +35,5 @@ export const migrations: readonly string[] = [
   m013,
   m014,
   m015,
+  m016,
 ];
