@@ -8,7 +8,10 @@
  * `ord`, its rowid): `messages_by_client_id`, then the operations table by rowid. Changes and uploads
  * keep an op_id index (`operations_by_op_id`, partial: `WHERE kind != 'send'`, so a query names
  * `kind != 'send'` to use it). Every op id stays unique as before: a change's or an upload's by that index,
- * a send's by `messages_by_client_id` (one message a clientMessageId, one send a message).
+ * a send's by `messages_by_client_id` (one message a clientMessageId, one send a message), and a send's
+ * against a change's or an upload's by `operations_one_per_op_id` (review26: without it the queue took a
+ * change with an unsent send's op id, which 015's UNIQUE op_id refused; a send pays one probe of the
+ * partial index for it).
  *
  * `send_ord` is written with the message (store.ts `insertOwn`) and again when a retry gives the send a new
  * place; a pointer left behind (the send acknowledged or dropped) names no row, as every lookup through it
@@ -45,6 +48,14 @@ ALTER TABLE operations_new RENAME TO operations;
 CREATE INDEX operations_in_order ON operations (state, channel_id, device_seq, ord);
 CREATE INDEX operations_by_message ON operations (message_key) WHERE kind != 'send';
 CREATE UNIQUE INDEX operations_by_op_id ON operations (op_id) WHERE kind != 'send';
+CREATE TRIGGER operations_one_per_op_id BEFORE INSERT ON operations
+WHEN (new.kind = 'send' AND EXISTS (SELECT 1 FROM operations WHERE op_id = new.op_id AND kind != 'send'))
+  OR (new.kind != 'send' AND EXISTS (
+    SELECT 1 FROM messages m JOIN operations o ON o.ord = m.send_ord
+    WHERE m.client_message_id = new.op_id AND o.op_id = new.op_id AND o.kind = 'send'))
+BEGIN
+  SELECT RAISE(ABORT, 'UNIQUE constraint failed: operations.op_id');
+END;
 
 CREATE TRIGGER device_sequence_on_delete AFTER DELETE ON operations WHEN old.state = 'pending' BEGIN
   INSERT OR IGNORE INTO device_sequences (channel_id, last_seq) VALUES (old.channel_id, 0);
