@@ -15,13 +15,15 @@ import { queueOffline, verify } from './testing/invariants';
 
 const cleanups = cleanupAfterEach();
 
-/** The queue's table, its indexes and triggers, and messages as 015 left them; the queue's rows. */
+/** The queue's table, its indexes and triggers, and messages as 015 left them (016's own index and trigger
+ * gone); the queue's rows. */
 function asMadeBy015(file: string): unknown[] {
   const db = new Database(file);
   try {
     const [table, ...rest] = db
       .prepare(`
-        SELECT sql FROM sqlite_schema WHERE tbl_name = 'operations' AND name != 'operations_by_op_id'
+        SELECT sql FROM sqlite_schema WHERE tbl_name = 'operations'
+          AND name NOT IN ('operations_by_op_id', 'operations_one_per_op_id')
           AND sql IS NOT NULL ORDER BY type = 'table' DESC`)
       .pluck()
       .all() as string[];
