@@ -12,15 +12,21 @@ export function describeOnPostgres(
 ): void {
   const unavailable = postgresUnavailable();
   if (unavailable) console.warn(`${file} skipped: ${unavailable}`);
-  describe.skipIf(unavailable !== undefined)(title, () => {
-    let cluster: PostgresCluster;
-    // initdb and a cold start take a while on a loaded machine.
-    beforeAll(async () => {
-      cluster = await startPostgresCluster();
-    }, 120_000);
-    afterAll(async () => {
-      await cluster?.stop();
-    });
-    body(() => cluster.createDatabase());
+  describe.skipIf(unavailable !== undefined)(title, () => body(clusterForSuite()));
+}
+
+/**
+ * A cluster started before the suite it is called in (or the file, at the top level) and stopped after
+ * it; returns `createDatabase`, a fresh database on it. Call only where PostgreSQL is available.
+ */
+export function clusterForSuite(): () => Promise<string> {
+  let cluster: PostgresCluster | undefined;
+  // initdb and a cold start take a while on a loaded machine.
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
   });
+  return () => cluster!.createDatabase();
 }

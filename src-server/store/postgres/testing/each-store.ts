@@ -3,9 +3,9 @@
  * cluster started for the file (one database per `options()`), skipped, saying why, where there is none.
  * Call it at the top of the file: it registers the cluster's beforeAll and afterAll.
  */
-import { afterAll, beforeAll } from 'vitest';
 import type { ServerOptions } from '../../../app';
-import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from '../postgres-cluster';
+import { postgresUnavailable } from '../postgres-cluster';
+import { clusterForSuite } from './describe-on-postgres';
 
 export interface EachStore {
   store: string;
@@ -16,17 +16,13 @@ export interface EachStore {
 export function eachStore(file: string): EachStore[] {
   const unavailable = postgresUnavailable();
   if (unavailable) console.warn(`${file}: the PostgreSQL cases are skipped: ${unavailable}`);
-  let cluster: PostgresCluster | undefined;
-  beforeAll(async () => {
-    if (!unavailable) cluster = await startPostgresCluster();
-  });
-  afterAll(() => cluster?.stop());
+  const createDatabase = unavailable ? undefined : clusterForSuite();
   return [
     { store: 'SQLite', skip: false, options: async () => ({}) },
     {
       store: 'PostgreSQL',
-      skip: unavailable !== undefined,
-      options: async () => ({ databaseUrl: await cluster!.createDatabase() }),
+      skip: createDatabase === undefined,
+      options: async () => ({ databaseUrl: await createDatabase!() }),
     },
   ];
 }
