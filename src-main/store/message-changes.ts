@@ -23,7 +23,7 @@ import {
   stateParams,
   withServerState,
 } from './message-state';
-import { BY_KEY, type ChangeKind, type MessageRow, type OperationRow } from './rows';
+import { BY_KEY, CHANGE_OR_UPLOAD_BY_ID, type ChangeKind, type MessageRow, type OperationRow } from './rows';
 
 /** A channel's messages' changeSeqs, newest message first (advanceCursor), on the channel's index. */
 export const NEWEST_CHANGES_SQL =
@@ -82,7 +82,7 @@ export class MessageChanges {
    */
   completed(op: OperationRow, changeSeq: number, at: string): MessageRow | undefined {
     this.onQueueWrite();
-    this.sql("DELETE FROM operations WHERE op_id = ? AND kind != 'send'").run(op.op_id);
+    this.sql(`DELETE FROM operations WHERE ${CHANGE_OR_UPLOAD_BY_ID}`).run(op.op_id);
     const row = this.sql(`SELECT * FROM messages WHERE ${BY_KEY}`).get({ key: op.message_key }) as
       | MessageRow
       | undefined;
@@ -119,7 +119,7 @@ export class MessageChanges {
   /** The server refused our change for good: it is dropped (what it showed goes with it). */
   refused(opId: string): OperationRow | undefined {
     this.onQueueWrite();
-    return this.sql("DELETE FROM operations WHERE op_id = ? AND kind != 'send' RETURNING *").get(opId) as
+    return this.sql(`DELETE FROM operations WHERE ${CHANGE_OR_UPLOAD_BY_ID} RETURNING *`).get(opId) as
       | OperationRow
       | undefined;
   }

@@ -8,6 +8,7 @@
 import type { Statement } from 'better-sqlite3';
 import {
   BY_KEY,
+  CHANGE_OR_UPLOAD_BY_ID,
   type MessageRow,
   OPERATIONS_OF_MESSAGE_DELETE,
   type OperationRow,
@@ -57,7 +58,7 @@ export class PendingUploads {
   cancel(opId: string): CancelledUpload | undefined {
     return this.transaction(() => {
       const upload = this.sql(
-        "SELECT * FROM operations WHERE op_id = ? AND kind != 'send' AND kind = 'upload'",
+        `SELECT * FROM operations WHERE ${CHANGE_OR_UPLOAD_BY_ID} AND kind = 'upload'`,
       ).get(opId) as OperationRow | undefined;
       if (!upload) return undefined;
       this.onQueueWrite();
@@ -69,7 +70,7 @@ export class PendingUploads {
       const pending = this.of(key);
       const before = [...uploaded, ...pending.map((p) => p.file_name)];
       const after = [...uploaded, ...pending.filter((p) => p.op_id !== opId).map((p) => p.file_name)];
-      this.sql("DELETE FROM operations WHERE op_id = ? AND kind != 'send'").run(opId);
+      this.sql(`DELETE FROM operations WHERE ${CHANGE_OR_UPLOAD_BY_ID}`).run(opId);
       const base = { filePath: upload.file_path, channelId: upload.channel_id, messageKey: key };
       const namesOnly = send !== undefined && send.content === namesContent(before);
       if (namesOnly && after.length === 0) {

@@ -134,6 +134,12 @@ export const SEND_OF_KEY =
   "ord = (SELECT send_ord FROM messages WHERE client_message_id = @key) AND op_id = @key AND kind = 'send'";
 
 /**
+ * A change or an upload by its op id (`?`), on the partial `operations_by_op_id` (migration 016): SQLite
+ * uses a partial index only for a query that names its WHERE, hence `kind != 'send'` even beside a kind.
+ */
+export const CHANGE_OR_UPLOAD_BY_ID = "op_id = ? AND kind != 'send'";
+
+/**
  * One operation by its id, of any kind (migration 016): a send's through its message (SEND_OF_KEY), a
  * change's or an upload's on the partial `operations_by_op_id`. Bind the id as `@opId`.
  */

@@ -37,6 +37,7 @@ import { SET_STATE, shownDiffers, stateDiffers, stateParams, withServerState } f
 import { PendingUploads } from './pending-uploads';
 import {
   BY_KEY,
+  CHANGE_OR_UPLOAD_BY_ID,
   type ChannelRow,
   higherStatus,
   type LocalStatus,
@@ -767,7 +768,7 @@ export class LocalStore {
     this.counts = null;
     this.transaction(() => {
       const op = this.sql(
-        "DELETE FROM operations WHERE op_id = ? AND kind != 'send' AND kind = 'upload' RETURNING message_key",
+        `DELETE FROM operations WHERE ${CHANGE_OR_UPLOAD_BY_ID} AND kind = 'upload' RETURNING message_key`,
       ).get(opId) as { message_key: string } | undefined;
       if (!op) return;
       this.sql(`
