@@ -76,10 +76,17 @@ function inlineCommitter(db: Database.Database, synchronous: Synchronous): Inlin
   };
 }
 
-/** The writes' answer to a message whose files were collected since the caller checked them: NOT_FOUND. */
-function unlessFilesGone<T>(result: T | FilesGone): T {
-  if ((result as Partial<FilesGone>).filesGone) throw fileGone();
-  return result as T;
+/**
+ * The writes' answer to `message`, NOT_FOUND when its files were collected since the caller checked them.
+ * Only a message with files can be refused for them: the others' answer is passed on as it is (no
+ * extra promise on the send's path).
+ */
+function unlessFilesGone<T>(message: NewMessage, written: Promise<T | FilesGone>): Promise<T> {
+  if (!message.files?.length) return written as Promise<T>;
+  return written.then((result) => {
+    if ((result as Partial<FilesGone>).filesGone) throw fileGone();
+    return result as T;
+  });
 }
 
 export class SqliteStore extends SharedStore implements Store {
@@ -157,20 +164,17 @@ export class SqliteStore extends SharedStore implements Store {
   }
 
   async insertMessage(message: NewMessage): Promise<InsertResult> {
-    const written = this.writer.run<InsertResult | FilesGone>({ kind: 'insertMessage', message });
-    // Only a message with files can be refused for them: the others' answer is passed on as it is.
-    return message.files?.length ? written.then(unlessFilesGone) : (written as Promise<InsertResult>);
+    return unlessFilesGone(
+      message,
+      this.writer.run<InsertResult | FilesGone>({ kind: 'insertMessage', message }),
+    );
   }
 
   async insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder> {
-    const written = this.writer.run<InsertResult | OutOfOrder | FilesGone>({
-      kind: 'insertNumbered',
+    return unlessFilesGone(
       message,
-      device,
-    });
-    return message.files?.length
-      ? written.then(unlessFilesGone)
-      : (written as Promise<InsertResult | OutOfOrder>);
+      this.writer.run<InsertResult | OutOfOrder | FilesGone>({ kind: 'insertNumbered', message, device }),
+    );
   }
 
   async skipDeviceSeq(userId: string, channelId: string, device: DeviceSeq): Promise<void> {
