@@ -24,6 +24,7 @@ import { figure14 } from './figures/fig14-long-day';
 import { figure15 } from './figures/fig15-scale-out';
 import { figure16 } from './figures/fig16-thumbnail';
 import { repoRoot } from './lib/proc';
+import { waitForQuiet } from './lib/quiet';
 import { makeRow, type Row } from './lib/result';
 import { formatMarkdown, formatTable } from './lib/table';
 
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   try {
     for (const id of options.figures) {
       const figure = FIGURES[id];
+      const settled = await waitForQuiet();
       const figureStart = performance.now();
       const loadBefore = os.loadavg()[0]!;
       try {
@@ -82,7 +84,9 @@ async function main(): Promise<void> {
         await bench.stopAll();
         loadAverages.push(
           `figure ${id}: ${((performance.now() - figureStart) / 1000).toFixed(0)} s, ` +
-            `1-min load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}`,
+            `1-min load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0]!.toFixed(1)}, started ` +
+            `${settled.quiet ? 'quiet' : 'NOT quiet'} after ${(settled.waitedMs / 1000).toFixed(1)} s ` +
+            `(CPU ${(settled.busy * 100).toFixed(0)} % busy)`,
         );
       }
     }
