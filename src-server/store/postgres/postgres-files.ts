@@ -15,9 +15,14 @@ const SQL = {
     JOIN channel_members cm ON cm.channel_id = mf.channel_id AND cm.user_id = $1
     JOIN messages m ON m.id = mf.message_id AND NOT m.deleted
     WHERE mf.file_id = $2 LIMIT 1`,
-  // The link test: a file unposted by a deletion while another message was posting it stays.
-  deleteUnposted: `DELETE FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz
-    AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id) RETURNING *`,
+  // The link test: a file unposted by a deletion while another message was posting it stays. A file a
+  // send holds (lockFiles) is skipped, never waited for: waiting could close a cycle with a send locking
+  // two of them (deadlock), and that send posts it anyway; the next collection takes what it left.
+  deleteUnposted: `DELETE FROM files WHERE id IN (
+      SELECT id FROM files WHERE posted_at IS NULL AND created_at < $1::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM message_files mf WHERE mf.file_id = files.id)
+      FOR UPDATE SKIP LOCKED)
+    RETURNING *`,
   blobsInUse: 'SELECT DISTINCT sha256 FROM files WHERE sha256 = ANY($1::text[])',
   // In a message's transaction, before it is stored: its files, each locked until COMMIT. A collection
   // that deleted one first leaves it out; one that comes later waits, then finds it posted and spares it.

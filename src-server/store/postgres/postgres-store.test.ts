@@ -12,8 +12,10 @@ import { changesContract } from '../changes-contract';
 import { storeContract } from '../contract';
 import { seedDemo } from '../demo';
 import { filesContract } from '../files-contract';
+import type { FileRecord } from '../types';
 import { workspaceContract } from '../workspace-contract';
 import { type PostgresCluster, postgresUnavailable, startPostgresCluster } from './postgres-cluster';
+import { lockFiles } from './postgres-files';
 import { loadPostgresMigrations, migratePostgres } from './postgres-migrate';
 import { PostgresStore } from './postgres-store';
 
@@ -107,6 +109,53 @@ describe.skipIf(unavailable !== undefined)('PostgresStore', () => {
       // Once the queue has drained, a request is served again.
       expect((await store.listChannels(alice.id)).length).toBeGreaterThan(0);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('collects unposted files without deadlocking a send that is posting two of them: the send is told one is gone', async () => {
+    const url = await cluster.createDatabase();
+    const store = await PostgresStore.open(url, { logger, poolSize: 4 });
+    const sender = await poolOn(url).connect();
+    try {
+      await seedDemo(store);
+      const alice = (await store.findUserByUsername('alice'))!;
+      const old = new Date(Date.UTC(2026, 0, 1)).toISOString();
+      const upload = (name: string): FileRecord => ({
+        id: randomUUID(),
+        name,
+        size: 1,
+        mime: 'text/plain',
+        userId: alice.id,
+        sha256: 'e'.repeat(64),
+        createdAt: old,
+      });
+      // Stored in this order so the collection's scan meets b before a.
+      const [b, a] = [upload('b.txt'), upload('a.txt')];
+      for (const f of [b, a]) await store.insertFile(f);
+      // A send carrying a and b, inside its message's transaction: a is locked first.
+      await sender.query('BEGIN');
+      expect(await lockFiles(sender, { files: [a] })).toBe(true);
+      const collecting = store.deleteUnpostedFiles(new Date(Date.UTC(2026, 0, 2)).toISOString());
+      // Either the collection is waiting for the send's lock on a, or it is done.
+      const waiting = async () =>
+        (await poolOn(url).query('SELECT 1 FROM pg_locks WHERE NOT granted')).rowCount! > 0;
+      let done = false;
+      void collecting.then(
+        () => (done = true),
+        () => (done = true),
+      );
+      while (!done && !(await waiting())) await new Promise((r) => setTimeout(r, 20));
+      // The send now locks both. Before: the collection held b and waited for a, the send waited for b,
+      // and PostgreSQL aborted one of them (deadlock detected).
+      const stillThere = await lockFiles(sender, { files: [a, b] });
+      await sender.query('ROLLBACK');
+      const collected = await collecting;
+      expect(stillThere).toBe(false);
+      expect(collected.map((f) => f.id)).toEqual([b.id]);
+      expect(await store.getFile(a.id)).toBeDefined();
+    } finally {
+      sender.release();
       await store.close();
     }
   });
