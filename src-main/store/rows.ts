@@ -141,7 +141,9 @@ export const CHANGE_OR_UPLOAD_BY_ID = "op_id = ? AND kind != 'send'";
 
 /**
  * One operation by its id, of any kind (migration 016): a send's through its message (SEND_OF_KEY), a
- * change's or an upload's on the partial `operations_by_op_id`. Bind the id as `@opId`.
+ * change's or an upload's on the partial `operations_by_op_id`. Bind the id as `@opId`. A test of
+ * `state` beside it is written `+state`: SQLite (no ANALYZE here) would otherwise trade this lookup of
+ * one row for `operations_in_order (state=?)`, every pending or failed row (messages-schema.test.ts).
  */
 export const OPERATION_BY_ID = `ord IN (SELECT send_ord FROM messages WHERE client_message_id = @opId
     UNION ALL SELECT ord FROM operations WHERE op_id = @opId AND kind != 'send') AND op_id = @opId`;

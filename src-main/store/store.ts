@@ -1272,7 +1272,7 @@ export class LocalStore {
   /** The wait for `nextAttemptAt` is over (timed on a monotonic clock): due now, unless rescheduled since. */
   dueNow(opId: string, nextAttemptAt: number): void {
     this.sql(
-      `UPDATE operations SET next_attempt_at = 0 WHERE ${OPERATION_BY_ID} AND next_attempt_at = @at AND state = 'pending'`,
+      `UPDATE operations SET next_attempt_at = 0 WHERE ${OPERATION_BY_ID} AND next_attempt_at = @at AND +state = 'pending'`,
     ).run({ opId, at: nextAttemptAt });
   }
 
@@ -1294,7 +1294,7 @@ export class LocalStore {
     return this.transaction(() => {
       const op = this.sql(`
           UPDATE operations SET state = 'failed', failure_code = @code, failure_message = @message
-          WHERE ${OPERATION_BY_ID} AND state = 'pending' RETURNING *`).get({ code, message, opId }) as
+          WHERE ${OPERATION_BY_ID} AND +state = 'pending' RETURNING *`).get({ code, message, opId }) as
         | OperationRow
         | undefined;
       if (!op) return undefined;
@@ -1323,10 +1323,14 @@ export class LocalStore {
     const op = this.outboxRow(opId);
     if (op?.state !== 'failed') return [];
     if (op.kind !== 'send') return [op];
-    return this.sql(
-      // Uploads first: each is renumbered behind the channel's last send, then the send takes the next number.
-      "SELECT * FROM operations WHERE state = 'failed' AND (op_id = ? OR (kind != 'send' AND message_key = ?)) ORDER BY CASE kind WHEN 'upload' THEN 0 WHEN 'send' THEN 1 ELSE 2 END, device_seq, ord",
-    ).all(op.message_key, op.message_key) as OperationRow[];
+    // The send's failed uploads and changes, on `operations_by_message` (not every failed row). Uploads
+    // first: each is renumbered behind the channel's last send, then the send takes the next number.
+    const others = this.sql(
+      "SELECT * FROM operations WHERE message_key = ? AND kind != 'send' AND +state = 'failed' ORDER BY kind != 'upload', device_seq, ord",
+    ).all(op.message_key) as OperationRow[];
+    const uploads = others.findIndex((o) => o.kind !== 'upload');
+    const at = uploads < 0 ? others.length : uploads;
+    return [...others.slice(0, at), op, ...others.slice(at)];
   }
 
   /**
