@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,6 +22,7 @@ import {
 import { MessageEvent } from '../../src-shared/protocol';
 import { emitEvent, serve } from '../lib/serve';
 import { createHistogram, recordMs, summarize } from '../lib/stats';
+import { enqueueRecorder } from './enqueue-why';
 
 const cores = new Map<string, Core>();
 const states = new Map<string, string>();
@@ -54,9 +55,18 @@ async function ok<T>(value: T | Promise<T>): Promise<T> {
   return await value;
 }
 
+/** The core's store's WAL (open-account.ts names the file by the user's id). */
+function walOf(name: string): string {
+  const dir = userDataOf.get(name) ?? '';
+  const db = readdirSync(dir).find((f) => f.endsWith('.sqlite'));
+  return path.join(dir, `${db}-wal`);
+}
+const userDataOf = new Map<string, string>();
+
 serve({
   async open({ name, serverUrl, username }: { name: string; serverUrl: string; username: string }) {
     const userData = mkdtempSync(path.join(root, `${name}-`));
+    userDataOf.set(name, userData);
     const c = createCore(
       {
         notifier: createRecordingNotifier(),
@@ -127,14 +137,21 @@ serve({
     const histogram = createHistogram();
     // This process's CPU time over the loop (user + system, so the commits' writes count): per send,
     // it says what an enqueue costs whatever else shares the machine.
+    const why = enqueueRecorder(process.env.BENCH_ENQUEUE_WHY, walOf(name));
     const cpuBefore = process.cpuUsage();
     for (let i = 0; i < count; i++) {
       const content = `b${nextSeq++}${FILLER}`;
+      why?.before();
       const start = performance.now();
       await ok(c.handlers.sendMessage({ channelId, content }));
       recordMs(histogram, performance.now() - start);
+      why?.after();
     }
     const cpu = process.cpuUsage(cpuBefore);
+    if (why) {
+      await sleep(10);
+      why.finish();
+    }
     const outbox = await ok(c.handlers.listOutbox(undefined));
     return { ...summarize(histogram), queued: outbox.length, cpuUsPerSend: (cpu.user + cpu.system) / count };
   },
