@@ -40,7 +40,7 @@ export function enqueueRecorder(file: string | undefined, wal: string) {
   const gcs: { start: number; end: number; kind: string }[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      const kind = (e.detail as { kind?: number } | undefined)?.kind ?? -1;
+      const kind = ((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1;
       gcs.push({ start: e.startTime, end: e.startTime + e.duration, kind: GC_KINDS[kind] ?? String(kind) });
     }
   });
