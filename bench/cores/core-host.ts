@@ -20,6 +20,7 @@ import {
   systemClock,
 } from '../../src-main/core/node-ports';
 import { MessageEvent } from '../../src-shared/protocol';
+import { constantOpWalls, gapsPerSecond, quantileOfSorted, spinGaps } from '../lib/cpu-gaps';
 import { emitEvent, serve } from '../lib/serve';
 import { createHistogram, recordMs, summarize } from '../lib/stats';
 import { enqueueRecorder } from './enqueue-why';
@@ -154,6 +155,18 @@ serve({
     }
     const outbox = await ok(c.handlers.listOutbox(undefined));
     return { ...summarize(histogram), queued: outbox.length, cpuUsPerSend: (cpu.user + cpu.system) / count };
+  },
+
+  /**
+   * Figure 6's floor: what the machine's own stalls alone make of the p99 of an operation of each of
+   * `opUs` µs (bench/lib/cpu-gaps.ts), spun for `seconds` in this process, right after the enqueue.
+   */
+  stallFloor({ seconds, opUs }: { seconds: number; opUs: number[] }) {
+    const gaps = spinGaps(seconds);
+    return {
+      p99: opUs.map((op) => quantileOfSorted(constantOpWalls(gaps, op), 0.99)),
+      over100PerSecond: gapsPerSecond(gaps, 100),
+    };
   },
 
   /** After the server is back: from the core's `connected` to its outbox being empty. */
