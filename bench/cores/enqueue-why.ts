@@ -1,12 +1,14 @@
 /**
  * What figure 6's slow enqueues are, in the figure's own process (the core host): set
- * `BENCH_ENQUEUE_WHY=FILE` and the core host's `enqueue` records, around each `sendMessage`, its wall time,
- * its CPU, minor page faults and context switches (process.resourceUsage) and the heap's growth, and
- * every V8 collection of the loop (perf_hooks `gc` entries); FILE gets the summary as JSON. Off by
- * default: it adds two getrusage calls a send, so the figure's own rows are read without it.
+ * `BENCH_ENQUEUE_WHY=FILE` and the core host's `enqueue` records, around each `sendMessage`, its wall
+ * time, the process's CPU (all its threads; on this VM it also counts the stalls the hypervisor takes,
+ * bench/lib/cpu-gaps.ts), minor page faults, context switches, the heap's growth and the WAL frames its
+ * commit wrote, and every V8 collection of the loop (perf_hooks `gc` entries); FILE gets the summary as
+ * JSON. Off by default: it adds getrusage and stat calls to each send, so the figure's rows are read
+ * without it.
  *
  * The slowest 1 % are each put in one class, in this order: met a collection (a `gc` entry overlapping
- * the send), met page faults (more than the ordinary send's p90), waited (a context switch), or neither.
+ * the send), more page faults than the sends' p90, a context switch, or neither (its time was all CPU).
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -16,8 +18,6 @@ interface Send {
   start: number;
   end: number;
   cpu: number;
-  /** Of `cpu`, the kernel's (the WAL's writes, faults). */
-  sys: number;
   faults: number;
   switches: number;
   heap: number;
@@ -62,7 +62,6 @@ export function enqueueRecorder(file: string | undefined, wal: string) {
         start,
         end,
         cpu: u.userCPUTime + u.systemCPUTime - usage.userCPUTime - usage.systemCPUTime,
-        sys: u.systemCPUTime - usage.systemCPUTime,
         faults: u.minorPageFault + u.majorPageFault - usage.minorPageFault - usage.majorPageFault,
         switches:
           u.voluntaryContextSwitches +
@@ -81,149 +80,61 @@ export function enqueueRecorder(file: string | undefined, wal: string) {
   };
 }
 
-const q = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+/** p50, p90 and p99 of one field of the sends (nearest rank). */
+function spread(sends: Send[], field: (s: Send) => number): { p50: number; p90: number; p99: number } {
+  const xs = sends.map(field).sort((a, b) => a - b);
+  const at = (p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+}
 
 function summary(sends: Send[], all: { start: number; end: number; kind: string }[]) {
   const first = sends[0]?.start ?? 0;
   const last = sends.at(-1)?.end ?? 0;
   const gcs = all.filter((g) => g.end > first && g.start < last);
   const metGc = (s: Send) => gcs.some((g) => g.start < s.end && g.end > s.start);
-  const faultsP90 = q(
-    sends.map((s) => s.faults),
-    0.9,
-  );
-  const slowest = [...sends]
-    .sort((a, b) => a.end - a.start - (b.end - b.start))
-    .slice(Math.floor(sends.length * 0.99));
+  const wall = (s: Send) => Math.round((s.end - s.start) * 1000);
+  const faults = spread(sends, (s) => s.faults);
+  const slowest = [...sends].sort((a, b) => wall(a) - wall(b)).slice(Math.floor(sends.length * 0.99));
   const classes = { gc: 0, faults: 0, switched: 0, neither: 0 };
   for (const s of slowest) {
     if (metGc(s)) classes.gc++;
-    else if (s.faults > faultsP90) classes.faults++;
+    else if (s.faults > faults.p90) classes.faults++;
     else if (s.switches > 0) classes.switched++;
     else classes.neither++;
   }
-  const us = (ms: number) => Math.round(ms * 1000);
-  const byKind: Record<string, { count: number; p50: number; max: number }> = {};
+  const byKind: Record<string, { count: number; p50Us: number; maxUs: number }> = {};
   for (const kind of new Set(gcs.map((g) => g.kind))) {
-    const durations = gcs.filter((g) => g.kind === kind).map((g) => us(g.end - g.start));
-    byKind[kind] = { count: durations.length, p50: q(durations, 0.5), max: Math.max(...durations) };
+    const us = gcs
+      .filter((g) => g.kind === kind)
+      .map((g) => Math.round((g.end - g.start) * 1000))
+      .sort((a, b) => a - b);
+    byKind[kind] = { count: us.length, p50Us: us[us.length >> 1] ?? 0, maxUs: us.at(-1) ?? 0 };
   }
-  const quiet = sends.filter((s) => !metGc(s));
-  const neither = slowest.filter((s) => !metGc(s) && s.faults <= faultsP90 && s.switches === 0);
+  const neither = slowest.filter((s) => !metGc(s) && s.faults <= faults.p90 && s.switches === 0);
   return {
     sends: sends.length,
     gc: byKind,
-    sendsMeetingGc: sends.length - quiet.length,
+    sendsMeetingGc: sends.filter(metGc).length,
     // Heap growth of a send that met no collection: what it allocated on V8's heap (bytes).
-    heapBytesASend: {
-      p50: q(
-        quiet.map((s) => s.heap),
-        0.5,
-      ),
-      p90: q(
-        quiet.map((s) => s.heap),
-        0.9,
-      ),
-    },
-    wallUs: {
-      p50: us(
-        q(
-          sends.map((s) => s.end - s.start),
-          0.5,
-        ),
-      ),
-      p99: us(
-        q(
-          sends.map((s) => s.end - s.start),
-          0.99,
-        ),
-      ),
-    },
-    cpuUs: {
-      p50: q(
-        sends.map((s) => s.cpu),
-        0.5,
-      ),
-      p90: q(
-        sends.map((s) => s.cpu),
-        0.9,
-      ),
-      p99: q(
-        sends.map((s) => s.cpu),
-        0.99,
-      ),
-    },
-    framesASend: {
-      p50: q(
-        sends.map((s) => s.frames),
-        0.5,
-      ),
-      p90: q(
-        sends.map((s) => s.frames),
-        0.9,
-      ),
-      p99: q(
-        sends.map((s) => s.frames),
-        0.99,
-      ),
-    },
-    sysUs: {
-      p50: q(
-        sends.map((s) => s.sys),
-        0.5,
-      ),
-      p90: q(
-        sends.map((s) => s.sys),
-        0.9,
-      ),
-    },
-    faultsASend: {
-      p50: q(
-        sends.map((s) => s.faults),
-        0.5,
-      ),
-      p90: faultsP90,
-      p99: q(
-        sends.map((s) => s.faults),
-        0.99,
-      ),
-    },
+    heapBytesASend: spread(
+      sends.filter((s) => !metGc(s)),
+      (s) => s.heap,
+    ),
+    wallUs: spread(sends, wall),
+    cpuUs: spread(sends, (s) => s.cpu),
+    framesASend: spread(sends, (s) => s.frames),
+    faultsASend: faults,
     slowest: {
       count: slowest.length,
-      fastestUs: us((slowest[0]?.end ?? 0) - (slowest[0]?.start ?? 0)),
+      fastestUs: slowest[0] ? wall(slowest[0]) : 0,
       classes,
-      gcWallUsMedian: us(
-        q(
-          slowest.filter(metGc).map((s) => s.end - s.start),
-          0.5,
-        ),
-      ),
-      faultsMedian: q(
-        slowest.map((s) => s.faults),
-        0.5,
-      ),
-      framesMedian: q(
-        slowest.map((s) => s.frames),
-        0.5,
-      ),
       atLeast9Frames: slowest.filter((s) => s.frames >= 9).length,
-      sysUsMedian: q(
-        slowest.map((s) => s.sys),
-        0.5,
-      ),
-      cpuUsMedian: q(
-        slowest.map((s) => s.cpu),
-        0.5,
-      ),
-      neitherCpuUsMedian: q(
-        neither.map((s) => s.cpu),
-        0.5,
-      ),
+      median: { cpuUs: spread(slowest, (s) => s.cpu).p50, frames: spread(slowest, (s) => s.frames).p50 },
+      neitherCpuUsMedian: spread(neither, (s) => s.cpu).p50,
     },
-    // Where in the loop the slowest were (send index, wall µs, CPU µs, faults, switches).
+    // Where in the loop the slowest were: [send index, wall µs, CPU µs, WAL frames, faults, switches].
     slowestAt: slowest
-      .map((s) => [sends.indexOf(s), us(s.end - s.start), s.cpu, s.frames, s.faults, s.switches])
+      .map((s) => [sends.indexOf(s), wall(s), s.cpu, s.frames, s.faults, s.switches])
       .sort((a, b) => a[0]! - b[0]!),
   };
 }
