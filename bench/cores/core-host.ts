@@ -31,6 +31,7 @@ const states = new Map<string, string>();
 const root = process.argv[2] ?? mkdtempSync(path.join(os.tmpdir(), 'relay-bench-cores-'));
 let nextSeq = 1;
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
+const YIELD = process.env.BENCH_ENQUEUE_YIELD === '1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function core(name: string): Core {
@@ -147,6 +148,9 @@ serve({
       await ok(c.handlers.sendMessage({ channelId, content }));
       recordMs(histogram, performance.now() - start);
       why?.after();
+      // BENCH_ENQUEUE_YIELD=1: a macrotask between sends, as each is its own IPC task in the app (the core's
+      // timers, its 2 s checkpoint among them, then run during the loop; BENCHMARKS.md "enq27"). Untimed.
+      if (YIELD) await new Promise((resolve) => setImmediate(resolve));
     }
     const cpu = process.cpuUsage(cpuBefore);
     if (why) {
