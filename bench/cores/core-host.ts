@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -20,8 +20,10 @@ import {
   systemClock,
 } from '../../src-main/core/node-ports';
 import { MessageEvent } from '../../src-shared/protocol';
+import { constantOpWalls, gapsPerSecond, quantileOfSorted, spinGaps } from '../lib/cpu-gaps';
 import { emitEvent, serve } from '../lib/serve';
 import { createHistogram, recordMs, summarize } from '../lib/stats';
+import { enqueueRecorder } from './enqueue-why';
 
 const cores = new Map<string, Core>();
 const states = new Map<string, string>();
@@ -29,6 +31,7 @@ const states = new Map<string, string>();
 const root = process.argv[2] ?? mkdtempSync(path.join(os.tmpdir(), 'relay-bench-cores-'));
 let nextSeq = 1;
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
+const YIELD = process.env.BENCH_ENQUEUE_YIELD === '1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function core(name: string): Core {
@@ -54,9 +57,18 @@ async function ok<T>(value: T | Promise<T>): Promise<T> {
   return await value;
 }
 
+/** The core's store's WAL (open-account.ts names the file by the user's id). */
+function walOf(name: string): string {
+  const dir = userDataOf.get(name) ?? '';
+  const db = readdirSync(dir).find((f) => f.endsWith('.sqlite'));
+  return path.join(dir, `${db}-wal`);
+}
+const userDataOf = new Map<string, string>();
+
 serve({
   async open({ name, serverUrl, username }: { name: string; serverUrl: string; username: string }) {
     const userData = mkdtempSync(path.join(root, `${name}-`));
+    userDataOf.set(name, userData);
     const c = createCore(
       {
         notifier: createRecordingNotifier(),
@@ -127,16 +139,38 @@ serve({
     const histogram = createHistogram();
     // This process's CPU time over the loop (user + system, so the commits' writes count): per send,
     // it says what an enqueue costs whatever else shares the machine.
+    const why = enqueueRecorder(process.env.BENCH_ENQUEUE_WHY, walOf(name));
     const cpuBefore = process.cpuUsage();
     for (let i = 0; i < count; i++) {
       const content = `b${nextSeq++}${FILLER}`;
+      why?.before();
       const start = performance.now();
       await ok(c.handlers.sendMessage({ channelId, content }));
       recordMs(histogram, performance.now() - start);
+      why?.after();
+      // BENCH_ENQUEUE_YIELD=1: a macrotask between sends, as each is its own IPC task in the app (the core's
+      // timers, its 2 s checkpoint among them, then run during the loop; BENCHMARKS.md "enq27"). Untimed.
+      if (YIELD) await new Promise((resolve) => setImmediate(resolve));
     }
     const cpu = process.cpuUsage(cpuBefore);
+    if (why) {
+      await sleep(10);
+      why.finish();
+    }
     const outbox = await ok(c.handlers.listOutbox(undefined));
     return { ...summarize(histogram), queued: outbox.length, cpuUsPerSend: (cpu.user + cpu.system) / count };
+  },
+
+  /**
+   * Figure 6's floor: what the machine's own stalls alone make of the p99 of an operation of each of
+   * `opUs` µs (bench/lib/cpu-gaps.ts), spun for `seconds` in this process, right after the enqueue.
+   */
+  stallFloor({ seconds, opUs }: { seconds: number; opUs: number[] }) {
+    const gaps = spinGaps(seconds);
+    return {
+      p99: opUs.map((op) => quantileOfSorted(constantOpWalls(gaps, op), 0.99)),
+      over100PerSecond: gapsPerSecond(gaps, 100),
+    };
   },
 
   /** After the server is back: from the core's `connected` to its outbox being empty. */

@@ -12,6 +12,8 @@ import { coreHost, openCore, randomChannel } from './cores';
 
 /** The core's own window of sends in flight: the baselines replay with the same. */
 const WINDOW = resolveOptions().pipelineWindow;
+/** How long the core host spins to see the machine's stalls (bench/lib/cpu-gaps.ts). */
+const STALL_SECONDS = 2;
 
 export async function figure6(bench: Bench): Promise<Row[]> {
   const { outbox } = bench.options.scale;
@@ -51,6 +53,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
   await durable.child.stop();
 
   let enqueue: (LatencySummary & { queued: number; cpuUsPerSend: number }) | null = null;
+  let floorOfStalls: { p99: number[]; over100PerSecond: number } | undefined;
   let drain: { seconds: number | null; left: number } | null = null;
   let stats: { messages: number; distinctClientMessageIds: number } | null = null;
   let writes: WriteCounts | undefined;
@@ -68,6 +71,12 @@ export async function figure6(bench: Bench): Promise<Row[]> {
       { name: 'A', channelId, count: outbox.replay },
       600_000,
     );
+    // The same minute, the same process: the p99 the machine's stalls alone give a send of constant
+    // cost (the enqueue's median) and a bare INSERT's (BENCHMARKS.md "enq27").
+    floorOfStalls = await host.call('stallFloor', {
+      seconds: STALL_SECONDS,
+      opUs: [enqueue.p50 * 1000, insert.p50 * 1000],
+    });
     const drained = host.call<{ seconds: number | null; left: number }>(
       'awaitDrain',
       { name: 'A', timeoutMs: 300_000 },
@@ -98,6 +107,18 @@ export async function figure6(bench: Bench): Promise<Row[]> {
         failure ??
         `p50 ${(enqueue!.p50 * 1000).toFixed(0)} µs, CPU ${enqueue!.cpuUsPerSend.toFixed(0)} µs a send; ` +
           `bare INSERT p50 ${(insert.p50 * 1000).toFixed(0)} µs`,
+    }),
+    makeRow({
+      name: "6. floor: the machine's stalls alone, p99 of a send of the enqueue's p50",
+      value: floorOfStalls?.p99[0] ?? null,
+      unit: 'µs',
+      checks: [],
+      note: floorOfStalls
+        ? `a thread spinning ${STALL_SECONDS} s in the core host right after the enqueue: ` +
+          `${floorOfStalls.over100PerSecond.toFixed(0)} gaps a second over 100 µs; an operation of constant cost ` +
+          `${(enqueue!.p50 * 1000).toFixed(0)} µs (the enqueue's p50) started anywhere in it reads this p99, ` +
+          `one of the bare INSERT's p50 (${(insert.p50 * 1000).toFixed(0)} µs) ${floorOfStalls.p99[1]!.toFixed(0)} µs`
+        : (failure ?? 'not measured'),
     }),
     makeRow({
       name: `6. ${n} queued replayed to acknowledged`,
