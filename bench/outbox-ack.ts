@@ -108,7 +108,8 @@ function applyBatch(s: Subject, acks: Ack[]): void {
     const results = s.store.applyAcks(acks);
     const newest = new Map<string, number>();
     for (const { row } of results)
-      if (row.seq !== null && row.seq > (newest.get(row.channel_id) ?? -1)) newest.set(row.channel_id, row.seq);
+      if (row.seq !== null && row.seq > (newest.get(row.channel_id) ?? -1))
+        newest.set(row.channel_id, row.seq);
     for (const [channelId, seq] of newest) {
       s.store.advanceCursor(channelId);
       s.store.markReadUpTo(channelId, seq);
