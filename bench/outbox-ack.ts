@@ -13,10 +13,11 @@
  * once here. Rounds alternate between the trees.
  *
  * Timed per batch, as account.ts `applyAcks` does it: one transaction of `LocalStore.applyAcks`, then per
- * channel `advanceCursor` and `markReadUpTo` (the read position a send moves), then after the commit the
- * view of each changed row (`messageView`, what `emitMessage` builds before its event). Not covered: the
- * socket (decoding, the ack's zod), the events' emitter and IPC, the outbox's bookkeeping and the pump's next
- * read and emit. `--store-only`: `applyAcks` alone. Reported per tree, min and median over the rounds: CPU
+ * channel `advanceCursor` and `markReadUpTo` (the read position a send moves); then the tree's own
+ * `EventBatch` (event-batch.ts) with the account's sinks: each changed row's view (`messageView`) in one read
+ * transaction, the outbox counts, the channel's unread and mention counts; its emitter does nothing. Not
+ * covered: the socket (decoding, the ack's zod), IPC, the outbox's bookkeeping, and the pump's next read and
+ * emit. `--store-only`: `applyAcks` alone. Reported per tree, min and median over the rounds: CPU
  * µs an ack (process.cpuUsage, user + system) and WAL frames an ack (the WAL truncated before each round).
  */
 import { randomFillSync, randomUUID } from 'node:crypto';
@@ -57,18 +58,27 @@ interface Row {
 interface Store {
   queueOwnMessage(m: unknown): unknown;
   addChannel(c: unknown): void;
-  applyAcks(acks: readonly Ack[]): { row: Row; changed: boolean }[];
+  applyAcks(acks: readonly Ack[]): { row: Row; changed: boolean; confirmedSend: boolean }[];
   advanceCursor(channelId: string): void;
   markReadUpTo(channelId: string, seq: number): unknown[];
   transaction<T>(f: () => T): T;
+  outboxCounts(): unknown;
+  unreadCount(channelId: string): number;
+  unreadMentions(channelId: string): number;
   close(): void;
 }
 type View = (store: Store, row: Row) => unknown;
+interface Events {
+  run<T>(work: () => T): T;
+  message(row: Row): void;
+  outbox(): void;
+  unread(channelId: string): void;
+}
 
 interface Subject {
   name: string;
   store: Store;
-  view: View;
+  events: Events;
   file: string;
   cpu: number[];
   frames: number[];
@@ -81,6 +91,9 @@ async function subject(name: string, tree: string, folder: string, channelId: st
     LocalStore: { open(o: { file: string; selfId: string }): Store };
   };
   const { messageView } = (await import(join(tree, 'src-main/core/views.ts'))) as { messageView: View };
+  const { EventBatch } = (await import(join(tree, 'src-main/core/event-batch.ts'))) as {
+    EventBatch: new (sinks: unknown) => Events;
+  };
   const file = join(folder, `${name}.sqlite`);
   const store = LocalStore.open({ file, selfId: 'me' });
   store.addChannel({
@@ -95,16 +108,27 @@ async function subject(name: string, tree: string, folder: string, channelId: st
     topic: '',
     archived: false,
   });
-  return { name, store, view: messageView, file, cpu: [], frames: [], seq: 0 };
+  // The account's sinks (account.ts), with an emitter that does nothing.
+  const emitter = { emit: (..._event: unknown[]) => {} };
+  const events = new EventBatch({
+    emitter,
+    view: (row: Row) => messageView(store, row),
+    outboxCounts: () => emitter.emit('outbox', store.outboxCounts()),
+    unread: (channelIds: Iterable<string>) => {
+      for (const id of channelIds) emitter.emit('unread', [store.unreadCount(id), store.unreadMentions(id)]);
+    },
+    reading: <T>(read: () => T) => store.transaction(read),
+  });
+  return { name, store, events, file, cpu: [], frames: [], seq: 0 };
 }
 
-/** As account.ts `applyAcks`: one transaction, the channel's cursor and read position, then the views. */
+/** As account.ts `applyAcks`: one transaction, the channel's cursor and read position, then the events. */
 function applyBatch(s: Subject, acks: Ack[]): void {
   if (STORE_ONLY) {
     s.store.applyAcks(acks);
     return;
   }
-  const results = s.store.transaction(() => {
+  const { results, read } = s.store.transaction(() => {
     const results = s.store.applyAcks(acks);
     const newest = new Map<string, number>();
     for (const { row } of results)
@@ -114,9 +138,13 @@ function applyBatch(s: Subject, acks: Ack[]): void {
       s.store.advanceCursor(channelId);
       s.store.markReadUpTo(channelId, seq);
     }
-    return results;
+    return { results, read: [...newest.keys()] };
   });
-  for (const result of results) if (result.changed) s.view(s.store, result.row);
+  s.events.run(() => {
+    for (const result of results) if (result.changed) s.events.message(result.row);
+    if (results.some((r) => r.confirmedSend)) s.events.outbox();
+    for (const channelId of read) s.events.unread(channelId);
+  });
 }
 
 function round(s: Subject, channelId: string): void {
