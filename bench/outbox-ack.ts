@@ -38,6 +38,8 @@ const BATCH = Number(option('--batch', '14'));
 const DIR = option('--dir', '/dev/shm');
 const BASELINE = argv.includes('--baseline') ? resolve(option('--baseline', '')) : undefined;
 const STORE_ONLY = argv.includes('--store-only');
+// Both ids v7, as Account.send and the server (src-server/socket/messages.ts) make them: their indexes
+// grow at one end, as in a replay.
 const newId = uuidV7Generator(randomFillSync);
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
 const PAGE = 4096;
@@ -162,7 +164,7 @@ function round(s: Subject, channelId: string): void {
     });
     acks.push({
       ok: true,
-      messageId: randomUUID(),
+      messageId: newId(),
       channelId,
       clientMessageId,
       status: 'SENT',
