@@ -226,6 +226,30 @@ describe('LocalStore', () => {
     expect(store.messageByKey(b)?.status).toBe('READ');
   });
 
+  it("deletes an ack batch's own sends only: a message's place naming another send deletes nothing", () => {
+    // The batch's sends go in one DELETE by place (ack27): each place is checked against its op id first.
+    const [a, b, c] = [queue('a'), queue('b'), queue('c')];
+    const db = new Database(folder.file);
+    db.prepare(
+      'UPDATE messages SET send_ord = (SELECT send_ord FROM messages WHERE key = ?) WHERE key = ?',
+    ).run(c, a);
+    db.close();
+    const sent = (cmid: string, seq: number) => ({
+      ok: true as const,
+      messageId: randomUUID(),
+      channelId: channel.id,
+      clientMessageId: cmid,
+      status: 'SENT' as never,
+      seq,
+      createdAt: new Date().toISOString(),
+    });
+    const results = store.applyAcks([sent(a, 1), sent(b, 2)]);
+    expect(results.map((r) => r.confirmedSend)).toEqual([false, true]);
+    // c's send is still queued; a's own row, which its message no longer points at, stays too.
+    expect(store.outbox().map((o) => o.op_id)).toEqual([a, c]);
+    expect(store.outboxCounts()).toEqual({ sending: 2, failed: 0 });
+  });
+
   it('pages newest first by seq, unsent last', () => {
     for (const seq of [1, 2, 3]) store.upsertServerMessage(serverMessage({ seq }));
     const cmid = queue('pending');

@@ -56,8 +56,23 @@ export { MENTIONS_OF_C, UNREAD_OF_C } from './unread-counts';
 
 type Statement = SqliteStatement<unknown[], unknown>;
 
-/** The own message an ack names, read raw (message-row-reader.ts). */
-const ACK_READ = `SELECT ${MESSAGE_COLUMNS_AND_ROWID} FROM messages WHERE client_message_id = ?`;
+/**
+ * The own message an ack names, read raw (message-row-reader.ts), with its send's state and files when
+ * its send row is still queued (found by the place the message keeps, its op id and kind checked, as
+ * `dropSend` does): `ACK_SEND_STATE` and `ACK_SEND_FILES` past the row's `rowid`.
+ */
+const ACK_READ = `SELECT ${MESSAGE_COLUMNS_AND_ROWID.replace(/(\w+)/g, 'm.$1')}, o.state, o.files_json
+  FROM messages m LEFT JOIN operations o ON o.ord = m.send_ord AND o.op_id = m.client_message_id AND o.kind = 'send'
+  WHERE m.client_message_id = ?`;
+const ACK_SEND_STATE = ROWID + 1;
+const ACK_SEND_FILES = ROWID + 2;
+/**
+ * The sends of a batch of acks, found by `ACK_READ` in the same transaction: one statement for the batch.
+ * A DELETE of operations fires the device-sequence trigger, so SQLite keeps a statement journal for it;
+ * one a send copied the pages it touched every time (bench figure 6: 4.7 µs a send row, 1.9 in one DELETE
+ * of 270; BENCHMARKS.md ack27).
+ */
+const ACKED_SENDS_DELETE = 'DELETE FROM operations WHERE ord IN (SELECT value FROM json_each(?))';
 const READ_BACK = `SELECT ${MESSAGE_COLUMNS_AND_ROWID} FROM messages WHERE rowid = ?`;
 
 const PENDING_IN_SQL = `SELECT ${OPERATION_COLUMNS} FROM operations WHERE state = 'pending' AND channel_id = ?
@@ -810,6 +825,8 @@ export class LocalStore {
       /** Each ack applied in this batch: its row as it is now (a repeat's result, with nothing changed). */
       const applied = new Map<string, MessageRow | undefined>();
       const newest = new Map<string, number>();
+      /** The places of the sends these acks end, deleted together after the loop. */
+      const sends: number[] = [];
       const results: UpsertResult[] = [];
       for (const ack of acks) {
         const once = `${ack.clientMessageId} ${ack.messageId} ${ack.seq}`;
@@ -818,17 +835,21 @@ export class LocalStore {
           if (row) results.push({ row, inserted: false, changed: false, confirmedSend: false });
           continue;
         }
-        const result = this.ackOne(ack, newest);
+        const result = this.ackOne(ack, newest, sends);
         applied.set(once, result?.row);
         if (result) results.push(result);
       }
+      if (sends.length > 0) this.sql(ACKED_SENDS_DELETE).run(JSON.stringify(sends));
       for (const [channelId, seq] of newest) this.raiseLastSeq(channelId, seq);
       return results;
     });
   }
 
-  /** `newest`: each channel's highest seq acknowledged, raised by the caller once per batch. */
-  private ackOne(ack: MessageSent, newest: Map<string, number>): UpsertResult | undefined {
+  /**
+   * `newest`: each channel's highest seq acknowledged, raised by the caller once per batch; `sends`: the
+   * places of the send rows this ack ends, which the caller deletes once per batch.
+   */
+  private ackOne(ack: MessageSent, newest: Map<string, number>, sends: number[]): UpsertResult | undefined {
     if (!ack.clientMessageId) return undefined;
     // Raw, built by one literal, with its rowid for the UPDATE (message-row-reader.ts): a `SELECT *` row
     // of messages is a dictionary-mode object, slow to build and to spread into `current` below.
@@ -840,10 +861,17 @@ export class LocalStore {
     if (row.id === ack.messageId && row.seq === ack.seq)
       return { row, inserted: false, changed: false, confirmedSend: false };
     // Bench figure 6: one write of the row and nothing read back (three UPDATEs of it, the last with
-    // RETURNING *, were the heaviest part of an ack). Its send row goes first: the files that send carried
-    // (its uploads' answers; the ack names none) are the message's. Its status is what its receipts give
-    // it (any that came before the ack), so finishOwn finds it settled.
-    const send = row.own ? this.dropSend(row) : undefined;
+    // RETURNING *, were the heaviest part of an ack). Its send row goes with the batch's: the files that
+    // send carried (its uploads' answers; the ack names none) are the message's. Its status is what its
+    // receipts give it (any that came before the ack), so finishOwn finds it settled.
+    const send =
+      row.own && raw[ACK_SEND_STATE] !== null
+        ? { state: raw[ACK_SEND_STATE] as OperationRow['state'], files_json: raw[ACK_SEND_FILES] as string }
+        : undefined;
+    if (send) {
+      sends.push(row.send_ord as number);
+      this.sendGone(send.state);
+    }
     const current: MessageRow = {
       ...row,
       id: ack.messageId,
@@ -1031,9 +1059,14 @@ export class LocalStore {
     const removed = this.sql(
       "DELETE FROM operations WHERE ord = ? AND op_id = ? AND kind = 'send' RETURNING state, files_json",
     ).get(row.send_ord, row.client_message_id) as Pick<OperationRow, 'state' | 'files_json'> | undefined;
-    if (this.counts && removed?.state === 'pending') this.counts.sending--;
-    else if (this.counts && removed?.state === 'failed') this.counts.failed--;
+    if (removed) this.sendGone(removed.state);
     return removed;
+  }
+
+  /** A send row in this state is being deleted: the outbox counts held follow. */
+  private sendGone(state: OperationRow['state']): void {
+    if (this.counts && state === 'pending') this.counts.sending--;
+    else if (this.counts && state === 'failed') this.counts.failed--;
   }
 
   /** An own message with its server id: at least SENT, lifted by every receipt held for it. */
