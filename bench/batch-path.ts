@@ -9,11 +9,14 @@
  * the replay's shape. Per message: the server process's CPU (process.cpuUsage: main thread + writer
  * thread) and its event loop's busy time (eventLoopUtilization: the main thread's share, in wall time).
  * R rounds of N, each on a fresh device; every answer must be a SENT ack, or the run fails.
+ * `--heap FILE`: a sampling heap profile of rounds 1+ instead (what the main thread allocates, garbage
+ * included: the young generation's collections are GC's share of the replay), summed by function.
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { io as connect } from 'socket.io-client';
 import { createLogger } from '../src-server/logger';
@@ -90,6 +93,28 @@ async function client(): Promise<void> {
   process.disconnect();
 }
 
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Bytes allocated a message by each function (self), the top 30, from a sampling heap profile. */
+function printHeap(profile: { head: HeapNode }, messages: number): void {
+  const bytes = new Map<string, number>();
+  const walk = (node: HeapNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const name = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+    bytes.set(name, (bytes.get(name) ?? 0) + node.selfSize);
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+  console.log(`allocated ${(total / messages).toFixed(0)} bytes a message (sampled), by function:`);
+  for (const [name, size] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`${(size / messages).toFixed(0).padStart(7)} B  ${name}`);
+}
+
 async function main(): Promise<void> {
   if (argv.includes('--client')) return client();
   const n = option('--messages', 10_000);
@@ -98,6 +123,8 @@ async function main(): Promise<void> {
   const rounds = option('--rounds', 5);
   const at = argv.indexOf('--profile');
   const profileFile = at >= 0 ? argv[at + 1] : undefined;
+  const heapAt = argv.indexOf('--heap');
+  const heapFile = heapAt >= 0 ? argv[heapAt + 1] : undefined;
   const server = await startTestServer({
     logger: createLogger('info', pino.destination('/dev/null')),
     messageRateLimit: 0,
@@ -106,18 +133,33 @@ async function main(): Promise<void> {
   try {
     const alice = await login(server.url, 'alice');
     const general = (await server.store.listChannels(alice.user.id)).find((c) => c.name === 'general')!;
-    child.send({ url: server.url, token: alice.token, channelId: general.id, n, items, window } satisfies Job);
-    const profiler = profileFile ? new Session() : undefined;
+    child.send({
+      url: server.url,
+      token: alice.token,
+      channelId: general.id,
+      n,
+      items,
+      window,
+    } satisfies Job);
+    const profiler = profileFile || heapFile ? new Session() : undefined;
     profiler?.connect();
     await profiler?.post('Profiler.enable');
     // Round 0 warms up (JIT, the first pages) and is not reported.
     for (let round = 0; round <= rounds; round++) {
-      if (round === 1) await profiler?.post('Profiler.start');
+      if (round === 1 && profileFile) await profiler?.post('Profiler.start');
+      if (round === 1 && heapFile)
+        await profiler?.post('HeapProfiler.startSampling', {
+          samplingInterval: 1024,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
       const cpu0 = process.cpuUsage();
       const loop0 = performance.eventLoopUtilization();
       const t0 = performance.now();
       child.send({ type: 'round' });
-      const done = await new Promise<{ refused: number }>((resolve) => child.once('message', resolve as never));
+      const done = await new Promise<{ refused: number }>((resolve) =>
+        child.once('message', resolve as never),
+      );
       const wall = performance.now() - t0;
       const loop = performance.eventLoopUtilization(loop0);
       const cpu = process.cpuUsage(cpu0);
@@ -133,6 +175,11 @@ async function main(): Promise<void> {
       const { profile } = await profiler.post('Profiler.stop');
       await writeFile(profileFile, JSON.stringify(profile));
       console.log(`profile of rounds 1+ (main thread): ${profileFile}`);
+    }
+    if (profiler && heapFile) {
+      const { profile } = await profiler.post('HeapProfiler.stopSampling');
+      await writeFile(heapFile, JSON.stringify(profile));
+      printHeap(profile, n * rounds);
     }
     child.send({ type: 'end' });
   } finally {
