@@ -9,7 +9,7 @@ import type {
   UserSummary,
 } from '../../src-shared/protocol';
 import { MessageDeliveryStatus, maxStatus } from '../../src-shared/protocol/codes';
-import type { ChannelRecord, FileRecord, ReceiptStatus, UserRecord } from './types';
+import type { ChannelRecord, FileRecord, NewMessage, ReceiptStatus, UserRecord } from './types';
 
 export interface UserRow {
   id: string;
@@ -199,3 +199,37 @@ export function toFileRecord(row: FileRow): FileRecord {
 
 /** A message's files column: the JSON of what it shows, or null when it carries none. */
 export const filesColumn = (files: Message['files']) => (files?.length ? JSON.stringify(files) : null);
+
+/** What the insert of a new message decided: its seq, its change counter, and its sender's name. */
+export interface Numbered {
+  seq: number;
+  changeSeq: number;
+  userName: string;
+}
+
+/**
+ * A new message's row as inserted: what a read of it gives back (sqlite-store.test.ts holds the two
+ * equal). The writer thread binds it; the main thread makes the message from it (sqlite-store.ts), so
+ * the thread's answer carries three numbers and a name, not the message (the hop's clone: srv27).
+ */
+export function newMessageRow(input: NewMessage, { seq, changeSeq, userName }: Numbered): MessageRow {
+  return {
+    id: input.id,
+    channel_id: input.channelId,
+    seq,
+    user_id: input.userId,
+    user_name: userName,
+    parent_id: input.parentId ?? null,
+    content: input.content,
+    client_message_id: input.clientMessageId ?? null,
+    created_at: input.createdAt,
+    updated_at: input.createdAt,
+    files: filesColumn(input.files),
+    // A new message's column defaults (migration 004).
+    edited_at: null,
+    deleted: 0,
+    mentions: JSON.stringify(input.mentions ?? []),
+    reactions: '[]',
+    change_seq: changeSeq,
+  };
+}

@@ -6,6 +6,7 @@ import { fileGone } from '../../errors';
 import { ensurePrivateDir, ensurePrivateFile } from '../../private-files';
 import type { ChangeRequest, ChangeResult } from '../changes';
 import { migrate } from '../migrate';
+import { newMessageRow, toMessage } from '../rows';
 import { SHARED_STATEMENTS, type SharedStatement, SharedStore } from '../shared-store';
 import type {
   DeviceSeq,
@@ -31,7 +32,7 @@ import {
   type WalLimits,
   WriterClient,
 } from './writer-client';
-import { type FilesGone, SqliteWrites } from './writes';
+import { type Inserted, SqliteWrites } from './writes';
 
 export { DATABASE_FILE } from './sqlite-database';
 
@@ -77,16 +78,14 @@ function inlineCommitter(db: Database.Database, synchronous: Synchronous): Inlin
 }
 
 /**
- * The writes' answer to `message`, NOT_FOUND when its files were collected since the caller checked them.
- * Only a message with files can be refused for them: the others' answer is passed on as it is (no
- * extra promise on the send's path).
+ * The writes' answer to `message` as the store answers it: a new message made here from what its insert
+ * decided (the thread sends back its numbers, not the message: writes.ts, `Stored`); NOT_FOUND when its
+ * files were collected since the caller checked them; a copy's first message or OUT_OF_ORDER as they are.
  */
-function unlessFilesGone<T>(message: NewMessage, written: Promise<T | FilesGone>): Promise<T> {
-  if (!message.files?.length) return written as Promise<T>;
-  return written.then((result) => {
-    if ((result as Partial<FilesGone>).filesGone) throw fileGone();
-    return result as T;
-  });
+function answerTo(message: NewMessage, inserted: Inserted): InsertResult | OutOfOrder {
+  if ('filesGone' in inserted) throw fileGone();
+  if (!inserted.created) return inserted;
+  return { message: toMessage(newMessageRow(message, inserted)), created: true };
 }
 
 export class SqliteStore extends SharedStore implements Store {
@@ -163,18 +162,16 @@ export class SqliteStore extends SharedStore implements Store {
     }
   }
 
-  async insertMessage(message: NewMessage): Promise<InsertResult> {
-    return unlessFilesGone(
-      message,
-      this.writer.run<InsertResult | FilesGone>({ kind: 'insertMessage', message }),
-    );
+  insertMessage(message: NewMessage): Promise<InsertResult> {
+    return this.writer
+      .run<Inserted>({ kind: 'insertMessage', message })
+      .then((inserted) => answerTo(message, inserted) as InsertResult);
   }
 
-  async insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder> {
-    return unlessFilesGone(
-      message,
-      this.writer.run<InsertResult | OutOfOrder | FilesGone>({ kind: 'insertNumbered', message, device }),
-    );
+  insertNumbered(message: NewMessage, device: DeviceSeq): Promise<InsertResult | OutOfOrder> {
+    return this.writer
+      .run<Inserted>({ kind: 'insertNumbered', message, device })
+      .then((inserted) => answerTo(message, inserted));
   }
 
   async skipDeviceSeq(userId: string, channelId: string, device: DeviceSeq): Promise<void> {

@@ -13,7 +13,14 @@ import type Database from 'better-sqlite3';
 // protocol/codes, not the index: this thread needs no zod (a faster start).
 import { MessageDeliveryStatus, STATUS_RANK } from '../../../src-shared/protocol/codes';
 import type { ChangeRequest } from '../changes';
-import { type FileRow, filesColumn, type MessageRow, toFileRecord, toMessage } from '../rows';
+import {
+  type FileRow,
+  type MessageRow,
+  type Numbered,
+  newMessageRow,
+  toFileRecord,
+  toMessage,
+} from '../rows';
 import type { DeviceSeq, InsertResult, NewMessage, OutOfOrder, ReceiptResult, ReceiptStatus } from '../types';
 import { SqliteChangeWrites } from './change-writes';
 import { commitTogether, type Outcome } from './group-commit';
@@ -30,6 +37,13 @@ export interface FilesGone {
   filesGone: true;
 }
 const FILES_GONE: FilesGone = { created: false, filesGone: true };
+
+/** A new message stored: what its insert decided (the caller makes the message: sqlite-store.ts). */
+export interface Stored extends Numbered {
+  created: true;
+}
+/** An insert's answer across the hop: stored, a copy's first message, out of order, or its files gone. */
+export type Inserted = Stored | (InsertResult & { created: false }) | OutOfOrder | FilesGone;
 
 export type WriteOp =
   | { kind: 'insertMessage'; message: NewMessage }
@@ -100,7 +114,7 @@ export class SqliteWrites {
     }
   }
 
-  private replayOf(input: NewMessage): InsertResult | undefined {
+  private replayOf(input: NewMessage): (InsertResult & { created: false }) | undefined {
     if (input.clientMessageId === undefined) return undefined;
     const first = this.sql.messageByClientId.get(input.userId, input.clientMessageId) as
       | MessageRow
@@ -108,34 +122,17 @@ export class SqliteWrites {
     return first && { message: toMessage(first), created: false };
   }
 
-  private insertMessage(input: NewMessage): InsertResult | FilesGone {
+  private insertMessage(input: NewMessage): Inserted {
     // Checked again inside the write: a copy may have been stored since the caller last looked.
     const first = this.replayOf(input);
     if (first) return first;
     // And the files: the hourly collection (a write too) may have deleted one since the caller's check.
     if (input.files?.length && !this.filesStored(input.files)) return FILES_GONE;
     const { seq, change_seq } = this.sql.nextSeq.get(input.channelId) as { seq: number; change_seq: number };
-    // The row as inserted: what a read of it gives back (sqlite-store.test.ts holds the two equal).
-    const row: MessageRow = {
-      id: input.id,
-      channel_id: input.channelId,
-      seq,
-      user_id: input.userId,
-      // A user that does not exist fails the insert below (foreign key): '' is never answered.
-      user_name: (this.sql.userName.get(input.userId) as { name: string } | undefined)?.name ?? '',
-      parent_id: input.parentId ?? null,
-      content: input.content,
-      client_message_id: input.clientMessageId ?? null,
-      created_at: input.createdAt,
-      updated_at: input.createdAt,
-      files: filesColumn(input.files),
-      // A new message's column defaults (migration 004).
-      edited_at: null,
-      deleted: 0,
-      mentions: JSON.stringify(input.mentions ?? []),
-      reactions: '[]',
-      change_seq,
-    };
+    // A user that does not exist fails the insert below (foreign key): '' is never answered.
+    const userName = (this.sql.userName.get(input.userId) as { name: string } | undefined)?.name ?? '';
+    const numbered: Numbered = { seq, changeSeq: change_seq, userName };
+    const row = newMessageRow(input, numbered);
     this.sql.insertMessage.run(
       row.id,
       row.channel_id,
@@ -157,8 +154,9 @@ export class SqliteWrites {
     }
     // Sending means having seen the channel up to here.
     this.sql.raiseReadSeq.run(seq, input.channelId, input.userId);
-    // Built, not read back: the read (the id's index, the row, the user's join) was ~10 µs of the commit.
-    return { message: toMessage(row), created: true };
+    // Not read back (the id's index, the row, the user's join were ~10 µs of the commit), nor built here:
+    // the caller has the rest of the row (newMessageRow), so the answer is what the insert decided.
+    return { created: true, ...numbered };
   }
 
   private filesStored(files: readonly { id: string }[]): boolean {
@@ -170,7 +168,7 @@ export class SqliteWrites {
    * A replay first (it is answered whatever its number), then the device's order, then the insert. The
    * number is used up whether the insert stores the message or refuses it for its files (for good).
    */
-  private insertNumbered(input: NewMessage, device: DeviceSeq): InsertResult | OutOfOrder | FilesGone {
+  private insertNumbered(input: NewMessage, device: DeviceSeq): Inserted {
     const first = this.replayOf(input);
     if (first) return first;
     const expectedSeq = this.position(input.userId, input.channelId, device) + 1;
