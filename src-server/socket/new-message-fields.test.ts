@@ -90,7 +90,6 @@ describe.each(stores)('a new message as its clients get it on $store', ({ skip, 
     await expect.poll(() => news().length).toBe(5);
     // Each message:new is the message as history gives it back, every field (bob's view: none is his).
     for (const m of news()) expect(m).toStrictEqual(stored.find((s) => s.id === m.id));
-    console.log(news().map((m) => [m.seq, m.content]));
     const bySeq = () => [...news()].sort((a, b) => a.seq - b.seq);
     expect(bySeq().map((m) => m.content)).toEqual([
       'root @bob',
