@@ -3,7 +3,8 @@
  * each OP_US the p50 / p99 / p99.9 an operation of that constant cost reads from them alone. Figure 6
  * reports the same for the enqueue's median beside its p99 ("6. floor: …").
  */
-import { constantOpWalls, gapsPerSecond, quantileOfSorted, spinGaps } from './lib/cpu-gaps';
+import { constantOpWalls, gapsPerSecond, spinGaps } from './lib/cpu-gaps';
+import { percentile } from './lib/stats';
 
 const seconds = Number(process.argv[2] ?? 3);
 const gaps = spinGaps(seconds);
@@ -15,6 +16,6 @@ console.log(
 );
 for (const op of process.argv.slice(3).map(Number)) {
   const walls = constantOpWalls(gaps, op);
-  const q = (p: number) => quantileOfSorted(walls, p).toFixed(0);
-  console.log(`an operation of ${op} µs: p50 ${q(0.5)} µs, p99 ${q(0.99)} µs, p99.9 ${q(0.999)} µs`);
+  const q = (p: number) => percentile(walls, p).toFixed(0);
+  console.log(`an operation of ${op} µs: p50 ${q(50)} µs, p99 ${q(99)} µs, p99.9 ${q(99.9)} µs`);
 }

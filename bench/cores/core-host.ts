@@ -20,9 +20,9 @@ import {
   systemClock,
 } from '../../src-main/core/node-ports';
 import { MessageEvent } from '../../src-shared/protocol';
-import { constantOpWalls, gapsPerSecond, quantileOfSorted, spinGaps } from '../lib/cpu-gaps';
+import { constantOpWalls, gapsPerSecond, spinGaps } from '../lib/cpu-gaps';
 import { emitEvent, serve } from '../lib/serve';
-import { createHistogram, recordMs, summarize } from '../lib/stats';
+import { createHistogram, percentile, recordMs, summarize } from '../lib/stats';
 import { enqueueRecorder } from './enqueue-why';
 
 const cores = new Map<string, Core>();
@@ -168,7 +168,7 @@ serve({
   stallFloor({ seconds, opUs }: { seconds: number; opUs: number[] }) {
     const gaps = spinGaps(seconds);
     return {
-      p99: opUs.map((op) => quantileOfSorted(constantOpWalls(gaps, op), 0.99)),
+      p99: opUs.map((op) => percentile(constantOpWalls(gaps, op), 99)),
       over100PerSecond: gapsPerSecond(gaps, 100),
     };
   },

@@ -13,6 +13,7 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import { percentile } from '../lib/stats';
 
 interface Send {
   start: number;
@@ -80,11 +81,11 @@ export function enqueueRecorder(file: string | undefined, wal: string) {
   };
 }
 
-/** p50, p90 and p99 of one field of the sends (nearest rank). */
+/** p50, p90 and p99 of one field of the sends (stats.ts `percentile`; 0 when there are none). */
 function spread(sends: Send[], field: (s: Send) => number): { p50: number; p90: number; p99: number } {
-  const xs = sends.map(field).sort((a, b) => a - b);
-  const at = (p: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+  if (sends.length === 0) return { p50: 0, p90: 0, p99: 0 };
+  const xs = sends.map(field);
+  return { p50: percentile(xs, 50), p90: percentile(xs, 90), p99: percentile(xs, 99) };
 }
 
 function summary(sends: Send[], all: { start: number; end: number; kind: string }[]) {

@@ -60,15 +60,15 @@ export function gapsPerSecond(gaps: Gaps, us: number): number {
 
 /**
  * An operation needing `opUs` of the thread's own time, started at `samples` random points of the
- * recorded spin: its wall time is `opUs` plus every gap inside its span. Returns the sorted walls (µs):
- * what an operation of that constant cost reads on this machine in this minute, with no GC, fault or
- * variance of its own.
+ * recorded spin: its wall time is `opUs` plus every gap inside its span. Returns the walls (µs; read
+ * them with stats.ts `percentile`): what an operation of that constant cost reads on this machine in
+ * this minute, with no GC, fault or variance of its own.
  */
 export function constantOpWalls(gaps: Gaps, opUs: number, samples = 20_000): number[] {
   const walls: number[] = [];
   const span = gaps.seconds * 1e6 - opUs * 50;
   for (let k = 0; k < samples; k++) walls.push(wallFrom(gaps, Math.random() * span, opUs));
-  return walls.sort((a, b) => a - b);
+  return walls;
 }
 
 function wallFrom(gaps: Gaps, from: number, work: number): number {
@@ -94,9 +94,4 @@ function firstAtOrAfter(gaps: Gaps, t: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Nearest-rank quantile of sorted values. */
-export function quantileOfSorted(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
 }
