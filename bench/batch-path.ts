@@ -22,14 +22,11 @@ import { io as connect } from 'socket.io-client';
 import { createLogger } from '../src-server/logger';
 import { login, startTestServer } from '../src-server/testing';
 import { MessageDeliveryStatus, RelayEvent } from '../src-shared/protocol';
+import { commandLine } from './lib/args';
 
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? Number(argv[at + 1]) : fallback;
-};
+const args = commandLine();
 
 interface Job {
   url: string;
@@ -116,15 +113,13 @@ function printHeap(profile: { head: HeapNode }, messages: number): void {
 }
 
 async function main(): Promise<void> {
-  if (argv.includes('--client')) return client();
-  const n = option('--messages', 10_000);
-  const items = option('--items', 14);
-  const window = option('--window', 18);
-  const rounds = option('--rounds', 5);
-  const at = argv.indexOf('--profile');
-  const profileFile = at >= 0 ? argv[at + 1] : undefined;
-  const heapAt = argv.indexOf('--heap');
-  const heapFile = heapAt >= 0 ? argv[heapAt + 1] : undefined;
+  if (args.flag('--client')) return client();
+  const n = args.number('--messages', 10_000);
+  const items = args.number('--items', 14);
+  const window = args.number('--window', 18);
+  const rounds = args.number('--rounds', 5);
+  const profileFile = args.value('--profile');
+  const heapFile = args.value('--heap');
   const server = await startTestServer({
     logger: createLogger('info', pino.destination('/dev/null')),
     messageRateLimit: 0,

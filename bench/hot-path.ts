@@ -27,16 +27,12 @@ import { KeyedMutex } from '../src-server/socket/keyed-mutex';
 import { resolveMentions } from '../src-server/socket/mentions';
 import { login, startTestServer, type TestServer } from '../src-server/testing';
 import { channelRoom, MessageEvent, SendMessagePayload } from '../src-shared/protocol';
+import { commandLine } from './lib/args';
 
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
 const ROUNDS = 5;
 
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(name);
-const option = (name: string, fallback: number) => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? Number(argv[at + 1]) : fallback;
-};
+const args = commandLine();
 
 /** µs per call of `fn` (awaited when it returns a promise): best of ROUNDS rounds of `n` calls. */
 async function perCall(n: number, fn: () => unknown): Promise<number> {
@@ -245,8 +241,8 @@ async function client(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (flag('--client')) return client();
-  const n = option('--messages', 3000);
+  if (args.flag('--client')) return client();
+  const n = args.number('--messages', 3000);
   const server = await startTestServer({
     logger: createLogger('info', pino.destination('/dev/null')),
     messageRateLimit: 0,
@@ -254,9 +250,8 @@ async function main(): Promise<void> {
   try {
     const alice = (await server.store.findUserByUsername('alice'))!;
     const general = (await server.store.listChannels(alice.id)).find((c) => c.name === 'general')!;
-    if (!flag('--e2e-only')) await steps(server, alice.id, general.id, n);
-    const at = argv.indexOf('--profile');
-    if (!flag('--steps-only')) await e2e(server, n, at >= 0 ? argv[at + 1] : undefined);
+    if (!args.flag('--e2e-only')) await steps(server, alice.id, general.id, n);
+    if (!args.flag('--steps-only')) await e2e(server, n, args.value('--profile'));
   } finally {
     await server.close();
   }

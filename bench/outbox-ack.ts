@@ -23,22 +23,19 @@
  */
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { uuidV7Generator } from '../src-shared/ids/uuid-v7';
+import { commandLine } from './lib/args';
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? (argv[at + 1] as string) : fallback;
-};
-const SENDS = Number(option('--sends', '2160'));
-const ROUNDS = Number(option('--rounds', '20'));
-const BATCH = Number(option('--batch', '270'));
-const DIR = option('--dir', '/dev/shm');
-const BASELINE = argv.includes('--baseline') ? resolve(option('--baseline', '')) : undefined;
-const STORE_ONLY = argv.includes('--store-only');
+const args = commandLine();
+const SENDS = args.number('--sends', 2160);
+const ROUNDS = args.number('--rounds', 20);
+const BATCH = args.number('--batch', 270);
+const DIR = args.text('--dir', '/dev/shm');
+const BASELINE = args.path('--baseline');
+const STORE_ONLY = args.flag('--store-only');
 // Both ids v7, as Account.send and the server (src-server/socket/messages.ts) make them: their indexes
 // grow at one end, as in a replay.
 const newId = uuidV7Generator(randomFillSync);

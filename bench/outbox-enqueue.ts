@@ -18,22 +18,19 @@
  */
 import { randomFillSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { uuidV7Generator } from '../src-shared/ids/uuid-v7';
+import { commandLine } from './lib/args';
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? (argv[at + 1] as string) : fallback;
-};
-const SENDS = Number(option('--sends', '500'));
-const ROUNDS = Number(option('--rounds', '20'));
-const DIR = option('--dir', '/dev/shm');
-const BASELINE = argv.includes('--baseline') ? resolve(option('--baseline', '')) : undefined;
-const newId = option('--ids', 'v7') === 'v4' ? randomUUID : uuidV7Generator(randomFillSync);
-const WHY = argv.includes('--why');
+const args = commandLine();
+const SENDS = args.number('--sends', 500);
+const ROUNDS = args.number('--rounds', 20);
+const DIR = args.text('--dir', '/dev/shm');
+const BASELINE = args.path('--baseline');
+const newId = args.text('--ids', 'v7') === 'v4' ? randomUUID : uuidV7Generator(randomFillSync);
+const WHY = args.flag('--why');
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
 const PAGE = 4096;
 

@@ -18,22 +18,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { walWrites } from '../src-main/store/testing/wal-frames';
 import type { Channel, Message, MessageSent } from '../src-shared/protocol';
 import { serverMessage } from '../src-shared/testing/messages';
+import { commandLine } from './lib/args';
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const at = argv.indexOf(name);
-  return at >= 0 ? (argv[at + 1] as string) : fallback;
-};
-const CACHED = Number(option('--cached', '50000'));
-const COUNT = Number(option('--count', '500'));
-const ROUNDS = Number(option('--rounds', '6'));
-const DIR = option('--dir', '/dev/shm');
-const BASELINE = argv.includes('--baseline') ? resolve(option('--baseline', '')) : undefined;
+const args = commandLine();
+const CACHED = args.number('--cached', 50000);
+const COUNT = args.number('--count', 500);
+const ROUNDS = args.number('--rounds', 6);
+const DIR = args.text('--dir', '/dev/shm');
+const BASELINE = args.path('--baseline');
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
 const CHANNELS = 20;
 const me = { id: randomUUID(), name: 'alice' };

@@ -21,6 +21,7 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium';
 import { createRng } from '../../src-main/core/testing/chaos/prng';
 import { serveStatic } from '../figures/fig7-renderer';
+import { commandLine } from '../lib/args';
 import { COLD_STUB, coldPage, openBigChannel, run } from './page-tools';
 
 const BATCHES = 30;
@@ -235,10 +236,9 @@ async function thumbnails(page: Page, seed: number): Promise<void> {
 
 async function main() {
   const args = process.argv.slice(2);
-  const option = (name: string, fallback: number) =>
-    args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback;
-  const rounds = option('--rounds', 10);
-  const firstSeed = option('--seed', 1);
+  const cl = commandLine(args);
+  const rounds = cl.number('--rounds', 10);
+  const firstSeed = cl.number('--seed', 1);
   const variant: Variant = {
     every: args.includes('--every'),
     resize: !args.includes('--no-resize'),
