@@ -57,13 +57,14 @@ async function ok<T>(value: T | Promise<T>): Promise<T> {
   return await value;
 }
 
+/** Each core's userData folder, by the core's name. */
+const userDataOf = new Map<string, string>();
 /** The core's store's WAL (open-account.ts names the file by the user's id). */
 function walOf(name: string): string {
   const dir = userDataOf.get(name) ?? '';
   const db = readdirSync(dir).find((f) => f.endsWith('.sqlite'));
   return path.join(dir, `${db}-wal`);
 }
-const userDataOf = new Map<string, string>();
 
 serve({
   async open({ name, serverUrl, username }: { name: string; serverUrl: string; username: string }) {
