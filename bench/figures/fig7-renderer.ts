@@ -38,7 +38,6 @@ const STUB: StubConfig = {
   bigChannelId: '00000000-0000-4000-a000-0000000000b1',
   smallChannelId: '00000000-0000-4000-a000-0000000000a1',
 };
-const COLD_LOADS = 3;
 /** The baseline for the cold first paint: a static page of about what the app's first screen shows. */
 const STATIC_HTML =
   '<!doctype html><html><head><meta charset="utf-8"><title>Relay</title></head>' +
@@ -161,14 +160,14 @@ export async function figure7(bench: Bench): Promise<Row[]> {
   const bareApp: number[] = [];
   const bareAppFcp: number[] = [];
   const bareStatic: number[] = [];
-  for (let i = 0; i < COLD_LOADS; i++) {
+  for (let i = 0; i < renderer.coldLoads; i++) {
     const { app, staticPage } = await bareColdPair(reports, url);
     bareApp.push(app.shell ?? Number.NaN);
     bareAppFcp.push(app.fcp);
     bareStatic.push(staticPage.fcp);
   }
   // Then started again by someone who ran it before: one profile kept across launches.
-  const relaunched = await relaunchedPaint(reports, url, COLD_LOADS);
+  const relaunched = await relaunchedPaint(reports, url, renderer.coldLoads);
   const relaunchApp = relaunched.map((r) => r.shell ?? Number.NaN);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
@@ -176,7 +175,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
     const basePage = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await basePage.setContent('<!doctype html><title>baseline</title>');
     const baseFcp: number[] = [];
-    for (let i = 0; i < COLD_LOADS; i++) {
+    for (let i = 0; i < renderer.coldLoads; i++) {
       const p = await (await browser.newContext()).newPage();
       await p.goto(new URL(STATIC_PAGE, url).toString());
       await p.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
@@ -215,10 +214,10 @@ export async function figure7(bench: Bench): Promise<Row[]> {
 
     // The app: cold loads (fresh context each), the last one goes on to the big channel.
     const loads = [];
-    for (let i = 0; i < COLD_LOADS; i++) {
+    for (let i = 0; i < renderer.coldLoads; i++) {
       const load = await coldLoad(browser, url);
       loads.push(load);
-      if (i < COLD_LOADS - 1) await load.context.close();
+      if (i < renderer.coldLoads - 1) await load.context.close();
     }
     const { page } = loads.at(-1)!;
     await page.waitForSelector('[data-testid="message"]', { timeout: 10_000 });
@@ -343,7 +342,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
         baseline: median(baseFcp),
         baselineName: 'first contentful paint of a static page',
         checks: [{ op: '<=', limit: 300, of: 'value' }],
-        note: `navigation start → channel list and its rows painted, median of ${COLD_LOADS} fresh contexts; FCP ${fcp.toFixed(0)} ms; ${stub}; ${loads.at(-1)!.work} (last load); ${Math.round(startupJs)} KB of JavaScript loaded at start, ${Math.round(js)} KB in the build`,
+        note: `navigation start → channel list and its rows painted, median of ${renderer.coldLoads} fresh contexts; FCP ${fcp.toFixed(0)} ms; ${stub}; ${loads.at(-1)!.work} (last load); ${Math.round(startupJs)} KB of JavaScript loaded at start, ${Math.round(js)} KB in the build`,
       }),
       makeRow({
         name: '7. app cold first paint, no DevTools attached',
@@ -354,7 +353,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
         checks: [{ op: '<=', limit: 300, of: 'value' }],
         note:
           `the same mark, reported by the page to the bench over loopback; Chromium started by itself ` +
-          `(--headless, a fresh profile, no CDP client), median of ${COLD_LOADS} interleaved with the static ` +
+          `(--headless, a fresh profile, no CDP client), median of ${renderer.coldLoads} interleaved with the static ` +
           `page; app ${bareApp.map((v) => v.toFixed(0)).join(', ')} ms (FCP ${bareAppFcp.map((v) => v.toFixed(0)).join(', ')}), ` +
           `static ${bareStatic.map((v) => v.toFixed(0)).join(', ')} ms; ${stub}`,
       }),
@@ -369,7 +368,7 @@ export async function figure7(bench: Bench): Promise<Row[]> {
           `the same mark, Chromium started again on a profile kept from ${WARM_LAUNCHES} earlier launches ` +
           `(its HTTP cache, as an installed app keeps its own; V8's code cache for the entry is written on ` +
           `the second launch but this Chromium does not read it back: the entry streams and parses on a ` +
-          `worker as when cold, trace-no-devtools.ts --relaunch), median of ${COLD_LOADS}; ` +
+          `worker as when cold, trace-no-devtools.ts --relaunch), median of ${renderer.coldLoads}; ` +
           `app ${relaunchApp.map((v) => v.toFixed(0)).join(', ')} ms ` +
           `(FCP ${relaunched.map((r) => r.fcp.toFixed(0)).join(', ')}); the target is the cold row's`,
       }),
