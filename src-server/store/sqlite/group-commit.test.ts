@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitTogether } from './group-commit';
+import { commitTogether as commitItems } from './group-commit';
+
+/** Each write a function: the items, and an `apply` that calls each. */
+const commitTogether = <T>(db: Database.Database, works: (() => T)[]) =>
+  commitItems(db, works, (work) => work());
 
 let dir: string;
 let db: Database.Database;

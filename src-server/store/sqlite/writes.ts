@@ -80,13 +80,13 @@ export class SqliteWrites {
     this.changes = new SqliteChangeWrites(db);
   }
 
+  /** `apply` bound once: a commit makes no function (group-commit.ts). */
+  private readonly applyOp = (op: WriteOp) => this.apply(op);
+
   /** One transaction, one disk flush; outcomes in the order of `ops`. */
   commit(ops: readonly WriteOp[]): Outcome[] {
     try {
-      return commitTogether(
-        this.db,
-        ops.map((op) => () => this.apply(op)),
-      );
+      return commitTogether(this.db, ops, this.applyOp);
     } catch (error) {
       // Nothing was committed (BEGIN or COMMIT failed): every write fails.
       return ops.map(() => ({ ok: false, error }));
