@@ -4,7 +4,8 @@
  * pragmas) and the disk's own 4 KiB fdatasync (the floor of any durable ack); the real server runs with
  * its default (synchronous=FULL) and with SQLITE_SYNCHRONOUS=normal. Floor rows without a target show
  * what the real server's design costs beyond the durable relay: the same relay committing on a writer
- * thread (the hop), and both relays with NORMAL pragmas (the floors of the `normal` row).
+ * thread (the hop), both relays with NORMAL pragmas, and the relay storing through the server's own store
+ * (the floors of the `normal` row).
  */
 
 import { TARGETS } from '../config';
@@ -89,6 +90,8 @@ export async function figure1(bench: Bench): Promise<Row[]> {
   // The floors of the `normal` row: the same two relays with the server's NORMAL pragmas.
   const durableNormal = await measure(bench, 'durable-relay', 'normal');
   const threadedNormal = await measure(bench, 'durable-relay', 'normal', onThread);
+  // The `normal` row's storage alone: the relay storing each message through the server's own store.
+  const storeNormal = await measure(bench, 'durable-relay', 'normal', { DURABLE_RELAY_STORE: 'server' });
   const real = await measureReal(bench);
   const normal = await measureReal(bench, 'normal');
 
@@ -167,6 +170,17 @@ export async function figure1(bench: Bench): Promise<Row[]> {
         baselineName: `${SUBJECT_NAMES['durable-relay']}, SQLITE_SYNCHRONOUS=normal`,
         baselineCpu: durableNormal.cpu,
       },
+    ),
+    // Over the bare relay, as the `normal` row's target is: what the server's storage alone leaves of it.
+    ...floorRows(
+      "durable relay storing through the real server's store, SQLITE_SYNCHRONOUS=normal",
+      storeNormal,
+      relay,
+      bare,
+      (q) =>
+        "the real server's store alone (its schema, its one transaction a message, its writer) behind the " +
+        `bare relay: the floor of the \`normal\` row's storage; ` +
+        `${(storeNormal.summary[q] / durableNormal.summary[q]).toFixed(2)}× the durable relay at normal`,
     ),
     realRow(real, 'p50', 'durable default', {
       baseline: durable.summary.p50,

@@ -13,6 +13,11 @@
  * With DURABLE_RELAY_THREAD=1 the same insert runs on a worker thread (durable-relay-writer.ts), one
  * message each way per insert: figure 1 reports it as the cost of the real server's hop to its writer.
  *
+ * With DURABLE_RELAY_STORE=server each message is stored by the real server's own store
+ * (durable-relay-store.ts): its schema, its transaction (seq, change counter, exactly-once key, the
+ * sender's read position) and its writer (inline at idle), with nothing of its send path before it.
+ * Figure 1 reports it as the floor of what the server's storage alone costs a message.
+ *
  * argv: PORT DATA_DIR
  */
 import { randomUUID } from 'node:crypto';
@@ -75,7 +80,12 @@ function onEventLoop(): StoreMessage {
   return (message) => insert(rowOf(message));
 }
 
-startRelay(
-  Number(process.argv[2] ?? 0),
-  process.env.DURABLE_RELAY_THREAD === '1' ? await onThread() : onEventLoop(),
-);
+async function store(): Promise<StoreMessage> {
+  if (process.env.DURABLE_RELAY_STORE === 'server') {
+    const { serverStore } = await import('./durable-relay-store');
+    return serverStore(path.join(dataDir!, 'server-store'), synchronous);
+  }
+  return process.env.DURABLE_RELAY_THREAD === '1' ? onThread() : onEventLoop();
+}
+
+startRelay(Number(process.argv[2] ?? 0), await store());
