@@ -5,7 +5,7 @@
  * runs the baselines with plain socket.io-client sockets against the bare relay.
  */
 
-import { randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,8 @@ import {
   createRecordingNotifier,
   systemClock,
 } from '../../src-main/core/node-ports';
+import { LocalStore } from '../../src-main/store/store';
+import { uuidV7Generator } from '../../src-shared/ids/uuid-v7';
 import { MessageEvent } from '../../src-shared/protocol';
 import { constantOpWalls, gapsPerSecond, spinGaps } from '../lib/cpu-gaps';
 import { emitEvent, serve } from '../lib/serve';
@@ -324,6 +326,53 @@ serve({
     const left = (db.prepare('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
     db.close();
     return { seconds, left };
+  },
+
+  /**
+   * Figure 6's floor of the enqueue's storage: the send's own transaction (the message and its queued
+   * operation, LocalStore.queueOwnMessageInOpenChannel, as account.ts calls it) on a fresh store of the
+   * app's schema, with nothing of the core around it: no message view, no event, no outbox counts.
+   */
+  storeEnqueue({ count }: { count: number }) {
+    const self = { id: randomUUID(), name: 'alice' };
+    const store = LocalStore.open({
+      file: path.join(mkdtempSync(path.join(root, 'store-')), 'a.sqlite'),
+      selfId: self.id,
+    });
+    const channelId = randomUUID();
+    store.saveChannels([
+      {
+        id: channelId,
+        name: 'floor',
+        kind: 'channel',
+        private: false,
+        topic: '',
+        archived: false,
+        memberIds: [self.id],
+        members: [self],
+        lastSeq: 0,
+        lastReadSeq: 0,
+        unreadCount: 0,
+      },
+    ]);
+    const clientMessageId = uuidV7Generator(randomFillSync);
+    const histogram = createHistogram();
+    for (let i = 0; i < count; i++) {
+      const content = `f${i}${FILLER}`;
+      const start = performance.now();
+      const now = Date.now();
+      store.queueOwnMessageInOpenChannel({
+        clientMessageId: clientMessageId(),
+        channelId,
+        content,
+        author: self,
+        createdAt: new Date(now).toISOString(),
+        queuedAt: now,
+      });
+      recordMs(histogram, performance.now() - start);
+    }
+    store.close();
+    return summarize(histogram);
   },
 
   /** Baseline for the enqueue: one bare INSERT with the core store's durability, one commit each. */

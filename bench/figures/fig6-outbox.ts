@@ -54,6 +54,7 @@ export async function figure6(bench: Bench): Promise<Row[]> {
 
   let enqueue: (LatencySummary & { queued: number; cpuUsPerSend: number }) | null = null;
   let floorOfStalls: { p99: number[]; over100PerSecond: number } | undefined;
+  let storeAlone: LatencySummary | undefined;
   let drain: { seconds: number | null; left: number } | null = null;
   let stats: { messages: number; distinctClientMessageIds: number } | null = null;
   let writes: WriteCounts | undefined;
@@ -77,6 +78,8 @@ export async function figure6(bench: Bench): Promise<Row[]> {
       seconds: STALL_SECONDS,
       opUs: [enqueue.p50 * 1000, insert.p50 * 1000],
     });
+    // And the enqueue's storage alone: the send's own transaction on a fresh store, no core around it.
+    storeAlone = await host.call<LatencySummary>('storeEnqueue', { count: outbox.replay }, 300_000);
     const drained = host.call<{ seconds: number | null; left: number }>(
       'awaitDrain',
       { name: 'A', timeoutMs: 300_000 },
@@ -118,6 +121,19 @@ export async function figure6(bench: Bench): Promise<Row[]> {
           `${floorOfStalls.over100PerSecond.toFixed(0)} gaps a second over 100 µs; an operation of constant cost ` +
           `${(enqueue!.p50 * 1000).toFixed(0)} µs (the enqueue's p50) started anywhere in it reads this p99, ` +
           `one of the bare INSERT's p50 (${(insert.p50 * 1000).toFixed(0)} µs) ${floorOfStalls.p99[1]!.toFixed(0)} µs`
+        : (failure ?? 'not measured'),
+    }),
+    makeRow({
+      name: "6. floor: the send's store transaction alone, p99 (no core around it)",
+      value: storeAlone ? storeAlone.p99 * 1000 : null,
+      unit: 'µs',
+      baseline: insert.p99 * 1000,
+      baselineName: "one bare SQLite INSERT, the core's pragmas (WAL + synchronous=NORMAL)",
+      checks: [],
+      note: storeAlone
+        ? `the message and its queued operation, one commit (LocalStore.queueOwnMessageInOpenChannel) on a ` +
+          `fresh store of the app's schema, ${n} in a row right after the stalls' spin; ` +
+          `p50 ${(storeAlone.p50 * 1000).toFixed(0)} µs`
         : (failure ?? 'not measured'),
     }),
     makeRow({
