@@ -16,6 +16,13 @@ describe('parseArgs', () => {
     expect(options.scale.load).toEqual(QUICK.load);
   });
 
+  it("takes the profiles' sampling interval in µs, a positive whole number only", () => {
+    expect(parseArgs([]).cpuProfIntervalUs).toBeNull();
+    expect(parseArgs(['--cpu-prof', 'p', '--cpu-prof-interval', '50']).cpuProfIntervalUs).toBe(50);
+    expect(() => parseArgs(['--cpu-prof-interval', 'fast'])).toThrow(/positive whole number/);
+    expect(() => parseArgs(['--cpu-prof-interval', '0'])).toThrow(/positive whole number/);
+  });
+
   it('refuses unknown figures, arguments and scale keys', () => {
     expect(() => parseArgs(['--only', '99'])).toThrow(/no figure 99/);
     expect(() => parseArgs(['--fast'])).toThrow(/unknown argument/);

@@ -161,13 +161,26 @@ export interface Options {
   scale: Scale;
   /** Profile the real server with --cpu-prof into this folder. */
   cpuProf: string | null;
+  /**
+   * The profiles' sampling interval in µs (node's --cpu-prof-interval; its own default is 1,000): a loop of
+   * sends of ~70 µs each aliases with a 1 ms sampler, so short steps need ~50 (BENCHMARKS.md "enq28").
+   */
+  cpuProfIntervalUs: number | null;
   output: string;
   markdown: boolean;
   /** Print the table of an earlier results file instead of running anything. */
   print: string | null;
 }
 
-export const USAGE = `usage: npm run bench -- [--quick] [--only 1,3,5] [--set load.clients=2000] [--cpu-prof DIR] [--markdown] [--print FILE.json]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--only 1,3,5] [--set load.clients=2000] [--cpu-prof DIR] [--cpu-prof-interval US] [--markdown] [--print FILE.json]`;
+
+/** A count the option cannot do without: a word that is not a positive integer is refused, not run on as NaN. */
+function positive(name: string, word: string): number {
+  const n = Number(word);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${name} wants a positive whole number, not "${word}"\n${USAGE}`);
+  return n;
+}
 
 export function parseArgs(argv: string[]): Options {
   const options: Options = {
@@ -175,6 +188,7 @@ export function parseArgs(argv: string[]): Options {
     figures: [...FIGURES],
     scale: structuredClone(FULL),
     cpuProf: null,
+    cpuProfIntervalUs: null,
     output: 'bench/results/latest.json',
     markdown: false,
     print: null,
@@ -191,6 +205,7 @@ export function parseArgs(argv: string[]): Options {
     else if (arg === '--only') options.figures = value().split(',') as FigureId[];
     else if (arg === '--set') sets.push(value());
     else if (arg === '--cpu-prof') options.cpuProf = value();
+    else if (arg === '--cpu-prof-interval') options.cpuProfIntervalUs = positive(arg, value());
     else if (arg === '--output') options.output = value();
     else if (arg === '--markdown') options.markdown = true;
     else if (arg === '--print') options.print = value();

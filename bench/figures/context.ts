@@ -113,7 +113,13 @@ export class Bench {
     const dir = this.options.cpuProf;
     // One folder per kind of process; node names each file by pid and thread (tsx's loader thread
     // writes one too: the main thread's is the bigger file).
-    return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.join(dir, name)}`] : [];
+    if (!dir) return [];
+    const interval = this.options.cpuProfIntervalUs;
+    return [
+      '--cpu-prof',
+      `--cpu-prof-dir=${path.join(dir, name)}`,
+      ...(interval ? [`--cpu-prof-interval=${interval}`] : []),
+    ];
   }
 
   async stopAll(): Promise<void> {
