@@ -148,6 +148,19 @@ export async function connectPair(subject: Subject, loadgen: Child): Promise<Ide
   return identities;
 }
 
+/**
+ * A subject and a load generator, started side by side: nothing is measured until both are ready, and
+ * each takes a second or two to import under tsx, most of a `--quick` run's time. If one fails, the
+ * other is left to `stopAll` at the end of the figure.
+ */
+export function subjectAndLoadgen(
+  bench: Bench,
+  kind: SubjectKind,
+  options?: Parameters<Bench['subject']>[1],
+): Promise<[Subject, Child]> {
+  return Promise.all([bench.subject(kind, options), bench.loadgen()]);
+}
+
 /** Starts the subject and a load generator, runs `fn` with them, and stops both however it ends. */
 export async function underLoad<T>(
   bench: Bench,
@@ -155,8 +168,7 @@ export async function underLoad<T>(
   options: Parameters<Bench['subject']>[1],
   fn: (subject: Subject, loadgen: Child) => Promise<T>,
 ): Promise<T> {
-  const subject = await bench.subject(kind, options);
-  const loadgen = await bench.loadgen();
+  const [subject, loadgen] = await subjectAndLoadgen(bench, kind, options);
   try {
     return await fn(subject, loadgen);
   } finally {

@@ -14,7 +14,14 @@ import type { CpuShare } from '../lib/result';
 import { makeRow, type Row, type RowInput } from '../lib/result';
 import type { LatencySummary } from '../lib/stats';
 import { type InsertStats, insertNote } from '../servers/timed-method';
-import { type Bench, connectPair, SUBJECT_NAMES, type SubjectKind, withCpu } from './context';
+import {
+  type Bench,
+  connectPair,
+  SUBJECT_NAMES,
+  type SubjectKind,
+  subjectAndLoadgen,
+  withCpu,
+} from './context';
 
 interface Measured {
   summary: LatencySummary & { lost: number };
@@ -30,11 +37,10 @@ async function measure(
   env?: NodeJS.ProcessEnv,
 ): Promise<Measured> {
   const { idle } = bench.options.scale;
-  const subject = await bench.subject(kind, {
+  const [subject, loadgen] = await subjectAndLoadgen(bench, kind, {
     ...(synchronous ? { synchronous } : {}),
     ...(env ? { env } : {}),
   });
-  const loadgen = await bench.loadgen();
   try {
     const args = { warmup: idle.warmup, count: idle.count, gapMs: idle.gapMs, timeoutMs: 120_000 };
     if (kind === 'ws-echo') {

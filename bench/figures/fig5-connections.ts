@@ -13,8 +13,8 @@ import {
   type Bench,
   notMeasured,
   provision,
-  type Subject,
   type SubjectKind,
+  subjectAndLoadgen,
   withCpu,
 } from './context';
 
@@ -32,8 +32,7 @@ interface Measured {
 async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
   const { connections } = bench.options.scale;
   const dataDir = bench.dataDir(kind);
-  let subject: Subject = await bench.subject(kind, { dataDir });
-  const loadgen = await bench.loadgen();
+  let [subject, loadgen] = await subjectAndLoadgen(bench, kind, { dataDir });
   try {
     const topology = groupsOf(connections.count, 5);
     const identities = await provision(subject, topology);
