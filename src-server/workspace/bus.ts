@@ -16,11 +16,10 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
-import { createClient } from 'redis';
 import { WorkspaceChange } from '../../src-shared/protocol';
-import { closeRedisClient } from '../redis';
+import { closeRedisClient, loadRedis } from '../redis';
 
 export const REDIS_CHANNEL = 'relay:workspace';
 export const POSTGRES_CHANNEL = 'relay_workspace';
@@ -63,6 +62,7 @@ function deliver(raw: string, receive: Receiver, logger: Logger): Promise<void> 
 }
 
 export async function redisTransport(url: string, logger: Logger, receive?: Receiver): Promise<Transport> {
+  const { createClient } = await loadRedis();
   const pub = createClient({ url });
   const sub = receive ? pub.duplicate() : undefined;
   const clients = sub ? [pub, sub] : [pub];
@@ -96,7 +96,9 @@ export async function postgresTransport(
   let timer: NodeJS.Timeout | undefined;
 
   async function open(): Promise<pg.Client> {
-    const c = new pg.Client({ connectionString: url, application_name: 'relay-workspace' });
+    // Imported here: a server on SQLite never loads the PostgreSQL client (src-server/redis.ts says why).
+    const { Client } = (await import('pg')).default;
+    const c = new Client({ connectionString: url, application_name: 'relay-workspace' });
     c.on('error', (err) => {
       logger.error({ err }, 'postgres notification connection lost');
       lost(c);
