@@ -12,7 +12,8 @@ export interface Scale {
   disk: { fdatasyncs: number };
   load: { clients: number; channelSize: number; rate: number; warmupSeconds: number; seconds: number };
   fanout: { members: number; warmup: number; paced: number; burst: number; window: number };
-  connections: { count: number; concurrency: number; reconnectTimeoutMs: number };
+  /** Figure 5; `settleMs`: the pause before the RSS reading before the connections (twice it after). */
+  connections: { count: number; concurrency: number; reconnectTimeoutMs: number; settleMs: number };
   cores: { warmup: number; count: number; gapMs: number };
   outbox: { replay: number };
   /** Figure 7; `coldLoads`: each cold first paint (app and static page) is the median of this many. */
@@ -64,7 +65,12 @@ const SCALES: {
     seconds: [20, 1],
   },
   fanout: { members: [1_000, 100], warmup: [20, 5], paced: [200, 20], burst: [400, 40], window: 8 },
-  connections: { count: [19_000, 500], concurrency: 64, reconnectTimeoutMs: [60_000, 30_000] },
+  connections: {
+    count: [19_000, 500],
+    concurrency: 64,
+    reconnectTimeoutMs: [60_000, 30_000],
+    settleMs: [1_000, 250],
+  },
   cores: { warmup: [50, 10], count: [1_000, 100], gapMs: 2 },
   outbox: { replay: [10_000, 300] },
   renderer: { messages: 50_000, scrollFrames: [300, 60], historyPages: [100, 10], coldLoads: [3, 1] },

@@ -37,7 +37,7 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
     const topology = groupsOf(connections.count, 5);
     const identities = await provision(subject, topology);
     // Let start-up and provisioning garbage settle before the "before" reading.
-    await sleep(1_000);
+    await sleep(connections.settleMs);
     await subject.child.call('gc');
     const rssBefore = subject.child.rssBytes();
     const overflowsAtStart = listenOverflows();
@@ -56,7 +56,7 @@ async function measure(bench: Bench, kind: SubjectKind): Promise<Measured> {
       ),
     );
     const overflowsAfterConnect = listenOverflows();
-    await sleep(2_000);
+    await sleep(2 * connections.settleMs);
     await subject.child.call('gc');
     const rssPerConnectionKB = (subject.child.rssBytes() - rssBefore) / 1024 / Math.max(1, connect.connected);
 
