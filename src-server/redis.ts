@@ -1,26 +1,16 @@
-/**
- * REDIS_URL: several instances share rooms and broadcasts through the Socket.IO Redis adapter.
- *
- * The Redis client and the adapter are loaded only when a Redis is configured (`loadRedis`): importing
- * node-redis takes ~0.3 s, a server on one SQLite file never needs it, and every start paid for it.
- */
+/** REDIS_URL: several instances share rooms and broadcasts through the Socket.IO Redis adapter. */
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { Logger } from 'pino';
+import { createClient } from 'redis';
 import type { RelayServer } from './socket/types';
-
-/** A node-redis client, as `loadRedis().createClient` makes it. */
-export type RedisClient = ReturnType<typeof import('redis')['createClient']>;
 
 export async function attachRedisAdapter(
   io: RelayServer,
   url: string,
   logger: Logger,
-): Promise<{ client: RedisClient; close(): Promise<void>; ping(): Promise<void> }> {
+): Promise<{ client: ReturnType<typeof createClient>; close(): Promise<void>; ping(): Promise<void> }> {
   // No offline queue: while Redis is away a command fails at once (readiness says so at once, the shared
   // message limit falls back to counting locally) instead of waiting, and a shutdown has nothing to abandon.
-  const [{ createClient }, { createAdapter }] = await Promise.all([
-    loadRedis(),
-    import('@socket.io/redis-adapter'),
-  ]);
   const pub = createClient({ url, disableOfflineQueue: true });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
@@ -41,11 +31,6 @@ export async function attachRedisAdapter(
       for (const client of [sub, pub]) await closeRedisClient(client);
     },
   };
-}
-
-/** node-redis, imported when first needed (see the top). */
-export function loadRedis(): Promise<typeof import('redis')> {
-  return import('redis');
 }
 
 /**

@@ -10,9 +10,10 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { createClient } from 'redis';
 import { ErrorCode } from '../../src-shared/protocol';
 import { AppError } from '../errors';
-import { closeRedisClient, loadRedis } from '../redis';
+import { closeRedisClient } from '../redis';
 
 export interface LimitRule {
   /** Names the counter in Redis; also keeps two rules' keys apart. */
@@ -35,7 +36,6 @@ export const memoryBackend = (): LimitBackend => ({
 
 /** A Redis backend; should Redis become unreachable, each instance falls back to counting alone. */
 export async function redisBackend(url: string, logger: Logger): Promise<LimitBackend> {
-  const { createClient } = await loadRedis();
   const client = createClient({ url });
   client.on('error', (err: unknown) => logger.error({ err }, 'redis error (limits)'));
   await client.connect();

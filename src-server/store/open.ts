@@ -1,5 +1,6 @@
 /** Picks the store: PostgreSQL when a DATABASE_URL is given, else the SQLite file in DATA_DIR. */
 import type { Logger } from 'pino';
+import { PostgresStore } from './postgres/postgres-store';
 import type { Synchronous } from './sqlite/sqlite-database';
 import { SqliteStore } from './sqlite/sqlite-store';
 import type { Store } from './types';
@@ -13,10 +14,6 @@ export async function openStore(
   },
   logger: Logger,
 ): Promise<Store> {
-  // Imported only for PostgreSQL: a server on its SQLite file never loads the pg client.
-  if (options.databaseUrl) {
-    const { PostgresStore } = await import('./postgres/postgres-store');
-    return PostgresStore.open(options.databaseUrl, { logger });
-  }
+  if (options.databaseUrl) return PostgresStore.open(options.databaseUrl, { logger });
   return SqliteStore.open(options.dataDir, { logger, synchronous: options.sqliteSynchronous });
 }

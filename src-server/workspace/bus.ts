@@ -16,10 +16,11 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Logger } from 'pino';
+import { createClient } from 'redis';
 import { WorkspaceChange } from '../../src-shared/protocol';
-import { closeRedisClient, loadRedis } from '../redis';
+import { closeRedisClient } from '../redis';
 
 export const REDIS_CHANNEL = 'relay:workspace';
 export const POSTGRES_CHANNEL = 'relay_workspace';
@@ -62,7 +63,6 @@ function deliver(raw: string, receive: Receiver, logger: Logger): Promise<void> 
 }
 
 export async function redisTransport(url: string, logger: Logger, receive?: Receiver): Promise<Transport> {
-  const { createClient } = await loadRedis();
   const pub = createClient({ url });
   const sub = receive ? pub.duplicate() : undefined;
   const clients = sub ? [pub, sub] : [pub];
@@ -96,9 +96,7 @@ export async function postgresTransport(
   let timer: NodeJS.Timeout | undefined;
 
   async function open(): Promise<pg.Client> {
-    // Imported here: a server on SQLite never loads the PostgreSQL client (src-server/redis.ts says why).
-    const { Client } = (await import('pg')).default;
-    const c = new Client({ connectionString: url, application_name: 'relay-workspace' });
+    const c = new pg.Client({ connectionString: url, application_name: 'relay-workspace' });
     c.on('error', (err) => {
       logger.error({ err }, 'postgres notification connection lost');
       lost(c);
