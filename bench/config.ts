@@ -80,7 +80,7 @@ const SCALES: {
   floods: { acks: [150, 100], floodMs: [3_000, 2_000] },
   catchUp: { changes: [10_000, 1_000] },
   coldStart: { channels: 20, cached: [50_000, 5_000], backlog: [10_000, 1_000] },
-  longDay: { messages: [100_000, 1_000], seconds: [120, 4], minutes: [480, 8] },
+  longDay: { messages: [100_000, 2_000], seconds: [120, 4], minutes: [480, 8] },
   scaleOut: {
     warmup: [100, 20],
     count: [1_000, 200],
