@@ -19,6 +19,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testChannel } from '../src-main/store/testing/test-channel';
 import type { Channel } from '../src-shared/protocol';
 import { commandLine } from './lib/args';
 import { createHistogram, recordMs } from './lib/stats';
@@ -41,20 +42,9 @@ interface Kind {
   wall: ReturnType<typeof createHistogram>;
 }
 
+/** The store's tests' channel of `me` alone, with its id. */
 function channel(id: string): Channel {
-  return {
-    id,
-    name: 'general',
-    kind: 'channel',
-    private: false,
-    topic: '',
-    archived: false,
-    memberIds: [me.id],
-    members: [me],
-    lastSeq: 0,
-    lastReadSeq: 0,
-    unreadCount: 0,
-  };
+  return { ...testChannel([me]), id };
 }
 
 /** The tree's modules, loaded from its own files (each tree its own copy of the core). */

@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bob, me, testChannel } from '../src-main/store/testing/test-channel';
 import { walWrites } from '../src-main/store/testing/wal-frames';
 import type { Channel, Message, MessageSent } from '../src-shared/protocol';
 import { serverMessage } from '../src-shared/testing/messages';
@@ -33,8 +34,6 @@ const DIR = args.text('--dir', '/dev/shm');
 const BASELINE = args.path('--baseline');
 const FILLER = ' the quick brown fox jumps over the lazy dog, then reviews the pull request before lunch';
 const CHANNELS = 20;
-const me = { id: randomUUID(), name: 'alice' };
-const bob = { id: randomUUID(), name: 'bob' };
 
 interface Store {
   saveChannels(c: Channel[]): unknown;
@@ -45,20 +44,9 @@ interface Store {
   close(): void;
 }
 
+/** The store's tests' channel of both users, named for its place among the `CHANNELS`. */
 function channel(i: number): Channel {
-  return {
-    id: randomUUID(),
-    name: `c${i}`,
-    kind: 'channel',
-    private: false,
-    topic: '',
-    archived: false,
-    memberIds: [me.id, bob.id],
-    members: [me, bob],
-    lastSeq: 0,
-    lastReadSeq: 0,
-    unreadCount: 0,
-  };
+  return { ...testChannel([me, bob]), name: `c${i}` };
 }
 
 interface Step {

@@ -20,6 +20,7 @@ import {
   systemClock,
 } from '../../src-main/core/node-ports';
 import { LocalStore } from '../../src-main/store/store';
+import { me, testChannel } from '../../src-main/store/testing/test-channel';
 import { uuidV7Generator } from '../../src-shared/ids/uuid-v7';
 import { MessageEvent } from '../../src-shared/protocol';
 import { constantOpWalls, gapsPerSecond, spinGaps } from '../lib/cpu-gaps';
@@ -334,27 +335,13 @@ serve({
    * app's schema, with nothing of the core around it: no message view, no event, no outbox counts.
    */
   storeEnqueue({ count }: { count: number }) {
-    const self = { id: randomUUID(), name: 'alice' };
     const store = LocalStore.open({
       file: path.join(mkdtempSync(path.join(root, 'store-')), 'a.sqlite'),
-      selfId: self.id,
+      selfId: me.id,
     });
-    const channelId = randomUUID();
-    store.saveChannels([
-      {
-        id: channelId,
-        name: 'floor',
-        kind: 'channel',
-        private: false,
-        topic: '',
-        archived: false,
-        memberIds: [self.id],
-        members: [self],
-        lastSeq: 0,
-        lastReadSeq: 0,
-        unreadCount: 0,
-      },
-    ]);
+    const channel = testChannel([me]);
+    const channelId = channel.id;
+    store.saveChannels([channel]);
     const clientMessageId = uuidV7Generator(randomFillSync);
     const histogram = createHistogram();
     for (let i = 0; i < count; i++) {
@@ -365,7 +352,7 @@ serve({
         clientMessageId: clientMessageId(),
         channelId,
         content,
-        author: self,
+        author: me,
         createdAt: new Date(now).toISOString(),
         queuedAt: now,
       });

@@ -12,27 +12,10 @@ import type { Channel } from '../../../src-shared/protocol';
 import { migrations } from '../migrations';
 import { LocalStore, type NewOwnMessage } from '../store';
 
-export type TestUser = { id: string; name: string };
+import { me } from './test-channel';
 
-export const me: TestUser = { id: randomUUID(), name: 'alice' };
-export const bob: TestUser = { id: randomUUID(), name: 'bob' };
-
-/** A public channel of `members`, as the server lists it before anything is sent or read. */
-export function testChannel(members: TestUser[] = [me, bob]): Channel {
-  return {
-    id: randomUUID(),
-    name: 'general',
-    kind: 'channel',
-    private: false,
-    topic: '',
-    archived: false,
-    memberIds: members.map((m) => m.id),
-    members,
-    lastSeq: 0,
-    lastReadSeq: 0,
-    unreadCount: 0,
-  };
-}
+// Without vitest, for the bench's processes too: test-channel.ts.
+export { bob, me, type TestUser, testChannel } from './test-channel';
 
 /**
  * Queues `me`'s message as sendMessage does (the message and its outbox row in one transaction), at
